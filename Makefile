@@ -26,7 +26,7 @@ BUILD := build$(if $(SAN),/san)
 
 CC := gcc
 CXX := g++
-CPPFLAGS := -Iinclude -MMD -MP
+CPPFLAGS := -MMD -MP
 CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror
 LDFLAGS :=
 LDLIBS :=
