@@ -12,5 +12,6 @@ $(IPC_PINGPONG): $(call objs,stack/kernel/examples/ipc_pingpong.c) $(IPC_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lpthread
 
-$(call test_bins,kernel): $(IPC_LIB)
+# The tests' helper goes before the library that it calls.
+$(call test_bins,kernel): $(BUILD)/obj/tests/kernel/ipc_testlib.o $(IPC_LIB)
 $(call test_bins,kernel): LDLIBS += -lpthread
