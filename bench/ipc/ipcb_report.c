@@ -1,0 +1,327 @@
+/*
+ * ipcb_report.c - the results as Markdown (ipc.md) and CSV (ipc_*.csv, one
+ * row per payload size, a mean and a deviation column per series), and the
+ * issue's goal ratios with a plain met / not met. Every file is written to
+ * a temporary name and renamed, so a failed run leaves no half a file.
+ */
+#define _GNU_SOURCE
+#include "ipcb.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct out {
+	FILE *f;
+	char tmp[PATH_MAX], path[PATH_MAX];
+};
+
+static int out_open(struct out *o, const char *dir, const char *name)
+{
+	if (snprintf(o->path, sizeof o->path, "%s/%s", dir, name) >= (int)sizeof o->path ||
+	    snprintf(o->tmp, sizeof o->tmp, "%s.tmp%ld", o->path, (long)getpid()) >= (int)sizeof o->tmp)
+		return -ENAMETOOLONG;
+	o->f = fopen(o->tmp, "w");
+	return o->f ? 0 : -errno;
+}
+
+/* Finish the file: rename it into place, or remove it if anything failed. */
+static int out_close(struct out *o)
+{
+	int err = fflush(o->f) || ferror(o->f) ? -EIO : 0;
+	if (fclose(o->f) && err == 0)
+		err = -errno;
+	if (err == 0 && rename(o->tmp, o->path))
+		err = -errno;
+	if (err < 0)
+		unlink(o->tmp);
+	return err;
+}
+
+static double cell_mean(const struct ipcb_samples *c)
+{
+	return ipcb_mean(c->ns, c->count);
+}
+
+static double cell_sd(const struct ipcb_samples *c)
+{
+	return ipcb_stddev(c->ns, c->count);
+}
+
+static void size_label(char *buf, size_t len, size_t n)
+{
+	if (n >= 1024 && n % 1024 == 0)
+		snprintf(buf, len, "%zu KiB", n / 1024);
+	else
+		snprintf(buf, len, "%zu B", n);
+}
+
+/* ---- CSV: size, NAME_ns, NAME_sd, ... ---- */
+static int write_csv(const char *dir, const char *name, const struct ipcb_table *t)
+{
+	struct out o;
+	int err = out_open(&o, dir, name);
+	if (err < 0)
+		return err;
+	fprintf(o.f, "size");
+	for (unsigned i = 0; i < t->nseries; i++)
+		fprintf(o.f, ",%s_ns,%s_sd", t->series[i], t->series[i]);
+	fprintf(o.f, "\n");
+	for (unsigned k = 0; k < t->nsizes; k++) {
+		fprintf(o.f, "%zu", t->sizes[k]);
+		for (unsigned i = 0; i < t->nseries; i++)
+			fprintf(o.f, ",%.2f,%.2f", cell_mean(&t->cell[k][i]), cell_sd(&t->cell[k][i]));
+		fprintf(o.f, "\n");
+	}
+	return out_close(&o);
+}
+
+/* ---- Markdown tables ---- */
+
+/* One row per size, "mean ± sd" per series, in ns divided by scale. */
+static void md_times(FILE *f, const struct ipcb_table *t, double scale, const char *fmt)
+{
+	fprintf(f, "| payload |");
+	for (unsigned i = 0; i < t->nseries; i++)
+		fprintf(f, " %s |", t->series[i]);
+	fprintf(f, "\n|---:|");
+	for (unsigned i = 0; i < t->nseries; i++)
+		fprintf(f, "---:|");
+	fprintf(f, "\n");
+	for (unsigned k = 0; k < t->nsizes; k++) {
+		char sz[32];
+		size_label(sz, sizeof sz, t->sizes[k]);
+		fprintf(f, "| %s |", sz);
+		for (unsigned i = 0; i < t->nseries; i++) {
+			fprintf(f, " ");
+			fprintf(f, fmt, cell_mean(&t->cell[k][i]) / scale);
+			fprintf(f, " ± ");
+			fprintf(f, fmt, cell_sd(&t->cell[k][i]) / scale);
+			fprintf(f, " |");
+		}
+		fprintf(f, "\n");
+	}
+	fprintf(f, "\n");
+}
+
+static void md_copy(FILE *f, const struct ipcb_table *t)
+{
+	fprintf(f, "## Block-move study (warm source, cold destination)\n\n"
+		   "Nanoseconds per copy, mean ± stddev; the destination is the next slot of a "
+		   "%u MiB ring (twice the L3), so it is never in cache. `hybrid` is "
+		   "`ipc_copy()`, the kernel's copy, built from this study.\n\n",
+		IPCB_COLD_BYTES >> 20);
+	md_times(f, t, 1, "%.1f");
+	fprintf(f, "| payload | fastest | GB/s |\n|---:|---|---:|\n");
+	for (unsigned k = 0; k < t->nsizes; k++) {
+		unsigned best = 0;
+		for (unsigned i = 1; i < t->nseries; i++)
+			if (strcmp(t->series[i], "hybrid") && cell_mean(&t->cell[k][i]) <
+							       cell_mean(&t->cell[k][best]))
+				best = i;
+		char sz[32];
+		size_label(sz, sizeof sz, t->sizes[k]);
+		fprintf(f, "| %s | %s | %.1f |\n", sz, t->series[best],
+			(double)t->sizes[k] / cell_mean(&t->cell[k][best]));
+	}
+	fprintf(f, "\n");
+}
+
+/* The paper's Table 1: payload per round trip, MB/s, request/reply of n bytes. */
+static void md_throughput(FILE *f, const struct ipcb_table *t)
+{
+	static const char *const cols[] = { "ipc_echo", "pipe", "socketpair", "udp", "tcp",
+					    "tcp_nodelay" };
+	fprintf(f, "| payload |");
+	for (unsigned i = 0; i < sizeof cols / sizeof cols[0]; i++)
+		fprintf(f, " %s |", cols[i]);
+	fprintf(f, "\n|---:|");
+	for (unsigned i = 0; i < sizeof cols / sizeof cols[0]; i++)
+		fprintf(f, "---:|");
+	fprintf(f, "\n");
+	for (unsigned k = 0; k < t->nsizes; k++) {
+		if (t->sizes[k] == 0)
+			continue;
+		char sz[32];
+		size_label(sz, sizeof sz, t->sizes[k]);
+		fprintf(f, "| %s |", sz);
+		for (unsigned i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+			const struct ipcb_samples *c = ipcb_cell(t, cols[i], t->sizes[k]);
+			if (c)
+				fprintf(f, " %.1f |", (double)t->sizes[k] * 1e3 / cell_mean(c));
+			else
+				fprintf(f, " - |");
+		}
+		fprintf(f, "\n");
+	}
+	fprintf(f, "\n");
+}
+
+/* ---- goals ---- */
+struct goal {
+	int regime;			/* 0 cross, 1 same */
+	const char *what;
+	const char *a, *b, *c;		/* ratio a / b, or a / (b + c) */
+	int a_over_b;			/* 0: the ratio is b / a (a speed-up) */
+	size_t n;
+	int at_most;			/* met when ratio <= limit, else >= limit */
+	double limit;
+};
+
+static const struct goal goals[] = {
+	{ 0, "null RT / spin floor", "ipc_null", "spin", NULL, 1, 0, 1, 3 },
+	{ 0, "pipe RT / ipc null RT", "ipc_null", "pipe", NULL, 0, 0, 0, 20 },
+	{ 0, "4 KiB throughput, ipc / pipe", "ipc_echo", "pipe", NULL, 0, 4096, 0, 10 },
+	{ 1, "null RT, ipc / pipe", "ipc_null", "pipe", NULL, 1, 0, 1, 1 },
+	{ 1, "null RT, ipc / socketpair", "ipc_null", "socketpair", NULL, 1, 0, 1, 0.65 },
+};
+
+static void md_goal_row(FILE *f, struct out *csv, const char *regime, const char *what,
+			const struct ipcb_samples *r, int at_most, double limit)
+{
+	double m = ipcb_mean(r->ns, r->count), sd = ipcb_stddev(r->ns, r->count);
+	int met = at_most ? m <= limit : m >= limit;
+	fprintf(f, "| %s | %s | %.2f ± %.2f | %s %.2f | %s |\n", regime, what, m, sd,
+		at_most ? "<=" : ">=", limit, met ? "met" : "not met");
+	fprintf(csv->f, "%s,\"%s\",%.4f,%.4f,%s,%.2f,%s\n", regime, what, m, sd,
+		at_most ? "<=" : ">=", limit, met ? "met" : "not met");
+}
+
+static int md_goals(FILE *f, const char *dir, const struct ipcb_report *rep)
+{
+	struct out csv;
+	int err = out_open(&csv, dir, "ipc_goals.csv");
+	if (err < 0)
+		return err;
+	fprintf(csv.f, "regime,ratio,mean,sd,op,limit,verdict\n");
+	fprintf(f, "## Goals (ratios of interleaved samples, mean ± stddev)\n\n"
+		   "| regime | ratio | measured | goal | verdict |\n|---|---|---:|---:|---|\n");
+	for (unsigned g = 0; g < sizeof goals / sizeof goals[0]; g++) {
+		const struct ipcb_results *res = rep->regime[goals[g].regime];
+		if (!res)
+			continue;
+		const struct ipcb_samples *a = ipcb_cell(&res->rt, goals[g].a, goals[g].n);
+		const struct ipcb_samples *b = ipcb_cell(&res->rt, goals[g].b, goals[g].n);
+		if (!a || !b)
+			continue;
+		struct ipcb_samples r;
+		if (goals[g].a_over_b)
+			ipcb_ratio(a, b, NULL, &r);
+		else
+			ipcb_ratio(b, a, NULL, &r);
+		md_goal_row(f, &csv, rep->regime_name[goals[g].regime], goals[g].what, &r,
+			    goals[g].at_most, goals[g].limit);
+	}
+	/* One-way is a single copy: one-way(n) / (null + memcpy(n)) for n >= 4 KiB. */
+	for (int k = 0; k < 2; k++) {
+		const struct ipcb_results *res = rep->regime[k];
+		if (!res)
+			continue;
+		for (unsigned s = 0; s < res->rt.nsizes; s++) {
+			size_t n = res->rt.sizes[s];
+			const struct ipcb_samples *ow = ipcb_cell(&res->rt, "ipc_oneway", n),
+						  *nul = ipcb_cell(&res->rt, "ipc_null", n),
+						  *cp = ipcb_cell(&res->rt, "memcpy", n);
+			if (n < 4096 || !ow || !nul || !cp)
+				continue;
+			struct ipcb_samples r;
+			char what[128], sz[32];
+			size_label(sz, sizeof sz, n);
+			snprintf(what, sizeof what, "one-way(%s) / (null + memcpy(%s))", sz, sz);
+			ipcb_ratio(ow, nul, cp, &r);
+			md_goal_row(f, &csv, rep->regime_name[k], what, &r, 1, 1.5);
+		}
+	}
+	fprintf(f, "\n");
+	return out_close(&csv);
+}
+
+static void md_header(FILE *f, const struct ipcb_report *rep)
+{
+	char when[64] = "?", cpu[256] = "?", line[256];
+	time_t now = time(NULL);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&now));
+	FILE *ci = fopen("/proc/cpuinfo", "r");
+	while (ci && fgets(line, sizeof line, ci))
+		if (strncmp(line, "model name", 10) == 0) {
+			char *v = strchr(line, ':');
+			snprintf(cpu, sizeof cpu, "%s", v ? v + 2 : line);
+			cpu[strcspn(cpu, "\n")] = 0;
+			break;
+		}
+	if (ci)
+		fclose(ci);
+	double load[3] = { 0, 0, 0 };
+	getloadavg(load, 3);
+	fprintf(f, "# IPC measurements: the EROS paper's experiments on this machine\n\n"
+		   "- run: `%s` at %s on %s, %ld CPUs; load average %.2f at the end\n"
+		   "- each figure: %u samples of N operations (N calibrated to about %.0f ms a "
+		   "sample), mean ± stddev of the time per operation\n"
+		   "- **noisy machine**: a 2-vCPU VM shared with other engineers compiling on the "
+		   "same cores during the run; absolute times move from run to run, so "
+		   "comparisons are ratios of samples taken interleaved (each round runs every "
+		   "series once, in turn)\n"
+		   "- Linux transports echo the payload (a 0-byte payload is sent as 1 byte); "
+		   "`ipc_null` is a call with no payload answered by a bare result code, "
+		   "`ipc_oneway` sends the payload into a cold buffer and gets a bare result code, "
+		   "`ipc_echo` gets the payload back; `spin` is two processes taking turns on one "
+		   "shared cache line (the handoff floor; on one core it yields); `memcpy` is the "
+		   "C library's copy of the payload to a cold destination\n%s\n",
+		rep->command, when, cpu, sysconf(_SC_NPROCESSORS_ONLN), load[0],
+		rep->params->samples, (double)rep->params->sample_ns / 1e6,
+		rep->with_kernel ? "" : "- **run without the IPC kernel** (`--no-kernel`): "
+					"Linux and the bounds only\n");
+}
+
+static int md_regime(FILE *f, const char *dir, const struct ipcb_results *res, const char *name)
+{
+	char file[64];
+	int same = strcmp(name, "same") == 0;
+	fprintf(f, "## Round trips, %s-core (%s), µs\n\n", name,
+		same ? "client and server both pinned to CPU 0, blocking handoff"
+		     : "client pinned to CPU 0, servers to CPU 1");
+	md_times(f, &res->rt, 1e3, "%.3f");
+	fprintf(f, "### Throughput, %s-core: payload per round trip, MB/s (the paper's Table 1)\n\n",
+		name);
+	md_throughput(f, &res->rt);
+	snprintf(file, sizeof file, "ipc_rt_%s.csv", name);
+	int err = write_csv(dir, file, &res->rt);
+	if (err < 0 || res->twohop.nsizes == 0)
+		return err;
+	fprintf(f, "### Two hops, %s-core: tail call against nested call, µs\n\n"
+		   "`tail`: A calls B, B returns to C's entry passing A's reply capability, C "
+		   "returns to A. `nested`: A calls B, B calls C, C returns to B, B returns to A. "
+		   "Both carry the payload on each forward hop.\n\n", name);
+	md_times(f, &res->twohop, 1e3, "%.3f");
+	snprintf(file, sizeof file, "ipc_twohop_%s.csv", name);
+	return write_csv(dir, file, &res->twohop);
+}
+
+int ipcb_report_write(const struct ipcb_report *rep)
+{
+	struct out md;
+	if (mkdir(rep->outdir, 0777) && errno != EEXIST)
+		return -errno;
+	int err = out_open(&md, rep->outdir, "ipc.md");
+	if (err < 0)
+		return err;
+	md_header(md.f, rep);
+	md_copy(md.f, rep->copy);
+	err = write_csv(rep->outdir, "ipc_copy.csv", rep->copy);
+	for (int k = 0; k < 2 && err == 0; k++)
+		if (rep->regime[k])
+			err = md_regime(md.f, rep->outdir, rep->regime[k], rep->regime_name[k]);
+	if (err == 0 && rep->with_kernel)
+		err = md_goals(md.f, rep->outdir, rep);
+	if (err < 0) {
+		fclose(md.f);
+		unlink(md.tmp);
+		return err;
+	}
+	return out_close(&md);
+}

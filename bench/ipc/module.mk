@@ -1,0 +1,30 @@
+# bench/ipc: the IPC benchmark (the EROS paper's experiments on this machine)
+# and the test of the kernel's copy methods (tests/ipcbench/).
+#
+#   make bench-ipc           quick run (about a minute): bench/results/ipc.md,
+#                            ipc_*.csv, ipc_*.png
+#   make bench-ipc FULL=1    the long run: more sizes, 10 samples of 40 ms
+
+PKGS += gnuplot-nox
+DEMOS += bench-ipc
+
+IPCB_SRCS := $(wildcard bench/ipc/*.c)
+IPCB_BIN := $(BUILD)/bin/ipcbench
+IPCB_OUT := bench/results
+ALL += $(IPCB_BIN)
+
+$(call objs,$(IPCB_SRCS)): CPPFLAGS += -Istack/kernel
+$(IPCB_BIN): $(call objs,$(IPCB_SRCS)) $(BUILD)/lib/libipc.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
+
+# The kernel's copy methods, tested alone (correctness, no timing).
+$(BUILD)/obj/tests/ipcbench/%.o: CPPFLAGS += -Istack/kernel
+$(call test_bins,ipcbench): $(BUILD)/obj/stack/kernel/ipc_copy.o
+
+# The run is bounded: a hung domain must not hang `make demo`.
+.PHONY: bench-ipc
+bench-ipc: $(IPCB_BIN)
+	timeout 1200 $(IPCB_BIN) $(if $(FULL),--full) --out $(IPCB_OUT)
+	gnuplot -e "dir='$(IPCB_OUT)'" bench/ipc/plots.gp
+	@cat $(IPCB_OUT)/ipc.md | sed -n '/^## Goals/,$$p'
