@@ -16,7 +16,7 @@
  *     little and sends when the reply comes.
  *   - checksums: xk_sess_control(lls, XK_CTL_IP_PSEUDOHDR, &ph, sizeof ph)
  *     fills the pseudo-header fields except len; then
- *     ip_pseudo_csum(&ph, m) is the value to store in the checksum field
+ *     xk_ip_pseudo_csum(&ph, m) is the value to store in the checksum field
  *     (with the field zero in m), and 0 when verifying a received m whose field
  *     is filled in.
  *   - sizes: XK_CTL_GET_OPT_PACKET on lls gives the largest upper message that
@@ -29,18 +29,18 @@
 
 #include "msg.h"
 
-#define IP_HDR_LEN	20
+#define XK_IP_HDR_LEN	20
 
-struct ip_pseudohdr {
+struct xk_ip_pseudohdr {
 	uint32_t src;		/* host byte order */
 	uint32_t dst;		/* host byte order */
 	uint8_t proto;
 };
 
 /* Checksum over the pseudo-header and all of m (length msg_len(m)). */
-uint16_t ip_pseudo_csum(const struct ip_pseudohdr *ph, const msg_t *m);
+uint16_t xk_ip_pseudo_csum(const struct xk_ip_pseudohdr *ph, const msg_t *m);
 
 /* Dotted quad to host order; -EINVAL if malformed. */
-int ip_parse(const char *s, uint32_t *ip);
+int xk_ip_parse(const char *s, uint32_t *ip);
 
 #endif
