@@ -23,7 +23,5 @@ void xk_tap_close(xk_tap_t *t);				/* destroy the host first */
 int xk_tap_init(xk_proto_t *p, void *arg);
 /* As xk_wire_run, on the real monotonic clock: 0 when done, -ETIMEDOUT at the limit. */
 int xk_tap_run(xk_tap_t *t, uint64_t limit_ns, bool (*done)(void *arg), void *arg);
-/* The monotonic clock in ns, as hosts on real drivers use it. */
-uint64_t xk_clock_ns(void);
 
 #endif

@@ -23,6 +23,13 @@ struct xk_testbed {
 	struct xk_app app[2];
 };
 
+/*
+ * Build host i as above over driver `driver` (registered with drv_init and
+ * drv_arg), with app on top: the testbed and the IPC wire use it.
+ */
+int xk_testbed_host(xk_host_t **hp, int i, struct xk_app *app, const char *driver,
+		    xk_init_fn drv_init, void *drv_arg, const char *top, int (*reg)(xk_host_t *h));
+
 int xk_testbed_create(struct xk_testbed *tb, const struct xk_wire_impair *imp,
 		      const char *top, int (*reg)(xk_host_t *h));
 void xk_testbed_destroy(struct xk_testbed *tb);
