@@ -11,6 +11,7 @@
 
 #include "bench.h"
 #include "cycles.h"
+#include "tapdrv.h"
 
 __attribute__((noinline)) int xk_ping_round_trips(struct xk_ping *p, unsigned long n)
 {
@@ -60,6 +61,13 @@ void xk_bench_inproc_cycles(void *drv, struct xk_wire_cycles *c)
 	struct xk_bench_inproc *in = drv;
 
 	xk_wire_cycles(in->wire, in->client, c);
+}
+
+int xk_bench_tap_wait(void *drv, struct xk_app *app, unsigned want)
+{
+	struct reply_wait rw = { app, want };
+
+	return xk_tap_run(drv, 1000ull * 1000 * 1000, reply_arrived, &rw);
 }
 
 static int parse_count(const char *prog, const char *opt, const char *s, unsigned long max,

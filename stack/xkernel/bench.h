@@ -36,6 +36,8 @@ struct xk_bench_inproc {
 };
 int xk_bench_inproc_wait(void *drv, struct xk_app *app, unsigned want);
 void xk_bench_inproc_cycles(void *drv, struct xk_wire_cycles *c);
+/* wait for a host on a TAP device: drv is the xk_tap_t (cycles: xk_tap_cycles). */
+int xk_bench_tap_wait(void *drv, struct xk_app *app, unsigned want);
 
 struct xk_bench_opts {
 	unsigned long n;		/* round trips per sample (-n) */

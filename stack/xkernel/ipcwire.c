@@ -82,9 +82,10 @@ static int ipcwire_push(xk_sess_t *s, msg_t *m)
 	} else {
 		d->q.st.sent++;
 		for (unsigned j = 0; j < IPCWIRE_HOSTS; j++) {
-			uint8_t mac[XK_ETH_ALEN] = { 0x02, 0, 0, 0, 0, (uint8_t)(j + 1) };
+			struct xk_host_config peer;
 
-			if (j != d->index && (memcmp(frame, mac, XK_ETH_ALEN) == 0 ||
+			xk_testbed_config((int)j, &peer);
+			if (j != d->index && (memcmp(frame, peer.mac, XK_ETH_ALEN) == 0 ||
 					      memcmp(frame, xk_eth_broadcast, XK_ETH_ALEN) == 0))
 				err = xk_frameq_send(&d->q, now, j, frame, msg_len(m));
 		}
@@ -224,12 +225,13 @@ static int ipcwire_domain(ipc_domain_t *self, void *arg)
 	const struct ipcwire_pair *pair = st->pair;
 	struct ipcwire_drv d = { .self = self, .index = st->index };
 	struct xk_ipcwire_host h = { .index = st->index, .drv = &d };
+	struct xk_host_config cfg;
 	int rc;
 
 	xk_frameq_init(&d.q, pair->imp, 0);
 	h.app.echo = st->index != 0;
-	rc = xk_testbed_host(&h.host, (int)st->index, &h.app, "wire", ipcwire_init, &d,
-			     pair->top, pair->reg);
+	xk_testbed_config((int)st->index, &cfg);
+	rc = xk_testbed_host(&h.host, &cfg, &h.app, "wire", ipcwire_init, &d, pair->top, pair->reg);
 	if (!rc)
 		rc = pair->fn(&h, pair->arg);
 	fflush(stdout);
