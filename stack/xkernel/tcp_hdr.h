@@ -14,6 +14,7 @@
 #define TCP_HDR_MIN	20	/* header without options */
 #define TCP_HDR_MAX	60	/* data offset 15 words */
 #define TCP_OPT_MSS_LEN	4
+#define TCP_CSUM_OFF	16	/* checksum field offset */
 
 #define TCP_FIN	0x01
 #define TCP_SYN	0x02

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "../../stack/xkernel/tcp_buf.h"
+#include "tcp_buf.h"
 
 #define START 0xfffff000u	/* near the 2^32 wrap */
 #define SIZE 4096

@@ -1,6 +1,6 @@
 /* tcp_fsm_test - the state table walks the RFC 793 paths and refuses the rest. */
 #include "tap.h"
-#include "../../stack/xkernel/tcp_fsm.h"
+#include "tcp_fsm.h"
 
 /* Run events from s; returns the final state or TCP_FSM_INVALID at the first refusal. */
 static enum tcp_state walk(enum tcp_state s, const enum tcp_event *ev, int n)

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "tap.h"
-#include "../../stack/xkernel/tcp_hdr.h"
-#include "../../stack/xkernel/tcp_seq.h"
+#include "tcp_hdr.h"
+#include "tcp_seq.h"
 
 static void test_roundtrip(void)
 {

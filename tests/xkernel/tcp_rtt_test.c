@@ -1,6 +1,6 @@
 /* tcp_rtt_test - Jacobson/Karels RTO estimation, clamping and backoff. */
 #include "tap.h"
-#include "../../stack/xkernel/tcp_rtt.h"
+#include "tcp_rtt.h"
 
 #define MS 1000000ull
 
