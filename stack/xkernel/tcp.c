@@ -341,14 +341,13 @@ static int tcp_sess_push(xk_sess_t *s, msg_t *m)
 	return err;
 }
 
-/* The user is done: send FIN after the queued data, or end at once where nothing was said yet. */
-static void user_close(struct tcb *t)
+/* No more data from the user: FIN follows the queued data (once established). */
+static void shutdown_send(struct tcb *t)
 {
-	t->user_closed = true;
+	if (t->fin_queued)
+		return;
 	switch (t->state) {
 	case TCP_SYN_SENT:
-		tcp_event(t, TCP_EV_CLOSE);
-		break;
 	case TCP_SYN_RCVD:
 		t->fin_queued = true;	/* sent once established (tcp_input.c) */
 		break;
@@ -361,6 +360,16 @@ static void user_close(struct tcb *t)
 	default:
 		break;
 	}
+}
+
+/* The user is done: FIN after the queued data, or end at once where nothing was said yet. */
+static void user_close(struct tcb *t)
+{
+	t->user_closed = true;
+	if (t->state == TCP_SYN_SENT)
+		tcp_event(t, TCP_EV_CLOSE);
+	else
+		shutdown_send(t);
 	tcp_maybe_free(t);
 }
 
@@ -377,6 +386,11 @@ void tcp_passive_established(struct tcb *t)
 	t->passive = false;
 	t->user_closed = false;
 	/* s->refs is TCP's 1 from allocation: the user keeps s only if it took its own. */
+	if (!s->up->ops->open_done) {
+		/* a user that tracks no sessions: TCP keeps s until the peer closes */
+		t->auto_close = true;
+		return;
+	}
 	xk_open_done(s->up, t->tp->self, s, &parts);
 	if (--s->refs == 0)
 		user_close(t);
@@ -402,6 +416,9 @@ static int tcp_sess_control(xk_sess_t *s, int op, void *buf, size_t len)
 		t->nodelay = st != 0;
 		if (t->nodelay)
 			tcp_output(t);
+		return 0;
+	case XK_TCP_CTL_SHUTDOWN:
+		shutdown_send(t);
 		return 0;
 	case XK_TCP_CTL_GET_STATE:
 		st = t->state;

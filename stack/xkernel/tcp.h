@@ -18,9 +18,14 @@
  *   - push: appends m to the send buffer, which sends it when the window,
  *     Nagle and the congestion window allow. -ENOBUFS (m freed) when it does
  *     not fit: ask XK_TCP_CTL_GET_SNDSPACE and push less.
+ *   - XK_TCP_CTL_SHUTDOWN ends the user's sending (FIN after the queued
+ *     data) and keeps receiving: a half close.
  *   - xk_close dropping the last reference is the user's close: TCP sends
- *     what is queued, then FIN, and frees the session when the connection
- *     reaches CLOSED (after TIME_WAIT on the side that closed first).
+ *     what is queued, then FIN, drops data arriving after it, and frees the
+ *     session when the connection reaches CLOSED (after TIME_WAIT on the
+ *     side that closed first).
+ *   - a passive user without an open_done operation never sees its
+ *     sessions but gets their data: TCP closes each when the peer does.
  *
  * Drops are counted by reason (XK_CTL_GET_DROPS on the protocol): SHORT
  * (shorter than the header or its data offset), LEN (data offset < 5),
@@ -43,6 +48,7 @@ enum xk_tcp_ctl {
 	XK_TCP_CTL_GET_UNSENT,		/* sess: uint32_t, bytes queued and not yet acknowledged */
 	XK_TCP_CTL_GET_STATS,		/* proto: struct xk_tcp_stats */
 	XK_TCP_CTL_SET_TIME_WAIT,	/* proto: uint64_t, TIME_WAIT length in ns (default 2 MSL = 60 s) */
+	XK_TCP_CTL_SHUTDOWN,		/* sess, no buffer: send FIN after the queued data, keep receiving */
 };
 
 struct xk_tcp_stats {

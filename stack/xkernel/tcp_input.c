@@ -125,6 +125,8 @@ static void input_syn_sent(struct tcb *t, const struct tcp_hdr *h, uint32_t len)
 	}
 	xk_event_cancel(tcp_events(t), &t->rexmt_ev);
 	tcp_event(t, TCP_EV_RCV_SYNACK);
+	if (t->fin_queued)
+		tcp_event(t, TCP_EV_CLOSE);	/* shut down while in SYN_SENT */
 	t->ack_now = true;
 	tcp_output(t);
 }
@@ -327,6 +329,10 @@ static void input_data(struct tcb *t, const struct tcp_hdr *h, msg_t *m)
 		tcp_event(t, TCP_EV_RCV_FIN);
 		msg_init(&eof);
 		tcp_deliver(t, &eof);
+		if (t->auto_close) {
+			t->auto_close = false;
+			xk_close(t->s);
+		}
 	}
 	if (t->acks_pending >= 2)
 		t->ack_now = true;
@@ -362,7 +368,7 @@ static void input_sync(struct tcb *t, const struct tcp_hdr *h, msg_t *m)
 		return;
 	}
 	if (t->state == TCP_ESTABLISHED && t->fin_queued)
-		tcp_event(t, TCP_EV_CLOSE);	/* closed while in SYN_RCVD */
+		tcp_event(t, TCP_EV_CLOSE);	/* shut down while in SYN_RCVD */
 	if (t->passive && t->state == TCP_ESTABLISHED)
 		tcp_passive_established(t);
 	input_data(t, h, m);

@@ -150,9 +150,10 @@ int tcp_output(struct tcb *t)
 		uint8_t flags;
 
 		if (!next_segment(t, seq, &len, &flags)) {
+			/* a pure ACK carries snd_max: after a go-back it must still be in the peer's window */
 			if (t->ack_now && t->state != TCP_SYN_SENT && t->state != TCP_CLOSED &&
 			    t->state != TCP_LISTEN)
-				return tcp_send_segment(t, seq, 0, 0);
+				return tcp_send_segment(t, t->snd_max, 0, 0);
 			/* a zero window with data waiting: the persist timer probes it */
 			if (t->snd_wnd == 0 && tcp_seq_lt(seq, tcp_data_end(t)) && !t->rexmt_ev.pending &&
 			    sends_data(t->state))

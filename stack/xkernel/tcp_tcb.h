@@ -58,6 +58,7 @@ struct tcb {
 	bool passive;		/* made from a listen; open_done not yet called */
 	bool user_closed;	/* the last reference went: free at CLOSED */
 	bool busy;		/* inside input processing: do not free yet */
+	bool auto_close;	/* passive, for a user without open_done: close on the peer's FIN */
 
 	/* send side */
 	uint32_t iss, snd_una, snd_nxt, snd_max;
