@@ -194,6 +194,7 @@ static void new_ack(struct tcb *t, uint32_t ack)
 		tcp_rtt_sample(&t->rtt, tcp_now(t) - t->rtt_start);
 		t->rtt_timing = false;
 	}
+	t->rtt.backoff = 0;	/* the peer is alive: back to the estimated RTO (as BSD) */
 	tcp_sbuf_ack(&t->sb, ack);
 	t->snd_una = ack;
 	if (tcp_seq_lt(t->snd_nxt, ack))
@@ -207,10 +208,11 @@ static void new_ack(struct tcb *t, uint32_t ack)
 			/* partial ACK: the next hole is lost too */
 			retransmit_first(t);
 		}
-	} else if (t->cwnd < t->ssthresh) {
-		t->cwnd += acked < t->mss ? acked : t->mss;
-	} else {
-		t->cwnd += (uint32_t)t->mss * t->mss / t->cwnd + 1;
+	} else if (t->cwnd < TCP_CWND_MAX) {
+		if (t->cwnd < t->ssthresh)
+			t->cwnd += acked < t->mss ? acked : t->mss;
+		else
+			t->cwnd += (uint32_t)t->mss * t->mss / t->cwnd + 1;
 	}
 	if (t->snd_una == t->snd_max)
 		xk_event_cancel(tcp_events(t), &t->rexmt_ev);

@@ -25,6 +25,7 @@
 #define TCP_DELACK_NS	40000000ull	/* delayed ACK: 40 ms, as Linux */
 #define TCP_MSL_NS	30000000000ull	/* maximum segment lifetime: 30 s */
 #define TCP_INIT_CWND	10		/* segments (RFC 6928) */
+#define TCP_CWND_MAX	(4u * TCP_BUF_SIZE)	/* no use growing past what the window allows */
 #define TCP_DUPACK_THRESH 3
 #define TCP_EPHEMERAL	49152
 
