@@ -96,6 +96,9 @@ int ipc_port_create(ipc_kernel_t *k, unsigned owner_domain, uint64_t badge,
 int ipc_grant(ipc_kernel_t *k, unsigned domain_id, uint16_t slot, unsigned port_id);
 int ipc_kernel_run(ipc_kernel_t *k);		/* starts every domain, waits for all */
 void ipc_kernel_destroy(ipc_kernel_t *k);	/* frees every resource, kills leftovers */
+/* After ipc_kernel_run: what the domain's function returned, or -IPC_EDEAD if
+ * it was killed, crashed or never ran; -IPC_EINVAL for a bad id. */
+int ipc_domain_status(const ipc_kernel_t *k, unsigned domain_id);
 
 /* Domain side. */
 int ipc_send(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, unsigned flags);
@@ -105,6 +108,9 @@ int ipc_return_receive(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *
 int ipc_receive(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns); /* <0: forever */
 int ipc_cap_drop(ipc_domain_t *self, uint16_t slot);
 unsigned ipc_self_id(const ipc_domain_t *self);
+/* This domain's receive buffer (IPC_MAX_STRING bytes, in the kernel's shared
+ * memory): receiving with r->buf = ipc_buffer(self) saves the second copy. */
+void *ipc_buffer(ipc_domain_t *self);
 
 const char *ipc_strerror(int err);
 

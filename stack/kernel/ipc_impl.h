@@ -1,0 +1,193 @@
+/*
+ * ipc_impl.h - the kernel's shared state, private to stack/kernel.
+ *
+ * One memfd mapping, made by the supervisor before any domain starts, holds
+ * everything: a header, one struct ipc_dom per domain, the port table, the
+ * capability tables, the sender queues and one receive buffer (inbox) per
+ * domain. Processes inherit the mapping across fork; threads share it.
+ *
+ * Each domain's handoff word (rword) packs state, claimer and reply
+ * generation, so a claim is one compare-and-swap:
+ *
+ *   RUNNING --receive--> OPEN --sender claims--> BUSY_OPEN --copy--> FULL
+ *   RUNNING --call-----> CALLING --delivered--> WAIT_REPLY
+ *   CALLING/WAIT_REPLY (gen g) --reply cap g claims--> BUSY_REPLY (gen g+1) --> FULL
+ *   FULL --receiver took it--> RUNNING;  anything --reaped--> DEAD
+ *
+ * A reply capability is (domain, gen); it is valid while that domain is in
+ * CALLING or WAIT_REPLY with the same gen. Claiming it bumps the gen, which
+ * voids every copy at once (the Coyotos scheme).
+ */
+#ifndef IPC_IMPL_H
+#define IPC_IMPL_H
+
+#include "ipc.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define IPC_LINE	64
+#define IPC_KERNEL_ID	0xffffu		/* claimer id of the supervisor */
+#define IPC_QTOMB	0xffffu		/* a removed entry in a sender queue */
+#define IPC_QNONE	0xfffeu		/* "nobody" from ipc_queue_front */
+#define IPC_DOMAINS_MAX	0xfff0u		/* ids must fit the 16-bit claimer field */
+
+enum ipc_state {
+	IPC_S_RUNNING,
+	IPC_S_OPEN,		/* receiving: any entry invocation */
+	IPC_S_CALLING,		/* delivering a call; the reply may already come */
+	IPC_S_WAIT_REPLY,	/* waiting for the reply capability of gen */
+	IPC_S_BUSY_OPEN,	/* claimed from OPEN by claimer, being filled */
+	IPC_S_BUSY_REPLY,	/* claimed by a reply capability, being filled */
+	IPC_S_FULL,		/* a whole message waits in the inbox */
+	IPC_S_DEAD,
+};
+
+static inline uint64_t ipc_rw(unsigned state, unsigned claimer, uint32_t gen)
+{
+	return (uint64_t)state | (uint64_t)(claimer & 0xffffu) << 8 | (uint64_t)gen << 32;
+}
+static inline unsigned ipc_rw_state(uint64_t rw) { return rw & 0xffu; }
+static inline unsigned ipc_rw_claimer(uint64_t rw) { return (rw >> 8) & 0xffffu; }
+static inline uint32_t ipc_rw_gen(uint64_t rw) { return (uint32_t)(rw >> 32); }
+
+/* A capability is one 64-bit word: type, object (port or domain), gen. */
+enum ipc_cap_type { IPC_CAP_EMPTY, IPC_CAP_ENTRY, IPC_CAP_REPLY };
+
+static inline uint64_t ipc_cap(unsigned type, unsigned obj, uint32_t gen)
+{
+	return (uint64_t)type | (uint64_t)(obj & 0xffffffu) << 8 | (uint64_t)gen << 32;
+}
+static inline unsigned ipc_cap_type(uint64_t c) { return c & 0xffu; }
+static inline unsigned ipc_cap_obj(uint64_t c) { return (c >> 8) & 0xffffffu; }
+static inline uint32_t ipc_cap_gen(uint64_t c) { return (uint32_t)(c >> 32); }
+
+/* The message header a deliverer writes into the receiver's ipc_dom. */
+struct ipc_hdr {
+	uint32_t code;
+	uint32_t err;			/* nonzero: the kernel failed the wait */
+	uint64_t w[IPC_NWORDS];
+	uint64_t badge;
+	uint32_t len;			/* bytes in the inbox */
+	uint16_t ncaps;
+	_Atomic uint64_t caps[IPC_MAX_CAPS];	/* atomic: the supervisor scans them */
+	_Atomic uint64_t reply;		/* fabricated reply capability, or 0 */
+};
+
+struct ipc_dom {
+	/* Handoff line: written by the domain and by whoever claims it. */
+	_Alignas(IPC_LINE) _Atomic uint64_t rword;
+	_Atomic uint32_t seq;		/* futex word: bumped at each change */
+	_Atomic uint32_t nsleep;	/* sleepers on seq */
+	uint32_t rcap;			/* receive capacity, set before OPEN/CALLING */
+
+	_Alignas(IPC_LINE) struct ipc_hdr hdr;
+
+	/* Sender queue: lock (holder id + 1) and head << 16 | length. */
+	_Alignas(IPC_LINE) _Atomic uint32_t qlock;
+	_Atomic uint32_t qhl;
+
+	/* Written by the domain itself, read by the supervisor. */
+	_Alignas(IPC_LINE) _Atomic uint32_t epoch;	/* bumped when its caps move */
+	_Atomic uint32_t waiting;	/* asleep with no deadline */
+	_Atomic uint32_t exited;	/* its function returned */
+	int32_t result;			/* what it returned */
+	char name[32];
+};
+
+struct ipc_port {
+	uint32_t owner;
+	uint32_t used;
+	uint64_t badge;
+};
+
+struct ipc_shared {
+	uint32_t max_domains, max_ports, slots, spin_ns;
+	uint32_t ndomains, nports;
+	_Atomic uint32_t shutdown;	/* the kernel is stopping: waits fail */
+	_Atomic uint32_t events;	/* futex word: a domain exited */
+	size_t off_doms, off_ports, off_caps, off_queues, off_inbox, size;
+};
+
+/* The supervisor's private record of one domain. */
+struct ipc_slot {
+	ipc_kernel_t *k;
+	unsigned id;
+	ipc_main_fn fn;
+	void *arg;
+	pid_t pid;		/* IPC_MODE_PROCESS */
+	pthread_t thread;	/* IPC_MODE_THREAD */
+	bool started, done;
+	int status;		/* ipc_domain_status */
+};
+
+struct ipc_kernel {
+	struct ipc_shared *sh;
+	enum ipc_mode mode;
+	bool ran;
+	struct ipc_slot *slots;		/* max_domains */
+};
+
+/* The handle a running domain holds (private to it). */
+struct ipc_domain {
+	struct ipc_shared *sh;
+	struct ipc_dom *d;
+	unsigned id;
+};
+
+static inline struct ipc_dom *ipc_dom_at(const struct ipc_shared *sh, unsigned id)
+{
+	return (struct ipc_dom *)((char *)sh + sh->off_doms) + id;
+}
+static inline struct ipc_port *ipc_port_at(const struct ipc_shared *sh, unsigned id)
+{
+	return (struct ipc_port *)((char *)sh + sh->off_ports) + id;
+}
+static inline _Atomic uint64_t *ipc_caps_of(const struct ipc_shared *sh, unsigned id)
+{
+	return (_Atomic uint64_t *)((char *)sh + sh->off_caps) + (size_t)id * sh->slots;
+}
+static inline _Atomic uint16_t *ipc_queue_of(const struct ipc_shared *sh, unsigned id)
+{
+	return (_Atomic uint16_t *)((char *)sh + sh->off_queues) + (size_t)id * sh->max_domains;
+}
+static inline unsigned char *ipc_inbox_of(const struct ipc_shared *sh, unsigned id)
+{
+	return (unsigned char *)sh + sh->off_inbox + (size_t)id * IPC_MAX_STRING;
+}
+static inline unsigned ipc_dom_state(const struct ipc_dom *d)
+{
+	return ipc_rw_state(atomic_load(&d->rword));
+}
+
+/* Is reply capability c still invocable? */
+bool ipc_reply_valid(const struct ipc_shared *sh, uint64_t c);
+
+/* ipc_wait.c: spin, then sleep on a futex. */
+typedef bool (*ipc_ready_fn)(const void *ctx);
+#define IPC_WAIT_ABORTABLE 1u	/* shutdown and deadline end the wait */
+int64_t ipc_now_ns(void);
+int ipc_wait(const struct ipc_shared *sh, struct ipc_dom *on, struct ipc_dom *me,
+	     ipc_ready_fn ready, const void *ctx, int64_t deadline, unsigned flags);
+void ipc_wake(struct ipc_dom *d);
+void ipc_futex_wake(_Atomic uint32_t *word);
+int ipc_futex_wait(_Atomic uint32_t *word, uint32_t val, int64_t timeout_ns);
+
+/* ipc_queue.c: the FIFO of senders waiting for one receiver. */
+int ipc_queue_add(const struct ipc_shared *sh, unsigned target, unsigned who);
+void ipc_queue_remove(const struct ipc_shared *sh, unsigned target, unsigned who);
+unsigned ipc_queue_front(const struct ipc_shared *sh, unsigned target);
+static inline unsigned ipc_queue_len(const struct ipc_dom *t)
+{
+	return atomic_load(&t->qhl) & 0xffffu;
+}
+
+/* ipc_reap.c: supervisor-side fault handling. */
+void ipc_reap(struct ipc_shared *sh, unsigned dead);
+void ipc_fail_orphans(struct ipc_shared *sh);
+uint64_t ipc_epoch_sum(const struct ipc_shared *sh);
+void ipc_wake_all(struct ipc_shared *sh);
+
+#endif

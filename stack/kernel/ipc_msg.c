@@ -1,0 +1,410 @@
+/*
+ * ipc_msg.c - the domain side: Send, CallAndWait, ReturnAndReceive, Receive.
+ *
+ * The fast path runs in the invoking domain and touches only the shared
+ * mapping: claim the receiver with one compare-and-swap on its handoff
+ * word, copy the string straight into the receiver's inbox (ipc_copy),
+ * write the header, publish FULL. The receiver sees nothing before FULL,
+ * so it never sees a torn message; a deliverer that dies before FULL has
+ * its claim undone by the supervisor (ipc_reap.c).
+ */
+#include "ipc_impl.h"
+#include "ipc_copy.h"
+
+#include <string.h>
+
+/* A message checked and ready to deliver. */
+struct ipc_out {
+	const struct ipc_msg *m;
+	uint64_t caps[IPC_MAX_CAPS];
+	uint64_t reply;			/* fabricated reply capability, or 0 */
+	uint64_t badge;
+};
+
+/* What a waiter on another domain watches. */
+struct ipc_watch {
+	const struct ipc_shared *sh;
+	unsigned target, me;
+};
+
+bool ipc_reply_valid(const struct ipc_shared *sh, uint64_t c)
+{
+	if (ipc_cap_obj(c) >= sh->ndomains)
+		return false;
+	uint64_t rw = atomic_load(&ipc_dom_at(sh, ipc_cap_obj(c))->rword);
+	unsigned st = ipc_rw_state(rw);
+	return ipc_rw_gen(rw) == ipc_cap_gen(c) &&
+	       (st == IPC_S_CALLING || st == IPC_S_WAIT_REPLY);
+}
+
+static int ipc_lookup(const struct ipc_domain *self, uint16_t slot, uint64_t *cap)
+{
+	if (slot >= self->sh->slots)
+		return -IPC_EBADSLOT;
+	*cap = atomic_load(&ipc_caps_of(self->sh, self->id)[slot]);
+	return ipc_cap_type(*cap) == IPC_CAP_EMPTY ? -IPC_EBADSLOT : 0;
+}
+
+static int ipc_prepare(const struct ipc_domain *self, const struct ipc_msg *m,
+		       struct ipc_out *o)
+{
+	if (!m || m->ncaps > IPC_MAX_CAPS || (m->len && !m->data))
+		return -IPC_EINVAL;
+	if (m->len > IPC_MAX_STRING)
+		return -IPC_ETOOBIG;
+	o->m = m;
+	for (unsigned i = 0; i < IPC_MAX_CAPS; i++) {
+		o->caps[i] = 0;
+		if (i < m->ncaps) {
+			int rc = ipc_lookup(self, m->caps[i], &o->caps[i]);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static bool ipc_claim_open(struct ipc_dom *t, unsigned me)
+{
+	uint64_t rw = atomic_load(&t->rword);
+
+	return ipc_rw_state(rw) == IPC_S_OPEN &&
+	       atomic_compare_exchange_strong(&t->rword, &rw,
+					      ipc_rw(IPC_S_BUSY_OPEN, me, ipc_rw_gen(rw)));
+}
+
+static bool ipc_ready_front(const void *ctx)
+{
+	const struct ipc_watch *w = ctx;
+
+	return ipc_queue_front(w->sh, w->target) == w->me ||
+	       ipc_dom_state(ipc_dom_at(w->sh, w->target)) == IPC_S_DEAD;
+}
+
+static bool ipc_ready_open(const void *ctx)
+{
+	const struct ipc_watch *w = ctx;
+	unsigned st = ipc_dom_state(ipc_dom_at(w->sh, w->target));
+
+	return st == IPC_S_OPEN || st == IPC_S_DEAD;
+}
+
+/* Claim domain tid through an entry port: senders are served in FIFO order. */
+static int ipc_claim_entry(const struct ipc_domain *self, unsigned tid, unsigned flags)
+{
+	const struct ipc_shared *sh = self->sh;
+	struct ipc_dom *t = ipc_dom_at(sh, tid);
+	struct ipc_watch w = { sh, tid, self->id };
+	int rc;
+
+	if (tid == self->id)	/* would wait for itself forever */
+		return (flags & IPC_NONBLOCK) ? -IPC_EAGAIN : -IPC_EINVAL;
+	if (atomic_load(&sh->shutdown))
+		return -IPC_EDEAD;
+	if (ipc_queue_len(t) == 0 && ipc_claim_open(t, self->id))
+		return 0;
+	if (ipc_dom_state(t) == IPC_S_DEAD)
+		return -IPC_EDEAD;
+	if (flags & IPC_NONBLOCK)
+		return -IPC_EAGAIN;
+	if ((rc = ipc_queue_add(sh, tid, self->id)) < 0)
+		return rc;
+	rc = ipc_wait(sh, self->d, self->d, ipc_ready_front, &w, -1, IPC_WAIT_ABORTABLE);
+	while (rc == 0) {
+		if (ipc_dom_state(t) == IPC_S_DEAD) {
+			rc = -IPC_EDEAD;
+		} else if (ipc_claim_open(t, self->id)) {
+			ipc_queue_remove(sh, tid, self->id);
+			return 0;
+		} else {
+			rc = ipc_wait(sh, t, self->d, ipc_ready_open, &w, -1, IPC_WAIT_ABORTABLE);
+		}
+	}
+	ipc_queue_remove(sh, tid, self->id);
+	return rc;
+}
+
+/* Claim the domain a reply capability names; this voids every copy. */
+static int ipc_claim_reply(const struct ipc_domain *self, uint64_t c)
+{
+	struct ipc_dom *t = ipc_dom_at(self->sh, ipc_cap_obj(c));
+	uint32_t g = ipc_cap_gen(c);
+	uint64_t rw = atomic_load(&t->rword);
+
+	for (;;) {
+		unsigned st = ipc_rw_state(rw);
+		if (ipc_rw_gen(rw) != g)
+			return -IPC_ECONSUMED;
+		if (st == IPC_S_DEAD)
+			return -IPC_EDEAD;
+		if (st != IPC_S_CALLING && st != IPC_S_WAIT_REPLY)
+			return -IPC_ECONSUMED;
+		if (atomic_compare_exchange_weak(&t->rword, &rw,
+						 ipc_rw(IPC_S_BUSY_REPLY, self->id, g + 1)))
+			return 0;
+	}
+}
+
+/* Fill the claimed domain tid and publish FULL. */
+static int ipc_deliver(const struct ipc_domain *self, unsigned tid, const struct ipc_out *o)
+{
+	struct ipc_dom *t = ipc_dom_at(self->sh, tid);
+	struct ipc_hdr *h = &t->hdr;
+	const struct ipc_msg *m = o->m;
+	size_t n = m->len < t->rcap ? m->len : t->rcap;
+
+	if (n)
+		ipc_copy(ipc_inbox_of(self->sh, tid), m->data, n);
+	h->code = m->code;
+	h->err = 0;
+	memcpy(h->w, m->w, sizeof h->w);
+	h->badge = o->badge;
+	h->len = (uint32_t)n;
+	h->ncaps = m->ncaps;
+	for (unsigned i = 0; i < IPC_MAX_CAPS; i++)
+		atomic_store_explicit(&h->caps[i], o->caps[i], memory_order_relaxed);
+	atomic_store_explicit(&h->reply, o->reply, memory_order_relaxed);
+
+	uint64_t rw = atomic_load(&t->rword);
+	do {
+		unsigned st = ipc_rw_state(rw);
+		if (ipc_rw_claimer(rw) != self->id ||
+		    (st != IPC_S_BUSY_OPEN && st != IPC_S_BUSY_REPLY))
+			return -IPC_EDEAD;	/* the receiver was reaped meanwhile */
+	} while (!atomic_compare_exchange_weak(&t->rword, &rw,
+					       ipc_rw(IPC_S_FULL, self->id, ipc_rw_gen(rw))));
+	ipc_wake(t);
+	atomic_fetch_add(&self->d->epoch, 1);
+	return 0;
+}
+
+/* Invoke slot with m; reply is the capability to fabricate, or 0. */
+static int ipc_invoke(const struct ipc_domain *self, uint16_t slot, const struct ipc_msg *m,
+		      uint64_t reply, unsigned flags)
+{
+	struct ipc_out o;
+	uint64_t c;
+	unsigned tid;
+	int rc;
+
+	if ((rc = ipc_lookup(self, slot, &c)) < 0 || (rc = ipc_prepare(self, m, &o)) < 0)
+		return rc;
+	o.reply = reply;
+	if (ipc_cap_type(c) == IPC_CAP_ENTRY) {
+		const struct ipc_port *p = ipc_port_at(self->sh, ipc_cap_obj(c));
+		tid = p->owner;
+		o.badge = p->badge;
+		rc = ipc_claim_entry(self, tid, flags);
+	} else {
+		tid = ipc_cap_obj(c);
+		o.badge = 0;
+		rc = ipc_claim_reply(self, c);
+	}
+	return rc < 0 ? rc : ipc_deliver(self, tid, &o);
+}
+
+/* A free slot of the domain's table, reclaiming void reply caps if full. */
+static int ipc_free_slot(const struct ipc_domain *self)
+{
+	_Atomic uint64_t *tab = ipc_caps_of(self->sh, self->id);
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned s = 0; s < self->sh->slots; s++)
+			if (atomic_load(&tab[s]) == 0)
+				return (int)s;
+		for (unsigned s = 0; s < self->sh->slots; s++) {
+			uint64_t c = atomic_load(&tab[s]);
+			if (ipc_cap_type(c) == IPC_CAP_REPLY && !ipc_reply_valid(self->sh, c))
+				atomic_store(&tab[s], 0);
+		}
+	}
+	return -IPC_ENOMEM;
+}
+
+static int ipc_install_one(const struct ipc_domain *self, uint64_t c, uint16_t *slot)
+{
+	int s = ipc_free_slot(self);
+
+	if (s < 0)
+		return s;
+	atomic_store(&ipc_caps_of(self->sh, self->id)[s], c);
+	*slot = (uint16_t)s;
+	return 0;
+}
+
+/* Move the capabilities of the received header into the domain's table. */
+static int ipc_install(const struct ipc_domain *self, const struct ipc_hdr *h,
+		       struct ipc_rcv *r)
+{
+	uint64_t rep = atomic_load_explicit(&h->reply, memory_order_relaxed);
+	int rc = 0;
+
+	r->ncaps = 0;
+	r->reply = IPC_NO_SLOT;
+	if (rep)
+		rc = ipc_install_one(self, rep, &r->reply);
+	for (unsigned i = 0; rc == 0 && i < h->ncaps; i++) {
+		uint64_t c = atomic_load_explicit(&h->caps[i], memory_order_relaxed);
+		if ((rc = ipc_install_one(self, c, &r->caps[i])) < 0)
+			break;
+		r->ncaps++;
+		if (r->reply == IPC_NO_SLOT && !rep && ipc_cap_type(c) == IPC_CAP_REPLY)
+			r->reply = r->caps[i];	/* a forwarded reply cap: tail call */
+	}
+	if (rep || h->ncaps)
+		atomic_fetch_add(&self->d->epoch, 1);
+	return rc;
+}
+
+/* The domain is FULL: hand the message to r, then run again. */
+static int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r)
+{
+	struct ipc_dom *d = self->d;
+	struct ipc_hdr *h = &d->hdr;
+	uint32_t gen = ipc_rw_gen(atomic_load(&d->rword));
+	int rc;
+
+	if (h->err) {
+		rc = -(int)h->err;
+		h->err = 0;
+	} else {
+		unsigned char *inbox = ipc_inbox_of(self->sh, self->id);
+		r->code = h->code;
+		memcpy(r->w, h->w, sizeof r->w);
+		r->badge = h->badge;
+		r->len = h->len;
+		if (h->len && r->buf != inbox)
+			ipc_copy(r->buf, inbox, h->len);
+		rc = ipc_install(self, h, r);
+	}
+	atomic_store(&d->rword, ipc_rw(IPC_S_RUNNING, 0, gen));
+	return rc;
+}
+
+static bool ipc_ready_full(const void *ctx)
+{
+	return ipc_dom_state(ctx) == IPC_S_FULL;
+}
+
+static bool ipc_ready_settled(const void *ctx)
+{
+	unsigned st = ipc_dom_state(ctx);
+
+	return st == IPC_S_FULL || st == IPC_S_OPEN || st == IPC_S_WAIT_REPLY;
+}
+
+/*
+ * Wait in OPEN or WAIT_REPLY for a message. On timeout or shutdown, leave
+ * the wait, unless a deliverer has claimed us: then its message (or the
+ * supervisor's undoing of its claim) comes first.
+ */
+static int ipc_await(const struct ipc_domain *self, int64_t deadline, struct ipc_rcv *r)
+{
+	struct ipc_dom *d = self->d;
+	int rc = ipc_wait(self->sh, d, d, ipc_ready_full, d, deadline, IPC_WAIT_ABORTABLE);
+
+	while (rc < 0) {
+		uint64_t rw = atomic_load(&d->rword), to = 0;
+		switch (ipc_rw_state(rw)) {
+		case IPC_S_FULL:
+			return ipc_take(self, r);
+		case IPC_S_OPEN:
+			to = ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw));
+			break;
+		case IPC_S_WAIT_REPLY:	/* the new gen voids our reply cap */
+			to = ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw) + 1);
+			break;
+		default:
+			ipc_wait(self->sh, d, d, ipc_ready_settled, d, -1, 0);
+			continue;
+		}
+		if (atomic_compare_exchange_strong(&d->rword, &rw, to))
+			return rc;
+	}
+	return ipc_take(self, r);
+}
+
+static int ipc_check_rcv(const struct ipc_domain *self, struct ipc_rcv *r)
+{
+	if (!self || !r || (r->cap && !r->buf))
+		return -IPC_EINVAL;
+	self->d->rcap = r->cap < IPC_MAX_STRING ? (uint32_t)r->cap : IPC_MAX_STRING;
+	return 0;
+}
+
+int ipc_receive(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns)
+{
+	int rc = ipc_check_rcv(self, r);
+
+	if (rc < 0)
+		return rc;
+	if (atomic_load(&self->sh->shutdown))
+		return -IPC_EDEAD;
+	struct ipc_dom *d = self->d;
+	int64_t deadline = timeout_ns < 0 ? -1 : ipc_now_ns() + timeout_ns;
+	atomic_store(&d->rword, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(atomic_load(&d->rword))));
+	ipc_wake(d);		/* the front sender may be waiting for OPEN */
+	return ipc_await(self, deadline, r);
+}
+
+int ipc_call(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, struct ipc_rcv *r)
+{
+	int rc = ipc_check_rcv(self, r);
+
+	if (rc < 0)
+		return rc;
+	struct ipc_dom *d = self->d;
+	uint32_t g = ipc_rw_gen(atomic_load(&d->rword));
+	uint64_t calling = ipc_rw(IPC_S_CALLING, 0, g);
+	atomic_store(&d->rword, calling);
+	rc = ipc_invoke(self, slot, m, ipc_cap(IPC_CAP_REPLY, self->id, g), 0);
+	uint64_t rw = calling;
+	if (rc < 0) {
+		/* Not delivered: void the reply cap and run on. */
+		if (atomic_compare_exchange_strong(&d->rword, &rw, ipc_rw(IPC_S_RUNNING, 0, g + 1)))
+			return rc;
+	} else {
+		/* Fails only if the reply already came. */
+		atomic_compare_exchange_strong(&d->rword, &rw, ipc_rw(IPC_S_WAIT_REPLY, 0, g));
+	}
+	return ipc_await(self, -1, r);
+}
+
+int ipc_send(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, unsigned flags)
+{
+	if (!self || (flags & ~IPC_NONBLOCK))
+		return -IPC_EINVAL;
+	return ipc_invoke(self, slot, m, 0, flags);
+}
+
+int ipc_return_receive(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m,
+		       struct ipc_rcv *r)
+{
+	int rc = ipc_check_rcv(self, r);
+
+	if (rc == 0 && slot != IPC_NO_SLOT)
+		rc = ipc_invoke(self, slot, m, 0, 0);
+	return rc < 0 ? rc : ipc_receive(self, r, -1);
+}
+
+int ipc_cap_drop(ipc_domain_t *self, uint16_t slot)
+{
+	uint64_t c;
+	int rc = self ? ipc_lookup(self, slot, &c) : -IPC_EINVAL;
+
+	if (rc < 0)
+		return rc;
+	atomic_store(&ipc_caps_of(self->sh, self->id)[slot], 0);
+	atomic_fetch_add(&self->d->epoch, 1);
+	return 0;
+}
+
+unsigned ipc_self_id(const ipc_domain_t *self)
+{
+	return self->id;
+}
+
+void *ipc_buffer(ipc_domain_t *self)
+{
+	return ipc_inbox_of(self->sh, self->id);
+}

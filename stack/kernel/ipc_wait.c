@@ -1,0 +1,119 @@
+/*
+ * ipc_wait.c - the handoff: spin for spin_ns, then sleep on a futex.
+ *
+ * Every change a waiter may care about is followed by ipc_wake on the
+ * domain whose seq the waiter sleeps on. A sleeper announces itself in
+ * nsleep before reading seq, so a waker that sees nsleep == 0 knows the
+ * sleeper will see the new seq and not sleep: no lost wake-up, and no
+ * system call when nobody sleeps (the cross-core fast path).
+ */
+#define _GNU_SOURCE
+#include "ipc_impl.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+int64_t ipc_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Not FUTEX_PRIVATE: in process mode the word is in a MAP_SHARED mapping. */
+int ipc_futex_wait(_Atomic uint32_t *word, uint32_t val, int64_t timeout_ns)
+{
+	struct timespec ts, *tsp = NULL;
+
+	if (timeout_ns >= 0) {
+		ts.tv_sec = timeout_ns / 1000000000;
+		ts.tv_nsec = timeout_ns % 1000000000;
+		tsp = &ts;
+	}
+	if (syscall(SYS_futex, word, FUTEX_WAIT, val, tsp, NULL, 0) < 0 && errno == ETIMEDOUT)
+		return -IPC_ETIMEDOUT;
+	return 0;
+}
+
+void ipc_futex_wake(_Atomic uint32_t *word)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+void ipc_wake(struct ipc_dom *d)
+{
+	atomic_fetch_add(&d->seq, 1);
+	if (atomic_load(&d->nsleep))
+		ipc_futex_wake(&d->seq);
+}
+
+static inline void ipc_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
+/* Why an abortable wait must stop now, or 0. */
+static int ipc_wait_abort(const struct ipc_shared *sh, int64_t now, int64_t deadline,
+			  unsigned flags)
+{
+	if (!(flags & IPC_WAIT_ABORTABLE))
+		return 0;
+	if (atomic_load(&sh->shutdown))
+		return -IPC_EDEAD;
+	if (deadline >= 0 && now >= deadline)
+		return -IPC_ETIMEDOUT;
+	return 0;
+}
+
+/*
+ * Wait until ready(ctx), sleeping on on->seq; me is the waiting domain (its
+ * "waiting" flag tells the supervisor it is blocked). deadline is absolute
+ * (ipc_now_ns), or < 0. Returns 0, or with IPC_WAIT_ABORTABLE -IPC_EDEAD on
+ * shutdown and -IPC_ETIMEDOUT past the deadline.
+ */
+int ipc_wait(const struct ipc_shared *sh, struct ipc_dom *on, struct ipc_dom *me,
+	     ipc_ready_fn ready, const void *ctx, int64_t deadline, unsigned flags)
+{
+	int64_t start = -1, now;
+	int rc;
+
+	for (unsigned i = 0;; i++) {
+		if (ready(ctx))
+			return 0;
+		if ((i & 63) == 0) {
+			now = ipc_now_ns();
+			if (start < 0)
+				start = now;
+			if ((rc = ipc_wait_abort(sh, now, deadline, flags)) < 0)
+				return rc;
+			if (now - start >= (int64_t)sh->spin_ns)
+				break;
+		}
+		ipc_cpu_relax();
+	}
+	for (;;) {
+		atomic_fetch_add(&on->nsleep, 1);
+		uint32_t s = atomic_load(&on->seq);
+		now = ipc_now_ns();
+		rc = ready(ctx) ? 1 : ipc_wait_abort(sh, now, deadline, flags);
+		if (rc == 0) {
+			bool forever = deadline < 0 || !(flags & IPC_WAIT_ABORTABLE);
+			if (forever)
+				atomic_store(&me->waiting, 1);
+			ipc_futex_wait(&on->seq, s, forever ? -1 : deadline - now);
+			if (forever)
+				atomic_store(&me->waiting, 0);
+		}
+		atomic_fetch_sub(&on->nsleep, 1);
+		if (rc)
+			return rc > 0 ? 0 : rc;
+	}
+}

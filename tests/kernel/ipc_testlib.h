@@ -1,0 +1,39 @@
+/*
+ * ipc_testlib.h - helpers shared by the kernel's tests: build a kernel in
+ * one line per step (bail out on any failure), a value array shared with
+ * the domains (they are processes in IPC_MODE_PROCESS), string patterns.
+ */
+#ifndef IPC_TESTLIB_H
+#define IPC_TESTLIB_H
+
+#include "ipc.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define KT_NVALS 4096
+extern volatile long *kt_val;	/* shared with the domains; zeroed by kt_begin */
+
+struct kt {
+	ipc_kernel_t *k;
+	enum ipc_mode mode;
+};
+
+extern const enum ipc_mode kt_modes[2];
+const char *kt_mode_name(enum ipc_mode mode);
+
+void kt_begin(struct kt *t, enum ipc_mode mode, const struct ipc_config *cfg);
+unsigned kt_domain(struct kt *t, const char *name, ipc_main_fn fn, void *arg);
+unsigned kt_port(struct kt *t, unsigned owner, uint64_t badge);
+void kt_grant(struct kt *t, unsigned domain, uint16_t slot, unsigned port);
+int kt_end(struct kt *t);	/* run the kernel, destroy it, return what run returned */
+
+/* A string pattern determined by (seed, length): fill, then check. */
+void kt_fill(void *buf, size_t n, uint64_t seed);
+bool kt_check(const void *buf, size_t n, uint64_t seed);
+
+/* Spin (politely) until kt_val[i] >= v. */
+void kt_wait_val(int i, long v);
+
+#endif
