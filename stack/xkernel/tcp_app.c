@@ -85,9 +85,12 @@ static int app_open_done(xk_proto_t *self, xk_proto_t *llp, xk_sess_t *lls,
 	return tcp_app_pump(a);
 }
 
+/* Host teardown is not a close: TCP, destroyed next, frees the connection without a word. */
 static void app_destroy(xk_proto_t *self)
 {
-	app_close(self->state);
+	struct tcp_app *a = self->state;
+
+	a->sess = NULL;
 }
 
 static const struct xk_proto_ops app_ops = {

@@ -92,6 +92,16 @@ static void input_listen(struct tcb *t, const struct tcp_hdr *h)
 	tcp_output(t);		/* SYN-ACK */
 }
 
+static void reset(struct tcb *t)
+{
+	msg_t eof;
+
+	t->tp->st.rsts_in++;
+	tcp_event(t, TCP_EV_RCV_RST);
+	msg_init(&eof);
+	tcp_deliver(t, &eof);
+}
+
 static void input_syn_sent(struct tcb *t, const struct tcp_hdr *h, uint32_t len)
 {
 	bool ack_ok = (h->flags & TCP_ACK) && tcp_seq_gt(h->ack, t->iss) &&
@@ -102,10 +112,8 @@ static void input_syn_sent(struct tcb *t, const struct tcp_hdr *h, uint32_t len)
 		return;
 	}
 	if (h->flags & TCP_RST) {
-		if (ack_ok) {
-			t->tp->st.rsts_in++;
-			tcp_event(t, TCP_EV_RCV_RST);
-		}
+		if (ack_ok)
+			reset(t);
 		return;
 	}
 	if (!(h->flags & TCP_SYN))
@@ -140,16 +148,6 @@ static bool acceptable(const struct tcb *t, const struct tcp_hdr *h, uint32_t le
 		return wnd == 0 ? h->seq == nxt : tcp_seq_in(h->seq, nxt, nxt + wnd);
 	return wnd > 0 && (tcp_seq_in(h->seq, nxt, nxt + wnd) ||
 			   tcp_seq_in(h->seq + slen - 1, nxt, nxt + wnd));
-}
-
-static void reset(struct tcb *t)
-{
-	msg_t eof;
-
-	t->tp->st.rsts_in++;
-	tcp_event(t, TCP_EV_RCV_RST);
-	msg_init(&eof);
-	tcp_deliver(t, &eof);
 }
 
 static void retransmit_first(struct tcb *t)
