@@ -28,7 +28,7 @@
  *     sessions but gets their data: TCP closes each when the peer does.
  *
  * Drops are counted by reason (XK_CTL_GET_DROPS on the protocol): SHORT
- * (shorter than the header or its data offset), LEN (data offset < 5),
+ * (shorter than 20 bytes), LEN (data offset below 5 or past the end),
  * OPTION, CSUM, NOSESS (no connection: answered with RST), STATE (not
  * acceptable in the connection's state, e.g. outside the window).
  */

@@ -54,9 +54,9 @@ int tcp_hdr_decode(const uint8_t *p, size_t avail, size_t seglen, struct tcp_hdr
 	h->csum = xk_get16(p + 16);
 	h->urp = xk_get16(p + 18);
 	h->mss = 0;
-	if (h->hlen < TCP_HDR_MIN)
+	if (h->hlen < TCP_HDR_MIN || h->hlen > seglen)
 		return -EBADMSG;
-	if (h->hlen > seglen || h->hlen > avail)
+	if (h->hlen > avail)
 		return -EMSGSIZE;
 	return decode_options(p + TCP_HDR_MIN, h->hlen - TCP_HDR_MIN, h);
 }

@@ -38,8 +38,8 @@ struct tcp_hdr {
  * Decode the header at p. avail is how many bytes p holds (at least the
  * header, or all of a shorter segment); seglen is the whole segment's length.
  * Returns 0, or
- *   -EMSGSIZE  shorter than 20 bytes or than its own data offset,
- *   -EBADMSG   data offset below 5 words,
+ *   -EMSGSIZE  shorter than 20 bytes, or avail short of the header,
+ *   -EBADMSG   data offset below 5 words or past the segment's end,
  *   -EPROTO    a malformed option.
  */
 int tcp_hdr_decode(const uint8_t *p, size_t avail, size_t seglen, struct tcp_hdr *h);

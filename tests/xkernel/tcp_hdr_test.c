@@ -32,11 +32,12 @@ static void test_malformed(void)
 
 	tcp_hdr_encode(p, &h);
 	tap_is_int(tcp_hdr_decode(p, 19, 19, &g), -EMSGSIZE, "19 bytes: short");
-	tap_is_int(tcp_hdr_decode(p, 22, 22, &g), -EMSGSIZE, "cut inside options: short");
+	tap_is_int(tcp_hdr_decode(p, 22, 22, &g), -EBADMSG, "cut inside options: offset past the end");
+	tap_is_int(tcp_hdr_decode(p, 22, 100, &g), -EMSGSIZE, "fewer bytes at hand than the header: short");
 	p[12] = 4 << 4;
 	tap_is_int(tcp_hdr_decode(p, 24, 24, &g), -EBADMSG, "data offset 4: bad offset");
 	p[12] = 15 << 4;
-	tap_is_int(tcp_hdr_decode(p, 24, 24, &g), -EMSGSIZE, "data offset past the segment");
+	tap_is_int(tcp_hdr_decode(p, 24, 24, &g), -EBADMSG, "data offset past the segment");
 	p[12] = 6 << 4;
 	p[21] = 1;
 	tap_is_int(tcp_hdr_decode(p, 24, 24, &g), -EPROTO, "option length 1: bad option");
@@ -60,7 +61,7 @@ static void test_seq(void)
 
 int main(void)
 {
-	tap_plan(20);
+	tap_plan(21);
 	test_roundtrip();
 	test_malformed();
 	test_seq();
