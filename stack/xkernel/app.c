@@ -11,7 +11,7 @@ static int app_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 	app->bytes += msg_len(m);
 	if (app->on_recv)
 		app->on_recv(app, lls, m);
-	if (app->echo)
+	if (app->echo && msg_len(m))	/* an empty message is TCP's end of stream */
 		return xk_push(lls, m);
 	msg_free(&app->last);
 	msg_move(&app->last, m);

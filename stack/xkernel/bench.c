@@ -166,10 +166,13 @@ int xk_bench_run(const char *prog, const struct xk_bench_opts *o, struct xk_ping
 	for (unsigned s = 0; s < o->samples && !err; s++) {
 		uint64_t c0 = proc_cycles(p);
 		double t0 = now_us();
+		int64_t c;
 
 		err = xk_ping_round_trips(p, o->n);
 		rt[s] = (now_us() - t0) / (double)o->n;
-		proc[s] = (double)(proc_cycles(p) - c0) / cpu / (double)o->n;
+		/* Counters of CPUs a sleeping domain migrated between may disagree a little. */
+		c = (int64_t)(proc_cycles(p) - c0);
+		proc[s] = c > 0 ? (double)c / cpu / (double)o->n : 0;
 	}
 	if (!err) {
 		mean_std(rt, o->samples, &rt_mean, &rt_std);

@@ -1,8 +1,14 @@
 /*
  * ipcwire.c - hosts as domains on the IPC kernel, frames as messages.
- * Sends never block (IPC_NONBLOCK); what cannot go yet waits in the
- * sender's frame queue and is retried from the host loop.
+ *
+ * No two hosts can block sending to each other: host i sends to a host
+ * j > i with a blocking Send (j never blocks sending to i, so it reaches
+ * its receive), and to j < i with IPC_NONBLOCK, retrying for a moment and
+ * then leaving the frame queued for the host loop to retry.
  */
+#define _POSIX_C_SOURCE 200809L
+
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +25,7 @@
 #define IPCWIRE_FRAME		1u	/* message codes */
 #define IPCWIRE_STOP		2u
 #define IPCWIRE_RETRY_NS	20000	/* a peer could not take a frame: try again then */
+#define IPCWIRE_SPIN_NS		20000	/* how long a nonblocking send keeps trying at once */
 #define IPCWIRE_WAIT_NS		(1000ull * 1000 * 1000)
 
 /* One host's driver. Slot j of the domain's table reaches host j. */
@@ -53,14 +60,34 @@ static int ipcwire_err(const char *what, int rc)
 	return -EPIPE;
 }
 
+/* Send one frame: blocking to a higher host, else nonblocking with a short retry. */
+static int ipcwire_send(struct ipcwire_drv *d, const struct xk_frame *f)
+{
+	struct ipc_msg m = { .code = IPCWIRE_FRAME, .data = f->data, .len = f->len };
+	uint64_t give_up = 0;
+	int rc;
+
+	if (f->to > d->index)
+		return ipc_send(d->self, (uint16_t)f->to, &m, 0);
+	while ((rc = ipc_send(d->self, (uint16_t)f->to, &m, IPC_NONBLOCK)) == -IPC_EAGAIN) {
+		uint64_t now = xk_clock_ns();
+
+		if (!give_up)
+			give_up = now + IPCWIRE_SPIN_NS;
+		else if (now >= give_up)
+			break;
+		sched_yield();
+	}
+	return rc;
+}
+
 /* Send what is due; stop at the first peer that cannot take a frame yet. */
 static void ipcwire_flush(struct ipcwire_drv *d, uint64_t now)
 {
 	struct xk_frame *f;
 
 	while ((f = xk_frameq_peek(&d->q)) && f->when <= now) {
-		struct ipc_msg m = { .code = IPCWIRE_FRAME, .data = f->data, .len = f->len };
-		int rc = ipc_send(d->self, (uint16_t)f->to, &m, IPC_NONBLOCK);
+		int rc = ipcwire_send(d, f);
 
 		if (rc == -IPC_EAGAIN)
 			return;

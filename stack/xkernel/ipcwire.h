@@ -2,11 +2,11 @@
  * ipcwire.h - the wire on the IPC kernel: each host is a domain, and hosts
  * exchange Ethernet frames as IPC messages (stack/kernel/ipc.h).
  *
- * Hosts never block sending: the driver sends with IPC_NONBLOCK and keeps a
- * frame the peer cannot take yet (or one the impairments delay) in its own
- * queue, retrying from the host loop, which waits in ipc_receive with a
- * timeout for the next frame or timer. So two hosts sending to each other
- * can never deadlock.
+ * Two hosts sending to each other never deadlock: host i sends to a host
+ * j > i with a blocking Send, and to j < i with IPC_NONBLOCK; a frame that
+ * host j < i cannot take yet (after a short retry), or that the impairments
+ * delay, waits in the sender's queue and is retried from the host loop,
+ * which waits in ipc_receive with a timeout for the next frame or timer.
  *
  * xk_ipcwire_pair() is the supervisor for the common case: two hosts set up
  * like the testbed's (testbed.h: addresses, suite, app, host 1 echoing),

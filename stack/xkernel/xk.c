@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "tcp.h"
 
 int xk_host_create(xk_host_t **hp, const struct xk_host_config *cfg)
 {
@@ -84,6 +85,7 @@ int xk_register_suite(xk_host_t *h)
 		{ "ip", xk_ip_init },
 		{ "icmp", xk_icmp_init },
 		{ "udp", xk_udp_init },
+		{ "tcp", xk_tcp_init },
 	};
 
 	for (size_t i = 0; i < sizeof suite / sizeof suite[0]; i++) {

@@ -257,7 +257,7 @@ const struct xk_host_config *xk_host_config(const xk_host_t *h);
 
 /* Register NAME's init function (with arg) for this host; -EEXIST, -ENOMEM. */
 int xk_register(xk_host_t *h, const char *name, xk_init_fn init, void *arg);
-/* Register the bundled suite: eth, arp, ip, icmp, udp (and tcp once it lands). */
+/* Register the bundled suite: eth, arp, ip, icmp, udp, tcp (the graph names what it uses). */
 int xk_register_suite(xk_host_t *h);
 
 /*
