@@ -1,0 +1,405 @@
+/*
+ * tcp_input.c - segments arriving: demux (validate, checksum, find the
+ * connection or a listener) and pop (RFC 793 "SEGMENT ARRIVES": window
+ * check, RST, ACK with fast retransmit, data with reassembly, FIN).
+ */
+#include "tcp_seq.h"
+#include "tcp_tcb.h"
+
+static enum xk_drop decode_drop(int err)
+{
+	return err == -EBADMSG ? XK_DROP_LEN : err == -EPROTO ? XK_DROP_OPTION : XK_DROP_SHORT;
+}
+
+/* A SYN for a listened port: a new connection in LISTEN, which pop moves on. */
+static int new_passive(struct tcp_proto *tp, xk_proto_t *hlp, xk_sess_t *lls,
+		       const struct tcp_key *key, struct tcb **out)
+{
+	int err;
+
+	xk_sess_ref(lls);
+	if ((err = tcp_tcb_new(tp, hlp, lls, key, out)) < 0) {
+		xk_close(lls);
+		return err;
+	}
+	(*out)->passive = true;
+	(*out)->user_closed = true;	/* no user until open_done */
+	tcp_event(*out, TCP_EV_PASSIVE_OPEN);
+	return 0;
+}
+
+int tcp_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
+{
+	struct tcp_proto *tp = self->state;
+	size_t len = msg_len(m);
+	struct xk_ip_pseudohdr ph;
+	struct tcp_key key;
+	struct tcp_hdr h;
+	const uint8_t *p;
+	void *v;
+	int err;
+
+	p = msg_peek(m, len < TCP_HDR_MAX ? len : TCP_HDR_MAX);
+	if (!p)
+		return xk_drop(self, XK_DROP_SHORT, m);
+	if ((err = tcp_hdr_decode(p, len < TCP_HDR_MAX ? len : TCP_HDR_MAX, len, &h)) < 0)
+		return xk_drop(self, decode_drop(err), m);
+	if (xk_sess_control(lls, XK_CTL_IP_PSEUDOHDR, &ph, sizeof ph) < 0)
+		return xk_drop(self, XK_DROP_NOSESS, m);
+	if (xk_ip_pseudo_csum(&ph, m) != 0)
+		return xk_drop(self, XK_DROP_CSUM, m);
+	key = (struct tcp_key){ .lip = ph.src, .rip = ph.dst, .lport = h.dport, .rport = h.sport };
+	if (xk_map_resolve(tp->conns, &key, &v) != 0) {
+		struct tcb *t;
+
+		if ((h.flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN ||
+		    xk_map_resolve(tp->listen, &key.lport, &v) != 0) {
+			tcp_send_rst(tp, lls, &ph, &h, (uint32_t)(len - h.hlen));
+			return xk_drop(self, XK_DROP_NOSESS, m);
+		}
+		if (new_passive(tp, v, lls, &key, &t) < 0)
+			return xk_drop(self, XK_DROP_NOMEM, m);
+		v = t->s;
+	}
+	msg_pop(m, NULL, h.hlen);
+	tp->st.segs_in++;
+	return xk_pop(v, lls, m, &h);
+}
+
+static uint16_t peer_mss(const struct tcb *t, const struct tcp_hdr *h)
+{
+	uint16_t mss = h->mss ? h->mss : TCP_MSS_DEFAULT;
+
+	return mss < t->my_mss ? mss : t->my_mss;
+}
+
+/* The peer's SYN: its sequence numbers, MSS and window. */
+static void take_syn(struct tcb *t, const struct tcp_hdr *h)
+{
+	t->irs = h->seq;
+	t->rb.nxt = h->seq + 1;
+	t->mss = peer_mss(t, h);
+	t->cwnd = TCP_INIT_CWND * t->mss;
+	t->snd_wnd = h->win;
+	t->snd_wl1 = h->seq;
+	t->snd_wl2 = h->ack;
+}
+
+static void input_listen(struct tcb *t, const struct tcp_hdr *h)
+{
+	take_syn(t, h);
+	tcp_event(t, TCP_EV_RCV_SYN);
+	tcp_output(t);		/* SYN-ACK */
+}
+
+static void reset(struct tcb *t)
+{
+	msg_t eof;
+
+	t->tp->st.rsts_in++;
+	tcp_event(t, TCP_EV_RCV_RST);
+	msg_init(&eof);
+	tcp_deliver(t, &eof);
+}
+
+static void input_syn_sent(struct tcb *t, const struct tcp_hdr *h, uint32_t len)
+{
+	bool ack_ok = (h->flags & TCP_ACK) && tcp_seq_gt(h->ack, t->iss) &&
+		      tcp_seq_le(h->ack, t->snd_max);
+
+	if ((h->flags & TCP_ACK) && !ack_ok) {
+		tcp_send_rst(t->tp, t->s->down, &t->ph, h, len);
+		return;
+	}
+	if (h->flags & TCP_RST) {
+		if (ack_ok)
+			reset(t);
+		return;
+	}
+	if (!(h->flags & TCP_SYN))
+		return;
+	take_syn(t, h);
+	if (!ack_ok) {
+		/* simultaneous open: answer with SYN-ACK */
+		tcp_event(t, TCP_EV_RCV_SYN);
+		t->snd_nxt = t->iss;
+		tcp_output(t);
+		return;
+	}
+	t->snd_una = h->ack;
+	if (t->rtt_timing) {
+		tcp_rtt_sample(&t->rtt, tcp_now(t) - t->rtt_start);
+		t->rtt_timing = false;
+	}
+	xk_event_cancel(tcp_events(t), &t->rexmt_ev);
+	tcp_event(t, TCP_EV_RCV_SYNACK);
+	if (t->fin_queued)
+		tcp_event(t, TCP_EV_CLOSE);	/* shut down while in SYN_SENT */
+	t->ack_now = true;
+	tcp_output(t);
+}
+
+static bool acceptable(const struct tcb *t, const struct tcp_hdr *h, uint32_t len)
+{
+	uint32_t nxt = t->rb.nxt, wnd = tcp_rcv_window(t);
+	uint32_t slen = len + !!(h->flags & TCP_SYN) + !!(h->flags & TCP_FIN);
+
+	if (slen == 0)
+		return wnd == 0 ? h->seq == nxt : tcp_seq_in(h->seq, nxt, nxt + wnd);
+	return wnd > 0 && (tcp_seq_in(h->seq, nxt, nxt + wnd) ||
+			   tcp_seq_in(h->seq + slen - 1, nxt, nxt + wnd));
+}
+
+static void retransmit_first(struct tcb *t)
+{
+	uint32_t end = tcp_data_end(t), n = 0;
+	uint8_t flags = 0;
+
+	if (tcp_seq_lt(t->snd_una, end))
+		n = end - t->snd_una < t->mss ? end - t->snd_una : t->mss;
+	if (t->fin_queued && t->snd_una + n == end && tcp_seq_gt(t->snd_max, end))
+		flags = TCP_FIN;
+	if (n || flags)
+		tcp_send_segment(t, t->snd_una, n, flags);
+}
+
+static void dup_ack(struct tcb *t)
+{
+	struct tcp_proto *tp = t->tp;
+
+	tp->st.dup_acks++;
+	if (++t->dupacks == TCP_DUPACK_THRESH && !t->in_recovery) {
+		uint32_t flight = t->snd_max - t->snd_una;
+
+		/* fast retransmit and NewReno fast recovery (RFC 6582) */
+		tp->st.fast_rexmits++;
+		t->ssthresh = flight / 2 > 2u * t->mss ? flight / 2 : 2u * t->mss;
+		t->cwnd = t->ssthresh + TCP_DUPACK_THRESH * t->mss;
+		t->recover = t->snd_max;
+		t->in_recovery = true;
+		t->rtt_timing = false;
+		retransmit_first(t);
+	} else if (t->dupacks > TCP_DUPACK_THRESH && t->in_recovery) {
+		t->cwnd += t->mss;	/* each dup ACK is a segment that left the network */
+	}
+}
+
+static void new_ack(struct tcb *t, uint32_t ack)
+{
+	uint32_t acked = ack - t->snd_una;
+
+	if (t->rtt_timing && tcp_seq_gt(ack, t->rtt_seq)) {
+		tcp_rtt_sample(&t->rtt, tcp_now(t) - t->rtt_start);
+		t->rtt_timing = false;
+	}
+	t->rtt.backoff = 0;	/* the peer is alive: back to the estimated RTO (as BSD) */
+	tcp_sbuf_ack(&t->sb, ack);
+	t->snd_una = ack;
+	if (tcp_seq_lt(t->snd_nxt, ack))
+		t->snd_nxt = ack;
+	t->dupacks = 0;
+	if (t->in_recovery) {
+		if (tcp_seq_ge(ack, t->recover)) {
+			t->in_recovery = false;
+			t->cwnd = t->ssthresh;
+		} else {
+			/* partial ACK: the next hole is lost too */
+			retransmit_first(t);
+		}
+	} else if (t->cwnd < TCP_CWND_MAX) {
+		if (t->cwnd < t->ssthresh)
+			t->cwnd += acked < t->mss ? acked : t->mss;
+		else
+			t->cwnd += (uint32_t)t->mss * t->mss / t->cwnd + 1;
+	}
+	if (t->snd_una == t->snd_max)
+		xk_event_cancel(tcp_events(t), &t->rexmt_ev);
+	else
+		tcp_rexmt_arm(t);
+}
+
+/* Returns false when the segment must go no further. */
+static bool input_ack(struct tcb *t, const struct tcp_hdr *h, uint32_t len)
+{
+	uint32_t ack = h->ack;
+	bool fin_sent = t->fin_queued && tcp_seq_gt(t->snd_max, tcp_data_end(t));
+
+	if (t->state == TCP_SYN_RCVD) {
+		if (!tcp_seq_gt(ack, t->snd_una) || tcp_seq_gt(ack, t->snd_max)) {
+			tcp_send_rst(t->tp, t->s->down, &t->ph, h, len);
+			return false;
+		}
+		tcp_event(t, TCP_EV_SYN_ACKED);
+		t->snd_wnd = h->win;
+		t->snd_wl1 = h->seq;
+		t->snd_wl2 = ack;
+	}
+	if (tcp_seq_gt(ack, t->snd_max)) {
+		t->ack_now = true;	/* acknowledges what we never sent */
+		return false;
+	}
+	if (tcp_seq_gt(ack, t->snd_una))
+		new_ack(t, ack);
+	else if (ack == t->snd_una && len == 0 && !(h->flags & (TCP_SYN | TCP_FIN)) &&
+		 h->win == t->snd_wnd && t->snd_max != t->snd_una)
+		dup_ack(t);
+	if (tcp_seq_lt(t->snd_wl1, h->seq) || (t->snd_wl1 == h->seq && tcp_seq_le(t->snd_wl2, ack))) {
+		t->snd_wnd = h->win;
+		t->snd_wl1 = h->seq;
+		t->snd_wl2 = ack;
+	}
+	if (fin_sent && ack == tcp_data_end(t) + 1)
+		tcp_event(t, TCP_EV_FIN_ACKED);
+	return t->state != TCP_CLOSED;
+}
+
+struct store_ctx {
+	struct tcb *t;
+	uint32_t seq, ready;
+};
+
+static int walk_store(const uint8_t *p, size_t n, void *arg)
+{
+	struct store_ctx *c = arg;
+
+	c->ready += tcp_rbuf_store(&c->t->rb, c->seq, p, n);
+	c->seq += (uint32_t)n;
+	return 0;
+}
+
+static bool receives_data(enum tcp_state s)
+{
+	return s == TCP_ESTABLISHED || s == TCP_FIN_WAIT_1 || s == TCP_FIN_WAIT_2;
+}
+
+/* Data and FIN of an acceptable segment; consumes m. */
+static void input_data(struct tcb *t, const struct tcp_hdr *h, msg_t *m)
+{
+	uint32_t seq = h->seq, len = (uint32_t)msg_len(m), nxt = t->rb.nxt;
+	uint32_t wnd_end = nxt + tcp_rcv_window(t);
+	bool fin = h->flags & TCP_FIN;
+
+	if (!receives_data(t->state)) {
+		msg_free(m);
+		return;
+	}
+	if (tcp_seq_lt(seq, nxt)) {
+		uint32_t d = nxt - seq < len ? nxt - seq : len;
+
+		msg_pop(m, NULL, d);
+		seq += d;
+		len -= d;
+	}
+	if (tcp_seq_gt(seq + len, wnd_end)) {
+		len = tcp_seq_gt(wnd_end, seq) ? wnd_end - seq : 0;
+		msg_truncate(m, len);
+		fin = false;
+	}
+	if (len && seq == nxt && t->rb.nivl == 0) {
+		/* in order with no hole: the fast path, no copy */
+		tcp_rbuf_skip(&t->rb, len);
+		t->acks_pending++;
+		tcp_deliver(t, m);
+	} else if (len) {
+		struct store_ctx c = { t, seq, 0 };
+
+		if (seq != nxt)
+			t->tp->st.ooo_segs++;
+		msg_walk(m, 0, len, walk_store, &c);
+		msg_free(m);
+		t->ack_now = true;	/* a hole, or one just filled: tell the sender now */
+		if (c.ready) {
+			msg_t r;
+			void *p;
+
+			if (msg_alloc(&r, c.ready, &p) == 0) {
+				tcp_rbuf_copy(&t->rb, nxt, p, c.ready);
+				tcp_deliver(t, &r);
+			}
+		}
+	} else {
+		msg_free(m);
+	}
+	if (fin && seq + len == t->rb.nxt && t->rb.nivl == 0 && receives_data(t->state)) {
+		msg_t eof;
+
+		tcp_rbuf_skip(&t->rb, 1);
+		t->fin_rcvd = true;
+		t->ack_now = true;
+		tcp_event(t, TCP_EV_RCV_FIN);
+		msg_init(&eof);
+		tcp_deliver(t, &eof);
+		if (t->auto_close) {
+			t->auto_close = false;
+			xk_close(t->s);
+		}
+	}
+	if (t->acks_pending >= 2)
+		t->ack_now = true;
+	else if (t->acks_pending)
+		tcp_delack_arm(t);
+}
+
+static void input_sync(struct tcb *t, const struct tcp_hdr *h, msg_t *m)
+{
+	uint32_t len = (uint32_t)msg_len(m);
+
+	if (!acceptable(t, h, len)) {
+		/* old duplicate or beyond the window: re-acknowledge (RFC 793) */
+		if (!(h->flags & TCP_RST))
+			t->ack_now = true;
+		xk_drop(t->tp->self, XK_DROP_STATE, m);
+		return;
+	}
+	if (h->flags & TCP_RST) {
+		reset(t);
+		msg_free(m);
+		return;
+	}
+	if (h->flags & TCP_SYN) {
+		/* a SYN inside the window of a synchronized connection */
+		tcp_send_rst(t->tp, t->s->down, &t->ph, h, len);
+		reset(t);
+		msg_free(m);
+		return;
+	}
+	if (!(h->flags & TCP_ACK) || !input_ack(t, h, len)) {
+		msg_free(m);
+		return;
+	}
+	if (t->state == TCP_ESTABLISHED && t->fin_queued)
+		tcp_event(t, TCP_EV_CLOSE);	/* shut down while in SYN_RCVD */
+	if (t->passive && t->state == TCP_ESTABLISHED)
+		tcp_passive_established(t);
+	input_data(t, h, m);
+}
+
+int tcp_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
+{
+	struct tcb *t = tcp_tcb(s);
+	const struct tcp_hdr *h = hdr;
+
+	(void)lls;
+	t->busy = true;
+	switch (t->state) {
+	case TCP_LISTEN:
+		input_listen(t, h);
+		msg_free(m);
+		break;
+	case TCP_SYN_SENT:
+		input_syn_sent(t, h, (uint32_t)msg_len(m));
+		msg_free(m);
+		break;
+	case TCP_CLOSED:
+		msg_free(m);
+		break;
+	default:
+		input_sync(t, h, m);
+		break;
+	}
+	if (t->state != TCP_CLOSED)
+		tcp_output(t);
+	t->busy = false;
+	tcp_maybe_free(t);
+	return 0;
+}

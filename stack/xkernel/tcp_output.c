@@ -1,0 +1,168 @@
+/*
+ * tcp_output.c - deciding what to send and building segments: the sliding
+ * window, the congestion window, Nagle's rule, and RSTs.
+ */
+#include "bytes.h"
+#include "tcp_seq.h"
+#include "tcp_tcb.h"
+
+uint16_t tcp_rcv_window(const struct tcb *t)
+{
+	/* Data is delivered as soon as it is in order, so the whole ring is free. */
+	return t->rb.size < TCP_WIN_MAX ? (uint16_t)t->rb.size : TCP_WIN_MAX;
+}
+
+/* Put h in front of m, checksum the segment and send it on lls; consumes m. */
+static int push_segment(struct tcp_proto *tp, xk_sess_t *lls, const struct xk_ip_pseudohdr *ph,
+			const struct tcp_hdr *h, msg_t *m)
+{
+	uint8_t *p = msg_push(m, tcp_hdr_size(h));
+	struct tcp_hdr c = *h;
+
+	if (!p) {
+		msg_free(m);
+		return -ENOMEM;
+	}
+	c.csum = 0;
+	tcp_hdr_encode(p, &c);
+	xk_put16(p + TCP_CSUM_OFF, xk_ip_pseudo_csum(ph, m));
+	tp->st.segs_out++;
+	return xk_push(lls, m);
+}
+
+int tcp_send_rst(struct tcp_proto *tp, xk_sess_t *lls, const struct xk_ip_pseudohdr *ph,
+		 const struct tcp_hdr *in, uint32_t seglen)
+{
+	struct tcp_hdr h = { .sport = in->dport, .dport = in->sport, .flags = TCP_RST };
+	msg_t m;
+	void *p;
+	int err;
+
+	if (in->flags & TCP_RST)
+		return 0;
+	if (in->flags & TCP_ACK) {
+		h.seq = in->ack;
+	} else {
+		/* RFC 793: acknowledge everything the offending segment occupied */
+		h.ack = in->seq + seglen + !!(in->flags & TCP_SYN) + !!(in->flags & TCP_FIN);
+		h.flags |= TCP_ACK;
+	}
+	if ((err = msg_alloc(&m, 0, &p)) < 0)
+		return err;
+	tp->st.rsts_out++;
+	return push_segment(tp, lls, ph, &h, &m);
+}
+
+int tcp_send_segment(struct tcb *t, uint32_t seq, uint32_t len, uint8_t flags)
+{
+	struct tcp_proto *tp = t->tp;
+	struct tcp_hdr h = {
+		.sport = t->key.lport, .dport = t->key.rport, .seq = seq, .ack = t->rb.nxt,
+		.flags = flags, .win = tcp_rcv_window(t),
+	};
+	uint32_t end = seq + len + !!(flags & TCP_SYN) + !!(flags & TCP_FIN);
+	msg_t m;
+	void *p;
+	int err;
+
+	if (t->state != TCP_SYN_SENT)
+		h.flags |= TCP_ACK;
+	if (flags & TCP_SYN)
+		h.mss = t->my_mss;
+	if ((err = msg_alloc(&m, len, &p)) < 0)
+		return err;
+	if (len) {
+		tcp_sbuf_copy(&t->sb, seq, p, len);
+		tp->st.data_segs_out++;
+		tp->st.bytes_out += len;
+		h.flags |= seq + len == tcp_data_end(t) ? TCP_PSH : 0;
+	} else if (!(flags & (TCP_SYN | TCP_FIN))) {
+		tp->st.pure_acks_out++;
+	}
+	/* Every segment carries the ACK: nothing is owed any more. */
+	t->ack_now = false;
+	t->acks_pending = 0;
+	xk_event_cancel(tcp_events(t), &t->delack_ev);
+	if (end != seq) {
+		if (!t->rtt_timing && tcp_seq_ge(seq, t->snd_max)) {
+			t->rtt_timing = true;
+			t->rtt_seq = seq;
+			t->rtt_start = tcp_now(t);
+		}
+		if (tcp_seq_gt(end, t->snd_max))
+			t->snd_max = end;
+		if (!t->rexmt_ev.pending)
+			tcp_rexmt_arm(t);
+	}
+	return push_segment(tp, t->s->down, &t->ph, &h, &m);
+}
+
+static bool sends_data(enum tcp_state s)
+{
+	return s == TCP_ESTABLISHED || s == TCP_CLOSE_WAIT || s == TCP_FIN_WAIT_1 ||
+	       s == TCP_CLOSING || s == TCP_LAST_ACK;
+}
+
+/*
+ * How many data bytes to send at seq now, and whether FIN goes with them.
+ * Returns false when nothing should go.
+ */
+static bool next_segment(const struct tcb *t, uint32_t seq, uint32_t *len, uint8_t *flags)
+{
+	uint32_t end = tcp_data_end(t), avail = 0, usable = 0, wnd, n;
+	uint32_t win_end;
+
+	*flags = 0;
+	*len = 0;
+	if ((t->state == TCP_SYN_SENT || t->state == TCP_SYN_RCVD) && seq == t->iss) {
+		*flags = TCP_SYN;
+		return true;
+	}
+	if (!sends_data(t->state))
+		return false;
+	wnd = t->snd_wnd < t->cwnd ? t->snd_wnd : t->cwnd;
+	win_end = t->snd_una + wnd;
+	if (tcp_seq_lt(seq, end))
+		avail = end - seq;
+	if (tcp_seq_lt(seq, win_end))
+		usable = win_end - seq;
+	n = avail < usable ? avail : usable;
+	if (n > t->mss)
+		n = t->mss;
+	if (n > 0 && n < t->mss && seq != t->snd_una) {
+		/* Nagle: a small last piece waits for the outstanding data's ACK */
+		if (n == avail && !t->nodelay && !t->fin_queued)
+			n = 0;
+		/* sender-side silly window avoidance: no small window-limited pieces in flight */
+		if (n < avail)
+			n = 0;
+	}
+	*len = n;
+	if (t->fin_queued && seq + n == end && (n > 0 || avail == 0) && tcp_seq_le(seq, end))
+		*flags = TCP_FIN;
+	return n > 0 || *flags;
+}
+
+int tcp_output(struct tcb *t)
+{
+	for (;;) {
+		uint32_t seq = t->snd_nxt, len;
+		uint8_t flags;
+
+		if (!next_segment(t, seq, &len, &flags)) {
+			/* a pure ACK carries snd_max: after a go-back it must still be in the peer's window */
+			if (t->ack_now && t->state != TCP_SYN_SENT && t->state != TCP_CLOSED &&
+			    t->state != TCP_LISTEN)
+				return tcp_send_segment(t, t->snd_max, 0, 0);
+			/* a zero window with data waiting: the persist timer probes it */
+			if (t->snd_wnd == 0 && tcp_seq_lt(seq, tcp_data_end(t)) && !t->rexmt_ev.pending &&
+			    sends_data(t->state))
+				tcp_rexmt_arm(t);
+			return 0;
+		}
+		t->snd_nxt = seq + len + !!(flags & TCP_SYN) + !!(flags & TCP_FIN);
+		tcp_send_segment(t, seq, len, flags);
+		if (flags & TCP_FIN)
+			return 0;
+	}
+}

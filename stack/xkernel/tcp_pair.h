@@ -1,0 +1,30 @@
+/*
+ * tcp_pair.h - two hosts on the in-process wire, each with TCP and a
+ * tcp_app user above it ("tcp ip/6", "tcpapp tcp"): the test bench of the
+ * TCP tests and of TCP programs on the wire. Host i has IP
+ * XK_TESTBED_IP(i); app[i] is its user.
+ */
+#ifndef XK_TCP_PAIR_H
+#define XK_TCP_PAIR_H
+
+#include "tcp.h"
+#include "tcp_app.h"
+#include "testbed.h"
+
+struct tcp_pair {
+	struct xk_testbed tb;
+	struct tcp_app app[2];
+	bool (*until)(struct tcp_pair *p);	/* tcp_pair_run's stop condition */
+};
+
+/* Set p->app[] fields before or after; -errno. */
+int tcp_pair_create(struct tcp_pair *p, const struct xk_wire_impair *imp);
+void tcp_pair_destroy(struct tcp_pair *p);
+/* Run the wire, pumping both apps, until until(p) holds (0), or limit_ns of virtual time pass. */
+int tcp_pair_run(struct tcp_pair *p, uint64_t limit_ns, bool (*until)(struct tcp_pair *p));
+xk_proto_t *tcp_pair_tcp(struct tcp_pair *p, int i);
+void tcp_pair_stats(struct tcp_pair *p, int i, struct xk_tcp_stats *st);
+/* Connections of host i in state s. */
+unsigned tcp_pair_nstate(struct tcp_pair *p, int i, enum tcp_state s);
+
+#endif

@@ -1,0 +1,140 @@
+/*
+ * tcp_tcb.h - TCP's private state (inside libxk): the protocol object's
+ * tables and the connection block (TCB) of each session, shared by
+ * tcp.c (the operations), tcp_input.c, tcp_output.c and tcp_timer.c.
+ */
+#ifndef TCP_TCB_H
+#define TCP_TCB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "ip.h"
+#include "map.h"
+#include "tcp.h"
+#include "tcp_buf.h"
+#include "tcp_fsm.h"
+#include "tcp_hdr.h"
+#include "tcp_rtt.h"
+#include "xk.h"
+
+#define TCP_BUF_SIZE	65536		/* send and receive rings */
+#define TCP_WIN_MAX	65535		/* no window scaling */
+#define TCP_MSS_DEFAULT	536		/* when the peer sends no MSS option (RFC 1122) */
+#define TCP_DELACK_NS	40000000ull	/* delayed ACK: 40 ms, as Linux */
+#define TCP_MSL_NS	30000000000ull	/* maximum segment lifetime: 30 s */
+#define TCP_INIT_CWND	10		/* segments (RFC 6928) */
+#define TCP_CWND_MAX	(4u * TCP_BUF_SIZE)	/* no use growing past what the window allows */
+#define TCP_DUPACK_THRESH 3
+#define TCP_EPHEMERAL	49152
+
+/* Demultiplexing key of a connection; no padding holes. */
+struct tcp_key {
+	uint32_t lip, rip;
+	uint16_t lport, rport;
+};
+
+struct tcb;
+
+struct tcp_proto {
+	xk_proto_t *self;
+	xk_map_t *conns;	/* struct tcp_key -> xk_sess_t (connections not CLOSED) */
+	xk_map_t *listen;	/* uint16_t port -> xk_proto_t hlp */
+	struct tcb *all;	/* every TCB, for destroy */
+	uint16_t next_port;
+	uint32_t iss_count;
+	uint64_t time_wait_ns;
+	struct xk_tcp_stats st;
+};
+
+struct tcb {
+	xk_sess_t *s;
+	struct tcp_proto *tp;
+	struct tcb *next, *prev;	/* tp->all */
+	enum tcp_state state;
+	struct tcp_key key;
+	struct xk_ip_pseudohdr ph;	/* for checksums */
+	bool in_map;
+	bool passive;		/* made from a listen; open_done not yet called */
+	bool user_closed;	/* the last reference went: free at CLOSED */
+	bool busy;		/* inside input processing: do not free yet */
+	bool auto_close;	/* passive, for a user without open_done: close on the peer's FIN */
+
+	/* send side */
+	uint32_t iss, snd_una, snd_nxt, snd_max;
+	uint32_t snd_wnd, snd_wl1, snd_wl2;
+	uint32_t cwnd, ssthresh, recover;
+	bool in_recovery;
+	uint16_t mss;		/* segment size we send */
+	uint16_t my_mss;	/* what we announce */
+	bool fin_queued;	/* FIN follows the queued data */
+	bool nodelay;
+	unsigned dupacks;
+	struct tcp_sbuf sb;	/* data from sb.una (first unacknowledged byte) on */
+	struct tcp_rtt rtt;
+	bool rtt_timing;
+	uint32_t rtt_seq;
+	uint64_t rtt_start;
+
+	/* receive side */
+	uint32_t irs;
+	bool fin_rcvd;
+	struct tcp_rbuf rb;	/* rb.nxt is RCV.NXT */
+	bool ack_now;		/* send an ACK at the next output */
+	unsigned acks_pending;	/* in-order segments not yet acknowledged */
+
+	struct xk_event rexmt_ev;	/* retransmission and persist */
+	struct xk_event delack_ev;
+	struct xk_event timewait_ev;
+};
+
+static inline struct tcb *tcp_tcb(xk_sess_t *s)
+{
+	return s->state;
+}
+
+static inline xk_events_t *tcp_events(const struct tcb *t)
+{
+	return xk_host_events(t->tp->self->host);
+}
+
+static inline uint64_t tcp_now(const struct tcb *t)
+{
+	return xk_now(t->tp->self->host);
+}
+
+/* First sequence number after the queued data (where FIN goes). */
+static inline uint32_t tcp_data_end(const struct tcb *t)
+{
+	return t->sb.una + t->sb.len;
+}
+
+/* tcp.c */
+void tcp_set_state(struct tcb *t, enum tcp_state next);
+int tcp_event(struct tcb *t, enum tcp_event ev);	/* -EPROTO if invalid in the state */
+void tcp_maybe_free(struct tcb *t);
+void tcp_deliver(struct tcb *t, msg_t *m);		/* to the user, consumes m */
+void tcp_passive_established(struct tcb *t);	/* hand a passive connection to its user */
+int tcp_tcb_new(struct tcp_proto *tp, xk_proto_t *hlp, xk_sess_t *lls,
+		const struct tcp_key *key, struct tcb **out);
+
+/* tcp_input.c */
+int tcp_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m);
+int tcp_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr);
+
+/* tcp_output.c */
+int tcp_output(struct tcb *t);
+int tcp_send_segment(struct tcb *t, uint32_t seq, uint32_t len, uint8_t flags);
+int tcp_send_rst(struct tcp_proto *tp, xk_sess_t *lls, const struct xk_ip_pseudohdr *ph,
+		 const struct tcp_hdr *in, uint32_t seglen);
+uint16_t tcp_rcv_window(const struct tcb *t);
+
+/* tcp_timer.c */
+void tcp_timers_init(struct tcb *t);
+void tcp_timers_cancel(struct tcb *t);
+void tcp_rexmt_arm(struct tcb *t);
+void tcp_delack_arm(struct tcb *t);
+void tcp_timewait_start(struct tcb *t);
+
+#endif

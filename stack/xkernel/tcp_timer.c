@@ -1,0 +1,100 @@
+/*
+ * tcp_timer.c - TCP's timers on the host's event manager: retransmission
+ * (with backoff, and as the persist timer for a zero window), delayed ACK,
+ * and TIME_WAIT.
+ */
+#include "tcp_seq.h"
+#include "tcp_tcb.h"
+
+/* Nothing acknowledged for too long: go back to snd_una with a one-segment window. */
+static void rexmt_fire(void *arg)
+{
+	struct tcb *t = arg;
+	uint32_t flight = t->snd_max - t->snd_una;
+
+	if (flight == 0) {
+		/* persist: probe a zero window with one byte */
+		if (t->snd_wnd == 0 && tcp_seq_lt(t->snd_nxt, tcp_data_end(t))) {
+			tcp_send_segment(t, t->snd_nxt, 1, 0);
+			t->snd_nxt++;
+			tcp_rtt_backoff(&t->rtt);
+		}
+		return;
+	}
+	if (!tcp_rtt_backoff(&t->rtt)) {
+		struct tcp_hdr h = { .sport = t->key.rport, .dport = t->key.lport,
+				     .ack = t->snd_nxt, .flags = TCP_ACK };
+
+		tcp_send_rst(t->tp, t->s->down, &t->ph, &h, 0);
+		tcp_event(t, TCP_EV_TIMEOUT);
+		if (!t->user_closed) {
+			msg_t eof;
+
+			msg_init(&eof);
+			tcp_deliver(t, &eof);
+		}
+		tcp_maybe_free(t);
+		return;
+	}
+	t->tp->st.rexmit_timeouts++;
+	t->ssthresh = flight / 2 > 2u * t->mss ? flight / 2 : 2u * t->mss;
+	t->cwnd = t->mss;
+	t->in_recovery = false;
+	t->dupacks = 0;
+	t->rtt_timing = false;	/* Karn: no sample from a retransmitted segment */
+	t->snd_nxt = t->snd_una;
+	tcp_output(t);
+}
+
+static void delack_fire(void *arg)
+{
+	struct tcb *t = arg;
+
+	t->tp->st.delayed_acks++;
+	t->ack_now = true;
+	tcp_output(t);
+}
+
+static void timewait_fire(void *arg)
+{
+	struct tcb *t = arg;
+
+	tcp_event(t, TCP_EV_TIMEOUT);
+	tcp_maybe_free(t);
+}
+
+void tcp_timers_init(struct tcb *t)
+{
+	xk_event_init(&t->rexmt_ev, rexmt_fire, t);
+	xk_event_init(&t->delack_ev, delack_fire, t);
+	xk_event_init(&t->timewait_ev, timewait_fire, t);
+}
+
+void tcp_timers_cancel(struct tcb *t)
+{
+	xk_events_t *ev = tcp_events(t);
+
+	xk_event_cancel(ev, &t->rexmt_ev);
+	xk_event_cancel(ev, &t->delack_ev);
+	xk_event_cancel(ev, &t->timewait_ev);
+}
+
+void tcp_rexmt_arm(struct tcb *t)
+{
+	xk_event_schedule(tcp_events(t), &t->rexmt_ev, tcp_rtt_timeout(&t->rtt));
+}
+
+void tcp_delack_arm(struct tcb *t)
+{
+	if (!t->delack_ev.pending)
+		xk_event_schedule(tcp_events(t), &t->delack_ev, TCP_DELACK_NS);
+}
+
+void tcp_timewait_start(struct tcb *t)
+{
+	xk_events_t *ev = tcp_events(t);
+
+	xk_event_cancel(ev, &t->rexmt_ev);
+	xk_event_cancel(ev, &t->delack_ev);
+	xk_event_schedule(ev, &t->timewait_ev, t->tp->time_wait_ns);
+}

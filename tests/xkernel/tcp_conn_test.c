@@ -1,0 +1,177 @@
+/*
+ * tcp_conn_test - connection behaviour on the in-process wire, counted in
+ * segments on a virtual clock: the three-way handshake and MSS option, RST
+ * for a closed port, retransmission of a dropped segment, Nagle with and
+ * without NODELAY, and delayed ACKs.
+ */
+#include <string.h>
+
+#include "tap.h"
+#include "tcp_pair.h"
+
+#define PORT 7000
+#define MS 1000000ull
+#define SEC (1000 * MS)
+
+static size_t want_rx;	/* bytes the server must receive before got_rx holds */
+
+static int state(xk_sess_t *s)
+{
+	int st = -1;
+
+	xk_sess_control(s, XK_TCP_CTL_GET_STATE, &st, sizeof st);
+	return st;
+}
+
+static bool established(struct tcp_pair *p)
+{
+	return p->app[1].sess && state(p->app[0].sess) == TCP_ESTABLISHED;
+}
+
+static bool got_rx(struct tcp_pair *p)
+{
+	return p->app[1].rx_len >= want_rx;
+}
+
+static bool client_eof(struct tcp_pair *p)
+{
+	return p->app[0].eof;
+}
+
+/* Two hosts, the server listening, the client connected and established; both apps keep the connection open. */
+static void setup(struct tcp_pair *p, const char *name)
+{
+	if (tcp_pair_create(p, NULL) < 0)
+		tap_bail("%s: cannot make the hosts", name);
+	p->app[0].keep_open = p->app[1].keep_open = true;
+	if (tcp_app_listen(&p->app[1], PORT) < 0 || tcp_app_connect(&p->app[0], XK_TESTBED_IP(1), PORT) < 0 ||
+	    tcp_pair_run(p, SEC, established) < 0)
+		tap_bail("%s: no connection", name);
+}
+
+static void push_bytes(xk_sess_t *s, size_t n)
+{
+	static const uint8_t zero[4096];
+	msg_t m;
+
+	if (msg_from(&m, zero, n) < 0 || xk_push(s, &m) < 0)
+		tap_bail("push of %zu bytes failed", n);
+}
+
+static void test_handshake(void)
+{
+	struct tcp_pair p;
+	struct xk_tcp_stats c, s;
+	uint32_t mss0 = 0, mss1 = 0;
+
+	setup(&p, "handshake");
+	tcp_pair_stats(&p, 0, &c);
+	tcp_pair_stats(&p, 1, &s);
+	tap_ok(c.segs_out == 2 && s.segs_out == 1, "handshake: SYN, SYN-ACK, ACK (client sent %llu, server %llu)",
+	       (unsigned long long)c.segs_out, (unsigned long long)s.segs_out);
+	tap_ok(c.conns_opened == 1 && s.conns_opened == 1, "handshake: both ESTABLISHED");
+	xk_sess_control(p.app[0].sess, XK_CTL_GET_MAX_PACKET, &mss0, sizeof mss0);
+	xk_sess_control(p.app[1].sess, XK_CTL_GET_MAX_PACKET, &mss1, sizeof mss1);
+	tap_ok(mss0 == 1460 && mss1 == 1460, "handshake: MSS option gives 1460 on a 1500-byte MTU (%u, %u)", mss0, mss1);
+	tcp_pair_destroy(&p);
+}
+
+static void test_rst_closed_port(void)
+{
+	struct tcp_pair p;
+	struct xk_tcp_stats c, s;
+	struct xk_drops d;
+
+	if (tcp_pair_create(&p, NULL) < 0)
+		tap_bail("rst: cannot make the hosts");
+	p.app[0].keep_open = true;	/* keep the session to ask its state */
+	tap_is_int(tcp_app_connect(&p.app[0], XK_TESTBED_IP(1), 9), 0, "rst: connect to a closed port starts");
+	tap_is_int(tcp_pair_run(&p, SEC, client_eof), 0, "rst: the client learns of the reset");
+	tcp_pair_stats(&p, 0, &c);
+	tcp_pair_stats(&p, 1, &s);
+	xk_control(tcp_pair_tcp(&p, 1), XK_CTL_GET_DROPS, &d, sizeof d);
+	tap_ok(s.rsts_out == 1 && c.rsts_in == 1, "rst: the server sent one RST, the client took it");
+	tap_is_int((long long)d.n[XK_DROP_NOSESS], 1, "rst: the SYN counted as a no-connection drop");
+	tap_is_int(state(p.app[0].sess), TCP_CLOSED, "rst: the client's connection is CLOSED");
+	tcp_pair_destroy(&p);
+}
+
+static void test_retransmit(void)
+{
+	struct xk_wire_impair drop_all = { .drop_pct = 100 };
+	struct tcp_pair p;
+	struct xk_tcp_stats c;
+	uint64_t t0;
+
+	setup(&p, "rexmit");
+	xk_wire_set_impair(p.tb.wire, &drop_all);
+	push_bytes(p.app[0].sess, 100);		/* this segment is lost */
+	xk_wire_set_impair(p.tb.wire, NULL);
+	t0 = xk_wire_now(p.tb.wire);
+	want_rx = 100;
+	tap_is_int(tcp_pair_run(&p, 10 * SEC, got_rx), 0, "rexmit: the lost segment arrives");
+	tcp_pair_stats(&p, 0, &c);
+	tap_is_int((long long)c.rexmit_timeouts, 1, "rexmit: by one retransmission timeout");
+	tap_ok(xk_wire_now(p.tb.wire) - t0 >= 200 * MS, "rexmit: not before the minimum RTO (virtual time)");
+	tcp_pair_destroy(&p);
+}
+
+/* Ten 10-byte pushes in a row; returns the data segments the client sent for them. */
+static unsigned small_writes(bool nodelay)
+{
+	struct tcp_pair p;
+	struct xk_tcp_stats before, after;
+	int on = nodelay;
+
+	setup(&p, "nagle");
+	xk_sess_control(p.app[0].sess, XK_CTL_SET_NODELAY, &on, sizeof on);
+	tcp_pair_stats(&p, 0, &before);
+	for (int i = 0; i < 10; i++)
+		push_bytes(p.app[0].sess, 10);
+	want_rx = 100;
+	if (tcp_pair_run(&p, 10 * SEC, got_rx) < 0)
+		tap_bail("nagle: the small writes did not arrive");
+	tcp_pair_stats(&p, 0, &after);
+	tcp_pair_destroy(&p);
+	return (unsigned)(after.data_segs_out - before.data_segs_out);
+}
+
+static void test_nagle(void)
+{
+	tap_is_int(small_writes(false), 2, "nagle on: the first byte goes, the other nine writes wait for its ACK");
+	tap_is_int(small_writes(true), 10, "nagle off (NODELAY): one segment per write");
+}
+
+static void test_delayed_ack(void)
+{
+	struct tcp_pair p;
+	struct xk_tcp_stats s0, s1, s2;
+	setup(&p, "delack");
+	tcp_pair_stats(&p, 1, &s0);
+	push_bytes(p.app[0].sess, 100);
+	want_rx = 100;
+	tcp_pair_run(&p, SEC, got_rx);
+	tcp_pair_run(&p, SEC, NULL);		/* let the ACK go */
+	tcp_pair_stats(&p, 1, &s1);
+	tap_is_int((long long)(s1.delayed_acks - s0.delayed_acks), 1, "delack: one segment is acknowledged by the timer");
+	tap_is_int((long long)(s1.segs_out - s0.segs_out), 1, "delack: with one ACK segment");
+	push_bytes(p.app[0].sess, 1460);
+	push_bytes(p.app[0].sess, 1460);
+	want_rx = 100 + 2 * 1460;
+	tcp_pair_run(&p, SEC, got_rx);
+	tcp_pair_stats(&p, 1, &s2);
+	tap_is_int((long long)(s2.delayed_acks - s1.delayed_acks), 0, "delack: two full segments are acknowledged at once");
+	tap_is_int((long long)(s2.segs_out - s1.segs_out), 1, "delack: by one ACK for both");
+	tcp_pair_destroy(&p);
+}
+
+int main(void)
+{
+	tap_plan(17);
+	test_handshake();
+	test_rst_closed_port();
+	test_retransmit();
+	test_nagle();
+	test_delayed_ack();
+	return tap_done();
+}
