@@ -5,7 +5,7 @@
 
 #include "cycles.h"
 
-static uint64_t mono_ns(void)
+uint64_t xk_clock_ns(void)
 {
 	struct timespec ts;
 
@@ -16,10 +16,10 @@ static uint64_t mono_ns(void)
 double xk_cycles_per_us(void)
 {
 	struct timespec nap = { 0, 20 * 1000 * 1000 };
-	uint64_t t0 = mono_ns(), c0 = xk_cycles(), t1, c1;
+	uint64_t t0 = xk_clock_ns(), c0 = xk_cycles(), t1, c1;
 
 	nanosleep(&nap, NULL);
-	t1 = mono_ns();
+	t1 = xk_clock_ns();
 	c1 = xk_cycles();
 	return t1 > t0 ? (double)(c1 - c0) * 1000.0 / (double)(t1 - t0) : 1.0;
 }

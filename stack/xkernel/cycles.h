@@ -21,6 +21,9 @@ static inline uint64_t xk_cycles(void)	/* no TSC: nanoseconds stand in */
 }
 #endif
 
+/* The monotonic clock in ns, as hosts on real drivers (TAP, IPC) use it. */
+uint64_t xk_clock_ns(void);
+
 /* Cycles per microsecond of the counter, measured against the monotonic clock. */
 double xk_cycles_per_us(void);
 

@@ -10,8 +10,9 @@ ALL += $(XK_LIB) $(XK_APPS)
 $(XK_LIB): $(call objs,$(XK_SRCS))
 $(BUILD)/obj/stack/xkernel/%.o: CPPFLAGS += -Istack/xkernel
 $(BUILD)/obj/tests/xkernel/%.o: CPPFLAGS += -Istack/xkernel
-$(call test_bins,xkernel): $(XK_LIB)
+$(call test_bins,xkernel): $(XK_LIB) $(IPC_LIB)
+$(call test_bins,xkernel): LDLIBS += -lm -lpthread
 
-$(XK_APPS): $(BUILD)/bin/%: $(BUILD)/obj/stack/xkernel/apps/%.o $(XK_LIB)
+$(XK_APPS): $(BUILD)/bin/%: $(BUILD)/obj/stack/xkernel/apps/%.o $(XK_LIB) $(IPC_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm -lpthread

@@ -5,34 +5,45 @@
 
 #include "testbed.h"
 
-static int testbed_host(struct xk_testbed *tb, int i, const char *top, int (*reg)(xk_host_t *h))
+void xk_testbed_config(int i, struct xk_host_config *cfg)
 {
-	struct xk_host_config cfg = {
+	*cfg = (struct xk_host_config){
 		.name = i ? "host1" : "host0",
 		.mac = { 0x02, 0, 0, 0, 0, (uint8_t)(i + 1) },
 		.ip = XK_TESTBED_IP(i),
 	};
-	char graph[1024], err[160];
-	int rc;
+}
 
-	rc = xk_host_create(&tb->host[i], &cfg);
-	if (rc)
-		return rc;
-	rc = xk_register_suite(tb->host[i]);
-	if (!rc)
-		rc = xk_register(tb->host[i], "wire", xk_wire_init, tb->wire);
-	if (!rc)
-		rc = xk_register(tb->host[i], "app", xk_app_init, &tb->app[i]);
-	if (!rc && reg)
-		rc = reg(tb->host[i]);
-	if (rc)
-		return rc;
-	if ((size_t)snprintf(graph, sizeof graph, "%s%s", XK_GRAPH_SUITE("wire"),
-			     top ? top : XK_TESTBED_TOP) >= sizeof graph)
+int xk_testbed_host(xk_host_t **hp, const struct xk_host_config *cfg, struct xk_app *app,
+		    const char *driver, xk_init_fn drv_init, void *drv_arg, const char *top,
+		    int (*reg)(xk_host_t *h))
+{
+	char graph[1024], err[160];
+	int rc, n;
+
+	*hp = NULL;
+	n = snprintf(graph, sizeof graph, "%s\neth %s\n%s%s", driver, driver, XK_GRAPH_INET,
+		     top ? top : XK_TESTBED_TOP);
+	if (n < 0 || (size_t)n >= sizeof graph)
 		return -E2BIG;
-	rc = xk_graph_build(tb->host[i], graph, err, sizeof err);
-	if (rc)
-		fprintf(stderr, "testbed: %s: %s\n", cfg.name, err);
+	rc = xk_host_create(hp, cfg);
+	if (!rc)
+		rc = xk_register_suite(*hp);
+	if (!rc)
+		rc = xk_register(*hp, driver, drv_init, drv_arg);
+	if (!rc)
+		rc = xk_register(*hp, "app", xk_app_init, app);
+	if (!rc && reg)
+		rc = reg(*hp);
+	if (!rc) {
+		rc = xk_graph_build(*hp, graph, err, sizeof err);
+		if (rc)
+			fprintf(stderr, "testbed: %s: %s\n", cfg->name, err);
+	}
+	if (rc) {
+		xk_host_destroy(*hp);
+		*hp = NULL;
+	}
 	return rc;
 }
 
@@ -44,8 +55,13 @@ int xk_testbed_create(struct xk_testbed *tb, const struct xk_wire_impair *imp,
 	memset(tb, 0, sizeof *tb);
 	tb->app[1].echo = true;
 	rc = xk_wire_create(&tb->wire, imp);
-	for (int i = 0; i < 2 && !rc; i++)
-		rc = testbed_host(tb, i, top, reg);
+	for (int i = 0; i < 2 && !rc; i++) {
+		struct xk_host_config cfg;
+
+		xk_testbed_config(i, &cfg);
+		rc = xk_testbed_host(&tb->host[i], &cfg, &tb->app[i], "wire", xk_wire_init, tb->wire,
+				     top, reg);
+	}
 	if (rc)
 		xk_testbed_destroy(tb);
 	return rc;

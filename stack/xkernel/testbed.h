@@ -23,6 +23,17 @@ struct xk_testbed {
 	struct xk_app app[2];
 };
 
+/* Host i's configuration (addresses above). */
+void xk_testbed_config(int i, struct xk_host_config *cfg);
+/*
+ * Build a host with cfg over driver `driver` (registered with drv_init and
+ * drv_arg), the suite, and app on top: the testbed, the IPC wire and the TAP
+ * apps use it.
+ */
+int xk_testbed_host(xk_host_t **hp, const struct xk_host_config *cfg, struct xk_app *app,
+		    const char *driver, xk_init_fn drv_init, void *drv_arg, const char *top,
+		    int (*reg)(xk_host_t *h));
+
 int xk_testbed_create(struct xk_testbed *tb, const struct xk_wire_impair *imp,
 		      const char *top, int (*reg)(xk_host_t *h));
 void xk_testbed_destroy(struct xk_testbed *tb);

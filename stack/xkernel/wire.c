@@ -7,6 +7,7 @@
 
 #include "cycles.h"
 #include "eth.h"
+#include "frameq.h"
 #include "host.h"
 #include "wire.h"
 
@@ -21,38 +22,12 @@ struct wire_port {
 	uint64_t tx_cycles;	/* inside the wire's own transmit code */
 };
 
-struct wire_frame {
-	struct wire_frame *next;
-	uint64_t when, seq;
-	struct wire_port *to;
-	size_t len;
-	uint8_t data[];
-};
-
 struct xk_wire {
-	struct xk_wire_impair imp;
-	uint64_t rng;
-	uint64_t now, seq;
+	uint64_t now;
 	unsigned nports;
 	struct wire_port port[WIRE_MAX_PORTS];
-	struct wire_frame *queue;	/* by (when, seq) */
-	struct xk_wire_stats st;
+	struct xk_frameq q;	/* frames in flight; .to is a port index */
 };
-
-/* splitmix64: small, seedable, good enough for loss patterns. */
-static uint64_t wire_rand(xk_wire_t *w)
-{
-	uint64_t z = (w->rng += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static int wire_chance(xk_wire_t *w, unsigned pct)
-{
-	return pct && wire_rand(w) % 100 < pct;
-}
 
 int xk_wire_create(xk_wire_t **wp, const struct xk_wire_impair *impair)
 {
@@ -69,26 +44,18 @@ void xk_wire_destroy(xk_wire_t *w)
 {
 	if (!w)
 		return;
-	for (struct wire_frame *f = w->queue, *next; f; f = next) {
-		next = f->next;
-		free(f);
-	}
+	xk_frameq_clear(&w->q);
 	free(w);
 }
 
 void xk_wire_set_impair(xk_wire_t *w, const struct xk_wire_impair *impair)
 {
-	static const struct xk_wire_impair perfect;
-
-	w->imp = impair ? *impair : perfect;
-	if (!w->imp.latency_ns)
-		w->imp.latency_ns = WIRE_LATENCY_NS;
-	w->rng = w->imp.seed;
+	xk_frameq_init(&w->q, impair, WIRE_LATENCY_NS);
 }
 
 void xk_wire_stats(const xk_wire_t *w, struct xk_wire_stats *st)
 {
-	*st = w->st;
+	*st = w->q.st;
 }
 
 uint64_t xk_wire_now(const xk_wire_t *w)
@@ -107,50 +74,17 @@ void xk_wire_cycles(const xk_wire_t *w, const xk_host_t *h, struct xk_wire_cycle
 	}
 }
 
-static int wire_enqueue(xk_wire_t *w, struct wire_port *to, const void *data, size_t len,
-			uint64_t delay)
-{
-	struct wire_frame *f = malloc(sizeof *f + len), **pp = &w->queue;
-
-	if (!f)
-		return -ENOMEM;
-	f->when = w->now + delay;
-	f->seq = w->seq++;
-	f->to = to;
-	f->len = len;
-	memcpy(f->data, data, len);
-	while (*pp && (*pp)->when <= f->when)
-		pp = &(*pp)->next;
-	f->next = *pp;
-	*pp = f;
-	return 0;
-}
-
-/* One frame from `from` toward every port whose MAC matches, impaired. */
+/* One frame from `from` toward every port whose MAC matches. */
 static void wire_send(xk_wire_t *w, struct wire_port *from, const uint8_t *frame, size_t len)
 {
-	w->st.sent++;
+	w->q.st.sent++;
 	for (unsigned i = 0; i < w->nports; i++) {
 		struct wire_port *to = &w->port[i];
-		const uint8_t *mac = xk_host_config(to->driver->host)->mac;
-		uint64_t delay = w->imp.latency_ns;
 
-		if (to == from || !to->sess ||
-		    (memcmp(frame, mac, XK_ETH_ALEN) != 0 &&
-		     memcmp(frame, xk_eth_broadcast, XK_ETH_ALEN) != 0))
-			continue;
-		if (wire_chance(w, w->imp.drop_pct)) {
-			w->st.dropped++;
-			continue;
-		}
-		if (wire_chance(w, w->imp.reorder_pct)) {
-			delay += w->imp.latency_ns * (1 + wire_rand(w) % 4);
-			w->st.reordered++;
-		}
-		if (wire_enqueue(w, to, frame, len, delay) == 0 &&
-		    wire_chance(w, w->imp.dup_pct) &&
-		    wire_enqueue(w, to, frame, len, delay + w->imp.latency_ns / 2) == 0)
-			w->st.duplicated++;
+		if (to != from && to->sess &&
+		    (memcmp(frame, xk_host_config(to->driver->host)->mac, XK_ETH_ALEN) == 0 ||
+		     memcmp(frame, xk_eth_broadcast, XK_ETH_ALEN) == 0))
+			xk_frameq_send(&w->q, w->now, i, frame, len);
 	}
 }
 
@@ -269,7 +203,8 @@ int xk_wire_inject(xk_wire_t *w, xk_host_t *h, const void *frame, size_t len)
 
 static uint64_t wire_next(const xk_wire_t *w)
 {
-	uint64_t next = w->queue ? w->queue->when : XK_NEVER;
+	const struct xk_frame *f = xk_frameq_peek(&w->q);
+	uint64_t next = f ? f->when : XK_NEVER;
 
 	for (unsigned i = 0; i < w->nports; i++) {
 		if (w->port[i].driver) {
@@ -307,13 +242,13 @@ int xk_wire_run(xk_wire_t *w, uint64_t limit_ns, bool (*done)(void *arg), void *
 			return -ETIMEDOUT;
 		}
 		wire_advance(w, next);
-		if (w->queue && w->queue->when <= w->now) {
-			struct wire_frame *f = w->queue;
+		if (xk_frameq_peek(&w->q) && xk_frameq_peek(&w->q)->when <= w->now) {
+			struct xk_frame *f = xk_frameq_pop(&w->q);
+			struct wire_port *to = &w->port[f->to];
 
-			w->queue = f->next;
-			if (f->to->driver && f->to->sess) {
-				w->st.delivered++;
-				wire_deliver(f->to, f->data, f->len);
+			if (to->driver && to->sess) {
+				w->q.st.delivered++;
+				wire_deliver(to, f->data, f->len);
 			}
 			free(f);
 		}

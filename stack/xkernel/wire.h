@@ -30,7 +30,7 @@ struct xk_wire_impair {
 	unsigned drop_pct;	/* 0..100: frames lost */
 	unsigned dup_pct;	/* 0..100: frames delivered twice */
 	unsigned reorder_pct;	/* 0..100: frames held back by extra delay */
-	uint64_t latency_ns;	/* base one-way delay; 0: 10 us */
+	uint64_t latency_ns;	/* base one-way delay; 0: the wire's default (10 us in-process, none on IPC) */
 };
 
 struct xk_wire_stats {

@@ -284,13 +284,15 @@ uint64_t xk_now(const xk_host_t *h);
 
 const char *xk_strerror(int err);
 
-/* The suite's graph over a given driver, as the apps and tests use it. */
-#define XK_GRAPH_SUITE(driver)		\
-	driver "\n"			\
-	"eth  " driver "\n"		\
+/* The suite's graph above ETH, and the whole graph over a given driver. */
+#define XK_GRAPH_INET			\
 	"arp  eth/0x0806\n"		\
 	"ip   eth/0x0800 arp\n"		\
 	"icmp ip/1\n"			\
 	"udp  ip/17\n"
+#define XK_GRAPH_SUITE(driver)		\
+	driver "\n"			\
+	"eth  " driver "\n"		\
+	XK_GRAPH_INET
 
 #endif

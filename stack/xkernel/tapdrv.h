@@ -1,5 +1,5 @@
 /*
- * tap.h - the TAP driver: the suite on a Linux TAP device, talking to the
+ * tapdrv.h - the TAP driver: the suite on a Linux TAP device, talking to the
  * real Linux stack (usually inside a network namespace made by the test; see
  * tests/xkernel/netns.sh).
  *
@@ -8,12 +8,13 @@
  *   xk_graph_build(h, XK_GRAPH_SUITE("tap"), err, sizeof err);
  *   xk_tap_run(t, limit_ns, done, arg);   read frames, fire timers, real clock
  */
-#ifndef XK_TAP_H
-#define XK_TAP_H
+#ifndef XK_TAPDRV_H
+#define XK_TAPDRV_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "wire.h"
 #include "xk.h"
 
 typedef struct xk_tap xk_tap_t;
@@ -23,7 +24,7 @@ void xk_tap_close(xk_tap_t *t);				/* destroy the host first */
 int xk_tap_init(xk_proto_t *p, void *arg);
 /* As xk_wire_run, on the real monotonic clock: 0 when done, -ETIMEDOUT at the limit. */
 int xk_tap_run(xk_tap_t *t, uint64_t limit_ns, bool (*done)(void *arg), void *arg);
-/* The monotonic clock in ns, as hosts on real drivers use it. */
-uint64_t xk_clock_ns(void);
+/* The driver's cycle accounting (wire.h), for the ping apps; t is an xk_tap_t. */
+void xk_tap_cycles(void *t, struct xk_wire_cycles *c);
 
 #endif

@@ -1,0 +1,201 @@
+/*
+ * xkhost - one host of the suite on a TAP device, for the interop tests:
+ * it answers ping, echoes UDP on a port, and can send UDP to a peer.
+ *
+ *   xkhost -t TAPIF [-a OUR_IP] [-u ECHO_PORT] [-T SECONDS]
+ *          [-c PEER_IP:PORT -k COUNT]
+ *
+ * With -c it sends COUNT datagrams ("xkhost N") to the peer, one at a time,
+ * and waits up to 1 s for each echo; exit status 0 only if every echo came
+ * back identical. Otherwise it serves for SECONDS (default 10) or until
+ * SIGTERM/SIGINT. It prints a summary line with the drop counters.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "ip.h"
+#include "tapdrv.h"
+#include "testbed.h"
+
+#define S_NS	(1000ull * 1000 * 1000)
+
+struct opts {
+	const char *tap;
+	uint32_t ip, peer_ip;
+	unsigned long echo_port, peer_port, count, seconds;
+};
+
+static int parse_ulong(const char *opt, const char *s, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	*v = strtoul(s, &end, 10);
+	if (!*s || *end || *v > max) {
+		fprintf(stderr, "xkhost: %s '%s': want a number up to %lu\n", opt, s, max);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	char *colon;
+	int c;
+
+	*o = (struct opts){ .seconds = 10 };
+	xk_ip_parse("10.77.0.2", &o->ip);
+	opterr = 0;
+	while ((c = getopt(argc, argv, "t:a:u:T:c:k:")) != -1) {
+		switch (c) {
+		case 't':
+			o->tap = optarg;
+			break;
+		case 'a':
+			if (xk_ip_parse(optarg, &o->ip)) {
+				fprintf(stderr, "xkhost: -a '%s': not an IPv4 address\n", optarg);
+				return -1;
+			}
+			break;
+		case 'u':
+			if (parse_ulong("-u", optarg, 65535, &o->echo_port))
+				return -1;
+			break;
+		case 'T':
+			if (parse_ulong("-T", optarg, 3600, &o->seconds))
+				return -1;
+			break;
+		case 'c':
+			colon = strchr(optarg, ':');
+			if (!colon || (*colon = '\0', xk_ip_parse(optarg, &o->peer_ip)) ||
+			    parse_ulong("-c port", colon + 1, 65535, &o->peer_port) || !o->peer_port) {
+				fprintf(stderr, "xkhost: -c: want PEER_IP:PORT\n");
+				return -1;
+			}
+			break;
+		case 'k':
+			if (parse_ulong("-k", optarg, 1000000, &o->count))
+				return -1;
+			break;
+		default:
+			fprintf(stderr, "xkhost: unknown option '-%c' (usage: xkhost -t TAPIF [-a IP] "
+				"[-u PORT] [-T SECONDS] [-c PEER_IP:PORT -k COUNT])\n", optopt);
+			return -1;
+		}
+	}
+	if (!o->tap || optind < argc) {
+		fprintf(stderr, "xkhost: %s\n", o->tap ? "unexpected argument" : "-t TAPIF is required");
+		return -1;
+	}
+	return 0;
+}
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static bool stopped(void *arg)
+{
+	(void)arg;
+	return stop_requested;
+}
+
+/* Send count datagrams to the peer; returns how many came back identical. */
+static unsigned long client(xk_tap_t *t, struct xk_app *app, const struct opts *o)
+{
+	struct xk_parts parts = { 0 };
+	unsigned long good = 0;
+	xk_sess_t *s;
+
+	xk_part_push_ip(&parts.remote, o->peer_ip);
+	xk_part_push_port(&parts.remote, (uint16_t)o->peer_port);
+	xk_part_push_port(&parts.local, 40000);
+	if (xk_app_open(app, "udp", &parts, &s))
+		return 0;
+	for (unsigned long i = 0; i < o->count; i++) {
+		char text[32], got[32] = "";
+		int n = snprintf(text, sizeof text, "xkhost %lu", i);
+		msg_t m;
+
+		if (msg_from(&m, text, (size_t)n) || xk_push(s, &m) ||
+		    xk_bench_tap_wait(t, app, app->received + 1))
+			continue;
+		good += msg_len(&app->last) == (size_t)n &&
+			msg_copyout(&app->last, 0, got, (size_t)n) == 0 && memcmp(got, text, (size_t)n) == 0;
+	}
+	xk_close(s);
+	return good;
+}
+
+static void print_drops(xk_host_t *h)
+{
+	static const char *const names[] = { "eth", "arp", "ip", "icmp", "udp" };
+
+	printf("xkhost: drops:");
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		struct xk_drops d;
+
+		if (xk_control(xk_proto_find(h, names[i]), XK_CTL_GET_DROPS, &d, sizeof d) < 0)
+			continue;
+		for (int r = 0; r < XK_DROP_NREASONS; r++)
+			if (d.n[r])
+				printf(" %s/%s=%llu", names[i], xk_drop_name(r), (unsigned long long)d.n[r]);
+	}
+	printf("\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct xk_host_config cfg = { .name = "xkhost", .mac = { 0x02, 0, 0, 0, 0x77, 0x02 } };
+	struct xk_app app = { .echo = false };
+	struct opts o;
+	xk_host_t *h = NULL;
+	xk_tap_t *t = NULL;
+	int err;
+
+	if (parse(argc, argv, &o))
+		return 2;
+	cfg.ip = o.ip;
+	app.echo = o.count == 0;
+	err = xk_tap_open(&t, o.tap);
+	if (err) {
+		fprintf(stderr, "xkhost: %s: %s\n", o.tap, xk_strerror(err));
+		return 1;
+	}
+	err = xk_testbed_host(&h, &cfg, &app, "tap", xk_tap_init, t, NULL, NULL);
+	if (!err && o.echo_port) {
+		struct xk_parts parts = { 0 };
+
+		xk_part_push_port(&parts.local, (uint16_t)o.echo_port);
+		err = xk_app_listen(&app, "udp", &parts);
+	}
+	if (err) {
+		fprintf(stderr, "xkhost: setting up the host: %s\n", xk_strerror(err));
+	} else if (o.count) {
+		unsigned long good = client(t, &app, &o);
+
+		printf("xkhost: %lu of %lu datagrams echoed intact\n", good, o.count);
+		err = good == o.count ? 0 : -EIO;
+	} else {
+		struct sigaction sa = { .sa_handler = on_stop };
+
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		xk_tap_run(t, o.seconds * S_NS, stopped, NULL);
+		printf("xkhost: served, %u UDP datagrams echoed\n", app.received);
+	}
+	if (h)
+		print_drops(h);
+	xk_host_destroy(h);
+	xk_tap_close(t);
+	return err ? 1 : 0;
+}

@@ -1,0 +1,283 @@
+/*
+ * ipcwire.c - hosts as domains on the IPC kernel, frames as messages.
+ * Sends never block (IPC_NONBLOCK); what cannot go yet waits in the
+ * sender's frame queue and is retried from the host loop.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cycles.h"
+#include "eth.h"
+#include "frameq.h"
+#include "host.h"
+#include "ipc.h"
+#include "ipcwire.h"
+#include "testbed.h"
+
+#define IPCWIRE_HOSTS		2
+#define IPCWIRE_FRAME		1u	/* message codes */
+#define IPCWIRE_STOP		2u
+#define IPCWIRE_RETRY_NS	20000	/* a peer could not take a frame: try again then */
+#define IPCWIRE_WAIT_NS		(1000ull * 1000 * 1000)
+
+/* One host's driver. Slot j of the domain's table reaches host j. */
+struct ipcwire_drv {
+	ipc_domain_t *self;
+	unsigned index;
+	xk_proto_t *proto;
+	xk_sess_t *sess;		/* ETH's session on us */
+	struct xk_frameq q;		/* frames not sent yet; .to is the host index */
+	bool stopped;
+	struct xk_wire_cycles cyc;
+};
+
+/* What the supervisor hands each domain. */
+struct ipcwire_pair {
+	const struct xk_wire_impair *imp;
+	const char *top;
+	int (*reg)(xk_host_t *h);
+	xk_ipcwire_fn fn;
+	void *arg;
+};
+
+struct ipcwire_start {
+	const struct ipcwire_pair *pair;
+	unsigned index;
+};
+
+/* IPC errors are not errno values: name them once, return -EPIPE. */
+static int ipcwire_err(const char *what, int rc)
+{
+	fprintf(stderr, "ipcwire: %s: %s\n", what, ipc_strerror(rc));
+	return -EPIPE;
+}
+
+/* Send what is due; stop at the first peer that cannot take a frame yet. */
+static void ipcwire_flush(struct ipcwire_drv *d, uint64_t now)
+{
+	struct xk_frame *f;
+
+	while ((f = xk_frameq_peek(&d->q)) && f->when <= now) {
+		struct ipc_msg m = { .code = IPCWIRE_FRAME, .data = f->data, .len = f->len };
+		int rc = ipc_send(d->self, (uint16_t)f->to, &m, IPC_NONBLOCK);
+
+		if (rc == -IPC_EAGAIN)
+			return;
+		if (rc == 0)
+			d->q.st.delivered++;
+		free(xk_frameq_pop(&d->q));
+	}
+}
+
+static int ipcwire_push(xk_sess_t *s, msg_t *m)
+{
+	struct ipcwire_drv *d = s->proto->state;
+	uint64_t t0 = xk_cycles(), now = xk_clock_ns();
+	const uint8_t *frame = msg_flatten(m);
+	int err = 0;
+
+	if (!frame || msg_len(m) < XK_ETH_HDR_LEN) {
+		err = -EINVAL;
+	} else {
+		d->q.st.sent++;
+		for (unsigned j = 0; j < IPCWIRE_HOSTS; j++) {
+			struct xk_host_config peer;
+
+			xk_testbed_config((int)j, &peer);
+			if (j != d->index && (memcmp(frame, peer.mac, XK_ETH_ALEN) == 0 ||
+					      memcmp(frame, xk_eth_broadcast, XK_ETH_ALEN) == 0))
+				err = xk_frameq_send(&d->q, now, j, frame, msg_len(m));
+		}
+		ipcwire_flush(d, now);
+	}
+	msg_free(m);
+	d->cyc.tx_wire += xk_cycles() - t0;
+	return err;
+}
+
+static int ipcwire_close(xk_sess_t *s)
+{
+	struct ipcwire_drv *d = s->proto->state;
+
+	d->sess = NULL;
+	xk_sess_free(s);
+	return 0;
+}
+
+static const struct xk_sess_ops ipcwire_sess_ops = {
+	.push = ipcwire_push,
+	.close = ipcwire_close,
+};
+
+static int ipcwire_open(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
+			const struct xk_parts *parts, xk_sess_t **out)
+{
+	struct ipcwire_drv *d = self->state;
+
+	(void)hlp_type;
+	(void)parts;
+	if (d->sess)
+		return -EBUSY;
+	d->sess = xk_sess_alloc(self, &ipcwire_sess_ops, hlp, 0);
+	if (!d->sess)
+		return -ENOMEM;
+	*out = d->sess;
+	return 0;
+}
+
+static const struct xk_proto_ops ipcwire_ops = {
+	.open = ipcwire_open,
+};
+
+static int ipcwire_init(xk_proto_t *p, void *arg)
+{
+	struct ipcwire_drv *d = arg;
+
+	d->proto = p;
+	xk_events_advance(xk_host_events(p->host), xk_clock_ns());
+	p->state = d;
+	p->ops = &ipcwire_ops;
+	return 0;
+}
+
+/* One turn of the host loop: send what is due, fire timers, take one message. */
+static int ipcwire_step(struct ipcwire_drv *d, uint64_t max_wait)
+{
+	xk_events_t *ev = xk_host_events(d->proto->host);
+	struct ipc_rcv r = { .buf = ipc_buffer(d->self), .cap = IPC_MAX_STRING };
+	const struct xk_frame *f;
+	uint64_t now = xk_clock_ns(), next;
+	int rc;
+
+	xk_events_advance(ev, now);
+	ipcwire_flush(d, now);
+	next = xk_events_next(ev);
+	f = xk_frameq_peek(&d->q);
+	if (f && (f->when > now ? f->when : now + IPCWIRE_RETRY_NS) < next)
+		next = f->when > now ? f->when : now + IPCWIRE_RETRY_NS;
+	if (next > now + max_wait)
+		next = now + max_wait;
+	rc = ipc_receive(d->self, &r, next > now ? (int64_t)(next - now) : 0);
+	if (rc == -IPC_ETIMEDOUT)
+		return 0;
+	if (rc < 0)
+		return ipcwire_err("receive", rc);
+	if (r.code == IPCWIRE_STOP) {
+		d->stopped = true;
+	} else if (r.code == IPCWIRE_FRAME && d->sess) {
+		uint64_t t0 = xk_cycles();
+		msg_t m;
+
+		if (msg_from(&m, r.buf, r.len) == 0)
+			xk_demux(d->sess->up, d->sess, &m);
+		d->cyc.rx_stack += xk_cycles() - t0;
+	}
+	return 0;
+}
+
+int xk_ipcwire_wait(void *arg, struct xk_app *app, unsigned want)
+{
+	struct xk_ipcwire_host *h = arg;
+	uint64_t deadline = xk_clock_ns() + IPCWIRE_WAIT_NS;
+	int rc = 0;
+
+	while (app->received < want && !rc) {
+		uint64_t now = xk_clock_ns();
+
+		if (h->drv->stopped)
+			return -ECANCELED;
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		rc = ipcwire_step(h->drv, deadline - now);
+	}
+	return rc;
+}
+
+int xk_ipcwire_serve(struct xk_ipcwire_host *h)
+{
+	int rc = 0;
+
+	while (!h->drv->stopped && !rc)
+		rc = ipcwire_step(h->drv, IPCWIRE_WAIT_NS);
+	return rc;
+}
+
+static void ipcwire_cycles(void *arg, struct xk_wire_cycles *c)
+{
+	struct xk_ipcwire_host *h = arg;
+
+	*c = h->drv->cyc;
+}
+
+void xk_ipcwire_ping_setup(struct xk_ipcwire_host *h, struct xk_ping *p)
+{
+	p->app = &h->app;
+	p->wait = xk_ipcwire_wait;
+	p->cycles = ipcwire_cycles;
+	p->drv = h;
+}
+
+/* A domain: build the host, run the caller's function, and (host 0) stop the others. */
+static int ipcwire_domain(ipc_domain_t *self, void *arg)
+{
+	const struct ipcwire_start *st = arg;
+	const struct ipcwire_pair *pair = st->pair;
+	struct ipcwire_drv d = { .self = self, .index = st->index };
+	struct xk_ipcwire_host h = { .index = st->index, .drv = &d };
+	struct xk_host_config cfg;
+	int rc;
+
+	xk_frameq_init(&d.q, pair->imp, 0);
+	h.app.echo = st->index != 0;
+	xk_testbed_config((int)st->index, &cfg);
+	rc = xk_testbed_host(&h.host, &cfg, &h.app, "wire", ipcwire_init, &d, pair->top, pair->reg);
+	if (!rc)
+		rc = pair->fn(&h, pair->arg);
+	fflush(stdout);
+	if (st->index == 0) {
+		struct ipc_msg stop = { .code = IPCWIRE_STOP };
+
+		for (unsigned j = 1; j < IPCWIRE_HOSTS; j++)
+			ipc_send(self, (uint16_t)j, &stop, 0);
+	}
+	xk_host_destroy(h.host);
+	xk_frameq_clear(&d.q);
+	return rc;
+}
+
+int xk_ipcwire_pair(const char *mode, const struct xk_wire_impair *imp, const char *top,
+		    int (*reg)(xk_host_t *h), xk_ipcwire_fn fn, void *arg)
+{
+	struct ipc_config cfg = { .mode = strcmp(mode, "thread") == 0 ? IPC_MODE_THREAD
+								   : IPC_MODE_PROCESS };
+	struct ipcwire_pair pair = { imp, top, reg, fn, arg };
+	struct ipcwire_start start[IPCWIRE_HOSTS];
+	unsigned dom[IPCWIRE_HOSTS], port[IPCWIRE_HOSTS];
+	ipc_kernel_t *k;
+	int rc = ipc_kernel_create(&k, &cfg);
+
+	if (rc < 0)
+		return ipcwire_err("kernel", rc);
+	for (unsigned i = 0; i < IPCWIRE_HOSTS && rc == 0; i++) {
+		start[i] = (struct ipcwire_start){ &pair, i };
+		rc = ipc_domain_create(k, i ? "host1" : "host0", ipcwire_domain, &start[i], &dom[i]);
+		if (rc == 0)
+			rc = ipc_port_create(k, dom[i], i, &port[i]);
+	}
+	for (unsigned i = 0; i < IPCWIRE_HOSTS && rc == 0; i++)
+		for (unsigned j = 0; j < IPCWIRE_HOSTS && rc == 0; j++)
+			if (i != j)
+				rc = ipc_grant(k, dom[i], (uint16_t)j, port[j]);
+	if (rc == 0)
+		rc = ipc_kernel_run(k);
+	if (rc < 0) {
+		rc = ipcwire_err("run", rc);
+	} else {
+		rc = ipc_domain_status(k, dom[0]);
+		if (rc == 0)
+			rc = ipc_domain_status(k, dom[1]);
+	}
+	ipc_kernel_destroy(k);
+	return rc;
+}
