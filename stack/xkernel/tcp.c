@@ -190,19 +190,25 @@ static int tcp_open(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
 	return 0;
 }
 
+/* The port to listen on: the top of parts->local, not 0. */
+static int listen_port(const struct xk_parts *parts, uint16_t *port)
+{
+	struct xk_part local = parts->local;
+	int err = xk_part_pop_port(&local, port);
+
+	return err < 0 ? err : *port == 0 ? -EINVAL : 0;
+}
+
 static int tcp_open_enable(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
 			   const struct xk_parts *parts)
 {
 	struct tcp_proto *tp = self->state;
-	struct xk_part local = parts->local;
 	uint16_t port;
 	int err;
 
 	(void)hlp_type;
-	if ((err = xk_part_pop_port(&local, &port)) < 0)
+	if ((err = listen_port(parts, &port)) < 0)
 		return err;
-	if (port == 0)
-		return -EINVAL;
 	return xk_map_bind(tp->listen, &port, hlp);
 }
 
@@ -210,13 +216,12 @@ static int tcp_open_disable(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_t
 			    const struct xk_parts *parts)
 {
 	struct tcp_proto *tp = self->state;
-	struct xk_part local = parts->local;
 	uint16_t port;
 	int err;
 
 	(void)hlp;
 	(void)hlp_type;
-	if ((err = xk_part_pop_port(&local, &port)) < 0)
+	if ((err = listen_port(parts, &port)) < 0)
 		return err;
 	return xk_map_unbind(tp->listen, &port);
 }

@@ -18,10 +18,18 @@ static uint32_t pow2_at_least(uint32_t n)
 	return p;
 }
 
-static uint8_t *ring_alloc(uint32_t *size)
+/* A ring of at least *size bytes; *size becomes the power of two made. */
+static int ring_init(uint8_t **ring, uint32_t *size)
 {
 	*size = pow2_at_least(*size);
-	return malloc(*size);
+	*ring = malloc(*size);
+	return *ring ? 0 : -ENOMEM;
+}
+
+static void ring_fini(uint8_t **ring)
+{
+	free(*ring);
+	*ring = NULL;
 }
 
 /* Copy n bytes (n <= size) between a flat buffer and the ring at seq, in at most two pieces. */
@@ -46,14 +54,12 @@ static void ring_read(const uint8_t *ring, uint32_t size, uint32_t seq, uint8_t 
 int tcp_sbuf_init(struct tcp_sbuf *b, uint32_t size, uint32_t start)
 {
 	*b = (struct tcp_sbuf){ .size = size, .una = start };
-	b->ring = ring_alloc(&b->size);
-	return b->ring ? 0 : -ENOMEM;
+	return ring_init(&b->ring, &b->size);
 }
 
 void tcp_sbuf_fini(struct tcp_sbuf *b)
 {
-	free(b->ring);
-	b->ring = NULL;
+	ring_fini(&b->ring);
 }
 
 uint32_t tcp_sbuf_space(const struct tcp_sbuf *b)
@@ -91,14 +97,12 @@ uint32_t tcp_sbuf_ack(struct tcp_sbuf *b, uint32_t ack)
 int tcp_rbuf_init(struct tcp_rbuf *b, uint32_t size, uint32_t start)
 {
 	*b = (struct tcp_rbuf){ .size = size, .nxt = start };
-	b->ring = ring_alloc(&b->size);
-	return b->ring ? 0 : -ENOMEM;
+	return ring_init(&b->ring, &b->size);
 }
 
 void tcp_rbuf_fini(struct tcp_rbuf *b)
 {
-	free(b->ring);
-	b->ring = NULL;
+	ring_fini(&b->ring);
 }
 
 uint32_t tcp_rbuf_held(const struct tcp_rbuf *b)

@@ -97,12 +97,6 @@ int tcp_send_segment(struct tcb *t, uint32_t seq, uint32_t len, uint8_t flags)
 	return push_segment(tp, t->s->down, &t->ph, &h, &m);
 }
 
-static bool sends_data(enum tcp_state s)
-{
-	return s == TCP_ESTABLISHED || s == TCP_CLOSE_WAIT || s == TCP_FIN_WAIT_1 ||
-	       s == TCP_CLOSING || s == TCP_LAST_ACK;
-}
-
 /*
  * How many data bytes to send at seq now, and whether FIN goes with them.
  * Returns false when nothing should go.
@@ -118,7 +112,7 @@ static bool next_segment(const struct tcb *t, uint32_t seq, uint32_t *len, uint8
 		*flags = TCP_SYN;
 		return true;
 	}
-	if (!sends_data(t->state))
+	if (!tcp_sends_data(t->state))
 		return false;
 	wnd = t->snd_wnd < t->cwnd ? t->snd_wnd : t->cwnd;
 	win_end = t->snd_una + wnd;
@@ -156,7 +150,7 @@ int tcp_output(struct tcb *t)
 				return tcp_send_segment(t, t->snd_max, 0, 0);
 			/* a zero window with data waiting: the persist timer probes it */
 			if (t->snd_wnd == 0 && tcp_seq_lt(seq, tcp_data_end(t)) && !t->rexmt_ev.pending &&
-			    sends_data(t->state))
+			    tcp_sends_data(t->state))
 				tcp_rexmt_arm(t);
 			return 0;
 		}

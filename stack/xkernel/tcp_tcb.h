@@ -110,6 +110,13 @@ static inline uint32_t tcp_data_end(const struct tcb *t)
 	return t->sb.una + t->sb.len;
 }
 
+/* States in which data (new or retransmitted) may go out. */
+static inline bool tcp_sends_data(enum tcp_state s)
+{
+	return s == TCP_ESTABLISHED || s == TCP_CLOSE_WAIT || s == TCP_FIN_WAIT_1 ||
+	       s == TCP_CLOSING || s == TCP_LAST_ACK;
+}
+
 /* tcp.c */
 void tcp_set_state(struct tcb *t, enum tcp_state next);
 int tcp_event(struct tcb *t, enum tcp_event ev);	/* -EPROTO if invalid in the state */

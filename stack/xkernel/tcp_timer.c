@@ -12,15 +12,18 @@ static void rexmt_fire(void *arg)
 	struct tcb *t = arg;
 	uint32_t flight = t->snd_max - t->snd_una;
 
-	if (flight == 0) {
-		/* persist: probe a zero window with one byte */
-		if (t->snd_wnd == 0 && tcp_seq_lt(t->snd_nxt, tcp_data_end(t))) {
-			tcp_send_segment(t, t->snd_nxt, 1, 0);
+	if (t->snd_wnd == 0 && tcp_sends_data(t->state) && tcp_seq_lt(t->snd_una, tcp_data_end(t))) {
+		/* persist: probe the zero window with its first byte, backing off but never giving up */
+		tcp_send_segment(t, t->snd_una, 1, 0);
+		if (t->snd_nxt == t->snd_una)
 			t->snd_nxt++;
-			tcp_rtt_backoff(&t->rtt);
-		}
+		if (t->rtt.backoff < TCP_BACKOFF_MAX)
+			t->rtt.backoff++;
+		tcp_rexmt_arm(t);
 		return;
 	}
+	if (flight == 0)
+		return;
 	if (!tcp_rtt_backoff(&t->rtt)) {
 		struct tcp_hdr h = { .sport = t->key.rport, .dport = t->key.lport,
 				     .ack = t->snd_nxt, .flags = TCP_ACK };
