@@ -1,0 +1,117 @@
+/*
+ * report.cc - the size pass and the report=FILE writer.
+ *
+ * An RTL pass right after final reads where GCC put each instruction
+ * (INSN_ADDRESSES, set by branch shortening from the i386 length
+ * attributes, alignment included; rel32 for jumps between the parts) and records, per function, its bytes in
+ * all (= the hot size it would have with its cold blocks in line) and the
+ * bytes of its hot part. At the end of the compilation the lines go to
+ * FILE through a temporary file and a rename, so FILE is never half
+ * written. The figures are GCC's own estimate; nm on the object gives the
+ * exact sizes of fn and fn.cold.
+ */
+#include "gcc-plugin.h"
+#include "tree.h"
+#include "tree-pass.h"
+#include "context.h"
+#include "function.h"
+#include "memmodel.h"
+#include "rtl.h"
+#include "emit-rtl.h"
+#include "insn-addr.h"
+#include "insn-attr.h"
+#include "output.h"
+#include "diagnostic-core.h"
+#include "olayout.h"
+
+#include <unistd.h>
+
+namespace {
+
+vec<char *> report_lines; /* one line per function, filled by the pass */
+
+/* GCC sizes a jump between the hot and the cold part as if it were short;
+   the assembler must use rel32 (x86-64: 6 bytes for jcc, 5 for jmp). */
+int insn_bytes(rtx_insn *insn)
+{
+	int len = get_attr_length(insn);
+	if (JUMP_P(insn) && CROSSING_JUMP_P(insn))
+		len = MAX(len, any_condjump_p(insn) ? 6 : 5);
+	return len;
+}
+
+const pass_data size_pass_data = {
+	RTL_PASS, "olayout_size", OPTGROUP_NONE, TV_NONE, 0, 0, 0, 0, 0,
+};
+
+class size_pass : public rtl_opt_pass {
+public:
+	explicit size_pass(gcc::context *ctxt) : rtl_opt_pass(size_pass_data, ctxt) {}
+	unsigned int execute(function *fun) final override;
+};
+
+unsigned int size_pass::execute(function *fun)
+{
+	const char *name = IDENTIFIER_POINTER(DECL_ASSEMBLER_NAME(fun->decl));
+	name += name[0] == '*';
+	if (!INSN_ADDRESSES_SET_P()) {
+		ol_note("%s: no instruction addresses: not in the report", name);
+		return 0;
+	}
+	/* Per part (0: before the section switch, 1: after): its first address,
+	   its end, and the bytes the rel32 jumps add to GCC's estimate. */
+	int first[2] = {-1, -1}, end[2] = {0, 0}, extra[2] = {0, 0}, part = 0;
+	for (rtx_insn *insn = get_insns(); insn; insn = NEXT_INSN(insn)) {
+		unsigned uid = INSN_UID(insn);
+		if (NOTE_P(insn) && NOTE_KIND(insn) == NOTE_INSN_SWITCH_TEXT_SECTIONS)
+			part = 1;
+		if (!INSN_P(insn) || uid >= INSN_ADDRESSES_SIZE() || INSN_ADDRESSES(uid) < 0)
+			continue;
+		int addr = INSN_ADDRESSES(uid), len = get_attr_length(insn);
+		if (first[part] < 0)
+			first[part] = addr;
+		extra[part] += insn_bytes(insn) - len;
+		end[part] = addr + len;
+	}
+	int size[2];
+	for (int p = 0; p < 2; p++)
+		size[p] = first[p] < 0 ? 0 : end[p] - first[p];
+	int hot = first_function_block_is_cold ? 1 : 0;
+	int before = size[0] + size[1];
+	int after = size[hot] + extra[hot];
+	int cold = size[!hot] + extra[!hot];
+	report_lines.safe_push(xasprintf("%s %d %d %d\n", name, before, after, cold));
+	return 0;
+}
+
+} // namespace
+
+opt_pass *ol_make_size_pass(gcc::context *ctxt)
+{
+	return new size_pass(ctxt);
+}
+
+void ol_write_report(void *, void *)
+{
+	const char *file = ol_cfg.report_file;
+	char *tmp = xasprintf("%s.tmp.%ld", file, (long)getpid());
+	FILE *fp = fopen(tmp, "w");
+	bool ok = fp != NULL;
+	if (ok) {
+		fputs("# olayout report 1: function bytes_before bytes_after cold_bytes\n", fp);
+		for (char *line : report_lines)
+			fputs(line, fp);
+		ok = !ferror(fp);
+		ok = fclose(fp) == 0 && ok;
+	}
+	if (ok && rename(tmp, file) != 0)
+		ok = false;
+	if (!ok) {
+		error("olayout: cannot write report %qs: %m", file);
+		unlink(tmp);
+	}
+	for (char *line : report_lines)
+		free(line);
+	report_lines.release();
+	free(tmp);
+}
