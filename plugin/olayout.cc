@@ -158,8 +158,10 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 		return 1;
 	}
 	register_callback(info->base_name, PLUGIN_INFO, NULL, &ol_info);
+	/* After error() the compilation fails anyway; returning 0 spares the
+	   user GCC's second line "failed to initialize plugin". */
 	if (parse_args(info, &profile_file, &help) < 0)
-		return 1;
+		return 0;
 	if (help) {
 		fputs(help_text, stderr);
 		return 0;
@@ -169,7 +171,7 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 		char err[OL_PROFILE_ERR_MAX];
 		if (ol_profile_load(profile_file, &p, err, sizeof err) < 0) {
 			error("%s", err);
-			return 1;
+			return 0;
 		}
 		ol_cfg.profile = p;
 		register_callback(info->base_name, PLUGIN_FINISH, free_profile, NULL);

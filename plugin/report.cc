@@ -7,7 +7,7 @@
  * all (= the hot size it would have with its cold blocks in line) and the
  * bytes of its hot part. At the end of the compilation the lines go to
  * FILE through a temporary file and a rename, so FILE is never half
- * written. The figures are GCC's own estimate; nm on the object gives the
+ * written (under LTO, each partition appends under a lock). The figures are GCC's own estimate; nm on the object gives the
  * exact sizes of fn and fn.cold.
  */
 #include "gcc-plugin.h"
@@ -24,6 +24,8 @@
 #include "diagnostic-core.h"
 #include "olayout.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 namespace {
@@ -84,6 +86,48 @@ unsigned int size_pass::execute(function *fun)
 	return 0;
 }
 
+/* The report's lines in one buffer, header first if asked. */
+char *report_text(bool header)
+{
+	size_t len = 1;
+	for (char *line : report_lines)
+		len += strlen(line);
+	static const char head[] = "# olayout report 1: function bytes_before bytes_after cold_bytes\n";
+	char *text = XNEWVEC(char, len + sizeof head);
+	char *p = text;
+	if (header)
+		p = stpcpy(p, head);
+	for (char *line : report_lines)
+		p = stpcpy(p, line);
+	return text;
+}
+
+/* Writes text to a new file and renames it to file: never half written. */
+bool write_whole(const char *file, const char *text)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", file, (long)getpid());
+	FILE *fp = fopen(tmp, "w");
+	bool ok = fp && fputs(text, fp) >= 0;
+	ok = fp && fclose(fp) == 0 && ok;
+	ok = ok && rename(tmp, file) == 0;
+	if (!ok)
+		unlink(tmp);
+	free(tmp);
+	return ok;
+}
+
+/* An LTO partition's lines go to the end of the file WPA created, in one
+   write under a lock: the partitions run in parallel. */
+bool append_locked(const char *file, const char *text)
+{
+	int fd = open(file, O_WRONLY | O_APPEND);
+	if (fd < 0)
+		return false;
+	size_t len = strlen(text);
+	bool ok = flock(fd, LOCK_EX) == 0 && write(fd, text, len) == (ssize_t)len;
+	return close(fd) == 0 && ok; /* close drops the lock */
+}
+
 } // namespace
 
 opt_pass *ol_make_size_pass(gcc::context *ctxt)
@@ -91,27 +135,18 @@ opt_pass *ol_make_size_pass(gcc::context *ctxt)
 	return new size_pass(ctxt);
 }
 
+/* Without -flto, and with -flto-partition=none, one process writes the
+   report. With LTO partitions, WPA writes the header and each partition
+   (ltrans) appends its functions. */
 void ol_write_report(void *, void *)
 {
 	const char *file = ol_cfg.report_file;
-	char *tmp = xasprintf("%s.tmp.%ld", file, (long)getpid());
-	FILE *fp = fopen(tmp, "w");
-	bool ok = fp != NULL;
-	if (ok) {
-		fputs("# olayout report 1: function bytes_before bytes_after cold_bytes\n", fp);
-		for (char *line : report_lines)
-			fputs(line, fp);
-		ok = !ferror(fp);
-		ok = fclose(fp) == 0 && ok;
-	}
-	if (ok && rename(tmp, file) != 0)
-		ok = false;
-	if (!ok) {
+	char *text = report_text(!flag_ltrans);
+	bool ok = flag_ltrans ? append_locked(file, text) : write_whole(file, text);
+	if (!ok)
 		error("olayout: cannot write report %qs: %m", file);
-		unlink(tmp);
-	}
 	for (char *line : report_lines)
 		free(line);
 	report_lines.release();
-	free(tmp);
+	free(text);
 }
