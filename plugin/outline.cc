@@ -47,8 +47,8 @@ bool seed_reason(basic_block bb, char *why, size_t len)
 				return true;
 			}
 		}
-		if (!is_gimple_call(stmt))
-			continue;
+		if (!is_gimple_call(stmt) || gimple_call_internal_p(stmt))
+			continue; /* internal calls (setjmp's dispatcher...) are no error path */
 		tree fndecl = gimple_call_fndecl(stmt);
 		if (fndecl && fndecl_built_in_p(fndecl, BUILT_IN_UNREACHABLE))
 			continue; /* no code: nothing to move */

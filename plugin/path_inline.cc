@@ -3,13 +3,16 @@
  * inlined into the path's root.
  *
  * An IPA pass right after GCC's own inliner (before it, lto1 crashed; see
- * TOOLCHAIN-NOTES). For each path and each root found: the "layer" starts
+ * TOOLCHAIN-NOTES). For each path and each root found (also a copy of the
+ * root GCC already inlined into its caller): the "layer" starts
  * as the root; for each next function F of the path, every call to F from
  * the current layer's body (or from helpers GCC already inlined into it)
  * is inlined, and an indirect call there first becomes a speculative call
  * to F, which GCC expands into "fp == F ? F(...) : fp(...)" (gimple_ic), so
  * the general call stays for every other target. The inlined copies of F
- * are the next layer. Library functions are never on a path (the profile
+ * are the next layer; when F is not called there (GCC's early inliner may
+ * have merged it already), the search for the next function stays in the
+ * same bodies. Library functions are never on a path (the profile
  * reader refuses that), so calls to them stay. The out-of-line functions
  * stay for every other caller.
  */
@@ -76,14 +79,15 @@ bool arguments_fit(cgraph_edge *ie, cgraph_node *f)
 	return !args || ipa_get_cs_argument_count(args) == type_num_arguments(type);
 }
 
-/* The defined, not-inlined functions called fn (statics of different
-   files can share a name under -flto). */
-auto_vec<cgraph_node *> functions_named(const char *fn)
+/* The defined functions called fn (statics of different files can share
+   a name under -flto); with copies GCC already inlined into callers when
+   inlined_too. */
+auto_vec<cgraph_node *> functions_named(const char *fn, bool inlined_too)
 {
 	auto_vec<cgraph_node *> found;
 	cgraph_node *node;
 	FOR_EACH_DEFINED_FUNCTION(node)
-		if (!node->inlined_to && !node->thunk && named(node, fn))
+		if ((inlined_too || !node->inlined_to) && !node->thunk && named(node, fn))
 			found.safe_push(node);
 	return found;
 }
@@ -146,7 +150,7 @@ bool path_inliner::inline_edge(cgraph_edge *e, const char *how, vec<cgraph_node 
 /* Makes the indirect call ie a guarded direct call to fn, and inlines it. */
 void path_inliner::promote(cgraph_edge *ie, const char *fn, vec<cgraph_node *> *next)
 {
-	auto_vec<cgraph_node *> targets = functions_named(fn);
+	auto_vec<cgraph_node *> targets = functions_named(fn, false);
 	if (targets.length() != 1) {
 		ol_note("path %s: indirect call in %s: %s %s: not promoted", path->name,
 			ol_fn_name(ie->caller->decl), targets.is_empty() ? "no body of" : "several",
@@ -182,15 +186,18 @@ int path_inliner::run()
 			for (cgraph_edge *ie : indirect)
 				promote(ie, fn, &next);
 		if (next.is_empty()) {
-			ol_note("path %s: no inlinable call to %s found after %s: path stops there",
-				path->name, fn, i ? path->layers[i - 1] : path->root);
-			break;
+			/* GCC's early inliner may have merged fn into the layer
+			   already: its calls to the next layer are then here. */
+			ol_note("path %s: no inlinable call to %s in %s: looking for %s there",
+				path->name, fn, i ? path->layers[i - 1] : path->root,
+				i + 1 < path->n_layers ? path->layers[i + 1] : "nothing more");
+			continue;
 		}
 		layer.truncate(0);
 		layer.safe_splice(next);
 	}
 	if (inlined)
-		ipa_update_overall_fn_summary(root);
+		ipa_update_overall_fn_summary(root->inlined_to ? root->inlined_to : root);
 	return inlined;
 }
 
@@ -214,12 +221,18 @@ unsigned int path_inline_pass::execute(function *)
 	const struct ol_profile *profile = ol_cfg.profile;
 	for (size_t i = 0; i < profile->n_paths; i++) {
 		const struct ol_profile_path *path = &profile->paths[i];
-		auto_vec<cgraph_node *> roots = functions_named(path->root);
+		auto_vec<cgraph_node *> roots = functions_named(path->root, true);
 		if (roots.is_empty())
-			ol_note("path %s: root %s is not defined here", path->name, path->root);
+			ol_note("path %s: root %s is not defined here (or GCC inlined it early)",
+				path->name, path->root);
 		for (cgraph_node *root : roots) {
 			int n = path_inliner(path, root).run();
-			ol_note("path %s: %d call(s) inlined into %s", path->name, n, path->root);
+			if (root->inlined_to)
+				ol_note("path %s: %d call(s) inlined into %s (GCC inlined it into %s)",
+					path->name, n, path->root, ol_fn_name(root->inlined_to->decl));
+			else
+				ol_note("path %s: %d call(s) inlined into %s", path->name, n,
+					path->root);
 		}
 	}
 	return 0;

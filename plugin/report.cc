@@ -144,7 +144,7 @@ void ol_write_report(void *, void *)
 	char *text = report_text(!flag_ltrans);
 	bool ok = flag_ltrans ? append_locked(file, text) : write_whole(file, text);
 	if (!ok)
-		error("olayout: cannot write report %qs: %m", file);
+		error_at(UNKNOWN_LOCATION, "olayout: cannot write report %qs: %m", file);
 	for (char *line : report_lines)
 		free(line);
 	report_lines.release();

@@ -191,8 +191,6 @@ static int do_path(struct parser *ps, char **f, size_t nf)
 		if (in_list(p->library, p->n_library, f[i]))
 			return fail(ps, -EINVAL, "path '%s': '%s' is a library function",
 				    f[0], f[i]);
-		if (in_list(f + 1, i - 1, f[i]))
-			return fail(ps, -EINVAL, "path '%s' names '%s' twice", f[0], f[i]);
 	}
 
 	struct ol_profile_path path = {0};

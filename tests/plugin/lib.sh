@@ -4,6 +4,7 @@
 # the plugin runs inside cc1/lto1, whatever the build directory.
 
 set -u
+export LC_ALL=C # GCC quotes with ASCII quotes then
 : "${BUILD:=build}"
 PLUGIN=$BUILD/plugin/olayout.so
 PROGS=tests/plugin/progs
@@ -30,7 +31,7 @@ is() { # is GOT WANT DESCRIPTION
 done_testing() { exit $((n_fail > 0)); }
 
 [ -f "$PLUGIN" ] || { echo "1..0 # SKIP $PLUGIN not built"; exit 0; }
-WORK=$(mktemp -d "$BUILD/tests/plugin.XXXXXX") || exit 1
+mkdir -p "$BUILD/tests" && WORK=$(mktemp -d "$BUILD/tests/plugin.XXXXXX") || exit 1
 trap 'rm -rf "$WORK"' EXIT
 
 # plugin_args OPTION...: the -fplugin arguments for the given plugin options.
