@@ -1,0 +1,195 @@
+/*
+ * olayout.cc - GCC plugin: profile-driven outlining and path-inlining.
+ *
+ * Outlining: blocks that never ran in training (profile cold-line), blocks
+ * that call noreturn or cold functions (or functions the profile names
+ * cold-function), and the unexpected side of __builtin_expect become cold
+ * with every block they dominate; GCC's own hot/cold partitioning (bbpart)
+ * then moves them to fn.cold in .text.unlikely. Functions named
+ * cold-function get the cold attribute and go to .text.unlikely whole.
+ *
+ * Path-inlining: for every path of the profile, each call along it is
+ * inlined into the path's root; an indirect call (a layer crossing through
+ * a function pointer) first becomes a guarded direct call to the path's
+ * next function (GCC's speculative call, expanded by gimple_ic). Library
+ * functions stay out of line; other callers keep the out-of-line copies.
+ * Paths across files need -flto with the plugin given at link time too.
+ *
+ * Options (-fplugin-arg-olayout-KEY[=VALUE]):
+ *   profile=FILE   the profile (format: profiles/README.md)
+ *   outline-only   run the outline pass only
+ *   inline-only    run the path-inline pass only
+ *   verbose        say on stderr what is done and what is skipped, and why
+ *   report=FILE    write, per function, hot bytes before and after outlining
+ *   help           print this list
+ *
+ * Usage:
+ *   gcc -O2 -fplugin=build/plugin/olayout.so \
+ *       -fplugin-arg-olayout-profile=x.prof -c x.c
+ */
+#include "gcc-plugin.h"
+#include "plugin-version.h"
+#include "tree.h"
+#include "tree-pass.h"
+#include "context.h"
+#include "diagnostic-core.h"
+#include "stringpool.h"
+#include "attribs.h"
+#include "olayout.h"
+
+int plugin_is_GPL_compatible;
+
+struct ol_config ol_cfg;
+
+static const char help_text[] =
+	"olayout: profile-driven outlining and path-inlining\n"
+	"  -fplugin-arg-olayout-profile=FILE  the profile (profiles/README.md)\n"
+	"  -fplugin-arg-olayout-outline-only  outline pass only\n"
+	"  -fplugin-arg-olayout-inline-only   path-inline pass only\n"
+	"  -fplugin-arg-olayout-verbose       say what is done and skipped\n"
+	"  -fplugin-arg-olayout-report=FILE   hot bytes per function, before/after\n"
+	"  -fplugin-arg-olayout-help          this text\n";
+
+static struct plugin_info ol_info = {"1", help_text};
+
+void ol_note(const char *fmt, ...)
+{
+	if (!ol_cfg.verbose)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("olayout: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+const char *ol_fn_name(tree decl)
+{
+	tree name = DECL_NAME(decl);
+	return name ? IDENTIFIER_POINTER(name) : "(anonymous)";
+}
+
+/* Functions the profile calls cold get the cold attribute as they are
+   parsed: GCC then places them in .text.unlikely whole and predicts
+   calls to them in this unit as unlikely. */
+static void mark_cold_function(void *gcc_data, void *)
+{
+	tree decl = (tree)gcc_data;
+	if (!decl || TREE_CODE(decl) != FUNCTION_DECL ||
+	    !ol_profile_is_cold_function(ol_cfg.profile, ol_fn_name(decl)))
+		return;
+	if (lookup_attribute("hot", DECL_ATTRIBUTES(decl))) {
+		ol_note("%s: profile says cold but it is declared hot: left alone",
+			ol_fn_name(decl));
+		return;
+	}
+	if (!lookup_attribute("cold", DECL_ATTRIBUTES(decl)))
+		DECL_ATTRIBUTES(decl) =
+			tree_cons(get_identifier("cold"), NULL_TREE, DECL_ATTRIBUTES(decl));
+	ol_note("%s: cold as a whole (profile cold-function)", ol_fn_name(decl));
+}
+
+static void free_profile(void *, void *)
+{
+	ol_profile_free(const_cast<struct ol_profile *>(ol_cfg.profile));
+	ol_cfg.profile = NULL;
+}
+
+/* Reads the arguments; 0 or -1 after error(). */
+static int parse_args(const struct plugin_name_args *info, const char **profile, bool *help)
+{
+	bool outline_only = false, inline_only = false;
+	for (int i = 0; i < info->argc; i++) {
+		const char *key = info->argv[i].key, *value = info->argv[i].value;
+		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0;
+		bool flag = strcmp(key, "outline-only") == 0 || strcmp(key, "inline-only") == 0 ||
+			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0;
+		if (!wants_value && !flag) {
+			error("olayout: unknown option %<-fplugin-arg-%s-%s%> (try %<-fplugin-arg-%s-help%>)",
+			      info->base_name, key, info->base_name);
+			return -1;
+		}
+		if (wants_value && (!value || !*value)) {
+			error("olayout: option %<-fplugin-arg-%s-%s%> needs %<=FILE%>",
+			      info->base_name, key);
+			return -1;
+		}
+		if (flag && value) {
+			error("olayout: option %<-fplugin-arg-%s-%s%> takes no value",
+			      info->base_name, key);
+			return -1;
+		}
+		if (strcmp(key, "profile") == 0)
+			*profile = value;
+		else if (strcmp(key, "report") == 0)
+			ol_cfg.report_file = value;
+		else if (strcmp(key, "outline-only") == 0)
+			outline_only = true;
+		else if (strcmp(key, "inline-only") == 0)
+			inline_only = true;
+		else if (strcmp(key, "verbose") == 0)
+			ol_cfg.verbose = true;
+		else
+			*help = true;
+	}
+	if (outline_only && inline_only) {
+		error("olayout: %<outline-only%> and %<inline-only%> exclude each other");
+		return -1;
+	}
+	ol_cfg.outline = !inline_only;
+	ol_cfg.inline_paths = !outline_only;
+	return 0;
+}
+
+static void register_pass(const char *plugin, opt_pass *pass, const char *after)
+{
+	struct register_pass_info info = {pass, after, 1, PASS_POS_INSERT_AFTER};
+	register_callback(plugin, PLUGIN_PASS_MANAGER_SETUP, NULL, &info);
+}
+
+int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *version)
+{
+	const char *profile_file = NULL;
+	bool help = false;
+
+	if (!plugin_default_version_check(version, &gcc_version)) {
+		error("olayout: built for GCC %s, not this compiler", gcc_version.basever);
+		return 1;
+	}
+	register_callback(info->base_name, PLUGIN_INFO, NULL, &ol_info);
+	/* After error() the compilation fails anyway; returning 0 spares the
+	   user GCC's second line "failed to initialize plugin". */
+	if (parse_args(info, &profile_file, &help) < 0)
+		return 0;
+	if (help) {
+		fputs(help_text, stderr);
+		return 0;
+	}
+	if (profile_file) {
+		struct ol_profile *p;
+		char err[OL_PROFILE_ERR_MAX];
+		if (ol_profile_load(profile_file, &p, err, sizeof err) < 0) {
+			error("%s", err);
+			return 0;
+		}
+		ol_cfg.profile = p;
+		register_callback(info->base_name, PLUGIN_FINISH, free_profile, NULL);
+	} else if (ol_cfg.inline_paths) {
+		ol_note("no profile: path-inlining has no paths");
+	}
+
+	if (ol_cfg.outline) {
+		if (ol_cfg.profile)
+			register_callback(info->base_name, PLUGIN_FINISH_PARSE_FUNCTION,
+					  mark_cold_function, NULL);
+		register_pass(info->base_name, ol_make_outline_pass(g), "profile_estimate");
+	}
+	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_paths)
+		register_pass(info->base_name, ol_make_path_inline_pass(g), "inline");
+	if (ol_cfg.report_file) {
+		register_pass(info->base_name, ol_make_size_pass(g), "final");
+		register_callback(info->base_name, PLUGIN_FINISH, ol_write_report, NULL);
+	}
+	return 0;
+}

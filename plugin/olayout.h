@@ -1,0 +1,36 @@
+/*
+ * olayout.h - what the plugin's files share: the options, the profile, and
+ * the three passes. Include after gcc-plugin.h and the GCC headers.
+ */
+#ifndef OLAYOUT_PLUGIN_H
+#define OLAYOUT_PLUGIN_H
+
+#include "ol_profile.h"
+
+/* The plugin's configuration, set once from the command line in
+   plugin_init and read by the passes. */
+struct ol_config {
+	const struct ol_profile *profile; /* NULL: outlining from code alone */
+	bool outline;			  /* run the outline pass */
+	bool inline_paths;		  /* run the path-inline pass */
+	bool verbose;			  /* say what is done and what is skipped */
+	const char *report_file;	  /* NULL: no size report */
+};
+
+extern struct ol_config ol_cfg;
+
+/* Prints "olayout: " and the message to stderr when verbose is on. */
+void ol_note(const char *fmt, ...) ATTRIBUTE_PRINTF_1;
+
+/* The source name of a function, as the profile names it: clones such as
+   f.isra.0 or f.constprop.0 keep the name f. */
+const char *ol_fn_name(tree decl);
+
+opt_pass *ol_make_outline_pass(gcc::context *ctxt);
+opt_pass *ol_make_path_inline_pass(gcc::context *ctxt);
+opt_pass *ol_make_size_pass(gcc::context *ctxt);
+
+/* Writes the size report collected by the size pass (PLUGIN_FINISH). */
+void ol_write_report(void *gcc_data, void *user_data);
+
+#endif

@@ -1,0 +1,258 @@
+/*
+ * outline.cc - the outline pass: cold seeds and the blocks they dominate
+ * get a zero count, so that GCC's bbpart moves them to fn.cold.
+ *
+ * A GIMPLE pass right after profile_estimate (counts exist from there on).
+ * A seed is a block that calls a noreturn or cold function (or one the
+ * profile names cold-function), holds a statement from a cold-line of the
+ * profile, or is the unexpected side of a __builtin_expect condition. No
+ * block after a seed can run without the seed running first, so the seed's
+ * whole dominator subtree is cold. Edges into it get probability never and
+ * their sibling edges are scaled up to sum to always.
+ */
+#include "gcc-plugin.h"
+#include "tree.h"
+#include "tree-pass.h"
+#include "context.h"
+#include "function.h"
+#include "basic-block.h"
+#include "cfg.h"
+#include "dominance.h"
+#include "tree-ssa-alias.h"
+#include "internal-fn.h"
+#include "gimple-expr.h"
+#include "gimple.h"
+#include "gimple-iterator.h"
+#include "tree-cfg.h"
+#include "cgraph.h"
+#include "stringpool.h"
+#include "attribs.h"
+#include "predict.h"
+#include "olayout.h"
+
+namespace {
+
+/* Why bb is a cold seed (written into why), or false. */
+bool seed_reason(basic_block bb, char *why, size_t len)
+{
+	const struct ol_profile *profile = ol_cfg.profile;
+	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
+		gimple *stmt = gsi_stmt(gsi);
+		location_t loc = gimple_location(stmt);
+		if (profile && loc != UNKNOWN_LOCATION) {
+			expanded_location xl = expand_location(loc);
+			if (xl.file && xl.line > 0 &&
+			    ol_profile_is_cold_line(profile, xl.file, (unsigned long)xl.line)) {
+				snprintf(why, len, "%s:%d never ran (cold-line)", xl.file, xl.line);
+				return true;
+			}
+		}
+		if (!is_gimple_call(stmt) || gimple_call_internal_p(stmt))
+			continue; /* internal calls (setjmp's dispatcher...) are no error path */
+		tree fndecl = gimple_call_fndecl(stmt);
+		if (fndecl && fndecl_built_in_p(fndecl, BUILT_IN_UNREACHABLE))
+			continue; /* no code: nothing to move */
+		const char *callee = fndecl ? ol_fn_name(fndecl) : "an indirect target";
+		if (gimple_call_flags(stmt) & ECF_NORETURN) {
+			snprintf(why, len, "calls noreturn %s", callee);
+			return true;
+		}
+		if (fndecl && lookup_attribute("cold", DECL_ATTRIBUTES(fndecl))) {
+			snprintf(why, len, "calls cold %s", callee);
+			return true;
+		}
+		if (fndecl && profile && ol_profile_is_cold_function(profile, callee)) {
+			snprintf(why, len, "calls %s (cold-function)", callee);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The expected value of t when it comes from __builtin_expect (through
+   conversions), or NULL_TREE. */
+tree expected_value(tree t)
+{
+	for (int hops = 0; hops < 4 && TREE_CODE(t) == SSA_NAME; hops++) {
+		gimple *def = SSA_NAME_DEF_STMT(t);
+		if (is_gimple_assign(def) && CONVERT_EXPR_CODE_P(gimple_assign_rhs_code(def))) {
+			t = gimple_assign_rhs1(def);
+			continue;
+		}
+		if (is_gimple_call(def) && gimple_call_num_args(def) >= 2 &&
+		    (gimple_call_builtin_p(def, BUILT_IN_EXPECT) ||
+		     gimple_call_internal_p(def, IFN_BUILTIN_EXPECT))) {
+			tree expected = gimple_call_arg(def, 1);
+			return TREE_CODE(expected) == INTEGER_CST ? expected : NULL_TREE;
+		}
+		return NULL_TREE;
+	}
+	return NULL_TREE;
+}
+
+/* The block bb's __builtin_expect condition says is unlikely, or NULL when
+   bb ends otherwise or the block is also reached from elsewhere. */
+basic_block expect_cold_block(basic_block bb)
+{
+	gcond *cond = safe_dyn_cast<gcond *>(last_stmt(bb));
+	if (!cond)
+		return NULL;
+	enum tree_code code = gimple_cond_code(cond);
+	tree rhs = gimple_cond_rhs(cond);
+	if ((code != EQ_EXPR && code != NE_EXPR) || TREE_CODE(rhs) != INTEGER_CST)
+		return NULL;
+	tree expected = expected_value(gimple_cond_lhs(cond));
+	if (!expected)
+		return NULL;
+	bool equal = wi::to_widest(expected) == wi::to_widest(rhs);
+	bool taken_if_expected = (code == EQ_EXPR) == equal;
+	int cold_flag = taken_if_expected ? EDGE_FALSE_VALUE : EDGE_TRUE_VALUE;
+	edge e;
+	edge_iterator ei;
+	FOR_EACH_EDGE(e, ei, bb->succs)
+		if ((e->flags & cold_flag) && single_pred_p(e->dest) &&
+		    e->dest != EXIT_BLOCK_PTR_FOR_FN(cfun))
+			return e->dest;
+	return NULL;
+}
+
+/* Edges from bb into cold blocks get probability never; the others are
+   scaled to sum to always again. */
+void rebalance_edges(basic_block bb, const_sbitmap cold)
+{
+	profile_probability hot_sum = profile_probability::never();
+	int n_hot = 0, n_cold = 0;
+	edge e;
+	edge_iterator ei;
+	FOR_EACH_EDGE(e, ei, bb->succs) {
+		if (e->dest->index >= 0 && bitmap_bit_p(cold, e->dest->index)) {
+			n_cold++;
+		} else {
+			n_hot++;
+			hot_sum += e->probability;
+		}
+	}
+	if (n_cold == 0)
+		return;
+	bool scale = hot_sum.initialized_p() && hot_sum > profile_probability::never();
+	FOR_EACH_EDGE(e, ei, bb->succs) {
+		if (e->dest->index >= 0 && bitmap_bit_p(cold, e->dest->index))
+			e->probability = profile_probability::never();
+		else if (n_hot == 1)
+			e->probability = profile_probability::always();
+		else if (scale)
+			e->probability = e->probability / hot_sum;
+		else
+			e->probability = profile_probability::always().apply_scale(1, n_hot);
+	}
+}
+
+/* Why GCC's bbpart will not split fun, or NULL. */
+const char *no_partition_reason(function *fun)
+{
+	tree decl = fun->decl;
+	if (!opt_for_fn(decl, flag_reorder_blocks_and_partition))
+		return "-freorder-blocks-and-partition is off";
+	if (DECL_COMDAT(decl))
+		return "it is comdat";
+	if (lookup_attribute("section", DECL_ATTRIBUTES(decl)))
+		return "it has a section attribute";
+	if (lookup_attribute("naked", DECL_ATTRIBUTES(decl)))
+		return "it is naked";
+	if (optimize_function_for_size_p(fun))
+		return "it is optimised for size";
+	return NULL;
+}
+
+/* Marks the seeds' dominator subtrees cold; returns the blocks marked. */
+int mark_cold(function *fun, const vec<basic_block> &seeds)
+{
+	auto_sbitmap cold(last_basic_block_for_fn(fun));
+	bitmap_clear(cold);
+	basic_block body = single_succ(ENTRY_BLOCK_PTR_FOR_FN(fun));
+	bool had_dom = dom_info_available_p(fun, CDI_DOMINATORS);
+	calculate_dominance_info(CDI_DOMINATORS);
+	for (basic_block seed : seeds) {
+		if (seed == body) {
+			ol_note("%s: block %d dominates the whole body: not a seed",
+				ol_fn_name(fun->decl), seed->index);
+			continue;
+		}
+		auto_vec<basic_block> region = get_all_dominated_blocks(CDI_DOMINATORS, seed);
+		for (basic_block b : region)
+			bitmap_set_bit(cold, b->index);
+	}
+	if (!had_dom)
+		free_dominance_info(fun, CDI_DOMINATORS);
+
+	int marked = 0;
+	basic_block bb;
+	FOR_EACH_BB_FN(bb, fun) {
+		if (bitmap_bit_p(cold, bb->index)) {
+			bb->count = profile_count::zero();
+			marked++;
+		} else {
+			rebalance_edges(bb, cold);
+		}
+	}
+	return marked;
+}
+
+const pass_data outline_pass_data = {
+	GIMPLE_PASS, "olayout_outline", OPTGROUP_NONE, TV_NONE, PROP_cfg | PROP_ssa, 0, 0, 0, 0,
+};
+
+class outline_pass : public gimple_opt_pass {
+public:
+	explicit outline_pass(gcc::context *ctxt) : gimple_opt_pass(outline_pass_data, ctxt) {}
+	bool gate(function *) final override { return optimize > 0; }
+	unsigned int execute(function *fun) final override;
+};
+
+unsigned int outline_pass::execute(function *fun)
+{
+	const char *name = ol_fn_name(fun->decl);
+	cgraph_node *node = cgraph_node::get(fun->decl);
+	if (node && node->frequency == NODE_FREQUENCY_UNLIKELY_EXECUTED) {
+		ol_note("%s: cold as a whole: no blocks to outline", name);
+		return 0;
+	}
+	if (profile_status_for_fn(fun) == PROFILE_READ) {
+		ol_note("%s: has a measured profile (-fprofile-use): left alone", name);
+		return 0;
+	}
+	if (!ENTRY_BLOCK_PTR_FOR_FN(fun)->count.initialized_p()) {
+		ol_note("%s: no estimated profile: skipped", name);
+		return 0;
+	}
+
+	auto_vec<basic_block> seeds;
+	char why[512];
+	basic_block bb;
+	FOR_EACH_BB_FN(bb, fun) {
+		if (seed_reason(bb, why, sizeof why)) {
+			ol_note("%s: block %d is a cold seed: %s", name, bb->index, why);
+			seeds.safe_push(bb);
+		}
+		basic_block unlikely = expect_cold_block(bb);
+		if (unlikely) {
+			ol_note("%s: block %d is a cold seed: unexpected side of __builtin_expect",
+				name, unlikely->index);
+			seeds.safe_push(unlikely);
+		}
+	}
+	if (seeds.is_empty())
+		return 0;
+	int marked = mark_cold(fun, seeds);
+	const char *no_split = no_partition_reason(fun);
+	ol_note("%s: %d of %d blocks cold%s%s", name, marked, n_basic_blocks_for_fn(fun) - 2,
+		no_split ? "; GCC will not split it: " : "", no_split ? no_split : "");
+	return 0;
+}
+
+} // namespace
+
+opt_pass *ol_make_outline_pass(gcc::context *ctxt)
+{
+	return new outline_pass(ctxt);
+}

@@ -1,0 +1,246 @@
+/*
+ * path_inline.cc - the path-inline pass: every call along a profile path is
+ * inlined into the path's root.
+ *
+ * An IPA pass right after GCC's own inliner (before it, lto1 crashed; see
+ * TOOLCHAIN-NOTES). For each path and each root found (also a copy of the
+ * root GCC already inlined into its caller): the "layer" starts
+ * as the root; for each next function F of the path, every call to F from
+ * the current layer's body (or from helpers GCC already inlined into it)
+ * is inlined, and an indirect call there first becomes a speculative call
+ * to F, which GCC expands into "fp == F ? F(...) : fp(...)" (gimple_ic), so
+ * the general call stays for every other target. The inlined copies of F
+ * are the next layer; when F is not called there (GCC's early inliner may
+ * have merged it already), the search for the next function stays in the
+ * same bodies. Library functions are never on a path (the profile
+ * reader refuses that), so calls to them stay. The out-of-line functions
+ * stay for every other caller.
+ */
+#include "gcc-plugin.h"
+#include "tree.h"
+#include "tree-pass.h"
+#include "context.h"
+#include "function.h"
+#include "cgraph.h"
+#include "target.h"
+#include "alloc-pool.h"
+#include "symbol-summary.h"
+#include "tree-vrp.h"
+#include "ipa-prop.h"
+#include "ipa-fnsummary.h"
+#include "ipa-inline.h"
+#include "olayout.h"
+
+namespace {
+
+bool named(cgraph_node *node, const char *fn)
+{
+	return strcmp(ol_fn_name(node->decl), fn) == 0;
+}
+
+/* Why GCC must not inline e (GCC's own can_inline_edge_p is static), or
+   NULL when it may. */
+const char *why_not_inline(cgraph_edge *e)
+{
+	enum availability avail;
+	cgraph_node *callee = e->callee->ultimate_alias_target(&avail);
+	cgraph_node *root = e->caller->inlined_to ? e->caller->inlined_to : e->caller;
+	if (!callee->definition)
+		return "no body here (a path across files needs -flto, plugin at link time)";
+	if (avail < AVAIL_AVAILABLE)
+		return "its body may be replaced at link time (interposable)";
+	if (callee->thunk)
+		return "it is a thunk";
+	if (e->call_stmt_cannot_inline_p)
+		return "GCC marked the call statement not inlinable (argument types differ?)";
+	if (DECL_UNINLINABLE(callee->decl))
+		return "it is noinline or not inlinable";
+	if (!opt_for_fn(callee->decl, optimize))
+		return "it is not optimised";
+	if (!ipa_fn_summaries || !ipa_fn_summaries->get(callee) ||
+	    !ipa_fn_summaries->get(callee)->inlinable)
+		return "GCC's summary says it cannot be inlined";
+	if (!targetm.target_option.can_inline_p(root->decl, callee->decl))
+		return "target options differ";
+	for (cgraph_node *n = e->caller; n; n = n->inlined_to ? n->callers->caller : NULL)
+		if (n->decl == callee->decl)
+			return "recursive call";
+	return NULL;
+}
+
+/* Whether the indirect call ie could call f, from what WPA still knows:
+   the number of arguments. */
+bool arguments_fit(cgraph_edge *ie, cgraph_node *f)
+{
+	tree type = TREE_TYPE(f->decl);
+	if (stdarg_p(type) || !ipa_edge_args_sum)
+		return true;
+	ipa_edge_args *args = ipa_edge_args_sum->get(ie);
+	return !args || ipa_get_cs_argument_count(args) == type_num_arguments(type);
+}
+
+/* The defined functions called fn (statics of different files can share
+   a name under -flto); with copies GCC already inlined into callers when
+   inlined_too. */
+auto_vec<cgraph_node *> functions_named(const char *fn, bool inlined_too)
+{
+	auto_vec<cgraph_node *> found;
+	cgraph_node *node;
+	FOR_EACH_DEFINED_FUNCTION(node)
+		if ((inlined_too || !node->inlined_to) && !node->thunk && named(node, fn))
+			found.safe_push(node);
+	return found;
+}
+
+class path_inliner {
+public:
+	path_inliner(const struct ol_profile_path *path, cgraph_node *root)
+		: path(path), root(root) {}
+	/* Returns the number of calls inlined. */
+	int run();
+
+private:
+	const struct ol_profile_path *path;
+	cgraph_node *root;
+	int inlined = 0;
+
+	void collect(cgraph_node *body, const char *fn, vec<cgraph_edge *> *direct,
+		     vec<cgraph_edge *> *indirect, vec<cgraph_node *> *next);
+	bool inline_edge(cgraph_edge *e, const char *how, vec<cgraph_node *> *next);
+	void promote(cgraph_edge *ie, const char *fn, vec<cgraph_node *> *next);
+};
+
+/* Calls to fn in body and in what GCC inlined into it: not yet inlined
+   direct calls, indirect calls, and copies of fn already inlined. */
+void path_inliner::collect(cgraph_node *body, const char *fn, vec<cgraph_edge *> *direct,
+			   vec<cgraph_edge *> *indirect, vec<cgraph_node *> *next)
+{
+	for (cgraph_edge *e = body->callees; e; e = e->next_callee) {
+		if (!e->inline_failed) {
+			if (named(e->callee, fn))
+				next->safe_push(e->callee);
+			else
+				collect(e->callee, fn, direct, indirect, next);
+		} else if (named(e->callee->ultimate_alias_target(), fn) && !e->speculative) {
+			direct->safe_push(e);
+		}
+	}
+	for (cgraph_edge *e = body->indirect_calls; e; e = e->next_callee)
+		if (!e->speculative && !e->indirect_info->polymorphic)
+			indirect->safe_push(e);
+}
+
+bool path_inliner::inline_edge(cgraph_edge *e, const char *how, vec<cgraph_node *> *next)
+{
+	const char *callee = ol_fn_name(e->callee->decl);
+	const char *caller = ol_fn_name(e->caller->decl);
+	const char *why = why_not_inline(e);
+	if (why) {
+		ol_note("path %s: call %s -> %s not inlined: %s", path->name, caller, callee, why);
+		return false;
+	}
+	inline_call(e, true, NULL, NULL, false);
+	inlined++;
+	ol_note("path %s: inlined %s -> %s into %s (%s)", path->name, caller, callee,
+		ol_fn_name(root->decl), how);
+	next->safe_push(e->callee);
+	return true;
+}
+
+/* Makes the indirect call ie a guarded direct call to fn, and inlines it. */
+void path_inliner::promote(cgraph_edge *ie, const char *fn, vec<cgraph_node *> *next)
+{
+	auto_vec<cgraph_node *> targets = functions_named(fn, false);
+	if (targets.length() != 1) {
+		ol_note("path %s: indirect call in %s: %s %s: not promoted", path->name,
+			ol_fn_name(ie->caller->decl), targets.is_empty() ? "no body of" : "several",
+			fn);
+		return;
+	}
+	cgraph_node *target = targets[0];
+	if (!arguments_fit(ie, target)) {
+		ol_note("path %s: indirect call in %s: argument count differs from %s: not promoted",
+			path->name, ol_fn_name(ie->caller->decl), fn);
+		return;
+	}
+	/* Most of the count to the guarded direct call: the path is the hot case. */
+	profile_count count = ie->count.apply_scale(9, 10);
+	cgraph_edge *direct = ie->make_speculative(target, count);
+	if (!inline_edge(direct, "indirect call, guarded", next))
+		cgraph_edge::resolve_speculation(direct, NULL);
+}
+
+int path_inliner::run()
+{
+	auto_vec<cgraph_node *> layer;
+	layer.safe_push(root);
+	for (size_t i = 0; i < path->n_layers; i++) {
+		const char *fn = path->layers[i];
+		auto_vec<cgraph_edge *> direct, indirect;
+		auto_vec<cgraph_node *> next;
+		for (cgraph_node *body : layer)
+			collect(body, fn, &direct, &indirect, &next);
+		for (cgraph_edge *e : direct)
+			inline_edge(e, "direct call", &next);
+		if (direct.is_empty() && next.is_empty())
+			for (cgraph_edge *ie : indirect)
+				promote(ie, fn, &next);
+		if (next.is_empty()) {
+			/* GCC's early inliner may have merged fn into the layer
+			   already: its calls to the next layer are then here. */
+			ol_note("path %s: no inlinable call to %s in %s: looking for %s there",
+				path->name, fn, i ? path->layers[i - 1] : path->root,
+				i + 1 < path->n_layers ? path->layers[i + 1] : "nothing more");
+			continue;
+		}
+		layer.truncate(0);
+		layer.safe_splice(next);
+	}
+	if (inlined)
+		ipa_update_overall_fn_summary(root->inlined_to ? root->inlined_to : root);
+	return inlined;
+}
+
+const pass_data path_inline_pass_data = {
+	IPA_PASS, "olayout_path_inline", OPTGROUP_NONE, TV_NONE, 0, 0, 0, 0, 0,
+};
+
+class path_inline_pass : public ipa_opt_pass_d {
+public:
+	explicit path_inline_pass(gcc::context *ctxt)
+		: ipa_opt_pass_d(path_inline_pass_data, ctxt, NULL, NULL, NULL, NULL, NULL, NULL,
+				 0, NULL, NULL)
+	{
+	}
+	bool gate(function *) final override { return optimize > 0; }
+	unsigned int execute(function *) final override;
+};
+
+unsigned int path_inline_pass::execute(function *)
+{
+	const struct ol_profile *profile = ol_cfg.profile;
+	for (size_t i = 0; i < profile->n_paths; i++) {
+		const struct ol_profile_path *path = &profile->paths[i];
+		auto_vec<cgraph_node *> roots = functions_named(path->root, true);
+		if (roots.is_empty())
+			ol_note("path %s: root %s is not defined here (or GCC inlined it early)",
+				path->name, path->root);
+		for (cgraph_node *root : roots) {
+			int n = path_inliner(path, root).run();
+			if (root->inlined_to)
+				ol_note("path %s: %d call(s) inlined into %s (GCC inlined it into %s)",
+					path->name, n, path->root, ol_fn_name(root->inlined_to->decl));
+			else
+				ol_note("path %s: %d call(s) inlined into %s", path->name, n,
+					path->root);
+		}
+	}
+	return 0;
+}
+
+} // namespace
+
+opt_pass *ol_make_path_inline_pass(gcc::context *ctxt)
+{
+	return new path_inline_pass(ctxt);
+}

@@ -1,0 +1,84 @@
+/*
+ * ol_profile.h - the profile format shared by the GCC plugin and olayout.
+ *
+ * The format is defined in profiles/README.md. ol_profile_load() reads a
+ * file, ol_profile_parse() a buffer; both return 0 and a profile, or a
+ * negative errno-style code with one line "FILE:LINE: problem" in err.
+ * C11; usable from C++ (the plugin).
+ */
+#ifndef OL_PROFILE_H
+#define OL_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OL_PROFILE_VERSION 1
+#define OL_PROFILE_ERR_MAX 512
+
+/* A source location never executed in training. */
+struct ol_profile_line {
+	char *file;
+	unsigned long line;
+};
+
+/* A latency-critical path: its root, then the layers in call order. */
+struct ol_profile_path {
+	char *name;
+	char *root;
+	char **layers;
+	size_t n_layers;
+};
+
+/* A call-graph edge and how often it ran in training. */
+struct ol_profile_edge {
+	char *caller;
+	char *callee;
+	uint64_t count;
+};
+
+/* An instruction-cache geometry, sizes in bytes. */
+struct ol_profile_cache {
+	char *name;
+	unsigned long size;
+	unsigned long assoc;
+	unsigned long line;
+};
+
+struct ol_profile {
+	unsigned version;
+	char **cold_functions;
+	size_t n_cold_functions;
+	struct ol_profile_line *cold_lines;
+	size_t n_cold_lines;
+	struct ol_profile_path *paths;
+	size_t n_paths;
+	char **library;
+	size_t n_library;
+	struct ol_profile_edge *edges;
+	size_t n_edges;
+	struct ol_profile_cache *caches;
+	size_t n_caches;
+};
+
+int ol_profile_load(const char *file, struct ol_profile **out, char *err, size_t errlen);
+int ol_profile_parse(const char *name, const char *text, size_t len,
+		     struct ol_profile **out, char *err, size_t errlen);
+void ol_profile_free(struct ol_profile *p);
+
+bool ol_profile_is_cold_function(const struct ol_profile *p, const char *fn);
+bool ol_profile_is_library(const struct ol_profile *p, const char *fn);
+/* file is a statement's source file as the compiler names it. */
+bool ol_profile_is_cold_line(const struct ol_profile *p, const char *file, unsigned long line);
+const struct ol_profile_path *ol_profile_find_path(const struct ol_profile *p, const char *name);
+const struct ol_profile_cache *ol_profile_find_cache(const struct ol_profile *p, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# errors.t - bad profiles and bad options: one clear line naming the input
+# and the problem, a non-zero exit, and no output file. Also help, and the
+# outline-only / inline-only modes.
+. tests/plugin/lib.sh
+
+printf 'int main(void) { return 0; }\n' >"$WORK/m.c"
+printf 'olayout-profile 1\ncache modern 32768 8 64\nbogus x\n' >"$WORK/bad.prof"
+printf 'olayout-profile 2\n' >"$WORK/v2.prof"
+
+# fails DESCRIPTION WANTED-MESSAGE GCC-ARGS...: the compilation fails with
+# exactly one line of diagnostics, which holds WANTED-MESSAGE.
+fails() {
+	local what=$1 want=$2; shift 2
+	rm -f "$WORK/m.o"
+	"$@" 2>"$WORK/err"
+	local rc=$?
+	[ $rc -ne 0 ] && [ ! -e "$WORK/m.o" ]
+	ok $? "$what: non-zero exit, no output"
+	[ "$(wc -l <"$WORK/err")" -eq 1 ] && grep -qF -- "$want" "$WORK/err"
+	ok $? "$what: one line: $want"
+	[ "$(wc -l <"$WORK/err")" -eq 1 ] || sed 's/^/#   /' "$WORK/err"
+}
+
+plan 23
+
+fails "malformed profile" "$WORK/bad.prof:3: unknown directive 'bogus'" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/bad.prof" -c -o "$WORK/m.o" "$WORK/m.c"
+fails "unsupported profile version" "$WORK/v2.prof:1: unsupported version 2 (this reader knows 1)" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/v2.prof" -c -o "$WORK/m.o" "$WORK/m.c"
+fails "missing profile" "$WORK/none.prof: cannot open: No such file or directory" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/none.prof" -c -o "$WORK/m.o" "$WORK/m.c"
+fails "unknown option" "olayout: unknown option '-fplugin-arg-olayout-bogus' (try '-fplugin-arg-olayout-help')" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-bogus=1 -c -o "$WORK/m.o" "$WORK/m.c"
+fails "profile without a file" "olayout: option '-fplugin-arg-olayout-profile' needs '=FILE'" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile -c -o "$WORK/m.o" "$WORK/m.c"
+fails "flag with a value" "olayout: option '-fplugin-arg-olayout-verbose' takes no value" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-verbose=yes -c -o "$WORK/m.o" "$WORK/m.c"
+fails "both modes" "olayout: 'outline-only' and 'inline-only' exclude each other" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-outline-only -fplugin-arg-olayout-inline-only \
+	-c -o "$WORK/m.o" "$WORK/m.c"
+fails "unwritable report" "olayout: cannot write report '$WORK/no/dir/r.txt'" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-report="$WORK/no/dir/r.txt" -c -o "$WORK/m.o" "$WORK/m.c"
+
+# At link time under -flto the profile is read again by lto1.
+$CC -O2 -flto -c -o "$WORK/lto.o" "$WORK/m.c"
+rm -f "$WORK/m.o"
+$CC -O2 -flto -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/bad.prof" -o "$WORK/m.o" "$WORK/lto.o" 2>"$WORK/err"
+[ $? -ne 0 ] && [ ! -e "$WORK/m.o" ] && grep -qF "lto1: error: $WORK/bad.prof:3: unknown directive 'bogus'" "$WORK/err"
+ok $? "malformed profile at an -flto link: lto1 names it, link fails"
+
+out=$($CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-help -c -o "$WORK/m.o" "$WORK/m.c" 2>&1)
+ok $? "help: exit 0"
+for key in profile=FILE outline-only inline-only verbose report=FILE help; do
+	grep -q -- "-fplugin-arg-olayout-$key " <<<"$out" || echo "# help lacks $key"
+done
+[ "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" -eq 6 ]
+ok $? "help lists the six options"
+
+# The modes: outline-only leaves the path alone, inline-only the cold blocks.
+L=$PROGS/layers
+mapfile -t pargs < <(plugin_args profile="$L/layers.prof" outline-only)
+$CC -O2 "${pargs[@]}" -o "$WORK/l.out" "$L/onefile.c" &&
+	[ -z "$(disasm "$WORK/l.out" app_send | grep -E 'call +[0-9a-f]+ <msg_push')" ]
+ok $? "outline-only: the path is not inlined"
+mapfile -t pargs < <(plugin_args profile="$L/layers.prof" inline-only)
+$CC -O2 "${pargs[@]}" -o "$WORK/l.in" "$L/onefile.c" &&
+	[ -n "$(disasm "$WORK/l.in" app_send | grep -E 'call +[0-9a-f]+ <msg_push')" ]
+ok $? "inline-only: the path is inlined"
+mapfile -t pargs < <(plugin_args inline-only)
+$CC -O2 "${pargs[@]}" -o "$WORK/o.in" "$PROGS/outline.c" && ! nm "$WORK/o.in" | grep -qE ' (parse|check)\.cold$'
+ok $? "inline-only: no block is outlined"
+mapfile -t pargs < <(plugin_args outline-only)
+$CC -O2 "${pargs[@]}" -o "$WORK/o.out" "$PROGS/outline.c" && nm "$WORK/o.out" | grep -qE ' parse\.cold$'
+ok $? "outline-only, no profile: noreturn and __builtin_expect seeds still work"
+
+done_testing

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# robust.t - code the plugin cannot transform (progs/odd.c: noinline,
+# recursive and variadic layers, an indirect call with other arguments,
+# setjmp, a section attribute, unknown names) builds without and with
+# -flto, prints the same, and verbose mode says why each thing was skipped.
+. tests/plugin/lib.sh
+
+SRC=$PROGS/odd.c
+plan 10
+mapfile -t pargs < <(plugin_args profile="$PROGS/odd.prof" verbose)
+for mode in nolto lto; do
+	flags=(-O2)
+	[ $mode = lto ] && flags+=(-flto)
+	$CC "${flags[@]}" -o "$WORK/base.$mode" "$SRC"
+	$CC "${flags[@]}" "${pargs[@]}" -o "$WORK/plug.$mode" "$SRC" 2>"$WORK/verbose.$mode"
+	ok $? "$mode: builds (no internal compiler error)"
+	is "$("$WORK/plug.$mode" 30)" "$("$WORK/base.$mode" 30)" "$mode: same output"
+	nm "$WORK/plug.$mode" | grep -q 'in_section\.cold'
+	ok $((!$?)) "$mode: a function with a section attribute is not split"
+done
+for why in "call root_noinline -> leaf not inlined: it is noinline or not inlinable" \
+	"indirect call in root_arity: argument count differs from leaf: not promoted" \
+	"in_section: 1 of 3 blocks cold; GCC will not split it: it has a section attribute" \
+	"root no_such_root is not defined here"; do
+	grep -qF "$why" "$WORK/verbose.nolto"
+	ok $? "verbose: $why"
+done
+done_testing
