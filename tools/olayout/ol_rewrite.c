@@ -123,8 +123,8 @@ static int64_t sym_delta(const struct rw *w, uint32_t sym)
 /* The addend of a relocation whose target went from t to t2. */
 static int64_t new_addend(const struct rw *w, const struct ol_rel *r, uint64_t t, uint64_t t2)
 {
-	if (ol_unit_at(w->m, t) < 0 && !(w->eh_size && t - w->eh_old < w->eh_size))
-		return r->addend;	/* a GOT slot or data: the relation is unchanged */
+	if (ol_unit_at(w->m, t) < 0)	/* data: a GOT slot stays, a table copy moves */
+		return r->addend + (int64_t)(t2 - t);
 	return r->addend + (int64_t)(t2 - t) - sym_delta(w, r->sym);
 }
 
