@@ -11,12 +11,12 @@ SEED=${OLAYOUT_SEED:-4242}
 n=0
 ok() { n=$((n + 1)); if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
 echo "# seed $SEED"
-echo "1..39"
+echo "1..51"
 
 CF="-O2 -g -fcf-protection -ffunction-sections -Wl,--emit-relocs -Itools/olayout"
 FUNCS="main leaf mid rec top"
-for v in pie nopie; do
-	[ $v = pie ] && F="-fpie -pie" || F="-no-pie"
+for v in pie nopie static; do
+	case $v in pie) F="-fpie -pie" ;; nopie) F="-no-pie" ;; static) F="-static" ;; esac
 	gcc $CF $F -o $T/cl.$v $SRC/cl.c || exit 1
 	"$T/cl.$v" > "$T/want.$v"
 	{ echo "olayout-layout 1"; for f in $FUNCS; do echo "place $f"; done | tac; } > $T/rev.lay

@@ -293,3 +293,17 @@ void ol_put(uint8_t *p, int size, uint64_t v)
 	for (int i = 0; i < size; i++, v >>= 8)
 		p[i] = (uint8_t)v;
 }
+
+bool ol_rel_indirect(uint32_t t)
+{
+	switch (t) {
+	case R_X86_64_GOTPCREL: case R_X86_64_GOTPCRELX: case R_X86_64_REX_GOTPCRELX:
+	case R_X86_64_GOTTPOFF: case R_X86_64_TLSGD: case R_X86_64_TLSLD:
+	case R_X86_64_DTPOFF32: case R_X86_64_TPOFF32: case R_X86_64_GOTPC32:
+	case R_X86_64_GOT32: case R_X86_64_GOTOFF64: case R_X86_64_GOTPC32_TLSDESC:
+	case R_X86_64_TLSDESC_CALL: case R_X86_64_NONE: case R_X86_64_SIZE32:
+		return true;
+	default:
+		return false;
+	}
+}

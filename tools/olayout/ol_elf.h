@@ -83,6 +83,10 @@ size_t ol_elf_rel_from(const struct ol_elf *elf, uint64_t va);
 /* ol_elf_sym_value: S of a relocation. */
 uint64_t ol_elf_sym_value(const struct ol_elf *elf, uint32_t sym);
 
+/* ol_rel_indirect: a relocation type whose field need not equal S + A
+ * (GOT, TLS and friends). */
+bool ol_rel_indirect(uint32_t type);
+
 /* Little-endian field access. */
 uint64_t ol_get(const uint8_t *p, int size);
 void ol_put(uint8_t *p, int size, uint64_t v);

@@ -413,6 +413,16 @@ static int scan_insn(void *arg, long u, const struct ol_insn *in, uint64_t bad,
 	}
 	if (u < 0)
 		return 0;
+	for (size_t r = r0; r < r1; r++) {
+		enum ol_field_kind k;
+		int size;
+		uint64_t tt;
+
+		if (!ol_insn_field(in, elf->rel[r].off, &k, &size, &tt) &&
+		    !ol_rel_indirect(elf->rel[r].type))
+			pin(m, u, "relocation at 0x%llx matches no field of its instruction",
+			    (unsigned long long)elf->rel[r].off);
+	}
 	/* jump table candidates */
 	if (in->disp_kind == OL_FIELD_PCREL && !ol_elf_is_code(elf, in->disp_target)) {
 		long r = ol_elf_rel_at(elf, in->disp_target);
@@ -472,9 +482,16 @@ static int find_tables(struct ol_model *m, struct scan *s)
 		size_t rel;
 		uint64_t target;
 
+		uint64_t limit = UINT64_MAX;
+
+		/* a table ends where the next one read by code begins */
+		for (size_t k = i + 1; k < s->ncand && limit == UINT64_MAX; k++)
+			if (s->cand[k].addr > t.addr)
+				limit = s->cand[k].addr;
 		if (m->ntab && ol_table_at(m, t.addr) >= 0)
 			continue;
-		while (table_entry(m, &t, t.n, &rel, &target)) {
+		while (t.addr + (uint64_t)(t.n + 1) * t.esize <= limit &&
+		       table_entry(m, &t, t.n, &rel, &target)) {
 			if (t.n == 0)
 				t.rel = rel;
 			m->rel_tab[rel] = (long)m->ntab;

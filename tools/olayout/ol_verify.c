@@ -44,20 +44,6 @@ static int mark(void *arg, long u, const struct ol_insn *in, uint64_t bad, size_
 	return 0;
 }
 
-static bool got_or_tls(uint32_t t)
-{
-	switch (t) {
-	case R_X86_64_GOTPCREL: case R_X86_64_GOTPCRELX: case R_X86_64_REX_GOTPCRELX:
-	case R_X86_64_GOTTPOFF: case R_X86_64_TLSGD: case R_X86_64_TLSLD:
-	case R_X86_64_DTPOFF32: case R_X86_64_TPOFF32: case R_X86_64_GOTPC32:
-	case R_X86_64_GOT32: case R_X86_64_GOTOFF64: case R_X86_64_GOTPC32_TLSDESC:
-	case R_X86_64_TLSDESC_CALL: case R_X86_64_NONE: case R_X86_64_SIZE32:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static void check_rel(struct vctx *v, const struct ol_insn *in, const struct ol_rel *r)
 {
 	const struct ol_elf *elf = v->m->elf;
@@ -69,7 +55,7 @@ static void check_rel(struct vctx *v, const struct ol_insn *in, const struct ol_
 	bool ok;
 
 	if (!ol_insn_field(in, r->off, &kind, &size, &t)) {
-		if (!got_or_tls(r->type))
+		if (!ol_rel_indirect(r->type))
 			problem(v, r->off, "relocation (type %u) matches no field of its instruction",
 				r->type);
 		return;
@@ -79,15 +65,24 @@ static void check_rel(struct vctx *v, const struct ol_insn *in, const struct ol_
 		return;
 	if (kind == OL_FIELD_PCREL)
 		ok = (uint64_t)(int64_t)(int32_t)ol_get(p, 4) == sa - r->off ||
-		     (undef && ol_elf_is_code(elf, t)) || got_or_tls(r->type) ||
+		     (undef && ol_elf_is_code(elf, t)) || ol_rel_indirect(r->type) ||
 		     (r->type == R_X86_64_PLT32 && ol_elf_is_code(elf, t) && sa + 4 != t &&
 		      ol_unit_at(v->m, t) < 0);
 	else
-		ok = t == sa || got_or_tls(r->type) ||
+		ok = t == sa || ol_rel_indirect(r->type) ||
 		     (size == 4 && (uint32_t)t == (uint32_t)sa);
 	if (!ok)
 		problem(v, r->off, "bytes (target 0x%llx) disagree with the relocation (0x%llx, type %u)",
 			(unsigned long long)t, (unsigned long long)sa, r->type);
+}
+
+/* glibc's "jne 1f; lock; 1: cmpxchg" jumps over a lock prefix */
+static bool lock_skip(const struct vctx *v, long u, uint64_t t)
+{
+	const uint8_t *p = ol_elf_ptr(v->m->elf, t - 1, 1);
+
+	return t > v->m->unit[u].addr && p && *p == 0xf0 &&
+	       v->starts[v->base[u] + (t - 1 - v->m->unit[u].addr)];
 }
 
 static int check(void *arg, long u, const struct ol_insn *in, uint64_t bad, size_t r0, size_t r1)
@@ -112,7 +107,8 @@ static int check(void *arg, long u, const struct ol_insn *in, uint64_t bad, size
 		else if (!ol_elf_is_code(m->elf, in->target))
 			problem(v, in->addr, "branch to 0x%llx, outside the code",
 				(unsigned long long)in->target);
-		else if (tu >= 0 && !v->starts[v->base[tu] + (in->target - m->unit[tu].addr)])
+		else if (tu >= 0 && !v->starts[v->base[tu] + (in->target - m->unit[tu].addr)] &&
+			 !lock_skip(v, tu, in->target))
 			problem(v, in->addr, "branch to 0x%llx, inside an instruction of %s",
 				(unsigned long long)in->target, m->unit[tu].name);
 	}
