@@ -37,6 +37,8 @@ int main(void)
 			printf("%-9s %-6s first %4d (%s) last %4d (%s) checksum %016lx\n",
 			       sorts_algos[a].name, cmps[c].name, v[0], sorts_classify(v[0]),
 			       v[N - 1], sorts_classify(v[N - 1]), sum);
+			for (int i = 0; i < N; i += 5)
+				sum += (unsigned)sorts_weight(v[i]);
 			all = all * 31 + sum;
 		}
 	}

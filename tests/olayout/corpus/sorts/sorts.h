@@ -21,5 +21,6 @@ int sorts_cmp_up(const void *a, const void *b);
 int sorts_cmp_down(const void *a, const void *b);
 int sorts_cmp_digits(const void *a, const void *b);
 const char *sorts_classify(int x);
+int sorts_weight(int x);
 
 #endif
