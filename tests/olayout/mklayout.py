@@ -100,21 +100,30 @@ CALL_RE = re.compile(r"^\s*[0-9a-f]+:\s+(?:bnd |notrack )?(call|jmp)\w*\s+[0-9a-
 LABEL_RE = re.compile(r"^[0-9a-f]+ <([^>]+)>:$")
 
 
-def call_graph(exe, names):
-    """Direct calls and jumps between the functions NAMES, from objdump."""
+def direct_branches(exe):
+    """{function: [names its direct calls and jumps go to]}, from objdump;
+    branches inside a function (to <fn+off>) are left out."""
     out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", exe], check=True,
                          capture_output=True, text=True).stdout
-    graph, current = {}, None
+    branches, current = {}, None
     for line in out.splitlines():
         m = LABEL_RE.match(line)
         if m:
             current = m.group(1)
+            branches.setdefault(current, [])
             continue
         m = CALL_RE.match(line)
-        if m and current in names and m.group(2) in names and m.group(2) != current:
-            graph.setdefault(current, [])
-            if m.group(2) not in graph[current]:
-                graph[current].append(m.group(2))
+        if m and current is not None:
+            branches[current].append(m.group(2))
+    return branches
+
+
+def call_graph(exe, names):
+    """Direct calls and jumps between the functions NAMES."""
+    graph = {}
+    for caller, callees in direct_branches(exe).items():
+        if caller in names:
+            graph[caller] = sorted({c for c in callees if c in names and c != caller})
     return graph
 
 
@@ -128,7 +137,7 @@ def longest_chain(graph, root, limit=6):
             best = list(chain)
         if len(chain) == limit:
             return
-        for callee in sorted(graph.get(chain[-1], [])):
+        for callee in graph.get(chain[-1], []):
             if callee not in chain:
                 walk(chain + [callee])
 
