@@ -9,6 +9,8 @@ import sys
 from collections import namedtuple
 from concurrent.futures import ThreadPoolExecutor
 
+import mklayout
+
 BUILD = os.environ.get("BUILD", "build")
 OLAYOUT = os.path.join(BUILD, "bin", "olayout")
 CORPUS = os.path.join(BUILD, "tests", "olayout", "corpus")
@@ -144,3 +146,68 @@ def workdir(name):
 def describe(res):
     rc = "timeout" if res.rc is None else res.rc
     return "exit %s, stderr: %s" % (rc, res.err.decode(errors="replace").strip()[:2000])
+
+
+def parse_layout(lines):
+    """[(kind, name, path, align, pad)] of the place/clone lines, [(caller,
+    callee, path)] of the route lines."""
+    placed, routes, align = [], [], 16
+    for line in lines:
+        w = line.split("#")[0].split()
+        if not w:
+            continue
+        opts = dict(o.split("=") for o in w[1:] if "=" in o)
+        args = [o for o in w[1:] if "=" not in o]
+        if w[0] == "align":
+            align = int(w[1])
+        elif w[0] in ("place", "clone"):
+            placed.append((w[0], args[0], args[1] if w[0] == "clone" else None,
+                           int(opts.get("align", align)), int(opts.get("pad", 0))))
+        elif w[0] == "route":
+            routes.append(tuple(args))
+    return placed, routes
+
+
+def check_placement(lines, exe, out):
+    """Problems with where LINES' units landed in OUT (rewritten from EXE)."""
+    placed, routes = parse_layout(lines)
+    before = {s.name: s for s in mklayout.func_symbols(exe)}
+    after = {s.name: s for s in mklayout.func_symbols(out)}
+    problems, prev = [], None
+    for kind, name, path, align, pad in placed:
+        new_name = name + ".clone." + path if kind == "clone" else name
+        s = after.get(new_name)
+        if s is None:
+            problems.append("%s: no such symbol in the output" % new_name)
+            prev = None
+            continue
+        if kind == "clone" and name in before and s.size != before[name].size:
+            problems.append("%s: size %d, %s has %d" % (new_name, s.size, name, before[name].size))
+        if s.addr % align:
+            problems.append("%s at %#x: not aligned to %d" % (new_name, s.addr, align))
+        if prev is not None and s.addr < prev.addr + prev.size + prev_pad:
+            problems.append("%s at %#x: not after %s at %#x + %d + pad %d"
+                            % (new_name, s.addr, prev.name, prev.addr, prev.size, prev_pad))
+        prev, prev_pad = s, pad
+    return problems + check_routes(lines, out)
+
+
+def check_routes(lines, out):
+    """Problems with the routed calls of LINES in OUT: the caller (or its
+    clone) calls the callee's clone and never the callee itself."""
+    placed, routes = parse_layout(lines)
+    clones = {(name, path) for kind, name, path, _, _ in placed if kind == "clone"}
+    if not routes:
+        return []
+    branches = mklayout.direct_branches(out)
+    problems = []
+    for caller, callee, path in routes:
+        src = caller + ".clone." + path if (caller, path) in clones else caller
+        targets = branches.get(src, [])
+        if callee + ".clone." + path not in targets:
+            problems.append("route %s %s %s: %s has no branch to %s.clone.%s"
+                            % (caller, callee, path, src, callee, path))
+        if callee in targets:
+            problems.append("route %s %s %s: %s still branches to %s"
+                            % (caller, callee, path, src, callee))
+    return problems
