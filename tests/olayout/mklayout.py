@@ -24,7 +24,18 @@ from collections import namedtuple
 Sym = namedtuple("Sym", "name addr size")
 
 CLONE_RE = re.compile(r"\.clone\.[A-Za-z0-9_$]+")
-FRAGMENT_RE = re.compile(r"\.(cold|part)(\.\d+)?$")
+FRAGMENT_RE = re.compile(r"\.cold(\.\d+)?$")
+
+
+class ToolError(RuntimeError):
+    """readelf or objdump could not read a file."""
+
+
+def tool_output(cmd):
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    if res.returncode != 0:
+        raise ToolError("%s: exit %d: %s" % (" ".join(cmd), res.returncode, res.stderr.strip()[:500]))
+    return res.stdout
 
 
 def base_name(name):
@@ -35,8 +46,7 @@ def base_name(name):
 def func_symbols(exe):
     """The FUNC symbols of EXE's .symtab with a size, by address; a name
     defined twice (two statics of the same name) is left out."""
-    out = subprocess.run(["readelf", "-sW", exe], check=True,
-                         capture_output=True, text=True).stdout
+    out = tool_output(["readelf", "-sW", exe])
     syms, seen, dup = [], set(), set()
     in_symtab = False
     for line in out.splitlines():
@@ -103,8 +113,7 @@ LABEL_RE = re.compile(r"^[0-9a-f]+ <([^>]+)>:$")
 def direct_branches(exe):
     """{function: [names its direct calls and jumps go to]}, from objdump;
     branches inside a function (to <fn+off>) are left out."""
-    out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", exe], check=True,
-                         capture_output=True, text=True).stdout
+    out = tool_output(["objdump", "-d", "--no-show-raw-insn", exe])
     branches, current = {}, None
     for line in out.splitlines():
         m = LABEL_RE.match(line)

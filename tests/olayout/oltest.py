@@ -143,9 +143,12 @@ def workdir(name):
     return d
 
 
-def describe(res):
+def describe(res, most=5):
+    """Exit status and the first MOST lines of stderr of a Result."""
     rc = "timeout" if res.rc is None else res.rc
-    return "exit %s, stderr: %s" % (rc, res.err.decode(errors="replace").strip()[:2000])
+    lines = res.err.decode(errors="replace").strip().splitlines()
+    more = "\n(%d more lines)" % (len(lines) - most) if len(lines) > most else ""
+    return "exit %s, stderr: %s%s" % (rc, "\n".join(l[:300] for l in lines[:most]), more)
 
 
 def parse_layout(lines):

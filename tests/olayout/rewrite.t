@@ -40,9 +40,12 @@ def stage(exe, layout, out, expected, routes_from=None):
              ("run", [out])]
     for step, cmd in steps:
         if step == "placement":
-            problems = oltest.check_placement(lines, exe, out)
-            if routes_from:
-                problems += oltest.check_routes(routes_from, out)
+            try:
+                problems = oltest.check_placement(lines, exe, out)
+                if routes_from:
+                    problems += oltest.check_routes(routes_from, out)
+            except mklayout.ToolError as e:
+                problems = [str(e)]
             if problems:
                 return step, "\n".join(problems[:10])
             continue
@@ -65,7 +68,7 @@ def run_case(case):
     results = []
     try:
         lines1 = make_layout(kind, prog, exe, funcs, seed)
-    except (ValueError, OSError) as e:
+    except (ValueError, OSError, mklayout.ToolError) as e:
         return [(False, name + ": layout", str(e))] * 2
     l1, out1 = os.path.join(work, "layout1"), os.path.join(work, "out1")
     with open(l1, "w") as f:
@@ -78,8 +81,12 @@ def run_case(case):
         results.append((True, "%s: rewrite of the rewritten output" % name, "", "first rewrite failed"))
         return results
     l2, out2 = os.path.join(work, "layout2"), os.path.join(work, "out2")
+    try:
+        lines2 = mklayout.reverse_layout(out1, funcs)
+    except mklayout.ToolError as e:
+        return results + [(False, "%s: layout for the second rewrite" % name, str(e))]
     with open(l2, "w") as f:
-        f.write("\n".join(mklayout.reverse_layout(out1, funcs)) + "\n")
+        f.write("\n".join(lines2) + "\n")
     fail2 = stage(out1, l2, out2, expected, routes_from=lines1)
     results.append((fail2 is None, "%s: rewrite of the rewritten output (reverse)" % name,
                     fail2 and "%s failed: %s\nlayout: %s" % (fail2[0], fail2[1], l2)))
