@@ -1,0 +1,12 @@
+# olayout: the ELF rewriter (libelf + Capstone), built to $(BUILD)/bin/olayout.
+PKGS += libelf-dev libcapstone-dev gdb
+OLAYOUT_SRCS := $(sort $(wildcard tools/olayout/ol_*.c))
+OLAYOUT := $(BUILD)/bin/olayout
+ALL += $(OLAYOUT)
+TEST_DEPS += $(OLAYOUT)
+
+$(call objs,$(OLAYOUT_SRCS)): CPPFLAGS += -D_DEFAULT_SOURCE
+
+$(OLAYOUT): $(call objs,$(OLAYOUT_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ -lelf -lcapstone

@@ -1,0 +1,284 @@
+/* ol_layout.c - reading the layout file (see ol_layout.h). */
+#include "ol_layout.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_WORDS 8
+
+struct lctx {
+	struct ol_layout *lay;
+	const struct ol_model *m;
+	const char *file;
+	int line;
+	struct ol_err *err;
+	uint64_t align;
+	size_t cap_place, cap_route;
+};
+
+static int lfail(struct lctx *c, const char *fmt, const char *a)
+{
+	char msg[300];
+
+	snprintf(msg, sizeof msg, fmt, a);
+	return ol_fail(c->err, -EINVAL, "%s:%d: %s", c->file, c->line, msg);
+}
+
+static bool good_name(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_.$@-", *s))
+			return false;
+	return true;
+}
+
+static int parse_num(struct lctx *c, const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end != '\0' || *s == '-' || v > (1ull << 30))
+		return lfail(c, "bad number '%s'", s);
+	*out = v;
+	return 0;
+}
+
+static int parse_align(struct lctx *c, const char *s, uint64_t *out)
+{
+	int rc = parse_num(c, s, out);
+
+	if (rc == 0 && (*out == 0 || (*out & (*out - 1)) != 0 || *out > 4096))
+		return lfail(c, "alignment '%s' is not a power of 2 up to 4096", s);
+	return rc;
+}
+
+static int find_unit(struct lctx *c, const char *name, size_t *u)
+{
+	long r = ol_unit_named(c->m, name);
+
+	if (r == -2)
+		return lfail(c, "'%s' is ambiguous: write NAME@FILE", name);
+	if (r < 0)
+		return lfail(c, "unknown function '%s'", name);
+	*u = (size_t)r;
+	return 0;
+}
+
+static const char *intern(struct lctx *c, const char *p)
+{
+	struct ol_layout *lay = c->lay;
+	char **n;
+
+	for (size_t i = 0; i < lay->npath; i++)
+		if (strcmp(lay->path[i], p) == 0)
+			return lay->path[i];
+	n = realloc(lay->path, (lay->npath + 1) * sizeof *n);
+	if (n == NULL)
+		return NULL;
+	lay->path = n;
+	n[lay->npath] = strdup(p);
+	return n[lay->npath] ? n[lay->npath++] : NULL;
+}
+
+static int add_place(struct lctx *c, char **w, int nw, bool clone)
+{
+	struct ol_layout *lay = c->lay;
+	struct ol_place p = { .align = c->align, .line = c->line };
+	int first_opt = clone ? 3 : 2;
+	int rc;
+
+	if (nw < first_opt)
+		return lfail(c, "%s", clone ? "usage: clone NAME PATH [align=N] [pad=N]" :
+				  "usage: place NAME [align=N] [pad=N]");
+	rc = find_unit(c, w[1], &p.unit);
+	if (rc)
+		return rc;
+	if (clone) {
+		if (!good_name(w[2]) || strchr(w[2], '@'))
+			return lfail(c, "bad path name '%s'", w[2]);
+		p.path = intern(c, w[2]);
+		if (p.path == NULL)
+			return ol_fail(c->err, -ENOMEM, "out of memory");
+		if (c->m->unit[p.unit].orig >= 0)
+			return lfail(c, "'%s' is a clone already", w[1]);
+	}
+	for (int i = first_opt; i < nw; i++) {
+		if (strncmp(w[i], "align=", 6) == 0)
+			rc = parse_align(c, w[i] + 6, &p.align);
+		else if (strncmp(w[i], "pad=", 4) == 0)
+			rc = parse_num(c, w[i] + 4, &p.pad);
+		else
+			rc = lfail(c, "unknown option '%s'", w[i]);
+		if (rc)
+			return rc;
+	}
+	if (c->m->unit[p.unit].why[0])
+		return ol_fail(c->err, -EINVAL, "%s:%d: '%s' cannot move: %s", c->file, c->line,
+			       w[1], c->m->unit[p.unit].why);
+	for (size_t i = 0; i < lay->nplace; i++)
+		if (lay->place[i].unit == p.unit && lay->place[i].path == p.path)
+			return lfail(c, clone ? "'%s' cloned twice for the path" :
+					"'%s' placed twice", w[1]);
+	if (lay->nplace == c->cap_place) {
+		size_t cap = c->cap_place ? 2 * c->cap_place : 64;
+		struct ol_place *n = realloc(lay->place, cap * sizeof *n);
+
+		if (n == NULL)
+			return ol_fail(c->err, -ENOMEM, "out of memory");
+		lay->place = n;
+		c->cap_place = cap;
+	}
+	lay->place[lay->nplace++] = p;
+	return 0;
+}
+
+static int add_route(struct lctx *c, char **w, int nw)
+{
+	struct ol_layout *lay = c->lay;
+	struct ol_route r = { .line = c->line };
+	int rc;
+
+	if (nw != 4)
+		return lfail(c, "%s", "usage: route CALLER CALLEE PATH");
+	rc = find_unit(c, w[1], &r.caller);
+	if (rc == 0)
+		rc = find_unit(c, w[2], &r.callee);
+	if (rc)
+		return rc;
+	r.caller = c->m->unit[r.caller].func;
+	r.path = intern(c, w[3]);
+	if (r.path == NULL)
+		return ol_fail(c->err, -ENOMEM, "out of memory");
+	if (lay->nroute == c->cap_route) {
+		size_t cap = c->cap_route ? 2 * c->cap_route : 16;
+		struct ol_route *n = realloc(lay->route, cap * sizeof *n);
+
+		if (n == NULL)
+			return ol_fail(c->err, -ENOMEM, "out of memory");
+		lay->route = n;
+		c->cap_route = cap;
+	}
+	lay->route[lay->nroute++] = r;
+	return 0;
+}
+
+/* Routes are checked once every clone is known. */
+static int check_routes(struct lctx *c)
+{
+	struct ol_layout *lay = c->lay;
+
+	for (size_t i = 0; i < lay->nroute; i++) {
+		const struct ol_route *r = &lay->route[i];
+
+		c->line = r->line;
+		if (ol_layout_clone(lay, r->callee, r->path) < 0)
+			return lfail(c, "route to '%s', which is not cloned for the path",
+				     c->m->unit[r->callee].name);
+		if (ol_layout_clone(lay, r->caller, r->path) >= 0)
+			continue;
+		for (size_t k = 0; k < i; k++) {
+			const struct ol_route *q = &lay->route[k];
+
+			if (q->caller == r->caller && q->callee == r->callee &&
+			    q->path != r->path && ol_layout_clone(lay, q->caller, q->path) < 0)
+				return lfail(c, "'%s' (not cloned) is routed to two clones",
+					     c->m->unit[r->caller].name);
+		}
+	}
+	return 0;
+}
+
+static int parse_line(struct lctx *c, char *s, bool *header)
+{
+	char *w[MAX_WORDS];
+	int nw = 0;
+	char *h = strchr(s, '#');
+
+	if (h)
+		*h = '\0';
+	for (char *t = strtok(s, " \t\r\n"); t; t = strtok(NULL, " \t\r\n")) {
+		if (nw == MAX_WORDS)
+			return lfail(c, "%s", "bad directive: too many words");
+		w[nw++] = t;
+	}
+	if (nw == 0)
+		return 0;
+	if (!*header) {
+		if (nw != 2 || strcmp(w[0], "olayout-layout") != 0)
+			return lfail(c, "%s", "expected 'olayout-layout 1' first");
+		if (strcmp(w[1], "1") != 0)
+			return lfail(c, "unsupported layout version '%s'", w[1]);
+		*header = true;
+		return 0;
+	}
+	for (int i = 1; i < nw; i++)
+		if (!good_name(w[i]) && strchr(w[i], '=') == NULL)
+			return lfail(c, "bad word '%s'", w[i]);
+	if (strcmp(w[0], "align") == 0) {
+		if (nw != 2)
+			return lfail(c, "%s", "usage: align N");
+		return parse_align(c, w[1], &c->align);
+	}
+	if (strcmp(w[0], "place") == 0)
+		return add_place(c, w, nw, false);
+	if (strcmp(w[0], "clone") == 0)
+		return add_place(c, w, nw, true);
+	if (strcmp(w[0], "route") == 0)
+		return add_route(c, w, nw);
+	return lfail(c, "bad directive '%s'", w[0]);
+}
+
+int ol_layout_read(struct ol_layout *lay, const char *file, const struct ol_model *m,
+		   struct ol_err *err)
+{
+	struct lctx c = { .lay = lay, .m = m, .file = file, .err = err, .align = 16 };
+	FILE *f = fopen(file, "r");
+	char buf[1024];
+	bool header = false;
+	int rc = 0;
+
+	memset(lay, 0, sizeof *lay);
+	if (f == NULL)
+		return ol_fail(err, -errno, "%s: %s", file, strerror(errno));
+	while (rc == 0 && fgets(buf, sizeof buf, f)) {
+		c.line++;
+		if (strchr(buf, '\n') == NULL && !feof(f))
+			rc = lfail(&c, "%s", "line too long");
+		else
+			rc = parse_line(&c, buf, &header);
+	}
+	if (rc == 0 && ferror(f))
+		rc = ol_fail(err, -EIO, "%s: read error", file);
+	if (rc == 0 && !header)
+		rc = ol_fail(err, -EINVAL, "%s:%d: expected 'olayout-layout 1'", file, c.line);
+	if (rc == 0)
+		rc = check_routes(&c);
+	fclose(f);
+	if (rc)
+		ol_layout_free(lay);
+	return rc;
+}
+
+void ol_layout_free(struct ol_layout *lay)
+{
+	for (size_t i = 0; i < lay->npath; i++)
+		free(lay->path[i]);
+	free(lay->path);
+	free(lay->place);
+	free(lay->route);
+	memset(lay, 0, sizeof *lay);
+}
+
+long ol_layout_clone(const struct ol_layout *lay, size_t unit, const char *path)
+{
+	for (size_t i = 0; i < lay->nplace; i++)
+		if (lay->place[i].unit == unit && lay->place[i].path == path)
+			return (long)i;
+	return -1;
+}

@@ -1,0 +1,119 @@
+/* ol_main.c - the olayout command line: subcommands and their help. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ol_cmd.h"
+#include "ol_rewrite.h"
+
+static const char usage_main[] =
+	"usage: olayout COMMAND [ARGS]\n"
+	"  rewrite --layout FILE -o OUT EXE   apply a layout, write a new executable\n"
+	"  verify EXE                         check code, relocations, symbols and FDEs\n"
+	"  info [--json] EXE                  functions, fragments, clones\n"
+	"olayout COMMAND --help shows the help of one command.\n";
+static const char usage_rewrite[] =
+	"usage: olayout rewrite --layout FILE -o OUT EXE\n"
+	"Places the functions, fragments and clones named in FILE (layout format v1,\n"
+	"see tools/olayout/README.md) in a new text segment of OUT.\n";
+static const char usage_verify[] =
+	"usage: olayout verify EXE\n"
+	"Disassembles EXE and checks branch targets, relocations, symbols and FDEs;\n"
+	"exit status 1 with the first problems listed.\n";
+static const char usage_info[] =
+	"usage: olayout info [--json] EXE\n"
+	"Lists functions, their fragments and sizes, the clone table, and what cannot move.\n";
+
+static int bad_usage(const char *cmd, const char *msg)
+{
+	fprintf(stderr, "olayout: %s\nTry 'olayout %s--help'.\n", msg, cmd);
+	return 2;
+}
+
+static int done(int rc, const struct ol_err *err)
+{
+	if (rc == 0)
+		return 0;
+	fprintf(stderr, "olayout: %s\n", err->msg[0] ? err->msg : "failed");
+	return 1;
+}
+
+static bool is_help(const char *a)
+{
+	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
+
+static int cmd_rewrite(int argc, char **argv, struct ol_err *err)
+{
+	const char *layout = NULL, *out = NULL, *exe = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(usage_rewrite, stdout);
+			return 0;
+		}
+		if ((strcmp(argv[i], "--layout") == 0 || strcmp(argv[i], "-o") == 0) && i + 1 < argc) {
+			*(argv[i][1] == 'o' ? &out : &layout) = argv[i + 1];
+			i++;
+		} else if (argv[i][0] == '-')
+			return bad_usage("rewrite ", "rewrite: unknown option or missing value");
+		else if (exe)
+			return bad_usage("rewrite ", "rewrite: more than one EXE");
+		else
+			exe = argv[i];
+	}
+	if (!layout || !out || !exe)
+		return bad_usage("rewrite ", "rewrite: needs --layout FILE, -o OUT and EXE");
+	return done(ol_rewrite(exe, layout, out, err), err);
+}
+
+static int cmd_verify(int argc, char **argv, struct ol_err *err)
+{
+	if (argc == 2 && is_help(argv[1])) {
+		fputs(usage_verify, stdout);
+		return 0;
+	}
+	if (argc != 2 || argv[1][0] == '-')
+		return bad_usage("verify ", "verify: needs one EXE");
+	return done(ol_cmd_verify(argv[1], err), err);
+}
+
+static int cmd_info(int argc, char **argv, struct ol_err *err)
+{
+	bool json = false;
+	const char *exe = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(usage_info, stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (argv[i][0] == '-' || exe)
+			return bad_usage("info ", "info: unknown option or more than one EXE");
+		else
+			exe = argv[i];
+	}
+	if (!exe)
+		return bad_usage("info ", "info: needs EXE");
+	return done(ol_cmd_info(exe, json, err), err);
+}
+
+int main(int argc, char **argv)
+{
+	struct ol_err err = { { 0 } };
+
+	if (argc < 2)
+		return bad_usage("", "missing command");
+	if (is_help(argv[1])) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "rewrite") == 0)
+		return cmd_rewrite(argc - 1, argv + 1, &err);
+	if (strcmp(argv[1], "verify") == 0)
+		return cmd_verify(argc - 1, argv + 1, &err);
+	if (strcmp(argv[1], "info") == 0)
+		return cmd_info(argc - 1, argv + 1, &err);
+	return bad_usage("", "unknown command");
+}

@@ -1,0 +1,553 @@
+/* ol_model.c - units, jump tables and movability (see ol_model.h). */
+#include "ol_model.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void pin(struct ol_model *m, long u, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void pin(struct ol_model *m, long u, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (u < 0 || m->unit[u].why[0] != '\0')
+		return;
+	va_start(ap, fmt);
+	vsnprintf(m->unit[u].why, sizeof m->unit[u].why, fmt, ap);
+	va_end(ap);
+}
+
+struct cand {
+	size_t sym;
+	uint64_t addr, size;
+};
+
+static int cand_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;	/* the larger first */
+	return x->sym < y->sym ? -1 : x->sym > y->sym;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	const struct ol_name *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+static bool is_code_sym(const struct ol_elf *elf, const GElf_Sym *s)
+{
+	const GElf_Shdr *sh;
+
+	if (GELF_ST_TYPE(s->st_info) != STT_FUNC || s->st_size == 0 ||
+	    s->st_shndx == SHN_UNDEF || s->st_shndx >= elf->nsec)
+		return false;
+	sh = &elf->sec[s->st_shndx].sh;
+	return (sh->sh_flags & SHF_ALLOC) && (sh->sh_flags & SHF_EXECINSTR) &&
+	       elf->sec[s->st_shndx].data != NULL && s->st_value >= sh->sh_addr &&
+	       s->st_size <= sh->sh_size && s->st_value - sh->sh_addr <= sh->sh_size - s->st_size;
+}
+
+/* The function name a fragment "x.cold" or "x.cold.N" belongs to, in buf. */
+static bool frag_parent(const char *name, char *buf, size_t len)
+{
+	const char *c = strstr(name, ".cold");
+	const char *t;
+
+	if (c == NULL || c == name)
+		return false;
+	t = c + 5;
+	if (*t == '.') {
+		t++;
+		if (*t == '\0')
+			return false;
+		while (*t >= '0' && *t <= '9')
+			t++;
+	}
+	if (*t != '\0' || (size_t)(c - name) >= len)
+		return false;
+	memcpy(buf, name, (size_t)(c - name));
+	buf[c - name] = '\0';
+	return true;
+}
+
+/* Prefer a unit of the same file (for local names). */
+static long named_near(const struct ol_model *m, const char *name, const char *file)
+{
+	struct ol_name key = { .name = name };
+	struct ol_name *hit = bsearch(&key, m->names, m->nname, sizeof key, name_cmp);
+	long best = -1;
+
+	if (hit == NULL)
+		return -1;
+	while (hit > m->names && strcmp(hit[-1].name, name) == 0)
+		hit--;
+	for (; hit < m->names + m->nname && strcmp(hit->name, name) == 0; hit++) {
+		if (file && hit->file && strcmp(file, hit->file) == 0)
+			return (long)hit->unit;
+		if (best < 0 || hit->file == NULL)
+			best = (long)hit->unit;
+	}
+	return best;
+}
+
+static int build_units(struct ol_model *m, struct ol_err *err)
+{
+	struct ol_elf *elf = m->elf;
+	struct cand *c = calloc(elf->nsym ? elf->nsym : 1, sizeof *c);
+	size_t nc = 0;
+	bool clones = ol_elf_find(elf, ".olayout.clones") != 0;
+
+	m->unit = calloc(elf->nsym ? elf->nsym : 1, sizeof *m->unit);
+	m->names = calloc(elf->nsym ? elf->nsym : 1, sizeof *m->names);
+	if (c == NULL || m->unit == NULL || m->names == NULL) {
+		free(c);
+		return ol_fail(err, -ENOMEM, "%s: out of memory", elf->path);
+	}
+	for (size_t i = 0; i < elf->nsym; i++)
+		if (is_code_sym(elf, &elf->sym[i].s))
+			c[nc++] = (struct cand){ i, elf->sym[i].s.st_value, elf->sym[i].s.st_size };
+	qsort(c, nc, sizeof *c, cand_cmp);
+	for (size_t i = 0; i < nc; i++) {
+		const struct ol_sym *y = &elf->sym[c[i].sym];
+		struct ol_unit *last = m->nunit ? &m->unit[m->nunit - 1] : NULL;
+
+		if (last && c[i].addr < last->addr + last->size) {
+			/* an alias, or a symbol inside another: one unit */
+			if (c[i].addr != last->addr || c[i].size != last->size) {
+				if (c[i].addr + c[i].size > last->addr + last->size)
+					last->size = c[i].addr + c[i].size - last->addr;
+				pin(m, (long)m->nunit - 1, "symbols %s and %s overlap",
+				    last->name, y->name);
+			}
+		} else {
+			last = &m->unit[m->nunit++];
+			last->name = y->name;
+			last->file = y->file;
+			last->addr = c[i].addr;
+			last->size = c[i].size;
+			last->sec = y->s.st_shndx;
+			last->func = m->nunit - 1;
+			last->orig = -1;
+		}
+		m->names[m->nname++] = (struct ol_name){ y->name, y->file, m->nunit - 1 };
+	}
+	free(c);
+	qsort(m->names, m->nname, sizeof *m->names, name_cmp);
+	for (size_t u = 0; u < m->nunit; u++) {
+		struct ol_unit *un = &m->unit[u];
+		char buf[512];
+		const char *cl = clones ? strstr(un->name, ".clone.") : NULL;
+		long p;
+
+		if (cl && cl != un->name && (size_t)(cl - un->name) < sizeof buf) {
+			memcpy(buf, un->name, (size_t)(cl - un->name));
+			buf[cl - un->name] = '\0';
+			un->orig = named_near(m, buf, un->file);
+			un->path = cl + 7;
+			if (un->orig < 0)
+				un->path = NULL;
+		}
+		if (frag_parent(un->orig >= 0 ? m->unit[un->orig].name : un->name,
+				buf, sizeof buf)) {
+			p = named_near(m, buf, un->file);
+			if (p >= 0 && un->path) {
+				/* the clone of a fragment belongs to its parent's clone */
+				char cb[600];
+
+				snprintf(cb, sizeof cb, "%s.clone.%s", buf, un->path);
+				long pc = named_near(m, cb, NULL);
+				if (pc >= 0)
+					p = pc;
+			}
+			if (p >= 0 && (size_t)p != u) {
+				un->frag = true;
+				un->func = (size_t)p;
+			}
+		}
+		if (!(elf->sec[un->sec].sh.sh_flags & SHF_EXECINSTR) ||
+		    strncmp(elf->sec[un->sec].name, ".text", 5) != 0) {
+			if (strcmp(elf->sec[un->sec].name, ".olayout.text") != 0)
+				pin(m, (long)u, "in section %s, not .text",
+				    elf->sec[un->sec].name);
+		}
+	}
+	/* a fragment's parent may itself be a fragment's name: resolve once */
+	for (size_t u = 0; u < m->nunit; u++)
+		if (m->unit[m->unit[u].func].frag)
+			m->unit[u].func = m->unit[m->unit[u].func].func;
+	return 0;
+}
+
+long ol_unit_at(const struct ol_model *m, uint64_t va)
+{
+	size_t lo = 0, hi = m->nunit;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->unit[mid].addr + m->unit[mid].size <= va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < m->nunit && m->unit[lo].addr <= va)
+		return (long)lo;
+	return -1;
+}
+
+long ol_unit_named(const struct ol_model *m, const char *name)
+{
+	char buf[512];
+	const char *at = strchr(name, '@');
+	const char *file = NULL;
+	struct ol_name key;
+	struct ol_name *hit;
+	long found = -1;
+
+	if (at) {
+		if ((size_t)(at - name) >= sizeof buf)
+			return -1;
+		memcpy(buf, name, (size_t)(at - name));
+		buf[at - name] = '\0';
+		file = at + 1;
+		name = buf;
+	}
+	key.name = name;
+	hit = bsearch(&key, m->names, m->nname, sizeof key, name_cmp);
+	if (hit == NULL)
+		return -1;
+	while (hit > m->names && strcmp(hit[-1].name, name) == 0)
+		hit--;
+	for (; hit < m->names + m->nname && strcmp(hit->name, name) == 0; hit++) {
+		if (file && (hit->file == NULL || strcmp(hit->file, file) != 0))
+			continue;
+		if (found >= 0 && (size_t)found != hit->unit)
+			return -2;
+		found = (long)hit->unit;
+	}
+	return found;
+}
+
+long ol_table_at(const struct ol_model *m, uint64_t va)
+{
+	size_t lo = 0, hi = m->ntab;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->tab[mid].addr + (uint64_t)m->tab[mid].n * m->tab[mid].esize <= va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < m->ntab && m->tab[lo].addr <= va)
+		return (long)lo;
+	return -1;
+}
+
+static int walk_range(const struct ol_model *m, struct ol_dis *d, long u,
+		      uint64_t a, uint64_t end, ol_walk_fn fn, void *arg)
+{
+	const struct ol_elf *elf = m->elf;
+	const uint8_t *code = ol_elf_ptr(elf, a, end - a);
+	size_t r = ol_elf_rel_from(elf, a);
+	bool reported = false;
+	uint64_t at = a;
+	int rc;
+
+	if (code == NULL)
+		return 0;
+	while (at < end) {
+		struct ol_insn in;
+		size_t r1;
+
+		if (ol_dis_one(d, code + (at - a), end - at, at, &in) != 0) {
+			if (!reported && u >= 0) {
+				reported = true;
+				rc = fn(arg, u, NULL, at, 0, 0);
+				if (rc)
+					return rc;
+			}
+			at++;
+			continue;
+		}
+		while (r < elf->nrel && elf->rel[r].off < at)
+			r++;
+		r1 = r;
+		while (r1 < elf->nrel && elf->rel[r1].off < at + in.size)
+			r1++;
+		rc = fn(arg, u, &in, 0, r, r1);
+		if (rc)
+			return rc;
+		at += in.size;
+	}
+	return 0;
+}
+
+int ol_walk_unit(const struct ol_model *m, struct ol_dis *d, size_t u,
+		 ol_walk_fn fn, void *arg)
+{
+	return walk_range(m, d, (long)u, m->unit[u].addr,
+			  m->unit[u].addr + m->unit[u].size, fn, arg);
+}
+
+int ol_walk(const struct ol_model *m, struct ol_dis *d, ol_walk_fn fn, void *arg)
+{
+	const struct ol_elf *elf = m->elf;
+	int rc;
+
+	for (size_t s = 1; s < elf->nsec; s++) {
+		const GElf_Shdr *sh = &elf->sec[s].sh;
+		uint64_t at = sh->sh_addr, end = sh->sh_addr + sh->sh_size;
+		long u;
+
+		if (!(sh->sh_flags & SHF_ALLOC) || !(sh->sh_flags & SHF_EXECINSTR) ||
+		    elf->sec[s].data == NULL)
+			continue;
+		u = ol_unit_at(m, at);
+		if (u < 0) {	/* the first unit at or after at */
+			size_t lo = 0, hi = m->nunit;
+
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (m->unit[mid].addr < at)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			u = (long)lo;
+		}
+		while (at < end) {
+			uint64_t next = end;
+
+			if ((size_t)u < m->nunit && m->unit[u].addr < end)
+				next = m->unit[u].addr;
+			if (at < next) {
+				rc = walk_range(m, d, -1, at, next, fn, arg);
+				if (rc)
+					return rc;
+			}
+			if (next == end)
+				break;
+			rc = ol_walk_unit(m, d, (size_t)u, fn, arg);
+			if (rc)
+				return rc;
+			at = m->unit[u].addr + m->unit[u].size;
+			u++;
+		}
+	}
+	return 0;
+}
+
+/* Analysis: what may not move, and where the jump tables are. */
+struct scan {
+	struct ol_model *m;
+	size_t ncand, cap;
+	struct ol_table *cand;
+};
+
+static bool has_rel(const struct ol_elf *elf, size_t r0, size_t r1, uint64_t va)
+{
+	for (size_t r = r0; r < r1; r++)
+		if (elf->rel[r].off == va)
+			return true;
+	return false;
+}
+
+static int add_cand(struct scan *s, size_t u, uint64_t addr, uint8_t esize)
+{
+	if (s->ncand == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		struct ol_table *n = realloc(s->cand, cap * sizeof *n);
+
+		if (n == NULL)
+			return -ENOMEM;
+		s->cand = n;
+		s->cap = cap;
+	}
+	s->cand[s->ncand++] = (struct ol_table){ .addr = addr, .esize = esize, .unit = u };
+	return 0;
+}
+
+static int scan_insn(void *arg, long u, const struct ol_insn *in, uint64_t bad,
+		     size_t r0, size_t r1)
+{
+	struct scan *s = arg;
+	struct ol_model *m = s->m;
+	const struct ol_elf *elf = m->elf;
+	uint64_t lo = u >= 0 ? m->unit[u].addr : 0, hi = u >= 0 ? lo + m->unit[u].size : 0;
+	uint64_t t = 0, field = 0;
+	bool ref = false;
+
+	if (in == NULL) {
+		pin(m, u, "bytes at 0x%llx do not decode (data in code?)",
+		    (unsigned long long)bad);
+		return 0;
+	}
+	if (in->branch) {
+		ref = true;
+		t = in->target;
+		/* a rel8 branch has no field a relocation could patch */
+		field = in->imm_size == 4 ? in->addr + in->imm_off : 0;
+	} else if (in->disp_kind == OL_FIELD_PCREL) {
+		ref = true;
+		t = in->disp_target;
+		field = in->addr + in->disp_off;
+	}
+	if (ref && (u < 0 || t < lo || t >= hi) &&
+	    (field == 0 || !has_rel(elf, r0, r1, field))) {
+		pin(m, u, "reference at 0x%llx to 0x%llx has no relocation",
+		    (unsigned long long)in->addr, (unsigned long long)t);
+		pin(m, ol_unit_at(m, t), "referenced without relocation from 0x%llx",
+		    (unsigned long long)in->addr);
+	}
+	if (u < 0)
+		return 0;
+	/* jump table candidates */
+	if (in->disp_kind == OL_FIELD_PCREL && !ol_elf_is_code(elf, in->disp_target)) {
+		long r = ol_elf_rel_at(elf, in->disp_target);
+
+		if (r >= 0 && elf->rel[r].type == R_X86_64_PC32)
+			return add_cand(s, (size_t)u, in->disp_target, 4);
+	}
+	if (in->disp_kind == OL_FIELD_ABS && in->table_mem) {
+		long r = ol_elf_rel_at(elf, in->disp_target);
+
+		if (r >= 0 && elf->rel[r].type == R_X86_64_64)
+			return add_cand(s, (size_t)u, in->disp_target, 8);
+	}
+	return 0;
+}
+
+static int tab_cmp(const void *a, const void *b)
+{
+	const struct ol_table *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* The target of table entry k of t, if it is one. */
+static bool table_entry(const struct ol_model *m, const struct ol_table *t,
+			uint32_t k, size_t *rel, uint64_t *target)
+{
+	const struct ol_elf *elf = m->elf;
+	uint64_t at = t->addr + (uint64_t)k * t->esize;
+	long r = ol_elf_rel_at(elf, at);
+	const uint8_t *p;
+	long tu;
+
+	if (r < 0 || m->rel_tab[r] >= 0 ||
+	    elf->rel[r].type != (t->esize == 8 ? R_X86_64_64 : R_X86_64_PC32))
+		return false;
+	p = ol_elf_ptr(elf, at, t->esize);
+	if (p == NULL)
+		return false;
+	*target = t->esize == 8 ? ol_get(p, 8) :
+		  t->addr + (uint64_t)(int64_t)(int32_t)ol_get(p, 4);
+	tu = ol_unit_at(m, *target);
+	*rel = (size_t)r;
+	return tu >= 0 && m->unit[tu].func == m->unit[t->unit].func;
+}
+
+static int find_tables(struct ol_model *m, struct scan *s)
+{
+	const struct ol_elf *elf = m->elf;
+
+	m->tab = calloc(s->ncand ? s->ncand : 1, sizeof *m->tab);
+	if (m->tab == NULL)
+		return -ENOMEM;
+	qsort(s->cand, s->ncand, sizeof *s->cand, tab_cmp);
+	for (size_t i = 0; i < s->ncand; i++) {
+		struct ol_table t = s->cand[i];
+		size_t rel;
+		uint64_t target;
+
+		if (m->ntab && ol_table_at(m, t.addr) >= 0)
+			continue;
+		while (table_entry(m, &t, t.n, &rel, &target)) {
+			if (t.n == 0)
+				t.rel = rel;
+			m->rel_tab[rel] = (long)m->ntab;
+			t.n++;
+		}
+		if (t.n > 0)
+			m->tab[m->ntab++] = t;
+	}
+	/* PC-relative data pointing into code that is no table entry and no
+	 * .eh_frame record: olayout cannot tell where it points; keep still */
+	for (size_t r = 0; r < elf->nrel; r++) {
+		const struct ol_rel *rl = &elf->rel[r];
+		uint64_t t = ol_elf_sym_value(elf, rl->sym) + (uint64_t)rl->addend;
+
+		if (rl->type != R_X86_64_PC32 || m->rel_tab[r] >= 0 ||
+		    (elf->sec[rl->tsec].sh.sh_flags & SHF_EXECINSTR) ||
+		    strcmp(elf->sec[rl->tsec].name, ".eh_frame") == 0)
+			continue;
+		long tu = ol_unit_at(m, t);
+		if (tu >= 0)
+			pin(m, (long)m->unit[tu].func,
+			    "PC-relative data at 0x%llx that is no jump table olayout understands",
+			    (unsigned long long)rl->off);
+	}
+	return 0;
+}
+
+int ol_model_build(struct ol_model *m, struct ol_elf *elf, struct ol_err *err)
+{
+	struct scan s = { .m = m };
+	struct ol_dis d;
+	int rc;
+
+	memset(m, 0, sizeof *m);
+	m->elf = elf;
+	rc = build_units(m, err);
+	if (rc)
+		return rc;
+	m->rel_tab = malloc((elf->nrel ? elf->nrel : 1) * sizeof *m->rel_tab);
+	if (m->rel_tab == NULL)
+		return ol_fail(err, -ENOMEM, "%s: out of memory", elf->path);
+	for (size_t r = 0; r < elf->nrel; r++)
+		m->rel_tab[r] = -1;
+	if (ol_dis_open(&d) != 0)
+		return ol_fail(err, -EINVAL, "%s: Capstone does not start", elf->path);
+	rc = ol_walk(m, &d, scan_insn, &s);
+	ol_dis_close(&d);
+	if (rc == 0)
+		rc = find_tables(m, &s);
+	free(s.cand);
+	if (rc)
+		return ol_fail(err, rc, "%s: out of memory", elf->path);
+	/* a fragment pinned pins its function and the other way round */
+	for (size_t u = 0; u < m->nunit; u++) {
+		size_t f = m->unit[u].func;
+
+		if (m->unit[u].why[0] && !m->unit[f].why[0])
+			pin(m, (long)f, "its fragment %s: %s", m->unit[u].name, m->unit[u].why);
+	}
+	for (size_t u = 0; u < m->nunit; u++) {
+		size_t f = m->unit[u].func;
+
+		if (!m->unit[u].why[0] && m->unit[f].why[0])
+			pin(m, (long)u, "its function %s cannot move", m->unit[f].name);
+	}
+	return 0;
+}
+
+void ol_model_free(struct ol_model *m)
+{
+	free(m->unit);
+	free(m->names);
+	free(m->tab);
+	free(m->rel_tab);
+	memset(m, 0, sizeof *m);
+}

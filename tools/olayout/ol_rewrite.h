@@ -1,0 +1,13 @@
+/*
+ * ol_rewrite.h - applying a layout: the placed units (moved or cloned) go
+ * into a new text area, every reference is fixed from the kept relocations,
+ * and a new executable is written (to a temporary file, renamed at the end).
+ */
+#ifndef OL_REWRITE_H
+#define OL_REWRITE_H
+
+#include "ol_err.h"
+
+int ol_rewrite(const char *exe, const char *layout, const char *out, struct ol_err *err);
+
+#endif

@@ -1,0 +1,206 @@
+/* ol_verify.c - `olayout verify`: the checks listed in README.md. */
+#include "ol_cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ol_eh.h"
+#include "ol_model.h"
+
+#define MAX_PROBLEMS 20
+
+struct vctx {
+	const struct ol_model *m;
+	const char *path;
+	uint8_t *starts;	/* per unit byte: an instruction starts here */
+	uint64_t *base;		/* per unit: its offset in starts */
+	size_t nproblem;
+};
+
+static void problem(struct vctx *v, uint64_t at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void problem(struct vctx *v, uint64_t at, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (v->nproblem++ >= MAX_PROBLEMS)
+		return;
+	fprintf(stderr, "olayout: %s: 0x%llx: ", v->path, (unsigned long long)at);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int mark(void *arg, long u, const struct ol_insn *in, uint64_t bad, size_t r0, size_t r1)
+{
+	struct vctx *v = arg;
+
+	(void)bad, (void)r0, (void)r1;
+	if (in && u >= 0)
+		v->starts[v->base[u] + (in->addr - v->m->unit[u].addr)] = 1;
+	return 0;
+}
+
+static bool got_or_tls(uint32_t t)
+{
+	switch (t) {
+	case R_X86_64_GOTPCREL: case R_X86_64_GOTPCRELX: case R_X86_64_REX_GOTPCRELX:
+	case R_X86_64_GOTTPOFF: case R_X86_64_TLSGD: case R_X86_64_TLSLD:
+	case R_X86_64_DTPOFF32: case R_X86_64_TPOFF32: case R_X86_64_GOTPC32:
+	case R_X86_64_GOT32: case R_X86_64_GOTOFF64: case R_X86_64_GOTPC32_TLSDESC:
+	case R_X86_64_TLSDESC_CALL: case R_X86_64_NONE: case R_X86_64_SIZE32:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void check_rel(struct vctx *v, const struct ol_insn *in, const struct ol_rel *r)
+{
+	const struct ol_elf *elf = v->m->elf;
+	enum ol_field_kind kind;
+	int size;
+	uint64_t t, sa = ol_elf_sym_value(elf, r->sym) + (uint64_t)r->addend;
+	bool undef = elf->sym[r->sym].s.st_shndx == SHN_UNDEF;
+	const uint8_t *p;
+	bool ok;
+
+	if (!ol_insn_field(in, r->off, &kind, &size, &t)) {
+		if (!got_or_tls(r->type))
+			problem(v, r->off, "relocation (type %u) matches no field of its instruction",
+				r->type);
+		return;
+	}
+	p = ol_elf_ptr(elf, r->off, (uint64_t)size);
+	if (p == NULL)
+		return;
+	if (kind == OL_FIELD_PCREL)
+		ok = (uint64_t)(int64_t)(int32_t)ol_get(p, 4) == sa - r->off ||
+		     (undef && ol_elf_is_code(elf, t)) || got_or_tls(r->type) ||
+		     (r->type == R_X86_64_PLT32 && ol_elf_is_code(elf, t) && sa + 4 != t &&
+		      ol_unit_at(v->m, t) < 0);
+	else
+		ok = t == sa || got_or_tls(r->type) ||
+		     (size == 4 && (uint32_t)t == (uint32_t)sa);
+	if (!ok)
+		problem(v, r->off, "bytes (target 0x%llx) disagree with the relocation (0x%llx, type %u)",
+			(unsigned long long)t, (unsigned long long)sa, r->type);
+}
+
+static int check(void *arg, long u, const struct ol_insn *in, uint64_t bad, size_t r0, size_t r1)
+{
+	struct vctx *v = arg;
+	const struct ol_model *m = v->m;
+
+	/* code olayout may not move is opaque to it (see info's reasons) */
+	if (u < 0 || (m->unit[u].why[0] && strcmp(m->elf->sec[m->unit[u].sec].name,
+						   ".olayout.text") != 0))
+		return 0;
+	if (in == NULL) {
+		problem(v, bad, "bytes in %s do not decode", m->unit[u].name);
+		return 0;
+	}
+	if (in->branch) {
+		long tu = ol_unit_at(m, in->target);
+
+		if (in->target == 0 && r0 < r1 &&
+		    m->elf->sym[m->elf->rel[r0].sym].s.st_shndx == SHN_UNDEF)
+			;	/* a call of an undefined weak function */
+		else if (!ol_elf_is_code(m->elf, in->target))
+			problem(v, in->addr, "branch to 0x%llx, outside the code",
+				(unsigned long long)in->target);
+		else if (tu >= 0 && !v->starts[v->base[tu] + (in->target - m->unit[tu].addr)])
+			problem(v, in->addr, "branch to 0x%llx, inside an instruction of %s",
+				(unsigned long long)in->target, m->unit[tu].name);
+	}
+	for (size_t r = r0; r < r1; r++)
+		check_rel(v, in, &m->elf->rel[r]);
+	return 0;
+}
+
+static void check_eh(struct vctx *v)
+{
+	const struct ol_elf *elf = v->m->elf;
+	size_t s = ol_elf_find(elf, ".eh_frame"), h = ol_elf_find(elf, ".eh_frame_hdr");
+	struct ol_eh eh;
+	struct ol_err err = { { 0 } };
+
+	if (s == 0 || elf->sec[s].data == NULL) {
+		problem(v, 0, "no .eh_frame");
+		return;
+	}
+	if (ol_eh_parse(&eh, elf->sec[s].data->d_buf, elf->sec[s].sh.sh_size,
+			elf->sec[s].sh.sh_addr, ".eh_frame", &err) != 0) {
+		problem(v, elf->sec[s].sh.sh_addr, "%s", err.msg);
+		return;
+	}
+	for (size_t u = 0; u < v->m->nunit; u++) {
+		const struct ol_unit *un = &v->m->unit[u];
+		long f = ol_eh_fde_at(&eh, un->addr);
+
+		if (f < 0 && strcmp(elf->sec[un->sec].name, ".olayout.text") == 0)
+			problem(v, un->addr, "no FDE covers %s", un->name);
+		else if (f >= 0 && eh.fde[f].pc_begin + eh.fde[f].pc_range < un->addr + un->size &&
+			 eh.fde[f].pc_begin == un->addr)
+			problem(v, un->addr, "the FDE of %s is shorter than it", un->name);
+	}
+	if (h && elf->sec[h].data &&
+	    ol_eh_hdr_check(&eh, elf->sec[h].data->d_buf, elf->sec[h].sh.sh_size,
+			    elf->sec[h].sh.sh_addr, ".eh_frame_hdr", &err) != 0)
+		problem(v, elf->sec[h].sh.sh_addr, "%s", err.msg);
+	ol_eh_free(&eh);
+}
+
+int ol_cmd_verify(const char *path, struct ol_err *err)
+{
+	struct ol_elf elf;
+	struct ol_model m;
+	struct vctx v = { .m = &m, .path = path };
+	struct ol_dis d;
+	uint64_t total = 0;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return ol_fail(err, -errno, "%s: %s", path, strerror(errno));
+	memset(&m, 0, sizeof m);
+	rc = ol_elf_open(&elf, path, fd, false, err);
+	if (rc == 0)
+		rc = ol_model_build(&m, &elf, err);
+	if (rc == 0) {
+		v.base = malloc((m.nunit + 1) * sizeof *v.base);
+		for (size_t u = 0; v.base && u < m.nunit; u++) {
+			v.base[u] = total;
+			total += m.unit[u].size;
+		}
+		v.starts = calloc(total + 1, 1);
+		if (v.base == NULL || v.starts == NULL)
+			rc = ol_fail(err, -ENOMEM, "out of memory");
+	}
+	if (rc == 0 && ol_dis_open(&d) != 0)
+		rc = ol_fail(err, -EINVAL, "Capstone does not start");
+	if (rc == 0) {
+		for (size_t u = 0; u < m.nunit; u++)
+			ol_walk_unit(&m, &d, u, mark, &v);
+		ol_walk(&m, &d, check, &v);
+		ol_dis_close(&d);
+		for (size_t u = 0; u < m.nunit; u++)
+			if (strstr(m.unit[u].why, "overlap"))
+				problem(&v, m.unit[u].addr, "%s", m.unit[u].why);
+		check_eh(&v);
+		if (v.nproblem > MAX_PROBLEMS)
+			fprintf(stderr, "olayout: %s: %zu more problems\n", path,
+				v.nproblem - MAX_PROBLEMS);
+		if (v.nproblem)
+			rc = ol_fail(err, -EINVAL, "%s: verify failed: %zu problems", path, v.nproblem);
+	}
+	free(v.base);
+	free(v.starts);
+	ol_model_free(&m);
+	ol_elf_close(&elf);
+	close(fd);
+	return rc;
+}
