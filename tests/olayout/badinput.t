@@ -1,0 +1,211 @@
+#!/usr/bin/python3
+"""Bad input to olayout rewrite, verify and info: corpus executables truncated
+at many offsets, with seeded bit flips in the ELF header, program headers and
+section headers, non-ELF files, other architectures, executables linked
+without --emit-relocs, and malformed layout files.
+
+A refused input gives exactly one line on stderr, `olayout: FILE...`, naming
+the input, and exit status 1 or 2. A bit flip may also leave a valid file:
+then success is fine, but never a signal, a sanitizer report or a hang, and a
+failure is still one line (verify may list up to 20 problems and a summary). Every command
+runs in an empty directory that must stay empty, and rewrite's output must
+not exist after a failure.
+
+Environment: OLAYOUT_TEST_SEED (default 6) seeds the choice of executables
+and the bit flips; OLAYOUT_BADINPUT_CASES=N runs a seeded sample of N inputs."""
+import os
+import random
+import shutil
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import oltest  # noqa: E402
+
+COMMANDS = ("rewrite", "verify", "info")
+MUST_FAIL, MAY_PASS = "must fail", "may pass"
+EM_AARCH64 = 183
+
+
+def elf_tables(data):
+    """(offset, size) of the ELF header, program headers, section headers."""
+    phoff, shoff = struct.unpack_from("<QQ", data, 0x20)
+    phentsize, phnum, shentsize, shnum = struct.unpack_from("<HHHH", data, 0x36)
+    return [(0, 64), (phoff, phentsize * phnum), (shoff, shentsize * shnum)]
+
+
+class Inputs:
+    """Writes the bad inputs into DIR; each is (name, path, class, needle)
+    where needle must appear in the error line (None: only the path)."""
+
+    def __init__(self, directory, rng):
+        self.dir = directory
+        self.rng = rng
+        self.cases = []
+
+    def add(self, name, data, cls, needle=None):
+        path = os.path.join(self.dir, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        self.cases.append((name, path, cls, needle))
+
+    def truncations(self, label, data):
+        size = len(data)
+        offsets = sorted(set(list(range(0, min(size, 4096), 97)) +
+                             [size * k // 16 for k in range(1, 16)] + [size - 1]))
+        for off in offsets:
+            self.add("trunc-%s-%07d" % (label, off), data[:off], MUST_FAIL)
+
+    def bitflips(self, label, data, per_table=12):
+        for table, (start, length) in zip(("ehdr", "phdr", "shdr"), elf_tables(data)):
+            for _ in range(per_table):
+                off = start + self.rng.randrange(length)
+                bit = self.rng.randrange(8)
+                flipped = bytearray(data)
+                flipped[off] ^= 1 << bit
+                self.add("flip-%s-%s-%06x.%d" % (label, table, off, bit), bytes(flipped), MAY_PASS)
+
+    def patched(self, label, data, offset, fmt, value, cls=MUST_FAIL):
+        patched = bytearray(data)
+        struct.pack_into(fmt, patched, offset, value)
+        self.add(label, bytes(patched), cls)
+
+
+def make_inputs(directory, rng):
+    inputs = Inputs(directory, rng)
+    exes = oltest.corpus()
+    for kind in ("pie", "static", "nopie-g"):
+        prog, config, exe = rng.choice([e for e in exes if e[1] == kind])
+        data = open(exe, "rb").read()
+        label = "%s.%s" % (prog, config)
+        inputs.truncations(label, data)
+        inputs.bitflips(label, data)
+    base = open(exes[0][2], "rb").read()
+    inputs.add("empty", b"", MUST_FAIL)
+    inputs.add("text", b"this is not an ELF file\n" * 40, MUST_FAIL)
+    inputs.add("script", b"#!/bin/sh\necho hello\n", MUST_FAIL)
+    inputs.add("random", bytes(rng.randrange(256) for _ in range(8192)), MUST_FAIL)
+    inputs.add("magic-only", b"\x7fELF", MUST_FAIL)
+    inputs.add("magic-zeros", b"\x7fELF" + bytes(4092), MUST_FAIL)
+    inputs.add("header-only", base[:64], MUST_FAIL)
+    inputs.patched("aarch64", base, 0x12, "<H", EM_AARCH64)
+    inputs.patched("elfclass32", base, 4, "B", 1)
+    inputs.patched("bigendian", base, 5, "B", 2)
+    inputs.patched("relocatable", base, 0x10, "<H", 1)
+    inputs.add("i386", open(os.path.join(oltest.CORPUS, "i386.elf"), "rb").read(), MUST_FAIL)
+    for prog, config, exe in oltest.corpus(with_relocs=False):
+        inputs.add("%s.%s" % (prog, config), open(exe, "rb").read(), MUST_FAIL, "emit-relocs")
+    # Paths that are not regular files: given as they are, not copied.
+    inputs.cases.append(("dev-null", "/dev/null", MUST_FAIL, None))
+    inputs.cases.append(("directory", directory, MUST_FAIL, None))
+    inputs.cases.append(("missing", os.path.join(directory, "no-such-file"), MUST_FAIL, None))
+    return inputs.cases
+
+
+def check_command(cmd, path, layout, cls, needle, room, limit_memory):
+    """Run one olayout command on PATH in the empty directory ROOM; returns
+    a problem or None."""
+    out = os.path.join(room, "out")
+    args = {"rewrite": ["rewrite", "--layout", layout, "-o", out, path],
+            "verify": ["verify", path], "info": ["info", path]}[cmd]
+    res = oltest.run([oltest.OLAYOUT] + args, timeout=60, limit_memory=limit_memory)
+    shown = oltest.shell_quote(["olayout"] + args)
+    left = sorted(os.listdir(room))
+    for name in left:
+        p = os.path.join(room, name)
+        shutil.rmtree(p) if os.path.isdir(p) else os.remove(p)
+    if res.rc is None or res.rc < 0 or res.rc > 2:
+        return "%s: %s" % (shown, oltest.describe(res))
+    if res.rc == 0:
+        if cls == MUST_FAIL:
+            return "%s: exit 0 on bad input" % shown
+        if left not in ([], ["out"]) or (cmd == "rewrite") != (left == ["out"]):
+            return "%s: exit 0 but left %s" % (shown, left)
+        return None
+    lines = res.err.decode(errors="replace").splitlines()
+    errors = [l for l in lines if not l.startswith("olayout: warning:")] if cls == MAY_PASS else lines
+    # verify lists up to 20 problems, then "N more problems" and a total.
+    most = 22 if (cmd == "verify" and cls == MAY_PASS) else 1
+    if not 1 <= len(errors) <= most or not all(l.startswith("olayout: ") for l in errors):
+        return "%s: exit %d, want %s one-line error(s), got stderr: %r" % (
+            shown, res.rc, "up to %d" % most if most > 1 else "exactly", lines[:5])
+    named = path in errors[0] or (cls == MAY_PASS and layout in errors[0])
+    if not named:
+        return "%s: the error does not name the input: %r" % (shown, errors[0])
+    if needle and needle not in errors[0]:
+        return "%s: the error does not say %r: %r" % (shown, needle, errors[0])
+    if left:
+        return "%s: exit %d but left %s behind" % (shown, res.rc, left)
+    return None
+
+
+def bad_layouts():
+    """(name, layout text) of malformed layout files."""
+    return [
+        ("layout-empty", ""),
+        ("layout-no-header", "place main\n"),
+        ("layout-version-9", "olayout-layout 9\nplace main\n"),
+        ("layout-unknown-function", "olayout-layout 1\nplace no_such_function_here\n"),
+        ("layout-bad-directive", "olayout-layout 1\nteleport main\n"),
+        ("layout-placed-twice", "olayout-layout 1\nplace main\nplace main\n"),
+        ("layout-bad-align", "olayout-layout 1\nplace main align=3\n"),
+        ("layout-bad-pad", "olayout-layout 1\nplace main pad=-4\n"),
+        ("layout-clone-no-path", "olayout-layout 1\nclone main\n"),
+        ("layout-route-unknown", "olayout-layout 1\nroute main nowhere p\n"),
+        ("layout-binary", "olayout-layout 1\n\x00\x01\x02\xff\n"),
+    ]
+
+
+def main():
+    oltest.need_olayout()
+    tap = oltest.Tap()
+    if not oltest.corpus():
+        oltest.skip_all("corpus not built (make all)")
+    seed = int(os.environ.get("OLAYOUT_TEST_SEED", "6"))
+    limit_memory = not oltest.sanitized()
+    tap.diag("seed %d (OLAYOUT_TEST_SEED); memory limit %s" % (seed, "4 GiB" if limit_memory else "none (ASan)"))
+    work = oltest.workdir("badinput")
+    inputs_dir = os.path.join(work, "inputs")
+    os.makedirs(inputs_dir)
+    layout = os.path.join(work, "layout")
+    with open(layout, "w") as f:
+        f.write("olayout-layout 1\nplace main\n")
+    cases = make_inputs(inputs_dir, random.Random(seed))
+    cases = oltest.sample(cases, "OLAYOUT_BADINPUT_CASES", seed, tap)
+
+    def check(case):
+        name, path, cls, needle = case
+        room = oltest.workdir("badinput-room-" + name)
+        problems = [p for p in (check_command(c, path, layout, cls, needle, room, limit_memory)
+                                for c in COMMANDS) if p]
+        os.rmdir(room)
+        return name, cls, problems
+
+    failed = 0
+    for name, cls, problems in oltest.pmap(check, cases):
+        failed += bool(problems)
+        tap.ok(not problems, "%s (%s): rewrite, verify, info" % (name, cls), "\n".join(problems))
+
+    good = oltest.corpus()[0][2]
+    for name, text in bad_layouts():
+        path = os.path.join(work, name)
+        with open(path, "w") as f:
+            f.write(text)
+        room = oltest.workdir("badinput-room-" + name)
+        out = os.path.join(room, "out")
+        cmd = [oltest.OLAYOUT, "rewrite", "--layout", path, "-o", out, good]
+        res = oltest.run(cmd, timeout=60, limit_memory=limit_memory)
+        lines = res.err.decode(errors="replace").splitlines()
+        left = os.listdir(room)
+        good_err = (res.rc in (1, 2) and len(lines) == 1 and lines[0].startswith("olayout: " + path)
+                    and not left)
+        tap.ok(good_err, "%s: one line naming the layout file, no output" % name,
+               "%s: exit %s, stderr %r, left %s" % (oltest.shell_quote(cmd), res.rc, lines[:5], left))
+        shutil.rmtree(room)
+    if not failed:
+        shutil.rmtree(inputs_dir)
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
