@@ -7,12 +7,16 @@
  *   int (*push)(msg *) = ol_clone_lookup(tcp_push, "tcp_out");
  *
  * Returns fn itself when the program was not rewritten or fn has no clone
- * for path. Needs _GNU_SOURCE (or the default features) for dl_iterate_phdr.
+ * for path. Define _GNU_SOURCE before the first #include: glibc declares
+ * dl_iterate_phdr only then.
  */
 #ifndef OLAYOUT_CLONE_H
 #define OLAYOUT_CLONE_H
 
 #include <link.h>
+#ifndef __USE_GNU
+#error "olayout_clone.h: define _GNU_SOURCE before the first #include (dl_iterate_phdr)"
+#endif
 #include <stdint.h>
 #include <string.h>
 
