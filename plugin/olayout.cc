@@ -12,8 +12,10 @@
  * inlined into the path's root; an indirect call (a layer crossing through
  * a function pointer) first becomes a guarded direct call to the path's
  * next function (GCC's speculative call, expanded by gimple_ic). Library
- * functions stay out of line; other callers keep the out-of-line copies.
- * Paths across files need -flto with the plugin given at link time too.
+ * functions get the noinline attribute, so they stay one out-of-line copy;
+ * other callers keep the out-of-line copies of the path's functions.
+ * Paths across files need -flto with the plugin given at compile time
+ * (outlining, library marks) and at link time (path-inlining).
  *
  * Options (-fplugin-arg-olayout-KEY[=VALUE]):
  *   profile=FILE   the profile (format: profiles/README.md)
@@ -64,30 +66,65 @@ void ol_note(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* GCC names a clone after its origin plus a suffix that starts with a dot
+   (f.isra, f.constprop, f.part.0, f.part.0.isra), and a C name has no dot. */
 const char *ol_fn_name(tree decl)
 {
 	tree name = DECL_NAME(decl);
-	return name ? IDENTIFIER_POINTER(name) : "(anonymous)";
+	if (!name)
+		return "(anonymous)";
+	const char *s = IDENTIFIER_POINTER(name), *dot = strchr(s, '.');
+	return dot ? IDENTIFIER_POINTER(get_identifier_with_length(s, dot - s)) : s;
 }
 
-/* Functions the profile calls cold get the cold attribute as they are
-   parsed: GCC then places them in .text.unlikely whole and predicts
-   calls to them in this unit as unlikely. */
-static void mark_cold_function(void *gcc_data, void *)
+static void add_attribute(tree decl, const char *name)
 {
-	tree decl = (tree)gcc_data;
-	if (!decl || TREE_CODE(decl) != FUNCTION_DECL ||
-	    !ol_profile_is_cold_function(ol_cfg.profile, ol_fn_name(decl)))
-		return;
+	if (!lookup_attribute(name, DECL_ATTRIBUTES(decl)))
+		DECL_ATTRIBUTES(decl) =
+			tree_cons(get_identifier(name), NULL_TREE, DECL_ATTRIBUTES(decl));
+}
+
+/* A function the profile calls cold gets the cold attribute: GCC then
+   places it in .text.unlikely whole and predicts calls to it in this unit
+   as unlikely. */
+static void mark_cold_function(tree decl)
+{
 	if (lookup_attribute("hot", DECL_ATTRIBUTES(decl))) {
 		ol_note("%s: profile says cold but it is declared hot: left alone",
 			ol_fn_name(decl));
 		return;
 	}
-	if (!lookup_attribute("cold", DECL_ATTRIBUTES(decl)))
-		DECL_ATTRIBUTES(decl) =
-			tree_cons(get_identifier("cold"), NULL_TREE, DECL_ATTRIBUTES(decl));
+	add_attribute(decl, "cold");
 	ol_note("%s: cold as a whole (profile cold-function)", ol_fn_name(decl));
+}
+
+/* A library function stays one out-of-line copy that every path calls
+   (olayout places it apart from the paths): GCC's own inliner must not
+   copy it into its callers either. */
+static void mark_library_function(tree decl)
+{
+	if (lookup_attribute("always_inline", DECL_ATTRIBUTES(decl))) {
+		ol_note("%s: profile says library but it is always_inline: left alone",
+			ol_fn_name(decl));
+		return;
+	}
+	add_attribute(decl, "noinline");
+	DECL_UNINLINABLE(decl) = 1;
+	ol_note("%s: kept out of line (profile library)", ol_fn_name(decl));
+}
+
+/* Marks each function as it is parsed: the marks then hold in this unit
+   and, streamed with the function, at an -flto link. */
+static void mark_function(void *gcc_data, void *)
+{
+	tree decl = (tree)gcc_data;
+	if (!decl || TREE_CODE(decl) != FUNCTION_DECL)
+		return;
+	const char *name = ol_fn_name(decl);
+	if (ol_cfg.outline && ol_profile_is_cold_function(ol_cfg.profile, name))
+		mark_cold_function(decl);
+	if (ol_cfg.inline_paths && ol_profile_is_library(ol_cfg.profile, name))
+		mark_library_function(decl);
 }
 
 static void free_profile(void *, void *)
@@ -179,12 +216,11 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 		ol_note("no profile: path-inlining has no paths");
 	}
 
-	if (ol_cfg.outline) {
-		if (ol_cfg.profile)
-			register_callback(info->base_name, PLUGIN_FINISH_PARSE_FUNCTION,
-					  mark_cold_function, NULL);
+	if (ol_cfg.profile)
+		register_callback(info->base_name, PLUGIN_FINISH_PARSE_FUNCTION, mark_function,
+				  NULL);
+	if (ol_cfg.outline)
 		register_pass(info->base_name, ol_make_outline_pass(g), "profile_estimate");
-	}
 	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_paths)
 		register_pass(info->base_name, ol_make_path_inline_pass(g), "inline");
 	if (ol_cfg.report_file) {

@@ -22,8 +22,8 @@ extern struct ol_config ol_cfg;
 /* Prints "olayout: " and the message to stderr when verbose is on. */
 void ol_note(const char *fmt, ...) ATTRIBUTE_PRINTF_1;
 
-/* The source name of a function, as the profile names it: clones such as
-   f.isra.0 or f.constprop.0 keep the name f. */
+/* The source name of a function, as the profile names it: the name of a
+   clone such as f.isra, f.constprop or f.part.0 is f. */
 const char *ol_fn_name(tree decl);
 
 opt_pass *ol_make_outline_pass(gcc::context *ctxt);

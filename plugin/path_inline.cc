@@ -130,11 +130,20 @@ void path_inliner::collect(cgraph_node *body, const char *fn, vec<cgraph_edge *>
 			indirect->safe_push(e);
 }
 
+/* Whether e sits in a block that never runs (outlined, or a cold-line of
+   the profile) while the root itself does: a copy there would only grow
+   the path's cold part. */
+bool cold_site(cgraph_edge *e, cgraph_node *root)
+{
+	cgraph_node *top = root->inlined_to ? root->inlined_to : root;
+	return e->count.initialized_p() && !e->count.nonzero_p() && top->count.nonzero_p();
+}
+
 bool path_inliner::inline_edge(cgraph_edge *e, const char *how, vec<cgraph_node *> *next)
 {
 	const char *callee = ol_fn_name(e->callee->decl);
 	const char *caller = ol_fn_name(e->caller->decl);
-	const char *why = why_not_inline(e);
+	const char *why = cold_site(e, root) ? "the call site never runs (cold)" : why_not_inline(e);
 	if (why) {
 		ol_note("path %s: call %s -> %s not inlined: %s", path->name, caller, callee, why);
 		return false;
@@ -158,6 +167,11 @@ void path_inliner::promote(cgraph_edge *ie, const char *fn, vec<cgraph_node *> *
 		return;
 	}
 	cgraph_node *target = targets[0];
+	if (cold_site(ie, root)) {
+		ol_note("path %s: indirect call in %s never runs (cold): not promoted", path->name,
+			ol_fn_name(ie->caller->decl));
+		return;
+	}
 	if (!arguments_fit(ie, target)) {
 		ol_note("path %s: indirect call in %s: argument count differs from %s: not promoted",
 			path->name, ol_fn_name(ie->caller->decl), fn);

@@ -3,7 +3,8 @@
 # one file, and several files with -flto (plugin at link time). The path's
 # root calls no path function any more (its layer crossings through function
 # pointers became guarded inlined copies), library calls stay, other callers
-# keep the out-of-line functions, and the program prints the same. Several
+# keep the out-of-line functions, library functions stay out of line where
+# GCC alone would inline them, and the program prints the same. Several
 # files without -flto: nothing can be inlined across files; same output.
 . tests/plugin/lib.sh
 
@@ -24,7 +25,7 @@ build_multi() {
 
 calls() { disasm "$1" "$2" | grep -E "call +[0-9a-f]+ <($3)[>.]"; }
 
-plan 24
+plan 27
 mapfile -t pargs < <(plugin_args profile="$PROF" verbose)
 
 for mode in onefile lto; do
@@ -46,6 +47,9 @@ for mode in onefile lto; do
 	ok $? "$mode: app_send keeps the general indirect call behind the guard"
 	[ -z "$(calls "$base" app_send 'msg_push|cksum')" ] && disasm "$base" app_send | grep -qE 'call +\*'
 	ok $? "$mode: without the plugin app_send only makes the indirect call"
+	! objdump -d "$base" | grep -qE 'call +[0-9a-f]+ <(msg_init|msg_push|cksum)>' &&
+		[ -n "$(calls "$plug" tcp_push 'msg_push|cksum')" ] && [ -n "$(calls "$plug" ip_forward msg_init)" ]
+	ok $? "$mode: GCC alone inlines the library; with the plugin its callers call it"
 	[ -n "$(calls "$plug" ip_forward ip_push)" ]
 	ok $? "$mode: ip_forward still calls the out-of-line ip_push"
 	disasm "$plug" udp_push | grep -qE 'call +\*|jmp +\*'

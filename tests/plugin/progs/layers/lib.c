@@ -2,7 +2,7 @@
 #include <string.h>
 #include "layers.h"
 
-LIBRARY void msg_init(struct msg *m, const char *payload)
+void msg_init(struct msg *m, const char *payload)
 {
 	int n = (int)strlen(payload);
 	m->head = (int)sizeof m->data - n;
@@ -10,7 +10,7 @@ LIBRARY void msg_init(struct msg *m, const char *payload)
 	memcpy(m->data + m->head, payload, (size_t)n);
 }
 
-LIBRARY int msg_push(struct msg *m, const void *hdr, int n)
+int msg_push(struct msg *m, const void *hdr, int n)
 {
 	if (n > m->head)
 		return -1;
@@ -20,7 +20,7 @@ LIBRARY int msg_push(struct msg *m, const void *hdr, int n)
 	return 0;
 }
 
-LIBRARY unsigned cksum(const struct msg *m, int from)
+unsigned cksum(const struct msg *m, int from)
 {
 	unsigned s = 0;
 	for (int i = m->head + from; i < m->head + m->len; i++)
