@@ -16,3 +16,5 @@ $(BUILD)/obj/tests/profiles/%.o: CPPFLAGS += -Iprofiles
 $(call test_bins,profiles): $(OL_PROFILE_LIB)
 
 ALL += $(OL_PROFILE_LIB)
+# tcpping.sh, the training run that writes tcpping.prof, needs jq (and gcov, valgrind).
+PKGS += jq

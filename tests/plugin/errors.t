@@ -22,12 +22,25 @@ fails() {
 	[ "$(wc -l <"$WORK/err")" -eq 1 ] || sed 's/^/#   /' "$WORK/err"
 }
 
-plan 23
+plan 35
 
 fails "malformed profile" "$WORK/bad.prof:3: unknown directive 'bogus'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/bad.prof" -c -o "$WORK/m.o" "$WORK/m.c"
 fails "unsupported profile version" "$WORK/v2.prof:1: unsupported version 2 (this reader knows 1)" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/v2.prof" -c -o "$WORK/m.o" "$WORK/m.c"
+# More malformations, each named by file, line and problem.
+while IFS='|' read -r text want; do
+	printf "$text" >"$WORK/m.prof"
+	fails "malformed profile ($want)" "$WORK/m.prof:$want" \
+		$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/m.prof" -c -o "$WORK/m.o" "$WORK/m.c"
+done <<'EOF'
+cold-line x.c:1\n|1: 'cold-line' before the version header 'olayout-profile 1'
+olayout-profile 1\npath p a\n|2: 'path' wants path NAME ROOT FN...
+olayout-profile 1\n\ncold-line x.c:zero\n|3: bad line number 'zero': not a number
+olayout-profile 1\ncache c 8192 3 32\n|2: bad associativity '3': not a power of two up to 2^30
+olayout-profile 1\nlibrary m\npath p a m\n|3: path 'p': 'm' is a library function
+olayout-profile 1\nedge a b 1\nedge a b 2\n|3: edge 'a b' given twice
+EOF
 fails "missing profile" "$WORK/none.prof: cannot open: No such file or directory" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/none.prof" -c -o "$WORK/m.o" "$WORK/m.c"
 fails "unknown option" "olayout: unknown option '-fplugin-arg-olayout-bogus' (try '-fplugin-arg-olayout-help')" \

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# xkernel.t - the plugin on the bundled x-kernel: tcpping built from the
+# stack's sources with -flto in four variants (STD: no plugin, OUT:
+# outline-only, PIN: inline-only, ALL: both) with profiles/tcpping.prof.
+# Each still echoes; the send path's root calls no path function in its hot
+# part (library calls and the guarded general call stay); other callers keep
+# the out-of-line functions; TCP's 1 MiB stream test passes on ALL; and
+# outlining shrinks the path's hot bytes. The sizes are printed as diagnostics:
+#   BUILD=build tests/plugin/xkernel.t | grep '^# size'
+. tests/plugin/lib.sh
+
+PROF=profiles/tcpping.prof
+IPC_LIB=$BUILD/lib/libipc.a
+ROOT=tcp_sess_push
+LAYERS=(tcp_output tcp_send_segment push_segment ip_push ip_send_one ip_output eth_push wire_push)
+PATH_RE=$(IFS='|'; echo "${LAYERS[*]}")
+[ -f "$IPC_LIB" ] || { echo "1..0 # SKIP $IPC_LIB not built"; exit 0; }
+
+# The profile's cold lines must match today's sources: when they do not
+# (stack/xkernel changed), the test trains again and says so.
+if command -v valgrind >/dev/null && command -v jq >/dev/null; then
+	if profiles/tcpping.sh >"$WORK/fresh.prof" 2>"$WORK/train.err" &&
+		! cmp -s "$WORK/fresh.prof" "$PROF"; then
+		echo "# $PROF is stale (stack/xkernel changed): regenerate with profiles/tcpping.sh >$PROF"
+		PROF=$WORK/fresh.prof
+	fi
+fi
+
+# build VARIANT PLUGIN-OPTION...: compiles the stack and tcpping with -flto
+# (the plugin at compile and at link time), links $WORK/VARIANT/tcpping.
+build() {
+	local v=$1 dir=$WORK/$1 f pargs=(); shift
+	mkdir -p "$dir"
+	[ $# -gt 0 ] && mapfile -t pargs < <(plugin_args profile="$PROF" report="$dir/report" "$@")
+	for f in stack/xkernel/*.c stack/xkernel/apps/tcpping.c; do
+		$CC -std=c11 -O2 -g -flto "${pargs[@]}" -Istack/xkernel -Istack/kernel \
+			-c -o "$dir/$(basename "$f" .c).o" "$f" 2>>"$dir/compile.err" || return 1
+	done
+	$CC -O2 -flto "${pargs[@]}" -o "$dir/tcpping" "$dir"/*.o "$IPC_LIB" -lm -lpthread \
+		2>"$dir/link.err"
+}
+
+# hot_bytes EXE FN...: the bytes of the functions' hot parts (clones such as
+# FN.isra.0 included, FN.cold parts not).
+hot_bytes() {
+	local exe=$1 h sum=0; shift
+	for h in $(nm -S "$exe" | awk -v fns="$*" '
+		BEGIN { n = split(fns, a, " "); for (i = 1; i <= n; i++) want[a[i]] = 1 }
+		$3 ~ /^[tT]$/ && $4 !~ /\.cold$/ { base = $4; sub(/\..*/, "", base); if (base in want) print $2 }'); do
+		sum=$((sum + 16#$h))
+	done
+	echo $sum
+}
+
+# hot_calls EXE FN REGEX: calls in FN's hot part (not FN.cold) to REGEX.
+hot_calls() {
+	objdump -d --no-show-raw-insn "$1" |
+		awk -v fn="$2" '/^[0-9a-f]+ <.*>:$/ { on = ($2 == "<" fn ">:") ; next } on && NF' |
+		grep -E "(call|jmp) +[0-9a-f]+ <($3)[>.]"
+}
+
+plan 26
+
+declare -A opts=([STD]="" [OUT]="outline-only" [PIN]="inline-only" [ALL]="")
+for v in STD OUT PIN ALL; do
+	if [ $v = STD ]; then build STD; else build $v ${opts[$v]} verbose; fi
+	ok $? "$v: tcpping builds"
+	out=$("$WORK/$v/tcpping" -w inproc -n 300 -s 1 2>&1)
+	[ $? -eq 0 ] && [[ $out == "tcpping: 1 samples x 300 round trips"* ]]
+	ok $? "$v: tcpping echoes 300 round trips on the in-process wire"
+done
+
+for v in PIN ALL; do
+	exe=$WORK/$v/tcpping
+	[ -n "$(nm "$exe" | grep " t $ROOT\$")" ] && [ -z "$(hot_calls "$exe" $ROOT "$PATH_RE")" ]
+	ok $? "$v: the hot part of $ROOT calls no path function"
+	[ -n "$(hot_calls "$exe" $ROOT 'msg_push|msg_free|msg_alloc')" ]
+	ok $? "$v: library calls (msg_push, msg_free, msg_alloc) stay in $ROOT"
+	objdump -d --no-show-raw-insn "$exe" |
+		awk -v fn=$ROOT '/^[0-9a-f]+ <.*>:$/ { on = ($2 == "<" fn ">:"); next } on' | grep -qE '(call|jmp) +\*'
+	ok $? "$v: $ROOT keeps the general indirect call behind the guards"
+	objdump -d --no-show-raw-insn "$exe" | awk '/^[0-9a-f]+ <.*>:$/ { name = $2; next }
+		/call +[0-9a-f]+ <tcp_output[>.]/ && name !~ /^<tcp_sess_push[>.]/ { f = 1 } END { exit !f }'
+	ok $? "$v: other callers (input, timers) still call the out-of-line tcp_output"
+	[ "$(nm "$exe" | grep -cE " t (ip_push|eth_push|wire_push)\$")" -eq 3 ]
+	ok $? "$v: ip_push, eth_push, wire_push stay out of line for other paths"
+	grep -qE "path tcp_send: [0-9]+ call\(s\) inlined into $ROOT" "$WORK/$v/link.err" &&
+		[ "$(grep -c '(indirect call, guarded)' "$WORK/$v/link.err")" -gt 0 ]
+	ok $? "$v: verbose: the layer crossings were promoted and inlined"
+done
+
+# The guard: the IPC wire's driver is not the path's wire_push.
+timeout 120 "$WORK/ALL/tcpping" -w thread -n 50 -s 1 >/dev/null 2>&1
+ok $? "ALL: tcpping over the IPC wire (the guard's general call) echoes"
+
+# TCP's own stream test (1 MiB each way, clean and lossy) on the ALL stack.
+mapfile -t pargs < <(plugin_args profile="$PROF")
+$CC -std=c11 -O2 -Itests/tap -Istack/xkernel -Istack/kernel -c -o "$WORK/tap.o" tests/tap/tap.c &&
+	$CC -O2 -flto "${pargs[@]}" -o "$WORK/stream" tests/xkernel/tcp_stream_test.c "$WORK/tap.o" \
+		$(ls "$WORK"/ALL/*.o | grep -v '/tcpping\.o$') "$IPC_LIB" -Itests/tap -Istack/xkernel \
+		-Istack/kernel -lm -lpthread 2>/dev/null && "$WORK/stream" >"$WORK/stream.out" 2>&1
+ok $? "ALL: tests/xkernel/tcp_stream_test passes on the plugin's stack"
+
+declare -A cold size
+for v in STD OUT PIN ALL; do
+	cold[$v]=$(nm "$WORK/$v/tcpping" | awk '$3 ~ /\.cold$/ { sub(/\..*/, "", $3); print $3 }' |
+		grep -cxE "$ROOT|$PATH_RE")
+done
+[ "${cold[STD]}" -eq 0 ] && [ "${cold[OUT]}" -ge 5 ]
+ok $? "OUT: path functions got .cold parts (${cold[OUT]}; GCC alone: ${cold[STD]})"
+
+for v in STD OUT; do size[$v]=$(hot_bytes "$WORK/$v/tcpping" $ROOT "${LAYERS[@]}"); done
+for v in PIN ALL; do size[$v]=$(hot_bytes "$WORK/$v/tcpping" $ROOT); done
+[ "${size[OUT]}" -lt "${size[STD]}" ]
+ok $? "OUT: the path's hot bytes shrank (${size[STD]} -> ${size[OUT]})"
+[ "${size[ALL]}" -lt "${size[PIN]}" ]
+ok $? "ALL: the inlined path's hot bytes shrank (${size[PIN]} -> ${size[ALL]})"
+# The report holds GCC's length estimates: upper bounds for a few encodings.
+nm_bytes=$(hot_bytes "$WORK/ALL/tcpping" $ROOT)
+awk -v fn=$ROOT -v nm="$nm_bytes" '$1 == fn { f = ($3 >= nm && $3 <= nm * 1.03) } END { exit !f }' \
+	"$WORK/ALL/report"
+ok $? "ALL: the report's hot bytes of $ROOT are within 3% above nm's ($nm_bytes)"
+
+echo "# size: the send path's hot static bytes (root + layers out of line; inlined: the root)"
+for v in STD OUT PIN ALL; do echo "# size $v ${size[$v]}"; done
+echo "# size report ALL (function before after cold): $(grep "^$ROOT " "$WORK/ALL/report")"
+done_testing
