@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tcpping.sh - trains on the x-kernel's tcpping and prints its profile
 # (profiles/tcpping.prof is this script's output):
-#   profiles/tcpping.sh >profiles/tcpping.prof     (after `make`; BUILD=build)
+#   profiles/tcpping.sh >profiles/tcpping.prof
 # The path and library marks are written here by hand, from reading
 # stack/xkernel: the client's send path through the layers' push operations.
 # cold-line: every source line of a function that ran in the training run
@@ -11,24 +11,31 @@
 # wrappers are merged into their callers, so a layer crossing is one edge).
 set -eu -o pipefail
 export LC_ALL=C
-: "${BUILD:=build}"
-IPC_LIB=$BUILD/lib/libipc.a
 TRAIN=(-w inproc -n 1000 -s 1)
 for tool in gcov jq valgrind; do
 	command -v $tool >/dev/null || { echo "tcpping.sh: needs $tool" >&2; exit 1; }
 done
-[ -f "$IPC_LIB" ] || { echo "tcpping.sh: $IPC_LIB missing: run make first" >&2; exit 1; }
 WORK=$(mktemp -d) && trap 'rm -rf "$WORK"' EXIT
 
-# build DIR FLAGS...: tcpping from the stack's sources into DIR/tcpping.
-build() {
-	local dir=$WORK/$1 f; shift
+# compile DIR FLAGS -- SOURCES...: objects into DIR.
+compile() {
+	local dir=$WORK/$1 flags=() f; shift
+	while [ "$1" != -- ]; do flags+=("$1"); shift; done; shift
 	mkdir -p "$dir"
-	for f in stack/xkernel/*.c stack/xkernel/apps/tcpping.c; do
-		gcc -std=c11 -g "$@" -Istack/xkernel -Istack/kernel -c -o "$dir/$(basename "$f" .c).o" "$f"
+	for f in "$@"; do
+		gcc -std=c11 -g "${flags[@]}" -Istack/xkernel -Istack/kernel -c -o "$dir/$(basename "$f" .c).o" "$f"
 	done
-	gcc "$@" -o "$dir/tcpping" "$dir"/*.o "$IPC_LIB" -lm -lpthread
 }
+
+# build DIR FLAGS...: tcpping from the stack's sources into DIR/tcpping
+# (the IPC kernel under it is neither trained nor profiled).
+build() {
+	local dir=$1; shift
+	compile "$dir" "$@" -- stack/xkernel/*.c stack/xkernel/apps/tcpping.c
+	gcc "$@" -o "$WORK/$dir/tcpping" "$WORK/$dir"/*.o "$WORK"/ipc/*.o -lm -lpthread
+}
+
+compile ipc -O2 -- stack/kernel/*.c
 
 # Lines whose count is 0 in every unit, in functions that ran (summed over
 # units: a header's inline function has a copy in each).

@@ -25,7 +25,7 @@ build_multi() {
 
 calls() { disasm "$1" "$2" | grep -E "call +[0-9a-f]+ <($3)[>.]"; }
 
-plan 27
+plan 26
 mapfile -t pargs < <(plugin_args profile="$PROF" verbose)
 
 for mode in onefile lto; do
