@@ -5,7 +5,8 @@
 # Each still echoes; the send path's root calls no path function in its hot
 # part (library calls and the guarded general call stay); other callers keep
 # the out-of-line functions; TCP's 1 MiB stream test passes on ALL; and
-# outlining shrinks the path's hot bytes. The sizes are printed as diagnostics:
+# outlining shrinks the path's hot bytes. profiles/xk_build.sh builds them.
+# The sizes are printed as diagnostics:
 #   BUILD=build tests/plugin/xkernel.t | grep '^# size'
 . tests/plugin/lib.sh
 
@@ -13,11 +14,6 @@ PROF=profiles/tcpping.prof
 ROOT=tcp_sess_push
 LAYERS=(tcp_output tcp_send_segment push_segment ip_push ip_send_one ip_output eth_push wire_push)
 PATH_RE=$(IFS='|'; echo "${LAYERS[*]}")
-# The IPC kernel under the stack, built here: $BUILD's may be sanitized.
-mkdir -p "$WORK/ipc"
-for f in stack/kernel/*.c; do
-	$CC -std=c11 -O2 -Istack/kernel -c -o "$WORK/ipc/$(basename "$f" .c).o" "$f" || { echo "Bail out! cannot compile $f"; exit 1; }
-done
 
 # The profile's cold lines must match today's sources: when they do not
 # (stack/xkernel changed), the test trains again and says so.
@@ -29,30 +25,10 @@ if command -v valgrind >/dev/null && command -v jq >/dev/null; then
 	fi
 fi
 
-# build VARIANT PLUGIN-OPTION...: compiles the stack and tcpping with -flto
-# (the plugin at compile and at link time), links $WORK/VARIANT/tcpping.
+# build VARIANT [PLUGIN-OPTION...]: tcpping (or $MAIN) in $WORK/VARIANT.
 build() {
-	local v=$1 dir=$WORK/$1 f pargs=(); shift
-	mkdir -p "$dir"
-	[ $# -gt 0 ] && mapfile -t pargs < <(plugin_args profile="$PROF" report="$dir/report" "$@")
-	for f in stack/xkernel/*.c stack/xkernel/apps/tcpping.c; do
-		$CC -std=c11 -O2 -g -flto "${pargs[@]}" -Istack/xkernel -Istack/kernel \
-			-c -o "$dir/$(basename "$f" .c).o" "$f" 2>>"$dir/compile.err" || return 1
-	done
-	$CC -O2 -flto "${pargs[@]}" -o "$dir/tcpping" "$dir"/*.o "$WORK"/ipc/*.o -lm -lpthread \
-		2>"$dir/link.err"
-}
-
-# hot_bytes EXE FN...: the bytes of the functions' hot parts (clones such as
-# FN.isra.0 included, FN.cold parts not).
-hot_bytes() {
-	local exe=$1 h sum=0; shift
-	for h in $(nm -S "$exe" | awk -v fns="$*" '
-		BEGIN { n = split(fns, a, " "); for (i = 1; i <= n; i++) want[a[i]] = 1 }
-		$3 ~ /^[tT]$/ && $4 !~ /\.cold$/ { base = $4; sub(/\..*/, "", base); if (base in want) print $2 }'); do
-		sum=$((sum + 16#$h))
-	done
-	echo $sum
+	local v=$1; shift
+	BUILD=$BUILD PROFILE=$PROF CC=$CC profiles/xk_build.sh "${v%_*}" "$WORK/$v" "$@"
 }
 
 # hot_calls EXE FN REGEX: calls in FN's hot part (not FN.cold) to REGEX.
@@ -64,9 +40,8 @@ hot_calls() {
 
 plan 26
 
-declare -A opts=([STD]="" [OUT]="outline-only" [PIN]="inline-only" [ALL]="")
 for v in STD OUT PIN ALL; do
-	if [ $v = STD ]; then build STD; else build $v ${opts[$v]} verbose; fi
+	if [ $v = STD ]; then build STD; else build $v verbose; fi
 	ok $? "$v: tcpping builds"
 	out=$("$WORK/$v/tcpping" -w inproc -n 300 -s 1 2>&1)
 	[ $? -eq 0 ] && [[ $out == "tcpping: 1 samples x 300 round trips"* ]]
@@ -97,11 +72,8 @@ timeout 120 "$WORK/ALL/tcpping" -w thread -n 50 -s 1 >/dev/null 2>&1
 ok $? "ALL: tcpping over the IPC wire (the guard's general call) echoes"
 
 # TCP's own stream test (1 MiB each way, clean and lossy) on the ALL stack.
-mapfile -t pargs < <(plugin_args profile="$PROF")
-$CC -std=c11 -O2 -Itests/tap -Istack/xkernel -Istack/kernel -c -o "$WORK/tap.o" tests/tap/tap.c &&
-	$CC -O2 -flto "${pargs[@]}" -o "$WORK/stream" tests/xkernel/tcp_stream_test.c "$WORK/tap.o" \
-		$(ls "$WORK"/ALL/*.o | grep -v '/tcpping\.o$') "$WORK"/ipc/*.o -Itests/tap -Istack/xkernel \
-		-Istack/kernel -lm -lpthread 2>/dev/null && "$WORK/stream" >"$WORK/stream.out" 2>&1
+MAIN=tests/xkernel/tcp_stream_test.c EXTRA=tests/tap/tap.c build ALL_STREAM &&
+	"$WORK/ALL_STREAM/tcp_stream_test" >"$WORK/stream.out" 2>&1
 ok $? "ALL: tests/xkernel/tcp_stream_test passes on the plugin's stack"
 
 declare -A cold size
@@ -112,14 +84,14 @@ done
 [ "${cold[STD]}" -eq 0 ] && [ "${cold[OUT]}" -ge 5 ]
 ok $? "OUT: path functions got .cold parts (${cold[OUT]}; GCC alone: ${cold[STD]})"
 
-for v in STD OUT; do size[$v]=$(hot_bytes "$WORK/$v/tcpping" $ROOT "${LAYERS[@]}"); done
-for v in PIN ALL; do size[$v]=$(hot_bytes "$WORK/$v/tcpping" $ROOT); done
+for v in STD OUT; do size[$v]=$(plugin/hot_bytes.sh "$WORK/$v/tcpping" $ROOT "${LAYERS[@]}"); done
+for v in PIN ALL; do size[$v]=$(plugin/hot_bytes.sh "$WORK/$v/tcpping" $ROOT); done
 [ "${size[OUT]}" -lt "${size[STD]}" ]
 ok $? "OUT: the path's hot bytes shrank (${size[STD]} -> ${size[OUT]})"
 [ "${size[ALL]}" -lt "${size[PIN]}" ]
 ok $? "ALL: the inlined path's hot bytes shrank (${size[PIN]} -> ${size[ALL]})"
 # The report holds GCC's length estimates: upper bounds for a few encodings.
-nm_bytes=$(hot_bytes "$WORK/ALL/tcpping" $ROOT)
+nm_bytes=$(plugin/hot_bytes.sh "$WORK/ALL/tcpping" $ROOT)
 awk -v fn=$ROOT -v nm="$nm_bytes" '$1 == fn { f = ($3 >= nm && $3 <= nm * 1.03) } END { exit !f }' \
 	"$WORK/ALL/report"
 ok $? "ALL: the report's hot bytes of $ROOT are within 3% above nm's ($nm_bytes)"
