@@ -4,7 +4,8 @@
 # profiles/xk_build.sh with profiles/tcpping.prof. For each: the send path's
 # hot static bytes (root and layers, hot parts only, as nm -S says; PIN and
 # ALL: the root, which holds the inlined path), and,
-# from callgrind on the measured loop (xk_ping_round_trips), instructions
+# from callgrind on the measured loop (xk_ping_round_trips: both hosts and
+# the wire), instructions
 # and I1 misses per round trip for the alpha21064 and modern i-caches.
 # Counts are deterministic; no timing is taken. Prints a table and writes
 # bench/results/plugin-tcpping.md.   BUILD=build bench/plugin/tcpping.sh [N]
@@ -21,11 +22,12 @@ mkdir -p "$OUT_DIR" "$(dirname "$RESULT")"
 # per_rt EXE I1: "instructions I1-misses" per round trip with that I1.
 per_rt() {
 	local out=$OUT_DIR/cg.out
-	valgrind -q --tool=callgrind --callgrind-out-file="$out" --collect-atstart=no \
-		--toggle-collect=xk_ping_round_trips --cache-sim=yes --I1="$2" --D1=32768,8,64 \
-		--LL=8388608,16,64 "$1" -w inproc -n "$N" -s 1 >/dev/null
+	# The loop starts and stops callgrind's instrumentation itself (bench.c).
+	valgrind -q --tool=callgrind --callgrind-out-file="$out" --instr-atstart=no \
+		--cache-sim=yes --I1="$2" --D1=32768,8,64 --LL=8388608,16,64 \
+		"$1" -w inproc -n "$N" -s 1 >/dev/null 2>&1
 	awk -v rt=$ROUND_TRIPS '/^events:/ { for (i = 2; i <= NF; i++) col[$i] = i - 1 }
-		/^totals:|^summary:/ { split($0, v, " "); printf "%.1f %.2f\n", v[col["Ir"] + 1] / rt, v[col["I1mr"] + 1] / rt; exit }' "$out"
+		/^totals:/ { split($0, v, " "); printf "%.1f %.2f\n", v[col["Ir"] + 1] / rt, v[col["I1mr"] + 1] / rt }' "$out"
 }
 
 {
