@@ -77,40 +77,27 @@ const char *ol_fn_name(tree decl)
 	return dot ? IDENTIFIER_POINTER(get_identifier_with_length(s, dot - s)) : s;
 }
 
-static void add_attribute(tree decl, const char *name)
+/* Gives decl the attribute attr for the profile's mark (unless it has the
+   conflicting attribute):
+   - cold-function -> cold: GCC places the function in .text.unlikely whole
+     and predicts calls to it in this unit as unlikely;
+   - library -> noinline: one out-of-line copy that every path calls
+     (olayout places it apart from the paths); GCC's own inliner must not
+     copy it into its callers either. */
+static void mark_function_as(tree decl, const char *attr, const char *conflict,
+			     const char *mark)
 {
-	if (!lookup_attribute(name, DECL_ATTRIBUTES(decl)))
+	const char *name = ol_fn_name(decl);
+	if (lookup_attribute(conflict, DECL_ATTRIBUTES(decl))) {
+		ol_note("%s: profile says %s but it is %s: left alone", name, mark, conflict);
+		return;
+	}
+	if (!lookup_attribute(attr, DECL_ATTRIBUTES(decl)))
 		DECL_ATTRIBUTES(decl) =
-			tree_cons(get_identifier(name), NULL_TREE, DECL_ATTRIBUTES(decl));
-}
-
-/* A function the profile calls cold gets the cold attribute: GCC then
-   places it in .text.unlikely whole and predicts calls to it in this unit
-   as unlikely. */
-static void mark_cold_function(tree decl)
-{
-	if (lookup_attribute("hot", DECL_ATTRIBUTES(decl))) {
-		ol_note("%s: profile says cold but it is declared hot: left alone",
-			ol_fn_name(decl));
-		return;
-	}
-	add_attribute(decl, "cold");
-	ol_note("%s: cold as a whole (profile cold-function)", ol_fn_name(decl));
-}
-
-/* A library function stays one out-of-line copy that every path calls
-   (olayout places it apart from the paths): GCC's own inliner must not
-   copy it into its callers either. */
-static void mark_library_function(tree decl)
-{
-	if (lookup_attribute("always_inline", DECL_ATTRIBUTES(decl))) {
-		ol_note("%s: profile says library but it is always_inline: left alone",
-			ol_fn_name(decl));
-		return;
-	}
-	add_attribute(decl, "noinline");
-	DECL_UNINLINABLE(decl) = 1;
-	ol_note("%s: kept out of line (profile library)", ol_fn_name(decl));
+			tree_cons(get_identifier(attr), NULL_TREE, DECL_ATTRIBUTES(decl));
+	if (strcmp(attr, "noinline") == 0)
+		DECL_UNINLINABLE(decl) = 1; /* what the attribute's handler would set */
+	ol_note("%s: %s (profile %s)", name, attr, mark);
 }
 
 /* Marks each function as it is parsed: the marks then hold in this unit
@@ -122,9 +109,9 @@ static void mark_function(void *gcc_data, void *)
 		return;
 	const char *name = ol_fn_name(decl);
 	if (ol_cfg.outline && ol_profile_is_cold_function(ol_cfg.profile, name))
-		mark_cold_function(decl);
+		mark_function_as(decl, "cold", "hot", "cold-function");
 	if (ol_cfg.inline_paths && ol_profile_is_library(ol_cfg.profile, name))
-		mark_library_function(decl);
+		mark_function_as(decl, "noinline", "always_inline", "library");
 }
 
 static void free_profile(void *, void *)
