@@ -80,15 +80,20 @@ bool arguments_fit(cgraph_edge *ie, cgraph_node *f)
 }
 
 /* The defined functions called fn (statics of different files can share
-   a name under -flto); with copies GCC already inlined into callers when
-   inlined_too. */
-auto_vec<cgraph_node *> functions_named(const char *fn, bool inlined_too)
+   a name under -flto). As roots: also copies GCC already inlined into
+   callers, and clones. As targets of an indirect call: only the function
+   itself, whose address the pointer holds (a clone such as f.isra takes
+   other arguments). */
+auto_vec<cgraph_node *> functions_named(const char *fn, bool as_target)
 {
 	auto_vec<cgraph_node *> found;
 	cgraph_node *node;
-	FOR_EACH_DEFINED_FUNCTION(node)
-		if ((inlined_too || !node->inlined_to) && !node->thunk && named(node, fn))
+	FOR_EACH_DEFINED_FUNCTION(node) {
+		tree id = DECL_NAME(node->decl);
+		bool clone = node->clone_of || (id && strchr(IDENTIFIER_POINTER(id), '.'));
+		if (!node->thunk && named(node, fn) && !(as_target && (node->inlined_to || clone)))
 			found.safe_push(node);
+	}
 	return found;
 }
 
@@ -159,7 +164,7 @@ bool path_inliner::inline_edge(cgraph_edge *e, const char *how, vec<cgraph_node 
 /* Makes the indirect call ie a guarded direct call to fn, and inlines it. */
 void path_inliner::promote(cgraph_edge *ie, const char *fn, vec<cgraph_node *> *next)
 {
-	auto_vec<cgraph_node *> targets = functions_named(fn, false);
+	auto_vec<cgraph_node *> targets = functions_named(fn, true);
 	if (targets.length() != 1) {
 		ol_note("path %s: indirect call in %s: %s %s: not promoted", path->name,
 			ol_fn_name(ie->caller->decl), targets.is_empty() ? "no body of" : "several",
@@ -235,7 +240,7 @@ unsigned int path_inline_pass::execute(function *)
 	const struct ol_profile *profile = ol_cfg.profile;
 	for (size_t i = 0; i < profile->n_paths; i++) {
 		const struct ol_profile_path *path = &profile->paths[i];
-		auto_vec<cgraph_node *> roots = functions_named(path->root, true);
+		auto_vec<cgraph_node *> roots = functions_named(path->root, false);
 		if (roots.is_empty())
 			ol_note("path %s: root %s is not defined here (or GCC inlined it early)",
 				path->name, path->root);
