@@ -91,7 +91,7 @@ struct ipc_dom {
 
 	/* Written by the domain itself, read by the supervisor. */
 	_Alignas(IPC_LINE) _Atomic uint32_t epoch;	/* bumped when its caps move */
-	_Atomic uint32_t waiting;	/* asleep with no deadline */
+	_Atomic uint64_t waiting;	/* asleep with no deadline: ipc_waiting() */
 	_Atomic uint32_t exited;	/* its function returned */
 	int32_t result;			/* what it returned */
 	char name[32];
@@ -157,6 +157,17 @@ static inline unsigned char *ipc_inbox_of(const struct ipc_shared *sh, unsigned 
 {
 	return (unsigned char *)sh + sh->off_inbox + (size_t)id * IPC_MAX_STRING;
 }
+/*
+ * A domain asleep with no deadline records which seq word it sleeps on and
+ * the value it saw, so the supervisor can tell a blocked domain from one
+ * already woken but not yet scheduled (on a loaded machine that can take
+ * longer than the deadlock timeout).
+ */
+static inline uint64_t ipc_waiting(unsigned on, uint32_t seq)
+{
+	return (uint64_t)(on + 1) << 32 | seq;
+}
+
 static inline unsigned ipc_dom_state(const struct ipc_dom *d)
 {
 	return ipc_rw_state(atomic_load(&d->rword));

@@ -75,7 +75,7 @@ static int ipc_wait_abort(const struct ipc_shared *sh, int64_t now, int64_t dead
 
 /*
  * Wait until ready(ctx), sleeping on on->seq; me is the waiting domain (its
- * "waiting" flag tells the supervisor it is blocked). deadline is absolute
+ * "waiting" word tells the supervisor it is blocked). deadline is absolute
  * (ipc_now_ns), or < 0. Returns 0, or with IPC_WAIT_ABORTABLE -IPC_EDEAD on
  * shutdown and -IPC_ETIMEDOUT past the deadline.
  */
@@ -107,7 +107,8 @@ int ipc_wait(const struct ipc_shared *sh, struct ipc_dom *on, struct ipc_dom *me
 		if (rc == 0) {
 			bool forever = deadline < 0 || !(flags & IPC_WAIT_ABORTABLE);
 			if (forever)
-				atomic_store(&me->waiting, 1);
+				atomic_store(&me->waiting,
+					     ipc_waiting((unsigned)(on - ipc_dom_at(sh, 0)), s));
 			ipc_futex_wait(&on->seq, s, forever ? -1 : deadline - now);
 			if (forever)
 				atomic_store(&me->waiting, 0);
