@@ -82,6 +82,10 @@ struct ipc_dom {
 	_Atomic uint32_t seq;		/* futex word: bumped at each change */
 	_Atomic uint32_t nsleep;	/* sleepers on seq */
 	uint32_t rcap;			/* receive capacity, set before OPEN/CALLING */
+	/* Spin or sleep at once (ipc_wait.c): the CPU this domain last waited
+	 * on (+1, 0 unknown) and the domain it expects to act next. */
+	_Atomic uint32_t cpu;
+	_Atomic uint32_t peer;
 
 	_Alignas(IPC_LINE) struct ipc_hdr hdr;
 

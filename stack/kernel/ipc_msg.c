@@ -190,10 +190,12 @@ static int ipc_invoke(const struct ipc_domain *self, uint16_t slot, const struct
 	if ((rc = ipc_lookup(self, slot, &c)) < 0 || (rc = ipc_prepare(self, m, &o)) < 0)
 		return rc;
 	o.reply = reply;
+	atomic_store_explicit(&self->d->peer, ipc_cap_obj(c), memory_order_relaxed);
 	if (ipc_cap_type(c) == IPC_CAP_ENTRY) {
 		const struct ipc_port *p = ipc_port_at(self->sh, ipc_cap_obj(c));
 		tid = p->owner;
 		o.badge = p->badge;
+		atomic_store_explicit(&self->d->peer, tid, memory_order_relaxed);
 		rc = ipc_claim_entry(self, tid, flags);
 	} else {
 		tid = ipc_cap_obj(c);
@@ -261,9 +263,12 @@ static int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r)
 {
 	struct ipc_dom *d = self->d;
 	struct ipc_hdr *h = &d->hdr;
-	uint32_t gen = ipc_rw_gen(atomic_load(&d->rword));
+	uint64_t rw = atomic_load(&d->rword);
+	uint32_t gen = ipc_rw_gen(rw);
 	int rc;
 
+	/* The sender will most likely act next (its reply, its next call). */
+	atomic_store_explicit(&d->peer, ipc_rw_claimer(rw), memory_order_relaxed);
 	if (h->err) {
 		rc = -(int)h->err;
 		h->err = 0;

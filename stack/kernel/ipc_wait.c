@@ -74,6 +74,46 @@ static int ipc_wait_abort(const struct ipc_shared *sh, int64_t now, int64_t dead
 }
 
 /*
+ * Is spinning worth it? Not when the domain expected to act next last ran
+ * on this CPU: it cannot run while we spin, so sleep at once (one core).
+ */
+static bool ipc_spin_worth(const struct ipc_shared *sh, struct ipc_dom *me)
+{
+	unsigned peer = atomic_load_explicit(&me->peer, memory_order_relaxed);
+	int cpu = sched_getcpu();
+
+	if (cpu < 0)
+		return true;
+	atomic_store_explicit(&me->cpu, (uint32_t)cpu + 1, memory_order_relaxed);
+	return peer >= sh->ndomains ||
+	       atomic_load_explicit(&ipc_dom_at(sh, peer)->cpu, memory_order_relaxed) !=
+		       (uint32_t)cpu + 1;
+}
+
+/* Spin up to spin_ns: 0 once ready, 1 when the time is up, or an abort. */
+static int ipc_spin(const struct ipc_shared *sh, ipc_ready_fn ready, const void *ctx,
+		    int64_t deadline, unsigned flags)
+{
+	int64_t start = -1;
+	int rc;
+
+	for (unsigned i = 0;; i++) {
+		if (ready(ctx))
+			return 0;
+		if ((i & 63) == 0) {
+			int64_t now = ipc_now_ns();
+			if (start < 0)
+				start = now;
+			if ((rc = ipc_wait_abort(sh, now, deadline, flags)) < 0)
+				return rc;
+			if (now - start >= (int64_t)sh->spin_ns)
+				return 1;
+		}
+		ipc_cpu_relax();
+	}
+}
+
+/*
  * Wait until ready(ctx), sleeping on on->seq; me is the waiting domain (its
  * "waiting" word tells the supervisor it is blocked). deadline is absolute
  * (ipc_now_ns), or < 0. Returns 0, or with IPC_WAIT_ABORTABLE -IPC_EDEAD on
@@ -82,23 +122,13 @@ static int ipc_wait_abort(const struct ipc_shared *sh, int64_t now, int64_t dead
 int ipc_wait(const struct ipc_shared *sh, struct ipc_dom *on, struct ipc_dom *me,
 	     ipc_ready_fn ready, const void *ctx, int64_t deadline, unsigned flags)
 {
-	int64_t start = -1, now;
+	int64_t now;
 	int rc;
 
-	for (unsigned i = 0;; i++) {
-		if (ready(ctx))
-			return 0;
-		if ((i & 63) == 0) {
-			now = ipc_now_ns();
-			if (start < 0)
-				start = now;
-			if ((rc = ipc_wait_abort(sh, now, deadline, flags)) < 0)
-				return rc;
-			if (now - start >= (int64_t)sh->spin_ns)
-				break;
-		}
-		ipc_cpu_relax();
-	}
+	if (ready(ctx))
+		return 0;
+	if (ipc_spin_worth(sh, me) && (rc = ipc_spin(sh, ready, ctx, deadline, flags)) <= 0)
+		return rc;
 	for (;;) {
 		atomic_fetch_add(&on->nsleep, 1);
 		uint32_t s = atomic_load(&on->seq);
