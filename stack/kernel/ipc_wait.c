@@ -1,5 +1,6 @@
 /*
- * ipc_wait.c - the handoff: spin for spin_ns, then sleep on a futex.
+ * ipc_wait.c - the handoff: spin for spin_ns (yielding, when the peer is on
+ * this CPU), then sleep on a futex.
  *
  * Every change a waiter may care about is followed by ipc_wake on the
  * domain whose seq the waiter sleeps on. A sleeper announces itself in
@@ -46,11 +47,14 @@ void ipc_futex_wake(_Atomic uint32_t *word)
 	syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
+/* After the change is stored (seq_cst): a sleeper counted in nsleep before
+ * it read seq and re-checked, so with nsleep == 0 nobody can miss it. */
 void ipc_wake(struct ipc_dom *d)
 {
-	atomic_fetch_add(&d->seq, 1);
-	if (atomic_load(&d->nsleep))
+	if (atomic_load(&d->nsleep)) {
+		atomic_fetch_add(&d->seq, 1);
 		ipc_futex_wake(&d->seq);
+	}
 }
 
 static inline void ipc_cpu_relax(void)
@@ -74,25 +78,29 @@ static int ipc_wait_abort(const struct ipc_shared *sh, int64_t now, int64_t dead
 }
 
 /*
- * Is spinning worth it? Not when the domain expected to act next last ran
- * on this CPU: it cannot run while we spin, so sleep at once (one core).
+ * Did the domain expected to act next last run on this CPU? Then it cannot
+ * run while we spin: yield to it instead (one core).
  */
-static bool ipc_spin_worth(const struct ipc_shared *sh, struct ipc_dom *me)
+static bool ipc_peer_here(const struct ipc_shared *sh, struct ipc_dom *me)
 {
 	unsigned peer = atomic_load_explicit(&me->peer, memory_order_relaxed);
 	int cpu = sched_getcpu();
 
 	if (cpu < 0)
-		return true;
+		return false;
 	atomic_store_explicit(&me->cpu, (uint32_t)cpu + 1, memory_order_relaxed);
-	return peer >= sh->ndomains ||
-	       atomic_load_explicit(&ipc_dom_at(sh, peer)->cpu, memory_order_relaxed) !=
+	return peer < sh->ndomains &&
+	       atomic_load_explicit(&ipc_dom_at(sh, peer)->cpu, memory_order_relaxed) ==
 		       (uint32_t)cpu + 1;
 }
 
-/* Spin up to spin_ns: 0 once ready, 1 when the time is up, or an abort. */
+/*
+ * Spin up to spin_ns: 0 once ready, 1 when the time is up, or an abort.
+ * With yield, give the CPU to the peer at each turn instead of pausing: on
+ * one CPU it then runs at once, and nobody needs a futex to wake us.
+ */
 static int ipc_spin(const struct ipc_shared *sh, ipc_ready_fn ready, const void *ctx,
-		    int64_t deadline, unsigned flags)
+		    int64_t deadline, unsigned flags, bool yield)
 {
 	int64_t start = -1;
 	int rc;
@@ -100,7 +108,7 @@ static int ipc_spin(const struct ipc_shared *sh, ipc_ready_fn ready, const void 
 	for (unsigned i = 0;; i++) {
 		if (ready(ctx))
 			return 0;
-		if ((i & 63) == 0) {
+		if (yield || (i & 63) == 0) {
 			int64_t now = ipc_now_ns();
 			if (start < 0)
 				start = now;
@@ -109,7 +117,10 @@ static int ipc_spin(const struct ipc_shared *sh, ipc_ready_fn ready, const void 
 			if (now - start >= (int64_t)sh->spin_ns)
 				return 1;
 		}
-		ipc_cpu_relax();
+		if (yield)
+			sched_yield();
+		else
+			ipc_cpu_relax();
 	}
 }
 
@@ -127,7 +138,7 @@ int ipc_wait(const struct ipc_shared *sh, struct ipc_dom *on, struct ipc_dom *me
 
 	if (ready(ctx))
 		return 0;
-	if (ipc_spin_worth(sh, me) && (rc = ipc_spin(sh, ready, ctx, deadline, flags)) <= 0)
+	if ((rc = ipc_spin(sh, ready, ctx, deadline, flags, ipc_peer_here(sh, me))) <= 0)
 		return rc;
 	for (;;) {
 		atomic_fetch_add(&on->nsleep, 1);
