@@ -83,6 +83,7 @@ struct ipc_config {
 	unsigned max_ports;		/* 0: a default */
 	unsigned slots;			/* capability slots per domain; 0: a default */
 	unsigned spin_ns;		/* handoff spin before sleeping; 0: a default */
+	size_t inbox_bytes;		/* each domain's receive area; 0 or less: IPC_MAX_STRING */
 };
 
 typedef int (*ipc_main_fn)(ipc_domain_t *self, void *arg);
@@ -108,9 +109,12 @@ int ipc_return_receive(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *
 int ipc_receive(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns); /* <0: forever */
 int ipc_cap_drop(ipc_domain_t *self, uint16_t slot);
 unsigned ipc_self_id(const ipc_domain_t *self);
-/* This domain's receive buffer (IPC_MAX_STRING bytes, in the kernel's shared
- * memory): receiving with r->buf = ipc_buffer(self) saves the second copy. */
+/* This domain's receive area (ipc_buffer_size bytes, at least IPC_MAX_STRING,
+ * in the kernel's shared memory): receiving with r->buf anywhere inside it
+ * (and r->cap within it) saves the second copy: the sender's copy lands
+ * there directly. */
 void *ipc_buffer(ipc_domain_t *self);
+size_t ipc_buffer_size(const ipc_domain_t *self);
 
 const char *ipc_strerror(int err);
 

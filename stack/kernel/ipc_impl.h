@@ -82,6 +82,7 @@ struct ipc_dom {
 	_Atomic uint32_t seq;		/* futex word: bumped at each change */
 	_Atomic uint32_t nsleep;	/* sleepers on seq */
 	uint32_t rcap;			/* receive capacity, set before OPEN/CALLING */
+	uint32_t roff;			/* where in its area the string goes, likewise */
 	/* Spin or sleep at once (ipc_wait.c): the CPU this domain last waited
 	 * on (+1, 0 unknown) and the domain it expects to act next. */
 	_Atomic uint32_t cpu;
@@ -109,6 +110,7 @@ struct ipc_port {
 
 struct ipc_shared {
 	uint32_t max_domains, max_ports, slots, spin_ns;
+	size_t inbox_bytes;		/* each domain's receive area */
 	uint32_t ndomains, nports;
 	_Atomic uint32_t shutdown;	/* the kernel is stopping: waits fail */
 	_Atomic uint32_t events;	/* futex word: a domain exited */
@@ -159,7 +161,7 @@ static inline _Atomic uint16_t *ipc_queue_of(const struct ipc_shared *sh, unsign
 }
 static inline unsigned char *ipc_inbox_of(const struct ipc_shared *sh, unsigned id)
 {
-	return (unsigned char *)sh + sh->off_inbox + (size_t)id * IPC_MAX_STRING;
+	return (unsigned char *)sh + sh->off_inbox + (size_t)id * sh->inbox_bytes;
 }
 /*
  * A domain asleep with no deadline records which seq word it sleeps on and

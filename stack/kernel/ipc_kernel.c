@@ -50,12 +50,15 @@ int ipc_kernel_create(ipc_kernel_t **kp, const struct ipc_config *cfg)
 	unsigned nd = cfg->max_domains ? cfg->max_domains : IPC_DEF_DOMAINS;
 	unsigned np = cfg->max_ports ? cfg->max_ports : IPC_DEF_PORTS;
 	unsigned ns = cfg->slots ? cfg->slots : IPC_DEF_SLOTS;
-	if (nd > IPC_DOMAINS_MAX || np > 0xffffffu || ns >= IPC_NO_SLOT)
+	size_t ib = ipc_align(cfg->inbox_bytes > IPC_MAX_STRING ? cfg->inbox_bytes : IPC_MAX_STRING,
+			      4096);
+	if (nd > IPC_DOMAINS_MAX || np > 0xffffffu || ns >= IPC_NO_SLOT || ib > UINT32_MAX)
 		return -IPC_EINVAL;
 
 	struct ipc_shared lay = {
 		.max_domains = nd, .max_ports = np, .slots = ns,
 		.spin_ns = cfg->spin_ns ? cfg->spin_ns : IPC_DEF_SPIN_NS,
+		.inbox_bytes = ib,
 	};
 	size_t off = ipc_align(sizeof lay, IPC_LINE);
 	lay.off_doms = off;
@@ -67,7 +70,7 @@ int ipc_kernel_create(ipc_kernel_t **kp, const struct ipc_config *cfg)
 	lay.off_queues = off;
 	off = ipc_align(off + (size_t)nd * nd * sizeof(uint16_t), 4096);
 	lay.off_inbox = off;
-	lay.size = off + (size_t)nd * IPC_MAX_STRING;
+	lay.size = off + (size_t)nd * ib;
 
 	ipc_kernel_t *k = calloc(1, sizeof *k);
 	if (!k)

@@ -154,7 +154,7 @@ static int ipc_deliver(const struct ipc_domain *self, unsigned tid, const struct
 	size_t n = m->len < t->rcap ? m->len : t->rcap;
 
 	if (n)
-		ipc_copy(ipc_inbox_of(self->sh, tid), m->data, n);
+		ipc_copy(ipc_inbox_of(self->sh, tid) + t->roff, m->data, n);
 	h->code = m->code;
 	h->err = 0;
 	memcpy(h->w, m->w, sizeof h->w);
@@ -273,7 +273,7 @@ static int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r)
 		rc = -(int)h->err;
 		h->err = 0;
 	} else {
-		unsigned char *inbox = ipc_inbox_of(self->sh, self->id);
+		unsigned char *inbox = ipc_inbox_of(self->sh, self->id) + d->roff;
 		r->code = h->code;
 		memcpy(r->w, h->w, sizeof r->w);
 		r->badge = h->badge;
@@ -333,7 +333,13 @@ static int ipc_check_rcv(const struct ipc_domain *self, struct ipc_rcv *r)
 {
 	if (!self || !r || (r->cap && !r->buf))
 		return -IPC_EINVAL;
-	self->d->rcap = r->cap < IPC_MAX_STRING ? (uint32_t)r->cap : IPC_MAX_STRING;
+	unsigned char *area = ipc_inbox_of(self->sh, self->id), *buf = r->buf;
+	size_t cap = r->cap < IPC_MAX_STRING ? r->cap : IPC_MAX_STRING;
+	/* A buffer inside the area, whole: the sender copies straight into it. */
+	bool inside = r->buf && buf >= area && buf < area + self->sh->inbox_bytes &&
+		      cap <= (size_t)(area + self->sh->inbox_bytes - buf);
+	self->d->roff = inside ? (uint32_t)(buf - area) : 0;
+	self->d->rcap = (uint32_t)cap;
 	return 0;
 }
 
@@ -412,4 +418,9 @@ unsigned ipc_self_id(const ipc_domain_t *self)
 void *ipc_buffer(ipc_domain_t *self)
 {
 	return ipc_inbox_of(self->sh, self->id);
+}
+
+size_t ipc_buffer_size(const ipc_domain_t *self)
+{
+	return self->sh->inbox_bytes;
 }
