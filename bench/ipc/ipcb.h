@@ -35,8 +35,10 @@ void ipcb_shared_free(void *p, size_t bytes);
 struct ipcb_ring {
 	unsigned char *base;
 	size_t bytes, stride, nslots, step, slot;
+	int owned;			/* mapped by ipcb_ring_init */
 };
 int ipcb_ring_init(struct ipcb_ring *r, size_t bytes);	/* prefaulted; 0 or -errno */
+void ipcb_ring_over(struct ipcb_ring *r, void *base, size_t bytes);	/* given memory */
 void ipcb_ring_free(struct ipcb_ring *r);
 void ipcb_ring_stride(struct ipcb_ring *r, size_t n);	/* slots of n bytes, line-aligned */
 static inline void *ipcb_ring_next(struct ipcb_ring *r)
@@ -70,6 +72,7 @@ struct ipcb_params {
 
 double ipcb_mean(const double *v, unsigned n);
 double ipcb_stddev(const double *v, unsigned n);
+double ipcb_median(const double *v, unsigned n);
 
 /* Measure series[0..nseries) at payload n: each calibrated to about
  * p->sample_ns a sample, then p->samples rounds, each round running every
