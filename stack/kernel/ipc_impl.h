@@ -83,10 +83,11 @@ struct ipc_dom {
 	_Atomic uint32_t nsleep;	/* sleepers on seq */
 	uint32_t rcap;			/* receive capacity, set before OPEN/CALLING */
 	uint32_t roff;			/* where in its area the string goes, likewise */
-	/* Spin or sleep at once (ipc_wait.c): the CPU this domain last waited
-	 * on (+1, 0 unknown) and the domain it expects to act next. */
+	/* Spin or yield (ipc_wait.c): the CPU this domain last waited on (+1,
+	 * 0 unknown), the domain it last invoked and the one it last heard
+	 * from: either may be the next to act. */
 	_Atomic uint32_t cpu;
-	_Atomic uint32_t peer;
+	_Atomic uint32_t peer, from;
 
 	_Alignas(IPC_LINE) struct ipc_hdr hdr;
 

@@ -267,8 +267,7 @@ static int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r)
 	uint32_t gen = ipc_rw_gen(rw);
 	int rc;
 
-	/* The sender will most likely act next (its reply, its next call). */
-	atomic_store_explicit(&d->peer, ipc_rw_claimer(rw), memory_order_relaxed);
+	atomic_store_explicit(&d->from, ipc_rw_claimer(rw), memory_order_relaxed);
 	if (h->err) {
 		rc = -(int)h->err;
 		h->err = 0;

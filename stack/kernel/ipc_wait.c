@@ -77,21 +77,27 @@ static int ipc_wait_abort(const struct ipc_shared *sh, int64_t now, int64_t dead
 	return 0;
 }
 
+static bool ipc_ran_on(const struct ipc_shared *sh, unsigned id, uint32_t cpu1)
+{
+	return id < sh->ndomains &&
+	       atomic_load_explicit(&ipc_dom_at(sh, id)->cpu, memory_order_relaxed) == cpu1;
+}
+
 /*
- * Did the domain expected to act next last run on this CPU? Then it cannot
- * run while we spin: yield to it instead (one core).
+ * Did a domain likely to act next (the one we last invoked, the one we
+ * last heard from) last run on this CPU? Then it cannot run while we
+ * spin: yield to it instead (one core).
  */
 static bool ipc_peer_here(const struct ipc_shared *sh, struct ipc_dom *me)
 {
-	unsigned peer = atomic_load_explicit(&me->peer, memory_order_relaxed);
 	int cpu = sched_getcpu();
 
 	if (cpu < 0)
 		return false;
-	atomic_store_explicit(&me->cpu, (uint32_t)cpu + 1, memory_order_relaxed);
-	return peer < sh->ndomains &&
-	       atomic_load_explicit(&ipc_dom_at(sh, peer)->cpu, memory_order_relaxed) ==
-		       (uint32_t)cpu + 1;
+	uint32_t cpu1 = (uint32_t)cpu + 1;
+	atomic_store_explicit(&me->cpu, cpu1, memory_order_relaxed);
+	return ipc_ran_on(sh, atomic_load_explicit(&me->peer, memory_order_relaxed), cpu1) ||
+	       ipc_ran_on(sh, atomic_load_explicit(&me->from, memory_order_relaxed), cpu1);
 }
 
 /*
