@@ -111,8 +111,8 @@ int ipc_cap_drop(ipc_domain_t *self, uint16_t slot);
 unsigned ipc_self_id(const ipc_domain_t *self);
 /* This domain's receive area (ipc_buffer_size bytes, at least IPC_MAX_STRING,
  * in the kernel's shared memory): receiving with r->buf anywhere inside it
- * (and r->cap within it) saves the second copy: the sender's copy lands
- * there directly. */
+ * saves the second copy: the sender's copy lands there directly (r->cap is
+ * then cut at the area's end). */
 void *ipc_buffer(ipc_domain_t *self);
 size_t ipc_buffer_size(const ipc_domain_t *self);
 

@@ -332,12 +332,16 @@ static int ipc_check_rcv(const struct ipc_domain *self, struct ipc_rcv *r)
 {
 	if (!self || !r || (r->cap && !r->buf))
 		return -IPC_EINVAL;
-	unsigned char *area = ipc_inbox_of(self->sh, self->id), *buf = r->buf;
-	size_t cap = r->cap < IPC_MAX_STRING ? r->cap : IPC_MAX_STRING;
-	/* A buffer inside the area, whole: the sender copies straight into it. */
-	bool inside = r->buf && buf >= area && buf < area + self->sh->inbox_bytes &&
-		      cap <= (size_t)(area + self->sh->inbox_bytes - buf);
-	self->d->roff = inside ? (uint32_t)(buf - area) : 0;
+	uintptr_t area = (uintptr_t)ipc_inbox_of(self->sh, self->id), buf = (uintptr_t)r->buf;
+	size_t cap = r->cap < IPC_MAX_STRING ? r->cap : IPC_MAX_STRING, off = 0;
+	/* A buffer inside the area: the sender copies straight into it, no
+	 * further than the area's end. */
+	if (r->buf && buf >= area && buf - area < self->sh->inbox_bytes) {
+		off = buf - area;
+		if (cap > self->sh->inbox_bytes - off)
+			cap = self->sh->inbox_bytes - off;
+	}
+	self->d->roff = (uint32_t)off;
 	self->d->rcap = (uint32_t)cap;
 	return 0;
 }

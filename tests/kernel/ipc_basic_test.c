@@ -126,7 +126,7 @@ static int sz_server(ipc_domain_t *self, void *arg)
 	kt_val[41] = ipc_buffer_size(self) >= SZ_AREA;
 	memset(area, 0x5a, 64);
 	r.buf = area + SZ_AREA - 9001;
-	r.cap = 9001;
+	r.cap = IPC_MAX_STRING;		/* cut at the area's end by the kernel */
 	if (ipc_receive(self, &r, -1) == 0) {
 		order = order * 10 + r.code;
 		kt_val[37] = (long)r.len;
