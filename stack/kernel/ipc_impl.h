@@ -64,17 +64,22 @@ static inline unsigned ipc_cap_type(uint64_t c) { return c & 0xffu; }
 static inline unsigned ipc_cap_obj(uint64_t c) { return (c >> 8) & 0xffffffu; }
 static inline uint32_t ipc_cap_gen(uint64_t c) { return (uint32_t)(c >> 32); }
 
-/* The message header a deliverer writes into the receiver's ipc_dom. */
+/*
+ * The message header a deliverer writes into the receiver's ipc_dom. All
+ * but the passed capabilities fill one cache line, and caps[] is written
+ * only up to ncaps: a message without capabilities moves one line.
+ */
 struct ipc_hdr {
 	uint32_t code;
 	uint32_t err;			/* nonzero: the kernel failed the wait */
-	uint64_t w[IPC_NWORDS];
-	uint64_t badge;
 	uint32_t len;			/* bytes in the inbox */
-	uint16_t ncaps;
-	_Atomic uint64_t caps[IPC_MAX_CAPS];	/* atomic: the supervisor scans them */
+	_Atomic uint16_t ncaps;		/* atomic: the supervisor reads it */
+	uint64_t badge;
 	_Atomic uint64_t reply;		/* fabricated reply capability, or 0 */
+	uint64_t w[IPC_NWORDS];
+	_Atomic uint64_t caps[IPC_MAX_CAPS];	/* atomic: the supervisor scans them */
 };
+_Static_assert(offsetof(struct ipc_hdr, caps) == IPC_LINE, "ipc_hdr: one line before caps");
 
 struct ipc_dom {
 	/* Handoff line: written by the domain and by whoever claims it. */

@@ -160,8 +160,8 @@ static int ipc_deliver(const struct ipc_domain *self, unsigned tid, const struct
 	memcpy(h->w, m->w, sizeof h->w);
 	h->badge = o->badge;
 	h->len = (uint32_t)n;
-	h->ncaps = m->ncaps;
-	for (unsigned i = 0; i < IPC_MAX_CAPS; i++)
+	atomic_store_explicit(&h->ncaps, m->ncaps, memory_order_relaxed);
+	for (unsigned i = 0; i < m->ncaps; i++)
 		atomic_store_explicit(&h->caps[i], o->caps[i], memory_order_relaxed);
 	atomic_store_explicit(&h->reply, o->reply, memory_order_relaxed);
 
@@ -239,13 +239,14 @@ static int ipc_install(const struct ipc_domain *self, const struct ipc_hdr *h,
 		       struct ipc_rcv *r)
 {
 	uint64_t rep = atomic_load_explicit(&h->reply, memory_order_relaxed);
+	unsigned ncaps = atomic_load_explicit(&h->ncaps, memory_order_relaxed);
 	int rc = 0;
 
 	r->ncaps = 0;
 	r->reply = IPC_NO_SLOT;
 	if (rep)
 		rc = ipc_install_one(self, rep, &r->reply);
-	for (unsigned i = 0; rc == 0 && i < h->ncaps; i++) {
+	for (unsigned i = 0; rc == 0 && i < ncaps; i++) {
 		uint64_t c = atomic_load_explicit(&h->caps[i], memory_order_relaxed);
 		if ((rc = ipc_install_one(self, c, &r->caps[i])) < 0)
 			break;
@@ -253,7 +254,7 @@ static int ipc_install(const struct ipc_domain *self, const struct ipc_hdr *h,
 		if (r->reply == IPC_NO_SLOT && !rep && ipc_cap_type(c) == IPC_CAP_REPLY)
 			r->reply = r->caps[i];	/* a forwarded reply cap: tail call */
 	}
-	if (rep || h->ncaps)
+	if (rep || ncaps)
 		atomic_fetch_add(&self->d->epoch, 1);
 	return rc;
 }
