@@ -20,7 +20,11 @@
 #define IPCB_MAX_SERIES		12
 #define IPCB_MAX_SIZES		16
 #define IPCB_MAX_PAYLOAD	(64 * 1024)
-#define IPCB_COLD_BYTES		(64u << 20)	/* 2x the L3: a ring slot is cold when reused */
+/* A ring of this size is far beyond a core's own caches (L1, L2), so a slot
+ * is cold there when reused. It may still be in a large shared L3; a ring
+ * beyond that would time the sender's page faults (a domain maps another's
+ * receive area lazily), not the cache. */
+#define IPCB_COLD_BYTES		(64u << 20)
 
 /* ---- ipcb_sys.c ---- */
 uint64_t ipcb_now_ns(void);

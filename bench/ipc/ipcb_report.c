@@ -113,7 +113,7 @@ static void md_copy(FILE *f, const struct ipcb_table *t)
 {
 	fprintf(f, "## Block-move study (warm source, cold destination)\n\n"
 		   "Nanoseconds per copy, mean ± stddev; the destination is the next slot of a "
-		   "%u MiB ring (twice the L3), so it is never in cache. `hybrid` is "
+		   "%u MiB ring, so it is not in the core's own caches (it may be in the L3). `hybrid` is "
 		   "`ipc_copy()`, the kernel's copy, built from this study.\n\n",
 		IPCB_COLD_BYTES >> 20);
 	md_times(f, t, 1, "%.1f");
