@@ -185,6 +185,9 @@ static inline unsigned ipc_dom_state(const struct ipc_dom *d)
 	return ipc_rw_state(atomic_load(&d->rword));
 }
 
+/* ipc_kernel.c: map the whole shared mapping in this process's page tables. */
+void ipc_populate(void *p, size_t size);
+
 /* Is reply capability c still invocable? */
 bool ipc_reply_valid(const struct ipc_shared *sh, uint64_t c);
 

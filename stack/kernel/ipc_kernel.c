@@ -4,7 +4,8 @@
  *
  * The mapping comes from a memfd that is closed right after mmap, so
  * nothing is left in /dev/shm or in the fd table; it disappears with the
- * last process that maps it.
+ * last process that maps it. It is populated at once (ipc_populate), so
+ * the fast path takes no page fault.
  */
 #define _GNU_SOURCE
 #include "ipc_impl.h"
@@ -40,7 +41,25 @@ static void *ipc_map_shared(size_t size)
 	}
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	close(fd);
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+	ipc_populate(p, size);
+	return p;
+}
+
+/*
+ * Fill this process's page tables for the whole mapping (fork does not
+ * copy them for a shared mapping), so no copy into another domain's
+ * receive area faults. Only an optimization: an old kernel may refuse.
+ */
+void ipc_populate(void *p, size_t size)
+{
+#ifdef MADV_POPULATE_WRITE
+	madvise(p, size, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)size;
+#endif
 }
 
 int ipc_kernel_create(ipc_kernel_t **kp, const struct ipc_config *cfg)

@@ -54,6 +54,7 @@ static int ipc_start(ipc_kernel_t *k, struct ipc_slot *s, pid_t parent)
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			if (getppid() != parent)
 				_exit(127);
+			ipc_populate(k->sh, k->sh->size);
 			int rc = ipc_domain_main(s);
 			fflush(NULL);
 			_exit(rc == 0 ? 0 : 1);
