@@ -185,6 +185,16 @@ static inline unsigned ipc_dom_state(const struct ipc_dom *d)
 	return ipc_rw_state(atomic_load(&d->rword));
 }
 
+/* Fetch a line for writing (x86 PREFETCHW; a no-op where unsupported). */
+static inline void ipc_prefetch_write(const volatile void *p)
+{
+#if defined(__x86_64__)
+	__asm__ volatile("prefetchw %0" : : "m"(*(const volatile char *)p));
+#else
+	__builtin_prefetch((const void *)p, 1);
+#endif
+}
+
 /* ipc_kernel.c: map the whole shared mapping in this process's page tables. */
 void ipc_populate(void *p, size_t size);
 

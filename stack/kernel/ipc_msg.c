@@ -190,18 +190,15 @@ static int ipc_invoke(const struct ipc_domain *self, uint16_t slot, const struct
 	if ((rc = ipc_lookup(self, slot, &c)) < 0 || (rc = ipc_prepare(self, m, &o)) < 0)
 		return rc;
 	o.reply = reply;
-	atomic_store_explicit(&self->d->peer, ipc_cap_obj(c), memory_order_relaxed);
-	if (ipc_cap_type(c) == IPC_CAP_ENTRY) {
-		const struct ipc_port *p = ipc_port_at(self->sh, ipc_cap_obj(c));
-		tid = p->owner;
-		o.badge = p->badge;
-		atomic_store_explicit(&self->d->peer, tid, memory_order_relaxed);
-		rc = ipc_claim_entry(self, tid, flags);
-	} else {
-		tid = ipc_cap_obj(c);
-		o.badge = 0;
-		rc = ipc_claim_reply(self, c);
-	}
+	bool entry = ipc_cap_type(c) == IPC_CAP_ENTRY;
+	const struct ipc_port *p = entry ? ipc_port_at(self->sh, ipc_cap_obj(c)) : NULL;
+	tid = entry ? p->owner : ipc_cap_obj(c);
+	o.badge = entry ? p->badge : 0;
+	atomic_store_explicit(&self->d->peer, tid, memory_order_relaxed);
+	/* Ask for both lines we are about to write at once, not one by one. */
+	ipc_prefetch_write(&ipc_dom_at(self->sh, tid)->rword);
+	ipc_prefetch_write(&ipc_dom_at(self->sh, tid)->hdr);
+	rc = entry ? ipc_claim_entry(self, tid, flags) : ipc_claim_reply(self, c);
 	return rc < 0 ? rc : ipc_deliver(self, tid, &o);
 }
 
