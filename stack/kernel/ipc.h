@@ -83,7 +83,10 @@ struct ipc_config {
 	unsigned max_ports;		/* 0: a default */
 	unsigned slots;			/* capability slots per domain; 0: a default */
 	unsigned spin_ns;		/* handoff spin before sleeping; 0: a default */
-	size_t inbox_bytes;		/* each domain's receive area; 0 or less: IPC_MAX_STRING */
+	/* Each domain's receive area; 0 or less: IPC_MAX_STRING. The shared
+	 * memory, about max_domains * inbox_bytes, is allocated at once when
+	 * it is 1 GiB or less. */
+	size_t inbox_bytes;
 };
 
 typedef int (*ipc_main_fn)(ipc_domain_t *self, void *arg);

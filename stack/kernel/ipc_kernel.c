@@ -50,12 +50,16 @@ static void *ipc_map_shared(size_t size)
 /*
  * Fill this process's page tables for the whole mapping (fork does not
  * copy them for a shared mapping), so no copy into another domain's
- * receive area faults. Only an optimization: an old kernel may refuse.
+ * receive area faults. Only an optimization: an old kernel may refuse,
+ * and a mapping over IPC_POPULATE_MAX is left to fault in as used.
  */
+#define IPC_POPULATE_MAX ((size_t)1 << 30)
+
 void ipc_populate(void *p, size_t size)
 {
 #ifdef MADV_POPULATE_WRITE
-	madvise(p, size, MADV_POPULATE_WRITE);
+	if (size <= IPC_POPULATE_MAX)
+		madvise(p, size, MADV_POPULATE_WRITE);
 #else
 	(void)p;
 	(void)size;
