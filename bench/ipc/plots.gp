@@ -7,9 +7,9 @@
 # beside each. A regime whose CSV is missing (one CPU) is skipped.
 
 if (!exists("dir")) dir = "bench/results"
-set terminal pngcairo size 900,600 font ",10"
+set terminal pngcairo size 1000,600 font ",10" noenhanced
 set datafile separator ","
-set key top left
+set key outside right top
 set grid
 set logscale x 2
 set logscale y
