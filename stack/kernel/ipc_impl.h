@@ -105,6 +105,7 @@ struct ipc_dom {
 	_Atomic uint64_t waiting;	/* asleep with no deadline: ipc_waiting() */
 	_Atomic uint32_t exited;	/* its function returned */
 	int32_t result;			/* what it returned */
+	uint32_t slot_hint;		/* where its next free slot search starts */
 	char name[32];
 };
 

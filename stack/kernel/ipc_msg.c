@@ -202,19 +202,27 @@ static int ipc_invoke(const struct ipc_domain *self, uint16_t slot, const struct
 	return rc < 0 ? rc : ipc_deliver(self, tid, &o);
 }
 
-/* A free slot of the domain's table, reclaiming void reply caps if full. */
+/*
+ * A free slot of the domain's table, reclaiming void reply caps if full.
+ * The search goes on from the last slot found: a server that takes a reply
+ * capability with each call finds the next slot free at once, and reclaims
+ * the used ones in one sweep when the table is full.
+ */
 static int ipc_free_slot(const struct ipc_domain *self)
 {
 	_Atomic uint64_t *tab = ipc_caps_of(self->sh, self->id);
+	unsigned n = self->sh->slots, s = self->d->slot_hint % n;
 
 	for (int pass = 0; pass < 2; pass++) {
-		for (unsigned s = 0; s < self->sh->slots; s++)
-			if (atomic_load(&tab[s]) == 0)
+		for (unsigned i = 0; i < n; i++, s = s + 1 == n ? 0 : s + 1)
+			if (atomic_load(&tab[s]) == 0) {
+				self->d->slot_hint = s + 1;
 				return (int)s;
-		for (unsigned s = 0; s < self->sh->slots; s++) {
-			uint64_t c = atomic_load(&tab[s]);
+			}
+		for (unsigned j = 0; j < n; j++) {
+			uint64_t c = atomic_load(&tab[j]);
 			if (ipc_cap_type(c) == IPC_CAP_REPLY && !ipc_reply_valid(self->sh, c))
-				atomic_store(&tab[s], 0);
+				atomic_store(&tab[j], 0);
 		}
 	}
 	return -IPC_ENOMEM;
