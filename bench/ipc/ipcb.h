@@ -20,7 +20,11 @@
 #define IPCB_MAX_SERIES		12
 #define IPCB_MAX_SIZES		16
 #define IPCB_MAX_PAYLOAD	(64 * 1024)
-#define IPCB_COLD_BYTES		(64u << 20)	/* 2x the L3: a ring slot is cold when reused */
+/* A ring of this size is far beyond a core's own caches (L1, L2), so a slot
+ * is cold there when reused. It may still be in a large shared L3; a ring
+ * beyond that would time the sender's page faults (a domain maps another's
+ * receive area lazily), not the cache. */
+#define IPCB_COLD_BYTES		(64u << 20)
 
 /* ---- ipcb_sys.c ---- */
 uint64_t ipcb_now_ns(void);
@@ -35,8 +39,10 @@ void ipcb_shared_free(void *p, size_t bytes);
 struct ipcb_ring {
 	unsigned char *base;
 	size_t bytes, stride, nslots, step, slot;
+	int owned;			/* mapped by ipcb_ring_init */
 };
 int ipcb_ring_init(struct ipcb_ring *r, size_t bytes);	/* prefaulted; 0 or -errno */
+void ipcb_ring_over(struct ipcb_ring *r, void *base, size_t bytes);	/* given memory */
 void ipcb_ring_free(struct ipcb_ring *r);
 void ipcb_ring_stride(struct ipcb_ring *r, size_t n);	/* slots of n bytes, line-aligned */
 static inline void *ipcb_ring_next(struct ipcb_ring *r)
@@ -70,6 +76,7 @@ struct ipcb_params {
 
 double ipcb_mean(const double *v, unsigned n);
 double ipcb_stddev(const double *v, unsigned n);
+double ipcb_median(const double *v, unsigned n);
 
 /* Measure series[0..nseries) at payload n: each calibrated to about
  * p->sample_ns a sample, then p->samples rounds, each round running every

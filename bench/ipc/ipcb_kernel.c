@@ -3,8 +3,12 @@
  * process) and the series that use them.
  *
  *   client  pinned to the client CPU; runs every series (ipcb_run.c)
- *   oneway  receives each string into a cold slot, replies a bare code
+ *   oneway  receives each string into a cold slot of its receive area (64
+ *           MiB, twice the L3), replies a bare code: one copy, cold
  *   echo    replies with the string it received
+ *
+ * Every domain receives in place, in its receive area (ipc_buffer), so a
+ * string is copied once per hop, by the kernel, as in EROS.
  *   hop_b   two-hop middle: tail-calls hop_c (returns to its entry port,
  *           passing the caller's reply capability) or calls it (nested)
  *   hop_c   two-hop end: replies a bare code to whoever holds the reply
@@ -26,7 +30,7 @@ enum { D_CLIENT, D_ONEWAY, D_ECHO, D_HOP_B, D_HOP_C, NDOMAINS };
 struct kctx {
 	struct ipcb_job *job;
 	ipc_domain_t *self;
-	unsigned char payload[IPCB_MAX_PAYLOAD], buf[IPCB_MAX_PAYLOAD];
+	unsigned char payload[IPCB_MAX_PAYLOAD];
 };
 
 /* Record the first kernel error with what failed; -EIO for the caller. */
@@ -49,7 +53,7 @@ static int call_loop(struct kctx *c, uint16_t slot, uint32_t code, size_t n, uns
 	struct ipc_msg m = { .code = code, .data = c->payload, .len = n };
 	struct ipc_rcv r;
 	for (unsigned i = 0; i < iters; i++) {
-		rcv_into(&r, c->buf);
+		rcv_into(&r, ipc_buffer(c->self));
 		int err = ipc_call(c->self, slot, &m, &r);
 		if (err < 0)
 			return kfail(c->job, "ipc_call", err);
@@ -127,16 +131,17 @@ static int server_main(ipc_domain_t *self, void *arg, int cold, int echo)
 	if (err < 0)
 		return 1;
 	if (cold) {
-		if (ipcb_ring_init(&ring, IPCB_COLD_BYTES) < 0)
-			return 1;
+		ipcb_ring_over(&ring, ipc_buffer(self), ipc_buffer_size(self));
 		ipcb_ring_stride(&ring, IPCB_MAX_PAYLOAD);
 	}
-	rcv_into(&r, cold ? ipcb_ring_next(&ring) : c->buf);
+	rcv_into(&r, cold ? ipcb_ring_next(&ring) : ipc_buffer(self));
 	err = ipc_receive(self, &r, -1);
 	while (err == 0 && r.code != CODE_QUIT) {
-		struct ipc_msg m = { .code = 0, .data = c->buf, .len = echo ? r.len : 0 };
+		/* The echo goes back from the receive area: copied out before
+		 * the next receive can land there. */
+		struct ipc_msg m = { .code = 0, .data = r.buf, .len = echo ? r.len : 0 };
 		uint16_t reply = reply_slot(&r);
-		rcv_into(&r, cold ? ipcb_ring_next(&ring) : c->buf);
+		rcv_into(&r, cold ? ipcb_ring_next(&ring) : ipc_buffer(self));
 		err = ipc_return_receive(self, reply, &m, &r);
 	}
 	ipcb_ring_free(&ring);
@@ -168,15 +173,15 @@ static int hop_b_main(ipc_domain_t *self, void *arg)
 	int err = ipcb_pin(c->job->regime->server_cpu);
 	if (err < 0)
 		return 1;
-	rcv_into(&r, c->buf);
+	rcv_into(&r, ipc_buffer(self));
 	err = ipc_receive(self, &r, -1);
 	while (err == 0 && r.code != CODE_QUIT) {
-		struct ipc_msg m = { .code = r.code, .data = c->buf, .len = r.len };
+		struct ipc_msg m = { .code = r.code, .data = r.buf, .len = r.len };
 		uint16_t reply = r.reply;
 		if (r.code == CODE_TAIL) {
 			m.ncaps = 1;
 			m.caps[0] = reply;
-			rcv_into(&r, c->buf);
+			rcv_into(&r, ipc_buffer(self));
 			err = ipc_return_receive(self, 0, &m, &r);
 			continue;
 		}
@@ -186,7 +191,7 @@ static int hop_b_main(ipc_domain_t *self, void *arg)
 		if (err < 0)
 			break;
 		const struct ipc_msg done = { .code = r2.code };
-		rcv_into(&r, c->buf);
+		rcv_into(&r, ipc_buffer(self));
 		err = ipc_return_receive(self, reply, &done, &r);
 	}
 	if (err < 0)
@@ -202,7 +207,8 @@ int ipcb_kernel_run(struct ipcb_job *job)
 		{ "client", client_main }, { "oneway", oneway_main }, { "echo", echo_main },
 		{ "hop_b", hop_b_main },   { "hop_c", hop_c_main },
 	};
-	struct ipc_config cfg = { .mode = IPC_MODE_PROCESS };
+	struct ipc_config cfg = { .mode = IPC_MODE_PROCESS, .max_domains = NDOMAINS,
+				  .inbox_bytes = IPCB_COLD_BYTES };
 	ipc_kernel_t *k = NULL;
 	unsigned id[NDOMAINS], port[NDOMAINS];
 	struct kctx *c = calloc(1, sizeof *c);	/* each domain gets its own copy */

@@ -13,6 +13,21 @@ double ipcb_mean(const double *v, unsigned n)
 	return n ? s / n : 0;
 }
 
+double ipcb_median(const double *v, unsigned n)
+{
+	double s[IPCB_MAX_SAMPLES];
+	if (n == 0 || n > IPCB_MAX_SAMPLES)
+		return 0;
+	memcpy(s, v, n * sizeof *s);
+	for (unsigned i = 1; i < n; i++)	/* insertion sort: a few samples */
+		for (unsigned j = i; j > 0 && s[j - 1] > s[j]; j--) {
+			double t = s[j];
+			s[j] = s[j - 1];
+			s[j - 1] = t;
+		}
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
 double ipcb_stddev(const double *v, unsigned n)
 {
 	if (n < 2)
@@ -23,18 +38,25 @@ double ipcb_stddev(const double *v, unsigned n)
 	return sqrt(s / (n - 1));
 }
 
-/* Time iters operations; ns per operation into *ns. */
+/* Time iters operations; ns per operation into *ns. A few untimed ones
+ * first: the peer fell asleep while the other series ran, and waking it
+ * (on a loaded machine, waiting for its CPU) is not what is measured. */
 static int time_run(const struct ipcb_series *s, size_t n, unsigned iters, double *ns)
 {
+	int err = s->run(s->ctx, n, 4);
+	if (err < 0)
+		return err;
 	uint64_t t0 = ipcb_now_ns();
-	int err = s->run(s->ctx, n, iters);
+	err = s->run(s->ctx, n, iters);
 	if (err < 0)
 		return err;
 	*ns = (double)(ipcb_now_ns() - t0) / iters;
 	return 0;
 }
 
-/* Find iters so that one sample lasts about p->sample_ns (warming up too). */
+/* Find iters so that one sample lasts about p->sample_ns (warming up too).
+ * The last trial runs at least 64 operations, so that one slow first
+ * operation (a peer asleep, a preempted CPU) cannot set the pace. */
 static int calibrate(const struct ipcb_series *s, size_t n, const struct ipcb_params *p,
 		     unsigned *iters)
 {
@@ -44,7 +66,7 @@ static int calibrate(const struct ipcb_series *s, size_t n, const struct ipcb_pa
 		int err = time_run(s, n, it, &ns);
 		if (err < 0)
 			return err;
-		if (ns * it * 8 >= (double)p->sample_ns || it >= (1u << 24))
+		if ((ns * it * 8 >= (double)p->sample_ns && it >= 64) || it >= (1u << 24))
 			break;
 		it *= 4;
 	}

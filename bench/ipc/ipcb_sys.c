@@ -42,16 +42,23 @@ int ipcb_ring_init(struct ipcb_ring *r, size_t bytes)
 		return -errno;
 	madvise(p, bytes, MADV_HUGEPAGE);	/* fewer TLB misses: measure the cache */
 	madvise(p, bytes, MADV_DONTFORK);	/* no copy-on-write faults after a fork */
-	memset(p, 0x5a, bytes);			/* fault every page in now, not while timing */
-	r->base = p;
-	r->bytes = bytes;
-	ipcb_ring_stride(r, 64);
+	ipcb_ring_over(r, p, bytes);
+	r->owned = 1;
 	return 0;
+}
+
+void ipcb_ring_over(struct ipcb_ring *r, void *base, size_t bytes)
+{
+	memset(base, 0x5a, bytes);		/* fault every page in now, not while timing */
+	r->base = base;
+	r->bytes = bytes;
+	r->owned = 0;
+	ipcb_ring_stride(r, 64);
 }
 
 void ipcb_ring_free(struct ipcb_ring *r)
 {
-	if (r->base)
+	if (r->base && r->owned)
 		munmap(r->base, r->bytes);
 	r->base = NULL;
 }

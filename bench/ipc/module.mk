@@ -2,7 +2,7 @@
 # and the test of the kernel's copy methods (tests/ipcbench/).
 #
 #   make bench-ipc           quick run (about a minute): bench/results/ipc.md,
-#                            ipc_*.csv, ipc_*.png
+#                            ipc_*.csv, ipc_*.png (9 samples of 5 ms)
 #   make bench-ipc FULL=1    the long run: more sizes, 10 samples of 40 ms
 
 PKGS += gnuplot-nox

@@ -83,6 +83,10 @@ struct ipc_config {
 	unsigned max_ports;		/* 0: a default */
 	unsigned slots;			/* capability slots per domain; 0: a default */
 	unsigned spin_ns;		/* handoff spin before sleeping; 0: a default */
+	/* Each domain's receive area; 0 or less: IPC_MAX_STRING. The shared
+	 * memory, about max_domains * inbox_bytes, is allocated at once when
+	 * it is 1 GiB or less. */
+	size_t inbox_bytes;
 };
 
 typedef int (*ipc_main_fn)(ipc_domain_t *self, void *arg);
@@ -108,9 +112,12 @@ int ipc_return_receive(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *
 int ipc_receive(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns); /* <0: forever */
 int ipc_cap_drop(ipc_domain_t *self, uint16_t slot);
 unsigned ipc_self_id(const ipc_domain_t *self);
-/* This domain's receive buffer (IPC_MAX_STRING bytes, in the kernel's shared
- * memory): receiving with r->buf = ipc_buffer(self) saves the second copy. */
+/* This domain's receive area (ipc_buffer_size bytes, at least IPC_MAX_STRING,
+ * in the kernel's shared memory): receiving with r->buf anywhere inside it
+ * saves the second copy: the sender's copy lands there directly (r->cap is
+ * then cut at the area's end). */
 void *ipc_buffer(ipc_domain_t *self);
+size_t ipc_buffer_size(const ipc_domain_t *self);
 
 const char *ipc_strerror(int err);
 

@@ -125,13 +125,14 @@ void ipc_copy_nt(void *dst, const void *src, size_t n) { memcpy(dst, src, n); }
 #endif
 
 /*
- * The hybrid, from the block-move study on this machine (AMD EPYC VM, warm
- * source, cold destination; bench/results/ipc.md): up to 64 bytes a few
- * inline moves beat the call into the C library; from there to 16 KiB the
- * C library's memcpy (AVX and rep movsb inside) is fastest; from 16 KiB
- * non-temporal stores win by 5-15%, as they skip reading the destination's
- * lines in first (today's no-write-allocate). They leave the string out of
- * the receiver's cache, a cost only large strings can afford.
+ * The hybrid, from the block-move study (warm source, cold destination;
+ * bench/results/ipc.md, its "fastest" table): up to 64 bytes a few inline
+ * moves beat the call into the C library; from there to 16 KiB the C
+ * library's memcpy (which picks AVX or rep movsb itself) is fastest or
+ * within the noise of the fastest; from 16 KiB non-temporal stores win, as
+ * they skip reading the destination's lines in first (today's
+ * no-write-allocate). They leave the string out of the receiver's cache, a
+ * cost only large strings can afford.
  */
 #define IPC_COPY_INLINE_MAX	64
 #define IPC_COPY_NT_MIN		(16 * 1024)

@@ -64,17 +64,22 @@ static inline unsigned ipc_cap_type(uint64_t c) { return c & 0xffu; }
 static inline unsigned ipc_cap_obj(uint64_t c) { return (c >> 8) & 0xffffffu; }
 static inline uint32_t ipc_cap_gen(uint64_t c) { return (uint32_t)(c >> 32); }
 
-/* The message header a deliverer writes into the receiver's ipc_dom. */
+/*
+ * The message header a deliverer writes into the receiver's ipc_dom. All
+ * but the passed capabilities fill one cache line, and caps[] is written
+ * only up to ncaps: a message without capabilities moves one line.
+ */
 struct ipc_hdr {
 	uint32_t code;
 	uint32_t err;			/* nonzero: the kernel failed the wait */
-	uint64_t w[IPC_NWORDS];
-	uint64_t badge;
 	uint32_t len;			/* bytes in the inbox */
-	uint16_t ncaps;
-	_Atomic uint64_t caps[IPC_MAX_CAPS];	/* atomic: the supervisor scans them */
+	_Atomic uint16_t ncaps;		/* atomic: the supervisor reads it */
+	uint64_t badge;
 	_Atomic uint64_t reply;		/* fabricated reply capability, or 0 */
+	uint64_t w[IPC_NWORDS];
+	_Atomic uint64_t caps[IPC_MAX_CAPS];	/* atomic: the supervisor scans them */
 };
+_Static_assert(offsetof(struct ipc_hdr, caps) == IPC_LINE, "ipc_hdr: one line before caps");
 
 struct ipc_dom {
 	/* Handoff line: written by the domain and by whoever claims it. */
@@ -82,6 +87,12 @@ struct ipc_dom {
 	_Atomic uint32_t seq;		/* futex word: bumped at each change */
 	_Atomic uint32_t nsleep;	/* sleepers on seq */
 	uint32_t rcap;			/* receive capacity, set before OPEN/CALLING */
+	uint32_t roff;			/* where in its area the string goes, likewise */
+	/* Spin or yield (ipc_wait.c): the CPU this domain last waited on (+1,
+	 * 0 unknown), the domain it last invoked and the one it last heard
+	 * from: either may be the next to act. */
+	_Atomic uint32_t cpu;
+	_Atomic uint32_t peer, from;
 
 	_Alignas(IPC_LINE) struct ipc_hdr hdr;
 
@@ -91,9 +102,10 @@ struct ipc_dom {
 
 	/* Written by the domain itself, read by the supervisor. */
 	_Alignas(IPC_LINE) _Atomic uint32_t epoch;	/* bumped when its caps move */
-	_Atomic uint32_t waiting;	/* asleep with no deadline */
+	_Atomic uint64_t waiting;	/* asleep with no deadline: ipc_waiting() */
 	_Atomic uint32_t exited;	/* its function returned */
 	int32_t result;			/* what it returned */
+	uint32_t slot_hint;		/* where its next free slot search starts */
 	char name[32];
 };
 
@@ -105,6 +117,7 @@ struct ipc_port {
 
 struct ipc_shared {
 	uint32_t max_domains, max_ports, slots, spin_ns;
+	size_t inbox_bytes;		/* each domain's receive area */
 	uint32_t ndomains, nports;
 	_Atomic uint32_t shutdown;	/* the kernel is stopping: waits fail */
 	_Atomic uint32_t events;	/* futex word: a domain exited */
@@ -155,12 +168,36 @@ static inline _Atomic uint16_t *ipc_queue_of(const struct ipc_shared *sh, unsign
 }
 static inline unsigned char *ipc_inbox_of(const struct ipc_shared *sh, unsigned id)
 {
-	return (unsigned char *)sh + sh->off_inbox + (size_t)id * IPC_MAX_STRING;
+	return (unsigned char *)sh + sh->off_inbox + (size_t)id * sh->inbox_bytes;
 }
+/*
+ * A domain asleep with no deadline records which seq word it sleeps on and
+ * the value it saw, so the supervisor can tell a blocked domain from one
+ * already woken but not yet scheduled (on a loaded machine that can take
+ * longer than the deadlock timeout).
+ */
+static inline uint64_t ipc_waiting(unsigned on, uint32_t seq)
+{
+	return (uint64_t)(on + 1) << 32 | seq;
+}
+
 static inline unsigned ipc_dom_state(const struct ipc_dom *d)
 {
 	return ipc_rw_state(atomic_load(&d->rword));
 }
+
+/* Fetch a line for writing (x86 PREFETCHW; a no-op where unsupported). */
+static inline void ipc_prefetch_write(const volatile void *p)
+{
+#if defined(__x86_64__)
+	__asm__ volatile("prefetchw %0" : : "m"(*(const volatile char *)p));
+#else
+	__builtin_prefetch((const void *)p, 1);
+#endif
+}
+
+/* ipc_kernel.c: map the whole shared mapping in this process's page tables. */
+void ipc_populate(void *p, size_t size);
 
 /* Is reply capability c still invocable? */
 bool ipc_reply_valid(const struct ipc_shared *sh, uint64_t c);

@@ -4,7 +4,8 @@
  *
  * The mapping comes from a memfd that is closed right after mmap, so
  * nothing is left in /dev/shm or in the fd table; it disappears with the
- * last process that maps it.
+ * last process that maps it. It is populated at once (ipc_populate), so
+ * the fast path takes no page fault.
  */
 #define _GNU_SOURCE
 #include "ipc_impl.h"
@@ -40,7 +41,29 @@ static void *ipc_map_shared(size_t size)
 	}
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	close(fd);
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+	ipc_populate(p, size);
+	return p;
+}
+
+/*
+ * Fill this process's page tables for the whole mapping (fork does not
+ * copy them for a shared mapping), so no copy into another domain's
+ * receive area faults. Only an optimization: an old kernel may refuse,
+ * and a mapping over IPC_POPULATE_MAX is left to fault in as used.
+ */
+#define IPC_POPULATE_MAX ((size_t)1 << 30)
+
+void ipc_populate(void *p, size_t size)
+{
+#ifdef MADV_POPULATE_WRITE
+	if (size <= IPC_POPULATE_MAX)
+		madvise(p, size, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)size;
+#endif
 }
 
 int ipc_kernel_create(ipc_kernel_t **kp, const struct ipc_config *cfg)
@@ -50,12 +73,15 @@ int ipc_kernel_create(ipc_kernel_t **kp, const struct ipc_config *cfg)
 	unsigned nd = cfg->max_domains ? cfg->max_domains : IPC_DEF_DOMAINS;
 	unsigned np = cfg->max_ports ? cfg->max_ports : IPC_DEF_PORTS;
 	unsigned ns = cfg->slots ? cfg->slots : IPC_DEF_SLOTS;
-	if (nd > IPC_DOMAINS_MAX || np > 0xffffffu || ns >= IPC_NO_SLOT)
+	size_t ib = ipc_align(cfg->inbox_bytes > IPC_MAX_STRING ? cfg->inbox_bytes : IPC_MAX_STRING,
+			      4096);
+	if (nd > IPC_DOMAINS_MAX || np > 0xffffffu || ns >= IPC_NO_SLOT || ib > UINT32_MAX)
 		return -IPC_EINVAL;
 
 	struct ipc_shared lay = {
 		.max_domains = nd, .max_ports = np, .slots = ns,
 		.spin_ns = cfg->spin_ns ? cfg->spin_ns : IPC_DEF_SPIN_NS,
+		.inbox_bytes = ib,
 	};
 	size_t off = ipc_align(sizeof lay, IPC_LINE);
 	lay.off_doms = off;
@@ -67,7 +93,7 @@ int ipc_kernel_create(ipc_kernel_t **kp, const struct ipc_config *cfg)
 	lay.off_queues = off;
 	off = ipc_align(off + (size_t)nd * nd * sizeof(uint16_t), 4096);
 	lay.off_inbox = off;
-	lay.size = off + (size_t)nd * IPC_MAX_STRING;
+	lay.size = off + (size_t)nd * ib;
 
 	ipc_kernel_t *k = calloc(1, sizeof *k);
 	if (!k)

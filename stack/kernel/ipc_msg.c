@@ -154,14 +154,14 @@ static int ipc_deliver(const struct ipc_domain *self, unsigned tid, const struct
 	size_t n = m->len < t->rcap ? m->len : t->rcap;
 
 	if (n)
-		ipc_copy(ipc_inbox_of(self->sh, tid), m->data, n);
+		ipc_copy(ipc_inbox_of(self->sh, tid) + t->roff, m->data, n);
 	h->code = m->code;
 	h->err = 0;
 	memcpy(h->w, m->w, sizeof h->w);
 	h->badge = o->badge;
 	h->len = (uint32_t)n;
-	h->ncaps = m->ncaps;
-	for (unsigned i = 0; i < IPC_MAX_CAPS; i++)
+	atomic_store_explicit(&h->ncaps, m->ncaps, memory_order_relaxed);
+	for (unsigned i = 0; i < m->ncaps; i++)
 		atomic_store_explicit(&h->caps[i], o->caps[i], memory_order_relaxed);
 	atomic_store_explicit(&h->reply, o->reply, memory_order_relaxed);
 
@@ -190,32 +190,39 @@ static int ipc_invoke(const struct ipc_domain *self, uint16_t slot, const struct
 	if ((rc = ipc_lookup(self, slot, &c)) < 0 || (rc = ipc_prepare(self, m, &o)) < 0)
 		return rc;
 	o.reply = reply;
-	if (ipc_cap_type(c) == IPC_CAP_ENTRY) {
-		const struct ipc_port *p = ipc_port_at(self->sh, ipc_cap_obj(c));
-		tid = p->owner;
-		o.badge = p->badge;
-		rc = ipc_claim_entry(self, tid, flags);
-	} else {
-		tid = ipc_cap_obj(c);
-		o.badge = 0;
-		rc = ipc_claim_reply(self, c);
-	}
+	bool entry = ipc_cap_type(c) == IPC_CAP_ENTRY;
+	const struct ipc_port *p = entry ? ipc_port_at(self->sh, ipc_cap_obj(c)) : NULL;
+	tid = entry ? p->owner : ipc_cap_obj(c);
+	o.badge = entry ? p->badge : 0;
+	atomic_store_explicit(&self->d->peer, tid, memory_order_relaxed);
+	/* Ask for both lines we are about to write at once, not one by one. */
+	ipc_prefetch_write(&ipc_dom_at(self->sh, tid)->rword);
+	ipc_prefetch_write(&ipc_dom_at(self->sh, tid)->hdr);
+	rc = entry ? ipc_claim_entry(self, tid, flags) : ipc_claim_reply(self, c);
 	return rc < 0 ? rc : ipc_deliver(self, tid, &o);
 }
 
-/* A free slot of the domain's table, reclaiming void reply caps if full. */
+/*
+ * A free slot of the domain's table, reclaiming void reply caps if full.
+ * The search goes on from the last slot found: a server that takes a reply
+ * capability with each call finds the next slot free at once, and reclaims
+ * the used ones in one sweep when the table is full.
+ */
 static int ipc_free_slot(const struct ipc_domain *self)
 {
 	_Atomic uint64_t *tab = ipc_caps_of(self->sh, self->id);
+	unsigned n = self->sh->slots, s = self->d->slot_hint % n;
 
 	for (int pass = 0; pass < 2; pass++) {
-		for (unsigned s = 0; s < self->sh->slots; s++)
-			if (atomic_load(&tab[s]) == 0)
+		for (unsigned i = 0; i < n; i++, s = s + 1 == n ? 0 : s + 1)
+			if (atomic_load(&tab[s]) == 0) {
+				self->d->slot_hint = s + 1;
 				return (int)s;
-		for (unsigned s = 0; s < self->sh->slots; s++) {
-			uint64_t c = atomic_load(&tab[s]);
+			}
+		for (unsigned j = 0; j < n; j++) {
+			uint64_t c = atomic_load(&tab[j]);
 			if (ipc_cap_type(c) == IPC_CAP_REPLY && !ipc_reply_valid(self->sh, c))
-				atomic_store(&tab[s], 0);
+				atomic_store(&tab[j], 0);
 		}
 	}
 	return -IPC_ENOMEM;
@@ -237,13 +244,14 @@ static int ipc_install(const struct ipc_domain *self, const struct ipc_hdr *h,
 		       struct ipc_rcv *r)
 {
 	uint64_t rep = atomic_load_explicit(&h->reply, memory_order_relaxed);
+	unsigned ncaps = atomic_load_explicit(&h->ncaps, memory_order_relaxed);
 	int rc = 0;
 
 	r->ncaps = 0;
 	r->reply = IPC_NO_SLOT;
 	if (rep)
 		rc = ipc_install_one(self, rep, &r->reply);
-	for (unsigned i = 0; rc == 0 && i < h->ncaps; i++) {
+	for (unsigned i = 0; rc == 0 && i < ncaps; i++) {
 		uint64_t c = atomic_load_explicit(&h->caps[i], memory_order_relaxed);
 		if ((rc = ipc_install_one(self, c, &r->caps[i])) < 0)
 			break;
@@ -251,7 +259,7 @@ static int ipc_install(const struct ipc_domain *self, const struct ipc_hdr *h,
 		if (r->reply == IPC_NO_SLOT && !rep && ipc_cap_type(c) == IPC_CAP_REPLY)
 			r->reply = r->caps[i];	/* a forwarded reply cap: tail call */
 	}
-	if (rep || h->ncaps)
+	if (rep || ncaps)
 		atomic_fetch_add(&self->d->epoch, 1);
 	return rc;
 }
@@ -261,14 +269,16 @@ static int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r)
 {
 	struct ipc_dom *d = self->d;
 	struct ipc_hdr *h = &d->hdr;
-	uint32_t gen = ipc_rw_gen(atomic_load(&d->rword));
+	uint64_t rw = atomic_load(&d->rword);
+	uint32_t gen = ipc_rw_gen(rw);
 	int rc;
 
+	atomic_store_explicit(&d->from, ipc_rw_claimer(rw), memory_order_relaxed);
 	if (h->err) {
 		rc = -(int)h->err;
 		h->err = 0;
 	} else {
-		unsigned char *inbox = ipc_inbox_of(self->sh, self->id);
+		unsigned char *inbox = ipc_inbox_of(self->sh, self->id) + d->roff;
 		r->code = h->code;
 		memcpy(r->w, h->w, sizeof r->w);
 		r->badge = h->badge;
@@ -328,7 +338,17 @@ static int ipc_check_rcv(const struct ipc_domain *self, struct ipc_rcv *r)
 {
 	if (!self || !r || (r->cap && !r->buf))
 		return -IPC_EINVAL;
-	self->d->rcap = r->cap < IPC_MAX_STRING ? (uint32_t)r->cap : IPC_MAX_STRING;
+	uintptr_t area = (uintptr_t)ipc_inbox_of(self->sh, self->id), buf = (uintptr_t)r->buf;
+	size_t cap = r->cap < IPC_MAX_STRING ? r->cap : IPC_MAX_STRING, off = 0;
+	/* A buffer inside the area: the sender copies straight into it, no
+	 * further than the area's end. */
+	if (r->buf && buf >= area && buf - area < self->sh->inbox_bytes) {
+		off = buf - area;
+		if (cap > self->sh->inbox_bytes - off)
+			cap = self->sh->inbox_bytes - off;
+	}
+	self->d->roff = (uint32_t)off;
+	self->d->rcap = (uint32_t)cap;
 	return 0;
 }
 
@@ -407,4 +427,9 @@ unsigned ipc_self_id(const ipc_domain_t *self)
 void *ipc_buffer(ipc_domain_t *self)
 {
 	return ipc_inbox_of(self->sh, self->id);
+}
+
+size_t ipc_buffer_size(const ipc_domain_t *self)
+{
+	return self->sh->inbox_bytes;
 }

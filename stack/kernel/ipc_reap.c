@@ -48,7 +48,8 @@ static bool ipc_holds(const struct ipc_shared *sh, unsigned h, uint64_t c)
 	if (st == IPC_S_BUSY_OPEN || st == IPC_S_BUSY_REPLY || st == IPC_S_FULL) {
 		if (atomic_load(&d->hdr.reply) == c)
 			return true;
-		for (unsigned i = 0; i < IPC_MAX_CAPS; i++)
+		unsigned n = atomic_load(&d->hdr.ncaps);
+		for (unsigned i = 0; i < n && i < IPC_MAX_CAPS; i++)
 			if (atomic_load(&d->hdr.caps[i]) == c)
 				return true;
 	}

@@ -54,6 +54,7 @@ static int ipc_start(ipc_kernel_t *k, struct ipc_slot *s, pid_t parent)
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			if (getppid() != parent)
 				_exit(127);
+			ipc_populate(k->sh, k->sh->size);
 			int rc = ipc_domain_main(s);
 			fflush(NULL);
 			_exit(rc == 0 ? 0 : 1);
@@ -95,11 +96,20 @@ static unsigned ipc_collect(ipc_kernel_t *k)
 	return n;
 }
 
+/* Is domain i asleep with no deadline, and no wake-up since it fell asleep? */
+static bool ipc_blocked(const ipc_kernel_t *k, unsigned i)
+{
+	uint64_t w = atomic_load(&ipc_dom_at(k->sh, i)->waiting);
+	unsigned on = (unsigned)(w >> 32);
+
+	return on != 0 && on - 1 < k->sh->ndomains &&
+	       atomic_load(&ipc_dom_at(k->sh, on - 1)->seq) == (uint32_t)w;
+}
+
 static bool ipc_all_waiting(const ipc_kernel_t *k)
 {
 	for (unsigned i = 0; i < k->sh->ndomains; i++)
-		if (k->slots[i].started && !k->slots[i].done &&
-		    !atomic_load(&ipc_dom_at(k->sh, i)->waiting))
+		if (k->slots[i].started && !k->slots[i].done && !ipc_blocked(k, i))
 			return false;
 	return true;
 }

@@ -1,5 +1,6 @@
 /*
- * ipc_wait.c - the handoff: spin for spin_ns, then sleep on a futex.
+ * ipc_wait.c - the handoff: spin for spin_ns (yielding, when the peer is on
+ * this CPU), then sleep on a futex.
  *
  * Every change a waiter may care about is followed by ipc_wake on the
  * domain whose seq the waiter sleeps on. A sleeper announces itself in
@@ -46,11 +47,14 @@ void ipc_futex_wake(_Atomic uint32_t *word)
 	syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
+/* After the change is stored (seq_cst): a sleeper counted in nsleep before
+ * it read seq and re-checked, so with nsleep == 0 nobody can miss it. */
 void ipc_wake(struct ipc_dom *d)
 {
-	atomic_fetch_add(&d->seq, 1);
-	if (atomic_load(&d->nsleep))
+	if (atomic_load(&d->nsleep)) {
+		atomic_fetch_add(&d->seq, 1);
 		ipc_futex_wake(&d->seq);
+	}
 }
 
 static inline void ipc_cpu_relax(void)
@@ -73,32 +77,75 @@ static int ipc_wait_abort(const struct ipc_shared *sh, int64_t now, int64_t dead
 	return 0;
 }
 
+static bool ipc_ran_on(const struct ipc_shared *sh, unsigned id, uint32_t cpu1)
+{
+	return id < sh->ndomains &&
+	       atomic_load_explicit(&ipc_dom_at(sh, id)->cpu, memory_order_relaxed) == cpu1;
+}
+
+/*
+ * Did a domain likely to act next (the one we last invoked, the one we
+ * last heard from) last run on this CPU? Then it cannot run while we
+ * spin: yield to it instead (one core).
+ */
+static bool ipc_peer_here(const struct ipc_shared *sh, struct ipc_dom *me)
+{
+	int cpu = sched_getcpu();
+
+	if (cpu < 0)
+		return false;
+	uint32_t cpu1 = (uint32_t)cpu + 1;
+	atomic_store_explicit(&me->cpu, cpu1, memory_order_relaxed);
+	return ipc_ran_on(sh, atomic_load_explicit(&me->peer, memory_order_relaxed), cpu1) ||
+	       ipc_ran_on(sh, atomic_load_explicit(&me->from, memory_order_relaxed), cpu1);
+}
+
+/*
+ * Spin up to spin_ns: 0 once ready, 1 when the time is up, or an abort.
+ * With yield, give the CPU to the peer at each turn instead of pausing: on
+ * one CPU it then runs at once, and nobody needs a futex to wake us.
+ */
+static int ipc_spin(const struct ipc_shared *sh, ipc_ready_fn ready, const void *ctx,
+		    int64_t deadline, unsigned flags, bool yield)
+{
+	int64_t start = -1;
+	int rc;
+
+	for (unsigned i = 0;; i++) {
+		if (ready(ctx))
+			return 0;
+		if (yield || (i & 63) == 0) {
+			int64_t now = ipc_now_ns();
+			if (start < 0)
+				start = now;
+			if ((rc = ipc_wait_abort(sh, now, deadline, flags)) < 0)
+				return rc;
+			if (now - start >= (int64_t)sh->spin_ns)
+				return 1;
+		}
+		if (yield)
+			sched_yield();
+		else
+			ipc_cpu_relax();
+	}
+}
+
 /*
  * Wait until ready(ctx), sleeping on on->seq; me is the waiting domain (its
- * "waiting" flag tells the supervisor it is blocked). deadline is absolute
+ * "waiting" word tells the supervisor it is blocked). deadline is absolute
  * (ipc_now_ns), or < 0. Returns 0, or with IPC_WAIT_ABORTABLE -IPC_EDEAD on
  * shutdown and -IPC_ETIMEDOUT past the deadline.
  */
 int ipc_wait(const struct ipc_shared *sh, struct ipc_dom *on, struct ipc_dom *me,
 	     ipc_ready_fn ready, const void *ctx, int64_t deadline, unsigned flags)
 {
-	int64_t start = -1, now;
+	int64_t now;
 	int rc;
 
-	for (unsigned i = 0;; i++) {
-		if (ready(ctx))
-			return 0;
-		if ((i & 63) == 0) {
-			now = ipc_now_ns();
-			if (start < 0)
-				start = now;
-			if ((rc = ipc_wait_abort(sh, now, deadline, flags)) < 0)
-				return rc;
-			if (now - start >= (int64_t)sh->spin_ns)
-				break;
-		}
-		ipc_cpu_relax();
-	}
+	if (ready(ctx))
+		return 0;
+	if ((rc = ipc_spin(sh, ready, ctx, deadline, flags, ipc_peer_here(sh, me))) <= 0)
+		return rc;
 	for (;;) {
 		atomic_fetch_add(&on->nsleep, 1);
 		uint32_t s = atomic_load(&on->seq);
@@ -107,7 +154,8 @@ int ipc_wait(const struct ipc_shared *sh, struct ipc_dom *on, struct ipc_dom *me
 		if (rc == 0) {
 			bool forever = deadline < 0 || !(flags & IPC_WAIT_ABORTABLE);
 			if (forever)
-				atomic_store(&me->waiting, 1);
+				atomic_store(&me->waiting,
+					     ipc_waiting((unsigned)(on - ipc_dom_at(sh, 0)), s));
 			ipc_futex_wait(&on->seq, s, forever ? -1 : deadline - now);
 			if (forever)
 				atomic_store(&me->waiting, 0);

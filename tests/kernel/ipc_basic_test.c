@@ -90,6 +90,8 @@ static void test_call_return(enum ipc_mode mode)
 
 /* Send, timeout, nonblocking, sizes. */
 
+#define SZ_AREA (256 * 1024)	/* the receive area the sizes test asks for */
+
 static int sz_server(ipc_domain_t *self, void *arg)
 {
 	char *buf = malloc(IPC_MAX_STRING);
@@ -118,6 +120,19 @@ static int sz_server(ipc_domain_t *self, void *arg)
 		kt_val[24 + 2 * i] = (long)r.len;
 		kt_val[25 + 2 * i] = kt_check(r.buf, r.len, 21 + i);
 	}
+	/* Inside a larger receive area, at an odd offset: the string lands
+	 * there directly, and the area's start (the default place) stays as is. */
+	unsigned char *area = ipc_buffer(self);
+	kt_val[41] = ipc_buffer_size(self) >= SZ_AREA;
+	memset(area, 0x5a, 64);
+	r.buf = area + SZ_AREA - 9001;
+	r.cap = IPC_MAX_STRING;		/* cut at the area's end by the kernel */
+	if (ipc_receive(self, &r, -1) == 0) {
+		order = order * 10 + r.code;
+		kt_val[37] = (long)r.len;
+		kt_val[38] = kt_check(r.buf, r.len, 24);
+		kt_val[39] = area[0] == 0x5a && area[63] == 0x5a;
+	}
 	kt_val[22] = order;
 	kt_val[23] = noreply;
 	kt_val[36] = ipc_receive(self, &r, -1) == 0 ? (long)r.code : -1L;
@@ -127,7 +142,7 @@ static int sz_server(ipc_domain_t *self, void *arg)
 
 static int sz_client(ipc_domain_t *self, void *arg)
 {
-	static const size_t lens[3] = { IPC_MAX_STRING, 3000, 5000 };
+	static const size_t lens[4] = { IPC_MAX_STRING, 3000, 5000, 9000 };
 	char *buf = malloc(IPC_MAX_STRING);
 	struct ipc_msg m = { .data = buf };
 	long tries = 0;
@@ -136,13 +151,13 @@ static int sz_client(ipc_domain_t *self, void *arg)
 	kt_val[34] = ipc_send(self, 0, &m, IPC_NONBLOCK);
 	kt_val[40] = 1;
 	kt_wait_val(30, 1);
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		kt_fill(buf, lens[i], 21 + i);
 		m.code = 1 + i;
 		m.len = lens[i];
-		kt_val[31 + i] = ipc_send(self, 0, &m, 0);
+		kt_val[i < 3 ? 31 + i : 42] = ipc_send(self, 0, &m, 0);
 	}
-	m.code = 4;
+	m.code = 5;
 	m.len = 0;
 	do
 		kt_val[35] = ipc_send(self, 0, &m, IPC_NONBLOCK);
@@ -151,13 +166,14 @@ static int sz_client(ipc_domain_t *self, void *arg)
 	return 0;
 }
 
-#define SZ_TESTS 17
+#define SZ_TESTS 22
 static void test_sizes(enum ipc_mode mode)
 {
 	const char *mn = kt_mode_name(mode);
+	const struct ipc_config cfg = { .inbox_bytes = SZ_AREA };
 	struct kt t;
 
-	kt_begin(&t, mode, NULL);
+	kt_begin(&t, mode, &cfg);
 	unsigned s = kt_domain(&t, "server", sz_server, NULL);
 	unsigned c = kt_domain(&t, "client", sz_client, NULL);
 	kt_grant(&t, c, 0, kt_port(&t, s, 0));
@@ -167,7 +183,8 @@ static void test_sizes(enum ipc_mode mode)
 	tap_ok(kt_val[21], "%s: ... after its timeout, not before", mn);
 	for (int i = 0; i < 3; i++)
 		tap_is_int(kt_val[31 + i], 0, "%s: send %d returned 0", mn, i + 1);
-	tap_is_int(kt_val[22], 123, "%s: sends received in order", mn);
+	tap_is_int(kt_val[42], 0, "%s: send 4 returned 0", mn);
+	tap_is_int(kt_val[22], 1234, "%s: sends received in order", mn);
 	tap_ok(kt_val[23], "%s: a send carries no reply capability", mn);
 	tap_is_int(kt_val[24], IPC_MAX_STRING, "%s: a 64 KiB string arrives whole", mn);
 	tap_ok(kt_val[25], "%s: ... intact", mn);
@@ -175,8 +192,12 @@ static void test_sizes(enum ipc_mode mode)
 	tap_ok(kt_val[27], "%s: ... its first 100 bytes intact", mn);
 	tap_is_int(kt_val[28], 5000, "%s: received in place in ipc_buffer", mn);
 	tap_ok(kt_val[29], "%s: ... intact", mn);
+	tap_ok(kt_val[41], "%s: the receive area is as large as asked", mn);
+	tap_is_int(kt_val[37], 9000, "%s: received in place at its area's end", mn);
+	tap_ok(kt_val[38], "%s: ... intact", mn);
+	tap_ok(kt_val[39], "%s: ... straight there: the area's start untouched", mn);
 	tap_is_int(kt_val[35], 0, "%s: IPC_NONBLOCK to a receiving domain succeeds", mn);
-	tap_is_int(kt_val[36], 4, "%s: ... and is received", mn);
+	tap_is_int(kt_val[36], 5, "%s: ... and is received", mn);
 }
 
 /* Capabilities passed in a message. */
