@@ -203,13 +203,12 @@ static int ipcwire_step(struct ipcwire_drv *d, uint64_t max_wait)
 	return 0;
 }
 
-int xk_ipcwire_wait(void *arg, struct xk_app *app, unsigned want)
+int xk_ipcwire_run(struct xk_ipcwire_host *h, uint64_t limit_ns, bool (*done)(void *arg), void *arg)
 {
-	struct xk_ipcwire_host *h = arg;
-	uint64_t deadline = xk_clock_ns() + IPCWIRE_WAIT_NS;
+	uint64_t deadline = xk_clock_ns() + limit_ns;
 	int rc = 0;
 
-	while (app->received < want && !rc) {
+	while (!done(arg) && !rc) {
 		uint64_t now = xk_clock_ns();
 
 		if (h->drv->stopped)
@@ -221,6 +220,25 @@ int xk_ipcwire_wait(void *arg, struct xk_app *app, unsigned want)
 	return rc;
 }
 
+struct ipcwire_want {
+	const struct xk_app *app;
+	unsigned want;
+};
+
+static bool ipcwire_got(void *arg)
+{
+	const struct ipcwire_want *w = arg;
+
+	return w->app->received >= w->want;
+}
+
+int xk_ipcwire_wait(void *arg, struct xk_app *app, unsigned want)
+{
+	struct ipcwire_want w = { app, want };
+
+	return xk_ipcwire_run(arg, IPCWIRE_WAIT_NS, ipcwire_got, &w);
+}
+
 int xk_ipcwire_serve(struct xk_ipcwire_host *h)
 {
 	int rc = 0;
@@ -228,6 +246,11 @@ int xk_ipcwire_serve(struct xk_ipcwire_host *h)
 	while (!h->drv->stopped && !rc)
 		rc = ipcwire_step(h->drv, IPCWIRE_WAIT_NS);
 	return rc;
+}
+
+void xk_ipcwire_stats(const struct xk_ipcwire_host *h, struct xk_wire_stats *st)
+{
+	*st = h->drv->q.st;
 }
 
 static void ipcwire_cycles(void *arg, struct xk_wire_cycles *c)
@@ -256,6 +279,7 @@ static int ipcwire_domain(ipc_domain_t *self, void *arg)
 	int rc;
 
 	xk_frameq_init(&d.q, pair->imp, 0);
+	d.q.rng ^= st->index * 0xd1b54a32d192ed03ull;	/* each host its own loss pattern */
 	h.app.echo = st->index != 0;
 	xk_testbed_config((int)st->index, &cfg);
 	rc = xk_testbed_host(&h.host, &cfg, &h.app, "wire", ipcwire_init, &d, pair->top, pair->reg);

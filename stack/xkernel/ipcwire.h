@@ -38,8 +38,15 @@ typedef int (*xk_ipcwire_fn)(struct xk_ipcwire_host *h, void *arg);
 int xk_ipcwire_pair(const char *mode, const struct xk_wire_impair *imp, const char *top,
 		    int (*reg)(xk_host_t *h), xk_ipcwire_fn fn, void *arg);
 
+/*
+ * Run this host until done(arg) holds (0), limit_ns of real time pass
+ * (-ETIMEDOUT), or the wire stops it (-ECANCELED).
+ */
+int xk_ipcwire_run(struct xk_ipcwire_host *h, uint64_t limit_ns, bool (*done)(void *arg), void *arg);
 /* Run this host until app->received >= want (0) or 1 s passes (-ETIMEDOUT). */
 int xk_ipcwire_wait(void *h, struct xk_app *app, unsigned want);
+/* What this host's side of the wire sent and did to the frames (impairments). */
+void xk_ipcwire_stats(const struct xk_ipcwire_host *h, struct xk_wire_stats *st);
 /* Run this host until the wire stops it. */
 int xk_ipcwire_serve(struct xk_ipcwire_host *h);
 /* Fill p's app, wait, cycles and drv for a ping over this host. */
