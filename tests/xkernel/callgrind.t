@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# callgrind.t - the instruction count per round trip of the ping apps'
+# measured loop (bench/xkernel/callgrind.sh: callgrind's client requests
+# around xk_ping_round_trips, on the in-process wire's virtual clock) is
+# deterministic, plausible, and orders the protocols by their work.
+set -u
+BUILD=${BUILD:-build}
+export BUILD
+command -v valgrind >/dev/null || { echo "1..0 # SKIP valgrind is not installed"; exit 0; }
+case $BUILD in *san*) echo "1..0 # SKIP valgrind cannot run an ASan build ($BUILD)"; exit 0 ;; esac
+
+count() {	# count APP: its instructions per round trip
+	bench/xkernel/callgrind.sh -q -n 500 "$1" | awk '{ print $2 }'
+}
+echo "1..5"
+n=0
+ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+
+tcp1=$(count tcpping)
+tcp2=$(count tcpping)
+udp=$(count udpping)
+icmp=$(count icmpping)
+echo "# instructions per round trip: tcpping $tcp1 and $tcp2, udpping $udp, icmpping $icmp"
+[ -n "$tcp1" ] && [ "$tcp1" = "$tcp2" ]
+ok $? "tcpping: the same count twice"
+awk -v c="${tcp1:-0}" 'BEGIN { exit !(c >= 1000 && c <= 100000) }'
+ok $? "tcpping: between 1,000 and 100,000 instructions per round trip (the bracket holds the loop)"
+awk -v c="${udp:-0}" 'BEGIN { exit !(c >= 1000 && c <= 100000) }'
+ok $? "udpping: between 1,000 and 100,000 instructions per round trip"
+awk -v t="${tcp1:-0}" -v u="${udp:-0}" 'BEGIN { exit !(u > 0 && u < t) }'
+ok $? "a UDP round trip costs fewer instructions than a TCP one (no ACK processing, no send buffer)"
+awk -v u="${udp:-0}" -v i="${icmp:-0}" 'BEGIN { exit !(i > 0 && i < u) }'
+ok $? "an ICMP echo round trip costs fewer than a UDP one (the server's ICMP answers below any app)"
