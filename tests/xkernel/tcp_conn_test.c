@@ -1,13 +1,16 @@
 /*
  * tcp_conn_test - connection behaviour on the in-process wire, counted in
  * segments on a virtual clock: the three-way handshake and MSS option, RST
- * for a closed port, retransmission of a dropped segment, Nagle with and
- * without NODELAY, and delayed ACKs.
+ * for a closed port, retransmission of a dropped segment, the RTO from the
+ * measured round trip, fast retransmit on three duplicate ACKs, exponential
+ * backoff until TCP gives up with RST, Nagle with and without NODELAY, and
+ * delayed ACKs.
  */
 #include <string.h>
 
 #include "tap.h"
 #include "tcp_pair.h"
+#include "tcp_rtt.h"
 
 #define PORT 7000
 #define MS 1000000ull
@@ -116,6 +119,81 @@ static void test_retransmit(void)
 	tcp_pair_destroy(&p);
 }
 
+/* On a 300 ms round trip the RTO comes from the handshake's sample (3 x RTT), not the 200 ms floor. */
+static void test_rtt_estimate(void)
+{
+	struct xk_wire_impair slow = { .latency_ns = 150 * MS }, slow_drop = { .latency_ns = 150 * MS, .drop_pct = 100 };
+	struct tcp_pair p;
+	struct xk_tcp_stats c;
+	uint64_t t0;
+
+	if (tcp_pair_create(&p, &slow) < 0)
+		tap_bail("rtt: cannot make the hosts");
+	p.app[0].keep_open = p.app[1].keep_open = true;
+	if (tcp_app_listen(&p.app[1], PORT) < 0 || tcp_app_connect(&p.app[0], XK_TESTBED_IP(1), PORT) < 0 ||
+	    tcp_pair_run(&p, 10 * SEC, established) < 0)
+		tap_bail("rtt: no connection");
+	xk_wire_set_impair(p.tb.wire, &slow_drop);
+	push_bytes(p.app[0].sess, 100);		/* lost */
+	xk_wire_set_impair(p.tb.wire, &slow);
+	t0 = xk_wire_now(p.tb.wire);
+	want_rx = 100;
+	tap_is_int(tcp_pair_run(&p, 10 * SEC, got_rx), 0, "rtt: the lost segment arrives on a 300 ms round trip");
+	tcp_pair_stats(&p, 0, &c);
+	tap_is_int((long long)c.rexmit_timeouts, 1, "rtt: after one timeout");
+	tap_ok(xk_wire_now(p.tb.wire) - t0 >= 900 * MS + 150 * MS,
+	       "rtt: the RTO was at least 3 x 300 ms (first sample R: R + 4 R/2), then 150 ms on the wire (took %llu ms; "
+	       "the handshake's sample also holds the ARP exchange)",
+	       (unsigned long long)((xk_wire_now(p.tb.wire) - t0) / MS));
+	tcp_pair_destroy(&p);
+}
+
+static void test_fast_retransmit(void)
+{
+	struct xk_wire_impair drop_all = { .drop_pct = 100 };
+	struct tcp_pair p;
+	struct xk_tcp_stats c0, c1;
+	uint64_t t0;
+
+	setup(&p, "fastrexmit");
+	tcp_pair_stats(&p, 0, &c0);
+	xk_wire_set_impair(p.tb.wire, &drop_all);
+	push_bytes(p.app[0].sess, 1460);	/* the first of five segments is lost */
+	xk_wire_set_impair(p.tb.wire, NULL);
+	for (int i = 0; i < 4; i++)
+		push_bytes(p.app[0].sess, 1460);
+	t0 = xk_wire_now(p.tb.wire);
+	want_rx = 5 * 1460;
+	tap_is_int(tcp_pair_run(&p, 10 * SEC, got_rx), 0, "fastrexmit: all five segments arrive");
+	tcp_pair_stats(&p, 0, &c1);
+	tap_ok(c1.dup_acks - c0.dup_acks >= 3, "fastrexmit: the four later segments drew duplicate ACKs (%llu)",
+	       (unsigned long long)(c1.dup_acks - c0.dup_acks));
+	tap_ok(c1.fast_rexmits - c0.fast_rexmits == 1 && c1.rexmit_timeouts == c0.rexmit_timeouts,
+	       "fastrexmit: one fast retransmission, no timeout");
+	tap_ok(xk_wire_now(p.tb.wire) - t0 < TCP_RTO_MIN, "fastrexmit: repaired before the minimum RTO (virtual time)");
+	tcp_pair_destroy(&p);
+}
+
+static void test_backoff(void)
+{
+	struct xk_wire_impair drop_all = { .drop_pct = 100 };
+	struct tcp_pair p;
+	struct xk_tcp_stats c;
+
+	setup(&p, "backoff");
+	xk_wire_set_impair(p.tb.wire, &drop_all);
+	push_bytes(p.app[0].sess, 100);		/* never arrives */
+	tcp_pair_run(&p, 10 * SEC, NULL);
+	tcp_pair_stats(&p, 0, &c);
+	/* RTO 200 ms doubling: timeouts at 0.2, 0.6, 1.4, 3.0 and 6.2 s; without backoff there would be 50 */
+	tap_is_int((long long)c.rexmit_timeouts, 5, "backoff: five timeouts in 10 s, the RTO doubling from 200 ms");
+	tap_is_int(tcp_pair_run(&p, 1000 * SEC, client_eof), 0, "backoff: TCP gives up and tells its user");
+	tcp_pair_stats(&p, 0, &c);
+	tap_is_int((long long)c.rexmit_timeouts, TCP_BACKOFF_MAX, "backoff: after TCP_BACKOFF_MAX retransmissions");
+	tap_ok(c.rsts_out == 1 && state(p.app[0].sess) == TCP_CLOSED, "backoff: with a RST, the connection CLOSED");
+	tcp_pair_destroy(&p);
+}
+
 /* Ten 10-byte pushes in a row; returns the data segments the client sent for them. */
 static unsigned small_writes(bool nodelay)
 {
@@ -167,10 +245,13 @@ static void test_delayed_ack(void)
 
 int main(void)
 {
-	tap_plan(17);
+	tap_plan(28);
 	test_handshake();
 	test_rst_closed_port();
 	test_retransmit();
+	test_rtt_estimate();
+	test_fast_retransmit();
+	test_backoff();
 	test_nagle();
 	test_delayed_ack();
 	return tap_done();
