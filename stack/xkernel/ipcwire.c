@@ -168,17 +168,23 @@ static int ipcwire_init(xk_proto_t *p, void *arg)
 	return 0;
 }
 
-/* One turn of the host loop: send what is due, fire timers, take one message. */
+/*
+ * One turn of the host loop: fire timers and send what is due; if no timer
+ * ran, take one message. A turn that ran timers returns at once, so the
+ * caller sees what they did (a connection closed) before waiting again.
+ */
 static int ipcwire_step(struct ipcwire_drv *d, uint64_t max_wait)
 {
 	xk_events_t *ev = xk_host_events(d->proto->host);
 	struct ipc_rcv r = { .buf = ipc_buffer(d->self), .cap = IPC_MAX_STRING };
 	const struct xk_frame *f;
 	uint64_t now = xk_clock_ns(), next;
+	unsigned fired = xk_events_advance(ev, now);
 	int rc;
 
-	xk_events_advance(ev, now);
 	ipcwire_flush(d, now);
+	if (fired)
+		return 0;
 	next = xk_events_next(ev);
 	f = xk_frameq_peek(&d->q);
 	if (f && (f->when > now ? f->when : now + IPCWIRE_RETRY_NS) < next)

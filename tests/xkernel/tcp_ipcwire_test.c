@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "cycles.h"
 #include "ipcwire.h"
 #include "tap.h"
 #include "tcp.h"
@@ -31,6 +32,7 @@ struct side {
 	int drain_rc;		/* 0: then it reached CLOSED (client) */
 	bool data_ok;
 	size_t rx_len;
+	uint64_t run_ms, drain_ms;	/* how long each phase took (real time) */
 	struct xk_tcp_stats st;
 	struct xk_wire_stats ws;
 };
@@ -98,16 +100,18 @@ static bool all_closed(void *arg)
 
 static int side_run(struct xk_ipcwire_host *h, struct run *r, struct side *out, const uint8_t *want)
 {
-	uint64_t tw = TIME_WAIT_NS;
+	uint64_t tw = TIME_WAIT_NS, t0 = xk_clock_ns();
 	int err = xk_control(r->tcp, XK_TCP_CTL_SET_TIME_WAIT, &tw, sizeof tw);
 
 	if (!err)
 		err = h->index ? tcp_app_listen(r->app, PORT) : tcp_app_connect(r->app, XK_TESTBED_IP(1), PORT);
 	out->run_rc = err ? err : xk_ipcwire_run(h, 300 * SEC, closed_cleanly, r);
+	out->run_ms = (xk_clock_ns() - t0) / 1000000;
 	out->rx_len = r->app->rx_len;
 	out->data_ok = r->app->rx_len == SIZE && memcmp(r->app->rx, want, SIZE) == 0;
 	/* The client stays until its connection is CLOSED: its TIME_WAIT answers a lost last ACK. */
 	out->drain_rc = h->index ? 0 : xk_ipcwire_run(h, 30 * SEC, all_closed, r);
+	out->drain_ms = (xk_clock_ns() - t0) / 1000000 - out->run_ms;
 	stats(r, &out->st);
 	xk_ipcwire_stats(h, &out->ws);
 	if (h->index)
@@ -137,11 +141,12 @@ static int host_main(struct xk_ipcwire_host *h, void *arg)
 static void report(const char *who, const struct side *s)
 {
 	tap_diag("%s: wire sent %llu dropped %llu duplicated %llu reordered %llu; segments out %llu, "
-		 "timeouts %llu, fast rexmits %llu, out of order %llu", who,
+		 "timeouts %llu, fast rexmits %llu, out of order %llu; %llu ms, then %llu ms to CLOSED", who,
 		 (unsigned long long)s->ws.sent, (unsigned long long)s->ws.dropped,
 		 (unsigned long long)s->ws.duplicated, (unsigned long long)s->ws.reordered,
 		 (unsigned long long)s->st.segs_out, (unsigned long long)s->st.rexmit_timeouts,
-		 (unsigned long long)s->st.fast_rexmits, (unsigned long long)s->st.ooo_segs);
+		 (unsigned long long)s->st.fast_rexmits, (unsigned long long)s->st.ooo_segs,
+		 (unsigned long long)s->run_ms, (unsigned long long)s->drain_ms);
 }
 
 int main(void)
