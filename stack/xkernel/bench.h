@@ -45,7 +45,7 @@ struct xk_bench_opts {
 	unsigned samples;		/* (-s) */
 	const char *wire;		/* -w: inproc, thread, process (IPC kernel) */
 	const char *tap;		/* -t IFNAME: over a TAP device instead */
-	const char *peer;		/* -p ADDR: the peer's IPv4 address on TAP */
+	uint32_t peer;			/* -p ADDR: the peer's IPv4 address on TAP (with -t) */
 };
 
 /* Parse argv; on a bad option prints one line naming it and returns -EINVAL. */

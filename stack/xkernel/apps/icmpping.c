@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ip.h"
 #include "pingapp.h"
 #include "tapdrv.h"
 #include "testbed.h"
@@ -33,13 +32,9 @@ static int icmpping_tap(const struct xk_bench_opts *o)
 	struct xk_ping p = { 0 };
 	xk_host_t *h = NULL;
 	xk_tap_t *t = NULL;
-	uint32_t peer;
+	uint32_t peer = o->peer;
 	int err;
 
-	if (!o->peer || xk_ip_parse(o->peer, &peer)) {
-		fprintf(stderr, "icmpping: -t needs -p PEER_IP (an IPv4 address)\n");
-		return -EINVAL;
-	}
 	cfg.ip = (peer & 0xffffff00u) | ((peer & 0xff) == 2 ? 3 : 2);	/* a neighbour of the peer */
 	err = xk_tap_open(&t, o->tap);
 	if (!err)
