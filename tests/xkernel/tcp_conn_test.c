@@ -3,8 +3,8 @@
  * segments on a virtual clock: the three-way handshake and MSS option, RST
  * for a closed port, retransmission of a dropped segment, the RTO from the
  * measured round trip, fast retransmit on three duplicate ACKs, exponential
- * backoff until TCP gives up with RST, Nagle with and without NODELAY, and
- * delayed ACKs.
+ * backoff until TCP gives up with a RST that resets the peer, Nagle with
+ * and without NODELAY, and delayed ACKs.
  */
 #include <string.h>
 
@@ -174,11 +174,24 @@ static void test_fast_retransmit(void)
 	tcp_pair_destroy(&p);
 }
 
+static bool all_retransmitted(struct tcp_pair *p)
+{
+	struct xk_tcp_stats c;
+
+	tcp_pair_stats(p, 0, &c);
+	return c.rexmit_timeouts == TCP_BACKOFF_MAX;
+}
+
+static bool both_eof(struct tcp_pair *p)
+{
+	return p->app[0].eof && p->app[1].eof;
+}
+
 static void test_backoff(void)
 {
 	struct xk_wire_impair drop_all = { .drop_pct = 100 };
 	struct tcp_pair p;
-	struct xk_tcp_stats c;
+	struct xk_tcp_stats c, s;
 
 	setup(&p, "backoff");
 	xk_wire_set_impair(p.tb.wire, &drop_all);
@@ -187,10 +200,15 @@ static void test_backoff(void)
 	tcp_pair_stats(&p, 0, &c);
 	/* RTO 200 ms doubling: timeouts at 0.2, 0.6, 1.4, 3.0 and 6.2 s; without backoff there would be 50 */
 	tap_is_int((long long)c.rexmit_timeouts, 5, "backoff: five timeouts in 10 s, the RTO doubling from 200 ms");
-	tap_is_int(tcp_pair_run(&p, 1000 * SEC, client_eof), 0, "backoff: TCP gives up and tells its user");
+	tap_is_int(tcp_pair_run(&p, 1000 * SEC, all_retransmitted), 0, "backoff: TCP_BACKOFF_MAX retransmissions");
+	xk_wire_set_impair(p.tb.wire, NULL);	/* the wire heals: the server will hear the give-up */
+	tap_is_int(tcp_pair_run(&p, 1000 * SEC, both_eof), 0, "backoff: TCP gives up and tells both users");
 	tcp_pair_stats(&p, 0, &c);
-	tap_is_int((long long)c.rexmit_timeouts, TCP_BACKOFF_MAX, "backoff: after TCP_BACKOFF_MAX retransmissions");
-	tap_ok(c.rsts_out == 1 && state(p.app[0].sess) == TCP_CLOSED, "backoff: with a RST, the connection CLOSED");
+	tcp_pair_stats(&p, 1, &s);
+	tap_is_int((long long)c.rexmit_timeouts, TCP_BACKOFF_MAX, "backoff: no retransmission after that");
+	tap_ok(c.rsts_out == 1 && state(p.app[0].sess) == TCP_CLOSED, "backoff: the client sent a RST, its connection CLOSED");
+	tap_ok(s.rsts_in == 1 && state(p.app[1].sess) == TCP_CLOSED,
+	       "backoff: the RST, in the server's window, reset its established connection");
 	tcp_pair_destroy(&p);
 }
 
@@ -245,7 +263,7 @@ static void test_delayed_ack(void)
 
 int main(void)
 {
-	tap_plan(28);
+	tap_plan(30);
 	test_handshake();
 	test_rst_closed_port();
 	test_retransmit();
