@@ -3,8 +3,9 @@
  * segments on a virtual clock: the three-way handshake and MSS option, RST
  * for a closed port, retransmission of a dropped segment, the RTO from the
  * measured round trip, fast retransmit on three duplicate ACKs, exponential
- * backoff until TCP gives up with a RST that resets the peer, Nagle with
- * and without NODELAY, and delayed ACKs.
+ * backoff until TCP gives up with a RST that resets the peer, TIME_WAIT
+ * restarted by a repeated FIN, Nagle with and without NODELAY, and delayed
+ * ACKs.
  */
 #include <string.h>
 
@@ -212,6 +213,64 @@ static void test_backoff(void)
 	tcp_pair_destroy(&p);
 }
 
+static bool client_fin_acked(struct tcp_pair *p)
+{
+	return tcp_pair_nstate(p, 0, TCP_FIN_WAIT_2) == 1 && p->app[1].eof;
+}
+
+static bool client_time_wait(struct tcp_pair *p)
+{
+	return tcp_pair_nstate(p, 0, TCP_TIME_WAIT) == 1;
+}
+
+static bool server_gone(struct tcp_pair *p)
+{
+	struct xk_tcp_stats st;
+
+	tcp_pair_stats(p, 1, &st);
+	return st.nstate[TCP_LAST_ACK] + st.nstate[TCP_CLOSED] == 0 && p->app[1].closed;
+}
+
+static bool client_gone(struct tcp_pair *p)
+{
+	return tcp_pair_nstate(p, 0, TCP_TIME_WAIT) == 0;
+}
+
+/*
+ * The client closes first; its ACK of the server's FIN is lost, so the
+ * server retransmits the FIN: the client in TIME_WAIT acknowledges it again
+ * and restarts its wait, which therefore ends a full TIME_WAIT after that.
+ */
+static void test_time_wait(void)
+{
+	struct xk_wire_impair drop_all = { .drop_pct = 100 };
+	uint64_t tw = SEC, t_server, t_client;
+	struct xk_tcp_stats s;
+	struct tcp_pair p;
+
+	if (tcp_pair_create(&p, NULL) < 0)
+		tap_bail("timewait: cannot make the hosts");
+	xk_control(tcp_pair_tcp(&p, 0), XK_TCP_CTL_SET_TIME_WAIT, &tw, sizeof tw);
+	p.app[1].keep_open = true;	/* the server closes when told */
+	if (tcp_app_listen(&p.app[1], PORT) < 0 || tcp_app_connect(&p.app[0], XK_TESTBED_IP(1), PORT) < 0)
+		tap_bail("timewait: no connection");
+	tap_is_int(tcp_pair_run(&p, SEC, client_fin_acked), 0, "timewait: the client's FIN is acknowledged");
+	p.app[1].keep_open = false;
+	tcp_app_pump(&p.app[1]);		/* the server's FIN goes out on a clean wire */
+	xk_wire_set_impair(p.tb.wire, &drop_all);	/* the client's ACK of it is lost */
+	tap_is_int(tcp_pair_run(&p, SEC, client_time_wait), 0, "timewait: the client enters TIME_WAIT");
+	xk_wire_set_impair(p.tb.wire, NULL);
+	tap_is_int(tcp_pair_run(&p, 10 * SEC, server_gone), 0, "timewait: the server's retransmitted FIN is acknowledged");
+	t_server = xk_wire_now(p.tb.wire);
+	tcp_pair_stats(&p, 1, &s);
+	tap_ok(s.rexmit_timeouts >= 1, "timewait: the server did retransmit its FIN");
+	tap_is_int(tcp_pair_run(&p, 10 * SEC, client_gone), 0, "timewait: then the client's TIME_WAIT ends");
+	t_client = xk_wire_now(p.tb.wire);
+	tap_ok(t_client - t_server + 20000 >= tw, "timewait: a whole TIME_WAIT after the repeated FIN (%llu ms)",
+	       (unsigned long long)((t_client - t_server) / MS));
+	tcp_pair_destroy(&p);
+}
+
 /* Ten 10-byte pushes in a row; returns the data segments the client sent for them. */
 static unsigned small_writes(bool nodelay)
 {
@@ -263,13 +322,14 @@ static void test_delayed_ack(void)
 
 int main(void)
 {
-	tap_plan(30);
+	tap_plan(36);
 	test_handshake();
 	test_rst_closed_port();
 	test_retransmit();
 	test_rtt_estimate();
 	test_fast_retransmit();
 	test_backoff();
+	test_time_wait();
 	test_nagle();
 	test_delayed_ack();
 	return tap_done();
