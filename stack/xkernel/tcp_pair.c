@@ -20,11 +20,16 @@ static int pair_reg(xk_host_t *h)
 
 int tcp_pair_create(struct tcp_pair *p, const struct xk_wire_impair *imp)
 {
+	return tcp_pair_create_mtu(p, imp, NULL);
+}
+
+int tcp_pair_create_mtu(struct tcp_pair *p, const struct xk_wire_impair *imp, const uint16_t mtu[2])
+{
 	int err;
 
 	memset(p, 0, sizeof *p);
 	pair_apps = p->app;
-	err = xk_testbed_create(&p->tb, imp, "tcp ip/6\ntcpapp tcp\n", pair_reg);
+	err = xk_testbed_create_mtu(&p->tb, imp, "tcp ip/6\ntcpapp tcp\n", pair_reg, mtu);
 	pair_apps = NULL;
 	return err;
 }

@@ -19,6 +19,8 @@ struct tcp_pair {
 
 /* Set p->app[] fields before or after; -errno. */
 int tcp_pair_create(struct tcp_pair *p, const struct xk_wire_impair *imp);
+/* The same with host i's IP MTU mtu[i] (0: 1500). */
+int tcp_pair_create_mtu(struct tcp_pair *p, const struct xk_wire_impair *imp, const uint16_t mtu[2]);
 void tcp_pair_destroy(struct tcp_pair *p);
 /* Run the wire, pumping both apps, until until(p) holds (0), or limit_ns of virtual time pass. */
 int tcp_pair_run(struct tcp_pair *p, uint64_t limit_ns, bool (*until)(struct tcp_pair *p));

@@ -1,6 +1,6 @@
 /*
  * tcp_conn_test - connection behaviour on the in-process wire, counted in
- * segments on a virtual clock: the three-way handshake and MSS option, RST
+ * segments on a virtual clock: the three-way handshake, the MSS option, RST
  * for a closed port, retransmission of a dropped segment, the RTO from the
  * measured round trip, fast retransmit on three duplicate ACKs, exponential
  * backoff until TCP gives up with a RST that resets the peer, TIME_WAIT
@@ -77,6 +77,32 @@ static void test_handshake(void)
 	xk_sess_control(p.app[0].sess, XK_CTL_GET_MAX_PACKET, &mss0, sizeof mss0);
 	xk_sess_control(p.app[1].sess, XK_CTL_GET_MAX_PACKET, &mss1, sizeof mss1);
 	tap_ok(mss0 == 1460 && mss1 == 1460, "handshake: MSS option gives 1460 on a 1500-byte MTU (%u, %u)", mss0, mss1);
+	tcp_pair_destroy(&p);
+}
+
+/* The server's MTU is 576: its MSS option (536) bounds what the client sends. */
+static void test_mss_option(void)
+{
+	static const uint16_t mtu[2] = { 0, 576 };
+	struct tcp_pair p;
+	struct xk_tcp_stats c0, c1;
+	uint32_t mss0 = 0, mss1 = 0;
+
+	if (tcp_pair_create_mtu(&p, NULL, mtu) < 0)
+		tap_bail("mss: cannot make the hosts");
+	p.app[0].keep_open = p.app[1].keep_open = true;
+	if (tcp_app_listen(&p.app[1], PORT) < 0 || tcp_app_connect(&p.app[0], XK_TESTBED_IP(1), PORT) < 0 ||
+	    tcp_pair_run(&p, SEC, established) < 0)
+		tap_bail("mss: no connection");
+	xk_sess_control(p.app[0].sess, XK_CTL_GET_MAX_PACKET, &mss0, sizeof mss0);
+	xk_sess_control(p.app[1].sess, XK_CTL_GET_MAX_PACKET, &mss1, sizeof mss1);
+	tap_ok(mss0 == 536 && mss1 == 536, "mss: a 576-byte MTU on one side gives both an MSS of 536 (%u, %u)", mss0, mss1);
+	tcp_pair_stats(&p, 0, &c0);
+	push_bytes(p.app[0].sess, 3000);
+	want_rx = 3000;
+	tap_is_int(tcp_pair_run(&p, SEC, got_rx), 0, "mss: 3000 bytes arrive");
+	tcp_pair_stats(&p, 0, &c1);
+	tap_is_int((long long)(c1.data_segs_out - c0.data_segs_out), 6, "mss: in six segments of at most 536 bytes");
 	tcp_pair_destroy(&p);
 }
 
@@ -322,8 +348,9 @@ static void test_delayed_ack(void)
 
 int main(void)
 {
-	tap_plan(36);
+	tap_plan(39);
 	test_handshake();
+	test_mss_option();
 	test_rst_closed_port();
 	test_retransmit();
 	test_rtt_estimate();
