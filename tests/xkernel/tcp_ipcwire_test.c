@@ -1,7 +1,7 @@
 /*
  * tcp_ipcwire_test - TCP between two hosts that are processes (domains) on
  * the IPC kernel, their Ethernet frames crossing it with 5% loss, 5%
- * duplication and 5% reordering (seeded): 1 MiB each way arrives
+ * duplication, 5% reordering and 100 us of delay (seeded): 1 MiB each way arrives
  * byte-identical and in order, and both sides close cleanly (the side that
  * closed first through TIME_WAIT, the other through LAST_ACK, both to
  * CLOSED). Each domain checks what it received and writes its results into
@@ -151,7 +151,8 @@ static void report(const char *who, const struct side *s)
 
 int main(void)
 {
-	struct xk_wire_impair lossy = { .seed = 20261129, .drop_pct = 5, .dup_pct = 5, .reorder_pct = 5 };
+	struct xk_wire_impair lossy = { .seed = 20261129, .drop_pct = 5, .dup_pct = 5, .reorder_pct = 5,
+				       .latency_ns = 100000 };
 	const struct side *c, *s;
 	int rc;
 
