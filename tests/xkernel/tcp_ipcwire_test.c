@@ -1,10 +1,10 @@
 /*
  * tcp_ipcwire_test - TCP between two hosts that are processes (domains) on
  * the IPC kernel, their Ethernet frames crossing it with 5% loss, 5%
- * duplication, 5% reordering and 100 us of delay (seeded): 1 MiB each way arrives
- * byte-identical and in order, and both sides close cleanly (the side that
- * closed first through TIME_WAIT, the other through LAST_ACK, both to
- * CLOSED). Each domain checks what it received and writes its results into
+ * duplication, 5% reordering and 100 us of delay (seeded): 1 MiB each way
+ * arrives byte-identical and in order, and both sides close cleanly (the
+ * side that closed first through TIME_WAIT, the other through LAST_ACK,
+ * both to CLOSED). Each domain checks what it received and writes its results into
  * memory shared with this supervisor, which asserts them.
  */
 #define _DEFAULT_SOURCE
