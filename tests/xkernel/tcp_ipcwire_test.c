@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "cycles.h"
 #include "ipcwire.h"
@@ -28,6 +29,7 @@
 
 /* One host's results, in memory shared with the supervisor. */
 struct side {
+	pid_t pid;		/* the host's process */
 	int run_rc;		/* 0: both ways ended and the connection is CLOSED or in TIME_WAIT */
 	int drain_rc;		/* 0: then it reached CLOSED (client) */
 	bool data_ok;
@@ -126,6 +128,7 @@ static int host_main(struct xk_ipcwire_host *h, void *arg)
 	int rc = 1;
 
 	(void)arg;
+	shared[h->index].pid = getpid();
 	if (tx && rx && want && r.tcp) {
 		fill(tx, h->index);
 		fill(want, !h->index);
@@ -162,10 +165,12 @@ int main(void)
 	memset(shared, 0, 2 * sizeof *shared);
 	c = &shared[0];
 	s = &shared[1];
-	tap_plan(8);
+	tap_plan(9);
 	tap_diag("wire seed %llu, data seed %u, %u bytes each way", (unsigned long long)lossy.seed, DATA_SEED, SIZE);
 	rc = xk_ipcwire_pair("process", &lossy, "tcp ip/6\ntcpapp tcp\n", reg, host_main, NULL);
 	tap_is_int(rc, 0, "both host processes ran and returned success");
+	tap_ok(c->pid && s->pid && c->pid != s->pid && c->pid != getpid() && s->pid != getpid(),
+	       "each host ran in a process of its own (%d, %d; supervisor %d)", (int)c->pid, (int)s->pid, (int)getpid());
 	report("client", c);
 	report("server", s);
 	tap_ok(s->data_ok, "client to server: %u bytes arrive identical and in order (got %zu)", SIZE, s->rx_len);
