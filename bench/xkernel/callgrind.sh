@@ -24,18 +24,23 @@ done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- tcpping udpping icmpping
 command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind is not installed" >&2; exit 1; }
-tmp=$(mktemp -d)
+tmp=$(mktemp -d /tmp/xkcg.XXXXXXXX)	# a fixed-length name
 trap 'rm -rf "$tmp"' EXIT
 
 # instructions APP ROUND_TRIPS: the loop's instruction count (all its calls).
+# The app runs as ./APP from $tmp with an empty environment: the stack's
+# layout then does not depend on where or by whom it is run (libc's memcmp
+# and memcpy take other paths near a page's end).
 instructions() {
-	valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$tmp/$1.$2.out" \
-		"$BUILD/bin/$1" -w inproc -n "$2" -s 1 >"$tmp/$1.$2.log" 2>&1 ||
+	(cd "$tmp" && env -i "$valgrind" --tool=callgrind --instr-atstart=no --callgrind-out-file="$1.$2.out" \
+		"./$1" -w inproc -n "$2" -s 1 >"$1.$2.log" 2>&1) ||
 		{ echo "callgrind.sh: $1 -n $2 failed:" >&2; cat "$tmp/$1.$2.log" >&2; exit 1; }
 	awk '/^totals:/ { print $2 }' "$tmp/$1.$2.out"
 }
 
+valgrind=$(command -v valgrind)
 for app in "$@"; do
+	cp "$BUILD/bin/$app" "$tmp/$app" || exit 1
 	i1=$(instructions "$app" "$n")
 	i2=$(instructions "$app" $((2 * n)))
 	# round trips in the loop: warm-up n/10 + 1, then the sample's n
