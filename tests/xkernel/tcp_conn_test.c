@@ -4,12 +4,15 @@
  * for a closed port, retransmission of a dropped segment, the RTO from the
  * measured round trip, fast retransmit on three duplicate ACKs, exponential
  * backoff until TCP gives up with a RST that resets the peer, TIME_WAIT
- * restarted by a repeated FIN, Nagle with and without NODELAY, and delayed
- * ACKs.
+ * restarted by a repeated FIN, zero-window probes, Nagle with and without
+ * NODELAY, and delayed ACKs.
  */
 #include <string.h>
 
+#include "bytes.h"
+#include "ip.h"
 #include "tap.h"
+#include "tcp_hdr.h"
 #include "tcp_pair.h"
 #include "tcp_rtt.h"
 
@@ -297,6 +300,94 @@ static void test_time_wait(void)
 	tcp_pair_destroy(&p);
 }
 
+/*
+ * A zero window at the server, simulated around its TCP: what the server
+ * sends says window 0 (its IP session's push rewrites the field), and data
+ * arriving is discarded as a full receiver would (its TCP's demux), while
+ * pure ACKs pass. zw_on switches both.
+ */
+static bool zw_on;
+static unsigned zw_discarded;
+static const struct xk_sess_ops *zw_ip_orig;
+static const struct xk_proto_ops *zw_tcp_orig;
+static struct xk_sess_ops zw_ip_ops;
+static struct xk_proto_ops zw_tcp_ops;
+
+static int zw_push(xk_sess_t *s, msg_t *m)
+{
+	uint8_t *h = msg_peek(m, TCP_HDR_MIN);
+	struct xk_ip_pseudohdr ph;
+
+	if (zw_on && h && xk_sess_control(s, XK_CTL_IP_PSEUDOHDR, &ph, sizeof ph) >= 0) {
+		xk_put16(h + 14, 0);
+		xk_put16(h + TCP_CSUM_OFF, 0);
+		xk_put16(h + TCP_CSUM_OFF, xk_ip_pseudo_csum(&ph, m));
+	}
+	return zw_ip_orig->push(s, m);
+}
+
+static int zw_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
+{
+	const uint8_t *h = msg_peek(m, TCP_HDR_MIN);
+
+	if (zw_on && h && msg_len(m) > (size_t)(h[12] >> 4) * 4) {
+		zw_discarded++;
+		msg_free(m);
+		return 0;
+	}
+	return zw_tcp_orig->demux(self, lls, m);
+}
+
+/*
+ * The server's window closes: the client stops, probes it at backed-off
+ * intervals and never gives up; when it opens again the rest follows.
+ */
+static void test_zero_window(void)
+{
+	xk_sess_t *ip;
+	xk_proto_t *tcp;
+	struct tcp_pair p;
+	struct xk_tcp_stats c0, c1, c2;
+	uint32_t unsent = 0;
+
+	setup(&p, "zerownd");
+	ip = p.app[1].sess->down;
+	tcp = tcp_pair_tcp(&p, 1);
+	zw_ip_orig = ip->ops;
+	zw_ip_ops = *ip->ops;
+	zw_ip_ops.push = zw_push;
+	ip->ops = &zw_ip_ops;
+	zw_tcp_orig = tcp->ops;
+	zw_tcp_ops = *tcp->ops;
+	zw_tcp_ops.demux = zw_demux;
+	tcp->ops = &zw_tcp_ops;
+
+	push_bytes(p.app[0].sess, 1000);
+	want_rx = 1000;
+	tcp_pair_run(&p, SEC, got_rx);		/* delivered; then the window closes */
+	zw_on = true;
+	tcp_pair_run(&p, SEC, NULL);		/* the delayed ACK says window 0 */
+	tcp_pair_stats(&p, 0, &c0);
+	push_bytes(p.app[0].sess, 4000);
+	tcp_pair_run(&p, 60 * SEC, NULL);
+	tcp_pair_stats(&p, 0, &c1);
+	xk_sess_control(p.app[0].sess, XK_TCP_CTL_GET_UNSENT, &unsent, sizeof unsent);
+	tap_ok(p.app[1].rx_len == 1000 && unsent == 4000, "zerownd: for a minute nothing more is delivered (%zu, %u unacked)",
+	       p.app[1].rx_len, unsent);
+	tap_ok(zw_discarded >= 4 && zw_discarded <= 12 && c1.data_segs_out - c0.data_segs_out == zw_discarded,
+	       "zerownd: only window probes were sent, backing off (%u in 60 s)", zw_discarded);
+	tap_is_int(state(p.app[0].sess), TCP_ESTABLISHED, "zerownd: and the client did not give up");
+	zw_on = false;				/* the window opens: the next probe's ACK says so */
+	want_rx = 5000;
+	tap_is_int(tcp_pair_run(&p, 120 * SEC, got_rx), 0, "zerownd: once it opens, all 5000 bytes arrive");
+	tcp_pair_stats(&p, 0, &c2);
+	tap_is_int((long long)(c2.rexmit_timeouts - c0.rexmit_timeouts), 0,
+		   "zerownd: probes are not retransmission timeouts");
+	ip->ops = zw_ip_orig;
+	tcp->ops = zw_tcp_orig;
+	tcp_pair_destroy(&p);
+}
+
 /* Ten 10-byte pushes in a row; returns the data segments the client sent for them. */
 static unsigned small_writes(bool nodelay)
 {
@@ -348,7 +439,7 @@ static void test_delayed_ack(void)
 
 int main(void)
 {
-	tap_plan(39);
+	tap_plan(44);
 	test_handshake();
 	test_mss_option();
 	test_rst_closed_port();
@@ -357,6 +448,7 @@ int main(void)
 	test_fast_retransmit();
 	test_backoff();
 	test_time_wait();
+	test_zero_window();
 	test_nagle();
 	test_delayed_ack();
 	return tap_done();
