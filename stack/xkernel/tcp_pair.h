@@ -15,6 +15,7 @@ struct tcp_pair {
 	struct xk_testbed tb;
 	struct tcp_app app[2];
 	bool (*until)(struct tcp_pair *p);	/* tcp_pair_run's stop condition */
+	size_t want_rx;				/* for tcp_pair_got_rx */
 };
 
 /* Set p->app[] fields before or after; -errno. */
@@ -28,5 +29,17 @@ xk_proto_t *tcp_pair_tcp(struct tcp_pair *p, int i);
 void tcp_pair_stats(struct tcp_pair *p, int i, struct xk_tcp_stats *st);
 /* Connections of host i in state s. */
 unsigned tcp_pair_nstate(struct tcp_pair *p, int i, enum tcp_state s);
+
+/*
+ * Host 1 listens on port, host 0 connects; both apps keep the connection
+ * open. 0 once the client is ESTABLISHED and the server has its session.
+ */
+int tcp_pair_connect(struct tcp_pair *p, uint16_t port);
+/* A stop condition: host 1 has received at least p->want_rx bytes. */
+bool tcp_pair_got_rx(struct tcp_pair *p);
+/* Push n (<= 4096) zero bytes on s. */
+int tcp_pair_push_zeros(xk_sess_t *s, size_t n);
+/* The connection's state (enum tcp_state), or -1. */
+int tcp_pair_state(xk_sess_t *s);
 
 #endif
