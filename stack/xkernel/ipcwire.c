@@ -305,6 +305,22 @@ static int ipcwire_domain(ipc_domain_t *self, void *arg)
 	return rc;
 }
 
+/* The first host's failure (its function's error), or -EPIPE if one died. */
+static int ipcwire_status(const ipc_kernel_t *k, const unsigned *dom)
+{
+	for (unsigned i = 0; i < IPCWIRE_HOSTS; i++) {
+		int st = ipc_domain_status(k, dom[i]);
+
+		if (st == -IPC_EDEAD) {
+			fprintf(stderr, "ipcwire: host%u died (killed or crashed)\n", i);
+			return -EPIPE;
+		}
+		if (st)
+			return st;
+	}
+	return 0;
+}
+
 int xk_ipcwire_pair(const char *mode, const struct xk_wire_impair *imp, const char *top,
 		    int (*reg)(xk_host_t *h), xk_ipcwire_fn fn, void *arg)
 {
@@ -330,13 +346,8 @@ int xk_ipcwire_pair(const char *mode, const struct xk_wire_impair *imp, const ch
 				rc = ipc_grant(k, dom[i], (uint16_t)j, port[j]);
 	if (rc == 0)
 		rc = ipc_kernel_run(k);
-	if (rc < 0) {
-		rc = ipcwire_err("run", rc);
-	} else {
-		rc = ipc_domain_status(k, dom[0]);
-		if (rc == 0)
-			rc = ipc_domain_status(k, dom[1]);
-	}
+	/* -IPC_EDEAD from the run: a host failed or died; its status says which */
+	rc = rc == 0 || rc == -IPC_EDEAD ? ipcwire_status(k, dom) : ipcwire_err("setup", rc);
 	ipc_kernel_destroy(k);
 	return rc;
 }

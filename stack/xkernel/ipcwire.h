@@ -11,7 +11,8 @@
  * xk_ipcwire_pair() is the supervisor for the common case: two hosts set up
  * like the testbed's (testbed.h: addresses, suite, app, host 1 echoing),
  * each calling fn in its own domain. When host 0's fn returns, the other
- * hosts are told to stop; the result is host 0's.
+ * hosts are told to stop. The result is host 0's, else host 1's (-EPIPE
+ * if a host died).
  */
 #ifndef XK_IPCWIRE_H
 #define XK_IPCWIRE_H

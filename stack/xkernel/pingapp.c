@@ -71,7 +71,7 @@ int xk_ping_app_main(int argc, char **argv, const struct xk_ping_app *a)
 	else
 		err = xk_ipcwire_pair(o.wire, NULL, a->top, NULL, pingapp_domain, &r);
 	if (err) {
-		fprintf(stderr, "%s: %s\n", a->prog, xk_strerror(err));
+		fprintf(stderr, "%s: no report: %s\n", a->prog, xk_strerror(err));
 		return 1;
 	}
 	return 0;
