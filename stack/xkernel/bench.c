@@ -11,6 +11,7 @@
 
 #include "bench.h"
 #include "cycles.h"
+#include "ip.h"
 #include "tapdrv.h"
 
 __attribute__((noinline)) int xk_ping_round_trips(struct xk_ping *p, unsigned long n)
@@ -113,7 +114,10 @@ int xk_bench_parse(int argc, char **argv, const char *prog, struct xk_bench_opts
 			o->tap = optarg;
 			break;
 		case 'p':
-			o->peer = optarg;
+			if (xk_ip_parse(optarg, &o->peer)) {
+				fprintf(stderr, "%s: -p '%s': want an IPv4 address\n", prog, optarg);
+				return -EINVAL;
+			}
 			break;
 		default:
 			fprintf(stderr, "%s: unknown option '-%c' (usage: %s [-n ROUND_TRIPS] [-s SAMPLES] "
@@ -123,6 +127,10 @@ int xk_bench_parse(int argc, char **argv, const char *prog, struct xk_bench_opts
 	}
 	if (optind < argc) {
 		fprintf(stderr, "%s: unexpected argument '%s'\n", prog, argv[optind]);
+		return -EINVAL;
+	}
+	if (!o->tap != !o->peer) {
+		fprintf(stderr, "%s: -t TAPIF and -p PEER_IP go together\n", prog);
 		return -EINVAL;
 	}
 	return 0;
@@ -181,8 +189,6 @@ int xk_bench_run(const char *prog, const struct xk_bench_opts *o, struct xk_ping
 		       "client protocol processing %.3f ± %.3f us per round trip (%.0f cycles, %.0f MHz counter)\n",
 		       prog, o->samples, o->n, o->tap ? o->tap : o->wire, rt_mean, rt_std, pr_mean, pr_std,
 		       pr_mean * cpu, cpu);
-	} else {
-		fprintf(stderr, "%s: round trip failed: %s\n", prog, xk_strerror(err));
 	}
 	free(rt);
 	free(proc);

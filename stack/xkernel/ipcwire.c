@@ -168,17 +168,23 @@ static int ipcwire_init(xk_proto_t *p, void *arg)
 	return 0;
 }
 
-/* One turn of the host loop: send what is due, fire timers, take one message. */
+/*
+ * One turn of the host loop: fire timers and send what is due; if no timer
+ * ran, take one message. A turn that ran timers returns at once, so the
+ * caller sees what they did (a connection closed) before waiting again.
+ */
 static int ipcwire_step(struct ipcwire_drv *d, uint64_t max_wait)
 {
 	xk_events_t *ev = xk_host_events(d->proto->host);
 	struct ipc_rcv r = { .buf = ipc_buffer(d->self), .cap = IPC_MAX_STRING };
 	const struct xk_frame *f;
 	uint64_t now = xk_clock_ns(), next;
+	unsigned fired = xk_events_advance(ev, now);
 	int rc;
 
-	xk_events_advance(ev, now);
 	ipcwire_flush(d, now);
+	if (fired)
+		return 0;
 	next = xk_events_next(ev);
 	f = xk_frameq_peek(&d->q);
 	if (f && (f->when > now ? f->when : now + IPCWIRE_RETRY_NS) < next)
@@ -193,23 +199,24 @@ static int ipcwire_step(struct ipcwire_drv *d, uint64_t max_wait)
 	if (r.code == IPCWIRE_STOP) {
 		d->stopped = true;
 	} else if (r.code == IPCWIRE_FRAME && d->sess) {
-		uint64_t t0 = xk_cycles();
 		msg_t m;
 
-		if (msg_from(&m, r.buf, r.len) == 0)
+		if (msg_from(&m, r.buf, r.len) == 0) {	/* the driver's copy: not the stack's time */
+			uint64_t t0 = xk_cycles();
+
 			xk_demux(d->sess->up, d->sess, &m);
-		d->cyc.rx_stack += xk_cycles() - t0;
+			d->cyc.rx_stack += xk_cycles() - t0;
+		}
 	}
 	return 0;
 }
 
-int xk_ipcwire_wait(void *arg, struct xk_app *app, unsigned want)
+int xk_ipcwire_run(struct xk_ipcwire_host *h, uint64_t limit_ns, bool (*done)(void *arg), void *arg)
 {
-	struct xk_ipcwire_host *h = arg;
-	uint64_t deadline = xk_clock_ns() + IPCWIRE_WAIT_NS;
+	uint64_t deadline = xk_clock_ns() + limit_ns;
 	int rc = 0;
 
-	while (app->received < want && !rc) {
+	while (!done(arg) && !rc) {
 		uint64_t now = xk_clock_ns();
 
 		if (h->drv->stopped)
@@ -221,6 +228,25 @@ int xk_ipcwire_wait(void *arg, struct xk_app *app, unsigned want)
 	return rc;
 }
 
+struct ipcwire_want {
+	const struct xk_app *app;
+	unsigned want;
+};
+
+static bool ipcwire_got(void *arg)
+{
+	const struct ipcwire_want *w = arg;
+
+	return w->app->received >= w->want;
+}
+
+int xk_ipcwire_wait(void *arg, struct xk_app *app, unsigned want)
+{
+	struct ipcwire_want w = { app, want };
+
+	return xk_ipcwire_run(arg, IPCWIRE_WAIT_NS, ipcwire_got, &w);
+}
+
 int xk_ipcwire_serve(struct xk_ipcwire_host *h)
 {
 	int rc = 0;
@@ -228,6 +254,11 @@ int xk_ipcwire_serve(struct xk_ipcwire_host *h)
 	while (!h->drv->stopped && !rc)
 		rc = ipcwire_step(h->drv, IPCWIRE_WAIT_NS);
 	return rc;
+}
+
+void xk_ipcwire_stats(const struct xk_ipcwire_host *h, struct xk_wire_stats *st)
+{
+	*st = h->drv->q.st;
 }
 
 static void ipcwire_cycles(void *arg, struct xk_wire_cycles *c)
@@ -256,6 +287,7 @@ static int ipcwire_domain(ipc_domain_t *self, void *arg)
 	int rc;
 
 	xk_frameq_init(&d.q, pair->imp, 0);
+	d.q.rng ^= st->index * 0xd1b54a32d192ed03ull;	/* each host its own loss pattern */
 	h.app.echo = st->index != 0;
 	xk_testbed_config((int)st->index, &cfg);
 	rc = xk_testbed_host(&h.host, &cfg, &h.app, "wire", ipcwire_init, &d, pair->top, pair->reg);
@@ -271,6 +303,22 @@ static int ipcwire_domain(ipc_domain_t *self, void *arg)
 	xk_host_destroy(h.host);
 	xk_frameq_clear(&d.q);
 	return rc;
+}
+
+/* The first host's failure (its function's error), or -EPIPE if one died. */
+static int ipcwire_status(const ipc_kernel_t *k, const unsigned *dom)
+{
+	for (unsigned i = 0; i < IPCWIRE_HOSTS; i++) {
+		int st = ipc_domain_status(k, dom[i]);
+
+		if (st == -IPC_EDEAD) {
+			fprintf(stderr, "ipcwire: host%u died (killed or crashed)\n", i);
+			return -EPIPE;
+		}
+		if (st)
+			return st;
+	}
+	return 0;
 }
 
 int xk_ipcwire_pair(const char *mode, const struct xk_wire_impair *imp, const char *top,
@@ -298,13 +346,8 @@ int xk_ipcwire_pair(const char *mode, const struct xk_wire_impair *imp, const ch
 				rc = ipc_grant(k, dom[i], (uint16_t)j, port[j]);
 	if (rc == 0)
 		rc = ipc_kernel_run(k);
-	if (rc < 0) {
-		rc = ipcwire_err("run", rc);
-	} else {
-		rc = ipc_domain_status(k, dom[0]);
-		if (rc == 0)
-			rc = ipc_domain_status(k, dom[1]);
-	}
+	/* -IPC_EDEAD from the run: a host failed or died; its status says which */
+	rc = rc == 0 || rc == -IPC_EDEAD ? ipcwire_status(k, dom) : ipcwire_err("setup", rc);
 	ipc_kernel_destroy(k);
 	return rc;
 }

@@ -11,7 +11,8 @@
  * xk_ipcwire_pair() is the supervisor for the common case: two hosts set up
  * like the testbed's (testbed.h: addresses, suite, app, host 1 echoing),
  * each calling fn in its own domain. When host 0's fn returns, the other
- * hosts are told to stop; the result is host 0's.
+ * hosts are told to stop. The result is host 0's, else host 1's (-EPIPE
+ * if a host died).
  */
 #ifndef XK_IPCWIRE_H
 #define XK_IPCWIRE_H
@@ -38,8 +39,15 @@ typedef int (*xk_ipcwire_fn)(struct xk_ipcwire_host *h, void *arg);
 int xk_ipcwire_pair(const char *mode, const struct xk_wire_impair *imp, const char *top,
 		    int (*reg)(xk_host_t *h), xk_ipcwire_fn fn, void *arg);
 
+/*
+ * Run this host until done(arg) holds (0), limit_ns of real time pass
+ * (-ETIMEDOUT), or the wire stops it (-ECANCELED).
+ */
+int xk_ipcwire_run(struct xk_ipcwire_host *h, uint64_t limit_ns, bool (*done)(void *arg), void *arg);
 /* Run this host until app->received >= want (0) or 1 s passes (-ETIMEDOUT). */
 int xk_ipcwire_wait(void *h, struct xk_app *app, unsigned want);
+/* What this host's side of the wire sent and did to the frames (impairments). */
+void xk_ipcwire_stats(const struct xk_ipcwire_host *h, struct xk_wire_stats *st);
 /* Run this host until the wire stops it. */
 int xk_ipcwire_serve(struct xk_ipcwire_host *h);
 /* Fill p's app, wait, cycles and drv for a ping over this host. */

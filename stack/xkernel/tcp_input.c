@@ -348,6 +348,8 @@ static void input_sync(struct tcb *t, const struct tcp_hdr *h, msg_t *m)
 		/* old duplicate or beyond the window: re-acknowledge (RFC 793) */
 		if (!(h->flags & TCP_RST))
 			t->ack_now = true;
+		if (t->state == TCP_TIME_WAIT && (h->flags & TCP_FIN))
+			tcp_timewait_start(t);	/* the peer lost our last ACK: wait 2 MSL again (RFC 793) */
 		xk_drop(t->tp->self, XK_DROP_STATE, m);
 		return;
 	}

@@ -20,11 +20,16 @@ static int pair_reg(xk_host_t *h)
 
 int tcp_pair_create(struct tcp_pair *p, const struct xk_wire_impair *imp)
 {
+	return tcp_pair_create_mtu(p, imp, NULL);
+}
+
+int tcp_pair_create_mtu(struct tcp_pair *p, const struct xk_wire_impair *imp, const uint16_t mtu[2])
+{
 	int err;
 
 	memset(p, 0, sizeof *p);
 	pair_apps = p->app;
-	err = xk_testbed_create(&p->tb, imp, "tcp ip/6\ntcpapp tcp\n", pair_reg);
+	err = xk_testbed_create_mtu(&p->tb, imp, "tcp ip/6\ntcpapp tcp\n", pair_reg, mtu);
 	pair_apps = NULL;
 	return err;
 }
@@ -66,4 +71,45 @@ unsigned tcp_pair_nstate(struct tcp_pair *p, int i, enum tcp_state s)
 
 	tcp_pair_stats(p, i, &st);
 	return st.nstate[s];
+}
+
+int tcp_pair_state(xk_sess_t *s)
+{
+	int st = -1;
+
+	xk_sess_control(s, XK_TCP_CTL_GET_STATE, &st, sizeof st);
+	return st;
+}
+
+static bool pair_established(struct tcp_pair *p)
+{
+	return p->app[1].sess && tcp_pair_state(p->app[0].sess) == TCP_ESTABLISHED;
+}
+
+int tcp_pair_connect(struct tcp_pair *p, uint16_t port)
+{
+	int err;
+
+	p->app[0].keep_open = p->app[1].keep_open = true;
+	if ((err = tcp_app_listen(&p->app[1], port)) < 0 ||
+	    (err = tcp_app_connect(&p->app[0], XK_TESTBED_IP(1), port)) < 0)
+		return err;
+	return tcp_pair_run(p, 10000000000ull, pair_established);
+}
+
+bool tcp_pair_got_rx(struct tcp_pair *p)
+{
+	return p->app[1].rx_len >= p->want_rx;
+}
+
+int tcp_pair_push_zeros(xk_sess_t *s, size_t n)
+{
+	static const uint8_t zero[4096];
+	msg_t m;
+	int err;
+
+	if (n > sizeof zero)
+		return -EINVAL;
+	err = msg_from(&m, zero, n);
+	return err ? err : xk_push(s, &m);
 }

@@ -50,6 +50,12 @@ int xk_testbed_host(xk_host_t **hp, const struct xk_host_config *cfg, struct xk_
 int xk_testbed_create(struct xk_testbed *tb, const struct xk_wire_impair *imp,
 		      const char *top, int (*reg)(xk_host_t *h))
 {
+	return xk_testbed_create_mtu(tb, imp, top, reg, NULL);
+}
+
+int xk_testbed_create_mtu(struct xk_testbed *tb, const struct xk_wire_impair *imp,
+			  const char *top, int (*reg)(xk_host_t *h), const uint16_t mtu[2])
+{
 	int rc;
 
 	memset(tb, 0, sizeof *tb);
@@ -59,6 +65,7 @@ int xk_testbed_create(struct xk_testbed *tb, const struct xk_wire_impair *imp,
 		struct xk_host_config cfg;
 
 		xk_testbed_config(i, &cfg);
+		cfg.mtu = mtu ? mtu[i] : 0;
 		rc = xk_testbed_host(&tb->host[i], &cfg, &tb->app[i], "wire", xk_wire_init, tb->wire,
 				     top, reg);
 	}

@@ -36,6 +36,9 @@ int xk_testbed_host(xk_host_t **hp, const struct xk_host_config *cfg, struct xk_
 
 int xk_testbed_create(struct xk_testbed *tb, const struct xk_wire_impair *imp,
 		      const char *top, int (*reg)(xk_host_t *h));
+/* The same with host i's IP MTU mtu[i] (0: 1500). */
+int xk_testbed_create_mtu(struct xk_testbed *tb, const struct xk_wire_impair *imp,
+			  const char *top, int (*reg)(xk_host_t *h), const uint16_t mtu[2]);
 void xk_testbed_destroy(struct xk_testbed *tb);
 /* The protocol `name` of host i. */
 xk_proto_t *xk_testbed_proto(struct xk_testbed *tb, int i, const char *name);

@@ -180,12 +180,14 @@ int xk_wire_init(xk_proto_t *p, void *arg)
 
 static void wire_deliver(struct wire_port *to, const void *data, size_t len)
 {
-	uint64_t t0 = xk_cycles();
 	msg_t m;
 
-	if (msg_from(&m, data, len) == 0)
+	if (msg_from(&m, data, len) == 0) {	/* the driver's copy: not the stack's time */
+		uint64_t t0 = xk_cycles();
+
 		xk_demux(to->sess->up, to->sess, &m);
-	to->rx_cycles += xk_cycles() - t0;
+		to->rx_cycles += xk_cycles() - t0;
+	}
 }
 
 int xk_wire_inject(xk_wire_t *w, xk_host_t *h, const void *frame, size_t len)

@@ -1,7 +1,8 @@
 /*
  * suite_test.c - the suite between two hosts on the in-process wire: graph
- * errors, UDP both ways, ICMP echo, IP fragmentation and reassembly on a
- * perfect and on a lossy wire (seeded), drop counters via control.
+ * errors, UDP both ways, open_disable, ICMP echo, IP fragmentation and
+ * reassembly on a perfect and on a lossy wire (seeded), drop counters via
+ * control, call without a call operation.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,7 +122,7 @@ int main(void)
 	const char *seed_env = getenv("XK_SEED");
 
 	lossy.seed = seed_env ? strtoull(seed_env, NULL, 0) : 20261123;
-	tap_plan(19);
+	tap_plan(22);
 	test_graph_errors();
 
 	if (xk_testbed_create(&tb, NULL, NULL, NULL))
@@ -165,6 +166,23 @@ int main(void)
 		xk_wire_run(tb.wire, 10 * MS, NULL, NULL);
 		tap_is_int(drops_of(&tb, 1, "udp", XK_DROP_NOSESS), 1, "udp: a datagram to a closed port is counted");
 		xk_close(s2);
+	}
+	{
+		struct xk_parts parts = { 0 };
+		xk_sess_t *s3;
+		msg_t req, rep;
+
+		xk_part_push_port(&parts.local, 7);
+		tap_is_int(xk_open_disable(xk_testbed_proto(&tb, 1, "udp"), tb.app[1].proto, tb.app[1].proto, &parts), 0,
+			   "udp: open_disable ends the listening on port 7");
+		udp_client(&tb, 5002, 7, &s3);	/* a new flow: no session yet on the server */
+		send_bytes(s3, small, 8);
+		xk_wire_run(tb.wire, 10 * MS, NULL, NULL);
+		tap_is_int(drops_of(&tb, 1, "udp", XK_DROP_NOSESS), 2, "udp: a new flow to port 7 is then unmatched");
+		msg_init(&rep);
+		tap_ok(msg_from(&req, small, 8) == 0 && xk_call(s3, &req, &rep) == -EOPNOTSUPP && msg_len(&rep) == 0,
+		       "call on a session without a call operation: -EOPNOTSUPP, the request freed");
+		xk_close(s3);
 	}
 	xk_close(s);
 	xk_testbed_destroy(&tb);
