@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """Bad input to olayout rewrite, verify and info: corpus executables truncated
-at many offsets, with seeded bit flips in the ELF header, program headers and
-section headers, non-ELF files, other architectures, executables linked
-without --emit-relocs, malformed layout files and bad command lines.
+at many offsets (also inside each header and table), with seeded bit flips
+in the ELF header, program headers, section headers and tables (symbols,
+relocations, .eh_frame, .dynamic), non-ELF files, other architectures,
+executables linked without --emit-relocs, malformed layout files and bad
+command lines.
 
 A refused input gives exactly one line on stderr, `olayout: FILE...`, naming
 the input, and exit status 1 or 2. A bit flip may also leave a valid file:
 then success is fine, but never a signal, a sanitizer report or a hang, and a
-failure is still one line (verify may list up to 20 problems and a summary). Every command
-runs in an empty directory that must stay empty, and rewrite's output must
+failure is still one line (verify may list up to 20 problems and a
+summary). Every command runs in an empty directory that must stay empty, and rewrite's output must
 not exist after a failure.
 
 Environment: OLAYOUT_TEST_SEED (default 6) seeds the choice of executables
@@ -27,11 +29,22 @@ MUST_FAIL, MAY_PASS = "must fail", "may pass"
 EM_AARCH64 = 183
 
 
+TABLE_SECTIONS = (".symtab", ".rela.text", ".eh_frame", ".eh_frame_hdr", ".dynamic", ".rela.dyn")
+
+
 def elf_tables(data):
-    """(offset, size) of the ELF header, program headers, section headers."""
+    """[(label, offset, size)] of the ELF header, program headers, section
+    headers and the sections of TABLE_SECTIONS the file has."""
     phoff, shoff = struct.unpack_from("<QQ", data, 0x20)
-    phentsize, phnum, shentsize, shnum = struct.unpack_from("<HHHH", data, 0x36)
-    return [(0, 64), (phoff, phentsize * phnum), (shoff, shentsize * shnum)]
+    phentsize, phnum, shentsize, shnum, shstrndx = struct.unpack_from("<HHHHH", data, 0x36)
+    tables = [("ehdr", 0, 64), ("phdr", phoff, phentsize * phnum), ("shdr", shoff, shentsize * shnum)]
+    shdrs = [struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize) for i in range(shnum)]
+    strtab = shdrs[shstrndx][4]
+    for name_off, sh_type, _, _, off, size in shdrs:
+        name = data[strtab + name_off:data.index(b"\0", strtab + name_off)].decode()
+        if name in TABLE_SECTIONS and sh_type != 8 and size:  # 8: SHT_NOBITS
+            tables.append((name.strip(".").replace(".", "_"), off, size))
+    return tables
 
 
 class Inputs:
@@ -50,15 +63,19 @@ class Inputs:
         self.cases.append((name, path, cls, needle))
 
     def truncations(self, label, data):
+        """At every 97th byte of the first 4 KiB, at every 16th of the file,
+        and inside each table (ELF_TABLES) at its start, middle and end."""
         size = len(data)
+        inside = [off + k for _, off, n in elf_tables(data) for k in (1, n // 2, n - 1)]
         offsets = sorted(set(list(range(0, min(size, 4096), 97)) +
-                             [size * k // 16 for k in range(1, 16)] + [size - 1]))
+                             [size * k // 16 for k in range(1, 16)] + [size - 1] +
+                             [o for o in inside if 0 < o < size]))
         for off in offsets:
             self.add("trunc-%s-%07d" % (label, off), data[:off], MUST_FAIL)
 
-    def bitflips(self, label, data, per_table=12):
-        for table, (start, length) in zip(("ehdr", "phdr", "shdr"), elf_tables(data)):
-            for _ in range(per_table):
+    def bitflips(self, label, data, per_header=12, per_section=4):
+        for table, start, length in elf_tables(data):
+            for _ in range(per_header if table in ("ehdr", "phdr", "shdr") else per_section):
                 off = start + self.rng.randrange(length)
                 bit = self.rng.randrange(8)
                 flipped = bytearray(data)
