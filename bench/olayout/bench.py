@@ -118,7 +118,7 @@ def main():
     rows = [one_size(int(s), args.repeat) for s in args.sizes.split(",")]
     text = table(rows)
     print(text)
-    sanitized = b"AddressSanitizer" in open(OLAYOUT, "rb").read()
+    sanitized = b"__asan_init" in open(OLAYOUT, "rb").read()
     with open(args.results, "w") as f:
         f.write("# olayout rewrite: time and peak memory against text size\n\n")
         f.write("Made by `make bench-olayout` (bench/olayout/bench.py) on %s, %s, %d CPUs "
