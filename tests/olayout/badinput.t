@@ -2,7 +2,8 @@
 """Bad input to olayout rewrite, verify and info: corpus executables truncated
 at many offsets (also inside each header and table), with seeded bit flips
 in the ELF header, program headers, section headers and tables (symbols,
-relocations, .eh_frame, .dynamic), non-ELF files, other architectures,
+relocations, .eh_frame, .dynamic; in an olayout output also its clone
+table), non-ELF files, other architectures,
 executables linked without --emit-relocs, malformed layout files and bad
 command lines.
 
@@ -22,6 +23,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mklayout  # noqa: E402
 import oltest  # noqa: E402
 
 COMMANDS = ("rewrite", "verify", "info")
@@ -29,7 +31,8 @@ MUST_FAIL, MAY_PASS = "must fail", "may pass"
 EM_AARCH64 = 183
 
 
-TABLE_SECTIONS = (".symtab", ".rela.text", ".eh_frame", ".eh_frame_hdr", ".dynamic", ".rela.dyn")
+TABLE_SECTIONS = (".symtab", ".rela.text", ".eh_frame", ".eh_frame_hdr", ".dynamic", ".rela.dyn",
+                  ".olayout.clones", ".olayout.anchor")
 
 
 def elf_tables(data):
@@ -88,13 +91,33 @@ class Inputs:
         self.add(label, bytes(patched), cls)
 
 
+def rewritten(directory):
+    """layers.pie with its push path cloned: an olayout output, whose clone
+    table and anchor a second rewrite reads."""
+    exe = dict(((p, c), e) for p, c, e in oltest.corpus())[("layers", "pie")]
+    path, chain = oltest.clone_path("layers")
+    lines = mklayout.clone_layout(exe, chain, path, mklayout.read_funcs(oltest.funcs_file("layers")))
+    layout, out = os.path.join(directory, "rewritten.layout"), os.path.join(directory, "rewritten")
+    with open(layout, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    res = oltest.olayout("rewrite", "--layout", layout, "-o", out, exe)
+    if res.rc != 0:
+        raise RuntimeError("olayout rewrite --layout %s -o %s %s: %s" % (layout, out, exe,
+                                                                        oltest.describe(res)))
+    data = open(out, "rb").read()
+    os.remove(out)
+    return data
+
+
 def make_inputs(directory, rng):
     inputs = Inputs(directory, rng)
     exes = oltest.corpus()
+    subjects = []
     for kind in ("pie", "static", "nopie-g"):
         prog, config, exe = rng.choice([e for e in exes if e[1] == kind])
-        data = open(exe, "rb").read()
-        label = "%s.%s" % (prog, config)
+        subjects.append(("%s.%s" % (prog, config), open(exe, "rb").read()))
+    subjects.append(("layers.pie-rewritten", rewritten(directory)))
+    for label, data in subjects:
         inputs.truncations(label, data)
         inputs.bitflips(label, data)
     base = open(exes[0][2], "rb").read()
