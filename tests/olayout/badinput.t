@@ -3,7 +3,7 @@
 at many offsets (also inside each header and table), with seeded bit flips
 in the ELF header, program headers, section headers and tables (symbols,
 relocations, .eh_frame, .dynamic; in an olayout output also its clone
-table), non-ELF files, other architectures,
+table), non-ELF files, other architectures, stripped executables,
 executables linked without --emit-relocs, malformed layout files and bad
 command lines.
 
@@ -20,6 +20,7 @@ import os
 import random
 import shutil
 import struct
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -133,6 +134,9 @@ def make_inputs(directory, rng):
     inputs.patched("bigendian", base, 5, "B", 2)
     inputs.patched("relocatable", base, 0x10, "<H", 1)
     inputs.add("i386", open(os.path.join(oltest.CORPUS, "i386.elf"), "rb").read(), MUST_FAIL)
+    stripped = os.path.join(directory, "stripped")
+    subprocess.run(["strip", "-s", "-o", stripped, exes[0][2]], check=True)
+    inputs.cases.append(("stripped", stripped, MUST_FAIL, "strip"))
     for prog, config, exe in oltest.corpus(with_relocs=False):
         inputs.add("%s.%s" % (prog, config), open(exe, "rb").read(), MUST_FAIL, "emit-relocs")
     # Paths that are not regular files: given as they are, not copied.
