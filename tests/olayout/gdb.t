@@ -21,8 +21,13 @@ FRAME_RE = re.compile(r"^#(\d+)\s+(?:0x[0-9a-f]+ in )?(\S+) \(.*?\)(?: at (\S+):
 
 
 def backtrace(exe, function):
-    """[(name, file or None)] of the frames when FUNCTION is first entered."""
+    """[(name, file or None)] of the frames when FUNCTION is first entered.
+    `set print demangle off`: gdb (13) otherwise shows a symbol without DWARF
+    through its Ada decoder, its last `.word` as `[word]` (GCC's own foo.cold
+    as foo[cold], wire_xmit.clone.push as wire_xmit.clone[push]); the names
+    checked are the symbols olayout wrote."""
     cmd = ["gdb", "-batch", "-nx", "-ex", "set debuginfod enabled off",
+           "-ex", "set print demangle off",
            "-ex", "break '%s'" % function, "-ex", "run", "-ex", "bt", exe]
     res = oltest.run(cmd, timeout=120)
     text = res.out.decode(errors="replace")

@@ -11,8 +11,9 @@ in FILE (one a line: a corpus program's own functions, so that libc's code
 in a static executable stays where it is). reverse places them in reverse
 address order; random in a seeded random order with random alignments and
 padding (the seed is printed in a comment); clone copies a call chain (by
-default the longest chain of direct calls from main, found with objdump)
-and routes each call along it to the next clone.
+default the longest chain of direct calls from main, found with objdump, or
+from any function if main calls none directly) and routes each call along
+it to the next clone.
 """
 import argparse
 import random
@@ -155,8 +156,18 @@ def longest_chain(graph, root, limit=6):
 
 
 def default_chain(exe, funcs=None):
+    """The longest chain from main; when main reaches the program's code only
+    through function pointers, the longest chain from any function (the
+    first by name among equals)."""
     names = {s.name for s in units(exe, funcs) if not FRAGMENT_RE.search(s.name)}
-    return longest_chain(call_graph(exe, names), "main")
+    graph = call_graph(exe, names)
+    best = longest_chain(graph, "main")
+    if len(best) < 2:
+        for root in sorted(graph):
+            chain = longest_chain(graph, root)
+            if len(chain) > len(best):
+                best = chain
+    return best
 
 
 def clone_layout(exe, chain, path, funcs=None):

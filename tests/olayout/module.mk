@@ -24,6 +24,7 @@ OL_CFG_static := -fno-pie -static $(OL_RELOCS)
 OL_CFG_static-g := -fno-pie -static -g $(OL_RELOCS)
 OL_CFG_pie-cet := -fpie -pie -fcf-protection $(OL_RELOCS)
 OL_CFG_static-cet := -fno-pie -static -fcf-protection -g $(OL_RELOCS)
+OL_CFG_pie-gz := -fpie -pie -g -gz $(OL_RELOCS)
 OL_CFG_norelocs := -fpie -pie
 OL_CORPUS_CONFIGS := $(patsubst OL_CFG_%,%,$(filter OL_CFG_%,$(.VARIABLES)))
 

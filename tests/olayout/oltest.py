@@ -61,9 +61,10 @@ def need_olayout():
 
 
 def sanitized():
-    """Whether OLAYOUT is the ASan build (it must then run without RLIMIT_AS)."""
+    """Whether OLAYOUT is the ASan build (it must then run without RLIMIT_AS).
+    libasan is linked dynamically, so look for its entry point, not its text."""
     with open(OLAYOUT, "rb") as f:
-        return b"AddressSanitizer" in f.read()
+        return b"__asan_init" in f.read()
 
 
 def run(cmd, timeout=60, limit_memory=False):

@@ -40,6 +40,16 @@ static uint8_t field_at(const uint8_t *code, uint8_t size, uint8_t hint, uint8_t
 	return 0;
 }
 
+/* A memory operand with a 32-bit displacement. Capstone 4 reports a
+ * disp_size of 2 for some legacy-SSE RIP-relative forms, so decide from the
+ * addressing: RIP-relative and base-less forms always carry disp32, and a
+ * displacement outside int8 cannot be a disp8. */
+static bool has_disp32(const cs_x86 *x, const cs_x86_op *op)
+{
+	return x->encoding.disp_size >= 4 || op->mem.base == X86_REG_RIP ||
+	       op->mem.base == X86_REG_INVALID || op->mem.disp != (int8_t)op->mem.disp;
+}
+
 int ol_dis_one(struct ol_dis *d, const uint8_t *code, size_t len, uint64_t addr,
 	       struct ol_insn *out)
 {
@@ -71,7 +81,7 @@ int ol_dis_one(struct ol_dis *d, const uint8_t *code, size_t len, uint64_t addr,
 	for (int i = 0; i < x->op_count; i++) {
 		const cs_x86_op *op = &x->operands[i];
 
-		if (op->type == X86_OP_MEM && x->encoding.disp_size >= 4) {
+		if (op->type == X86_OP_MEM && has_disp32(x, op)) {
 			out->disp_off = field_at(code, out->size, x->encoding.disp_offset,
 						 x->encoding.imm_size, (uint32_t)op->mem.disp);
 			out->disp_size = out->disp_off ? 4 : 0;
@@ -80,10 +90,13 @@ int ol_dis_one(struct ol_dis *d, const uint8_t *code, size_t len, uint64_t addr,
 			if (op->mem.base == X86_REG_RIP) {
 				out->disp_kind = OL_FIELD_PCREL;
 				out->disp_target = addr + out->size + (uint64_t)op->mem.disp;
-			} else if (op->mem.base == X86_REG_INVALID) {
+			} else {
+				/* an absolute address, alone or plus registers
+				 * (sym(%r14), table(,%rax,8)) */
 				out->disp_kind = OL_FIELD_ABS;
 				out->disp_target = (uint64_t)op->mem.disp;
-				out->table_mem = op->mem.index != X86_REG_INVALID &&
+				out->table_mem = op->mem.base == X86_REG_INVALID &&
+						 op->mem.index != X86_REG_INVALID &&
 						 op->mem.scale == 8;
 			}
 		} else if (op->type == X86_OP_IMM && x->encoding.imm_size >= 4) {

@@ -29,11 +29,29 @@ static int bad_usage(const char *cmd, const char *msg)
 	return 2;
 }
 
-static int done(int rc, const struct ol_err *err)
+/* names: MSG begins with FILE, followed by ':' or '.' (FILE.tmp.XXXXXX). */
+static bool names(const char *msg, const char *file)
 {
+	size_t n = file ? strlen(file) : 0;
+
+	return file && strncmp(msg, file, n) == 0 && (msg[n] == ':' || msg[n] == '.');
+}
+
+/* done: print the error of a failed command. A message that does not begin
+ * with one of the command's files (EXE, the layout, OUT or OUT's temp file)
+ * comes from code that does not know the file: it gets EXE's name, so every
+ * error names its input. */
+static int done(int rc, const struct ol_err *err, const char *exe, const char *layout,
+		const char *out)
+{
+	const char *msg = err->msg[0] ? err->msg : "failed";
+
 	if (rc == 0)
 		return 0;
-	fprintf(stderr, "olayout: %s\n", err->msg[0] ? err->msg : "failed");
+	if (names(msg, exe) || names(msg, layout) || names(msg, out))
+		fprintf(stderr, "olayout: %s\n", msg);
+	else
+		fprintf(stderr, "olayout: %s: %s\n", exe, msg);
 	return 1;
 }
 
@@ -63,7 +81,7 @@ static int cmd_rewrite(int argc, char **argv, struct ol_err *err)
 	}
 	if (!layout || !out || !exe)
 		return bad_usage("rewrite ", "rewrite: needs --layout FILE, -o OUT and EXE");
-	return done(ol_rewrite(exe, layout, out, err), err);
+	return done(ol_rewrite(exe, layout, out, err), err, exe, layout, out);
 }
 
 static int cmd_verify(int argc, char **argv, struct ol_err *err)
@@ -74,7 +92,7 @@ static int cmd_verify(int argc, char **argv, struct ol_err *err)
 	}
 	if (argc != 2 || argv[1][0] == '-')
 		return bad_usage("verify ", "verify: needs one EXE");
-	return done(ol_cmd_verify(argv[1], err), err);
+	return done(ol_cmd_verify(argv[1], err), err, argv[1], NULL, NULL);
 }
 
 static int cmd_info(int argc, char **argv, struct ol_err *err)
@@ -96,7 +114,7 @@ static int cmd_info(int argc, char **argv, struct ol_err *err)
 	}
 	if (!exe)
 		return bad_usage("info ", "info: needs EXE");
-	return done(ol_cmd_info(exe, json, err), err);
+	return done(ol_cmd_info(exe, json, err), err, exe, NULL, NULL);
 }
 
 int main(int argc, char **argv)

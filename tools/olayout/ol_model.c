@@ -476,7 +476,8 @@ static int find_tables(struct ol_model *m, struct scan *s)
 	m->tab = calloc(s->ncand ? s->ncand : 1, sizeof *m->tab);
 	if (m->tab == NULL)
 		return -ENOMEM;
-	qsort(s->cand, s->ncand, sizeof *s->cand, tab_cmp);
+	if (s->ncand)	/* cand is NULL when no code reads a table */
+		qsort(s->cand, s->ncand, sizeof *s->cand, tab_cmp);
 	for (size_t i = 0; i < s->ncand; i++) {
 		struct ol_table t = s->cand[i];
 		size_t rel;

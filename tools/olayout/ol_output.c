@@ -468,6 +468,42 @@ static int fix_debugrel(struct ol_out *o, size_t s, ol_out_map_fn map, void *arg
 	return 0;
 }
 
+/* Re-read section s's header and data after libelf changed them. */
+static int reread(struct ol_out *o, size_t s)
+{
+	struct ol_sec *sc = &o->elf->sec[s];
+
+	if (gelf_getshdr(sc->scn, &sc->sh) == NULL)
+		return ol_fail(o->err, -EINVAL, "%s: %s: libelf: %s", o->elf->path, sc->name,
+			       elf_errmsg(-1));
+	sc->data = elf_getdata(sc->scn, NULL);
+	return 0;
+}
+
+/* fix_debugrel, also for a compressed (-gz) target: its relocations apply
+ * to the uncompressed bytes, so it is decompressed, fixed and compressed
+ * again (with zlib; left uncompressed if that is not smaller). */
+static int fix_debugrel_any(struct ol_out *o, size_t s, ol_out_map_fn map, void *arg,
+			    const uint64_t *sym_new)
+{
+	struct ol_elf *elf = o->elf;
+	size_t t = elf->sec[s].sh.sh_info;
+	int rc;
+
+	if (!(elf->sec[t].sh.sh_flags & SHF_COMPRESSED))
+		return fix_debugrel(o, s, map, arg, sym_new);
+	if (elf_compress(elf->sec[t].scn, 0, 0) < 0)
+		return ol_fail(o->err, -EINVAL, "%s: %s: cannot decompress: %s", elf->path,
+			       elf->sec[t].name, elf_errmsg(-1));
+	rc = reread(o, t);
+	if (rc == 0)
+		rc = fix_debugrel(o, s, map, arg, sym_new);
+	if (rc == 0 && elf_compress(elf->sec[t].scn, ELFCOMPRESS_ZLIB, 0) < 0)
+		rc = ol_fail(o->err, -EINVAL, "%s: %s: cannot compress: %s", elf->path,
+			     elf->sec[t].name, elf_errmsg(-1));
+	return rc ? rc : reread(o, t);
+}
+
 static int fix_dynamic(struct ol_out *o, size_t s, ol_out_map_fn map, void *arg)
 {
 	Elf_Data *d = o->elf->sec[s].data;
@@ -514,13 +550,8 @@ int ol_out_fix_meta(struct ol_out *o, ol_out_map_fn map, void *arg, const uint64
 		else if (sh->sh_type == SHT_RELA && (sh->sh_flags & SHF_ALLOC))
 			rc = fix_dynrel(o, s, map, arg);
 		else if (sh->sh_type == SHT_RELA && sh->sh_info < elf->nsec &&
-			 !(elf->sec[sh->sh_info].sh.sh_flags & SHF_ALLOC)) {
-			if (elf->sec[sh->sh_info].sh.sh_flags & SHF_COMPRESSED)
-				ol_warn("%s: %s is compressed: its addresses are not updated",
-					elf->path, elf->sec[sh->sh_info].name);
-			else
-				rc = fix_debugrel(o, s, map, arg, sym_new);
-		}
+			 !(elf->sec[sh->sh_info].sh.sh_flags & SHF_ALLOC))
+			rc = fix_debugrel_any(o, s, map, arg, sym_new);
 	}
 	return rc;
 }

@@ -9,7 +9,8 @@ __attribute__((noreturn, cold)) static void overflow(const char *op)
 	exit(7);
 }
 
-long op_add(long a, long b)
+/* noinline: op_mix must call it (GCC -O2 would inline so small a body) */
+__attribute__((noinline)) long op_add(long a, long b)
 {
 	long r;
 
