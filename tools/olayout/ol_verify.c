@@ -69,7 +69,7 @@ static void check_rel(struct vctx *v, const struct ol_insn *in, const struct ol_
 		     (r->type == R_X86_64_PLT32 && ol_elf_is_code(elf, t) && sa + 4 != t &&
 		      ol_unit_at(v->m, t) < 0);
 	else
-		ok = t == sa || ol_rel_indirect(r->type) ||
+		ok = t == sa || ol_rel_indirect(r->type) || !ol_rel_abs_addr(r->type) ||
 		     (size == 4 && (uint32_t)t == (uint32_t)sa);
 	if (!ok)
 		problem(v, r->off, "bytes (target 0x%llx) disagree with the relocation (0x%llx, type %u)",
