@@ -390,6 +390,8 @@ static int scan_insn(void *arg, long u, const struct ol_insn *in, uint64_t bad,
 	bool ref = false;
 
 	if (in == NULL) {
+		if (u >= 0)
+			m->unit[u].opaque = true;
 		pin(m, u, "bytes at 0x%llx do not decode (data in code?)",
 		    (unsigned long long)bad);
 		return 0;
