@@ -1,17 +1,24 @@
 #!/usr/bin/python3
 """The olayout benchmark: rewrite time and peak memory against text size.
 
-    bench.py [--sizes 1,2,4,8] [--repeat 3] [--results FILE]
+    bench.py [--sizes 1,2,4,8] [--repeat 3] [--no-debian] [--results DIR]
 
-For each size (MiB of .text) a program from mkbig.py is built once into
-$BUILD/bench/olayout/big-SIZE/ (PIE, -O2 -ffunction-sections
--Wl,--emit-relocs), then `olayout rewrite` with every unit placed in
-reverse order, and `olayout verify` of the output, each run under
-/usr/bin/time -v REPEAT times (median wall time, largest peak RSS). The
-output must print what the input prints. Prints a table and writes it to
-FILE (default bench/results/olayout.md). Timings are not asserted anywhere.
+Subjects: for each size (MiB of .text) a program from mkbig.py, built once
+into $BUILD/bench/olayout/big-SIZE/ (PIE, -O2 -ffunction-sections
+-Wl,--emit-relocs); and the sqlite3 shell built from Debian's sqlite3 source
+package by debsrc.sh (into the git-ignored cache/). Each is rewritten with
+every movable function and fragment (as `olayout info --json` lists them)
+placed in reverse order, then the output is checked with `olayout verify`.
+Both run REPEAT times: median wall time, largest peak RSS (wait4's
+ru_maxrss). The output must print what the input prints (sqlite3: on
+workload.sql) and pass verify, or the benchmark fails. Writes
+DIR/olayout.md and DIR/olayout.csv (default bench/results/). Timings are not
+asserted anywhere.
 """
 import argparse
+import csv
+import json
+import math
 import os
 import platform
 import re
@@ -22,17 +29,28 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "olayout"))
-import mklayout  # noqa: E402
-
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 BUILD = os.environ.get("BUILD", "build")
 OLAYOUT = os.path.join(BUILD, "bin", "olayout")
 BYTES_PER_FUNC = 465  # .text per mkbig function, measured with GCC 12 -O2
 CFLAGS = ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-ffunction-sections"]
+WORKLOAD = os.path.join(HERE, "workload.sql")
 
 
-def build(size_mib):
-    """The big program of about SIZE_MIB MiB of text; built once."""
+class Subject:
+    """An executable to rewrite and how to run it (argv, stdin file)."""
+
+    def __init__(self, label, exe, args=(), stdin=None):
+        self.label, self.exe, self.args, self.stdin = label, exe, list(args), stdin
+
+    def output(self, exe):
+        with open(self.stdin or os.devnull, "rb") as f:
+            res = subprocess.run([exe] + self.args, stdin=f, capture_output=True)
+        return res.returncode, res.stdout
+
+
+def build_big(size_mib):
+    """The mkbig program of about SIZE_MIB MiB of text; built once."""
     d = os.path.join(BUILD, "bench", "olayout", "big-%d" % size_mib)
     exe = os.path.join(d, "big")
     if os.path.exists(exe):
@@ -58,13 +76,15 @@ def build(size_mib):
 
 def timed(cmd):
     """(wall seconds, peak RSS in MiB) of CMD, which must succeed."""
-    res = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True)
-    if res.returncode != 0:
-        raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd), res.returncode, res.stderr[-2000:]))
-    wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", res.stderr)
-    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", res.stderr)
-    h, m, s = wall.groups()
-    return int(h or 0) * 3600 + int(m) * 60 + float(s), int(rss.group(1)) / 1024
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = p.stderr.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.monotonic() - start
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd), p.returncode, err[-2000:].decode()))
+    return wall, usage.ru_maxrss / 1024
 
 
 def measure(cmd, repeat):
@@ -78,59 +98,112 @@ def text_size(exe):
     return int(m.group(1), 16)
 
 
-def one_size(size_mib, repeat):
-    exe = build(size_mib)
-    d = os.path.dirname(exe)
-    names = {s.name for s in mklayout.func_symbols(exe)
-             if re.match(r"(big_\d+|main)(\.cold)?$", s.name) or s.name == "big_fail"}
-    units = mklayout.units(exe, names)
-    layout, out = os.path.join(d, "layout"), os.path.join(d, "big.out")
+def reverse_layout(exe):
+    """A layout placing every movable function and fragment of EXE in
+    reverse address order; and the number of units."""
+    info = json.loads(subprocess.run([OLAYOUT, "info", "--json", exe], capture_output=True,
+                                     check=True).stdout)
+    units = []
+    for f in info["functions"]:
+        if f["movable"]:
+            units += [(f["addr"], f["name"])] + [(g["addr"], g["name"]) for g in f["fragments"]]
+    units.sort(reverse=True)
+    return ["olayout-layout 1", "align 16"] + ["place " + n for _, n in units], len(units)
+
+
+def one(subject, repeat):
+    exe = subject.exe
+    d = os.path.join(BUILD, "bench", "olayout", "work")
+    os.makedirs(d, exist_ok=True)
+    stem = re.sub(r"\W+", "-", subject.label)
+    layout, out = os.path.join(d, stem + ".layout"), os.path.join(d, stem + ".out")
+    lines, nunits = reverse_layout(exe)
     with open(layout, "w") as f:
-        f.write("\n".join(mklayout.reverse_layout(exe, names)) + "\n")
+        f.write("\n".join(lines) + "\n")
+    print("%s: %d units, rewriting ..." % (subject.label, nunits), flush=True)
     rw_time, rw_mem = measure([OLAYOUT, "rewrite", "--layout", layout, "-o", out, exe], repeat)
-    vf_time, vf_mem = measure([OLAYOUT, "verify", out], repeat)
-    same = subprocess.run([exe], capture_output=True).stdout == subprocess.run([out], capture_output=True).stdout
-    return dict(size=size_mib, text=text_size(exe) / (1 << 20), units=len(units),
-                rw_time=rw_time, rw_mem=rw_mem, vf_time=vf_time, vf_mem=vf_mem,
-                exe_mib=os.path.getsize(exe) / (1 << 20), same=same)
+    vf_time, vf_mem = measure([OLAYOUT, "verify", out], repeat)  # raises unless it passes
+    before, after = subject.output(exe), subject.output(out)
+    if before != after:
+        raise RuntimeError("%s: the rewritten program prints something else (exit %d vs %d)"
+                           % (out, after[0], before[0]))
+    return dict(subject=subject.label, text_mib=text_size(exe) / (1 << 20),
+                file_mib=os.path.getsize(exe) / (1 << 20), units=nunits,
+                rewrite_s=rw_time, rewrite_peak_mib=rw_mem, verify_s=vf_time,
+                verify_peak_mib=vf_mem, same_output="yes", verify="pass")
+
+
+def growth(rows):
+    """Exponent k of time ~ text^k and peak ~ text^k between the smallest
+    and largest generated program (1: linear)."""
+    gen = [r for r in rows if r["subject"].startswith("generated")]
+    if len(gen) < 2:
+        return ""
+    a, b = gen[0], gen[-1]
+    k = math.log(b["text_mib"] / a["text_mib"])
+    return ("Growth from %.1f to %.1f MiB of text (generated): rewrite time x%.1f "
+            "(time ~ text^%.2f), peak memory x%.1f (memory ~ text^%.2f).\n" % (
+                a["text_mib"], b["text_mib"], b["rewrite_s"] / a["rewrite_s"],
+                math.log(b["rewrite_s"] / a["rewrite_s"]) / k,
+                b["rewrite_peak_mib"] / a["rewrite_peak_mib"],
+                math.log(b["rewrite_peak_mib"] / a["rewrite_peak_mib"]) / k))
 
 
 def table(rows):
-    head = ["text MiB", "file MiB", "units moved", "rewrite s", "rewrite peak MiB",
-            "rewrite s per text MiB", "verify s", "verify peak MiB", "output runs the same"]
+    head = ["subject", "text MiB", "file MiB", "units moved", "rewrite s", "rewrite peak MiB",
+            "rewrite s per text MiB", "verify s", "verify peak MiB", "same output, verify"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        lines.append("| %.2f | %.1f | %d | %.2f | %.0f | %.2f | %.2f | %.0f | %s |" % (
-            r["text"], r["exe_mib"], r["units"], r["rw_time"], r["rw_mem"],
-            r["rw_time"] / r["text"], r["vf_time"], r["vf_mem"], "yes" if r["same"] else "NO"))
+        lines.append("| %s | %.2f | %.1f | %d | %.2f | %.0f | %.2f | %.2f | %.0f | %s, %s |" % (
+            r["subject"], r["text_mib"], r["file_mib"], r["units"], r["rewrite_s"],
+            r["rewrite_peak_mib"], r["rewrite_s"] / r["text_mib"], r["verify_s"],
+            r["verify_peak_mib"], r["same_output"], r["verify"]))
     return "\n".join(lines)
+
+
+def write_results(rows, args):
+    os.makedirs(args.results, exist_ok=True)
+    with open(os.path.join(args.results, "olayout.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: ("%.4f" % v if isinstance(v, float) else v) for k, v in r.items()})
+    sanitized = b"__asan_init" in open(OLAYOUT, "rb").read()
+    with open(os.path.join(args.results, "olayout.md"), "w") as f:
+        f.write("# olayout rewrite: time and peak memory against text size\n\n")
+        f.write("Made by `make bench-olayout` (bench/olayout/bench.py) on %s, %s, %d CPUs "
+                "shared with other work (timings are noisy; compare within one run); olayout "
+                "from `%s`%s. Generated programs from bench/olayout/mkbig.py, sqlite3 from "
+                "Debian's source package (bench/olayout/debsrc.sh); all GCC -O2 "
+                "-ffunction-sections -Wl,--emit-relocs, PIE. Every movable function and "
+                ".cold fragment placed in reverse order; wall time is the median of %d runs, "
+                "peak the largest maximum RSS. Every output passed `olayout verify` and "
+                "printed what its input printed.\n\n" % (
+                    time.strftime("%Y-%m-%d", time.gmtime()), platform.platform(terse=True),
+                    os.cpu_count(), OLAYOUT, " (ASan build)" if sanitized else "", args.repeat))
+        f.write(table(rows) + "\n\n" + growth(rows))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1,2,4,8")
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--results", default=os.path.join(HERE, "..", "results", "olayout.md"))
+    ap.add_argument("--no-debian", action="store_true", help="skip the sqlite3 subject")
+    ap.add_argument("--results", default=os.path.join(ROOT, "bench", "results"))
     args = ap.parse_args()
     if not os.access(OLAYOUT, os.X_OK):
         print("bench-olayout: %s not built" % OLAYOUT, file=sys.stderr)
         return 1
-    rows = [one_size(int(s), args.repeat) for s in args.sizes.split(",")]
-    text = table(rows)
-    print(text)
-    sanitized = b"__asan_init" in open(OLAYOUT, "rb").read()
-    with open(args.results, "w") as f:
-        f.write("# olayout rewrite: time and peak memory against text size\n\n")
-        f.write("Made by `make bench-olayout` (bench/olayout/bench.py) on %s, %s, %d CPUs "
-                "shared with other work; olayout from `%s`%s. Programs from "
-                "bench/olayout/mkbig.py (PIE, GCC 12 -O2 -ffunction-sections "
-                "-Wl,--emit-relocs); every function and .cold fragment placed in reverse "
-                "order; wall time is the median of %d runs, peak is the largest maximum "
-                "RSS (/usr/bin/time -v).\n\n" % (
-                    time.strftime("%Y-%m-%d", time.gmtime()), platform.platform(terse=True),
-                    os.cpu_count(), OLAYOUT, " (ASan build)" if sanitized else "", args.repeat))
-        f.write(text + "\n")
-    print("wrote " + os.path.relpath(args.results))
+    subjects = [Subject("generated %d MiB" % int(s), build_big(int(s)))
+                for s in args.sizes.split(",") if s]
+    if not args.no_debian:
+        exe = subprocess.run([os.path.join(HERE, "debsrc.sh"), os.path.join(ROOT, "cache")],
+                             capture_output=True, text=True, check=True).stdout.strip()
+        subjects.append(Subject("sqlite3 (Debian source)", exe, [":memory:"], WORKLOAD))
+    rows = [one(s, args.repeat) for s in subjects]
+    print(table(rows) + "\n\n" + growth(rows))
+    write_results(rows, args)
+    print("wrote " + os.path.relpath(os.path.join(args.results, "olayout.{md,csv}")))
     return 0
 
 

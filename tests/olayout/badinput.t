@@ -1,14 +1,17 @@
 #!/usr/bin/python3
 """Bad input to olayout rewrite, verify and info: corpus executables truncated
-at many offsets, with seeded bit flips in the ELF header, program headers and
-section headers, non-ELF files, other architectures, executables linked
-without --emit-relocs, and malformed layout files.
+at many offsets (also inside each header and table), with seeded bit flips
+in the ELF header, program headers, section headers and tables (symbols,
+relocations, .eh_frame, .dynamic; in an olayout output also its clone
+table), non-ELF files, other architectures,
+executables linked without --emit-relocs, malformed layout files and bad
+command lines.
 
 A refused input gives exactly one line on stderr, `olayout: FILE...`, naming
 the input, and exit status 1 or 2. A bit flip may also leave a valid file:
 then success is fine, but never a signal, a sanitizer report or a hang, and a
-failure is still one line (verify may list up to 20 problems and a summary). Every command
-runs in an empty directory that must stay empty, and rewrite's output must
+failure is still one line (verify may list up to 20 problems and a
+summary). Every command runs in an empty directory that must stay empty, and rewrite's output must
 not exist after a failure.
 
 Environment: OLAYOUT_TEST_SEED (default 6) seeds the choice of executables
@@ -20,6 +23,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mklayout  # noqa: E402
 import oltest  # noqa: E402
 
 COMMANDS = ("rewrite", "verify", "info")
@@ -27,11 +31,23 @@ MUST_FAIL, MAY_PASS = "must fail", "may pass"
 EM_AARCH64 = 183
 
 
+TABLE_SECTIONS = (".symtab", ".rela.text", ".eh_frame", ".eh_frame_hdr", ".dynamic", ".rela.dyn",
+                  ".olayout.clones", ".olayout.anchor")
+
+
 def elf_tables(data):
-    """(offset, size) of the ELF header, program headers, section headers."""
+    """[(label, offset, size)] of the ELF header, program headers, section
+    headers and the sections of TABLE_SECTIONS the file has."""
     phoff, shoff = struct.unpack_from("<QQ", data, 0x20)
-    phentsize, phnum, shentsize, shnum = struct.unpack_from("<HHHH", data, 0x36)
-    return [(0, 64), (phoff, phentsize * phnum), (shoff, shentsize * shnum)]
+    phentsize, phnum, shentsize, shnum, shstrndx = struct.unpack_from("<HHHHH", data, 0x36)
+    tables = [("ehdr", 0, 64), ("phdr", phoff, phentsize * phnum), ("shdr", shoff, shentsize * shnum)]
+    shdrs = [struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize) for i in range(shnum)]
+    strtab = shdrs[shstrndx][4]
+    for name_off, sh_type, _, _, off, size in shdrs:
+        name = data[strtab + name_off:data.index(b"\0", strtab + name_off)].decode()
+        if name in TABLE_SECTIONS and sh_type != 8 and size:  # 8: SHT_NOBITS
+            tables.append((name.strip(".").replace(".", "_"), off, size))
+    return tables
 
 
 class Inputs:
@@ -50,15 +66,19 @@ class Inputs:
         self.cases.append((name, path, cls, needle))
 
     def truncations(self, label, data):
+        """At every 97th byte of the first 4 KiB, at every 16th of the file,
+        and inside each table (ELF_TABLES) at its start, middle and end."""
         size = len(data)
+        inside = [off + k for _, off, n in elf_tables(data) for k in (1, n // 2, n - 1)]
         offsets = sorted(set(list(range(0, min(size, 4096), 97)) +
-                             [size * k // 16 for k in range(1, 16)] + [size - 1]))
+                             [size * k // 16 for k in range(1, 16)] + [size - 1] +
+                             [o for o in inside if 0 < o < size]))
         for off in offsets:
             self.add("trunc-%s-%07d" % (label, off), data[:off], MUST_FAIL)
 
-    def bitflips(self, label, data, per_table=12):
-        for table, (start, length) in zip(("ehdr", "phdr", "shdr"), elf_tables(data)):
-            for _ in range(per_table):
+    def bitflips(self, label, data, per_header=12, per_section=4):
+        for table, start, length in elf_tables(data):
+            for _ in range(per_header if table in ("ehdr", "phdr", "shdr") else per_section):
                 off = start + self.rng.randrange(length)
                 bit = self.rng.randrange(8)
                 flipped = bytearray(data)
@@ -71,13 +91,33 @@ class Inputs:
         self.add(label, bytes(patched), cls)
 
 
+def rewritten(directory):
+    """layers.pie with its push path cloned: an olayout output, whose clone
+    table and anchor a second rewrite reads."""
+    exe = dict(((p, c), e) for p, c, e in oltest.corpus())[("layers", "pie")]
+    path, chain = oltest.clone_path("layers")
+    lines = mklayout.clone_layout(exe, chain, path, mklayout.read_funcs(oltest.funcs_file("layers")))
+    layout, out = os.path.join(directory, "rewritten.layout"), os.path.join(directory, "rewritten")
+    with open(layout, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    res = oltest.olayout("rewrite", "--layout", layout, "-o", out, exe)
+    if res.rc != 0:
+        raise RuntimeError("olayout rewrite --layout %s -o %s %s: %s" % (layout, out, exe,
+                                                                        oltest.describe(res)))
+    data = open(out, "rb").read()
+    os.remove(out)
+    return data
+
+
 def make_inputs(directory, rng):
     inputs = Inputs(directory, rng)
     exes = oltest.corpus()
+    subjects = []
     for kind in ("pie", "static", "nopie-g"):
         prog, config, exe = rng.choice([e for e in exes if e[1] == kind])
-        data = open(exe, "rb").read()
-        label = "%s.%s" % (prog, config)
+        subjects.append(("%s.%s" % (prog, config), open(exe, "rb").read()))
+    subjects.append(("layers.pie-rewritten", rewritten(directory)))
+    for label, data in subjects:
         inputs.truncations(label, data)
         inputs.bitflips(label, data)
     base = open(exes[0][2], "rb").read()
@@ -140,20 +180,92 @@ def check_command(cmd, path, layout, cls, needle, room, limit_memory):
 
 
 def bad_layouts():
-    """(name, layout text) of malformed layout files."""
+    """(name, layout text, where) of malformed layout files: the error must
+    begin `olayout: FILE` + WHERE (the line, ':N:', or ':' when there is none)."""
     return [
-        ("layout-empty", ""),
-        ("layout-no-header", "place main\n"),
-        ("layout-version-9", "olayout-layout 9\nplace main\n"),
-        ("layout-unknown-function", "olayout-layout 1\nplace no_such_function_here\n"),
-        ("layout-bad-directive", "olayout-layout 1\nteleport main\n"),
-        ("layout-placed-twice", "olayout-layout 1\nplace main\nplace main\n"),
-        ("layout-bad-align", "olayout-layout 1\nplace main align=3\n"),
-        ("layout-bad-pad", "olayout-layout 1\nplace main pad=-4\n"),
-        ("layout-clone-no-path", "olayout-layout 1\nclone main\n"),
-        ("layout-route-unknown", "olayout-layout 1\nroute main nowhere p\n"),
-        ("layout-binary", "olayout-layout 1\n\x00\x01\x02\xff\n"),
+        ("layout-empty", "", ":"),
+        ("layout-no-header", "place main\n", ":1:"),
+        ("layout-version-9", "olayout-layout 9\nplace main\n", ":1:"),
+        ("layout-unknown-function", "olayout-layout 1\nplace no_such_function_here\n", ":2:"),
+        ("layout-bad-directive", "olayout-layout 1\n# a comment\n\nteleport main\n", ":4:"),
+        ("layout-placed-twice", "olayout-layout 1\nplace main\nplace main\n", ":3:"),
+        ("layout-bad-align", "olayout-layout 1\nplace main align=3\n", ":2:"),
+        ("layout-huge-align", "olayout-layout 1\nalign 99999999999999999999999\n", ":2:"),
+        ("layout-bad-pad", "olayout-layout 1\nplace main pad=-4\n", ":2:"),
+        ("layout-clone-no-path", "olayout-layout 1\nclone main\n", ":2:"),
+        ("layout-clone-bad-path", "olayout-layout 1\nclone main a/b\n", ":2:"),
+        ("layout-route-unknown", "olayout-layout 1\nroute main nowhere p\n", ":2:"),
+        ("layout-binary", "olayout-layout 1\n\x00\x01\x02\xff\n", ":2:"),
+        ("layout-long-line", "olayout-layout 1\nplace " + "x" * 5000 + "\n", ":2:"),
     ]
+
+
+def check_layouts(tap, work, good, limit_memory):
+    for name, text, where in bad_layouts():
+        path = os.path.join(work, name)
+        with open(path, "w") as f:
+            f.write(text)
+        room = oltest.workdir("badinput-room-" + name)
+        out = os.path.join(room, "out")
+        cmd = [oltest.OLAYOUT, "rewrite", "--layout", path, "-o", out, good]
+        res = oltest.run(cmd, timeout=60, limit_memory=limit_memory)
+        lines = res.err.decode(errors="replace").splitlines()
+        left = os.listdir(room)
+        good_err = (res.rc == 1 and len(lines) == 1 and lines[0].startswith("olayout: " + path + where)
+                    and not left)
+        tap.ok(good_err, "%s: one line naming the layout file and line, no output" % name,
+               "%s: exit %s, stderr %r, left %s" % (oltest.shell_quote(cmd), res.rc, lines[:5], left))
+        shutil.rmtree(room)
+
+
+def bad_command_lines(exe, layout, out):
+    """(args, exit status, what stdout must hold) of command lines."""
+    missing = os.path.join(os.path.dirname(out), "no-such-layout")
+    return [
+        ([], 2, None), (["bogus"], 2, None), (["-x"], 2, None),
+        (["--help"], 0, "usage: olayout"), (["-h"], 0, "usage: olayout"),
+        (["rewrite", "--help"], 0, "usage: olayout rewrite"),
+        (["verify", "--help"], 0, "usage: olayout verify"),
+        (["info", "--help"], 0, "usage: olayout info"),
+        (["rewrite"], 2, None), (["rewrite", "--layout"], 2, None),
+        (["rewrite", "--layout", layout, "-o"], 2, None),
+        (["rewrite", "--layout", layout, exe], 2, None),
+        (["rewrite", "-o", out, exe], 2, None),
+        (["rewrite", "--frob", "--layout", layout, "-o", out, exe], 2, None),
+        (["rewrite", "--layout", layout, "-o", out, exe, exe], 2, None),
+        (["verify"], 2, None), (["verify", exe, exe], 2, None), (["verify", "--json", exe], 2, None),
+        (["info"], 2, None), (["info", "--xml", exe], 2, None), (["info", exe, exe], 2, None),
+        (["rewrite", "--layout", missing, "-o", out, exe], 1, missing),
+        (["rewrite", "--layout", layout, "-o", "/nonexistent-dir/out", exe], 1, "/nonexistent-dir/out"),
+        (["rewrite", "--layout", layout, "-o", os.path.dirname(out), exe], 1, os.path.dirname(out)),
+    ]
+
+
+def check_command_lines(tap, exe, layout):
+    """Usage errors: exit 2, `olayout: ...` and `Try 'olayout ...--help'.`;
+    --help: exit 0, the usage on stdout, nothing on stderr; a file problem
+    (missing layout, unwritable output): exit 1, one line naming the file."""
+    room = oltest.workdir("badinput-room-cmdline")
+    out = os.path.join(room, "out")
+    for args, rc, want in bad_command_lines(exe, layout, out):
+        res = oltest.run([oltest.OLAYOUT] + args, timeout=60)
+        err = res.err.decode(errors="replace").splitlines()
+        left = os.listdir(room)
+        if rc == 0:
+            good = res.rc == 0 and want in res.out.decode(errors="replace") and not err
+        elif rc == 2:
+            good = (res.rc == 2 and len(err) == 2 and err[0].startswith("olayout: ") and
+                    err[1].startswith("Try 'olayout ") and err[1].endswith("--help'."))
+        else:
+            good = res.rc == 1 and len(err) == 1 and err[0].startswith("olayout: " + want)
+        good = good and not left
+        shown = oltest.shell_quote(["olayout"] + args)
+        tap.ok(good, "command line: %s -> exit %d" % (shown, rc),
+               "%s: exit %s, stdout %r, stderr %r, left %s" % (
+                   shown, res.rc, res.out[:200], err[:4], left))
+        for name in left:
+            os.remove(os.path.join(room, name))
+    os.rmdir(room)
 
 
 def main():
@@ -187,21 +299,8 @@ def main():
         tap.ok(not problems, "%s (%s): rewrite, verify, info" % (name, cls), "\n".join(problems))
 
     good = oltest.corpus()[0][2]
-    for name, text in bad_layouts():
-        path = os.path.join(work, name)
-        with open(path, "w") as f:
-            f.write(text)
-        room = oltest.workdir("badinput-room-" + name)
-        out = os.path.join(room, "out")
-        cmd = [oltest.OLAYOUT, "rewrite", "--layout", path, "-o", out, good]
-        res = oltest.run(cmd, timeout=60, limit_memory=limit_memory)
-        lines = res.err.decode(errors="replace").splitlines()
-        left = os.listdir(room)
-        good_err = (res.rc in (1, 2) and len(lines) == 1 and lines[0].startswith("olayout: " + path)
-                    and not left)
-        tap.ok(good_err, "%s: one line naming the layout file, no output" % name,
-               "%s: exit %s, stderr %r, left %s" % (oltest.shell_quote(cmd), res.rc, lines[:5], left))
-        shutil.rmtree(room)
+    check_layouts(tap, work, good, limit_memory)
+    check_command_lines(tap, good, layout)
     if not failed:
         shutil.rmtree(inputs_dir)
     return tap.done()

@@ -239,24 +239,30 @@ int ol_layout_read(struct ol_layout *lay, const char *file, const struct ol_mode
 {
 	struct lctx c = { .lay = lay, .m = m, .file = file, .err = err, .align = 16 };
 	FILE *f = fopen(file, "r");
-	char buf[1024];
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
 	bool header = false;
 	int rc = 0;
 
 	memset(lay, 0, sizeof *lay);
 	if (f == NULL)
 		return ol_fail(err, -errno, "%s: %s", file, strerror(errno));
-	while (rc == 0 && fgets(buf, sizeof buf, f)) {
+	while (rc == 0 && (n = getline(&buf, &cap, f)) > 0) {
 		c.line++;
-		if (strchr(buf, '\n') == NULL && !feof(f))
+		if (memchr(buf, '\0', (size_t)n))
+			rc = lfail(&c, "%s", "not text (a NUL byte)");
+		else if (n > 1024)
 			rc = lfail(&c, "%s", "line too long");
 		else
 			rc = parse_line(&c, buf, &header);
 	}
+	free(buf);
 	if (rc == 0 && ferror(f))
 		rc = ol_fail(err, -EIO, "%s: read error", file);
 	if (rc == 0 && !header)
-		rc = ol_fail(err, -EINVAL, "%s:%d: expected 'olayout-layout 1'", file, c.line);
+		rc = c.line ? ol_fail(err, -EINVAL, "%s:%d: expected 'olayout-layout 1'", file, c.line)
+			    : ol_fail(err, -EINVAL, "%s: empty: expected 'olayout-layout 1'", file);
 	if (rc == 0)
 		rc = check_routes(&c);
 	fclose(f);

@@ -569,6 +569,19 @@ static int fill_old(struct rw *w)
 	return 0;
 }
 
+/* Clones get symbols and FDEs but no DWARF: say so (once) for a -g input. */
+static void warn_clone_dwarf(const struct rw *w)
+{
+	if (ol_elf_find(w->elf, ".debug_info") == 0)
+		return;
+	for (size_t i = 0; i < w->lay->nplace; i++)
+		if (w->lay->place[i].path) {
+			ol_warn("%s: clones have no DWARF: debuggers and addr2line name them from "
+				"the symbol table, without file:line", w->elf->path);
+			return;
+		}
+}
+
 static int run(struct rw *w, const char *layout)
 {
 	int rc;
@@ -598,6 +611,8 @@ static int run(struct rw *w, const char *layout)
 		rc = fill_old(w);
 	if (rc == 0)
 		rc = ol_out_write(w->out);
+	if (rc == 0)
+		warn_clone_dwarf(w);
 	return rc;
 }
 
