@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """olayout on progs/feat.c, built PIE (-g, CET, exported symbols), non-PIE
 (exported symbols) and static: thread-local accesses, an own IFUNC, a
-computed goto and an exported function survive a move (reverse layout) and
+computed goto, a GOT slot and an exported function survive a move (reverse layout) and
 a clone with routed calls, and a second rewrite; the exported function's
 .dynsym entry follows it; a non-PIE clone reads its own copy of the label
 table, and in PIE (where that table needs dynamic relocations) olayout warns
@@ -27,7 +27,8 @@ CONFIGS = {
     "nopie": ["-fno-pie", "-no-pie", "-DDYN", "-rdynamic"],
     "static": ["-fno-pie", "-static"],
 }
-MOVABLE = ["main", "tls_bump", "exported_sq", "pick_a", "pick_b", "pick_resolve", "interp"]
+MOVABLE = ["main", "tls_bump", "exported_sq", "pick_a", "pick_b", "pick_resolve", "interp",
+           "got_target", "got_call"]
 CLONED = ["interp", "tls_bump", "exported_sq"]
 PATH = "P"
 
@@ -118,7 +119,7 @@ def check_config(tap, config, work):
     moved = exe + ".rev"
     res, _ = rewrite(exe, ["olayout-layout 1"] + ["place " + f for f in reversed(MOVABLE)], moved)
     problems = [oltest.describe(res)] if res.rc != 0 else same_run(exe, moved, want)
-    tap.ok(not problems, "%s: TLS, IFUNC, computed goto moved: verify, same output" % config,
+    tap.ok(not problems, "%s: TLS, IFUNC, computed goto, GOT slot moved: verify, same output" % config,
            "\n".join(problems))
     if dyn:
         before = dynsym_value(exe, "exported_sq")

@@ -158,6 +158,24 @@ static uint8_t *out_ptr(struct rw *w, uint64_t a, uint64_t len)
 	return p ? p : ol_elf_ptr(w->elf, a, len);
 }
 
+/* The GOT slot a load through the GOT reads (kind/t: its field): in a
+ * non-PIE executable no dynamic relocation fills it, its bytes are the
+ * address, so a slot holding moved code's address gets the new one (in PIE
+ * its RELATIVE addend is fixed with the others; the bytes agree). */
+static void fix_got_slot(struct rw *w, const struct ol_rel *r, enum ol_field_kind kind,
+			 uint64_t t)
+{
+	uint64_t s = ol_elf_sym_value(w->elf, r->sym);
+	uint8_t *p = ol_elf_ptr(w->elf, t, 8);
+
+	if ((r->type != R_X86_64_GOTPCREL && r->type != R_X86_64_GOTPCRELX &&
+	     r->type != R_X86_64_REX_GOTPCRELX) || kind != OL_FIELD_PCREL || p == NULL ||
+	    ol_unit_at(w->m, t) >= 0 || ol_get(p, 8) != s || home_of(w, s) == s)
+		return;
+	ol_put(p, 8, home_of(w, s));
+	ol_out_dirty(w->out, ol_elf_sec_at(w->elf, t, 8));
+}
+
 /* Fix one code relocation in every version of its unit. */
 static int fix_code_rel(struct rw *w, long u, const struct ol_insn *in, size_t ri)
 {
@@ -177,6 +195,7 @@ static int fix_code_rel(struct rw *w, long u, const struct ol_insn *in, size_t r
 		return 0;	/* code that stays, with a field olayout does not patch */
 	}
 	w->done[ri] = 1;
+	fix_got_slot(w, r, kind, t);
 	/* a TLS offset, a size...: copied with the code as it is */
 	constant = kind == OL_FIELD_ABS && !ol_rel_abs_addr(r->type);
 	for (;;) {

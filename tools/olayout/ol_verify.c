@@ -44,6 +44,26 @@ static int mark(void *arg, long u, const struct ol_insn *in, uint64_t bad, size_
 	return 0;
 }
 
+/* A load through the GOT: a slot holding code must hold the symbol's
+ * address (non-PIE slots have no dynamic relocation to fill them). */
+static void check_got_slot(struct vctx *v, const struct ol_rel *r, uint64_t slot)
+{
+	const struct ol_elf *elf = v->m->elf;
+	const GElf_Sym *s = &elf->sym[r->sym].s;
+	const uint8_t *p = ol_elf_ptr(elf, slot, 8);
+	uint64_t c;
+
+	if ((r->type != R_X86_64_GOTPCREL && r->type != R_X86_64_GOTPCRELX &&
+	     r->type != R_X86_64_REX_GOTPCRELX) || p == NULL || ol_elf_is_code(elf, slot) ||
+	    s->st_shndx == SHN_UNDEF || GELF_ST_TYPE(s->st_info) == STT_GNU_IFUNC)
+		return;
+	c = ol_get(p, 8);
+	if (c != s->st_value && ol_elf_is_code(elf, c))
+		problem(v, r->off, "GOT slot 0x%llx holds 0x%llx, not %s (0x%llx)",
+			(unsigned long long)slot, (unsigned long long)c, elf->sym[r->sym].name,
+			(unsigned long long)s->st_value);
+}
+
 static void check_rel(struct vctx *v, const struct ol_insn *in, const struct ol_rel *r)
 {
 	const struct ol_elf *elf = v->m->elf;
@@ -76,6 +96,8 @@ static void check_rel(struct vctx *v, const struct ol_insn *in, const struct ol_
 	if (!ok)
 		problem(v, r->off, "bytes (target 0x%llx) disagree with the relocation (0x%llx, type %u)",
 			(unsigned long long)t, (unsigned long long)sa, r->type);
+	else if (kind == OL_FIELD_PCREL)
+		check_got_slot(v, r, t);
 }
 
 /* glibc's "jne 1f; lock; 1: cmpxchg" jumps over a lock prefix */

@@ -1,7 +1,8 @@
 /* Features of real programs that olayout must carry through a move or a
  * clone (tests/olayout_unit/features.t): thread-local variables (offsets in
  * code, not addresses), a program's own IFUNC (an IRELATIVE relocation whose
- * resolver moves), a computed goto (a table of label addresses), data that
+ * resolver moves), a computed goto (a table of label addresses), a GOT
+ * slot the linker could not relax away, data that
  * refers to code with a relocation type olayout does not redo (the code
  * must stay), and with -DDYN an exported function found through .dynsym. */
 #define _GNU_SOURCE
@@ -48,6 +49,21 @@ op_end: return acc;
 #undef NEXT
 }
 
+/* Its address is loaded from a GOT slot by an instruction the linker
+ * cannot relax (an SSE load): non-PIE slots have no dynamic relocation. */
+__attribute__((noinline)) int got_target(int x)
+{
+	return x * 5 + 2;
+}
+
+__attribute__((noinline)) int got_call(int x)
+{
+	int (*p)(int);
+
+	__asm__("movq got_target@GOTPCREL(%%rip), %%xmm0\n\tmovq %%xmm0, %0" : "=r"(p) : : "xmm0");
+	return p(x);
+}
+
 /* Reached only through a 64-bit PC-relative word in data (R_X86_64_PC64):
  * olayout must keep it where it is. */
 __attribute__((noinline, used)) int pinned_fn(int x)
@@ -70,8 +86,8 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 10; i++)
 		sum += tls_bump(i + argc);
 	printf("tls %d %d %d\n", sum, tls_local, tls_shared);
-	printf("sq %d ifunc %d interp %d pinned %d\n", exported_sq(argc + 3), pick(argc),
-	       interp(prog), pf(argc + 1));
+	printf("sq %d ifunc %d interp %d pinned %d got %d\n", exported_sq(argc + 3), pick(argc),
+	       interp(prog), pf(argc + 1), got_call(argc));
 #ifdef DYN
 	int (*sq)(int) = (int (*)(int))dlsym(RTLD_DEFAULT, "exported_sq");
 	printf("dlsym %d\n", sq ? sq(argc + 6) : -1);
