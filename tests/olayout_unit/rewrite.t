@@ -25,7 +25,7 @@ for v in pie nopie static; do
 		awk -v s=$SEED 'BEGIN{srand(s)} {print rand() "\t" $0}' | sort | cut -f2; } > $T/rnd.lay
 	printf 'olayout-layout 1\nclone top P align=64\nclone mid P\nclone leaf P\nroute main top P\nroute top mid P\nroute mid leaf P\nplace rec\n' > $T/clo.lay
 	for l in rev rnd clo; do
-		"$OL" rewrite --layout $T/$l.lay -o $T/cl.$v.$l $T/cl.$v
+		"$OL" rewrite --layout $T/$l.lay -o $T/cl.$v.$l $T/cl.$v 2>> $T/warnings
 		ok "$v $l: rewrite" "[ \$? = 0 ]"
 		"$T/cl.$v.$l" > "$T/got.$v.$l"
 		ok "$v $l: verify" "'$OL' verify $T/cl.$v.$l"

@@ -93,6 +93,9 @@ bool ol_rel_indirect(uint32_t type);
  * the linker rewrote into a TLS sequence) hold constants. */
 bool ol_rel_abs_addr(uint32_t type);
 
+/* ol_rel_got_load: a load of a symbol's address through its GOT slot. */
+bool ol_rel_got_load(uint32_t type);
+
 /* Little-endian field access. */
 uint64_t ol_get(const uint8_t *p, int size);
 void ol_put(uint8_t *p, int size, uint64_t v);

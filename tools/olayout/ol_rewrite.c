@@ -168,8 +168,7 @@ static void fix_got_slot(struct rw *w, const struct ol_rel *r, enum ol_field_kin
 	uint64_t s = ol_elf_sym_value(w->elf, r->sym);
 	uint8_t *p = ol_elf_ptr(w->elf, t, 8);
 
-	if ((r->type != R_X86_64_GOTPCREL && r->type != R_X86_64_GOTPCRELX &&
-	     r->type != R_X86_64_REX_GOTPCRELX) || kind != OL_FIELD_PCREL || p == NULL ||
+	if (!ol_rel_got_load(r->type) || kind != OL_FIELD_PCREL || p == NULL ||
 	    ol_unit_at(w->m, t) >= 0 || ol_get(p, 8) != s || home_of(w, s) == s)
 		return;
 	ol_put(p, 8, home_of(w, s));

@@ -53,8 +53,7 @@ static void check_got_slot(struct vctx *v, const struct ol_rel *r, uint64_t slot
 	const uint8_t *p = ol_elf_ptr(elf, slot, 8);
 	uint64_t c;
 
-	if ((r->type != R_X86_64_GOTPCREL && r->type != R_X86_64_GOTPCRELX &&
-	     r->type != R_X86_64_REX_GOTPCRELX) || p == NULL || ol_elf_is_code(elf, slot) ||
+	if (!ol_rel_got_load(r->type) || p == NULL || ol_elf_is_code(elf, slot) ||
 	    s->st_shndx == SHN_UNDEF || GELF_ST_TYPE(s->st_info) == STT_GNU_IFUNC)
 		return;
 	c = ol_get(p, 8);
