@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """olayout on progs/feat.c, built PIE (-g, CET, exported symbols), non-PIE
 (exported symbols) and static: thread-local accesses, an own IFUNC, a
-computed goto, a GOT slot and an exported function survive a move (reverse layout) and
-a clone with routed calls, and a second rewrite; the exported function's
-.dynsym entry follows it; a non-PIE clone reads its own copy of the label
+computed goto, a GOT slot and an exported function survive a move (reverse
+layout, with _start) and a clone with routed calls, and a second rewrite;
+the entry point follows _start, the exported function's .dynsym entry
+follows it; a non-PIE clone reads its own copy of the label
 table, and in PIE (where that table needs dynamic relocations) olayout warns
 that the clone reaches the original; code that data refers to with a
 relocation type olayout does not redo stays, and placing it is refused; a
@@ -27,7 +28,7 @@ CONFIGS = {
     "nopie": ["-fno-pie", "-no-pie", "-DDYN", "-rdynamic"],
     "static": ["-fno-pie", "-static"],
 }
-MOVABLE = ["main", "tls_bump", "exported_sq", "pick_a", "pick_b", "pick_resolve", "interp",
+MOVABLE = ["_start", "main", "tls_bump", "exported_sq", "pick_a", "pick_b", "pick_resolve", "interp",
            "got_target", "got_call"]
 CLONED = ["interp", "tls_bump", "exported_sq"]
 PATH = "P"
@@ -67,6 +68,12 @@ def dynsym_value(exe, name):
         if len(f) >= 8 and f[7].split("@")[0] == name:
             return int(f[1], 16)
     return None
+
+
+def entry_point(exe):
+    out = subprocess.run(["readelf", "-h", exe], capture_output=True, text=True).stdout
+    m = re.search(r"Entry point address:\s+0x([0-9a-f]+)", out)
+    return int(m.group(1), 16) if m else None
 
 
 def own_label_table(out):
@@ -121,10 +128,14 @@ def check_config(tap, config, work):
     problems = [oltest.describe(res)] if res.rc != 0 else same_run(exe, moved, want)
     tap.ok(not problems, "%s: TLS, IFUNC, computed goto, GOT slot moved: verify, same output" % config,
            "\n".join(problems))
+    syms = {s.name: s for s in mklayout.func_symbols(moved)} if res.rc == 0 else {}
+    entry = entry_point(moved) if res.rc == 0 else None
+    tap.ok("_start" in syms and entry == syms["_start"].addr != entry_point(exe),
+           "%s: the entry point follows the moved _start" % config,
+           "entry %s, _start %s" % (entry, syms.get("_start")))
     if dyn:
         before = dynsym_value(exe, "exported_sq")
         after = dynsym_value(moved, "exported_sq") if res.rc == 0 else None
-        syms = {s.name: s for s in mklayout.func_symbols(moved)} if res.rc == 0 else {}
         tap.ok(after is not None and after != before and after == syms["exported_sq"].addr,
                "%s: .dynsym follows the moved exported_sq" % config,
                "before %s, after %s, .symtab %s" % (before, after, syms.get("exported_sq")))
