@@ -9,8 +9,8 @@ into $BUILD/bench/olayout/big-SIZE/ (PIE, -O2 -ffunction-sections
 package by debsrc.sh (into the git-ignored cache/). Each is rewritten with
 every movable function and fragment (as `olayout info --json` lists them)
 placed in reverse order, then the output is checked with `olayout verify`.
-Both run REPEAT times: median wall time, largest peak RSS (wait4's
-ru_maxrss). The output must print what the input prints (sqlite3: on
+Both run REPEAT times: median wall and CPU time, largest peak RSS
+(wait4's rusage). The output must print what the input prints (sqlite3: on
 workload.sql) and pass verify, or the benchmark fails. Writes
 DIR/olayout.md and DIR/olayout.csv (default bench/results/). Timings are not
 asserted anywhere.
@@ -75,7 +75,7 @@ def build_big(size_mib):
 
 
 def timed(cmd):
-    """(wall seconds, peak RSS in MiB) of CMD, which must succeed."""
+    """(wall seconds, CPU seconds, peak RSS in MiB) of CMD, which must succeed."""
     start = time.monotonic()
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = p.stderr.read()
@@ -84,12 +84,14 @@ def timed(cmd):
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd), p.returncode, err[-2000:].decode()))
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def measure(cmd, repeat):
+    """Median wall and CPU seconds and the largest peak RSS of REPEAT runs."""
     runs = [timed(cmd) for _ in range(repeat)]
-    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+    return (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs),
+            max(r[2] for r in runs))
 
 
 def text_size(exe):
@@ -121,43 +123,49 @@ def one(subject, repeat):
     with open(layout, "w") as f:
         f.write("\n".join(lines) + "\n")
     print("%s: %d units, rewriting ..." % (subject.label, nunits), flush=True)
-    rw_time, rw_mem = measure([OLAYOUT, "rewrite", "--layout", layout, "-o", out, exe], repeat)
-    vf_time, vf_mem = measure([OLAYOUT, "verify", out], repeat)  # raises unless it passes
+    rw_time, rw_cpu, rw_mem = measure([OLAYOUT, "rewrite", "--layout", layout, "-o", out, exe],
+                                      repeat)
+    vf_time, vf_cpu, vf_mem = measure([OLAYOUT, "verify", out], repeat)  # raises unless it passes
     before, after = subject.output(exe), subject.output(out)
     if before != after:
         raise RuntimeError("%s: the rewritten program prints something else (exit %d vs %d)"
                            % (out, after[0], before[0]))
     return dict(subject=subject.label, text_mib=text_size(exe) / (1 << 20),
                 file_mib=os.path.getsize(exe) / (1 << 20), units=nunits,
-                rewrite_s=rw_time, rewrite_peak_mib=rw_mem, verify_s=vf_time,
-                verify_peak_mib=vf_mem, same_output="yes", verify="pass")
+                rewrite_s=rw_time, rewrite_cpu_s=rw_cpu, rewrite_peak_mib=rw_mem,
+                verify_s=vf_time, verify_cpu_s=vf_cpu, verify_peak_mib=vf_mem,
+                same_output="yes", verify="pass")
 
 
 def growth(rows):
-    """Exponent k of time ~ text^k and peak ~ text^k between the smallest
-    and largest generated program (1: linear)."""
+    """Exponent k of CPU time ~ text^k and peak ~ text^k between the
+    smallest and largest generated program (1: linear). CPU time, not wall
+    time: it suffers less from a shared machine."""
     gen = [r for r in rows if r["subject"].startswith("generated")]
     if len(gen) < 2:
         return ""
     a, b = gen[0], gen[-1]
     k = math.log(b["text_mib"] / a["text_mib"])
-    return ("Growth from %.1f to %.1f MiB of text (generated): rewrite time x%.1f "
+    return ("Growth from %.1f to %.1f MiB of text (generated): rewrite CPU time x%.1f "
             "(time ~ text^%.2f), peak memory x%.1f (memory ~ text^%.2f).\n" % (
-                a["text_mib"], b["text_mib"], b["rewrite_s"] / a["rewrite_s"],
-                math.log(b["rewrite_s"] / a["rewrite_s"]) / k,
+                a["text_mib"], b["text_mib"], b["rewrite_cpu_s"] / a["rewrite_cpu_s"],
+                math.log(b["rewrite_cpu_s"] / a["rewrite_cpu_s"]) / k,
                 b["rewrite_peak_mib"] / a["rewrite_peak_mib"],
                 math.log(b["rewrite_peak_mib"] / a["rewrite_peak_mib"]) / k))
 
 
 def table(rows):
-    head = ["subject", "text MiB", "file MiB", "units moved", "rewrite s", "rewrite peak MiB",
-            "rewrite s per text MiB", "verify s", "verify peak MiB", "same output, verify"]
+    head = ["subject", "text MiB", "file MiB", "units moved", "rewrite wall s", "rewrite CPU s",
+            "rewrite peak MiB", "rewrite CPU s per text MiB", "verify wall s", "verify CPU s",
+            "verify peak MiB", "same output, verify"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        lines.append("| %s | %.2f | %.1f | %d | %.2f | %.0f | %.2f | %.2f | %.0f | %s, %s |" % (
-            r["subject"], r["text_mib"], r["file_mib"], r["units"], r["rewrite_s"],
-            r["rewrite_peak_mib"], r["rewrite_s"] / r["text_mib"], r["verify_s"],
-            r["verify_peak_mib"], r["same_output"], r["verify"]))
+        lines.append("| %s | %.2f | %.1f | %d | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f | %.0f | "
+                     "%s, %s |" % (
+                         r["subject"], r["text_mib"], r["file_mib"], r["units"], r["rewrite_s"],
+                         r["rewrite_cpu_s"], r["rewrite_peak_mib"],
+                         r["rewrite_cpu_s"] / r["text_mib"], r["verify_s"], r["verify_cpu_s"],
+                         r["verify_peak_mib"], r["same_output"], r["verify"]))
     return "\n".join(lines)
 
 
@@ -176,8 +184,8 @@ def write_results(rows, args):
                 "from `%s`%s. Generated programs from bench/olayout/mkbig.py, sqlite3 from "
                 "Debian's source package (bench/olayout/debsrc.sh); all GCC -O2 "
                 "-ffunction-sections -Wl,--emit-relocs, PIE. Every movable function and "
-                ".cold fragment placed in reverse order; wall time is the median of %d runs, "
-                "peak the largest maximum RSS. Every output passed `olayout verify` and "
+                ".cold fragment placed in reverse order; wall and CPU (user + system) time are "
+                "medians of %d runs, peak the largest maximum RSS. Every output passed `olayout verify` and "
                 "printed what its input printed.\n\n" % (
                     time.strftime("%Y-%m-%d", time.gmtime()), platform.platform(terse=True),
                     os.cpu_count(), OLAYOUT, " (ASan build)" if sanitized else "", args.repeat))
