@@ -27,6 +27,9 @@ __attribute__((noinline)) int exported_sq(int x)
 	return x * x + 1;
 }
 
+/* a second name of the same code: one unit for olayout and mklayout */
+int exported_alias(int x) __attribute__((alias("exported_sq")));
+
 static volatile int pick_which;	/* volatile: both implementations stay */
 static int pick_a(int x) { return x + 100; }
 static int pick_b(int x) { return x + 200; }
