@@ -4,7 +4,7 @@
 computed goto, a GOT slot and an exported function survive a move (reverse
 layout, with _start) and a clone with routed calls, and a second rewrite;
 the entry point follows _start, the exported function's .dynsym entry
-follows it; a non-PIE clone reads its own copy of the label
+follows it; the clone of a function with two FDEs gets both; a non-PIE clone reads its own copy of the label
 table, and in PIE (where that table needs dynamic relocations) olayout warns
 that the clone reaches the original; code that data refers to with a
 relocation type olayout does not redo stays, and placing it is refused; a
@@ -29,8 +29,8 @@ CONFIGS = {
     "static": ["-fno-pie", "-static"],
 }
 MOVABLE = ["_start", "main", "tls_bump", "exported_sq", "pick_a", "pick_b", "pick_resolve", "interp",
-           "got_target", "got_call"]
-CLONED = ["interp", "tls_bump", "exported_sq"]
+           "got_target", "got_call", "two_fde"]
+CLONED = ["interp", "tls_bump", "exported_sq", "two_fde"]
 PATH = "P"
 
 
@@ -68,6 +68,16 @@ def dynsym_value(exe, name):
         if len(f) >= 8 and f[7].split("@")[0] == name:
             return int(f[1], 16)
     return None
+
+
+def fdes_in(exe, name):
+    """How many FDEs of EXE start inside function NAME."""
+    syms = {s.name: s for s in mklayout.func_symbols(exe)}
+    out = subprocess.run(["readelf", "--debug-dump=frames", exe], capture_output=True,
+                         text=True).stdout
+    starts = [int(m.group(1), 16) for m in re.finditer(r" FDE cie=\w+ pc=([0-9a-f]+)\.\.", out)]
+    s = syms.get(name)
+    return s and sum(1 for a in starts if s.addr <= a < s.addr + s.size)
 
 
 def entry_point(exe):
@@ -148,6 +158,9 @@ def check_config(tap, config, work):
         same_run(exe, cloned, want) + oltest.check_placement(lines, exe, cloned)
     tap.ok(not problems, "%s: clones of TLS, computed goto, exported code: routes, verify, same output"
            % config, "\n".join(problems))
+    tap.ok(res.rc == 0 and fdes_in(cloned, "two_fde.clone." + PATH) == 2,
+           "%s: the clone of a function with two FDEs has both" % config,
+           "FDEs: %s" % (fdes_in(cloned, "two_fde.clone." + PATH) if res.rc == 0 else None))
     err = res.err.decode(errors="replace")
     if config == "pie":
         tap.ok(res.rc == 0 and "points inside interp" in err,

@@ -159,11 +159,13 @@ static void check_eh(struct vctx *v)
 	for (size_t u = 0; u < v->m->nunit; u++) {
 		const struct ol_unit *un = &v->m->unit[u];
 		long f = ol_eh_fde_at(&eh, un->addr);
+		size_t first;
 
 		if (f < 0 && strcmp(elf->sec[un->sec].name, ".olayout.text") == 0)
 			problem(v, un->addr, "no FDE covers %s", un->name);
-		else if (f >= 0 && eh.fde[f].pc_begin + eh.fde[f].pc_range < un->addr + un->size &&
-			 eh.fde[f].pc_begin == un->addr)
+		else if (f >= 0 && eh.fde[f].pc_begin == un->addr &&
+			 eh.fde[f].pc_range < un->size &&
+			 ol_eh_fdes_in(&eh, un->addr, un->addr + un->size, &first) == 1)
 			problem(v, un->addr, "the FDE of %s is shorter than it", un->name);
 	}
 	if (h && elf->sec[h].data &&

@@ -2,7 +2,7 @@
  * clone (tests/olayout_unit/features.t): thread-local variables (offsets in
  * code, not addresses), a program's own IFUNC (an IRELATIVE relocation whose
  * resolver moves), a computed goto (a table of label addresses), a GOT
- * slot the linker could not relax away, data that
+ * slot the linker could not relax away, a function with two FDEs, data that
  * refers to code with a relocation type olayout does not redo (the code
  * must stay), and with -DDYN an exported function found through .dynsym. */
 #define _GNU_SOURCE
@@ -67,6 +67,22 @@ __attribute__((noinline)) int got_call(int x)
 	return p(x);
 }
 
+/* One function, two FDEs (as glibc's __clone has): a clone needs both. */
+__asm__(".text\n"
+	".globl two_fde\n"
+	".type two_fde, @function\n"
+	"two_fde:\n"
+	".cfi_startproc\n"
+	"	lea 1(%rdi), %eax\n"
+	"	jmp 1f\n"
+	".cfi_endproc\n"
+	".cfi_startproc\n"
+	"1:	add $2, %eax\n"
+	"	ret\n"
+	".cfi_endproc\n"
+	".size two_fde, . - two_fde\n");
+int two_fde(int x);
+
 /* Reached only through a 64-bit PC-relative word in data (R_X86_64_PC64):
  * olayout must keep it where it is. */
 __attribute__((noinline, used)) int pinned_fn(int x)
@@ -88,7 +104,7 @@ int main(int argc, char **argv)
 	(void)argv;
 	for (int i = 0; i < 10; i++)
 		sum += tls_bump(i + argc);
-	printf("tls %d %d %d\n", sum, tls_local, tls_shared);
+	printf("tls %d %d %d two_fde %d\n", sum, tls_local, tls_shared, two_fde(argc));
 	printf("sq %d ifunc %d interp %d pinned %d got %d\n", exported_sq(argc + 3), pick(argc),
 	       interp(prog), pf(argc + 1), got_call(argc));
 #ifdef DYN
