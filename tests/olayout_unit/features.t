@@ -4,7 +4,8 @@
 computed goto, a GOT slot and an exported function survive a move (reverse
 layout, with _start) and a clone with routed calls, and a second rewrite;
 the entry point follows _start, the exported function's .dynsym entry
-follows it; the clone of a function with two FDEs gets both; a non-PIE clone reads its own copy of the label
+follows it; the clone of a function with two FDEs gets both; instructions Capstone 4
+does not decode are measured (their function stays, verify checks it); a non-PIE clone reads its own copy of the label
 table, and in PIE (where that table needs dynamic relocations) olayout warns
 that the clone reaches the original; code that data refers to with a
 relocation type olayout does not redo stays, and placing it is refused; a
@@ -132,6 +133,14 @@ def check_config(tap, config, work):
            and not os.path.exists(exe + ".pinned"),
            "%s: code reached through an R_X86_64_PC64 word stays; placing it is refused" % config,
            "info: %s\nrewrite: %s" % (pinned, oltest.describe(res)))
+
+    lines = info.out.decode().splitlines()
+    probe = [l for l in lines if l.startswith("movable: no cet_probe ")]
+    ver = oltest.olayout("verify", exe)
+    tap.ok(probe and "unknown to Capstone 4" in probe[0] and ver.rc == 0
+           and not any("do not decode" in l for l in lines if "cet_probe" in l or "main" in l),
+           "%s: instructions Capstone 4 lacks are measured: their function stays, verify checks it"
+           % config, "%s\n%s" % (probe, oltest.describe(ver)))
 
     moved = exe + ".rev"
     res, _ = rewrite(exe, ["olayout-layout 1"] + ["place " + f for f in reversed(MOVABLE)], moved)
