@@ -74,11 +74,13 @@ def read_funcs(path):
 
 
 def units(exe, funcs=None):
-    """The movable units to lay out: own functions, fragments and clones."""
+    """The movable units to lay out: own functions, fragments and clones,
+    one name per unit (aliases at the same address are one unit)."""
     syms = func_symbols(exe)
-    if funcs is None:
-        return syms
-    return [s for s in syms if base_name(s.name) in funcs]
+    if funcs is not None:
+        syms = [s for s in syms if base_name(s.name) in funcs]
+    seen = set()
+    return [s for s in syms if not (s.addr in seen or seen.add(s.addr))]
 
 
 def header(comment):

@@ -307,3 +307,13 @@ bool ol_rel_indirect(uint32_t t)
 		return false;
 	}
 }
+
+bool ol_rel_got_load(uint32_t t)
+{
+	return t == R_X86_64_GOTPCREL || t == R_X86_64_GOTPCRELX || t == R_X86_64_REX_GOTPCRELX;
+}
+
+bool ol_rel_abs_addr(uint32_t t)
+{
+	return t == R_X86_64_64 || t == R_X86_64_32 || t == R_X86_64_32S || ol_rel_got_load(t);
+}

@@ -390,6 +390,8 @@ static int scan_insn(void *arg, long u, const struct ol_insn *in, uint64_t bad,
 	bool ref = false;
 
 	if (in == NULL) {
+		if (u >= 0)
+			m->unit[u].opaque = true;
 		pin(m, u, "bytes at 0x%llx do not decode (data in code?)",
 		    (unsigned long long)bad);
 		return 0;
@@ -406,7 +408,7 @@ static int scan_insn(void *arg, long u, const struct ol_insn *in, uint64_t bad,
 	}
 	if (ref && (u < 0 || t < lo || t >= hi) &&
 	    (field == 0 || !has_rel(elf, r0, r1, field))) {
-		pin(m, u, "reference at 0x%llx to 0x%llx has no relocation",
+		pin(m, u, "reference at 0x%llx to 0x%llx has no relocation (built without -ffunction-sections?)",
 		    (unsigned long long)in->addr, (unsigned long long)t);
 		pin(m, ol_unit_at(m, t), "referenced without relocation from 0x%llx",
 		    (unsigned long long)in->addr);
@@ -469,10 +471,51 @@ static bool table_entry(const struct ol_model *m, const struct ol_table *t,
 	return tu >= 0 && m->unit[tu].func == m->unit[t->unit].func;
 }
 
-static int find_tables(struct ol_model *m, struct scan *s)
+/* Data relocation types that are no code address (TLS offsets, sizes). */
+static bool data_constant(uint32_t t)
+{
+	switch (t) {
+	case R_X86_64_NONE: case R_X86_64_DTPMOD64: case R_X86_64_DTPOFF64:
+	case R_X86_64_TPOFF64: case R_X86_64_DTPOFF32: case R_X86_64_TPOFF32:
+	case R_X86_64_SIZE32: case R_X86_64_SIZE64:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Data pointing into code that olayout cannot redo keeps that code still:
+ * PC-relative data that is no jump table entry and no .eh_frame record
+ * (olayout cannot tell what it is relative to), and relocation types other
+ * than the absolute 64/32/32S ones. */
+static void pin_data_refs(struct ol_model *m)
 {
 	const struct ol_elf *elf = m->elf;
 
+	for (size_t r = 0; r < elf->nrel; r++) {
+		const struct ol_rel *rl = &elf->rel[r];
+		uint64_t t = ol_elf_sym_value(elf, rl->sym) + (uint64_t)rl->addend;
+		long tu;
+
+		if (m->rel_tab[r] >= 0 || (elf->sec[rl->tsec].sh.sh_flags & SHF_EXECINSTR) ||
+		    strcmp(elf->sec[rl->tsec].name, ".eh_frame") == 0 ||
+		    data_constant(rl->type) || rl->type == R_X86_64_64 ||
+		    rl->type == R_X86_64_32 || rl->type == R_X86_64_32S)
+			continue;
+		tu = ol_unit_at(m, t);
+		if (tu >= 0 && rl->type == R_X86_64_PC32)
+			pin(m, (long)m->unit[tu].func,
+			    "PC-relative data at 0x%llx that is no jump table olayout understands",
+			    (unsigned long long)rl->off);
+		else if (tu >= 0)
+			pin(m, (long)m->unit[tu].func,
+			    "data at 0x%llx refers to it with relocation type %u",
+			    (unsigned long long)rl->off, rl->type);
+	}
+}
+
+static int find_tables(struct ol_model *m, struct scan *s)
+{
 	m->tab = calloc(s->ncand ? s->ncand : 1, sizeof *m->tab);
 	if (m->tab == NULL)
 		return -ENOMEM;
@@ -501,22 +544,7 @@ static int find_tables(struct ol_model *m, struct scan *s)
 		if (t.n > 0)
 			m->tab[m->ntab++] = t;
 	}
-	/* PC-relative data pointing into code that is no table entry and no
-	 * .eh_frame record: olayout cannot tell where it points; keep still */
-	for (size_t r = 0; r < elf->nrel; r++) {
-		const struct ol_rel *rl = &elf->rel[r];
-		uint64_t t = ol_elf_sym_value(elf, rl->sym) + (uint64_t)rl->addend;
-
-		if (rl->type != R_X86_64_PC32 || m->rel_tab[r] >= 0 ||
-		    (elf->sec[rl->tsec].sh.sh_flags & SHF_EXECINSTR) ||
-		    strcmp(elf->sec[rl->tsec].name, ".eh_frame") == 0)
-			continue;
-		long tu = ol_unit_at(m, t);
-		if (tu >= 0)
-			pin(m, (long)m->unit[tu].func,
-			    "PC-relative data at 0x%llx that is no jump table olayout understands",
-			    (unsigned long long)rl->off);
-	}
+	pin_data_refs(m);
 	return 0;
 }
 

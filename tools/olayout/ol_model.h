@@ -18,6 +18,7 @@ struct ol_unit {
 	bool frag;		/* a .cold fragment of func */
 	long orig;		/* a clone from an earlier rewrite: its original, else -1 */
 	const char *path;	/* the clone's path name (points into name) */
+	bool opaque;		/* bytes that do not decode: verify skips it */
 	char why[160];		/* non-empty: must not move, and why */
 };
 

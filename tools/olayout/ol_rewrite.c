@@ -129,13 +129,22 @@ static int64_t new_addend(const struct rw *w, const struct ol_rel *r, uint64_t t
 	return r->addend + (int64_t)(t2 - t) - sym_delta(w, r->sym);
 }
 
+/* A 4-byte field of relocation type type holds v: R_X86_64_32 is
+ * zero-extended, every other absolute form (32S, disp32, relaxed GOT loads)
+ * sign-extended, PC-relative ones signed. */
+static bool fits(enum ol_field_kind kind, uint32_t type, uint64_t v)
+{
+	if (kind == OL_FIELD_PCREL)
+		return (int64_t)v == (int32_t)v;
+	return type == R_X86_64_32 ? v <= 0xffffffffu : v <= 0x7fffffffu;
+}
+
 static int put_field(struct rw *w, uint8_t *p, enum ol_field_kind kind, int size,
-		     uint64_t x, uint64_t t, uint64_t at)
+		     uint32_t type, uint64_t x, uint64_t t, uint64_t at)
 {
 	uint64_t v = kind == OL_FIELD_PCREL ? t - x : t;
-	int64_t s = (int64_t)v;
 
-	if (size == 4 && (kind == OL_FIELD_PCREL ? s != (int32_t)s : v > 0xffffffffu))
+	if (size == 4 && !fits(kind, type, v))
 		return ol_fail(w->err, -ERANGE, "%s: 0x%llx: new target 0x%llx out of range",
 			       w->elf->path, (unsigned long long)at, (unsigned long long)t);
 	ol_put(p, size, v);
@@ -150,6 +159,23 @@ static uint8_t *out_ptr(struct rw *w, uint64_t a, uint64_t len)
 	return p ? p : ol_elf_ptr(w->elf, a, len);
 }
 
+/* The GOT slot a load through the GOT reads (kind/t: its field): in a
+ * non-PIE executable no dynamic relocation fills it, its bytes are the
+ * address, so a slot holding moved code's address gets the new one (in PIE
+ * its RELATIVE addend is fixed with the others; the bytes agree). */
+static void fix_got_slot(struct rw *w, const struct ol_rel *r, enum ol_field_kind kind,
+			 uint64_t t)
+{
+	uint64_t s = ol_elf_sym_value(w->elf, r->sym);
+	uint8_t *p = ol_elf_ptr(w->elf, t, 8);
+
+	if (!ol_rel_got_load(r->type) || kind != OL_FIELD_PCREL || p == NULL ||
+	    ol_unit_at(w->m, t) >= 0 || ol_get(p, 8) != s || home_of(w, s) == s)
+		return;
+	ol_put(p, 8, home_of(w, s));
+	ol_out_dirty(w->out, ol_elf_sec_at(w->elf, t, 8));
+}
+
 /* Fix one code relocation in every version of its unit. */
 static int fix_code_rel(struct rw *w, long u, const struct ol_insn *in, size_t ri)
 {
@@ -159,7 +185,7 @@ static int fix_code_rel(struct rw *w, long u, const struct ol_insn *in, size_t r
 	uint64_t t;
 	long site = u >= 0 ? w->moved[u] : -1;
 	long next = u >= 0 ? w->clones[u] : -1;
-	bool placed = site >= 0 || next >= 0;
+	bool placed = site >= 0 || next >= 0, constant;
 
 	if (!ol_insn_field(in, r->off, &kind, &size, &t)) {
 		if (placed)
@@ -169,16 +195,20 @@ static int fix_code_rel(struct rw *w, long u, const struct ol_insn *in, size_t r
 		return 0;	/* code that stays, with a field olayout does not patch */
 	}
 	w->done[ri] = 1;
+	fix_got_slot(w, r, kind, t);
+	/* a TLS offset, a size...: copied with the code as it is */
+	constant = kind == OL_FIELD_ABS && !ol_rel_abs_addr(r->type);
 	for (;;) {
 		uint64_t base = site >= 0 ? w->cp[site].addr : (u >= 0 ? w->m->unit[u].addr : 0);
 		uint64_t shift = u >= 0 ? base - w->m->unit[u].addr : 0;
 		uint64_t p2 = r->off + shift, x2 = in->addr + in->size + shift;
-		uint64_t t2 = map_ref(w, site, u, in->branch, t);
-		int64_t a2 = new_addend(w, r, t, t2);
+		uint64_t t2 = constant ? t : map_ref(w, site, u, in->branch, t);
+		int64_t a2 = constant ? r->addend : new_addend(w, r, t, t2);
 		int rc;
 
-		if (t2 != t || shift != 0) {
-			rc = put_field(w, out_ptr(w, p2, (uint64_t)size), kind, size, x2, t2, r->off);
+		if (t2 != t || (shift != 0 && kind == OL_FIELD_PCREL)) {
+			rc = put_field(w, out_ptr(w, p2, (uint64_t)size), kind, size, r->type, x2,
+				       t2, r->off);
 			if (rc)
 				return rc;
 		}
@@ -253,8 +283,8 @@ static int fix_data_rel(struct rw *w, size_t ri)
 	t = data_target(w, ri, &x);
 	t2 = home_of(w, t);
 	if (t2 != t && !in_eh) {
-		rc = put_field(w, ol_elf_ptr(elf, r->off, (uint64_t)size), kind, size, x, t2,
-			       r->off);
+		rc = put_field(w, ol_elf_ptr(elf, r->off, (uint64_t)size), kind, size, r->type,
+			       x, t2, r->off);
 		if (rc)
 			return rc;
 		ol_out_dirty(w->out, r->tsec);
@@ -270,7 +300,7 @@ static int fix_data_rel(struct rw *w, size_t ri)
 		if (c->tab != (size_t)tb)
 			continue;
 		rc = put_field(w, ol_out_area_ptr(w->out, pc, (uint64_t)size), kind, size,
-			       c->addr, tc2, r->off);
+			       r->type, c->addr, tc2, r->off);
 		if (rc == 0)
 			rc = ol_out_add_rel(w->out, r->rsec, pc, r->type, r->sym,
 					    new_addend(w, r, t, tc2));
@@ -373,6 +403,29 @@ static int plan(struct rw *w)
 	return rc;
 }
 
+/* Code addresses inside a cloned unit held in data that is no jump table
+ * (label tables of a computed goto in PIE code, say) still lead to the
+ * original: the program stays right, but such a path leaves its clone. */
+static void warn_escapes(const struct rw *w)
+{
+	const struct ol_elf *elf = w->elf;
+	long last = -1;
+
+	for (size_t r = 0; r < elf->nrel; r++) {
+		const struct ol_rel *rl = &elf->rel[r];
+		uint64_t t = ol_elf_sym_value(elf, rl->sym) + (uint64_t)rl->addend;
+		long u = ol_unit_at(w->m, t);
+
+		if (u < 0 || u == last || w->clones[u] < 0 || t == w->m->unit[u].addr ||
+		    w->m->rel_tab[r] >= 0 || (elf->sec[rl->tsec].sh.sh_flags & SHF_EXECINSTR) ||
+		    !ol_rel_abs_addr(rl->type))
+			continue;
+		last = u;
+		ol_warn("%s: data at 0x%llx points inside %s: its clones reach the original there",
+			elf->path, (unsigned long long)rl->off, w->m->unit[u].name);
+	}
+}
+
 static int copy_code(struct rw *w)
 {
 	for (size_t i = 0; i < w->ncp; i++) {
@@ -410,30 +463,56 @@ static int plan_symbols(struct rw *w)
 	return 0;
 }
 
-/* The FDE of each placed unit must be exactly its own. */
+/* The FDEs of a placed unit must describe only it: one may start at its
+ * start, others inside it (glibc's __clone has three). */
+static int fdes_inside(const struct rw *w, const struct ol_eh *eh, const struct ol_unit *u,
+		       size_t *first, size_t *n)
+{
+	long f = ol_eh_fde_at(eh, u->addr);
+
+	*n = ol_eh_fdes_in(eh, u->addr, u->addr + u->size, first);
+	for (size_t j = 0; j < *n; j++) {
+		const struct ol_fde *fd = &eh->fde[eh->by_pc[*first + j]];
+
+		if (fd->pc_range > u->addr + u->size - fd->pc_begin)
+			f = (long)eh->by_pc[*first + j];
+	}
+	if (f >= 0 && (eh->fde[f].pc_begin < u->addr ||
+		       eh->fde[f].pc_range > u->addr + u->size - eh->fde[f].pc_begin))
+		return ol_fail(w->err, -EINVAL, "%s: %s cannot move: its FDE covers other code",
+			       w->elf->path, u->name);
+	return 0;
+}
+
+/* Check the FDEs of every placed unit; a clone gets a copy of each. */
 static int check_fdes(struct rw *w, const struct ol_eh *eh, struct ol_eh_copy **copies,
 		      size_t *ncopy)
 {
-	struct ol_eh_copy *c = calloc(w->ncp + 1, sizeof *c);
-	size_t n = 0;
+	struct ol_eh_copy *c = NULL;
+	size_t cap = 0, n = 0, first, k;
+	int rc = 0;
 
-	if (c == NULL)
-		return ol_fail(w->err, -ENOMEM, "out of memory");
-	for (size_t i = 0; i < w->ncp; i++) {
+	for (size_t i = 0; rc == 0 && i < w->ncp; i++) {
+		rc = fdes_inside(w, eh, &w->m->unit[w->cp[i].unit], &first, &k);
+		cap += w->cp[i].path ? k : 0;
+	}
+	c = rc == 0 ? calloc(cap + 1, sizeof *c) : NULL;
+	if (rc == 0 && c == NULL)
+		rc = ol_fail(w->err, -ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < w->ncp; i++) {
 		const struct ol_unit *u = &w->m->unit[w->cp[i].unit];
-		long f = ol_eh_fde_at(eh, u->addr);
 
-		if (f >= 0 && (eh->fde[f].pc_begin != u->addr || eh->fde[f].pc_range > u->size)) {
-			free(c);
-			return ol_fail(w->err, -EINVAL, "%s: %s cannot move: its FDE covers other code",
-				       w->elf->path, u->name);
+		k = w->cp[i].path ? ol_eh_fdes_in(eh, u->addr, u->addr + u->size, &first) : 0;
+		for (size_t j = 0; j < k; j++) {
+			size_t f = eh->by_pc[first + j];
+
+			c[n++] = (struct ol_eh_copy){ (long)f,
+						      w->cp[i].addr + (eh->fde[f].pc_begin - u->addr) };
 		}
-		if (f >= 0 && w->cp[i].path)
-			c[n++] = (struct ol_eh_copy){ f, w->cp[i].addr };
 	}
 	*copies = c;
 	*ncopy = n;
-	return 0;
+	return rc;
 }
 
 /* .eh_frame and .eh_frame_hdr, rebuilt in the new area. */
@@ -557,8 +636,10 @@ static int run(struct rw *w, const char *layout)
 		rc = ol_out_begin(w->out, w->elf, w->err);
 	if (rc == 0)
 		rc = plan(w);
-	if (rc == 0)
+	if (rc == 0) {
+		warn_escapes(w);
 		rc = plan_symbols(w);
+	}
 	if (rc == 0)
 		rc = copy_code(w);
 	if (rc == 0)

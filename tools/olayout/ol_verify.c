@@ -44,6 +44,25 @@ static int mark(void *arg, long u, const struct ol_insn *in, uint64_t bad, size_
 	return 0;
 }
 
+/* A load through the GOT: a slot holding code must hold the symbol's
+ * address (non-PIE slots have no dynamic relocation to fill them). */
+static void check_got_slot(struct vctx *v, const struct ol_rel *r, uint64_t slot)
+{
+	const struct ol_elf *elf = v->m->elf;
+	const GElf_Sym *s = &elf->sym[r->sym].s;
+	const uint8_t *p = ol_elf_ptr(elf, slot, 8);
+	uint64_t c;
+
+	if (!ol_rel_got_load(r->type) || p == NULL || ol_elf_is_code(elf, slot) ||
+	    s->st_shndx == SHN_UNDEF || GELF_ST_TYPE(s->st_info) == STT_GNU_IFUNC)
+		return;
+	c = ol_get(p, 8);
+	if (c != s->st_value && ol_elf_is_code(elf, c))
+		problem(v, r->off, "GOT slot 0x%llx holds 0x%llx, not %s (0x%llx)",
+			(unsigned long long)slot, (unsigned long long)c, elf->sym[r->sym].name,
+			(unsigned long long)s->st_value);
+}
+
 static void check_rel(struct vctx *v, const struct ol_insn *in, const struct ol_rel *r)
 {
 	const struct ol_elf *elf = v->m->elf;
@@ -52,7 +71,7 @@ static void check_rel(struct vctx *v, const struct ol_insn *in, const struct ol_
 	uint64_t t, sa = ol_elf_sym_value(elf, r->sym) + (uint64_t)r->addend;
 	bool undef = elf->sym[r->sym].s.st_shndx == SHN_UNDEF;
 	const uint8_t *p;
-	bool ok;
+	bool ok, via_plt;
 
 	if (!ol_insn_field(in, r->off, &kind, &size, &t)) {
 		if (!ol_rel_indirect(r->type))
@@ -63,17 +82,21 @@ static void check_rel(struct vctx *v, const struct ol_insn *in, const struct ol_
 	p = ol_elf_ptr(elf, r->off, (uint64_t)size);
 	if (p == NULL)
 		return;
+	/* a PLT call, or a reference the linker sent to an IFUNC's PLT slot */
+	via_plt = ol_elf_is_code(elf, t) && ol_unit_at(v->m, t) < 0 &&
+		  (r->type == R_X86_64_PLT32 ||
+		   GELF_ST_TYPE(elf->sym[r->sym].s.st_info) == STT_GNU_IFUNC);
 	if (kind == OL_FIELD_PCREL)
 		ok = (uint64_t)(int64_t)(int32_t)ol_get(p, 4) == sa - r->off ||
-		     (undef && ol_elf_is_code(elf, t)) || ol_rel_indirect(r->type) ||
-		     (r->type == R_X86_64_PLT32 && ol_elf_is_code(elf, t) && sa + 4 != t &&
-		      ol_unit_at(v->m, t) < 0);
+		     (undef && ol_elf_is_code(elf, t)) || ol_rel_indirect(r->type) || via_plt;
 	else
-		ok = t == sa || ol_rel_indirect(r->type) ||
+		ok = t == sa || ol_rel_indirect(r->type) || !ol_rel_abs_addr(r->type) ||
 		     (size == 4 && (uint32_t)t == (uint32_t)sa);
 	if (!ok)
 		problem(v, r->off, "bytes (target 0x%llx) disagree with the relocation (0x%llx, type %u)",
 			(unsigned long long)t, (unsigned long long)sa, r->type);
+	else if (kind == OL_FIELD_PCREL)
+		check_got_slot(v, r, t);
 }
 
 /* glibc's "jne 1f; lock; 1: cmpxchg" jumps over a lock prefix */
@@ -90,9 +113,9 @@ static int check(void *arg, long u, const struct ol_insn *in, uint64_t bad, size
 	struct vctx *v = arg;
 	const struct ol_model *m = v->m;
 
-	/* code olayout may not move is opaque to it (see info's reasons) */
-	if (u < 0 || (m->unit[u].why[0] && strcmp(m->elf->sec[m->unit[u].sec].name,
-						   ".olayout.text") != 0))
+	/* code that does not decode (data in code, instructions Capstone 4
+	 * does not know) cannot be checked */
+	if (u < 0 || m->unit[u].opaque)
 		return 0;
 	if (in == NULL) {
 		problem(v, bad, "bytes in %s do not decode", m->unit[u].name);
@@ -136,11 +159,13 @@ static void check_eh(struct vctx *v)
 	for (size_t u = 0; u < v->m->nunit; u++) {
 		const struct ol_unit *un = &v->m->unit[u];
 		long f = ol_eh_fde_at(&eh, un->addr);
+		size_t first;
 
 		if (f < 0 && strcmp(elf->sec[un->sec].name, ".olayout.text") == 0)
 			problem(v, un->addr, "no FDE covers %s", un->name);
-		else if (f >= 0 && eh.fde[f].pc_begin + eh.fde[f].pc_range < un->addr + un->size &&
-			 eh.fde[f].pc_begin == un->addr)
+		else if (f >= 0 && eh.fde[f].pc_begin == un->addr &&
+			 eh.fde[f].pc_range < un->size &&
+			 ol_eh_fdes_in(&eh, un->addr, un->addr + un->size, &first) == 1)
 			problem(v, un->addr, "the FDE of %s is shorter than it", un->name);
 	}
 	if (h && elf->sec[h].data &&
