@@ -550,9 +550,8 @@ int ol_out_fix_meta(struct ol_out *o, ol_out_map_fn map, void *arg, const uint64
 		else if (sh->sh_type == SHT_RELA && (sh->sh_flags & SHF_ALLOC))
 			rc = fix_dynrel(o, s, map, arg);
 		else if (sh->sh_type == SHT_RELA && sh->sh_info < elf->nsec &&
-			 !(elf->sec[sh->sh_info].sh.sh_flags & SHF_ALLOC)) {
+			 !(elf->sec[sh->sh_info].sh.sh_flags & SHF_ALLOC))
 			rc = fix_debugrel_any(o, s, map, arg, sym_new);
-		}
 	}
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include "ol_eh.h"
 #include "ol_layout.h"
 #include "ol_output.h"
+#include "ol_tmp.h"
 
 /* One unit copied into the new text area. */
 struct copy {
@@ -691,14 +692,10 @@ int ol_rewrite(const char *exe, const char *layout, const char *out, struct ol_e
 		close(in);
 		return ol_fail(err, -EINVAL, "%s: not a regular file", exe);
 	}
-	if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", out) >= (int)sizeof tmp) {
-		close(in);
-		return ol_fail(err, -ENAMETOOLONG, "%s: name too long", out);
-	}
-	fd = mkstemp(tmp);
+	fd = ol_tmp_open(out, tmp, sizeof tmp, err);
 	if (fd < 0) {
 		close(in);
-		return ol_fail(err, -errno, "%s: %s", out, strerror(errno));
+		return fd;
 	}
 	rc = copy_file(in, fd);
 	close(in);
@@ -728,9 +725,8 @@ int ol_rewrite(const char *exe, const char *layout, const char *out, struct ol_e
 		rc = ol_fail(err, -errno, "%s: %s", tmp, strerror(errno));
 	if (close(fd) != 0 && rc == 0)
 		rc = ol_fail(err, -EIO, "%s: write error", tmp);
-	if (rc == 0 && rename(tmp, out) != 0)
-		rc = ol_fail(err, -errno, "%s: %s", out, strerror(errno));
-	if (rc)
-		unlink(tmp);
+	if (rc == 0)
+		return ol_tmp_commit(tmp, out, err);
+	ol_tmp_discard(tmp);
 	return rc;
 }
