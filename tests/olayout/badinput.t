@@ -53,6 +53,15 @@ def elf_tables(data):
     return tables
 
 
+def last_load_phdr(data):
+    """File offset of the last PT_LOAD program header of DATA."""
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    loads = [phoff + i * phentsize for i in range(phnum)
+             if struct.unpack_from("<I", data, phoff + i * phentsize)[0] == 1]  # PT_LOAD
+    return loads[-1]
+
+
 class Inputs:
     """Writes the bad inputs into DIR; each is (name, path, class, needle)
     where needle must appear in the error line (None: only the path)."""
@@ -124,6 +133,11 @@ def make_inputs(directory, rng):
         inputs.truncations(label, data)
         inputs.bitflips(label, data)
     base = open(exes[0][2], "rb").read()
+    # the last PT_LOAD (a second rewrite's olayout segment) far outside the
+    # file, or huge in memory: refused or out of range, never a giant output
+    last_load = last_load_phdr(subjects[-1][1])
+    inputs.patched("load-offset-huge", subjects[-1][1], last_load + 8, "<Q", 0x4000006000)
+    inputs.patched("load-memsz-huge", subjects[-1][1], last_load + 40, "<Q", 1 << 46, MAY_PASS)
     inputs.add("empty", b"", MUST_FAIL)
     inputs.add("text", b"this is not an ELF file\n" * 40, MUST_FAIL)
     inputs.add("script", b"#!/bin/sh\necho hello\n", MUST_FAIL)
