@@ -4,8 +4,8 @@ at many offsets (also inside each header and table), with seeded bit flips
 in the ELF header, program headers, section headers and tables (symbols,
 relocations, .eh_frame, .dynamic; in an olayout output also its clone
 table), non-ELF files, other architectures, stripped executables,
-executables linked without --emit-relocs, malformed layout files and bad
-command lines.
+executables linked without --emit-relocs, malformed layout files, bad
+command lines, and SIGTERM in the middle of a rewrite.
 
 A refused input gives exactly one line on stderr, `olayout: FILE...`, naming
 the input, and exit status 1 or 2. A bit flip may also leave a valid file:
@@ -19,9 +19,11 @@ and the bit flips; OLAYOUT_BADINPUT_CASES=N runs a seeded sample of N inputs."""
 import os
 import random
 import shutil
+import signal
 import struct
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mklayout  # noqa: E402
@@ -49,6 +51,15 @@ def elf_tables(data):
         if name in TABLE_SECTIONS and sh_type != 8 and size:  # 8: SHT_NOBITS
             tables.append((name.strip(".").replace(".", "_"), off, size))
     return tables
+
+
+def last_load_phdr(data):
+    """File offset of the last PT_LOAD program header of DATA."""
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    loads = [phoff + i * phentsize for i in range(phnum)
+             if struct.unpack_from("<I", data, phoff + i * phentsize)[0] == 1]  # PT_LOAD
+    return loads[-1]
 
 
 class Inputs:
@@ -122,6 +133,11 @@ def make_inputs(directory, rng):
         inputs.truncations(label, data)
         inputs.bitflips(label, data)
     base = open(exes[0][2], "rb").read()
+    # the last PT_LOAD (a second rewrite's olayout segment) far outside the
+    # file, or huge in memory: refused or out of range, never a giant output
+    last_load = last_load_phdr(subjects[-1][1])
+    inputs.patched("load-offset-huge", subjects[-1][1], last_load + 8, "<Q", 0x4000006000)
+    inputs.patched("load-memsz-huge", subjects[-1][1], last_load + 40, "<Q", 1 << 46, MAY_PASS)
     inputs.add("empty", b"", MUST_FAIL)
     inputs.add("text", b"this is not an ELF file\n" * 40, MUST_FAIL)
     inputs.add("script", b"#!/bin/sh\necho hello\n", MUST_FAIL)
@@ -272,6 +288,35 @@ def check_command_lines(tap, exe, layout):
     os.rmdir(room)
 
 
+def check_signals(tap, room_name):
+    """SIGTERM at several moments of a rewrite (of the biggest corpus
+    executable, all its own functions reversed): either the rewrite finished
+    (exit 0, OUT verifies) or it died of the signal and left nothing."""
+    prog, config, exe = max(oltest.corpus(), key=lambda e: os.path.getsize(e[2]))
+    room = oltest.workdir(room_name)
+    layout, out = os.path.join(room, "layout"), os.path.join(room, "out")
+    with open(layout, "w") as f:
+        f.write("\n".join(mklayout.reverse_layout(exe, mklayout.read_funcs(oltest.funcs_file(prog)))))
+    cmd = [oltest.OLAYOUT, "rewrite", "--layout", layout, "-o", out, exe]
+    problems, outcomes = [], []
+    for delay in (0.0, 0.002, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16):
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        p.send_signal(signal.SIGTERM)
+        rc = p.wait(timeout=120)
+        left = sorted(set(os.listdir(room)) - {"layout"})
+        outcomes.append("done" if rc == 0 else "killed")
+        if rc == 0 and (left != ["out"] or oltest.olayout("verify", out).rc != 0):
+            problems.append("after %gs: exit 0 but %s" % (delay, left))
+        elif rc not in (0, -signal.SIGTERM) or (rc != 0 and left):
+            problems.append("after %gs: exit %s, left %s" % (delay, rc, left))
+        for name in left:
+            os.remove(os.path.join(room, name))
+    tap.ok(not problems, "SIGTERM during a rewrite of %s.%s leaves nothing behind (%s)"
+           % (prog, config, ", ".join(outcomes)), "\n".join(problems))
+    shutil.rmtree(room)
+
+
 def main():
     oltest.need_olayout()
     tap = oltest.Tap()
@@ -305,6 +350,7 @@ def main():
     good = oltest.corpus()[0][2]
     check_layouts(tap, work, good, limit_memory)
     check_command_lines(tap, good, layout)
+    check_signals(tap, "badinput-room-signals")
     if not failed:
         shutil.rmtree(inputs_dir)
     return tap.done()

@@ -348,6 +348,16 @@ long ol_eh_fde_at(const struct ol_eh *eh, uint64_t pc)
 	return -1;
 }
 
+size_t ol_eh_fdes_in(const struct ol_eh *eh, uint64_t lo, uint64_t hi, size_t *first)
+{
+	size_t k = lo ? (size_t)(last_at_or_before(eh, lo - 1) + 1) : 0, n = 0;
+
+	while (k + n < eh->nfde && eh->fde[eh->by_pc[k + n]].pc_begin < hi)
+		n++;
+	*first = k;
+	return n;
+}
+
 int ol_eh_build(const struct ol_eh *eh, uint64_t new_addr, ol_eh_map_fn map, void *arg,
 		const struct ol_eh_copy *copy, size_t ncopy, uint64_t *copy_off,
 		uint8_t **out, size_t *outlen, struct ol_err *err)

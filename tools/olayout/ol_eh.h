@@ -48,6 +48,10 @@ void ol_eh_free(struct ol_eh *eh);
 /* ol_eh_fde_at: the FDE whose range holds pc, or -1. */
 long ol_eh_fde_at(const struct ol_eh *eh, uint64_t pc);
 
+/* ol_eh_fdes_in: how many FDEs start in [lo, hi); *first receives the
+ * by_pc index of the first of them. */
+size_t ol_eh_fdes_in(const struct ol_eh *eh, uint64_t lo, uint64_t hi, size_t *first);
+
 /* A copy of FDE fde for a clone at pc. */
 struct ol_eh_copy {
 	long fde;

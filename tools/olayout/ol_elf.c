@@ -3,13 +3,31 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int bad(struct ol_err *err, const char *path, const char *what)
 {
 	return ol_fail(err, -EINVAL, "%s: %s", path, what);
 }
 
-static int read_sections(struct ol_elf *elf, struct ol_err *err)
+/* Program header i lies inside the file (size bytes) and, if loaded, in
+ * the user half of the address space: a bit flip in p_offset or p_memsz
+ * would otherwise make the output a file or segment of terabytes. */
+static int check_phdr(const struct ol_elf *elf, size_t i, uint64_t size, struct ol_err *err)
+{
+	const GElf_Phdr *p = &elf->ph[i];
+	const uint64_t user_end = 1ull << 47;
+
+	if (p->p_filesz && (p->p_offset > size || p->p_filesz > size - p->p_offset))
+		return ol_fail(err, -EINVAL, "%s: program header %zu: outside the file", elf->path, i);
+	if (p->p_type == PT_LOAD && (p->p_filesz > p->p_memsz || p->p_vaddr >= user_end ||
+				     p->p_memsz > user_end - p->p_vaddr))
+		return ol_fail(err, -EINVAL, "%s: program header %zu: bad address range",
+			       elf->path, i);
+	return 0;
+}
+
+static int read_sections(struct ol_elf *elf, uint64_t size, struct ol_err *err)
 {
 	if (elf_getshdrnum(elf->e, &elf->nsec) != 0 ||
 	    elf_getshdrstrndx(elf->e, &elf->shstrndx) != 0)
@@ -34,8 +52,12 @@ static int read_sections(struct ol_elf *elf, struct ol_err *err)
 		    ((s->sh.sh_flags & SHF_INFO_LINK) && s->sh.sh_info >= elf->nsec))
 			return ol_fail(err, -EINVAL, "%s: section %s: bad link",
 				       elf->path, s->name);
+		if (s->sh.sh_type != SHT_NOBITS &&
+		    (s->sh.sh_offset > size || s->sh.sh_size > size - s->sh.sh_offset))
+			return ol_fail(err, -EINVAL, "%s: section %s: data outside the file",
+				       elf->path, s->name);
 		if (s->sh.sh_flags & SHF_COMPRESSED)
-			continue;	/* never read by olayout */
+			continue;	/* read only to fix its addresses (ol_output.c) */
 		if (s->sh.sh_type != SHT_NOBITS && s->sh.sh_size > 0) {
 			s->data = elf_getdata(s->scn, NULL);
 			if (s->data == NULL || s->data->d_buf == NULL ||
@@ -160,6 +182,7 @@ int ol_elf_open(struct ol_elf *elf, const char *path, int fd, bool rdwr,
 {
 	size_t rawlen;
 	const char *raw;
+	struct stat st;
 	int rc;
 
 	memset(elf, 0, sizeof *elf);
@@ -187,13 +210,18 @@ int ol_elf_open(struct ol_elf *elf, const char *path, int fd, bool rdwr,
 	elf->ph = calloc(elf->nph, sizeof *elf->ph);
 	if (elf->ph == NULL)
 		return ol_fail(err, -ENOMEM, "%s: out of memory", path);
+	if (fstat(fd, &st) != 0)
+		return ol_fail(err, -errno, "%s: %s", path, strerror(errno));
 	for (size_t i = 0; i < elf->nph; i++) {
 		if (gelf_getphdr(elf->e, (int)i, &elf->ph[i]) == NULL)
 			return bad(err, path, "bad program header");
+		rc = check_phdr(elf, i, (uint64_t)st.st_size, err);
+		if (rc)
+			return rc;
 		if (elf->ph[i].p_type == PT_INTERP || elf->ph[i].p_type == PT_DYNAMIC)
 			elf->dynamic = true;
 	}
-	rc = read_sections(elf, err);
+	rc = read_sections(elf, (uint64_t)st.st_size, err);
 	if (rc == 0)
 		rc = read_symbols(elf, err);
 	if (rc == 0)

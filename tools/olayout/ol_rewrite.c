@@ -11,6 +11,7 @@
 #include "ol_eh.h"
 #include "ol_layout.h"
 #include "ol_output.h"
+#include "ol_tmp.h"
 
 /* One unit copied into the new text area. */
 struct copy {
@@ -462,30 +463,62 @@ static int plan_symbols(struct rw *w)
 	return 0;
 }
 
-/* The FDE of each placed unit must be exactly its own. */
+/* The FDEs of a placed unit must describe only it: one may start at its
+ * start, others inside it (glibc's __clone has three). */
+static int fdes_inside(const struct rw *w, const struct ol_eh *eh, const struct ol_unit *u,
+		       size_t *first, size_t *n)
+{
+	long f = ol_eh_fde_at(eh, u->addr);
+
+	*n = ol_eh_fdes_in(eh, u->addr, u->addr + u->size, first);
+	for (size_t j = 0; j < *n; j++) {
+		const struct ol_fde *fd = &eh->fde[eh->by_pc[*first + j]];
+
+		if (fd->pc_range > u->addr + u->size - fd->pc_begin)
+			f = (long)eh->by_pc[*first + j];
+	}
+	if (f >= 0 && (eh->fde[f].pc_begin < u->addr ||
+		       eh->fde[f].pc_range > u->addr + u->size - eh->fde[f].pc_begin))
+		return ol_fail(w->err, -EINVAL, "%s: %s cannot move: its FDE covers other code",
+			       w->elf->path, u->name);
+	return 0;
+}
+
+/* Check the FDEs of every placed unit; a clone gets a copy of each. */
 static int check_fdes(struct rw *w, const struct ol_eh *eh, struct ol_eh_copy **copies,
 		      size_t *ncopy)
 {
-	struct ol_eh_copy *c = calloc(w->ncp + 1, sizeof *c);
-	size_t n = 0;
+	struct ol_eh_copy *c = NULL;
+	size_t cap = 0, n = 0, none = 0, first, k;
+	int rc = 0;
 
-	if (c == NULL)
-		return ol_fail(w->err, -ENOMEM, "out of memory");
-	for (size_t i = 0; i < w->ncp; i++) {
+	for (size_t i = 0; rc == 0 && i < w->ncp; i++) {
 		const struct ol_unit *u = &w->m->unit[w->cp[i].unit];
-		long f = ol_eh_fde_at(eh, u->addr);
 
-		if (f >= 0 && (eh->fde[f].pc_begin != u->addr || eh->fde[f].pc_range > u->size)) {
-			free(c);
-			return ol_fail(w->err, -EINVAL, "%s: %s cannot move: its FDE covers other code",
-				       w->elf->path, u->name);
+		rc = fdes_inside(w, eh, u, &first, &k);
+		cap += w->cp[i].path ? k : 0;
+		none += k == 0 && ol_eh_fde_at(eh, u->addr) < 0;
+	}
+	if (none)
+		ol_warn("%s: %zu placed units have no FDE (an input without unwind tables?): "
+			"olayout verify reports them", w->elf->path, none);
+	c = rc == 0 ? calloc(cap + 1, sizeof *c) : NULL;
+	if (rc == 0 && c == NULL)
+		rc = ol_fail(w->err, -ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < w->ncp; i++) {
+		const struct ol_unit *u = &w->m->unit[w->cp[i].unit];
+
+		k = w->cp[i].path ? ol_eh_fdes_in(eh, u->addr, u->addr + u->size, &first) : 0;
+		for (size_t j = 0; j < k; j++) {
+			size_t f = eh->by_pc[first + j];
+
+			c[n++] = (struct ol_eh_copy){ (long)f,
+						      w->cp[i].addr + (eh->fde[f].pc_begin - u->addr) };
 		}
-		if (f >= 0 && w->cp[i].path)
-			c[n++] = (struct ol_eh_copy){ f, w->cp[i].addr };
 	}
 	*copies = c;
 	*ncopy = n;
-	return 0;
+	return rc;
 }
 
 /* .eh_frame and .eh_frame_hdr, rebuilt in the new area. */
@@ -665,14 +698,10 @@ int ol_rewrite(const char *exe, const char *layout, const char *out, struct ol_e
 		close(in);
 		return ol_fail(err, -EINVAL, "%s: not a regular file", exe);
 	}
-	if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", out) >= (int)sizeof tmp) {
-		close(in);
-		return ol_fail(err, -ENAMETOOLONG, "%s: name too long", out);
-	}
-	fd = mkstemp(tmp);
+	fd = ol_tmp_open(out, tmp, sizeof tmp, err);
 	if (fd < 0) {
 		close(in);
-		return ol_fail(err, -errno, "%s: %s", out, strerror(errno));
+		return fd;
 	}
 	rc = copy_file(in, fd);
 	close(in);
@@ -702,9 +731,8 @@ int ol_rewrite(const char *exe, const char *layout, const char *out, struct ol_e
 		rc = ol_fail(err, -errno, "%s: %s", tmp, strerror(errno));
 	if (close(fd) != 0 && rc == 0)
 		rc = ol_fail(err, -EIO, "%s: write error", tmp);
-	if (rc == 0 && rename(tmp, out) != 0)
-		rc = ol_fail(err, -errno, "%s: %s", out, strerror(errno));
-	if (rc)
-		unlink(tmp);
+	if (rc == 0)
+		return ol_tmp_commit(tmp, out, err);
+	ol_tmp_discard(tmp);
 	return rc;
 }
