@@ -1,0 +1,407 @@
+/* ol_paths.c - `olayout paths`: a profile mapped onto an executable (see
+ * ol_paths.h and tools/olayout/README.md). */
+#include "ol_paths.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ol_cmd.h"
+#include "ol_model.h"
+#include "ol_profile.h"
+
+/* Everything a command needs, opened by paths_open and freed by paths_close. */
+struct pctx {
+	const struct ol_paths_opts *o;
+	struct ol_profile *prof;
+	struct ol_elf elf;
+	struct ol_model m;
+	int fd;
+	uint64_t *cold;		/* per unit: bytes of its .cold fragments */
+	size_t *hits;		/* scratch: units one profile name matches */
+	bool *seen;		/* scratch: units already counted for a path */
+	uint64_t *lines;	/* scratch: i-cache line numbers of a path */
+	size_t nlines, maxlines;
+};
+
+/* GCC's clones of f (f.isra.0, f.constprop.0, f.part.0, f.lto_priv.0) are f
+ * to the plugin, so a profile name matches them when f itself is absent. */
+static bool gcc_variant(const char *sym, const char *fn)
+{
+	static const char *const kinds[] = { "isra.", "constprop.", "part.", "lto_priv." };
+	size_t n = strlen(fn);
+
+	if (strncmp(sym, fn, n) != 0 || sym[n] != '.' || strstr(sym + n, ".cold") ||
+	    strstr(sym + n, ".clone."))
+		return false;
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+		if (strncmp(sym + n + 1, kinds[k], strlen(kinds[k])) == 0)
+			return true;
+	return false;
+}
+
+/* find: the function units (no fragments, no clones) named fn, else its GCC
+ * variants, into c->hits; returns how many. */
+static size_t find(struct pctx *c, const char *fn)
+{
+	const struct ol_model *m = &c->m;
+	size_t n = 0;
+
+	for (int pass = 0; pass < 2 && n == 0; pass++)
+		for (size_t i = 0; i < m->nname; i++) {
+			size_t u = m->names[i].unit;
+			bool match = pass == 0 ? strcmp(m->names[i].name, fn) == 0
+					       : gcc_variant(m->names[i].name, fn);
+
+			if (!match || m->unit[u].frag || m->unit[u].orig >= 0)
+				continue;
+			if (n == 0 || c->hits[n - 1] != u)
+				c->hits[n++] = u;
+		}
+	return n;
+}
+
+/* missing: warn about (or with --strict, fail on) a profile function absent
+ * from the executable. what says where the profile names it. */
+static int missing(struct pctx *c, const char *what, const char *fn, struct ol_err *err)
+{
+	if (c->o->strict)
+		return ol_fail(err, -ENOENT, "%s: %s '%s' not in %s", c->o->profile, what, fn,
+			       c->o->exe);
+	ol_warn("%s: %s '%s' not in %s", c->o->profile, what, fn, c->o->exe);
+	return 0;
+}
+
+/* check_missing: every path and library function present, or its warning. */
+static int check_missing(struct pctx *c, struct ol_err *err)
+{
+	const struct ol_profile *p = c->prof;
+	char what[160];
+	int rc = 0;
+
+	for (size_t i = 0; i < p->n_paths && rc == 0; i++) {
+		const struct ol_profile_path *pa = &p->paths[i];
+
+		snprintf(what, sizeof what, "path %s: root", pa->name);
+		if (find(c, pa->root) == 0)
+			rc = missing(c, what, pa->root, err);
+		snprintf(what, sizeof what, "path %s: layer", pa->name);
+		for (size_t l = 0; l < pa->n_layers && rc == 0; l++)
+			if (find(c, pa->layers[l]) == 0)
+				rc = missing(c, what, pa->layers[l], err);
+	}
+	for (size_t i = 0; i < p->n_library && rc == 0; i++)
+		if (find(c, p->library[i]) == 0)
+			rc = missing(c, "library function", p->library[i], err);
+	return rc;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* add_lines: the i-cache lines (of line bytes) unit u covers, to c->lines. */
+static int add_lines(struct pctx *c, size_t u, unsigned long line, struct ol_err *err)
+{
+	const struct ol_unit *un = &c->m.unit[u];
+	uint64_t first = un->addr / line, last = (un->addr + un->size - 1) / line;
+
+	if (c->nlines + (last - first + 1) > c->maxlines) {
+		size_t want = c->nlines + (size_t)(last - first + 1) + c->maxlines;
+		uint64_t *l = realloc(c->lines, want * sizeof *l);
+
+		if (l == NULL)
+			return ol_fail(err, -ENOMEM, "%s: out of memory", c->o->exe);
+		c->lines = l;
+		c->maxlines = want;
+	}
+	for (uint64_t i = first; i <= last; i++)
+		c->lines[c->nlines++] = i;
+	return 0;
+}
+
+/* The i-cache footprint of a path for one cache geometry. */
+struct footprint {
+	size_t lines;		/* distinct lines the path's hot code covers */
+	size_t sets_over;	/* sets holding more of them than there are ways */
+};
+
+/* path_units: the hot units path pa runs, each once, into c->hits (its
+ * clones for pa where the rewrite made them, else the function itself). */
+static size_t path_units(struct pctx *c, const struct ol_profile_path *pa)
+{
+	size_t *run = malloc((c->m.nunit + 1) * sizeof *run);
+	size_t n = 0;
+
+	if (run == NULL)
+		return (size_t)-1;
+	memset(c->seen, 0, c->m.nunit * sizeof *c->seen);
+	for (size_t l = 0; l <= pa->n_layers; l++) {
+		size_t k = find(c, l == 0 ? pa->root : pa->layers[l - 1]);
+
+		for (size_t h = 0; h < k; h++) {
+			size_t u = c->hits[h];
+			bool cloned = false;
+
+			for (size_t v = 0; v < c->m.nunit; v++) {
+				const struct ol_unit *cv = &c->m.unit[v];
+
+				if (cv->orig == (long)u && !cv->frag && cv->path &&
+				    strcmp(cv->path, pa->name) == 0) {
+					cloned = true;
+					if (!c->seen[v])
+						run[n++] = v;
+					c->seen[v] = true;
+				}
+			}
+			if (!cloned && !c->seen[u])
+				run[n++] = u;
+			c->seen[u] = true;
+		}
+	}
+	memcpy(c->hits, run, n * sizeof *run);
+	free(run);
+	return n;
+}
+
+static int footprint(struct pctx *c, size_t nrun, const struct ol_profile_cache *ca,
+		     struct footprint *fp, struct ol_err *err)
+{
+	unsigned long nsets = ca->size / (ca->assoc * ca->line);
+	size_t *per_set = calloc(nsets, sizeof *per_set);
+	int rc = 0;
+
+	if (per_set == NULL)
+		return ol_fail(err, -ENOMEM, "%s: out of memory", c->o->exe);
+	c->nlines = 0;
+	for (size_t i = 0; i < nrun && rc == 0; i++)
+		rc = add_lines(c, c->hits[i], ca->line, err);
+	qsort(c->lines, c->nlines, sizeof *c->lines, u64_cmp);
+	for (size_t i = 0; i < c->nlines && rc == 0; i++) {
+		if (i > 0 && c->lines[i] == c->lines[i - 1])
+			continue;
+		fp->lines++;
+		if (++per_set[c->lines[i] % nsets] == ca->assoc + 1)
+			fp->sets_over++;
+	}
+	free(per_set);
+	return rc;
+}
+
+/* Output: text lines or one JSON object; sep() writes the comma before
+ * every JSON element but the first of its list. */
+static void sep(bool json, bool *first)
+{
+	if (json && !*first)
+		putchar(',');
+	*first = false;
+}
+
+/* print_unit: one profile function as found (unit u, or missing with u < 0);
+ * with path, also its clones for that path. */
+static void print_unit(const struct pctx *c, const char *role, const char *fn, long u,
+		       const char *path)
+{
+	const struct ol_unit *un = u >= 0 ? &c->m.unit[u] : NULL;
+	bool json = c->o->json, first = true;
+
+	if (json) {
+		printf("{\"role\":\"%s\",\"name\":\"%s\",\"found\":%s", role, fn,
+		       un ? "true" : "false");
+		if (un) {
+			printf(",\"symbol\":");
+			ol_json_str(un->name);
+			printf(",\"addr\":%llu,\"hot\":%llu,\"cold\":%llu,\"clones\":[",
+			       (unsigned long long)un->addr, (unsigned long long)un->size,
+			       (unsigned long long)c->cold[u]);
+		}
+	} else {
+		printf("%s%s %s", path ? "  " : "", role, fn);
+		if (un)
+			printf(" %s 0x%llx %llu cold %llu", un->name, (unsigned long long)un->addr,
+			       (unsigned long long)un->size, (unsigned long long)c->cold[u]);
+		else
+			printf(" missing");
+	}
+	for (size_t v = 0; un && path && v < c->m.nunit; v++) {
+		const struct ol_unit *cv = &c->m.unit[v];
+
+		if (cv->orig != u || cv->frag || !cv->path || strcmp(cv->path, path) != 0)
+			continue;
+		sep(json, &first);
+		if (json) {
+			printf("{\"name\":");
+			ol_json_str(cv->name);
+			printf(",\"addr\":%llu,\"size\":%llu,\"cold\":%llu}",
+			       (unsigned long long)cv->addr, (unsigned long long)cv->size,
+			       (unsigned long long)c->cold[v]);
+		} else {
+			printf(" clone %s 0x%llx %llu cold %llu", cv->name,
+			       (unsigned long long)cv->addr, (unsigned long long)cv->size,
+			       (unsigned long long)c->cold[v]);
+		}
+	}
+	printf(json ? (un ? "]}" : "}") : "\n");
+}
+
+/* print_members: the root and layers of a path, a profile name matching
+ * several functions (GCC variants, statics of several files) once each. */
+static void print_members(struct pctx *c, const struct ol_profile_path *pa, bool *first)
+{
+	for (size_t l = 0; l <= pa->n_layers; l++) {
+		const char *fn = l == 0 ? pa->root : pa->layers[l - 1];
+		size_t k = find(c, fn);
+
+		for (size_t h = 0; h < (k ? k : 1); h++) {
+			sep(c->o->json, first);
+			print_unit(c, l == 0 ? "root" : "layer", fn, k ? (long)c->hits[h] : -1,
+				   pa->name);
+		}
+	}
+}
+
+static int print_path(struct pctx *c, const struct ol_profile_path *pa, struct ol_err *err)
+{
+	bool json = c->o->json;
+	uint64_t hot = 0, cold = 0;
+	size_t nfn = 0, nrun;
+	bool first = true;
+	int rc = 0;
+
+	memset(c->seen, 0, c->m.nunit * sizeof *c->seen);
+	for (size_t l = 0; l <= pa->n_layers; l++) {
+		size_t k = find(c, l == 0 ? pa->root : pa->layers[l - 1]);
+
+		for (size_t h = 0; h < k; h++) {
+			if (c->seen[c->hits[h]])
+				continue;
+			c->seen[c->hits[h]] = true;
+			hot += c->m.unit[c->hits[h]].size;
+			cold += c->cold[c->hits[h]];
+			nfn++;
+		}
+	}
+	printf(json ? "{\"name\":\"%s\",\"hot\":%llu,\"cold\":%llu,\"functions\":%zu,\"caches\":["
+		    : "path %s hot %llu cold %llu functions %zu\n",
+	       pa->name, (unsigned long long)hot, (unsigned long long)cold, nfn);
+	nrun = path_units(c, pa);
+	if (nrun == (size_t)-1)
+		return ol_fail(err, -ENOMEM, "%s: out of memory", c->o->exe);
+	for (size_t i = 0; i < c->prof->n_caches && rc == 0; i++) {
+		const struct ol_profile_cache *ca = &c->prof->caches[i];
+		struct footprint fp = { 0, 0 };
+
+		rc = footprint(c, nrun, ca, &fp, err);
+		if (rc)
+			break;
+		sep(json, &first);
+		printf(json ? "{\"name\":\"%s\",\"line\":%lu,\"lines\":%zu,\"sets_over_assoc\":%zu}"
+			    : "  cache %s line %lu lines %zu sets-over-assoc %zu\n",
+		       ca->name, ca->line, fp.lines, fp.sets_over);
+	}
+	if (json)
+		printf("],\"members\":[");
+	first = true;
+	print_members(c, pa, &first);
+	if (json)
+		printf("]}");
+	return rc;
+}
+
+static int print_all(struct pctx *c, struct ol_err *err)
+{
+	const struct ol_profile *p = c->prof;
+	bool json = c->o->json, first = true;
+	int rc = 0;
+
+	if (json) {
+		printf("{\"profile\":");
+		ol_json_str(c->o->profile);
+		printf(",\"file\":");
+		ol_json_str(c->o->exe);
+		printf(",\"paths\":[");
+	} else {
+		printf("profile %s exe %s\n", c->o->profile, c->o->exe);
+	}
+	for (size_t i = 0; i < p->n_paths && rc == 0; i++) {
+		sep(json, &first);
+		rc = print_path(c, &p->paths[i], err);
+	}
+	if (rc)
+		return rc;
+	if (json)
+		printf("],\"library\":[");
+	first = true;
+	for (size_t i = 0; i < p->n_library; i++) {
+		size_t k = find(c, p->library[i]);
+
+		for (size_t h = 0; h < (k ? k : 1); h++) {
+			sep(json, &first);
+			print_unit(c, "library", p->library[i], k ? (long)c->hits[h] : -1, NULL);
+		}
+	}
+	if (json)
+		printf("]}\n");
+	return 0;
+}
+
+static void paths_close(struct pctx *c)
+{
+	free(c->cold);
+	free(c->hits);
+	free(c->seen);
+	free(c->lines);
+	ol_model_free(&c->m);
+	ol_elf_close(&c->elf);
+	if (c->fd >= 0)
+		close(c->fd);
+	ol_profile_free(c->prof);
+}
+
+/* paths_open: the profile first (its error is the one to see), then EXE. */
+static int paths_open(struct pctx *c, struct ol_err *err)
+{
+	char perr[OL_PROFILE_ERR_MAX];
+	size_t n;
+	int rc = ol_profile_load(c->o->profile, &c->prof, perr, sizeof perr);
+
+	if (rc < 0)
+		return ol_fail(err, rc, "%s", perr);
+	c->fd = open(c->o->exe, O_RDONLY);
+	if (c->fd < 0)
+		return ol_fail(err, -errno, "%s: %s", c->o->exe, strerror(errno));
+	rc = ol_elf_open(&c->elf, c->o->exe, c->fd, false, err);
+	if (rc < 0)
+		return rc;
+	rc = ol_model_build(&c->m, &c->elf, err);
+	if (rc < 0)
+		return rc;
+	n = c->m.nunit + 1;
+	c->cold = calloc(n, sizeof *c->cold);
+	c->hits = calloc(n, sizeof *c->hits);
+	c->seen = calloc(n, sizeof *c->seen);
+	if (c->cold == NULL || c->hits == NULL || c->seen == NULL)
+		return ol_fail(err, -ENOMEM, "%s: out of memory", c->o->exe);
+	for (size_t u = 0; u < c->m.nunit; u++)
+		if (c->m.unit[u].frag)
+			c->cold[c->m.unit[u].func] += c->m.unit[u].size;
+	return 0;
+}
+
+int ol_cmd_paths(const struct ol_paths_opts *o, struct ol_err *err)
+{
+	struct pctx c = { .o = o, .fd = -1 };
+	int rc = paths_open(&c, err);
+
+	if (rc == 0)
+		rc = check_missing(&c, err);
+	if (rc == 0)
+		rc = print_all(&c, err);
+	paths_close(&c);
+	return rc;
+}
