@@ -22,44 +22,38 @@ struct pctx {
 	uint64_t *cold;		/* per unit: bytes of its .cold fragments */
 	size_t *hits;		/* scratch: units one profile name matches */
 	bool *seen;		/* scratch: units already counted for a path */
+	bool *hit;		/* scratch of find(): units already in hits */
 	uint64_t *lines;	/* scratch: i-cache line numbers of a path */
 	size_t nlines, maxlines;
 };
 
 /* GCC's clones of f (f.isra.0, f.constprop.0, f.part.0, f.lto_priv.0) are f
- * to the plugin, so a profile name matches them when f itself is absent. */
+ * to the plugin (and to plugin/hot_bytes.sh), so a profile name matches
+ * them too; olayout's own clones f.clone.PATH are listed apart. */
 static bool gcc_variant(const char *sym, const char *fn)
 {
-	static const char *const kinds[] = { "isra.", "constprop.", "part.", "lto_priv." };
 	size_t n = strlen(fn);
 
-	if (strncmp(sym, fn, n) != 0 || sym[n] != '.' || strstr(sym + n, ".cold") ||
-	    strstr(sym + n, ".clone."))
-		return false;
-	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
-		if (strncmp(sym + n + 1, kinds[k], strlen(kinds[k])) == 0)
-			return true;
-	return false;
+	return strncmp(sym, fn, n) == 0 && sym[n] == '.' && strstr(sym + n, ".clone.") == NULL;
 }
 
-/* find: the function units (no fragments, no clones) named fn, else its GCC
- * variants, into c->hits; returns how many. */
+/* find: the function units (no fragments, no clones) named fn or one of its
+ * GCC variants, into c->hits; returns how many. */
 static size_t find(struct pctx *c, const char *fn)
 {
 	const struct ol_model *m = &c->m;
 	size_t n = 0;
 
-	for (int pass = 0; pass < 2 && n == 0; pass++)
-		for (size_t i = 0; i < m->nname; i++) {
-			size_t u = m->names[i].unit;
-			bool match = pass == 0 ? strcmp(m->names[i].name, fn) == 0
-					       : gcc_variant(m->names[i].name, fn);
+	memset(c->hit, 0, m->nunit * sizeof *c->hit);
+	for (size_t i = 0; i < m->nname; i++) {
+		size_t u = m->names[i].unit;
 
-			if (!match || m->unit[u].frag || m->unit[u].orig >= 0)
-				continue;
-			if (n == 0 || c->hits[n - 1] != u)
-				c->hits[n++] = u;
-		}
+		if (m->unit[u].frag || m->unit[u].orig >= 0 || c->hit[u] ||
+		    (strcmp(m->names[i].name, fn) != 0 && !gcc_variant(m->names[i].name, fn)))
+			continue;
+		c->hit[u] = true;
+		c->hits[n++] = u;
+	}
 	return n;
 }
 
@@ -355,6 +349,7 @@ static void paths_close(struct pctx *c)
 	free(c->cold);
 	free(c->hits);
 	free(c->seen);
+	free(c->hit);
 	free(c->lines);
 	ol_model_free(&c->m);
 	ol_elf_close(&c->elf);
@@ -385,7 +380,8 @@ static int paths_open(struct pctx *c, struct ol_err *err)
 	c->cold = calloc(n, sizeof *c->cold);
 	c->hits = calloc(n, sizeof *c->hits);
 	c->seen = calloc(n, sizeof *c->seen);
-	if (c->cold == NULL || c->hits == NULL || c->seen == NULL)
+	c->hit = calloc(n, sizeof *c->hit);
+	if (c->cold == NULL || c->hits == NULL || c->seen == NULL || c->hit == NULL)
 		return ol_fail(err, -ENOMEM, "%s: out of memory", c->o->exe);
 	for (size_t u = 0; u < c->m.nunit; u++)
 		if (c->m.unit[u].frag)
