@@ -26,7 +26,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mklayout  # noqa: E402
 import oltest  # noqa: E402
 
-CACHES = [("alpha", 8192, 1, 32), ("modern", 32768, 8, 64)]
+# tiny: 4 sets of 2 ways, so the path overfills some (sets-over-assoc > 0)
+CACHES = [("alpha", 8192, 1, 32), ("modern", 32768, 8, 64), ("tiny", 256, 2, 32)]
 LIBRARY = ["msg_sum", "msg_push_header"]
 
 

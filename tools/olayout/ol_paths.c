@@ -163,28 +163,38 @@ static size_t path_units(struct pctx *c, const struct ol_profile_path *pa)
 	return n;
 }
 
+/* footprint: the distinct lines the units in c->hits cover, then the sets
+ * holding more of them than the cache has ways (sorting the lines' set
+ * numbers, so a cache of any size needs no table of sets). */
 static int footprint(struct pctx *c, size_t nrun, const struct ol_profile_cache *ca,
 		     struct footprint *fp, struct ol_err *err)
 {
-	unsigned long nsets = ca->size / (ca->assoc * ca->line);
-	size_t *per_set = calloc(nsets, sizeof *per_set);
+	uint64_t nsets = ca->size / (ca->assoc * ca->line);
+	uint64_t prev = 0;
+	size_t n = 0, run = 0;
 	int rc = 0;
 
-	if (per_set == NULL)
-		return ol_fail(err, -ENOMEM, "%s: out of memory", c->o->exe);
 	c->nlines = 0;
 	for (size_t i = 0; i < nrun && rc == 0; i++)
 		rc = add_lines(c, c->hits[i], ca->line, err);
+	if (rc || c->nlines == 0)
+		return rc;
 	qsort(c->lines, c->nlines, sizeof *c->lines, u64_cmp);
-	for (size_t i = 0; i < c->nlines && rc == 0; i++) {
-		if (i > 0 && c->lines[i] == c->lines[i - 1])
-			continue;
-		fp->lines++;
-		if (++per_set[c->lines[i] % nsets] == ca->assoc + 1)
+	for (size_t i = 0; i < c->nlines; i++) {
+		uint64_t line = c->lines[i];
+
+		if (i == 0 || line != prev)
+			c->lines[n++] = line % nsets;
+		prev = line;
+	}
+	fp->lines = n;
+	qsort(c->lines, n, sizeof *c->lines, u64_cmp);
+	for (size_t i = 0; i < n; i++) {
+		run = i > 0 && c->lines[i] == c->lines[i - 1] ? run + 1 : 1;
+		if (run == ca->assoc + 1)
 			fp->sets_over++;
 	}
-	free(per_set);
-	return rc;
+	return 0;
 }
 
 /* Output: text lines or one JSON object; sep() writes the comma before
