@@ -57,6 +57,20 @@ static size_t find(struct pctx *c, const char *fn)
 	return n;
 }
 
+/* member: the l-th function of a path: its root (l == 0), then the layers. */
+static const char *member(const struct ol_profile_path *pa, size_t l)
+{
+	return l == 0 ? pa->root : pa->layers[l - 1];
+}
+
+/* clone_for: unit v is the clone of function unit u made for path. */
+static bool clone_for(const struct pctx *c, size_t v, size_t u, const char *path)
+{
+	const struct ol_unit *cv = &c->m.unit[v];
+
+	return cv->orig == (long)u && !cv->frag && cv->path && strcmp(cv->path, path) == 0;
+}
+
 /* missing: warn about (or with --strict, fail on) a profile function absent
  * from the executable. what says where the profile names it. */
 static int missing(struct pctx *c, const char *what, const char *fn, struct ol_err *err)
@@ -78,13 +92,11 @@ static int check_missing(struct pctx *c, struct ol_err *err)
 	for (size_t i = 0; i < p->n_paths && rc == 0; i++) {
 		const struct ol_profile_path *pa = &p->paths[i];
 
-		snprintf(what, sizeof what, "path %s: root", pa->name);
-		if (find(c, pa->root) == 0)
-			rc = missing(c, what, pa->root, err);
-		snprintf(what, sizeof what, "path %s: layer", pa->name);
-		for (size_t l = 0; l < pa->n_layers && rc == 0; l++)
-			if (find(c, pa->layers[l]) == 0)
-				rc = missing(c, what, pa->layers[l], err);
+		for (size_t l = 0; l <= pa->n_layers && rc == 0; l++) {
+			snprintf(what, sizeof what, "path %s: %s", pa->name, l ? "layer" : "root");
+			if (find(c, member(pa, l)) == 0)
+				rc = missing(c, what, member(pa, l), err);
+		}
 	}
 	for (size_t i = 0; i < p->n_library && rc == 0; i++)
 		if (find(c, p->library[i]) == 0)
@@ -136,17 +148,14 @@ static size_t path_units(struct pctx *c, const struct ol_profile_path *pa)
 		return (size_t)-1;
 	memset(c->seen, 0, c->m.nunit * sizeof *c->seen);
 	for (size_t l = 0; l <= pa->n_layers; l++) {
-		size_t k = find(c, l == 0 ? pa->root : pa->layers[l - 1]);
+		size_t k = find(c, member(pa, l));
 
 		for (size_t h = 0; h < k; h++) {
 			size_t u = c->hits[h];
 			bool cloned = false;
 
 			for (size_t v = 0; v < c->m.nunit; v++) {
-				const struct ol_unit *cv = &c->m.unit[v];
-
-				if (cv->orig == (long)u && !cv->frag && cv->path &&
-				    strcmp(cv->path, pa->name) == 0) {
+				if (clone_for(c, v, u, pa->name)) {
 					cloned = true;
 					if (!c->seen[v])
 						run[n++] = v;
@@ -235,7 +244,7 @@ static void print_unit(const struct pctx *c, const char *role, const char *fn, l
 	for (size_t v = 0; un && path && v < c->m.nunit; v++) {
 		const struct ol_unit *cv = &c->m.unit[v];
 
-		if (cv->orig != u || cv->frag || !cv->path || strcmp(cv->path, path) != 0)
+		if (!clone_for(c, v, (size_t)u, path))
 			continue;
 		sep(json, &first);
 		if (json) {
@@ -258,7 +267,7 @@ static void print_unit(const struct pctx *c, const char *role, const char *fn, l
 static void print_members(struct pctx *c, const struct ol_profile_path *pa, bool *first)
 {
 	for (size_t l = 0; l <= pa->n_layers; l++) {
-		const char *fn = l == 0 ? pa->root : pa->layers[l - 1];
+		const char *fn = member(pa, l);
 		size_t k = find(c, fn);
 
 		for (size_t h = 0; h < (k ? k : 1); h++) {
@@ -279,7 +288,7 @@ static int print_path(struct pctx *c, const struct ol_profile_path *pa, struct o
 
 	memset(c->seen, 0, c->m.nunit * sizeof *c->seen);
 	for (size_t l = 0; l <= pa->n_layers; l++) {
-		size_t k = find(c, l == 0 ? pa->root : pa->layers[l - 1]);
+		size_t k = find(c, member(pa, l));
 
 		for (size_t h = 0; h < k; h++) {
 			if (c->seen[c->hits[h]])
