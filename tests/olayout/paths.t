@@ -76,10 +76,11 @@ def member_problems(m, syms, path, cloned):
     """A member entry against the symbols; cloned: whether it must list its
     clone for path."""
     s = syms.get(m.get("name"))
+    cold = cold_of(syms, m.get("name"))
     problems = []
     if s is None or not m.get("found") or m.get("symbol") != s.name or \
-            (m.get("addr"), m.get("hot")) != (s.addr, s.size) or m.get("cold") != cold_of(syms, s.name):
-        problems.append("%s: listed %s, symbol %s cold %d" % (m.get("name"), m, s, cold_of(syms, m["name"])))
+            (m.get("addr"), m.get("hot"), m.get("cold")) != (s.addr, s.size, cold):
+        problems.append("%s: listed %s, symbol %s cold %d" % (m.get("name"), m, s, cold))
     cname = "%s.clone.%s" % (m.get("name"), path)
     want = [{"name": cname, "addr": syms[cname].addr, "size": syms[cname].size,
              "cold": cold_of(syms, m["name"], path)}] if cloned else []
@@ -110,7 +111,8 @@ def check_report(rep, syms, chain, path, cloned_path):
         if (p.get("hot"), p.get("cold"), p.get("functions")) != (hot, cold, len(chain)):
             problems.append("%s: hot %s cold %s functions %s, want %d %d %d" % (
                 pname, p.get("hot"), p.get("cold"), p.get("functions"), hot, cold, len(chain)))
-        run = [chain[0]] + [fn + (".clone." + pname if pname == cloned_path else "") for fn in chain[1:]]
+        tail = ".clone." + pname if pname == cloned_path else ""
+        run = [chain[0]] + [fn + tail for fn in chain[1:]]
         ranges = [(syms[fn].addr, syms[fn].size) for fn in run]
         want = [{"name": c[0], "line": c[3], "lines": footprint(ranges, *c[1:])[0],
                  "sets_over_assoc": footprint(ranges, *c[1:])[1]} for c in CACHES]
@@ -133,9 +135,10 @@ def text_problems(prof, exe, rep):
     want += ["  cache %s line %d lines %d sets-over-assoc %d" % (
         c["name"], c["line"], c["lines"], c["sets_over_assoc"]) for c in rep["paths"][0]["caches"]]
     m = rep["paths"][0]["members"][-1]
-    want.append("  layer %s %s %#x %d cold %d%s" % (m["name"], m["symbol"], m["addr"], m["hot"], m["cold"],
-                "".join(" clone %s %#x %d cold %d" % (c["name"], c["addr"], c["size"], c["cold"])
-                        for c in m["clones"])))
+    clones = "".join(" clone %s %#x %d cold %d" % (c["name"], c["addr"], c["size"], c["cold"])
+                     for c in m["clones"])
+    want.append("  layer %s %s %#x %d cold %d%s" % (
+        m["name"], m["symbol"], m["addr"], m["hot"], m["cold"], clones))
     missing = [w for w in want if w not in lines]
     if res.rc != 0 or missing:
         return ["text form lacks %s: %s\n%s" % (missing, oltest.describe(res), res.out.decode()[:2000])]
@@ -176,7 +179,8 @@ def check_layers(tap, config, exe):
 
 def one_line(res, pattern, rc=1):
     err = res.err.decode(errors="replace")
-    return res.rc == rc and res.out == b"" and len(err.splitlines()) == 1 and re.fullmatch(pattern, err.strip())
+    return (res.rc == rc and res.out == b"" and len(err.splitlines()) == 1
+            and re.fullmatch(pattern, err.strip()))
 
 
 def check_missing(tap, exe):
@@ -191,7 +195,8 @@ def check_missing(tap, exe):
     tap.ok(good, "a function missing from EXE: one warning per path, listed as missing, exit 0",
            oltest.describe(res))
     res = oltest.olayout("paths", "--strict", "--profile", prof, exe)
-    tap.ok(one_line(res, re.escape("olayout: %s: path %s: layer 'no_such_fn' not in %s" % (prof, path, exe))),
+    error = "olayout: %s: path %s: layer 'no_such_fn' not in %s" % (prof, path, exe)
+    tap.ok(one_line(res, re.escape(error)),
            "with --strict it is one error line and exit 1", oltest.describe(res))
     shutil.rmtree(work)
 
@@ -280,9 +285,10 @@ def check_xkernel(tap):
                "x-kernel tcpping %s: path %s hot %s bytes = plugin/hot_bytes.sh %d" % (
                    variant, p.get("name"), p.get("hot"), want), oltest.describe(res))
     if len(seen) == 2:
-        tap.ok(seen["OUT"]["hot"] < seen["STD"]["hot"] and seen["OUT"]["cold"] > seen["STD"]["cold"],
+        std, out = seen["STD"], seen["OUT"]
+        tap.ok(out["hot"] < std["hot"] and out["cold"] > std["cold"],
                "x-kernel: outlining moved path bytes to .cold (hot %d -> %d, cold %d -> %d)" % (
-                   seen["STD"]["hot"], seen["OUT"]["hot"], seen["STD"]["cold"], seen["OUT"]["cold"]))
+                   std["hot"], out["hot"], std["cold"], out["cold"]))
         for v in ("STD", "OUT"):
             tap.diag("tcpping %s: path hot %d cold %d, lines %s" % (
                 v, seen[v]["hot"], seen[v]["cold"],
