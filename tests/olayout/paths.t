@@ -82,7 +82,7 @@ def member_problems(m, syms, path, cloned):
             (m.get("addr"), m.get("hot"), m.get("cold")) != (s.addr, s.size, cold):
         problems.append("%s: listed %s, symbol %s cold %d" % (m.get("name"), m, s, cold))
     cname = "%s.clone.%s" % (m.get("name"), path)
-    want = [{"name": cname, "addr": syms[cname].addr, "size": syms[cname].size,
+    want = [{"symbol": cname, "addr": syms[cname].addr, "hot": syms[cname].size,
              "cold": cold_of(syms, m["name"], path)}] if cloned else []
     if m.get("clones") != want:
         problems.append("%s: clones %s, want %s" % (m.get("name"), m.get("clones"), want))
@@ -135,7 +135,7 @@ def text_problems(prof, exe, rep):
     want += ["  cache %s line %d lines %d sets-over-assoc %d" % (
         c["name"], c["line"], c["lines"], c["sets_over_assoc"]) for c in rep["paths"][0]["caches"]]
     m = rep["paths"][0]["members"][-1]
-    clones = "".join(" clone %s %#x %d cold %d" % (c["name"], c["addr"], c["size"], c["cold"])
+    clones = "".join(" clone %s %#x %d cold %d" % (c["symbol"], c["addr"], c["hot"], c["cold"])
                      for c in m["clones"])
     want.append("  layer %s %s %#x %d cold %d%s" % (
         m["name"], m["symbol"], m["addr"], m["hot"], m["cold"], clones))
@@ -145,17 +145,21 @@ def text_problems(prof, exe, rep):
     return []
 
 
+def report_problems(prof, exe, chain, path, cloned_path):
+    """paths --json and the text form on exe against its symbols."""
+    syms = {s.name: s for s in mklayout.func_symbols(exe)}
+    res, rep = run_json(prof, exe)
+    if res.rc != 0 or res.err != b"":
+        return ["olayout paths --json: %s" % oltest.describe(res)]
+    return check_report(rep, syms, chain, path, cloned_path) or text_problems(prof, exe, rep)
+
+
 def check_layers(tap, config, exe):
     name = "layers.%s" % config
     work = oltest.workdir("paths-" + config)
     path, chain = oltest.clone_path("layers")
     prof = write(work, "p.prof", profile_text(path, chain))
-    syms = {s.name: s for s in mklayout.func_symbols(exe)}
-    res, rep = run_json(prof, exe)
-    problems = check_report(rep, syms, chain, path, None) if res.rc == 0 and res.err == b"" else \
-        ["olayout paths --json: %s" % oltest.describe(res)]
-    if not problems:
-        problems = text_problems(prof, exe, rep)
+    problems = report_problems(prof, exe, chain, path, None)
     tap.ok(not problems, "%s: sizes, fragments, totals and i-cache lines agree with the symbols" % name,
            "\n".join(problems))
 
@@ -165,12 +169,7 @@ def check_layers(tap, config, exe):
     if rw.rc != 0:
         tap.ok(False, "%s: after a rewrite with clones" % name, oltest.describe(rw))
         return
-    syms = {s.name: s for s in mklayout.func_symbols(out)}
-    res, rep = run_json(prof, out)
-    problems = check_report(rep, syms, chain, path, path) if res.rc == 0 and res.err == b"" else \
-        ["olayout paths --json: %s" % oltest.describe(res)]
-    if not problems:
-        problems = text_problems(prof, out, rep)
+    problems = report_problems(prof, out, chain, path, path)
     tap.ok(not problems, "%s: after a rewrite, each layer lists its clone for path %s only, "
            "lines follow the clones" % (name, path), "\n".join(problems))
     if not problems:

@@ -215,51 +215,47 @@ static void sep(bool json, bool *first)
 	*first = false;
 }
 
+/* print_code: where unit v lies and its sizes; in text after word. */
+static void print_code(const struct pctx *c, size_t v, const char *word)
+{
+	const struct ol_unit *un = &c->m.unit[v];
+	unsigned long long addr = un->addr, hot = un->size, cold = c->cold[v];
+
+	if (c->o->json) {
+		printf("\"symbol\":");
+		ol_json_str(un->name);
+		printf(",\"addr\":%llu,\"hot\":%llu,\"cold\":%llu", addr, hot, cold);
+	} else {
+		printf("%s %s 0x%llx %llu cold %llu", word, un->name, addr, hot, cold);
+	}
+}
+
 /* print_unit: one profile function as found (unit u, or missing with u < 0);
  * with path, also its clones for that path. */
 static void print_unit(const struct pctx *c, const char *role, const char *fn, long u,
 		       const char *path)
 {
-	const struct ol_unit *un = u >= 0 ? &c->m.unit[u] : NULL;
 	bool json = c->o->json, first = true;
 
-	if (json) {
-		printf("{\"role\":\"%s\",\"name\":\"%s\",\"found\":%s", role, fn,
-		       un ? "true" : "false");
-		if (un) {
-			printf(",\"symbol\":");
-			ol_json_str(un->name);
-			printf(",\"addr\":%llu,\"hot\":%llu,\"cold\":%llu,\"clones\":[",
-			       (unsigned long long)un->addr, (unsigned long long)un->size,
-			       (unsigned long long)c->cold[u]);
-		}
-	} else {
-		printf("%s%s %s", path ? "  " : "", role, fn);
-		if (un)
-			printf(" %s 0x%llx %llu cold %llu", un->name, (unsigned long long)un->addr,
-			       (unsigned long long)un->size, (unsigned long long)c->cold[u]);
-		else
-			printf(" missing");
-	}
-	for (size_t v = 0; un && path && v < c->m.nunit; v++) {
-		const struct ol_unit *cv = &c->m.unit[v];
-
+	if (json)
+		printf("{\"role\":\"%s\",\"name\":\"%s\",\"found\":%s%s", role, fn,
+		       u >= 0 ? "true" : "false", u >= 0 ? "," : "}");
+	else
+		printf("%s%s %s%s", path ? "  " : "", role, fn, u >= 0 ? "" : " missing\n");
+	if (u < 0)
+		return;
+	print_code(c, (size_t)u, "");
+	if (json)
+		printf(",\"clones\":[");
+	for (size_t v = 0; path && v < c->m.nunit; v++) {
 		if (!clone_for(c, v, (size_t)u, path))
 			continue;
 		sep(json, &first);
-		if (json) {
-			printf("{\"name\":");
-			ol_json_str(cv->name);
-			printf(",\"addr\":%llu,\"size\":%llu,\"cold\":%llu}",
-			       (unsigned long long)cv->addr, (unsigned long long)cv->size,
-			       (unsigned long long)c->cold[v]);
-		} else {
-			printf(" clone %s 0x%llx %llu cold %llu", cv->name,
-			       (unsigned long long)cv->addr, (unsigned long long)cv->size,
-			       (unsigned long long)c->cold[v]);
-		}
+		printf(json ? "{" : "");
+		print_code(c, v, " clone");
+		printf(json ? "}" : "");
 	}
-	printf(json ? (un ? "]}" : "}") : "\n");
+	printf(json ? "]}" : "\n");
 }
 
 /* print_members: the root and layers of a path, a profile name matching
