@@ -6,7 +6,8 @@ ALL += $(OLAYOUT)
 TEST_DEPS += $(OLAYOUT)
 
 $(call objs,$(OLAYOUT_SRCS)): CPPFLAGS += -D_DEFAULT_SOURCE
+$(call objs,tools/olayout/ol_paths.c): CPPFLAGS += -Iprofiles
 
-$(OLAYOUT): $(call objs,$(OLAYOUT_SRCS))
+$(OLAYOUT): $(call objs,$(OLAYOUT_SRCS)) $(OL_PROFILE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ -lelf -lcapstone

@@ -12,4 +12,7 @@
 int ol_cmd_verify(const char *path, struct ol_err *err);
 int ol_cmd_info(const char *path, bool json, struct ol_err *err);
 
+/* ol_json_str: print s as a JSON string (ol_info.c). */
+void ol_json_str(const char *s);
+
 #endif

@@ -8,7 +8,7 @@
 #include "ol_model.h"
 #include "ol_output.h"
 
-static void json_str(const char *s)
+void ol_json_str(const char *s)
 {
 	putchar('"');
 	for (; *s; s++) {
@@ -50,7 +50,7 @@ static void print_json(const struct ol_model *m, const char *path, const struct 
 	bool first = true;
 
 	printf("{\"file\":");
-	json_str(path);
+	ol_json_str(path);
 	printf(",\"pie\":%s,\"static\":%s,\"functions\":[", m->elf->pie ? "true" : "false",
 	       m->elf->dynamic ? "false" : "true");
 	for (size_t f = 0; f < m->nunit; f++) {
@@ -60,18 +60,18 @@ static void print_json(const struct ol_model *m, const char *path, const struct 
 			continue;
 		printf("%s{\"name\":", first ? "" : ",");
 		first = false;
-		json_str(m->unit[f].name);
+		ol_json_str(m->unit[f].name);
 		printf(",\"addr\":%llu,\"size\":%llu,\"movable\":%s,\"reason\":",
 		       (unsigned long long)m->unit[f].addr, (unsigned long long)m->unit[f].size,
 		       m->unit[f].why[0] ? "false" : "true");
-		json_str(m->unit[f].why);
+		ol_json_str(m->unit[f].why);
 		printf(",\"fragments\":[");
 		for (size_t u = 0; u < m->nunit; u++) {
 			if (u == f || m->unit[u].func != f)
 				continue;
 			printf("%s{\"name\":", ff ? "" : ",");
 			ff = false;
-			json_str(m->unit[u].name);
+			ol_json_str(m->unit[u].name);
 			printf(",\"addr\":%llu,\"size\":%llu}", (unsigned long long)m->unit[u].addr,
 			       (unsigned long long)m->unit[u].size);
 		}
@@ -81,9 +81,9 @@ static void print_json(const struct ol_model *m, const char *path, const struct 
 	for (size_t i = 0; i < nc; i++) {
 		printf("%s{\"orig\":%llu,\"clone\":%llu,\"name\":", i ? "," : "",
 		       (unsigned long long)c[i].orig, (unsigned long long)c[i].clone);
-		json_str(c[i].name);
+		ol_json_str(c[i].name);
 		printf(",\"path\":");
-		json_str(c[i].path);
+		ol_json_str(c[i].path);
 		putchar('}');
 	}
 	printf("]}\n");

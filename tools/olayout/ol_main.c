@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ol_cmd.h"
+#include "ol_paths.h"
 #include "ol_rewrite.h"
 
 static const char usage_main[] =
@@ -10,6 +11,8 @@ static const char usage_main[] =
 	"  rewrite --layout FILE -o OUT EXE   apply a layout, write a new executable\n"
 	"  verify EXE                         check code, relocations, symbols and FDEs\n"
 	"  info [--json] EXE                  functions, fragments, clones\n"
+	"  paths [--json] [--strict] --profile FILE EXE\n"
+	"                                     a profile's paths as found in EXE\n"
 	"olayout COMMAND --help shows the help of one command.\n";
 static const char usage_rewrite[] =
 	"usage: olayout rewrite --layout FILE -o OUT EXE\n"
@@ -22,6 +25,13 @@ static const char usage_verify[] =
 static const char usage_info[] =
 	"usage: olayout info [--json] EXE\n"
 	"Lists functions, their fragments and sizes, the clone table, and what cannot move.\n";
+
+static const char usage_paths[] =
+	"usage: olayout paths [--json] [--strict] --profile FILE EXE\n"
+	"For each path of the profile FILE (profiles/README.md): its root and layers in EXE\n"
+	"(address, hot size, .cold size, clones for the path), the path's static hot size\n"
+	"and the i-cache lines it touches per cache geometry; then the library functions.\n"
+	"A function missing from EXE is a warning, with --strict an error.\n";
 
 static int bad_usage(const char *cmd, const char *msg)
 {
@@ -117,6 +127,29 @@ static int cmd_info(int argc, char **argv, struct ol_err *err)
 	return done(ol_cmd_info(exe, json, err), err, exe, NULL, NULL);
 }
 
+static int cmd_paths(int argc, char **argv, struct ol_err *err)
+{
+	struct ol_paths_opts o = { 0 };
+
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(usage_paths, stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "--strict") == 0)
+			*(argv[i][2] == 'j' ? &o.json : &o.strict) = true;
+		else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc)
+			o.profile = argv[++i];
+		else if (argv[i][0] == '-' || o.exe)
+			return bad_usage("paths ", "paths: unknown option, missing value or more than one EXE");
+		else
+			o.exe = argv[i];
+	}
+	if (!o.profile || !o.exe)
+		return bad_usage("paths ", "paths: needs --profile FILE and EXE");
+	return done(ol_cmd_paths(&o, err), err, o.exe, o.profile, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	struct ol_err err = { { 0 } };
@@ -133,5 +166,7 @@ int main(int argc, char **argv)
 		return cmd_verify(argc - 1, argv + 1, &err);
 	if (strcmp(argv[1], "info") == 0)
 		return cmd_info(argc - 1, argv + 1, &err);
+	if (strcmp(argv[1], "paths") == 0)
+		return cmd_paths(argc - 1, argv + 1, &err);
 	return bad_usage("", "unknown command");
 }
