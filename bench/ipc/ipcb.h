@@ -142,7 +142,6 @@ struct ipcb_job {
  * the Linux peers; 0 or a negative error (message in job->res->errmsg). */
 int ipcb_kernel_run(struct ipcb_job *job);
 /* The client's work: every series of the regime; self NULL without the kernel. */
-struct ipcb_kclient;
 int ipcb_client_measure(struct ipcb_job *job, const struct ipcb_series *kseries,
 			unsigned nkseries, const struct ipcb_series *hops, unsigned nhops);
 

@@ -314,6 +314,24 @@ static void md_header(FILE *f, const struct ipcb_report *rep)
 					"Linux and the bounds only\n");
 }
 
+/* tail / nested per round, the median round at each size. */
+static void md_tail_ratio(FILE *f, const struct ipcb_table *t)
+{
+	fprintf(f, "| payload | tail / nested (median round) |\n|---:|---:|\n");
+	for (unsigned k = 0; k < t->nsizes; k++) {
+		const struct ipcb_samples *a = ipcb_cell(t, "tail", t->sizes[k]),
+					  *b = ipcb_cell(t, "nested", t->sizes[k]);
+		if (!a || !b)
+			continue;
+		struct ipcb_samples r;
+		char sz[32];
+		ipcb_ratio(a, b, NULL, &r);
+		size_label(sz, sizeof sz, t->sizes[k]);
+		fprintf(f, "| %s | %.2f |\n", sz, ipcb_median(r.ns, r.count));
+	}
+	fprintf(f, "\n");
+}
+
 static int md_regime(FILE *f, const char *dir, const struct ipcb_results *res, const char *name)
 {
 	char file[64];
@@ -334,6 +352,7 @@ static int md_regime(FILE *f, const char *dir, const struct ipcb_results *res, c
 		   "returns to A. `nested`: A calls B, B calls C, C returns to B, B returns to A. "
 		   "Both carry the payload on each forward hop.\n\n", name);
 	md_times(f, &res->twohop, 1e3, "%.3f");
+	md_tail_ratio(f, &res->twohop);
 	snprintf(file, sizeof file, "ipc_twohop_%s.csv", name);
 	return write_csv(dir, file, &res->twohop);
 }
