@@ -4,14 +4,13 @@
  * for a closed port, Nagle with and without NODELAY, delayed ACKs, and
  * TIME_WAIT restarted by a repeated FIN. tcp_timer_test has the timers.
  */
-#include <string.h>
-
 #include "tcp_test.h"
 
 static bool client_eof(struct tcp_pair *p)
 {
 	return p->app[0].eof;
 }
+
 static void test_handshake(void)
 {
 	struct tcp_pair p;
@@ -29,6 +28,7 @@ static void test_handshake(void)
 	tap_ok(mss0 == 1460 && mss1 == 1460, "handshake: MSS option gives 1460 on a 1500-byte MTU (%u, %u)", mss0, mss1);
 	tcp_pair_destroy(&p);
 }
+
 /* The server's MTU is 576: its MSS option (536) bounds what the client sends. */
 static void test_mss_option(void)
 {
@@ -50,6 +50,7 @@ static void test_mss_option(void)
 	tap_is_int((long long)(c1.data_segs_out - c0.data_segs_out), 6, "mss: in six segments of at most 536 bytes");
 	tcp_pair_destroy(&p);
 }
+
 static void test_rst_closed_port(void)
 {
 	struct tcp_pair p;
@@ -69,14 +70,17 @@ static void test_rst_closed_port(void)
 	tap_is_int(tcp_pair_state(p.app[0].sess), TCP_CLOSED, "rst: the client's connection is CLOSED");
 	tcp_pair_destroy(&p);
 }
+
 static bool client_fin_acked(struct tcp_pair *p)
 {
 	return tcp_pair_nstate(p, 0, TCP_FIN_WAIT_2) == 1 && p->app[1].eof;
 }
+
 static bool client_time_wait(struct tcp_pair *p)
 {
 	return tcp_pair_nstate(p, 0, TCP_TIME_WAIT) == 1;
 }
+
 static bool server_gone(struct tcp_pair *p)
 {
 	struct xk_tcp_stats st;
@@ -84,10 +88,12 @@ static bool server_gone(struct tcp_pair *p)
 	tcp_pair_stats(p, 1, &st);
 	return st.nstate[TCP_LAST_ACK] + st.nstate[TCP_CLOSED] == 0 && p->app[1].closed;
 }
+
 static bool client_gone(struct tcp_pair *p)
 {
 	return tcp_pair_nstate(p, 0, TCP_TIME_WAIT) == 0;
 }
+
 /*
  * The client closes first; its ACK of the server's FIN is lost, so the
  * server retransmits the FIN: the client in TIME_WAIT acknowledges it again
@@ -122,6 +128,7 @@ static void test_time_wait(void)
 	       (unsigned long long)((t_client - t_server) / MS));
 	tcp_pair_destroy(&p);
 }
+
 /* Ten 10-byte pushes in a row; returns the data segments the client sent for them. */
 static unsigned small_writes(bool nodelay)
 {
@@ -141,11 +148,13 @@ static unsigned small_writes(bool nodelay)
 	tcp_pair_destroy(&p);
 	return (unsigned)(after.data_segs_out - before.data_segs_out);
 }
+
 static void test_nagle(void)
 {
 	tap_is_int(small_writes(false), 2, "nagle on: the first byte goes, the other nine writes wait for its ACK");
 	tap_is_int(small_writes(true), 10, "nagle off (NODELAY): one segment per write");
 }
+
 static void test_delayed_ack(void)
 {
 	struct tcp_pair p;

@@ -5,13 +5,11 @@
  * exponential backoff until TCP gives up with a RST that resets the peer,
  * and zero-window probes that back off and never give up.
  */
-#include <string.h>
-
 #include "bytes.h"
 #include "ip.h"
 #include "tcp_hdr.h"
-#include "tcp_test.h"
 #include "tcp_rtt.h"
+#include "tcp_test.h"
 
 static void test_retransmit(void)
 {
@@ -32,6 +30,7 @@ static void test_retransmit(void)
 	tap_ok(xk_wire_now(p.tb.wire) - t0 >= 200 * MS, "rexmit: not before the minimum RTO (virtual time)");
 	tcp_pair_destroy(&p);
 }
+
 /* On a 300 ms round trip the RTO comes from the handshake's sample (3 x RTT), not the 200 ms floor. */
 static void test_rtt_estimate(void)
 {
@@ -56,6 +55,7 @@ static void test_rtt_estimate(void)
 	       (unsigned long long)((xk_wire_now(p.tb.wire) - t0) / MS));
 	tcp_pair_destroy(&p);
 }
+
 static void test_fast_retransmit(void)
 {
 	struct xk_wire_impair drop_all = { .drop_pct = 100 };
@@ -81,6 +81,7 @@ static void test_fast_retransmit(void)
 	tap_ok(xk_wire_now(p.tb.wire) - t0 < TCP_RTO_MIN, "fastrexmit: repaired before the minimum RTO (virtual time)");
 	tcp_pair_destroy(&p);
 }
+
 static bool all_retransmitted(struct tcp_pair *p)
 {
 	struct xk_tcp_stats c;
@@ -88,10 +89,12 @@ static bool all_retransmitted(struct tcp_pair *p)
 	tcp_pair_stats(p, 0, &c);
 	return c.rexmit_timeouts == TCP_BACKOFF_MAX;
 }
+
 static bool both_eof(struct tcp_pair *p)
 {
 	return p->app[0].eof && p->app[1].eof;
 }
+
 static void test_backoff(void)
 {
 	struct xk_wire_impair drop_all = { .drop_pct = 100 };
@@ -116,6 +119,7 @@ static void test_backoff(void)
 	       "backoff: the RST, in the server's window, reset its established connection");
 	tcp_pair_destroy(&p);
 }
+
 /*
  * A zero window at the server, simulated around its TCP: what the server
  * sends says window 0 (its IP session's push rewrites the field), and data
@@ -141,6 +145,7 @@ static int zw_push(xk_sess_t *s, msg_t *m)
 	}
 	return zw_ip_orig->push(s, m);
 }
+
 static int zw_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 {
 	const uint8_t *h = msg_peek(m, TCP_HDR_MIN);
@@ -152,6 +157,7 @@ static int zw_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 	}
 	return zw_tcp_orig->demux(self, lls, m);
 }
+
 /*
  * The server's window closes: the client stops, probes it at backed-off
  * intervals and never gives up; when it opens again the rest follows.
