@@ -3,7 +3,15 @@
 # built from Debian's source package (fetched into cache/ by debsrc.sh),
 # prints a table and writes bench/results/olayout.{md,csv}. Not part of
 # `make test` or `make demo`.
+#
+# make demo-olayout (part of `make demo`): bench/olayout/demo.sh, olayout
+# cloning tcpping's send path on an outlined build; a minute or so.
 PKGS += dpkg-dev tcl
 .PHONY: bench-olayout
 bench-olayout: $(BUILD)/bin/olayout
 	BUILD=$(BUILD) bench/olayout/bench.py
+
+DEMOS += demo-olayout
+.PHONY: demo-olayout
+demo-olayout: $(BUILD)/bin/olayout $(PLUGIN_SO) $(BUILD)/bin/tcpping
+	BUILD=$(BUILD) bench/olayout/demo.sh

@@ -12,7 +12,8 @@
 # first ARP). -g simulates an instruction cache (DESIGN.md's geometries):
 # alpha21064 (I1 8 KiB direct-mapped, 32-byte lines) or modern (32 KiB
 # 8-way, 64-byte lines). -q prints only "APP INSTRUCTIONS [I1_MISSES]" lines.
-# APP defaults to tcpping udpping icmpping; N to 2000. BUILD (default build)
+# APP is a ping app of $BUILD/bin, or a path to one (a variant's build);
+# it defaults to tcpping udpping icmpping; N to 2000. BUILD (default build)
 # names the build.
 set -eu
 BUILD=${BUILD:-build}
@@ -51,9 +52,11 @@ counts() {
 	     /^totals:/ { print $(col["Ir"]), (col["I1mr"] ? $(col["I1mr"]) : 0) }' "$tmp/$1.$2.out"
 }
 
-for app in "$@"; do
-	[ -x "$BUILD/bin/$app" ] || { echo "callgrind.sh: no $BUILD/bin/$app (make all first?)" >&2; exit 1; }
-	cp "$BUILD/bin/$app" "$tmp/$app"
+for arg in "$@"; do
+	exe=$BUILD/bin/$arg app=$arg
+	[[ $arg == */* ]] && exe=$arg app=$(basename "$arg")
+	[ -x "$exe" ] || { echo "callgrind.sh: no $exe (make all first?)" >&2; exit 1; }
+	cp "$exe" "$tmp/$app"
 	read -r ir1 miss1 <<<"$(counts "$app" "$n")"
 	read -r ir2 miss2 <<<"$(counts "$app" $((2 * n)))"
 	# round trips in the loop: warm-up n/10 + 1, then the sample's n
