@@ -4,7 +4,9 @@
 computed goto, a GOT slot and an exported function survive a move (reverse
 layout, with _start) and a clone with routed calls, and a second rewrite;
 the entry point follows _start, the exported function's .dynsym entry
-follows it; the clone of a function with two FDEs gets both; a non-PIE clone reads its own copy of the label
+follows it; the clone of a function with two FDEs gets both; instructions Capstone 4
+does not decode are measured (their function stays, verify checks it);
+verify catches a code pointer in data that disagrees with its relocation; a non-PIE clone reads its own copy of the label
 table, and in PIE (where that table needs dynamic relocations) olayout warns
 that the clone reaches the original; code that data refers to with a
 relocation type olayout does not redo stays, and placing it is refused; a
@@ -80,6 +82,26 @@ def fdes_in(exe, name):
     return s and sum(1 for a in starts if s.addr <= a < s.addr + s.size)
 
 
+def flip_data_pointer(exe):
+    """A copy of EXE with one bit flipped in interp's label table (the kept
+    R_X86_64_64 relocations of .rodata, pointing into code)."""
+    rels = subprocess.run(["readelf", "-rW", exe], capture_output=True, text=True).stdout
+    table = rels[rels.index("'.rela.rodata'"):]
+    va = next(int(l.split()[0], 16) for l in table.splitlines() if "R_X86_64_64" in l)
+    secs = subprocess.run(["readelf", "-SW", exe], capture_output=True, text=True).stdout
+    data = bytearray(open(exe, "rb").read())
+    for line in secs.splitlines():
+        f = line.replace("[ ", "[").split()
+        if len(f) > 6 and f[0].startswith("[") and f[2] == "PROGBITS":
+            addr, off, size = int(f[3], 16), int(f[4], 16), int(f[5], 16)
+            if addr <= va < addr + size:
+                data[off + va - addr] ^= 0x10
+    bad = exe + ".flipped"
+    with open(bad, "wb") as out:
+        out.write(data)
+    return bad
+
+
 def entry_point(exe):
     out = subprocess.run(["readelf", "-h", exe], capture_output=True, text=True).stdout
     m = re.search(r"Entry point address:\s+0x([0-9a-f]+)", out)
@@ -133,11 +155,25 @@ def check_config(tap, config, work):
            "%s: code reached through an R_X86_64_PC64 word stays; placing it is refused" % config,
            "info: %s\nrewrite: %s" % (pinned, oltest.describe(res)))
 
+    lines = info.out.decode().splitlines()
+    probe = [l for l in lines if l.startswith("movable: no cet_probe ")]
+    ver = oltest.olayout("verify", exe)
+    tap.ok(probe and "unknown to Capstone 4" in probe[0] and ver.rc == 0
+           and not any("do not decode" in l for l in lines if "cet_probe" in l or "main" in l),
+           "%s: instructions Capstone 4 lacks are measured: their function stays, verify checks it"
+           % config, "%s\n%s" % (probe, oltest.describe(ver)))
+
     moved = exe + ".rev"
     res, _ = rewrite(exe, ["olayout-layout 1"] + ["place " + f for f in reversed(MOVABLE)], moved)
     problems = [oltest.describe(res)] if res.rc != 0 else same_run(exe, moved, want)
     tap.ok(not problems, "%s: TLS, IFUNC, computed goto, GOT slot moved: verify, same output" % config,
            "\n".join(problems))
+    if config == "nopie" and res.rc == 0:
+        bad = flip_data_pointer(moved)
+        ver = oltest.olayout("verify", bad)
+        tap.ok(ver.rc == 1 and b"disagrees with its relocation" in ver.err,
+               "%s: verify catches a code pointer in data that disagrees with its relocation"
+               % config, oltest.describe(ver))
     syms = {s.name: s for s in mklayout.func_symbols(moved)} if res.rc == 0 else {}
     entry = entry_point(moved) if res.rc == 0 else None
     tap.ok("_start" in syms and entry == syms["_start"].addr != entry_point(exe),

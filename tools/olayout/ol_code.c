@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ol_elf.h"
+#include "ol_xlen.h"
 
 int ol_dis_open(struct ol_dis *d)
 {
@@ -60,7 +61,7 @@ int ol_dis_one(struct ol_dis *d, const uint8_t *code, size_t len, uint64_t addr,
 
 	memset(out, 0, sizeof *out);
 	if (!cs_disasm_iter(d->h, &p, &n, &a, d->in))
-		return -1;
+		return ol_xlen(code, len, addr, out);
 	x = &d->in->detail->x86;
 	out->addr = addr;
 	out->size = (uint8_t)d->in->size;

@@ -24,6 +24,7 @@ struct ol_insn {
 	bool branch;		/* direct jmp/jcc/call with a target */
 	bool call;
 	bool table_mem;		/* memory operand with index*8 and no base */
+	bool unknown;		/* not decoded by Capstone: length from ol_xlen */
 	uint64_t target;	/* branch target */
 	uint8_t disp_off, disp_size;	/* 0 size: none */
 	enum ol_field_kind disp_kind;
@@ -41,7 +42,9 @@ struct ol_dis {
 int ol_dis_open(struct ol_dis *d);
 void ol_dis_close(struct ol_dis *d);
 
-/* ol_dis_one: decode at code[0..len) (address addr); -1 if undecodable. */
+/* ol_dis_one: decode at code[0..len) (address addr); -1 if undecodable.
+ * What Capstone 4 does not know but ol_xlen measures comes back with
+ * unknown set. */
 int ol_dis_one(struct ol_dis *d, const uint8_t *code, size_t len, uint64_t addr,
 	       struct ol_insn *out);
 

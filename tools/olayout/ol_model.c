@@ -396,6 +396,9 @@ static int scan_insn(void *arg, long u, const struct ol_insn *in, uint64_t bad,
 		    (unsigned long long)bad);
 		return 0;
 	}
+	if (in->unknown)
+		pin(m, u, "instruction at 0x%llx unknown to Capstone 4 (olayout only measured it)",
+		    (unsigned long long)in->addr);
 	if (in->branch) {
 		ref = true;
 		t = in->target;

@@ -489,13 +489,19 @@ static int check_fdes(struct rw *w, const struct ol_eh *eh, struct ol_eh_copy **
 		      size_t *ncopy)
 {
 	struct ol_eh_copy *c = NULL;
-	size_t cap = 0, n = 0, first, k;
+	size_t cap = 0, n = 0, none = 0, first, k;
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < w->ncp; i++) {
-		rc = fdes_inside(w, eh, &w->m->unit[w->cp[i].unit], &first, &k);
+		const struct ol_unit *u = &w->m->unit[w->cp[i].unit];
+
+		rc = fdes_inside(w, eh, u, &first, &k);
 		cap += w->cp[i].path ? k : 0;
+		none += k == 0 && ol_eh_fde_at(eh, u->addr) < 0;
 	}
+	if (none)
+		ol_warn("%s: %zu placed units have no FDE (an input without unwind tables?): "
+			"olayout verify reports them", w->elf->path, none);
 	c = rc == 0 ? calloc(cap + 1, sizeof *c) : NULL;
 	if (rc == 0 && c == NULL)
 		rc = ol_fail(w->err, -ENOMEM, "out of memory");

@@ -99,6 +99,32 @@ static void check_rel(struct vctx *v, const struct ol_insn *in, const struct ol_
 		check_got_slot(v, r, t);
 }
 
+/* Kept relocations of data (function pointers, jump tables, init arrays)
+ * that point into code: the bytes must hold what the relocation computes. */
+static void check_data_rels(struct vctx *v)
+{
+	const struct ol_elf *elf = v->m->elf;
+
+	for (size_t i = 0; i < elf->nrel; i++) {
+		const struct ol_rel *r = &elf->rel[i];
+		const GElf_Sym *s = &elf->sym[r->sym].s;
+		uint64_t sa = s->st_value + (uint64_t)r->addend, want;
+		int size = r->type == R_X86_64_64 ? 8 : r->type == R_X86_64_PC32 ||
+			   r->type == R_X86_64_32 || r->type == R_X86_64_32S ? 4 : 0;
+		const uint8_t *p = size ? ol_elf_ptr(elf, r->off, (uint64_t)size) : NULL;
+
+		if (p == NULL || (elf->sec[r->tsec].sh.sh_flags & SHF_EXECINSTR) ||
+		    strcmp(elf->sec[r->tsec].name, ".eh_frame") == 0 ||
+		    s->st_shndx == SHN_UNDEF || GELF_ST_TYPE(s->st_info) == STT_GNU_IFUNC ||
+		    ol_unit_at(v->m, sa) < 0)
+			continue;
+		want = r->type == R_X86_64_PC32 ? sa - r->off : sa;
+		if (ol_get(p, size) != (size == 8 ? want : (uint32_t)want))
+			problem(v, r->off, "data (0x%llx) disagrees with its relocation (0x%llx, type %u)",
+				(unsigned long long)ol_get(p, size), (unsigned long long)want, r->type);
+	}
+}
+
 /* glibc's "jne 1f; lock; 1: cmpxchg" jumps over a lock prefix */
 static bool lock_skip(const struct vctx *v, long u, uint64_t t)
 {
@@ -208,6 +234,7 @@ int ol_cmd_verify(const char *path, struct ol_err *err)
 			ol_walk_unit(&m, &d, u, mark, &v);
 		ol_walk(&m, &d, check, &v);
 		ol_dis_close(&d);
+		check_data_rels(&v);
 		for (size_t u = 0; u < m.nunit; u++)
 			if (strstr(m.unit[u].why, "overlap"))
 				problem(&v, m.unit[u].addr, "%s", m.unit[u].why);

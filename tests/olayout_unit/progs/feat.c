@@ -2,7 +2,8 @@
  * clone (tests/olayout_unit/features.t): thread-local variables (offsets in
  * code, not addresses), a program's own IFUNC (an IRELATIVE relocation whose
  * resolver moves), a computed goto (a table of label addresses), a GOT
- * slot the linker could not relax away, a function with two FDEs, data that
+ * slot the linker could not relax away, a function with two FDEs,
+ * instructions Capstone 4 does not know, data that
  * refers to code with a relocation type olayout does not redo (the code
  * must stay), and with -DDYN an exported function found through .dynsym. */
 #define _GNU_SOURCE
@@ -67,6 +68,16 @@ __attribute__((noinline)) int got_call(int x)
 	return p(x);
 }
 
+/* Instructions Capstone 4 does not decode (a CET shadow-stack op, an
+ * AVX-512 mask move), never run: olayout measures them and keeps this
+ * function still, and the code after them is decoded in step. */
+__attribute__((noinline)) int cet_probe(int x)
+{
+	if (x == 12345)
+		__asm__ volatile("incsspq %%rcx\n\tkmovd %%k0, %%eax" : : : "rcx", "eax");
+	return x + 1;
+}
+
 /* One function, two FDEs (as glibc's __clone has): a clone needs both. */
 __asm__(".text\n"
 	".globl two_fde\n"
@@ -104,7 +115,8 @@ int main(int argc, char **argv)
 	(void)argv;
 	for (int i = 0; i < 10; i++)
 		sum += tls_bump(i + argc);
-	printf("tls %d %d %d two_fde %d\n", sum, tls_local, tls_shared, two_fde(argc));
+	printf("tls %d %d %d two_fde %d cet %d\n", sum, tls_local, tls_shared, two_fde(argc),
+	       cet_probe(argc));
 	printf("sq %d ifunc %d interp %d pinned %d got %d\n", exported_sq(argc + 3), pick(argc),
 	       interp(prog), pf(argc + 1), got_call(argc));
 #ifdef DYN
