@@ -5,7 +5,8 @@ For every -g corpus executable (pie-gz: compressed DWARF): rewrite it with its o
 order, then rewrite the output again in a seeded random order. In both
 outputs, addr2line (-f -i: function, inline chain, file:line) at every
 other byte of every moved function and fragment says what it says at the
-same offset of the original; the rewrite prints no warning. Layers with
+same offset of the original; the rewrite prints no warning. The same for
+a generated PIE whose DWARF is bigger than its code's addresses. Layers with
 its push path cloned: addr2line -f names each clone, and the rewrite warns
 that clones have no DWARF (no file:line for them). With perf
 installed and usable, `perf report` on a program that spends its time in a
@@ -23,6 +24,7 @@ import oltest  # noqa: E402
 
 G_CONFIGS = ("nopie-g", "pie-g", "static-g", "static-cet", "pie-gz")
 HERE = os.path.dirname(os.path.abspath(__file__))
+MKBIG = os.path.join(HERE, "..", "..", "bench", "olayout", "mkbig.py")
 
 
 def symbolize(exe, addrs):
@@ -92,6 +94,38 @@ def check_moved(tap, prog, config, exe, seed):
         shutil.rmtree(work)
 
 
+def check_big_debug(tap):
+    """A PIE whose DWARF sections are bigger than its code's addresses, so
+    offsets into .debug_str, .debug_rnglists... look like code addresses
+    (they must not move with the code): bench/olayout/mkbig.py, 400
+    functions, -g."""
+    work = oltest.workdir("dwarf-bigdebug")
+    subprocess.run([MKBIG, work, "400", "--per-file", "100"], check=True)
+    exe = os.path.join(work, "big")
+    srcs = sorted(os.path.join(work, f) for f in os.listdir(work) if f.endswith(".c"))
+    subprocess.run(["gcc", "-O2", "-g", "-fpie", "-pie", "-ffunction-sections", "-Wl,--emit-relocs",
+                    "-o", exe] + srcs, check=True)
+    funcs = {s.name for s in mklayout.func_symbols(exe) if s.name.startswith(("big_", "main"))}
+    code_start = min(s.addr for s in mklayout.func_symbols(exe) if s.name in funcs)
+    out, warn = rewrite(work, "reverse", exe, mklayout.reverse_layout(exe, funcs))
+    problems = line_problems(exe, out, funcs) if out else [warn]
+    if debug_size(exe, ".debug_info") <= code_start:
+        problems.append(".debug_info is smaller than the code's addresses: the case is not tested")
+    tap.ok(not problems, "mkbig -g PIE (DWARF offsets overlap code addresses): addr2line -f -i on "
+           "moved code as on the original", "\n".join(problems))
+    if not problems:
+        shutil.rmtree(work)
+
+
+def debug_size(exe, name):
+    out = subprocess.run(["readelf", "-SW", exe], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        f = line.replace("[ ", "[").split()
+        if len(f) > 5 and f[1] == name:
+            return int(f[5], 16)
+    return 0
+
+
 def check_clone_names(tap, config, exe):
     path, chain = oltest.clone_path("layers")
     funcs = mklayout.read_funcs(oltest.funcs_file("layers"))
@@ -147,6 +181,7 @@ def main():
     seed = int(os.environ.get("OLAYOUT_TEST_SEED", "6"))
     for prog, config, exe in builds:
         check_moved(tap, prog, config, exe, seed)
+    check_big_debug(tap)
     for prog, config, exe in builds:
         if prog == "layers":
             check_clone_names(tap, config, exe)

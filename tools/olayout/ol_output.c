@@ -422,6 +422,17 @@ static int fix_dynrel(struct ol_out *o, size_t s, ol_out_map_fn map, void *arg)
 	return 0;
 }
 
+/* Symbol sym is defined in an executable section: a relocation against it
+ * holds a code address. Others are offsets into sections (.debug_str,
+ * .debug_rnglists...) that may look like code addresses but must not move. */
+static bool names_code(const struct ol_elf *elf, uint32_t sym)
+{
+	uint16_t shndx = elf->sym[sym].s.st_shndx;
+
+	return shndx != SHN_UNDEF && shndx < elf->nsec &&
+	       (elf->sec[shndx].sh.sh_flags & SHF_EXECINSTR);
+}
+
 /* DWARF (and other non-alloc) sections: addresses of moved code. */
 static int fix_debugrel(struct ol_out *o, size_t s, ol_out_map_fn map, void *arg,
 			const uint64_t *sym_new)
@@ -450,7 +461,7 @@ static int fix_debugrel(struct ol_out *o, size_t s, ol_out_map_fn map, void *arg
 		sym = GELF_R_SYM(r.r_info);
 		size = t == R_X86_64_64 ? 8 : t == R_X86_64_32 ? 4 : 0;
 		if (size == 0 || sym >= elf->nsym || r.r_offset > ts->sh.sh_size - (uint64_t)size ||
-		    ts->sh.sh_size < (uint64_t)size)
+		    ts->sh.sh_size < (uint64_t)size || !names_code(elf, sym))
 			continue;
 		v = elf->sym[sym].s.st_value + (uint64_t)r.r_addend;
 		v2 = map(arg, v);
