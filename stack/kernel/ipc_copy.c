@@ -126,7 +126,7 @@ void ipc_copy_nt(void *dst, const void *src, size_t n) { memcpy(dst, src, n); }
 
 /*
  * The hybrid, from the block-move study (warm source, cold destination;
- * bench/results/ipc.md, its "fastest" table): up to 64 bytes a few inline
+ * bench/results/ipc.md, its "fastest" table): up to 256 bytes a few inline
  * moves beat the call into the C library; from there to 16 KiB the C
  * library's memcpy (which picks AVX or rep movsb itself) is fastest or
  * within the noise of the fastest; from 16 KiB non-temporal stores win, as
@@ -134,7 +134,7 @@ void ipc_copy_nt(void *dst, const void *src, size_t n) { memcpy(dst, src, n); }
  * no-write-allocate). They leave the string out of the receiver's cache, a
  * cost only large strings can afford.
  */
-#define IPC_COPY_INLINE_MAX	64
+#define IPC_COPY_INLINE_MAX	256
 #define IPC_COPY_NT_MIN		(16 * 1024)
 
 void ipc_copy(void *dst, const void *src, size_t n)
