@@ -23,6 +23,9 @@ SHELL := /bin/bash
 
 SAN ?=
 BUILD := build$(if $(SAN),/san)
+# Where benchmarks write their tables and plots. `make demo` sends them to
+# $(BUILD)/results, so a demo run never replaces the recorded bench/results.
+RESULTS ?= bench/results
 
 CC := gcc
 CXX := g++
@@ -79,7 +82,12 @@ test: all
 	BUILD=$(BUILD) prove --exec '' --timer $(TEST_BINS) $(TEST_SCRIPTS)
 
 demo: all
-	@$(if $(DEMOS),$(MAKE) -j1 --no-print-directory $(DEMOS),echo "demo: built every part; no part has a demo yet")
+ifneq ($(DEMOS),)
+	$(MAKE) -j1 --no-print-directory RESULTS=$(BUILD)/results $(DEMOS)
+	@echo "demo: tables and plots are in $(BUILD)/results"
+else
+	@echo "demo: built every part; no part has a demo yet"
+endif
 
 clean:
 	rm -rf build

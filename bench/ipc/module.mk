@@ -1,7 +1,8 @@
 # bench/ipc: the IPC benchmark (the EROS paper's experiments on this machine)
 # and the test of the kernel's copy methods (tests/ipcbench/).
 #
-#   make bench-ipc           quick run (about a minute): bench/results/ipc.md,
+#   make bench-ipc           quick run (about a minute): $(RESULTS)/ipc.md
+#                            (RESULTS: bench/results; build/results in make demo),
 #                            ipc_*.csv, ipc_*.png (9 samples of 5 ms)
 #   make bench-ipc FULL=1    the long run: more sizes, 10 samples of 40 ms
 
@@ -10,7 +11,7 @@ DEMOS += bench-ipc
 
 IPCB_SRCS := $(wildcard bench/ipc/*.c)
 IPCB_BIN := $(BUILD)/bin/ipcbench
-IPCB_OUT := bench/results
+IPCB_OUT = $(RESULTS)
 ALL += $(IPCB_BIN)
 
 $(call objs,$(IPCB_SRCS)): CPPFLAGS += -Istack/kernel
@@ -25,6 +26,7 @@ $(call test_bins,ipcbench): $(BUILD)/obj/stack/kernel/ipc_copy.o
 # The run is bounded: a hung domain must not hang `make demo`.
 .PHONY: bench-ipc
 bench-ipc: $(IPCB_BIN)
+	@mkdir -p $(IPCB_OUT)
 	timeout 1200 $(IPCB_BIN) $(if $(FULL),--full) --out $(IPCB_OUT)
 	gnuplot -e "dir='$(IPCB_OUT)'" bench/ipc/plots.gp
 	@cat $(IPCB_OUT)/ipc.md | sed -n '/^## Goals/,$$p'

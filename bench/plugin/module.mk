@@ -1,8 +1,8 @@
 # bench/plugin: the plugin's variants of tcpping side by side (STD, OUT, PIN,
 # ALL): hot static bytes of the send path, and callgrind's instructions and I1
 # misses per round trip. Deterministic counts; a couple of minutes. Part of
-# `make demo`; writes bench/results/plugin-tcpping.md.
+# `make demo`; writes $(RESULTS)/plugin-tcpping.md.
 DEMOS += bench-plugin
 .PHONY: bench-plugin
 bench-plugin: $(PLUGIN_SO)
-	BUILD=$(BUILD) bench/plugin/tcpping.sh 1000
+	BUILD=$(BUILD) RESULTS=$(RESULTS) bench/plugin/tcpping.sh 1000

@@ -8,7 +8,7 @@
 # the wire), instructions
 # and I1 misses per round trip for the alpha21064 and modern i-caches.
 # Counts are deterministic; no timing is taken. Prints a table and writes
-# bench/results/plugin-tcpping.md.   BUILD=build bench/plugin/tcpping.sh [N]
+# $RESULTS/plugin-tcpping.md (default bench/results).   BUILD=build bench/plugin/tcpping.sh [N]
 set -eu -o pipefail
 export LC_ALL=C
 : "${BUILD:=build}"
@@ -16,7 +16,7 @@ N=${1:-1000}
 ROUND_TRIPS=$((N / 10 + 1 + N)) # warm-up, then one sample (bench.c)
 PATH_FNS="tcp_sess_push tcp_output tcp_send_segment push_segment ip_push ip_send_one ip_output eth_push wire_push"
 OUT_DIR=$BUILD/bench/plugin
-RESULT=bench/results/plugin-tcpping.md
+RESULT=${RESULTS:-bench/results}/plugin-tcpping.md
 mkdir -p "$OUT_DIR" "$(dirname "$RESULT")"
 
 # per_rt EXE I1: "instructions I1-misses" per round trip with that I1.
