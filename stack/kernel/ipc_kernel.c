@@ -73,6 +73,8 @@ int ipc_kernel_create(ipc_kernel_t **kp, const struct ipc_config *cfg)
 	unsigned nd = cfg->max_domains ? cfg->max_domains : IPC_DEF_DOMAINS;
 	unsigned np = cfg->max_ports ? cfg->max_ports : IPC_DEF_PORTS;
 	unsigned ns = cfg->slots ? cfg->slots : IPC_DEF_SLOTS;
+	if (cfg->inbox_bytes > UINT32_MAX)	/* before ipc_align, which would wrap */
+		return -IPC_EINVAL;
 	size_t ib = ipc_align(cfg->inbox_bytes > IPC_MAX_STRING ? cfg->inbox_bytes : IPC_MAX_STRING,
 			      4096);
 	if (nd > IPC_DOMAINS_MAX || np > 0xffffffu || ns >= IPC_NO_SLOT || ib > UINT32_MAX)

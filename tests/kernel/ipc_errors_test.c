@@ -148,7 +148,7 @@ static void test_errors(enum ipc_mode mode)
 	tap_is_str(ipc_strerror(-1000), "unknown IPC error", "%s: ... and an unknown one", mn);
 }
 
-#define SV_TESTS 9
+#define SV_TESTS 10
 static int sv_nop(ipc_domain_t *self, void *arg)
 {
 	(void)self;
@@ -166,6 +166,9 @@ static void test_supervisor(void)
 	bad.mode = IPC_MODE_THREAD;
 	bad.slots = IPC_NO_SLOT;
 	tap_is_int(ipc_kernel_create(&k, &bad), -IPC_EINVAL, "create: too many slots");
+	bad.slots = 0;
+	bad.inbox_bytes = SIZE_MAX;	/* would wrap to 0 if rounded up first */
+	tap_is_int(ipc_kernel_create(&k, &bad), -IPC_EINVAL, "create: receive area too large");
 	kt_begin(&t, IPC_MODE_THREAD, &(struct ipc_config){ .max_domains = 1, .slots = 4 });
 	unsigned d = kt_domain(&t, "only", sv_nop, NULL);
 	unsigned p = kt_port(&t, d, 0);
