@@ -494,6 +494,7 @@ static bool data_constant(uint32_t t)
 static void pin_data_refs(struct ol_model *m)
 {
 	const struct ol_elf *elf = m->elf;
+	size_t eh = ol_elf_find(elf, ".eh_frame");
 
 	for (size_t r = 0; r < elf->nrel; r++) {
 		const struct ol_rel *rl = &elf->rel[r];
@@ -501,7 +502,7 @@ static void pin_data_refs(struct ol_model *m)
 		long tu;
 
 		if (m->rel_tab[r] >= 0 || (elf->sec[rl->tsec].sh.sh_flags & SHF_EXECINSTR) ||
-		    strcmp(elf->sec[rl->tsec].name, ".eh_frame") == 0 ||
+		    rl->tsec == eh ||
 		    data_constant(rl->type) || rl->type == R_X86_64_64 ||
 		    rl->type == R_X86_64_32 || rl->type == R_X86_64_32S)
 			continue;

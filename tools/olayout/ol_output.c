@@ -488,6 +488,9 @@ static int reread(struct ol_out *o, size_t s)
 		return ol_fail(o->err, -EINVAL, "%s: %s: libelf: %s", o->elf->path, sc->name,
 			       elf_errmsg(-1));
 	sc->data = elf_getdata(sc->scn, NULL);
+	if (sc->data == NULL && sc->sh.sh_type != SHT_NOBITS && sc->sh.sh_size > 0)
+		return ol_fail(o->err, -EINVAL, "%s: %s: libelf: %s", o->elf->path, sc->name,
+			       elf_errmsg(-1));
 	return 0;
 }
 

@@ -689,6 +689,7 @@ int ol_rewrite(const char *exe, const char *layout, const char *out, struct ol_e
 	struct stat st;
 	int in, fd, rc;
 
+	memset(&elf, 0, sizeof elf);	/* ol_elf_close on it is safe if the copy fails */
 	memset(&lay, 0, sizeof lay);
 	memset(&m, 0, sizeof m);
 	in = open(exe, O_RDONLY);

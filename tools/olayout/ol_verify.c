@@ -104,6 +104,7 @@ static void check_rel(struct vctx *v, const struct ol_insn *in, const struct ol_
 static void check_data_rels(struct vctx *v)
 {
 	const struct ol_elf *elf = v->m->elf;
+	size_t eh = ol_elf_find(elf, ".eh_frame");
 
 	for (size_t i = 0; i < elf->nrel; i++) {
 		const struct ol_rel *r = &elf->rel[i];
@@ -114,8 +115,7 @@ static void check_data_rels(struct vctx *v)
 		const uint8_t *p = size ? ol_elf_ptr(elf, r->off, (uint64_t)size) : NULL;
 
 		if (p == NULL || (elf->sec[r->tsec].sh.sh_flags & SHF_EXECINSTR) ||
-		    strcmp(elf->sec[r->tsec].name, ".eh_frame") == 0 ||
-		    s->st_shndx == SHN_UNDEF || GELF_ST_TYPE(s->st_info) == STT_GNU_IFUNC ||
+		    r->tsec == eh || s->st_shndx == SHN_UNDEF || GELF_ST_TYPE(s->st_info) == STT_GNU_IFUNC ||
 		    ol_unit_at(v->m, sa) < 0)
 			continue;
 		want = r->type == R_X86_64_PC32 ? sa - r->off : sa;
