@@ -13,21 +13,16 @@ set -eu -o pipefail
 export LC_ALL=C
 : "${BUILD:=build}"
 N=${1:-1000}
-ROUND_TRIPS=$((N / 10 + 1 + N)) # warm-up, then one sample (bench.c)
-PATH_FNS="tcp_sess_push tcp_output tcp_send_segment push_segment ip_push ip_send_one ip_output eth_push wire_push"
+# The send path's functions, root first, as profiles/tcpping.prof names them.
+PATH_FNS=$(awk '$1 == "path" { for (i = 3; i <= NF; i++) printf "%s%s", $i, (i < NF ? " " : "\n"); exit }' profiles/tcpping.prof)
 OUT_DIR=$BUILD/bench/plugin
 RESULT=${RESULTS:-bench/results}/plugin-tcpping.md
 mkdir -p "$OUT_DIR" "$(dirname "$RESULT")"
 
-# per_rt EXE I1: "instructions I1-misses" per round trip with that I1.
+# per_rt EXE GEOMETRY: "instructions I1-misses" per round trip, counted as
+# bench/xkernel/callgrind.sh does (set-up left out, reproducible environment).
 per_rt() {
-	local out=$OUT_DIR/cg.out
-	# The loop starts and stops callgrind's instrumentation itself (bench.c).
-	valgrind -q --tool=callgrind --callgrind-out-file="$out" --instr-atstart=no \
-		--cache-sim=yes --I1="$2" --D1=32768,8,64 --LL=8388608,16,64 \
-		"$1" -w inproc -n "$N" -s 1 >/dev/null 2>&1
-	awk -v rt=$ROUND_TRIPS '/^events:/ { for (i = 2; i <= NF; i++) col[$i] = i - 1 }
-		/^totals:/ { split($0, v, " "); printf "%.1f %.2f\n", v[col["Ir"] + 1] / rt, v[col["I1mr"] + 1] / rt }' "$out"
+	BUILD=$BUILD bench/xkernel/callgrind.sh -q -n "$N" -g "$2" "$1" | awk '{ print $2, $3 }'
 }
 
 {
@@ -36,8 +31,8 @@ per_rt() {
 	for v in STD OUT PIN ALL; do
 		profiles/xk_build.sh $v "$OUT_DIR/$v" >&2
 		exe=$OUT_DIR/$v/tcpping
-		read -r ir alpha < <(per_rt "$exe" 8192,1,32)
-		read -r _ modern < <(per_rt "$exe" 32768,8,64)
+		read -r ir alpha < <(per_rt "$exe" alpha21064)
+		read -r _ modern < <(per_rt "$exe" modern)
 		fns=$PATH_FNS
 		[[ $v == P* || $v == A* ]] && fns=${PATH_FNS%% *} # the path is inlined into its root
 		echo "| $v | $(plugin/hot_bytes.sh "$exe" $fns) | $ir | $alpha | $modern |"
