@@ -258,20 +258,24 @@ static void print_unit(const struct pctx *c, const char *role, const char *fn, l
 	printf(json ? "]}" : "\n");
 }
 
-/* print_members: the root and layers of a path, a profile name matching
- * several functions (GCC variants, statics of several files) once each. */
+/* print_found: profile name fn in role, once for each function it matches
+ * (GCC variants, statics of several files), or once as missing. */
+static void print_found(struct pctx *c, const char *role, const char *fn, const char *path,
+			bool *first)
+{
+	size_t k = find(c, fn);
+
+	for (size_t h = 0; h < (k ? k : 1); h++) {
+		sep(c->o->json, first);
+		print_unit(c, role, fn, k ? (long)c->hits[h] : -1, path);
+	}
+}
+
+/* print_members: the root and layers of a path. */
 static void print_members(struct pctx *c, const struct ol_profile_path *pa, bool *first)
 {
-	for (size_t l = 0; l <= pa->n_layers; l++) {
-		const char *fn = member(pa, l);
-		size_t k = find(c, fn);
-
-		for (size_t h = 0; h < (k ? k : 1); h++) {
-			sep(c->o->json, first);
-			print_unit(c, l == 0 ? "root" : "layer", fn, k ? (long)c->hits[h] : -1,
-				   pa->name);
-		}
-	}
+	for (size_t l = 0; l <= pa->n_layers; l++)
+		print_found(c, l == 0 ? "root" : "layer", member(pa, l), pa->name, first);
 }
 
 static int print_path(struct pctx *c, const struct ol_profile_path *pa, struct ol_err *err)
@@ -346,14 +350,8 @@ static int print_all(struct pctx *c, struct ol_err *err)
 	if (json)
 		printf("],\"library\":[");
 	first = true;
-	for (size_t i = 0; i < p->n_library; i++) {
-		size_t k = find(c, p->library[i]);
-
-		for (size_t h = 0; h < (k ? k : 1); h++) {
-			sep(json, &first);
-			print_unit(c, "library", p->library[i], k ? (long)c->hits[h] : -1, NULL);
-		}
-	}
+	for (size_t i = 0; i < p->n_library; i++)
+		print_found(c, "library", p->library[i], NULL, &first);
 	if (json)
 		printf("]}\n");
 	return 0;
