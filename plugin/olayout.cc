@@ -77,6 +77,13 @@ const char *ol_fn_name(tree decl)
 	return dot ? IDENTIFIER_POINTER(get_identifier_with_length(s, dot - s)) : s;
 }
 
+/* Whether decl is such a clone by its name (see ol_fn_name). */
+bool ol_is_clone_name(tree decl)
+{
+	tree name = DECL_NAME(decl);
+	return name && strchr(IDENTIFIER_POINTER(name), '.');
+}
+
 /* Gives decl the attribute attr for the profile's mark (unless it has the
    conflicting attribute):
    - cold-function -> cold: GCC places the function in .text.unlikely whole

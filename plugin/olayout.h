@@ -25,6 +25,7 @@ void ol_note(const char *fmt, ...) ATTRIBUTE_PRINTF_1;
 /* The source name of a function, as the profile names it: the name of a
    clone such as f.isra, f.constprop or f.part.0 is f. */
 const char *ol_fn_name(tree decl);
+bool ol_is_clone_name(tree decl);
 
 opt_pass *ol_make_outline_pass(gcc::context *ctxt);
 opt_pass *ol_make_path_inline_pass(gcc::context *ctxt);

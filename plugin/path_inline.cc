@@ -89,8 +89,7 @@ auto_vec<cgraph_node *> functions_named(const char *fn, bool as_target)
 	auto_vec<cgraph_node *> found;
 	cgraph_node *node;
 	FOR_EACH_DEFINED_FUNCTION(node) {
-		tree id = DECL_NAME(node->decl);
-		bool clone = node->clone_of || (id && strchr(IDENTIFIER_POINTER(id), '.'));
+		bool clone = node->clone_of || ol_is_clone_name(node->decl);
 		if (!node->thunk && named(node, fn) && !(as_target && (node->inlined_to || clone)))
 			found.safe_push(node);
 	}
