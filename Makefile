@@ -55,6 +55,11 @@ TAP_OBJ := $(BUILD)/obj/tests/tap/tap.o
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(sort $(wildcard tests/*/*_test.c)))
 TEST_SCRIPTS := $(sort $(wildcard tests/*/*.t))
 
+# Outputs that fragments use before the fragment that builds them is read
+# (fragments are read in path order).
+PLUGIN_SO := $(BUILD)/plugin/olayout.so
+OLAYOUT := $(BUILD)/bin/olayout
+
 include $(sort $(wildcard */module.mk */*/module.mk))
 
 $(BUILD)/obj/%.o: %.c | deps

@@ -1,12 +1,11 @@
 # The GCC plugin (C++: GCC's plugin API is C++). Never sanitized, even with
 # SAN=1: it runs inside cc1/lto1, which are not. -fno-rtti: cc1 has no RTTI.
-PLUGIN_SO := $(BUILD)/plugin/olayout.so
 PLUGIN_SRCS := plugin/olayout.cc plugin/outline.cc plugin/path_inline.cc plugin/report.cc
 PLUGIN_OBJS := $(patsubst %.cc,$(BUILD)/obj/%.o,$(PLUGIN_SRCS))
 PLUGIN_INC := $(shell $(CXX) -print-file-name=plugin)/include
-# profiles/module.mk (included after this file) builds the reader's PIC object.
-PLUGIN_PROFILE_OBJ := $(BUILD)/obj/profiles/ol_profile.pic.o
-PLUGIN_CXXFLAGS := -fPIC -fno-rtti -O2 -g -Wall -Wextra -Werror -Iprofiles -I$(PLUGIN_INC)
+# lib/profile/module.mk (read before this file) builds the reader's PIC object.
+PLUGIN_PROFILE_OBJ := $(OL_PROFILE_PIC_OBJ)
+PLUGIN_CXXFLAGS := -fPIC -fno-rtti -O2 -g -Wall -Wextra -Werror $(OL_PROFILE_INC) -I$(PLUGIN_INC)
 
 $(BUILD)/obj/plugin/%.o: plugin/%.cc | deps
 	@mkdir -p $(@D)

@@ -8,10 +8,10 @@
 # cloning tcpping's send path on an outlined build; a minute or so.
 PKGS += dpkg-dev tcl
 .PHONY: bench-olayout
-bench-olayout: $(BUILD)/bin/olayout
+bench-olayout: $(OLAYOUT)
 	BUILD=$(BUILD) bench/olayout/bench.py
 
 DEMOS += demo-olayout
 .PHONY: demo-olayout
-demo-olayout: $(BUILD)/bin/olayout $(PLUGIN_SO) $(BUILD)/bin/tcpping
+demo-olayout: $(OLAYOUT) $(PLUGIN_SO) $(BUILD)/bin/tcpping
 	BUILD=$(BUILD) bench/olayout/demo.sh

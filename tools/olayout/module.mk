@@ -1,12 +1,11 @@
 # olayout: the ELF rewriter (libelf + Capstone), built to $(BUILD)/bin/olayout.
 PKGS += libelf-dev libcapstone-dev gdb
 OLAYOUT_SRCS := $(sort $(wildcard tools/olayout/ol_*.c))
-OLAYOUT := $(BUILD)/bin/olayout
 ALL += $(OLAYOUT)
 TEST_DEPS += $(OLAYOUT)
 
 $(call objs,$(OLAYOUT_SRCS)): CPPFLAGS += -D_DEFAULT_SOURCE
-$(call objs,tools/olayout/ol_paths.c): CPPFLAGS += -Iprofiles
+$(call objs,tools/olayout/ol_paths.c): CPPFLAGS += $(OL_PROFILE_INC)
 
 $(OLAYOUT): $(call objs,$(OLAYOUT_SRCS)) $(OL_PROFILE_LIB)
 	@mkdir -p $(@D)
