@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ol_util.h"
+
 static int bad(struct ol_err *err, const char *path, const char *what)
 {
 	return ol_fail(err, -EINVAL, "%s: %s", path, what);
@@ -280,19 +282,23 @@ bool ol_elf_is_code(const struct ol_elf *elf, uint64_t va)
 	return i != 0 && (elf->sec[i].sh.sh_flags & SHF_EXECINSTR);
 }
 
+struct rel_key {
+	const struct ol_elf *elf;
+	uint64_t va;
+};
+
+static bool rel_before(const void *arg, size_t i)
+{
+	const struct rel_key *k = arg;
+
+	return k->elf->rel[i].off < k->va;
+}
+
 size_t ol_elf_rel_from(const struct ol_elf *elf, uint64_t va)
 {
-	size_t lo = 0, hi = elf->nrel;
+	struct rel_key k = { elf, va };
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (elf->rel[mid].off < va)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return ol_lower_bound(elf->nrel, rel_before, &k);
 }
 
 long ol_elf_rel_at(const struct ol_elf *elf, uint64_t va)
@@ -320,28 +326,4 @@ void ol_put(uint8_t *p, int size, uint64_t v)
 {
 	for (int i = 0; i < size; i++, v >>= 8)
 		p[i] = (uint8_t)v;
-}
-
-bool ol_rel_indirect(uint32_t t)
-{
-	switch (t) {
-	case R_X86_64_GOTPCREL: case R_X86_64_GOTPCRELX: case R_X86_64_REX_GOTPCRELX:
-	case R_X86_64_GOTTPOFF: case R_X86_64_TLSGD: case R_X86_64_TLSLD:
-	case R_X86_64_DTPOFF32: case R_X86_64_TPOFF32: case R_X86_64_GOTPC32:
-	case R_X86_64_GOT32: case R_X86_64_GOTOFF64: case R_X86_64_GOTPC32_TLSDESC:
-	case R_X86_64_TLSDESC_CALL: case R_X86_64_NONE: case R_X86_64_SIZE32:
-		return true;
-	default:
-		return false;
-	}
-}
-
-bool ol_rel_got_load(uint32_t t)
-{
-	return t == R_X86_64_GOTPCREL || t == R_X86_64_GOTPCRELX || t == R_X86_64_REX_GOTPCRELX;
-}
-
-bool ol_rel_abs_addr(uint32_t t)
-{
-	return t == R_X86_64_64 || t == R_X86_64_32 || t == R_X86_64_32S || ol_rel_got_load(t);
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ol_util.h"
+
 #define MAX_WORDS 8
 
 struct lctx {
@@ -15,7 +17,7 @@ struct lctx {
 	int line;
 	struct ol_err *err;
 	uint64_t align;
-	size_t cap_place, cap_route;
+	size_t cap_place, cap_route, cap_path;
 };
 
 static int lfail(struct lctx *c, const char *fmt, const char *a)
@@ -73,17 +75,14 @@ static int find_unit(struct lctx *c, const char *name, size_t *u)
 static const char *intern(struct lctx *c, const char *p)
 {
 	struct ol_layout *lay = c->lay;
-	char **n;
 
 	for (size_t i = 0; i < lay->npath; i++)
 		if (strcmp(lay->path[i], p) == 0)
 			return lay->path[i];
-	n = realloc(lay->path, (lay->npath + 1) * sizeof *n);
-	if (n == NULL)
+	if (ol_grow((void **)&lay->path, &c->cap_path, lay->npath + 1, sizeof *lay->path))
 		return NULL;
-	lay->path = n;
-	n[lay->npath] = strdup(p);
-	return n[lay->npath] ? n[lay->npath++] : NULL;
+	lay->path[lay->npath] = strdup(p);
+	return lay->path[lay->npath] ? lay->path[lay->npath++] : NULL;
 }
 
 static int add_place(struct lctx *c, char **w, int nw, bool clone)
@@ -125,15 +124,8 @@ static int add_place(struct lctx *c, char **w, int nw, bool clone)
 		if (lay->place[i].unit == p.unit && lay->place[i].path == p.path)
 			return lfail(c, clone ? "'%s' cloned twice for the path" :
 					"'%s' placed twice", w[1]);
-	if (lay->nplace == c->cap_place) {
-		size_t cap = c->cap_place ? 2 * c->cap_place : 64;
-		struct ol_place *n = realloc(lay->place, cap * sizeof *n);
-
-		if (n == NULL)
-			return ol_fail(c->err, -ENOMEM, "out of memory");
-		lay->place = n;
-		c->cap_place = cap;
-	}
+	if (ol_grow((void **)&lay->place, &c->cap_place, lay->nplace + 1, sizeof *lay->place))
+		return ol_fail(c->err, -ENOMEM, "out of memory");
 	lay->place[lay->nplace++] = p;
 	return 0;
 }
@@ -155,15 +147,8 @@ static int add_route(struct lctx *c, char **w, int nw)
 	r.path = intern(c, w[3]);
 	if (r.path == NULL)
 		return ol_fail(c->err, -ENOMEM, "out of memory");
-	if (lay->nroute == c->cap_route) {
-		size_t cap = c->cap_route ? 2 * c->cap_route : 16;
-		struct ol_route *n = realloc(lay->route, cap * sizeof *n);
-
-		if (n == NULL)
-			return ol_fail(c->err, -ENOMEM, "out of memory");
-		lay->route = n;
-		c->cap_route = cap;
-	}
+	if (ol_grow((void **)&lay->route, &c->cap_route, lay->nroute + 1, sizeof *lay->route))
+		return ol_fail(c->err, -ENOMEM, "out of memory");
 	lay->route[lay->nroute++] = r;
 	return 0;
 }

@@ -1,7 +1,6 @@
 /* ol_rewrite.c - planning and fixing references (see ol_rewrite.h). */
 #include "ol_rewrite.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include <unistd.h>
 
 #include "ol_eh.h"
+#include "ol_exe.h"
 #include "ol_layout.h"
 #include "ol_output.h"
 #include "ol_tmp.h"
@@ -129,22 +129,12 @@ static int64_t new_addend(const struct rw *w, const struct ol_rel *r, uint64_t t
 	return r->addend + (int64_t)(t2 - t) - sym_delta(w, r->sym);
 }
 
-/* A 4-byte field of relocation type type holds v: R_X86_64_32 is
- * zero-extended, every other absolute form (32S, disp32, relaxed GOT loads)
- * sign-extended, PC-relative ones signed. */
-static bool fits(enum ol_field_kind kind, uint32_t type, uint64_t v)
-{
-	if (kind == OL_FIELD_PCREL)
-		return (int64_t)v == (int32_t)v;
-	return type == R_X86_64_32 ? v <= 0xffffffffu : v <= 0x7fffffffu;
-}
-
 static int put_field(struct rw *w, uint8_t *p, enum ol_field_kind kind, int size,
 		     uint32_t type, uint64_t x, uint64_t t, uint64_t at)
 {
 	uint64_t v = kind == OL_FIELD_PCREL ? t - x : t;
 
-	if (size == 4 && !fits(kind, type, v))
+	if (size == 4 && !ol_rel_fits(kind, type, v))
 		return ol_fail(w->err, -ERANGE, "%s: 0x%llx: new target 0x%llx out of range",
 			       w->elf->path, (unsigned long long)at, (unsigned long long)t);
 	ol_put(p, size, v);
@@ -271,13 +261,8 @@ static int fix_data_rel(struct rw *w, size_t ri)
 	int size, rc;
 	uint64_t x, t, t2, p2 = in_eh ? r->off - w->eh_old + w->eh_new : r->off;
 
-	switch (r->type) {
-	case R_X86_64_64: kind = OL_FIELD_ABS; size = 8; break;
-	case R_X86_64_32: case R_X86_64_32S: kind = OL_FIELD_ABS; size = 4; break;
-	case R_X86_64_PC32: kind = OL_FIELD_PCREL; size = 4; break;
-	default:
+	if (!ol_rel_data_field(r->type, &kind, &size))
 		return in_eh ? ol_out_set_rel(w->out, r->rsec, r->idx, p2, r->addend) : 0;
-	}
 	if (ol_elf_ptr(elf, r->off, (uint64_t)size) == NULL)
 		return 0;	/* in .bss or out of its section: nothing to patch */
 	t = data_target(w, ri, &x);
@@ -667,51 +652,20 @@ static int run(struct rw *w, const char *layout)
 	return rc;
 }
 
-static int copy_file(int from, int to)
-{
-	char buf[65536];
-	ssize_t n;
-
-	while ((n = read(from, buf, sizeof buf)) > 0)
-		if (write(to, buf, (size_t)n) != n)
-			return -EIO;
-	return n < 0 ? -EIO : 0;
-}
-
 int ol_rewrite(const char *exe, const char *layout, const char *out, struct ol_err *err)
 {
-	struct ol_elf elf;
-	struct ol_model m;
+	struct ol_exe x;
 	struct ol_layout lay;
 	struct ol_out *o = NULL;
-	struct rw w = { .elf = &elf, .m = &m, .lay = &lay, .err = err };
+	struct rw w = { .elf = &x.elf, .m = &x.m, .lay = &lay, .err = err };
 	char tmp[4096];
-	struct stat st;
-	int in, fd, rc;
+	int fd, rc;
 
-	memset(&elf, 0, sizeof elf);	/* ol_elf_close on it is safe if the copy fails */
 	memset(&lay, 0, sizeof lay);
-	memset(&m, 0, sizeof m);
-	in = open(exe, O_RDONLY);
-	if (in < 0)
-		return ol_fail(err, -errno, "%s: %s", exe, strerror(errno));
-	if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(in);
-		return ol_fail(err, -EINVAL, "%s: not a regular file", exe);
-	}
 	fd = ol_tmp_open(out, tmp, sizeof tmp, err);
-	if (fd < 0) {
-		close(in);
+	if (fd < 0)
 		return fd;
-	}
-	rc = copy_file(in, fd);
-	close(in);
-	if (rc)
-		rc = ol_fail(err, rc, "%s: cannot copy to %s", exe, tmp);
-	if (rc == 0)
-		rc = ol_elf_open(&elf, exe, fd, true, err);
-	if (rc == 0)
-		rc = ol_model_build(&m, &elf, err);
+	rc = ol_exe_open_copy(&x, exe, fd, err);
 	if (rc == 0) {
 		o = ol_out_new();
 		w.out = o;
@@ -719,8 +673,7 @@ int ol_rewrite(const char *exe, const char *layout, const char *out, struct ol_e
 	}
 	ol_out_free(o);
 	ol_layout_free(&lay);
-	ol_model_free(&m);
-	ol_elf_close(&elf);
+	ol_exe_close(&x);
 	free(w.cp);
 	free(w.home);
 	free(w.moved);
@@ -728,7 +681,7 @@ int ol_rewrite(const char *exe, const char *layout, const char *out, struct ol_e
 	free(w.tc);
 	free(w.sym_new);
 	free(w.done);
-	if (rc == 0 && (fchmod(fd, st.st_mode & 07777) != 0 || fsync(fd) != 0))
+	if (rc == 0 && (fchmod(fd, x.mode) != 0 || fsync(fd) != 0))
 		rc = ol_fail(err, -errno, "%s: %s", tmp, strerror(errno));
 	if (close(fd) != 0 && rc == 0)
 		rc = ol_fail(err, -EIO, "%s: write error", tmp);

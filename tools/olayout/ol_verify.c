@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "ol_eh.h"
-#include "ol_model.h"
+#include "ol_exe.h"
 
 #define MAX_PROBLEMS 20
 
@@ -110,15 +110,16 @@ static void check_data_rels(struct vctx *v)
 		const struct ol_rel *r = &elf->rel[i];
 		const GElf_Sym *s = &elf->sym[r->sym].s;
 		uint64_t sa = s->st_value + (uint64_t)r->addend, want;
-		int size = r->type == R_X86_64_64 ? 8 : r->type == R_X86_64_PC32 ||
-			   r->type == R_X86_64_32 || r->type == R_X86_64_32S ? 4 : 0;
-		const uint8_t *p = size ? ol_elf_ptr(elf, r->off, (uint64_t)size) : NULL;
+		enum ol_field_kind kind;
+		int size;
+		const uint8_t *p = ol_rel_data_field(r->type, &kind, &size) ?
+				   ol_elf_ptr(elf, r->off, (uint64_t)size) : NULL;
 
 		if (p == NULL || (elf->sec[r->tsec].sh.sh_flags & SHF_EXECINSTR) ||
 		    r->tsec == eh || s->st_shndx == SHN_UNDEF || GELF_ST_TYPE(s->st_info) == STT_GNU_IFUNC ||
 		    ol_unit_at(v->m, sa) < 0)
 			continue;
-		want = r->type == R_X86_64_PC32 ? sa - r->off : sa;
+		want = kind == OL_FIELD_PCREL ? sa - r->off : sa;
 		if (ol_get(p, size) != (size == 8 ? want : (uint32_t)want))
 			problem(v, r->off, "data (0x%llx) disagrees with its relocation (0x%llx, type %u)",
 				(unsigned long long)ol_get(p, size), (unsigned long long)want, r->type);
@@ -203,25 +204,18 @@ static void check_eh(struct vctx *v)
 
 int ol_cmd_verify(const char *path, struct ol_err *err)
 {
-	struct ol_elf elf;
-	struct ol_model m;
-	struct vctx v = { .m = &m, .path = path };
+	struct ol_exe x;
+	const struct ol_model *m = &x.m;
+	struct vctx v = { .m = m, .path = path };
 	struct ol_dis d;
 	uint64_t total = 0;
-	int fd, rc;
+	int rc = ol_exe_open(&x, path, err);
 
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return ol_fail(err, -errno, "%s: %s", path, strerror(errno));
-	memset(&m, 0, sizeof m);
-	rc = ol_elf_open(&elf, path, fd, false, err);
-	if (rc == 0)
-		rc = ol_model_build(&m, &elf, err);
 	if (rc == 0) {
-		v.base = malloc((m.nunit + 1) * sizeof *v.base);
-		for (size_t u = 0; v.base && u < m.nunit; u++) {
+		v.base = malloc((m->nunit + 1) * sizeof *v.base);
+		for (size_t u = 0; v.base && u < m->nunit; u++) {
 			v.base[u] = total;
-			total += m.unit[u].size;
+			total += m->unit[u].size;
 		}
 		v.starts = calloc(total + 1, 1);
 		if (v.base == NULL || v.starts == NULL)
@@ -230,14 +224,14 @@ int ol_cmd_verify(const char *path, struct ol_err *err)
 	if (rc == 0 && ol_dis_open(&d) != 0)
 		rc = ol_fail(err, -EINVAL, "Capstone does not start");
 	if (rc == 0) {
-		for (size_t u = 0; u < m.nunit; u++)
-			ol_walk_unit(&m, &d, u, mark, &v);
-		ol_walk(&m, &d, check, &v);
+		for (size_t u = 0; u < m->nunit; u++)
+			ol_walk_unit(m, &d, u, mark, &v);
+		ol_walk(m, &d, check, &v);
 		ol_dis_close(&d);
 		check_data_rels(&v);
-		for (size_t u = 0; u < m.nunit; u++)
-			if (strstr(m.unit[u].why, "overlap"))
-				problem(&v, m.unit[u].addr, "%s", m.unit[u].why);
+		for (size_t u = 0; u < m->nunit; u++)
+			if (strstr(m->unit[u].why, "overlap"))
+				problem(&v, m->unit[u].addr, "%s", m->unit[u].why);
 		check_eh(&v);
 		if (v.nproblem > MAX_PROBLEMS)
 			fprintf(stderr, "olayout: %s: %zu more problems\n", path,
@@ -247,8 +241,6 @@ int ol_cmd_verify(const char *path, struct ol_err *err)
 	}
 	free(v.base);
 	free(v.starts);
-	ol_model_free(&m);
-	ol_elf_close(&elf);
-	close(fd);
+	ol_exe_close(&x);
 	return rc;
 }
