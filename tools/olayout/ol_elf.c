@@ -179,6 +179,30 @@ static int read_relocs(struct ol_elf *elf, struct ol_err *err)
 	return 0;
 }
 
+/* A shared library: ET_DYN with no interpreter, not marked PIE (a
+ * static-pie has DF_1_PIE in DT_FLAGS_1). */
+static bool shared_library(const struct ol_elf *elf)
+{
+	if (elf->eh.e_type != ET_DYN)
+		return false;
+	for (size_t i = 0; i < elf->nph; i++)
+		if (elf->ph[i].p_type == PT_INTERP)
+			return false;
+	for (size_t s = 1; s < elf->nsec; s++) {
+		const struct ol_sec *d = &elf->sec[s];
+		size_t n = d->data ? d->sh.sh_size / sizeof(Elf64_Dyn) : 0;
+
+		for (size_t i = 0; d->sh.sh_type == SHT_DYNAMIC && i < n; i++) {
+			GElf_Dyn dy;
+
+			if (gelf_getdyn(d->data, (int)i, &dy) && dy.d_tag == DT_FLAGS_1 &&
+			    (dy.d_un.d_val & DF_1_PIE))
+				return false;
+		}
+	}
+	return true;
+}
+
 int ol_elf_open(struct ol_elf *elf, const char *path, int fd, bool rdwr,
 		struct ol_err *err)
 {
@@ -224,6 +248,8 @@ int ol_elf_open(struct ol_elf *elf, const char *path, int fd, bool rdwr,
 			elf->dynamic = true;
 	}
 	rc = read_sections(elf, (uint64_t)st.st_size, err);
+	if (rc == 0 && shared_library(elf))
+		rc = bad(err, path, "not an executable (a shared library)");
 	if (rc == 0)
 		rc = read_symbols(elf, err);
 	if (rc == 0)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ol_eh.h"
 #include "ol_util.h"
 
 static void pin(struct ol_model *m, long u, const char *fmt, ...)
@@ -267,7 +268,8 @@ long ol_unit_named(const struct ol_model *m, const char *name)
 	const char *at = strchr(name, '@');
 	const char *file = NULL;
 	const struct ol_name *hit;
-	long found = -1;
+	long global = -1, local = -1;
+	bool locals = false;
 
 	if (at) {
 		if ((size_t)(at - name) >= sizeof buf)
@@ -277,14 +279,22 @@ long ol_unit_named(const struct ol_model *m, const char *name)
 		file = at + 1;
 		name = buf;
 	}
-	for (hit = first_named(m, name); hit < m->names + m->nname && strcmp(hit->name, name) == 0; hit++) {
-		if (file && (hit->file == NULL || strcmp(hit->file, file) != 0))
+	for (hit = first_named(m, name); hit < m->names + m->nname &&
+	     strcmp(hit->name, name) == 0; hit++) {
+		if (hit->file == NULL) {	/* a global (or weak) symbol */
+			if (!file)
+				global = (long)hit->unit;
 			continue;
-		if (found >= 0 && (size_t)found != hit->unit)
-			return -2;
-		found = (long)hit->unit;
+		}
+		if (file && strcmp(hit->file, file) != 0)
+			continue;
+		if (local >= 0 && (size_t)local != hit->unit)
+			locals = true;	/* statics of several files (or one file twice) */
+		local = (long)hit->unit;
 	}
-	return found;
+	if (global >= 0)
+		return global;
+	return locals ? -2 : local;
 }
 
 long ol_table_at(const struct ol_model *m, uint64_t va)
@@ -564,6 +574,41 @@ static int find_tables(struct ol_model *m, struct scan *s)
 	return 0;
 }
 
+/* The FDEs of a unit must describe only it, to move with it: one may start
+ * at its start, others inside it (glibc's __clone has three), but an FDE
+ * starting before it or running past its end covers other code too. An
+ * .eh_frame that does not parse pins nothing here: rewrite reports it. */
+static void pin_fde_spans(struct ol_model *m)
+{
+	const struct ol_elf *elf = m->elf;
+	size_t s = ol_elf_find(elf, ".eh_frame");
+	struct ol_err quiet = { { 0 } };
+	struct ol_eh eh;
+
+	if (s == 0 || elf->sec[s].data == NULL ||
+	    ol_eh_parse(&eh, elf->sec[s].data->d_buf, elf->sec[s].sh.sh_size,
+			elf->sec[s].sh.sh_addr, elf->path, &quiet) != 0)
+		return;
+	for (size_t u = 0; u < m->nunit; u++) {
+		const struct ol_unit *un = &m->unit[u];
+		long f = ol_eh_fde_at(&eh, un->addr);
+		size_t first, n = ol_eh_fdes_in(&eh, un->addr, un->addr + un->size, &first);
+
+		for (size_t j = 0; j < n; j++) {
+			const struct ol_fde *fd = &eh.fde[eh.by_pc[first + j]];
+
+			if (fd->pc_range > un->addr + un->size - fd->pc_begin)
+				f = (long)eh.by_pc[first + j];
+		}
+		if (f >= 0 && (eh.fde[f].pc_begin < un->addr ||
+			       eh.fde[f].pc_range > un->addr + un->size - eh.fde[f].pc_begin))
+			pin(m, (long)u, "its FDE (0x%llx-0x%llx) covers other code",
+			    (unsigned long long)eh.fde[f].pc_begin,
+			    (unsigned long long)(eh.fde[f].pc_begin + eh.fde[f].pc_range));
+	}
+	ol_eh_free(&eh);
+}
+
 int ol_model_build(struct ol_model *m, struct ol_elf *elf, struct ol_err *err)
 {
 	struct scan s = { .m = m };
@@ -591,6 +636,7 @@ int ol_model_build(struct ol_model *m, struct ol_elf *elf, struct ol_err *err)
 	free(s.cand);
 	if (rc)
 		return ol_fail(err, rc, "%s: out of memory", elf->path);
+	pin_fde_spans(m);
 	/* a fragment pinned pins its function and the other way round */
 	for (size_t u = 0; u < m->nunit; u++) {
 		size_t f = m->unit[u].func;

@@ -44,6 +44,7 @@ struct rw {
 	uint64_t *sym_new;	/* per .symtab entry: its value in the output */
 	uint8_t *done;		/* per elf->rel: fixed already */
 	uint64_t eh_old, eh_size, eh_new;	/* .eh_frame moves as a whole */
+	bool skip_unmovable;
 };
 
 static long clone_of(const struct rw *w, size_t u, const char *path)
@@ -448,39 +449,19 @@ static int plan_symbols(struct rw *w)
 	return 0;
 }
 
-/* The FDEs of a placed unit must describe only it: one may start at its
- * start, others inside it (glibc's __clone has three). */
-static int fdes_inside(const struct rw *w, const struct ol_eh *eh, const struct ol_unit *u,
-		       size_t *first, size_t *n)
-{
-	long f = ol_eh_fde_at(eh, u->addr);
-
-	*n = ol_eh_fdes_in(eh, u->addr, u->addr + u->size, first);
-	for (size_t j = 0; j < *n; j++) {
-		const struct ol_fde *fd = &eh->fde[eh->by_pc[*first + j]];
-
-		if (fd->pc_range > u->addr + u->size - fd->pc_begin)
-			f = (long)eh->by_pc[*first + j];
-	}
-	if (f >= 0 && (eh->fde[f].pc_begin < u->addr ||
-		       eh->fde[f].pc_range > u->addr + u->size - eh->fde[f].pc_begin))
-		return ol_fail(w->err, -EINVAL, "%s: %s cannot move: its FDE covers other code",
-			       w->elf->path, u->name);
-	return 0;
-}
-
-/* Check the FDEs of every placed unit; a clone gets a copy of each. */
-static int check_fdes(struct rw *w, const struct ol_eh *eh, struct ol_eh_copy **copies,
+/* Copies of the FDEs of every placed clone (the model pinned units whose
+ * FDEs cover other code, so a placed unit's FDEs are its own). */
+static int clone_fdes(struct rw *w, const struct ol_eh *eh, struct ol_eh_copy **copies,
 		      size_t *ncopy)
 {
 	struct ol_eh_copy *c = NULL;
 	size_t cap = 0, n = 0, none = 0, first, k;
 	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < w->ncp; i++) {
+	for (size_t i = 0; i < w->ncp; i++) {
 		const struct ol_unit *u = &w->m->unit[w->cp[i].unit];
 
-		rc = fdes_inside(w, eh, u, &first, &k);
+		k = ol_eh_fdes_in(eh, u->addr, u->addr + u->size, &first);
 		cap += w->cp[i].path ? k : 0;
 		none += k == 0 && ol_eh_fde_at(eh, u->addr) < 0;
 	}
@@ -524,7 +505,7 @@ static int rebuild_eh(struct rw *w)
 			 elf->sec[s].sh.sh_addr, elf->path, w->err);
 	if (rc)
 		return rc;
-	rc = check_fdes(w, &eh, &copies, &ncopy);
+	rc = clone_fdes(w, &eh, &copies, &ncopy);
 	off = calloc(ncopy + 1, sizeof *off);
 	if (rc == 0 && off == NULL)
 		rc = ol_fail(w->err, -ENOMEM, "out of memory");
@@ -622,7 +603,7 @@ static int run(struct rw *w, const char *layout)
 {
 	int rc;
 
-	rc = ol_layout_read(w->lay, layout, w->m, w->err);
+	rc = ol_layout_read(w->lay, layout, w->m, w->skip_unmovable, w->err);
 	if (rc == 0)
 		rc = ol_out_begin(w->out, w->elf, w->err);
 	if (rc == 0)
@@ -652,17 +633,19 @@ static int run(struct rw *w, const char *layout)
 	return rc;
 }
 
-int ol_rewrite(const char *exe, const char *layout, const char *out, struct ol_err *err)
+int ol_rewrite(const char *exe, const char *layout, const char *out,
+	       const struct ol_rewrite_opts *opts, struct ol_err *err)
 {
 	struct ol_exe x;
 	struct ol_layout lay;
 	struct ol_out *o = NULL;
-	struct rw w = { .elf = &x.elf, .m = &x.m, .lay = &lay, .err = err };
-	char tmp[4096];
+	struct rw w = { .elf = &x.elf, .m = &x.m, .lay = &lay, .err = err,
+			.skip_unmovable = opts && opts->skip_unmovable };
+	struct ol_tmp t;
 	int fd, rc;
 
 	memset(&lay, 0, sizeof lay);
-	fd = ol_tmp_open(out, tmp, sizeof tmp, err);
+	fd = ol_tmp_open(&t, out, err);
 	if (fd < 0)
 		return fd;
 	rc = ol_exe_open_copy(&x, exe, fd, err);
@@ -682,11 +665,11 @@ int ol_rewrite(const char *exe, const char *layout, const char *out, struct ol_e
 	free(w.sym_new);
 	free(w.done);
 	if (rc == 0 && (fchmod(fd, x.mode) != 0 || fsync(fd) != 0))
-		rc = ol_fail(err, -errno, "%s: %s", tmp, strerror(errno));
+		rc = ol_fail(err, -errno, "%s: %s", t.tmp, strerror(errno));
 	if (close(fd) != 0 && rc == 0)
-		rc = ol_fail(err, -EIO, "%s: write error", tmp);
+		rc = ol_fail(err, -EIO, "%s: write error", t.tmp);
 	if (rc == 0)
-		return ol_tmp_commit(tmp, out, err);
-	ol_tmp_discard(tmp);
+		return ol_tmp_commit(&t, err);
+	ol_tmp_discard(&t);
 	return rc;
 }

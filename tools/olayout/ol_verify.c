@@ -7,6 +7,7 @@
 
 #include "ol_eh.h"
 #include "ol_exe.h"
+#include "ol_plt.h"
 
 #define MAX_PROBLEMS 20
 
@@ -15,6 +16,7 @@ struct vctx {
 	const char *path;
 	uint8_t *starts;	/* per unit byte: an instruction starts here */
 	uint64_t *base;		/* per unit: its offset in starts */
+	struct ol_plt plt;
 	size_t nproblem;
 };
 
@@ -63,6 +65,34 @@ static void check_got_slot(struct vctx *v, const struct ol_rel *r, uint64_t slot
 			(unsigned long long)s->st_value);
 }
 
+/* in_plt: va lies in a PLT section (.plt, .plt.sec, .plt.got, .iplt). */
+static bool in_plt(const struct ol_elf *elf, uint64_t va)
+{
+	size_t s = ol_elf_sec_at(elf, va, 1);
+
+	return s && (strncmp(elf->sec[s].name, ".plt", 4) == 0 ||
+		     strcmp(elf->sec[s].name, ".iplt") == 0);
+}
+
+/* A reference into the PLT must land on the start of the entry of the
+ * symbol its relocation names. */
+static bool check_plt_ref(struct vctx *v, const struct ol_rel *r, uint64_t t)
+{
+	const struct ol_elf *elf = v->m->elf;
+	const struct ol_plt_ent *e = ol_plt_at(&v->plt, t);
+	const char *name = elf->sym[r->sym].name;
+
+	if (e == NULL || t != e->addr)
+		problem(v, r->off, "reference to %s lands at 0x%llx, not on the start of a PLT entry",
+			name, (unsigned long long)t);
+	else if (!ol_plt_calls(e, elf, r->sym))
+		problem(v, r->off, "reference to %s lands on the PLT entry at 0x%llx of %s", name,
+			(unsigned long long)t, e->name ? e->name : "another IFUNC");
+	else
+		return true;
+	return false;
+}
+
 static void check_rel(struct vctx *v, const struct ol_insn *in, const struct ol_rel *r)
 {
 	const struct ol_elf *elf = v->m->elf;
@@ -86,6 +116,11 @@ static void check_rel(struct vctx *v, const struct ol_insn *in, const struct ol_
 	via_plt = ol_elf_is_code(elf, t) && ol_unit_at(v->m, t) < 0 &&
 		  (r->type == R_X86_64_PLT32 ||
 		   GELF_ST_TYPE(elf->sym[r->sym].s.st_info) == STT_GNU_IFUNC);
+	if (kind == OL_FIELD_PCREL && (uint64_t)(int64_t)(int32_t)ol_get(p, 4) != sa - r->off &&
+	    !ol_rel_indirect(r->type) && in_plt(elf, t)) {
+		check_plt_ref(v, r, t);
+		return;
+	}
 	if (kind == OL_FIELD_PCREL)
 		ok = (uint64_t)(int64_t)(int32_t)ol_get(p, 4) == sa - r->off ||
 		     (undef && ol_elf_is_code(elf, t)) || ol_rel_indirect(r->type) || via_plt;
@@ -224,6 +259,11 @@ int ol_cmd_verify(const char *path, struct ol_err *err)
 	if (rc == 0 && ol_dis_open(&d) != 0)
 		rc = ol_fail(err, -EINVAL, "Capstone does not start");
 	if (rc == 0) {
+		rc = ol_plt_read(&v.plt, &x.elf, &d, err);
+		if (rc)
+			ol_dis_close(&d);
+	}
+	if (rc == 0) {
 		for (size_t u = 0; u < m->nunit; u++)
 			ol_walk_unit(m, &d, u, mark, &v);
 		ol_walk(m, &d, check, &v);
@@ -241,6 +281,7 @@ int ol_cmd_verify(const char *path, struct ol_err *err)
 	}
 	free(v.base);
 	free(v.starts);
+	ol_plt_free(&v.plt);
 	ol_exe_close(&x);
 	return rc;
 }
