@@ -61,6 +61,11 @@ static void print_json(const struct ol_model *m, const char *path, const struct 
 		printf("%s{\"name\":", first ? "" : ",");
 		first = false;
 		ol_json_str(m->unit[f].name);
+		printf(",\"file\":");
+		if (m->unit[f].file)
+			ol_json_str(m->unit[f].file);
+		else
+			printf("null");
 		printf(",\"addr\":%llu,\"size\":%llu,\"movable\":%s,\"reason\":",
 		       (unsigned long long)m->unit[f].addr, (unsigned long long)m->unit[f].size,
 		       m->unit[f].why[0] ? "false" : "true");
