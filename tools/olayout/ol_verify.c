@@ -161,6 +161,45 @@ static void check_data_rels(struct vctx *v)
 	}
 }
 
+/* RELATIVE and IRELATIVE dynamic relocations whose addend is code (function
+ * pointers of PIE data, IFUNC resolvers): it must be an instruction start
+ * of a function, fragment or clone, never the int3 left where one was. */
+static void check_dyn_rels(struct vctx *v)
+{
+	const struct ol_elf *elf = v->m->elf;
+
+	for (size_t s = 1; s < elf->nsec; s++) {
+		const struct ol_sec *rs = &elf->sec[s];
+		size_t n = rs->data && rs->sh.sh_entsize == sizeof(Elf64_Rela) ?
+			   rs->sh.sh_size / sizeof(Elf64_Rela) : 0;
+
+		for (size_t i = 0; rs->sh.sh_type == SHT_RELA && (rs->sh.sh_flags & SHF_ALLOC) &&
+				   i < n; i++) {
+			GElf_Rela r;
+			uint64_t a;
+			long u;
+
+			if (gelf_getrela(rs->data, (int)i, &r) == NULL ||
+			    (GELF_R_TYPE(r.r_info) != R_X86_64_RELATIVE &&
+			     GELF_R_TYPE(r.r_info) != R_X86_64_IRELATIVE))
+				continue;
+			a = (uint64_t)r.r_addend;
+			u = ol_unit_at(v->m, a);
+			if (!ol_elf_is_code(elf, a) || in_plt(elf, a) ||
+			    (u >= 0 && (v->m->unit[u].opaque ||
+					v->starts[v->base[u] + (a - v->m->unit[u].addr)])))
+				continue;
+			/* outside functions (crt's frame_dummy has no size) only the
+			 * int3 filling a moved function's old place is wrong */
+			if (u < 0 && *ol_elf_ptr(elf, a, 1) != 0xcc)
+				continue;
+			problem(v, r.r_offset, "dynamic relocation points to 0x%llx, %s",
+				(unsigned long long)a, u >= 0 ? "inside an instruction" :
+				"where a moved function was (int3)");
+		}
+	}
+}
+
 /* glibc's "jne 1f; lock; 1: cmpxchg" jumps over a lock prefix */
 static bool lock_skip(const struct vctx *v, long u, uint64_t t)
 {
@@ -269,6 +308,7 @@ int ol_cmd_verify(const char *path, struct ol_err *err)
 		ol_walk(m, &d, check, &v);
 		ol_dis_close(&d);
 		check_data_rels(&v);
+		check_dyn_rels(&v);
 		for (size_t u = 0; u < m->nunit; u++)
 			if (strstr(m->unit[u].why, "overlap"))
 				problem(&v, m->unit[u].addr, "%s", m->unit[u].why);
