@@ -11,6 +11,7 @@
 #include "host.h"
 #include "ip.h"
 #include "map.h"
+#include "suite.h"
 
 #define UDP_HDR_LEN	8
 #define UDP_MAX_SESS	1024

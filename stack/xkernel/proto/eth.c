@@ -9,6 +9,7 @@
 #include "eth.h"
 #include "host.h"
 #include "map.h"
+#include "suite.h"
 
 const uint8_t xk_eth_broadcast[XK_ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 

@@ -10,6 +10,7 @@
 #include "csum.h"
 #include "eth.h"
 #include "ip_sess.h"
+#include "suite.h"
 
 #define IP_PENDING	8		/* messages held per session while ARP resolves */
 #define IP_ARP_RETRY_NS	(10 * 1000 * 1000ull)
