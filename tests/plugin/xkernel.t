@@ -12,7 +12,7 @@
 
 PROF=profiles/tcpping.prof
 ROOT=tcp_sess_push
-LAYERS=(tcp_output tcp_send_segment push_segment ip_push ip_send_one ip_output eth_push wire_push)
+LAYERS=(tcp_output tcp_send_segment push_segment ip_push ip_send_one ip_output eth_push drv_push wire_send)
 PATH_RE=$(IFS='|'; echo "${LAYERS[*]}")
 
 # The profile's cold lines must match today's sources: when they do not
@@ -60,14 +60,14 @@ for v in PIN ALL; do
 	objdump -d --no-show-raw-insn "$exe" | awk '/^[0-9a-f]+ <.*>:$/ { name = $2; next }
 		/call +[0-9a-f]+ <tcp_output[>.]/ && name !~ /^<tcp_sess_push[>.]/ { f = 1 } END { exit !f }'
 	ok $? "$v: other callers (input, timers) still call the out-of-line tcp_output"
-	[ "$(nm "$exe" | grep -cE " t (ip_push|eth_push|wire_push)\$")" -eq 3 ]
-	ok $? "$v: ip_push, eth_push, wire_push stay out of line for other paths"
+	[ "$(nm "$exe" | grep -cE " t (ip_push|eth_push|drv_push|wire_send)\$")" -eq 4 ]
+	ok $? "$v: ip_push, eth_push, drv_push, wire_send stay out of line for other paths"
 	grep -qE "path tcp_send: [0-9]+ call\(s\) inlined into $ROOT" "$WORK/$v/link.err" &&
 		[ "$(grep -c '(indirect call, guarded)' "$WORK/$v/link.err")" -gt 0 ]
 	ok $? "$v: verbose: the layer crossings were promoted and inlined"
 done
 
-# The guard: the IPC wire's driver is not the path's wire_push.
+# The guard: the IPC wire's transmit is not the path's wire_send.
 timeout 120 "$WORK/ALL/tcpping" -w thread -n 50 -s 1 >/dev/null 2>&1
 ok $? "ALL: tcpping over the IPC wire (the guard's general call) echoes"
 
