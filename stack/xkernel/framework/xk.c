@@ -179,6 +179,20 @@ void xk_sess_free(xk_sess_t *s)
 	free(s);
 }
 
+static int sess_close_one(const void *key, void *val, void *arg)
+{
+	xk_sess_t *s = val;
+
+	(void)key;
+	(void)arg;
+	return s->ops->close(s);
+}
+
+void xk_sess_close_map(xk_map_t *m)
+{
+	xk_map_foreach(m, sess_close_one, NULL);
+}
+
 const char *xk_strerror(int err)
 {
 	return strerror(err < 0 ? -err : err);

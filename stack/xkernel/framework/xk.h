@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "map.h"
 #include "msg.h"
 
 #define XK_MAX_DOWN	4	/* lower protocols of one protocol in the graph */
@@ -229,6 +230,11 @@ int xk_drop(xk_proto_t *p, enum xk_drop why, msg_t *m);
 xk_sess_t *xk_sess_alloc(xk_proto_t *p, const struct xk_sess_ops *ops, xk_proto_t *up,
 			 size_t state_size);
 void xk_sess_free(xk_sess_t *s);
+/*
+ * Host teardown: run the close operation of every session bound in m (a
+ * protocol's active map), whatever its references. close may unbind it.
+ */
+void xk_sess_close_map(xk_map_t *m);
 
 /* Number of protocol `upper` in lower protocol `lower` (from the graph), or -ENOENT. */
 int xk_proto_num(const xk_proto_t *upper, const xk_proto_t *lower, uint32_t *num);
