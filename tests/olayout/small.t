@@ -4,7 +4,7 @@
 # clones; bad inputs give one line, exit 1 and no output file.
 set -u
 OL=$BUILD/bin/olayout
-SRC=tests/olayout_unit/progs
+SRC=tests/olayout/progs
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 SEED=${OLAYOUT_SEED:-4242}
