@@ -53,14 +53,21 @@ static int no_memory(struct parser *ps)
 	return fail(ps, -ENOMEM, "out of memory");
 }
 
-/* Grows *arr by one element of size bytes; the new element is zeroed. */
+/* Grows *arr by one element of size bytes; the new element is zeroed. The
+ * capacity doubles whenever n reaches a power of two, so n pushes copy O(n)
+ * bytes (growing by one was quadratic where realloc copies, as under
+ * valgrind). */
 static void *push(void *arr_p, size_t *n, size_t size)
 {
 	void **arr = arr_p;
-	char *grown = realloc(*arr, (*n + 1) * size);
-	if (!grown)
-		return NULL;
-	*arr = grown;
+	char *grown = *arr;
+	if ((*n & (*n - 1)) == 0) { /* 0, 1, 2, 4...: full */
+		size_t cap = *n ? *n * 2 : 1;
+		grown = cap <= SIZE_MAX / size ? realloc(*arr, cap * size) : NULL;
+		if (!grown)
+			return NULL;
+		*arr = grown;
+	}
 	memset(grown + *n * size, 0, size);
 	return grown + (*n)++ * size;
 }

@@ -242,10 +242,10 @@ static void check_write(void)
 	free(v1again);
 }
 
-/* Lookups stay fast on a large profile: 100000 functions and lines. */
+/* Lookups stay fast on a large profile: 50000 functions and lines. */
 static void check_large(void)
 {
-	enum { N = 100000 };
+	enum { N = 50000 };
 	size_t cap = (size_t)N * 64 + 32, len = 0;
 	char *text = malloc(cap);
 	if (!text)
@@ -258,7 +258,7 @@ static void check_large(void)
 	char err[OL_PROFILE_ERR_MAX];
 	int rc = ol_profile_parse("big.prof", text, len, &p, err, sizeof err);
 	free(text);
-	tap_is_int(rc, 0, "a 100000-function profile parses (%s)", err);
+	tap_is_int(rc, 0, "a 50000-function profile parses (%s)", err);
 	if (rc < 0)
 		return;
 	bool ok = true;
