@@ -7,11 +7,14 @@
 #   make demo          the main job: build, then run every part's demo
 #   make clean
 #
-# Each part adds itself through a fragment, DIR/module.mk, included below. A
-# fragment appends to these lists and adds rules for its own outputs:
+# Each part adds itself through a fragment, DIR/module.mk, included below in
+# path order. A fragment appends to these lists and adds rules for its own
+# outputs (rules whose prerequisites use another part's variables, such as
+# its source list, go to DIR/rules.mk, read after every module.mk):
 #   PKGS        Debian packages the part needs (make deps installs them)
 #   ALL         files `make all` builds
 #   DEMOS       phony targets `make demo` runs, in order
+#   DEMO_DEPS   targets `make demo` builds (with make's -j) before it runs DEMOS
 #   TEST_DEPS   files the test run needs besides the test programs
 # C tests are found without a fragment: tests/PART/NAME_test.c is linked with
 # the TAP helper into build/tests/PART/NAME_test; tests/PART/*.t are scripts.
@@ -44,6 +47,7 @@ endif
 PKGS := build-essential gcc-12-plugin-dev libelf-dev libcapstone-dev valgrind gnuplot-nox
 ALL :=
 DEMOS :=
+DEMO_DEPS :=
 TEST_DEPS :=
 
 # objs(SRCS): the object files of C sources.
@@ -61,6 +65,7 @@ PLUGIN_SO := $(BUILD)/plugin/olayout.so
 OLAYOUT := $(BUILD)/bin/olayout
 
 include $(sort $(wildcard */module.mk */*/module.mk))
+include $(sort $(wildcard */rules.mk */*/rules.mk))
 
 $(BUILD)/obj/%.o: %.c | deps
 	@mkdir -p $(@D)
@@ -86,7 +91,7 @@ deps:
 test: all
 	BUILD=$(BUILD) prove --exec '' --timer $(TEST_BINS) $(TEST_SCRIPTS)
 
-demo: all
+demo: all $(DEMO_DEPS)
 ifneq ($(DEMOS),)
 	$(MAKE) -j1 --no-print-directory RESULTS=$(BUILD)/results $(DEMOS)
 	@echo "demo: tables and plots are in $(BUILD)/results"
