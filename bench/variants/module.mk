@@ -33,7 +33,7 @@ VARIANTS := BAD STD OUT CLO PIN ALL PGO BOLT PGO+BOLT
 # Rows that wait for `olayout optimize --strategy bad|bipartite` (issue #9):
 # `make variants` does not build them and the tables say "not yet available".
 VARIANTS_PENDING := BAD CLO ALL
-VARIANTS_PENDING_WHY := needs olayout optimize --strategy bad|bipartite (issue \#9)
+VARIANTS_PENDING_WHY := needs olayout optimize --strategy bad or bipartite (issue \#9)
 VARIANTS_BUILT := $(filter-out $(VARIANTS_PENDING),$(VARIANTS))
 
 

@@ -32,12 +32,13 @@ variant_accept = $(2).tmp $($(1)_CHECK) >/dev/null || { rm -f $(2).tmp; \
 # variant_build(STACK,DIR,CFLAGS,XFLAGS,OBJ-PREREQS): one compiled build in DIR:
 # DIR/obj/ holds the stack's objects and the main file's (CFLAGS and XFLAGS:
 # -flto, the plugin), DIR/other/ the plain ones (CFLAGS only), DIR/PROG the
-# executable, linked with --emit-relocs.
+# executable, linked with --emit-relocs. The flags live in this file: a
+# change to it rebuilds.
 define variant_build
-$(2)/obj/%.o: %.c $(5) | deps
+$(2)/obj/%.o: %.c $(5) bench/variants/rules.mk | deps
 	@mkdir -p $$(@D)
 	$$(CC) $$(CPPFLAGS) $$($(1)_INC) $$(VARIANT_CFLAGS) $(3) $(4) -c -o $$@ $$<
-$(2)/other/%.o: %.c $(5) | deps
+$(2)/other/%.o: %.c $(5) bench/variants/rules.mk | deps
 	@mkdir -p $$(@D)
 	$$(CC) $$(CPPFLAGS) $$($(1)_INC) $$(VARIANT_CFLAGS) $(3) -c -o $$@ $$<
 $(2)/$$($(1)_PROG): $$(patsubst %.c,$(2)/obj/%.o,$$($(1)_SRCS) $$($(1)_MAIN)) \
@@ -104,7 +105,7 @@ $$($(1)_V)/PGO/gen/trained: $$($(1)_V)/PGO/gen/$$($(1)_PROG)
 # What was built and what waits, for the tables and the test.
 $$($(1)_V)/variants.list: bench/variants/module.mk
 	@mkdir -p $$(@D)
-	{ echo "stack $(1) $$($(1)_PROG) $$($(1)_PROFILE)"; \
+	@{ echo "stack $(1) $$($(1)_PROG) $$($(1)_PROFILE)"; \
 	  $$(foreach v,$$(VARIANTS),echo "variant $$v $$(if $$(filter $$v,$$(VARIANTS_PENDING)),pending $$(VARIANTS_PENDING_WHY),built $$(call variant_exe,$(1),$$v))";) \
 	} >$$@
 endef
