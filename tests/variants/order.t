@@ -6,39 +6,38 @@
 # OUT and ALL < STD, each asserted only where both rows are built; a row
 # still waiting (BAD, CLO, ALL until olayout optimize exists) is named in a
 # comment, never asserted.
-set -u
+. tests/tap/tap.sh
 BUILD=${BUILD:-build}
 export BUILD
-command -v valgrind >/dev/null || { echo "1..0 # SKIP valgrind is not installed"; exit 0; }
+command -v valgrind >/dev/null || skip_all "valgrind is not installed"
 
-n=0
-fail=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
 # i1 EXE: alpha21064 I1 misses per round trip
 i1() { bench/xkernel/callgrind.sh -q -n 300 -g alpha21064 "$1" | awk '{ print $3 }'; }
+# more A B: A > B
+more() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
 
 lists=("$BUILD"/variants/*/variants.list)
-[ -f "${lists[0]}" ] || { echo "1..1"; echo "not ok 1 - no $BUILD/variants/*/variants.list (make variants)"; exit 1; }
+need "${lists[0]}"
 for list in "${lists[@]}"; do
 	stack=$(awk '$1 == "stack" { print $2 }' "$list")
 	declare -A miss=()
 	while read -r _ v state rest; do
-		if [ "$state" = built ]; then
-			[ -x "$rest" ]
-			ok $? "$stack $v: $rest is built"
-			miss[$v]=$(i1 "$rest")
-			echo "# $stack $v: ${miss[$v]:-?} I1 misses per round trip (alpha21064)"
-		else
-			echo "# $stack $v: not yet available ($rest): no ordering with it is asserted"
+		if [ "$state" != built ]; then
+			diag "$stack $v: not yet available ($rest): no ordering with it is asserted"
+			continue
 		fi
+		need "$rest"
+		miss[$v]=$(i1 "$rest")
+		diag "$stack $v: ${miss[$v]:-?} I1 misses per round trip (alpha21064)"
+		ok "$stack $v: callgrind counts its I1 misses" test -n "${miss[$v]}"
 	done < <(awk '$1 == "variant" && $2 ~ /^(BAD|STD|OUT|ALL)$/' "$list")
 	for pair in "BAD STD" "STD OUT" "STD ALL"; do
 		read -r hi lo <<<"$pair"
 		[ -n "${miss[$hi]:-}" ] && [ -n "${miss[$lo]:-}" ] || continue
-		awk -v a="${miss[$hi]}" -v b="${miss[$lo]}" 'BEGIN { exit !(a > b) }'
-		ok $? "$stack: $hi has more I1 misses per round trip than $lo (${miss[$hi]} > ${miss[$lo]})"
+		ok "$stack: $hi has more I1 misses per round trip than $lo (${miss[$hi]} > ${miss[$lo]})" \
+			more "${miss[$hi]}" "${miss[$lo]}"
 	done
 	unset miss
 done
-echo "1..$n"
-exit $fail
+echo "1..$tap_n"
+done_testing
