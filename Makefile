@@ -13,7 +13,7 @@
 # its source list, go to DIR/rules.mk, read after every module.mk):
 #   PKGS        Debian packages the part needs (make deps installs them)
 #   ALL         files `make all` builds
-#   DEMOS       phony targets `make demo` runs, in order
+#   DEMOS       phony targets `make demo` runs (each placed in DEMO_ORDER)
 #   DEMO_DEPS   targets `make demo` builds (with make's -j) before it runs DEMOS
 #   TEST_DEPS   files the test run needs besides the test programs
 # C tests are found without a fragment: tests/PART/NAME_test.c is linked with
@@ -49,6 +49,10 @@ ALL :=
 DEMOS :=
 DEMO_DEPS :=
 TEST_DEPS :=
+# The order `make demo` runs the demos in, the order a reader should meet the
+# parts: the IPC kernel, the x-kernel stack on it, the plugin on that stack,
+# then olayout on the plugin's build. A fragment's new demo goes in here.
+DEMO_ORDER := bench-ipc demo-xkernel bench-plugin demo-olayout tables
 
 # objs(SRCS): the object files of C sources.
 objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -66,6 +70,10 @@ OLAYOUT := $(BUILD)/bin/olayout
 
 include $(sort $(wildcard */module.mk */*/module.mk))
 include $(sort $(wildcard */rules.mk */*/rules.mk))
+
+ifneq ($(filter-out $(DEMO_ORDER),$(DEMOS)),)
+$(error Makefile: place $(filter-out $(DEMO_ORDER),$(DEMOS)) in DEMO_ORDER)
+endif
 
 $(BUILD)/obj/%.o: %.c | deps
 	@mkdir -p $(@D)
@@ -93,7 +101,7 @@ test: all
 
 demo: all $(DEMO_DEPS)
 ifneq ($(DEMOS),)
-	$(MAKE) -j1 --no-print-directory RESULTS=$(BUILD)/results $(DEMOS)
+	$(MAKE) -j1 --no-print-directory RESULTS=$(BUILD)/results $(filter $(DEMOS),$(DEMO_ORDER))
 	@echo "demo: tables and plots are in $(BUILD)/results"
 else
 	@echo "demo: built every part; no part has a demo yet"

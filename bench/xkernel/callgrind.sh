@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # callgrind.sh [-q] [-a] [-k DIR] [-n N] [-g GEOMETRY] [APP...] - instructions
 # (and with -g I1 misses) per round trip of the ping apps' measured loop,
-# xk_ping_round_trips (stack/xkernel/bench.c), which
+# xk_ping_round_trips (stack/xkernel/harness/bench.c), which
 # CALLGRIND_START/STOP_INSTRUMENTATION bracket. The apps run on the
 # in-process wire, whose clock is virtual, so the count is deterministic; it
 # covers both hosts' stacks and the wire's copy (one process runs them all).
@@ -9,7 +9,7 @@
 # Each app runs twice, with N and 2N round trips per sample (1 sample, after
 # xk_bench_run's warm-up of N/10 + 1); the difference of the two counts over
 # the difference in round trips leaves out the one-time costs (handshake,
-# first ARP). -g simulates an instruction cache (DESIGN.md's geometries):
+# first ARP). -g simulates an instruction cache (docs/DESIGN.md's geometries):
 # alpha21064 (I1 8 KiB direct-mapped, 32-byte lines) or modern (32 KiB
 # 8-way, 64-byte lines); the data side is simulated too, the same size as I1
 # for D1, and a last-level cache of 2 MiB direct-mapped, 32-byte lines (the
