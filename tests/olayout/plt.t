@@ -61,6 +61,7 @@ def patched(work, exe, off, va, target, name):
 
 def main():
     oltest.need_olayout()
+    oltest.need(*(os.path.join(oltest.CORPUS, n) for n in EXES))
     tap = oltest.Tap()
     for name in EXES:
         exe = os.path.join(oltest.CORPUS, name)
