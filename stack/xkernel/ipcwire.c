@@ -93,7 +93,7 @@ static void ipcwire_flush(struct ipcwire_drv *d, uint64_t now)
 			return;
 		if (rc == 0)
 			d->q.st.delivered++;
-		free(xk_frameq_pop(&d->q));
+		xk_frameq_release(&d->q, xk_frameq_pop(&d->q));
 	}
 }
 
@@ -201,7 +201,7 @@ static int ipcwire_step(struct ipcwire_drv *d, uint64_t max_wait)
 	} else if (r.code == IPCWIRE_FRAME && d->sess) {
 		msg_t m;
 
-		if (msg_from(&m, r.buf, r.len) == 0) {	/* the driver's copy: not the stack's time */
+		if (msg_from(xk_host_pool(d->sess->proto->host), &m, r.buf, r.len) == 0) {	/* the driver's copy: not the stack's time */
 			uint64_t t0 = xk_cycles();
 
 			xk_demux(d->sess->up, d->sess, &m);
@@ -300,7 +300,7 @@ static int ipcwire_domain(ipc_domain_t *self, void *arg)
 		for (unsigned j = 1; j < IPCWIRE_HOSTS; j++)
 			ipc_send(self, (uint16_t)j, &stop, 0);
 	}
-	xk_host_destroy(h.host);
+	rc = xk_testbed_leaks(cfg.name, xk_host_destroy(h.host), rc);
 	xk_frameq_clear(&d.q);
 	return rc;
 }

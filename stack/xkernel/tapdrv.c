@@ -135,7 +135,7 @@ static void tap_drain(xk_tap_t *t)
 	while ((n = read(t->fd, buf, sizeof buf)) >= 0) {
 		msg_t m;
 
-		if (t->sess && msg_from(&m, buf, (size_t)n) == 0) {	/* the driver's copy: not the stack's time */
+		if (t->sess && msg_from(xk_host_pool(t->sess->proto->host), &m, buf, (size_t)n) == 0) {	/* the driver's copy: not the stack's time */
 			uint64_t t0 = xk_cycles();
 
 			xk_demux(t->sess->up, t->sess, &m);

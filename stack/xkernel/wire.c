@@ -182,7 +182,7 @@ static void wire_deliver(struct wire_port *to, const void *data, size_t len)
 {
 	msg_t m;
 
-	if (msg_from(&m, data, len) == 0) {	/* the driver's copy: not the stack's time */
+	if (msg_from(xk_host_pool(to->driver->host), &m, data, len) == 0) {	/* the driver's copy: not the stack's time */
 		uint64_t t0 = xk_cycles();
 
 		xk_demux(to->sess->up, to->sess, &m);
@@ -252,7 +252,7 @@ int xk_wire_run(xk_wire_t *w, uint64_t limit_ns, bool (*done)(void *arg), void *
 				w->q.st.delivered++;
 				wire_deliver(to, f->data, f->len);
 			}
-			free(f);
+			xk_frameq_release(&w->q, f);
 		}
 	}
 }

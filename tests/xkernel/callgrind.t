@@ -3,29 +3,33 @@
 # measured loop (bench/xkernel/callgrind.sh: callgrind's client requests
 # around xk_ping_round_trips, on the in-process wire's virtual clock) is
 # deterministic, plausible, and orders the protocols by their work; the
-# simulated I1 misses per round trip are deterministic too.
+# simulated I1 misses per round trip are deterministic too; in the steady
+# state a round trip calls the C allocator not once (the message pools).
 set -u
 BUILD=${BUILD:-build}
 export BUILD
 command -v valgrind >/dev/null || { echo "1..0 # SKIP valgrind is not installed"; exit 0; }
 case $BUILD in *san*) echo "1..0 # SKIP valgrind cannot run an ASan build ($BUILD)"; exit 0 ;; esac
 
-count() {	# count APP: its instructions per round trip
-	bench/xkernel/callgrind.sh -q -n 500 "$1" | awk '{ print $2 }'
+count() {	# count APP: its instructions and allocator calls per round trip
+	bench/xkernel/callgrind.sh -q -m -n 500 "$1" | awk '{ print $2, $3 }'
 }
 here=$PWD
 abs_build=$(cd "$BUILD" && pwd)
-echo "1..6"
+echo "1..7"
 n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 
-tcp1=$(count tcpping)
+read -r tcp1 tcp_al <<<"$(count tcpping)"
 # again from elsewhere, with another environment: the count must not move
 tcp2=$(cd / && env XK_PADDING=$(printf '%0777d' 0) BUILD="$abs_build" "$here/bench/xkernel/callgrind.sh" -q -n 500 tcpping |
 	awk '{ print $2 }')
-udp=$(count udpping)
-icmp=$(count icmpping)
+read -r udp udp_al <<<"$(count udpping)"
+read -r icmp icmp_al <<<"$(count icmpping)"
 echo "# instructions per round trip: tcpping $tcp1 and $tcp2, udpping $udp, icmpping $icmp"
+echo "# calls to malloc/free/calloc/realloc per round trip: tcpping $tcp_al, udpping $udp_al, icmpping $icmp_al"
+[ "$tcp_al" = 0.00 ] && [ "$udp_al" = 0.00 ] && [ "$icmp_al" = 0.00 ]
+ok $? "tcpping, udpping, icmpping: no call to malloc, free, calloc or realloc per round trip in the steady state"
 [ -n "$tcp1" ] && [ "$tcp1" = "$tcp2" ]
 ok $? "tcpping: the same count twice, run from another directory with another environment"
 awk -v c="${tcp1:-0}" 'BEGIN { exit !(c >= 1000 && c <= 100000) }'
