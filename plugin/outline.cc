@@ -38,6 +38,8 @@ bool seed_reason(basic_block bb, char *why, size_t len)
 	const struct ol_profile *profile = ol_cfg.profile;
 	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
 		gimple *stmt = gsi_stmt(gsi);
+		if (is_gimple_debug(stmt))
+			continue; /* marks where a line starts, not code: -g must not change the code */
 		location_t loc = gimple_location(stmt);
 		if (profile && loc != UNKNOWN_LOCATION) {
 			expanded_location xl = expand_location(loc);
