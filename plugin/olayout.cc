@@ -84,41 +84,39 @@ bool ol_is_clone_name(tree decl)
 	return name && strchr(IDENTIFIER_POINTER(name), '.');
 }
 
-/* Gives decl the attribute attr for the profile's mark (unless it has the
-   conflicting attribute):
-   - cold-function -> cold: GCC places the function in .text.unlikely whole
-     and predicts calls to it in this unit as unlikely;
-   - library -> noinline: one out-of-line copy that every path calls
-     (olayout places it apart from the paths); GCC's own inliner must not
-     copy it into its callers either. */
-static void mark_function_as(tree decl, const char *attr, const char *conflict,
-			     const char *mark)
+bool ol_on_path(const char *fn)
 {
-	const char *name = ol_fn_name(decl);
-	if (lookup_attribute(conflict, DECL_ATTRIBUTES(decl))) {
-		ol_note("%s: profile says %s but it is %s: left alone", name, mark, conflict);
-		return;
+	const struct ol_profile *p = ol_cfg.profile;
+	for (size_t i = 0; p && i < p->n_paths; i++) {
+		if (strcmp(p->paths[i].root, fn) == 0)
+			return true;
+		for (size_t j = 0; j < p->paths[i].n_layers; j++)
+			if (strcmp(p->paths[i].layers[j], fn) == 0)
+				return true;
 	}
-	if (!lookup_attribute(attr, DECL_ATTRIBUTES(decl)))
-		DECL_ATTRIBUTES(decl) =
-			tree_cons(get_identifier(attr), NULL_TREE, DECL_ATTRIBUTES(decl));
-	if (strcmp(attr, "noinline") == 0)
-		DECL_UNINLINABLE(decl) = 1; /* what the attribute's handler would set */
-	ol_note("%s: %s (profile %s)", name, attr, mark);
+	return false;
 }
 
-/* Marks each function as it is parsed: the marks then hold in this unit
-   and, streamed with the function, at an -flto link. */
+/* Gives each cold-function of the profile the cold attribute as it is
+   parsed (unless it is hot): GCC places it in .text.unlikely whole and
+   predicts calls to it in this unit as unlikely. Streamed with the
+   function, the mark also holds at an -flto link. */
 static void mark_function(void *gcc_data, void *)
 {
 	tree decl = (tree)gcc_data;
 	if (!decl || TREE_CODE(decl) != FUNCTION_DECL)
 		return;
 	const char *name = ol_fn_name(decl);
-	if (ol_cfg.outline && ol_profile_is_cold_function(ol_cfg.profile, name))
-		mark_function_as(decl, "cold", "hot", "cold-function");
-	if (ol_cfg.inline_paths && ol_profile_is_library(ol_cfg.profile, name))
-		mark_function_as(decl, "noinline", "always_inline", "library");
+	if (!ol_profile_is_cold_function(ol_cfg.profile, name))
+		return;
+	if (lookup_attribute("hot", DECL_ATTRIBUTES(decl))) {
+		ol_note("%s: profile says cold-function but it is hot: left alone", name);
+		return;
+	}
+	if (!lookup_attribute("cold", DECL_ATTRIBUTES(decl)))
+		DECL_ATTRIBUTES(decl) =
+			tree_cons(get_identifier("cold"), NULL_TREE, DECL_ATTRIBUTES(decl));
+	ol_note("%s: cold (profile cold-function)", name);
 }
 
 static void free_profile(void *, void *)
@@ -173,9 +171,10 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 	return 0;
 }
 
-static void register_pass(const char *plugin, opt_pass *pass, const char *after)
+static void register_pass(const char *plugin, opt_pass *pass, const char *ref,
+			  enum pass_positioning_ops pos = PASS_POS_INSERT_AFTER)
 {
-	struct register_pass_info info = {pass, after, 1, PASS_POS_INSERT_AFTER};
+	struct register_pass_info info = {pass, ref, 1, pos};
 	register_callback(plugin, PLUGIN_PASS_MANAGER_SETUP, NULL, &info);
 }
 
@@ -210,9 +209,14 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 		ol_note("no profile: path-inlining has no paths");
 	}
 
-	if (ol_cfg.profile)
+	if (ol_cfg.profile && ol_cfg.outline)
 		register_callback(info->base_name, PLUGIN_FINISH_PARSE_FUNCTION, mark_function,
 				  NULL);
+	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_library) {
+		register_pass(info->base_name, ol_make_early_library_pass(g), "local-fnsummary");
+		register_pass(info->base_name, ol_make_library_pass(g), "inline",
+			      PASS_POS_INSERT_BEFORE);
+	}
 	if (ol_cfg.outline)
 		register_pass(info->base_name, ol_make_outline_pass(g), "profile_estimate");
 	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_paths)

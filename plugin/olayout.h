@@ -27,6 +27,11 @@ void ol_note(const char *fmt, ...) ATTRIBUTE_PRINTF_1;
 const char *ol_fn_name(tree decl);
 bool ol_is_clone_name(tree decl);
 
+/* Whether fn is the root or a layer of one of the profile's paths. */
+bool ol_on_path(const char *fn);
+
+opt_pass *ol_make_early_library_pass(gcc::context *ctxt);
+opt_pass *ol_make_library_pass(gcc::context *ctxt);
 opt_pass *ol_make_outline_pass(gcc::context *ctxt);
 opt_pass *ol_make_path_inline_pass(gcc::context *ctxt);
 opt_pass *ol_make_size_pass(gcc::context *ctxt);
