@@ -22,7 +22,10 @@
  *   outline-only   run the outline pass only
  *   inline-only    run the path-inline pass only
  *   verbose        say on stderr what is done and what is skipped, and why
- *   report=FILE    write, per function, hot bytes before and after outlining
+ *   report=FILE    write, per function, hot bytes and instructions before and
+ *                  after outlining, and each path's inlining decisions
+ *   min-ratio=R    inline (or promote) a call on a path only when it ran at
+ *                  least R times per run of the path's root (default 0.5)
  *   help           print this list
  *
  * Usage:
@@ -49,7 +52,9 @@ static const char help_text[] =
 	"  -fplugin-arg-olayout-outline-only  outline pass only\n"
 	"  -fplugin-arg-olayout-inline-only   path-inline pass only\n"
 	"  -fplugin-arg-olayout-verbose       say what is done and skipped\n"
-	"  -fplugin-arg-olayout-report=FILE   hot bytes per function, before/after\n"
+	"  -fplugin-arg-olayout-report=FILE   sizes per function, before/after; path decisions\n"
+	"  -fplugin-arg-olayout-min-ratio=R   inline a path's call only when it ran at least\n"
+	"                                     R times per run of the path's root (default 0.5)\n"
 	"  -fplugin-arg-olayout-help          this text\n";
 
 static struct plugin_info ol_info = {"1", help_text};
@@ -82,6 +87,23 @@ bool ol_is_clone_name(tree decl)
 {
 	tree name = DECL_NAME(decl);
 	return name && strchr(IDENTIFIER_POINTER(name), '.');
+}
+
+uint64_t ol_edge_count(const char *caller, const char *callee)
+{
+	const struct ol_profile *p = ol_cfg.profile;
+	for (size_t i = 0; p && i < p->n_edges; i++)
+		if (strcmp(p->edges[i].caller, caller) == 0 && strcmp(p->edges[i].callee, callee) == 0)
+			return p->edges[i].count;
+	return 0;
+}
+
+void ol_path_note(const char *path, const char *action, const char *caller, const char *callee,
+		  const char *why)
+{
+	ol_note("path %s: %s %s -> %s (%s)", path, action, caller, callee, why);
+	if (ol_cfg.report_file)
+		ol_report_add(xasprintf("path %s %s %s %s: %s\n", path, action, caller, callee, why));
 }
 
 bool ol_on_path(const char *fn)
@@ -125,13 +147,27 @@ static void free_profile(void *, void *)
 	ol_cfg.profile = NULL;
 }
 
+/* A fraction from 0 to 1 in text; 0 or -1. */
+static int parse_ratio(const char *text, double *ratio)
+{
+	char *end;
+	errno = 0;
+	double r = strtod(text, &end);
+	if (errno || end == text || *end || !(r >= 0 && r <= 1))
+		return -1;
+	*ratio = r;
+	return 0;
+}
+
 /* Reads the arguments; 0 or -1 after error(). */
 static int parse_args(const struct plugin_name_args *info, const char **profile, bool *help)
 {
 	bool outline_only = false, inline_only = false;
+	ol_cfg.min_ratio = OL_MIN_RATIO;
 	for (int i = 0; i < info->argc; i++) {
 		const char *key = info->argv[i].key, *value = info->argv[i].value;
-		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0;
+		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 ||
+				   strcmp(key, "min-ratio") == 0;
 		bool flag = strcmp(key, "outline-only") == 0 || strcmp(key, "inline-only") == 0 ||
 			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0;
 		if (!wants_value && !flag) {
@@ -140,8 +176,8 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 			return -1;
 		}
 		if (wants_value && (!value || !*value)) {
-			error("olayout: option %<-fplugin-arg-%s-%s%> needs %<=FILE%>",
-			      info->base_name, key);
+			error("olayout: option %<-fplugin-arg-%s-%s%> needs %<=%s%>",
+			      info->base_name, key, strcmp(key, "min-ratio") ? "FILE" : "RATIO");
 			return -1;
 		}
 		if (flag && value) {
@@ -153,7 +189,12 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 			*profile = value;
 		else if (strcmp(key, "report") == 0)
 			ol_cfg.report_file = value;
-		else if (strcmp(key, "outline-only") == 0)
+		else if (strcmp(key, "min-ratio") == 0) {
+			if (parse_ratio(value, &ol_cfg.min_ratio) < 0) {
+				error("olayout: %<min-ratio=%s%>: want a number from 0 to 1", value);
+				return -1;
+			}
+		} else if (strcmp(key, "outline-only") == 0)
 			outline_only = true;
 		else if (strcmp(key, "inline-only") == 0)
 			inline_only = true;

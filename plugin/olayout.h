@@ -15,12 +15,26 @@ struct ol_config {
 	bool inline_paths;		  /* run the path-inline pass */
 	bool verbose;			  /* say what is done and what is skipped */
 	const char *report_file;	  /* NULL: no size report */
+	double min_ratio;		  /* least calls per root run to inline */
 };
 
 extern struct ol_config ol_cfg;
 
+/* A call on a path that ran in training less often than this per run of
+   the path's root is not worth a copy (an error branch, a rare case). */
+#define OL_MIN_RATIO 0.5
+
 /* Prints "olayout: " and the message to stderr when verbose is on. */
 void ol_note(const char *fmt, ...) ATTRIBUTE_PRINTF_1;
+
+/* How often caller called callee in training (the profile's edge; 0 when
+   absent). */
+uint64_t ol_edge_count(const char *caller, const char *callee);
+
+/* Says on stderr (verbose) and in the report what happened to the call
+   caller -> callee on path: action ("inlined", "kept"...) and why. */
+void ol_path_note(const char *path, const char *action, const char *caller,
+		  const char *callee, const char *why);
 
 /* The source name of a function, as the profile names it: the name of a
    clone such as f.isra, f.constprop or f.part.0 is f. */
@@ -35,6 +49,9 @@ opt_pass *ol_make_library_pass(gcc::context *ctxt);
 opt_pass *ol_make_outline_pass(gcc::context *ctxt);
 opt_pass *ol_make_path_inline_pass(gcc::context *ctxt);
 opt_pass *ol_make_size_pass(gcc::context *ctxt);
+
+/* Adds line (malloc'ed, ends in a newline) to the report. */
+void ol_report_add(char *line);
 
 /* Writes the size report collected by the size pass (PLUGIN_FINISH). */
 void ol_write_report(void *gcc_data, void *user_data);

@@ -15,6 +15,13 @@
  * same bodies. Library functions are never on a path (the profile
  * reader refuses that), so calls to them stay. The out-of-line functions
  * stay for every other caller.
+ *
+ * Frequency: with the profile's edge counts, a call from C to F is inlined
+ * (or an indirect call in C promoted to F) only when C called F in
+ * training at least min-ratio times per execution of the path's root; an
+ * indirect call whose caller never called F in training is left alone, so
+ * no guard is built that never hits. Without edge counts every call is
+ * taken, and verbose says so.
  */
 #include "gcc-plugin.h"
 #include "tree.h"
@@ -96,22 +103,51 @@ auto_vec<cgraph_node *> functions_named(const char *fn, bool as_target)
 	return found;
 }
 
+/* How often the path's root ran in training: its function count when the
+   profile has one, else the calls into it; 0 when unknown. */
+uint64_t root_runs(const struct ol_profile_path *path)
+{
+	uint64_t runs = 0;
+	const struct ol_profile *p = ol_cfg.profile;
+	for (size_t i = 0; i < p->n_edges; i++)
+		if (strcmp(p->edges[i].callee, path->root) == 0)
+			runs += p->edges[i].count;
+	return runs;
+}
+
+/* Why the call from caller to fn is too rare in training to take, or NULL
+   (also when the profile has no counts: then nothing is known). */
+const char *too_rare(const char *caller, const char *fn, uint64_t runs, char *buf, size_t len)
+{
+	if (!ol_cfg.profile->n_edges || !runs)
+		return NULL;
+	uint64_t calls = ol_edge_count(caller, fn);
+	if ((double)calls >= ol_cfg.min_ratio * (double)runs)
+		return NULL;
+	snprintf(buf, len, "it ran %llu times per %llu runs of the root in training (min-ratio %g)",
+		 (unsigned long long)calls, (unsigned long long)runs, ol_cfg.min_ratio);
+	return buf;
+}
+
 class path_inliner {
 public:
 	path_inliner(const struct ol_profile_path *path, cgraph_node *root)
-		: path(path), root(root) {}
+		: path(path), root(root), runs(root_runs(path)) {}
 	/* Returns the number of calls inlined. */
 	int run();
 
 private:
 	const struct ol_profile_path *path;
 	cgraph_node *root;
+	uint64_t runs; /* the root's runs in training; 0: unknown */
 	int inlined = 0;
 
 	void collect(cgraph_node *body, const char *fn, vec<cgraph_edge *> *direct,
 		     vec<cgraph_edge *> *indirect, vec<cgraph_node *> *next);
 	bool inline_edge(cgraph_edge *e, const char *how, vec<cgraph_node *> *next);
 	void promote(cgraph_edge *ie, const char *fn, vec<cgraph_node *> *next);
+	const char *why_not_promote(cgraph_edge *ie, const char *fn, cgraph_node *target,
+				    size_t n_targets, char *buf, size_t len);
 };
 
 /* Calls to fn in body and in what GCC inlined into it: not yet inlined
@@ -147,38 +183,52 @@ bool path_inliner::inline_edge(cgraph_edge *e, const char *how, vec<cgraph_node 
 {
 	const char *callee = ol_fn_name(e->callee->decl);
 	const char *caller = ol_fn_name(e->caller->decl);
-	const char *why = cold_site(e, root) ? "the call site never runs (cold)" : why_not_inline(e);
+	char buf[256];
+	const char *why = cold_site(e, root) ? "the call site never runs (cold)" : NULL;
+	if (!why && !e->speculative) /* a promoted call passed the count test already */
+		why = too_rare(caller, callee, runs, buf, sizeof buf);
+	if (!why)
+		why = why_not_inline(e);
 	if (why) {
-		ol_note("path %s: call %s -> %s not inlined: %s", path->name, caller, callee, why);
+		ol_path_note(path->name, "kept", caller, callee, why);
 		return false;
 	}
 	inline_call(e, true, NULL, NULL, false);
 	inlined++;
-	ol_note("path %s: inlined %s -> %s into %s (%s)", path->name, caller, callee,
-		ol_fn_name(root->decl), how);
+	ol_path_note(path->name, "inlined", caller, callee, how);
 	next->safe_push(e->callee);
 	return true;
+}
+
+/* Why the indirect call ie must not become a guarded call to target fn
+   (none or several bodies of fn: target NULL), or NULL. */
+const char *path_inliner::why_not_promote(cgraph_edge *ie, const char *fn, cgraph_node *target,
+					  size_t n_targets, char *buf, size_t len)
+{
+	if (!target) {
+		snprintf(buf, len, "the target cannot be proven: %s %s here",
+			 n_targets ? "several functions named" : "no body of", fn);
+		return buf;
+	}
+	const char *rare = too_rare(ol_fn_name(ie->caller->decl), fn, runs, buf, len);
+	if (rare)
+		return rare;
+	if (cold_site(ie, root))
+		return "the call site never runs (cold)";
+	if (!arguments_fit(ie, target))
+		return "the argument count differs";
+	return NULL;
 }
 
 /* Makes the indirect call ie a guarded direct call to fn, and inlines it. */
 void path_inliner::promote(cgraph_edge *ie, const char *fn, vec<cgraph_node *> *next)
 {
 	auto_vec<cgraph_node *> targets = functions_named(fn, true);
-	if (targets.length() != 1) {
-		ol_note("path %s: indirect call in %s: %s %s: not promoted", path->name,
-			ol_fn_name(ie->caller->decl), targets.is_empty() ? "no body of" : "several",
-			fn);
-		return;
-	}
-	cgraph_node *target = targets[0];
-	if (cold_site(ie, root)) {
-		ol_note("path %s: indirect call in %s never runs (cold): not promoted", path->name,
-			ol_fn_name(ie->caller->decl));
-		return;
-	}
-	if (!arguments_fit(ie, target)) {
-		ol_note("path %s: indirect call in %s: argument count differs from %s: not promoted",
-			path->name, ol_fn_name(ie->caller->decl), fn);
+	cgraph_node *target = targets.length() == 1 ? targets[0] : NULL;
+	char buf[256];
+	const char *why = why_not_promote(ie, fn, target, targets.length(), buf, sizeof buf);
+	if (why) {
+		ol_path_note(path->name, "not promoted", ol_fn_name(ie->caller->decl), fn, why);
 		return;
 	}
 	/* Most of the count to the guarded direct call: the path is the hot case. */

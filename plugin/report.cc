@@ -130,6 +130,11 @@ bool append_locked(const char *file, const char *text)
 
 } // namespace
 
+void ol_report_add(char *line)
+{
+	report_lines.safe_push(line);
+}
+
 opt_pass *ol_make_size_pass(gcc::context *ctxt)
 {
 	return new size_pass(ctxt);

@@ -3,7 +3,8 @@
 # (profiles/tcpping.prof is this script's output):
 #   profiles/tcpping.sh >profiles/tcpping.prof
 # The path and library marks are written here by hand, from reading
-# stack/xkernel: the client's send path through the layers' push operations.
+# stack/xkernel: the send path through the layers' push operations, and the
+# receive path through their demux and pop operations.
 # cold-line: every source line of a function that ran in the training run
 # (tcpping -w inproc) that never ran itself, from gcov on an -O0 build.
 # edge: call counts between the stack's functions, from callgrind on an -O1
@@ -91,6 +92,12 @@ cache modern 32768 8 64
 # session pointers; wire_push is the in-process wire's driver, the guard
 # falls back to the general call for the IPC wire's ipcwire_push).
 path tcp_send tcp_sess_push tcp_output tcp_send_segment push_segment ip_push ip_send_one ip_output eth_push wire_push
+
+# The receive path: the frame's way up from the in-process wire's driver
+# through every layer's demux/pop to the application (each layer hands the
+# message up through xk_demux, which calls the next layer's demux through
+# the protocol's operations; xk_pop calls a session's pop the same way).
+path tcp_recv wire_deliver xk_demux eth_demux eth_pop xk_demux ip_demux ip_deliver ip_pop xk_demux tcp_demux tcp_pop input_sync input_data tcp_deliver xk_demux app_demux
 
 # Shared by every path: the message tool, the checksum, the event manager.
 library msg_alloc
