@@ -46,8 +46,11 @@ class Tap:
             print("# " + line)
 
     def done(self):
+        """Prints the plan; the exit status: 1 when a test failed."""
         print("1..%d" % self.n)
-        return 0
+        if self.failed:
+            self.diag("failed %d of %d tests" % (self.failed, self.n))
+        return 1 if self.failed else 0
 
 
 def skip_all(reason):

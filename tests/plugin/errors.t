@@ -15,10 +15,8 @@ fails() {
 	rm -f "$WORK/m.o"
 	"$@" 2>"$WORK/err"
 	local rc=$?
-	[ $rc -ne 0 ] && [ ! -e "$WORK/m.o" ]
-	ok $? "$what: non-zero exit, no output"
-	[ "$(wc -l <"$WORK/err")" -eq 1 ] && grep -qF -- "$want" "$WORK/err"
-	ok $? "$what: one line: $want"
+	ok "$what: non-zero exit, no output" eval '[ $rc -ne 0 ] && [ ! -e "$WORK/m.o" ]'
+	ok "$what: one line: $want" eval '[ "$(wc -l <"$WORK/err")" -eq 1 ] && grep -qF -- "$want" "$WORK/err"'
 	[ "$(wc -l <"$WORK/err")" -eq 1 ] || sed 's/^/#   /' "$WORK/err"
 }
 
@@ -59,32 +57,30 @@ fails "unwritable report" "olayout: cannot write report '$WORK/no/dir/r.txt'" \
 $CC -O2 -flto -c -o "$WORK/lto.o" "$WORK/m.c"
 rm -f "$WORK/m.o"
 $CC -O2 -flto -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/bad.prof" -o "$WORK/m.o" "$WORK/lto.o" 2>"$WORK/err"
-[ $? -ne 0 ] && [ ! -e "$WORK/m.o" ] && grep -qF "lto1: error: $WORK/bad.prof:3: unknown directive 'bogus'" "$WORK/err"
-ok $? "malformed profile at an -flto link: lto1 names it, link fails"
+rc=$?
+ok "malformed profile at an -flto link: lto1 names it, link fails" eval \
+	'[ $rc -ne 0 ] && [ ! -e "$WORK/m.o" ] && grep -qF "lto1: error: $WORK/bad.prof:3: unknown directive '"'bogus'"'" "$WORK/err"'
 
 out=$($CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-help -c -o "$WORK/m.o" "$WORK/m.c" 2>&1)
-ok $? "help: exit 0"
+is $? 0 "help: exit 0"
 for key in profile=FILE outline-only inline-only verbose report=FILE help; do
-	grep -q -- "-fplugin-arg-olayout-$key " <<<"$out" || echo "# help lacks $key"
+	grep -q -- "-fplugin-arg-olayout-$key " <<<"$out" || diag "help lacks $key"
 done
-[ "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" -eq 6 ]
-ok $? "help lists the six options"
+is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 6 "help lists the six options"
 
 # The modes: outline-only leaves the path alone, inline-only the cold blocks.
 L=$PROGS/layers
 mapfile -t pargs < <(plugin_args profile="$L/layers.prof" outline-only)
-$CC -O2 "${pargs[@]}" -o "$WORK/l.out" "$L/onefile.c" &&
-	[ -z "$(disasm "$WORK/l.out" app_send | grep -E 'call +[0-9a-f]+ <msg_push')" ]
-ok $? "outline-only: the path is not inlined"
+ok "outline-only: the path is not inlined" eval \
+	'$CC -O2 "${pargs[@]}" -o "$WORK/l.out" "$L/onefile.c" && [ -z "$(disasm "$WORK/l.out" app_send | grep -E "call +[0-9a-f]+ <msg_push")" ]'
 mapfile -t pargs < <(plugin_args profile="$L/layers.prof" inline-only)
-$CC -O2 "${pargs[@]}" -o "$WORK/l.in" "$L/onefile.c" &&
-	[ -n "$(disasm "$WORK/l.in" app_send | grep -E 'call +[0-9a-f]+ <msg_push')" ]
-ok $? "inline-only: the path is inlined"
+ok "inline-only: the path is inlined" eval \
+	'$CC -O2 "${pargs[@]}" -o "$WORK/l.in" "$L/onefile.c" && [ -n "$(disasm "$WORK/l.in" app_send | grep -E "call +[0-9a-f]+ <msg_push")" ]'
 mapfile -t pargs < <(plugin_args inline-only)
-$CC -O2 "${pargs[@]}" -o "$WORK/o.in" "$PROGS/outline.c" && ! nm "$WORK/o.in" | grep -qE ' (parse|check)\.cold$'
-ok $? "inline-only: no block is outlined"
+ok "inline-only: no block is outlined" eval \
+	'$CC -O2 "${pargs[@]}" -o "$WORK/o.in" "$PROGS/outline.c" && ! nm "$WORK/o.in" | grep -qE " (parse|check)\.cold$"'
 mapfile -t pargs < <(plugin_args outline-only)
-$CC -O2 "${pargs[@]}" -o "$WORK/o.out" "$PROGS/outline.c" && nm "$WORK/o.out" | grep -qE ' parse\.cold$'
-ok $? "outline-only, no profile: noreturn and __builtin_expect seeds still work"
+ok "outline-only, no profile: noreturn and __builtin_expect seeds still work" eval \
+	'$CC -O2 "${pargs[@]}" -o "$WORK/o.out" "$PROGS/outline.c" && nm "$WORK/o.out" | grep -qE " parse\.cold$"'
 
 done_testing

@@ -19,9 +19,10 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "olayout"))
+sys.path.insert(0, HERE)
 import mklayout  # noqa: E402
 import oltest  # noqa: E402
+
 
 SRC = os.path.join(HERE, "progs", "feat.c")
 BASE = ["gcc", "-O2", "-ffunction-sections", "-Wl,--emit-relocs"]

@@ -1,5 +1,5 @@
 /* Features of real programs that olayout must carry through a move or a
- * clone (tests/olayout_unit/features.t): thread-local variables (offsets in
+ * clone (tests/olayout/features.t): thread-local variables (offsets in
  * code, not addresses), a program's own IFUNC (an IRELATIVE relocation whose
  * resolver moves), a computed goto (a table of label addresses), a GOT
  * slot the linker could not relax away, a function with two FDEs,
