@@ -36,6 +36,7 @@
 #include "ipa-prop.h"
 #include "ipa-fnsummary.h"
 #include "ipa-inline.h"
+#include "diagnostic-core.h"
 #include "olayout.h"
 
 namespace {
@@ -141,6 +142,9 @@ private:
 	cgraph_node *root;
 	uint64_t runs; /* the root's runs in training; 0: unknown */
 	int inlined = 0;
+	char why_last[512] = ""; /* why the last call on the path was not taken */
+
+	void refuse(const char *action, const char *caller, const char *callee, const char *why);
 
 	void collect(cgraph_node *body, const char *fn, vec<cgraph_edge *> *direct,
 		     vec<cgraph_edge *> *indirect, vec<cgraph_node *> *next);
@@ -179,6 +183,13 @@ bool cold_site(cgraph_edge *e, cgraph_node *root)
 	return e->count.initialized_p() && !e->count.nonzero_p() && top->count.nonzero_p();
 }
 
+void path_inliner::refuse(const char *action, const char *caller, const char *callee,
+			  const char *why)
+{
+	ol_path_note(path->name, action, caller, callee, why);
+	snprintf(why_last, sizeof why_last, "%s -> %s %s: %s", caller, callee, action, why);
+}
+
 bool path_inliner::inline_edge(cgraph_edge *e, const char *how, vec<cgraph_node *> *next)
 {
 	const char *callee = ol_fn_name(e->callee->decl);
@@ -190,7 +201,7 @@ bool path_inliner::inline_edge(cgraph_edge *e, const char *how, vec<cgraph_node 
 	if (!why)
 		why = why_not_inline(e);
 	if (why) {
-		ol_path_note(path->name, "kept", caller, callee, why);
+		refuse("kept", caller, callee, why);
 		return false;
 	}
 	inline_call(e, true, NULL, NULL, false);
@@ -228,7 +239,7 @@ void path_inliner::promote(cgraph_edge *ie, const char *fn, vec<cgraph_node *> *
 	char buf[256];
 	const char *why = why_not_promote(ie, fn, target, targets.length(), buf, sizeof buf);
 	if (why) {
-		ol_path_note(path->name, "not promoted", ol_fn_name(ie->caller->decl), fn, why);
+		refuse("not promoted", ol_fn_name(ie->caller->decl), fn, why);
 		return;
 	}
 	/* Most of the count to the guarded direct call: the path is the hot case. */
@@ -242,6 +253,7 @@ int path_inliner::run()
 {
 	auto_vec<cgraph_node *> layer;
 	layer.safe_push(root);
+	size_t reached = 0; /* layers up to here were inlined or found inlined */
 	for (size_t i = 0; i < path->n_layers; i++) {
 		const char *fn = path->layers[i];
 		auto_vec<cgraph_edge *> direct, indirect;
@@ -261,9 +273,13 @@ int path_inliner::run()
 				i + 1 < path->n_layers ? path->layers[i + 1] : "nothing more");
 			continue;
 		}
+		reached = i + 1;
 		layer.truncate(0);
 		layer.safe_splice(next);
 	}
+	if (reached < path->n_layers)
+		warning(0, "olayout: path %qs stops at %qs: %s", path->name, path->layers[reached],
+			why_last[0] ? why_last : "no call to it found (not in this unit or partition?)");
 	if (inlined)
 		ipa_update_overall_fn_summary(root->inlined_to ? root->inlined_to : root);
 	return inlined;
@@ -290,7 +306,10 @@ unsigned int path_inline_pass::execute(function *)
 	for (size_t i = 0; i < profile->n_paths; i++) {
 		const struct ol_profile_path *path = &profile->paths[i];
 		auto_vec<cgraph_node *> roots = functions_named(path->root, false);
-		if (roots.is_empty())
+		if (roots.is_empty() && flag_wpa)
+			warning(0, "olayout: path %qs: root %qs is not defined in the program",
+				path->name, path->root);
+		else if (roots.is_empty())
 			ol_note("path %s: root %s is not defined here (or GCC inlined it early)",
 				path->name, path->root);
 		for (cgraph_node *root : roots) {
