@@ -134,8 +134,9 @@ class path_inliner {
 public:
 	path_inliner(const struct ol_profile_path *path, cgraph_node *root)
 		: path(path), root(root), runs(root_runs(path)) {}
-	/* Returns the number of calls inlined. */
-	int run();
+	/* Returns the number of calls inlined; says in stop (when empty) where
+	   and why the path stopped before its last layer. */
+	int run(char *stop, size_t len);
 
 private:
 	const struct ol_profile_path *path;
@@ -249,13 +250,15 @@ void path_inliner::promote(cgraph_edge *ie, const char *fn, vec<cgraph_node *> *
 		cgraph_edge::resolve_speculation(direct, NULL);
 }
 
-int path_inliner::run()
+int path_inliner::run(char *stop, size_t len)
 {
 	auto_vec<cgraph_node *> layer;
 	layer.safe_push(root);
 	size_t reached = 0; /* layers up to here were inlined or found inlined */
+	char here[sizeof why_last + 64] = ""; /* why the layer after them was not */
 	for (size_t i = 0; i < path->n_layers; i++) {
 		const char *fn = path->layers[i];
+		why_last[0] = '\0';
 		auto_vec<cgraph_edge *> direct, indirect;
 		auto_vec<cgraph_node *> next;
 		for (cgraph_node *body : layer)
@@ -271,15 +274,18 @@ int path_inliner::run()
 			ol_note("path %s: no inlinable call to %s in %s: looking for %s there",
 				path->name, fn, i ? path->layers[i - 1] : path->root,
 				i + 1 < path->n_layers ? path->layers[i + 1] : "nothing more");
+			if (i == reached)
+				snprintf(here, sizeof here, "%s: %s", fn,
+					 why_last[0] ? why_last
+						     : "no call to it found (not in this unit or partition?)");
 			continue;
 		}
 		reached = i + 1;
 		layer.truncate(0);
 		layer.safe_splice(next);
 	}
-	if (reached < path->n_layers)
-		warning(0, "olayout: path %qs stops at %qs: %s", path->name, path->layers[reached],
-			why_last[0] ? why_last : "no call to it found (not in this unit or partition?)");
+	if (reached < path->n_layers && !*stop)
+		snprintf(stop, len, "%s", here);
 	if (inlined)
 		ipa_update_overall_fn_summary(root->inlined_to ? root->inlined_to : root);
 	return inlined;
@@ -300,20 +306,41 @@ public:
 	unsigned int execute(function *) final override;
 };
 
+/* The function path calls from itself (a layer right after itself, or the
+   root as the first layer), or NULL. */
+const char *recursive_layer(const struct ol_profile_path *path)
+{
+	for (size_t i = 0; i < path->n_layers; i++)
+		if (strcmp(path->layers[i], i ? path->layers[i - 1] : path->root) == 0)
+			return path->layers[i];
+	return NULL;
+}
+
 unsigned int path_inline_pass::execute(function *)
 {
 	const struct ol_profile *profile = ol_cfg.profile;
 	for (size_t i = 0; i < profile->n_paths; i++) {
 		const struct ol_profile_path *path = &profile->paths[i];
+		const char *rec = recursive_layer(path);
+		if (rec) {
+			warning_at(UNKNOWN_LOCATION, 0,
+				   "olayout: path %qs is recursive (%qs calls itself): not inlined",
+				   path->name, rec);
+			continue;
+		}
 		auto_vec<cgraph_node *> roots = functions_named(path->root, false);
 		if (roots.is_empty() && flag_wpa)
-			warning(0, "olayout: path %qs: root %qs is not defined in the program",
-				path->name, path->root);
+			warning_at(UNKNOWN_LOCATION, 0,
+				   "olayout: path %qs: root %qs is not in the program at the link "
+				   "(not defined, or GCC inlined it early)",
+				   path->name, path->root);
 		else if (roots.is_empty())
 			ol_note("path %s: root %s is not defined here (or GCC inlined it early)",
 				path->name, path->root);
+		char stop[1024] = "";
 		for (cgraph_node *root : roots) {
-			int n = path_inliner(path, root).run();
+			path_inliner inliner(path, root);
+			int n = inliner.run(stop, sizeof stop);
 			if (root->inlined_to)
 				ol_note("path %s: %d call(s) inlined into %s (GCC inlined it into %s)",
 					path->name, n, path->root, ol_fn_name(root->inlined_to->decl));
@@ -321,6 +348,9 @@ unsigned int path_inline_pass::execute(function *)
 				ol_note("path %s: %d call(s) inlined into %s", path->name, n,
 					path->root);
 		}
+		if (stop[0]) /* once per path, not per copy of its root */
+			warning_at(UNKNOWN_LOCATION, 0, "olayout: path %qs stops at %s", path->name,
+				   stop);
 	}
 	return 0;
 }
