@@ -25,7 +25,9 @@
  *   report=FILE    write, per function, hot bytes and instructions before and
  *                  after outlining, and each path's inlining decisions
  *   min-ratio=R    inline (or promote) a call on a path only when it ran at
- *                  least R times per run of the path's root (default 0.5)
+ *                  least R times per run of the path's root (default 0.1)
+ *   cold-ratio=R   outline also blocks that ran fewer than R times per entry
+ *                  of their function in training (default 0: only never-run)
  *   help           print this list
  *
  * Usage:
@@ -54,7 +56,9 @@ static const char help_text[] =
 	"  -fplugin-arg-olayout-verbose       say what is done and skipped\n"
 	"  -fplugin-arg-olayout-report=FILE   sizes per function, before/after; path decisions\n"
 	"  -fplugin-arg-olayout-min-ratio=R   inline a path's call only when it ran at least\n"
-	"                                     R times per run of the path's root (default 0.5)\n"
+	"                                     R times per run of the path's root (default 0.1)\n"
+	"  -fplugin-arg-olayout-cold-ratio=R  outline blocks that ran fewer than R times per\n"
+	"                                     entry of their function (default 0: never-run only)\n"
 	"  -fplugin-arg-olayout-help          this text\n";
 
 static struct plugin_info ol_info = {"1", help_text};
@@ -89,15 +93,6 @@ bool ol_is_clone_name(tree decl)
 	return name && strchr(IDENTIFIER_POINTER(name), '.');
 }
 
-uint64_t ol_edge_count(const char *caller, const char *callee)
-{
-	const struct ol_profile *p = ol_cfg.profile;
-	for (size_t i = 0; p && i < p->n_edges; i++)
-		if (strcmp(p->edges[i].caller, caller) == 0 && strcmp(p->edges[i].callee, callee) == 0)
-			return p->edges[i].count;
-	return 0;
-}
-
 void ol_path_note(const char *path, const char *action, const char *caller, const char *callee,
 		  const char *why)
 {
@@ -119,26 +114,48 @@ bool ol_on_path(const char *fn)
 	return false;
 }
 
-/* Gives each cold-function of the profile the cold attribute as it is
-   parsed (unless it is hot): GCC places it in .text.unlikely whole and
-   predicts calls to it in this unit as unlikely. Streamed with the
-   function, the mark also holds at an -flto link. */
+/* Gives decl the attribute attr unless it has the conflicting one. */
+static void mark_function_as(tree decl, const char *attr, const char *conflict, const char *mark)
+{
+	const char *name = ol_fn_name(decl);
+	if (lookup_attribute(conflict, DECL_ATTRIBUTES(decl))) {
+		ol_note("%s: profile says %s but it is %s: left alone", name, mark, conflict);
+		return;
+	}
+	if (!lookup_attribute(attr, DECL_ATTRIBUTES(decl)))
+		DECL_ATTRIBUTES(decl) =
+			tree_cons(get_identifier(attr), NULL_TREE, DECL_ATTRIBUTES(decl));
+	if (strcmp(attr, "noinline") == 0)
+		DECL_UNINLINABLE(decl) = 1; /* what the attribute's handler would set */
+	ol_note("%s: %s (profile %s)", name, attr, mark);
+}
+
+static bool is_path_root(const char *fn)
+{
+	const struct ol_profile *p = ol_cfg.profile;
+	for (size_t i = 0; i < p->n_paths; i++)
+		if (strcmp(p->paths[i].root, fn) == 0)
+			return true;
+	return false;
+}
+
+/* Marks each function as it is parsed (streamed with it, the marks also
+   hold at an -flto link):
+   - cold-function -> cold: GCC places the function in .text.unlikely whole
+     and predicts calls to it in this unit as unlikely;
+   - a path's root -> noinline: the path inlined into it stays one function
+     that olayout places and the report measures, not a part of whatever
+     caller GCC would merge it into (a call per run of the path). */
 static void mark_function(void *gcc_data, void *)
 {
 	tree decl = (tree)gcc_data;
 	if (!decl || TREE_CODE(decl) != FUNCTION_DECL)
 		return;
 	const char *name = ol_fn_name(decl);
-	if (!ol_profile_is_cold_function(ol_cfg.profile, name))
-		return;
-	if (lookup_attribute("hot", DECL_ATTRIBUTES(decl))) {
-		ol_note("%s: profile says cold-function but it is hot: left alone", name);
-		return;
-	}
-	if (!lookup_attribute("cold", DECL_ATTRIBUTES(decl)))
-		DECL_ATTRIBUTES(decl) =
-			tree_cons(get_identifier("cold"), NULL_TREE, DECL_ATTRIBUTES(decl));
-	ol_note("%s: cold (profile cold-function)", name);
+	if (ol_cfg.outline && ol_profile_is_cold_function(ol_cfg.profile, name))
+		mark_function_as(decl, "cold", "hot", "cold-function");
+	if (ol_cfg.inline_paths && is_path_root(name))
+		mark_function_as(decl, "noinline", "always_inline", "path root");
 }
 
 static void free_profile(void *, void *)
@@ -166,8 +183,8 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 	ol_cfg.min_ratio = OL_MIN_RATIO;
 	for (int i = 0; i < info->argc; i++) {
 		const char *key = info->argv[i].key, *value = info->argv[i].value;
-		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 ||
-				   strcmp(key, "min-ratio") == 0;
+		bool ratio = strcmp(key, "min-ratio") == 0 || strcmp(key, "cold-ratio") == 0;
+		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 || ratio;
 		bool flag = strcmp(key, "outline-only") == 0 || strcmp(key, "inline-only") == 0 ||
 			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0;
 		if (!wants_value && !flag) {
@@ -177,7 +194,7 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		}
 		if (wants_value && (!value || !*value)) {
 			error("olayout: option %<-fplugin-arg-%s-%s%> needs %<=%s%>",
-			      info->base_name, key, strcmp(key, "min-ratio") ? "FILE" : "RATIO");
+			      info->base_name, key, ratio ? "RATIO" : "FILE");
 			return -1;
 		}
 		if (flag && value) {
@@ -189,9 +206,10 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 			*profile = value;
 		else if (strcmp(key, "report") == 0)
 			ol_cfg.report_file = value;
-		else if (strcmp(key, "min-ratio") == 0) {
-			if (parse_ratio(value, &ol_cfg.min_ratio) < 0) {
-				error("olayout: %<min-ratio=%s%>: want a number from 0 to 1", value);
+		else if (ratio) {
+			double *to = key[0] == 'm' ? &ol_cfg.min_ratio : &ol_cfg.cold_ratio;
+			if (parse_ratio(value, to) < 0) {
+				error("olayout: %<%s=%s%>: want a number from 0 to 1", key, value);
 				return -1;
 			}
 		} else if (strcmp(key, "outline-only") == 0)
@@ -250,7 +268,7 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 		ol_note("no profile: path-inlining has no paths");
 	}
 
-	if (ol_cfg.profile && ol_cfg.outline)
+	if (ol_cfg.profile)
 		register_callback(info->base_name, PLUGIN_FINISH_PARSE_FUNCTION, mark_function,
 				  NULL);
 	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_library) {
@@ -258,7 +276,8 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 		register_pass(info->base_name, ol_make_library_pass(g), "inline",
 			      PASS_POS_INSERT_BEFORE);
 	}
-	if (ol_cfg.outline)
+	/* inline-only: the pass only gives the blocks their training counts */
+	if (ol_cfg.outline || ol_cfg.profile)
 		register_pass(info->base_name, ol_make_outline_pass(g), "profile_estimate");
 	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_paths)
 		register_pass(info->base_name, ol_make_path_inline_pass(g), "inline");

@@ -16,20 +16,17 @@ struct ol_config {
 	bool verbose;			  /* say what is done and what is skipped */
 	const char *report_file;	  /* NULL: no size report */
 	double min_ratio;		  /* least calls per root run to inline */
+	double cold_ratio;		  /* a block that ran fewer times per entry is cold */
 };
 
 extern struct ol_config ol_cfg;
 
 /* A call on a path that ran in training less often than this per run of
    the path's root is not worth a copy (an error branch, a rare case). */
-#define OL_MIN_RATIO 0.5
+#define OL_MIN_RATIO 0.1
 
 /* Prints "olayout: " and the message to stderr when verbose is on. */
 void ol_note(const char *fmt, ...) ATTRIBUTE_PRINTF_1;
-
-/* How often caller called callee in training (the profile's edge; 0 when
-   absent). */
-uint64_t ol_edge_count(const char *caller, const char *callee);
 
 /* Says on stderr (verbose) and in the report what happened to the call
    caller -> callee on path: action ("inlined", "kept"...) and why. */

@@ -108,8 +108,11 @@ auto_vec<cgraph_node *> functions_named(const char *fn, bool as_target)
    profile has one, else the calls into it; 0 when unknown. */
 uint64_t root_runs(const struct ol_profile_path *path)
 {
-	uint64_t runs = 0;
 	const struct ol_profile *p = ol_cfg.profile;
+	const struct ol_profile_function *f = ol_profile_find_function(p, path->root);
+	if (f && f->calls)
+		return f->calls;
+	uint64_t runs = 0;
 	for (size_t i = 0; i < p->n_edges; i++)
 		if (strcmp(p->edges[i].callee, path->root) == 0)
 			runs += p->edges[i].count;
@@ -122,7 +125,7 @@ const char *too_rare(const char *caller, const char *fn, uint64_t runs, char *bu
 {
 	if (!ol_cfg.profile->n_edges || !runs)
 		return NULL;
-	uint64_t calls = ol_edge_count(caller, fn);
+	uint64_t calls = ol_profile_edge_count(ol_cfg.profile, caller, fn);
 	if ((double)calls >= ol_cfg.min_ratio * (double)runs)
 		return NULL;
 	snprintf(buf, len, "it ran %llu times per %llu runs of the root in training (min-ratio %g)",
@@ -151,6 +154,7 @@ private:
 		     vec<cgraph_edge *> *indirect, vec<cgraph_node *> *next);
 	bool inline_edge(cgraph_edge *e, const char *how, vec<cgraph_node *> *next);
 	void promote(cgraph_edge *ie, const char *fn, vec<cgraph_node *> *next);
+	const char *rare_site(cgraph_edge *e, char *buf, size_t len);
 	const char *why_not_promote(cgraph_edge *ie, const char *fn, cgraph_node *target,
 				    size_t n_targets, char *buf, size_t len);
 };
@@ -191,14 +195,38 @@ void path_inliner::refuse(const char *action, const char *caller, const char *ca
 	snprintf(why_last, sizeof why_last, "%s -> %s %s: %s", caller, callee, action, why);
 }
 
+/* Why the call site e is too rare to take: its count, which the outline
+   pass set from the training counts of the caller's lines, is below
+   min-ratio of the root's. Line counts are summed over every caller of a
+   function, so a site that runs on every run of this path may show less
+   (tcp_output's data segment: half its runs are acks from input). NULL also when the caller was not trained
+   (its count is GCC's guess, and guesses do not decide here). */
+const char *path_inliner::rare_site(cgraph_edge *e, char *buf, size_t len)
+{
+	cgraph_node *top = root->inlined_to ? root->inlined_to : root;
+	const struct ol_profile_function *f =
+		ol_profile_find_function(ol_cfg.profile, ol_fn_name(e->caller->decl));
+	bool known;
+	if (!f || !f->calls || !e->count.initialized_p() || !top->count.nonzero_p())
+		return NULL;
+	sreal share = e->count.to_sreal_scale(top->count, &known);
+	if (!known || share.to_double() >= ol_cfg.min_ratio)
+		return NULL;
+	snprintf(buf, len, "the call site ran %.3g times per run of the root in training (min-ratio %g)",
+		 share.to_double(), ol_cfg.min_ratio);
+	return buf;
+}
+
 bool path_inliner::inline_edge(cgraph_edge *e, const char *how, vec<cgraph_node *> *next)
 {
 	const char *callee = ol_fn_name(e->callee->decl);
 	const char *caller = ol_fn_name(e->caller->decl);
 	char buf[256];
 	const char *why = cold_site(e, root) ? "the call site never runs (cold)" : NULL;
-	if (!why && !e->speculative) /* a promoted call passed the count test already */
+	if (!why && !e->speculative) /* a promoted call passed the count tests already */
 		why = too_rare(caller, callee, runs, buf, sizeof buf);
+	if (!why && !e->speculative)
+		why = rare_site(e, buf, sizeof buf);
 	if (!why)
 		why = why_not_inline(e);
 	if (why) {
@@ -223,6 +251,8 @@ const char *path_inliner::why_not_promote(cgraph_edge *ie, const char *fn, cgrap
 		return buf;
 	}
 	const char *rare = too_rare(ol_fn_name(ie->caller->decl), fn, runs, buf, len);
+	if (!rare)
+		rare = rare_site(ie, buf, len);
 	if (rare)
 		return rare;
 	if (cold_site(ie, root))
