@@ -48,16 +48,15 @@ static long check_one(ipc_copy_fn fn, size_t n, size_t soff, size_t doff)
  * through odd and even values. */
 static void test_all_sizes(const struct ipc_copy_method *m)
 {
-	for (size_t n = 0; n <= MAX_N; n++) {
-		size_t soff = (n * 7) % 64, doff = (n * 13 + 1) % 64;
-		long bad = check_one(m->fn, n, soff, doff);
-		if (bad != INT32_MIN) {
-			tap_ok(0, "%s: sizes 0..%d", m->name, MAX_N);
-			tap_diag("n=%zu src+%zu dst+%zu: wrong byte at %ld", n, soff, doff, bad);
-			return;
-		}
+	long bad = INT32_MIN;
+	size_t n, soff = 0, doff = 0;
+
+	for (n = 0; n <= MAX_N && bad == INT32_MIN; n++) {
+		soff = (n * 7) % 64, doff = (n * 13 + 1) % 64;
+		bad = check_one(m->fn, n, soff, doff);
 	}
-	tap_ok(1, "%s: sizes 0..%d", m->name, MAX_N);
+	if (!tap_ok(bad == INT32_MIN, "%s: sizes 0..%d", m->name, MAX_N))
+		tap_diag("n=%zu src+%zu dst+%zu: wrong byte at %ld", n - 1, soff, doff, bad);
 }
 
 /* Every pair of offsets 0..16 for sizes around the methods' step sizes. */
@@ -65,18 +64,17 @@ static void test_all_alignments(const struct ipc_copy_method *m)
 {
 	static const size_t sizes[] = { 0, 1, 2, 3, 7, 8, 15, 16, 17, 31, 33, 63, 64, 65,
 					127, 129, 255, 1000, 4095, 4097, 65519, MAX_N - 16 };
-	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
-		for (size_t soff = 0; soff <= 16; soff++)
-			for (size_t doff = 0; doff <= 16; doff++) {
-				long bad = check_one(m->fn, sizes[k], soff, doff);
-				if (bad != INT32_MIN) {
-					tap_ok(0, "%s: offsets 0..16 x 0..16", m->name);
-					tap_diag("n=%zu src+%zu dst+%zu: wrong byte at %ld",
-						 sizes[k], soff, doff, bad);
-					return;
-				}
-			}
-	tap_ok(1, "%s: offsets 0..16 x 0..16", m->name);
+	long bad = INT32_MIN;
+	size_t k, soff, doff;
+
+	for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
+		for (soff = 0; soff <= 16; soff++)
+			for (doff = 0; doff <= 16; doff++)
+				if ((bad = check_one(m->fn, sizes[k], soff, doff)) != INT32_MIN)
+					goto out;
+out:
+	if (!tap_ok(bad == INT32_MIN, "%s: offsets 0..16 x 0..16", m->name))
+		tap_diag("n=%zu src+%zu dst+%zu: wrong byte at %ld", sizes[k], soff, doff, bad);
 }
 
 int main(void)

@@ -12,7 +12,7 @@
 
 PROF=profiles/tcpping.prof
 ROOT=tcp_sess_push
-LAYERS=(tcp_output tcp_send_segment push_segment ip_push ip_send_one ip_output eth_push wire_push)
+LAYERS=(tcp_output tcp_send_segment push_segment ip_push ip_send_one ip_output eth_push drv_push wire_send)
 PATH_RE=$(IFS='|'; echo "${LAYERS[*]}")
 
 # The profile's cold lines must match today's sources: when they do not
@@ -68,14 +68,14 @@ for v in PIN ALL; do
 	ok "$v: $ROOT keeps the general indirect call behind the guards" eval \
 		'hot_disasm "$exe" $ROOT | grep -qE "(call|jmp) +\*"'
 	ok "$v: other callers (input, timers) still call the out-of-line tcp_output" calls_elsewhere "$exe"
-	is "$(nm "$exe" | grep -cE " t (ip_push|eth_push|wire_push)\$")" 3 \
-		"$v: ip_push, eth_push, wire_push stay out of line for other paths"
+	is "$(nm "$exe" | grep -cE " t (ip_push|eth_push|drv_push|wire_send)\$")" 4 \
+		"$v: ip_push, eth_push, drv_push, wire_send stay out of line for other paths"
 	ok "$v: verbose: the layer crossings were promoted and inlined" eval \
 		'grep -qE "path tcp_send: [0-9]+ call\(s\) inlined into $ROOT" "$WORK/$v/link.err" &&
 		 [ "$(grep -c "(indirect call, guarded)" "$WORK/$v/link.err")" -gt 0 ]'
 done
 
-# The guard: the IPC wire's driver is not the path's wire_push.
+# The guard: the IPC wire's transmit is not the path's wire_send.
 ok "ALL: tcpping over the IPC wire (the guard's general call) echoes" eval \
 	'timeout 120 "$WORK/ALL/tcpping" -w thread -n 50 -s 1 >/dev/null 2>&1'
 

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "host.h"
-#include "tcp.h"
 
 int xk_host_create(xk_host_t **hp, const struct xk_host_config *cfg)
 {
@@ -71,29 +70,6 @@ int xk_register(xk_host_t *h, const char *name, xk_init_fn init, void *arg)
 	h->reg[h->nreg].init = init;
 	h->reg[h->nreg].arg = arg;
 	h->nreg++;
-	return 0;
-}
-
-int xk_register_suite(xk_host_t *h)
-{
-	static const struct {
-		const char *name;
-		xk_init_fn init;
-	} suite[] = {
-		{ "eth", xk_eth_init },
-		{ "arp", xk_arp_init },
-		{ "ip", xk_ip_init },
-		{ "icmp", xk_icmp_init },
-		{ "udp", xk_udp_init },
-		{ "tcp", xk_tcp_init },
-	};
-
-	for (size_t i = 0; i < sizeof suite / sizeof suite[0]; i++) {
-		int err = xk_register(h, suite[i].name, suite[i].init, NULL);
-
-		if (err)
-			return err;
-	}
 	return 0;
 }
 
@@ -201,6 +177,20 @@ xk_sess_t *xk_sess_alloc(xk_proto_t *p, const struct xk_sess_ops *ops, xk_proto_
 void xk_sess_free(xk_sess_t *s)
 {
 	free(s);
+}
+
+static int sess_close_one(const void *key, void *val, void *arg)
+{
+	xk_sess_t *s = val;
+
+	(void)key;
+	(void)arg;
+	return s->ops->close(s);
+}
+
+void xk_sess_close_map(xk_map_t *m)
+{
+	xk_map_foreach(m, sess_close_one, NULL);
 }
 
 const char *xk_strerror(int err)

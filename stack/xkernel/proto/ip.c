@@ -10,6 +10,7 @@
 #include "csum.h"
 #include "eth.h"
 #include "ip_sess.h"
+#include "suite.h"
 
 #define IP_PENDING	8		/* messages held per session while ARP resolves */
 #define IP_ARP_RETRY_NS	(10 * 1000 * 1000ull)
@@ -372,20 +373,12 @@ static int ip_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 	return ip_deliver(self, &info, m);
 }
 
-static int ip_free_sess(const void *key, void *val, void *arg)
-{
-	(void)key;
-	(void)arg;
-	ip_sess_release(val);
-	return 0;
-}
-
 static void ip_destroy(xk_proto_t *self)
 {
 	struct ip_state *st = self->state;
 
 	ip_reasm_destroy(self);
-	xk_map_foreach(st->active, ip_free_sess, NULL);
+	xk_sess_close_map(st->active);
 	xk_map_destroy(st->active);
 	xk_map_destroy(st->enabled);
 	free(st);

@@ -11,10 +11,7 @@ static struct tcp_app *pair_apps;
 static int pair_reg(xk_host_t *h)
 {
 	int i = xk_host_config(h)->ip == XK_TESTBED_IP(1);
-	int err = xk_register(h, "tcp", xk_tcp_init, NULL);
 
-	if (err < 0 && err != -EEXIST)
-		return err;
 	return xk_register(h, "tcpapp", xk_tcp_app_init, &pair_apps[i]);
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "suite.h"
 #include "testbed.h"
 
 void xk_testbed_config(int i, struct xk_host_config *cfg)

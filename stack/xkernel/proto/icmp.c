@@ -10,6 +10,7 @@
 #include "csum.h"
 #include "host.h"
 #include "map.h"
+#include "suite.h"
 
 #define ICMP_HDR_LEN		8
 #define ICMP_ECHO_REPLY		0

@@ -1,7 +1,7 @@
 /* pingapp.c - the ping apps' flow on either wire, and their main; see pingapp.h. */
 #include <stdio.h>
 
-#include "ipcwire.h"
+#include "ipcpair.h"
 #include "pingapp.h"
 #include "testbed.h"
 
@@ -33,7 +33,7 @@ static int pingapp_inproc(const struct xk_ping_app *a, const struct xk_bench_opt
 }
 
 /* One host as a domain on the IPC kernel: host 1 serves, host 0 measures. */
-static int pingapp_domain(struct xk_ipcwire_host *h, void *arg)
+static int pingapp_domain(struct xk_ipcpair_host *h, void *arg)
 {
 	const struct pingapp_run *r = arg;
 	struct xk_ping p = { 0 };
@@ -41,11 +41,11 @@ static int pingapp_domain(struct xk_ipcwire_host *h, void *arg)
 
 	if (h->index == 1) {
 		err = r->a->open(&h->app, NULL, 0, NULL);
-		return err ? err : xk_ipcwire_serve(h);
+		return err ? err : xk_ipcwire_serve(h->drv);
 	}
 	err = r->a->open(NULL, &h->app, XK_TESTBED_IP(1), &p.sess);
 	if (!err) {
-		xk_ipcwire_ping_setup(h, &p);
+		xk_ipcpair_ping_setup(h, &p);
 		err = xk_bench_run(r->a->prog, r->o, &p);
 		xk_close(p.sess);
 	}
@@ -56,20 +56,16 @@ int xk_ping_app_main(int argc, char **argv, const struct xk_ping_app *a)
 {
 	struct xk_bench_opts o;
 	struct pingapp_run r = { a, &o };
-	int err;
+	int err = xk_bench_parse(argc, argv, a->prog, a->tap != NULL, &o);
 
-	if (xk_bench_parse(argc, argv, a->prog, &o))
-		return 2;
-	if (o.tap && !a->tap) {
-		fprintf(stderr, "%s: -t: TAP is for icmpping and xkhost\n", a->prog);
-		return 2;
-	}
+	if (err)
+		return err > 0 ? 0 : 2;
 	if (o.tap)
 		err = a->tap(&o);
 	else if (o.wire[0] == 'i')
 		err = pingapp_inproc(a, &o);
 	else
-		err = xk_ipcwire_pair(o.wire, NULL, a->top, NULL, pingapp_domain, &r);
+		err = xk_ipcpair_run(o.wire, NULL, a->top, NULL, pingapp_domain, &r);
 	if (err) {
 		fprintf(stderr, "%s: no report: %s\n", a->prog, xk_strerror(err));
 		return 1;

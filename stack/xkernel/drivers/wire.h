@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "drv.h"
 #include "xk.h"
 
 typedef struct xk_wire xk_wire_t;
@@ -52,14 +53,7 @@ int xk_wire_init(xk_proto_t *p, void *arg);
  */
 int xk_wire_run(xk_wire_t *w, uint64_t limit_ns, bool (*done)(void *arg), void *arg);
 
-/*
- * Cycle accounting for the apps (cycles.h): cycles spent inside host h's
- * stack on frames the wire delivered to it, and inside the wire's own
- * transmit code when h sent (to subtract from a measured push).
- */
-struct xk_wire_cycles {
-	uint64_t rx_stack, tx_wire;
-};
+/* Host h's cycle accounting (drv.h), summed over its ports. */
 void xk_wire_cycles(const xk_wire_t *w, const xk_host_t *h, struct xk_wire_cycles *c);
 
 /* Deliver a raw frame to host h's driver now, as if from the wire (malformed-frame tests). */

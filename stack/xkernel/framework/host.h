@@ -1,4 +1,4 @@
-/* host.h - the host object and the suite's init functions (inside libxk only). */
+/* host.h - the host object (inside libxk only). */
 #ifndef XK_HOST_H
 #define XK_HOST_H
 
@@ -21,11 +21,5 @@ struct xk_host {
 	unsigned nproto;
 	xk_proto_t *proto[XK_MAX_PROTOS];	/* in graph order, lowest first */
 };
-
-int xk_eth_init(xk_proto_t *p, void *arg);
-int xk_arp_init(xk_proto_t *p, void *arg);
-int xk_ip_init(xk_proto_t *p, void *arg);
-int xk_icmp_init(xk_proto_t *p, void *arg);
-int xk_udp_init(xk_proto_t *p, void *arg);
 
 #endif

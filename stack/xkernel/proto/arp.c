@@ -11,6 +11,7 @@
 #include "eth.h"
 #include "host.h"
 #include "map.h"
+#include "suite.h"
 
 #define ARP_LEN		28
 #define ARP_OP_REQUEST	1

@@ -1,7 +1,7 @@
 /*
  * tcp.h - TCP (RFC 793, 1122, 5681, 6298) as an x-kernel protocol.
  *
- * Graph line: "tcp ip/6". Register with xk_register(h, "tcp", xk_tcp_init, NULL).
+ * Graph line: "tcp ip/6". xk_register_suite (suite.h) registers it as "tcp".
  *
  * Participants: the opener pushes the peer's IP address, then its port, on
  * parts.remote (xk_part_push_ip, xk_part_push_port); parts.local may hold a

@@ -9,6 +9,7 @@
 #include "eth.h"
 #include "host.h"
 #include "map.h"
+#include "suite.h"
 
 const uint8_t xk_eth_broadcast[XK_ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
@@ -198,19 +199,11 @@ static int eth_control(xk_proto_t *self, int op, void *buf, size_t len)
 	}
 }
 
-static int eth_free_sess(const void *key, void *val, void *arg)
-{
-	(void)key;
-	(void)arg;
-	xk_sess_free(val);
-	return 0;
-}
-
 static void eth_destroy(xk_proto_t *self)
 {
 	struct eth_state *st = self->state;
 
-	xk_map_foreach(st->active, eth_free_sess, NULL);
+	xk_sess_close_map(st->active);
 	xk_map_destroy(st->active);
 	xk_map_destroy(st->types);
 	if (st->driver)

@@ -3,8 +3,9 @@
  *
  * Host i (0 or 1) has IP 10.0.0.(i+1)/24, MAC 02:00:00:00:00:0(i+1), the
  * suite over the wire, and an app (app.h) on top. `top` is the graph text
- * above the suite (NULL: XK_TESTBED_TOP); `reg`, if not NULL, is called for
- * each host before the graph is built to register more protocols (tcp).
+ * above the suite (NULL: XK_TESTBED_TOP). The whole suite, TCP included, is
+ * registered (suite.h); `reg`, if not NULL, is called for each host before
+ * the graph is built to register more protocols (a TCP user: tcp_pair.c).
  * Host 1's app echoes (the server); host 0's keeps and counts (the client).
  * Set app fields (on_recv) after create: the apps start empty.
  */

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "map.h"
 #include "msg.h"
 
 #define XK_MAX_DOWN	4	/* lower protocols of one protocol in the graph */
@@ -229,6 +230,11 @@ int xk_drop(xk_proto_t *p, enum xk_drop why, msg_t *m);
 xk_sess_t *xk_sess_alloc(xk_proto_t *p, const struct xk_sess_ops *ops, xk_proto_t *up,
 			 size_t state_size);
 void xk_sess_free(xk_sess_t *s);
+/*
+ * Host teardown: run the close operation of every session bound in m (a
+ * protocol's active map), whatever its references. close may unbind it.
+ */
+void xk_sess_close_map(xk_map_t *m);
 
 /* Number of protocol `upper` in lower protocol `lower` (from the graph), or -ENOENT. */
 int xk_proto_num(const xk_proto_t *upper, const xk_proto_t *lower, uint32_t *num);
@@ -257,14 +263,13 @@ const struct xk_host_config *xk_host_config(const xk_host_t *h);
 
 /* Register NAME's init function (with arg) for this host; -EEXIST, -ENOMEM. */
 int xk_register(xk_host_t *h, const char *name, xk_init_fn init, void *arg);
-/* Register the bundled suite: eth, arp, ip, icmp, udp, tcp (the graph names what it uses). */
-int xk_register_suite(xk_host_t *h);
 
 /*
  * Build the protocol graph from text, one protocol a line, lowest first:
  *     NAME [LOWER[/NUMBER]]...
  * NUMBER (decimal or 0x hex) is NAME's number in LOWER (its EtherType or IP
- * protocol number). '#' starts a comment. Example (XK_GRAPH_SUITE):
+ * protocol number). '#' starts a comment. Example (the suite over
+ * a driver, suite.h):
  *     wire
  *     eth  wire
  *     arp  eth/0x0806
@@ -283,16 +288,5 @@ xk_events_t *xk_host_events(xk_host_t *h);
 uint64_t xk_now(const xk_host_t *h);
 
 const char *xk_strerror(int err);
-
-/* The suite's graph above ETH, and the whole graph over a given driver. */
-#define XK_GRAPH_INET			\
-	"arp  eth/0x0806\n"		\
-	"ip   eth/0x0800 arp\n"		\
-	"icmp ip/1\n"			\
-	"udp  ip/17\n"
-#define XK_GRAPH_SUITE(driver)		\
-	driver "\n"			\
-	"eth  " driver "\n"		\
-	XK_GRAPH_INET
 
 #endif

@@ -5,21 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cycles.h"
 #include "eth.h"
 #include "frameq.h"
-#include "host.h"
 #include "wire.h"
 
 #define WIRE_MAX_PORTS		8
 #define WIRE_LATENCY_NS		10000u
 
 struct wire_port {
+	struct xk_drv drv;	/* first: the skeleton's state is the port */
 	xk_wire_t *wire;
-	xk_proto_t *driver;
-	xk_sess_t *sess;	/* the session ETH opened on us */
-	uint64_t rx_cycles;	/* inside the host's stack on delivered frames */
-	uint64_t tx_cycles;	/* inside the wire's own transmit code */
 };
 
 struct xk_wire {
@@ -67,96 +62,32 @@ void xk_wire_cycles(const xk_wire_t *w, const xk_host_t *h, struct xk_wire_cycle
 {
 	*c = (struct xk_wire_cycles){ 0 };
 	for (unsigned i = 0; i < w->nports; i++) {
-		if (w->port[i].driver->host == h) {
-			c->rx_stack += w->port[i].rx_cycles;
-			c->tx_wire += w->port[i].tx_cycles;
+		const struct xk_drv *d = &w->port[i].drv;
+
+		if (d->proto && d->proto->host == h) {
+			c->rx_stack += d->cyc.rx_stack;
+			c->tx_wire += d->cyc.tx_wire;
 		}
 	}
 }
 
-/* One frame from `from` toward every port whose MAC matches. */
-static void wire_send(xk_wire_t *w, struct wire_port *from, const uint8_t *frame, size_t len)
+/* One frame from a port toward every other port whose MAC matches. */
+static int wire_send(struct xk_drv *d, const uint8_t *frame, size_t len)
 {
+	struct wire_port *from = (struct wire_port *)d;
+	xk_wire_t *w = from->wire;
+
 	w->q.st.sent++;
 	for (unsigned i = 0; i < w->nports; i++) {
 		struct wire_port *to = &w->port[i];
 
-		if (to != from && to->sess &&
-		    (memcmp(frame, xk_host_config(to->driver->host)->mac, XK_ETH_ALEN) == 0 ||
+		if (to != from && to->drv.sess &&
+		    (memcmp(frame, xk_host_config(to->drv.proto->host)->mac, XK_ETH_ALEN) == 0 ||
 		     memcmp(frame, xk_eth_broadcast, XK_ETH_ALEN) == 0))
 			xk_frameq_send(&w->q, w->now, i, frame, len);
 	}
-}
-
-static int wire_push(xk_sess_t *s, msg_t *m)
-{
-	struct wire_port *port = s->proto->state;
-	uint64_t t0 = xk_cycles();
-	uint8_t *frame = msg_flatten(m);
-	int err = 0;
-
-	if (!frame || msg_len(m) < XK_ETH_HDR_LEN)
-		err = -EINVAL;
-	else
-		wire_send(port->wire, port, frame, msg_len(m));
-	msg_free(m);
-	port->tx_cycles += xk_cycles() - t0;
-	return err;
-}
-
-static int wire_close(xk_sess_t *s)
-{
-	struct wire_port *port = s->proto->state;
-
-	port->sess = NULL;
-	xk_sess_free(s);
 	return 0;
 }
-
-static const struct xk_sess_ops wire_sess_ops = {
-	.push = wire_push,
-	.close = wire_close,
-};
-
-static int wire_open(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
-		     const struct xk_parts *parts, xk_sess_t **out)
-{
-	struct wire_port *port = self->state;
-
-	(void)hlp_type;
-	(void)parts;
-	if (port->sess)
-		return -EBUSY;
-	port->sess = xk_sess_alloc(self, &wire_sess_ops, hlp, 0);
-	if (!port->sess)
-		return -ENOMEM;
-	*out = port->sess;
-	return 0;
-}
-
-static int wire_control(xk_proto_t *self, int op, void *buf, size_t len)
-{
-	if (op != XK_CTL_GET_MY_MAC)
-		return -EOPNOTSUPP;
-	if (len < XK_ETH_ALEN)
-		return -ENOSPC;
-	memcpy(buf, xk_host_config(self->host)->mac, XK_ETH_ALEN);
-	return XK_ETH_ALEN;
-}
-
-static void wire_detach(xk_proto_t *self)
-{
-	struct wire_port *port = self->state;
-
-	port->driver = NULL;
-	port->sess = NULL;
-}
-
-static const struct xk_proto_ops wire_ops = {
-	.open = wire_open,
-	.control = wire_control,
-	.destroy = wire_detach,
-};
 
 int xk_wire_init(xk_proto_t *p, void *arg)
 {
@@ -164,30 +95,16 @@ int xk_wire_init(xk_proto_t *p, void *arg)
 	struct wire_port *port = NULL;
 
 	for (unsigned i = 0; i < w->nports && !port; i++)
-		if (!w->port[i].driver)
+		if (!w->port[i].drv.proto)
 			port = &w->port[i];
 	if (!port) {
 		if (w->nports == WIRE_MAX_PORTS)
 			return -ENOSPC;
 		port = &w->port[w->nports++];
 	}
-	*port = (struct wire_port){ .wire = w, .driver = p };
-	xk_events_advance(xk_host_events(p->host), w->now);
-	p->state = port;
-	p->ops = &wire_ops;
+	*port = (struct wire_port){ .drv.send = wire_send, .wire = w };
+	xk_drv_init(p, &port->drv, w->now);
 	return 0;
-}
-
-static void wire_deliver(struct wire_port *to, const void *data, size_t len)
-{
-	msg_t m;
-
-	if (msg_from(&m, data, len) == 0) {	/* the driver's copy: not the stack's time */
-		uint64_t t0 = xk_cycles();
-
-		xk_demux(to->sess->up, to->sess, &m);
-		to->rx_cycles += xk_cycles() - t0;
-	}
 }
 
 int xk_wire_inject(xk_wire_t *w, xk_host_t *h, const void *frame, size_t len)
@@ -195,8 +112,8 @@ int xk_wire_inject(xk_wire_t *w, xk_host_t *h, const void *frame, size_t len)
 	for (unsigned i = 0; i < w->nports; i++) {
 		struct wire_port *port = &w->port[i];
 
-		if (port->driver && port->driver->host == h && port->sess) {
-			wire_deliver(port, frame, len);
+		if (port->drv.proto && port->drv.proto->host == h && port->drv.sess) {
+			xk_drv_deliver(&port->drv, frame, len);
 			return 0;
 		}
 	}
@@ -209,8 +126,8 @@ static uint64_t wire_next(const xk_wire_t *w)
 	uint64_t next = f ? f->when : XK_NEVER;
 
 	for (unsigned i = 0; i < w->nports; i++) {
-		if (w->port[i].driver) {
-			uint64_t t = xk_events_next(xk_host_events(w->port[i].driver->host));
+		if (w->port[i].drv.proto) {
+			uint64_t t = xk_events_next(xk_host_events(w->port[i].drv.proto->host));
 
 			if (t < next)
 				next = t;
@@ -223,8 +140,8 @@ static void wire_advance(xk_wire_t *w, uint64_t now)
 {
 	w->now = now;
 	for (unsigned i = 0; i < w->nports; i++)
-		if (w->port[i].driver)
-			xk_events_advance(xk_host_events(w->port[i].driver->host), now);
+		if (w->port[i].drv.proto)
+			xk_events_advance(xk_host_events(w->port[i].drv.proto->host), now);
 }
 
 int xk_wire_run(xk_wire_t *w, uint64_t limit_ns, bool (*done)(void *arg), void *arg)
@@ -248,9 +165,9 @@ int xk_wire_run(xk_wire_t *w, uint64_t limit_ns, bool (*done)(void *arg), void *
 			struct xk_frame *f = xk_frameq_pop(&w->q);
 			struct wire_port *to = &w->port[f->to];
 
-			if (to->driver && to->sess) {
+			if (to->drv.proto && to->drv.sess) {
 				w->q.st.delivered++;
-				wire_deliver(to, f->data, f->len);
+				xk_drv_deliver(&to->drv, f->data, f->len);
 			}
 			free(f);
 		}

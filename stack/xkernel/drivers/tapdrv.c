@@ -14,18 +14,13 @@
 #include <unistd.h>
 
 #include "cycles.h"
-#include "eth.h"
-#include "host.h"
 #include "tapdrv.h"
 
 #define TAP_FRAME_MAX	2048
 
 struct xk_tap {
+	struct xk_drv drv;	/* first: the skeleton's state is the device */
 	int fd;
-	xk_proto_t *proto;
-	xk_sess_t *sess;	/* ETH's session on us */
-	struct xk_wire_cycles cyc;
-	uint64_t errors;	/* frames the device refused */
 };
 
 int xk_tap_open(xk_tap_t **tp, const char *ifname)
@@ -65,64 +60,19 @@ void xk_tap_close(xk_tap_t *t)
 	free(t);
 }
 
-static int tap_push(xk_sess_t *s, msg_t *m)
+static int tap_send(struct xk_drv *d, const uint8_t *frame, size_t len)
 {
-	xk_tap_t *t = s->proto->state;
-	uint64_t t0 = xk_cycles();
-	const void *frame = msg_flatten(m);
-	int err = 0;
+	xk_tap_t *t = (xk_tap_t *)d;
 
-	if (!frame || write(t->fd, frame, msg_len(m)) != (ssize_t)msg_len(m)) {
-		t->errors++;
-		err = -EIO;
-	}
-	msg_free(m);
-	t->cyc.tx_wire += xk_cycles() - t0;
-	return err;
+	return write(t->fd, frame, len) == (ssize_t)len ? 0 : -EIO;
 }
-
-static int tap_close_sess(xk_sess_t *s)
-{
-	xk_tap_t *t = s->proto->state;
-
-	t->sess = NULL;
-	xk_sess_free(s);
-	return 0;
-}
-
-static const struct xk_sess_ops tap_sess_ops = {
-	.push = tap_push,
-	.close = tap_close_sess,
-};
-
-static int tap_open(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
-		    const struct xk_parts *parts, xk_sess_t **out)
-{
-	xk_tap_t *t = self->state;
-
-	(void)hlp_type;
-	(void)parts;
-	if (t->sess)
-		return -EBUSY;
-	t->sess = xk_sess_alloc(self, &tap_sess_ops, hlp, 0);
-	if (!t->sess)
-		return -ENOMEM;
-	*out = t->sess;
-	return 0;
-}
-
-static const struct xk_proto_ops tap_ops = {
-	.open = tap_open,
-};
 
 int xk_tap_init(xk_proto_t *p, void *arg)
 {
 	xk_tap_t *t = arg;
 
-	t->proto = p;
-	xk_events_advance(xk_host_events(p->host), xk_clock_ns());
-	p->state = t;
-	p->ops = &tap_ops;
+	t->drv.send = tap_send;
+	xk_drv_init(p, &t->drv, xk_clock_ns());
 	return 0;
 }
 
@@ -132,21 +82,13 @@ static void tap_drain(xk_tap_t *t)
 	uint8_t buf[TAP_FRAME_MAX];
 	ssize_t n;
 
-	while ((n = read(t->fd, buf, sizeof buf)) >= 0) {
-		msg_t m;
-
-		if (t->sess && msg_from(&m, buf, (size_t)n) == 0) {	/* the driver's copy: not the stack's time */
-			uint64_t t0 = xk_cycles();
-
-			xk_demux(t->sess->up, t->sess, &m);
-			t->cyc.rx_stack += xk_cycles() - t0;
-		}
-	}
+	while ((n = read(t->fd, buf, sizeof buf)) >= 0)
+		xk_drv_deliver(&t->drv, buf, (size_t)n);
 }
 
 int xk_tap_run(xk_tap_t *t, uint64_t limit_ns, bool (*done)(void *arg), void *arg)
 {
-	xk_events_t *ev = xk_host_events(t->proto->host);
+	xk_events_t *ev = xk_host_events(t->drv.proto->host);
 	uint64_t deadline = xk_clock_ns() + limit_ns;
 
 	for (;;) {
@@ -170,5 +112,5 @@ int xk_tap_run(xk_tap_t *t, uint64_t limit_ns, bool (*done)(void *arg), void *ar
 
 void xk_tap_cycles(void *t, struct xk_wire_cycles *c)
 {
-	*c = ((xk_tap_t *)t)->cyc;
+	*c = ((xk_tap_t *)t)->drv.cyc;
 }

@@ -11,6 +11,7 @@
 #include "host.h"
 #include "ip.h"
 #include "map.h"
+#include "suite.h"
 
 #define UDP_HDR_LEN	8
 #define UDP_MAX_SESS	1024
@@ -216,22 +217,11 @@ static int udp_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 	return xk_pop(s, lls, m, NULL);
 }
 
-static int udp_free_sess(const void *key, void *val, void *arg)
-{
-	xk_sess_t *s = val;
-
-	(void)key;
-	(void)arg;
-	xk_close(s->down);
-	xk_sess_free(s);
-	return 0;
-}
-
 static void udp_destroy(xk_proto_t *self)
 {
 	struct udp_state *st = self->state;
 
-	xk_map_foreach(st->active, udp_free_sess, NULL);
+	xk_sess_close_map(st->active);
 	xk_map_destroy(st->active);
 	xk_map_destroy(st->enabled);
 	free(st);
