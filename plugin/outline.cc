@@ -263,8 +263,8 @@ int mark_cold(function *fun, const vec<basic_block> &seeds, const_sbitmap ran,
 		if (bitmap_bit_p(cold, bb->index)) {
 			bb->count = cold_count;
 			marked++;
-		} else {
-			rebalance_edges(bb, cold);
+		} else if (ol_cfg.outline) {
+			rebalance_edges(bb, cold); /* inline-only: GCC's edge guesses stay */
 		}
 	}
 	return marked;
@@ -332,6 +332,16 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 	}
 }
 
+/* c, or when it rounded to zero the smallest count above zero in entry's
+   quality: GCC moves a block whose count is zero (GCC's guessed entry
+   counts are small, ~10^4). */
+profile_count at_least_one(profile_count c, profile_count entry)
+{
+	if (c.nonzero_p() || !entry.nonzero_p())
+		return c;
+	return entry.apply_scale(1, entry.to_gcov_type());
+}
+
 /* Training counts overrule GCC's guessed ones in a path's functions: each
    block that ran gets the function's entry count scaled by its runs per
    entry (calls), so the path-inline pass sees how often a call site ran.
@@ -343,7 +353,8 @@ void feed_counts(function *fun, const_sbitmap ran, const vec<uint64_t> &counts, 
 	basic_block bb;
 	FOR_EACH_BB_FN(bb, fun)
 		if (bitmap_bit_p(ran, bb->index))
-			bb->count = entry.apply_scale((int64_t)counts[bb->index], (int64_t)calls);
+			bb->count = at_least_one(
+				entry.apply_scale((int64_t)counts[bb->index], (int64_t)calls), entry);
 }
 
 unsigned int outline_pass::execute(function *fun)
@@ -378,9 +389,9 @@ unsigned int outline_pass::execute(function *fun)
 		return 0;
 	/* inline-only: never-run blocks get a tiny count, not zero, so that
 	   GCC moves nothing but the path-inline pass skips their calls. */
-	profile_count cold_count = ol_cfg.outline
-		? profile_count::zero()
-		: ENTRY_BLOCK_PTR_FOR_FN(fun)->count.apply_scale(1, 1000000);
+	profile_count entry = ENTRY_BLOCK_PTR_FOR_FN(fun)->count;
+	profile_count cold_count = ol_cfg.outline ? profile_count::zero()
+						  : at_least_one(profile_count::zero(), entry);
 	int marked = mark_cold(fun, seeds, ran, cold_count);
 	const char *no_split = ol_cfg.outline ? no_partition_reason(fun) : NULL;
 	ol_note("%s: %d of %d blocks %s%s%s", name, marked, n_basic_blocks_for_fn(fun) - 2,

@@ -7,6 +7,8 @@
 # receive path through their demux and pop operations.
 # cold-line: every source line of a function that ran in the training run
 # (tcpping -w inproc) that never ran itself, from gcov on an -O0 build.
+# function, line: entries of each function and runs of each line that ran,
+# from the same gcov run.
 # edge: call counts between the stack's functions, from callgrind on an -O1
 # build that keeps static functions apart (xk_push and the other inline
 # wrappers are merged into their callers, so a layer crossing is one edge).
@@ -55,6 +57,20 @@ cold_lines() {
 		| sort_by(.[0].file, .[0].line) | .[] | "cold-line \(.[0].file):\(.[0].line)"'
 }
 
+# Training counts (format 2) from the same gcov run: each function that ran
+# with its entries (self instructions are not measured here: 0), and each
+# line that ran with its count (summed over units, as cold_lines does).
+ran_counts() {
+	(cd "$WORK/cov" && for g in *.gcda; do gcov --json-format --stdout "$g" 2>/dev/null; done) |
+		jq -s -r '
+		([.[].files[].functions[] | {key: .name, value: .execution_count}]
+		 | group_by(.key) | .[] | {name: .[0].key, calls: (map(.value) | add)}
+		 | select(.calls > 0) | "function \(.name) \(.calls) 0"),
+		([.[].files[] | .file as $f | .lines[] | {file: $f, line: .line_number, count}]
+		 | group_by([.file, .line]) | .[] | {file: .[0].file, line: .[0].line, count: (map(.count) | add)}
+		 | select(.count > 0) | "line \(.file):\(.line) \(.count)")'
+}
+
 # Callgrind's caller/callee counts among the stack's own functions.
 edges() {
 	local fns
@@ -83,7 +99,7 @@ build cg -O1 -fno-inline-functions-called-once
 valgrind -q --tool=callgrind --callgrind-out-file="$WORK/cg.out" "$WORK/cg/tcpping" "${TRAIN[@]}" >/dev/null
 
 cat <<EOF
-olayout-profile 1
+olayout-profile 2
 # x-kernel tcpping (stack/xkernel/apps/tcpping.c), written by profiles/tcpping.sh
 # from a training run: tcpping ${TRAIN[*]}.
 
@@ -122,3 +138,5 @@ EOF
 edges
 printf '\n# Lines of functions that ran which never ran themselves.\n'
 cold_lines
+printf '\n# Functions and lines that ran, with their counts.\n'
+ran_counts

@@ -32,7 +32,7 @@ per_rt() {
 path_fns() {
 	awk -v p="$1" -v rep="$2" '
 		BEGIN { if (rep != "") while ((getline l < rep) > 0) { split(l, f, " ")
-			if (f[1] == "path" && f[2] == p && f[3] == "inlined") inl[f[5]] = 1 } }
+			if (f[1] == "path" && f[2] == p && f[3] == "inlined") { sub(/:$/, "", f[5]); inl[f[5]] = 1 } } }
 		$1 == "path" && $2 == p { printf "%s", $3; for (i = 4; i <= NF; i++) if (!($i in inl)) printf " %s", $i; print "" }' "$PROFILE"
 }
 
