@@ -63,10 +63,10 @@ ok "malformed profile at an -flto link: lto1 names it, link fails" eval \
 
 out=$($CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-help -c -o "$WORK/m.o" "$WORK/m.c" 2>&1)
 is $? 0 "help: exit 0"
-for key in profile=FILE outline-only inline-only verbose report=FILE min-ratio=R help; do
+for key in profile=FILE outline-only inline-only verbose report=FILE min-ratio=R cold-ratio=R help; do
 	grep -q -- "-fplugin-arg-olayout-$key " <<<"$out" || diag "help lacks $key"
 done
-is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 7 "help lists the seven options"
+is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 8 "help lists the eight options"
 
 # Paths the plugin cannot inline: the build goes on, with one warning that
 # names the path, the function and why.
