@@ -117,7 +117,7 @@ cold_run() {
 	valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" "$1" -w inproc -n 1000 -s 1 \
 		>/dev/null 2>&1 || { echo "callgrind failed"; return; }
 	callgrind_annotate --auto=no --inclusive=no "$WORK/cg.out" |
-		awk '$NF ~ /\]$/ { NF-- } $NF ~ /^stack\/.*\.cold$/ || $NF ~ /\/stack\/.*\.cold$/ { print $NF, $1 }'
+		awk '$NF ~ /\]$/ { NF-- } $NF ~ /(^|\/)stack\/.*\.cold/ { print $NF, $1 }'
 }
 for v in OUT ALL; do
 	got=$(cold_run "$WORK/$v/tcpping")
