@@ -138,6 +138,87 @@ def check_merge(tap, work, p1):
            oltest.describe(res))
 
 
+SYNTHETIC = """# callgrind format
+version: 1
+positions: instr line
+events: Ir
+ob=(1) {exe}
+fl=(1) x.c
+fn=(1) main
+{main} 0 1
+cfn=(2) app_send
+calls=10 {app_send} 0
+{main+1} 0 100
+cfn=(6) wire_deliver
+calls=5 {wire_deliver} 0
+{main+2} 0 40
+fn=(2) app_send
+{app_send} 0 5
+cfn=(3) udp_push
+calls=6 {udp_push} 0
++1 0 20
+cfn=(4) ip_push
+calls=9 {ip_push} 0
++1 0 30
+cfn=(7) msg_sum
+calls=50 {msg_sum} 0
++1 0 50
+fn=(3) udp_push
+{udp_push} 0 6
+cfn=(7)
+calls=1 {msg_sum} 0
+* 0 1
+fn=(4) ip_push
+{ip_push} 0 9
+cfn=(7)
+calls=1 {msg_sum} 0
+* 0 1
+cfn=(5) eth_push
+calls=9 {eth_push} 0
++1 0 9
+fn=(5) eth_push
+{eth_push} 0 9
+fn=(6) wire_deliver
+{wire_deliver} 0 5
+cfn=(8) wire_xmit
+calls=5 {wire_xmit} 0
++1 0 5
+fn=(7) msg_sum
+{msg_sum} 0 52
+fn=(8) wire_xmit
+{wire_xmit} 0 5
+"""
+
+
+def check_paths_rule(tap, work):
+    """A run made up over layers' functions: the paths follow the heaviest
+    call edge, heaviest root first; msg_sum (3 callers) is a library mark
+    even where it is the heaviest callee."""
+    addr = {}
+    for l in subprocess.run(["nm", "--defined-only", EXE], capture_output=True,
+                            text=True).stdout.splitlines():
+        f = l.split()
+        if len(f) == 3 and f[1] in "tT":
+            addr[f[2]] = int(f[0], 16)
+    names = {n: "0x%x" % a for n, a in addr.items()}
+    names.update({"main+1": "0x%x" % (addr["main"] + 1), "main+2": "0x%x" % (addr["main"] + 2),
+                  "exe": os.path.abspath(EXE)})
+    cg = os.path.join(work, "synthetic.cg")
+    with open(cg, "w") as f:
+        f.write(SYNTHETIC.format(**names))
+    res, out = profile(work, "s.prof", "--paths", "2", "--from-callgrind", cg, EXE)
+    text = read(out) if res.rc == 0 else ""
+    want = [["app_send", "app_send", "ip_push", "eth_push"],
+            ["wire_deliver", "wire_deliver", "wire_xmit"]]
+    tap.ok(entries(text, "path") == want and entries(text, "library") == [["msg_sum"]],
+           "--paths on a made-up run: heaviest root first, heaviest edge, library skipped",
+           "%s %s %s" % (entries(text, "path"), entries(text, "library"), oltest.describe(res)))
+    tap.ok(["app_send", "10", "5"] in entries(text, "function") and
+           ["app_send", "ip_push", "9"] in entries(text, "edge"),
+           "relative positions (+1, *) and name ids: counts where the file puts them",
+           str(entries(text, "function")))
+
+
 def check_toggle(tap, work):
     res, t = profile(work, "t.prof", "--toggle-collect=udp_push", "--", EXE)
     funcs = [e[0] for e in entries(read(t), "function")] if res.rc == 0 else []
@@ -221,6 +302,7 @@ def main():
         return tap.done()
     cg = check_convert(tap, work, p1)
     check_merge(tap, work, p1)
+    check_paths_rule(tap, work)
     check_toggle(tap, work)
     check_bad(tap, work, cg)
     check_usage(tap)
