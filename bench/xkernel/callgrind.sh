@@ -9,7 +9,7 @@
 # Each app runs twice, with N and 2N round trips per sample (1 sample, after
 # xk_bench_run's warm-up of N/10 + 1); the difference of the two counts over
 # the difference in round trips leaves out the one-time costs (handshake,
-# first ARP). -g simulates an instruction cache (DESIGN.md's geometries):
+# first ARP). -g simulates an instruction cache (docs/DESIGN.md's geometries):
 # alpha21064 (I1 8 KiB direct-mapped, 32-byte lines) or modern (32 KiB
 # 8-way, 64-byte lines). -q prints only "APP INSTRUCTIONS [I1_MISSES]" lines.
 # APP is a ping app of $BUILD/bin, or a path to one (a variant's build);

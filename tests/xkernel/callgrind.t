@@ -37,7 +37,7 @@ ok "a UDP round trip costs fewer instructions than a TCP one (no ACK processing,
 ok "an ICMP echo round trip costs fewer than a UDP one (the server's ICMP answers below any app)" \
 	awk -v u="${udp:-0}" -v i="${icmp:-0}" 'BEGIN { exit !(i > 0 && i < u) }'
 
-# the simulated instruction cache of DESIGN.md's alpha21064 geometry: misses are deterministic too
+# the simulated instruction cache of docs/DESIGN.md's alpha21064 geometry: misses are deterministic too
 m1=$(bench/xkernel/callgrind.sh -q -n 300 -g alpha21064 tcpping)
 m2=$(bench/xkernel/callgrind.sh -q -n 300 -g alpha21064 tcpping)
 diag "alpha21064 I1: tcpping instructions and misses per round trip: $m1 / $m2"

@@ -85,15 +85,40 @@ static int parse_count(const char *prog, const char *opt, const char *s, unsigne
 	return 0;
 }
 
-int xk_bench_parse(int argc, char **argv, const char *prog, struct xk_bench_opts *o)
+bool xk_bench_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (strcmp(argv[i], "--help") == 0)
+			return true;
+	return false;
+}
+
+static void usage(const char *prog, bool tap)
+{
+	printf("usage: %s [-n ROUND_TRIPS] [-s SAMPLES] [-w inproc|thread|process]%s\n", prog,
+		tap ? " [-t TAPIF -p PEER_IP]" : "");
+}
+
+int xk_bench_parse(int argc, char **argv, const char *prog, bool tap, struct xk_bench_opts *o)
 {
 	unsigned long v;
 	int c;
 
 	*o = (struct xk_bench_opts){ .n = 100000, .samples = 10, .wire = "process" };
+	if (xk_bench_help(argc, argv)) {
+		usage(prog, tap);
+		return 1;
+	}
 	opterr = 0;
-	while ((c = getopt(argc, argv, "n:s:w:t:p:")) != -1) {
+	while ((c = getopt(argc, argv, "hn:s:w:t:p:")) != -1) {
+		if ((c == 't' || c == 'p') && !tap) {
+			fprintf(stderr, "%s: -%c: TAP is for icmpping and xkhost\n", prog, c);
+			return -EINVAL;
+		}
 		switch (c) {
+		case 'h':
+			usage(prog, tap);
+			return 1;
 		case 'n':
 			if (parse_count(prog, "-n", optarg, 1000000000ul, &o->n))
 				return -EINVAL;
@@ -120,8 +145,8 @@ int xk_bench_parse(int argc, char **argv, const char *prog, struct xk_bench_opts
 			}
 			break;
 		default:
-			fprintf(stderr, "%s: unknown option '-%c' (usage: %s [-n ROUND_TRIPS] [-s SAMPLES] "
-				"[-w inproc|thread|process] [-t TAPIF -p PEER_IP])\n", prog, optopt, prog);
+			fprintf(stderr, "%s: %s option '-%c' (%s --help)\n", prog,
+				optopt && strchr("ntswp", optopt) ? "a value is missing for" : "unknown", optopt, prog);
 			return -EINVAL;
 		}
 	}

@@ -12,6 +12,7 @@
 #ifndef XK_BENCH_H
 #define XK_BENCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "app.h"
@@ -48,8 +49,14 @@ struct xk_bench_opts {
 	uint32_t peer;			/* -p ADDR: the peer's IPv4 address on TAP (with -t) */
 };
 
-/* Parse argv; on a bad option prints one line naming it and returns -EINVAL. */
-int xk_bench_parse(int argc, char **argv, const char *prog, struct xk_bench_opts *o);
+/* Whether argv asks for --help (before any "--"); -h is getopt's. */
+bool xk_bench_help(int argc, char **argv);
+/*
+ * Parse argv; tap: the app runs over TAP (-t, -p). -h or --help prints the
+ * usage on stdout and returns 1; a bad option prints one line naming it and
+ * returns -EINVAL.
+ */
+int xk_bench_parse(int argc, char **argv, const char *prog, bool tap, struct xk_bench_opts *o);
 
 /*
  * Run opts->samples samples of opts->n round trips (after a warm-up of n/10)

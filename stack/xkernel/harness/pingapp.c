@@ -56,14 +56,10 @@ int xk_ping_app_main(int argc, char **argv, const struct xk_ping_app *a)
 {
 	struct xk_bench_opts o;
 	struct pingapp_run r = { a, &o };
-	int err;
+	int err = xk_bench_parse(argc, argv, a->prog, a->tap != NULL, &o);
 
-	if (xk_bench_parse(argc, argv, a->prog, &o))
-		return 2;
-	if (o.tap && !a->tap) {
-		fprintf(stderr, "%s: -t: TAP is for icmpping and xkhost\n", a->prog);
-		return 2;
-	}
+	if (err)
+		return err > 0 ? 0 : 2;
 	if (o.tap)
 		err = a->tap(&o);
 	else if (o.wire[0] == 'i')
