@@ -8,6 +8,14 @@
 
 #include "ol_err.h"
 
-int ol_rewrite(const char *exe, const char *layout, const char *out, struct ol_err *err);
+#include <stdbool.h>
+
+struct ol_rewrite_opts {
+	bool skip_unmovable;	/* leave units that cannot move in place, with a warning */
+};
+
+/* ol_rewrite: apply layout to exe, write out; o may be NULL (defaults). */
+int ol_rewrite(const char *exe, const char *layout, const char *out,
+	       const struct ol_rewrite_opts *o, struct ol_err *err);
 
 #endif
