@@ -21,6 +21,7 @@
 #include "ol_err.h"
 #include "ol_model.h"
 #include "ol_prof_cg.h"
+#include "ol_profile.h"
 
 /* An executed instruction of the executable: its summed count. */
 struct ol_prof_insn {
@@ -60,8 +61,8 @@ int ol_prof_count(struct ol_prof *p, const struct ol_cg *cg, const struct ol_mod
 		  const char *exe, struct ol_err *err);
 void ol_prof_free(struct ol_prof *p);
 
-/* ol_prof_valid_name: a name the profile format can hold. */
-bool ol_prof_valid_name(const char *s);
+/* ol_prof_base_name: the file name after the last '/'. */
+const char *ol_prof_base_name(const char *path);
 
 /* ol_prof_lines: print `line` and `cold-line` entries from the DWARF line
  * table of p's executable; *none is set when it has no line table. */

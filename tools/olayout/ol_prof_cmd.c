@@ -24,12 +24,6 @@ static const char caches[] =
 	"cache alpha21064 8192 1 32\n"
 	"cache modern 32768 8 64\n";
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
 /* Reads text (the profile olayout made) and writes it canonically to the
  * temporary fd of t, then puts it in place. */
 static int write_profile(struct ol_tmp *t, int fd, const char *out, const char *text,
@@ -72,7 +66,7 @@ static int profile_text(const struct ol_prof_opts *o, const struct ol_prof *p,
 	struct ol_prof_bias *bias = NULL;
 	size_t nbias = 0;
 
-	fprintf(fp, "olayout-profile 2\nexe %s\n%s", base_name(o->exe), caches);
+	fprintf(fp, "olayout-profile 2\nexe %s\n%s", ol_prof_base_name(o->exe), caches);
 	if (o->training)
 		fprintf(fp, "training %" PRIu64 "\n", o->training);
 	int rc = ol_prof_text(p, fp, err);

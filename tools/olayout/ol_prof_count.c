@@ -8,15 +8,7 @@
 
 #include "ol_util.h"
 
-bool ol_prof_valid_name(const char *s)
-{
-	if (!*s || (*s >= '0' && *s <= '9'))
-		return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$") ==
-	       strlen(s);
-}
-
-static const char *base_name(const char *path)
+const char *ol_prof_base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	return slash ? slash + 1 : path;
@@ -29,7 +21,7 @@ static bool same_file(const char *ob, const char *exe, const struct stat *st)
 	struct stat o;
 	if (stat(ob, &o) == 0)
 		return o.st_dev == st->st_dev && o.st_ino == st->st_ino;
-	return strcmp(base_name(ob), base_name(exe)) == 0;
+	return strcmp(ol_prof_base_name(ob), ol_prof_base_name(exe)) == 0;
 }
 
 static int by_addr(const void *a, const void *b)

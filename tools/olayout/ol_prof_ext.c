@@ -31,15 +31,9 @@ static int by_object_name_addr(const void *x, const void *y)
 	return c ? c : (a->addr > b->addr) - (a->addr < b->addr);
 }
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
 static bool skipped_object(const char *ob)
 {
-	return ob[0] != '/' || strncmp(base_name(ob), "vgpreload_", 10) == 0;
+	return ob[0] != '/' || strncmp(ol_prof_base_name(ob), "vgpreload_", 10) == 0;
 }
 
 static const struct ol_prof_bias *bias_of(const struct ol_prof_bias *b, size_t n,
@@ -65,7 +59,7 @@ static void print_runs(const struct ext *v, size_t n, uint64_t bias, FILE *out)
 		else
 			snprintf(name, sizeof name, "%s", v[i].name);
 		fprintf(out, "external %s %s 0x%" PRIx64 " %" PRIu64 " %" PRIu64 "\n", name,
-			base_name(v[i].object), v[i].addr + bias, v[j - 1].addr - v[i].addr + 1, insns);
+			ol_prof_base_name(v[i].object), v[i].addr + bias, v[j - 1].addr - v[i].addr + 1, insns);
 		k++;
 		i = j;
 	}
@@ -90,7 +84,7 @@ int ol_prof_externals(const struct ol_prof *p, const struct ol_prof_bias *b, siz
 				     strcspn(cg->names[OL_CG_FN][in->fn], "@'"));
 		if (!name)
 			rc = ol_fail(err, -ENOMEM, "%s: out of memory", p->exe);
-		else if (!ol_prof_valid_name(name) || strlen(name) > 400)
+		else if (!ol_profile_is_symbol(name) || strlen(name) > 400)
 			free(name);
 		else
 			v[n++] = (struct ext){ob, name, in->addr, in->count};

@@ -33,7 +33,7 @@ struct graph {
 static bool usable(const struct graph *g, size_t u)
 {
 	const struct ol_unit *un = &g->p->m->unit[u];
-	return g->p->ran[u] && !un->frag && ol_prof_valid_name(un->name);
+	return g->p->ran[u] && !un->frag && ol_profile_is_symbol(un->name);
 }
 
 static bool library_like(const struct graph *g, size_t u)

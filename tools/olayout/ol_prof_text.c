@@ -49,7 +49,7 @@ static void print_functions(const struct ol_prof *p, struct named *v, FILE *out)
 	size_t n = 0;
 	for (size_t u = 0; u < p->m->nunit; u++) {
 		const struct ol_unit *un = &p->m->unit[u];
-		if (ol_prof_valid_name(un->name))
+		if (ol_profile_is_symbol(un->name))
 			v[n++] = (struct named){un->name, NULL, p->calls[u], p->self[u],
 						p->ran[u] || p->fn_ran[u], !un->frag};
 	}
@@ -69,7 +69,7 @@ static void print_edges(const struct ol_prof *p, struct named *v, FILE *out)
 	for (size_t i = 0; i < p->nedge; i++) {
 		const char *from = p->m->unit[p->edge[i].from].name;
 		const char *to = p->m->unit[p->edge[i].to].name;
-		if (ol_prof_valid_name(from) && ol_prof_valid_name(to))
+		if (ol_profile_is_symbol(from) && ol_profile_is_symbol(to))
 			v[n++] = (struct named){from, to, p->edge[i].count, 0, true, true};
 	}
 	n = merge(v, n);
