@@ -14,6 +14,7 @@ variant by variant (noisy: ratios from one run, never asserted).
 """
 
 import argparse
+import bisect
 import csv
 import datetime
 import json
@@ -50,8 +51,8 @@ DESCRIPTIONS = {
     "BOLT": "llvm-bolt-19 on STD (-fno-reorder-blocks-and-partition), trained by its instrumentation",
     "PGO+BOLT": "llvm-bolt-19 on PGO (-fno-reorder-blocks-and-partition)",
 }
-# Variants whose send path is inlined into its root: the path's static size
-# is the root's.
+# Variants whose paths are inlined into their roots: a path's static size
+# is its root's.
 PATH_INLINED = {"PIN", "ALL"}
 CSV_FIELDS = ["stack", "variant", "geometry", "status", "instr_per_rt", "i1_miss_per_rt",
               "d1_miss_per_rt", "ll_miss_per_rt", "icpi", "mcpi", "icache_unused",
@@ -211,46 +212,52 @@ def icache_unused(run_n, run_2n, exe, lens, syms, line):
 
 # ---- the critical path's static size ----
 
-def path_members(build, exe, profile, variant):
-    """[(addr, hot bytes)] of the code the path runs: olayout paths where
-    olayout reads exe (clones where they exist), else the symbols (BOLT's
-    output keeps no relocations)."""
-    r = subprocess.run([os.path.join(build, "bin/olayout"), "paths", "--json", "--profile", profile, exe],
-                       capture_output=True, text=True)
-    if r.returncode == 0:
-        path = json.loads(r.stdout)["paths"][0]
-        members = [m for m in path["members"] if m["found"]]
-        if variant in PATH_INLINED:
-            members = [m for m in members if m["role"] == "root"]
-        return [((m["clones"][0]["addr"], m["clones"][0]["hot"]) if m["clones"] else (m["addr"], m["hot"]))
-                for m in members]
-    fns = path_functions(profile)
-    if variant in PATH_INLINED:
-        fns = fns[:1]
-    out = []
-    for line in run(["nm", "-S", exe]).splitlines():
-        f = line.split()
-        if len(f) == 4 and f[2] in "tT" and ".cold" not in f[3] and \
-                re.sub(r"(\.(isra|constprop|part|lto_priv)\.\d+)+$", "", f[3]) in fns:
-            out.append((int(f[0], 16), int(f[1], 16)))
-    return out
-
-
-def path_functions(profile):
-    """The first path of the profile: root, then layers."""
+def profile_paths(profile):
+    """[(name, [root, layer...])] of the profile's paths, in its order."""
+    paths = []
     for line in open(profile):
         f = line.split("#")[0].split()
         if f and f[0] == "path":
-            return f[2:]
-    die("%s: no path" % profile)
+            paths.append((f[1], f[2:]))
+    if not paths:
+        die("%s: no path" % profile)
+    return paths
 
 
-def path_size(build, exe, profile, variant, lens):
-    """(hot bytes, hot instructions) of the path."""
-    members = path_members(build, exe, profile, variant)
-    size = sum(s for _, s in members)
-    instr = sum(1 for a in lens for start, s in members if start <= a < start + s)
-    return size, instr
+def path_members(build, exe, profile, variant):
+    """{path: [(addr, hot bytes)]} of the code each path runs: olayout paths
+    where olayout reads exe (clones where they exist), else the symbols
+    (BOLT's output keeps no relocations). A variant that inlines the path
+    runs its root."""
+    r = subprocess.run([os.path.join(build, "bin/olayout"), "paths", "--json", "--profile", profile, exe],
+                       capture_output=True, text=True)
+    if r.returncode == 0:
+        out = {}
+        for p in json.loads(r.stdout)["paths"]:
+            ms = [m for m in p["members"] if m["found"] and (variant not in PATH_INLINED or m["role"] == "root")]
+            out[p["name"]] = [(m["clones"][0]["addr"], m["clones"][0]["hot"]) if m["clones"] else
+                              (m["addr"], m["hot"]) for m in ms]
+        return out
+    syms = []
+    for line in run(["nm", "-S", exe]).splitlines():
+        f = line.split()
+        if len(f) == 4 and f[2] in "tT" and ".cold" not in f[3]:
+            syms.append((re.sub(r"(\.(isra|constprop|part|lto_priv)\.\d+)+$", "", f[3]), int(f[0], 16), int(f[1], 16)))
+    out = {}
+    for name, fns in profile_paths(profile):
+        fns = set(fns[:1] if variant in PATH_INLINED else fns)
+        out[name] = [(a, n) for base, a, n in syms if base in fns]
+    return out
+
+
+def path_sizes(build, exe, profile, variant, lens):
+    """{path: (hot bytes, hot instructions)}."""
+    starts = sorted(lens)
+    out = {}
+    for name, members in path_members(build, exe, profile, variant).items():
+        instr = sum(bisect.bisect_left(starts, a + n) - bisect.bisect_left(starts, a) for a, n in members)
+        out[name] = (sum(n for _, n in members), instr)
+    return out
 
 
 # ---- timing: interleaved runs ----
@@ -344,7 +351,7 @@ def measure_stack(args, list_path, cg_n, rt_n, perf_note):
             d[g]["unused"], d[g]["lines"] = icache_unused(runs[0], runs[1], exe, lens, syms, geo["line"])
             misses = geo["l1_miss"] * (d[g]["I1mr"] + d[g]["D1mr"]) + geo["mem"] * (d[g]["ILmr"] + d[g]["DLmr"])
             d[g]["mcpi"] = misses / d[g]["Ir"]
-        d["path"] = path_size(args.build, exe, profile, v, lens)
+        d["paths"] = path_sizes(args.build, exe, profile, v, lens)
         if not perf_note:
             d["perf"] = perf_per_rt(exe, cg_n)
     subprocess.run(["rm", "-rf", work])
@@ -367,7 +374,8 @@ def csv_rows(stack, order, data):
                            d1_miss_per_rt=round(c["D1mr"] + c["D1mw"], 2),
                            ll_miss_per_rt=round(c["ILmr"] + c["DLmr"] + c["DLmw"], 2),
                            icpi=geo["icpi"], mcpi=round(c["mcpi"], 4), icache_unused=round(c["unused"], 4),
-                           icache_lines=c["lines"], path_hot_bytes=d["path"][0], path_hot_instr=d["path"][1])
+                           icache_lines=c["lines"], path_hot_bytes=sum(b for b, _ in d["paths"].values()),
+                           path_hot_instr=sum(i for _, i in d["paths"].values()))
                 for k, key in (("rt", "inproc"), ("rt_process", "process"), ("proc", "inproc_proc")):
                     row[k + "_us"], row[k + "_sd_us"] = (round(x, 3) for x in d[key])
                 for e, k in zip(PERF_EVENTS, ["perf_instr_per_rt", "perf_cycles_per_rt", "perf_l1i_miss_per_rt"]):
@@ -433,23 +441,26 @@ def md_stack(stack, prog, profile, order, data, figs, rt_n, perf_note):
     out += ["", "Hardware counters: " + (perf_note or "perf's per-round-trip instructions, cycles and "
                                         "L1-icache-load-misses are in tables.csv (perf_*)") + "."]
 
+    names = [n for n, _ in profile_paths(profile)]
     out += ["", "### Table 5: i-cache unused and the critical path", "",
             "Unused: of the bytes of the i-cache lines that the round trip's own code touches (the "
             "instructions whose callgrind count grows with the number of round trips; libc left out), "
-            "the fraction never executed, with each geometry's line size (lines: how many). Path: the "
-            "send path of %s (root and layers, hot parts, clones where olayout made them; PIN and ALL: "
-            "the root, which holds the inlined path), static bytes and instructions." % profile,
+            "the fraction never executed, with each geometry's line size (lines: how many). Paths: each "
+            "path of %s (root and layers, hot parts, clones where olayout made them; PIN and ALL: the "
+            "root, which holds the inlined path), static bytes / instructions; tables.csv sums "
+            "them." % profile,
             "",
-            "| variant | unused, 32-B lines | lines | unused, 64-B lines | lines | path bytes | path instructions | paper unused |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+            "| variant | unused, 32-B lines | lines | unused, 64-B lines | lines | %s | paper unused |" %
+            " | ".join("path %s" % n for n in names),
+            "| --- | ---: | ---: | ---: | ---: | %s---: |" % ("---: | " * len(names))]
     for v in order:
         if v not in built:
-            out.append("| %s | %s | | | | | | %s |" % (v, na(v), paper("5", v, "unused")))
+            out.append("| %s | %s | | | %s| %s |" % (v, na(v), "| " * len(names), paper("5", v, "unused")))
             continue
         a, m = data[v]["alpha21064"], data[v]["modern"]
-        out.append("| %s | %.1f%% | %d | %.1f%% | %d | %d | %d | %s |" % (
+        out.append("| %s | %.1f%% | %d | %.1f%% | %d | %s | %s |" % (
             v, 100 * a["unused"], a["lines"], 100 * m["unused"], m["lines"],
-            data[v]["path"][0], data[v]["path"][1], paper("5", v, "unused")))
+            " | ".join("%d / %d" % data[v]["paths"].get(n, (0, 0)) for n in names), paper("5", v, "unused")))
     out += ["", goals(data, built), ""]
     return out
 
@@ -515,7 +526,8 @@ def paper_note(figs):
     if figs:
         return "%d figures entered." % len(figs)
     return ("none is entered yet: the paper's tables are in no source this project could consult "
-            "(only its abstract: the techniques reduce the mCPI by a factor of 1.35 to 5.8), so those "
+            "(only its abstract, www2.cs.arizona.edu/projects/scout/Papers/sigcomm96: the techniques reduce the "
+            "mCPI by a factor of 1.35 to 5.8), so those "
             "cells stay empty rather than guessed.")
 
 

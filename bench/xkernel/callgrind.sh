@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# callgrind.sh [-q] [-a] [-k DIR] [-n N] [-g GEOMETRY] [APP...] - instructions
-# (and with -g I1 misses) per round trip of the ping apps' measured loop,
+# callgrind.sh [-q] [-a] [-m] [-k DIR] [-n N] [-g GEOMETRY] [APP...] -
+# instructions (and with -g I1 misses, with -m calls to malloc, free, calloc
+# and realloc) per round trip of the ping apps' measured loop,
 # xk_ping_round_trips (stack/xkernel/harness/bench.c), which
 # CALLGRIND_START/STOP_INSTRUMENTATION bracket. The apps run on the
 # in-process wire, whose clock is virtual, so the count is deterministic; it
@@ -14,9 +15,9 @@
 # 8-way, 64-byte lines); the data side is simulated too, the same size as I1
 # for D1, and a last-level cache of 2 MiB direct-mapped, 32-byte lines (the
 # DEC 3000/600's board cache) or 1 MiB 16-way, 64-byte lines.
-# -q prints only "APP INSTRUCTIONS [I1_MISSES]" lines; -a (with -g) prints
+# -q prints only "APP INSTRUCTIONS [I1_MISSES] [ALLOCATOR_CALLS]" lines; -a (with -g) prints
 # every event of the simulation instead, "APP Ir I1mr D1mr D1mw ILmr DLmr DLmw",
-# each per round trip. -k DIR keeps callgrind's outputs of both runs as
+# each per round trip (then ALLOCATOR_CALLS with -m). -k DIR keeps callgrind's outputs of both runs as
 # DIR/APP.N.out and DIR/APP.2N.out, with per-instruction counts (--dump-instr).
 # APP is a ping app of $BUILD/bin, or a path to one (a variant's build);
 # it defaults to tcpping udpping icmpping; N to 2000. BUILD (default build)
@@ -28,10 +29,12 @@ n=2000
 cache=()
 events=(Ir I1mr)
 keep=
-usage() { echo "usage: $0 [-q] [-a] [-k DIR] [-n N] [-g alpha21064|modern] [APP...]" >&2; exit 2; }
-while getopts qak:n:g: opt; do
+allocs=0
+usage() { echo "usage: $0 [-q] [-a] [-m] [-k DIR] [-n N] [-g alpha21064|modern] [APP...]" >&2; exit 2; }
+while getopts qamk:n:g: opt; do
 	case $opt in
 	q) quiet=1 ;;
+	m) allocs=1 ;;
 	a) events=(Ir I1mr D1mr D1mw ILmr DLmr DLmw) ;;
 	k) [ -d "$OPTARG" ] || { echo "callgrind.sh: -k '$OPTARG': not a directory" >&2; exit 2; }
 	   keep=$OPTARG ;;
@@ -49,11 +52,12 @@ shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- tcpping udpping icmpping
 [ ${#events[@]} = 2 ] || [ ${#cache[@]} -gt 0 ] || { echo "callgrind.sh: -a needs -g" >&2; exit 2; }
 valgrind=$(command -v valgrind) || { echo "callgrind.sh: valgrind is not installed" >&2; exit 1; }
+here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d /tmp/xkcg.XXXXXXXX)	# a fixed-length name
 trap 'rm -rf "$tmp"' EXIT
 
 # counts APP ROUND_TRIPS: the events' totals of the loop (all its calls; 0
-# for an event not simulated).
+# for an event not simulated), then with -m the calls to the C allocator.
 # The app runs as ./APP from $tmp with an empty environment: the stack's
 # layout then does not depend on where or by whom it is run (libc's memcmp
 # and memcpy take other paths near a page's end).
@@ -64,7 +68,13 @@ counts() {
 		{ echo "callgrind.sh: $1 -n $2 failed:" >&2; cat "$tmp/$1.$2.log" >&2; exit 1; }
 	awk -v want="${events[*]}" '/^events:/ { for (i = 2; i <= NF; i++) col[$i] = i }
 	     /^totals:/ { n = split(want, w, " "); for (i = 1; i <= n; i++) printf "%s%s", (col[w[i]] ? $(col[w[i]]) : 0), (i < n ? " " : "\n") }' \
-		"$tmp/$1.$2.out"
+		"$tmp/$1.$2.out" | tr '\n' ' '
+	if [ "$allocs" = 1 ]; then
+		awk -f "$here/calls.awk" "$tmp/$1.$2.out" |
+			awk '$1 ~ /^(malloc|free|calloc|realloc)$/ { n += $2 } END { print n + 0 }'
+	else
+		echo
+	fi
 }
 
 for arg in "$@"; do
@@ -81,13 +91,15 @@ for arg in "$@"; do
 		for (i = 1; i <= k; i++) printf (i == 1 ? "%.1f" : " %.2f"), (y[i] - x[i]) / rt
 		print "" }')
 	read -r ir miss _ <<<"$per_rt"
+	al_col=
+	[ "$allocs" = 1 ] && al_col=" ${per_rt##* }"
 	[ -z "$keep" ] || cp "$tmp/$app.$n.out" "$tmp/$app.$((2 * n)).out" "$keep/" || exit 1
 	if [ "$quiet" = 1 ] && [ ${#events[@]} -gt 2 ]; then
 		echo "$app $per_rt"
 	elif [ "$quiet" = 1 ]; then
-		echo "$app $ir${cache[0]+ $miss}"
+		echo "$app $ir${cache[0]+ $miss}$al_col"
 	else
-		echo "$app: $ir instructions${cache[0]+ and $miss I1 misses} per round trip" \
+		echo "$app: $ir instructions${cache[0]+ and $miss I1 misses}${al_col:+ and$al_col calls to malloc/free/calloc/realloc} per round trip" \
 			"(callgrind, in-process wire, both hosts; runs of $n and $((2 * n)) round trips)"
 		echo "  the functions with most instructions of their own${cache[0]+ (then their I1 misses)} (run of $((2 * n))):"
 		callgrind_annotate --auto=no --inclusive=no --show=Ir${cache[0]+,I1mr} "$tmp/$app.$((2 * n)).out" |
