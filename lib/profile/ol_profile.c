@@ -243,7 +243,7 @@ static int do_path(struct parser *ps, char **f, size_t nf)
 	struct ol_profile_path path = {0};
 	path.name = strdup(f[0]);
 	path.root = strdup(f[1]);
-	path.layers = calloc(nf - 2, sizeof *path.layers);
+	path.layers = calloc(nf, sizeof *path.layers); /* nf - 2 layers */
 	bool ok = path.name && path.root && path.layers;
 	for (size_t i = 2; ok && i < nf; i++) {
 		path.layers[path.n_layers] = strdup(f[i]);
