@@ -237,8 +237,21 @@ static int parse_line(struct lctx *c, char *s, bool *header)
 int ol_layout_read(struct ol_layout *lay, const char *file, const struct ol_model *m,
 		   struct ol_err *err)
 {
-	struct lctx c = { .lay = lay, .m = m, .file = file, .err = err, .align = 16 };
 	FILE *f = fopen(file, "r");
+	int rc;
+
+	memset(lay, 0, sizeof *lay);
+	if (f == NULL)
+		return ol_fail(err, -errno, "%s: %s", file, strerror(errno));
+	rc = ol_layout_read_from(lay, file, f, m, err);
+	fclose(f);
+	return rc;
+}
+
+int ol_layout_read_from(struct ol_layout *lay, const char *file, FILE *f,
+			const struct ol_model *m, struct ol_err *err)
+{
+	struct lctx c = { .lay = lay, .m = m, .file = file, .err = err, .align = 16 };
 	char *buf = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -246,8 +259,6 @@ int ol_layout_read(struct ol_layout *lay, const char *file, const struct ol_mode
 	int rc = 0;
 
 	memset(lay, 0, sizeof *lay);
-	if (f == NULL)
-		return ol_fail(err, -errno, "%s: %s", file, strerror(errno));
 	while (rc == 0 && (n = getline(&buf, &cap, f)) > 0) {
 		c.line++;
 		if (memchr(buf, '\0', (size_t)n))
@@ -265,7 +276,6 @@ int ol_layout_read(struct ol_layout *lay, const char *file, const struct ol_mode
 			    : ol_fail(err, -EINVAL, "%s: empty: expected 'olayout-layout 1'", file);
 	if (rc == 0)
 		rc = check_routes(&c);
-	fclose(f);
 	if (rc)
 		ol_layout_free(lay);
 	return rc;

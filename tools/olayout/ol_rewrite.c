@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ol_cmd.h"
 #include "ol_eh.h"
 #include "ol_layout.h"
 #include "ol_output.h"
@@ -633,11 +634,11 @@ static void warn_clone_dwarf(const struct rw *w)
 		}
 }
 
-static int run(struct rw *w, const char *layout)
+static int run(struct rw *w, const char *layout, FILE *lf)
 {
 	int rc;
 
-	rc = ol_layout_read(w->lay, layout, w->m, w->err);
+	rc = ol_layout_read_from(w->lay, layout, lf, w->m, w->err);
 	if (rc == 0)
 		rc = ol_out_begin(w->out, w->elf, w->err);
 	if (rc == 0)
@@ -680,6 +681,19 @@ static int copy_file(int from, int to)
 
 int ol_rewrite(const char *exe, const char *layout, const char *out, struct ol_err *err)
 {
+	FILE *f = fopen(layout, "r");
+	int rc;
+
+	if (f == NULL)
+		return ol_fail(err, -errno, "%s: %s", layout, strerror(errno));
+	rc = ol_rewrite_from(exe, layout, f, out, false, err);
+	fclose(f);
+	return rc;
+}
+
+int ol_rewrite_from(const char *exe, const char *layout, FILE *lf, const char *out,
+		    bool verify, struct ol_err *err)
+{
 	struct ol_elf elf;
 	struct ol_model m;
 	struct ol_layout lay;
@@ -715,7 +729,7 @@ int ol_rewrite(const char *exe, const char *layout, const char *out, struct ol_e
 	if (rc == 0) {
 		o = ol_out_new();
 		w.out = o;
-		rc = o ? run(&w, layout) : ol_fail(err, -ENOMEM, "out of memory");
+		rc = o ? run(&w, layout, lf) : ol_fail(err, -ENOMEM, "out of memory");
 	}
 	ol_out_free(o);
 	ol_layout_free(&lay);
@@ -732,6 +746,8 @@ int ol_rewrite(const char *exe, const char *layout, const char *out, struct ol_e
 		rc = ol_fail(err, -errno, "%s: %s", tmp, strerror(errno));
 	if (close(fd) != 0 && rc == 0)
 		rc = ol_fail(err, -EIO, "%s: write error", tmp);
+	if (rc == 0 && verify)
+		rc = ol_cmd_verify(tmp, err);
 	if (rc == 0)
 		return ol_tmp_commit(tmp, out, err);
 	ol_tmp_discard(tmp);
