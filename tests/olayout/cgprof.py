@@ -2,13 +2,15 @@
 """cgprof: a version 2 profile from one callgrind run, for the planner's
 tests and benchmarks (until `olayout profile` writes them).
 
-    cgprof.py [--base PROF] [--loop] [--exe-name NAME] -o OUT -- EXE [ARGS...]
+    cgprof.py [--base PROF] [--loop] [--training N] -o OUT -- EXE [ARGS...]
 
 EXE runs as ./NAME from a fixed-length scratch directory with an empty
 environment (as bench/xkernel/callgrind.sh runs it), so shared libraries
 load where they will in the measurement. The profile gets `function`
-entries (calls, self instructions), call `edge`s between EXE's functions,
-`external` entries for code of shared objects (addresses at run time, from
+entries (calls, self instructions), `training N` (the times the workload's
+unit ran, default 1), call `edge`s between EXE's functions,
+`line` entries (the largest count of one instruction of each source line of
+EXE), `external` entries for code of shared objects (addresses at run time, from
 valgrind's own report of each object's load bias; a function's executed
 code split into runs of instructions less than 32 bytes apart, the second
 run named FN.1 and so on) and `training 1`; --base
@@ -66,9 +68,11 @@ def biases(log):
 
 def parse(out):
     """(object, fn) -> [self Ir, min addr, max addr]; (obj, fn, cobj, cfn) -> calls."""
-    names = {"ob": {}, "fn": {}}
+    names = {"ob": {}, "fn": {}, "fl": {}}
     cost = defaultdict(lambda: [0, None, None])
     insn = defaultdict(lambda: defaultdict(int))  # (ob, fn) -> addr -> Ir
+    srcline = defaultdict(int)  # (ob, file, line) -> the largest count of one instruction
+    fl = None
     calls = defaultdict(int)
     npos = 1
     last = [0, 0]
@@ -102,7 +106,13 @@ def parse(out):
             else:
                 cfn = v
             continue
-        if key in ("fl", "fi", "fe", "cfi", "cfl", "jump", "jcnd"):
+        if key in ("fl", "fi", "fe"):
+            fl = name("fl", val)
+            continue
+        if key in ("cfi", "cfl"):
+            name("fl", val)
+            continue
+        if key in ("jump", "jcnd"):
             continue
         if key == "calls":
             call_pending = int(val.split()[0])
@@ -130,10 +140,13 @@ def parse(out):
         c = cost[(ob, fn)]
         c[0] += ir
         insn[(ob, fn)][pos[0]] += ir
+        if ir and npos > 1 and pos[1] > 0:
+            k = (ob, fl, pos[1])
+            srcline[k] = max(srcline[k], insn[(ob, fn)][pos[0]])
         if ir:
             c[1] = pos[0] if c[1] is None else min(c[1], pos[0])
             c[2] = pos[0] if c[2] is None else max(c[2], pos[0])
-    return cost, calls, insn
+    return cost, calls, insn, srcline
 
 
 def runs(addrs):
@@ -161,12 +174,13 @@ def main():
     ap.add_argument("--base")
     ap.add_argument("--loop", action="store_true")
     ap.add_argument("-o", required=True)
+    ap.add_argument("--training", type=int, default=1)
     ap.add_argument("cmd", nargs="+")
     a = ap.parse_args()
     exe, args = a.cmd[0], a.cmd[1:]
     name, log, out = run_callgrind(exe, args, a.loop)
     bias = biases(log)
-    cost, calls, insn = parse(out)
+    cost, calls, insn, srcline = parse(out)
     mine = [o for o in set(k[0] for k in cost) if os.path.basename(o) == name]
     fcalls = defaultdict(int)
     edges = defaultdict(int)
@@ -174,7 +188,7 @@ def main():
         fcalls[(cob, cfn)] += n
         if ob in mine and cob in mine and fn != cfn:
             edges[(fn, cfn)] += n
-    lines = ["olayout-profile 2", "exe " + name, "training 1"]
+    lines = ["olayout-profile 2", "exe " + name, "training %d" % a.training]
     lines += base_lines(a.base) if a.base else []
     for (ob, fn), (ir, lo, hi) in sorted(cost.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or "")):
         if not ir or not fn or not NAME_RE.match(fn):
@@ -186,6 +200,9 @@ def main():
                 lines.append("external %s%s %s 0x%x %d %d" % (fn, ".%d" % i if i else "",
                                                               os.path.basename(ob),
                                                               lo + bias[ob], hi - lo + 8, n))
+    for (ob, f, line), n in sorted(srcline.items(), key=lambda kv: (kv[0][1] or "", kv[0][2])):
+        if ob in mine and f and " " not in f and f != "???":
+            lines.append("line %s:%d %d" % (f, line, n))
     for (f, c), n in sorted(edges.items()):
         if NAME_RE.match(f) and NAME_RE.match(c):
             lines.append("edge %s %s %d" % (f, c, n))

@@ -1,5 +1,5 @@
 # olayout: the ELF rewriter (libelf + Capstone), built to $(BUILD)/bin/olayout.
-PKGS += libelf-dev libcapstone-dev gdb
+PKGS += libelf-dev libdw-dev libcapstone-dev gdb
 OLAYOUT_SRCS := $(sort $(wildcard tools/olayout/ol_*.c))
 ALL += $(OLAYOUT)
 TEST_DEPS += $(OLAYOUT)
@@ -9,4 +9,4 @@ $(call objs,tools/olayout/ol_paths.c $(wildcard tools/olayout/ol_plan*.c)): CPPF
 
 $(OLAYOUT): $(call objs,$(OLAYOUT_SRCS)) $(OL_PROFILE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ -lelf -lcapstone
+	$(CC) $(LDFLAGS) -o $@ $^ -ldw -lelf -lcapstone

@@ -52,6 +52,8 @@ static void plan_close(struct pctx *c)
 {
 	struct ol_plan *pl = &c->pl;
 
+	for (size_t u = 0; pl->pu && u < c->m.nunit; u++)
+		free(pl->pu[u].chunk);
 	free(pl->pu);
 	free(pl->edge);
 	free(pl->pmem);
@@ -96,6 +98,8 @@ static int plan_open(struct pctx *c, const struct ol_plan_opts *o, struct ol_err
 	rc = ol_sets_init(&c->pl.sets, &c->pl.geom, err);
 	if (rc == 0)
 		rc = ol_plan_units(&c->pl, o->profile, o->strict, err);
+	if (rc == 0)
+		rc = ol_plan_lines(&c->pl, err);
 	if (rc == 0)
 		ol_plan_taken(&c->pl);
 	return rc;
@@ -170,13 +174,17 @@ static int summary(struct ol_plan *pl, FILE *out, struct ol_err *err)
 
 		if (pu->role == OL_COLD || (q->path < 0 && cloned[q->unit]))
 			continue;
-		hot += m->unit[q->unit].size;
-		ol_sets_add(&pl->sets, q->addr, m->unit[q->unit].size, pu->heat, (int)pu->role);
+		struct ol_span sp = ol_plan_span(pl, q->unit, q->addr);
+
+		hot += sp.size;
+		ol_sets_add(&pl->sets, &sp, (int)pu->role);
 	}
-	for (size_t u = 0; u < m->nunit; u++)
+	for (size_t u = 0; u < m->nunit; u++) {
+		struct ol_span sp = ol_plan_span(pl, u, m->unit[u].addr);
+
 		if (pl->pu[u].placeable && pl->pu[u].role != OL_COLD && !pl->placed[u] && !cloned[u])
-			ol_sets_add(&pl->sets, m->unit[u].addr, m->unit[u].size, pl->pu[u].heat,
-				    (int)pl->pu[u].role);
+			ol_sets_add(&pl->sets, &sp, (int)pl->pu[u].role);
+	}
 	for (uint64_t i = 0; i < pl->sets.nsets; i++) {
 		for (int r = OL_OTHER; r <= OL_TAKEN; r++)
 			used[r] += (pl->sets.who[i] >> r) & 1;
@@ -185,9 +193,9 @@ static int summary(struct ol_plan *pl, FILE *out, struct ol_err *err)
 	}
 	fprintf(out, "plan %s %s: hot bytes placed %llu, sets of %llu used by path %zu, library %zu, "
 		"other hot %zu, code not placed %zu (all %zu), predicted conflicting sets %zu, "
-		"clones %zu\n", pl->strategy, pl->geom.name, (unsigned long long)hot,
+		"clones %zu, units with line counts %zu\n", pl->strategy, pl->geom.name, (unsigned long long)hot,
 		(unsigned long long)pl->sets.nsets, used[OL_PATH], used[OL_LIB], used[OL_OTHER],
-		used[OL_TAKEN], any, conflict, pl->nclone);
+		used[OL_TAKEN], any, conflict, pl->nclone, pl->nchunked);
 	if (pl->note[0])
 		fprintf(out, "plan %s: %s\n", pl->strategy, pl->note);
 	free(cloned);

@@ -30,6 +30,7 @@ enum ol_role { OL_COLD, OL_OTHER, OL_LIB, OL_PATH };
 struct ol_pu {
 	uint64_t calls, insns;	/* training counts; 0 and 0: never ran */
 	uint64_t heat;		/* instructions run per line of it: its conflict weight */
+	uint64_t *chunk;	/* heat of each 16 bytes of it (ol_plan_lines.c), NULL: uniform */
 	uint64_t align;		/* what its code assumes (up to 16) */
 	enum ol_role role;
 	int path;		/* the first profile path it is a root or layer of, or -1 */
@@ -91,6 +92,7 @@ struct ol_plan {
 	size_t ncold, nextcold;
 	struct ol_sets sets;
 	size_t nclone;
+	size_t nchunked;		/* units with line-level heat */
 	uint64_t hot_bytes;
 	char note[256];			/* said after the summary, if any */
 };
@@ -111,6 +113,10 @@ int ol_plan_ph_order(const struct ol_plan *pl, size_t **out, size_t *n, struct o
  * executable is an error, else a warning. */
 int ol_plan_units(struct ol_plan *pl, const char *profile, bool strict, struct ol_err *err);
 
+/* ol_plan_lines: heat per 16 bytes of hot units from the profile's `line`
+ * counts and EXE's DWARF line table (nothing without either). */
+int ol_plan_lines(struct ol_plan *pl, struct ol_err *err);
+
 /* Placing (ol_plan_place.c). ol_plan_at: the first address from the cursor
  * on, aligned to align, at cache offset off (mod the way size). */
 uint64_t ol_plan_at(const struct ol_plan *pl, uint64_t off, uint64_t align);
@@ -128,18 +134,27 @@ int ol_plan_hot_order(struct ol_plan *pl, size_t **out, size_t *n, struct ol_err
 /* The cache sets (ol_plan_cache.c). */
 int ol_sets_init(struct ol_sets *s, const struct ol_geom *g, struct ol_err *err);
 void ol_sets_free(struct ol_sets *s);
-/* ol_sets_add: the lines of [addr, addr+size) become hot with heat, role
- * bit who. */
-void ol_sets_add(struct ol_sets *s, uint64_t addr, uint64_t size, uint64_t heat, int who);
-/* ol_sets_cost: what adding [addr, addr+size) with heat would cost in
- * conflicts (0: every line lands in a set with a free way): a line that
- * must share evicts and is evicted about as often as the less run of it
- * and the set's other lines together. */
-uint64_t ol_sets_cost(const struct ol_sets *s, uint64_t addr, uint64_t size, uint64_t heat);
-/* ol_sets_best: the cache offset (a multiple of align, first from off on)
- * where [.., +size) costs least; ties go to the first. */
-uint64_t ol_sets_best(const struct ol_sets *s, uint64_t off, uint64_t size, uint64_t heat,
-		      uint64_t align);
+/* The code a set sees: [addr, addr+size) with heat per 16-byte chunk
+ * (chunk, from addr on) or heat uniform per line; lines of no heat are
+ * cold and take no way. */
+struct ol_span {
+	uint64_t addr, size;
+	const uint64_t *chunk;
+	uint64_t heat;
+};
+
+/* ol_sets_add: the hot lines of sp join their sets, role bit who. */
+void ol_sets_add(struct ol_sets *s, const struct ol_span *sp, int who);
+/* ol_sets_cost: what adding sp would cost in conflicts (0: every hot line
+ * lands in a set with a free way): a line that must share evicts and is
+ * evicted about as often as the less run of it and the set's other lines
+ * together. */
+uint64_t ol_sets_cost(const struct ol_sets *s, const struct ol_span *sp);
+/* ol_sets_best: the address from sp->addr on (in steps of align, within a
+ * way) where sp costs least; ties go to the first. */
+uint64_t ol_sets_best(const struct ol_sets *s, struct ol_span sp, uint64_t align);
+/* ol_plan_span: unit u at addr as the sets see it. */
+struct ol_span ol_plan_span(const struct ol_plan *pl, size_t u, uint64_t addr);
 /* ol_plan_taken: the sets hot code the plan cannot move maps to (the
  * profile's external code, hot unmovable units, PLT stubs). */
 void ol_plan_taken(struct ol_plan *pl);

@@ -20,16 +20,17 @@
 static int fit(struct ol_plan *pl, size_t unit, int path, int role, struct ol_err *err)
 {
 	const struct ol_pu *pu = &pl->pu[unit];
-	uint64_t size = pl->m->unit[unit].size;
 	uint64_t at = (pl->cursor + pu->align - 1) & ~(pu->align - 1);
+	struct ol_span sp;
 	int rc;
 
 	if (pl->hot_bytes < FIT_CACHES * pl->geom.size)
-		at = ol_sets_best(&pl->sets, at, size, pu->heat, pu->align);
+		at = ol_sets_best(&pl->sets, ol_plan_span(pl, unit, at), pu->align);
 	rc = ol_plan_put(pl, unit, path, at, err);
 	if (rc == 0) {
-		ol_sets_add(&pl->sets, pl->place[pl->nplace - 1].addr, size, pu->heat, role);
-		pl->hot_bytes += size;
+		sp = ol_plan_span(pl, unit, pl->place[pl->nplace - 1].addr);
+		ol_sets_add(&pl->sets, &sp, role);
+		pl->hot_bytes += sp.size;
 	}
 	return rc;
 }

@@ -89,55 +89,78 @@ void ol_sets_free(struct ol_sets *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* line_heat: the heat of line l of sp (0: cold). */
+static uint64_t line_heat(const struct ol_sets *s, const struct ol_span *sp, uint64_t l)
+{
+	uint64_t lo = l * s->line > sp->addr ? l * s->line : sp->addr;
+	uint64_t hi = (l + 1) * s->line < sp->addr + sp->size ? (l + 1) * s->line
+							      : sp->addr + sp->size;
+	uint64_t h = 0;
+
+	if (sp->chunk == NULL)
+		return sp->heat;
+	for (uint64_t k = (lo - sp->addr) / 16; k <= (hi - 1 - sp->addr) / 16; k++)
+		h += sp->chunk[k];
+	return h;
+}
+
 /* Lines are counted once: code placed back to back shares its boundary
  * line, which is then the last line (tag) its set received. */
-void ol_sets_add(struct ol_sets *s, uint64_t addr, uint64_t size, uint64_t heat, int who)
+void ol_sets_add(struct ol_sets *s, const struct ol_span *sp, int who)
 {
-	if (size == 0)
+	if (sp->size == 0)
 		return;
-	for (uint64_t l = addr / s->line; l <= (addr + size - 1) / s->line; l++) {
-		uint64_t set = l % s->nsets;
+	for (uint64_t l = sp->addr / s->line; l <= (sp->addr + sp->size - 1) / s->line; l++) {
+		uint64_t set = l % s->nsets, h = line_heat(s, sp, l);
 
+		if (h == 0)
+			continue;
 		s->who[set] |= (uint8_t)(1u << who);
+		s->heat[set] += h;
 		if (s->tag[set] == l)
 			continue;
 		s->tag[set] = l;
 		s->n[set]++;
-		s->heat[set] += heat;
 	}
 }
 
-uint64_t ol_sets_cost(const struct ol_sets *s, uint64_t addr, uint64_t size, uint64_t heat)
+uint64_t ol_sets_cost(const struct ol_sets *s, const struct ol_span *sp)
 {
 	uint64_t cost = 0;
 
-	if (size == 0)
+	if (sp->size == 0)
 		return 0;
-	for (uint64_t l = addr / s->line; l <= (addr + size - 1) / s->line; l++) {
-		uint64_t set = l % s->nsets;
+	for (uint64_t l = sp->addr / s->line; l <= (sp->addr + sp->size - 1) / s->line; l++) {
+		uint64_t set = l % s->nsets, h;
 
-		if (s->n[set] >= s->assoc && s->tag[set] != l)
-			cost += heat < s->heat[set] ? heat : s->heat[set];
+		if (s->n[set] < s->assoc || s->tag[set] == l)
+			continue;
+		h = line_heat(s, sp, l);
+		cost += h < s->heat[set] ? h : s->heat[set];
 	}
 	return cost;
 }
 
-uint64_t ol_sets_best(const struct ol_sets *s, uint64_t at, uint64_t size, uint64_t heat,
-		      uint64_t align)
+uint64_t ol_sets_best(const struct ol_sets *s, struct ol_span sp, uint64_t align)
 {
-	uint64_t best = at, best_cost = UINT64_MAX;
+	uint64_t at = sp.addr, best = at, best_cost = UINT64_MAX;
 
-	for (uint64_t a = at; a < at + s->way; a += align) {
-		uint64_t c = ol_sets_cost(s, a, size, heat);
+	for (sp.addr = at; sp.addr < at + s->way; sp.addr += align) {
+		uint64_t c = ol_sets_cost(s, &sp);
 
 		if (c < best_cost) {
-			best = a;
+			best = sp.addr;
 			best_cost = c;
 		}
 		if (c == 0)
 			break;
 	}
 	return best;
+}
+
+struct ol_span ol_plan_span(const struct ol_plan *pl, size_t u, uint64_t addr)
+{
+	return (struct ol_span){ addr, pl->m->unit[u].size, pl->pu[u].chunk, pl->pu[u].heat };
 }
 
 /* The PLT's stubs run whenever the program calls a shared library. */
@@ -156,14 +179,20 @@ void ol_plan_taken(struct ol_plan *pl)
 		const struct ol_profile_external *x = &pl->prof->externals[i];
 		uint64_t lines = x->size / pl->geom.line + 1;
 
-		ol_sets_add(&pl->sets, x->addr, x->size, (x->insns + lines - 1) / lines, OL_TAKEN);
+		struct ol_span sp = { x->addr, x->size, NULL, (x->insns + lines - 1) / lines };
+
+		ol_sets_add(&pl->sets, &sp, OL_TAKEN);
 	}
-	for (size_t u = 0; u < m->nunit; u++)
+	for (size_t u = 0; u < m->nunit; u++) {
+		struct ol_span sp = ol_plan_span(pl, u, m->unit[u].addr);
+
 		if (!pl->pu[u].placeable && pl->pu[u].role != OL_COLD)
-			ol_sets_add(&pl->sets, m->unit[u].addr, m->unit[u].size, pl->pu[u].heat,
-				    OL_TAKEN);
-	for (size_t i = 1; i < elf->nsec; i++)
+			ol_sets_add(&pl->sets, &sp, OL_TAKEN);
+	}
+	for (size_t i = 1; i < elf->nsec; i++) {
+		struct ol_span sp = { elf->sec[i].sh.sh_addr, elf->sec[i].sh.sh_size, NULL, 1 };
+
 		if (elf->sec[i].name && plt_section(elf->sec[i].name))
-			ol_sets_add(&pl->sets, elf->sec[i].sh.sh_addr, elf->sec[i].sh.sh_size, 1,
-				    OL_TAKEN);
+			ol_sets_add(&pl->sets, &sp, OL_TAKEN);
+	}
 }
