@@ -15,7 +15,8 @@ valgrind's own report of each object's load bias; a function's executed
 code split into runs of instructions less than 32 bytes apart, the second
 run named FN.1 and so on) and `training 1`; --base
 copies the paths, library marks and caches of another profile. --loop
-counts only what runs between CALLGRIND_START/STOP_INSTRUMENTATION.
+counts only what runs between CALLGRIND_START/STOP_INSTRUMENTATION, else
+what runs inside main (the program's own work, not its start-up).
 """
 import argparse
 import os
@@ -29,26 +30,44 @@ from collections import defaultdict
 NAME_RE = re.compile(r"^[A-Za-z_.$][A-Za-z0-9_.$]*$")
 
 
-def run_callgrind(exe, args, loop):
-    tmp = tempfile.mkdtemp(prefix="xkcg.", dir="/tmp")
+def run_callgrind(exe, args, loop, opts=()):
+    """EXE's run under callgrind as the measurements run it: (valgrind's
+    log, the out file's text)."""
+    tmp = tempfile.mkdtemp(prefix="xkcg.", dir="/tmp")  # a fixed-length name
     try:
         name = os.path.basename(exe)
         shutil.copy(exe, os.path.join(tmp, name))
-        valgrind = shutil.which("valgrind")
-        cmd = ["env", "-i", valgrind, "-v", "-v", "--tool=callgrind", "--dump-instr=yes",
-               "--callgrind-out-file=cg.out"]
+        cmd = ["env", "-i", shutil.which("valgrind"), "--tool=callgrind",
+               "--callgrind-out-file=cg.out"] + list(opts)
         if loop:
             cmd.append("--instr-atstart=no")
+        else:
+            cmd += ["--collect-atstart=no", "--toggle-collect=main"]
         with open(os.path.join(tmp, "log"), "w") as log:
-            subprocess.run(cmd + ["./" + name] + args, cwd=tmp, stdout=subprocess.DEVNULL,
-                           stderr=log, check=True)
+            subprocess.run(cmd + ["./" + name] + list(args), cwd=tmp, stdout=subprocess.DEVNULL,
+                           stderr=log, check=False)
         with open(os.path.join(tmp, "log")) as f:
             log = f.read()
+        if not os.path.exists(os.path.join(tmp, "cg.out")):
+            raise RuntimeError("callgrind failed on %s: %s" % (exe, log[-500:]))
         with open(os.path.join(tmp, "cg.out")) as f:
             out = f.read()
-        return name, log, out
+        return log, out
     finally:
         shutil.rmtree(tmp)
+
+
+def i1_misses(exe, args=(), geometry="1024,1,32", loop=False):
+    """(instructions, I1 misses) of EXE's run on the simulated i-cache
+    SIZE,WAYS,LINE, run as the profile's training run was."""
+    _, out = run_callgrind(exe, args, loop, ["--cache-sim=yes", "--I1=" + geometry])
+    ev = tot = None
+    for line in out.splitlines():
+        if line.startswith("events:"):
+            ev = line.split()[1:]
+        elif line.startswith("totals:"):
+            tot = line.split()[1:]
+    return int(tot[ev.index("Ir")]), int(tot[ev.index("I1mr")])
 
 
 def biases(log):
@@ -178,7 +197,8 @@ def main():
     ap.add_argument("cmd", nargs="+")
     a = ap.parse_args()
     exe, args = a.cmd[0], a.cmd[1:]
-    name, log, out = run_callgrind(exe, args, a.loop)
+    name = os.path.basename(exe)
+    log, out = run_callgrind(exe, args, a.loop, ["-v", "-v", "--dump-instr=yes"])
     bias = biases(log)
     cost, calls, insn, srcline = parse(out)
     mine = [o for o in set(k[0] for k in cost) if os.path.basename(o) == name]
