@@ -61,8 +61,7 @@ int ol_plan_put(struct ol_plan *pl, size_t unit, int path, uint64_t addr, struct
 {
 	int rc = 0;
 
-	if (addr < pl->cursor)
-		addr = up(pl->cursor, pl->pu[unit].align);
+	addr = up(addr < pl->cursor ? pl->cursor : addr, pl->pu[unit].align);
 	while (rc == 0 && addr - pl->cursor >= MIN_FILL) {
 		long f = filler(pl, addr);
 
