@@ -14,7 +14,7 @@
 
 /* Past this much hot code (in cache sizes) looking for free sets is no use:
  * the rest goes in order. */
-#define FIT_CACHES 2
+#define FIT_CACHES 4
 
 /* fit: unit (a clone for path >= 0) first fit, its lines counted as role. */
 static int fit(struct ol_plan *pl, size_t unit, int path, int role, struct ol_err *err)
