@@ -11,7 +11,7 @@
 # fragment appends to these lists and adds rules for its own outputs:
 #   PKGS        Debian packages the part needs (make deps installs them)
 #   ALL         files `make all` builds
-#   DEMOS       phony targets `make demo` runs, in order
+#   DEMOS       phony targets `make demo` runs (each placed in DEMO_ORDER)
 #   TEST_DEPS   files the test run needs besides the test programs
 # C tests are found without a fragment: tests/PART/NAME_test.c is linked with
 # the TAP helper into build/tests/PART/NAME_test; tests/PART/*.t are scripts.
@@ -45,6 +45,10 @@ PKGS := build-essential gcc-12-plugin-dev libelf-dev libcapstone-dev valgrind gn
 ALL :=
 DEMOS :=
 TEST_DEPS :=
+# The order `make demo` runs the demos in, the order a reader should meet the
+# parts: the IPC kernel, the x-kernel stack on it, the plugin on that stack,
+# then olayout on the plugin's build. A fragment's new demo goes in here.
+DEMO_ORDER := bench-ipc demo-xkernel bench-plugin demo-olayout
 
 # objs(SRCS): the object files of C sources.
 objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -61,6 +65,10 @@ PLUGIN_SO := $(BUILD)/plugin/olayout.so
 OLAYOUT := $(BUILD)/bin/olayout
 
 include $(sort $(wildcard */module.mk */*/module.mk))
+
+ifneq ($(filter-out $(DEMO_ORDER),$(DEMOS)),)
+$(error Makefile: place $(filter-out $(DEMO_ORDER),$(DEMOS)) in DEMO_ORDER)
+endif
 
 $(BUILD)/obj/%.o: %.c | deps
 	@mkdir -p $(@D)
@@ -88,7 +96,7 @@ test: all
 
 demo: all
 ifneq ($(DEMOS),)
-	$(MAKE) -j1 --no-print-directory RESULTS=$(BUILD)/results $(DEMOS)
+	$(MAKE) -j1 --no-print-directory RESULTS=$(BUILD)/results $(filter $(DEMOS),$(DEMO_ORDER))
 	@echo "demo: tables and plots are in $(BUILD)/results"
 else
 	@echo "demo: built every part; no part has a demo yet"

@@ -16,6 +16,10 @@ for tool in gcov jq valgrind; do
 	command -v $tool >/dev/null || { echo "tcpping.sh: needs $tool" >&2; exit 1; }
 done
 WORK=$(mktemp -d) && trap 'rm -rf "$WORK"' EXIT
+# The stack's sources and include flags, as stack/xkernel/module.mk lists them.
+mapfile -t XK_SRCS < <(make -s --no-print-directory print-xk-srcs)
+read -ra XK_INC < <(make -s --no-print-directory print-xk-cppflags)
+[ ${#XK_SRCS[@]} -gt 0 ] && [ ${#XK_INC[@]} -gt 0 ] || { echo "tcpping.sh: make print-xk-srcs failed" >&2; exit 1; }
 
 # compile DIR FLAGS -- SOURCES...: objects into DIR.
 compile() {
@@ -23,7 +27,7 @@ compile() {
 	while [ "$1" != -- ]; do flags+=("$1"); shift; done; shift
 	mkdir -p "$dir"
 	for f in "$@"; do
-		gcc -std=c11 -g "${flags[@]}" -Istack/xkernel -Istack/kernel -c -o "$dir/$(basename "$f" .c).o" "$f"
+		gcc -std=c11 -g "${flags[@]}" "${XK_INC[@]}" -c -o "$dir/$(basename "$f" .c).o" "$f"
 	done
 }
 
@@ -31,7 +35,7 @@ compile() {
 # (the IPC kernel under it is neither trained nor profiled).
 build() {
 	local dir=$1; shift
-	compile "$dir" "$@" -- stack/xkernel/*.c stack/xkernel/apps/tcpping.c
+	compile "$dir" "$@" -- "${XK_SRCS[@]}" stack/xkernel/apps/tcpping.c
 	gcc "$@" -o "$WORK/$dir/tcpping" "$WORK/$dir"/*.o "$WORK"/ipc/*.o -lm -lpthread
 }
 
@@ -88,9 +92,10 @@ cache modern 32768 8 64
 
 # The client's send path: TCP's push operation, then every layer crossing
 # down to the driver (push_segment, ip_output and eth_push cross through
-# session pointers; wire_push is the in-process wire's driver, the guard
-# falls back to the general call for the IPC wire's ipcwire_push).
-path tcp_send tcp_sess_push tcp_output tcp_send_segment push_segment ip_push ip_send_one ip_output eth_push wire_push
+# session pointers; drv_push is every driver's push, and wire_send the
+# in-process wire's transmit behind it: the guard falls back to the general
+# call for the IPC wire's ipcwire_send_frame).
+path tcp_send tcp_sess_push tcp_output tcp_send_segment push_segment ip_push ip_send_one ip_output eth_push drv_push wire_send
 
 # Shared by every path: the message tool, the checksum, the event manager.
 library msg_alloc

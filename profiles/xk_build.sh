@@ -28,13 +28,16 @@ if [ "$variant" != STD ]; then
 		"-fplugin-arg-olayout-report=$dir/report")
 	for o in "${mode[@]}" "$@"; do pargs+=("-fplugin-arg-olayout-$o"); done
 fi
-inc=(-Istack/xkernel -Istack/kernel -Itests/tap)
+# The stack's sources and include flags, as stack/xkernel/module.mk lists them.
+mapfile -t srcs < <(make -s --no-print-directory print-xk-srcs) && [ ${#srcs[@]} -gt 0 ] &&
+	read -ra inc < <(make -s --no-print-directory print-xk-cppflags) || exit 1
+inc+=(-Itests/tap)
 
 mkdir -p "$dir/other" && rm -f "$dir"/*.o "$dir"/other/*.o "$dir"/*.err "$dir/report" || exit 1
 for f in stack/kernel/*.c $EXTRA; do
 	$CC -std=c11 -O2 -g "${inc[@]}" -c -o "$dir/other/$(basename "$f" .c).o" "$f" || exit 1
 done
-for f in stack/xkernel/*.c "$MAIN"; do
+for f in "${srcs[@]}" "$MAIN"; do
 	$CC -std=c11 -O2 -g -flto "${pargs[@]}" "${inc[@]}" -c -o "$dir/$(basename "$f" .c).o" "$f" \
 		2>>"$dir/compile.err" || exit 1
 done

@@ -31,9 +31,11 @@ static const struct ipcb_regime regimes[2] = {
 	{ "same", 0, 0 },
 };
 
+#define IPCB_USAGE "usage: ipcbench [--full] [--no-kernel] [--out DIR]\n"
+
 static int usage(const char *why)
 {
-	fprintf(stderr, "ipcbench: %s\nusage: ipcbench [--full] [--no-kernel] [--out DIR]\n", why);
+	fprintf(stderr, "ipcbench: %s\n" IPCB_USAGE, why);
 	return 2;
 }
 
@@ -62,6 +64,8 @@ int main(int argc, char **argv)
 		if (strlen(command) + strlen(argv[i]) + 2 < sizeof command)
 			strcat(strcat(command, " "), argv[i]);
 	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return printf(IPCB_USAGE), 0;
 		if (strcmp(argv[i], "--full") == 0)
 			full = 1;
 		else if (strcmp(argv[i], "--no-kernel") == 0)

@@ -1,5 +1,4 @@
-# bench/ipc: the IPC benchmark (the EROS paper's experiments on this machine)
-# and the test of the kernel's copy methods (tests/ipcbench/).
+# bench/ipc: the IPC benchmark (the EROS paper's experiments on this machine).
 #
 #   make bench-ipc           quick run (about a minute): $(RESULTS)/ipc.md
 #                            (RESULTS: bench/results; build/results in make demo),
@@ -18,10 +17,6 @@ $(call objs,$(IPCB_SRCS)): CPPFLAGS += -Istack/kernel
 $(IPCB_BIN): $(call objs,$(IPCB_SRCS)) $(BUILD)/lib/libipc.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
-
-# The kernel's copy methods, tested alone (correctness, no timing).
-$(BUILD)/obj/tests/ipcbench/%.o: CPPFLAGS += -Istack/kernel
-$(call test_bins,ipcbench): $(BUILD)/obj/stack/kernel/ipc_copy.o
 
 # The run is bounded: a hung domain must not hang `make demo`.
 .PHONY: bench-ipc

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # callgrind.sh [-q] [-n N] [-g GEOMETRY] [APP...] - instructions (and with -g
 # I1 misses) per round trip of the ping apps' measured loop,
-# xk_ping_round_trips (stack/xkernel/bench.c), which
+# xk_ping_round_trips (stack/xkernel/harness/bench.c), which
 # CALLGRIND_START/STOP_INSTRUMENTATION bracket. The apps run on the
 # in-process wire, whose clock is virtual, so the count is deterministic; it
 # covers both hosts' stacks and the wire's copy (one process runs them all).

@@ -2,10 +2,12 @@
  * ol_profile.c - reader of the profile format (profiles/README.md).
  *
  * One pass over the text, one directive per line; every problem stops the
- * parse with "FILE:LINE: problem" and frees what was built.
+ * parse with "FILE:LINE: problem" and frees what was built. Repeated entries
+ * are found after the pass, by sorting (ol_profile_index.c), and reported at
+ * the earliest line that repeats something.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "ol_profile.h"
+#include "ol_profile_sort.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -16,13 +18,17 @@
 #define LINE_MAX_BYTES 4095
 #define FILE_MAX_BYTES (256UL << 20)
 
+/* The kinds of entries checked for repeats after the pass. */
+enum { AT_COLD_FN, AT_LIBRARY, AT_EDGE, AT_FUNCTION, AT_LINE, AT_COLD_LINE, AT_EXTERNAL, AT_KINDS };
+
 struct parser {
 	const char *name;
 	unsigned long lineno;
 	char *err;
 	size_t errlen;
 	struct ol_profile *p;
-	unsigned long *edge_lines; /* line of each edge, for the duplicate check */
+	unsigned long *at[AT_KINDS]; /* the line of each entry of a kind */
+	size_t n_at[AT_KINDS];
 };
 
 static int fail(struct parser *ps, int code, const char *fmt, ...)
@@ -47,14 +53,21 @@ static int no_memory(struct parser *ps)
 	return fail(ps, -ENOMEM, "out of memory");
 }
 
-/* Grows *arr by one element of size bytes; the new element is zeroed. */
+/* Grows *arr by one element of size bytes; the new element is zeroed. The
+ * capacity doubles whenever n reaches a power of two, so n pushes copy O(n)
+ * bytes (growing by one was quadratic where realloc copies, as under
+ * valgrind). */
 static void *push(void *arr_p, size_t *n, size_t size)
 {
 	void **arr = arr_p;
-	char *grown = realloc(*arr, (*n + 1) * size);
-	if (!grown)
-		return NULL;
-	*arr = grown;
+	char *grown = *arr;
+	if ((*n & (*n - 1)) == 0) { /* 0, 1, 2, 4...: full */
+		size_t cap = *n ? *n * 2 : 1;
+		grown = cap <= SIZE_MAX / size ? realloc(*arr, cap * size) : NULL;
+		if (!grown)
+			return NULL;
+		*arr = grown;
+	}
 	memset(grown + *n * size, 0, size);
 	return grown + (*n)++ * size;
 }
@@ -98,6 +111,33 @@ static int number(struct parser *ps, const char *s, const char *what, uint64_t *
 	return 0;
 }
 
+/* 0x and 1 to 16 hex digits. */
+static int hex(struct parser *ps, const char *s, const char *what, uint64_t *out)
+{
+	size_t n = strlen(s);
+	if (n < 3 || n > 18 || s[0] != '0' || s[1] != 'x' || strspn(s + 2, "0123456789abcdefABCDEF") != n - 2)
+		return fail(ps, -EINVAL, "bad %s '%s': want 0x and 1 to 16 hex digits", what, s);
+	*out = strtoull(s + 2, NULL, 16);
+	return 0;
+}
+
+static int file_basename(struct parser *ps, const char *s, const char *what)
+{
+	if (strchr(s, '/'))
+		return fail(ps, -EINVAL, "bad %s '%s': want a file's base name", what, s);
+	return 0;
+}
+
+/* Notes the current line as that of the newest entry of a kind. */
+static int note_line(struct parser *ps, int kind)
+{
+	unsigned long *slot = push(&ps->at[kind], &ps->n_at[kind], sizeof *slot);
+	if (!slot)
+		return no_memory(ps);
+	*slot = ps->lineno;
+	return 0;
+}
+
 static bool in_list(char *const *list, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++)
@@ -135,37 +175,44 @@ static int do_cold_function(struct parser *ps, char **f, size_t nf)
 	struct ol_profile *p = ps->p;
 	(void)nf;
 	int rc = symbol(ps, f[0], "function name");
+	if (rc == 0)
+		rc = add_name(ps, &p->cold_functions, &p->n_cold_functions, f[0]);
+	return rc < 0 ? rc : note_line(ps, AT_COLD_FN);
+}
+
+/* FILE:LINE into a new string *file and *line. */
+static int location(struct parser *ps, const char *s, char **file, unsigned long *line)
+{
+	uint64_t v;
+	const char *colon = strrchr(s, ':');
+	if (!colon || colon == s)
+		return fail(ps, -EINVAL, "bad location '%s': want FILE:LINE", s);
+	int rc = number(ps, colon + 1, "line number", &v);
 	if (rc < 0)
 		return rc;
-	if (in_list(p->cold_functions, p->n_cold_functions, f[0]))
-		return fail(ps, -EINVAL, "cold-function '%s' given twice", f[0]);
-	return add_name(ps, &p->cold_functions, &p->n_cold_functions, f[0]);
+	if (v == 0 || v > UINT32_MAX)
+		return fail(ps, -EINVAL, "bad line number '%s': want 1 to %u", colon + 1,
+			    UINT32_MAX);
+	*file = strndup(s, (size_t)(colon - s));
+	*line = (unsigned long)v;
+	return *file ? 0 : no_memory(ps);
 }
 
 static int do_cold_line(struct parser *ps, char **f, size_t nf)
 {
 	struct ol_profile *p = ps->p;
-	uint64_t line;
+	struct ol_profile_line cl;
 	(void)nf;
-	char *colon = strrchr(f[0], ':');
-	if (!colon || colon == f[0])
-		return fail(ps, -EINVAL, "bad location '%s': want FILE:LINE", f[0]);
-	int rc = number(ps, colon + 1, "line number", &line);
+	int rc = location(ps, f[0], &cl.file, &cl.line);
 	if (rc < 0)
 		return rc;
-	if (line == 0 || line > UINT32_MAX)
-		return fail(ps, -EINVAL, "bad line number '%s': want 1 to %u", colon + 1,
-			    UINT32_MAX);
-	char *file = strndup(f[0], (size_t)(colon - f[0]));
-	struct ol_profile_line *slot =
-		file ? push(&p->cold_lines, &p->n_cold_lines, sizeof *slot) : NULL;
+	struct ol_profile_line *slot = push(&p->cold_lines, &p->n_cold_lines, sizeof *slot);
 	if (!slot) {
-		free(file);
+		free(cl.file);
 		return no_memory(ps);
 	}
-	slot->file = file;
-	slot->line = (unsigned long)line;
-	return 0;
+	*slot = cl;
+	return note_line(ps, AT_COLD_LINE);
 }
 
 static void free_path(struct ol_profile_path *path)
@@ -218,12 +265,11 @@ static int do_library(struct parser *ps, char **f, size_t nf)
 	int rc = symbol(ps, f[0], "function name");
 	if (rc < 0)
 		return rc;
-	if (in_list(p->library, p->n_library, f[0]))
-		return fail(ps, -EINVAL, "library '%s' given twice", f[0]);
 	const struct ol_profile_path *path = path_with(p, f[0]);
 	if (path)
 		return fail(ps, -EINVAL, "library '%s' is on path '%s'", f[0], path->name);
-	return add_name(ps, &p->library, &p->n_library, f[0]);
+	rc = add_name(ps, &p->library, &p->n_library, f[0]);
+	return rc < 0 ? rc : note_line(ps, AT_LIBRARY);
 }
 
 static int do_edge(struct parser *ps, char **f, size_t nf)
@@ -238,13 +284,6 @@ static int do_edge(struct parser *ps, char **f, size_t nf)
 		rc = number(ps, f[2], "count", &count);
 	if (rc < 0)
 		return rc;
-
-	size_t n = p->n_edges;
-	unsigned long *lines = realloc(ps->edge_lines, (n + 1) * sizeof *lines);
-	if (!lines)
-		return no_memory(ps);
-	ps->edge_lines = lines;
-	lines[n] = ps->lineno;
 	char *caller = strdup(f[0]), *callee = strdup(f[1]);
 	struct ol_profile_edge *slot =
 		caller && callee ? push(&p->edges, &p->n_edges, sizeof *slot) : NULL;
@@ -254,7 +293,7 @@ static int do_edge(struct parser *ps, char **f, size_t nf)
 		return no_memory(ps);
 	}
 	*slot = (struct ol_profile_edge){caller, callee, count};
-	return 0;
+	return note_line(ps, AT_EDGE);
 }
 
 static bool power_of_two(uint64_t v)
@@ -305,28 +344,134 @@ static int do_version(struct parser *ps, char **f, size_t nf)
 	int rc = number(ps, f[0], "version", &v);
 	if (rc < 0)
 		return rc;
-	if (v != OL_PROFILE_VERSION)
-		return fail(ps, -EINVAL, "unsupported version %s (this reader knows %d)", f[0],
+	if (v < 1 || v > OL_PROFILE_VERSION)
+		return fail(ps, -EINVAL, "unsupported version %s (this reader knows 1 to %d)", f[0],
 			    OL_PROFILE_VERSION);
 	ps->p->version = (unsigned)v;
 	return 0;
 }
 
+static int do_exe(struct parser *ps, char **f, size_t nf)
+{
+	(void)nf;
+	if (ps->p->exe)
+		return fail(ps, -EINVAL, "exe given twice");
+	int rc = file_basename(ps, f[0], "executable name");
+	if (rc < 0)
+		return rc;
+	ps->p->exe = strdup(f[0]);
+	return ps->p->exe ? 0 : no_memory(ps);
+}
+
+static int do_training(struct parser *ps, char **f, size_t nf)
+{
+	uint64_t runs;
+	(void)nf;
+	if (ps->p->training)
+		return fail(ps, -EINVAL, "training given twice");
+	int rc = number(ps, f[0], "training runs", &runs);
+	if (rc == 0 && runs == 0)
+		rc = fail(ps, -EINVAL, "bad training runs '0': want 1 or more");
+	if (rc == 0)
+		ps->p->training = runs;
+	return rc;
+}
+
+static int do_function(struct parser *ps, char **f, size_t nf)
+{
+	struct ol_profile *p = ps->p;
+	struct ol_profile_function fn = {0};
+	(void)nf;
+	int rc = symbol(ps, f[0], "function name");
+	if (rc == 0)
+		rc = number(ps, f[1], "calls", &fn.calls);
+	if (rc == 0)
+		rc = number(ps, f[2], "instructions", &fn.insns);
+	if (rc < 0)
+		return rc;
+	fn.name = strdup(f[0]);
+	struct ol_profile_function *slot =
+		fn.name ? push(&p->functions, &p->n_functions, sizeof *slot) : NULL;
+	if (!slot) {
+		free(fn.name);
+		return no_memory(ps);
+	}
+	*slot = fn;
+	return note_line(ps, AT_FUNCTION);
+}
+
+static int do_line(struct parser *ps, char **f, size_t nf)
+{
+	struct ol_profile *p = ps->p;
+	struct ol_profile_hot_line hl = {0};
+	(void)nf;
+	int rc = number(ps, f[1], "count", &hl.count);
+	if (rc == 0)
+		rc = location(ps, f[0], &hl.file, &hl.line);
+	if (rc < 0)
+		return rc;
+	struct ol_profile_hot_line *slot = push(&p->lines, &p->n_lines, sizeof *slot);
+	if (!slot) {
+		free(hl.file);
+		return no_memory(ps);
+	}
+	*slot = hl;
+	return note_line(ps, AT_LINE);
+}
+
+static int do_external(struct parser *ps, char **f, size_t nf)
+{
+	struct ol_profile *p = ps->p;
+	struct ol_profile_external ex = {0};
+	(void)nf;
+	int rc = symbol(ps, f[0], "function name");
+	if (rc == 0)
+		rc = file_basename(ps, f[1], "object");
+	if (rc == 0)
+		rc = hex(ps, f[2], "address", &ex.addr);
+	if (rc == 0)
+		rc = number(ps, f[3], "size", &ex.size);
+	if (rc == 0 && (ex.size == 0 || ex.size > UINT64_MAX - ex.addr))
+		rc = fail(ps, -EINVAL, "bad size '%s': want 1 to the end of the address space",
+			  f[3]);
+	if (rc == 0)
+		rc = number(ps, f[4], "instructions", &ex.insns);
+	if (rc < 0)
+		return rc;
+	ex.name = strdup(f[0]);
+	ex.object = strdup(f[1]);
+	struct ol_profile_external *slot =
+		ex.name && ex.object ? push(&p->externals, &p->n_externals, sizeof *slot) : NULL;
+	if (!slot) {
+		free(ex.name);
+		free(ex.object);
+		return no_memory(ps);
+	}
+	*slot = ex;
+	return note_line(ps, AT_EXTERNAL);
+}
+
 struct directive {
 	const char *name;
+	unsigned since; /* the first version that has it */
 	size_t min_fields, max_fields; /* after the directive's own name */
 	const char *usage;
 	int (*parse)(struct parser *ps, char **f, size_t nf);
 };
 
 static const struct directive directives[] = {
-	{"olayout-profile", 1, 1, "olayout-profile VERSION", do_version},
-	{"cold-function", 1, 1, "cold-function FN", do_cold_function},
-	{"cold-line", 1, 1, "cold-line FILE:LINE", do_cold_line},
-	{"path", 3, 1000, "path NAME ROOT FN...", do_path},
-	{"library", 1, 1, "library FN", do_library},
-	{"edge", 3, 3, "edge CALLER CALLEE COUNT", do_edge},
-	{"cache", 4, 4, "cache NAME SIZE ASSOC LINE", do_cache},
+	{"olayout-profile", 1, 1, 1, "olayout-profile VERSION", do_version},
+	{"cold-function", 1, 1, 1, "cold-function FN", do_cold_function},
+	{"cold-line", 1, 1, 1, "cold-line FILE:LINE", do_cold_line},
+	{"path", 1, 3, 1000, "path NAME ROOT FN...", do_path},
+	{"library", 1, 1, 1, "library FN", do_library},
+	{"edge", 1, 3, 3, "edge CALLER CALLEE COUNT", do_edge},
+	{"cache", 1, 4, 4, "cache NAME SIZE ASSOC LINE", do_cache},
+	{"exe", 2, 1, 1, "exe NAME", do_exe},
+	{"training", 2, 1, 1, "training RUNS", do_training},
+	{"function", 2, 3, 3, "function FN CALLS INSNS", do_function},
+	{"line", 2, 2, 2, "line FILE:LINE COUNT", do_line},
+	{"external", 2, 5, 5, "external FN OBJECT ADDR SIZE INSNS", do_external},
 };
 
 static int parse_line(struct parser *ps, char *line)
@@ -354,52 +499,132 @@ static int parse_line(struct parser *ps, char *line)
 	if (!ps->p->version && d->parse != do_version)
 		return fail(ps, -EINVAL, "'%s' before the version header 'olayout-profile %d'",
 			    fields[0], OL_PROFILE_VERSION);
+	if (ps->p->version && d->since > ps->p->version)
+		return fail(ps, -EINVAL, "'%s' needs version %u (the header says %u)", fields[0],
+			    d->since, ps->p->version);
 	if (nf - 1 < d->min_fields || nf - 1 > d->max_fields)
 		return fail(ps, -EINVAL, "'%s' wants %s", fields[0], d->usage);
 	return d->parse(ps, fields + 1, nf - 1);
 }
 
-static const struct ol_profile *sort_profile; /* qsort has no context argument */
-
-static int edge_order(const void *a, const void *b)
+/* An external is one function of one object. */
+static int cmp_external_key(const void *a, const void *b)
 {
-	const struct ol_profile_edge *x = &sort_profile->edges[*(const size_t *)a];
-	const struct ol_profile_edge *y = &sort_profile->edges[*(const size_t *)b];
-	int c = strcmp(x->caller, y->caller);
-	if (c == 0)
-		c = strcmp(x->callee, y->callee);
-	if (c == 0) /* equal edges in line order: the later one is the duplicate */
-		c = (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
-	return c;
+	const struct ol_profile_external *x = a, *y = b;
+	int c = strcmp(x->object, y->object);
+	return c ? c : strcmp(x->name, y->name);
 }
 
-/* An edge given twice is reported at its later line. */
-static int check_edges(struct parser *ps)
+/* The first element in array order equal to an earlier one, or n. */
+static size_t first_repeat(const void *base, size_t size, const size_t *order, size_t n,
+			   ol_profile_cmp cmp)
+{
+	size_t first = n;
+	for (size_t i = 1; i < n; i++) /* equal elements are sorted in array order */
+		if (cmp((const char *)base + order[i - 1] * size,
+			(const char *)base + order[i] * size) == 0 &&
+		    (first == n || order[i] < first))
+			first = order[i];
+	return first;
+}
+
+/* The earliest problem found after the pass. */
+struct problem {
+	unsigned long line; /* 0: none */
+	int kind;
+	size_t idx;	   /* the entry of kind (AT_COLD_LINE: the `line` entry) */
+};
+
+static void consider(struct problem *pr, unsigned long line, int kind, size_t idx)
+{
+	if (pr->line == 0 || line < pr->line)
+		*pr = (struct problem){line, kind, idx};
+}
+
+static void consider_repeat(struct parser *ps, struct problem *pr, int kind, const void *base,
+			    size_t size, const size_t *order, size_t n, ol_profile_cmp cmp)
+{
+	size_t i = first_repeat(base, size, order, n, cmp);
+	if (i < n)
+		consider(pr, ps->at[kind][i], kind, i);
+}
+
+/* A location listed both as `line` and as `cold-line` (both orders are by
+ * line number, then file). */
+static void consider_both(struct parser *ps, struct problem *pr)
 {
 	const struct ol_profile *p = ps->p;
-	if (p->n_edges < 2)
-		return 0;
-	size_t *order = malloc(p->n_edges * sizeof *order);
-	if (!order)
-		return no_memory(ps);
-	for (size_t i = 0; i < p->n_edges; i++)
-		order[i] = i;
-	sort_profile = p;
-	qsort(order, p->n_edges, sizeof *order, edge_order);
-	sort_profile = NULL;
-	size_t dup = p->n_edges;
-	for (size_t i = 1; i < p->n_edges; i++) {
-		const struct ol_profile_edge *x = &p->edges[order[i - 1]], *y = &p->edges[order[i]];
-		if (strcmp(x->caller, y->caller) == 0 && strcmp(x->callee, y->callee) == 0 &&
-		    (dup == p->n_edges || order[i] < dup))
-			dup = order[i];
+	const size_t *hot = p->index->lines, *cold = p->index->cold_lines;
+	for (size_t i = 0, j = 0; i < p->n_lines && j < p->n_cold_lines;) {
+		const struct ol_profile_hot_line *h = &p->lines[hot[i]];
+		const struct ol_profile_line *c = &p->cold_lines[cold[j]];
+		int d = (h->line > c->line) - (h->line < c->line);
+		if (d == 0)
+			d = strcmp(h->file, c->file);
+		if (d == 0) {
+			unsigned long a = ps->at[AT_LINE][hot[i]], b = ps->at[AT_COLD_LINE][cold[j]];
+			consider(pr, a > b ? a : b, AT_COLD_LINE, hot[i]);
+		}
+		i += d <= 0;
+		j += d >= 0;
 	}
-	free(order);
-	if (dup == p->n_edges)
-		return 0;
-	ps->lineno = ps->edge_lines[dup];
-	return fail(ps, -EINVAL, "edge '%s %s' given twice", p->edges[dup].caller,
-		    p->edges[dup].callee);
+}
+
+static int report(struct parser *ps, const struct problem *pr)
+{
+	const struct ol_profile *p = ps->p;
+	size_t i = pr->idx;
+	ps->lineno = pr->line;
+	switch (pr->kind) {
+	case AT_COLD_FN:
+		return fail(ps, -EINVAL, "cold-function '%s' given twice", p->cold_functions[i]);
+	case AT_LIBRARY:
+		return fail(ps, -EINVAL, "library '%s' given twice", p->library[i]);
+	case AT_EDGE:
+		return fail(ps, -EINVAL, "edge '%s %s' given twice", p->edges[i].caller,
+			    p->edges[i].callee);
+	case AT_FUNCTION:
+		return fail(ps, -EINVAL, "function '%s' given twice", p->functions[i].name);
+	case AT_LINE:
+		return fail(ps, -EINVAL, "line '%s:%lu' given twice", p->lines[i].file,
+			    p->lines[i].line);
+	case AT_COLD_LINE:
+		return fail(ps, -EINVAL, "'%s:%lu' is both line and cold-line", p->lines[i].file,
+			    p->lines[i].line);
+	default:
+		return fail(ps, -EINVAL, "external '%s %s' given twice", p->externals[i].name,
+			    p->externals[i].object);
+	}
+}
+
+/* Builds the lookup orders, then refuses repeated entries. */
+static int check_repeats(struct parser *ps)
+{
+	struct ol_profile *p = ps->p;
+	if (ol_profile_index_build(p) < 0)
+		return no_memory(ps);
+	const struct ol_profile_index *ix = p->index;
+	struct problem pr = {0};
+	consider_repeat(ps, &pr, AT_COLD_FN, p->cold_functions, sizeof *p->cold_functions,
+			ix->cold_functions, p->n_cold_functions, ol_profile_cmp_name);
+	consider_repeat(ps, &pr, AT_LIBRARY, p->library, sizeof *p->library, ix->library,
+			p->n_library, ol_profile_cmp_name);
+	consider_repeat(ps, &pr, AT_EDGE, p->edges, sizeof *p->edges, ix->edges, p->n_edges,
+			ol_profile_cmp_edge);
+	consider_repeat(ps, &pr, AT_FUNCTION, p->functions, sizeof *p->functions, ix->functions,
+			p->n_functions, ol_profile_cmp_function);
+	consider_repeat(ps, &pr, AT_LINE, p->lines, sizeof *p->lines, ix->lines, p->n_lines,
+			ol_profile_cmp_hot_line_first);
+	consider_both(ps, &pr);
+	/* externals have no lookup: sort them for the check alone */
+	size_t *ext = ol_profile_order(p->externals, p->n_externals, sizeof *p->externals,
+				       cmp_external_key);
+	if (!ext)
+		return no_memory(ps);
+	consider_repeat(ps, &pr, AT_EXTERNAL, p->externals, sizeof *p->externals, ext,
+			p->n_externals, cmp_external_key);
+	free(ext);
+	return pr.line ? report(ps, &pr) : 0;
 }
 
 int ol_profile_parse(const char *name, const char *text, size_t len, struct ol_profile **out,
@@ -436,8 +661,9 @@ int ol_profile_parse(const char *name, const char *text, size_t len, struct ol_p
 			  OL_PROFILE_VERSION);
 	}
 	if (rc == 0)
-		rc = check_edges(&ps);
-	free(ps.edge_lines);
+		rc = check_repeats(&ps);
+	for (int k = 0; k < AT_KINDS; k++)
+		free(ps.at[k]);
 	if (rc < 0) {
 		ol_profile_free(ps.p);
 		return rc;
@@ -514,31 +740,20 @@ void ol_profile_free(struct ol_profile *p)
 	for (size_t i = 0; i < p->n_caches; i++)
 		free(p->caches[i].name);
 	free(p->caches);
-	free(p);
-}
-
-bool ol_profile_is_cold_function(const struct ol_profile *p, const char *fn)
-{
-	return in_list(p->cold_functions, p->n_cold_functions, fn);
-}
-
-bool ol_profile_is_library(const struct ol_profile *p, const char *fn)
-{
-	return in_list(p->library, p->n_library, fn);
-}
-
-bool ol_profile_is_cold_line(const struct ol_profile *p, const char *file, unsigned long line)
-{
-	size_t flen = strlen(file);
-	for (size_t i = 0; i < p->n_cold_lines; i++) {
-		const struct ol_profile_line *cl = &p->cold_lines[i];
-		size_t n = strlen(cl->file);
-		if (cl->line != line || n > flen || strcmp(file + flen - n, cl->file) != 0)
-			continue;
-		if (n == flen || file[flen - n - 1] == '/')
-			return true;
+	free(p->exe);
+	for (size_t i = 0; i < p->n_functions; i++)
+		free(p->functions[i].name);
+	free(p->functions);
+	for (size_t i = 0; i < p->n_lines; i++)
+		free(p->lines[i].file);
+	free(p->lines);
+	for (size_t i = 0; i < p->n_externals; i++) {
+		free(p->externals[i].name);
+		free(p->externals[i].object);
 	}
-	return false;
+	free(p->externals);
+	ol_profile_index_free(p->index);
+	free(p);
 }
 
 const struct ol_profile_path *ol_profile_find_path(const struct ol_profile *p, const char *name)

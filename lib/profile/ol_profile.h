@@ -4,6 +4,9 @@
  * The format is defined in profiles/README.md. ol_profile_load() reads a
  * file, ol_profile_parse() a buffer; both return 0 and a profile, or a
  * negative errno-style code with one line "FILE:LINE: problem" in err.
+ * The arrays keep the file's order; the lookups use sorted indexes the
+ * parser builds, so they work on parsed profiles only.
+ * ol_profile_write() prints the canonical text the reader reads back as is.
  * C11; usable from C++ (the plugin).
  */
 #ifndef OL_PROFILE_H
@@ -12,12 +15,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define OL_PROFILE_VERSION 1
+/* The newest version; the reader also reads version 1. */
+#define OL_PROFILE_VERSION 2
 #define OL_PROFILE_ERR_MAX 512
 
 /* A source location never executed in training. */
@@ -49,8 +54,35 @@ struct ol_profile_cache {
 	unsigned long line;
 };
 
+/* v2: a function's training counts: entries and self instructions. */
+struct ol_profile_function {
+	char *name;
+	uint64_t calls;
+	uint64_t insns;
+};
+
+/* v2: a source location that ran: the largest count of its instructions. */
+struct ol_profile_hot_line {
+	char *file;
+	unsigned long line;
+	uint64_t count;
+};
+
+/* v2: hot code of a shared object, at its address in the training run. */
+struct ol_profile_external {
+	char *name;
+	char *object;
+	uint64_t addr;
+	uint64_t size;
+	uint64_t insns;
+};
+
+struct ol_profile_index; /* the parser's sorted lookup orders */
+
 struct ol_profile {
 	unsigned version;
+	char *exe;	   /* v2, NULL when absent */
+	uint64_t training; /* v2, 0 when absent */
 	char **cold_functions;
 	size_t n_cold_functions;
 	struct ol_profile_line *cold_lines;
@@ -63,12 +95,21 @@ struct ol_profile {
 	size_t n_edges;
 	struct ol_profile_cache *caches;
 	size_t n_caches;
+	struct ol_profile_function *functions;
+	size_t n_functions;
+	struct ol_profile_hot_line *lines;
+	size_t n_lines;
+	struct ol_profile_external *externals;
+	size_t n_externals;
+	struct ol_profile_index *index;
 };
 
 int ol_profile_load(const char *file, struct ol_profile **out, char *err, size_t errlen);
 int ol_profile_parse(const char *name, const char *text, size_t len,
 		     struct ol_profile **out, char *err, size_t errlen);
 void ol_profile_free(struct ol_profile *p);
+/* Sorted, deterministic text; 0, or -EIO / -ENOMEM. */
+int ol_profile_write(FILE *fp, const struct ol_profile *p);
 
 bool ol_profile_is_cold_function(const struct ol_profile *p, const char *fn);
 bool ol_profile_is_library(const struct ol_profile *p, const char *fn);
@@ -76,6 +117,14 @@ bool ol_profile_is_library(const struct ol_profile *p, const char *fn);
 bool ol_profile_is_cold_line(const struct ol_profile *p, const char *file, unsigned long line);
 const struct ol_profile_path *ol_profile_find_path(const struct ol_profile *p, const char *name);
 const struct ol_profile_cache *ol_profile_find_cache(const struct ol_profile *p, const char *name);
+const struct ol_profile_function *ol_profile_find_function(const struct ol_profile *p,
+							     const char *name);
+/* True when a `line` entry matches (file as for ol_profile_is_cold_line). */
+bool ol_profile_line_count(const struct ol_profile *p, const char *file, unsigned long line,
+			   uint64_t *count);
+/* The edge's count, 0 when the profile has no such edge. */
+uint64_t ol_profile_edge_count(const struct ol_profile *p, const char *caller,
+			       const char *callee);
 
 #ifdef __cplusplus
 }

@@ -3,10 +3,10 @@ IPC_SRCS := $(wildcard stack/kernel/*.c)
 IPC_LIB := $(BUILD)/lib/libipc.a
 IPC_PINGPONG := $(BUILD)/bin/ipc_pingpong
 
-CPPFLAGS += -Istack/kernel
 ALL += $(IPC_LIB) $(IPC_PINGPONG)
 
 $(IPC_LIB): $(call objs,$(IPC_SRCS))
+$(BUILD)/obj/stack/kernel/%.o $(BUILD)/obj/tests/kernel/%.o: CPPFLAGS += -Istack/kernel
 
 $(IPC_PINGPONG): $(call objs,stack/kernel/examples/ipc_pingpong.c) $(IPC_LIB)
 	@mkdir -p $(@D)

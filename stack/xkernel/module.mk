@@ -1,21 +1,45 @@
-# stack/xkernel: the x-kernel framework and TCP/IP suite (libxk.a), its apps.
-XK_SRCS := $(wildcard stack/xkernel/*.c)
+# stack/xkernel: the x-kernel framework, its TCP/IP suite and drivers
+# (libxk.a), the harness the apps and tests share (libxkharness.a), the apps.
+# Each layer sees only the headers of the layers below it:
+#   framework <- proto <- drivers (+ the IPC kernel) <- harness <- apps, tests
+XK_DIR := stack/xkernel
+XK_INC_framework := -I$(XK_DIR)/framework
+XK_INC_proto := $(XK_INC_framework) -I$(XK_DIR)/proto
+XK_INC_drivers := $(XK_INC_proto) -I$(XK_DIR)/drivers -Istack/kernel
+XK_INC_harness := $(XK_INC_drivers) -I$(XK_DIR)/harness
+XK_CPPFLAGS := $(XK_INC_harness)
+
+XK_SRCS := $(foreach d,framework proto drivers,$(wildcard $(XK_DIR)/$(d)/*.c))
+XK_HARNESS_SRCS := $(wildcard $(XK_DIR)/harness/*.c)
 XK_LIB := $(BUILD)/lib/libxk.a
-XK_APP_SRCS := $(wildcard stack/xkernel/apps/*.c)
-XK_APPS := $(patsubst stack/xkernel/apps/%.c,$(BUILD)/bin/%,$(XK_APP_SRCS))
+XK_HARNESS_LIB := $(BUILD)/lib/libxkharness.a
+# Link inputs of a program on the stack, in link order.
+XK_LIBS := $(XK_HARNESS_LIB) $(XK_LIB) $(IPC_LIB)
+XK_APP_SRCS := $(wildcard $(XK_DIR)/apps/*.c)
+XK_APPS := $(patsubst $(XK_DIR)/apps/%.c,$(BUILD)/bin/%,$(XK_APP_SRCS))
 
 PKGS += iproute2 iputils-ping
-ALL += $(XK_LIB) $(XK_APPS)
+ALL += $(XK_LIB) $(XK_HARNESS_LIB) $(XK_APPS)
 
 $(XK_LIB): $(call objs,$(XK_SRCS))
-$(BUILD)/obj/stack/xkernel/%.o: CPPFLAGS += -Istack/xkernel
-$(BUILD)/obj/tests/xkernel/%.o: CPPFLAGS += -Istack/xkernel
-$(call test_bins,xkernel): $(XK_LIB) $(IPC_LIB)
+$(XK_HARNESS_LIB): $(call objs,$(XK_HARNESS_SRCS))
+$(foreach d,framework proto drivers harness,\
+  $(eval $(BUILD)/obj/$(XK_DIR)/$(d)/%.o: CPPFLAGS += $(XK_INC_$(d))))
+$(BUILD)/obj/$(XK_DIR)/apps/%.o $(BUILD)/obj/tests/xkernel/%.o: CPPFLAGS += $(XK_CPPFLAGS)
+$(call test_bins,xkernel): $(XK_LIBS)
 $(call test_bins,xkernel): LDLIBS += -lm -lpthread
 
-$(XK_APPS): $(BUILD)/bin/%: $(BUILD)/obj/stack/xkernel/apps/%.o $(XK_LIB) $(IPC_LIB)
+$(XK_APPS): $(BUILD)/bin/%: $(BUILD)/obj/$(XK_DIR)/apps/%.o $(XK_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm -lpthread
+
+# For scripts that compile the stack themselves (profiles/xk_build.sh):
+# the library's and harness's sources, one a line, and the include flags.
+.PHONY: print-xk-srcs print-xk-cppflags
+print-xk-srcs:
+	@printf '%s\n' $(XK_SRCS) $(XK_HARNESS_SRCS)
+print-xk-cppflags:
+	@echo $(XK_CPPFLAGS)
 
 # make demo-xkernel: short ping runs between two host processes on the IPC
 # kernel, and the loop's instructions per round trip (seconds in all).

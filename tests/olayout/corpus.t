@@ -23,8 +23,6 @@ def sections(exe):
 def main():
     tap = oltest.Tap()
     exes = oltest.corpus() + oltest.corpus(with_relocs=False)
-    if not exes:
-        oltest.skip_all("corpus not built (make all)")
     by_prog = {}
     for prog, config, exe in exes:
         by_prog.setdefault(prog, []).append((config, exe))

@@ -103,8 +103,6 @@ def main():
         oltest.skip_all("gdb not installed")
     tap = oltest.Tap()
     builds = {(p, c): e for p, c, e in oltest.corpus()}
-    if not builds:
-        oltest.skip_all("corpus not built (make all)")
     for config in ("nopie-g", "pie-g", "static-g", "pie", "pie-cet"):
         check_clones(tap, config, builds[("layers", config)])
     for config in ("nopie-g", "pie-g", "static-g"):

@@ -63,8 +63,6 @@ def check(case):
 def main():
     oltest.need_olayout()
     exes = oltest.corpus()
-    if not exes:
-        oltest.skip_all("corpus not built (make all)")
     tap = oltest.Tap()
     for prog, config, ver_problem, problems in oltest.pmap(check, exes):
         tap.ok(ver_problem is None, "%s.%s: verify passes on the input" % (prog, config), ver_problem)

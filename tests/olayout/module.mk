@@ -8,10 +8,6 @@
 OL_CORPUS_SRC := tests/olayout/corpus
 OL_CORPUS_OUT := $(BUILD)/tests/olayout/corpus
 OL_CORPUS_PROGS := $(patsubst $(OL_CORPUS_SRC)/%/main.c,%,$(wildcard $(OL_CORPUS_SRC)/*/main.c))
-# clonetab uses olayout's runtime clone lookup header.
-ifeq ($(wildcard tools/olayout/olayout_clone.h),)
-OL_CORPUS_PROGS := $(filter-out clonetab,$(OL_CORPUS_PROGS))
-endif
 OL_CORPUS_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -ffunction-sections -Itools/olayout
 OL_RELOCS := -Wl,--emit-relocs
 

@@ -46,18 +46,36 @@ class Tap:
             print("# " + line)
 
     def done(self):
+        """Prints the plan; the exit status: 1 when a test failed."""
         print("1..%d" % self.n)
-        return 0
+        if self.failed:
+            self.diag("failed %d of %d tests" % (self.failed, self.n))
+        return 1 if self.failed else 0
 
 
 def skip_all(reason):
+    """Ends a script that cannot run on this machine (never for a missing build)."""
     print("1..0 # SKIP " + reason)
     sys.exit(0)
 
 
+def fail(reason):
+    """Ends a script that cannot start: one failing test with the reason."""
+    print("1..1")
+    print("not ok 1 - " + reason)
+    sys.exit(1)
+
+
+def need(*paths):
+    """Every path exists, or the script fails naming the missing ones: make
+    test builds everything first, so a missing build is a failure."""
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        fail("built: %s (make all builds it)" % ", ".join(missing))
+
+
 def need_olayout():
-    if not os.access(OLAYOUT, os.X_OK):
-        skip_all("olayout not built yet")
+    need(OLAYOUT)
 
 
 def sanitized():
@@ -88,18 +106,22 @@ def shell_quote(cmd):
 
 
 def corpus(with_relocs=True):
-    """(prog, config, path) of every corpus executable built."""
+    """(prog, config, path) of every corpus executable. Fails the script (need)
+    unless every program is built, with its .funcs, in every configuration
+    that any program is built in."""
     progs = sorted(d for d in os.listdir(CORPUS_SRC)
                    if os.path.exists(os.path.join(CORPUS_SRC, d, "main.c")))
-    out = []
-    for name in sorted(os.listdir(CORPUS)):
+    need(CORPUS)
+    configs = set()
+    for name in os.listdir(CORPUS):
         prog, _, config = name.partition(".")
-        if prog not in progs or config in ("", "funcs") or config.endswith((".tmp", ".o")):
-            continue
-        if (config == "norelocs") != (not with_relocs):
-            continue
-        out.append((prog, config, os.path.join(CORPUS, name)))
-    return out
+        if prog in progs and config not in ("", "funcs") and not config.endswith((".tmp", ".o")):
+            configs.add(config)
+    if not configs:
+        need(os.path.join(CORPUS, progs[0] + ".pie"))
+    need(*[os.path.join(CORPUS, "%s.%s" % (p, c)) for p in progs for c in sorted(configs | {"funcs"})])
+    return [(p, c, os.path.join(CORPUS, "%s.%s" % (p, c))) for p in progs for c in sorted(configs)
+            if (c == "norelocs") == (not with_relocs)]
 
 
 def funcs_file(prog):

@@ -252,26 +252,18 @@ def xk_build(variant, work):
 
 def check_xkernel(tap):
     prof = "profiles/tcpping.prof"
-    if not os.path.exists("profiles/xk_build.sh") or not os.path.exists(prof):
-        tap.ok(True, "x-kernel tcpping", skip="profiles/xk_build.sh or %s missing" % prof)
-        return
     installed = os.path.join(oltest.BUILD, "bin", "tcpping")
-    if os.path.exists(installed):
-        res = oltest.olayout("paths", "--profile", prof, installed)
-        relocs = ".rela.text" in mklayout.tool_output(["readelf", "-SW", installed])
-        tap.ok(res.rc == 0 if relocs else one_line(res, r"olayout: .*--emit-relocs"),
-               "%s: %s" % (installed, "paths works" if relocs else
-                           "linked without --emit-relocs, refused with the flag to add"),
-               oltest.describe(res))
+    res = oltest.olayout("paths", "--profile", prof, installed)
+    relocs = ".rela.text" in mklayout.tool_output(["readelf", "-SW", installed])
+    tap.ok(res.rc == 0 if relocs else one_line(res, r"olayout: .*--emit-relocs"),
+           "%s: %s" % (installed, "paths works" if relocs else
+                       "linked without --emit-relocs, refused with the flag to add"),
+           oltest.describe(res))
     work = oltest.workdir("paths-xkernel")
     with open(prof) as f:
         chain = next(l.split()[2:] for l in f if l.startswith("path "))
-    plugin = os.path.join(oltest.BUILD, "plugin", "olayout.so")
     seen = {}
     for variant in ("STD", "OUT"):
-        if variant == "OUT" and not os.path.exists(plugin):
-            tap.ok(True, "x-kernel tcpping OUT", skip="%s not built" % plugin)
-            continue
         exe = xk_build(variant, work)
         if exe is None:
             tap.ok(False, "x-kernel tcpping %s builds with --emit-relocs" % variant)
@@ -296,10 +288,9 @@ def check_xkernel(tap):
 
 
 def main():
-    oltest.need_olayout()
+    oltest.need(oltest.OLAYOUT, os.path.join(oltest.BUILD, "bin", "tcpping"),
+                os.path.join(oltest.BUILD, "plugin", "olayout.so"))
     builds = {c: e for p, c, e in oltest.corpus() if p == "layers"}
-    if not builds:
-        oltest.skip_all("corpus program layers not built")
     tap = oltest.Tap()
     for config in ("nopie", "pie", "static"):
         check_layers(tap, config, builds[config])

@@ -110,8 +110,6 @@ def main():
     tap = oltest.Tap()
     seed = int(os.environ.get("OLAYOUT_TEST_SEED", "6"))
     exes = oltest.corpus()
-    if not exes:
-        oltest.skip_all("corpus not built (make all)")
     tap.diag("random layouts and sampling: seed %d (OLAYOUT_TEST_SEED)" % seed)
     expected = dict(zip([e for _, _, e in exes],
                         oltest.pmap(lambda e: oltest.run([e[2]], timeout=30), exes)))

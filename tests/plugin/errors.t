@@ -6,7 +6,7 @@
 
 printf 'int main(void) { return 0; }\n' >"$WORK/m.c"
 printf 'olayout-profile 1\ncache modern 32768 8 64\nbogus x\n' >"$WORK/bad.prof"
-printf 'olayout-profile 2\n' >"$WORK/v2.prof"
+printf 'olayout-profile 3\n' >"$WORK/v3.prof"
 
 # fails DESCRIPTION WANTED-MESSAGE GCC-ARGS...: the compilation fails with
 # exactly one line of diagnostics, which holds WANTED-MESSAGE.
@@ -15,10 +15,8 @@ fails() {
 	rm -f "$WORK/m.o"
 	"$@" 2>"$WORK/err"
 	local rc=$?
-	[ $rc -ne 0 ] && [ ! -e "$WORK/m.o" ]
-	ok $? "$what: non-zero exit, no output"
-	[ "$(wc -l <"$WORK/err")" -eq 1 ] && grep -qF -- "$want" "$WORK/err"
-	ok $? "$what: one line: $want"
+	ok "$what: non-zero exit, no output" eval '[ $rc -ne 0 ] && [ ! -e "$WORK/m.o" ]'
+	ok "$what: one line: $want" eval '[ "$(wc -l <"$WORK/err")" -eq 1 ] && grep -qF -- "$want" "$WORK/err"'
 	[ "$(wc -l <"$WORK/err")" -eq 1 ] || sed 's/^/#   /' "$WORK/err"
 }
 
@@ -26,15 +24,15 @@ plan 35
 
 fails "malformed profile" "$WORK/bad.prof:3: unknown directive 'bogus'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/bad.prof" -c -o "$WORK/m.o" "$WORK/m.c"
-fails "unsupported profile version" "$WORK/v2.prof:1: unsupported version 2 (this reader knows 1)" \
-	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/v2.prof" -c -o "$WORK/m.o" "$WORK/m.c"
+fails "unsupported profile version" "$WORK/v3.prof:1: unsupported version 3 (this reader knows 1 to 2)" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/v3.prof" -c -o "$WORK/m.o" "$WORK/m.c"
 # More malformations, each named by file, line and problem.
 while IFS='|' read -r text want; do
 	printf "$text" >"$WORK/m.prof"
 	fails "malformed profile ($want)" "$WORK/m.prof:$want" \
 		$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/m.prof" -c -o "$WORK/m.o" "$WORK/m.c"
 done <<'EOF'
-cold-line x.c:1\n|1: 'cold-line' before the version header 'olayout-profile 1'
+cold-line x.c:1\n|1: 'cold-line' before the version header 'olayout-profile 2'
 olayout-profile 1\npath p a\n|2: 'path' wants path NAME ROOT FN...
 olayout-profile 1\n\ncold-line x.c:zero\n|3: bad line number 'zero': not a number
 olayout-profile 1\ncache c 8192 3 32\n|2: bad associativity '3': not a power of two up to 2^30
@@ -59,32 +57,30 @@ fails "unwritable report" "olayout: cannot write report '$WORK/no/dir/r.txt'" \
 $CC -O2 -flto -c -o "$WORK/lto.o" "$WORK/m.c"
 rm -f "$WORK/m.o"
 $CC -O2 -flto -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/bad.prof" -o "$WORK/m.o" "$WORK/lto.o" 2>"$WORK/err"
-[ $? -ne 0 ] && [ ! -e "$WORK/m.o" ] && grep -qF "lto1: error: $WORK/bad.prof:3: unknown directive 'bogus'" "$WORK/err"
-ok $? "malformed profile at an -flto link: lto1 names it, link fails"
+rc=$?
+ok "malformed profile at an -flto link: lto1 names it, link fails" eval \
+	'[ $rc -ne 0 ] && [ ! -e "$WORK/m.o" ] && grep -qF "lto1: error: $WORK/bad.prof:3: unknown directive '"'bogus'"'" "$WORK/err"'
 
 out=$($CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-help -c -o "$WORK/m.o" "$WORK/m.c" 2>&1)
-ok $? "help: exit 0"
+is $? 0 "help: exit 0"
 for key in profile=FILE outline-only inline-only verbose report=FILE help; do
-	grep -q -- "-fplugin-arg-olayout-$key " <<<"$out" || echo "# help lacks $key"
+	grep -q -- "-fplugin-arg-olayout-$key " <<<"$out" || diag "help lacks $key"
 done
-[ "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" -eq 6 ]
-ok $? "help lists the six options"
+is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 6 "help lists the six options"
 
 # The modes: outline-only leaves the path alone, inline-only the cold blocks.
 L=$PROGS/layers
 mapfile -t pargs < <(plugin_args profile="$L/layers.prof" outline-only)
-$CC -O2 "${pargs[@]}" -o "$WORK/l.out" "$L/onefile.c" &&
-	[ -z "$(disasm "$WORK/l.out" app_send | grep -E 'call +[0-9a-f]+ <msg_push')" ]
-ok $? "outline-only: the path is not inlined"
+ok "outline-only: the path is not inlined" eval \
+	'$CC -O2 "${pargs[@]}" -o "$WORK/l.out" "$L/onefile.c" && [ -z "$(disasm "$WORK/l.out" app_send | grep -E "call +[0-9a-f]+ <msg_push")" ]'
 mapfile -t pargs < <(plugin_args profile="$L/layers.prof" inline-only)
-$CC -O2 "${pargs[@]}" -o "$WORK/l.in" "$L/onefile.c" &&
-	[ -n "$(disasm "$WORK/l.in" app_send | grep -E 'call +[0-9a-f]+ <msg_push')" ]
-ok $? "inline-only: the path is inlined"
+ok "inline-only: the path is inlined" eval \
+	'$CC -O2 "${pargs[@]}" -o "$WORK/l.in" "$L/onefile.c" && [ -n "$(disasm "$WORK/l.in" app_send | grep -E "call +[0-9a-f]+ <msg_push")" ]'
 mapfile -t pargs < <(plugin_args inline-only)
-$CC -O2 "${pargs[@]}" -o "$WORK/o.in" "$PROGS/outline.c" && ! nm "$WORK/o.in" | grep -qE ' (parse|check)\.cold$'
-ok $? "inline-only: no block is outlined"
+ok "inline-only: no block is outlined" eval \
+	'$CC -O2 "${pargs[@]}" -o "$WORK/o.in" "$PROGS/outline.c" && ! nm "$WORK/o.in" | grep -qE " (parse|check)\.cold$"'
 mapfile -t pargs < <(plugin_args outline-only)
-$CC -O2 "${pargs[@]}" -o "$WORK/o.out" "$PROGS/outline.c" && nm "$WORK/o.out" | grep -qE ' parse\.cold$'
-ok $? "outline-only, no profile: noreturn and __builtin_expect seeds still work"
+ok "outline-only, no profile: noreturn and __builtin_expect seeds still work" eval \
+	'$CC -O2 "${pargs[@]}" -o "$WORK/o.out" "$PROGS/outline.c" && nm "$WORK/o.out" | grep -qE " parse\.cold$"'
 
 done_testing

@@ -1,5 +1,6 @@
 # lib.sh - shared by the plugin's test scripts (sourced, not run): TAP
-# output, a scratch directory under $BUILD, and compiling with the plugin.
+# output (tests/tap/tap.sh), a scratch directory under $BUILD, and compiling
+# with the plugin.
 # The test programs themselves are built with plain gcc (never sanitized):
 # the plugin runs inside cc1/lto1, whatever the build directory.
 
@@ -9,29 +10,10 @@ export LC_ALL=C # GCC quotes with ASCII quotes then
 PLUGIN=$BUILD/plugin/olayout.so
 PROGS=tests/plugin/progs
 CC=${TEST_CC:-gcc}
-n_test=0
-n_fail=0
-
-plan() { echo "1..$1"; }
-ok() { # ok COND-STATUS DESCRIPTION
-	n_test=$((n_test + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n_test - $2"; else echo "not ok $n_test - $2"; n_fail=$((n_fail + 1)); fi
-}
-check() { # check DESCRIPTION COMMAND...: ok when COMMAND succeeds
-	local what=$1; shift
-	"$@" >/dev/null 2>&1
-	ok $? "$what"
-}
-is() { # is GOT WANT DESCRIPTION
-	[ "$1" = "$2" ]
-	local rc=$?
-	ok $rc "$3"
-	[ $rc -eq 0 ] || { echo "#   got:  '$1'"; echo "#   want: '$2'"; }
-}
-done_testing() { exit $((n_fail > 0)); }
-
-[ -f "$PLUGIN" ] || { echo "1..0 # SKIP $PLUGIN not built"; exit 0; }
-mkdir -p "$BUILD/tests" && WORK=$(mktemp -d "$BUILD/tests/plugin.XXXXXX") || exit 1
+. tests/tap/tap.sh
+need "$PLUGIN"
+mkdir -p "$BUILD/tests" && WORK=$(mktemp -d "$BUILD/tests/plugin.XXXXXX") ||
+	bail_out "cannot make a scratch directory under $BUILD/tests"
 trap 'rm -rf "$WORK"' EXIT
 
 # plugin_args OPTION...: the -fplugin arguments for the given plugin options.

@@ -15,21 +15,19 @@ for mode in nolto lto; do
 	flags=(-O2)
 	[ $mode = lto ] && flags+=(-flto)
 	base=$WORK/base.$mode plug=$WORK/plug.$mode rep=$WORK/report.$mode
-	$CC "${flags[@]}" -o "$base" "$SRC" || echo "# baseline build failed"
+	$CC "${flags[@]}" -o "$base" "$SRC" || bail_out "$mode: cannot build $SRC without the plugin"
 	mapfile -t pargs < <(plugin_args profile="$WORK/o.prof" report="$rep" verbose)
-	$CC "${flags[@]}" "${pargs[@]}" -o "$plug" "$SRC" 2>"$WORK/verbose.$mode"
-	ok $? "$mode: builds with the plugin"
+	ok "$mode: builds with the plugin" $CC "${flags[@]}" "${pargs[@]}" -o "$plug" "$SRC" 2>"$WORK/verbose.$mode"
 	is "$(cold_parts "$plug")" "$SEEDED" "$mode: .cold parts for exactly the seeded functions"
 	base_cold=$(cold_parts "$base")
-	for fn in check dispatch lookup parse; do [[ " $base_cold " == *" $fn "* ]] && echo "# base has $fn.cold"; done
-	! [[ " $base_cold " =~ \ (check|dispatch|lookup|parse)\  ]]
-	ok $? "$mode: without the plugin GCC splits none of check dispatch lookup parse"
-	[[ " $base_cold " == *" handle "* ]]
-	ok $? "$mode: GCC itself splits handle (it calls a cold function)"
+	for fn in check dispatch lookup parse; do [[ " $base_cold " == *" $fn "* ]] && diag "base has $fn.cold"; done
+	ok "$mode: without the plugin GCC splits none of check dispatch lookup parse" eval \
+		'! [[ " $base_cold " =~ \ (check|dispatch|lookup|parse)\  ]]'
+	ok "$mode: GCC itself splits handle (it calls a cold function)" eval '[[ " $base_cold " == *" handle "* ]]'
 	for fn in check dispatch lookup parse; do
 		before=$(fn_size "$base" $fn) after=$(fn_size "$plug" $fn)
-		[ -n "$before" ] && [ -n "$after" ] && [ "$after" -lt "$before" ]
-		ok $? "$mode: hot part of $fn shrank ($before -> $after bytes)"
+		ok "$mode: hot part of $fn shrank ($before -> $after bytes)" eval \
+			'[ -n "$before" ] && [ -n "$after" ] && [ "$after" -lt "$before" ]'
 	done
 	is "$(fn_size "$plug" plain)" "$(fn_size "$base" plain)" "$mode: plain (no seed) keeps its size"
 	is "$("$plug" 500 2>&1)" "$("$base" 500 2>&1)" "$mode: same output, cold code included"
@@ -38,19 +36,21 @@ for mode in nolto lto; do
 		got=$(awk -v fn="$fn" '$1 == fn && $2 > $3 { print $3, $4 }' "$rep")
 		is "$got" "$want" "$mode: report for $fn: hot and cold bytes as nm says, before > after"
 	done
-	awk '$1 == "plain" && $2 == $3 && $4 == 0 { f = 1 } END { exit !f }' "$rep"
-	ok $? "$mode: report for plain: nothing moved"
+	ok "$mode: report for plain: nothing moved" \
+		awk '$1 == "plain" && $2 == $3 && $4 == 0 { f = 1 } END { exit !f }' "$rep"
 done
 
 for why in "calls noreturn abort" "unexpected side of __builtin_expect" "calls cold report_error" \
 	"outline.c:$line never ran (cold-line)" "calls cold rarely"; do
-	grep -qF "$why" "$WORK/verbose.nolto"
-	ok $? "verbose says why: $why"
+	ok "verbose says why: $why" grep -qF "$why" "$WORK/verbose.nolto"
 done
 
 mapfile -t pargs < <(plugin_args profile="$WORK/o.prof")
-$CC -O2 "${pargs[@]}" -c -o "$WORK/outline.o" "$SRC"
-objdump -t "$WORK/outline.o" | awk '$NF == "rarely" && $4 == ".text.unlikely" { f = 1 } END { exit !f }'
-ok $? "cold-function rarely goes to .text.unlikely whole"
+# in_unlikely OBJ FN: FN is defined in OBJ's .text.unlikely.
+in_unlikely() {
+	objdump -t "$1" | awk -v fn="$2" '$NF == fn && $4 == ".text.unlikely" { f = 1 } END { exit !f }'
+}
+ok "cold-function rarely goes to .text.unlikely whole" eval \
+	'$CC -O2 "${pargs[@]}" -c -o "$WORK/outline.o" "$SRC" && in_unlikely "$WORK/outline.o" rarely'
 
 done_testing

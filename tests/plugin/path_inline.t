@@ -31,44 +31,41 @@ mapfile -t pargs < <(plugin_args profile="$PROF" verbose)
 for mode in onefile lto; do
 	base=$WORK/base.$mode plug=$WORK/plug.$mode
 	if [ $mode = onefile ]; then
-		$CC -O2 -o "$base" "$L/onefile.c"
-		$CC -O2 "${pargs[@]}" -o "$plug" "$L/onefile.c" 2>"$WORK/verbose.$mode"
+		$CC -O2 -o "$base" "$L/onefile.c" || bail_out "$mode: cannot build without the plugin"
+		ok "$mode: builds with the plugin" $CC -O2 "${pargs[@]}" -o "$plug" "$L/onefile.c" 2>"$WORK/verbose.$mode"
 	else
-		build_multi "$base" -O2 -flto
-		build_multi "$plug" -O2 -flto "${pargs[@]}" 2>"$WORK/verbose.$mode"
+		build_multi "$base" -O2 -flto || bail_out "$mode: cannot build without the plugin"
+		ok "$mode: builds with the plugin" build_multi "$plug" -O2 -flto "${pargs[@]}" 2>"$WORK/verbose.$mode"
 	fi
-	ok $? "$mode: builds with the plugin"
 	is "$("$plug" 100 2>&1)" "$("$base" 100 2>&1)" "$mode: same output (tcp on the path, udp and forwarding beside it)"
-	[ -z "$(calls "$plug" app_send "$PATH_FNS")" ] && [ -n "$(disasm "$plug" app_send)" ]
-	ok $? "$mode: root app_send calls no path function"
-	[ -n "$(calls "$plug" app_send msg_push)" ] && [ -n "$(calls "$plug" app_send cksum)" ]
-	ok $? "$mode: library calls (msg_push, cksum) stay in app_send"
-	disasm "$plug" app_send | grep -qE 'call +\*'
-	ok $? "$mode: app_send keeps the general indirect call behind the guard"
-	[ -z "$(calls "$base" app_send 'msg_push|cksum')" ] && disasm "$base" app_send | grep -qE 'call +\*'
-	ok $? "$mode: without the plugin app_send only makes the indirect call"
-	! objdump -d "$base" | grep -qE 'call +[0-9a-f]+ <(msg_init|msg_push|cksum)>' &&
-		[ -n "$(calls "$plug" tcp_push 'msg_push|cksum')" ] && [ -n "$(calls "$plug" ip_forward msg_init)" ]
-	ok $? "$mode: GCC alone inlines the library; with the plugin its callers call it"
-	[ -n "$(calls "$plug" ip_forward ip_push)" ]
-	ok $? "$mode: ip_forward still calls the out-of-line ip_push"
-	disasm "$plug" udp_push | grep -qE 'call +\*|jmp +\*'
-	ok $? "$mode: udp_push (not on the path) still crosses to ip through its pointer"
-	for fn in tcp_push ip_push eth_push; do nm "$plug" | grep -qE " [tT] $fn\$" || echo "# $fn missing"; done
-	[ "$(nm "$plug" | grep -cE ' [tT] (tcp_push|ip_push|eth_push)$')" -eq 3 ]
-	ok $? "$mode: tcp_push, ip_push, eth_push stay out of line for other callers"
+	ok "$mode: root app_send calls no path function" eval \
+		'[ -z "$(calls "$plug" app_send "$PATH_FNS")" ] && [ -n "$(disasm "$plug" app_send)" ]'
+	ok "$mode: library calls (msg_push, cksum) stay in app_send" eval \
+		'[ -n "$(calls "$plug" app_send msg_push)" ] && [ -n "$(calls "$plug" app_send cksum)" ]'
+	ok "$mode: app_send keeps the general indirect call behind the guard" eval \
+		'disasm "$plug" app_send | grep -qE "call +\*"'
+	ok "$mode: without the plugin app_send only makes the indirect call" eval \
+		'[ -z "$(calls "$base" app_send "msg_push|cksum")" ] && disasm "$base" app_send | grep -qE "call +\*"'
+	ok "$mode: GCC alone inlines the library; with the plugin its callers call it" eval \
+		'! objdump -d "$base" | grep -qE "call +[0-9a-f]+ <(msg_init|msg_push|cksum)>" &&
+		 [ -n "$(calls "$plug" tcp_push "msg_push|cksum")" ] && [ -n "$(calls "$plug" ip_forward msg_init)" ]'
+	ok "$mode: ip_forward still calls the out-of-line ip_push" eval '[ -n "$(calls "$plug" ip_forward ip_push)" ]'
+	ok "$mode: udp_push (not on the path) still crosses to ip through its pointer" eval \
+		'disasm "$plug" udp_push | grep -qE "call +\*|jmp +\*"'
+	for fn in tcp_push ip_push eth_push; do nm "$plug" | grep -qE " [tT] $fn\$" || diag "$fn missing"; done
+	is "$(nm "$plug" | grep -cE ' [tT] (tcp_push|ip_push|eth_push)$')" 3 \
+		"$mode: tcp_push, ip_push, eth_push stay out of line for other callers"
 	is "$(grep -c '(indirect call, guarded)' "$WORK/verbose.$mode")" 3 \
 		"$mode: verbose: three layer crossings promoted and inlined"
 done
 
 base=$WORK/base.multi plug=$WORK/plug.multi
-build_multi "$base" -O2
-build_multi "$plug" -O2 "${pargs[@]}" 2>"$WORK/verbose.multi"
-ok $? "several files without -flto: builds with the plugin"
+build_multi "$base" -O2 || bail_out "several files: cannot build without the plugin"
+ok "several files without -flto: builds with the plugin" build_multi "$plug" -O2 "${pargs[@]}" 2>"$WORK/verbose.multi"
 is "$("$plug" 100 2>&1)" "$("$base" 100 2>&1)" "several files without -flto: same output"
-[ -z "$(calls "$plug" app_send 'msg_push|cksum')" ] && disasm "$plug" app_send | grep -qE 'call +\*'
-ok $? "several files without -flto: app_send unchanged (bodies are in other files)"
-grep -q 'path tcp_send: indirect call in app_send: no body of tcp_push' "$WORK/verbose.multi"
-ok $? "several files without -flto: verbose says why"
+ok "several files without -flto: app_send unchanged (bodies are in other files)" eval \
+	'[ -z "$(calls "$plug" app_send "msg_push|cksum")" ] && disasm "$plug" app_send | grep -qE "call +\*"'
+ok "several files without -flto: verbose says why" \
+	grep -q 'path tcp_send: indirect call in app_send: no body of tcp_push' "$WORK/verbose.multi"
 
 done_testing

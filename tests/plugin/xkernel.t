@@ -12,7 +12,7 @@
 
 PROF=profiles/tcpping.prof
 ROOT=tcp_sess_push
-LAYERS=(tcp_output tcp_send_segment push_segment ip_push ip_send_one ip_output eth_push wire_push)
+LAYERS=(tcp_output tcp_send_segment push_segment ip_push ip_send_one ip_output eth_push drv_push wire_send)
 PATH_RE=$(IFS='|'; echo "${LAYERS[*]}")
 
 # The profile's cold lines must match today's sources: when they do not
@@ -31,70 +31,76 @@ build() {
 	BUILD=$BUILD PROFILE=$PROF CC=$CC profiles/xk_build.sh "${v%_*}" "$WORK/$v" "$@"
 }
 
-# hot_calls EXE FN REGEX: calls in FN's hot part (not FN.cold) to REGEX.
-hot_calls() {
+# hot_disasm EXE FN: the instructions of FN's hot part (not FN.cold).
+hot_disasm() {
 	objdump -d --no-show-raw-insn "$1" |
-		awk -v fn="$2" '/^[0-9a-f]+ <.*>:$/ { on = ($2 == "<" fn ">:") ; next } on && NF' |
-		grep -E "(call|jmp) +[0-9a-f]+ <($3)[>.]"
+		awk -v fn="$2" '/^[0-9a-f]+ <.*>:$/ { on = ($2 == "<" fn ">:") ; next } on && NF'
+}
+
+# hot_calls EXE FN REGEX: calls in FN's hot part to REGEX.
+hot_calls() {
+	hot_disasm "$1" "$2" | grep -E "(call|jmp) +[0-9a-f]+ <($3)[>.]"
+}
+
+# calls_elsewhere EXE: a function other than the root (or its parts) calls tcp_output.
+calls_elsewhere() {
+	objdump -d --no-show-raw-insn "$1" | awk -v root="$ROOT" '/^[0-9a-f]+ <.*>:$/ { name = $2; next }
+		/call +[0-9a-f]+ <tcp_output[>.]/ && index(name, "<" root ">") != 1 && index(name, "<" root ".") != 1 { f = 1 }
+		END { exit !f }'
 }
 
 plan 26
 
 for v in STD OUT PIN ALL; do
-	if [ $v = STD ]; then build STD; else build $v verbose; fi
-	ok $? "$v: tcpping builds"
+	if [ $v = STD ]; then ok "$v: tcpping builds" build STD; else ok "$v: tcpping builds" build $v verbose; fi
 	out=$("$WORK/$v/tcpping" -w inproc -n 300 -s 1 2>&1)
-	[ $? -eq 0 ] && [[ $out == "tcpping: 1 samples x 300 round trips"* ]]
-	ok $? "$v: tcpping echoes 300 round trips on the in-process wire"
+	rc=$?
+	ok "$v: tcpping echoes 300 round trips on the in-process wire" eval \
+		'[ $rc -eq 0 ] && [[ $out == "tcpping: 1 samples x 300 round trips"* ]]'
 done
 
 for v in PIN ALL; do
 	exe=$WORK/$v/tcpping
-	[ -n "$(nm "$exe" | grep " t $ROOT\$")" ] && [ -z "$(hot_calls "$exe" $ROOT "$PATH_RE")" ]
-	ok $? "$v: the hot part of $ROOT calls no path function"
-	[ -n "$(hot_calls "$exe" $ROOT 'msg_push|msg_free|msg_alloc')" ]
-	ok $? "$v: library calls (msg_push, msg_free, msg_alloc) stay in $ROOT"
-	objdump -d --no-show-raw-insn "$exe" |
-		awk -v fn=$ROOT '/^[0-9a-f]+ <.*>:$/ { on = ($2 == "<" fn ">:"); next } on' | grep -qE '(call|jmp) +\*'
-	ok $? "$v: $ROOT keeps the general indirect call behind the guards"
-	objdump -d --no-show-raw-insn "$exe" | awk '/^[0-9a-f]+ <.*>:$/ { name = $2; next }
-		/call +[0-9a-f]+ <tcp_output[>.]/ && name !~ /^<tcp_sess_push[>.]/ { f = 1 } END { exit !f }'
-	ok $? "$v: other callers (input, timers) still call the out-of-line tcp_output"
-	[ "$(nm "$exe" | grep -cE " t (ip_push|eth_push|wire_push)\$")" -eq 3 ]
-	ok $? "$v: ip_push, eth_push, wire_push stay out of line for other paths"
-	grep -qE "path tcp_send: [0-9]+ call\(s\) inlined into $ROOT" "$WORK/$v/link.err" &&
-		[ "$(grep -c '(indirect call, guarded)' "$WORK/$v/link.err")" -gt 0 ]
-	ok $? "$v: verbose: the layer crossings were promoted and inlined"
+	ok "$v: the hot part of $ROOT calls no path function" eval \
+		'[ -n "$(nm "$exe" | grep " t $ROOT\$")" ] && [ -z "$(hot_calls "$exe" $ROOT "$PATH_RE")" ]'
+	ok "$v: library calls (msg_push, msg_free, msg_alloc) stay in $ROOT" eval \
+		'[ -n "$(hot_calls "$exe" $ROOT "msg_push|msg_free|msg_alloc")" ]'
+	ok "$v: $ROOT keeps the general indirect call behind the guards" eval \
+		'hot_disasm "$exe" $ROOT | grep -qE "(call|jmp) +\*"'
+	ok "$v: other callers (input, timers) still call the out-of-line tcp_output" calls_elsewhere "$exe"
+	is "$(nm "$exe" | grep -cE " t (ip_push|eth_push|drv_push|wire_send)\$")" 4 \
+		"$v: ip_push, eth_push, drv_push, wire_send stay out of line for other paths"
+	ok "$v: verbose: the layer crossings were promoted and inlined" eval \
+		'grep -qE "path tcp_send: [0-9]+ call\(s\) inlined into $ROOT" "$WORK/$v/link.err" &&
+		 [ "$(grep -c "(indirect call, guarded)" "$WORK/$v/link.err")" -gt 0 ]'
 done
 
-# The guard: the IPC wire's driver is not the path's wire_push.
-timeout 120 "$WORK/ALL/tcpping" -w thread -n 50 -s 1 >/dev/null 2>&1
-ok $? "ALL: tcpping over the IPC wire (the guard's general call) echoes"
+# The guard: the IPC wire's transmit is not the path's wire_send.
+ok "ALL: tcpping over the IPC wire (the guard's general call) echoes" eval \
+	'timeout 120 "$WORK/ALL/tcpping" -w thread -n 50 -s 1 >/dev/null 2>&1'
 
 # TCP's own stream test (1 MiB each way, clean and lossy) on the ALL stack.
-MAIN=tests/xkernel/tcp_stream_test.c EXTRA=tests/tap/tap.c build ALL_STREAM &&
-	"$WORK/ALL_STREAM/tcp_stream_test" >"$WORK/stream.out" 2>&1
-ok $? "ALL: tests/xkernel/tcp_stream_test passes on the plugin's stack"
+ok "ALL: tests/xkernel/tcp_stream_test passes on the plugin's stack" eval \
+	'MAIN=tests/xkernel/tcp_stream_test.c EXTRA=tests/tap/tap.c build ALL_STREAM &&
+	 "$WORK/ALL_STREAM/tcp_stream_test" >"$WORK/stream.out" 2>&1'
 
 declare -A cold size
 for v in STD OUT PIN ALL; do
 	cold[$v]=$(nm "$WORK/$v/tcpping" | awk '$3 ~ /\.cold$/ { sub(/\..*/, "", $3); print $3 }' |
 		grep -cxE "$ROOT|$PATH_RE")
 done
-[ "${cold[STD]}" -eq 0 ] && [ "${cold[OUT]}" -ge 5 ]
-ok $? "OUT: path functions got .cold parts (${cold[OUT]}; GCC alone: ${cold[STD]})"
+ok "OUT: path functions got .cold parts (${cold[OUT]}; GCC alone: ${cold[STD]})" eval \
+	'[ "${cold[STD]}" -eq 0 ] && [ "${cold[OUT]}" -ge 5 ]'
 
 for v in STD OUT; do size[$v]=$(plugin/hot_bytes.sh "$WORK/$v/tcpping" $ROOT "${LAYERS[@]}"); done
 for v in PIN ALL; do size[$v]=$(plugin/hot_bytes.sh "$WORK/$v/tcpping" $ROOT); done
-[ "${size[OUT]}" -lt "${size[STD]}" ]
-ok $? "OUT: the path's hot bytes shrank (${size[STD]} -> ${size[OUT]})"
-[ "${size[ALL]}" -lt "${size[PIN]}" ]
-ok $? "ALL: the inlined path's hot bytes shrank (${size[PIN]} -> ${size[ALL]})"
+ok "OUT: the path's hot bytes shrank (${size[STD]} -> ${size[OUT]})" [ "${size[OUT]}" -lt "${size[STD]}" ]
+ok "ALL: the inlined path's hot bytes shrank (${size[PIN]} -> ${size[ALL]})" [ "${size[ALL]}" -lt "${size[PIN]}" ]
 # The report holds GCC's length estimates: upper bounds for a few encodings.
 nm_bytes=$(plugin/hot_bytes.sh "$WORK/ALL/tcpping" $ROOT)
-awk -v fn=$ROOT -v nm="$nm_bytes" '$1 == fn { f = ($3 >= nm && $3 <= nm * 1.03) } END { exit !f }' \
+ok "ALL: the report's hot bytes of $ROOT are within 3% above nm's ($nm_bytes)" \
+	awk -v fn=$ROOT -v nm="$nm_bytes" '$1 == fn { f = ($3 >= nm && $3 <= nm * 1.03) } END { exit !f }' \
 	"$WORK/ALL/report"
-ok $? "ALL: the report's hot bytes of $ROOT are within 3% above nm's ($nm_bytes)"
 
 echo "# size: the send path's hot static bytes (root + layers out of line; inlined: the root)"
 for v in STD OUT PIN ALL; do echo "# size $v ${size[$v]}"; done

@@ -1,6 +1,7 @@
 /*
- * ol_profile_test.c - the profile reader: a good profile read back field by
- * field, and each malformed input rejected with its exact message.
+ * ol_profile_test.c - the profile reader: a good profile (versions 1 and 2)
+ * read back field by field, each malformed input rejected with its exact
+ * message, and the writer's text read back into the same text.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "ol_profile.h"
@@ -78,16 +79,213 @@ static void check_good(void)
 	ol_profile_free(p);
 }
 
+static const char good2[] =
+	"olayout-profile 2\n"
+	"exe tcpping\n"
+	"training 1000\n"
+	"cache modern 32768 8 64\n"
+	"path tcp_send tcp_push tcp_output ip_push\n"
+	"library msg_push\n"
+	"function tcp_push 1000 52000\n"
+	"function tcp_push.cold 0 0\n"
+	"function ip_push 2000 18446744073709551615\n"
+	"edge tcp_push tcp_output 1000\n"
+	"line src/tcp.c:40 1000\n"
+	"line src/ip.c:40 2000\n"
+	"line tcp.c:41 7\n"
+	"cold-line src/tcp.c:42\n"
+	"external memcpy libc.so.6 0x4a1c0 16 900\n"
+	"external __memset_avx2 libc.so.6 0x4FFFfff0 16 32\n";
+
+static void check_good2(void)
+{
+	struct ol_profile *p;
+	char err[OL_PROFILE_ERR_MAX];
+	int rc = parse(good2, &p, err);
+	tap_is_int(rc, 0, "version 2 profile parses (%s)", err);
+	if (rc < 0)
+		tap_bail("cannot go on without the version 2 profile");
+	tap_is_int(p->version, 2, "version 2");
+	tap_is_str(p->exe, "tcpping", "exe");
+	tap_is_int((long long)p->training, 1000, "training runs");
+	tap_is_int((long long)p->n_functions, 3, "three functions");
+	const struct ol_profile_function *f = ol_profile_find_function(p, "tcp_push");
+	tap_ok(f && f->calls == 1000 && f->insns == 52000, "tcp_push's counts");
+	f = ol_profile_find_function(p, "ip_push");
+	tap_ok(f && f->insns == UINT64_MAX, "the largest count");
+	f = ol_profile_find_function(p, "tcp_push.cold");
+	tap_ok(f && f->calls == 0, "a .cold fragment is its own entry");
+	tap_ok(!ol_profile_find_function(p, "tcp_output"), "an absent function is not found");
+	tap_ok(!ol_profile_find_function(p, "tcp_pus"), "a prefix is not found");
+	tap_is_int((long long)ol_profile_edge_count(p, "tcp_push", "tcp_output"), 1000, "edge");
+	tap_is_int((long long)ol_profile_edge_count(p, "tcp_output", "tcp_push"), 0,
+		   "reversed edge absent: 0");
+	uint64_t count = 0;
+	tap_ok(ol_profile_line_count(p, "/x/src/ip.c", 40, &count) && count == 2000,
+	       "line count, longer path");
+	tap_ok(ol_profile_line_count(p, "src/tcp.c", 40, &count) && count == 1000,
+	       "line count, same line number in another file");
+	tap_ok(ol_profile_line_count(p, "a/tcp.c", 41, &count) && count == 7, "line count, base name");
+	tap_ok(!ol_profile_line_count(p, "src/tcp.c", 42, &count), "a cold line has no count");
+	tap_ok(!ol_profile_line_count(p, "/x/mysrc/ip.c", 40, &count), "suffix must start at a /");
+	tap_ok(ol_profile_is_cold_line(p, "src/tcp.c", 42), "cold line in version 2");
+	tap_is_int((long long)p->n_externals, 2, "two externals");
+	tap_ok(p->n_externals == 2 && p->externals[1].addr == 0x4ffffff0 &&
+		       p->externals[1].size == 16 && p->externals[1].insns == 32 &&
+		       strcmp(p->externals[1].object, "libc.so.6") == 0,
+	       "external fields (hex address, either case)");
+	ol_profile_free(p);
+}
+
+/* A version 1 profile still reads; its counts are absent. */
+static void check_v1_absent(void)
+{
+	struct ol_profile *p;
+	char err[OL_PROFILE_ERR_MAX];
+	int rc = parse(good, &p, err);
+	tap_ok(rc == 0 && !p->exe && p->training == 0 && p->n_functions == 0 &&
+		       ol_profile_edge_count(p, "xk_tcp_push", "tcp_output") == 10000 &&
+		       !ol_profile_find_function(p, "tcp_output"),
+	       "version 1: no v2 fields, edges counted");
+	if (rc == 0)
+		ol_profile_free(p);
+}
+
+/* The writer's text of text (NULL on failure; the caller frees). */
+static char *rewrite(const char *text)
+{
+	struct ol_profile *p;
+	char err[OL_PROFILE_ERR_MAX], *out = NULL;
+	size_t len = 0;
+	if (parse(text, &p, err) < 0) {
+		tap_diag("%s", err);
+		return NULL;
+	}
+	FILE *fp = open_memstream(&out, &len);
+	int rc = fp ? ol_profile_write(fp, p) : -1;
+	if (fp && fclose(fp) != 0)
+		rc = -1;
+	ol_profile_free(p);
+	if (rc < 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Entries in any order with comments: the writer's text is sorted, and reads
+ * back into the same text. */
+static void check_write(void)
+{
+	static const char mixed[] =
+		"olayout-profile 2 # header\n"
+		"external b libm.so.6 0x20 8 3\n"
+		"external a libc.so.6 0x30 8 1\n"
+		"external z libc.so.6 0x10 8 2\n"
+		"cold-line b.c:2\n"
+		"cold-line a.c:10\n"
+		"cold-line a.c:9\n"
+		"line b.c:1 5\n"
+		"line a.c:3 6\n"
+		"cold-function zz\n"
+		"cold-function aa\n"
+		"edge b c 2\n"
+		"edge a c 1\n"
+		"edge a b 3\n"
+		"function g 1 2\n"
+		"function f 3 4\n"
+		"library m2\n"
+		"library m1\n"
+		"path second r x\n"
+		"path first r y z\n"
+		"cache modern 32768 8 64\n"
+		"cache alpha21064 8192 1 32\n"
+		"training 7\n"
+		"exe prog\n";
+	static const char canonical[] =
+		"olayout-profile 2\n"
+		"exe prog\n"
+		"training 7\n"
+		"cache alpha21064 8192 1 32\n"
+		"cache modern 32768 8 64\n"
+		"path second r x\n"
+		"path first r y z\n"
+		"library m1\n"
+		"library m2\n"
+		"function f 3 4\n"
+		"function g 1 2\n"
+		"edge a b 3\n"
+		"edge a c 1\n"
+		"edge b c 2\n"
+		"cold-function aa\n"
+		"cold-function zz\n"
+		"line a.c:3 6\n"
+		"line b.c:1 5\n"
+		"cold-line a.c:9\n"
+		"cold-line a.c:10\n"
+		"cold-line b.c:2\n"
+		"external z libc.so.6 0x10 8 2\n"
+		"external a libc.so.6 0x30 8 1\n"
+		"external b libm.so.6 0x20 8 3\n";
+	char *once = rewrite(mixed);
+	tap_is_str(once ? once : "(failed)", canonical, "the writer's canonical text");
+	char *twice = once ? rewrite(once) : NULL;
+	tap_is_str(twice ? twice : "(failed)", canonical, "parse, write, parse, write: same text");
+	free(once);
+	free(twice);
+	char *v1 = rewrite(good);
+	char *v1again = v1 ? rewrite(v1) : NULL;
+	tap_ok(v1 && v1again && strcmp(v1, v1again) == 0 &&
+		       strncmp(v1, "olayout-profile 1\n", 18) == 0,
+	       "a version 1 profile round-trips as version 1");
+	free(v1);
+	free(v1again);
+}
+
+/* Lookups stay fast on a large profile: 50000 functions and lines. */
+static void check_large(void)
+{
+	enum { N = 50000 };
+	size_t cap = (size_t)N * 64 + 32, len = 0;
+	char *text = malloc(cap);
+	if (!text)
+		tap_bail("out of memory");
+	len += (size_t)snprintf(text, cap, "olayout-profile 2\n");
+	for (unsigned i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len, "function f%u %u 1\nline s%u.c:%u %u\n",
+					(i * 7919u) % N, i, i % 97, i + 1, i);
+	struct ol_profile *p;
+	char err[OL_PROFILE_ERR_MAX];
+	int rc = ol_profile_parse("big.prof", text, len, &p, err, sizeof err);
+	free(text);
+	tap_is_int(rc, 0, "a 50000-function profile parses (%s)", err);
+	if (rc < 0)
+		return;
+	bool ok = true;
+	uint64_t count;
+	for (unsigned i = 0; i < N && ok; i++) {
+		const struct ol_profile_function *f =
+			ol_profile_find_function(p, p->functions[i].name);
+		char file[32];
+		snprintf(file, sizeof file, "d/s%u.c", i % 97);
+		ok = f == &p->functions[i] && ol_profile_line_count(p, file, i + 1, &count) &&
+		     count == i;
+	}
+	tap_ok(ok, "every function and line found");
+	ol_profile_free(p);
+}
+
 struct bad {
 	const char *text;
 	const char *message;
 };
 
 static const struct bad bad[] = {
-	{"", "t.prof:1: no version header 'olayout-profile 1'"},
-	{"# only\n\n", "t.prof:2: no version header 'olayout-profile 1'"},
-	{"path a b c\n", "t.prof:1: 'path' before the version header 'olayout-profile 1'"},
-	{"olayout-profile 2\n", "t.prof:1: unsupported version 2 (this reader knows 1)"},
+	{"", "t.prof:1: no version header 'olayout-profile 2'"},
+	{"# only\n\n", "t.prof:2: no version header 'olayout-profile 2'"},
+	{"path a b c\n", "t.prof:1: 'path' before the version header 'olayout-profile 2'"},
+	{"olayout-profile 3\n", "t.prof:1: unsupported version 3 (this reader knows 1 to 2)"},
+	{"olayout-profile 0\n", "t.prof:1: unsupported version 0 (this reader knows 1 to 2)"},
 	{"olayout-profile one\n", "t.prof:1: bad version 'one': not a number"},
 	{"olayout-profile 1\nolayout-profile 1\n", "t.prof:2: version header given twice"},
 	{"olayout-profile 1\nhot-function f\n", "t.prof:2: unknown directive 'hot-function'"},
@@ -123,6 +321,73 @@ static const struct bad bad[] = {
 	 "t.prof:2: cache 'c': size 64 is below associativity x line size"},
 	{"olayout-profile 1\ncache c 64 1 32\ncache c 64 1 32\n", "t.prof:3: cache 'c' given twice"},
 	{"olayout-profile 1\ncache c 64 1\n", "t.prof:2: 'cache' wants cache NAME SIZE ASSOC LINE"},
+	/* version 2 directives in a version 1 file */
+	{"olayout-profile 1\nexe a.out\n", "t.prof:2: 'exe' needs version 2 (the header says 1)"},
+	{"olayout-profile 1\ntraining 5\n",
+	 "t.prof:2: 'training' needs version 2 (the header says 1)"},
+	{"olayout-profile 1\nfunction f 1 2\n",
+	 "t.prof:2: 'function' needs version 2 (the header says 1)"},
+	{"olayout-profile 1\nline a.c:1 3\n", "t.prof:2: 'line' needs version 2 (the header says 1)"},
+	{"olayout-profile 1\nexternal f libc.so.6 0x10 4 1\n",
+	 "t.prof:2: 'external' needs version 2 (the header says 1)"},
+	/* exe */
+	{"olayout-profile 2\nexe a\nexe a\n", "t.prof:3: exe given twice"},
+	{"olayout-profile 2\nexe bin/a\n",
+	 "t.prof:2: bad executable name 'bin/a': want a file's base name"},
+	{"olayout-profile 2\nexe\n", "t.prof:2: 'exe' wants exe NAME"},
+	/* training */
+	{"olayout-profile 2\ntraining 1\ntraining 1\n", "t.prof:3: training given twice"},
+	{"olayout-profile 2\ntraining 0\n", "t.prof:2: bad training runs '0': want 1 or more"},
+	{"olayout-profile 2\ntraining 1e3\n", "t.prof:2: bad training runs '1e3': not a number"},
+	/* function */
+	{"olayout-profile 2\nfunction f 1\n", "t.prof:2: 'function' wants function FN CALLS INSNS"},
+	{"olayout-profile 2\nfunction 1f 1 2\n",
+	 "t.prof:2: bad function name '1f': not a symbol name"},
+	{"olayout-profile 2\nfunction f x 2\n", "t.prof:2: bad calls 'x': not a number"},
+	{"olayout-profile 2\nfunction f 1 18446744073709551616\n",
+	 "t.prof:2: bad instructions '18446744073709551616': too large"},
+	{"olayout-profile 2\nfunction g 1 2\nfunction f 1 2\nfunction g 3 4\nfunction f 1 2\n",
+	 "t.prof:4: function 'g' given twice"},
+	/* line */
+	{"olayout-profile 2\nline a.c 3\n", "t.prof:2: bad location 'a.c': want FILE:LINE"},
+	{"olayout-profile 2\nline a.c:0 3\n", "t.prof:2: bad line number '0': want 1 to 4294967295"},
+	{"olayout-profile 2\nline a.c:1 -3\n", "t.prof:2: bad count '-3': not a number"},
+	{"olayout-profile 2\nline a.c:1\n", "t.prof:2: 'line' wants line FILE:LINE COUNT"},
+	{"olayout-profile 2\nline a.c:1 3\nline b.c:1 3\nline a.c:1 4\n",
+	 "t.prof:4: line 'a.c:1' given twice"},
+	{"olayout-profile 2\nline a.c:1 3\ncold-line b.c:1\ncold-line a.c:1\n",
+	 "t.prof:4: 'a.c:1' is both line and cold-line"},
+	{"olayout-profile 2\ncold-line a.c:1\nline a.c:1 3\n",
+	 "t.prof:3: 'a.c:1' is both line and cold-line"},
+	/* external */
+	{"olayout-profile 2\nexternal f libc.so.6 0x10 4\n",
+	 "t.prof:2: 'external' wants external FN OBJECT ADDR SIZE INSNS"},
+	{"olayout-profile 2\nexternal f@GLIBC libc.so.6 0x10 4 1\n",
+	 "t.prof:2: bad function name 'f@GLIBC': not a symbol name"},
+	{"olayout-profile 2\nexternal f /lib/libc.so.6 0x10 4 1\n",
+	 "t.prof:2: bad object '/lib/libc.so.6': want a file's base name"},
+	{"olayout-profile 2\nexternal f libc.so.6 16 4 1\n",
+	 "t.prof:2: bad address '16': want 0x and 1 to 16 hex digits"},
+	{"olayout-profile 2\nexternal f libc.so.6 0x 4 1\n",
+	 "t.prof:2: bad address '0x': want 0x and 1 to 16 hex digits"},
+	{"olayout-profile 2\nexternal f libc.so.6 0x1g 4 1\n",
+	 "t.prof:2: bad address '0x1g': want 0x and 1 to 16 hex digits"},
+	{"olayout-profile 2\nexternal f libc.so.6 0x10000000000000000 4 1\n",
+	 "t.prof:2: bad address '0x10000000000000000': want 0x and 1 to 16 hex digits"},
+	{"olayout-profile 2\nexternal f libc.so.6 0x10 0x4 1\n",
+	 "t.prof:2: bad size '0x4': not a number"},
+	{"olayout-profile 2\nexternal f libc.so.6 0x10 0 1\n",
+	 "t.prof:2: bad size '0': want 1 to the end of the address space"},
+	{"olayout-profile 2\nexternal f libc.so.6 0xfffffffffffffff0 17 1\n",
+	 "t.prof:2: bad size '17': want 1 to the end of the address space"},
+	{"olayout-profile 2\nexternal f libc.so.6 0x10 4 x\n",
+	 "t.prof:2: bad instructions 'x': not a number"},
+	{"olayout-profile 2\nexternal f libc.so.6 0x10 4 1\nexternal f libm.so.6 0x10 4 1\n"
+	 "external f libc.so.6 0x20 4 1\n",
+	 "t.prof:4: external 'f libc.so.6' given twice"},
+	/* the earliest repeat of any kind is the one reported */
+	{"olayout-profile 2\nfunction f 1 2\nedge a b 1\nedge a b 1\nfunction f 1 2\n",
+	 "t.prof:4: edge 'a b' given twice"},
 };
 
 static void check_bad(void)
@@ -189,8 +454,12 @@ static void check_files(void)
 
 int main(void)
 {
-	tap_plan(24 + 2 * (int)(sizeof bad / sizeof bad[0]) + 7 + 3);
+	tap_plan(24 + 20 + 1 + 3 + 2 + 2 * (int)(sizeof bad / sizeof bad[0]) + 7 + 3);
 	check_good();
+	check_good2();
+	check_v1_absent();
+	check_write();
+	check_large();
 	check_bad();
 	check_binary();
 	check_files();

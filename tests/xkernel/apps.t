@@ -4,18 +4,18 @@
 # line (round trip mean ± std, client processing per round trip); bad
 # command lines get one message naming the problem and exit status 2.
 set -u
+. tests/tap/tap.sh
 BUILD=${BUILD:-build}
-echo "1..13"
-n=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+need "$BUILD"/bin/{tcpping,udpping,icmpping}
+plan 13
 report='^[a-z]+ping: 3 samples x 300 round trips \(1 byte\), wire [a-z]+: round trip [0-9.]+ ± [0-9.]+ us; client protocol processing [0-9.]+ ± [0-9.]+ us per round trip'
 
 for run in "tcpping" "udpping" "icmpping" "tcpping -w thread"; do
 	out=$(timeout 120 $BUILD/bin/$run -n 300 -s 3 2>&1)
 	rc=$?
-	echo "# $out"
-	[ $rc = 0 ] && [ "$(echo "$out" | wc -l)" = 1 ] && echo "$out" | grep -Eq "$report"
-	ok $? "$run: 3 samples of 300 round trips, one report line"
+	diag "$out"
+	ok "$run: 3 samples of 300 round trips, one report line" eval \
+		'[ $rc = 0 ] && [ "$(echo "$out" | wc -l)" = 1 ] && echo "$out" | grep -Eq "$report"'
 done
 
 bad() {	# bad WHAT ARGS...: exit 2 and one line on stderr mentioning WHAT
@@ -23,8 +23,8 @@ bad() {	# bad WHAT ARGS...: exit 2 and one line on stderr mentioning WHAT
 	shift
 	err=$(timeout 20 "$BUILD/bin/$@" 2>&1 >/dev/null)
 	rc=$?
-	[ $rc = 2 ] && [ "$(echo "$err" | wc -l)" = 1 ] && echo "$err" | grep -q -- "$what"
-	ok $? "$* -> exit 2, one message naming '$what' (got $rc: $err)"
+	ok "$* -> exit 2, one message naming '$what' (got $rc: $err)" eval \
+		'[ $rc = 2 ] && [ "$(echo "$err" | wc -l)" = 1 ] && echo "$err" | grep -q -- "$what"'
 }
 bad "-n '0'" tcpping -n 0
 bad "-n 'x'" udpping -n x
@@ -35,3 +35,4 @@ bad "unexpected argument 'extra'" udpping extra
 bad "TAP is for icmpping" tcpping -t xktap0 -p 10.77.0.1
 bad "-t TAPIF and -p PEER_IP go together" icmpping -t xktap0
 bad "-p '10.0.0': want an IPv4 address" icmpping -t xktap0 -p 10.0.0
+done_testing

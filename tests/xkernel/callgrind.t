@@ -5,19 +5,19 @@
 # deterministic, plausible, and orders the protocols by their work; the
 # simulated I1 misses per round trip are deterministic too.
 set -u
+. tests/tap/tap.sh
 BUILD=${BUILD:-build}
 export BUILD
-command -v valgrind >/dev/null || { echo "1..0 # SKIP valgrind is not installed"; exit 0; }
-case $BUILD in *san*) echo "1..0 # SKIP valgrind cannot run an ASan build ($BUILD)"; exit 0 ;; esac
+command -v valgrind >/dev/null || skip_all "valgrind is not installed"
+case $BUILD in *san*) skip_all "valgrind cannot run an ASan build ($BUILD)" ;; esac
+need "$BUILD"/bin/{tcpping,udpping,icmpping}
 
 count() {	# count APP: its instructions per round trip
 	bench/xkernel/callgrind.sh -q -n 500 "$1" | awk '{ print $2 }'
 }
 here=$PWD
 abs_build=$(cd "$BUILD" && pwd)
-echo "1..6"
-n=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+plan 6
 
 tcp1=$(count tcpping)
 # again from elsewhere, with another environment: the count must not move
@@ -25,21 +25,23 @@ tcp2=$(cd / && env XK_PADDING=$(printf '%0777d' 0) BUILD="$abs_build" "$here/ben
 	awk '{ print $2 }')
 udp=$(count udpping)
 icmp=$(count icmpping)
-echo "# instructions per round trip: tcpping $tcp1 and $tcp2, udpping $udp, icmpping $icmp"
-[ -n "$tcp1" ] && [ "$tcp1" = "$tcp2" ]
-ok $? "tcpping: the same count twice, run from another directory with another environment"
-awk -v c="${tcp1:-0}" 'BEGIN { exit !(c >= 1000 && c <= 100000) }'
-ok $? "tcpping: between 1,000 and 100,000 instructions per round trip (the bracket holds the loop)"
-awk -v c="${udp:-0}" 'BEGIN { exit !(c >= 1000 && c <= 100000) }'
-ok $? "udpping: between 1,000 and 100,000 instructions per round trip"
-awk -v t="${tcp1:-0}" -v u="${udp:-0}" 'BEGIN { exit !(u > 0 && u < t) }'
-ok $? "a UDP round trip costs fewer instructions than a TCP one (no ACK processing, no send buffer)"
-awk -v u="${udp:-0}" -v i="${icmp:-0}" 'BEGIN { exit !(i > 0 && i < u) }'
-ok $? "an ICMP echo round trip costs fewer than a UDP one (the server's ICMP answers below any app)"
+diag "instructions per round trip: tcpping $tcp1 and $tcp2, udpping $udp, icmpping $icmp"
+ok "tcpping: the same count twice, run from another directory with another environment" eval \
+	'[ -n "$tcp1" ] && [ "$tcp1" = "$tcp2" ]'
+ok "tcpping: between 1,000 and 100,000 instructions per round trip (the bracket holds the loop)" \
+	awk -v c="${tcp1:-0}" 'BEGIN { exit !(c >= 1000 && c <= 100000) }'
+ok "udpping: between 1,000 and 100,000 instructions per round trip" \
+	awk -v c="${udp:-0}" 'BEGIN { exit !(c >= 1000 && c <= 100000) }'
+ok "a UDP round trip costs fewer instructions than a TCP one (no ACK processing, no send buffer)" \
+	awk -v t="${tcp1:-0}" -v u="${udp:-0}" 'BEGIN { exit !(u > 0 && u < t) }'
+ok "an ICMP echo round trip costs fewer than a UDP one (the server's ICMP answers below any app)" \
+	awk -v u="${udp:-0}" -v i="${icmp:-0}" 'BEGIN { exit !(i > 0 && i < u) }'
 
 # the simulated instruction cache of DESIGN.md's alpha21064 geometry: misses are deterministic too
 m1=$(bench/xkernel/callgrind.sh -q -n 300 -g alpha21064 tcpping)
 m2=$(bench/xkernel/callgrind.sh -q -n 300 -g alpha21064 tcpping)
-echo "# alpha21064 I1: tcpping instructions and misses per round trip: $m1 / $m2"
-[ -n "$m1" ] && [ "$m1" = "$m2" ] && awk -v m="$(echo "$m1" | awk '{ print $3 }')" 'BEGIN { exit !(m > 0) }'
-ok $? "tcpping: I1 misses per round trip in an 8 KiB direct-mapped cache, the same twice, more than none"
+diag "alpha21064 I1: tcpping instructions and misses per round trip: $m1 / $m2"
+misses=$(echo "$m1" | awk '{ print $3 }')
+ok "tcpping: I1 misses per round trip in an 8 KiB direct-mapped cache, the same twice, more than none" eval \
+	'[ -n "$m1" ] && [ "$m1" = "$m2" ] && awk -v m="$misses" "BEGIN { exit !(m > 0) }"'
+done_testing

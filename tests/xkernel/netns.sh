@@ -1,6 +1,7 @@
 # netns.sh - a bash library for script tests that put our stack on a TAP
 # device facing the real Linux stack, inside a network namespace of their own.
 #
+#   . tests/tap/tap.sh            # first: the skips are tap.sh's skip_all
 #   . tests/xkernel/netns.sh
 #   xk_netns_start                # or prints "1..0 # SKIP reason" and exits 0
 #   xk_netns_exec ping -c 1 "$XK_STACK_IP"
@@ -16,11 +17,6 @@ XK_TAP=xktap0
 XK_LINUX_IP=10.77.0.1
 XK_STACK_IP=10.77.0.2
 
-xk_netns_skip() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
-
 xk_netns_cleanup() {
 	local pids
 	pids=$(jobs -p)
@@ -31,13 +27,13 @@ xk_netns_cleanup() {
 }
 
 xk_netns_start() {
-	[[ $EUID -eq 0 ]] || xk_netns_skip "needs root for network namespaces"
-	[[ -c /dev/net/tun ]] || xk_netns_skip "no /dev/net/tun on this machine"
-	command -v ip >/dev/null || xk_netns_skip "no ip(8) (iproute2)"
+	[[ $EUID -eq 0 ]] || skip_all "needs root for network namespaces"
+	[[ -c /dev/net/tun ]] || skip_all "no /dev/net/tun on this machine"
+	command -v ip >/dev/null || skip_all "no ip(8) (iproute2)"
 	XK_NETNS="xk-$$-$RANDOM"
 	if ! ip netns add "$XK_NETNS" 2>/dev/null; then
 		XK_NETNS=
-		xk_netns_skip "cannot create a network namespace (ip netns add failed)"
+		skip_all "cannot create a network namespace (ip netns add failed)"
 	fi
 	trap xk_netns_cleanup EXIT
 	if ! ip netns exec "$XK_NETNS" sh -ec "
@@ -45,7 +41,7 @@ xk_netns_start() {
 		ip tuntap add dev $XK_TAP mode tap
 		ip addr add $XK_LINUX_IP/24 dev $XK_TAP
 		ip link set $XK_TAP up" 2>/dev/null; then
-		xk_netns_skip "cannot make a TAP device in a namespace"
+		skip_all "cannot make a TAP device in a namespace"
 	fi
 }
 

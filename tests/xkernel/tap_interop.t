@@ -3,30 +3,27 @@
 # Linux's ping gets echo replies, Linux UDP sockets exchange datagrams with
 # us both ways, and our ICMP ping gets Linux's replies.
 set -u
+. tests/tap/tap.sh
 . tests/xkernel/netns.sh
 BUILD=${BUILD:-build}
-command -v python3 >/dev/null || xk_netns_skip "no python3 for the Linux UDP peer"
+need "$BUILD"/bin/{xkhost,icmpping}
+command -v python3 >/dev/null || skip_all "no python3 for the Linux UDP peer"
 xk_netns_start
 
-echo "1..8"
-n=0
-ok() { n=$((n + 1)); if [[ $1 == 0 ]]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+plan 8
 
 out=$(mktemp)
 trap 'rm -f "$out"; xk_netns_cleanup' EXIT
 ip netns exec "$XK_NETNS" "$BUILD/bin/xkhost" -t "$XK_TAP" -a "$XK_STACK_IP" -u 7 -T 30 >"$out" 2>&1 &
 host=$!
-xk_netns_wait_stack
-ok $? "our stack answers on $XK_STACK_IP"
+ok "our stack answers on $XK_STACK_IP" xk_netns_wait_stack
 
 res=$(xk_netns_exec ping -c 5 -i 0.2 -W 2 -s 1000 "$XK_STACK_IP" 2>&1)
-echo "$res" | sed 's/^/# /' | tail -3
-echo "$res" | grep -q " 5 received"
-ok $? "Linux ping: 5 of 5 echo replies (1000-byte payload)"
+diag "$(echo "$res" | tail -3)"
+ok "Linux ping: 5 of 5 echo replies (1000-byte payload)" grep -q " 5 received" <<<"$res"
 
 res=$(xk_netns_exec ping -c 2 -i 0.2 -W 2 -s 4000 "$XK_STACK_IP" 2>&1)
-echo "$res" | grep -q " 2 received"
-ok $? "Linux ping: 4000-byte payload, fragmented both ways, answered"
+ok "Linux ping: 4000-byte payload, fragmented both ways, answered" grep -q " 2 received" <<<"$res"
 
 udp_client='
 import socket, sys
@@ -41,15 +38,16 @@ for i, size in enumerate([1, 100, 1472, 3000, 8000]):
 print("bad", bad)
 sys.exit(1 if bad else 0)
 '
-xk_netns_exec python3 -c "$udp_client" "$XK_STACK_IP" 2>&1 | sed 's/^/# /'
-ok ${PIPESTATUS[0]} "Linux UDP socket -> our echo on port 7: 5 datagrams (1..8000 bytes) come back identical"
+res=$(xk_netns_exec python3 -c "$udp_client" "$XK_STACK_IP" 2>&1)
+rc=$?
+diag "$res"
+is $rc 0 "Linux UDP socket -> our echo on port 7: 5 datagrams (1..8000 bytes) come back identical"
 
 kill -TERM $host
 wait $host
-ok $? "our host exits cleanly on SIGTERM"
-sed 's/^/# /' "$out"
-grep -q "5 UDP datagrams echoed" "$out"
-ok $? "it counted the 5 datagrams it echoed"
+is $? 0 "our host exits cleanly on SIGTERM"
+diag "$(cat "$out")"
+ok "it counted the 5 datagrams it echoed" grep -q "5 UDP datagrams echoed" "$out"
 
 udp_server='
 import socket, sys
@@ -65,11 +63,13 @@ for _ in $(seq 100); do	# until the server is bound
 	xk_netns_exec ss -Hlun 2>/dev/null | grep -q ":9000 " && break
 	sleep 0.1
 done
-xk_netns_exec "$BUILD/bin/xkhost" -t "$XK_TAP" -a "$XK_STACK_IP" -c "$XK_LINUX_IP:9000" -k 20 2>&1 | sed 's/^/# /'
-ok ${PIPESTATUS[0]} "our UDP -> Linux echo server: 20 of 20 datagrams echoed intact"
+res=$(xk_netns_exec "$BUILD/bin/xkhost" -t "$XK_TAP" -a "$XK_STACK_IP" -c "$XK_LINUX_IP:9000" -k 20 2>&1)
+rc=$?
+diag "$res"
+is $rc 0 "our UDP -> Linux echo server: 20 of 20 datagrams echoed intact"
 
 res=$(xk_netns_exec "$BUILD/bin/icmpping" -t "$XK_TAP" -p "$XK_LINUX_IP" -n 200 -s 2 2>&1)
 rc=$?
-echo "# $res"
-[[ $rc == 0 ]] && echo "$res" | grep -q "round trip"
-ok $? "our ICMP ping -> Linux: 2 x 200 echo replies"
+diag "$res"
+ok "our ICMP ping -> Linux: 2 x 200 echo replies" eval '[[ $rc == 0 ]] && grep -q "round trip" <<<"$res"'
+done_testing

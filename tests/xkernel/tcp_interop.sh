@@ -10,33 +10,18 @@ HERE=tests/xkernel
 SIZE=$((10 * 1024 * 1024))
 SEED=${TCP_INTEROP_SEED:-4711}
 
-if [ ! -f "$HERE/netns.sh" ]; then
-	echo "1..0 # SKIP the netns/TAP harness ($HERE/netns.sh) is not here"
-	exit 0
-fi
-if ! command -v python3 >/dev/null; then
-	echo "1..0 # SKIP python3 (Linux's side of the test) is not installed"
-	exit 0
-fi
+. tests/tap/tap.sh
+command -v python3 >/dev/null || skip_all "python3 (Linux's side of the test) is not installed"
 # shellcheck source=/dev/null
 source "$HERE/netns.sh"
 xk_netns_start
 
 TMP=$(mktemp -d /tmp/tcp_interop.XXXXXX)
-echo "1..6"
-echo "# seed $SEED, $SIZE bytes each way"
+plan 6
+diag "seed $SEED, $SIZE bytes each way"
 python3 -c "import random, sys; r = random.Random($SEED); o = sys.stdout.buffer
-o.write(r.randbytes($SIZE)); open('$TMP/b', 'wb').write(r.randbytes($SIZE))" >"$TMP/a"
-
-n=0
-check() {	# check STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-same() {	# same FILE1 FILE2 NAME
-	cmp -s "$1" "$2"
-	check $? "$3"
-}
+o.write(r.randbytes($SIZE)); open('$TMP/b', 'wb').write(r.randbytes($SIZE))" >"$TMP/a" ||
+	bail_out "cannot write the test data in $TMP"
 
 # 1. Linux's client, our server.
 xk_netns_exec "$PEER" --peer --tap "$XK_TAP" --ip "$XK_STACK_IP" --listen 5555 \
@@ -45,10 +30,10 @@ ours=$!
 xk_netns_exec python3 "$HERE/tcp_interop_linux.py" connect "$XK_STACK_IP" 5555 "$TMP/a" "$TMP/cli_got" 2>"$TMP/cli.log"
 linux=$?
 wait $ours
-check $(( $? | linux )) "Linux client to our server: both ends finish cleanly"
-sed 's/^/# /' "$TMP/srv.log" "$TMP/cli.log"
-same "$TMP/a" "$TMP/srv_got" "Linux client to our server: 10 MiB arrive identical at our server"
-same "$TMP/b" "$TMP/cli_got" "Linux client to our server: 10 MiB arrive identical at Linux's client"
+is "$? $linux" "0 0" "Linux client to our server: both ends finish cleanly (our status, Linux's)"
+diag "$(cat "$TMP/srv.log" "$TMP/cli.log")"
+ok "Linux client to our server: 10 MiB arrive identical at our server" cmp -s "$TMP/a" "$TMP/srv_got"
+ok "Linux client to our server: 10 MiB arrive identical at Linux's client" cmp -s "$TMP/b" "$TMP/cli_got"
 
 # 2. Our client, Linux's server.
 xk_netns_exec python3 "$HERE/tcp_interop_linux.py" listen "$XK_LINUX_IP" 5556 "$TMP/b" "$TMP/srv2_got" \
@@ -59,8 +44,9 @@ xk_netns_exec "$PEER" --peer --tap "$XK_TAP" --ip "$XK_STACK_IP" --connect "$XK_
 	--send "$TMP/a" --out "$TMP/cli2_got" --timeout 120 >"$TMP/cli2.log" 2>&1
 ours=$?
 wait $linux
-check $(( $? | ours )) "our client to Linux's server: both ends finish cleanly"
-sed 's/^/# /' "$TMP/cli2.log" "$TMP/srv2.log"
-same "$TMP/a" "$TMP/srv2_got" "our client to Linux's server: 10 MiB arrive identical at Linux's server"
-same "$TMP/b" "$TMP/cli2_got" "our client to Linux's server: 10 MiB arrive identical at our client"
+is "$ours $?" "0 0" "our client to Linux's server: both ends finish cleanly (our status, Linux's)"
+diag "$(cat "$TMP/cli2.log" "$TMP/srv2.log")"
+ok "our client to Linux's server: 10 MiB arrive identical at Linux's server" cmp -s "$TMP/a" "$TMP/srv2_got"
+ok "our client to Linux's server: 10 MiB arrive identical at our client" cmp -s "$TMP/b" "$TMP/cli2_got"
 rm -rf "$TMP"
+done_testing

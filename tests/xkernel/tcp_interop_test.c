@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "ip.h"
+#include "suite.h"
 #include "tapdrv.h"
 #include "tcp.h"
 #include "tcp_app.h"
@@ -135,7 +136,6 @@ static int start(const struct opts *o, xk_tap_t **tap, xk_host_t **h, struct tcp
 		return fprintf(stderr, "tcp_interop_test: TAP %s: %s\n", o->tap, xk_strerror(rc)), rc;
 	if ((rc = xk_host_create(h, &cfg)) < 0 || (rc = xk_register_suite(*h)) < 0 ||
 	    (rc = xk_register(*h, "tap", xk_tap_init, *tap)) < 0 ||
-	    ((rc = xk_register(*h, "tcp", xk_tcp_init, NULL)) < 0 && rc != -EEXIST) ||
 	    (rc = xk_register(*h, "tcpapp", xk_tcp_app_init, a)) < 0)
 		return fprintf(stderr, "tcp_interop_test: host: %s\n", xk_strerror(rc)), rc;
 	if ((rc = xk_graph_build(*h, XK_GRAPH_SUITE("tap") "tcp ip/6\ntcpapp tcp\n", err, sizeof err)) < 0)

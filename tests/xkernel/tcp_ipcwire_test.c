@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "cycles.h"
-#include "ipcwire.h"
+#include "ipcpair.h"
 #include "tap.h"
 #include "tcp.h"
 #include "tcp_app.h"
@@ -100,28 +100,28 @@ static bool all_closed(void *arg)
 	return live(&st) == 0;
 }
 
-static int side_run(struct xk_ipcwire_host *h, struct run *r, struct side *out, const uint8_t *want)
+static int side_run(struct xk_ipcpair_host *h, struct run *r, struct side *out, const uint8_t *want)
 {
 	uint64_t tw = TIME_WAIT_NS, t0 = xk_clock_ns();
 	int err = xk_control(r->tcp, XK_TCP_CTL_SET_TIME_WAIT, &tw, sizeof tw);
 
 	if (!err)
 		err = h->index ? tcp_app_listen(r->app, PORT) : tcp_app_connect(r->app, XK_TESTBED_IP(1), PORT);
-	out->run_rc = err ? err : xk_ipcwire_run(h, 300 * SEC, closed_cleanly, r);
+	out->run_rc = err ? err : xk_ipcwire_run(h->drv, 300 * SEC, closed_cleanly, r);
 	out->run_ms = (xk_clock_ns() - t0) / 1000000;
 	out->rx_len = r->app->rx_len;
 	out->data_ok = r->app->rx_len == SIZE && memcmp(r->app->rx, want, SIZE) == 0;
 	/* The client stays until its connection is CLOSED: its TIME_WAIT answers a lost last ACK. */
-	out->drain_rc = h->index ? 0 : xk_ipcwire_run(h, 30 * SEC, all_closed, r);
+	out->drain_rc = h->index ? 0 : xk_ipcwire_run(h->drv, 30 * SEC, all_closed, r);
 	out->drain_ms = (xk_clock_ns() - t0) / 1000000 - out->run_ms;
 	stats(r, &out->st);
-	xk_ipcwire_stats(h, &out->ws);
+	xk_ipcwire_stats(h->drv, &out->ws);
 	if (h->index)
-		xk_ipcwire_serve(h);	/* until the client's domain is done */
+		xk_ipcwire_serve(h->drv);	/* until the client's domain is done */
 	return out->run_rc || out->drain_rc || !out->data_ok;
 }
 
-static int host_main(struct xk_ipcwire_host *h, void *arg)
+static int host_main(struct xk_ipcpair_host *h, void *arg)
 {
 	struct run r = { &apps[h->index], xk_proto_find(h->host, "tcp") };
 	uint8_t *tx = malloc(SIZE), *rx = malloc(SIZE), *want = malloc(SIZE);
@@ -167,7 +167,7 @@ int main(void)
 	s = &shared[1];
 	tap_plan(9);
 	tap_diag("wire seed %llu, data seed %u, %u bytes each way", (unsigned long long)lossy.seed, DATA_SEED, SIZE);
-	rc = xk_ipcwire_pair("process", &lossy, "tcp ip/6\ntcpapp tcp\n", reg, host_main, NULL);
+	rc = xk_ipcpair_run("process", &lossy, "tcp ip/6\ntcpapp tcp\n", reg, host_main, NULL);
 	tap_is_int(rc, 0, "both host processes ran and returned success");
 	tap_ok(c->pid && s->pid && c->pid != s->pid && c->pid != getpid() && s->pid != getpid(),
 	       "each host ran in a process of its own (%d, %d; supervisor %d)", (int)c->pid, (int)s->pid, (int)getpid());

@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 enum { PP_PING = 1, PP_STOP = 2 };
@@ -83,8 +84,13 @@ static int pp_run(enum ipc_mode mode, long n)
 int main(int argc, char **argv)
 {
 	char *end = NULL;
-	long n = argc > 1 ? strtol(argv[1], &end, 10) : 200000;
+	long n;
 
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("usage: ipc_pingpong [ROUND_TRIPS]   (default 200000; thread mode, then process mode)\n");
+		return 0;
+	}
+	n = argc > 1 ? strtol(argv[1], &end, 10) : 200000;
 	if (argc > 2 || (end && *end) || n <= 0) {
 		fprintf(stderr, "ipc_pingpong: bad round-trip count '%s' (want a positive integer)\n",
 			argc > 1 ? argv[1] : "");

@@ -43,6 +43,9 @@ static int parse_ulong(const char *opt, const char *s, unsigned long max, unsign
 	return 0;
 }
 
+#define XKHOST_USAGE "usage: xkhost -t TAPIF [-a IP] [-u PORT] [-T SECONDS] [-c PEER_IP:PORT -k COUNT]\n"
+
+/* 0, 1 when the usage was asked for (printed), or -1. */
 static int parse(int argc, char **argv, struct opts *o)
 {
 	char *colon;
@@ -50,9 +53,16 @@ static int parse(int argc, char **argv, struct opts *o)
 
 	*o = (struct opts){ .seconds = 10 };
 	xk_ip_parse("10.77.0.2", &o->ip);
+	if (xk_bench_help(argc, argv)) {
+		fputs(XKHOST_USAGE, stdout);
+		return 1;
+	}
 	opterr = 0;
-	while ((c = getopt(argc, argv, "t:a:u:T:c:k:")) != -1) {
+	while ((c = getopt(argc, argv, "ht:a:u:T:c:k:")) != -1) {
 		switch (c) {
+		case 'h':
+			fputs(XKHOST_USAGE, stdout);
+			return 1;
 		case 't':
 			o->tap = optarg;
 			break;
@@ -83,8 +93,8 @@ static int parse(int argc, char **argv, struct opts *o)
 				return -1;
 			break;
 		default:
-			fprintf(stderr, "xkhost: unknown option '-%c' (usage: xkhost -t TAPIF [-a IP] "
-				"[-u PORT] [-T SECONDS] [-c PEER_IP:PORT -k COUNT])\n", optopt);
+			fprintf(stderr, "xkhost: %s option '-%c' (xkhost --help)\n",
+				optopt && strchr("tauTck", optopt) ? "a value is missing for" : "unknown", optopt);
 			return -1;
 		}
 	}
@@ -162,8 +172,9 @@ int main(int argc, char **argv)
 	xk_tap_t *t = NULL;
 	int err;
 
-	if (parse(argc, argv, &o))
-		return 2;
+	err = parse(argc, argv, &o);
+	if (err)
+		return err > 0 ? 0 : 2;
 	cfg.ip = o.ip;
 	app.echo = o.count == 0;
 	err = xk_tap_open(&t, o.tap);

@@ -1,0 +1,30 @@
+/*
+ * tapdrv.h - the TAP driver: the suite on a Linux TAP device, talking to the
+ * real Linux stack (usually inside a network namespace made by the test; see
+ * tests/xkernel/netns.sh).
+ *
+ *   xk_tap_open(&t, "xktap0");            attach to (or create) the TAP device
+ *   xk_register(h, "tap", xk_tap_init, t);
+ *   xk_graph_build(h, XK_GRAPH_SUITE("tap"), err, sizeof err);
+ *   xk_tap_run(t, limit_ns, done, arg);   read frames, fire timers, real clock
+ */
+#ifndef XK_TAPDRV_H
+#define XK_TAPDRV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drv.h"
+#include "xk.h"
+
+typedef struct xk_tap xk_tap_t;
+
+int xk_tap_open(xk_tap_t **tp, const char *ifname);	/* -ENODEV, -EPERM, ... */
+void xk_tap_close(xk_tap_t *t);				/* destroy the host first */
+int xk_tap_init(xk_proto_t *p, void *arg);
+/* As xk_wire_run, on the real monotonic clock: 0 when done, -ETIMEDOUT at the limit. */
+int xk_tap_run(xk_tap_t *t, uint64_t limit_ns, bool (*done)(void *arg), void *arg);
+/* The driver's cycle accounting (drv.h), for the ping apps; t is an xk_tap_t. */
+void xk_tap_cycles(void *t, struct xk_wire_cycles *c);
+
+#endif

@@ -1,0 +1,292 @@
+/*
+ * xk.h - the x-kernel-style protocol framework: hosts, protocols, sessions.
+ *
+ * A host (one simulated machine) holds a protocol graph built at start-up from
+ * a text description (xk_graph_build). Each node is a protocol object made by
+ * the init function registered under its name (xk_register). A protocol opens
+ * sessions on the protocols below it; a session is one end of a conversation
+ * (an IP address pair, a UDP port pair, a TCP connection).
+ *
+ * Every layer crossing goes through the object's operation pointers, through
+ * the inline wrappers below (xk_open, xk_push, xk_demux, xk_pop, ...), as in the
+ * original x-kernel: that indirection is what path-inlining later removes.
+ *
+ * Message ownership: push, demux, pop and call consume their message; the
+ * callee passes it on or frees it (msg_free) on every path, error or not. A
+ * layer that keeps a message (a queue, a retransmission buffer) moves or
+ * duplicates it into storage of its own (msg_move, msg_dup).
+ *
+ * Errors are negative errno values (-ENOMEM, -EINVAL, ...); xk_strerror names
+ * them. Nothing here is global: several hosts can live in one process.
+ */
+#ifndef XK_H
+#define XK_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "map.h"
+#include "msg.h"
+
+#define XK_MAX_DOWN	4	/* lower protocols of one protocol in the graph */
+#define XK_NAME_MAX	16	/* protocol name, with its NUL */
+#define XK_PART_DEPTH	4	/* address components in one participant */
+#define XK_PART_ADDR	8	/* bytes in one address component */
+
+typedef struct xk_host xk_host_t;
+typedef struct xk_proto xk_proto_t;
+typedef struct xk_sess xk_sess_t;
+
+/*
+ * Participant addresses: a stack of address components, one per layer, as in
+ * the x-kernel. The opener pushes the lowest layer's component first (the IP
+ * address), then the next (the port); each layer pops its own and passes the
+ * rest down. Components are copied by value. An empty stack means "any".
+ */
+struct xk_part {
+	unsigned n;
+	struct {
+		uint8_t len;
+		uint8_t addr[XK_PART_ADDR];
+	} c[XK_PART_DEPTH];
+};
+
+/* The two ends of an open: remote and local. A passive open uses local only. */
+struct xk_parts {
+	struct xk_part remote;
+	struct xk_part local;
+};
+
+void xk_part_init(struct xk_part *p);
+int xk_part_push(struct xk_part *p, const void *addr, size_t len);	/* -ENOSPC, -EINVAL */
+int xk_part_pop(struct xk_part *p, void *addr, size_t len);		/* -ENOENT if empty, -EINVAL if len differs */
+/* Typed components: IPv4 addresses and ports in host byte order. */
+int xk_part_push_ip(struct xk_part *p, uint32_t ip);
+int xk_part_pop_ip(struct xk_part *p, uint32_t *ip);	/* empty: *ip = 0 ("any"), returns 0 */
+int xk_part_push_port(struct xk_part *p, uint16_t port);
+int xk_part_pop_port(struct xk_part *p, uint16_t *port);	/* empty: *port = 0 ("any"), returns 0 */
+
+/*
+ * Why a protocol dropped an incoming message. Each protocol counts its drops
+ * per reason; read them with xk_control(proto, XK_CTL_GET_DROPS).
+ */
+enum xk_drop {
+	XK_DROP_SHORT,		/* shorter than its header or than its length field says */
+	XK_DROP_CSUM,		/* checksum wrong */
+	XK_DROP_LEN,		/* a length or offset field is impossible */
+	XK_DROP_VERSION,	/* wrong version or header-length field */
+	XK_DROP_ADDR,		/* not addressed to this host */
+	XK_DROP_NOPROTO,	/* no upper protocol for its type/protocol number */
+	XK_DROP_NOSESS,		/* no session or port bound for it */
+	XK_DROP_FRAG,		/* bad or overlapping fragment, or reassembly timed out */
+	XK_DROP_NOMEM,		/* out of memory or a table full */
+	XK_DROP_OPTION,		/* bad option */
+	XK_DROP_STATE,		/* not acceptable in the session's state */
+	XK_DROP_TYPE,		/* unknown or unsupported message type */
+	XK_DROP_NREASONS
+};
+const char *xk_drop_name(enum xk_drop why);
+
+/* Drop counters, as XK_CTL_GET_DROPS returns them. */
+struct xk_drops {
+	uint64_t n[XK_DROP_NREASONS];
+};
+
+/*
+ * Control operations. The framework answers XK_CTL_GET_DROPS on any protocol
+ * itself; every other op goes to the object's control operation, which
+ * returns the bytes it wrote into buf, or -EOPNOTSUPP, -EINVAL, -ENOSPC.
+ */
+enum xk_ctl {
+	XK_CTL_GET_DROPS = 1,		/* proto: struct xk_drops */
+	XK_CTL_GET_MY_HOST,		/* sess: uint32_t local IPv4 address */
+	XK_CTL_GET_PEER_HOST,		/* sess: uint32_t remote IPv4 address */
+	XK_CTL_GET_MY_PORT,		/* sess: uint16_t */
+	XK_CTL_GET_PEER_PORT,		/* sess: uint16_t */
+	XK_CTL_GET_MAX_PACKET,		/* sess or proto: uint32_t, largest message push takes */
+	XK_CTL_GET_OPT_PACKET,		/* sess or proto: uint32_t, largest without fragmenting */
+	XK_CTL_GET_MY_MAC,		/* proto (eth, driver): 6 bytes */
+	XK_CTL_ARP_RESOLVE,		/* arp proto: in uint32_t ip, out 6-byte MAC; -EAGAIN while pending */
+	XK_CTL_IP_PSEUDOHDR,		/* ip sess: struct xk_ip_pseudohdr (see ip.h) */
+	XK_CTL_SET_NODELAY,		/* tcp sess: int, 1 disables Nagle */
+	XK_CTL_PROTO_BASE = 0x100,	/* protocol-private ops start here */
+};
+
+/*
+ * Operations of a protocol object. Unused ones may be NULL: the wrappers
+ * then return -EOPNOTSUPP (and free the message for demux).
+ *   open         self opens a session for hlp to talk to parts->remote;
+ *                hlp_type is the protocol whose number self uses in its
+ *                header (usually hlp itself). *out gets one reference.
+ *   open_enable  hlp will accept sessions for parts->local: when a message
+ *                arrives for it, self makes a session and calls
+ *                xk_open_done(hlp, self, new_session, parts) before
+ *                delivering the message with xk_demux(hlp, new_session, m).
+ *   open_disable undoes open_enable.
+ *   open_done    (called on hlp) a lower protocol made session lls for it.
+ *                hlp takes its own reference (xk_sess_ref) if it keeps lls.
+ *   demux        a message came up from lower session lls.
+ *   control      see enum xk_ctl.
+ */
+struct xk_proto_ops {
+	int (*open)(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
+		    const struct xk_parts *parts, xk_sess_t **out);
+	int (*open_enable)(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
+			   const struct xk_parts *parts);
+	int (*open_disable)(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
+			    const struct xk_parts *parts);
+	int (*open_done)(xk_proto_t *self, xk_proto_t *llp, xk_sess_t *lls,
+			 const struct xk_parts *parts);
+	int (*demux)(xk_proto_t *self, xk_sess_t *lls, msg_t *m);
+	int (*control)(xk_proto_t *self, int op, void *buf, size_t len);
+	void (*destroy)(xk_proto_t *self);	/* host teardown: free state and sessions */
+};
+
+/*
+ * Operations of a session.
+ *   push     send m (starting at this layer's payload) down toward the wire.
+ *   pop      deliver m, whose header hdr this protocol's demux already
+ *            parsed, to the session's upper protocol (usually
+ *            xk_demux(s->up, s, m)).
+ *   call     request/reply: send req, *rep gets the reply (RPC protocols).
+ *   close    the last reference went away: free the session.
+ */
+struct xk_sess_ops {
+	int (*push)(xk_sess_t *s, msg_t *m);
+	int (*pop)(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr);
+	int (*call)(xk_sess_t *s, msg_t *req, msg_t *rep);
+	int (*control)(xk_sess_t *s, int op, void *buf, size_t len);
+	int (*close)(xk_sess_t *s);
+};
+
+struct xk_proto {
+	const struct xk_proto_ops *ops;
+	char name[XK_NAME_MAX];
+	xk_host_t *host;
+	unsigned ndown;
+	xk_proto_t *down[XK_MAX_DOWN];	/* lower protocols, in graph order */
+	uint32_t num[XK_MAX_DOWN];	/* this protocol's number in down[i] (EtherType, IP proto) */
+	void *state;			/* the protocol's own */
+	struct xk_drops drops;
+};
+
+struct xk_sess {
+	const struct xk_sess_ops *ops;
+	xk_proto_t *proto;		/* the protocol that made it */
+	xk_proto_t *up;			/* where pop delivers: the hlp */
+	xk_sess_t *down;		/* the lower session it pushes to, or NULL */
+	unsigned refs;
+	void *state;			/* the protocol's own */
+};
+
+/* The uniform operations. */
+static inline int xk_open(xk_proto_t *llp, xk_proto_t *hlp, xk_proto_t *hlp_type,
+			  const struct xk_parts *parts, xk_sess_t **out)
+{
+	return llp->ops->open ? llp->ops->open(llp, hlp, hlp_type, parts, out) : -EOPNOTSUPP;
+}
+static inline int xk_open_enable(xk_proto_t *llp, xk_proto_t *hlp, xk_proto_t *hlp_type,
+				 const struct xk_parts *parts)
+{
+	return llp->ops->open_enable ? llp->ops->open_enable(llp, hlp, hlp_type, parts)
+				     : -EOPNOTSUPP;
+}
+static inline int xk_open_disable(xk_proto_t *llp, xk_proto_t *hlp, xk_proto_t *hlp_type,
+				  const struct xk_parts *parts)
+{
+	return llp->ops->open_disable ? llp->ops->open_disable(llp, hlp, hlp_type, parts)
+				      : -EOPNOTSUPP;
+}
+static inline int xk_open_done(xk_proto_t *hlp, xk_proto_t *llp, xk_sess_t *lls,
+			       const struct xk_parts *parts)
+{
+	return hlp->ops->open_done ? hlp->ops->open_done(hlp, llp, lls, parts) : 0;
+}
+static inline int xk_push(xk_sess_t *s, msg_t *m)
+{
+	return s->ops->push(s, m);
+}
+static inline int xk_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
+{
+	return s->ops->pop(s, lls, m, hdr);
+}
+int xk_demux(xk_proto_t *hlp, xk_sess_t *lls, msg_t *m);
+int xk_call(xk_sess_t *s, msg_t *req, msg_t *rep);
+int xk_control(xk_proto_t *p, int op, void *buf, size_t len);
+int xk_sess_control(xk_sess_t *s, int op, void *buf, size_t len);
+void xk_sess_ref(xk_sess_t *s);
+int xk_close(xk_sess_t *s);		/* drops a reference; the last one calls ops->close */
+
+/* Count a drop and free the message. Returns -EPROTO, for `return xk_drop(...)`. */
+int xk_drop(xk_proto_t *p, enum xk_drop why, msg_t *m);
+
+/*
+ * Session allocation for protocols: zeroed, with refs = 1, ops, proto and up
+ * set, and `state_size` bytes of zeroed private state at s->state. Free with
+ * xk_sess_free from the close operation.
+ */
+xk_sess_t *xk_sess_alloc(xk_proto_t *p, const struct xk_sess_ops *ops, xk_proto_t *up,
+			 size_t state_size);
+void xk_sess_free(xk_sess_t *s);
+/*
+ * Host teardown: run the close operation of every session bound in m (a
+ * protocol's active map), whatever its references. close may unbind it.
+ */
+void xk_sess_close_map(xk_map_t *m);
+
+/* Number of protocol `upper` in lower protocol `lower` (from the graph), or -ENOENT. */
+int xk_proto_num(const xk_proto_t *upper, const xk_proto_t *lower, uint32_t *num);
+
+/* ---- Hosts, registration, the graph ---------------------------------- */
+
+struct xk_host_config {
+	const char *name;		/* for messages */
+	uint8_t mac[6];
+	uint32_t ip;			/* host byte order */
+	uint32_t netmask;		/* host byte order; 0: 255.255.255.0 */
+	uint16_t mtu;			/* IP MTU; 0: 1500 */
+};
+
+/*
+ * A protocol's init function: called once when the graph is built, after
+ * p->name, p->host, p->down[] and p->num[] are set (lower protocols are
+ * already initialised). It sets p->ops and p->state and returns 0, or a
+ * negative error. arg is what xk_register was given.
+ */
+typedef int (*xk_init_fn)(xk_proto_t *p, void *arg);
+
+int xk_host_create(xk_host_t **hp, const struct xk_host_config *cfg);
+void xk_host_destroy(xk_host_t *h);	/* destroys the protocols top-down, then the host */
+const struct xk_host_config *xk_host_config(const xk_host_t *h);
+
+/* Register NAME's init function (with arg) for this host; -EEXIST, -ENOMEM. */
+int xk_register(xk_host_t *h, const char *name, xk_init_fn init, void *arg);
+
+/*
+ * Build the protocol graph from text, one protocol a line, lowest first:
+ *     NAME [LOWER[/NUMBER]]...
+ * NUMBER (decimal or 0x hex) is NAME's number in LOWER (its EtherType or IP
+ * protocol number). '#' starts a comment. Example (the suite over
+ * a driver, suite.h):
+ *     wire
+ *     eth  wire
+ *     arp  eth/0x0806
+ *     ip   eth/0x0800 arp
+ *     icmp ip/1
+ *     udp  ip/17
+ *     tcp  ip/6
+ * On error returns a negative code and writes one line naming the line
+ * number and the problem into err (errlen bytes).
+ */
+int xk_graph_build(xk_host_t *h, const char *text, char *err, size_t errlen);
+xk_proto_t *xk_proto_find(xk_host_t *h, const char *name);
+
+/* The host's clock and timers (event.h). Time is what the host loop says it is. */
+xk_events_t *xk_host_events(xk_host_t *h);
+uint64_t xk_now(const xk_host_t *h);
+
+const char *xk_strerror(int err);
+
+#endif

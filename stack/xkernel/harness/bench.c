@@ -1,0 +1,221 @@
+/* bench.c - the measured round-trip loop and the ping apps' report. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <valgrind/callgrind.h>
+
+#include "bench.h"
+#include "cycles.h"
+#include "ip.h"
+#include "tapdrv.h"
+
+__attribute__((noinline)) int xk_ping_round_trips(struct xk_ping *p, unsigned long n)
+{
+	int err = 0;
+
+	CALLGRIND_START_INSTRUMENTATION;
+	for (unsigned long i = 0; i < n && !err; i++) {
+		unsigned want = p->app->received + 1;
+		uint64_t t0;
+		msg_t m;
+
+		err = msg_from(&m, "x", 1);
+		if (err)
+			break;
+		t0 = xk_cycles();
+		err = xk_push(p->sess, &m);
+		p->push_cycles += xk_cycles() - t0;
+		if (!err)
+			err = p->wait(p->drv, p->app, want);
+	}
+	CALLGRIND_STOP_INSTRUMENTATION;
+	return err;
+}
+
+struct reply_wait {
+	struct xk_app *app;
+	unsigned want;
+};
+
+static bool reply_arrived(void *arg)
+{
+	const struct reply_wait *rw = arg;
+
+	return rw->app->received >= rw->want;
+}
+
+int xk_bench_inproc_wait(void *drv, struct xk_app *app, unsigned want)
+{
+	struct xk_bench_inproc *in = drv;
+	struct reply_wait rw = { app, want };
+
+	return xk_wire_run(in->wire, 1000ull * 1000 * 1000, reply_arrived, &rw) == 0 ? 0 : -ETIMEDOUT;
+}
+
+void xk_bench_inproc_cycles(void *drv, struct xk_wire_cycles *c)
+{
+	struct xk_bench_inproc *in = drv;
+
+	xk_wire_cycles(in->wire, in->client, c);
+}
+
+int xk_bench_tap_wait(void *drv, struct xk_app *app, unsigned want)
+{
+	struct reply_wait rw = { app, want };
+
+	return xk_tap_run(drv, 1000ull * 1000 * 1000, reply_arrived, &rw);
+}
+
+static int parse_count(const char *prog, const char *opt, const char *s, unsigned long max,
+		       unsigned long *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (!*s || *end || v == 0 || v > max) {
+		fprintf(stderr, "%s: %s '%s': want a count from 1 to %lu\n", prog, opt, s, max);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+bool xk_bench_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (strcmp(argv[i], "--help") == 0)
+			return true;
+	return false;
+}
+
+static void usage(const char *prog, bool tap)
+{
+	printf("usage: %s [-n ROUND_TRIPS] [-s SAMPLES] [-w inproc|thread|process]%s\n", prog,
+		tap ? " [-t TAPIF -p PEER_IP]" : "");
+}
+
+int xk_bench_parse(int argc, char **argv, const char *prog, bool tap, struct xk_bench_opts *o)
+{
+	unsigned long v;
+	int c;
+
+	*o = (struct xk_bench_opts){ .n = 100000, .samples = 10, .wire = "process" };
+	if (xk_bench_help(argc, argv)) {
+		usage(prog, tap);
+		return 1;
+	}
+	opterr = 0;
+	while ((c = getopt(argc, argv, "hn:s:w:t:p:")) != -1) {
+		if ((c == 't' || c == 'p') && !tap) {
+			fprintf(stderr, "%s: -%c: TAP is for icmpping and xkhost\n", prog, c);
+			return -EINVAL;
+		}
+		switch (c) {
+		case 'h':
+			usage(prog, tap);
+			return 1;
+		case 'n':
+			if (parse_count(prog, "-n", optarg, 1000000000ul, &o->n))
+				return -EINVAL;
+			break;
+		case 's':
+			if (parse_count(prog, "-s", optarg, 1000, &v))
+				return -EINVAL;
+			o->samples = (unsigned)v;
+			break;
+		case 'w':
+			if (strcmp(optarg, "inproc") && strcmp(optarg, "thread") && strcmp(optarg, "process")) {
+				fprintf(stderr, "%s: -w '%s': want inproc, thread or process\n", prog, optarg);
+				return -EINVAL;
+			}
+			o->wire = optarg;
+			break;
+		case 't':
+			o->tap = optarg;
+			break;
+		case 'p':
+			if (xk_ip_parse(optarg, &o->peer)) {
+				fprintf(stderr, "%s: -p '%s': want an IPv4 address\n", prog, optarg);
+				return -EINVAL;
+			}
+			break;
+		default:
+			fprintf(stderr, "%s: %s option '-%c' (%s --help)\n", prog,
+				optopt && strchr("ntswp", optopt) ? "a value is missing for" : "unknown", optopt, prog);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", prog, argv[optind]);
+		return -EINVAL;
+	}
+	if (!o->tap != !o->peer) {
+		fprintf(stderr, "%s: -t TAPIF and -p PEER_IP go together\n", prog);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static void mean_std(const double *v, unsigned n, double *mean, double *std)
+{
+	double sum = 0, sq = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		sum += v[i];
+	*mean = sum / n;
+	for (unsigned i = 0; i < n; i++)
+		sq += (v[i] - *mean) * (v[i] - *mean);
+	*std = n > 1 ? sqrt(sq / (n - 1)) : 0;
+}
+
+/* Client protocol-processing cycles so far: pushes minus the driver's own sending, plus receiving. */
+static uint64_t proc_cycles(const struct xk_ping *p)
+{
+	struct xk_wire_cycles c;
+
+	p->cycles(p->drv, &c);
+	return p->push_cycles - c.tx_wire + c.rx_stack;
+}
+
+int xk_bench_run(const char *prog, const struct xk_bench_opts *o, struct xk_ping *p)
+{
+	double *rt = calloc(o->samples, sizeof *rt), *proc = calloc(o->samples, sizeof *proc);
+	double cpu = xk_cycles_per_us(), rt_mean, rt_std, pr_mean, pr_std;
+	int err = rt && proc ? xk_ping_round_trips(p, o->n / 10 + 1) : -ENOMEM;
+
+	for (unsigned s = 0; s < o->samples && !err; s++) {
+		uint64_t c0 = proc_cycles(p);
+		double t0 = now_us();
+		int64_t c;
+
+		err = xk_ping_round_trips(p, o->n);
+		rt[s] = (now_us() - t0) / (double)o->n;
+		/* Counters of CPUs a sleeping domain migrated between may disagree a little. */
+		c = (int64_t)(proc_cycles(p) - c0);
+		proc[s] = c > 0 ? (double)c / cpu / (double)o->n : 0;
+	}
+	if (!err) {
+		mean_std(rt, o->samples, &rt_mean, &rt_std);
+		mean_std(proc, o->samples, &pr_mean, &pr_std);
+		printf("%s: %u samples x %lu round trips (1 byte), wire %s: round trip %.3f ± %.3f us; "
+		       "client protocol processing %.3f ± %.3f us per round trip (%.0f cycles, %.0f MHz counter)\n",
+		       prog, o->samples, o->n, o->tap ? o->tap : o->wire, rt_mean, rt_std, pr_mean, pr_std,
+		       pr_mean * cpu, cpu);
+	}
+	free(rt);
+	free(proc);
+	return err;
+}

@@ -1,0 +1,67 @@
+/*
+ * bench.h - the ping apps' shared parts: the round-trip loop, options, and
+ * the report (mean ± standard deviation over samples).
+ *
+ * xk_ping_round_trips is THE measured loop of every ping app (udpping,
+ * tcpping, icmpping), one named function for tools that select by name. It
+ * is bracketed by CALLGRIND_START/STOP_INSTRUMENTATION: run callgrind with
+ * --instr-atstart=no to count exactly the loop (bench/xkernel/callgrind.sh).
+ * Not with --toggle-collect=xk_ping_round_trips as well: the start request
+ * inside the function loses the toggle, and most of the loop goes uncounted.
+ */
+#ifndef XK_BENCH_H
+#define XK_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "wire.h"
+
+struct xk_ping {
+	xk_sess_t *sess;		/* the client's session: each round trip pushes 1 byte */
+	struct xk_app *app;		/* the client's app: counts the replies */
+	/* Run the client host until app->received >= want; 0 or -ETIMEDOUT. */
+	int (*wait)(void *drv, struct xk_app *app, unsigned want);
+	/* The driver's cycle accounting for the client host (see wire.h). */
+	void (*cycles)(void *drv, struct xk_wire_cycles *c);
+	void *drv;
+	uint64_t push_cycles;		/* out: cycles inside xk_push, driver included */
+};
+
+int xk_ping_round_trips(struct xk_ping *p, unsigned long n);
+
+/* wait and cycles for the in-process wire: drv is a struct xk_bench_inproc. */
+struct xk_bench_inproc {
+	xk_wire_t *wire;
+	xk_host_t *client;
+};
+int xk_bench_inproc_wait(void *drv, struct xk_app *app, unsigned want);
+void xk_bench_inproc_cycles(void *drv, struct xk_wire_cycles *c);
+/* wait for a host on a TAP device: drv is the xk_tap_t (cycles: xk_tap_cycles). */
+int xk_bench_tap_wait(void *drv, struct xk_app *app, unsigned want);
+
+struct xk_bench_opts {
+	unsigned long n;		/* round trips per sample (-n) */
+	unsigned samples;		/* (-s) */
+	const char *wire;		/* -w: inproc, thread, process (IPC kernel) */
+	const char *tap;		/* -t IFNAME: over a TAP device instead */
+	uint32_t peer;			/* -p ADDR: the peer's IPv4 address on TAP (with -t) */
+};
+
+/* Whether argv asks for --help (before any "--"); -h is getopt's. */
+bool xk_bench_help(int argc, char **argv);
+/*
+ * Parse argv; tap: the app runs over TAP (-t, -p). -h or --help prints the
+ * usage on stdout and returns 1; a bad option prints one line naming it and
+ * returns -EINVAL.
+ */
+int xk_bench_parse(int argc, char **argv, const char *prog, bool tap, struct xk_bench_opts *o);
+
+/*
+ * Run opts->samples samples of opts->n round trips (after a warm-up of n/10)
+ * and print the report line. Returns 0 or the first error.
+ */
+int xk_bench_run(const char *prog, const struct xk_bench_opts *o, struct xk_ping *p);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * ipcpair.h - two testbed hosts (testbed.h: addresses, suite, app, host 1
+ * echoing) on the IPC wire (ipcwire.h), each in a domain of its own on the
+ * IPC kernel, each calling fn there. When host 0's fn returns, the other
+ * hosts are told to stop. The result is host 0's, else host 1's (-EPIPE if
+ * a host died).
+ */
+#ifndef XK_IPCPAIR_H
+#define XK_IPCPAIR_H
+
+#include "app.h"
+#include "bench.h"
+#include "ipcwire.h"
+
+struct xk_ipcpair_host {
+	unsigned index;			/* 0: the client, 1: the server */
+	xk_host_t *host;
+	struct xk_app app;
+	xk_ipcwire_t *drv;
+};
+
+typedef int (*xk_ipcpair_fn)(struct xk_ipcpair_host *h, void *arg);
+
+/*
+ * mode: "thread" or "process" (ipc.h's modes). imp: impairments (NULL:
+ * perfect). top, reg: as for xk_testbed_create.
+ */
+int xk_ipcpair_run(const char *mode, const struct xk_wire_impair *imp, const char *top,
+		   int (*reg)(xk_host_t *h), xk_ipcpair_fn fn, void *arg);
+
+/* Run host h until app->received >= want (0) or 1 s passes (-ETIMEDOUT). */
+int xk_ipcpair_wait(void *h, struct xk_app *app, unsigned want);
+/* Fill p's app, wait, cycles and drv for a ping over host h. */
+void xk_ipcpair_ping_setup(struct xk_ipcpair_host *h, struct xk_ping *p);
+
+#endif

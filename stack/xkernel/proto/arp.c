@@ -1,0 +1,228 @@
+/*
+ * arp.c - ARP for IPv4 over Ethernet: answers requests for our address,
+ * learns from what it hears, and resolves addresses for IP through
+ * XK_CTL_ARP_RESOLVE (which sends a request and says -EAGAIN until a reply
+ * arrives; IP retries).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "eth.h"
+#include "host.h"
+#include "map.h"
+#include "suite.h"
+
+#define ARP_LEN		28
+#define ARP_OP_REQUEST	1
+#define ARP_OP_REPLY	2
+#define ARP_RETRY_NS	(100 * 1000 * 1000ull)	/* between requests for one address */
+#define ARP_MAX_ENTRIES	256
+
+struct arp_entry {
+	uint8_t mac[XK_ETH_ALEN];
+	int resolved;
+	uint64_t asked;		/* when we last sent a request */
+};
+
+struct arp_state {
+	uint32_t ip;
+	uint8_t mac[XK_ETH_ALEN];
+	xk_map_t *table;	/* uint32_t ip -> struct arp_entry */
+};
+
+static xk_proto_t *arp_eth(xk_proto_t *self)
+{
+	return self->down[0];
+}
+
+/* Send one ARP packet to dst_mac (broadcast for requests). */
+static int arp_send(xk_proto_t *self, int op, const uint8_t *dst_mac,
+		    const uint8_t *target_mac, uint32_t target_ip)
+{
+	struct arp_state *st = self->state;
+	struct xk_parts parts = { 0 };
+	uint8_t *p;
+	xk_sess_t *s;
+	msg_t m;
+	int err;
+
+	xk_part_push(&parts.remote, dst_mac, XK_ETH_ALEN);
+	err = xk_open(arp_eth(self), self, self, &parts, &s);
+	if (err)
+		return err;
+	err = msg_alloc(&m, ARP_LEN, (void **)&p);
+	if (err) {
+		xk_close(s);
+		return err;
+	}
+	xk_put16(p, 1);			/* hardware: Ethernet */
+	xk_put16(p + 2, 0x0800);	/* protocol: IPv4 */
+	p[4] = XK_ETH_ALEN;
+	p[5] = 4;
+	xk_put16(p + 6, (uint16_t)op);
+	memcpy(p + 8, st->mac, XK_ETH_ALEN);
+	xk_put32(p + 14, st->ip);
+	memcpy(p + 18, target_mac, XK_ETH_ALEN);
+	xk_put32(p + 24, target_ip);
+	err = xk_push(s, &m);
+	xk_close(s);
+	return err;
+}
+
+static struct arp_entry *arp_lookup(struct arp_state *st, uint32_t ip)
+{
+	void *e;
+
+	return xk_map_resolve(st->table, &ip, &e) == 0 ? e : NULL;
+}
+
+static struct arp_entry *arp_insert(struct arp_state *st, uint32_t ip)
+{
+	struct arp_entry *e = arp_lookup(st, ip);
+
+	if (e)
+		return e;
+	if (xk_map_count(st->table) >= ARP_MAX_ENTRIES)
+		return NULL;
+	e = calloc(1, sizeof *e);
+	if (e && xk_map_bind(st->table, &ip, e)) {
+		free(e);
+		e = NULL;
+	}
+	return e;
+}
+
+static void arp_learn(struct arp_state *st, uint32_t ip, const uint8_t *mac)
+{
+	struct arp_entry *e = arp_insert(st, ip);
+
+	if (e) {
+		memcpy(e->mac, mac, XK_ETH_ALEN);
+		e->resolved = 1;
+	}
+}
+
+static int arp_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
+{
+	struct arp_state *st = self->state;
+	const uint8_t *p = msg_peek(m, ARP_LEN);
+	uint8_t sender_mac[XK_ETH_ALEN];
+	uint32_t sender_ip, target_ip;
+	uint16_t op;
+
+	(void)lls;
+	if (!p)
+		return xk_drop(self, XK_DROP_SHORT, m);
+	if (xk_get16(p) != 1 || xk_get16(p + 2) != 0x0800 || p[4] != XK_ETH_ALEN || p[5] != 4)
+		return xk_drop(self, XK_DROP_VERSION, m);
+	op = xk_get16(p + 6);
+	if (op != ARP_OP_REQUEST && op != ARP_OP_REPLY)
+		return xk_drop(self, XK_DROP_TYPE, m);
+	memcpy(sender_mac, p + 8, XK_ETH_ALEN);
+	sender_ip = xk_get32(p + 14);
+	target_ip = xk_get32(p + 24);
+	msg_free(m);
+	if (target_ip != st->ip) {
+		/* Not for us: only refresh an entry we already have (RFC 826). */
+		struct arp_entry *e = arp_lookup(st, sender_ip);
+
+		if (e && e->resolved)
+			memcpy(e->mac, sender_mac, XK_ETH_ALEN);
+		self->drops.n[XK_DROP_ADDR]++;
+		return 0;
+	}
+	arp_learn(st, sender_ip, sender_mac);
+	if (op == ARP_OP_REQUEST)
+		return arp_send(self, ARP_OP_REPLY, sender_mac, sender_mac, sender_ip);
+	return 0;
+}
+
+static int arp_resolve(xk_proto_t *self, uint32_t ip, uint8_t *mac)
+{
+	struct arp_state *st = self->state;
+	uint64_t now = xk_now(self->host);
+	struct arp_entry *e;
+
+	if (ip == 0xffffffffu) {
+		memcpy(mac, xk_eth_broadcast, XK_ETH_ALEN);
+		return XK_ETH_ALEN;
+	}
+	e = arp_insert(st, ip);
+	if (!e)
+		return -ENOMEM;
+	if (e->resolved) {
+		memcpy(mac, e->mac, XK_ETH_ALEN);
+		return XK_ETH_ALEN;
+	}
+	if (!e->asked || now - e->asked >= ARP_RETRY_NS) {
+		static const uint8_t unknown[XK_ETH_ALEN];
+
+		e->asked = now ? now : 1;
+		arp_send(self, ARP_OP_REQUEST, xk_eth_broadcast, unknown, ip);
+	}
+	return -EAGAIN;
+}
+
+static int arp_control(xk_proto_t *self, int op, void *buf, size_t len)
+{
+	uint32_t ip;
+
+	if (op != XK_CTL_ARP_RESOLVE)
+		return -EOPNOTSUPP;
+	if (len < XK_ETH_ALEN)
+		return -ENOSPC;
+	memcpy(&ip, buf, sizeof ip);
+	return arp_resolve(self, ip, buf);
+}
+
+static int arp_free_entry(const void *key, void *val, void *arg)
+{
+	(void)key;
+	(void)arg;
+	free(val);
+	return 0;
+}
+
+static void arp_destroy(xk_proto_t *self)
+{
+	struct arp_state *st = self->state;
+
+	xk_map_foreach(st->table, arp_free_entry, NULL);
+	xk_map_destroy(st->table);
+	free(st);
+}
+
+static const struct xk_proto_ops arp_ops = {
+	.demux = arp_demux,
+	.control = arp_control,
+	.destroy = arp_destroy,
+};
+
+int xk_arp_init(xk_proto_t *p, void *arg)
+{
+	const struct xk_host_config *cfg = xk_host_config(p->host);
+	struct xk_parts parts = { 0 };
+	struct arp_state *st;
+	int err;
+
+	(void)arg;
+	if (p->ndown != 1)
+		return -EINVAL;
+	st = calloc(1, sizeof *st);
+	if (!st)
+		return -ENOMEM;
+	st->ip = cfg->ip;
+	memcpy(st->mac, cfg->mac, XK_ETH_ALEN);
+	err = xk_map_create(&st->table, sizeof(uint32_t), 64);
+	if (!err)
+		err = xk_open_enable(p->down[0], p, p, &parts);
+	if (err) {
+		xk_map_destroy(st->table);
+		free(st);
+		return err;
+	}
+	p->state = st;
+	p->ops = &arp_ops;
+	return 0;
+}

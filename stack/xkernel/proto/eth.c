@@ -1,0 +1,252 @@
+/*
+ * eth.c - Ethernet: frames on the driver below, demultiplexed on EtherType.
+ * A session is (remote MAC, type); upper protocols enable their type.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "eth.h"
+#include "host.h"
+#include "map.h"
+#include "suite.h"
+
+const uint8_t xk_eth_broadcast[XK_ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+struct eth_key {
+	uint8_t mac[XK_ETH_ALEN];
+	uint8_t type[2];
+};
+
+struct eth_state {
+	uint8_t mac[XK_ETH_ALEN];
+	xk_sess_t *driver;	/* our session on the driver */
+	xk_map_t *active;	/* eth_key -> xk_sess_t */
+	xk_map_t *types;	/* uint16_t type -> enabled hlp */
+	xk_sess_t anon;		/* lls for frames with no session */
+};
+
+struct eth_sess {
+	struct eth_key key;
+};
+
+static const struct xk_sess_ops eth_sess_ops;
+
+static int eth_push(xk_sess_t *s, msg_t *m)
+{
+	struct eth_state *st = s->proto->state;
+	struct eth_sess *es = s->state;
+	struct xk_eth_hdr *h;
+	size_t len = msg_len(m) + XK_ETH_HDR_LEN;
+
+	if (len < XK_ETH_MIN_FRAME) {
+		static const uint8_t zero[XK_ETH_MIN_FRAME];
+
+		if (msg_append(m, zero, XK_ETH_MIN_FRAME - len)) {
+			msg_free(m);
+			return -ENOMEM;
+		}
+	}
+	h = msg_push(m, XK_ETH_HDR_LEN);
+	if (!h) {
+		msg_free(m);
+		return -ENOMEM;
+	}
+	memcpy(h->dst, es->key.mac, XK_ETH_ALEN);
+	memcpy(h->src, st->mac, XK_ETH_ALEN);
+	memcpy(h->type, es->key.type, 2);
+	return xk_push(st->driver, m);
+}
+
+static int eth_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
+{
+	(void)lls;
+	(void)hdr;
+	return xk_demux(s->up, s, m);
+}
+
+static int eth_sess_control(xk_sess_t *s, int op, void *buf, size_t len)
+{
+	return xk_control(s->proto, op, buf, len);
+}
+
+static int eth_close(xk_sess_t *s)
+{
+	struct eth_state *st = s->proto->state;
+	struct eth_sess *es = s->state;
+
+	xk_map_unbind(st->active, &es->key);
+	xk_sess_free(s);
+	return 0;
+}
+
+/* The anonymous session only answers controls: nothing is sent through it. */
+static int eth_anon_push(xk_sess_t *s, msg_t *m)
+{
+	(void)s;
+	msg_free(m);
+	return -EOPNOTSUPP;
+}
+
+static const struct xk_sess_ops eth_anon_ops = {
+	.push = eth_anon_push,
+	.control = eth_sess_control,
+};
+
+static const struct xk_sess_ops eth_sess_ops = {
+	.push = eth_push,
+	.pop = eth_pop,
+	.control = eth_sess_control,
+	.close = eth_close,
+};
+
+static int eth_open(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
+		    const struct xk_parts *parts, xk_sess_t **out)
+{
+	struct eth_state *st = self->state;
+	struct xk_part remote = parts->remote;
+	struct eth_key key;
+	struct eth_sess *es;
+	uint32_t type;
+	void *found;
+	xk_sess_t *s;
+	int err;
+
+	if (xk_proto_num(hlp_type, self, &type) || type > 0xffff)
+		return -ENOENT;
+	err = xk_part_pop(&remote, key.mac, XK_ETH_ALEN);
+	if (err)
+		return -EINVAL;
+	xk_put16(key.type, (uint16_t)type);
+	if (xk_map_resolve(st->active, &key, &found) == 0) {
+		s = found;
+		xk_sess_ref(s);
+		*out = s;
+		return 0;
+	}
+	s = xk_sess_alloc(self, &eth_sess_ops, hlp, sizeof *es);
+	if (!s)
+		return -ENOMEM;
+	es = s->state;
+	es->key = key;
+	s->down = st->driver;
+	err = xk_map_bind(st->active, &key, s);
+	if (err) {
+		xk_sess_free(s);
+		return err;
+	}
+	*out = s;
+	return 0;
+}
+
+static int eth_open_enable(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
+			   const struct xk_parts *parts)
+{
+	struct eth_state *st = self->state;
+	uint32_t type;
+	uint16_t key;
+
+	(void)parts;
+	if (xk_proto_num(hlp_type, self, &type) || type > 0xffff)
+		return -ENOENT;
+	key = (uint16_t)type;
+	return xk_map_bind(st->types, &key, hlp);
+}
+
+static int eth_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
+{
+	struct eth_state *st = self->state;
+	const struct xk_eth_hdr *h = msg_peek(m, XK_ETH_HDR_LEN);
+	struct eth_key key;
+	uint16_t type;
+	void *found;
+
+	(void)lls;
+	if (!h)
+		return xk_drop(self, XK_DROP_SHORT, m);
+	if (memcmp(h->dst, st->mac, XK_ETH_ALEN) != 0 &&
+	    memcmp(h->dst, xk_eth_broadcast, XK_ETH_ALEN) != 0)
+		return xk_drop(self, XK_DROP_ADDR, m);
+	type = xk_get16(h->type);
+	memcpy(key.mac, h->src, XK_ETH_ALEN);
+	memcpy(key.type, h->type, 2);
+	msg_pop(m, NULL, XK_ETH_HDR_LEN);
+	if (xk_map_resolve(st->active, &key, &found) == 0)
+		return xk_pop(found, lls, m, NULL);
+	if (xk_map_resolve(st->types, &type, &found) != 0)
+		return xk_drop(self, XK_DROP_NOPROTO, m);
+	return xk_demux(found, &st->anon, m);
+}
+
+static int eth_control(xk_proto_t *self, int op, void *buf, size_t len)
+{
+	struct eth_state *st = self->state;
+
+	switch (op) {
+	case XK_CTL_GET_MY_MAC:
+		if (len < XK_ETH_ALEN)
+			return -ENOSPC;
+		memcpy(buf, st->mac, XK_ETH_ALEN);
+		return XK_ETH_ALEN;
+	case XK_CTL_GET_MAX_PACKET:
+	case XK_CTL_GET_OPT_PACKET:
+		if (len < sizeof(uint32_t))
+			return -ENOSPC;
+		*(uint32_t *)buf = xk_host_config(self->host)->mtu;
+		return sizeof(uint32_t);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+static void eth_destroy(xk_proto_t *self)
+{
+	struct eth_state *st = self->state;
+
+	xk_sess_close_map(st->active);
+	xk_map_destroy(st->active);
+	xk_map_destroy(st->types);
+	if (st->driver)
+		xk_close(st->driver);
+	free(st);
+}
+
+static const struct xk_proto_ops eth_ops = {
+	.open = eth_open,
+	.open_enable = eth_open_enable,
+	.demux = eth_demux,
+	.control = eth_control,
+	.destroy = eth_destroy,
+};
+
+int xk_eth_init(xk_proto_t *p, void *arg)
+{
+	struct eth_state *st;
+	struct xk_parts parts = { 0 };
+	int err;
+
+	(void)arg;
+	if (p->ndown != 1)
+		return -EINVAL;
+	st = calloc(1, sizeof *st);
+	if (!st)
+		return -ENOMEM;
+	memcpy(st->mac, xk_host_config(p->host)->mac, XK_ETH_ALEN);
+	st->anon.ops = &eth_anon_ops;
+	st->anon.proto = p;
+	st->anon.refs = 1;
+	err = xk_map_create(&st->active, sizeof(struct eth_key), 64);
+	if (!err)
+		err = xk_map_create(&st->types, sizeof(uint16_t), 8);
+	if (!err)
+		err = xk_open(p->down[0], p, p, &parts, &st->driver);
+	if (err) {
+		xk_map_destroy(st->active);
+		xk_map_destroy(st->types);
+		free(st);
+		return err;
+	}
+	p->state = st;
+	p->ops = &eth_ops;
+	return 0;
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# help.t - every program the build puts in $BUILD/bin answers --help and -h
+# with its usage on stdout (a line starting "usage:") and exit status 0, and
+# tcpping/udpping, which refuse -t and -p, do not offer them.
+. tests/tap/tap.sh
+: "${BUILD:=build}"
+T=$(mktemp -d) && trap 'rm -rf "$T"' EXIT
+
+progs=("$BUILD"/bin/*)
+need "${progs[0]}"
+plan $((2 * ${#progs[@]} + 2))
+
+# usage_on_stdout PROG OPTION: exit 0, a usage line on stdout.
+usage_on_stdout() {
+	timeout 10 "$1" "$2" >"$T/out" 2>"$T/err" && grep -qi '^usage:' "$T/out"
+}
+
+for p in "${progs[@]}"; do
+	for opt in --help -h; do
+		ok "$(basename "$p") $opt: usage on stdout, exit 0" usage_on_stdout "$p" "$opt" ||
+			diag "  stdout: $(head -c 200 "$T/out")" "  stderr: $(head -c 200 "$T/err")"
+	done
+done
+for p in tcpping udpping; do
+	ok "$p --help offers no -t/-p (it refuses them)" eval \
+		'"$BUILD/bin/$p" --help >"$T/out" 2>/dev/null && ! grep -qE -- "-[tp] " "$T/out"'
+done
+done_testing
