@@ -172,7 +172,7 @@ static int summary(struct ol_plan *pl, FILE *out, struct ol_err *err)
 		const struct ol_pplace *q = &pl->place[i];
 		const struct ol_pu *pu = &pl->pu[q->unit];
 
-		if (pu->role == OL_COLD || (q->path < 0 && cloned[q->unit]))
+		if (pu->role == OL_COLD || q->shadow || (q->path < 0 && cloned[q->unit]))
 			continue;
 		struct ol_span sp = ol_plan_span(pl, q->unit, q->addr);
 

@@ -49,6 +49,7 @@ struct ol_pplace {
 	int path;
 	uint64_t align, pad;
 	uint64_t addr;		/* where the rewriter will put it */
+	bool shadow;		/* an original on the sets of its path code */
 };
 
 /* A unit that is a root or layer of a profile path, in path order. */

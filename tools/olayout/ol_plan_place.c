@@ -28,7 +28,7 @@ static int append(struct ol_plan *pl, size_t unit, int path, uint64_t addr, stru
 		pl->place = n;
 		pl->capplace = cap;
 	}
-	pl->place[pl->nplace++] = (struct ol_pplace){ unit, path, pl->pu[unit].align, 0, addr };
+	pl->place[pl->nplace++] = (struct ol_pplace){ unit, path, pl->pu[unit].align, 0, addr, false };
 	pl->cursor = addr + pl->m->unit[unit].size;
 	if (path < 0)
 		pl->placed[unit] = true;

@@ -249,7 +249,8 @@ static int roles(struct ol_plan *pl, const char *profile, bool strict, int *call
 }
 
 /* The never-run units that may fill padding, largest first: only where the
- * profile lists every function that ran (version 2), or marks it cold. */
+ * profile lists every function that ran (version 2), or marks it cold; not
+ * the clones of an earlier rewrite (bipartite may move them as path code). */
 static const struct ol_model *sort_model;
 
 static int cold_cmp(const void *a, const void *b)
@@ -274,7 +275,7 @@ static int cold_list(struct ol_plan *pl, struct ol_err *err)
 		bool sure = pl->prof->n_functions > 0 ||
 			    ol_profile_is_cold_function(pl->prof, m->unit[u].name);
 
-		if (pu->placeable && pu->role == OL_COLD && sure)
+		if (pu->placeable && pu->role == OL_COLD && sure && m->unit[u].orig < 0)
 			pl->cold[pl->ncold++] = u;
 	}
 	sort_model = m;
@@ -294,8 +295,7 @@ int ol_plan_units(struct ol_plan *pl, const char *profile, bool strict, struct o
 	for (size_t u = 0; u < m->nunit; u++) {
 		pl->pu[u].align = low_align(m->unit[u].addr);
 		pl->pu[u].path = -1;
-		pl->pu[u].placeable = m->unit[u].why[0] == '\0' && m->unit[u].orig < 0 &&
-				      nameable(m, u);
+		pl->pu[u].placeable = m->unit[u].why[0] == '\0' && nameable(m, u);
 	}
 	rc = edges(pl, err);
 	if (rc == 0)
