@@ -7,11 +7,14 @@
 #   make demo          the main job: build, then run every part's demo
 #   make clean
 #
-# Each part adds itself through a fragment, DIR/module.mk, included below. A
-# fragment appends to these lists and adds rules for its own outputs:
+# Each part adds itself through a fragment, DIR/module.mk, included below in
+# path order. A fragment appends to these lists and adds rules for its own
+# outputs (rules whose prerequisites use another part's variables, such as
+# its source list, go to DIR/rules.mk, read after every module.mk):
 #   PKGS        Debian packages the part needs (make deps installs them)
 #   ALL         files `make all` builds
 #   DEMOS       phony targets `make demo` runs (each placed in DEMO_ORDER)
+#   DEMO_DEPS   targets `make demo` builds (with make's -j) before it runs DEMOS
 #   TEST_DEPS   files the test run needs besides the test programs
 # C tests are found without a fragment: tests/PART/NAME_test.c is linked with
 # the TAP helper into build/tests/PART/NAME_test; tests/PART/*.t are scripts.
@@ -44,11 +47,12 @@ endif
 PKGS := build-essential gcc-12-plugin-dev libelf-dev libcapstone-dev valgrind gnuplot-nox
 ALL :=
 DEMOS :=
+DEMO_DEPS :=
 TEST_DEPS :=
 # The order `make demo` runs the demos in, the order a reader should meet the
 # parts: the IPC kernel, the x-kernel stack on it, the plugin on that stack,
 # then olayout on the plugin's build. A fragment's new demo goes in here.
-DEMO_ORDER := bench-ipc demo-xkernel bench-plugin demo-olayout
+DEMO_ORDER := bench-ipc demo-xkernel bench-plugin demo-olayout tables
 
 # objs(SRCS): the object files of C sources.
 objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -65,6 +69,7 @@ PLUGIN_SO := $(BUILD)/plugin/olayout.so
 OLAYOUT := $(BUILD)/bin/olayout
 
 include $(sort $(wildcard */module.mk */*/module.mk))
+include $(sort $(wildcard */rules.mk */*/rules.mk))
 
 ifneq ($(filter-out $(DEMO_ORDER),$(DEMOS)),)
 $(error Makefile: place $(filter-out $(DEMO_ORDER),$(DEMOS)) in DEMO_ORDER)
@@ -94,7 +99,7 @@ deps:
 test: all
 	BUILD=$(BUILD) prove --exec '' --timer $(TEST_BINS) $(TEST_SCRIPTS)
 
-demo: all
+demo: all $(DEMO_DEPS)
 ifneq ($(DEMOS),)
 	$(MAKE) -j1 --no-print-directory RESULTS=$(BUILD)/results $(filter $(DEMOS),$(DEMO_ORDER))
 	@echo "demo: tables and plots are in $(BUILD)/results"

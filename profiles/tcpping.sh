@@ -86,7 +86,7 @@ olayout-profile 1
 # x-kernel tcpping (stack/xkernel/apps/tcpping.c), written by profiles/tcpping.sh
 # from a training run: tcpping ${TRAIN[*]}.
 
-# i-caches the study simulates (DESIGN.md)
+# i-caches the study simulates (docs/DESIGN.md)
 cache alpha21064 8192 1 32
 cache modern 32768 8 64
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# callgrind.sh [-q] [-n N] [-g GEOMETRY] [APP...] - instructions (and with -g
-# I1 misses) per round trip of the ping apps' measured loop,
+# callgrind.sh [-q] [-a] [-m] [-k DIR] [-n N] [-g GEOMETRY] [APP...] -
+# instructions (and with -g I1 misses, with -m calls to malloc, free, calloc
+# and realloc) per round trip of the ping apps' measured loop,
 # xk_ping_round_trips (stack/xkernel/harness/bench.c), which
 # CALLGRIND_START/STOP_INSTRUMENTATION bracket. The apps run on the
 # in-process wire, whose clock is virtual, so the count is deterministic; it
@@ -9,9 +10,15 @@
 # Each app runs twice, with N and 2N round trips per sample (1 sample, after
 # xk_bench_run's warm-up of N/10 + 1); the difference of the two counts over
 # the difference in round trips leaves out the one-time costs (handshake,
-# first ARP). -g simulates an instruction cache (DESIGN.md's geometries):
+# first ARP). -g simulates an instruction cache (docs/DESIGN.md's geometries):
 # alpha21064 (I1 8 KiB direct-mapped, 32-byte lines) or modern (32 KiB
-# 8-way, 64-byte lines). -q prints only "APP INSTRUCTIONS [I1_MISSES]" lines.
+# 8-way, 64-byte lines); the data side is simulated too, the same size as I1
+# for D1, and a last-level cache of 2 MiB direct-mapped, 32-byte lines (the
+# DEC 3000/600's board cache) or 1 MiB 16-way, 64-byte lines.
+# -q prints only "APP INSTRUCTIONS [I1_MISSES] [ALLOCATOR_CALLS]" lines; -a (with -g) prints
+# every event of the simulation instead, "APP Ir I1mr D1mr D1mw ILmr DLmr DLmw",
+# each per round trip (then ALLOCATOR_CALLS with -m). -k DIR keeps callgrind's outputs of both runs as
+# DIR/APP.N.out and DIR/APP.2N.out, with per-instruction counts (--dump-instr).
 # APP is a ping app of $BUILD/bin, or a path to one (a variant's build);
 # it defaults to tcpping udpping icmpping; N to 2000. BUILD (default build)
 # names the build.
@@ -20,15 +27,22 @@ BUILD=${BUILD:-build}
 quiet=0
 n=2000
 cache=()
-usage() { echo "usage: $0 [-q] [-n N] [-g alpha21064|modern] [APP...]" >&2; exit 2; }
-while getopts qn:g: opt; do
+events=(Ir I1mr)
+keep=
+allocs=0
+usage() { echo "usage: $0 [-q] [-a] [-m] [-k DIR] [-n N] [-g alpha21064|modern] [APP...]" >&2; exit 2; }
+while getopts qamk:n:g: opt; do
 	case $opt in
 	q) quiet=1 ;;
+	m) allocs=1 ;;
+	a) events=(Ir I1mr D1mr D1mw ILmr DLmr DLmw) ;;
+	k) [ -d "$OPTARG" ] || { echo "callgrind.sh: -k '$OPTARG': not a directory" >&2; exit 2; }
+	   keep=$OPTARG ;;
 	n) [[ $OPTARG =~ ^[1-9][0-9]{0,6}$ ]] || { echo "callgrind.sh: -n '$OPTARG': want a count from 1 to 9999999" >&2; exit 2; }
 	   n=$OPTARG ;;
 	g) case $OPTARG in
-	   alpha21064) cache=(--cache-sim=yes --I1=8192,1,32) ;;
-	   modern) cache=(--cache-sim=yes --I1=32768,8,64) ;;
+	   alpha21064) cache=(--cache-sim=yes --I1=8192,1,32 --D1=8192,1,32 --LL=2097152,1,32) ;;
+	   modern) cache=(--cache-sim=yes --I1=32768,8,64 --D1=32768,8,64 --LL=1048576,16,64) ;;
 	   *) echo "callgrind.sh: -g '$OPTARG': want alpha21064 or modern" >&2; exit 2 ;;
 	   esac ;;
 	*) usage ;;
@@ -36,20 +50,31 @@ while getopts qn:g: opt; do
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- tcpping udpping icmpping
+[ ${#events[@]} = 2 ] || [ ${#cache[@]} -gt 0 ] || { echo "callgrind.sh: -a needs -g" >&2; exit 2; }
 valgrind=$(command -v valgrind) || { echo "callgrind.sh: valgrind is not installed" >&2; exit 1; }
+here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d /tmp/xkcg.XXXXXXXX)	# a fixed-length name
 trap 'rm -rf "$tmp"' EXIT
 
-# counts APP ROUND_TRIPS: "Ir I1mr" of the loop (all its calls; I1mr 0 without -g).
+# counts APP ROUND_TRIPS: the events' totals of the loop (all its calls; 0
+# for an event not simulated), then with -m the calls to the C allocator.
 # The app runs as ./APP from $tmp with an empty environment: the stack's
 # layout then does not depend on where or by whom it is run (libc's memcmp
 # and memcpy take other paths near a page's end).
 counts() {
 	(cd "$tmp" && env -i "$valgrind" --tool=callgrind --instr-atstart=no ${cache[@]+"${cache[@]}"} \
-		--callgrind-out-file="$1.$2.out" "./$1" -w inproc -n "$2" -s 1 >"$1.$2.log" 2>&1) ||
+		${keep:+--dump-instr=yes} --callgrind-out-file="$1.$2.out" "./$1" -w inproc -n "$2" -s 1 \
+		>"$1.$2.log" 2>&1) ||
 		{ echo "callgrind.sh: $1 -n $2 failed:" >&2; cat "$tmp/$1.$2.log" >&2; exit 1; }
-	awk '/^events:/ { for (i = 2; i <= NF; i++) col[$i] = i }
-	     /^totals:/ { print $(col["Ir"]), (col["I1mr"] ? $(col["I1mr"]) : 0) }' "$tmp/$1.$2.out"
+	awk -v want="${events[*]}" '/^events:/ { for (i = 2; i <= NF; i++) col[$i] = i }
+	     /^totals:/ { n = split(want, w, " "); for (i = 1; i <= n; i++) printf "%s%s", (col[w[i]] ? $(col[w[i]]) : 0), (i < n ? " " : "\n") }' \
+		"$tmp/$1.$2.out" | tr '\n' ' '
+	if [ "$allocs" = 1 ]; then
+		awk -f "$here/calls.awk" "$tmp/$1.$2.out" |
+			awk '$1 ~ /^(malloc|free|calloc|realloc)$/ { n += $2 } END { print n + 0 }'
+	else
+		echo
+	fi
 }
 
 for arg in "$@"; do
@@ -57,17 +82,24 @@ for arg in "$@"; do
 	[[ $arg == */* ]] && exe=$arg app=$(basename "$arg")
 	[ -x "$exe" ] || { echo "callgrind.sh: no $exe (make all first?)" >&2; exit 1; }
 	cp "$exe" "$tmp/$app"
-	read -r ir1 miss1 <<<"$(counts "$app" "$n")"
-	read -r ir2 miss2 <<<"$(counts "$app" $((2 * n)))"
+	c1=$(counts "$app" "$n")
+	c2=$(counts "$app" $((2 * n)))
 	# round trips in the loop: warm-up n/10 + 1, then the sample's n
-	per_rt=$(awk -v a="$ir1" -v b="$ir2" -v c="$miss1" -v d="$miss2" -v n="$n" 'BEGIN {
+	per_rt=$(awk -v a="$c1" -v b="$c2" -v n="$n" 'BEGIN {
 		rt = 2 * n + int(2 * n / 10) - n - int(n / 10)
-		printf "%.1f %.2f", (b - a) / rt, (d - c) / rt }')
-	read -r ir miss <<<"$per_rt"
-	if [ "$quiet" = 1 ]; then
-		echo "$app $ir${cache[0]+ $miss}"
+		k = split(a, x, " "); split(b, y, " ")
+		for (i = 1; i <= k; i++) printf (i == 1 ? "%.1f" : " %.2f"), (y[i] - x[i]) / rt
+		print "" }')
+	read -r ir miss _ <<<"$per_rt"
+	al_col=
+	[ "$allocs" = 1 ] && al_col=" ${per_rt##* }"
+	[ -z "$keep" ] || cp "$tmp/$app.$n.out" "$tmp/$app.$((2 * n)).out" "$keep/" || exit 1
+	if [ "$quiet" = 1 ] && [ ${#events[@]} -gt 2 ]; then
+		echo "$app $per_rt"
+	elif [ "$quiet" = 1 ]; then
+		echo "$app $ir${cache[0]+ $miss}$al_col"
 	else
-		echo "$app: $ir instructions${cache[0]+ and $miss I1 misses} per round trip" \
+		echo "$app: $ir instructions${cache[0]+ and $miss I1 misses}${al_col:+ and$al_col calls to malloc/free/calloc/realloc} per round trip" \
 			"(callgrind, in-process wire, both hosts; runs of $n and $((2 * n)) round trips)"
 		echo "  the functions with most instructions of their own${cache[0]+ (then their I1 misses)} (run of $((2 * n))):"
 		callgrind_annotate --auto=no --inclusive=no --show=Ir${cache[0]+,I1mr} "$tmp/$app.$((2 * n)).out" |

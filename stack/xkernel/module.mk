@@ -45,7 +45,7 @@ print-xk-cppflags:
 # kernel, and the loop's instructions per round trip (seconds in all).
 # make bench-xkernel: the full ping runs (100,000 round trips x 10 samples)
 # and the callgrind counts of every ping app (bench/xkernel/callgrind.sh:
-# instructions, then I1 misses in DESIGN.md's two cache geometries), also
+# instructions, then I1 misses in docs/DESIGN.md's two cache geometries), also
 # written to bench/results/xkernel.txt.
 DEMOS += demo-xkernel
 .PHONY: demo-xkernel bench-xkernel

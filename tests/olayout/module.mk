@@ -5,6 +5,9 @@
 # 32-bit x86 executable). The corpus is never built with the sanitizers: it is
 # the rewriter's input, not code under test.
 
+# zlib.t fetches Debian's zlib source (mk/debsrc.sh needs dpkg-source).
+PKGS += dpkg-dev
+
 OL_CORPUS_SRC := tests/olayout/corpus
 OL_CORPUS_OUT := $(BUILD)/tests/olayout/corpus
 OL_CORPUS_PROGS := $(patsubst $(OL_CORPUS_SRC)/%/main.c,%,$(wildcard $(OL_CORPUS_SRC)/*/main.c))

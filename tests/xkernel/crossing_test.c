@@ -116,7 +116,7 @@ static int round_trip(struct xk_testbed *tb, xk_sess_t *s)
 	unsigned want = tb->app[0].received + 1;
 	msg_t m;
 
-	if (msg_from(&m, "ping", 4) || xk_push(s, &m))
+	if (msg_from(xk_host_pool(s->proto->host), &m, "ping", 4) || xk_push(s, &m))
 		return -1;
 	for (int t = 0; t < 100 && tb->app[0].received < want; t++)
 		xk_wire_run(tb->wire, MS, NULL, NULL);

@@ -118,7 +118,7 @@ static bool flow_alive(xk_sess_t *s)
 	unsigned before = tb.app[0].received;
 	msg_t m;
 
-	if (msg_from(&m, "ping", 4) || xk_push(s, &m))
+	if (msg_from(xk_host_pool(s->proto->host), &m, "ping", 4) || xk_push(s, &m))
 		return false;
 	xk_wire_run(tb.wire, 50 * MS, NULL, NULL);
 	return tb.app[0].received > before && msg_len(&tb.app[0].last) == 4 &&
@@ -257,7 +257,7 @@ int main(void)
 	const char *seed_env = getenv("XK_SEED");
 	xk_sess_t *flow;
 
-	tap_plan(33);
+	tap_plan(34);
 	if (xk_testbed_create(&tb, NULL, NULL, NULL))
 		tap_bail("testbed");
 	xk_part_push_port(&parts.local, 7);
@@ -277,6 +277,6 @@ int main(void)
 	test_random(flow, seed_env ? (unsigned)strtoul(seed_env, NULL, 0) : 4242u);
 	tap_ok(flow_alive(flow), "the flow is still alive at the end");
 	xk_close(flow);
-	xk_testbed_destroy(&tb);
+	tap_is_int((long long)xk_testbed_destroy(&tb), 0, "teardown: no message buffer left outstanding");
 	return tap_done();
 }

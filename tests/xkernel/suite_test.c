@@ -81,7 +81,7 @@ static int udp_server(struct xk_testbed *tb, uint16_t port)
 static int send_bytes(xk_sess_t *s, const uint8_t *p, size_t n)
 {
 	msg_t m;
-	int err = msg_from(&m, p, n);
+	int err = msg_from(xk_host_pool(s->proto->host), &m, p, n);
 
 	return err ? err : xk_push(s, &m);
 }
@@ -123,7 +123,7 @@ int main(void)
 	const char *seed_env = getenv("XK_SEED");
 
 	lossy.seed = seed_env ? strtoull(seed_env, NULL, 0) : 20261123;
-	tap_plan(22);
+	tap_plan(24);
 	test_graph_errors();
 
 	if (xk_testbed_create(&tb, NULL, NULL, NULL))
@@ -181,12 +181,12 @@ int main(void)
 		xk_wire_run(tb.wire, 10 * MS, NULL, NULL);
 		tap_is_int(drops_of(&tb, 1, "udp", XK_DROP_NOSESS), 2, "udp: a new flow to port 7 is then unmatched");
 		msg_init(&rep);
-		tap_ok(msg_from(&req, small, 8) == 0 && xk_call(s3, &req, &rep) == -EOPNOTSUPP && msg_len(&rep) == 0,
+		tap_ok(msg_from(xk_host_pool(s3->proto->host), &req, small, 8) == 0 && xk_call(s3, &req, &rep) == -EOPNOTSUPP && msg_len(&rep) == 0,
 		       "call on a session without a call operation: -EOPNOTSUPP, the request freed");
 		xk_close(s3);
 	}
 	xk_close(s);
-	xk_testbed_destroy(&tb);
+	tap_is_int((long long)xk_testbed_destroy(&tb), 0, "teardown: no message buffer left outstanding");
 
 	/* Lossy wire: every datagram that arrives is intact; most arrive. */
 	tap_diag("lossy wire seed %llu (set XK_SEED to repeat)", (unsigned long long)lossy.seed);
@@ -216,6 +216,6 @@ int main(void)
 	tap_ok(drops_of(&tb, 0, "ip", XK_DROP_FRAG) + drops_of(&tb, 1, "ip", XK_DROP_FRAG) > 0,
 	       "lossy: incomplete or duplicate fragments were dropped and counted");
 	xk_close(s);
-	xk_testbed_destroy(&tb);
+	tap_is_int((long long)xk_testbed_destroy(&tb), 0, "teardown: no message buffer left outstanding");
 	return tap_done();
 }

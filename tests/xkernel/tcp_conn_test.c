@@ -26,7 +26,7 @@ static void test_handshake(void)
 	xk_sess_control(p.app[0].sess, XK_CTL_GET_MAX_PACKET, &mss0, sizeof mss0);
 	xk_sess_control(p.app[1].sess, XK_CTL_GET_MAX_PACKET, &mss1, sizeof mss1);
 	tap_ok(mss0 == 1460 && mss1 == 1460, "handshake: MSS option gives 1460 on a 1500-byte MTU (%u, %u)", mss0, mss1);
-	tcp_pair_destroy(&p);
+	tap_is_int((long long)tcp_pair_destroy(&p), 0, "teardown: no message buffer left outstanding");
 }
 
 /* The server's MTU is 576: its MSS option (536) bounds what the client sends. */
@@ -48,7 +48,7 @@ static void test_mss_option(void)
 	tap_is_int(tcp_pair_run(&p, SEC, tcp_pair_got_rx), 0, "mss: 3000 bytes arrive");
 	tcp_pair_stats(&p, 0, &c1);
 	tap_is_int((long long)(c1.data_segs_out - c0.data_segs_out), 6, "mss: in six segments of at most 536 bytes");
-	tcp_pair_destroy(&p);
+	tap_is_int((long long)tcp_pair_destroy(&p), 0, "teardown: no message buffer left outstanding");
 }
 
 static void test_rst_closed_port(void)
@@ -68,7 +68,7 @@ static void test_rst_closed_port(void)
 	tap_ok(s.rsts_out == 1 && c.rsts_in == 1, "rst: the server sent one RST, the client took it");
 	tap_is_int((long long)d.n[XK_DROP_NOSESS], 1, "rst: the SYN counted as a no-connection drop");
 	tap_is_int(tcp_pair_state(p.app[0].sess), TCP_CLOSED, "rst: the client's connection is CLOSED");
-	tcp_pair_destroy(&p);
+	tap_is_int((long long)tcp_pair_destroy(&p), 0, "teardown: no message buffer left outstanding");
 }
 
 static bool client_fin_acked(struct tcp_pair *p)
@@ -126,7 +126,7 @@ static void test_time_wait(void)
 	t_client = xk_wire_now(p.tb.wire);
 	tap_ok(t_client - t_server + 20000 >= tw, "timewait: a whole TIME_WAIT after the repeated FIN (%llu ms)",
 	       (unsigned long long)((t_client - t_server) / MS));
-	tcp_pair_destroy(&p);
+	tap_is_int((long long)tcp_pair_destroy(&p), 0, "teardown: no message buffer left outstanding");
 }
 
 /* Ten 10-byte pushes in a row; returns the data segments the client sent for them. */
@@ -145,7 +145,7 @@ static unsigned small_writes(bool nodelay)
 	if (tcp_pair_run(&p, 10 * SEC, tcp_pair_got_rx) < 0)
 		tap_bail("nagle: the small writes did not arrive");
 	tcp_pair_stats(&p, 0, &after);
-	tcp_pair_destroy(&p);
+	tap_is_int((long long)tcp_pair_destroy(&p), 0, "teardown: no message buffer left outstanding");
 	return (unsigned)(after.data_segs_out - before.data_segs_out);
 }
 
@@ -175,12 +175,12 @@ static void test_delayed_ack(void)
 	tcp_pair_stats(&p, 1, &s2);
 	tap_is_int((long long)(s2.delayed_acks - s1.delayed_acks), 0, "delack: two full segments are acknowledged at once");
 	tap_is_int((long long)(s2.segs_out - s1.segs_out), 1, "delack: by one ACK for both");
-	tcp_pair_destroy(&p);
+	tap_is_int((long long)tcp_pair_destroy(&p), 0, "teardown: no message buffer left outstanding");
 }
 
 int main(void)
 {
-	tap_plan(23);
+	tap_plan(30);
 	test_handshake();
 	test_mss_option();
 	test_rst_closed_port();

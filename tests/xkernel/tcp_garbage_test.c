@@ -182,7 +182,7 @@ int main(void)
 	static uint8_t tx[SIZE], rx[SIZE];
 	unsigned seed = 777;
 
-	tap_plan(12);
+	tap_plan(13);
 	for (size_t i = 0; i < SIZE; i++)
 		tx[i] = (uint8_t)(i * 31 + (i >> 9));
 	if (tcp_pair_create(&p, NULL) < 0)
@@ -197,6 +197,6 @@ int main(void)
 	random_garbage(seed);
 	tap_is_int(tcp_pair_run(&p, 60 * SEC, finished), 0, "the transfer goes on and both sides close");
 	tap_ok(p.app[1].rx_len == SIZE && memcmp(rx, tx, SIZE) == 0, "%u bytes arrived identical", SIZE);
-	tcp_pair_destroy(&p);
+	tap_is_int((long long)tcp_pair_destroy(&p), 0, "teardown: no message buffer left outstanding");
 	return tap_done();
 }

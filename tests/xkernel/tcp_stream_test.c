@@ -80,7 +80,7 @@ static void transfer(const char *name, const struct xk_wire_impair *imp,
 		       "%s: losses were repaired by retransmission", name);
 	rc = tcp_pair_run(&p, 200 * SEC, all_gone);
 	tap_ok(rc == 0, "%s: TIME_WAIT ends in CLOSED after 2 MSL", name);
-	tcp_pair_destroy(&p);
+	tap_is_int((long long)tcp_pair_destroy(&p), 0, "teardown: no message buffer left outstanding");
 }
 
 int main(void)
@@ -90,7 +90,7 @@ int main(void)
 	struct xk_wire_impair lossy = { .seed = 20261123, .drop_pct = 5, .dup_pct = 5, .reorder_pct = 5 };
 	unsigned seed = 4242;
 
-	tap_plan(15);
+	tap_plan(17);
 	tap_diag("data seed %u, lossy wire seed %llu", seed, (unsigned long long)lossy.seed);
 	srand(seed);
 	for (size_t i = 0; i < SIZE; i++) {

@@ -28,7 +28,7 @@ static void test_retransmit(void)
 	tcp_pair_stats(&p, 0, &c);
 	tap_is_int((long long)c.rexmit_timeouts, 1, "rexmit: by one retransmission timeout");
 	tap_ok(xk_wire_now(p.tb.wire) - t0 >= 200 * MS, "rexmit: not before the minimum RTO (virtual time)");
-	tcp_pair_destroy(&p);
+	tap_is_int((long long)tcp_pair_destroy(&p), 0, "teardown: no message buffer left outstanding");
 }
 
 /* On a 300 ms round trip the RTO comes from the handshake's sample (3 x RTT), not the 200 ms floor. */
@@ -53,7 +53,7 @@ static void test_rtt_estimate(void)
 	       "rtt: the RTO was at least 3 x 300 ms (first sample R: R + 4 R/2), then 150 ms on the wire (took %llu ms; "
 	       "the handshake's sample also holds the ARP exchange)",
 	       (unsigned long long)((xk_wire_now(p.tb.wire) - t0) / MS));
-	tcp_pair_destroy(&p);
+	tap_is_int((long long)tcp_pair_destroy(&p), 0, "teardown: no message buffer left outstanding");
 }
 
 static void test_fast_retransmit(void)
@@ -79,7 +79,7 @@ static void test_fast_retransmit(void)
 	tap_ok(c1.fast_rexmits - c0.fast_rexmits == 1 && c1.rexmit_timeouts == c0.rexmit_timeouts,
 	       "fastrexmit: one fast retransmission, no timeout");
 	tap_ok(xk_wire_now(p.tb.wire) - t0 < TCP_RTO_MIN, "fastrexmit: repaired before the minimum RTO (virtual time)");
-	tcp_pair_destroy(&p);
+	tap_is_int((long long)tcp_pair_destroy(&p), 0, "teardown: no message buffer left outstanding");
 }
 
 static bool all_retransmitted(struct tcp_pair *p)
@@ -117,7 +117,7 @@ static void test_backoff(void)
 	tap_ok(c.rsts_out == 1 && tcp_pair_state(p.app[0].sess) == TCP_CLOSED, "backoff: the client sent a RST, its connection CLOSED");
 	tap_ok(s.rsts_in == 1 && tcp_pair_state(p.app[1].sess) == TCP_CLOSED,
 	       "backoff: the RST, in the server's window, reset its established connection");
-	tcp_pair_destroy(&p);
+	tap_is_int((long long)tcp_pair_destroy(&p), 0, "teardown: no message buffer left outstanding");
 }
 
 /*
@@ -205,12 +205,12 @@ static void test_zero_window(void)
 		   "zerownd: probes are not retransmission timeouts");
 	ip->ops = zw_ip_orig;
 	tcp->ops = zw_tcp_orig;
-	tcp_pair_destroy(&p);
+	tap_is_int((long long)tcp_pair_destroy(&p), 0, "teardown: no message buffer left outstanding");
 }
 
 int main(void)
 {
-	tap_plan(21);
+	tap_plan(26);
 	test_retransmit();
 	test_rtt_estimate();
 	test_fast_retransmit();

@@ -11,12 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* How a field of an instruction refers to an address. */
-enum ol_field_kind {
-	OL_FIELD_NONE,
-	OL_FIELD_PCREL,		/* rel32 branch or RIP-relative displacement */
-	OL_FIELD_ABS,		/* absolute immediate or absolute displacement */
-};
+#include "ol_rel.h"
 
 struct ol_insn {
 	uint64_t addr;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ol_elf.h"
+#include "ol_util.h"
 
 #define PE_OMIT 0xff
 #define PE_PCREL 0x10
@@ -103,24 +104,6 @@ struct pstate {
 	struct ol_err *err;
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t elt)
-{
-	void *n;
-	size_t c;
-
-	if (need <= *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 64;
-	while (c < need)
-		c *= 2;
-	n = realloc(*p, c * elt);
-	if (n == NULL)
-		return -ENOMEM;
-	*p = n;
-	*cap = c;
-	return 0;
-}
-
 static int add_ptr(struct pstate *ps, struct rd *r, uint8_t enc, long fde)
 {
 	struct ol_eh *eh = ps->eh;
@@ -136,7 +119,7 @@ static int add_ptr(struct pstate *ps, struct rd *r, uint8_t enc, long fde)
 	v = (uint64_t)sext(v, size, enc);
 	if ((enc & 0x70) == PE_PCREL)
 		v += eh->addr + off;
-	if (grow((void **)&eh->ptr, &ps->capptr, eh->nptr + 1, sizeof *eh->ptr))
+	if (ol_grow((void **)&eh->ptr, &ps->capptr, eh->nptr + 1, sizeof *eh->ptr))
 		return -ENOMEM;
 	eh->ptr[eh->nptr++] = (struct ol_ehptr){ off, enc, v, fde };
 	return 0;
@@ -194,7 +177,7 @@ static int parse_cie(struct pstate *ps, struct rd *r, uint64_t off)
 	if (r->bad)
 		return ol_fail(ps->err, -EINVAL, "%s: bad CIE at 0x%llx", ps->what,
 			       (unsigned long long)off);
-	if (grow((void **)&ps->cie, &ps->capcie, ps->ncie + 1, sizeof c))
+	if (ol_grow((void **)&ps->cie, &ps->capcie, ps->ncie + 1, sizeof c))
 		return -ENOMEM;
 	ps->cie[ps->ncie++] = c;
 	return 0;
@@ -216,7 +199,7 @@ static int parse_fde(struct pstate *ps, struct rd *r, uint64_t off, uint64_t len
 	if (c == NULL)
 		return ol_fail(ps->err, -EINVAL, "%s: FDE at 0x%llx names no CIE", ps->what,
 			       (unsigned long long)off);
-	if (grow((void **)&eh->fde, &ps->capfde, eh->nfde + 1, sizeof f))
+	if (ol_grow((void **)&eh->fde, &ps->capfde, eh->nfde + 1, sizeof f))
 		return -ENOMEM;
 	f.ptr = eh->nptr;
 	rc = add_ptr(ps, r, c->fde_enc, (long)eh->nfde);
@@ -321,19 +304,23 @@ void ol_eh_free(struct ol_eh *eh)
 }
 
 /* The last FDE (by pc_begin) starting at or before pc, as a by_pc index. */
+struct pc_key {
+	const struct ol_eh *eh;
+	uint64_t pc;
+};
+
+static bool starts_at_or_before(const void *arg, size_t i)
+{
+	const struct pc_key *k = arg;
+
+	return k->eh->fde[k->eh->by_pc[i]].pc_begin <= k->pc;
+}
+
 static long last_at_or_before(const struct ol_eh *eh, uint64_t pc)
 {
-	size_t lo = 0, hi = eh->nfde;
+	struct pc_key k = { eh, pc };
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (eh->fde[eh->by_pc[mid]].pc_begin <= pc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (long)lo - 1;
+	return (long)ol_lower_bound(eh->nfde, starts_at_or_before, &k) - 1;
 }
 
 long ol_eh_fde_at(const struct ol_eh *eh, uint64_t pc)

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ol_util.h"
+
 static int bad(struct ol_err *err, const char *path, const char *what)
 {
 	return ol_fail(err, -EINVAL, "%s: %s", path, what);
@@ -177,6 +179,30 @@ static int read_relocs(struct ol_elf *elf, struct ol_err *err)
 	return 0;
 }
 
+/* A shared library: ET_DYN with no interpreter, not marked PIE (a
+ * static-pie has DF_1_PIE in DT_FLAGS_1). */
+static bool shared_library(const struct ol_elf *elf)
+{
+	if (elf->eh.e_type != ET_DYN)
+		return false;
+	for (size_t i = 0; i < elf->nph; i++)
+		if (elf->ph[i].p_type == PT_INTERP)
+			return false;
+	for (size_t s = 1; s < elf->nsec; s++) {
+		const struct ol_sec *d = &elf->sec[s];
+		size_t n = d->data ? d->sh.sh_size / sizeof(Elf64_Dyn) : 0;
+
+		for (size_t i = 0; d->sh.sh_type == SHT_DYNAMIC && i < n; i++) {
+			GElf_Dyn dy;
+
+			if (gelf_getdyn(d->data, (int)i, &dy) && dy.d_tag == DT_FLAGS_1 &&
+			    (dy.d_un.d_val & DF_1_PIE))
+				return false;
+		}
+	}
+	return true;
+}
+
 int ol_elf_open(struct ol_elf *elf, const char *path, int fd, bool rdwr,
 		struct ol_err *err)
 {
@@ -222,6 +248,8 @@ int ol_elf_open(struct ol_elf *elf, const char *path, int fd, bool rdwr,
 			elf->dynamic = true;
 	}
 	rc = read_sections(elf, (uint64_t)st.st_size, err);
+	if (rc == 0 && shared_library(elf))
+		rc = bad(err, path, "not an executable (a shared library)");
 	if (rc == 0)
 		rc = read_symbols(elf, err);
 	if (rc == 0)
@@ -280,19 +308,23 @@ bool ol_elf_is_code(const struct ol_elf *elf, uint64_t va)
 	return i != 0 && (elf->sec[i].sh.sh_flags & SHF_EXECINSTR);
 }
 
+struct rel_key {
+	const struct ol_elf *elf;
+	uint64_t va;
+};
+
+static bool rel_before(const void *arg, size_t i)
+{
+	const struct rel_key *k = arg;
+
+	return k->elf->rel[i].off < k->va;
+}
+
 size_t ol_elf_rel_from(const struct ol_elf *elf, uint64_t va)
 {
-	size_t lo = 0, hi = elf->nrel;
+	struct rel_key k = { elf, va };
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (elf->rel[mid].off < va)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return ol_lower_bound(elf->nrel, rel_before, &k);
 }
 
 long ol_elf_rel_at(const struct ol_elf *elf, uint64_t va)
@@ -320,28 +352,4 @@ void ol_put(uint8_t *p, int size, uint64_t v)
 {
 	for (int i = 0; i < size; i++, v >>= 8)
 		p[i] = (uint8_t)v;
-}
-
-bool ol_rel_indirect(uint32_t t)
-{
-	switch (t) {
-	case R_X86_64_GOTPCREL: case R_X86_64_GOTPCRELX: case R_X86_64_REX_GOTPCRELX:
-	case R_X86_64_GOTTPOFF: case R_X86_64_TLSGD: case R_X86_64_TLSLD:
-	case R_X86_64_DTPOFF32: case R_X86_64_TPOFF32: case R_X86_64_GOTPC32:
-	case R_X86_64_GOT32: case R_X86_64_GOTOFF64: case R_X86_64_GOTPC32_TLSDESC:
-	case R_X86_64_TLSDESC_CALL: case R_X86_64_NONE: case R_X86_64_SIZE32:
-		return true;
-	default:
-		return false;
-	}
-}
-
-bool ol_rel_got_load(uint32_t t)
-{
-	return t == R_X86_64_GOTPCREL || t == R_X86_64_GOTPCRELX || t == R_X86_64_REX_GOTPCRELX;
-}
-
-bool ol_rel_abs_addr(uint32_t t)
-{
-	return t == R_X86_64_64 || t == R_X86_64_32 || t == R_X86_64_32S || ol_rel_got_load(t);
 }

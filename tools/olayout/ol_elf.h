@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "ol_err.h"
+#include "ol_rel.h"
 
 struct ol_sec {
 	const char *name;
@@ -82,19 +83,6 @@ size_t ol_elf_rel_from(const struct ol_elf *elf, uint64_t va);
 
 /* ol_elf_sym_value: S of a relocation. */
 uint64_t ol_elf_sym_value(const struct ol_elf *elf, uint32_t sym);
-
-/* ol_rel_indirect: a relocation type whose field need not equal S + A
- * (GOT, TLS and friends). */
-bool ol_rel_indirect(uint32_t type);
-
-/* ol_rel_abs_addr: a relocation type that leaves an absolute address in an
- * immediate or displacement (also a GOT load the linker relaxed to
- * `mov $sym`); other types there (TLS offsets, sizes, GOT offsets, a call
- * the linker rewrote into a TLS sequence) hold constants. */
-bool ol_rel_abs_addr(uint32_t type);
-
-/* ol_rel_got_load: a load of a symbol's address through its GOT slot. */
-bool ol_rel_got_load(uint32_t type);
 
 /* Little-endian field access. */
 uint64_t ol_get(const uint8_t *p, int size);

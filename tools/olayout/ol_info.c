@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ol_model.h"
+#include "ol_exe.h"
 #include "ol_output.h"
 
 void ol_json_str(const char *s)
@@ -61,6 +61,11 @@ static void print_json(const struct ol_model *m, const char *path, const struct 
 		printf("%s{\"name\":", first ? "" : ",");
 		first = false;
 		ol_json_str(m->unit[f].name);
+		printf(",\"file\":");
+		if (m->unit[f].file)
+			ol_json_str(m->unit[f].file);
+		else
+			printf("null");
 		printf(",\"addr\":%llu,\"size\":%llu,\"movable\":%s,\"reason\":",
 		       (unsigned long long)m->unit[f].addr, (unsigned long long)m->unit[f].size,
 		       m->unit[f].why[0] ? "false" : "true");
@@ -91,28 +96,18 @@ static void print_json(const struct ol_model *m, const char *path, const struct 
 
 int ol_cmd_info(const char *path, bool json, struct ol_err *err)
 {
-	struct ol_elf elf;
-	struct ol_model m;
+	struct ol_exe x;
 	struct ol_clone_ent *c = NULL;
 	size_t nc = 0;
-	int fd, rc;
+	int rc = ol_exe_open(&x, path, err);
 
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return ol_fail(err, -errno, "%s: %s", path, strerror(errno));
-	memset(&m, 0, sizeof m);
-	rc = ol_elf_open(&elf, path, fd, false, err);
 	if (rc == 0)
-		rc = ol_model_build(&m, &elf, err);
-	if (rc == 0)
-		rc = ol_clone_table(&elf, &c, &nc, err);
+		rc = ol_clone_table(&x.elf, &c, &nc, err);
 	if (rc == 0 && json)
-		print_json(&m, path, c, nc);
+		print_json(&x.m, path, c, nc);
 	else if (rc == 0)
-		print_text(&m, c, nc);
+		print_text(&x.m, c, nc);
 	free(c);
-	ol_model_free(&m);
-	ol_elf_close(&elf);
-	close(fd);
+	ol_exe_close(&x);
 	return rc;
 }

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "ol_util.h"
 
 #define MAX_WORDS 8
 
@@ -15,7 +18,8 @@ struct lctx {
 	int line;
 	struct ol_err *err;
 	uint64_t align;
-	size_t cap_place, cap_route;
+	bool skip;		/* --skip-unmovable */
+	size_t cap_place, cap_route, cap_path;
 };
 
 static int lfail(struct lctx *c, const char *fmt, const char *a)
@@ -61,29 +65,47 @@ static int parse_align(struct lctx *c, const char *s, uint64_t *out)
 static int find_unit(struct lctx *c, const char *name, size_t *u)
 {
 	long r = ol_unit_named(c->m, name);
+	char bare[300];
 
 	if (r == -2)
-		return lfail(c, "'%s' is ambiguous: write NAME@FILE", name);
+		return lfail(c, "'%s' is ambiguous: static in several files: write NAME@FILE", name);
+	snprintf(bare, sizeof bare, "%.*s", (int)strcspn(name, "@"), name);
+	if (r < 0 && strchr(name, '@') && ol_unit_named(c->m, bare) >= 0 &&
+	    c->m->unit[ol_unit_named(c->m, bare)].file == NULL)
+		return lfail(c, "unknown function '%s': NAME@FILE names a static function; "
+			     "the global one is written without @FILE", name);
 	if (r < 0)
 		return lfail(c, "unknown function '%s'", name);
 	*u = (size_t)r;
 	return 0;
 }
 
+/* unmovable: unit u (named name) cannot move: the error, or with --skip-unmovable
+ * the warning (the directive is then left out). */
+static bool unmovable(struct lctx *c, const char *name, size_t u)
+{
+	const char *why = c->m->unit[u].why;
+
+	if (!why[0])
+		return false;
+	if (c->skip)
+		ol_warn("%s:%d: '%s' cannot move: %s: left in place", c->file, c->line, name, why);
+	else
+		ol_fail(c->err, -EINVAL, "%s:%d: '%s' cannot move: %s", c->file, c->line, name, why);
+	return true;
+}
+
 static const char *intern(struct lctx *c, const char *p)
 {
 	struct ol_layout *lay = c->lay;
-	char **n;
 
 	for (size_t i = 0; i < lay->npath; i++)
 		if (strcmp(lay->path[i], p) == 0)
 			return lay->path[i];
-	n = realloc(lay->path, (lay->npath + 1) * sizeof *n);
-	if (n == NULL)
+	if (ol_grow((void **)&lay->path, &c->cap_path, lay->npath + 1, sizeof *lay->path))
 		return NULL;
-	lay->path = n;
-	n[lay->npath] = strdup(p);
-	return n[lay->npath] ? n[lay->npath++] : NULL;
+	lay->path[lay->npath] = strdup(p);
+	return lay->path[lay->npath] ? lay->path[lay->npath++] : NULL;
 }
 
 static int add_place(struct lctx *c, char **w, int nw, bool clone)
@@ -118,22 +140,14 @@ static int add_place(struct lctx *c, char **w, int nw, bool clone)
 		if (rc)
 			return rc;
 	}
-	if (c->m->unit[p.unit].why[0])
-		return ol_fail(c->err, -EINVAL, "%s:%d: '%s' cannot move: %s", c->file, c->line,
-			       w[1], c->m->unit[p.unit].why);
+	if (unmovable(c, w[1], p.unit))
+		return c->skip ? 0 : -EINVAL;
 	for (size_t i = 0; i < lay->nplace; i++)
 		if (lay->place[i].unit == p.unit && lay->place[i].path == p.path)
 			return lfail(c, clone ? "'%s' cloned twice for the path" :
 					"'%s' placed twice", w[1]);
-	if (lay->nplace == c->cap_place) {
-		size_t cap = c->cap_place ? 2 * c->cap_place : 64;
-		struct ol_place *n = realloc(lay->place, cap * sizeof *n);
-
-		if (n == NULL)
-			return ol_fail(c->err, -ENOMEM, "out of memory");
-		lay->place = n;
-		c->cap_place = cap;
-	}
+	if (ol_grow((void **)&lay->place, &c->cap_place, lay->nplace + 1, sizeof *lay->place))
+		return ol_fail(c->err, -ENOMEM, "out of memory");
 	lay->place[lay->nplace++] = p;
 	return 0;
 }
@@ -151,19 +165,14 @@ static int add_route(struct lctx *c, char **w, int nw)
 		rc = find_unit(c, w[2], &r.callee);
 	if (rc)
 		return rc;
+	if (c->skip && c->m->unit[r.callee].why[0])
+		return 0;	/* its clone was left out, with a warning */
 	r.caller = c->m->unit[r.caller].func;
 	r.path = intern(c, w[3]);
 	if (r.path == NULL)
 		return ol_fail(c->err, -ENOMEM, "out of memory");
-	if (lay->nroute == c->cap_route) {
-		size_t cap = c->cap_route ? 2 * c->cap_route : 16;
-		struct ol_route *n = realloc(lay->route, cap * sizeof *n);
-
-		if (n == NULL)
-			return ol_fail(c->err, -ENOMEM, "out of memory");
-		lay->route = n;
-		c->cap_route = cap;
-	}
+	if (ol_grow((void **)&lay->route, &c->cap_route, lay->nroute + 1, sizeof *lay->route))
+		return ol_fail(c->err, -ENOMEM, "out of memory");
 	lay->route[lay->nroute++] = r;
 	return 0;
 }
@@ -235,23 +244,29 @@ static int parse_line(struct lctx *c, char *s, bool *header)
 }
 
 int ol_layout_read(struct ol_layout *lay, const char *file, const struct ol_model *m,
-		   struct ol_err *err)
+		   bool skip_unmovable, struct ol_err *err)
 {
 	FILE *f = fopen(file, "r");
+	struct stat st;
 	int rc;
 
 	memset(lay, 0, sizeof *lay);
 	if (f == NULL)
 		return ol_fail(err, -errno, "%s: %s", file, strerror(errno));
-	rc = ol_layout_read_from(lay, file, f, m, err);
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return ol_fail(err, -EINVAL, "%s: not a regular file", file);
+	}
+	rc = ol_layout_read_from(lay, file, f, m, skip_unmovable, err);
 	fclose(f);
 	return rc;
 }
 
 int ol_layout_read_from(struct ol_layout *lay, const char *file, FILE *f,
-			const struct ol_model *m, struct ol_err *err)
+			const struct ol_model *m, bool skip_unmovable, struct ol_err *err)
 {
-	struct lctx c = { .lay = lay, .m = m, .file = file, .err = err, .align = 16 };
+	struct lctx c = { .lay = lay, .m = m, .file = file, .err = err, .align = 16,
+			  .skip = skip_unmovable };
 	char *buf = NULL;
 	size_t cap = 0;
 	ssize_t n;

@@ -33,11 +33,14 @@ struct ol_layout {
 	char **path;		/* distinct path names; places point to these */
 };
 
+/* ol_layout_read: FILE read against model m. A unit that cannot move is an
+ * error (FILE:LINE: 'x' cannot move: REASON), or with skip_unmovable a
+ * warning, and its place, clone and routes to it are left out. */
 int ol_layout_read(struct ol_layout *lay, const char *file, const struct ol_model *m,
-		   struct ol_err *err);
+		   bool skip_unmovable, struct ol_err *err);
 /* ol_layout_read_from: the same from an open stream, named file in errors. */
 int ol_layout_read_from(struct ol_layout *lay, const char *file, FILE *f,
-			const struct ol_model *m, struct ol_err *err);
+			const struct ol_model *m, bool skip_unmovable, struct ol_err *err);
 void ol_layout_free(struct ol_layout *lay);
 
 /* ol_layout_clone: the place index of unit's clone for path, or -1. */

@@ -8,7 +8,8 @@
 
 static const char usage_main[] =
 	"usage: olayout COMMAND [ARGS]\n"
-	"  rewrite --layout FILE -o OUT EXE   apply a layout, write a new executable\n"
+	"  rewrite [--skip-unmovable] --layout FILE -o OUT EXE\n"
+	"                                     apply a layout, write a new executable\n"
 	"  verify EXE                         check code, relocations, symbols and FDEs\n"
 	"  info [--json] EXE                  functions, fragments, clones\n"
 	"  paths [--json] [--strict] --profile FILE EXE\n"
@@ -19,9 +20,13 @@ static const char usage_main[] =
 	"                                     plan, rewrite and verify in one step\n"
 	"olayout COMMAND --help shows the help of one command.\n";
 static const char usage_rewrite[] =
-	"usage: olayout rewrite --layout FILE -o OUT EXE\n"
+	"usage: olayout rewrite [--skip-unmovable] --layout FILE -o OUT EXE\n"
 	"Places the functions, fragments and clones named in FILE (layout format v1,\n"
-	"see tools/olayout/README.md) in a new text segment of OUT.\n";
+	"see tools/olayout/README.md) in a new text segment of OUT.\n"
+	"A function FILE names that cannot move is an error (FILE:LINE: 'x' cannot\n"
+	"move: REASON); with --skip-unmovable it stays where it is, with that warning.\n"
+	"OUT, if it exists, must be a regular file or a symlink to one (its target is\n"
+	"replaced).\n";
 static const char usage_verify[] =
 	"usage: olayout verify EXE\n"
 	"Disassembles EXE and checks branch targets, relocations, symbols and FDEs;\n"
@@ -103,13 +108,16 @@ static bool is_help(const char *a)
 static int cmd_rewrite(int argc, char **argv, struct ol_err *err)
 {
 	const char *layout = NULL, *out = NULL, *exe = NULL;
+	struct ol_rewrite_opts o = { .skip_unmovable = false };
 
 	for (int i = 1; i < argc; i++) {
 		if (is_help(argv[i])) {
 			fputs(usage_rewrite, stdout);
 			return 0;
 		}
-		if ((strcmp(argv[i], "--layout") == 0 || strcmp(argv[i], "-o") == 0) && i + 1 < argc) {
+		if (strcmp(argv[i], "--skip-unmovable") == 0)
+			o.skip_unmovable = true;
+		else if ((strcmp(argv[i], "--layout") == 0 || strcmp(argv[i], "-o") == 0) && i + 1 < argc) {
 			*(argv[i][1] == 'o' ? &out : &layout) = argv[i + 1];
 			i++;
 		} else if (argv[i][0] == '-')
@@ -121,7 +129,7 @@ static int cmd_rewrite(int argc, char **argv, struct ol_err *err)
 	}
 	if (!layout || !out || !exe)
 		return bad_usage("rewrite ", "rewrite: needs --layout FILE, -o OUT and EXE");
-	return done(ol_rewrite(exe, layout, out, err), err, exe, layout, out);
+	return done(ol_rewrite(exe, layout, out, &o, err), err, exe, layout, out);
 }
 
 static int cmd_verify(int argc, char **argv, struct ol_err *err)

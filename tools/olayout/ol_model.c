@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ol_eh.h"
+#include "ol_util.h"
+
 static void pin(struct ol_model *m, long u, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -79,17 +82,32 @@ static bool frag_parent(const char *name, char *buf, size_t len)
 	return true;
 }
 
+struct name_key {
+	const struct ol_model *m;
+	const char *name;
+};
+
+static bool name_before(const void *arg, size_t i)
+{
+	const struct name_key *k = arg;
+
+	return strcmp(k->m->names[i].name, k->name) < 0;
+}
+
+/* first_named: the first entry of m->names called name (or after it). */
+static const struct ol_name *first_named(const struct ol_model *m, const char *name)
+{
+	struct name_key k = { m, name };
+
+	return &m->names[ol_lower_bound(m->nname, name_before, &k)];
+}
+
 /* Prefer a unit of the same file (for local names). */
 static long named_near(const struct ol_model *m, const char *name, const char *file)
 {
-	struct ol_name key = { .name = name };
-	struct ol_name *hit = bsearch(&key, m->names, m->nname, sizeof key, name_cmp);
+	const struct ol_name *hit = first_named(m, name);
 	long best = -1;
 
-	if (hit == NULL)
-		return -1;
-	while (hit > m->names && strcmp(hit[-1].name, name) == 0)
-		hit--;
 	for (; hit < m->names + m->nname && strcmp(hit->name, name) == 0; hit++) {
 		if (file && hit->file && strcmp(file, hit->file) == 0)
 			return (long)hit->unit;
@@ -99,12 +117,13 @@ static long named_near(const struct ol_model *m, const char *name, const char *f
 	return best;
 }
 
-static int build_units(struct ol_model *m, struct ol_err *err)
+/* collect_units: one unit per code symbol (aliases and symbols inside
+ * another merge into one), in address order; every symbol into m->names. */
+static int collect_units(struct ol_model *m, struct ol_err *err)
 {
 	struct ol_elf *elf = m->elf;
 	struct cand *c = calloc(elf->nsym ? elf->nsym : 1, sizeof *c);
 	size_t nc = 0;
-	bool clones = ol_elf_find(elf, ".olayout.clones") != 0;
 
 	m->unit = calloc(elf->nsym ? elf->nsym : 1, sizeof *m->unit);
 	m->names = calloc(elf->nsym ? elf->nsym : 1, sizeof *m->names);
@@ -142,66 +161,105 @@ static int build_units(struct ol_model *m, struct ol_err *err)
 	}
 	free(c);
 	qsort(m->names, m->nname, sizeof *m->names, name_cmp);
-	for (size_t u = 0; u < m->nunit; u++) {
-		struct ol_unit *un = &m->unit[u];
-		char buf[512];
-		const char *cl = clones ? strstr(un->name, ".clone.") : NULL;
-		long p;
+	return 0;
+}
 
-		if (cl && cl != un->name && (size_t)(cl - un->name) < sizeof buf) {
-			memcpy(buf, un->name, (size_t)(cl - un->name));
-			buf[cl - un->name] = '\0';
-			un->orig = named_near(m, buf, un->file);
-			un->path = cl + 7;
-			if (un->orig < 0)
-				un->path = NULL;
-		}
-		if (frag_parent(un->orig >= 0 ? m->unit[un->orig].name : un->name,
-				buf, sizeof buf)) {
-			p = named_near(m, buf, un->file);
-			if (p >= 0 && un->path) {
-				/* the clone of a fragment belongs to its parent's clone */
-				char cb[600];
+/* link_unit: a clone of an earlier rewrite to its original, a .cold
+ * fragment (or its clone) to its function (or that function's clone). */
+static void link_unit(struct ol_model *m, size_t u, bool clones)
+{
+	struct ol_unit *un = &m->unit[u];
+	char buf[512];
+	const char *cl = clones ? strstr(un->name, ".clone.") : NULL;
+	long p;
 
-				snprintf(cb, sizeof cb, "%s.clone.%s", buf, un->path);
-				long pc = named_near(m, cb, NULL);
-				if (pc >= 0)
-					p = pc;
-			}
-			if (p >= 0 && (size_t)p != u) {
-				un->frag = true;
-				un->func = (size_t)p;
-			}
+	if (cl && cl != un->name && (size_t)(cl - un->name) < sizeof buf) {
+		memcpy(buf, un->name, (size_t)(cl - un->name));
+		buf[cl - un->name] = '\0';
+		un->orig = named_near(m, buf, un->file);
+		un->path = cl + 7;
+		if (un->orig < 0)
+			un->path = NULL;
+	}
+	if (frag_parent(un->orig >= 0 ? m->unit[un->orig].name : un->name,
+			buf, sizeof buf)) {
+		p = named_near(m, buf, un->file);
+		if (p >= 0 && un->path) {
+			/* the clone of a fragment belongs to its parent's clone */
+			char cb[600];
+			long pc;
+
+			snprintf(cb, sizeof cb, "%s.clone.%s", buf, un->path);
+			pc = named_near(m, cb, NULL);
+			if (pc >= 0)
+				p = pc;
 		}
-		if (!(elf->sec[un->sec].sh.sh_flags & SHF_EXECINSTR) ||
-		    strncmp(elf->sec[un->sec].name, ".text", 5) != 0) {
-			if (strcmp(elf->sec[un->sec].name, ".olayout.text") != 0)
-				pin(m, (long)u, "in section %s, not .text",
-				    elf->sec[un->sec].name);
+		if (p >= 0 && (size_t)p != u) {
+			un->frag = true;
+			un->func = (size_t)p;
 		}
 	}
+}
+
+static void link_units(struct ol_model *m)
+{
+	bool clones = ol_elf_find(m->elf, ".olayout.clones") != 0;
+
+	for (size_t u = 0; u < m->nunit; u++)
+		link_unit(m, u, clones);
 	/* a fragment's parent may itself be a fragment's name: resolve once */
 	for (size_t u = 0; u < m->nunit; u++)
 		if (m->unit[m->unit[u].func].frag)
 			m->unit[u].func = m->unit[m->unit[u].func].func;
-	return 0;
+}
+
+/* pin_outside_text: code in .init, .plt and the like stays. */
+static void pin_outside_text(struct ol_model *m)
+{
+	const struct ol_elf *elf = m->elf;
+
+	for (size_t u = 0; u < m->nunit; u++) {
+		const struct ol_sec *s = &elf->sec[m->unit[u].sec];
+
+		if ((!(s->sh.sh_flags & SHF_EXECINSTR) || strncmp(s->name, ".text", 5) != 0) &&
+		    strcmp(s->name, ".olayout.text") != 0)
+			pin(m, (long)u, "in section %s, not .text", s->name);
+	}
+}
+
+struct va_key {
+	const struct ol_model *m;
+	uint64_t va;
+};
+
+static bool unit_ends_before(const void *arg, size_t i)
+{
+	const struct va_key *k = arg;
+
+	return k->m->unit[i].addr + k->m->unit[i].size <= k->va;
+}
+
+static bool unit_starts_before(const void *arg, size_t i)
+{
+	const struct va_key *k = arg;
+
+	return k->m->unit[i].addr < k->va;
+}
+
+static bool table_ends_before(const void *arg, size_t i)
+{
+	const struct va_key *k = arg;
+	const struct ol_table *t = &k->m->tab[i];
+
+	return t->addr + (uint64_t)t->n * t->esize <= k->va;
 }
 
 long ol_unit_at(const struct ol_model *m, uint64_t va)
 {
-	size_t lo = 0, hi = m->nunit;
+	struct va_key k = { m, va };
+	size_t i = ol_lower_bound(m->nunit, unit_ends_before, &k);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->unit[mid].addr + m->unit[mid].size <= va)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < m->nunit && m->unit[lo].addr <= va)
-		return (long)lo;
-	return -1;
+	return i < m->nunit && m->unit[i].addr <= va ? (long)i : -1;
 }
 
 long ol_unit_named(const struct ol_model *m, const char *name)
@@ -209,9 +267,9 @@ long ol_unit_named(const struct ol_model *m, const char *name)
 	char buf[512];
 	const char *at = strchr(name, '@');
 	const char *file = NULL;
-	struct ol_name key;
-	struct ol_name *hit;
-	long found = -1;
+	const struct ol_name *hit;
+	long global = -1, local = -1;
+	bool locals = false;
 
 	if (at) {
 		if ((size_t)(at - name) >= sizeof buf)
@@ -221,37 +279,30 @@ long ol_unit_named(const struct ol_model *m, const char *name)
 		file = at + 1;
 		name = buf;
 	}
-	key.name = name;
-	hit = bsearch(&key, m->names, m->nname, sizeof key, name_cmp);
-	if (hit == NULL)
-		return -1;
-	while (hit > m->names && strcmp(hit[-1].name, name) == 0)
-		hit--;
-	for (; hit < m->names + m->nname && strcmp(hit->name, name) == 0; hit++) {
-		if (file && (hit->file == NULL || strcmp(hit->file, file) != 0))
+	for (hit = first_named(m, name); hit < m->names + m->nname &&
+	     strcmp(hit->name, name) == 0; hit++) {
+		if (hit->file == NULL) {	/* a global (or weak) symbol */
+			if (!file)
+				global = (long)hit->unit;
 			continue;
-		if (found >= 0 && (size_t)found != hit->unit)
-			return -2;
-		found = (long)hit->unit;
+		}
+		if (file && strcmp(hit->file, file) != 0)
+			continue;
+		if (local >= 0 && (size_t)local != hit->unit)
+			locals = true;	/* statics of several files (or one file twice) */
+		local = (long)hit->unit;
 	}
-	return found;
+	if (global >= 0)
+		return global;
+	return locals ? -2 : local;
 }
 
 long ol_table_at(const struct ol_model *m, uint64_t va)
 {
-	size_t lo = 0, hi = m->ntab;
+	struct va_key k = { m, va };
+	size_t i = ol_lower_bound(m->ntab, table_ends_before, &k);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->tab[mid].addr + (uint64_t)m->tab[mid].n * m->tab[mid].esize <= va)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < m->ntab && m->tab[lo].addr <= va)
-		return (long)lo;
-	return -1;
+	return i < m->ntab && m->tab[i].addr <= va ? (long)i : -1;
 }
 
 static int walk_range(const struct ol_model *m, struct ol_dis *d, long u,
@@ -308,25 +359,15 @@ int ol_walk(const struct ol_model *m, struct ol_dis *d, ol_walk_fn fn, void *arg
 	for (size_t s = 1; s < elf->nsec; s++) {
 		const GElf_Shdr *sh = &elf->sec[s].sh;
 		uint64_t at = sh->sh_addr, end = sh->sh_addr + sh->sh_size;
+		struct va_key k = { m, at };
 		long u;
 
 		if (!(sh->sh_flags & SHF_ALLOC) || !(sh->sh_flags & SHF_EXECINSTR) ||
 		    elf->sec[s].data == NULL)
 			continue;
 		u = ol_unit_at(m, at);
-		if (u < 0) {	/* the first unit at or after at */
-			size_t lo = 0, hi = m->nunit;
-
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-
-				if (m->unit[mid].addr < at)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			u = (long)lo;
-		}
+		if (u < 0)	/* the first unit at or after at */
+			u = (long)ol_lower_bound(m->nunit, unit_starts_before, &k);
 		while (at < end) {
 			uint64_t next = end;
 
@@ -366,15 +407,8 @@ static bool has_rel(const struct ol_elf *elf, size_t r0, size_t r1, uint64_t va)
 
 static int add_cand(struct scan *s, size_t u, uint64_t addr, uint8_t esize)
 {
-	if (s->ncand == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 16;
-		struct ol_table *n = realloc(s->cand, cap * sizeof *n);
-
-		if (n == NULL)
-			return -ENOMEM;
-		s->cand = n;
-		s->cap = cap;
-	}
+	if (ol_grow((void **)&s->cand, &s->cap, s->ncand + 1, sizeof *s->cand))
+		return -ENOMEM;
 	s->cand[s->ncand++] = (struct ol_table){ .addr = addr, .esize = esize, .unit = u };
 	return 0;
 }
@@ -474,19 +508,6 @@ static bool table_entry(const struct ol_model *m, const struct ol_table *t,
 	return tu >= 0 && m->unit[tu].func == m->unit[t->unit].func;
 }
 
-/* Data relocation types that are no code address (TLS offsets, sizes). */
-static bool data_constant(uint32_t t)
-{
-	switch (t) {
-	case R_X86_64_NONE: case R_X86_64_DTPMOD64: case R_X86_64_DTPOFF64:
-	case R_X86_64_TPOFF64: case R_X86_64_DTPOFF32: case R_X86_64_TPOFF32:
-	case R_X86_64_SIZE32: case R_X86_64_SIZE64:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* Data pointing into code that olayout cannot redo keeps that code still:
  * PC-relative data that is no jump table entry and no .eh_frame record
  * (olayout cannot tell what it is relative to), and relocation types other
@@ -499,12 +520,13 @@ static void pin_data_refs(struct ol_model *m)
 	for (size_t r = 0; r < elf->nrel; r++) {
 		const struct ol_rel *rl = &elf->rel[r];
 		uint64_t t = ol_elf_sym_value(elf, rl->sym) + (uint64_t)rl->addend;
+		enum ol_field_kind kind;
+		int size;
 		long tu;
 
 		if (m->rel_tab[r] >= 0 || (elf->sec[rl->tsec].sh.sh_flags & SHF_EXECINSTR) ||
-		    rl->tsec == eh ||
-		    data_constant(rl->type) || rl->type == R_X86_64_64 ||
-		    rl->type == R_X86_64_32 || rl->type == R_X86_64_32S)
+		    rl->tsec == eh || ol_rel_constant(rl->type) ||
+		    (ol_rel_data_field(rl->type, &kind, &size) && kind == OL_FIELD_ABS))
 			continue;
 		tu = ol_unit_at(m, t);
 		if (tu >= 0 && rl->type == R_X86_64_PC32)
@@ -552,6 +574,41 @@ static int find_tables(struct ol_model *m, struct scan *s)
 	return 0;
 }
 
+/* The FDEs of a unit must describe only it, to move with it: one may start
+ * at its start, others inside it (glibc's __clone has three), but an FDE
+ * starting before it or running past its end covers other code too. An
+ * .eh_frame that does not parse pins nothing here: rewrite reports it. */
+static void pin_fde_spans(struct ol_model *m)
+{
+	const struct ol_elf *elf = m->elf;
+	size_t s = ol_elf_find(elf, ".eh_frame");
+	struct ol_err quiet = { { 0 } };
+	struct ol_eh eh;
+
+	if (s == 0 || elf->sec[s].data == NULL ||
+	    ol_eh_parse(&eh, elf->sec[s].data->d_buf, elf->sec[s].sh.sh_size,
+			elf->sec[s].sh.sh_addr, elf->path, &quiet) != 0)
+		return;
+	for (size_t u = 0; u < m->nunit; u++) {
+		const struct ol_unit *un = &m->unit[u];
+		long f = ol_eh_fde_at(&eh, un->addr);
+		size_t first, n = ol_eh_fdes_in(&eh, un->addr, un->addr + un->size, &first);
+
+		for (size_t j = 0; j < n; j++) {
+			const struct ol_fde *fd = &eh.fde[eh.by_pc[first + j]];
+
+			if (fd->pc_range > un->addr + un->size - fd->pc_begin)
+				f = (long)eh.by_pc[first + j];
+		}
+		if (f >= 0 && (eh.fde[f].pc_begin < un->addr ||
+			       eh.fde[f].pc_range > un->addr + un->size - eh.fde[f].pc_begin))
+			pin(m, (long)u, "its FDE (0x%llx-0x%llx) covers other code",
+			    (unsigned long long)eh.fde[f].pc_begin,
+			    (unsigned long long)(eh.fde[f].pc_begin + eh.fde[f].pc_range));
+	}
+	ol_eh_free(&eh);
+}
+
 int ol_model_build(struct ol_model *m, struct ol_elf *elf, struct ol_err *err)
 {
 	struct scan s = { .m = m };
@@ -560,9 +617,11 @@ int ol_model_build(struct ol_model *m, struct ol_elf *elf, struct ol_err *err)
 
 	memset(m, 0, sizeof *m);
 	m->elf = elf;
-	rc = build_units(m, err);
+	rc = collect_units(m, err);
 	if (rc)
 		return rc;
+	link_units(m);
+	pin_outside_text(m);
 	m->rel_tab = malloc((elf->nrel ? elf->nrel : 1) * sizeof *m->rel_tab);
 	if (m->rel_tab == NULL)
 		return ol_fail(err, -ENOMEM, "%s: out of memory", elf->path);
@@ -577,6 +636,7 @@ int ol_model_build(struct ol_model *m, struct ol_elf *elf, struct ol_err *err)
 	free(s.cand);
 	if (rc)
 		return ol_fail(err, rc, "%s: out of memory", elf->path);
+	pin_fde_spans(m);
 	/* a fragment pinned pins its function and the other way round */
 	for (size_t u = 0; u < m->nunit; u++) {
 		size_t f = m->unit[u].func;

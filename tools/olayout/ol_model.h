@@ -54,8 +54,10 @@ void ol_model_free(struct ol_model *m);
 /* ol_unit_at: the unit holding va, or -1. */
 long ol_unit_at(const struct ol_model *m, uint64_t va);
 
-/* ol_unit_named: the unit called name ("name" or "name@file"); -1 unknown,
- * -2 ambiguous. */
+/* ol_unit_named: the unit a layout means by name: "NAME" is the global
+ * (or weak) function NAME, else the one static NAME; "NAME@FILE" the static
+ * NAME of FILE (its STT_FILE symbol, e.g. helper@a.c). -1 unknown, -2
+ * ambiguous (statics of several files, no global). */
 long ol_unit_named(const struct ol_model *m, const char *name);
 
 /* ol_table_at: the table holding va, or -1. */

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ol_util.h"
+
 #define PAGE 0x1000
 #define CLONE_MAGIC "OLAYOUT-CLONES1"
 #define ANCHOR_MAGIC "OLAYOUT1"
@@ -45,18 +47,8 @@ static uint64_t up(uint64_t v, uint64_t a)
 
 static int buf_add(struct buf *b, const void *p, size_t n)
 {
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		uint8_t *q;
-
-		while (cap < b->len + n)
-			cap *= 2;
-		q = realloc(b->p, cap);
-		if (q == NULL)
-			return -ENOMEM;
-		b->p = q;
-		b->cap = cap;
-	}
+	if (ol_grow((void **)&b->p, &b->cap, b->len + n, 1))
+		return -ENOMEM;
 	memcpy(b->p + b->len, p, n);
 	b->len += n;
 	return 0;
@@ -279,15 +271,8 @@ int ol_out_add_rel(struct ol_out *o, uint32_t rsec, uint64_t off, uint32_t type,
 {
 	struct rel_add *a = &o->radd[rsec];
 
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? 2 * a->cap : 64;
-		Elf64_Rela *n = realloc(a->r, cap * sizeof *n);
-
-		if (n == NULL)
-			return -ENOMEM;
-		a->r = n;
-		a->cap = cap;
-	}
+	if (ol_grow((void **)&a->r, &a->cap, a->n + 1, sizeof *a->r))
+		return -ENOMEM;
 	a->r[a->n++] = (Elf64_Rela){ off, ELF64_R_INFO(sym, type), addend };
 	return 0;
 }
@@ -320,15 +305,8 @@ int ol_out_add_clone(struct ol_out *o, uint64_t orig, uint64_t clone, const char
 {
 	struct ol_clone_ent *e;
 
-	if (o->nclone == o->capclone) {
-		size_t cap = o->capclone ? 2 * o->capclone : 16;
-
-		e = realloc(o->clone, cap * sizeof *e);
-		if (e == NULL)
-			return -ENOMEM;
-		o->clone = e;
-		o->capclone = cap;
-	}
+	if (ol_grow((void **)&o->clone, &o->capclone, o->nclone + 1, sizeof *o->clone))
+		return -ENOMEM;
 	e = &o->clone[o->nclone];
 	e->orig = orig;
 	e->clone = clone;
@@ -471,6 +449,7 @@ static int fix_debugrel(struct ol_out *o, size_t s, ol_out_map_fn map, void *arg
 	for (size_t i = 0; i < n; i++) {
 		GElf_Rela r;
 		uint32_t t, sym;
+		enum ol_field_kind kind;
 		int size;
 		uint64_t v, v2;
 
@@ -478,15 +457,15 @@ static int fix_debugrel(struct ol_out *o, size_t s, ol_out_map_fn map, void *arg
 			return ol_fail(o->err, -EINVAL, "%s: bad relocation", elf->path);
 		t = GELF_R_TYPE(r.r_info);
 		sym = GELF_R_SYM(r.r_info);
-		size = t == R_X86_64_64 ? 8 : t == R_X86_64_32 ? 4 : 0;
-		if (size == 0 || sym >= elf->nsym || r.r_offset > ts->sh.sh_size - (uint64_t)size ||
+		if (!ol_rel_data_field(t, &kind, &size) || kind != OL_FIELD_ABS ||
+		    sym >= elf->nsym || r.r_offset > ts->sh.sh_size - (uint64_t)size ||
 		    ts->sh.sh_size < (uint64_t)size || !names_code(elf, sym))
 			continue;
 		v = elf->sym[sym].s.st_value + (uint64_t)r.r_addend;
 		v2 = map(arg, v);
 		if (v2 == v)
 			continue;
-		if (size == 4 && v2 > 0xffffffffu)
+		if (size == 4 && !ol_rel_fits(kind, t, v2))
 			return ol_fail(o->err, -ERANGE, "%s: %s: address out of range", elf->path,
 				       ts->name);
 		ol_put((uint8_t *)ts->data->d_buf + r.r_offset, size, v2);

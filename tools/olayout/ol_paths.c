@@ -2,23 +2,20 @@
  * ol_paths.h and tools/olayout/README.md). */
 #include "ol_paths.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ol_cmd.h"
-#include "ol_model.h"
+#include "ol_exe.h"
 #include "ol_profile.h"
+#include "ol_util.h"
 
 /* Everything a command needs, opened by paths_open and freed by paths_close. */
 struct pctx {
 	const struct ol_paths_opts *o;
 	struct ol_profile *prof;
-	struct ol_elf elf;
-	struct ol_model m;
-	int fd;
+	struct ol_exe x;
 	uint64_t *cold;		/* per unit: bytes of its .cold fragments */
 	size_t *hits;		/* scratch: units one profile name matches */
 	bool *seen;		/* scratch: units already counted for a path */
@@ -41,7 +38,7 @@ static bool gcc_variant(const char *sym, const char *fn)
  * GCC variants, into c->hits; returns how many. */
 static size_t find(struct pctx *c, const char *fn)
 {
-	const struct ol_model *m = &c->m;
+	const struct ol_model *m = &c->x.m;
 	size_t n = 0;
 
 	memset(c->hit, 0, m->nunit * sizeof *c->hit);
@@ -66,7 +63,7 @@ static const char *member(const struct ol_profile_path *pa, size_t l)
 /* clone_for: unit v is the clone of function unit u made for path. */
 static bool clone_for(const struct pctx *c, size_t v, size_t u, const char *path)
 {
-	const struct ol_unit *cv = &c->m.unit[v];
+	const struct ol_unit *cv = &c->x.m.unit[v];
 
 	return cv->orig == (long)u && !cv->frag && cv->path && strcmp(cv->path, path) == 0;
 }
@@ -114,18 +111,12 @@ static int u64_cmp(const void *a, const void *b)
 /* add_lines: the i-cache lines (of line bytes) unit u covers, to c->lines. */
 static int add_lines(struct pctx *c, size_t u, unsigned long line, struct ol_err *err)
 {
-	const struct ol_unit *un = &c->m.unit[u];
+	const struct ol_unit *un = &c->x.m.unit[u];
 	uint64_t first = un->addr / line, last = (un->addr + un->size - 1) / line;
 
-	if (c->nlines + (last - first + 1) > c->maxlines) {
-		size_t want = c->nlines + (size_t)(last - first + 1) + c->maxlines;
-		uint64_t *l = realloc(c->lines, want * sizeof *l);
-
-		if (l == NULL)
-			return ol_fail(err, -ENOMEM, "%s: out of memory", c->o->exe);
-		c->lines = l;
-		c->maxlines = want;
-	}
+	if (ol_grow((void **)&c->lines, &c->maxlines, c->nlines + (size_t)(last - first + 1),
+		    sizeof *c->lines))
+		return ol_fail(err, -ENOMEM, "%s: out of memory", c->o->exe);
 	for (uint64_t i = first; i <= last; i++)
 		c->lines[c->nlines++] = i;
 	return 0;
@@ -141,12 +132,12 @@ struct footprint {
  * clones for pa where the rewrite made them, else the function itself). */
 static size_t path_units(struct pctx *c, const struct ol_profile_path *pa)
 {
-	size_t *run = malloc((c->m.nunit + 1) * sizeof *run);
+	size_t *run = malloc((c->x.m.nunit + 1) * sizeof *run);
 	size_t n = 0;
 
 	if (run == NULL)
 		return (size_t)-1;
-	memset(c->seen, 0, c->m.nunit * sizeof *c->seen);
+	memset(c->seen, 0, c->x.m.nunit * sizeof *c->seen);
 	for (size_t l = 0; l <= pa->n_layers; l++) {
 		size_t k = find(c, member(pa, l));
 
@@ -154,7 +145,7 @@ static size_t path_units(struct pctx *c, const struct ol_profile_path *pa)
 			size_t u = c->hits[h];
 			bool cloned = false;
 
-			for (size_t v = 0; v < c->m.nunit; v++) {
+			for (size_t v = 0; v < c->x.m.nunit; v++) {
 				if (clone_for(c, v, u, pa->name)) {
 					cloned = true;
 					if (!c->seen[v])
@@ -218,7 +209,7 @@ static void sep(bool json, bool *first)
 /* print_code: where unit v lies and its sizes; in text after word. */
 static void print_code(const struct pctx *c, size_t v, const char *word)
 {
-	const struct ol_unit *un = &c->m.unit[v];
+	const struct ol_unit *un = &c->x.m.unit[v];
 	unsigned long long addr = un->addr, hot = un->size, cold = c->cold[v];
 
 	if (c->o->json) {
@@ -247,7 +238,7 @@ static void print_unit(const struct pctx *c, const char *role, const char *fn, l
 	print_code(c, (size_t)u, "");
 	if (json)
 		printf(",\"clones\":[");
-	for (size_t v = 0; path && v < c->m.nunit; v++) {
+	for (size_t v = 0; path && v < c->x.m.nunit; v++) {
 		if (!clone_for(c, v, (size_t)u, path))
 			continue;
 		sep(json, &first);
@@ -286,7 +277,7 @@ static int print_path(struct pctx *c, const struct ol_profile_path *pa, struct o
 	bool first = true;
 	int rc = 0;
 
-	memset(c->seen, 0, c->m.nunit * sizeof *c->seen);
+	memset(c->seen, 0, c->x.m.nunit * sizeof *c->seen);
 	for (size_t l = 0; l <= pa->n_layers; l++) {
 		size_t k = find(c, member(pa, l));
 
@@ -294,7 +285,7 @@ static int print_path(struct pctx *c, const struct ol_profile_path *pa, struct o
 			if (c->seen[c->hits[h]])
 				continue;
 			c->seen[c->hits[h]] = true;
-			hot += c->m.unit[c->hits[h]].size;
+			hot += c->x.m.unit[c->hits[h]].size;
 			cold += c->cold[c->hits[h]];
 			nfn++;
 		}
@@ -364,10 +355,7 @@ static void paths_close(struct pctx *c)
 	free(c->seen);
 	free(c->hit);
 	free(c->lines);
-	ol_model_free(&c->m);
-	ol_elf_close(&c->elf);
-	if (c->fd >= 0)
-		close(c->fd);
+	ol_exe_close(&c->x);
 	ol_profile_free(c->prof);
 }
 
@@ -380,31 +368,25 @@ static int paths_open(struct pctx *c, struct ol_err *err)
 
 	if (rc < 0)
 		return ol_fail(err, rc, "%s", perr);
-	c->fd = open(c->o->exe, O_RDONLY);
-	if (c->fd < 0)
-		return ol_fail(err, -errno, "%s: %s", c->o->exe, strerror(errno));
-	rc = ol_elf_open(&c->elf, c->o->exe, c->fd, false, err);
+	rc = ol_exe_open(&c->x, c->o->exe, err);
 	if (rc < 0)
 		return rc;
-	rc = ol_model_build(&c->m, &c->elf, err);
-	if (rc < 0)
-		return rc;
-	n = c->m.nunit + 1;
+	n = c->x.m.nunit + 1;
 	c->cold = calloc(n, sizeof *c->cold);
 	c->hits = calloc(n, sizeof *c->hits);
 	c->seen = calloc(n, sizeof *c->seen);
 	c->hit = calloc(n, sizeof *c->hit);
 	if (c->cold == NULL || c->hits == NULL || c->seen == NULL || c->hit == NULL)
 		return ol_fail(err, -ENOMEM, "%s: out of memory", c->o->exe);
-	for (size_t u = 0; u < c->m.nunit; u++)
-		if (c->m.unit[u].frag)
-			c->cold[c->m.unit[u].func] += c->m.unit[u].size;
+	for (size_t u = 0; u < c->x.m.nunit; u++)
+		if (c->x.m.unit[u].frag)
+			c->cold[c->x.m.unit[u].func] += c->x.m.unit[u].size;
 	return 0;
 }
 
 int ol_cmd_paths(const struct ol_paths_opts *o, struct ol_err *err)
 {
-	struct pctx c = { .o = o, .fd = -1 };
+	struct pctx c = { .o = o, .x = { .fd = -1 } };
 	int rc = paths_open(&c, err);
 
 	if (rc == 0)

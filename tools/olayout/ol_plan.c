@@ -3,12 +3,12 @@
  * (see ol_plan.h and tools/olayout/README.md). */
 #include "ol_plan.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ol_cmd.h"
+#include "ol_exe.h"
 #include "ol_output.h"
 #include "ol_rewrite.h"
 #include "ol_tmp.h"
@@ -42,9 +42,7 @@ int ol_plan_std(struct ol_plan *pl, struct ol_err *err)
 /* Everything a plan holds, opened by plan_open, freed by plan_close. */
 struct pctx {
 	struct ol_profile *prof;
-	struct ol_elf elf;
-	struct ol_model m;
-	int fd;
+	struct ol_exe x;
 	struct ol_plan pl;
 };
 
@@ -52,7 +50,7 @@ static void plan_close(struct pctx *c)
 {
 	struct ol_plan *pl = &c->pl;
 
-	for (size_t u = 0; pl->pu && u < c->m.nunit; u++)
+	for (size_t u = 0; pl->pu && u < c->x.m.nunit; u++)
 		free(pl->pu[u].chunk);
 	free(pl->pu);
 	free(pl->edge);
@@ -62,10 +60,7 @@ static void plan_close(struct pctx *c)
 	free(pl->placed);
 	free(pl->cold);
 	ol_sets_free(&pl->sets);
-	ol_model_free(&c->m);
-	ol_elf_close(&c->elf);
-	if (c->fd >= 0)
-		close(c->fd);
+	ol_exe_close(&c->x);
 	ol_profile_free(c->prof);
 }
 
@@ -81,19 +76,14 @@ static int plan_open(struct pctx *c, const struct ol_plan_opts *o, struct ol_err
 	rc = ol_geom_parse(&c->pl.geom, o->cache, c->prof, err);
 	if (rc < 0)
 		return rc;
-	c->fd = open(o->exe, O_RDONLY);
-	if (c->fd < 0)
-		return ol_fail(err, -errno, "%s: %s", o->exe, strerror(errno));
-	rc = ol_elf_open(&c->elf, o->exe, c->fd, false, err);
-	if (rc == 0)
-		rc = ol_model_build(&c->m, &c->elf, err);
+	rc = ol_exe_open(&c->x, o->exe, err);
 	if (rc < 0)
 		return rc;
-	c->pl.m = &c->m;
+	c->pl.m = &c->x.m;
 	c->pl.prof = c->prof;
 	c->pl.strategy = o->strategy;
 	/* the rewriter starts at the area aligned to 64 (no unit asks for more) */
-	c->pl.start = (ol_out_area_start(&c->elf) + 63) & ~(uint64_t)63;
+	c->pl.start = (ol_out_area_start(&c->x.elf) + 63) & ~(uint64_t)63;
 	c->pl.cursor = c->pl.start;
 	rc = ol_sets_init(&c->pl.sets, &c->pl.geom, err);
 	if (rc == 0)
@@ -233,23 +223,23 @@ static int make_plan(struct pctx *c, const struct ol_plan_opts *o, FILE *report,
 /* save: text into file, through a temporary renamed at the end. */
 static int save(const char *file, const char *text, size_t len, struct ol_err *err)
 {
-	char tmp[4096];
-	int fd = ol_tmp_open(file, tmp, sizeof tmp, err);
+	struct ol_tmp t;
+	int fd = ol_tmp_open(&t, file, err);
 	bool ok;
 
 	if (fd < 0)
 		return fd;
 	ok = write(fd, text, len) == (ssize_t)len;
 	if (close(fd) != 0 || !ok) {
-		ol_tmp_discard(tmp);
-		return ol_fail(err, -EIO, "%s: write error", tmp);
+		ol_tmp_discard(&t);
+		return ol_fail(err, -EIO, "%s: write error", t.tmp);
 	}
-	return ol_tmp_commit(tmp, file, err);
+	return ol_tmp_commit(&t, err);
 }
 
 int ol_cmd_plan(const struct ol_plan_opts *o, struct ol_err *err)
 {
-	struct pctx c = { .fd = -1 };
+	struct pctx c = { 0 };
 	char *text = NULL;
 	size_t len = 0;
 	int rc = make_plan(&c, o, o->out ? stdout : stderr, &text, &len, err);
@@ -265,7 +255,7 @@ int ol_cmd_plan(const struct ol_plan_opts *o, struct ol_err *err)
 
 int ol_cmd_optimize(const struct ol_plan_opts *o, struct ol_err *err)
 {
-	struct pctx c = { .fd = -1 };
+	struct pctx c = { 0 };
 	char *text = NULL;
 	size_t len = 0;
 	const char *name = o->save_layout ? o->save_layout : "planned layout";
@@ -275,7 +265,9 @@ int ol_cmd_optimize(const struct ol_plan_opts *o, struct ol_err *err)
 	plan_close(&c);
 	if (rc == 0) {
 		f = fmemopen(text, len, "r");
-		rc = f ? ol_rewrite_from(o->exe, name, f, o->out, true, err)
+		struct ol_rewrite_opts ro = { .stream = f, .verify = true };
+
+		rc = f ? ol_rewrite(o->exe, name, o->out, &ro, err)
 		       : ol_fail(err, -ENOMEM, "out of memory");
 		if (f)
 			fclose(f);

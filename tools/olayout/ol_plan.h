@@ -81,7 +81,7 @@ struct ol_plan {
 	struct ol_pedge *edge;		/* sorted by from, then to */
 	size_t nedge;
 	struct ol_pmember *pmem;	/* hot placeable members of every path */
-	size_t npmem;
+	size_t npmem, cappmem;
 	struct ol_pplace *place;
 	size_t nplace, capplace;
 	struct ol_proute *route;

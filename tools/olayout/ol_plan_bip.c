@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ol_util.h"
+
 /* Past this much hot code (in cache sizes) looking for free sets is no use:
  * the rest goes in order. */
 #define FIT_CACHES 4
@@ -76,15 +78,8 @@ static int path_code(struct ol_plan *pl, size_t u, int p, struct shadows *sh, bo
 	}
 	rc = fit(pl, old >= 0 ? (size_t)old : u, old >= 0 ? -1 : p, OL_PATH, err);
 	*cloned = old < 0;
-	if (rc == 0 && sh->n == sh->cap) {
-		size_t cap = sh->cap ? 2 * sh->cap : 16;
-		struct ol_pplace *n = realloc(sh->q, cap * sizeof *n);
-
-		if (n == NULL)
-			return ol_fail(err, -ENOMEM, "out of memory");
-		sh->q = n;
-		sh->cap = cap;
-	}
+	if (rc == 0 && ol_grow((void **)&sh->q, &sh->cap, sh->n + 1, sizeof *sh->q))
+		return ol_fail(err, -ENOMEM, "out of memory");
 	if (rc == 0)
 		sh->q[sh->n++] = (struct ol_pplace){ .unit = u, .addr = pl->place[at].addr };
 	return rc;

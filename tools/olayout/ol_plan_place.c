@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 
+#include "ol_util.h"
+
 static uint64_t up(uint64_t v, uint64_t a)
 {
 	return (v + a - 1) & ~(a - 1);
@@ -19,15 +21,8 @@ uint64_t ol_plan_at(const struct ol_plan *pl, uint64_t off, uint64_t align)
 
 static int append(struct ol_plan *pl, size_t unit, int path, uint64_t addr, struct ol_err *err)
 {
-	if (pl->nplace == pl->capplace) {
-		size_t cap = pl->capplace ? 2 * pl->capplace : 64;
-		struct ol_pplace *n = realloc(pl->place, cap * sizeof *n);
-
-		if (n == NULL)
-			return ol_fail(err, -ENOMEM, "out of memory");
-		pl->place = n;
-		pl->capplace = cap;
-	}
+	if (ol_grow((void **)&pl->place, &pl->capplace, pl->nplace + 1, sizeof *pl->place))
+		return ol_fail(err, -ENOMEM, "out of memory");
 	pl->place[pl->nplace++] = (struct ol_pplace){ unit, path, pl->pu[unit].align, 0, addr, false };
 	pl->cursor = addr + pl->m->unit[unit].size;
 	if (path < 0)
@@ -86,15 +81,8 @@ int ol_plan_next(struct ol_plan *pl, size_t unit, int path, struct ol_err *err)
 int ol_plan_route(struct ol_plan *pl, size_t caller, size_t callee, int path,
 		  struct ol_err *err)
 {
-	if (pl->nroute == pl->caproute) {
-		size_t cap = pl->caproute ? 2 * pl->caproute : 16;
-		struct ol_proute *n = realloc(pl->route, cap * sizeof *n);
-
-		if (n == NULL)
-			return ol_fail(err, -ENOMEM, "out of memory");
-		pl->route = n;
-		pl->caproute = cap;
-	}
+	if (ol_grow((void **)&pl->route, &pl->caproute, pl->nroute + 1, sizeof *pl->route))
+		return ol_fail(err, -ENOMEM, "out of memory");
 	pl->route[pl->nroute++] = (struct ol_proute){ caller, callee, path };
 	return 0;
 }

@@ -6,27 +6,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ol_util.h"
+
 #define MAX_HITS 16
 
-static int name_cmp(const char *a, const struct ol_name *n)
+static bool name_before(const void *arg, size_t i)
 {
-	return strcmp(a, n->name);
+	const struct ol_model *m = ((const struct ol_model *const *)arg)[0];
+	const char *name = ((const char *const *)arg)[1];
+
+	return strcmp(m->names[i].name, name) < 0;
 }
 
 /* lower: the first entry of m->names not less than name. */
 static size_t lower(const struct ol_model *m, const char *name)
 {
-	size_t lo = 0, hi = m->nname;
+	const void *arg[2] = { m, name };
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (name_cmp(name, &m->names[mid]) > 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return ol_lower_bound(m->nname, name_before, arg);
 }
 
 static size_t add_hit(size_t *hits, size_t n, size_t u)
@@ -160,15 +157,11 @@ static int edges(struct ol_plan *pl, struct ol_err *err)
 /* add_member: unit u is a member of path p (once per path). */
 static int add_member(struct ol_plan *pl, int p, size_t u, struct ol_err *err)
 {
-	struct ol_pmember *n;
-
 	for (size_t i = 0; i < pl->npmem; i++)
 		if (pl->pmem[i].path == p && pl->pmem[i].unit == u)
 			return 0;
-	n = realloc(pl->pmem, (pl->npmem + 1) * sizeof *n);
-	if (n == NULL)
+	if (ol_grow((void **)&pl->pmem, &pl->cappmem, pl->npmem + 1, sizeof *pl->pmem))
 		return ol_fail(err, -ENOMEM, "out of memory");
-	pl->pmem = n;
 	pl->pmem[pl->npmem++] = (struct ol_pmember){ p, u };
 	return 0;
 }

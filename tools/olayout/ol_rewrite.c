@@ -1,7 +1,6 @@
 /* ol_rewrite.c - planning and fixing references (see ol_rewrite.h). */
 #include "ol_rewrite.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 
 #include "ol_cmd.h"
 #include "ol_eh.h"
+#include "ol_exe.h"
 #include "ol_layout.h"
 #include "ol_output.h"
 #include "ol_tmp.h"
@@ -45,6 +45,7 @@ struct rw {
 	uint64_t *sym_new;	/* per .symtab entry: its value in the output */
 	uint8_t *done;		/* per elf->rel: fixed already */
 	uint64_t eh_old, eh_size, eh_new;	/* .eh_frame moves as a whole */
+	bool skip_unmovable;
 };
 
 static long clone_of(const struct rw *w, size_t u, const char *path)
@@ -130,22 +131,12 @@ static int64_t new_addend(const struct rw *w, const struct ol_rel *r, uint64_t t
 	return r->addend + (int64_t)(t2 - t) - sym_delta(w, r->sym);
 }
 
-/* A 4-byte field of relocation type type holds v: R_X86_64_32 is
- * zero-extended, every other absolute form (32S, disp32, relaxed GOT loads)
- * sign-extended, PC-relative ones signed. */
-static bool fits(enum ol_field_kind kind, uint32_t type, uint64_t v)
-{
-	if (kind == OL_FIELD_PCREL)
-		return (int64_t)v == (int32_t)v;
-	return type == R_X86_64_32 ? v <= 0xffffffffu : v <= 0x7fffffffu;
-}
-
 static int put_field(struct rw *w, uint8_t *p, enum ol_field_kind kind, int size,
 		     uint32_t type, uint64_t x, uint64_t t, uint64_t at)
 {
 	uint64_t v = kind == OL_FIELD_PCREL ? t - x : t;
 
-	if (size == 4 && !fits(kind, type, v))
+	if (size == 4 && !ol_rel_fits(kind, type, v))
 		return ol_fail(w->err, -ERANGE, "%s: 0x%llx: new target 0x%llx out of range",
 			       w->elf->path, (unsigned long long)at, (unsigned long long)t);
 	ol_put(p, size, v);
@@ -272,13 +263,8 @@ static int fix_data_rel(struct rw *w, size_t ri)
 	int size, rc;
 	uint64_t x, t, t2, p2 = in_eh ? r->off - w->eh_old + w->eh_new : r->off;
 
-	switch (r->type) {
-	case R_X86_64_64: kind = OL_FIELD_ABS; size = 8; break;
-	case R_X86_64_32: case R_X86_64_32S: kind = OL_FIELD_ABS; size = 4; break;
-	case R_X86_64_PC32: kind = OL_FIELD_PCREL; size = 4; break;
-	default:
+	if (!ol_rel_data_field(r->type, &kind, &size))
 		return in_eh ? ol_out_set_rel(w->out, r->rsec, r->idx, p2, r->addend) : 0;
-	}
 	if (ol_elf_ptr(elf, r->off, (uint64_t)size) == NULL)
 		return 0;	/* in .bss or out of its section: nothing to patch */
 	t = data_target(w, ri, &x);
@@ -464,39 +450,19 @@ static int plan_symbols(struct rw *w)
 	return 0;
 }
 
-/* The FDEs of a placed unit must describe only it: one may start at its
- * start, others inside it (glibc's __clone has three). */
-static int fdes_inside(const struct rw *w, const struct ol_eh *eh, const struct ol_unit *u,
-		       size_t *first, size_t *n)
-{
-	long f = ol_eh_fde_at(eh, u->addr);
-
-	*n = ol_eh_fdes_in(eh, u->addr, u->addr + u->size, first);
-	for (size_t j = 0; j < *n; j++) {
-		const struct ol_fde *fd = &eh->fde[eh->by_pc[*first + j]];
-
-		if (fd->pc_range > u->addr + u->size - fd->pc_begin)
-			f = (long)eh->by_pc[*first + j];
-	}
-	if (f >= 0 && (eh->fde[f].pc_begin < u->addr ||
-		       eh->fde[f].pc_range > u->addr + u->size - eh->fde[f].pc_begin))
-		return ol_fail(w->err, -EINVAL, "%s: %s cannot move: its FDE covers other code",
-			       w->elf->path, u->name);
-	return 0;
-}
-
-/* Check the FDEs of every placed unit; a clone gets a copy of each. */
-static int check_fdes(struct rw *w, const struct ol_eh *eh, struct ol_eh_copy **copies,
+/* Copies of the FDEs of every placed clone (the model pinned units whose
+ * FDEs cover other code, so a placed unit's FDEs are its own). */
+static int clone_fdes(struct rw *w, const struct ol_eh *eh, struct ol_eh_copy **copies,
 		      size_t *ncopy)
 {
 	struct ol_eh_copy *c = NULL;
 	size_t cap = 0, n = 0, none = 0, first, k;
 	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < w->ncp; i++) {
+	for (size_t i = 0; i < w->ncp; i++) {
 		const struct ol_unit *u = &w->m->unit[w->cp[i].unit];
 
-		rc = fdes_inside(w, eh, u, &first, &k);
+		k = ol_eh_fdes_in(eh, u->addr, u->addr + u->size, &first);
 		cap += w->cp[i].path ? k : 0;
 		none += k == 0 && ol_eh_fde_at(eh, u->addr) < 0;
 	}
@@ -540,7 +506,7 @@ static int rebuild_eh(struct rw *w)
 			 elf->sec[s].sh.sh_addr, elf->path, w->err);
 	if (rc)
 		return rc;
-	rc = check_fdes(w, &eh, &copies, &ncopy);
+	rc = clone_fdes(w, &eh, &copies, &ncopy);
 	off = calloc(ncopy + 1, sizeof *off);
 	if (rc == 0 && off == NULL)
 		rc = ol_fail(w->err, -ENOMEM, "out of memory");
@@ -634,11 +600,12 @@ static void warn_clone_dwarf(const struct rw *w)
 		}
 }
 
-static int run(struct rw *w, const char *layout, FILE *lf)
+static int run(struct rw *w, const char *layout, FILE *stream)
 {
 	int rc;
 
-	rc = ol_layout_read_from(w->lay, layout, lf, w->m, w->err);
+	rc = stream ? ol_layout_read_from(w->lay, layout, stream, w->m, w->skip_unmovable, w->err)
+		    : ol_layout_read(w->lay, layout, w->m, w->skip_unmovable, w->err);
 	if (rc == 0)
 		rc = ol_out_begin(w->out, w->elf, w->err);
 	if (rc == 0)
@@ -668,73 +635,31 @@ static int run(struct rw *w, const char *layout, FILE *lf)
 	return rc;
 }
 
-static int copy_file(int from, int to)
+int ol_rewrite(const char *exe, const char *layout, const char *out,
+	       const struct ol_rewrite_opts *opts, struct ol_err *err)
 {
-	char buf[65536];
-	ssize_t n;
-
-	while ((n = read(from, buf, sizeof buf)) > 0)
-		if (write(to, buf, (size_t)n) != n)
-			return -EIO;
-	return n < 0 ? -EIO : 0;
-}
-
-int ol_rewrite(const char *exe, const char *layout, const char *out, struct ol_err *err)
-{
-	FILE *f = fopen(layout, "r");
-	int rc;
-
-	if (f == NULL)
-		return ol_fail(err, -errno, "%s: %s", layout, strerror(errno));
-	rc = ol_rewrite_from(exe, layout, f, out, false, err);
-	fclose(f);
-	return rc;
-}
-
-int ol_rewrite_from(const char *exe, const char *layout, FILE *lf, const char *out,
-		    bool verify, struct ol_err *err)
-{
-	struct ol_elf elf;
-	struct ol_model m;
+	struct ol_exe x;
 	struct ol_layout lay;
 	struct ol_out *o = NULL;
-	struct rw w = { .elf = &elf, .m = &m, .lay = &lay, .err = err };
-	char tmp[4096];
-	struct stat st;
-	int in, fd, rc;
+	struct rw w = { .elf = &x.elf, .m = &x.m, .lay = &lay, .err = err,
+			.skip_unmovable = opts && opts->skip_unmovable };
+	struct ol_tmp t;
+	int fd, rc;
 
-	memset(&elf, 0, sizeof elf);	/* ol_elf_close on it is safe if the copy fails */
 	memset(&lay, 0, sizeof lay);
-	memset(&m, 0, sizeof m);
-	in = open(exe, O_RDONLY);
-	if (in < 0)
-		return ol_fail(err, -errno, "%s: %s", exe, strerror(errno));
-	if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(in);
-		return ol_fail(err, -EINVAL, "%s: not a regular file", exe);
-	}
-	fd = ol_tmp_open(out, tmp, sizeof tmp, err);
-	if (fd < 0) {
-		close(in);
+	fd = ol_tmp_open(&t, out, err);
+	if (fd < 0)
 		return fd;
-	}
-	rc = copy_file(in, fd);
-	close(in);
-	if (rc)
-		rc = ol_fail(err, rc, "%s: cannot copy to %s", exe, tmp);
-	if (rc == 0)
-		rc = ol_elf_open(&elf, exe, fd, true, err);
-	if (rc == 0)
-		rc = ol_model_build(&m, &elf, err);
+	rc = ol_exe_open_copy(&x, exe, fd, err);
 	if (rc == 0) {
 		o = ol_out_new();
 		w.out = o;
-		rc = o ? run(&w, layout, lf) : ol_fail(err, -ENOMEM, "out of memory");
+		rc = o ? run(&w, layout, opts ? opts->stream : NULL)
+		       : ol_fail(err, -ENOMEM, "out of memory");
 	}
 	ol_out_free(o);
 	ol_layout_free(&lay);
-	ol_model_free(&m);
-	ol_elf_close(&elf);
+	ol_exe_close(&x);
 	free(w.cp);
 	free(w.home);
 	free(w.moved);
@@ -742,14 +667,14 @@ int ol_rewrite_from(const char *exe, const char *layout, FILE *lf, const char *o
 	free(w.tc);
 	free(w.sym_new);
 	free(w.done);
-	if (rc == 0 && (fchmod(fd, st.st_mode & 07777) != 0 || fsync(fd) != 0))
-		rc = ol_fail(err, -errno, "%s: %s", tmp, strerror(errno));
+	if (rc == 0 && (fchmod(fd, x.mode) != 0 || fsync(fd) != 0))
+		rc = ol_fail(err, -errno, "%s: %s", t.tmp, strerror(errno));
 	if (close(fd) != 0 && rc == 0)
-		rc = ol_fail(err, -EIO, "%s: write error", tmp);
-	if (rc == 0 && verify)
-		rc = ol_cmd_verify(tmp, err);
+		rc = ol_fail(err, -EIO, "%s: write error", t.tmp);
+	if (rc == 0 && opts && opts->verify)
+		rc = ol_cmd_verify(t.tmp, err);
 	if (rc == 0)
-		return ol_tmp_commit(tmp, out, err);
-	ol_tmp_discard(tmp);
+		return ol_tmp_commit(&t, err);
+	ol_tmp_discard(&t);
 	return rc;
 }

@@ -8,10 +8,22 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdio.h>
 
 #include "ol_err.h"
 
-int ol_rewrite(const char *exe, const char *layout, const char *out, struct ol_err *err);
+#include <stdbool.h>
+#include <stdio.h>
+
+struct ol_rewrite_opts {
+	bool skip_unmovable;	/* leave units that cannot move in place, with a warning */
+	FILE *stream;		/* read the layout from here (named layout in errors) */
+	bool verify;		/* check OUT as `olayout verify` does before it replaces OUT */
+};
+
+/* ol_rewrite: apply layout to exe, write out; o may be NULL (defaults). */
+int ol_rewrite(const char *exe, const char *layout, const char *out,
+	       const struct ol_rewrite_opts *o, struct ol_err *err);
 
 /* ol_rewrite_from: the layout read from lf (named layout in errors); with
  * verify, OUT is checked as `olayout verify` does before it replaces OUT. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const int caught[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
@@ -44,12 +45,59 @@ static void disarm(void)
 	block(SIG_UNBLOCK);
 }
 
-int ol_tmp_open(const char *out, char *tmp, size_t len, struct ol_err *err)
+/* node_kind: what a non-regular file is, for the refusal. */
+static const char *node_kind(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISCHR(m) ? "a character device" :
+	       S_ISBLK(m) ? "a block device" : S_ISFIFO(m) ? "a FIFO" :
+	       S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+/* target_of: the file the output replaces: out, or a symlink's target. */
+static int target_of(struct ol_tmp *t, const char *out, struct ol_err *err)
+{
+	struct stat st;
+
+	if (lstat(out, &st) != 0) {
+		if (errno != ENOENT)
+			return ol_fail(err, -errno, "%s: %s", out, strerror(errno));
+		st.st_mode = S_IFREG;	/* a new file */
+	}
+	if (S_ISLNK(st.st_mode)) {
+		char *real = realpath(out, NULL);
+
+		if (real == NULL)
+			return ol_fail(err, -EINVAL, "%s: a symlink to a missing file (%s)", out,
+				       strerror(errno));
+		if (snprintf(t->target, sizeof t->target, "%s", real) >= (int)sizeof t->target) {
+			free(real);
+			return ol_fail(err, -ENAMETOOLONG, "%s: name too long", out);
+		}
+		free(real);
+		if (stat(t->target, &st) != 0)
+			return ol_fail(err, -errno, "%s: %s", out, strerror(errno));
+	} else if (snprintf(t->target, sizeof t->target, "%s", out) >= (int)sizeof t->target) {
+		return ol_fail(err, -ENAMETOOLONG, "%s: name too long", out);
+	}
+	if (!S_ISREG(st.st_mode))
+		return ol_fail(err, -EINVAL, "%s: not a regular file (%s): olayout replaces only "
+			       "regular files", out, node_kind(st.st_mode));
+	return 0;
+}
+
+int ol_tmp_open(struct ol_tmp *t, const char *out, struct ol_err *err)
 {
 	struct sigaction sa;
-	int fd;
+	char *tmp = t->tmp;
+	size_t len = sizeof t->tmp;
+	int fd, rc;
 
-	if (snprintf(tmp, len, "%s.tmp.XXXXXX", out) >= (int)len || len > sizeof pending)
+	t->out = out;
+	t->tmp[0] = '\0';
+	rc = target_of(t, out, err);
+	if (rc)
+		return rc;
+	if (snprintf(tmp, len, "%s.tmp.XXXXXX", t->target) >= (int)len || len > sizeof pending)
 		return ol_fail(err, -ENAMETOOLONG, "%s: name too long", out);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -66,20 +114,20 @@ int ol_tmp_open(const char *out, char *tmp, size_t len, struct ol_err *err)
 	return fd >= 0 ? fd : ol_fail(err, -errno, "%s: %s", out, strerror(errno));
 }
 
-int ol_tmp_commit(const char *tmp, const char *out, struct ol_err *err)
+int ol_tmp_commit(struct ol_tmp *t, struct ol_err *err)
 {
-	if (rename(tmp, out) != 0) {
-		int rc = ol_fail(err, -errno, "%s: %s", out, strerror(errno));
+	if (rename(t->tmp, t->target) != 0) {
+		int rc = ol_fail(err, -errno, "%s: %s", t->out, strerror(errno));
 
-		ol_tmp_discard(tmp);
+		ol_tmp_discard(t);
 		return rc;
 	}
 	disarm();
 	return 0;
 }
 
-void ol_tmp_discard(const char *tmp)
+void ol_tmp_discard(struct ol_tmp *t)
 {
-	unlink(tmp);
+	unlink(t->tmp);
 	disarm();
 }

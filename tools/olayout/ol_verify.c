@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "ol_eh.h"
-#include "ol_model.h"
+#include "ol_exe.h"
+#include "ol_plt.h"
 
 #define MAX_PROBLEMS 20
 
@@ -15,6 +16,7 @@ struct vctx {
 	const char *path;
 	uint8_t *starts;	/* per unit byte: an instruction starts here */
 	uint64_t *base;		/* per unit: its offset in starts */
+	struct ol_plt plt;
 	size_t nproblem;
 };
 
@@ -63,6 +65,34 @@ static void check_got_slot(struct vctx *v, const struct ol_rel *r, uint64_t slot
 			(unsigned long long)s->st_value);
 }
 
+/* in_plt: va lies in a PLT section (.plt, .plt.sec, .plt.got, .iplt). */
+static bool in_plt(const struct ol_elf *elf, uint64_t va)
+{
+	size_t s = ol_elf_sec_at(elf, va, 1);
+
+	return s && (strncmp(elf->sec[s].name, ".plt", 4) == 0 ||
+		     strcmp(elf->sec[s].name, ".iplt") == 0);
+}
+
+/* A reference into the PLT must land on the start of the entry of the
+ * symbol its relocation names. */
+static bool check_plt_ref(struct vctx *v, const struct ol_rel *r, uint64_t t)
+{
+	const struct ol_elf *elf = v->m->elf;
+	const struct ol_plt_ent *e = ol_plt_at(&v->plt, t);
+	const char *name = elf->sym[r->sym].name;
+
+	if (e == NULL || t != e->addr)
+		problem(v, r->off, "reference to %s lands at 0x%llx, not on the start of a PLT entry",
+			name, (unsigned long long)t);
+	else if (!ol_plt_calls(e, elf, r->sym))
+		problem(v, r->off, "reference to %s lands on the PLT entry at 0x%llx of %s", name,
+			(unsigned long long)t, e->name ? e->name : "another IFUNC");
+	else
+		return true;
+	return false;
+}
+
 static void check_rel(struct vctx *v, const struct ol_insn *in, const struct ol_rel *r)
 {
 	const struct ol_elf *elf = v->m->elf;
@@ -86,6 +116,11 @@ static void check_rel(struct vctx *v, const struct ol_insn *in, const struct ol_
 	via_plt = ol_elf_is_code(elf, t) && ol_unit_at(v->m, t) < 0 &&
 		  (r->type == R_X86_64_PLT32 ||
 		   GELF_ST_TYPE(elf->sym[r->sym].s.st_info) == STT_GNU_IFUNC);
+	if (kind == OL_FIELD_PCREL && (uint64_t)(int64_t)(int32_t)ol_get(p, 4) != sa - r->off &&
+	    !ol_rel_indirect(r->type) && in_plt(elf, t)) {
+		check_plt_ref(v, r, t);
+		return;
+	}
 	if (kind == OL_FIELD_PCREL)
 		ok = (uint64_t)(int64_t)(int32_t)ol_get(p, 4) == sa - r->off ||
 		     (undef && ol_elf_is_code(elf, t)) || ol_rel_indirect(r->type) || via_plt;
@@ -110,18 +145,58 @@ static void check_data_rels(struct vctx *v)
 		const struct ol_rel *r = &elf->rel[i];
 		const GElf_Sym *s = &elf->sym[r->sym].s;
 		uint64_t sa = s->st_value + (uint64_t)r->addend, want;
-		int size = r->type == R_X86_64_64 ? 8 : r->type == R_X86_64_PC32 ||
-			   r->type == R_X86_64_32 || r->type == R_X86_64_32S ? 4 : 0;
-		const uint8_t *p = size ? ol_elf_ptr(elf, r->off, (uint64_t)size) : NULL;
+		enum ol_field_kind kind;
+		int size;
+		const uint8_t *p = ol_rel_data_field(r->type, &kind, &size) ?
+				   ol_elf_ptr(elf, r->off, (uint64_t)size) : NULL;
 
 		if (p == NULL || (elf->sec[r->tsec].sh.sh_flags & SHF_EXECINSTR) ||
 		    r->tsec == eh || s->st_shndx == SHN_UNDEF || GELF_ST_TYPE(s->st_info) == STT_GNU_IFUNC ||
 		    ol_unit_at(v->m, sa) < 0)
 			continue;
-		want = r->type == R_X86_64_PC32 ? sa - r->off : sa;
+		want = kind == OL_FIELD_PCREL ? sa - r->off : sa;
 		if (ol_get(p, size) != (size == 8 ? want : (uint32_t)want))
 			problem(v, r->off, "data (0x%llx) disagrees with its relocation (0x%llx, type %u)",
 				(unsigned long long)ol_get(p, size), (unsigned long long)want, r->type);
+	}
+}
+
+/* RELATIVE and IRELATIVE dynamic relocations whose addend is code (function
+ * pointers of PIE data, IFUNC resolvers): it must be an instruction start
+ * of a function, fragment or clone, never the int3 left where one was. */
+static void check_dyn_rels(struct vctx *v)
+{
+	const struct ol_elf *elf = v->m->elf;
+
+	for (size_t s = 1; s < elf->nsec; s++) {
+		const struct ol_sec *rs = &elf->sec[s];
+		size_t n = rs->data && rs->sh.sh_entsize == sizeof(Elf64_Rela) ?
+			   rs->sh.sh_size / sizeof(Elf64_Rela) : 0;
+
+		for (size_t i = 0; rs->sh.sh_type == SHT_RELA && (rs->sh.sh_flags & SHF_ALLOC) &&
+				   i < n; i++) {
+			GElf_Rela r;
+			uint64_t a;
+			long u;
+
+			if (gelf_getrela(rs->data, (int)i, &r) == NULL ||
+			    (GELF_R_TYPE(r.r_info) != R_X86_64_RELATIVE &&
+			     GELF_R_TYPE(r.r_info) != R_X86_64_IRELATIVE))
+				continue;
+			a = (uint64_t)r.r_addend;
+			u = ol_unit_at(v->m, a);
+			if (!ol_elf_is_code(elf, a) || in_plt(elf, a) ||
+			    (u >= 0 && (v->m->unit[u].opaque ||
+					v->starts[v->base[u] + (a - v->m->unit[u].addr)])))
+				continue;
+			/* outside functions (crt's frame_dummy has no size) only the
+			 * int3 filling a moved function's old place is wrong */
+			if (u < 0 && *ol_elf_ptr(elf, a, 1) != 0xcc)
+				continue;
+			problem(v, r.r_offset, "dynamic relocation points to 0x%llx, %s",
+				(unsigned long long)a, u >= 0 ? "inside an instruction" :
+				"where a moved function was (int3)");
+		}
 	}
 }
 
@@ -203,25 +278,18 @@ static void check_eh(struct vctx *v)
 
 int ol_cmd_verify(const char *path, struct ol_err *err)
 {
-	struct ol_elf elf;
-	struct ol_model m;
-	struct vctx v = { .m = &m, .path = path };
+	struct ol_exe x;
+	const struct ol_model *m = &x.m;
+	struct vctx v = { .m = m, .path = path };
 	struct ol_dis d;
 	uint64_t total = 0;
-	int fd, rc;
+	int rc = ol_exe_open(&x, path, err);
 
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return ol_fail(err, -errno, "%s: %s", path, strerror(errno));
-	memset(&m, 0, sizeof m);
-	rc = ol_elf_open(&elf, path, fd, false, err);
-	if (rc == 0)
-		rc = ol_model_build(&m, &elf, err);
 	if (rc == 0) {
-		v.base = malloc((m.nunit + 1) * sizeof *v.base);
-		for (size_t u = 0; v.base && u < m.nunit; u++) {
+		v.base = malloc((m->nunit + 1) * sizeof *v.base);
+		for (size_t u = 0; v.base && u < m->nunit; u++) {
 			v.base[u] = total;
-			total += m.unit[u].size;
+			total += m->unit[u].size;
 		}
 		v.starts = calloc(total + 1, 1);
 		if (v.base == NULL || v.starts == NULL)
@@ -230,14 +298,20 @@ int ol_cmd_verify(const char *path, struct ol_err *err)
 	if (rc == 0 && ol_dis_open(&d) != 0)
 		rc = ol_fail(err, -EINVAL, "Capstone does not start");
 	if (rc == 0) {
-		for (size_t u = 0; u < m.nunit; u++)
-			ol_walk_unit(&m, &d, u, mark, &v);
-		ol_walk(&m, &d, check, &v);
+		rc = ol_plt_read(&v.plt, &x.elf, &d, err);
+		if (rc)
+			ol_dis_close(&d);
+	}
+	if (rc == 0) {
+		for (size_t u = 0; u < m->nunit; u++)
+			ol_walk_unit(m, &d, u, mark, &v);
+		ol_walk(m, &d, check, &v);
 		ol_dis_close(&d);
 		check_data_rels(&v);
-		for (size_t u = 0; u < m.nunit; u++)
-			if (strstr(m.unit[u].why, "overlap"))
-				problem(&v, m.unit[u].addr, "%s", m.unit[u].why);
+		check_dyn_rels(&v);
+		for (size_t u = 0; u < m->nunit; u++)
+			if (strstr(m->unit[u].why, "overlap"))
+				problem(&v, m->unit[u].addr, "%s", m->unit[u].why);
 		check_eh(&v);
 		if (v.nproblem > MAX_PROBLEMS)
 			fprintf(stderr, "olayout: %s: %zu more problems\n", path,
@@ -247,8 +321,7 @@ int ol_cmd_verify(const char *path, struct ol_err *err)
 	}
 	free(v.base);
 	free(v.starts);
-	ol_model_free(&m);
-	ol_elf_close(&elf);
-	close(fd);
+	ol_plt_free(&v.plt);
+	ol_exe_close(&x);
 	return rc;
 }

@@ -49,7 +49,7 @@ static int icmpping_tap(const struct xk_bench_opts *o)
 		err = xk_bench_run("icmpping", o, &p);
 		xk_close(p.sess);
 	}
-	xk_host_destroy(h);
+	err = xk_testbed_leaks("icmpping", xk_host_destroy(h), err);
 	xk_tap_close(t);
 	return err;
 }

@@ -136,7 +136,7 @@ static unsigned long client(xk_tap_t *t, struct xk_app *app, const struct opts *
 		int n = snprintf(text, sizeof text, "xkhost %lu", i);
 		msg_t m;
 
-		if (msg_from(&m, text, (size_t)n) || xk_push(s, &m) ||
+		if (msg_from(xk_host_pool(s->proto->host), &m, text, (size_t)n) || xk_push(s, &m) ||
 		    xk_bench_tap_wait(t, app, app->received + 1))
 			continue;
 		good += msg_len(&app->last) == (size_t)n &&
@@ -206,7 +206,7 @@ int main(int argc, char **argv)
 	}
 	if (h)
 		print_drops(h);
-	xk_host_destroy(h);
+	err = xk_testbed_leaks("xkhost", xk_host_destroy(h), err);
 	xk_tap_close(t);
 	return err ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 #include "frameq.h"
 
 #define FRAMEQ_REORDER_NS	50000u	/* extra delay unit when there is no latency */
+#define FRAMEQ_CAP		1536u	/* room in a frame kept for reuse: a whole Ethernet frame */
 
 void xk_frameq_init(struct xk_frameq *q, const struct xk_wire_impair *imp, uint64_t latency)
 {
@@ -23,6 +24,10 @@ void xk_frameq_clear(struct xk_frameq *q)
 
 	while ((f = xk_frameq_pop(q)))
 		free(f);
+	while ((f = q->spare)) {
+		q->spare = f->next;
+		free(f);
+	}
 }
 
 /* splitmix64: small, seedable, good enough for loss patterns. */
@@ -43,10 +48,18 @@ static int frameq_chance(struct xk_frameq *q, unsigned pct)
 static int frameq_insert(struct xk_frameq *q, uint64_t when, unsigned to, const void *data,
 			 size_t len)
 {
-	struct xk_frame *f = malloc(sizeof *f + len), **pp = &q->head;
+	struct xk_frame *f = q->spare, **pp = &q->head;
 
-	if (!f)
-		return -ENOMEM;
+	if (f && f->cap >= len) {
+		q->spare = f->next;
+	} else {
+		size_t cap = len > FRAMEQ_CAP ? len : FRAMEQ_CAP;
+
+		f = malloc(sizeof *f + cap);
+		if (!f)
+			return -ENOMEM;
+		f->cap = cap;
+	}
 	f->when = when;
 	f->seq = q->seq++;
 	f->to = to;
@@ -88,4 +101,14 @@ struct xk_frame *xk_frameq_pop(struct xk_frameq *q)
 	if (f)
 		q->head = f->next;
 	return f;
+}
+
+void xk_frameq_release(struct xk_frameq *q, struct xk_frame *f)
+{
+	if (!MSG_POOL_CACHE || f->cap != FRAMEQ_CAP) {
+		free(f);
+		return;
+	}
+	f->next = q->spare;
+	q->spare = f;
 }

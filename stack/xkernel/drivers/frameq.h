@@ -10,18 +10,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "msg_pool.h"
 #include "wire.h"
 
 struct xk_frame {
 	struct xk_frame *next;
 	uint64_t when, seq;
 	unsigned to;		/* destination port or host index */
-	size_t len;
+	size_t len, cap;	/* bytes in data, room in data */
 	uint8_t data[];
 };
 
 struct xk_frameq {
 	struct xk_frame *head;
+	struct xk_frame *spare;	/* released frames, for reuse: no malloc per frame */
 	uint64_t seq;
 	uint64_t rng;
 	struct xk_wire_impair imp;
@@ -33,11 +35,12 @@ void xk_frameq_init(struct xk_frameq *q, const struct xk_wire_impair *imp, uint6
 void xk_frameq_clear(struct xk_frameq *q);
 /* Queue frame for `to` at now + latency, impaired: 0 copies (dropped), 1 or 2. */
 int xk_frameq_send(struct xk_frameq *q, uint64_t now, unsigned to, const void *data, size_t len);
-/* The earliest frame, or NULL; take it with xk_frameq_pop and free() it. */
+/* The earliest frame, or NULL; take it with xk_frameq_pop and give it back with xk_frameq_release. */
 static inline struct xk_frame *xk_frameq_peek(const struct xk_frameq *q)
 {
 	return q->head;
 }
 struct xk_frame *xk_frameq_pop(struct xk_frameq *q);
+void xk_frameq_release(struct xk_frameq *q, struct xk_frame *f);
 
 #endif

@@ -73,7 +73,7 @@ static void ipcwire_flush(struct xk_ipcwire *d, uint64_t now)
 			return;
 		if (rc == 0)
 			d->q.st.delivered++;
-		free(xk_frameq_pop(&d->q));
+		xk_frameq_release(&d->q, xk_frameq_pop(&d->q));
 	}
 }
 

@@ -169,7 +169,7 @@ int xk_wire_run(xk_wire_t *w, uint64_t limit_ns, bool (*done)(void *arg), void *
 				w->q.st.delivered++;
 				xk_drv_deliver(&to->drv, f->data, f->len);
 			}
-			free(f);
+			xk_frameq_release(&w->q, f);
 		}
 	}
 }

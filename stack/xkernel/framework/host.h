@@ -12,6 +12,7 @@ struct xk_host {
 	struct xk_host_config cfg;
 	char name[32];
 	xk_events_t *ev;
+	msg_pool_t *pool;	/* its messages' memory */
 	unsigned nreg;
 	struct {
 		char name[XK_NAME_MAX];

@@ -1,6 +1,5 @@
 /* msg.c - the message tool: segments over shared, reference-counted buffers. */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "msg.h"
@@ -8,21 +7,24 @@
 #define MSG_TAILROOM	512	/* smallest buffer msg_append makes */
 
 struct msg_buf {
-	unsigned refs;
-	uint32_t size;
+	msg_pool_t *pool;	/* where it goes back */
+	uint32_t refs;
+	uint32_t size;		/* bytes of data: at least what was asked, all the pool's block gives */
 	uint8_t data[];
 };
 
-static struct msg_buf *buf_new(size_t size)
+static struct msg_buf *buf_new(msg_pool_t *pool, size_t size)
 {
 	struct msg_buf *b;
+	size_t cap;
 
-	if (size > UINT32_MAX - sizeof *b)
+	if (size > UINT32_MAX - 2 * sizeof *b)
 		return NULL;
-	b = malloc(sizeof *b + size);
+	b = msg_pool_get(pool, sizeof *b + size, &cap);
 	if (b) {
+		b->pool = pool;
 		b->refs = 1;
-		b->size = (uint32_t)size;
+		b->size = (uint32_t)(cap - sizeof *b);
 	}
 	return b;
 }
@@ -30,7 +32,7 @@ static struct msg_buf *buf_new(size_t size)
 static void buf_put(struct msg_buf *b)
 {
 	if (--b->refs == 0)
-		free(b);
+		msg_pool_put(b->pool, b, sizeof *b + b->size);
 }
 
 static uint8_t *seg_data(const struct msg_seg *s)
@@ -38,22 +40,38 @@ static uint8_t *seg_data(const struct msg_seg *s)
 	return s->buf->data + s->off;
 }
 
-/* Make room for n more segments. */
+static const struct msg_seg *msg_csegs(const msg_t *m)
+{
+	return m->seg ? m->seg : m->inl;
+}
+
+/* Make room for n more segments: past the inline ones, an array from the pool. */
 static int msg_reserve(msg_t *m, unsigned n)
 {
-	unsigned cap = m->cap ? m->cap : 2;
+	size_t have = m->seg ? m->cap : MSG_INLINE_SEGS, cap = 2 * have, bytes;
 	struct msg_seg *seg;
 
-	if (m->nseg + n <= m->cap)
+	if (m->nseg + n <= have)
 		return 0;
 	while (cap < m->nseg + n)
 		cap *= 2;
-	seg = realloc(m->seg, cap * sizeof *seg);
+	seg = msg_pool_get(m->pool, cap * sizeof *seg, &bytes);
 	if (!seg)
 		return -ENOMEM;
+	memcpy(seg, msg_segs(m), m->nseg * sizeof *seg);
+	if (m->seg)
+		msg_pool_put(m->pool, m->seg, m->cap * sizeof *seg);
 	m->seg = seg;
-	m->cap = cap;
+	m->cap = (unsigned)(bytes / sizeof *seg);
 	return 0;
+}
+
+/* Back to empty, keeping the pool; the buffers are someone else's now or released. */
+static void msg_reset(msg_t *m)
+{
+	if (m->seg)
+		msg_pool_put(m->pool, m->seg, m->cap * sizeof *m->seg);
+	*m = (msg_t){ .pool = m->pool };
 }
 
 void msg_init(msg_t *m)
@@ -61,38 +79,33 @@ void msg_init(msg_t *m)
 	*m = (msg_t){ 0 };
 }
 
-/* A one-segment message over a fresh buffer: headroom, then len bytes. */
-static int msg_new(msg_t *m, size_t headroom, size_t len, size_t size)
+/* A one-segment message from pool over a fresh buffer: headroom, then len bytes. */
+static int msg_new(msg_pool_t *pool, msg_t *m, size_t headroom, size_t len, size_t size)
 {
-	struct msg_buf *b;
+	struct msg_buf *b = buf_new(pool, size);
 
-	msg_init(m);
-	if (msg_reserve(m, 1))
+	*m = (msg_t){ .pool = pool };
+	if (!b)
 		return -ENOMEM;
-	b = buf_new(size);
-	if (!b) {
-		msg_free(m);
-		return -ENOMEM;
-	}
-	m->seg[0] = (struct msg_seg){ b, (uint32_t)headroom, (uint32_t)len };
+	m->inl[0] = (struct msg_seg){ b, (uint32_t)headroom, (uint32_t)len };
 	m->nseg = 1;
 	m->len = len;
 	return 0;
 }
 
-int msg_alloc(msg_t *m, size_t len, void **data)
+int msg_alloc(msg_pool_t *pool, msg_t *m, size_t len, void **data)
 {
-	int err = msg_new(m, MSG_HEADROOM, len, MSG_HEADROOM + len);
+	int err = msg_new(pool, m, MSG_HEADROOM, len, MSG_HEADROOM + len);
 
 	if (!err)
-		*data = seg_data(&m->seg[0]);
+		*data = seg_data(&m->inl[0]);
 	return err;
 }
 
-int msg_from(msg_t *m, const void *data, size_t len)
+int msg_from(msg_pool_t *pool, msg_t *m, const void *data, size_t len)
 {
 	void *p;
-	int err = msg_alloc(m, len, &p);
+	int err = msg_alloc(pool, m, len, &p);
 
 	if (!err && len)
 		memcpy(p, data, len);
@@ -101,46 +114,52 @@ int msg_from(msg_t *m, const void *data, size_t len)
 
 void msg_free(msg_t *m)
 {
+	struct msg_seg *seg = msg_segs(m);
+
 	for (unsigned i = 0; i < m->nseg; i++)
-		buf_put(m->seg[i].buf);
-	free(m->seg);
-	msg_init(m);
+		buf_put(seg[i].buf);
+	msg_reset(m);
 }
 
 void msg_move(msg_t *dst, msg_t *src)
 {
 	*dst = *src;
-	msg_init(src);
+	*src = (msg_t){ .pool = dst->pool };
 }
 
 int msg_dup(msg_t *dst, const msg_t *src)
 {
-	msg_init(dst);
+	struct msg_seg *seg;
+
+	*dst = (msg_t){ .pool = src->pool };
 	if (msg_reserve(dst, src->nseg))
 		return -ENOMEM;
-	memcpy(dst->seg, src->seg, src->nseg * sizeof *src->seg);
+	seg = msg_segs(dst);
+	memcpy(seg, msg_csegs(src), src->nseg * sizeof *seg);
 	dst->nseg = src->nseg;
 	dst->len = src->len;
 	for (unsigned i = 0; i < dst->nseg; i++)
-		dst->seg[i].buf->refs++;
+		seg[i].buf->refs++;
 	return 0;
 }
 
 /* Put seg in front of the others. */
 static int msg_prepend_seg(msg_t *m, struct msg_seg seg)
 {
+	struct msg_seg *s;
+
 	if (msg_reserve(m, 1))
 		return -ENOMEM;
-	memmove(m->seg + 1, m->seg, m->nseg * sizeof *m->seg);
-	m->seg[0] = seg;
+	s = msg_segs(m);
+	memmove(s + 1, s, m->nseg * sizeof *s);
+	s[0] = seg;
 	m->nseg++;
 	m->len += seg.len;
 	return 0;
 }
-
 void *msg_push(msg_t *m, size_t n)
 {
-	struct msg_seg *s = m->nseg ? &m->seg[0] : NULL;
+	struct msg_seg *s = m->nseg ? msg_segs(m) : NULL;
 	struct msg_buf *b;
 	size_t size;
 
@@ -152,24 +171,25 @@ void *msg_push(msg_t *m, size_t n)
 		return seg_data(s);
 	}
 	size = n > MSG_HEADROOM ? n : MSG_HEADROOM;
-	b = buf_new(size);
+	b = buf_new(m->pool, size);
 	if (!b)
 		return NULL;
 	if (msg_prepend_seg(m, (struct msg_seg){ b, (uint32_t)(size - n), (uint32_t)n })) {
 		buf_put(b);
 		return NULL;
 	}
-	return seg_data(&m->seg[0]);
+	return seg_data(msg_segs(m));
 }
 
 /* Remove the first n bytes (n <= m->len). An emptied last segment stays, for its headroom. */
 static void msg_strip(msg_t *m, size_t n)
 {
+	struct msg_seg *seg = msg_segs(m);
 	unsigned drop = 0;
 
 	m->len -= n;
 	while (n) {
-		struct msg_seg *s = &m->seg[drop];
+		struct msg_seg *s = &seg[drop];
 
 		if (s->len > n || drop + 1 == m->nseg) {
 			s->off += (uint32_t)n;
@@ -182,7 +202,7 @@ static void msg_strip(msg_t *m, size_t n)
 	}
 	if (drop) {
 		m->nseg -= drop;
-		memmove(m->seg, m->seg + drop, m->nseg * sizeof *m->seg);
+		memmove(seg, seg + drop, m->nseg * sizeof *seg);
 	}
 }
 
@@ -196,16 +216,23 @@ int msg_pop(msg_t *m, void *hdr, size_t n)
 	return 0;
 }
 
+const void *msg_span(const msg_t *m, size_t off, size_t n)
+{
+	const struct msg_seg *s = msg_csegs(m);
+
+	return m->nseg && off + n <= s->len ? seg_data(s) + off : NULL;
+}
+
 void *msg_peek(msg_t *m, size_t n)
 {
 	struct msg_buf *b;
 
 	if (n > m->len)
 		return NULL;
-	if (m->nseg && m->seg[0].len >= n)
-		return seg_data(&m->seg[0]);
+	if (m->nseg && msg_segs(m)->len >= n)
+		return seg_data(msg_segs(m));
 	/* Gather the first n bytes into a fresh buffer with headroom. */
-	b = buf_new(MSG_HEADROOM + n);
+	b = buf_new(m->pool, MSG_HEADROOM + n);
 	if (!b)
 		return NULL;
 	msg_copyout(m, 0, b->data + MSG_HEADROOM, n);
@@ -220,7 +247,7 @@ void *msg_peek(msg_t *m, size_t n)
 
 int msg_append(msg_t *m, const void *data, size_t n)
 {
-	struct msg_seg *s = m->nseg ? &m->seg[m->nseg - 1] : NULL;
+	struct msg_seg *s = m->nseg ? &msg_segs(m)[m->nseg - 1] : NULL;
 	struct msg_buf *b;
 
 	if (n == 0)
@@ -233,47 +260,49 @@ int msg_append(msg_t *m, const void *data, size_t n)
 	}
 	if (msg_reserve(m, 1))
 		return -ENOMEM;
-	b = buf_new(n > MSG_TAILROOM ? n : MSG_TAILROOM);
+	b = buf_new(m->pool, n > MSG_TAILROOM ? n : MSG_TAILROOM);
 	if (!b)
 		return -ENOMEM;
 	memcpy(b->data, data, n);
-	m->seg[m->nseg++] = (struct msg_seg){ b, 0, (uint32_t)n };
+	msg_segs(m)[m->nseg++] = (struct msg_seg){ b, 0, (uint32_t)n };
 	m->len += n;
 	return 0;
 }
 
 void msg_truncate(msg_t *m, size_t len)
 {
+	struct msg_seg *seg = msg_segs(m);
 	size_t at = 0;
 	unsigned keep = 0;
 
 	if (len >= m->len)
 		return;
-	while (keep < m->nseg && at + m->seg[keep].len <= len)
-		at += m->seg[keep++].len;
+	while (keep < m->nseg && at + seg[keep].len <= len)
+		at += seg[keep++].len;
 	if (keep < m->nseg && at < len) {
-		m->seg[keep].len = (uint32_t)(len - at);
+		seg[keep].len = (uint32_t)(len - at);
 		keep++;
 	}
 	if (keep == 0 && m->nseg) {
-		m->seg[0].len = 0;	/* keep the first buffer for its headroom */
+		seg[0].len = 0;	/* keep the first buffer for its headroom */
 		keep = 1;
 	}
 	for (unsigned i = keep; i < m->nseg; i++)
-		buf_put(m->seg[i].buf);
+		buf_put(seg[i].buf);
 	m->nseg = keep;
 	m->len = len;
 }
 
 int msg_join(msg_t *m, msg_t *tail)
 {
+	if (!m->pool && !m->seg)
+		m->pool = tail->pool;	/* a message from msg_init takes its first pool */
 	if (msg_reserve(m, tail->nseg))
 		return -ENOMEM;
-	memcpy(m->seg + m->nseg, tail->seg, tail->nseg * sizeof *tail->seg);
+	memcpy(msg_segs(m) + m->nseg, msg_segs(tail), tail->nseg * sizeof *tail->inl);
 	m->nseg += tail->nseg;
 	m->len += tail->len;
-	free(tail->seg);
-	msg_init(tail);
+	msg_reset(tail);
 	return 0;
 }
 
@@ -293,10 +322,12 @@ int msg_break(msg_t *m, msg_t *head, size_t n)
 
 int msg_walk(const msg_t *m, size_t off, size_t len, msg_walk_fn fn, void *arg)
 {
+	const struct msg_seg *seg = msg_csegs(m);
+
 	if (off > m->len || len > m->len - off)
 		return -EINVAL;
 	for (unsigned i = 0; i < m->nseg && len; i++) {
-		const struct msg_seg *s = &m->seg[i];
+		const struct msg_seg *s = &seg[i];
 		size_t n;
 		int r;
 
@@ -336,8 +367,8 @@ void *msg_flatten(msg_t *m)
 	void *p;
 
 	if (m->nseg == 1)
-		return seg_data(&m->seg[0]);
-	if (msg_alloc(&flat, m->len, &p))
+		return seg_data(msg_segs(m));
+	if (msg_alloc(m->pool, &flat, m->len, &p))
 		return NULL;
 	msg_copyout(m, 0, p, m->len);
 	msg_free(m);

@@ -10,12 +10,19 @@
  * A msg_t is owned by whoever holds it; it may live on the stack. msg_move
  * hands its contents to another msg_t. Functions return 0 or -ENOMEM/-EINVAL;
  * on failure the message is unchanged.
+ *
+ * Buffers and segment arrays come from the pool a message was made with
+ * (msg_pool.h; a protocol uses its host's, xk_host_pool), and each buffer goes
+ * back to its own pool. A message made by msg_init has no pool until it takes
+ * one from another (msg_join); what it allocates without one comes from malloc.
  */
 #ifndef MSG_H
 #define MSG_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "msg_pool.h"
 
 #define MSG_HEADROOM	160	/* room for ETH + IP + TCP headers with options */
 
@@ -27,21 +34,31 @@ struct msg_seg {
 	uint32_t len;
 };
 
+#define MSG_INLINE_SEGS	2	/* segments a msg_t holds itself: most messages need no array */
+
 typedef struct msg {
 	size_t len;		/* total bytes */
-	unsigned nseg, cap;
-	struct msg_seg *seg;	/* nseg segments, in order */
+	unsigned nseg, cap;	/* cap: room in seg */
+	struct msg_seg *seg;	/* nseg segments, in order; NULL: they are in inl (msg_segs) */
+	struct msg_seg inl[MSG_INLINE_SEGS];
+	msg_pool_t *pool;	/* where a larger segment array and new buffers come from */
 } msg_t;
 
-/* An empty message (no allocation). */
+/* The segments, wherever they are (a msg_t may be copied: no pointer into itself). */
+static inline struct msg_seg *msg_segs(msg_t *m)
+{
+	return m->seg ? m->seg : m->inl;
+}
+
+/* An empty message without a pool (no allocation). */
 void msg_init(msg_t *m);
-/* A message holding a copy of data[0..len), with MSG_HEADROOM in front. */
-int msg_from(msg_t *m, const void *data, size_t len);
-/* A message of len bytes of uninitialised space; *data points at them. */
-int msg_alloc(msg_t *m, size_t len, void **data);
-void msg_free(msg_t *m);			/* back to empty; releases the buffers */
+/* A message from pool holding a copy of data[0..len), with MSG_HEADROOM in front. */
+int msg_from(msg_pool_t *pool, msg_t *m, const void *data, size_t len);
+/* A message from pool of len bytes of uninitialised space; *data points at them. */
+int msg_alloc(msg_pool_t *pool, msg_t *m, size_t len, void **data);
+void msg_free(msg_t *m);			/* back to empty (keeping its pool); releases the buffers */
 void msg_move(msg_t *dst, msg_t *src);		/* dst (empty) takes src's contents; src becomes empty */
-int msg_dup(msg_t *dst, const msg_t *src);	/* dst (empty) shares src's bytes */
+int msg_dup(msg_t *dst, const msg_t *src);	/* dst (empty) shares src's bytes, and its pool */
 
 static inline size_t msg_len(const msg_t *m)
 {
@@ -56,6 +73,8 @@ void *msg_push(msg_t *m, size_t n);
  * The pointer is valid until the next change to m.
  */
 void *msg_peek(msg_t *m, size_t n);
+/* Bytes [off, off + n) where they lie in the first segment, or NULL when they do not all lie there. */
+const void *msg_span(const msg_t *m, size_t off, size_t n);
 /* Copy the first n bytes into hdr (if not NULL) and remove them; -EINVAL if shorter. */
 int msg_pop(msg_t *m, void *hdr, size_t n);
 /* Add a copy of data at the end. */

@@ -12,6 +12,11 @@ int xk_host_create(xk_host_t **hp, const struct xk_host_config *cfg)
 	if (!h)
 		return -ENOMEM;
 	err = xk_events_create(&h->ev);
+	if (!err) {
+		err = msg_pool_create(&h->pool);
+		if (err)
+			xk_events_destroy(h->ev);
+	}
 	if (err) {
 		free(h);
 		return err;
@@ -27,10 +32,12 @@ int xk_host_create(xk_host_t **hp, const struct xk_host_config *cfg)
 	return 0;
 }
 
-void xk_host_destroy(xk_host_t *h)
+size_t xk_host_destroy(xk_host_t *h)
 {
+	size_t leaked;
+
 	if (!h)
-		return;
+		return 0;
 	for (unsigned i = h->nproto; i-- > 0;) {
 		xk_proto_t *p = h->proto[i];
 
@@ -39,12 +46,19 @@ void xk_host_destroy(xk_host_t *h)
 		free(p);
 	}
 	xk_events_destroy(h->ev);
+	leaked = msg_pool_destroy(h->pool);
 	free(h);
+	return leaked;
 }
 
 const struct xk_host_config *xk_host_config(const xk_host_t *h)
 {
 	return &h->cfg;
+}
+
+msg_pool_t *xk_host_pool(xk_host_t *h)
+{
+	return h->pool;
 }
 
 xk_events_t *xk_host_events(xk_host_t *h)

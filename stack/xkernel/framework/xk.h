@@ -258,8 +258,15 @@ struct xk_host_config {
 typedef int (*xk_init_fn)(xk_proto_t *p, void *arg);
 
 int xk_host_create(xk_host_t **hp, const struct xk_host_config *cfg);
-void xk_host_destroy(xk_host_t *h);	/* destroys the protocols top-down, then the host */
+/*
+ * Destroys the protocols top-down, then the host. Returns the number of
+ * message buffers and segment arrays of its pool still outstanding: 0 unless
+ * something leaked a message (tests check it).
+ */
+size_t xk_host_destroy(xk_host_t *h);
 const struct xk_host_config *xk_host_config(const xk_host_t *h);
+/* The host's message pool: every message its stack makes comes from it (msg_pool.h). */
+msg_pool_t *xk_host_pool(xk_host_t *h);
 
 /* Register NAME's init function (with arg) for this host; -EEXIST, -ENOMEM. */
 int xk_register(xk_host_t *h, const char *name, xk_init_fn init, void *arg);

@@ -16,6 +16,7 @@
 
 __attribute__((noinline)) int xk_ping_round_trips(struct xk_ping *p, unsigned long n)
 {
+	msg_pool_t *pool = xk_host_pool(p->sess->proto->host);
 	int err = 0;
 
 	CALLGRIND_START_INSTRUMENTATION;
@@ -24,7 +25,7 @@ __attribute__((noinline)) int xk_ping_round_trips(struct xk_ping *p, unsigned lo
 		uint64_t t0;
 		msg_t m;
 
-		err = msg_from(&m, "x", 1);
+		err = msg_from(pool, &m, "x", 1);
 		if (err)
 			break;
 		t0 = xk_cycles();

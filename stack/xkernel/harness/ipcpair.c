@@ -83,7 +83,7 @@ static int ipcpair_domain(ipc_domain_t *self, void *arg)
 	fflush(stdout);
 	if (st->index == 0)
 		xk_ipcwire_stop_peers(h.drv);
-	xk_host_destroy(h.host);
+	rc = xk_testbed_leaks(cfg.name, xk_host_destroy(h.host), rc);
 	xk_ipcwire_destroy(h.drv);
 	return rc;
 }

@@ -28,8 +28,7 @@ static int pingapp_inproc(const struct xk_ping_app *a, const struct xk_bench_opt
 		err = xk_bench_run(a->prog, o, &p);
 		xk_close(p.sess);
 	}
-	xk_testbed_destroy(&tb);
-	return err;
+	return xk_testbed_leaks(a->prog, xk_testbed_destroy(&tb), err);
 }
 
 /* One host as a domain on the IPC kernel: host 1 serves, host 0 measures. */

@@ -33,7 +33,7 @@ int tcp_app_pump(struct tcp_app *a)
 			n = space;
 		if (n == 0)
 			return 0;
-		if ((err = msg_from(&m, a->tx + a->tx_off, n)) < 0)
+		if ((err = msg_from(xk_host_pool(a->proto->host), &m, a->tx + a->tx_off, n)) < 0)
 			return err;
 		if ((err = xk_push(a->sess, &m)) < 0) {
 			if (!a->err)

@@ -31,9 +31,9 @@ int tcp_pair_create_mtu(struct tcp_pair *p, const struct xk_wire_impair *imp, co
 	return err;
 }
 
-void tcp_pair_destroy(struct tcp_pair *p)
+size_t tcp_pair_destroy(struct tcp_pair *p)
 {
-	xk_testbed_destroy(&p->tb);
+	return xk_testbed_destroy(&p->tb);
 }
 
 static bool pair_done(void *arg)
@@ -107,6 +107,6 @@ int tcp_pair_push_zeros(xk_sess_t *s, size_t n)
 
 	if (n > sizeof zero)
 		return -EINVAL;
-	err = msg_from(&m, zero, n);
+	err = msg_from(xk_host_pool(s->proto->host), &m, zero, n);
 	return err ? err : xk_push(s, &m);
 }

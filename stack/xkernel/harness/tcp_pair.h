@@ -22,7 +22,8 @@ struct tcp_pair {
 int tcp_pair_create(struct tcp_pair *p, const struct xk_wire_impair *imp);
 /* The same with host i's IP MTU mtu[i] (0: 1500). */
 int tcp_pair_create_mtu(struct tcp_pair *p, const struct xk_wire_impair *imp, const uint16_t mtu[2]);
-void tcp_pair_destroy(struct tcp_pair *p);
+/* Returns the message buffers left outstanding (xk_testbed_destroy): 0 unless one leaked. */
+size_t tcp_pair_destroy(struct tcp_pair *p);
 /* Run the wire, pumping both apps, until until(p) holds (0), or limit_ns of virtual time pass. */
 int tcp_pair_run(struct tcp_pair *p, uint64_t limit_ns, bool (*until)(struct tcp_pair *p));
 xk_proto_t *tcp_pair_tcp(struct tcp_pair *p, int i);

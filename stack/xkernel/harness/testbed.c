@@ -75,14 +75,25 @@ int xk_testbed_create_mtu(struct xk_testbed *tb, const struct xk_wire_impair *im
 	return rc;
 }
 
-void xk_testbed_destroy(struct xk_testbed *tb)
+size_t xk_testbed_destroy(struct xk_testbed *tb)
 {
+	size_t leaked = 0;
+
 	for (int i = 0; i < 2; i++) {
-		xk_host_destroy(tb->host[i]);
+		leaked += xk_host_destroy(tb->host[i]);
 		tb->host[i] = NULL;
 	}
 	xk_wire_destroy(tb->wire);
 	tb->wire = NULL;
+	return leaked;
+}
+
+int xk_testbed_leaks(const char *who, size_t leaked, int err)
+{
+	if (!leaked)
+		return err;
+	fprintf(stderr, "%s: %zu message buffers outstanding at host teardown (a leak)\n", who, leaked);
+	return err ? err : -EBUSY;
 }
 
 xk_proto_t *xk_testbed_proto(struct xk_testbed *tb, int i, const char *name)

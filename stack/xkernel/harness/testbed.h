@@ -40,7 +40,13 @@ int xk_testbed_create(struct xk_testbed *tb, const struct xk_wire_impair *imp,
 /* The same with host i's IP MTU mtu[i] (0: 1500). */
 int xk_testbed_create_mtu(struct xk_testbed *tb, const struct xk_wire_impair *imp,
 			  const char *top, int (*reg)(xk_host_t *h), const uint16_t mtu[2]);
-void xk_testbed_destroy(struct xk_testbed *tb);
+/* Returns the message buffers the hosts left outstanding (xk_host_destroy): 0 unless one leaked. */
+size_t xk_testbed_destroy(struct xk_testbed *tb);
+/*
+ * What a teardown returned (leaked: buffers outstanding) folded into err: err,
+ * or -EBUSY after one line on stderr naming who, when something leaked.
+ */
+int xk_testbed_leaks(const char *who, size_t leaked, int err);
 /* The protocol `name` of host i. */
 xk_proto_t *xk_testbed_proto(struct xk_testbed *tb, int i, const char *name);
 

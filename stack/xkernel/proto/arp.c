@@ -51,7 +51,7 @@ static int arp_send(xk_proto_t *self, int op, const uint8_t *dst_mac,
 	err = xk_open(arp_eth(self), self, self, &parts, &s);
 	if (err)
 		return err;
-	err = msg_alloc(&m, ARP_LEN, (void **)&p);
+	err = msg_alloc(xk_host_pool(self->host), &m, ARP_LEN, (void **)&p);
 	if (err) {
 		xk_close(s);
 		return err;

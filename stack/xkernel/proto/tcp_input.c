@@ -312,7 +312,7 @@ static void input_data(struct tcb *t, const struct tcp_hdr *h, msg_t *m)
 			msg_t r;
 			void *p;
 
-			if (msg_alloc(&r, c.ready, &p) == 0) {
+			if (msg_alloc(xk_host_pool(t->s->proto->host), &r, c.ready, &p) == 0) {
 				tcp_rbuf_copy(&t->rb, nxt, p, c.ready);
 				tcp_deliver(t, &r);
 			}

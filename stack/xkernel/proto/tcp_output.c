@@ -47,7 +47,7 @@ int tcp_send_rst(struct tcp_proto *tp, xk_sess_t *lls, const struct xk_ip_pseudo
 		h.ack = in->seq + seglen + !!(in->flags & TCP_SYN) + !!(in->flags & TCP_FIN);
 		h.flags |= TCP_ACK;
 	}
-	if ((err = msg_alloc(&m, 0, &p)) < 0)
+	if ((err = msg_alloc(xk_host_pool(tp->self->host), &m, 0, &p)) < 0)
 		return err;
 	tp->st.rsts_out++;
 	return push_segment(tp, lls, ph, &h, &m);
@@ -69,7 +69,7 @@ int tcp_send_segment(struct tcb *t, uint32_t seq, uint32_t len, uint8_t flags)
 		h.flags |= TCP_ACK;
 	if (flags & TCP_SYN)
 		h.mss = t->my_mss;
-	if ((err = msg_alloc(&m, len, &p)) < 0)
+	if ((err = msg_alloc(xk_host_pool(tp->self->host), &m, len, &p)) < 0)
 		return err;
 	if (len) {
 		tcp_sbuf_copy(&t->sb, seq, p, len);

@@ -1,0 +1,553 @@
+#!/usr/bin/python3
+"""tables.py - Mosberger et al.'s Tables 2, 4 and 5 over the variants that
+`make variants` built (make tables runs it):
+
+    bench/variants/tables.py [--full] [--build DIR] [--results DIR] LIST...
+
+LIST is a stack's $(BUILD)/variants/STACK/variants.list (rules.mk writes it):
+`stack NAME PROG PROFILE`, then `variant NAME built EXE` or `variant NAME
+pending WHY` per row. Writes RESULTS/tables.md, tables.csv (one row per
+stack x variant x geometry) and, per stack, tables_STACK.csv, the data of
+the bar charts that bench/variants/plots.gp draws. Counts come from
+callgrind (deterministic), times from runs of the programs interleaved
+variant by variant (noisy: ratios from one run, never asserted).
+"""
+
+import argparse
+import bisect
+import csv
+import datetime
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+# The simulated caches (bench/xkernel/callgrind.sh -g) and the cycle model of
+# Table 4: every instruction issues in ICPI cycles with a perfect memory; a
+# read that misses I1 or D1 and hits the last level costs L1_MISS cycles, one
+# that misses the last level MEM more; stores retire through a write buffer
+# and cost nothing. The penalties are assumptions, not measurements.
+GEOMETRIES = {
+    "alpha21064": dict(line=32, icpi=1.0, l1_miss=10, mem=50,
+                       what="I1 and D1 8 KiB direct-mapped, 32-byte lines; "
+                            "LL 2 MiB direct-mapped (the DEC 3000/600's board cache)"),
+    "modern": dict(line=64, icpi=1.0, l1_miss=14, mem=200,
+                   what="I1 and D1 32 KiB 8-way, 64-byte lines; LL 1 MiB 16-way"),
+}
+EVENTS = ["Ir", "I1mr", "D1mr", "D1mw", "ILmr", "DLmr", "DLmw"]
+WIRES = [("inproc", "in-process wire"), ("process", "IPC kernel, two host processes")]
+SAMPLES = 10
+DESCRIPTIONS = {
+    "STD": "-O2 -flto, the linker's order: the reference",
+    "BAD": "STD's code laid out by olayout so that the path's code collides in the i-cache",
+    "OUT": "STD + outlining (plugin, outline-only)",
+    "CLO": "OUT + cloning with a bipartite layout (olayout)",
+    "PIN": "path-inlining (plugin, inline-only)",
+    "ALL": "outlining + path-inlining (plugin) + cloning with a bipartite layout (olayout)",
+    "PGO": "GCC -fprofile-use, trained on the profile's workload",
+    "BOLT": "llvm-bolt-19 on STD (-fno-reorder-blocks-and-partition), trained by its instrumentation",
+    "PGO+BOLT": "llvm-bolt-19 on PGO (-fno-reorder-blocks-and-partition)",
+}
+# Variants whose paths are inlined into their roots: a path's static size
+# is its root's.
+PATH_INLINED = {"PIN", "ALL"}
+CSV_FIELDS = ["stack", "variant", "geometry", "status", "instr_per_rt", "i1_miss_per_rt",
+              "d1_miss_per_rt", "ll_miss_per_rt", "icpi", "mcpi", "icache_unused",
+              "icache_lines", "path_hot_bytes", "path_hot_instr", "rt_us", "rt_sd_us",
+              "rt_process_us", "rt_process_sd_us", "proc_us", "proc_sd_us",
+              "perf_instr_per_rt", "perf_cycles_per_rt", "perf_l1i_miss_per_rt"]
+REPORT = re.compile(r"round trip ([\d.]+) ± [\d.]+ us; client protocol processing ([\d.]+) ± [\d.]+ us")
+
+
+def die(msg):
+    print("tables.py: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def run(cmd, timeout=600):
+    """stdout of cmd; any failure ends the run with its stderr."""
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        die("%s: %s" % (" ".join(cmd), e))
+    if r.returncode != 0:
+        die("%s failed: %s" % (" ".join(cmd), r.stderr.strip() or r.stdout.strip()))
+    return r.stdout
+
+
+def read_list(path):
+    """(stack, prog, profile, [(variant, status, exe or why)]) from a variants.list."""
+    stack, rows = None, []
+    try:
+        lines = open(path).read().splitlines()
+    except OSError as e:
+        die("%s: %s" % (path, e.strerror))
+    for line in lines:
+        f = line.split(None, 3)
+        if len(f) == 4 and f[0] == "stack":
+            stack = f[1:]
+        elif len(f) == 4 and f[0] == "variant" and f[2] in ("built", "pending"):
+            rows.append((f[1], f[2], f[3]))
+        else:
+            die("%s: bad line '%s'" % (path, line))
+    if not stack:
+        die("%s: no stack line" % path)
+    return stack[0], stack[1], stack[2], rows
+
+
+# ---- callgrind: counts per round trip, executed instructions ----
+
+def callgrind(exe, n, geometry, keep=None):
+    """{event: per round trip} of exe's measured loop (callgrind.sh -a)."""
+    cmd = ["bench/xkernel/callgrind.sh", "-q", "-a", "-n", str(n), "-g", geometry]
+    if keep:
+        cmd += ["-k", keep]
+    out = run(cmd + [exe], timeout=1800)
+    f = out.split()
+    if len(f) != 1 + len(EVENTS):
+        die("callgrind.sh: unexpected output '%s'" % out.strip())
+    return dict(zip(EVENTS, map(float, f[1:])))
+
+
+def cg_costs(path):
+    """{(object, function): {address: Ir}} of a callgrind output written with
+    --dump-instr=yes: self costs only (a call's inclusive cost is skipped).
+    Addresses are as the file has them: callgrind takes off a
+    position-independent object's load address, except in code it could not
+    attribute to an object ("???", e.g. BOLT's original text segment)."""
+    costs, names, ob, fn = {}, {}, "", ""
+    last, skip = 0, False
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"(c?ob|c?fn)=\((\d+)\)(?: (.*))?$", line.rstrip("\n"))
+            if m:
+                kind = m.group(1).lstrip("c")
+                if m.group(3):
+                    names[kind, m.group(2)] = m.group(3)
+                name = names.get((kind, m.group(2)), "")
+                if m.group(1) == "ob":
+                    ob = os.path.basename(name)
+                elif m.group(1) == "fn":
+                    fn = name
+                continue
+            if line.startswith("calls="):
+                skip = True  # the next line is the call's inclusive cost
+                continue
+            if not line or line[0] not in "0123456789+-*":
+                continue
+            f = line.split()
+            pos = f[0]
+            addr = last if pos == "*" else last + int(pos) if pos[0] in "+-" else int(pos, 0)
+            last = addr
+            if skip:
+                skip = False
+            elif len(f) > 2:
+                c = costs.setdefault((ob, fn), {})
+                c[addr] = c.get(addr, 0) + int(f[2])
+    return costs
+
+
+def instr_counts(path, exe, symbols):
+    """{address: Ir} of exe's own instructions in a callgrind output. Code
+    of exe's functions that callgrind left unattributed ("???") carries the
+    load address: the most common distance between such a function's lowest
+    executed address and its symbol is taken off."""
+    name = os.path.basename(exe)
+    counts, shifts, loose = {}, {}, []
+    for (ob, fn), c in cg_costs(path).items():
+        if ob == name:
+            counts.update(c)
+        elif ob == "???" and fn in symbols:
+            loose.append(c)
+            d = min(c) - symbols[fn]
+            shifts[d] = shifts.get(d, 0) + 1
+    if loose:
+        base = max(shifts, key=shifts.get)
+        for c in loose:
+            counts.update({a - base: n for a, n in c.items()})
+    return counts
+
+
+def symbols(exe):
+    """{name: address} of exe's function symbols."""
+    out = {}
+    for line in run(["nm", exe]).splitlines():
+        f = line.split()
+        if len(f) == 3 and f[1] in "tT":
+            out[f[2]] = int(f[0], 16)
+    return out
+
+
+def instr_lengths(exe):
+    """{address: length} of every instruction objdump decodes in exe."""
+    lens = {}
+    pat = re.compile(r"^\s*([0-9a-f]+):\t((?:[0-9a-f]{2} )+)")
+    for line in run(["objdump", "-d", "-w", exe]).splitlines():
+        m = pat.match(line)
+        if m:
+            lens[int(m.group(1), 16)] = len(m.group(2).split())
+    return lens
+
+
+def icache_unused(run_n, run_2n, exe, lens, syms, line):
+    """(fraction of the bytes of the i-cache lines the round trip's own code
+    touches that it never executes, those lines): the instructions whose
+    count grows from the run of N to that of 2N round trips are the round
+    trip's; libc's are left out."""
+    a, b = instr_counts(run_n, exe, syms), instr_counts(run_2n, exe, syms)
+    executed = set()
+    for addr, c in b.items():
+        if c > a.get(addr, 0):
+            if addr not in lens:
+                die("%s: callgrind ran 0x%x, not an instruction objdump knows" % (exe, addr))
+            executed.update(range(addr, addr + lens[addr]))
+    lines = {x // line for x in executed}
+    if not lines:
+        die("%s: no instruction of its own runs per round trip" % exe)
+    return 1 - len(executed) / (len(lines) * line), len(lines)
+
+
+# ---- the critical path's static size ----
+
+def profile_paths(profile):
+    """[(name, [root, layer...])] of the profile's paths, in its order."""
+    paths = []
+    for line in open(profile):
+        f = line.split("#")[0].split()
+        if f and f[0] == "path":
+            paths.append((f[1], f[2:]))
+    if not paths:
+        die("%s: no path" % profile)
+    return paths
+
+
+def path_members(build, exe, profile, variant):
+    """{path: [(addr, hot bytes)]} of the code each path runs: olayout paths
+    where olayout reads exe (clones where they exist), else the symbols
+    (BOLT's output keeps no relocations). A variant that inlines the path
+    runs its root."""
+    r = subprocess.run([os.path.join(build, "bin/olayout"), "paths", "--json", "--profile", profile, exe],
+                       capture_output=True, text=True)
+    if r.returncode == 0:
+        out = {}
+        for p in json.loads(r.stdout)["paths"]:
+            ms = [m for m in p["members"] if m["found"] and (variant not in PATH_INLINED or m["role"] == "root")]
+            out[p["name"]] = [(m["clones"][0]["addr"], m["clones"][0]["hot"]) if m["clones"] else
+                              (m["addr"], m["hot"]) for m in ms]
+        return out
+    syms = []
+    for line in run(["nm", "-S", exe]).splitlines():
+        f = line.split()
+        if len(f) == 4 and f[2] in "tT" and ".cold" not in f[3]:
+            syms.append((re.sub(r"(\.(isra|constprop|part|lto_priv)\.\d+)+$", "", f[3]), int(f[0], 16), int(f[1], 16)))
+    out = {}
+    for name, fns in profile_paths(profile):
+        fns = set(fns[:1] if variant in PATH_INLINED else fns)
+        out[name] = [(a, n) for base, a, n in syms if base in fns]
+    return out
+
+
+def path_sizes(build, exe, profile, variant, lens):
+    """{path: (hot bytes, hot instructions)}."""
+    starts = sorted(lens)
+    out = {}
+    for name, members in path_members(build, exe, profile, variant).items():
+        instr = sum(bisect.bisect_left(starts, a + n) - bisect.bisect_left(starts, a) for a, n in members)
+        out[name] = (sum(n for _, n in members), instr)
+    return out
+
+
+# ---- timing: interleaved runs ----
+
+def timed(exe, wire, n):
+    """(round trip us, client processing us) of one sample."""
+    out = run([exe, "-w", wire, "-n", str(n), "-s", "1"], timeout=600)
+    m = REPORT.search(out)
+    if not m:
+        die("%s: no report in '%s'" % (exe, out.strip()))
+    return float(m.group(1)), float(m.group(2))
+
+
+def timings(built, n):
+    """{(variant, wire): [(rt, proc)...]}: SAMPLES samples of n[wire] round
+    trips per variant and wire, the variants taking turns (each sample starts
+    with the next one)."""
+    res = {}
+    for i in range(SAMPLES):
+        order = built[i % len(built):] + built[:i % len(built)]
+        for wire, _ in WIRES:
+            for v, exe in order:
+                res.setdefault((v, wire), []).append(timed(exe, wire, n[wire]))
+    return res
+
+
+def mean_sd(xs):
+    return statistics.mean(xs), (statistics.stdev(xs) if len(xs) > 1 else 0.0)
+
+
+# ---- perf, where the machine has hardware counters ----
+
+PERF_EVENTS = ["instructions", "cycles", "L1-icache-load-misses"]
+
+
+def perf_missing():
+    """None when perf counts instructions here, else why not."""
+    try:
+        r = subprocess.run(["perf", "stat", "-x,", "-e", "instructions", "true"],
+                           capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return "perf does not run (%s)" % e
+    if r.returncode != 0 or "<not" in r.stderr:
+        return "perf stat -e instructions: %s" % (
+            "<not supported>: this machine exposes no hardware counters" if "<not" in r.stderr
+            else r.stderr.strip().splitlines()[-1] if r.stderr.strip() else "failed")
+    return None
+
+
+def perf_per_rt(exe, n):
+    """{event: per round trip} from perf stat over runs of N and 2N round
+    trips (the difference leaves out start-up, as callgrind.sh does)."""
+    def counts(k):
+        err = subprocess.run(["perf", "stat", "-x,", "-e", ",".join(PERF_EVENTS), exe,
+                              "-w", "inproc", "-n", str(k), "-s", "1"],
+                             capture_output=True, text=True, timeout=600).stderr
+        vals = {}
+        for line in err.splitlines():
+            f = line.split(",")
+            if len(f) > 2 and f[2] in PERF_EVENTS and f[0].isdigit():
+                vals[f[2]] = int(f[0])
+        return vals
+    a, b = counts(n), counts(2 * n)
+    rt = 2 * n + (2 * n) // 10 - n - n // 10
+    return {e: (b[e] - a[e]) / rt for e in PERF_EVENTS if e in a and e in b}
+
+
+# ---- the tables ----
+
+def fmt(x, digits=1):
+    return "" if x is None or x == "" else ("%.*f" % (digits, x))
+
+
+def measure_stack(args, list_path, cg_n, rt_n, perf_note):
+    stack, prog, profile, rows = read_list(list_path)
+    built = [(v, exe) for v, st, exe in rows if st == "built"]
+    if not built:
+        die("%s: no variant is built" % list_path)
+    data = {v: {"status": st, "why": x} for v, st, x in rows}
+    work = tempfile.mkdtemp(prefix="tables.", dir=args.build)
+    for v, exe in built:
+        d = data[v]
+        keep = os.path.join(work, v)
+        os.makedirs(keep)
+        print("tables: %s %s: callgrind" % (stack, v), file=sys.stderr)
+        lens, syms = instr_lengths(exe), symbols(exe)
+        for g in GEOMETRIES:
+            d[g] = callgrind(exe, cg_n, g, keep if g == "alpha21064" else None)
+        runs = [os.path.join(keep, "%s.%d.out" % (os.path.basename(exe), k)) for k in (cg_n, 2 * cg_n)]
+        for g, geo in GEOMETRIES.items():
+            d[g]["unused"], d[g]["lines"] = icache_unused(runs[0], runs[1], exe, lens, syms, geo["line"])
+            misses = geo["l1_miss"] * (d[g]["I1mr"] + d[g]["D1mr"]) + geo["mem"] * (d[g]["ILmr"] + d[g]["DLmr"])
+            d[g]["mcpi"] = misses / d[g]["Ir"]
+        d["paths"] = path_sizes(args.build, exe, profile, v, lens)
+        if not perf_note:
+            d["perf"] = perf_per_rt(exe, cg_n)
+    subprocess.run(["rm", "-rf", work])
+    print("tables: %s: %d samples per variant and wire, interleaved" % (stack, SAMPLES), file=sys.stderr)
+    for (v, wire), samples in timings(built, rt_n).items():
+        data[v][wire] = mean_sd([s[0] for s in samples])
+        data[v][wire + "_proc"] = mean_sd([s[1] for s in samples])
+    return stack, prog, profile, [v for v, _, _ in rows], data
+
+
+def csv_rows(stack, order, data):
+    for v in order:
+        d = data[v]
+        for g, geo in GEOMETRIES.items():
+            row = {"stack": stack, "variant": v, "geometry": g,
+                   "status": "built" if d["status"] == "built" else "not yet available"}
+            if d["status"] == "built":
+                c = d[g]
+                row.update(instr_per_rt=c["Ir"], i1_miss_per_rt=c["I1mr"],
+                           d1_miss_per_rt=round(c["D1mr"] + c["D1mw"], 2),
+                           ll_miss_per_rt=round(c["ILmr"] + c["DLmr"] + c["DLmw"], 2),
+                           icpi=geo["icpi"], mcpi=round(c["mcpi"], 4), icache_unused=round(c["unused"], 4),
+                           icache_lines=c["lines"], path_hot_bytes=sum(b for b, _ in d["paths"].values()),
+                           path_hot_instr=sum(i for _, i in d["paths"].values()))
+                for k, key in (("rt", "inproc"), ("rt_process", "process"), ("proc", "inproc_proc")):
+                    row[k + "_us"], row[k + "_sd_us"] = (round(x, 3) for x in d[key])
+                for e, k in zip(PERF_EVENTS, ["perf_instr_per_rt", "perf_cycles_per_rt", "perf_l1i_miss_per_rt"]):
+                    if e in d.get("perf", {}):
+                        row[k] = round(d["perf"][e], 1)
+            yield row
+
+
+def paper_figures(path):
+    """{(table, stack, variant, column): (value, source)} from paper.csv."""
+    figs = {}
+    with open(path) as f:
+        for r in csv.DictReader(f):
+            figs[(r["table"], r["stack"], r["variant"], r["column"])] = (r["value"], r["source"])
+    return figs
+
+
+def md_stack(stack, prog, profile, order, data, figs, rt_n, perf_note):
+    paper = lambda t, v, c: figs.get((t, stack, v, c), ("", ""))[0]
+    built = [v for v in order if data[v]["status"] == "built"]
+    out = ["## %s (%s)" % (stack, prog), ""]
+    na = lambda v: "not yet available (%s)" % data[v]["why"]
+
+    out += ["### Table 2: round-trip time",
+            "",
+            "Mean ± standard deviation of %d samples (%d round trips of 1 byte each in process, %d between "
+            "processes), the variants taking turns in one run; %% slower than the fastest variant on that "
+            "wire." % (SAMPLES, rt_n["inproc"], rt_n["process"]),
+            "",
+            "| variant | %s (µs) | slower | %s (µs) | slower | paper (µs) |" % (WIRES[0][1], WIRES[1][1]),
+            "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    best = {w: min(data[v][w][0] for v in built) for w, _ in WIRES}
+    for v in order:
+        if v not in built:
+            out.append("| %s | %s | | | | %s |" % (v, na(v), paper("2", v, "rt_us")))
+            continue
+        cells = []
+        for w, _ in WIRES:
+            m, s = data[v][w]
+            cells += ["%.3f ± %.3f" % (m, s), "%+.1f%%" % (100 * (m / best[w] - 1))]
+        out.append("| %s | %s | %s |" % (v, " | ".join(cells), paper("2", v, "rt_us")))
+
+    for g, geo in GEOMETRIES.items():
+        out += ["", "### Table 4 (%s): protocol processing" % g, "",
+                "Processing: the client's protocol processing per round trip as the program reports it "
+                "(cycle counter, in-process wire, mean of the Table 2 samples). Trace length: instructions "
+                "per round trip of the measured loop, both hosts and the wire (callgrind). Misses: "
+                "callgrind's simulation of %s, per round trip (D1: reads + writes; LL: all). Cycle model: "
+                "iCPI = %.1f (every instruction one issue, memory perfect); mCPI = (%d × (I1 + D1 read "
+                "misses) + %d × LL read misses) / instructions, stores through a write buffer at no cost; "
+                "the penalties are assumed, not measured." % (geo["what"], geo["icpi"], geo["l1_miss"], geo["mem"]),
+                "",
+                "| variant | processing (µs) | trace length | I1 miss | D1 miss | LL miss | iCPI | mCPI | paper mCPI |",
+                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for v in order:
+            if v not in built:
+                out.append("| %s | %s | | | | | | | %s |" % (v, na(v), paper("4", v, "mcpi_" + g)))
+                continue
+            c = data[v][g]
+            out.append("| %s | %.3f | %.0f | %.1f | %.1f | %.1f | %.2f | %.3f | %s |" % (
+                v, data[v]["inproc_proc"][0], c["Ir"], c["I1mr"], c["D1mr"] + c["D1mw"],
+                c["ILmr"] + c["DLmr"] + c["DLmw"], geo["icpi"], c["mcpi"], paper("4", v, "mcpi_" + g)))
+    out += ["", "Hardware counters: " + (perf_note or "perf's per-round-trip instructions, cycles and "
+                                        "L1-icache-load-misses are in tables.csv (perf_*)") + "."]
+
+    names = [n for n, _ in profile_paths(profile)]
+    out += ["", "### Table 5: i-cache unused and the critical path", "",
+            "Unused: of the bytes of the i-cache lines that the round trip's own code touches (the "
+            "instructions whose callgrind count grows with the number of round trips; libc left out), "
+            "the fraction never executed, with each geometry's line size (lines: how many). Paths: each "
+            "path of %s (root and layers, hot parts, clones where olayout made them; PIN and ALL: the "
+            "root, which holds the inlined path), static bytes / instructions; tables.csv sums "
+            "them." % profile,
+            "",
+            "| variant | unused, 32-B lines | lines | unused, 64-B lines | lines | %s | paper unused |" %
+            " | ".join("path %s" % n for n in names),
+            "| --- | ---: | ---: | ---: | ---: | %s---: |" % ("---: | " * len(names))]
+    for v in order:
+        if v not in built:
+            out.append("| %s | %s | | | %s| %s |" % (v, na(v), "| " * len(names), paper("5", v, "unused")))
+            continue
+        a, m = data[v]["alpha21064"], data[v]["modern"]
+        out.append("| %s | %.1f%% | %d | %.1f%% | %d | %s | %s |" % (
+            v, 100 * a["unused"], a["lines"], 100 * m["unused"], m["lines"],
+            " | ".join("%d / %d" % data[v]["paths"].get(n, (0, 0)) for n in names), paper("5", v, "unused")))
+    out += ["", goals(data, built), ""]
+    return out
+
+
+def goals(data, built):
+    """Issue #12's goals as ratios of this run (alpha21064 I1 misses)."""
+    i1 = {v: data[v]["alpha21064"]["I1mr"] for v in built}
+    parts = []
+    for v, ref, goal in (("ALL", "STD", "goal ≤ 0.5"), ("BAD", "STD", "goal ≥ 1.5"),
+                         ("OUT", "STD", "< 1"), ("PGO", "STD", ""), ("BOLT", "STD", ""),
+                         ("PGO+BOLT", "STD", "")):
+        if v in i1 and ref in i1 and i1[ref] > 0:
+            parts.append("%s/%s %.2f%s" % (v, ref, i1[v] / i1[ref], " (%s)" % goal if goal else ""))
+        else:
+            parts.append("%s/%s: %s not yet available" % (v, ref, v if v not in i1 else ref))
+    return "alpha21064 I1 misses per round trip, as ratios: " + "; ".join(parts) + "."
+
+
+def main():
+    ap = argparse.ArgumentParser(description="The paper's Tables 2, 4 and 5 over the built variants.")
+    ap.add_argument("--full", action="store_true", help="the full run (100,000 round trips per sample)")
+    ap.add_argument("--build", default="build", help="the build folder (default build)")
+    ap.add_argument("--results", default="bench/results", help="where the tables go (default bench/results)")
+    ap.add_argument("lists", nargs="+", metavar="LIST", help="a stack's variants.list")
+    args = ap.parse_args()
+    # callgrind's N, and the round trips per sample on each wire
+    cg_n, rt_n = (2000, {"inproc": 100000, "process": 100000}) if args.full else \
+        (500, {"inproc": 20000, "process": 5000})
+    perf_note = perf_missing()
+    figs = paper_figures("bench/variants/paper.csv")
+    os.makedirs(args.results, exist_ok=True)
+    start = datetime.datetime.utcnow()
+    md = ["# The variants side by side: Mosberger et al.'s Tables 2, 4 and 5", "",
+          "`make tables%s` at %s UTC on %s (%d CPUs, load %s). Every figure below comes from that run; "
+          "`tables.csv` holds them one row per stack, variant and cache geometry; the charts are "
+          "`tables_STACK_*.png`. bench/variants/README.md says how to read them." % (
+              " FULL=1" if args.full else "", start.strftime("%Y-%m-%d %H:%M"), os.uname().nodename,
+              os.cpu_count(), " ".join("%.1f" % x for x in os.getloadavg())), ""]
+    rows = []
+    stacks = []
+    for path in args.lists:
+        stack, prog, profile, order, data = measure_stack(args, path, cg_n, rt_n, perf_note)
+        stacks.append((stack, prog, profile, order, data))
+        rows += list(csv_rows(stack, order, data))
+    md += ["| variant | what it is |", "| --- | --- |"]
+    md += ["| %s | %s |" % (v, DESCRIPTIONS[v]) for v in stacks[0][3]]
+    md += ["", "The paper's own figures (reference columns) come from bench/variants/paper.csv, with "
+           "their source; %s" % paper_note(figs), ""]
+    for stack, prog, profile, order, data in stacks:
+        md += md_stack(stack, prog, profile, order, data, figs, rt_n, perf_note)
+        write_plot_data(os.path.join(args.results, "tables_%s.csv" % stack), order, data)
+    md.append("Run took %d s." % (datetime.datetime.utcnow() - start).total_seconds())
+    with open(os.path.join(args.results, "tables.md"), "w") as f:
+        f.write("\n".join(md) + "\n")
+    with open(os.path.join(args.results, "tables.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=CSV_FIELDS)
+        w.writeheader()
+        w.writerows(rows)
+    print("\n".join(md))
+
+
+def paper_note(figs):
+    if figs:
+        return "%d figures entered." % len(figs)
+    return ("none is entered yet: the paper's tables are in no source this project could consult "
+            "(only its abstract, www2.cs.arizona.edu/projects/scout/Papers/sigcomm96: the techniques reduce the "
+            "mCPI by a factor of 1.35 to 5.8), so those "
+            "cells stay empty rather than guessed.")
+
+
+def write_plot_data(path, order, data):
+    """One line per variant: the figures the charts draw (empty when the row waits)."""
+    cols = ["variant", "rt_inproc", "rt_inproc_sd", "rt_process", "rt_process_sd",
+            "i1_alpha21064", "i1_modern", "mcpi_alpha21064", "mcpi_modern", "unused_alpha21064", "unused_modern"]
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(cols)
+        for v in order:
+            d = data[v]
+            if d["status"] != "built":
+                w.writerow([v + " (not yet)"] + [""] * (len(cols) - 1))
+                continue
+            w.writerow([v, fmt(d["inproc"][0], 3), fmt(d["inproc"][1], 3), fmt(d["process"][0], 3),
+                        fmt(d["process"][1], 3)] +
+                       [fmt(d[g]["I1mr"], 2) for g in GEOMETRIES] + [fmt(d[g]["mcpi"], 4) for g in GEOMETRIES] +
+                       [fmt(100 * d[g]["unused"], 2) for g in GEOMETRIES])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,20 @@
+/*
+ * ol_util.h - the two container helpers every part of olayout uses: a
+ * growing array and a lower-bound search over a sorted table.
+ */
+#ifndef OL_UTIL_H
+#define OL_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* ol_grow: make *p (an array of elt-byte elements, *cap of them) hold at
+ * least need elements, doubling; *p and *cap are unchanged on failure.
+ * Returns 0 or -ENOMEM. Call as ol_grow((void **)&arr, &cap, n + 1, sizeof *arr). */
+int ol_grow(void **p, size_t *cap, size_t need, size_t elt);
+
+/* ol_lower_bound: the first i in [0, n) for which before(arg, i) is false
+ * (n if none), for a table where before is true on a prefix. */
+size_t ol_lower_bound(size_t n, bool (*before)(const void *arg, size_t i), const void *arg);
+
+#endif
