@@ -17,6 +17,10 @@ static const char usage_main[] =
 	"  info [--json] EXE                  functions, fragments, clones\n"
 	"  paths [--json] [--strict] --profile FILE EXE\n"
 	"                                     a profile's paths as found in EXE\n"
+	"  plan --strategy S --profile PROF [--cache GEOM] [-o LAYOUT] EXE\n"
+	"                                     a layout for an i-cache from a profile\n"
+	"  optimize --strategy S --profile PROF [--cache GEOM] -o OUT EXE\n"
+	"                                     plan, rewrite and verify in one step\n"
 	"  profile -o PROF [OPTIONS] -- CMD [ARGS]\n"
 	"                                     run CMD under callgrind, write a profile\n"
 	"olayout COMMAND --help shows the help of one command.\n";
@@ -43,6 +47,31 @@ static const char usage_paths[] =
 	"and the i-cache lines it touches per cache geometry; then the library functions.\n"
 	"A function missing from EXE is a warning, with --strict an error.\n";
 
+#define PLAN_OPTS \
+	"  --strategy S   std (nothing moves), bad (hot code of each path and the\n" \
+	"                 library functions it calls on the same sets: conflicts on\n" \
+	"                 purpose), pettis-hansen (Pettis & Hansen 1990), hfsort\n" \
+	"                 (call-chain clustering, Ottoni & Maher 2017), bipartite\n" \
+	"                 (path clones and library code on disjoint sets)\n" \
+	"  --profile PROF a profile (profiles/README.md, version 1 or 2)\n" \
+	"  --cache GEOM   a cache the profile names, alpha21064, modern or\n" \
+	"                 SIZE:WAYS:LINE such as 1024:1:32 (default: the profile's\n" \
+	"                 first cache, else alpha21064)\n" \
+	"  --strict       a profile function missing from EXE is an error, not a warning\n"
+static const char usage_plan[] =
+	"usage: olayout plan --strategy S --profile PROF [--cache GEOM] [--strict]\n"
+	"                    [-o LAYOUT] EXE\n"
+	"Writes a layout (format v1, tools/olayout/README.md) for EXE to LAYOUT (default\n"
+	"stdout) and prints one summary line: hot bytes placed, cache sets used by path,\n"
+	"library and other hot code and by code the plan cannot move (the profile's\n"
+	"external code, unmovable code, the PLT), predicted conflicting sets, clones.\n"
+	PLAN_OPTS;
+static const char usage_optimize[] =
+	"usage: olayout optimize --strategy S --profile PROF [--cache GEOM] [--strict]\n"
+	"                        [--save-layout FILE] -o OUT EXE\n"
+	"Plans as `olayout plan` does, rewrites EXE into OUT and verifies OUT before it\n"
+	"replaces OUT (on failure nothing is left behind); --save-layout keeps the plan.\n"
+	PLAN_OPTS;
 static const char usage_profile[] =
 	"usage: olayout profile -o PROF [OPTIONS] [VALGRIND-OPTIONS] -- CMD [ARGS...]\n"
 	"       olayout profile -o PROF [OPTIONS] --from-callgrind FILE [--valgrind-log LOG] EXE\n"
@@ -182,6 +211,55 @@ static int cmd_paths(int argc, char **argv, struct ol_err *err)
 	return done(ol_cmd_paths(&o, err), err, o.exe, o.profile, NULL);
 }
 
+/* plan_args: the options of plan and optimize; 0, or an exit status. */
+static int plan_args(int argc, char **argv, bool optimize, struct ol_plan_opts *o)
+{
+	const char *cmd = optimize ? "optimize " : "plan ";
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool val = i + 1 < argc;
+
+		if (is_help(a)) {
+			fputs(optimize ? usage_optimize : usage_plan, stdout);
+			return -1;
+		}
+		if (strcmp(a, "--strict") == 0)
+			o->strict = true;
+		else if (strcmp(a, "--strategy") == 0 && val)
+			o->strategy = argv[++i];
+		else if (strcmp(a, "--profile") == 0 && val)
+			o->profile = argv[++i];
+		else if (strcmp(a, "--cache") == 0 && val)
+			o->cache = argv[++i];
+		else if (strcmp(a, "-o") == 0 && val)
+			o->out = argv[++i];
+		else if (optimize && strcmp(a, "--save-layout") == 0 && val)
+			o->save_layout = argv[++i];
+		else if (a[0] == '-' || o->exe)
+			return bad_usage(cmd, "unknown option, missing value or more than one EXE");
+		else
+			o->exe = a;
+	}
+	if (!o->strategy || !o->profile || !o->exe || (optimize && !o->out))
+		return bad_usage(cmd, optimize ? "optimize: needs --strategy S, --profile PROF, -o OUT and EXE"
+					       : "plan: needs --strategy S, --profile PROF and EXE");
+	if (!ol_plan_known(o->strategy))
+		return bad_usage(cmd, "unknown strategy: want std, bad, pettis-hansen, hfsort or bipartite");
+	return 0;
+}
+
+static int cmd_plan(int argc, char **argv, bool optimize, struct ol_err *err)
+{
+	struct ol_plan_opts o = { 0 };
+	int rc = plan_args(argc, argv, optimize, &o);
+
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	rc = optimize ? ol_cmd_optimize(&o, err) : ol_cmd_plan(&o, err);
+	return done(rc, err, o.exe, o.profile, o.out);
+}
+
 /* A decimal option value from 1 to max. */
 static bool count_arg(const char *s, uint64_t max, uint64_t *out)
 {
@@ -296,6 +374,8 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1, &err);
 	if (strcmp(argv[1], "paths") == 0)
 		return cmd_paths(argc - 1, argv + 1, &err);
+	if (strcmp(argv[1], "plan") == 0 || strcmp(argv[1], "optimize") == 0)
+		return cmd_plan(argc - 1, argv + 1, argv[1][0] == 'o', &err);
 	if (strcmp(argv[1], "profile") == 0)
 		return cmd_profile(argc - 1, argv + 1, &err);
 	return bad_usage("", "unknown command");
