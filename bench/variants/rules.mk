@@ -49,11 +49,17 @@ $(2)/$$($(1)_PROG): $$(patsubst %.c,$(2)/obj/%.o,$$($(1)_SRCS) $$($(1)_MAIN)) \
 	$$(call variant_accept,$(1),$$@)
 endef
 
-# variant_olayout(STACK,VARIANT,INPUT,STRATEGY): olayout lays INPUT out.
+# variant_olayout(STACK,VARIANT,INPUT,STRATEGY): olayout lays INPUT out, with
+# a profile of INPUT itself (as BOLT trains on its own input): the stack's
+# training workload under `olayout profile`, plus the checked-in profile's
+# path and library marks.
 define variant_olayout
-$(call variant_exe,$(1),$(2)): $(3) $$(OLAYOUT) $$($(1)_PROFILE)
+$(call variant_exe,$(1),$(2)).prof: $(3) $$(OLAYOUT) $$($(1)_PROFILE) bench/variants/train.sh
 	@mkdir -p $$(@D)
-	$$(OLAYOUT) optimize --strategy $(4) --profile $$($(1)_PROFILE) --cache $$(VARIANT_GEOMETRY) \
+	bench/variants/train.sh $$(OLAYOUT) $$($(1)_PROFILE) $$< $$@ $$($(1)_TRAIN)
+$(call variant_exe,$(1),$(2)): $(3) $$(OLAYOUT) $(call variant_exe,$(1),$(2)).prof
+	@mkdir -p $$(@D)
+	$$(OLAYOUT) optimize --strategy $(4) --profile $$@.prof --cache $$(VARIANT_GEOMETRY) \
 		--save-layout $$(@D)/layout -o $$@.tmp $$<
 	$$(OLAYOUT) verify $$@.tmp
 	$$(call variant_accept,$(1),$$@)
