@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ol_cmd.h"
+#include "ol_map.h"
 #include "ol_paths.h"
 #include "ol_rewrite.h"
 
@@ -14,6 +15,8 @@ static const char usage_main[] =
 	"  info [--json] EXE                  functions, fragments, clones\n"
 	"  paths [--json] [--strict] --profile FILE EXE\n"
 	"                                     a profile's paths as found in EXE\n"
+	"  map [--cache GEOM] [--profile PROF] -o FILE.svg|FILE.png EXE [--vs EXE2]\n"
+	"                                     a picture of the i-cache sets EXE's code maps to\n"
 	"olayout COMMAND --help shows the help of one command.\n";
 static const char usage_rewrite[] =
 	"usage: olayout rewrite [--skip-unmovable] --layout FILE -o OUT EXE\n"
@@ -37,6 +40,19 @@ static const char usage_paths[] =
 	"(address, hot size, .cold size, clones for the path), the path's static hot size\n"
 	"and the i-cache lines it touches per cache geometry; then the library functions.\n"
 	"A function missing from EXE is a warning, with --strict an error.\n";
+
+static const char usage_map[] =
+	"usage: olayout map [--cache GEOM] [--profile PROF] -o FILE.svg|FILE.png EXE [--vs EXE2]\n"
+	"Draws the i-cache GEOM (a cache PROF names, alpha21064 = 8192:1:32, modern =\n"
+	"32768:8:64, or SIZE:WAYS:LINE; default: PROF's first cache, else alpha21064),\n"
+	"one cell per set, coloured by the code mapping there: path (PROF's path roots\n"
+	"and layers, or their clones), library (PROF's library marks), other hot (run in\n"
+	"training), cold; without PROF every function is other and .cold fragments cold.\n"
+	"Shaded by PROF's function instruction counts; a red border marks a set holding\n"
+	"more hot lines than ways. --vs draws EXE2 beside EXE on the same scale.\n"
+	"FILE.png goes through rsvg-convert (librsvg2-bin). Prints per executable:\n"
+	"  map EXE cache NAME SIZE:WAYS:LINE sets N: path P, library L, other hot O,\n"
+	"  cold only C, unused U, conflicting K\n";
 
 static int bad_usage(const char *cmd, const char *msg)
 {
@@ -158,6 +174,36 @@ static int cmd_paths(int argc, char **argv, struct ol_err *err)
 	return done(ol_cmd_paths(&o, err), err, o.exe, o.profile, NULL);
 }
 
+static int cmd_map(int argc, char **argv, struct ol_err *err)
+{
+	struct ol_map_opts o = { 0 };
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		const char **val = strcmp(argv[i], "--cache") == 0     ? &o.cache
+				   : strcmp(argv[i], "--profile") == 0 ? &o.profile
+				   : strcmp(argv[i], "-o") == 0	       ? &o.out
+				   : strcmp(argv[i], "--vs") == 0      ? &o.vs
+								       : NULL;
+
+		if (is_help(argv[i])) {
+			fputs(usage_map, stdout);
+			return 0;
+		}
+		if (val && i + 1 < argc)
+			*val = argv[++i];
+		else if (argv[i][0] == '-' || o.exe)
+			return bad_usage("map ", "map: unknown option, missing value or more than one EXE");
+		else
+			o.exe = argv[i];
+	}
+	if (!o.out || !o.exe)
+		return bad_usage("map ", "map: needs -o FILE.svg and EXE");
+	rc = ol_cmd_map(&o, err);
+	/* an error about EXE2 names EXE2 */
+	return done(rc, err, names(err->msg, o.vs) ? o.vs : o.exe, o.profile, o.out);
+}
+
 int main(int argc, char **argv)
 {
 	struct ol_err err = { { 0 } };
@@ -176,5 +222,7 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1, &err);
 	if (strcmp(argv[1], "paths") == 0)
 		return cmd_paths(argc - 1, argv + 1, &err);
+	if (strcmp(argv[1], "map") == 0)
+		return cmd_map(argc - 1, argv + 1, &err);
 	return bad_usage("", "unknown command");
 }
