@@ -354,9 +354,10 @@ int ol_cmd_map(const struct ol_map_opts *o, struct ol_err *err)
 	if (o->profile && (rc = ol_profile_load(o->profile, &c.prof, perr, sizeof perr)) < 0)
 		return ol_fail(err, rc, "%s", perr);
 	rc = ol_geom_parse(&c.g, o->cache, c.prof, err);
-	c.nsets = ol_geom_sets(&c.g);
-	if (rc == 0)
+	if (rc == 0) {
+		c.nsets = ol_geom_sets(&c.g);
 		rc = load(&c, &c.e[c.ne++], o->exe, err);
+	}
 	if (rc == 0 && o->vs)
 		rc = load(&c, &c.e[c.ne++], o->vs, err);
 	if (rc == 0)
