@@ -8,12 +8,13 @@ hot function udp_push covers (olayout info --json) is a path cell, the
 conflict marks agree with the summary's count; without a profile no cell is
 path code; -o FILE.png is a PNG (rsvg-convert, which make deps installs).
 Bad input (unknown geometry, a non-ELF, an unwritable or badly named -o, a
-malformed profile): one line, exit 1, nothing left behind.
+malformed profile, a PNG without rsvg-convert on PATH): one line, exit 1, nothing left behind.
 """
 import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
@@ -42,9 +43,10 @@ def summary(res):
     return [int(x) for x in m.groups()] if m else None
 
 
-def bad(tap, work, what, args, out):
+def bad(tap, work, what, args, out, env=None):
     before = sorted(os.listdir(work))
-    res = oltest.olayout("map", *args)
+    p = subprocess.run([oltest.OLAYOUT, "map"] + args, capture_output=True, env=env, timeout=60)
+    res = oltest.Result(p.returncode, p.stdout, p.stderr)
     lines = res.err.decode().strip().splitlines()
     tap.ok(res.rc == 1 and len(lines) == 1 and lines[0].startswith("olayout: ")
            and not os.path.exists(out) and sorted(os.listdir(work)) == before,
@@ -110,6 +112,8 @@ def main():
     bad(tap, bad_dir, "a malformed profile", ["--profile", text, "-o", out, exe], out)
     bad(tap, bad_dir, "-o in a missing directory", ["-o", os.path.join(bad_dir, "no", "x.svg"), exe], out)
     bad(tap, bad_dir, "-o FILE.txt", ["-o", os.path.join(bad_dir, "x.txt"), exe], out)
+    bad(tap, bad_dir, "-o FILE.png without rsvg-convert", ["-o", os.path.join(bad_dir, "x.png"), exe],
+        os.path.join(bad_dir, "x.png"), env={"PATH": bad_dir})
     return tap.done()
 
 
