@@ -1,8 +1,10 @@
 /* ol_main.c - the olayout command line: subcommands and their help. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ol_cmd.h"
+#include "ol_compare.h"
 #include "ol_map.h"
 #include "ol_paths.h"
 #include "ol_rewrite.h"
@@ -17,6 +19,8 @@ static const char usage_main[] =
 	"                                     a profile's paths as found in EXE\n"
 	"  map [--cache GEOM] [--profile PROF] -o FILE.svg|FILE.png EXE [--vs EXE2]\n"
 	"                                     a picture of the i-cache sets EXE's code maps to\n"
+	"  compare [--cache GEOM]... [--runs N] [--bracketed] EXE_A EXE_B -- ARGS\n"
+	"                                     instructions, I1 misses, counters, time: B/A\n"
 	"olayout COMMAND --help shows the help of one command.\n";
 static const char usage_rewrite[] =
 	"usage: olayout rewrite [--skip-unmovable] --layout FILE -o OUT EXE\n"
@@ -53,6 +57,18 @@ static const char usage_map[] =
 	"FILE.png goes through rsvg-convert (librsvg2-bin). Prints per executable:\n"
 	"  map EXE cache NAME SIZE:WAYS:LINE sets N: path P, library L, other hot O,\n"
 	"  cold only C, unused U, conflicting K\n";
+
+static const char usage_compare[] =
+	"usage: olayout compare [--cache GEOM]... [--runs N] [--bracketed] EXE_A EXE_B -- ARGS\n"
+	"Runs EXE_A and EXE_B with ARGS (stdin /dev/null, an empty environment, both\n"
+	"copied to paths of one length) under valgrind's callgrind, once per GEOM (as\n"
+	"for map; default alpha21064), simulating that I1: instructions and I1 misses;\n"
+	"--bracketed counts only between the programs' CALLGRIND_START/STOP_INSTRUMENTATION\n"
+	"(--instr-atstart=no). Then `perf stat -e instructions,cycles,L1-icache-load-misses,\n"
+	"iTLB-load-misses` where the machine counts them (else the table says they are\n"
+	"missing and why), and N timed runs of each (default 5), A and B interleaved.\n"
+	"Prints one table: metric, A, B, B/A. Both must exit 0 and print the same\n"
+	"output, else that is the error (exit 1).\n";
 
 static int bad_usage(const char *cmd, const char *msg)
 {
@@ -204,6 +220,44 @@ static int cmd_map(int argc, char **argv, struct ol_err *err)
 	return done(rc, err, names(err->msg, o.vs) ? o.vs : o.exe, o.profile, o.out);
 }
 
+static int cmd_compare(int argc, char **argv, struct ol_err *err)
+{
+	struct ol_compare_opts o = { .runs = 5 };
+	int i = 1, rc;
+
+	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		char *end;
+
+		if (is_help(argv[i])) {
+			fputs(usage_compare, stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--cache") == 0 && i + 1 < argc &&
+		    o.ncaches < OL_COMPARE_MAX_CACHES)
+			o.caches[o.ncaches++] = argv[++i];
+		else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
+			long n = strtol(argv[++i], &end, 10);
+
+			if (*end || n < 1 || n > 1000)
+				return bad_usage("compare ", "compare: --runs wants 1 to 1000");
+			o.runs = (int)n;
+		} else if (strcmp(argv[i], "--bracketed") == 0)
+			o.bracketed = true;
+		else if (argv[i][0] == '-' || o.exe_b)
+			return bad_usage("compare ", "compare: unknown option, missing value or more than two EXEs");
+		else
+			*(o.exe_a ? &o.exe_b : &o.exe_a) = argv[i];
+	}
+	if (!o.exe_b || i == argc)
+		return bad_usage("compare ", "compare: needs EXE_A EXE_B -- ARGS");
+	if (o.ncaches == 0)
+		o.caches[o.ncaches++] = "alpha21064";
+	o.args = argv + i + 1;
+	o.nargs = argc - i - 1;
+	rc = ol_cmd_compare(&o, err);
+	return done(rc, err, names(err->msg, o.exe_b) ? o.exe_b : o.exe_a, NULL, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	struct ol_err err = { { 0 } };
@@ -224,5 +278,7 @@ int main(int argc, char **argv)
 		return cmd_paths(argc - 1, argv + 1, &err);
 	if (strcmp(argv[1], "map") == 0)
 		return cmd_map(argc - 1, argv + 1, &err);
+	if (strcmp(argv[1], "compare") == 0)
+		return cmd_compare(argc - 1, argv + 1, &err);
 	return bad_usage("", "unknown command");
 }
