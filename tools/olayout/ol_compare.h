@@ -3,7 +3,7 @@
  * arguments under callgrind (instructions; simulated I1 misses per cache
  * geometry), under `perf stat` where the machine has hardware counters,
  * and timed N times, A and B interleaved; one table with B/A ratios. Both
- * must exit 0 with the same output, else that is the error.
+ * must exit with the same status (output that differs: a warning).
  */
 #ifndef OL_COMPARE_H
 #define OL_COMPARE_H

@@ -67,8 +67,8 @@ static const char usage_compare[] =
 	"(--instr-atstart=no). Then `perf stat -e instructions,cycles,L1-icache-load-misses,\n"
 	"iTLB-load-misses` where the machine counts them (else the table says they are\n"
 	"missing and why), and N timed runs of each (default 5), A and B interleaved.\n"
-	"Prints one table: metric, A, B, B/A. Both must exit 0 and print the same\n"
-	"output, else that is the error (exit 1).\n";
+	"Prints one table: metric, A, B, B/A. Both must exit with the same status (else\n"
+	"exit 1); output that differs is a warning.\n";
 
 static int bad_usage(const char *cmd, const char *msg)
 {
