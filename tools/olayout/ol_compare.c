@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ol_geom.h"
+#include "ol_plan.h"
 
 #define NPERF 4
 static const char *const perf_events[NPERF] = { "instructions", "cycles",

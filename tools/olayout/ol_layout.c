@@ -64,14 +64,14 @@ static int parse_align(struct lctx *c, const char *s, uint64_t *out)
 
 static int find_unit(struct lctx *c, const char *name, size_t *u)
 {
-	long r = ol_unit_named(c->m, name);
+	long r = ol_unit_named(c->m, name), g;
 	char bare[300];
 
 	if (r == -2)
 		return lfail(c, "'%s' is ambiguous: static in several files: write NAME@FILE", name);
 	snprintf(bare, sizeof bare, "%.*s", (int)strcspn(name, "@"), name);
-	if (r < 0 && strchr(name, '@') && ol_unit_named(c->m, bare) >= 0 &&
-	    c->m->unit[ol_unit_named(c->m, bare)].file == NULL)
+	g = r < 0 && strchr(name, '@') ? ol_unit_named(c->m, bare) : -1;
+	if (g >= 0 && c->m->unit[g].file == NULL)	/* NAME@FILE of a global NAME */
 		return lfail(c, "unknown function '%s': NAME@FILE names a static function; "
 			     "the global one is written without @FILE", name);
 	if (r < 0)
@@ -246,16 +246,9 @@ static int parse_line(struct lctx *c, char *s, bool *header)
 int ol_layout_read(struct ol_layout *lay, const char *file, const struct ol_model *m,
 		   bool skip_unmovable, struct ol_err *err)
 {
-	struct lctx c = { .lay = lay, .m = m, .file = file, .err = err, .align = 16,
-			  .skip = skip_unmovable };
 	FILE *f = fopen(file, "r");
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	bool header = false;
-	int rc = 0;
-
 	struct stat st;
+	int rc;
 
 	memset(lay, 0, sizeof *lay);
 	if (f == NULL)
@@ -264,6 +257,23 @@ int ol_layout_read(struct ol_layout *lay, const char *file, const struct ol_mode
 		fclose(f);
 		return ol_fail(err, -EINVAL, "%s: not a regular file", file);
 	}
+	rc = ol_layout_read_from(lay, file, f, m, skip_unmovable, err);
+	fclose(f);
+	return rc;
+}
+
+int ol_layout_read_from(struct ol_layout *lay, const char *file, FILE *f,
+			const struct ol_model *m, bool skip_unmovable, struct ol_err *err)
+{
+	struct lctx c = { .lay = lay, .m = m, .file = file, .err = err, .align = 16,
+			  .skip = skip_unmovable };
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	bool header = false;
+	int rc = 0;
+
+	memset(lay, 0, sizeof *lay);
 	while (rc == 0 && (n = getline(&buf, &cap, f)) > 0) {
 		c.line++;
 		if (memchr(buf, '\0', (size_t)n))
@@ -281,7 +291,6 @@ int ol_layout_read(struct ol_layout *lay, const char *file, const struct ol_mode
 			    : ol_fail(err, -EINVAL, "%s: empty: expected 'olayout-layout 1'", file);
 	if (rc == 0)
 		rc = check_routes(&c);
-	fclose(f);
 	if (rc)
 		ol_layout_free(lay);
 	return rc;

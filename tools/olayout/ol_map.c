@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "ol_exe.h"
-#include "ol_geom.h"
+#include "ol_plan.h"
 #include "ol_paths.h"
 #include "ol_tmp.h"
 
@@ -355,7 +355,7 @@ int ol_cmd_map(const struct ol_map_opts *o, struct ol_err *err)
 		return ol_fail(err, rc, "%s", perr);
 	rc = ol_geom_parse(&c.g, o->cache, c.prof, err);
 	if (rc == 0) {
-		c.nsets = ol_geom_sets(&c.g);
+		c.nsets = c.g.size / (c.g.assoc * c.g.line);
 		rc = load(&c, &c.e[c.ne++], o->exe, err);
 	}
 	if (rc == 0 && o->vs)
