@@ -57,9 +57,9 @@ done
 
 echo "== BOLT on STD: instrument, train ($n round trips), optimize"
 rm -f "$DIR/bolt.fdata"
-# Debian's bolt-19 looks for its runtime in /usr/lib: name it instead
+# Debian's bolt-19 looks for its runtime under /usr/lib: name where it is
 llvm-bolt-19 "$DIR/BSTD/tcpping" -instrument -o "$DIR/tcpping.instr" \
-	-runtime-instrumentation-lib=/usr/lib/llvm-19/lib/libbolt_rt_instr.a \
+	-runtime-instrumentation-lib=llvm-19/lib/libbolt_rt_instr.a \
 	-instrumentation-file="$DIR/bolt.fdata" >"$DIR/bolt.log" 2>&1
 "$DIR/tcpping.instr" -w inproc -n "$n" -s 1 >/dev/null
 llvm-bolt-19 "$DIR/BSTD/tcpping" -o "$DIR/tcpping.bolt" -data="$DIR/bolt.fdata" \

@@ -248,6 +248,11 @@ def check_xkernel(tap, work):
             tap.ok(m and int(m.group(1)) > 0 and "clone tcp_sess_push tcp_send" in layout,
                    "tcpping bipartite clones the send path (%s)" % (m.group(1).decode() if m else "?"),
                    res.out.decode(errors="replace"))
+            info = oltest.olayout("info", out).out.decode().splitlines()
+            off = [(int(w[1], 16) - int(w[2], 16)) % 8192 for w in (l.split() for l in info)
+                   if w and w[0] == "clone"]
+            tap.ok(off and not any(off),
+                   "tcpping bipartite: each original on its clone's sets (offsets %s)" % off)
             again, _ = optimize(strategy, prof, out, out + ".2", cache="alpha21064")
             tap.ok(again.rc == 0 and same_run(exe, out + ".2", XK_ARGS, xk_keep)[0],
                    "tcpping bipartite optimized twice runs", oltest.describe(again))

@@ -63,7 +63,6 @@ static int path_code(struct ol_plan *pl, size_t u, int p, struct shadows *sh, bo
 		     struct ol_err *err)
 {
 	long old = existing(pl, u, p);
-	size_t at = pl->nplace;
 	int rc;
 
 	if (old >= 0 && !pl->pu[old].placeable)
@@ -81,7 +80,7 @@ static int path_code(struct ol_plan *pl, size_t u, int p, struct shadows *sh, bo
 	if (rc == 0 && ol_grow((void **)&sh->q, &sh->cap, sh->n + 1, sizeof *sh->q))
 		return ol_fail(err, -ENOMEM, "out of memory");
 	if (rc == 0)
-		sh->q[sh->n++] = (struct ol_pplace){ .unit = u, .addr = pl->place[at].addr };
+		sh->q[sh->n++] = (struct ol_pplace){ .unit = u, .addr = pl->place[pl->nplace - 1].addr };
 	return rc;
 }
 
