@@ -157,6 +157,8 @@ static void retransmit_first(struct tcb *t)
 
 	if (tcp_seq_lt(t->snd_una, end))
 		n = end - t->snd_una < t->mss ? end - t->snd_una : t->mss;
+	if (n > t->snd_wnd)
+		n = t->snd_wnd;	/* never past the window: a zero one gets only the persist probe */
 	if (t->fin_queued && t->snd_una + n == end && tcp_seq_gt(t->snd_max, end))
 		flags = TCP_FIN;
 	if (n || flags)
@@ -241,7 +243,8 @@ static bool input_ack(struct tcb *t, const struct tcp_hdr *h, uint32_t len)
 	if (tcp_seq_gt(ack, t->snd_una))
 		new_ack(t, ack);
 	else if (ack == t->snd_una && len == 0 && !(h->flags & (TCP_SYN | TCP_FIN)) &&
-		 h->win == t->snd_wnd && t->snd_max != t->snd_una)
+		 h->win == t->snd_wnd && t->snd_wnd != 0 && t->snd_max != t->snd_una)
+		/* the ACKs of refused zero-window probes are not losses */
 		dup_ack(t);
 	if (tcp_seq_lt(t->snd_wl1, h->seq) || (t->snd_wl1 == h->seq && tcp_seq_le(t->snd_wl2, ack))) {
 		t->snd_wnd = h->win;
@@ -340,10 +343,25 @@ static void input_data(struct tcb *t, const struct tcp_hdr *h, msg_t *m)
 		tcp_delack_arm(t);
 }
 
+/* Past the right edge we advertised: a sender's bug (Linux counts them as TcpExtBeyondWindow). */
+static bool beyond_window(const struct tcb *t, const struct tcp_hdr *h, uint32_t len)
+{
+	uint32_t wnd = tcp_rcv_window(t), edge = t->rb.nxt + wnd;
+
+	if (len == 0)
+		return tcp_seq_gt(h->seq, edge);
+	/* a zero window's probe (RFC 9293 3.8.6.1) */
+	if (wnd == 0 && len == 1 && h->seq == t->rb.nxt)
+		return false;
+	return tcp_seq_gt(h->seq + len, edge);
+}
+
 static void input_sync(struct tcb *t, const struct tcp_hdr *h, msg_t *m)
 {
 	uint32_t len = (uint32_t)msg_len(m);
 
+	if (beyond_window(t, h, len))
+		t->tp->st.beyond_window++;
 	if (!acceptable(t, h, len)) {
 		/* old duplicate or beyond the window: re-acknowledge (RFC 793) */
 		if (!(h->flags & TCP_RST))

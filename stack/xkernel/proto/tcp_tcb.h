@@ -82,6 +82,8 @@ struct tcb {
 	bool fin_rcvd;
 	struct tcp_rbuf rb;	/* rb.nxt is RCV.NXT */
 	bool ack_now;		/* send an ACK at the next output */
+	bool not_reading;	/* XK_TCP_CTL_SET_READING 0: the window ends at rcv_edge */
+	uint32_t rcv_edge;
 	unsigned acks_pending;	/* in-order segments not yet acknowledged */
 
 	struct xk_event rexmt_ev;	/* retransmission and persist */
