@@ -11,12 +11,36 @@ static enum xk_drop decode_drop(int err)
 	return err == -EBADMSG ? XK_DROP_LEN : err == -EPROTO ? XK_DROP_OPTION : XK_DROP_SHORT;
 }
 
+/*
+ * A full backlog drops its oldest half-open connection: under a SYN flood the
+ * newest SYNs (a legitimate one among them) get their round trip's time to
+ * complete, and memory stays bounded. SYN cookies would keep no state at all
+ * but cannot carry the MSS exactly nor retransmit the SYN-ACK.
+ */
+static void evict_half_open(struct tcp_proto *tp, uint16_t lport)
+{
+	struct tcb *oldest = NULL;
+	unsigned n = 0;
+
+	for (struct tcb *t = tp->all; t; t = t->next)	/* newest first */
+		if (t->passive && t->state == TCP_SYN_RCVD && t->key.lport == lport) {
+			n++;
+			oldest = t;
+		}
+	if (n < TCP_BACKLOG)
+		return;
+	tp->st.half_open_evicted++;
+	tcp_event(oldest, TCP_EV_TIMEOUT);
+	tcp_maybe_free(oldest);
+}
+
 /* A SYN for a listened port: a new connection in LISTEN, which pop moves on. */
 static int new_passive(struct tcp_proto *tp, xk_proto_t *hlp, xk_sess_t *lls,
 		       const struct tcp_key *key, struct tcb **out)
 {
 	int err;
 
+	evict_half_open(tp, key->lport);
 	xk_sess_ref(lls);
 	if ((err = tcp_tcb_new(tp, hlp, lls, key, out)) < 0) {
 		xk_close(lls);
@@ -371,15 +395,19 @@ static void input_sync(struct tcb *t, const struct tcp_hdr *h, msg_t *m)
 		xk_drop(t->tp->self, XK_DROP_STATE, m);
 		return;
 	}
-	if (h->flags & TCP_RST) {
+	/*
+	 * RFC 5961: only a RST exactly at RCV.NXT resets; another in-window RST,
+	 * or any SYN, may be a blind attacker's: a challenge ACK tells the real
+	 * peer where we are, and it answers with a RST that matches.
+	 */
+	if ((h->flags & TCP_RST) && h->seq == t->rb.nxt) {
 		reset(t);
 		msg_free(m);
 		return;
 	}
-	if (h->flags & TCP_SYN) {
-		/* a SYN inside the window of a synchronized connection */
-		tcp_send_rst(t->tp, t->s->down, &t->ph, h, len);
-		reset(t);
+	if (h->flags & (TCP_RST | TCP_SYN)) {
+		t->tp->st.challenge_acks++;
+		t->ack_now = true;
 		msg_free(m);
 		return;
 	}

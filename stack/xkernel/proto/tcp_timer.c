@@ -23,9 +23,12 @@ static void rexmt_fire(void *arg)
 	}
 	if (flight == 0)
 		return;
-	if (!tcp_rtt_backoff(&t->rtt)) {
+	/* a half-open connection (maybe a spoofed SYN's) gets few retries */
+	if ((t->state == TCP_SYN_RCVD && t->rtt.backoff >= TCP_SYNACK_RETRIES) ||
+	    !tcp_rtt_backoff(&t->rtt)) {
+		/* at snd_una, the peer's RCV.NXT unless it got more: exact, not challenged (RFC 5961) */
 		struct tcp_hdr h = { .sport = t->key.rport, .dport = t->key.lport,
-				     .ack = t->snd_nxt, .flags = TCP_ACK };
+				     .ack = t->snd_una, .flags = TCP_ACK };
 
 		tcp_send_rst(t->tp, t->s->down, &t->ph, &h, 0);
 		tcp_event(t, TCP_EV_TIMEOUT);
