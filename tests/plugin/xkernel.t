@@ -17,7 +17,7 @@ PATH_RE=$(IFS='|'; echo "${LAYERS[*]}")
 
 # The profile's cold lines must match today's sources: when they do not
 # (stack/xkernel changed), the test trains again and says so.
-if command -v valgrind >/dev/null && command -v jq >/dev/null; then
+if command -v valgrind >/dev/null; then
 	if profiles/tcpping.sh >"$WORK/fresh.prof" 2>"$WORK/train.err" &&
 		! cmp -s "$WORK/fresh.prof" "$PROF"; then
 		echo "# $PROF is stale (stack/xkernel changed): regenerate with profiles/tcpping.sh >$PROF"

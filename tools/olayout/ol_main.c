@@ -1,9 +1,12 @@
 /* ol_main.c - the olayout command line: subcommands and their help. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ol_cmd.h"
 #include "ol_paths.h"
+#include "ol_prof_cmd.h"
 #include "ol_rewrite.h"
 
 static const char usage_main[] =
@@ -14,6 +17,8 @@ static const char usage_main[] =
 	"  info [--json] EXE                  functions, fragments, clones\n"
 	"  paths [--json] [--strict] --profile FILE EXE\n"
 	"                                     a profile's paths as found in EXE\n"
+	"  profile -o PROF [OPTIONS] -- CMD [ARGS]\n"
+	"                                     run CMD under callgrind, write a profile\n"
 	"olayout COMMAND --help shows the help of one command.\n";
 static const char usage_rewrite[] =
 	"usage: olayout rewrite [--skip-unmovable] --layout FILE -o OUT EXE\n"
@@ -37,6 +42,25 @@ static const char usage_paths[] =
 	"(address, hot size, .cold size, clones for the path), the path's static hot size\n"
 	"and the i-cache lines it touches per cache geometry; then the library functions.\n"
 	"A function missing from EXE is a warning, with --strict an error.\n";
+
+static const char usage_profile[] =
+	"usage: olayout profile -o PROF [OPTIONS] [VALGRIND-OPTIONS] -- CMD [ARGS...]\n"
+	"       olayout profile -o PROF [OPTIONS] --from-callgrind FILE [--valgrind-log LOG] EXE\n"
+	"       olayout profile -o PROF --merge PROF1 PROF2...\n"
+	"Runs CMD under valgrind's callgrind (--dump-instr=yes --collect-jumps=yes) and\n"
+	"writes a version 2 profile (profiles/README.md) of the executable CMD runs:\n"
+	"function counts, call edges (indirect calls too), line and cold-line entries\n"
+	"(DWARF line table), cold functions, the hot code of shared objects (external)\n"
+	"and the caches alpha21064 and modern. OUT is written whole or not at all.\n"
+	"  --paths N            propose up to N paths and their library marks\n"
+	"  --training RUNS      how many times the measured unit ran (a training entry)\n"
+	"  --exe EXE            the executable profiled, when CMD is not it\n"
+	"  --instr-atstart=no   measure only between the program's\n"
+	"                       CALLGRIND_START_INSTRUMENTATION and _STOP_ requests\n"
+	"  --toggle-collect=FN  measure only inside FN (repeatable; collection starts off)\n"
+	"  --from-callgrind FILE  convert an existing run of EXE (made with --dump-instr=yes);\n"
+	"                       --valgrind-log LOG (its valgrind -v -v log) adds external entries\n"
+	"  --merge              sum the profiles PROF1 PROF2... of one executable\n";
 
 static int bad_usage(const char *cmd, const char *msg)
 {
@@ -158,6 +182,102 @@ static int cmd_paths(int argc, char **argv, struct ol_err *err)
 	return done(ol_cmd_paths(&o, err), err, o.exe, o.profile, NULL);
 }
 
+/* A decimal option value from 1 to max. */
+static bool count_arg(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v = s[0] >= '0' && s[0] <= '9' ? strtoull(s, &end, 10) : 0;
+	if (v < 1 || v > max || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int profile_args(int argc, char **argv, struct ol_prof_opts *o, char **pos, size_t *npos,
+			bool *merge)
+{
+	uint64_t v;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--") == 0) {
+			o->cmd = argv + i + 1;
+			o->ncmd = (size_t)(argc - i - 1);
+			return o->ncmd ? 0 : bad_usage("profile ", "profile: no command after --");
+		}
+		if (strcmp(a, "--merge") == 0)
+			*merge = true;
+		else if (strcmp(a, "--instr-atstart=no") == 0 || strncmp(a, "--toggle-collect=", 17) == 0) {
+			if (strchr(a, '=')[1] == '\0')
+				return bad_usage("profile ", "profile: --toggle-collect= needs FN");
+			o->vgopts[o->nvgopts++] = argv[i];
+		} else if (a[0] != '-')
+			pos[(*npos)++] = argv[i];
+		else if (!val)
+			return bad_usage("profile ", "profile: unknown option or missing value");
+		else if (strcmp(a, "-o") == 0)
+			o->out = argv[++i];
+		else if (strcmp(a, "--exe") == 0)
+			o->exe = argv[++i];
+		else if (strcmp(a, "--from-callgrind") == 0)
+			o->callgrind = argv[++i];
+		else if (strcmp(a, "--valgrind-log") == 0)
+			o->vglog = argv[++i];
+		else if (strcmp(a, "--paths") == 0 && count_arg(val, 1000, &v) && ++i)
+			o->paths = (unsigned)v;
+		else if (strcmp(a, "--training") == 0 && count_arg(val, UINT64_MAX, &v) && ++i)
+			o->training = v;
+		else
+			return bad_usage("profile ", "profile: unknown option or bad value");
+	}
+	return 0;
+}
+
+/* The three forms: run (-- CMD), convert (--from-callgrind FILE EXE),
+ * merge (--merge PROF...). */
+static int cmd_profile(int argc, char **argv, struct ol_err *err)
+{
+	struct ol_prof_opts o = { 0 };
+	char **pos = calloc((size_t)argc, sizeof *pos);
+	size_t npos = 0;
+	bool merge = false;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (is_help(argv[i])) {
+			free(pos);
+			fputs(usage_profile, stdout);
+			return 0;
+		}
+	o.vgopts = calloc((size_t)argc, sizeof *o.vgopts);
+	int rc = pos && o.vgopts ? profile_args(argc, argv, &o, pos, &npos, &merge) : 1;
+	const char *why = NULL;
+	if (rc == 0 && !o.out)
+		why = "profile: needs -o PROF";
+	else if (rc == 0 && merge && (npos == 0 || o.cmd || o.callgrind || o.nvgopts || o.paths))
+		why = "profile: --merge takes PROF files only";
+	else if (rc == 0 && o.callgrind && (npos != 1 || o.cmd || o.nvgopts))
+		why = "profile: --from-callgrind FILE needs one EXE and no command";
+	else if (rc == 0 && !merge && !o.callgrind && (npos || !o.cmd))
+		why = "profile: needs -- CMD [ARGS] (or --from-callgrind, --merge)";
+	else if (rc == 0 && o.vglog && !o.callgrind)
+		why = "profile: --valgrind-log goes with --from-callgrind";
+	if (why)
+		rc = bad_usage("profile ", why);
+	if (rc == 0) {
+		if (merge) {
+			o.merge = pos;
+			o.nmerge = npos;
+		} else if (o.callgrind)
+			o.exe = pos[0];
+		rc = ol_cmd_profile(&o, err);
+		if (rc < 0)
+			fprintf(stderr, "olayout: %s\n", err->msg[0] ? err->msg : "profile failed");
+		rc = rc < 0;
+	}
+	free(pos);
+	free(o.vgopts);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct ol_err err = { { 0 } };
@@ -176,5 +296,7 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1, &err);
 	if (strcmp(argv[1], "paths") == 0)
 		return cmd_paths(argc - 1, argv + 1, &err);
+	if (strcmp(argv[1], "profile") == 0)
+		return cmd_profile(argc - 1, argv + 1, &err);
 	return bad_usage("", "unknown command");
 }
