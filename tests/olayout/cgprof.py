@@ -85,8 +85,10 @@ def biases(log):
     return b
 
 
-def parse(out):
-    """(object, fn) -> [self Ir, min addr, max addr]; (obj, fn, cobj, cfn) -> calls."""
+def parse(out, event="Ir"):
+    """(object, fn) -> [self Ir, min addr, max addr]; (obj, fn, cobj, cfn) -> calls;
+    (object, fn) -> addr -> EVENT (Ir, or another event callgrind counted);
+    (object, file, line) -> the largest EVENT of one instruction of it."""
     names = {"ob": {}, "fn": {}, "fl": {}}
     cost = defaultdict(lambda: [0, None, None])
     insn = defaultdict(lambda: defaultdict(int))  # (ob, fn) -> addr -> Ir
@@ -140,7 +142,7 @@ def parse(out):
             npos = len(line.split()) - 1
             continue
         if line.startswith("events:"):
-            ir_col = line.split()[1:].index("Ir")
+            ir_col = line.split()[1:].index(event)
             continue
         if not line[0] in "+-*0123456789":
             continue
