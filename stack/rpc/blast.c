@@ -1,5 +1,5 @@
 /*
- * blast.c - BLAST: messages up to RPC_MAX_MSG bytes over a lower protocol
+ * blast.c - BLAST: messages up to RPC_WIRE_MAX bytes over a lower protocol
  * with a smaller packet. A message that fits goes as one fragment and is not
  * kept; a larger one is broken into fragments that are kept for
  * BLAST_HOLD_NS, so a NACK naming the missing ones has only those resent.
@@ -104,7 +104,7 @@ static int blast_push(xk_sess_t *s, msg_t *m)
 			       .len = (uint32_t)len, .fsz = (uint16_t)len };
 	uint32_t fsz = bs->fsz;
 
-	if (len > RPC_MAX_MSG) {
+	if (len > RPC_WIRE_MAX) {
 		msg_free(m);
 		return -EMSGSIZE;
 	}

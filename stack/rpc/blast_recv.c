@@ -14,7 +14,7 @@ static int blast_geometry(const struct blast_hdr *h, size_t plen)
 	uint32_t last;
 
 	if (h->nfrags == 0 || h->nfrags > BLAST_MAX_FRAGS || h->frag >= h->nfrags ||
-	    h->len > RPC_MAX_MSG)
+	    h->len > RPC_WIRE_MAX)
 		return -EINVAL;
 	if (h->nfrags == 1)
 		return h->fsz == h->len && plen == h->len ? 0 : -EINVAL;

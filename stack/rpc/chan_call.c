@@ -15,7 +15,7 @@ static int chan_hdr_put(const struct chan_hdr *h, msg_t *m, msg_t *saved)
 {
 	uint8_t *p;
 
-	if (msg_len(m) > RPC_MAX_MSG - CHAN_HDR_LEN || !(p = msg_push(m, CHAN_HDR_LEN))) {
+	if (msg_len(m) > RPC_WIRE_MAX - CHAN_HDR_LEN || !(p = msg_push(m, CHAN_HDR_LEN))) {
 		msg_free(m);
 		return -EMSGSIZE;
 	}

@@ -5,7 +5,8 @@
  *   chan    request/reply channels, at most once (sequence numbers, saved
  *           replies, retransmission with backoff, implicit acknowledgement)
  *   bid     boot ids: a restarted peer is detected, stale messages dropped
- *   blast   fragmentation and reassembly up to RPC_MAX_MSG bytes, missing
+ *   blast   fragmentation and reassembly of requests and replies up to
+ *           RPC_MAX_MSG bytes (and the headers above blast), missing
  *           fragments resent selectively (NACK bitmap)
  *
  * Register them (rpc_register) and name them in the graph text, over IP or
@@ -21,7 +22,8 @@
  *
  * A client opens a session per server and procedure: parts.remote =
  * { server IP, procedure }, xk_open(select, hlp, hlp, &parts, &s). xk_push(s,
- * m) is a call; one call at a time per session (-EBUSY otherwise). The call's
+ * m) is a call of up to RPC_MAX_MSG bytes (-EMSGSIZE); one call at a time per
+ * session (-EBUSY otherwise). The call's
  * end comes up as xk_demux(hlp, s, m): the reply, or an empty message when
  * the call failed. xk_sess_control(s, RPC_CTL_STATUS, &status, sizeof(int))
  * tells which: 0, or -ETIMEDOUT (no answer after the retries), -ECONNRESET

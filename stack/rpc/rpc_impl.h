@@ -11,6 +11,9 @@
 
 #include "rpc.h"
 
+/* What blast carries at most: a request or reply and the headers above blast. */
+#define RPC_WIRE_MAX	(RPC_MAX_MSG + 64)
+
 /* A map key: a lower session and a number, no padding holes. */
 struct rpc_key {
 	uintptr_t lls;

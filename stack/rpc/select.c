@@ -32,11 +32,11 @@ struct select_sess {
 static int select_push(xk_sess_t *s, msg_t *m)
 {
 	struct select_sess *ss = s->state;
-	uint8_t *p = msg_push(m, SELECT_HDR_LEN);
+	uint8_t *p = msg_len(m) > RPC_MAX_MSG ? NULL : msg_push(m, SELECT_HDR_LEN);
 
 	if (!p) {
 		msg_free(m);
-		return -ENOMEM;
+		return -EMSGSIZE;
 	}
 	xk_put16(p, ss->proc);
 	xk_put16(p + 2, SELECT_OK);
