@@ -2,6 +2,8 @@
 # framework and the TCP/IP suite's headers (csum.h); its harness, apps and
 # tests also the x-kernel harness.
 RPC_CPPFLAGS := $(XK_CPPFLAGS) -I$(RPC_DIR) -I$(RPC_DIR)/harness
+# The tests also share the crossing check of tests/xkernel.
+$(BUILD)/obj/tests/rpc/%.o: CPPFLAGS += -Itests/xkernel
 # Link inputs of a program on the suite, in link order.
 RPC_LIBS := $(RPC_HARNESS_LIB) $(RPC_LIB) $(XK_LIBS)
 
