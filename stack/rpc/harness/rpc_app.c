@@ -3,7 +3,9 @@
 
 int rpc_app_reg(xk_host_t *h)
 {
-	return rpc_register(h, NULL);
+	static const struct rpc_config fixed = { .boot_id = 1 };
+
+	return rpc_register(h, &fixed);
 }
 
 int rpc_app_open(struct xk_app *server, struct xk_app *client, uint32_t server_ip, xk_sess_t **s)
