@@ -4,8 +4,8 @@
 #  1. tcpping built OUT (the plugin's outlining) and STD with
 #     -ffunction-sections -Wl,--emit-relocs (profiles/xk_build.sh), trained
 #     under callgrind on its round trips (tests/olayout/cgprof.py: a version 2
-#     profile with profiles/tcpping.prof's paths and marks), optimized with
-#     every strategy for alpha21064; LLVM BOLT (bolt-19) on STD built with
+#     profile with profiles/tcpping.prof's paths and marks), each optimized
+#     with every strategy for alpha21064 (STD with its own profile); LLVM BOLT (bolt-19) on STD built with
 #     -fno-reorder-blocks-and-partition, trained by its instrumentation on the
 #     same workload. bench/xkernel/callgrind.sh -g alpha21064 counts
 #     instructions and I1 misses per round trip of each; the table gives the
@@ -42,17 +42,20 @@ CC="gcc -fno-reorder-blocks-and-partition -Wl,--emit-relocs" profiles/xk_build.s
 
 # round trips in callgrind.sh's measured loop of a run of N: warm-up N/10 + 1, then N
 runs=$((n + n / 10 + 1))
-echo "== training OUT under callgrind ($n round trips) -> $DIR/OUT.prof"
-"$CGPROF" --loop --training "$runs" --base profiles/tcpping.prof -o "$DIR/OUT.prof" -- \
-	"$DIR/OUT/tcpping" -w inproc -n "$n" -s 1
-exes=("$DIR/STD/tcpping" "$DIR/OUT/tcpping")
-names=(STD OUT)
-for s in std bad pettis-hansen hfsort bipartite; do
-	"$OL" optimize --strategy "$s" --profile "$DIR/OUT.prof" --cache alpha21064 \
-		--save-layout "$DIR/OUT.$s.layout" -o "$DIR/tcpping.$s" "$DIR/OUT/tcpping" 2>/dev/null |
-		sed 's/^/  /'
-	exes+=("$DIR/tcpping.$s")
-	names+=("OUT+$s")
+exes=() names=()
+for b in STD OUT; do
+	echo "== training $b under callgrind ($n round trips) -> $DIR/$b.prof"
+	"$CGPROF" --loop --training "$runs" --base profiles/tcpping.prof -o "$DIR/$b.prof" -- \
+		"$DIR/$b/tcpping" -w inproc -n "$n" -s 1
+	exes+=("$DIR/$b/tcpping")
+	names+=("$b")
+	for s in std bad pettis-hansen hfsort bipartite color; do
+		"$OL" optimize --strategy "$s" --profile "$DIR/$b.prof" --cache alpha21064 \
+			--save-layout "$DIR/$b.$s.layout" -o "$DIR/tcpping.$b.$s" "$DIR/$b/tcpping" \
+			2>/dev/null | sed 's/^/  /'
+		exes+=("$DIR/tcpping.$b.$s")
+		names+=("$b+$s")
+	done
 done
 
 echo "== BOLT on STD: instrument, train ($n round trips), optimize"
