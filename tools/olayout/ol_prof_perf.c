@@ -212,7 +212,11 @@ static int parse(struct reader *r, FILE *fp)
 	size_t cap = 0;
 	int rc = 0;
 
-	while (rc == 0 && getline(&line, &cap, fp) >= 0) {
+	/* after a problem, read on: perf then ends by itself, and its exit
+	 * status tells whether the problem was the file's */
+	while (getline(&line, &cap, fp) >= 0) {
+		if (rc < 0)
+			continue;
 		r->lineno++;
 		line[strcspn(line, "\n")] = '\0';
 		if (!line[0])
@@ -238,7 +242,7 @@ static void first_line(FILE *f, char *buf, size_t len)
 }
 
 /* Runs `perf script` on r->data and parses what it prints; perf's own
- * complaint (a truncated or foreign file) wins over a parse error. */
+ * failure (a truncated or foreign file) wins over a parse error. */
 static int script(struct reader *r)
 {
 	char *argv[] = {"perf", "script", "-i", (char *)r->data, "-F", "event,ip,sym,symoff,dso",
@@ -287,11 +291,11 @@ static int script(struct reader *r)
 	if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
 		return ol_fail(err, -EINVAL, "%s: perf script failed: %s", r->data,
 			       said[0] ? said : "it said nothing");
+	if (WIFSIGNALED(st)) /* perf 6.1 dies of SIGBUS on a perf.data cut short */
+		return ol_fail(err, -EINVAL, "%s: perf script died of signal %d (%s): a truncated "
+			       "or corrupt file?", r->data, WTERMSIG(st), strsignal(WTERMSIG(st)));
 	if (rc < 0)
 		return ol_fail(err, rc, "%s", perr.msg);
-	if (!WIFEXITED(st))
-		return ol_fail(err, -EINVAL, "%s: perf script ended by signal %d", r->data,
-			       WTERMSIG(st));
 	return 0;
 }
 
