@@ -1,7 +1,8 @@
 """cgrun: a program run under callgrind as the measurements run it (as
 bench/xkernel/callgrind.sh and bench/variants/train.sh do): as ./NAME from a
-fixed-length /tmp folder with an empty environment, so shared libraries load
-where they will in the measurement. train() profiles it with `olayout
+fixed-length /tmp folder with an empty environment and its output to
+/dev/null, so shared libraries load where they will in the measurement and
+libc takes the same (not-a-terminal) paths. train() profiles it with `olayout
 profile` (the tool users use), i1_misses() counts its simulated I1 misses.
 Without loop, both measure inside main (the program's own work, not its
 start-up); with loop, between its CALLGRIND_START/STOP_INSTRUMENTATION."""
@@ -42,7 +43,8 @@ def train(exe, out, args=(), loop=False, base=None, training=1):
 
     def one(tmp, name):
         p = subprocess.run(cmd + _collect(loop) + ["--", name] + list(args), cwd=tmp, env=_env(),
-                           stdin=subprocess.DEVNULL, capture_output=True, timeout=600)
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, timeout=600)
         return oltest.Result(p.returncode, p.stdout, p.stderr)
 
     res = _scratch(exe, one)
@@ -61,7 +63,7 @@ def i1_misses(exe, args=(), geometry="1024,1,32", loop=False):
         subprocess.run([shutil.which("valgrind"), "--tool=callgrind", "--cache-sim=yes",
                         "--I1=" + geometry, "--callgrind-out-file=cg.out"] + _collect(loop) +
                        [name] + list(args), cwd=tmp, env=_env(), stdin=subprocess.DEVNULL,
-                       capture_output=True, check=False)
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         with open(os.path.join(tmp, "cg.out")) as f:
             return f.read()
 
