@@ -9,7 +9,8 @@ spin, its hottest line one of spin's loop, the callchains give the edge main
 drives `optimize` to an output that runs as the input. --merge adds samples
 to samples, never to instructions. Bad input (garbage, a truncated or empty
 perf.data, a missing file, a recording of another program) is one line, exit
-1, nothing written. Skipped, with the reason, only where perf cannot record
+1, nothing written; so is EXE rebuilt since the recording (perf
+buildid-list). Skipped, with the reason, only where perf cannot record
 on this machine (perf_event_paranoid, no perf events in the kernel)."""
 import os
 import random
@@ -134,13 +135,13 @@ def check_bad(tap, work, exe, data):
             f.write(body)
     out = os.path.join(bad, "out.prof")
     cases = [
-        ("random bytes", os.path.join(bad, "garbage.data"), exe, r"garbage\.data: perf script "
+        ("random bytes", os.path.join(bad, "garbage.data"), exe, r"garbage\.data: perf \S+ "
                                                                  r"failed: "),
         ("a perf.data cut in half", os.path.join(bad, "cut.data"), exe,
-         r"cut\.data: perf script (failed: |died of signal)"),
-        ("an empty file", os.path.join(bad, "empty.data"), exe, r"empty\.data: perf script "
+         r"cut\.data: perf \S+ (failed: |died of signal)"),
+        ("an empty file", os.path.join(bad, "empty.data"), exe, r"empty\.data: perf \S+ "
                                                                 r"failed: "),
-        ("a missing file", os.path.join(bad, "none.data"), exe, r"none\.data: perf script "
+        ("a missing file", os.path.join(bad, "none.data"), exe, r"none\.data: perf \S+ "
                                                                 r"failed: .*No such file"),
         ("a recording of another program", data, OTHER,
          r"perf\.data: none of its \d+ samples is in .*calc\.pie-g"),
@@ -160,6 +161,14 @@ def check_bad(tap, work, exe, data):
            not os.path.exists(out),
            "--from-perf without EXE, with --from-callgrind, a command or --merge: exit 2, usage",
            "\n".join(oltest.describe(r) for r in usage))
+    # last: EXE rebuilt (-O1) where perf.data's was; perf would read the old
+    # one from its build-id cache
+    oltest.run(["gcc", "-O1", "-g", "-Wl,--emit-relocs", "-o", exe + ".new", SRC])
+    os.replace(exe + ".new", exe)
+    res = oltest.olayout("profile", "-o", out, "--from-perf", data, exe)
+    tap.ok(one_line(res, r"perf\.data: recorded from another build of .*spin \(build-id ") and
+           not os.path.exists(out), "--from-perf of a rebuilt EXE: one line, exit 1, no output",
+           oltest.describe(res))
     helps = oltest.olayout("profile", "--help")
     tap.ok(helps.rc == 0 and b"--from-perf PERF.DATA" in helps.out and b"samples" in helps.out,
            "profile --help describes --from-perf")

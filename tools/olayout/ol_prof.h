@@ -5,6 +5,7 @@
  *   ol_prof_run.c    runs the command under valgrind (callgrind)
  *   ol_prof_cg.c     reads callgrind's output (ol_prof_cg.h)
  *   ol_prof_perf.c   reads perf.data (through perf script) as such a run
+ *   ol_prof_perfrun.c  runs perf, reports its failures
  *   ol_prof_vglog.c  the load bias of each shared object (valgrind -v -v log)
  *   ol_prof_count.c  callgrind's counts onto the executable's functions
  *   ol_prof_lines.c  line and cold-line entries (DWARF line table, libdw)
@@ -71,6 +72,13 @@ struct ol_prof_perf {
 int ol_prof_perf(struct ol_cg *cg, struct ol_prof_perf *out, const char *data,
 		 const struct ol_model *m, const char *exe, struct ol_err *err);
 void ol_prof_perf_free(struct ol_prof_perf *p);
+
+/* ol_prof_perf_run: run perf (argv[0] "perf", argv[1] its command) and
+ * hand its standard output to read, which reads it to the end; perf's own
+ * failure is the one reported (data names the input). */
+typedef int ol_prof_perf_reader(void *arg, FILE *fp, struct ol_err *err);
+int ol_prof_perf_run(char *const *argv, const char *data, ol_prof_perf_reader *read,
+		     void *arg, struct ol_err *err);
 
 /* ol_prof_is_exe: whether the object path (as a run names it) is the
  * executable exe (st: its stat). */

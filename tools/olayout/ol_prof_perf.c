@@ -7,23 +7,19 @@
  * which perf prints alike for PIE and non-PIE executables, with and without
  * callchains; the address perf prints beside it agrees with that within a
  * page (load biases and file offsets are page multiples), which tells
- * statics of one name apart and catches a recording of another build.
+ * statics of one name apart. perf buildid-list must give EXE the build-id
+ * EXE has: perf script would read a recorded build from perf's cache.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "ol_prof.h"
 
-#include <fcntl.h>
+#include <gelf.h>
 #include <inttypes.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "ol_util.h"
-
-extern char **environ;
 
 #define PAGE_MASK 0xfffu
 
@@ -233,70 +229,61 @@ static int parse(struct reader *r, FILE *fp)
 	return rc < 0 ? rc : flush(r);
 }
 
-/* The first line perf wrote on its standard error. */
-static void first_line(FILE *f, char *buf, size_t len)
+/* perf script's output (the reader's errors go to err). */
+static int read_script(void *arg, FILE *fp, struct ol_err *err)
 {
-	buf[0] = '\0';
-	if (f && fseek(f, 0, SEEK_SET) == 0 && fgets(buf, (int)len, f))
-		buf[strcspn(buf, "\n")] = '\0';
+	struct reader *r = arg;
+	struct ol_err *keep = r->err;
+	r->err = err;
+	int rc = parse(r, fp);
+	r->err = keep;
+	return rc;
 }
 
-/* Runs `perf script` on r->data and parses what it prints; perf's own
- * failure (a truncated or foreign file) wins over a parse error. */
-static int script(struct reader *r)
+/* EXE's GNU build-id in hex, or "" when it has none. */
+static void build_id(Elf *e, char *hex, size_t len)
 {
-	char *argv[] = {"perf", "script", "-i", (char *)r->data, "-F", "event,ip,sym,symoff,dso",
-			"--no-demangle", "--no-inline", NULL};
-	char said[300];
-	int fd[2], st = 0, rc;
-	pid_t pid;
-	posix_spawn_file_actions_t fa;
-	FILE *errf = tmpfile();
+	Elf_Scn *scn = NULL;
+	hex[0] = '\0';
+	while ((scn = elf_nextscn(e, scn)) != NULL) {
+		GElf_Shdr sh;
+		Elf_Data *d = gelf_getshdr(scn, &sh) && sh.sh_type == SHT_NOTE ?
+				      elf_getdata(scn, NULL) : NULL;
+		GElf_Nhdr nh;
+		size_t off = 0, name, desc;
+		while (d && (off = gelf_getnote(d, off, &nh, &name, &desc)) > 0) {
+			const unsigned char *b = d->d_buf;
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp(b + name, "GNU", 4) != 0)
+				continue;
+			for (size_t i = 0; i < nh.n_descsz && 2 * i + 2 < len; i++)
+				snprintf(hex + 2 * i, 3, "%02x", b[desc + i]);
+			return;
+		}
+	}
+}
 
-	if (!errf || pipe(fd) != 0) {
-		rc = ol_fail(r->err, -errno, "%s: %s", r->data, strerror(errno));
-		if (errf)
-			fclose(errf);
-		return rc;
+/* perf buildid-list's "BUILD-ID PATH" lines: EXE's must be EXE's own. */
+static int read_build_ids(void *arg, FILE *fp, struct ol_err *err)
+{
+	struct reader *r = arg;
+	char *line = NULL, own[64];
+	size_t cap = 0;
+	int rc = 0;
+
+	build_id(r->m->elf->e, own, sizeof own);
+	while (getline(&line, &cap, fp) >= 0) {
+		line[strcspn(line, "\n")] = '\0';
+		char *sp = strchr(line, ' ');
+		if (rc < 0 || !own[0] || !sp)
+			continue;
+		*sp = '\0';
+		if (ol_prof_is_exe(sp + 1, r->exe, &r->st) && strcmp(line, own) != 0)
+			rc = ol_fail(err, -EINVAL, "%s: recorded from another build of %s (build-id "
+				     "%.12s..., %s has %.12s...)", r->data, r->exe, line, r->exe, own);
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, fileno(errf), 2);
-	posix_spawn_file_actions_addclose(&fa, fd[0]);
-	posix_spawn_file_actions_addclose(&fa, fd[1]);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fd[1]);
-	if (rc != 0) {
-		close(fd[0]);
-		fclose(errf);
-		return ol_fail(r->err, -rc, "%s: cannot run perf: %s (install linux-perf)", r->data,
-			       strerror(rc));
-	}
-	struct ol_err perr = {{0}};
-	struct ol_err *err = r->err;
-	FILE *fp = fdopen(fd[0], "r");
-	r->err = &perr;
-	rc = fp ? parse(r, fp) : ol_fail(r->err, -errno, "%s: %s", r->data, strerror(errno));
-	r->err = err;
-	if (fp)
-		fclose(fp);
-	else
-		close(fd[0]);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	first_line(errf, said, sizeof said);
-	fclose(errf);
-	if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
-		return ol_fail(err, -EINVAL, "%s: perf script failed: %s", r->data,
-			       said[0] ? said : "it said nothing");
-	if (WIFSIGNALED(st)) /* perf 6.1 dies of SIGBUS on a perf.data cut short */
-		return ol_fail(err, -EINVAL, "%s: perf script died of signal %d (%s): a truncated "
-			       "or corrupt file?", r->data, WTERMSIG(st), strsignal(WTERMSIG(st)));
-	if (rc < 0)
-		return ol_fail(err, rc, "%s", perr.msg);
-	return 0;
+	free(line);
+	return rc;
 }
 
 /* A count of 0 in each unit a callchain named: it ran, though no sample hit
@@ -333,8 +320,13 @@ int ol_prof_perf(struct ol_cg *cg, struct ol_prof_perf *out, const char *data,
 	else if (!r.stacked)
 		rc = ol_fail(err, -ENOMEM, "%s: out of memory", data);
 	r.unknown = (size_t)unknown;
+	char *ids[] = {"perf", "buildid-list", "-i", (char *)data, NULL};
+	char *script[] = {"perf", "script", "-i", (char *)data, "-F", "event,ip,sym,symoff,dso",
+			  "--no-demangle", "--no-inline", NULL};
 	if (rc == 0)
-		rc = script(&r);
+		rc = ol_prof_perf_run(ids, data, read_build_ids, &r, err);
+	if (rc == 0)
+		rc = ol_prof_perf_run(script, data, read_script, &r, err);
 	if (rc == 0)
 		rc = stacked(&r);
 	if (rc == 0 && out->samples == 0)
