@@ -17,29 +17,93 @@ A diagnosis tool for bench/results, not a test.
 """
 import argparse
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections import defaultdict
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                "tests", "olayout"))
-import cgprof  # noqa: E402
+
+def callgrind(exe, n, geom):
+    """valgrind's -v -v log and the out file of EXE's measured loop, run as
+    ./NAME from a fresh /tmp/xkcg.* folder with an empty environment."""
+    tmp = tempfile.mkdtemp(prefix="xkcg.", dir="/tmp")  # a fixed-length name
+    try:
+        name = os.path.basename(exe)
+        shutil.copy(exe, os.path.join(tmp, name))
+        cmd = ["env", "-i", shutil.which("valgrind"), "--tool=callgrind", "-v", "-v",
+               "--instr-atstart=no", "--dump-instr=yes", "--cache-sim=yes", "--I1=" + geom,
+               "--callgrind-out-file=cg.out", "./" + name, "-w", "inproc", "-n", str(n), "-s", "1"]
+        with open(os.path.join(tmp, "log"), "w") as log:
+            subprocess.run(cmd, cwd=tmp, stdout=subprocess.DEVNULL, stderr=log, check=True)
+        with open(os.path.join(tmp, "log")) as f, open(os.path.join(tmp, "cg.out")) as g:
+            return f.read(), g.read()
+    finally:
+        shutil.rmtree(tmp)
+
+
+def biases(log):
+    """object path -> load bias (avma - svma), from valgrind -v -v."""
+    b, cur = {}, None
+    for line in log.splitlines():
+        m = re.search(r"Reading syms from (\S+)", line)
+        if m:
+            cur = m.group(1)
+            continue
+        m = re.search(r"svma 0x([0-9a-f]+), avma 0x([0-9a-f]+)", line)
+        if m and cur and cur not in b:
+            b[cur] = int(m.group(2), 16) - int(m.group(1), 16)
+    return b
 
 
 def per_insn(exe, n, geom):
     """(object's base name, fn, run-time addr) -> [Ir, I1mr] of a run of N
-    round trips (the scratch folder differs per run: base names match)."""
-    log, out = cgprof.run_callgrind(exe, ["-w", "inproc", "-n", str(n), "-s", "1"], True,
-                                    ["-v", "-v", "--dump-instr=yes", "--cache-sim=yes",
-                                     "--I1=" + geom])
-    bias = cgprof.biases(log)
+    round trips (the scratch folder differs per run: base names match).
+    Callgrind's format: compressed names "(id) name", positions "instr
+    line" relative with +/-/*, a calls= line's next line the call's
+    inclusive cost (left out: self costs only)."""
+    log, out = callgrind(exe, n, geom)
+    bias = biases(log)
+    names = defaultdict(dict)
     got = defaultdict(lambda: [0, 0])
-    for k, ev in enumerate(("Ir", "I1mr")):
-        insn = cgprof.parse(out, ev)[2]
-        for (ob, fn), addrs in insn.items():
-            b = bias.get(ob, 0)
-            for a, c in addrs.items():
-                got[(os.path.basename(ob), fn, a + b)][k] += c
+    ob = fn = None
+    last = [0, 0]
+    skip = False
+    col = []
+    for line in out.splitlines():
+        key, eq, val = line.partition("=")
+        if eq and key in ("ob", "fn", "cob", "cfn", "fl", "fi", "fe", "cfi", "cfl"):
+            m = re.match(r"\((\d+)\)(?: (.*))?$", val)
+            kind = key.lstrip("c")
+            kind = "fl" if kind in ("fi", "fe") else kind
+            if m and m.group(2) is not None:
+                names[kind][m.group(1)] = m.group(2)
+            v = names[kind].get(m.group(1)) if m else val
+            if key == "ob":
+                ob = v
+            elif key == "fn":
+                fn = re.sub(r"'\d+$", "", v or "")
+            continue
+        if eq and key == "calls":
+            skip = True
+            continue
+        if line.startswith("events:"):
+            ev = line.split()[1:]
+            col = [ev.index("Ir"), ev.index("I1mr")]
+            continue
+        if not line or line[0] not in "+-*0123456789":
+            continue
+        f = line.split()
+        for i in range(2):
+            s = f[i]
+            last[i] = last[i] if s == "*" else last[i] + int(s, 0) if s[0] in "+-" else int(s, 0)
+        if skip:
+            skip = False
+            continue
+        k = (os.path.basename(ob or "???"), fn, last[0] + bias.get(ob, 0))
+        for j, c in enumerate(col):
+            got[k][j] += int(f[2 + c]) if len(f) > 2 + c else 0
     return got
 
 
