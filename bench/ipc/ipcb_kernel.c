@@ -133,8 +133,10 @@ static int server_main(ipc_domain_t *self, void *arg, int cold, int echo)
 		return 1;
 	/* The one-way server keeps the strings for later (a sink): they are
 	 * copied around its cache; the echo reads them at once: through it. */
-	if (cold && (err = ipc_rcv_mode(self, IPC_RCV_SINK)) < 0)
-		return kfail(c->job, "ipc_rcv_mode", err), 1;
+	if (cold && (err = ipc_rcv_mode(self, IPC_RCV_SINK)) < 0) {
+		kfail(c->job, "ipc_rcv_mode", err);
+		return 1;
+	}
 	if (cold) {
 		ipcb_ring_over(&ring, ipc_buffer(self), ipc_buffer_size(self));
 		ipcb_ring_stride(&ring, IPCB_MAX_PAYLOAD);
