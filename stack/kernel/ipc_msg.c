@@ -41,6 +41,17 @@ bool ipc_reply_valid(const struct ipc_shared *sh, uint64_t c)
 	       (st == IPC_S_CALLING || st == IPC_S_WAIT_REPLY);
 }
 
+/*
+ * Tell the supervisor a message or capability moved. Only the domain
+ * writes its epoch, so a plain store does: no locked instruction on the
+ * fast path. What it did before is visible first (release).
+ */
+static void ipc_bump_epoch(struct ipc_dom *d)
+{
+	atomic_store_explicit(&d->epoch, atomic_load_explicit(&d->epoch, memory_order_relaxed) + 1,
+			      memory_order_release);
+}
+
 static int ipc_lookup(const struct ipc_domain *self, uint16_t slot, uint64_t *cap)
 {
 	if (slot >= self->sh->slots)
@@ -177,7 +188,7 @@ static int ipc_deliver(const struct ipc_domain *self, const struct ipc_out *o)
 	} while (!atomic_compare_exchange_weak(&h->rword, &rw,
 					       ipc_rw(IPC_S_FULL, self->id, ipc_rw_gen(rw))));
 	ipc_wake(t);
-	atomic_fetch_add(&self->d->epoch, 1);
+	ipc_bump_epoch(self->d);
 	return 0;
 }
 
@@ -281,7 +292,7 @@ static int ipc_install(const struct ipc_domain *self, unsigned ncaps, struct ipc
 			r->reply = r->caps[i];	/* a forwarded reply cap: tail call */
 	}
 	if (rep || ncaps)
-		atomic_fetch_add(&self->d->epoch, 1);
+		ipc_bump_epoch(self->d);
 	return rc;
 }
 
@@ -446,7 +457,7 @@ int ipc_cap_drop(ipc_domain_t *self, uint16_t slot)
 	if (rc < 0)
 		return rc;
 	atomic_store(&ipc_caps_of(self->sh, self->id)[slot], 0);
-	atomic_fetch_add(&self->d->epoch, 1);
+	ipc_bump_epoch(self->d);
 	return 0;
 }
 
