@@ -129,7 +129,8 @@ static const char usage_profile[] =
 	"                       (`samples EVENT`); call edges from callchains (record with -g or\n"
 	"                       --call-graph dwarf); no cold or external entries (code no\n"
 	"                       sample hit may have run); LBR branch records are not read\n"
-	"  --merge              sum the profiles PROF1 PROF2... of one executable\n";
+	"  --merge              sum the profiles PROF1 PROF2... of one executable (samples\n"
+	"                       add up with samples of the same event only)\n";
 
 static int bad_usage(const char *cmd, const char *msg)
 {
