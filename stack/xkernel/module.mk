@@ -3,7 +3,7 @@
 # Each layer sees only the headers of the layers below it:
 #   framework <- proto <- drivers (+ the IPC kernel) <- harness <- apps, tests
 XK_DIR := stack/xkernel
-XK_INC_framework := -I$(XK_DIR)/framework
+XK_INC_framework := -I$(XK_DIR)/framework -Itools/olayout
 XK_INC_proto := $(XK_INC_framework) -I$(XK_DIR)/proto
 XK_INC_drivers := $(XK_INC_proto) -I$(XK_DIR)/drivers -Istack/kernel
 XK_INC_harness := $(XK_INC_drivers) -I$(XK_DIR)/harness

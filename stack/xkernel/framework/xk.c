@@ -183,6 +183,7 @@ xk_sess_t *xk_sess_alloc(xk_proto_t *p, const struct xk_sess_ops *ops, xk_proto_
 	s->ops = ops;
 	s->proto = p;
 	s->up = up;
+	s->up_demux = xk_demux;
 	s->refs = 1;
 	s->state = state_size ? (void *)(s + 1) : NULL;
 	return s;
@@ -190,6 +191,8 @@ xk_sess_t *xk_sess_alloc(xk_proto_t *p, const struct xk_sess_ops *ops, xk_proto_
 
 void xk_sess_free(xk_sess_t *s)
 {
+	if (s->classified)
+		xk_flows_unbind(&s->proto->host->flows, s);
 	free(s);
 }
 

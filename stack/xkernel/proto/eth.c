@@ -62,7 +62,7 @@ static int eth_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 {
 	(void)lls;
 	(void)hdr;
-	return xk_demux(s->up, s, m);
+	return xk_up(s, m);
 }
 
 static int eth_sess_control(xk_sess_t *s, int op, void *buf, size_t len)

@@ -52,7 +52,7 @@ static int icmp_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 {
 	(void)lls;
 	(void)hdr;
-	return xk_demux(s->up, s, m);
+	return xk_up(s, m);
 }
 
 static int icmp_close(xk_sess_t *s)

@@ -57,7 +57,7 @@ static int udp_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 {
 	(void)lls;
 	(void)hdr;
-	return xk_demux(s->up, s, m);
+	return xk_up(s, m);
 }
 
 static int udp_control(xk_sess_t *s, int op, void *buf, size_t len)
