@@ -41,6 +41,14 @@ print-xk-srcs:
 print-xk-cppflags:
 	@echo $(XK_CPPFLAGS)
 
+# The packet classifier's own cost per frame (bench/xkernel/classify.sh).
+XK_CLASSIFY_BIN := $(BUILD)/bin/xkclassify
+ALL += $(XK_CLASSIFY_BIN)
+$(BUILD)/obj/bench/xkernel/%.o: CPPFLAGS += $(XK_INC_framework)
+$(XK_CLASSIFY_BIN): $(BUILD)/obj/bench/xkernel/classify.o $(XK_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # make demo-xkernel: short ping runs between two host processes on the IPC
 # kernel, and the loop's instructions per round trip (seconds in all).
 # make bench-xkernel: the full ping runs (100,000 round trips x 10 samples)
