@@ -6,10 +6,9 @@
 # the .cold parts) in path order, and routes each direct call along the path
 # to the next clone. The output must pass `olayout verify` and echo like the
 # input; callgrind counts instructions and I1 misses per round trip of both.
-# This is the mechanism only: the bipartite layout planner is olayout part 2,
-# and tcpping does not yet bind its layer pointers to the clones
-# (olayout_clone.h), so the root's clone is not entered and the counts of
-# the two builds stay close.
+# This is the mechanism only: the bipartite layout planner is olayout part 2.
+# tcpping binds its sessions to the clones it finds (xk_sess_bind_path,
+# stack/xkernel/framework/bind.c), so the cloned send path is the one that runs.
 #   BUILD=build bench/olayout/demo.sh
 set -eu -o pipefail
 export LC_ALL=C
