@@ -25,8 +25,9 @@ def write(path, lines):
 
 def main():
     oltest.need_olayout()
-    tap = oltest.Tap()
     exe = os.path.join(oltest.CORPUS, "calc.static")
+    oltest.need(exe)
+    tap = oltest.Tap()
     work = oltest.workdir("movable")
     res = oltest.olayout("info", "--json", exe)
     funcs = json.loads(res.out)["functions"] if res.rc == 0 else []

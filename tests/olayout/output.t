@@ -26,8 +26,9 @@ def one_line(res, rc, text):
 
 def main():
     oltest.need_olayout()
-    tap = oltest.Tap()
     exe = os.path.join(oltest.CORPUS, "calc.pie")
+    oltest.need(exe)
+    tap = oltest.Tap()
     work = oltest.workdir("output")
     lay = os.path.join(work, "rev.layout")
     with open(lay, "w") as f:

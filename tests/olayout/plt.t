@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """olayout verify on calls through the PLT (issue #16, defect 2): in corpus
-programs (non-PIE, PIE, static with IFUNC entries) one `call X@plt` is
+programs (non-PIE, PIE, static with IFUNC entries, and calc built here with
+-fcf-protection -z ibtplt, whose calls go to .plt.sec) one `call X@plt` is
 patched to call another symbol's PLT entry, or one byte into its own entry;
 verify must reject both (exit 1, naming the PLT) and pass the unpatched
 file."""
 import os
 import shutil
 import struct
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -14,6 +16,16 @@ import mklayout  # noqa: E402
 import oltest  # noqa: E402
 
 EXES = ["calc.nopie", "calc.pie", "calc.static"]
+CALC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "calc")
+
+
+def build_ibtplt(work):
+    """calc with an IBT PLT (.plt.sec), as some distributions link."""
+    exe = os.path.join(work, "calc.ibtplt")
+    srcs = sorted(os.path.join(CALC, f) for f in os.listdir(CALC) if f.endswith(".c"))
+    subprocess.run(["gcc", "-O2", "-ffunction-sections", "-fcf-protection", "-fpie", "-pie",
+                    "-Wl,-z,ibtplt", "-Wl,--emit-relocs", "-o", exe] + srcs, check=True)
+    return exe
 
 
 def sections(exe):
@@ -61,9 +73,12 @@ def patched(work, exe, off, va, target, name):
 
 def main():
     oltest.need_olayout()
+    oltest.need(*(os.path.join(oltest.CORPUS, n) for n in EXES))
     tap = oltest.Tap()
-    for name in EXES:
-        exe = os.path.join(oltest.CORPUS, name)
+    exes = [os.path.join(oltest.CORPUS, n) for n in EXES]
+    exes.append(build_ibtplt(oltest.workdir("plt-build")))
+    for exe in exes:
+        name = os.path.basename(exe)
         calls = plt_calls(exe)
         other = [c for c in calls if c[2] != calls[0][2]] if calls else []
         if not other:

@@ -64,14 +64,14 @@ static int parse_align(struct lctx *c, const char *s, uint64_t *out)
 
 static int find_unit(struct lctx *c, const char *name, size_t *u)
 {
-	long r = ol_unit_named(c->m, name);
+	long r = ol_unit_named(c->m, name), g;
 	char bare[300];
 
 	if (r == -2)
 		return lfail(c, "'%s' is ambiguous: static in several files: write NAME@FILE", name);
 	snprintf(bare, sizeof bare, "%.*s", (int)strcspn(name, "@"), name);
-	if (r < 0 && strchr(name, '@') && ol_unit_named(c->m, bare) >= 0 &&
-	    c->m->unit[ol_unit_named(c->m, bare)].file == NULL)
+	g = r < 0 && strchr(name, '@') ? ol_unit_named(c->m, bare) : -1;
+	if (g >= 0 && c->m->unit[g].file == NULL)	/* NAME@FILE of a global NAME */
 		return lfail(c, "unknown function '%s': NAME@FILE names a static function; "
 			     "the global one is written without @FILE", name);
 	if (r < 0)

@@ -76,7 +76,7 @@ static bool in_plt(const struct ol_elf *elf, uint64_t va)
 
 /* A reference into the PLT must land on the start of the entry of the
  * symbol its relocation names. */
-static bool check_plt_ref(struct vctx *v, const struct ol_rel *r, uint64_t t)
+static void check_plt_ref(struct vctx *v, const struct ol_rel *r, uint64_t t)
 {
 	const struct ol_elf *elf = v->m->elf;
 	const struct ol_plt_ent *e = ol_plt_at(&v->plt, t);
@@ -88,9 +88,6 @@ static bool check_plt_ref(struct vctx *v, const struct ol_rel *r, uint64_t t)
 	else if (!ol_plt_calls(e, elf, r->sym))
 		problem(v, r->off, "reference to %s lands on the PLT entry at 0x%llx of %s", name,
 			(unsigned long long)t, e->name ? e->name : "another IFUNC");
-	else
-		return true;
-	return false;
 }
 
 static void check_rel(struct vctx *v, const struct ol_insn *in, const struct ol_rel *r)
