@@ -77,6 +77,10 @@ int main(int argc, char **argv)
 	msg_pool_t *pool;
 	msg_t hit, miss;
 
+	if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		printf("usage: xkclassify [-n FRAMES]\n");
+		return 0;
+	}
 	if (argc == 3 && strcmp(argv[1], "-n") == 0 && atol(argv[2]) > 0) {
 		n = (unsigned long)atol(argv[2]);
 	} else if (argc != 1) {
