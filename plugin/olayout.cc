@@ -22,7 +22,12 @@
  *   outline-only   run the outline pass only
  *   inline-only    run the path-inline pass only
  *   verbose        say on stderr what is done and what is skipped, and why
- *   report=FILE    write, per function, hot bytes before and after outlining
+ *   report=FILE    write, per function, hot bytes and instructions before and
+ *                  after outlining, and each path's inlining decisions
+ *   min-ratio=R    inline (or promote) a call on a path only when it ran at
+ *                  least R times per run of the path's root (default 0.1)
+ *   cold-ratio=R   outline also blocks that ran fewer than R times per entry
+ *                  of their function in training (default 0: only never-run)
  *   help           print this list
  *
  * Usage:
@@ -49,7 +54,11 @@ static const char help_text[] =
 	"  -fplugin-arg-olayout-outline-only  outline pass only\n"
 	"  -fplugin-arg-olayout-inline-only   path-inline pass only\n"
 	"  -fplugin-arg-olayout-verbose       say what is done and skipped\n"
-	"  -fplugin-arg-olayout-report=FILE   hot bytes per function, before/after\n"
+	"  -fplugin-arg-olayout-report=FILE   sizes per function, before/after; path decisions\n"
+	"  -fplugin-arg-olayout-min-ratio=R   inline a path's call only when it ran at least\n"
+	"                                     R times per run of the path's root (default 0.1)\n"
+	"  -fplugin-arg-olayout-cold-ratio=R  outline blocks that ran fewer than R times per\n"
+	"                                     entry of their function (default 0: never-run only)\n"
 	"  -fplugin-arg-olayout-help          this text\n";
 
 static struct plugin_info ol_info = {"1", help_text};
@@ -84,15 +93,29 @@ bool ol_is_clone_name(tree decl)
 	return name && strchr(IDENTIFIER_POINTER(name), '.');
 }
 
-/* Gives decl the attribute attr for the profile's mark (unless it has the
-   conflicting attribute):
-   - cold-function -> cold: GCC places the function in .text.unlikely whole
-     and predicts calls to it in this unit as unlikely;
-   - library -> noinline: one out-of-line copy that every path calls
-     (olayout places it apart from the paths); GCC's own inliner must not
-     copy it into its callers either. */
-static void mark_function_as(tree decl, const char *attr, const char *conflict,
-			     const char *mark)
+void ol_path_note(const char *path, const char *action, const char *caller, const char *callee,
+		  const char *why)
+{
+	ol_note("path %s: %s %s -> %s (%s)", path, action, caller, callee, why);
+	if (ol_cfg.report_file)
+		ol_report_add(xasprintf("path %s %s %s %s: %s\n", path, action, caller, callee, why));
+}
+
+bool ol_on_path(const char *fn)
+{
+	const struct ol_profile *p = ol_cfg.profile;
+	for (size_t i = 0; p && i < p->n_paths; i++) {
+		if (strcmp(p->paths[i].root, fn) == 0)
+			return true;
+		for (size_t j = 0; j < p->paths[i].n_layers; j++)
+			if (strcmp(p->paths[i].layers[j], fn) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* Gives decl the attribute attr unless it has the conflicting one. */
+static void mark_function_as(tree decl, const char *attr, const char *conflict, const char *mark)
 {
 	const char *name = ol_fn_name(decl);
 	if (lookup_attribute(conflict, DECL_ATTRIBUTES(decl))) {
@@ -107,8 +130,22 @@ static void mark_function_as(tree decl, const char *attr, const char *conflict,
 	ol_note("%s: %s (profile %s)", name, attr, mark);
 }
 
-/* Marks each function as it is parsed: the marks then hold in this unit
-   and, streamed with the function, at an -flto link. */
+static bool is_path_root(const char *fn)
+{
+	const struct ol_profile *p = ol_cfg.profile;
+	for (size_t i = 0; i < p->n_paths; i++)
+		if (strcmp(p->paths[i].root, fn) == 0)
+			return true;
+	return false;
+}
+
+/* Marks each function as it is parsed (streamed with it, the marks also
+   hold at an -flto link):
+   - cold-function -> cold: GCC places the function in .text.unlikely whole
+     and predicts calls to it in this unit as unlikely;
+   - a path's root -> noinline: the path inlined into it stays one function
+     that olayout places and the report measures, not a part of whatever
+     caller GCC would merge it into (a call per run of the path). */
 static void mark_function(void *gcc_data, void *)
 {
 	tree decl = (tree)gcc_data;
@@ -117,8 +154,8 @@ static void mark_function(void *gcc_data, void *)
 	const char *name = ol_fn_name(decl);
 	if (ol_cfg.outline && ol_profile_is_cold_function(ol_cfg.profile, name))
 		mark_function_as(decl, "cold", "hot", "cold-function");
-	if (ol_cfg.inline_paths && ol_profile_is_library(ol_cfg.profile, name))
-		mark_function_as(decl, "noinline", "always_inline", "library");
+	if (ol_cfg.inline_paths && is_path_root(name))
+		mark_function_as(decl, "noinline", "always_inline", "path root");
 }
 
 static void free_profile(void *, void *)
@@ -127,13 +164,27 @@ static void free_profile(void *, void *)
 	ol_cfg.profile = NULL;
 }
 
+/* A fraction from 0 to 1 in text; 0 or -1. */
+static int parse_ratio(const char *text, double *ratio)
+{
+	char *end;
+	errno = 0;
+	double r = strtod(text, &end);
+	if (errno || end == text || *end || !(r >= 0 && r <= 1))
+		return -1;
+	*ratio = r;
+	return 0;
+}
+
 /* Reads the arguments; 0 or -1 after error(). */
 static int parse_args(const struct plugin_name_args *info, const char **profile, bool *help)
 {
 	bool outline_only = false, inline_only = false;
+	ol_cfg.min_ratio = OL_MIN_RATIO;
 	for (int i = 0; i < info->argc; i++) {
 		const char *key = info->argv[i].key, *value = info->argv[i].value;
-		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0;
+		bool ratio = strcmp(key, "min-ratio") == 0 || strcmp(key, "cold-ratio") == 0;
+		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 || ratio;
 		bool flag = strcmp(key, "outline-only") == 0 || strcmp(key, "inline-only") == 0 ||
 			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0;
 		if (!wants_value && !flag) {
@@ -142,8 +193,8 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 			return -1;
 		}
 		if (wants_value && (!value || !*value)) {
-			error("olayout: option %<-fplugin-arg-%s-%s%> needs %<=FILE%>",
-			      info->base_name, key);
+			error("olayout: option %<-fplugin-arg-%s-%s%> needs %<=%s%>",
+			      info->base_name, key, ratio ? "RATIO" : "FILE");
 			return -1;
 		}
 		if (flag && value) {
@@ -155,7 +206,13 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 			*profile = value;
 		else if (strcmp(key, "report") == 0)
 			ol_cfg.report_file = value;
-		else if (strcmp(key, "outline-only") == 0)
+		else if (ratio) {
+			double *to = key[0] == 'm' ? &ol_cfg.min_ratio : &ol_cfg.cold_ratio;
+			if (parse_ratio(value, to) < 0) {
+				error("olayout: %<%s=%s%>: want a number from 0 to 1", key, value);
+				return -1;
+			}
+		} else if (strcmp(key, "outline-only") == 0)
 			outline_only = true;
 		else if (strcmp(key, "inline-only") == 0)
 			inline_only = true;
@@ -173,9 +230,10 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 	return 0;
 }
 
-static void register_pass(const char *plugin, opt_pass *pass, const char *after)
+static void register_pass(const char *plugin, opt_pass *pass, const char *ref,
+			  enum pass_positioning_ops pos = PASS_POS_INSERT_AFTER)
 {
-	struct register_pass_info info = {pass, after, 1, PASS_POS_INSERT_AFTER};
+	struct register_pass_info info = {pass, ref, 1, pos};
 	register_callback(plugin, PLUGIN_PASS_MANAGER_SETUP, NULL, &info);
 }
 
@@ -213,7 +271,13 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 	if (ol_cfg.profile)
 		register_callback(info->base_name, PLUGIN_FINISH_PARSE_FUNCTION, mark_function,
 				  NULL);
-	if (ol_cfg.outline)
+	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_library) {
+		register_pass(info->base_name, ol_make_early_library_pass(g), "local-fnsummary");
+		register_pass(info->base_name, ol_make_library_pass(g), "inline",
+			      PASS_POS_INSERT_BEFORE);
+	}
+	/* inline-only: the pass only gives the blocks their training counts */
+	if (ol_cfg.outline || ol_cfg.profile)
 		register_pass(info->base_name, ol_make_outline_pass(g), "profile_estimate");
 	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_paths)
 		register_pass(info->base_name, ol_make_path_inline_pass(g), "inline");

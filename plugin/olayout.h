@@ -15,21 +15,40 @@ struct ol_config {
 	bool inline_paths;		  /* run the path-inline pass */
 	bool verbose;			  /* say what is done and what is skipped */
 	const char *report_file;	  /* NULL: no size report */
+	double min_ratio;		  /* least calls per root run to inline */
+	double cold_ratio;		  /* a block that ran fewer times per entry is cold */
 };
 
 extern struct ol_config ol_cfg;
 
+/* A call on a path that ran in training less often than this per run of
+   the path's root is not worth a copy (an error branch, a rare case). */
+#define OL_MIN_RATIO 0.1
+
 /* Prints "olayout: " and the message to stderr when verbose is on. */
 void ol_note(const char *fmt, ...) ATTRIBUTE_PRINTF_1;
+
+/* Says on stderr (verbose) and in the report what happened to the call
+   caller -> callee on path: action ("inlined", "kept"...) and why. */
+void ol_path_note(const char *path, const char *action, const char *caller,
+		  const char *callee, const char *why);
 
 /* The source name of a function, as the profile names it: the name of a
    clone such as f.isra, f.constprop or f.part.0 is f. */
 const char *ol_fn_name(tree decl);
 bool ol_is_clone_name(tree decl);
 
+/* Whether fn is the root or a layer of one of the profile's paths. */
+bool ol_on_path(const char *fn);
+
+opt_pass *ol_make_early_library_pass(gcc::context *ctxt);
+opt_pass *ol_make_library_pass(gcc::context *ctxt);
 opt_pass *ol_make_outline_pass(gcc::context *ctxt);
 opt_pass *ol_make_path_inline_pass(gcc::context *ctxt);
 opt_pass *ol_make_size_pass(gcc::context *ctxt);
+
+/* Adds line (malloc'ed, ends in a newline) to the report. */
+void ol_report_add(char *line);
 
 /* Writes the size report collected by the size pass (PLUGIN_FINISH). */
 void ol_write_report(void *gcc_data, void *user_data);

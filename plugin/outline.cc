@@ -3,12 +3,22 @@
  * get a zero count, so that GCC's bbpart moves them to fn.cold.
  *
  * A GIMPLE pass right after profile_estimate (counts exist from there on).
- * A seed is a block that calls a noreturn or cold function (or one the
- * profile names cold-function), holds a statement from a cold-line of the
- * profile, or is the unexpected side of a __builtin_expect condition. No
- * block after a seed can run without the seed running first, so the seed's
- * whole dominator subtree is cold. Edges into it get probability never and
- * their sibling edges are scaled up to sum to always.
+ * Training first: a block holding a statement from a line that ran (the
+ * profile's line counts) ran, and is never cold, whatever a guess says; a
+ * block holding a cold-line (and no line that ran) is a cold seed, and so
+ * is, with cold-ratio=R, a block that ran fewer than R times per entry of
+ * its function. Where training says nothing, guesses decide: a block that
+ * calls a noreturn or cold function (or a cold-function of the profile),
+ * or the unexpected side of __builtin_expect, is a seed. No block after a
+ * seed can run without the seed running first, so the seed's dominator
+ * subtree is cold, less the blocks that ran. Edges into it get probability
+ * never and their sibling edges are scaled up to sum to always. Blocks that
+ * ran get their training counts (scaled to the function's entry count) in
+ * the paths' functions.
+ * Verbose names the rule behind each seed and each overruled guess.
+ *
+ * With inline-only the pass only feeds counts: never-run blocks get a tiny
+ * count instead of zero, so nothing moves.
  */
 #include "gcc-plugin.h"
 #include "tree.h"
@@ -32,21 +42,79 @@
 
 namespace {
 
-/* Why bb is a cold seed (written into why), or false. */
-bool seed_reason(basic_block bb, char *why, size_t len)
+/* What the training run says about a block. */
+enum training { T_UNKNOWN, T_NEVER, T_RAN };
+
+/* What training says about one source location: T_RAN with its count, or
+   T_NEVER (a cold-line, named in why), or T_UNKNOWN. */
+enum training location_training(location_t loc, uint64_t *count, char *why, size_t len)
+{
+	const struct ol_profile *profile = ol_cfg.profile;
+	expanded_location xl = expand_location(loc);
+	if (loc == UNKNOWN_LOCATION || !xl.file || xl.line <= 0)
+		return T_UNKNOWN;
+	if (ol_profile_line_count(profile, xl.file, (unsigned long)xl.line, count) && *count)
+		return T_RAN;
+	if (!ol_profile_is_cold_line(profile, xl.file, (unsigned long)xl.line))
+		return T_UNKNOWN;
+	snprintf(why, len, "%s:%d never ran (cold-line)", xl.file, xl.line);
+	return T_NEVER;
+}
+
+/* The line in this function a statement stands for: its own, or for a
+   statement GCC inlined from another function, the call's (an inline
+   function's own lines count every caller's runs). */
+location_t call_site_location(gimple *stmt)
+{
+	location_t loc = UNKNOWN_LOCATION;
+	for (tree b = gimple_block(stmt); b && TREE_CODE(b) == BLOCK; b = BLOCK_SUPERCONTEXT(b))
+		if (inlined_function_outer_scope_p(b))
+			loc = BLOCK_SOURCE_LOCATION(b);
+	return loc;
+}
+
+/* What training says about bb: it ran (count: the most any of its
+   statements ran, a statement counting at most as often as its own line
+   and its call site in this function), it never ran (a cold-line; why
+   says which), or nothing. A ran statement outweighs a cold one: GCC
+   merges lines. */
+enum training block_training(basic_block bb, uint64_t *count, char *why, size_t len)
+{
+	enum training t = T_UNKNOWN;
+	*count = 0;
+	if (!ol_cfg.profile)
+		return t;
+	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
+		gimple *stmt = gsi_stmt(gsi);
+		/* A debug statement marks where a line starts, not code: -g
+		   must not change the code. */
+		if (is_gimple_debug(stmt))
+			continue;
+		uint64_t own, site;
+		char site_why[256];
+		enum training o = location_training(gimple_location(stmt), &own, why, len);
+		enum training c = location_training(call_site_location(stmt), &site, site_why,
+						    sizeof site_why);
+		if (o == T_NEVER || c == T_NEVER) {
+			if (t == T_UNKNOWN && o != T_NEVER)
+				snprintf(why, len, "%s", site_why);
+			if (t == T_UNKNOWN)
+				t = T_NEVER;
+		} else if (o == T_RAN) {
+			t = T_RAN;
+			*count = MAX(*count, c == T_RAN ? MIN(own, site) : own);
+		}
+	}
+	return t;
+}
+
+/* Which guess makes bb a cold seed (written into why), or false: a call
+   of a noreturn or cold function or of a cold-function of the profile. */
+bool guessed_seed(basic_block bb, char *why, size_t len)
 {
 	const struct ol_profile *profile = ol_cfg.profile;
 	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
 		gimple *stmt = gsi_stmt(gsi);
-		location_t loc = gimple_location(stmt);
-		if (profile && loc != UNKNOWN_LOCATION) {
-			expanded_location xl = expand_location(loc);
-			if (xl.file && xl.line > 0 &&
-			    ol_profile_is_cold_line(profile, xl.file, (unsigned long)xl.line)) {
-				snprintf(why, len, "%s:%d never ran (cold-line)", xl.file, xl.line);
-				return true;
-			}
-		}
 		if (!is_gimple_call(stmt) || gimple_call_internal_p(stmt))
 			continue; /* internal calls (setjmp's dispatcher...) are no error path */
 		tree fndecl = gimple_call_fndecl(stmt);
@@ -164,8 +232,11 @@ const char *no_partition_reason(function *fun)
 	return NULL;
 }
 
-/* Marks the seeds' dominator subtrees cold; returns the blocks marked. */
-int mark_cold(function *fun, const vec<basic_block> &seeds)
+/* Gives the seeds' dominator subtrees, less the blocks that ran in
+   training, the count cold (zero: GCC's bbpart moves them); returns the
+   blocks marked. */
+int mark_cold(function *fun, const vec<basic_block> &seeds, const_sbitmap ran,
+	      profile_count cold_count)
 {
 	auto_sbitmap cold(last_basic_block_for_fn(fun));
 	bitmap_clear(cold);
@@ -180,7 +251,8 @@ int mark_cold(function *fun, const vec<basic_block> &seeds)
 		}
 		auto_vec<basic_block> region = get_all_dominated_blocks(CDI_DOMINATORS, seed);
 		for (basic_block b : region)
-			bitmap_set_bit(cold, b->index);
+			if (!bitmap_bit_p(ran, b->index))
+				bitmap_set_bit(cold, b->index);
 	}
 	if (!had_dom)
 		free_dominance_info(fun, CDI_DOMINATORS);
@@ -189,10 +261,10 @@ int mark_cold(function *fun, const vec<basic_block> &seeds)
 	basic_block bb;
 	FOR_EACH_BB_FN(bb, fun) {
 		if (bitmap_bit_p(cold, bb->index)) {
-			bb->count = profile_count::zero();
+			bb->count = cold_count;
 			marked++;
-		} else {
-			rebalance_edges(bb, cold);
+		} else if (ol_cfg.outline) {
+			rebalance_edges(bb, cold); /* inline-only: GCC's edge guesses stay */
 		}
 	}
 	return marked;
@@ -208,6 +280,82 @@ public:
 	bool gate(function *) final override { return optimize > 0; }
 	unsigned int execute(function *fun) final override;
 };
+
+/* Collects the cold seeds of fun and the blocks that ran (with their
+   counts); says which rule made each seed, and which guesses training
+   overruled. */
+void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_t> *counts,
+		uint64_t calls)
+{
+	const char *name = ol_fn_name(fun->decl);
+	char why[512];
+	basic_block bb;
+	FOR_EACH_BB_FN(bb, fun) {
+		uint64_t c;
+		enum training t = block_training(bb, &c, why, sizeof why);
+		(*counts)[bb->index] = c;
+		if (t == T_RAN)
+			bitmap_set_bit(ran, bb->index);
+		if (t == T_NEVER) {
+			ol_note("%s: block %d is a cold seed: %s", name, bb->index, why);
+			seeds->safe_push(bb);
+		} else if (t == T_RAN && ol_cfg.cold_ratio > 0 && calls &&
+			   (double)c < ol_cfg.cold_ratio * (double)calls) {
+			ol_note("%s: block %d is a cold seed: it ran %llu times in %llu entries "
+				"(cold-ratio %g)", name, bb->index, (unsigned long long)c,
+				(unsigned long long)calls, ol_cfg.cold_ratio);
+			bitmap_clear_bit(ran, bb->index);
+			seeds->safe_push(bb);
+		} else if (ol_cfg.outline && guessed_seed(bb, why, sizeof why)) {
+			if (t == T_RAN) {
+				ol_note("%s: block %d ran %llu times in training: not cold although it %s",
+					name, bb->index, (unsigned long long)c, why);
+			} else {
+				ol_note("%s: block %d is a cold seed: it %s (no training count)", name,
+					bb->index, why);
+				seeds->safe_push(bb);
+			}
+		}
+		basic_block unlikely = ol_cfg.outline ? expect_cold_block(bb) : NULL;
+		if (unlikely) {
+			uint64_t uc;
+			if (block_training(unlikely, &uc, why, sizeof why) == T_RAN) {
+				ol_note("%s: block %d ran %llu times in training: not cold although "
+					"__builtin_expect says unlikely", name, unlikely->index,
+					(unsigned long long)uc);
+			} else {
+				ol_note("%s: block %d is a cold seed: unexpected side of __builtin_expect",
+					name, unlikely->index);
+				seeds->safe_push(unlikely);
+			}
+		}
+	}
+}
+
+/* c, or when it rounded to zero the smallest count above zero in entry's
+   quality: GCC moves a block whose count is zero (GCC's guessed entry
+   counts are small, ~10^4). */
+profile_count at_least_one(profile_count c, profile_count entry)
+{
+	if (c.nonzero_p() || !entry.nonzero_p())
+		return c;
+	return entry.apply_scale(1, entry.to_gcov_type());
+}
+
+/* Training counts overrule GCC's guessed ones in a path's functions: each
+   block that ran gets the function's entry count scaled by its runs per
+   entry (calls), so the path-inline pass sees how often a call site ran.
+   Elsewhere GCC keeps its guesses (line counts summed over all callers
+   mislead its inliner: the checksum loop stayed a call). */
+void feed_counts(function *fun, const_sbitmap ran, const vec<uint64_t> &counts, uint64_t calls)
+{
+	profile_count entry = ENTRY_BLOCK_PTR_FOR_FN(fun)->count;
+	basic_block bb;
+	FOR_EACH_BB_FN(bb, fun)
+		if (bitmap_bit_p(ran, bb->index))
+			bb->count = at_least_one(
+				entry.apply_scale((int64_t)counts[bb->index], (int64_t)calls), entry);
+}
 
 unsigned int outline_pass::execute(function *fun)
 {
@@ -226,26 +374,28 @@ unsigned int outline_pass::execute(function *fun)
 		return 0;
 	}
 
+	const struct ol_profile_function *trained =
+		ol_cfg.profile ? ol_profile_find_function(ol_cfg.profile, name) : NULL;
+	uint64_t calls = trained ? trained->calls : 0;
 	auto_vec<basic_block> seeds;
-	char why[512];
-	basic_block bb;
-	FOR_EACH_BB_FN(bb, fun) {
-		if (seed_reason(bb, why, sizeof why)) {
-			ol_note("%s: block %d is a cold seed: %s", name, bb->index, why);
-			seeds.safe_push(bb);
-		}
-		basic_block unlikely = expect_cold_block(bb);
-		if (unlikely) {
-			ol_note("%s: block %d is a cold seed: unexpected side of __builtin_expect",
-				name, unlikely->index);
-			seeds.safe_push(unlikely);
-		}
-	}
+	auto_sbitmap ran(last_basic_block_for_fn(fun));
+	bitmap_clear(ran);
+	auto_vec<uint64_t> counts;
+	counts.safe_grow_cleared(last_basic_block_for_fn(fun));
+	find_seeds(fun, &seeds, ran, &counts, calls);
+	if (calls && ol_on_path(name))
+		feed_counts(fun, ran, counts, calls);
 	if (seeds.is_empty())
 		return 0;
-	int marked = mark_cold(fun, seeds);
-	const char *no_split = no_partition_reason(fun);
-	ol_note("%s: %d of %d blocks cold%s%s", name, marked, n_basic_blocks_for_fn(fun) - 2,
+	/* inline-only: never-run blocks get a tiny count, not zero, so that
+	   GCC moves nothing but the path-inline pass skips their calls. */
+	profile_count entry = ENTRY_BLOCK_PTR_FOR_FN(fun)->count;
+	profile_count cold_count = ol_cfg.outline ? profile_count::zero()
+						  : at_least_one(profile_count::zero(), entry);
+	int marked = mark_cold(fun, seeds, ran, cold_count);
+	const char *no_split = ol_cfg.outline ? no_partition_reason(fun) : NULL;
+	ol_note("%s: %d of %d blocks %s%s%s", name, marked, n_basic_blocks_for_fn(fun) - 2,
+		ol_cfg.outline ? "cold" : "never ran (kept in line: inline-only)",
 		no_split ? "; GCC will not split it: " : "", no_split ? no_split : "");
 	return 0;
 }

@@ -15,6 +15,13 @@
  * same bodies. Library functions are never on a path (the profile
  * reader refuses that), so calls to them stay. The out-of-line functions
  * stay for every other caller.
+ *
+ * Frequency: with the profile's edge counts, a call from C to F is inlined
+ * (or an indirect call in C promoted to F) only when C called F in
+ * training at least min-ratio times per execution of the path's root; an
+ * indirect call whose caller never called F in training is left alone, so
+ * no guard is built that never hits. Without edge counts every call is
+ * taken, and verbose says so.
  */
 #include "gcc-plugin.h"
 #include "tree.h"
@@ -29,6 +36,7 @@
 #include "ipa-prop.h"
 #include "ipa-fnsummary.h"
 #include "ipa-inline.h"
+#include "diagnostic-core.h"
 #include "olayout.h"
 
 namespace {
@@ -96,22 +104,59 @@ auto_vec<cgraph_node *> functions_named(const char *fn, bool as_target)
 	return found;
 }
 
+/* How often the path's root ran in training: its function count when the
+   profile has one, else the calls into it; 0 when unknown. */
+uint64_t root_runs(const struct ol_profile_path *path)
+{
+	const struct ol_profile *p = ol_cfg.profile;
+	const struct ol_profile_function *f = ol_profile_find_function(p, path->root);
+	if (f && f->calls)
+		return f->calls;
+	uint64_t runs = 0;
+	for (size_t i = 0; i < p->n_edges; i++)
+		if (strcmp(p->edges[i].callee, path->root) == 0)
+			runs += p->edges[i].count;
+	return runs;
+}
+
+/* Why the call from caller to fn is too rare in training to take, or NULL
+   (also when the profile has no counts: then nothing is known). */
+const char *too_rare(const char *caller, const char *fn, uint64_t runs, char *buf, size_t len)
+{
+	if (!ol_cfg.profile->n_edges || !runs)
+		return NULL;
+	uint64_t calls = ol_profile_edge_count(ol_cfg.profile, caller, fn);
+	if ((double)calls >= ol_cfg.min_ratio * (double)runs)
+		return NULL;
+	snprintf(buf, len, "it ran %llu times per %llu runs of the root in training (min-ratio %g)",
+		 (unsigned long long)calls, (unsigned long long)runs, ol_cfg.min_ratio);
+	return buf;
+}
+
 class path_inliner {
 public:
 	path_inliner(const struct ol_profile_path *path, cgraph_node *root)
-		: path(path), root(root) {}
-	/* Returns the number of calls inlined. */
-	int run();
+		: path(path), root(root), runs(root_runs(path)) {}
+	/* Returns the number of calls inlined; says in stop (when empty) where
+	   and why the path stopped before its last layer. */
+	int run(char *stop, size_t len);
 
 private:
 	const struct ol_profile_path *path;
 	cgraph_node *root;
+	uint64_t runs; /* the root's runs in training; 0: unknown */
 	int inlined = 0;
+	char why_last[512] = ""; /* why the last call on the path was not taken */
+
+	void refuse(const char *action, const char *caller, const char *callee, const char *why);
 
 	void collect(cgraph_node *body, const char *fn, vec<cgraph_edge *> *direct,
 		     vec<cgraph_edge *> *indirect, vec<cgraph_node *> *next);
 	bool inline_edge(cgraph_edge *e, const char *how, vec<cgraph_node *> *next);
 	void promote(cgraph_edge *ie, const char *fn, vec<cgraph_node *> *next);
+	const char *rare_site(cgraph_edge *e, char *buf, size_t len);
+	const char *why_not_promote(cgraph_edge *ie, const char *fn, cgraph_node *target,
+				    size_t n_targets, char *buf, size_t len);
 };
 
 /* Calls to fn in body and in what GCC inlined into it: not yet inlined
@@ -143,42 +188,89 @@ bool cold_site(cgraph_edge *e, cgraph_node *root)
 	return e->count.initialized_p() && !e->count.nonzero_p() && top->count.nonzero_p();
 }
 
+void path_inliner::refuse(const char *action, const char *caller, const char *callee,
+			  const char *why)
+{
+	ol_path_note(path->name, action, caller, callee, why);
+	snprintf(why_last, sizeof why_last, "%s -> %s %s: %s", caller, callee, action, why);
+}
+
+/* Why the call site e is too rare to take: its count, which the outline
+   pass set from the training counts of the caller's lines, is below
+   min-ratio of the root's. Line counts are summed over every caller of a
+   function, so a site that runs on every run of this path may show less
+   (tcp_output's data segment: half its runs are acks from input). NULL also when the caller was not trained
+   (its count is GCC's guess, and guesses do not decide here). */
+const char *path_inliner::rare_site(cgraph_edge *e, char *buf, size_t len)
+{
+	cgraph_node *top = root->inlined_to ? root->inlined_to : root;
+	const struct ol_profile_function *f =
+		ol_profile_find_function(ol_cfg.profile, ol_fn_name(e->caller->decl));
+	bool known;
+	if (!f || !f->calls || !e->count.initialized_p() || !top->count.nonzero_p())
+		return NULL;
+	sreal share = e->count.to_sreal_scale(top->count, &known);
+	if (!known || share.to_double() >= ol_cfg.min_ratio)
+		return NULL;
+	snprintf(buf, len, "the call site ran %.3g times per run of the root in training (min-ratio %g)",
+		 share.to_double(), ol_cfg.min_ratio);
+	return buf;
+}
+
 bool path_inliner::inline_edge(cgraph_edge *e, const char *how, vec<cgraph_node *> *next)
 {
 	const char *callee = ol_fn_name(e->callee->decl);
 	const char *caller = ol_fn_name(e->caller->decl);
-	const char *why = cold_site(e, root) ? "the call site never runs (cold)" : why_not_inline(e);
+	char buf[256];
+	const char *why = cold_site(e, root) ? "the call site never runs (cold)" : NULL;
+	if (!why && !e->speculative) /* a promoted call passed the count tests already */
+		why = too_rare(caller, callee, runs, buf, sizeof buf);
+	if (!why && !e->speculative)
+		why = rare_site(e, buf, sizeof buf);
+	if (!why)
+		why = why_not_inline(e);
 	if (why) {
-		ol_note("path %s: call %s -> %s not inlined: %s", path->name, caller, callee, why);
+		refuse("kept", caller, callee, why);
 		return false;
 	}
 	inline_call(e, true, NULL, NULL, false);
 	inlined++;
-	ol_note("path %s: inlined %s -> %s into %s (%s)", path->name, caller, callee,
-		ol_fn_name(root->decl), how);
+	ol_path_note(path->name, "inlined", caller, callee, how);
 	next->safe_push(e->callee);
 	return true;
+}
+
+/* Why the indirect call ie must not become a guarded call to target fn
+   (none or several bodies of fn: target NULL), or NULL. */
+const char *path_inliner::why_not_promote(cgraph_edge *ie, const char *fn, cgraph_node *target,
+					  size_t n_targets, char *buf, size_t len)
+{
+	if (!target) {
+		snprintf(buf, len, "the target cannot be proven: %s %s here",
+			 n_targets ? "several functions named" : "no body of", fn);
+		return buf;
+	}
+	const char *rare = too_rare(ol_fn_name(ie->caller->decl), fn, runs, buf, len);
+	if (!rare)
+		rare = rare_site(ie, buf, len);
+	if (rare)
+		return rare;
+	if (cold_site(ie, root))
+		return "the call site never runs (cold)";
+	if (!arguments_fit(ie, target))
+		return "the argument count differs";
+	return NULL;
 }
 
 /* Makes the indirect call ie a guarded direct call to fn, and inlines it. */
 void path_inliner::promote(cgraph_edge *ie, const char *fn, vec<cgraph_node *> *next)
 {
 	auto_vec<cgraph_node *> targets = functions_named(fn, true);
-	if (targets.length() != 1) {
-		ol_note("path %s: indirect call in %s: %s %s: not promoted", path->name,
-			ol_fn_name(ie->caller->decl), targets.is_empty() ? "no body of" : "several",
-			fn);
-		return;
-	}
-	cgraph_node *target = targets[0];
-	if (cold_site(ie, root)) {
-		ol_note("path %s: indirect call in %s never runs (cold): not promoted", path->name,
-			ol_fn_name(ie->caller->decl));
-		return;
-	}
-	if (!arguments_fit(ie, target)) {
-		ol_note("path %s: indirect call in %s: argument count differs from %s: not promoted",
-			path->name, ol_fn_name(ie->caller->decl), fn);
+	cgraph_node *target = targets.length() == 1 ? targets[0] : NULL;
+	char buf[256];
+	const char *why = why_not_promote(ie, fn, target, targets.length(), buf, sizeof buf);
+	if (why) {
+		refuse("not promoted", ol_fn_name(ie->caller->decl), fn, why);
 		return;
 	}
 	/* Most of the count to the guarded direct call: the path is the hot case. */
@@ -188,12 +280,15 @@ void path_inliner::promote(cgraph_edge *ie, const char *fn, vec<cgraph_node *> *
 		cgraph_edge::resolve_speculation(direct, NULL);
 }
 
-int path_inliner::run()
+int path_inliner::run(char *stop, size_t len)
 {
 	auto_vec<cgraph_node *> layer;
 	layer.safe_push(root);
+	size_t reached = 0; /* layers up to here were inlined or found inlined */
+	char here[sizeof why_last + 64] = ""; /* why the layer after them was not */
 	for (size_t i = 0; i < path->n_layers; i++) {
 		const char *fn = path->layers[i];
+		why_last[0] = '\0';
 		auto_vec<cgraph_edge *> direct, indirect;
 		auto_vec<cgraph_node *> next;
 		for (cgraph_node *body : layer)
@@ -209,11 +304,18 @@ int path_inliner::run()
 			ol_note("path %s: no inlinable call to %s in %s: looking for %s there",
 				path->name, fn, i ? path->layers[i - 1] : path->root,
 				i + 1 < path->n_layers ? path->layers[i + 1] : "nothing more");
+			if (i == reached)
+				snprintf(here, sizeof here, "%s: %s", fn,
+					 why_last[0] ? why_last
+						     : "no call to it found (not in this unit or partition?)");
 			continue;
 		}
+		reached = i + 1;
 		layer.truncate(0);
 		layer.safe_splice(next);
 	}
+	if (reached < path->n_layers && !*stop)
+		snprintf(stop, len, "%s", here);
 	if (inlined)
 		ipa_update_overall_fn_summary(root->inlined_to ? root->inlined_to : root);
 	return inlined;
@@ -234,17 +336,41 @@ public:
 	unsigned int execute(function *) final override;
 };
 
+/* The function path calls from itself (a layer right after itself, or the
+   root as the first layer), or NULL. */
+const char *recursive_layer(const struct ol_profile_path *path)
+{
+	for (size_t i = 0; i < path->n_layers; i++)
+		if (strcmp(path->layers[i], i ? path->layers[i - 1] : path->root) == 0)
+			return path->layers[i];
+	return NULL;
+}
+
 unsigned int path_inline_pass::execute(function *)
 {
 	const struct ol_profile *profile = ol_cfg.profile;
 	for (size_t i = 0; i < profile->n_paths; i++) {
 		const struct ol_profile_path *path = &profile->paths[i];
+		const char *rec = recursive_layer(path);
+		if (rec) {
+			warning_at(UNKNOWN_LOCATION, 0,
+				   "olayout: path %qs is recursive (%qs calls itself): not inlined",
+				   path->name, rec);
+			continue;
+		}
 		auto_vec<cgraph_node *> roots = functions_named(path->root, false);
-		if (roots.is_empty())
+		if (roots.is_empty() && flag_wpa)
+			warning_at(UNKNOWN_LOCATION, 0,
+				   "olayout: path %qs: root %qs is not in the program at the link "
+				   "(not defined, or GCC inlined it early)",
+				   path->name, path->root);
+		else if (roots.is_empty())
 			ol_note("path %s: root %s is not defined here (or GCC inlined it early)",
 				path->name, path->root);
+		char stop[1024] = "";
 		for (cgraph_node *root : roots) {
-			int n = path_inliner(path, root).run();
+			path_inliner inliner(path, root);
+			int n = inliner.run(stop, sizeof stop);
 			if (root->inlined_to)
 				ol_note("path %s: %d call(s) inlined into %s (GCC inlined it into %s)",
 					path->name, n, path->root, ol_fn_name(root->inlined_to->decl));
@@ -252,6 +378,9 @@ unsigned int path_inline_pass::execute(function *)
 				ol_note("path %s: %d call(s) inlined into %s", path->name, n,
 					path->root);
 		}
+		if (stop[0]) /* once per path, not per copy of its root */
+			warning_at(UNKNOWN_LOCATION, 0, "olayout: path %qs stops at %s", path->name,
+				   stop);
 	}
 	return 0;
 }

@@ -3,9 +3,9 @@
  *
  * An RTL pass right after final reads where GCC put each instruction
  * (INSN_ADDRESSES, set by branch shortening from the i386 length
- * attributes, alignment included; rel32 for jumps between the parts) and records, per function, its bytes in
- * all (= the hot size it would have with its cold blocks in line) and the
- * bytes of its hot part. At the end of the compilation the lines go to
+ * attributes, alignment included; rel32 for jumps between the parts) and
+ * records, per function, its bytes and instructions in all (= the hot size
+ * it would have with its cold blocks in line) and those of its hot part. At the end of the compilation the lines go to
  * FILE through a temporary file and a rename, so FILE is never half
  * written (under LTO, each partition appends under a lock). The figures are GCC's own estimate; nm on the object gives the
  * exact sizes of fn and fn.cold.
@@ -61,8 +61,9 @@ unsigned int size_pass::execute(function *fun)
 		return 0;
 	}
 	/* Per part (0: before the section switch, 1: after): its first address,
-	   its end, and the bytes the rel32 jumps add to GCC's estimate. */
-	int first[2] = {-1, -1}, end[2] = {0, 0}, extra[2] = {0, 0}, part = 0;
+	   its end, the bytes the rel32 jumps add to GCC's estimate, and its
+	   instructions (those with a length: not notes, USEs or CLOBBERs). */
+	int first[2] = {-1, -1}, end[2] = {0, 0}, extra[2] = {0, 0}, insns[2] = {0, 0}, part = 0;
 	for (rtx_insn *insn = get_insns(); insn; insn = NEXT_INSN(insn)) {
 		unsigned uid = INSN_UID(insn);
 		if (NOTE_P(insn) && NOTE_KIND(insn) == NOTE_INSN_SWITCH_TEXT_SECTIONS)
@@ -74,6 +75,7 @@ unsigned int size_pass::execute(function *fun)
 			first[part] = addr;
 		extra[part] += insn_bytes(insn) - len;
 		end[part] = addr + len;
+		insns[part] += len > 0;
 	}
 	int size[2];
 	for (int p = 0; p < 2; p++)
@@ -82,7 +84,8 @@ unsigned int size_pass::execute(function *fun)
 	int before = size[0] + size[1];
 	int after = size[hot] + extra[hot];
 	int cold = size[!hot] + extra[!hot];
-	report_lines.safe_push(xasprintf("%s %d %d %d\n", name, before, after, cold));
+	report_lines.safe_push(xasprintf("%s %d %d %d %d %d\n", name, before, after, cold,
+					 insns[0] + insns[1], insns[hot]));
 	return 0;
 }
 
@@ -92,7 +95,9 @@ char *report_text(bool header)
 	size_t len = 1;
 	for (char *line : report_lines)
 		len += strlen(line);
-	static const char head[] = "# olayout report 1: function bytes_before bytes_after cold_bytes\n";
+	static const char head[] =
+		"# olayout report 2: function bytes_before bytes_after cold_bytes insns_before insns_after\n"
+		"# and per path decision: path NAME ACTION CALLER CALLEE: WHY\n";
 	char *text = XNEWVEC(char, len + sizeof head);
 	char *p = text;
 	if (header)
@@ -129,6 +134,11 @@ bool append_locked(const char *file, const char *text)
 }
 
 } // namespace
+
+void ol_report_add(char *line)
+{
+	report_lines.safe_push(line);
+}
 
 opt_pass *ol_make_size_pass(gcc::context *ctxt)
 {

@@ -1,3 +1,3 @@
 # profiles: checked-in profiles of the bundled stacks and the scripts that make them.
-# tcpping.sh, the training run that writes tcpping.prof, needs jq (and gcov, valgrind).
-PKGS += jq
+# tcpping.sh, the training run that writes tcpping.prof, needs valgrind and
+# olayout (built by tools/olayout).

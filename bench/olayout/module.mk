@@ -4,9 +4,17 @@
 # prints a table and writes bench/results/olayout.{md,csv}. Not part of
 # `make test` or `make demo`.
 #
+# make bench-plan: bench/olayout/plan.sh, the layout planner's strategies
+# against STD and LLVM BOLT on tcpping, and its time on the 8 MiB program.
+#
 # make demo-olayout (part of `make demo`): bench/olayout/demo.sh, olayout
-# cloning tcpping's send path on an outlined build; a minute or so.
-PKGS += dpkg-dev tcl
+# profiling, planning (bipartite) and rewriting tcpping's outlined build,
+# its counts and its i-cache map ($(RESULTS)/olayout-map.svg); a minute or so.
+PKGS += dpkg-dev tcl bolt-19 bc
+.PHONY: bench-plan
+bench-plan: $(OLAYOUT) $(PLUGIN_SO)
+	BUILD=$(BUILD) bench/olayout/plan.sh
+
 .PHONY: bench-olayout
 bench-olayout: $(OLAYOUT)
 	BUILD=$(BUILD) bench/olayout/bench.py
@@ -14,4 +22,4 @@ bench-olayout: $(OLAYOUT)
 DEMOS += demo-olayout
 .PHONY: demo-olayout
 demo-olayout: $(OLAYOUT) $(PLUGIN_SO) $(BUILD)/bin/tcpping
-	BUILD=$(BUILD) bench/olayout/demo.sh
+	BUILD=$(BUILD) RESULTS=$(RESULTS) bench/olayout/demo.sh

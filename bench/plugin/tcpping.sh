@@ -1,23 +1,25 @@
 #!/usr/bin/env bash
 # tcpping.sh - the plugin's variants of the x-kernel's tcpping side by side:
 # STD (-O2 -flto), OUT (outlining), PIN (path-inlining), ALL (both), built by
-# profiles/xk_build.sh with profiles/tcpping.prof. For each: the send path's
-# hot static bytes (root and layers, hot parts only, as nm -S says; PIN and
-# ALL: the root, which holds the inlined path), and,
-# from callgrind on the measured loop (xk_ping_round_trips: both hosts and
-# the wire), instructions
-# and I1 misses per round trip for the alpha21064 and modern i-caches.
-# Counts are deterministic; no timing is taken. Prints a table and writes
-# $RESULTS/plugin-tcpping.md (default bench/results).   BUILD=build bench/plugin/tcpping.sh [N]
+# profiles/xk_build.sh with profiles/tcpping.prof. For each: the static hot
+# size of each path of the profile (tcp_send, tcp_recv) in instructions
+# (the paper's Table 5), and from callgrind on the measured loop
+# (xk_ping_round_trips: both hosts and the wire) instructions and I1 misses
+# per round trip for the alpha21064 and modern i-caches.
+# A path's hot size: the hot parts (not fn.cold) of its root and layers as
+# objdump shows them (plugin/hot_bytes.sh -i); in PIN and ALL a layer that
+# the plugin's report says was inlined into the path counts only inside
+# the root. Counts are deterministic; no timing is taken. Prints a table
+# and writes $RESULTS/plugin-tcpping.md (default bench/results).
+#   BUILD=build bench/plugin/tcpping.sh [N]
 set -eu -o pipefail
 export LC_ALL=C
-: "${BUILD:=build}"
+: "${BUILD:=build}" "${PROFILE:=profiles/tcpping.prof}"
 N=${1:-1000}
-# The send path's functions, root first, as profiles/tcpping.prof names them.
-PATH_FNS=$(awk '$1 == "path" { for (i = 3; i <= NF; i++) printf "%s%s", $i, (i < NF ? " " : "\n"); exit }' profiles/tcpping.prof)
 OUT_DIR=$BUILD/bench/plugin
 RESULT=${RESULTS:-bench/results}/plugin-tcpping.md
 mkdir -p "$OUT_DIR" "$(dirname "$RESULT")"
+mapfile -t PATHS < <(awk '$1 == "path" { print $2 }' "$PROFILE")
 
 # per_rt EXE GEOMETRY: "instructions I1-misses" per round trip, counted as
 # bench/xkernel/callgrind.sh does (set-up left out, reproducible environment).
@@ -25,16 +27,34 @@ per_rt() {
 	BUILD=$BUILD bench/xkernel/callgrind.sh -q -n "$N" -g "$2" "$1" | awk '{ print $2, $3 }'
 }
 
+# path_fns PATH REPORT: the functions whose hot parts hold PATH: its root and
+# layers, less the layers REPORT says were inlined on it (REPORT may be absent).
+path_fns() {
+	awk -v p="$1" -v rep="$2" '
+		BEGIN { if (rep != "") while ((getline l < rep) > 0) { split(l, f, " ")
+			if (f[1] == "path" && f[2] == p && f[3] == "inlined") { sub(/:$/, "", f[5]); inl[f[5]] = 1 } } }
+		$1 == "path" && $2 == p { printf "%s", $3; for (i = 4; i <= NF; i++) if (!($i in inl)) printf " %s", $i; print "" }' "$PROFILE"
+}
+
 {
-	echo "| variant | path hot bytes | instr/round trip | I1 miss/rt alpha21064 | I1 miss/rt modern |"
-	echo "| --- | ---: | ---: | ---: | ---: |"
+	printf '| variant |'
+	for p in "${PATHS[@]}"; do printf ' %s hot insns |' "$p"; done
+	echo ' instr/round trip | I1 miss/rt alpha21064 | I1 miss/rt modern |'
+	printf '| --- |'
+	for _ in "${PATHS[@]}"; do printf ' ---: |'; done
+	echo ' ---: | ---: | ---: |'
 	for v in STD OUT PIN ALL; do
-		profiles/xk_build.sh $v "$OUT_DIR/$v" >&2
+		BUILD=$BUILD PROFILE=$PROFILE profiles/xk_build.sh $v "$OUT_DIR/$v" >&2
 		exe=$OUT_DIR/$v/tcpping
 		read -r ir alpha < <(per_rt "$exe" alpha21064)
 		read -r _ modern < <(per_rt "$exe" modern)
-		fns=$PATH_FNS
-		[[ $v == P* || $v == A* ]] && fns=${PATH_FNS%% *} # the path is inlined into its root
-		echo "| $v | $(plugin/hot_bytes.sh "$exe" $fns) | $ir | $alpha | $modern |"
+		report=
+		[[ $v == P* || $v == A* ]] && report=$OUT_DIR/$v/report
+		printf '| %s |' $v
+		for p in "${PATHS[@]}"; do
+			# shellcheck disable=SC2046 # one word per function
+			printf ' %s |' "$(plugin/hot_bytes.sh -i "$exe" $(path_fns "$p" "$report"))"
+		done
+		echo " $ir | $alpha | $modern |"
 	done
 } | tee "$RESULT"

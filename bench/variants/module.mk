@@ -30,10 +30,10 @@ tcpip_CHECK := -w inproc -n 100 -s 1
 
 # The table's rows, in the paper's order, then the peers.
 VARIANTS := BAD STD OUT CLO PIN ALL PGO BOLT PGO+BOLT
-# Rows that wait for `olayout optimize --strategy bad|bipartite` (issue #9):
-# `make variants` does not build them and the tables say "not yet available".
-VARIANTS_PENDING := BAD CLO ALL
-VARIANTS_PENDING_WHY := needs olayout optimize --strategy bad or bipartite (issue \#9)
+# Rows that wait for a tool still being built: `make variants` does not
+# build them and the tables say "not yet available" with the reason.
+VARIANTS_PENDING :=
+VARIANTS_PENDING_WHY :=
 VARIANTS_BUILT := $(filter-out $(VARIANTS_PENDING),$(VARIANTS))
 
 

@@ -33,7 +33,8 @@ variant_accept = $(2).tmp $($(1)_CHECK) >/dev/null || { rm -f $(2).tmp; \
 # DIR/obj/ holds the stack's objects and the main file's (CFLAGS and XFLAGS:
 # -flto, the plugin), DIR/other/ the plain ones (CFLAGS only), DIR/PROG the
 # executable, linked with --emit-relocs. The flags live in this file: a
-# change to it rebuilds.
+# change to it rebuilds. DIR/prof (PGO/gen's profile) goes before the link:
+# the check run of a new instrumented build must not merge into the old one's.
 define variant_build
 $(2)/obj/%.o: %.c $(5) bench/variants/rules.mk | deps
 	@mkdir -p $$(@D)
@@ -43,15 +44,22 @@ $(2)/other/%.o: %.c $(5) bench/variants/rules.mk | deps
 	$$(CC) $$(CPPFLAGS) $$($(1)_INC) $$(VARIANT_CFLAGS) $(3) -c -o $$@ $$<
 $(2)/$$($(1)_PROG): $$(patsubst %.c,$(2)/obj/%.o,$$($(1)_SRCS) $$($(1)_MAIN)) \
 		$$(patsubst %.c,$(2)/other/%.o,$$($(1)_OTHER))
+	rm -rf $$(@D)/prof
 	$$(CC) $$(VARIANT_CFLAGS) $(3) $(4) -Wl,--emit-relocs -o $$@.tmp $$^ $$($(1)_LDLIBS)
 	$$(call variant_accept,$(1),$$@)
 endef
 
-# variant_olayout(STACK,VARIANT,INPUT,STRATEGY): olayout lays INPUT out.
+# variant_olayout(STACK,VARIANT,INPUT,STRATEGY): olayout lays INPUT out, with
+# a profile of INPUT itself (as BOLT trains on its own input): the stack's
+# training workload under `olayout profile`, plus the checked-in profile's
+# path and library marks.
 define variant_olayout
-$(call variant_exe,$(1),$(2)): $(3) $$(OLAYOUT) $$($(1)_PROFILE)
+$(call variant_exe,$(1),$(2)).prof: $(3) $$(OLAYOUT) $$($(1)_PROFILE) bench/variants/train.sh
 	@mkdir -p $$(@D)
-	$$(OLAYOUT) optimize --strategy $(4) --profile $$($(1)_PROFILE) --cache $$(VARIANT_GEOMETRY) \
+	bench/variants/train.sh $$(OLAYOUT) $$($(1)_PROFILE) $$< $$@ $$($(1)_TRAIN)
+$(call variant_exe,$(1),$(2)): $(3) $$(OLAYOUT) $(call variant_exe,$(1),$(2)).prof
+	@mkdir -p $$(@D)
+	$$(OLAYOUT) optimize --strategy $(4) --profile $$@.prof --cache $$(VARIANT_GEOMETRY) \
 		--save-layout $$(@D)/layout -o $$@.tmp $$<
 	$$(OLAYOUT) verify $$@.tmp
 	$$(call variant_accept,$(1),$$@)

@@ -72,7 +72,7 @@ static void *push(void *arr_p, size_t *n, size_t size)
 	return grown + (*n)++ * size;
 }
 
-static bool is_symbol(const char *s)
+bool ol_profile_is_symbol(const char *s)
 {
 	static const char extra[] = "_.$";
 	if (!*s || (*s >= '0' && *s <= '9'))
@@ -88,7 +88,7 @@ static bool is_symbol(const char *s)
 
 static int symbol(struct parser *ps, const char *s, const char *what)
 {
-	if (!is_symbol(s))
+	if (!ol_profile_is_symbol(s))
 		return fail(ps, -EINVAL, "bad %s '%s': not a symbol name", what, s);
 	return 0;
 }
@@ -243,7 +243,7 @@ static int do_path(struct parser *ps, char **f, size_t nf)
 	struct ol_profile_path path = {0};
 	path.name = strdup(f[0]);
 	path.root = strdup(f[1]);
-	path.layers = calloc(nf - 2, sizeof *path.layers);
+	path.layers = calloc(nf, sizeof *path.layers); /* nf - 2 layers */
 	bool ok = path.name && path.root && path.layers;
 	for (size_t i = 2; ok && i < nf; i++) {
 		path.layers[path.n_layers] = strdup(f[i]);

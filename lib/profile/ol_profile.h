@@ -111,6 +111,8 @@ void ol_profile_free(struct ol_profile *p);
 /* Sorted, deterministic text; 0, or -EIO / -ENOMEM. */
 int ol_profile_write(FILE *fp, const struct ol_profile *p);
 
+/* A symbol name the format can hold (profiles/README.md's field rules). */
+bool ol_profile_is_symbol(const char *s);
 bool ol_profile_is_cold_function(const struct ol_profile *p, const char *fn);
 bool ol_profile_is_library(const struct ol_profile *p, const char *fn);
 /* file is a statement's source file as the compiler names it. */

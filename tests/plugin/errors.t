@@ -20,7 +20,7 @@ fails() {
 	[ "$(wc -l <"$WORK/err")" -eq 1 ] || sed 's/^/#   /' "$WORK/err"
 }
 
-plan 35
+plan 43
 
 fails "malformed profile" "$WORK/bad.prof:3: unknown directive 'bogus'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/bad.prof" -c -o "$WORK/m.o" "$WORK/m.c"
@@ -63,10 +63,35 @@ ok "malformed profile at an -flto link: lto1 names it, link fails" eval \
 
 out=$($CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-help -c -o "$WORK/m.o" "$WORK/m.c" 2>&1)
 is $? 0 "help: exit 0"
-for key in profile=FILE outline-only inline-only verbose report=FILE help; do
+for key in profile=FILE outline-only inline-only verbose report=FILE min-ratio=R cold-ratio=R help; do
 	grep -q -- "-fplugin-arg-olayout-$key " <<<"$out" || diag "help lacks $key"
 done
-is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 6 "help lists the six options"
+is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 8 "help lists the eight options"
+
+# Paths the plugin cannot inline: the build goes on, with one warning that
+# names the path, the function and why.
+# warns DESCRIPTION WANTED-MESSAGE PROFILE-TEXT GCC-ARGS...
+warns() {
+	local what=$1 want=$2
+	printf "$3" >"$WORK/w.prof"
+	shift 3
+	rm -f "$WORK/w.out"
+	ok "$what: builds" "$@" -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/w.prof" \
+		-o "$WORK/w.out" 2>"$WORK/err"
+	ok "$what: one warning: $want" eval \
+		'[ "$(wc -l <"$WORK/err")" -eq 1 ] && grep -qF -- "warning: olayout: $want" "$WORK/err"'
+	[ "$(wc -l <"$WORK/err")" -eq 1 ] || diag "$(cat "$WORK/err")"
+}
+warns "a recursive path" "path 'p' is recursive ('rec' calls itself): not inlined" \
+	'olayout-profile 1\npath p root_rec rec rec\n' $CC -O2 "$PROGS/odd.c"
+warns "a path through a function missing here" \
+	"path 'p' stops at no_such_layer: root_setjmp -> no_such_layer not promoted: the target cannot be proven: no body of no_such_layer here" \
+	'olayout-profile 1\npath p root_setjmp no_such_layer\n' $CC -O2 "$PROGS/odd.c"
+warns "a root missing at an -flto link" "path 'p': root 'no_such_root' is not in the program at the link" \
+	'olayout-profile 1\npath p no_such_root leaf\n' $CC -O2 -flto "$PROGS/odd.c"
+warns "an indirect crossing whose target has no body" \
+	"path 'p' stops at tcp_push: app_send -> tcp_push not promoted: the target cannot be proven: no body of tcp_push here" \
+	'olayout-profile 1\npath p app_send tcp_push ip_push\n' $CC -O2 -c "$PROGS/layers/app.c"
 
 # The modes: outline-only leaves the path alone, inline-only the cold blocks.
 L=$PROGS/layers

@@ -18,8 +18,8 @@ for mode in nolto lto; do
 	ok "$mode: a function with a section attribute is not split" eval \
 		'nm "$WORK/plug.$mode" | grep -q " in_section$" && ! nm "$WORK/plug.$mode" | grep -q "in_section\.cold"'
 done
-for why in "call root_noinline -> leaf not inlined: it is noinline or not inlinable" \
-	"indirect call in root_arity: argument count differs from leaf: not promoted" \
+for why in "path p_noinline: kept root_noinline -> leaf (it is noinline or not inlinable)" \
+	"path p_arity: not promoted root_arity -> leaf (the argument count differs)" \
 	"in_section: 1 of 3 blocks cold; GCC will not split it: it has a section attribute" \
 	"root no_such_root is not defined here"; do
 	ok "verbose: $why" grep -qF "$why" "$WORK/verbose.nolto"

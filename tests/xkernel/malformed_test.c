@@ -9,6 +9,7 @@
 
 #include "csum.h"
 #include "tap.h"
+#include "ip_sess.h"
 #include "testbed.h"
 
 #define MS		(1000ull * 1000)
@@ -112,17 +113,50 @@ static bool dropped_as(const uint8_t *f, size_t len, const char *proto, int why)
 	       tb.app[1].received == delivered;
 }
 
-/* One round trip on the flow in progress. */
-static bool flow_alive(xk_sess_t *s)
+/* One round trip of n bytes (fragmented past 1472) on the flow in progress. */
+static bool flow_alive_n(xk_sess_t *s, size_t n)
 {
+	static uint8_t ping[4000];
 	unsigned before = tb.app[0].received;
 	msg_t m;
 
-	if (msg_from(xk_host_pool(s->proto->host), &m, "ping", 4) || xk_push(s, &m))
+	memset(ping, 'p', sizeof ping);
+	if (n > sizeof ping || msg_from(xk_host_pool(s->proto->host), &m, ping, n) || xk_push(s, &m))
 		return false;
 	xk_wire_run(tb.wire, 50 * MS, NULL, NULL);
-	return tb.app[0].received > before && msg_len(&tb.app[0].last) == 4 &&
-	       memcmp(msg_peek(&tb.app[0].last, 4), "ping", 4) == 0;
+	return tb.app[0].received > before && msg_len(&tb.app[0].last) == n &&
+	       memcmp(msg_peek(&tb.app[0].last, n), ping, n) == 0;
+}
+
+static bool flow_alive(xk_sess_t *s)
+{
+	return flow_alive_n(s, 4);
+}
+
+/*
+ * 400 incomplete datagrams (a first fragment of 1480 bytes each) must not
+ * block reassembly: the oldest go, so memory stays within IP_REASM_BYTES,
+ * and a fragmented datagram right after them is reassembled.
+ */
+static void test_reasm_burst(xk_sess_t *flow)
+{
+	static const uint8_t zero[1480];
+	uint8_t g[ETH + IPH + sizeof zero];
+	uint64_t before = drops("ip", XK_DROP_FRAG), evicted;
+	unsigned n = 400, fit = IP_REASM_BYTES / sizeof zero;
+
+	for (unsigned i = 0; i < n; i++) {
+		size_t len = frame_ip(g, 17, zero, sizeof zero);
+
+		put16(g + ETH + 4, 0x1000 + i);
+		put16(g + ETH + 6, 0x2000);	/* more fragments, offset 0 */
+		ip_fix_csum(g + ETH);
+		xk_wire_inject(tb.wire, tb.host[1], g, len);
+	}
+	evicted = drops("ip", XK_DROP_FRAG) - before;
+	tap_ok(evicted >= n - fit, "ip: %u incomplete datagrams: the oldest %llu dropped (memory <= %u bytes)",
+	       n, (unsigned long long)evicted, IP_REASM_BYTES);
+	tap_ok(flow_alive_n(flow, 4000), "ip: a fragmented datagram right after them is reassembled");
 }
 
 static void test_truncations(void)
@@ -257,7 +291,7 @@ int main(void)
 	const char *seed_env = getenv("XK_SEED");
 	xk_sess_t *flow;
 
-	tap_plan(34);
+	tap_plan(36);
 	if (xk_testbed_create(&tb, NULL, NULL, NULL))
 		tap_bail("testbed");
 	xk_part_push_port(&parts.local, 7);
@@ -273,6 +307,7 @@ int main(void)
 
 	test_truncations();
 	test_fields();
+	test_reasm_burst(flow);
 	tap_ok(flow_alive(flow), "the flow survived the malformed frames");
 	test_random(flow, seed_env ? (unsigned)strtoul(seed_env, NULL, 0) : 4242u);
 	tap_ok(flow_alive(flow), "the flow is still alive at the end");

@@ -75,7 +75,7 @@ int main(void)
 	msg_pool_t *pool, *other;
 	struct msg_pool_stats st;
 
-	tap_plan(31);
+	tap_plan(32);
 	if (msg_pool_create(&pool) || msg_pool_create(&other))
 		tap_bail("msg_pool_create");
 	for (size_t i = 0; i < sizeof data; i++)
@@ -132,6 +132,9 @@ int main(void)
 	msg_init(&h);
 	tap_ok(msg_push(&h, 4) != NULL && msg_len(&h) == 4, "push onto an empty message");
 	tap_ok(msg_append(&h, data, 2) == 0 && msg_len(&h) == 6, "append onto it");
+	tap_ok(msg_append(&h, data + 2, 3) == 0 && msg_len(&h) == 9 &&
+	       (p = msg_peek(&h, 9)) && memcmp(p + 4, data, 5) == 0,
+	       "a second append goes into the tailroom of the last buffer");
 	msg_truncate(&h, 0);
 	tap_ok(msg_len(&h) == 0 && msg_push(&h, 2) != NULL, "truncate to zero keeps it usable");
 	msg_free(&h);

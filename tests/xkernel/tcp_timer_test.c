@@ -1,7 +1,7 @@
 /*
  * tcp_timer_test - TCP's timers on the in-process wire's virtual clock:
  * retransmission of a dropped segment, the RTO from the measured round
- * trip, fast retransmit on three duplicate ACKs (before any timer),
+ * trip, fast retransmit on exactly three duplicate ACKs (before any timer),
  * exponential backoff until TCP gives up with a RST that resets the peer,
  * and zero-window probes that back off and never give up.
  */
@@ -66,15 +66,15 @@ static void test_fast_retransmit(void)
 	connect_pair(&p);
 	tcp_pair_stats(&p, 0, &c0);
 	xk_wire_set_impair(p.tb.wire, &drop_all);
-	push(p.app[0].sess, 1460);	/* the first of five segments is lost */
+	push(p.app[0].sess, 1460);	/* the first of four segments is lost */
 	xk_wire_set_impair(p.tb.wire, NULL);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 3; i++)	/* exactly three duplicate ACKs: the threshold */
 		push(p.app[0].sess, 1460);
 	t0 = xk_wire_now(p.tb.wire);
-	p.want_rx = 5 * 1460;
-	tap_is_int(tcp_pair_run(&p, 10 * SEC, tcp_pair_got_rx), 0, "fastrexmit: all five segments arrive");
+	p.want_rx = 4 * 1460;
+	tap_is_int(tcp_pair_run(&p, 10 * SEC, tcp_pair_got_rx), 0, "fastrexmit: all four segments arrive");
 	tcp_pair_stats(&p, 0, &c1);
-	tap_ok(c1.dup_acks - c0.dup_acks >= 3, "fastrexmit: the four later segments drew duplicate ACKs (%llu)",
+	tap_ok(c1.dup_acks - c0.dup_acks >= 3, "fastrexmit: the three later segments drew duplicate ACKs (%llu)",
 	       (unsigned long long)(c1.dup_acks - c0.dup_acks));
 	tap_ok(c1.fast_rexmits - c0.fast_rexmits == 1 && c1.rexmit_timeouts == c0.rexmit_timeouts,
 	       "fastrexmit: one fast retransmission, no timeout");

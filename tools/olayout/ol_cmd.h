@@ -12,6 +12,17 @@
 int ol_cmd_verify(const char *path, struct ol_err *err);
 int ol_cmd_info(const char *path, bool json, struct ol_err *err);
 
+/* plan and optimize (ol_plan.c). */
+struct ol_plan_opts {
+	const char *strategy, *profile, *cache, *exe;
+	const char *out;		/* plan: the layout (NULL: stdout); optimize: OUT */
+	const char *save_layout;	/* optimize: keep the layout here */
+	bool strict;			/* a profile name missing from EXE is an error */
+};
+bool ol_plan_known(const char *strategy);
+int ol_cmd_plan(const struct ol_plan_opts *o, struct ol_err *err);
+int ol_cmd_optimize(const struct ol_plan_opts *o, struct ol_err *err);
+
 /* ol_json_str: print s as a JSON string (ol_info.c). */
 void ol_json_str(const char *s);
 

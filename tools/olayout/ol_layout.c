@@ -246,16 +246,9 @@ static int parse_line(struct lctx *c, char *s, bool *header)
 int ol_layout_read(struct ol_layout *lay, const char *file, const struct ol_model *m,
 		   bool skip_unmovable, struct ol_err *err)
 {
-	struct lctx c = { .lay = lay, .m = m, .file = file, .err = err, .align = 16,
-			  .skip = skip_unmovable };
 	FILE *f = fopen(file, "r");
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	bool header = false;
-	int rc = 0;
-
 	struct stat st;
+	int rc;
 
 	memset(lay, 0, sizeof *lay);
 	if (f == NULL)
@@ -264,6 +257,23 @@ int ol_layout_read(struct ol_layout *lay, const char *file, const struct ol_mode
 		fclose(f);
 		return ol_fail(err, -EINVAL, "%s: not a regular file", file);
 	}
+	rc = ol_layout_read_from(lay, file, f, m, skip_unmovable, err);
+	fclose(f);
+	return rc;
+}
+
+int ol_layout_read_from(struct ol_layout *lay, const char *file, FILE *f,
+			const struct ol_model *m, bool skip_unmovable, struct ol_err *err)
+{
+	struct lctx c = { .lay = lay, .m = m, .file = file, .err = err, .align = 16,
+			  .skip = skip_unmovable };
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	bool header = false;
+	int rc = 0;
+
+	memset(lay, 0, sizeof *lay);
 	while (rc == 0 && (n = getline(&buf, &cap, f)) > 0) {
 		c.line++;
 		if (memchr(buf, '\0', (size_t)n))
@@ -281,7 +291,6 @@ int ol_layout_read(struct ol_layout *lay, const char *file, const struct ol_mode
 			    : ol_fail(err, -EINVAL, "%s: empty: expected 'olayout-layout 1'", file);
 	if (rc == 0)
 		rc = check_routes(&c);
-	fclose(f);
 	if (rc)
 		ol_layout_free(lay);
 	return rc;

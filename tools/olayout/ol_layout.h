@@ -6,6 +6,8 @@
 #ifndef OL_LAYOUT_H
 #define OL_LAYOUT_H
 
+#include <stdio.h>
+
 #include "ol_model.h"
 
 struct ol_place {
@@ -36,6 +38,9 @@ struct ol_layout {
  * warning, and its place, clone and routes to it are left out. */
 int ol_layout_read(struct ol_layout *lay, const char *file, const struct ol_model *m,
 		   bool skip_unmovable, struct ol_err *err);
+/* ol_layout_read_from: the same from an open stream, named file in errors. */
+int ol_layout_read_from(struct ol_layout *lay, const char *file, FILE *f,
+			const struct ol_model *m, bool skip_unmovable, struct ol_err *err);
 void ol_layout_free(struct ol_layout *lay);
 
 /* ol_layout_clone: the place index of unit's clone for path, or -1. */

@@ -1,9 +1,14 @@
 /* ol_main.c - the olayout command line: subcommands and their help. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ol_cmd.h"
+#include "ol_compare.h"
+#include "ol_map.h"
 #include "ol_paths.h"
+#include "ol_prof_cmd.h"
 #include "ol_rewrite.h"
 
 static const char usage_main[] =
@@ -14,6 +19,16 @@ static const char usage_main[] =
 	"  info [--json] EXE                  functions, fragments, clones\n"
 	"  paths [--json] [--strict] --profile FILE EXE\n"
 	"                                     a profile's paths as found in EXE\n"
+	"  map [--cache GEOM] [--profile PROF] -o FILE.svg|FILE.png EXE [--vs EXE2]\n"
+	"                                     a picture of the i-cache sets EXE's code maps to\n"
+	"  compare [--cache GEOM]... [--runs N] [--bracketed] EXE_A EXE_B -- ARGS\n"
+	"                                     instructions, I1 misses, counters, time: B/A\n"
+	"  plan --strategy S --profile PROF [--cache GEOM] [-o LAYOUT] EXE\n"
+	"                                     a layout for an i-cache from a profile\n"
+	"  optimize --strategy S --profile PROF [--cache GEOM] -o OUT EXE\n"
+	"                                     plan, rewrite and verify in one step\n"
+	"  profile -o PROF [OPTIONS] -- CMD [ARGS]\n"
+	"                                     run CMD under callgrind, write a profile\n"
 	"olayout COMMAND --help shows the help of one command.\n";
 static const char usage_rewrite[] =
 	"usage: olayout rewrite [--skip-unmovable] --layout FILE -o OUT EXE\n"
@@ -37,6 +52,74 @@ static const char usage_paths[] =
 	"(address, hot size, .cold size, clones for the path), the path's static hot size\n"
 	"and the i-cache lines it touches per cache geometry; then the library functions.\n"
 	"A function missing from EXE is a warning, with --strict an error.\n";
+
+static const char usage_map[] =
+	"usage: olayout map [--cache GEOM] [--profile PROF] -o FILE.svg|FILE.png EXE [--vs EXE2]\n"
+	"Draws the i-cache GEOM (a cache PROF names, alpha21064 = 8192:1:32, modern =\n"
+	"32768:8:64, or SIZE:WAYS:LINE; default: PROF's first cache, else alpha21064),\n"
+	"one cell per set, coloured by the code mapping there: path (PROF's path roots\n"
+	"and layers, or their clones), library (PROF's library marks), other hot (run in\n"
+	"training), cold; without PROF every function is other and .cold fragments cold.\n"
+	"Shaded by PROF's function instruction counts; a red border marks a set holding\n"
+	"more hot lines than ways. --vs draws EXE2 beside EXE on the same scale.\n"
+	"FILE.png goes through rsvg-convert (librsvg2-bin). Prints per executable:\n"
+	"  map EXE cache NAME SIZE:WAYS:LINE sets N: path P, library L, other hot O,\n"
+	"  cold only C, unused U, conflicting K\n";
+
+static const char usage_compare[] =
+	"usage: olayout compare [--cache GEOM]... [--runs N] [--bracketed] EXE_A EXE_B -- ARGS\n"
+	"Runs EXE_A and EXE_B with ARGS (stdin /dev/null, an empty environment, both\n"
+	"copied to paths of one length) under valgrind's callgrind, once per GEOM (as\n"
+	"for map; default alpha21064), simulating that I1: instructions and I1 misses;\n"
+	"--bracketed counts only between the programs' CALLGRIND_START/STOP_INSTRUMENTATION\n"
+	"(--instr-atstart=no). Then `perf stat -e instructions,cycles,L1-icache-load-misses,\n"
+	"iTLB-load-misses` where the machine counts them (else the table says they are\n"
+	"missing and why), and N timed runs of each (default 5), A and B interleaved.\n"
+	"Prints one table: metric, A, B, B/A. Both must exit with the same status (else\n"
+	"exit 1); output that differs is a warning.\n";
+#define PLAN_OPTS \
+	"  --strategy S   std (nothing moves), bad (hot code of each path and the\n" \
+	"                 library functions it calls on the same sets: conflicts on\n" \
+	"                 purpose), pettis-hansen (Pettis & Hansen 1990), hfsort\n" \
+	"                 (call-chain clustering, Ottoni & Maher 2017), bipartite\n" \
+	"                 (path clones and library code on disjoint sets)\n" \
+	"  --profile PROF a profile (profiles/README.md, version 1 or 2)\n" \
+	"  --cache GEOM   a cache the profile names, alpha21064, modern or\n" \
+	"                 SIZE:WAYS:LINE such as 1024:1:32 (default: the profile's\n" \
+	"                 first cache, else alpha21064)\n" \
+	"  --strict       a profile function missing from EXE is an error, not a warning\n"
+static const char usage_plan[] =
+	"usage: olayout plan --strategy S --profile PROF [--cache GEOM] [--strict]\n"
+	"                    [-o LAYOUT] EXE\n"
+	"Writes a layout (format v1, tools/olayout/README.md) for EXE to LAYOUT (default\n"
+	"stdout) and prints one summary line: hot bytes placed, cache sets used by path,\n"
+	"library and other hot code and by code the plan cannot move (the profile's\n"
+	"external code, unmovable code, the PLT), predicted conflicting sets, clones.\n"
+	PLAN_OPTS;
+static const char usage_optimize[] =
+	"usage: olayout optimize --strategy S --profile PROF [--cache GEOM] [--strict]\n"
+	"                        [--save-layout FILE] -o OUT EXE\n"
+	"Plans as `olayout plan` does, rewrites EXE into OUT and verifies OUT before it\n"
+	"replaces OUT (on failure nothing is left behind); --save-layout keeps the plan.\n"
+	PLAN_OPTS;
+static const char usage_profile[] =
+	"usage: olayout profile -o PROF [OPTIONS] [VALGRIND-OPTIONS] -- CMD [ARGS...]\n"
+	"       olayout profile -o PROF [OPTIONS] --from-callgrind FILE [--valgrind-log LOG] EXE\n"
+	"       olayout profile -o PROF --merge PROF1 PROF2...\n"
+	"Runs CMD under valgrind's callgrind (--dump-instr=yes --collect-jumps=yes) and\n"
+	"writes a version 2 profile (profiles/README.md) of the executable CMD runs:\n"
+	"function counts, call edges (indirect calls too), line and cold-line entries\n"
+	"(DWARF line table), cold functions, the hot code of shared objects (external)\n"
+	"and the caches alpha21064 and modern. OUT is written whole or not at all.\n"
+	"  --paths N            propose up to N paths and their library marks\n"
+	"  --training RUNS      how many times the measured unit ran (a training entry)\n"
+	"  --exe EXE            the executable profiled, when CMD is not it\n"
+	"  --instr-atstart=no   measure only between the program's\n"
+	"                       CALLGRIND_START_INSTRUMENTATION and _STOP_ requests\n"
+	"  --toggle-collect=FN  measure only inside FN (repeatable; collection starts off)\n"
+	"  --from-callgrind FILE  convert an existing run of EXE (made with --dump-instr=yes);\n"
+	"                       --valgrind-log LOG (its valgrind -v -v log) adds external entries\n"
+	"  --merge              sum the profiles PROF1 PROF2... of one executable\n";
 
 static int bad_usage(const char *cmd, const char *msg)
 {
@@ -158,6 +241,219 @@ static int cmd_paths(int argc, char **argv, struct ol_err *err)
 	return done(ol_cmd_paths(&o, err), err, o.exe, o.profile, NULL);
 }
 
+static int cmd_map(int argc, char **argv, struct ol_err *err)
+{
+	struct ol_map_opts o = { 0 };
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		const char **val = strcmp(argv[i], "--cache") == 0     ? &o.cache
+				   : strcmp(argv[i], "--profile") == 0 ? &o.profile
+				   : strcmp(argv[i], "-o") == 0	       ? &o.out
+				   : strcmp(argv[i], "--vs") == 0      ? &o.vs
+								       : NULL;
+
+		if (is_help(argv[i])) {
+			fputs(usage_map, stdout);
+			return 0;
+		}
+		if (val && i + 1 < argc)
+			*val = argv[++i];
+		else if (argv[i][0] == '-' || o.exe)
+			return bad_usage("map ", "map: unknown option, missing value or more than one EXE");
+		else
+			o.exe = argv[i];
+	}
+	if (!o.out || !o.exe)
+		return bad_usage("map ", "map: needs -o FILE.svg and EXE");
+	rc = ol_cmd_map(&o, err);
+	/* an error about EXE2 names EXE2 */
+	return done(rc, err, names(err->msg, o.vs) ? o.vs : o.exe, o.profile, o.out);
+}
+
+static int cmd_compare(int argc, char **argv, struct ol_err *err)
+{
+	struct ol_compare_opts o = { .runs = 5 };
+	int i = 1, rc;
+
+	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		char *end;
+
+		if (is_help(argv[i])) {
+			fputs(usage_compare, stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--cache") == 0 && i + 1 < argc &&
+		    o.ncaches < OL_COMPARE_MAX_CACHES)
+			o.caches[o.ncaches++] = argv[++i];
+		else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
+			long n = strtol(argv[++i], &end, 10);
+
+			if (*end || n < 1 || n > 1000)
+				return bad_usage("compare ", "compare: --runs wants 1 to 1000");
+			o.runs = (int)n;
+		} else if (strcmp(argv[i], "--bracketed") == 0)
+			o.bracketed = true;
+		else if (argv[i][0] == '-' || o.exe_b)
+			return bad_usage("compare ", "compare: unknown option, missing value or more than two EXEs");
+		else
+			*(o.exe_a ? &o.exe_b : &o.exe_a) = argv[i];
+	}
+	if (!o.exe_b || i == argc)
+		return bad_usage("compare ", "compare: needs EXE_A EXE_B -- ARGS");
+	if (o.ncaches == 0)
+		o.caches[o.ncaches++] = "alpha21064";
+	o.args = argv + i + 1;
+	o.nargs = argc - i - 1;
+	rc = ol_cmd_compare(&o, err);
+	return done(rc, err, names(err->msg, o.exe_b) ? o.exe_b : o.exe_a, NULL, NULL);
+}
+
+/* plan_args: the options of plan and optimize; 0, or an exit status. */
+static int plan_args(int argc, char **argv, bool optimize, struct ol_plan_opts *o)
+{
+	const char *cmd = optimize ? "optimize " : "plan ";
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool val = i + 1 < argc;
+
+		if (is_help(a)) {
+			fputs(optimize ? usage_optimize : usage_plan, stdout);
+			return -1;
+		}
+		if (strcmp(a, "--strict") == 0)
+			o->strict = true;
+		else if (strcmp(a, "--strategy") == 0 && val)
+			o->strategy = argv[++i];
+		else if (strcmp(a, "--profile") == 0 && val)
+			o->profile = argv[++i];
+		else if (strcmp(a, "--cache") == 0 && val)
+			o->cache = argv[++i];
+		else if (strcmp(a, "-o") == 0 && val)
+			o->out = argv[++i];
+		else if (optimize && strcmp(a, "--save-layout") == 0 && val)
+			o->save_layout = argv[++i];
+		else if (a[0] == '-' || o->exe)
+			return bad_usage(cmd, "unknown option, missing value or more than one EXE");
+		else
+			o->exe = a;
+	}
+	if (!o->strategy || !o->profile || !o->exe || (optimize && !o->out))
+		return bad_usage(cmd, optimize ? "optimize: needs --strategy S, --profile PROF, -o OUT and EXE"
+					       : "plan: needs --strategy S, --profile PROF and EXE");
+	if (!ol_plan_known(o->strategy))
+		return bad_usage(cmd, "unknown strategy: want std, bad, pettis-hansen, hfsort or bipartite");
+	return 0;
+}
+
+static int cmd_plan(int argc, char **argv, bool optimize, struct ol_err *err)
+{
+	struct ol_plan_opts o = { 0 };
+	int rc = plan_args(argc, argv, optimize, &o);
+
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	rc = optimize ? ol_cmd_optimize(&o, err) : ol_cmd_plan(&o, err);
+	return done(rc, err, o.exe, o.profile, o.out);
+}
+
+/* A decimal option value from 1 to max. */
+static bool count_arg(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v = s[0] >= '0' && s[0] <= '9' ? strtoull(s, &end, 10) : 0;
+	if (v < 1 || v > max || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int profile_args(int argc, char **argv, struct ol_prof_opts *o, char **pos, size_t *npos,
+			bool *merge)
+{
+	uint64_t v;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--") == 0) {
+			o->cmd = argv + i + 1;
+			o->ncmd = (size_t)(argc - i - 1);
+			return o->ncmd ? 0 : bad_usage("profile ", "profile: no command after --");
+		}
+		if (strcmp(a, "--merge") == 0)
+			*merge = true;
+		else if (strcmp(a, "--instr-atstart=no") == 0 || strncmp(a, "--toggle-collect=", 17) == 0) {
+			if (strchr(a, '=')[1] == '\0')
+				return bad_usage("profile ", "profile: --toggle-collect= needs FN");
+			o->vgopts[o->nvgopts++] = argv[i];
+		} else if (a[0] != '-')
+			pos[(*npos)++] = argv[i];
+		else if (!val)
+			return bad_usage("profile ", "profile: unknown option or missing value");
+		else if (strcmp(a, "-o") == 0)
+			o->out = argv[++i];
+		else if (strcmp(a, "--exe") == 0)
+			o->exe = argv[++i];
+		else if (strcmp(a, "--from-callgrind") == 0)
+			o->callgrind = argv[++i];
+		else if (strcmp(a, "--valgrind-log") == 0)
+			o->vglog = argv[++i];
+		else if (strcmp(a, "--paths") == 0 && count_arg(val, 1000, &v) && ++i)
+			o->paths = (unsigned)v;
+		else if (strcmp(a, "--training") == 0 && count_arg(val, UINT64_MAX, &v) && ++i)
+			o->training = v;
+		else
+			return bad_usage("profile ", "profile: unknown option or bad value");
+	}
+	return 0;
+}
+
+/* The three forms: run (-- CMD), convert (--from-callgrind FILE EXE),
+ * merge (--merge PROF...). */
+static int cmd_profile(int argc, char **argv, struct ol_err *err)
+{
+	struct ol_prof_opts o = { 0 };
+	char **pos = calloc((size_t)argc, sizeof *pos);
+	size_t npos = 0;
+	bool merge = false;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (is_help(argv[i])) {
+			free(pos);
+			fputs(usage_profile, stdout);
+			return 0;
+		}
+	o.vgopts = calloc((size_t)argc, sizeof *o.vgopts);
+	int rc = pos && o.vgopts ? profile_args(argc, argv, &o, pos, &npos, &merge) : 1;
+	const char *why = NULL;
+	if (rc == 0 && !o.out)
+		why = "profile: needs -o PROF";
+	else if (rc == 0 && merge && (npos == 0 || o.cmd || o.callgrind || o.nvgopts || o.paths))
+		why = "profile: --merge takes PROF files only";
+	else if (rc == 0 && o.callgrind && (npos != 1 || o.cmd || o.nvgopts))
+		why = "profile: --from-callgrind FILE needs one EXE and no command";
+	else if (rc == 0 && !merge && !o.callgrind && (npos || !o.cmd))
+		why = "profile: needs -- CMD [ARGS] (or --from-callgrind, --merge)";
+	else if (rc == 0 && o.vglog && !o.callgrind)
+		why = "profile: --valgrind-log goes with --from-callgrind";
+	if (why)
+		rc = bad_usage("profile ", why);
+	if (rc == 0) {
+		if (merge) {
+			o.merge = pos;
+			o.nmerge = npos;
+		} else if (o.callgrind)
+			o.exe = pos[0];
+		rc = ol_cmd_profile(&o, err);
+		if (rc < 0)
+			fprintf(stderr, "olayout: %s\n", err->msg[0] ? err->msg : "profile failed");
+		rc = rc < 0;
+	}
+	free(pos);
+	free(o.vgopts);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct ol_err err = { { 0 } };
@@ -176,5 +472,13 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1, &err);
 	if (strcmp(argv[1], "paths") == 0)
 		return cmd_paths(argc - 1, argv + 1, &err);
+	if (strcmp(argv[1], "map") == 0)
+		return cmd_map(argc - 1, argv + 1, &err);
+	if (strcmp(argv[1], "compare") == 0)
+		return cmd_compare(argc - 1, argv + 1, &err);
+	if (strcmp(argv[1], "plan") == 0 || strcmp(argv[1], "optimize") == 0)
+		return cmd_plan(argc - 1, argv + 1, argv[1][0] == 'o', &err);
+	if (strcmp(argv[1], "profile") == 0)
+		return cmd_profile(argc - 1, argv + 1, &err);
 	return bad_usage("", "unknown command");
 }

@@ -107,11 +107,38 @@ static Elf_Scn *new_section(struct ol_out *o, size_t *idx)
 	return s;
 }
 
+/* top_load: the PT_LOAD segment that ends highest, and its end. */
+static size_t top_load(const struct ol_elf *elf, uint64_t *max_end)
+{
+	size_t top = 0;
+
+	*max_end = 0;
+	for (size_t i = 0; i < elf->nph; i++) {
+		const GElf_Phdr *p = &elf->ph[i];
+
+		if (p->p_type == PT_LOAD && p->p_vaddr + p->p_memsz >= *max_end) {
+			*max_end = p->p_vaddr + p->p_memsz;
+			top = i;
+		}
+	}
+	return top;
+}
+
+uint64_t ol_out_area_start(const struct ol_elf *elf)
+{
+	uint64_t max_end;
+	size_t top = top_load(elf, &max_end);
+
+	if (ol_elf_find(elf, ".olayout.anchor"))
+		return up(elf->ph[top].p_vaddr + elf->ph[top].p_memsz, 64);
+	return up(max_end, PAGE) + 16;
+}
+
 int ol_out_begin(struct ol_out *o, struct ol_elf *elf, struct ol_err *err)
 {
 	size_t anchor = ol_elf_find(elf, ".olayout.anchor");
-	uint64_t max_end = 0;
-	size_t top = 0;
+	uint64_t max_end;
+	size_t top = top_load(elf, &max_end);
 
 	o->elf = elf;
 	o->err = err;
@@ -120,14 +147,6 @@ int ol_out_begin(struct ol_out *o, struct ol_elf *elf, struct ol_err *err)
 	o->dirty = calloc(elf->nsec, sizeof *o->dirty);
 	if (o->radd == NULL || o->dirty == NULL)
 		return ol_fail(err, -ENOMEM, "out of memory");
-	for (size_t i = 0; i < elf->nph; i++) {
-		const GElf_Phdr *p = &elf->ph[i];
-
-		if (p->p_type == PT_LOAD && p->p_vaddr + p->p_memsz >= max_end) {
-			max_end = p->p_vaddr + p->p_memsz;
-			top = i;
-		}
-	}
 	if (anchor) {
 		const GElf_Phdr *p = &elf->ph[top];
 
@@ -138,7 +157,7 @@ int ol_out_begin(struct ol_out *o, struct ol_elf *elf, struct ol_err *err)
 		o->seg = top;
 		o->seg_va = p->p_vaddr;
 		o->seg_off = p->p_offset;
-		o->area_va = up(p->p_vaddr + p->p_memsz, 64);
+		o->area_va = ol_out_area_start(elf);
 		o->sec_anchor = anchor;
 		o->sec_clones = ol_elf_find(elf, ".olayout.clones");
 	} else {
@@ -160,7 +179,7 @@ int ol_out_begin(struct ol_out *o, struct ol_elf *elf, struct ol_err *err)
 		o->seg = note;
 		o->seg_va = up(max_end, PAGE);
 		o->seg_off = up(file_end(elf), PAGE);
-		o->area_va = o->seg_va + 16;
+		o->area_va = ol_out_area_start(elf);
 		if (new_section(o, &o->sec_anchor) == NULL)
 			return ol_fail(err, -EINVAL, "%s: libelf: %s", elf->path, elf_errmsg(-1));
 	}

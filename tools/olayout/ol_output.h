@@ -19,6 +19,10 @@ void ol_out_free(struct ol_out *o);
 /* Find (or create) the area's segment; fails if there is no spare slot. */
 int ol_out_begin(struct ol_out *o, struct ol_elf *elf, struct ol_err *err);
 
+/* ol_out_area_start: where a rewrite of elf starts its part of the area
+ * (the planner predicts addresses from it); ol_out_text_start: the first
+ * unit's address, the area start aligned to align. */
+uint64_t ol_out_area_start(const struct ol_elf *elf);
 uint64_t ol_out_text_start(struct ol_out *o, uint64_t align);
 int ol_out_set_text(struct ol_out *o, uint64_t end);
 uint64_t ol_out_rodata_start(const struct ol_out *o);

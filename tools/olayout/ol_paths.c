@@ -27,11 +27,12 @@ struct pctx {
 /* GCC's clones of f (f.isra.0, f.constprop.0, f.part.0, f.lto_priv.0) are f
  * to the plugin (and to plugin/hot_bytes.sh), so a profile name matches
  * them too; olayout's own clones f.clone.PATH are listed apart. */
-static bool gcc_variant(const char *sym, const char *fn)
+bool ol_paths_names(const char *sym, const char *fn)
 {
 	size_t n = strlen(fn);
 
-	return strncmp(sym, fn, n) == 0 && sym[n] == '.' && strstr(sym + n, ".clone.") == NULL;
+	return strncmp(sym, fn, n) == 0 &&
+	       (sym[n] == '\0' || (sym[n] == '.' && strstr(sym + n, ".clone.") == NULL));
 }
 
 /* find: the function units (no fragments, no clones) named fn or one of its
@@ -46,7 +47,7 @@ static size_t find(struct pctx *c, const char *fn)
 		size_t u = m->names[i].unit;
 
 		if (m->unit[u].frag || m->unit[u].orig >= 0 || c->hit[u] ||
-		    (strcmp(m->names[i].name, fn) != 0 && !gcc_variant(m->names[i].name, fn)))
+		    !ol_paths_names(m->names[i].name, fn))
 			continue;
 		c->hit[u] = true;
 		c->hits[n++] = u;

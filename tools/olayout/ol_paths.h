@@ -18,6 +18,11 @@ struct ol_paths_opts {
 	bool strict;	/* a profile function missing from exe is an error */
 };
 
+/* ol_paths_names: symbol sym is profile function fn: fn itself or one of
+ * GCC's variants of it (fn.isra.N, .constprop.N, .part.N, .lto_priv.N), not
+ * an olayout clone. */
+bool ol_paths_names(const char *sym, const char *fn);
+
 int ol_cmd_paths(const struct ol_paths_opts *o, struct ol_err *err);
 
 #endif

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ol_cmd.h"
 #include "ol_eh.h"
 #include "ol_exe.h"
 #include "ol_layout.h"
@@ -599,11 +600,12 @@ static void warn_clone_dwarf(const struct rw *w)
 		}
 }
 
-static int run(struct rw *w, const char *layout)
+static int run(struct rw *w, const char *layout, FILE *stream)
 {
 	int rc;
 
-	rc = ol_layout_read(w->lay, layout, w->m, w->skip_unmovable, w->err);
+	rc = stream ? ol_layout_read_from(w->lay, layout, stream, w->m, w->skip_unmovable, w->err)
+		    : ol_layout_read(w->lay, layout, w->m, w->skip_unmovable, w->err);
 	if (rc == 0)
 		rc = ol_out_begin(w->out, w->elf, w->err);
 	if (rc == 0)
@@ -652,7 +654,8 @@ int ol_rewrite(const char *exe, const char *layout, const char *out,
 	if (rc == 0) {
 		o = ol_out_new();
 		w.out = o;
-		rc = o ? run(&w, layout) : ol_fail(err, -ENOMEM, "out of memory");
+		rc = o ? run(&w, layout, opts ? opts->stream : NULL)
+		       : ol_fail(err, -ENOMEM, "out of memory");
 	}
 	ol_out_free(o);
 	ol_layout_free(&lay);
@@ -668,6 +671,8 @@ int ol_rewrite(const char *exe, const char *layout, const char *out,
 		rc = ol_fail(err, -errno, "%s: %s", t.tmp, strerror(errno));
 	if (close(fd) != 0 && rc == 0)
 		rc = ol_fail(err, -EIO, "%s: write error", t.tmp);
+	if (rc == 0 && opts && opts->verify)
+		rc = ol_cmd_verify(t.tmp, err);
 	if (rc == 0)
 		return ol_tmp_commit(&t, err);
 	ol_tmp_discard(&t);

@@ -5,6 +5,10 @@
 
 #include <string.h>
 
+#include "bytes.h"
+#include "csum.h"
+#include "tcp_hdr.h"
+
 /* xk_testbed's registration callback takes only the host: the apps wait here. */
 static struct tcp_app *pair_apps;
 
@@ -109,4 +113,31 @@ int tcp_pair_push_zeros(xk_sess_t *s, size_t n)
 		return -EINVAL;
 	err = msg_from(xk_host_pool(s->proto->host), &m, zero, n);
 	return err ? err : xk_push(s, &m);
+}
+
+int tcp_pair_inject(struct tcp_pair *p, uint32_t src, const struct tcp_hdr *h, size_t payload)
+{
+	enum { ETH = 14, IPH = 20 };
+	uint8_t f[ETH + IPH + TCP_HDR_MAX + 1460] = { 0 }, ph[12];
+	uint8_t *ip = f + ETH, *seg = ip + IPH;
+	size_t n;
+
+	if (payload > 1460)
+		return -EINVAL;
+	n = tcp_hdr_encode(seg, h) + payload;
+	/* to host 1's MAC from host 0's, IPv4 */
+	memcpy(f, "\x02\0\0\0\0\x02\x02\0\0\0\0\x01\x08\x00", ETH);
+	ip[0] = 0x45;
+	xk_put16(ip + 2, (uint16_t)(IPH + n));
+	ip[8] = 64;
+	ip[9] = 6;
+	xk_put32(ip + 12, src);
+	xk_put32(ip + 16, XK_TESTBED_IP(1));
+	xk_put16(ip + 10, xk_csum_fold(xk_csum_add(0, ip, IPH)));
+	memcpy(ph, ip + 12, 8);
+	ph[8] = 0;
+	ph[9] = 6;
+	xk_put16(ph + 10, (uint16_t)n);
+	xk_put16(seg + TCP_CSUM_OFF, xk_csum_fold(xk_csum_add(xk_csum_add(0, ph, 12), seg, n)));
+	return xk_wire_inject(p->tb.wire, p->tb.host[1], f, ETH + IPH + n);
 }

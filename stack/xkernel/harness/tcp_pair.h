@@ -8,6 +8,7 @@
 #define XK_TCP_PAIR_H
 
 #include "tcp.h"
+#include "tcp_hdr.h"
 #include "tcp_app.h"
 #include "testbed.h"
 
@@ -42,5 +43,11 @@ bool tcp_pair_got_rx(struct tcp_pair *p);
 int tcp_pair_push_zeros(xk_sess_t *s, size_t n);
 /* The connection's state (enum tcp_state), or -1. */
 int tcp_pair_state(xk_sess_t *s);
+/*
+ * Deliver to host 1 a TCP segment h with `payload` (<= 1460) zero bytes,
+ * as if from IP address src through host 0's MAC, checksums correct:
+ * forged and spoofed segments for the tests. 0 or -errno.
+ */
+int tcp_pair_inject(struct tcp_pair *p, uint32_t src, const struct tcp_hdr *h, size_t payload);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * ip_frag.c - IPv4 reassembly: fragments kept in offset order per datagram
  * (source, destination, id, protocol); overlaps are refused; an incomplete
- * datagram is dropped when its timer fires.
+ * datagram is dropped when its timer fires, or when newer ones need its
+ * memory (IP_REASM_BYTES): a burst of incomplete datagrams cannot block
+ * reassembly for the timer's 5 s.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,7 @@ struct ip_reasm {
 	struct ip_frag *frags;	/* by offset */
 	unsigned nfrags;
 	uint32_t total;		/* payload length once the last fragment came; 0 before */
+	size_t bytes;		/* counted in ip_state.reasm_bytes */
 	struct xk_event timer;
 };
 
@@ -38,7 +41,7 @@ static void reasm_free(struct ip_reasm *r)
 			break;
 		}
 	}
-	st->nreasm--;
+	st->reasm_bytes -= r->bytes;
 	xk_event_cancel(xk_host_events(r->ip->host), &r->timer);
 	for (struct ip_frag *f = r->frags, *next; f; f = next) {
 		next = f->next;
@@ -56,6 +59,32 @@ static void reasm_expire(void *arg)
 	reasm_free(r);
 }
 
+/* Drop the oldest datagrams but keep until need more bytes fit; false if they cannot. */
+static bool reasm_make_room(xk_proto_t *self, const struct ip_reasm *keep, size_t need)
+{
+	struct ip_state *st = self->state;
+
+	while (st->reasm_bytes + need > IP_REASM_BYTES) {
+		struct ip_reasm *oldest = NULL;
+
+		for (struct ip_reasm *r = st->reasm; r; r = r->next)	/* newest first */
+			if (r != keep)
+				oldest = r;
+		if (!oldest)
+			return false;
+		reasm_expire(oldest);
+	}
+	return true;
+}
+
+static void reasm_charge(struct ip_reasm *r, size_t n)
+{
+	struct ip_state *st = r->ip->state;
+
+	r->bytes += n;
+	st->reasm_bytes += n;
+}
+
 static struct ip_reasm *reasm_find(xk_proto_t *self, const struct ip_info *info)
 {
 	struct ip_state *st = self->state;
@@ -65,7 +94,7 @@ static struct ip_reasm *reasm_find(xk_proto_t *self, const struct ip_info *info)
 		if (r->info.src == info->src && r->info.dst == info->dst &&
 		    r->info.id == info->id && r->info.proto == info->proto)
 			return r;
-	if (st->nreasm == IP_MAX_REASM)
+	if (!reasm_make_room(self, NULL, sizeof *r))
 		return NULL;
 	r = calloc(1, sizeof *r);
 	if (!r)
@@ -76,7 +105,7 @@ static struct ip_reasm *reasm_find(xk_proto_t *self, const struct ip_info *info)
 	xk_event_schedule(xk_host_events(self->host), &r->timer, IP_REASM_NS);
 	r->next = st->reasm;
 	st->reasm = r;
-	st->nreasm++;
+	reasm_charge(r, sizeof *r);
 	return r;
 }
 
@@ -119,9 +148,9 @@ int ip_reassemble(xk_proto_t *self, const struct ip_info *info, uint32_t off, in
 	for (f = r->frags; f != *pp; f = f->next)
 		if (f->off + msg_len(&f->m) > off)
 			return xk_drop(self, XK_DROP_FRAG, m);
-	f = malloc(sizeof *f);
-	if (!f)
+	if (!reasm_make_room(self, r, sizeof *f + len) || !(f = malloc(sizeof *f)))
 		return xk_drop(self, XK_DROP_NOMEM, m);
+	reasm_charge(r, sizeof *f + len);
 	f->off = off;
 	msg_move(&f->m, m);
 	f->next = *pp;

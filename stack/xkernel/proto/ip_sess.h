@@ -6,7 +6,8 @@
 #include "ip.h"
 #include "map.h"
 
-#define IP_MAX_REASM	16	/* datagrams being reassembled at once */
+/* memory held by incomplete datagrams (payload and bookkeeping): past it the oldest go */
+#define IP_REASM_BYTES	(256u * 1024u)
 
 /* The fields of a received header that the layers above and reassembly use. */
 struct ip_info {
@@ -24,7 +25,7 @@ struct ip_state {
 	xk_map_t *active;	/* struct ip_key -> xk_sess_t */
 	xk_map_t *enabled;	/* uint32_t protocol number -> hlp */
 	struct ip_reasm *reasm;	/* datagrams being reassembled */
-	unsigned nreasm;
+	size_t reasm_bytes;	/* their cost, as counted against IP_REASM_BYTES */
 };
 
 /* Deliver a whole datagram's payload to its session (ip.c). */

@@ -422,6 +422,17 @@ static int tcp_sess_control(xk_sess_t *s, int op, void *buf, size_t len)
 		if (t->nodelay)
 			tcp_output(t);
 		return 0;
+	case XK_TCP_CTL_SET_READING:
+		if (len != sizeof(int))
+			return -EINVAL;
+		memcpy(&st, buf, sizeof st);
+		t->rcv_edge = t->rb.nxt + tcp_rcv_window(t);
+		t->not_reading = st == 0;
+		if (st) {
+			t->ack_now = true;	/* the window update */
+			tcp_output(t);
+		}
+		return 0;
 	case XK_TCP_CTL_SHUTDOWN:
 		shutdown_send(t);
 		return 0;
@@ -431,6 +442,8 @@ static int tcp_sess_control(xk_sess_t *s, int op, void *buf, size_t len)
 	case XK_TCP_CTL_GET_SNDSPACE:
 		v = can_send(t->state) && !t->fin_queued ? tcp_sbuf_space(&t->sb) : 0;
 		return copy_out(buf, len, &v, sizeof v);
+	case XK_TCP_CTL_GET_RCV_NXT:
+		return copy_out(buf, len, &t->rb.nxt, sizeof t->rb.nxt);
 	case XK_TCP_CTL_GET_UNSENT:
 		return copy_out(buf, len, &t->sb.len, sizeof t->sb.len);
 	case XK_CTL_GET_MY_HOST:

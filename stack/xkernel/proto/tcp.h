@@ -49,6 +49,10 @@ enum xk_tcp_ctl {
 	XK_TCP_CTL_GET_STATS,		/* proto: struct xk_tcp_stats */
 	XK_TCP_CTL_SET_TIME_WAIT,	/* proto: uint64_t, TIME_WAIT length in ns (default 2 MSL = 60 s) */
 	XK_TCP_CTL_SHUTDOWN,		/* sess, no buffer: send FIN after the queued data, keep receiving */
+	/* sess: int; 0: the user reads no more, the window's right edge stays put (it closes as
+	 * data arrives); 1: reading again, the window reopens at once (a slow reader, for tests) */
+	XK_TCP_CTL_SET_READING,
+	XK_TCP_CTL_GET_RCV_NXT,		/* sess: uint32_t, the next sequence number expected (RCV.NXT) */
 };
 
 struct xk_tcp_stats {
@@ -63,6 +67,9 @@ struct xk_tcp_stats {
 	uint64_t rsts_out, rsts_in;
 	uint64_t conns_opened;		/* reached ESTABLISHED */
 	uint64_t ooo_segs;		/* data segments stored out of order */
+	uint64_t half_open_evicted;	/* SYN_RCVD connections dropped for a new SYN (backlog full) */
+	uint64_t challenge_acks;	/* ACKs answering an in-window RST or SYN (RFC 5961) */
+	uint64_t beyond_window;		/* received past the window's right edge (a zero window's 1-byte probe aside) */
 	unsigned nstate[TCP_NSTATES];	/* live connections per state */
 };
 

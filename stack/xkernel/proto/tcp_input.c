@@ -11,12 +11,36 @@ static enum xk_drop decode_drop(int err)
 	return err == -EBADMSG ? XK_DROP_LEN : err == -EPROTO ? XK_DROP_OPTION : XK_DROP_SHORT;
 }
 
+/*
+ * A full backlog drops its oldest half-open connection: under a SYN flood the
+ * newest SYNs (a legitimate one among them) get their round trip's time to
+ * complete, and memory stays bounded. SYN cookies would keep no state at all
+ * but cannot carry the MSS exactly nor retransmit the SYN-ACK.
+ */
+static void evict_half_open(struct tcp_proto *tp, uint16_t lport)
+{
+	struct tcb *oldest = NULL;
+	unsigned n = 0;
+
+	for (struct tcb *t = tp->all; t; t = t->next)	/* newest first */
+		if (t->passive && t->state == TCP_SYN_RCVD && t->key.lport == lport) {
+			n++;
+			oldest = t;
+		}
+	if (n < TCP_BACKLOG)
+		return;
+	tp->st.half_open_evicted++;
+	tcp_event(oldest, TCP_EV_TIMEOUT);
+	tcp_maybe_free(oldest);
+}
+
 /* A SYN for a listened port: a new connection in LISTEN, which pop moves on. */
 static int new_passive(struct tcp_proto *tp, xk_proto_t *hlp, xk_sess_t *lls,
 		       const struct tcp_key *key, struct tcb **out)
 {
 	int err;
 
+	evict_half_open(tp, key->lport);
 	xk_sess_ref(lls);
 	if ((err = tcp_tcb_new(tp, hlp, lls, key, out)) < 0) {
 		xk_close(lls);
@@ -157,6 +181,8 @@ static void retransmit_first(struct tcb *t)
 
 	if (tcp_seq_lt(t->snd_una, end))
 		n = end - t->snd_una < t->mss ? end - t->snd_una : t->mss;
+	if (n > t->snd_wnd)
+		n = t->snd_wnd;	/* never past the window: a zero one gets only the persist probe */
 	if (t->fin_queued && t->snd_una + n == end && tcp_seq_gt(t->snd_max, end))
 		flags = TCP_FIN;
 	if (n || flags)
@@ -241,7 +267,8 @@ static bool input_ack(struct tcb *t, const struct tcp_hdr *h, uint32_t len)
 	if (tcp_seq_gt(ack, t->snd_una))
 		new_ack(t, ack);
 	else if (ack == t->snd_una && len == 0 && !(h->flags & (TCP_SYN | TCP_FIN)) &&
-		 h->win == t->snd_wnd && t->snd_max != t->snd_una)
+		 h->win == t->snd_wnd && t->snd_wnd != 0 && t->snd_max != t->snd_una)
+		/* the ACKs of refused zero-window probes are not losses */
 		dup_ack(t);
 	if (tcp_seq_lt(t->snd_wl1, h->seq) || (t->snd_wl1 == h->seq && tcp_seq_le(t->snd_wl2, ack))) {
 		t->snd_wnd = h->win;
@@ -340,10 +367,25 @@ static void input_data(struct tcb *t, const struct tcp_hdr *h, msg_t *m)
 		tcp_delack_arm(t);
 }
 
+/* Past the right edge we advertised: a sender's bug (Linux counts them as TcpExtBeyondWindow). */
+static bool beyond_window(const struct tcb *t, const struct tcp_hdr *h, uint32_t len)
+{
+	uint32_t wnd = tcp_rcv_window(t), edge = t->rb.nxt + wnd;
+
+	if (len == 0)
+		return tcp_seq_gt(h->seq, edge);
+	/* a zero window's probe (RFC 9293 3.8.6.1) */
+	if (wnd == 0 && len == 1 && h->seq == t->rb.nxt)
+		return false;
+	return tcp_seq_gt(h->seq + len, edge);
+}
+
 static void input_sync(struct tcb *t, const struct tcp_hdr *h, msg_t *m)
 {
 	uint32_t len = (uint32_t)msg_len(m);
 
+	if (beyond_window(t, h, len))
+		t->tp->st.beyond_window++;
 	if (!acceptable(t, h, len)) {
 		/* old duplicate or beyond the window: re-acknowledge (RFC 793) */
 		if (!(h->flags & TCP_RST))
@@ -353,15 +395,19 @@ static void input_sync(struct tcb *t, const struct tcp_hdr *h, msg_t *m)
 		xk_drop(t->tp->self, XK_DROP_STATE, m);
 		return;
 	}
-	if (h->flags & TCP_RST) {
+	/*
+	 * RFC 5961: only a RST exactly at RCV.NXT resets; another in-window RST,
+	 * or any SYN, may be a blind attacker's: a challenge ACK tells the real
+	 * peer where we are, and it answers with a RST that matches.
+	 */
+	if ((h->flags & TCP_RST) && h->seq == t->rb.nxt) {
 		reset(t);
 		msg_free(m);
 		return;
 	}
-	if (h->flags & TCP_SYN) {
-		/* a SYN inside the window of a synchronized connection */
-		tcp_send_rst(t->tp, t->s->down, &t->ph, h, len);
-		reset(t);
+	if (h->flags & (TCP_RST | TCP_SYN)) {
+		t->tp->st.challenge_acks++;
+		t->ack_now = true;
 		msg_free(m);
 		return;
 	}

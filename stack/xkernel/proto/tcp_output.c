@@ -9,7 +9,11 @@
 uint16_t tcp_rcv_window(const struct tcb *t)
 {
 	/* Data is delivered as soon as it is in order, so the whole ring is free. */
-	return t->rb.size < TCP_WIN_MAX ? (uint16_t)t->rb.size : TCP_WIN_MAX;
+	uint32_t w = t->rb.size < TCP_WIN_MAX ? t->rb.size : TCP_WIN_MAX;
+
+	if (t->not_reading)
+		w = tcp_seq_gt(t->rcv_edge, t->rb.nxt) ? tcp_seq_min(t->rcv_edge - t->rb.nxt, w) : 0;
+	return (uint16_t)w;
 }
 
 /* Put h in front of m, checksum the segment and send it on lls; consumes m. */
@@ -144,10 +148,14 @@ int tcp_output(struct tcb *t)
 		uint8_t flags;
 
 		if (!next_segment(t, seq, &len, &flags)) {
-			/* a pure ACK carries snd_max: after a go-back it must still be in the peer's window */
+			/*
+			 * a pure ACK carries snd_max (after a go-back snd_nxt may be below the
+			 * peer's RCV.NXT) but never past the window's right edge: a refused
+			 * zero-window probe lies past it, and the peer drops such ACKs.
+			 */
 			if (t->ack_now && t->state != TCP_SYN_SENT && t->state != TCP_CLOSED &&
 			    t->state != TCP_LISTEN)
-				return tcp_send_segment(t, t->snd_max, 0, 0);
+				return tcp_send_segment(t, tcp_seq_min(t->snd_max, t->snd_una + t->snd_wnd), 0, 0);
 			/* a zero window with data waiting: the persist timer probes it */
 			if (t->snd_wnd == 0 && tcp_seq_lt(seq, tcp_data_end(t)) && !t->rexmt_ev.pending &&
 			    tcp_sends_data(t->state))

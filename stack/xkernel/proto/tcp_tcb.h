@@ -28,6 +28,8 @@
 #define TCP_CWND_MAX	(4u * TCP_BUF_SIZE)	/* no use growing past what the window allows */
 #define TCP_DUPACK_THRESH 3
 #define TCP_EPHEMERAL	49152
+#define TCP_BACKLOG	64	/* half-open (SYN_RCVD) connections per listened port */
+#define TCP_SYNACK_RETRIES 3	/* SYN-ACK retransmissions before a half-open connection goes */
 
 /* Demultiplexing key of a connection; no padding holes. */
 struct tcp_key {
@@ -82,6 +84,8 @@ struct tcb {
 	bool fin_rcvd;
 	struct tcp_rbuf rb;	/* rb.nxt is RCV.NXT */
 	bool ack_now;		/* send an ACK at the next output */
+	bool not_reading;	/* XK_TCP_CTL_SET_READING 0: the window ends at rcv_edge */
+	uint32_t rcv_edge;
 	unsigned acks_pending;	/* in-order segments not yet acknowledged */
 
 	struct xk_event rexmt_ev;	/* retransmission and persist */

@@ -14,9 +14,8 @@ static void rexmt_fire(void *arg)
 
 	if (t->snd_wnd == 0 && tcp_sends_data(t->state) && tcp_seq_lt(t->snd_una, tcp_data_end(t))) {
 		/* persist: probe the zero window with its first byte, backing off but never giving up */
+		/* snd_nxt stays: once the window opens the byte goes again unless its ACK came */
 		tcp_send_segment(t, t->snd_una, 1, 0);
-		if (t->snd_nxt == t->snd_una)
-			t->snd_nxt++;
 		if (t->rtt.backoff < TCP_BACKOFF_MAX)
 			t->rtt.backoff++;
 		tcp_rexmt_arm(t);
@@ -24,9 +23,12 @@ static void rexmt_fire(void *arg)
 	}
 	if (flight == 0)
 		return;
-	if (!tcp_rtt_backoff(&t->rtt)) {
+	/* a half-open connection (maybe a spoofed SYN's) gets few retries */
+	if ((t->state == TCP_SYN_RCVD && t->rtt.backoff >= TCP_SYNACK_RETRIES) ||
+	    !tcp_rtt_backoff(&t->rtt)) {
+		/* at snd_una, the peer's RCV.NXT unless it got more: exact, not challenged (RFC 5961) */
 		struct tcp_hdr h = { .sport = t->key.rport, .dport = t->key.lport,
-				     .ack = t->snd_nxt, .flags = TCP_ACK };
+				     .ack = t->snd_una, .flags = TCP_ACK };
 
 		tcp_send_rst(t->tp, t->s->down, &t->ph, &h, 0);
 		tcp_event(t, TCP_EV_TIMEOUT);

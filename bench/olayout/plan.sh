@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# plan.sh - olayout's layout planner on the bundled stack and on a large
+# program (make bench-plan):
+#  1. tcpping built OUT (the plugin's outlining) and STD with
+#     -ffunction-sections -Wl,--emit-relocs (profiles/xk_build.sh), trained
+#     under callgrind on its round trips (tests/olayout/cgprof.py: a version 2
+#     profile with profiles/tcpping.prof's paths and marks), optimized with
+#     every strategy for alpha21064; LLVM BOLT (bolt-19) on STD built with
+#     -fno-reorder-blocks-and-partition, trained by its instrumentation on the
+#     same workload. bench/xkernel/callgrind.sh -g alpha21064 counts
+#     instructions and I1 misses per round trip of each; the table gives the
+#     misses as a ratio to STD's.
+#  2. the 8 MiB program of bench/olayout/mkbig.py (built by bench.py), trained
+#     under callgrind: the time of `olayout plan --strategy bipartite` and of
+#     `olayout rewrite` of that layout, against the rewrite alone.
+#   BUILD=build bench/olayout/plan.sh [-n ROUND_TRIPS] [--no-big]
+# A benchmark, not a test: nothing here asserts a figure.
+set -eu -o pipefail
+export LC_ALL=C
+: "${BUILD:=build}"
+n=1000 big=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	-n) n=$2; shift 2 ;;
+	--no-big) big=0; shift ;;
+	*) echo "usage: $0 [-n ROUND_TRIPS] [--no-big]" >&2; exit 2 ;;
+	esac
+done
+OL=$BUILD/bin/olayout
+DIR=$BUILD/bench/olayout-plan
+HERE=$(cd "$(dirname "$0")" && pwd)
+CGPROF=$HERE/../../tests/olayout/cgprof.py
+mkdir -p "$DIR"
+for tool in valgrind llvm-bolt-19; do
+	command -v $tool >/dev/null || { echo "plan.sh: needs $tool (make deps)" >&2; exit 1; }
+done
+
+echo "== building tcpping STD, OUT and STD for BOLT (-ffunction-sections -Wl,--emit-relocs)"
+CC="gcc -ffunction-sections -Wl,--emit-relocs" profiles/xk_build.sh STD "$DIR/STD" >/dev/null
+CC="gcc -ffunction-sections -Wl,--emit-relocs" profiles/xk_build.sh OUT "$DIR/OUT" >/dev/null
+CC="gcc -fno-reorder-blocks-and-partition -Wl,--emit-relocs" profiles/xk_build.sh STD "$DIR/BSTD" >/dev/null
+
+# round trips in callgrind.sh's measured loop of a run of N: warm-up N/10 + 1, then N
+runs=$((n + n / 10 + 1))
+echo "== training OUT under callgrind ($n round trips) -> $DIR/OUT.prof"
+"$CGPROF" --loop --training "$runs" --base profiles/tcpping.prof -o "$DIR/OUT.prof" -- \
+	"$DIR/OUT/tcpping" -w inproc -n "$n" -s 1
+exes=("$DIR/STD/tcpping" "$DIR/OUT/tcpping")
+names=(STD OUT)
+for s in std bad pettis-hansen hfsort bipartite; do
+	"$OL" optimize --strategy "$s" --profile "$DIR/OUT.prof" --cache alpha21064 \
+		--save-layout "$DIR/OUT.$s.layout" -o "$DIR/tcpping.$s" "$DIR/OUT/tcpping" 2>/dev/null |
+		sed 's/^/  /'
+	exes+=("$DIR/tcpping.$s")
+	names+=("OUT+$s")
+done
+
+echo "== BOLT on STD: instrument, train ($n round trips), optimize"
+rm -f "$DIR/bolt.fdata"
+# Debian's bolt-19 looks for its runtime under /usr/lib: name where it is
+llvm-bolt-19 "$DIR/BSTD/tcpping" -instrument -o "$DIR/tcpping.instr" \
+	-runtime-instrumentation-lib=llvm-19/lib/libbolt_rt_instr.a \
+	-instrumentation-file="$DIR/bolt.fdata" >"$DIR/bolt.log" 2>&1
+"$DIR/tcpping.instr" -w inproc -n "$n" -s 1 >/dev/null
+llvm-bolt-19 "$DIR/BSTD/tcpping" -o "$DIR/tcpping.bolt" -data="$DIR/bolt.fdata" \
+	-reorder-blocks=ext-tsp -reorder-functions=cdsort -split-functions -split-all-cold \
+	>>"$DIR/bolt.log" 2>&1
+exes+=("$DIR/tcpping.bolt")
+names+=("STD+BOLT")
+
+echo "== callgrind, alpha21064, per round trip (bench/xkernel/callgrind.sh -n $n)"
+BUILD=$BUILD bench/xkernel/callgrind.sh -q -n "$n" -g alpha21064 "${exes[@]}" >"$DIR/counts"
+awk -v names="${names[*]}" 'BEGIN { split(names, nm, " ") }
+	{ ir[NR] = $2; miss[NR] = $3 }
+	END {
+		printf "| build | instructions/RT | I1 misses/RT | misses vs STD |\n|---|---:|---:|---:|\n"
+		for (i = 1; i <= NR; i++)
+			printf "| %s | %.1f | %.2f | %.2f |\n", nm[i], ir[i], miss[i], miss[i] / miss[1]
+	}' "$DIR/counts"
+
+[ "$big" = 1 ] || exit 0
+echo "== the 8 MiB generated program: plan + rewrite against rewrite alone"
+exe=$(BUILD=$BUILD python3 -c "import sys; sys.path.insert(0, '$HERE'); import bench; print(bench.build_big(8))" | tail -n 1)
+"$CGPROF" -o "$DIR/big.prof" -- "$exe"
+secs() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N); echo "$t1 - $t0" | bc; }
+"$OL" plan --strategy bipartite --profile "$DIR/big.prof" -o "$DIR/big.layout" "$exe" >/dev/null 2>&1
+best() { local b=; for _ in 1 2 3; do t=$("$@"); [ -z "$b" ] || [ "$(echo "$t < $b" | bc)" = 1 ] && b=$t; done; echo "$b"; }
+tplan=$(best secs "$OL" plan --strategy bipartite --profile "$DIR/big.prof" -o "$DIR/big.layout2" "$exe")
+trw=$(best secs "$OL" rewrite --layout "$DIR/big.layout" -o "$DIR/big.rw" "$exe")
+printf "| step (best of 3) | seconds |\n|---|---:|\n| plan (bipartite) | %s |\n| rewrite | %s |\n" "$tplan" "$trw"
+echo "(plan + rewrite) / rewrite = $(echo "scale=2; ($tplan + $trw) / $trw" | bc)"

@@ -1,0 +1,282 @@
+/* ol_plan.c - `olayout plan` and `olayout optimize`: load the profile and
+ * the executable, run a strategy, write the layout, say what it predicts
+ * (see ol_plan.h and tools/olayout/README.md). */
+#include "ol_plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ol_cmd.h"
+#include "ol_exe.h"
+#include "ol_output.h"
+#include "ol_rewrite.h"
+#include "ol_tmp.h"
+
+static const struct {
+	const char *name;
+	int (*run)(struct ol_plan *pl, struct ol_err *err);
+} strategies[] = {
+	{ "std", ol_plan_std },
+	{ "bad", ol_plan_bad },
+	{ "pettis-hansen", ol_plan_ph },
+	{ "hfsort", ol_plan_hfsort },
+	{ "bipartite", ol_plan_bip },
+};
+
+bool ol_plan_known(const char *strategy)
+{
+	for (size_t i = 0; i < sizeof strategies / sizeof strategies[0]; i++)
+		if (strcmp(strategies[i].name, strategy) == 0)
+			return true;
+	return false;
+}
+
+int ol_plan_std(struct ol_plan *pl, struct ol_err *err)
+{
+	(void)pl;
+	(void)err;
+	return 0;
+}
+
+/* Everything a plan holds, opened by plan_open, freed by plan_close. */
+struct pctx {
+	struct ol_profile *prof;
+	struct ol_exe x;
+	struct ol_plan pl;
+};
+
+static void plan_close(struct pctx *c)
+{
+	struct ol_plan *pl = &c->pl;
+
+	for (size_t u = 0; pl->pu && u < c->x.m.nunit; u++)
+		free(pl->pu[u].chunk);
+	free(pl->pu);
+	free(pl->edge);
+	free(pl->pmem);
+	free(pl->place);
+	free(pl->route);
+	free(pl->placed);
+	free(pl->cold);
+	ol_sets_free(&pl->sets);
+	ol_exe_close(&c->x);
+	ol_profile_free(c->prof);
+}
+
+/* plan_open: the profile first (its error is the one to see), the cache,
+ * then EXE and its model. */
+static int plan_open(struct pctx *c, const struct ol_plan_opts *o, struct ol_err *err)
+{
+	char perr[OL_PROFILE_ERR_MAX];
+	int rc = ol_profile_load(o->profile, &c->prof, perr, sizeof perr);
+
+	if (rc < 0)
+		return ol_fail(err, rc, "%s", perr);
+	rc = ol_geom_parse(&c->pl.geom, o->cache, c->prof, err);
+	if (rc < 0)
+		return rc;
+	rc = ol_exe_open(&c->x, o->exe, err);
+	if (rc < 0)
+		return rc;
+	c->pl.m = &c->x.m;
+	c->pl.prof = c->prof;
+	c->pl.strategy = o->strategy;
+	/* the rewriter starts at the area aligned to 64 (no unit asks for more) */
+	c->pl.start = (ol_out_area_start(&c->x.elf) + 63) & ~(uint64_t)63;
+	c->pl.cursor = c->pl.start;
+	rc = ol_sets_init(&c->pl.sets, &c->pl.geom, err);
+	if (rc == 0)
+		rc = ol_plan_units(&c->pl, o->profile, o->strict, err);
+	if (rc == 0)
+		rc = ol_plan_lines(&c->pl, err);
+	if (rc == 0)
+		ol_plan_taken(&c->pl);
+	return rc;
+}
+
+/* layout_name: how the layout names unit u (NAME, or NAME@FILE where NAME
+ * is ambiguous). */
+static const char *layout_name(const struct ol_model *m, size_t u, char *buf, size_t len)
+{
+	const struct ol_unit *un = &m->unit[u];
+
+	if (ol_unit_named(m, un->name) == (long)u)
+		return un->name;
+	snprintf(buf, len, "%s@%s", un->name, un->file ? un->file : "");
+	return buf;
+}
+
+static void write_layout(const struct ol_plan *pl, const char *profile, FILE *f)
+{
+	const struct ol_profile *p = pl->prof;
+	char a[600], b[600];
+
+	fprintf(f, "olayout-layout 1\n# olayout plan --strategy %s --cache %s (%llu:%llu:%llu) "
+		"--profile %s\n", pl->strategy, pl->geom.name, (unsigned long long)pl->geom.size,
+		(unsigned long long)pl->geom.assoc, (unsigned long long)pl->geom.line, profile);
+	for (size_t i = 0; i < pl->nplace; i++) {
+		const struct ol_pplace *q = &pl->place[i];
+		const char *name = layout_name(pl->m, q->unit, a, sizeof a);
+
+		if (q->path >= 0)
+			fprintf(f, "clone %s %s", name, p->paths[q->path].name);
+		else
+			fprintf(f, "place %s", name);
+		fprintf(f, " align=%llu", (unsigned long long)q->align);
+		if (q->pad)
+			fprintf(f, " pad=%llu", (unsigned long long)q->pad);
+		fprintf(f, "  # 0x%llx\n", (unsigned long long)q->addr);
+	}
+	for (size_t i = 0; i < pl->nroute; i++) {
+		const struct ol_proute *r = &pl->route[i];
+
+		fprintf(f, "route %s %s %s\n", layout_name(pl->m, r->caller, a, sizeof a),
+			layout_name(pl->m, r->callee, b, sizeof b), p->paths[r->path].name);
+	}
+}
+
+/* summary: the occupancy the plan predicts: hot code where it will be
+ * (a cloned unit's heat goes to its clone, which its path runs), with the
+ * code outside the plan. */
+static int summary(struct ol_plan *pl, FILE *out, struct ol_err *err)
+{
+	const struct ol_model *m = pl->m;
+	struct ol_sets s;
+	uint64_t hot = 0;
+	size_t used[OL_TAKEN + 1] = { 0 }, conflict = 0, any = 0;
+	bool *cloned = calloc(m->nunit + 1, sizeof *cloned);
+	int rc = cloned ? ol_sets_init(&s, &pl->geom, err) : ol_fail(err, -ENOMEM, "out of memory");
+
+	if (rc) {
+		free(cloned);
+		return rc;
+	}
+	ol_sets_free(&pl->sets);
+	pl->sets = s;
+	ol_plan_taken(pl);
+	for (size_t i = 0; i < pl->nplace; i++)
+		if (pl->place[i].path >= 0)
+			cloned[pl->place[i].unit] = true;
+	for (size_t i = 0; i < pl->nplace; i++) {
+		const struct ol_pplace *q = &pl->place[i];
+		const struct ol_pu *pu = &pl->pu[q->unit];
+
+		if (pu->role == OL_COLD || q->shadow || (q->path < 0 && cloned[q->unit]))
+			continue;
+		struct ol_span sp = ol_plan_span(pl, q->unit, q->addr);
+
+		hot += sp.size;
+		ol_sets_add(&pl->sets, &sp, (int)pu->role);
+	}
+	for (size_t u = 0; u < m->nunit; u++) {
+		struct ol_span sp = ol_plan_span(pl, u, m->unit[u].addr);
+
+		if (pl->pu[u].placeable && pl->pu[u].role != OL_COLD && !pl->placed[u] && !cloned[u])
+			ol_sets_add(&pl->sets, &sp, (int)pl->pu[u].role);
+	}
+	for (uint64_t i = 0; i < pl->sets.nsets; i++) {
+		for (int r = OL_OTHER; r <= OL_TAKEN; r++)
+			used[r] += (pl->sets.who[i] >> r) & 1;
+		any += pl->sets.n[i] > 0;
+		conflict += pl->sets.n[i] > pl->sets.assoc;
+	}
+	fprintf(out, "plan %s %s: hot bytes placed %llu, sets of %llu used by path %zu, library %zu, "
+		"other hot %zu, code not placed %zu (all %zu), predicted conflicting sets %zu, "
+		"clones %zu, units with line counts %zu\n", pl->strategy, pl->geom.name, (unsigned long long)hot,
+		(unsigned long long)pl->sets.nsets, used[OL_PATH], used[OL_LIB], used[OL_OTHER],
+		used[OL_TAKEN], any, conflict, pl->nclone, pl->nchunked);
+	if (pl->note[0])
+		fprintf(out, "plan %s: %s\n", pl->strategy, pl->note);
+	free(cloned);
+	return 0;
+}
+
+static int strategy(struct ol_plan *pl, struct ol_err *err)
+{
+	for (size_t i = 0; i < sizeof strategies / sizeof strategies[0]; i++)
+		if (strcmp(strategies[i].name, pl->strategy) == 0)
+			return strategies[i].run(pl, err);
+	return ol_fail(err, -EINVAL, "unknown strategy '%s'", pl->strategy);
+}
+
+/* make_plan: the layout text into *text (malloc'd). */
+static int make_plan(struct pctx *c, const struct ol_plan_opts *o, FILE *report, char **text,
+		     size_t *len, struct ol_err *err)
+{
+	FILE *f;
+	int rc = plan_open(c, o, err);
+
+	if (rc == 0)
+		rc = strategy(&c->pl, err);
+	if (rc)
+		return rc;
+	f = open_memstream(text, len);
+	if (f == NULL)
+		return ol_fail(err, -ENOMEM, "out of memory");
+	write_layout(&c->pl, o->profile, f);
+	if (fclose(f) != 0)
+		return ol_fail(err, -ENOMEM, "out of memory");
+	return summary(&c->pl, report, err);
+}
+
+/* save: text into file, through a temporary renamed at the end. */
+static int save(const char *file, const char *text, size_t len, struct ol_err *err)
+{
+	struct ol_tmp t;
+	int fd = ol_tmp_open(&t, file, err);
+	bool ok;
+
+	if (fd < 0)
+		return fd;
+	ok = write(fd, text, len) == (ssize_t)len;
+	if (close(fd) != 0 || !ok) {
+		ol_tmp_discard(&t);
+		return ol_fail(err, -EIO, "%s: write error", t.tmp);
+	}
+	return ol_tmp_commit(&t, err);
+}
+
+int ol_cmd_plan(const struct ol_plan_opts *o, struct ol_err *err)
+{
+	struct pctx c = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	int rc = make_plan(&c, o, o->out ? stdout : stderr, &text, &len, err);
+
+	if (rc == 0 && o->out)
+		rc = save(o->out, text, len, err);
+	else if (rc == 0 && fwrite(text, 1, len, stdout) != len)
+		rc = ol_fail(err, -EIO, "stdout: write error");
+	free(text);
+	plan_close(&c);
+	return rc;
+}
+
+int ol_cmd_optimize(const struct ol_plan_opts *o, struct ol_err *err)
+{
+	struct pctx c = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	const char *name = o->save_layout ? o->save_layout : "planned layout";
+	FILE *f;
+	int rc = make_plan(&c, o, stdout, &text, &len, err);
+
+	plan_close(&c);
+	if (rc == 0) {
+		f = fmemopen(text, len, "r");
+		struct ol_rewrite_opts ro = { .stream = f, .verify = true };
+
+		rc = f ? ol_rewrite(o->exe, name, o->out, &ro, err)
+		       : ol_fail(err, -ENOMEM, "out of memory");
+		if (f)
+			fclose(f);
+	}
+	if (rc == 0 && o->save_layout) {
+		rc = save(o->save_layout, text, len, err);
+		if (rc)
+			unlink(o->out);
+	}
+	free(text);
+	return rc;
+}

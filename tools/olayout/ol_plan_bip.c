@@ -1,0 +1,202 @@
+/* ol_plan_bip.c - the bipartite layout of Mosberger et al. (SIGCOMM 1996)
+ * with cloning: each path's functions (their hot parts) are cloned for the
+ * path and placed in call order, the calls among them routed to the
+ * clones; library code follows on other sets; then the other hot code.
+ * Every unit goes, first fit, where its lines find sets with a free way,
+ * skipping the sets that code the plan cannot move (shared libraries, the
+ * PLT, unmovable code) takes; where nothing is free, it goes on top of
+ * the least-run lines. The originals of the clones follow at the same
+ * cache offsets as their clones (a whole number of ways further), so a
+ * program that does not bind its paths to the clones runs the same sets. */
+#include "ol_plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ol_util.h"
+
+/* Past this much hot code (in cache sizes) looking for free sets is no use:
+ * the rest goes in order. */
+#define FIT_CACHES 4
+
+/* fit: unit (a clone for path >= 0) first fit, its lines counted as role. */
+static int fit(struct ol_plan *pl, size_t unit, int path, int role, struct ol_err *err)
+{
+	const struct ol_pu *pu = &pl->pu[unit];
+	uint64_t at = (pl->cursor + pu->align - 1) & ~(pu->align - 1);
+	struct ol_span sp;
+	int rc;
+
+	if (pl->hot_bytes < FIT_CACHES * pl->geom.size)
+		at = ol_sets_best(&pl->sets, ol_plan_span(pl, unit, at), pu->align);
+	rc = ol_plan_put(pl, unit, path, at, err);
+	if (rc == 0) {
+		sp = ol_plan_span(pl, unit, pl->place[pl->nplace - 1].addr);
+		ol_sets_add(&pl->sets, &sp, role);
+		pl->hot_bytes += sp.size;
+	}
+	return rc;
+}
+
+/* The originals of the path code placed: each follows at the cache offset
+ * of its clone. */
+struct shadows {
+	struct ol_pplace *q;	/* unit: the original, addr: its clone's */
+	size_t n, cap;
+};
+
+/* existing: the clone of unit u for path p an earlier rewrite made, or -1. */
+static long existing(const struct ol_plan *pl, size_t u, int p)
+{
+	const char *name = pl->prof->paths[p].name;
+
+	for (size_t v = 0; v < pl->m->nunit; v++)
+		if (pl->m->unit[v].orig == (long)u && pl->m->unit[v].path &&
+		    strcmp(pl->m->unit[v].path, name) == 0)
+			return (long)v;
+	return -1;
+}
+
+/* path_code: unit u's code for path p: a new clone, or the clone an earlier
+ * rewrite made (moved, with u's counts), with u to follow as its shadow. */
+static int path_code(struct ol_plan *pl, size_t u, int p, struct shadows *sh, bool *cloned,
+		     struct ol_err *err)
+{
+	long old = existing(pl, u, p);
+	int rc;
+
+	if (old >= 0 && !pl->pu[old].placeable)
+		return 0;
+	if (old >= 0) {
+		struct ol_pu *c = &pl->pu[old];
+		uint64_t *chunk = c->chunk;	/* a clone has no DWARF: no chunks */
+
+		*c = pl->pu[u];
+		c->chunk = chunk;
+		c->placeable = true;
+	}
+	rc = fit(pl, old >= 0 ? (size_t)old : u, old >= 0 ? -1 : p, OL_PATH, err);
+	*cloned = old < 0;
+	if (rc == 0 && ol_grow((void **)&sh->q, &sh->cap, sh->n + 1, sizeof *sh->q))
+		return ol_fail(err, -ENOMEM, "out of memory");
+	if (rc == 0)
+		sh->q[sh->n++] = (struct ol_pplace){ .unit = u, .addr = pl->place[pl->nplace - 1].addr };
+	return rc;
+}
+
+/* member: function u of path p and its hot fragments. */
+static int member(struct ol_plan *pl, size_t u, int p, struct shadows *sh, bool *cloned,
+		  struct ol_err *err)
+{
+	bool frag_cloned;
+	int rc = path_code(pl, u, p, sh, cloned, err);
+
+	for (size_t v = 0; v < pl->m->nunit && rc == 0; v++)
+		if (pl->m->unit[v].frag && pl->m->unit[v].func == u && pl->pu[v].placeable &&
+		    pl->pu[v].role == OL_PATH)
+			rc = path_code(pl, v, p, sh, &frag_cloned, err);
+	return rc;
+}
+
+/* mark_paths: the sets the clones placed since place first take, owner
+ * per set the path of its clone code; a set two paths share counts once
+ * in *overlap. */
+static void mark_paths(const struct ol_plan *pl, size_t first, int p, int *owner,
+		       size_t *overlap)
+{
+	const struct ol_sets *s = &pl->sets;
+
+	for (size_t i = first; i < pl->nplace; i++) {
+		const struct ol_pplace *q = &pl->place[i];
+		uint64_t end = q->addr + pl->m->unit[q->unit].size;
+
+		for (uint64_t l = q->addr / s->line; l <= (end - 1) / s->line; l++) {
+			int *o = &owner[l % s->nsets];
+
+			if (*o >= 0 && *o != p && *o != INT32_MAX) {
+				(*overlap)++;
+				*o = INT32_MAX;
+			} else if (*o < 0) {
+				*o = p;
+			}
+		}
+	}
+}
+
+/* paths: the path code, path by path in call order; the new clones of a
+ * path call each other (routes). */
+static int paths(struct ol_plan *pl, struct shadows *sh, size_t *overlap, struct ol_err *err)
+{
+	int *owner = malloc((pl->sets.nsets + 1) * sizeof *owner);
+	bool *cloned = calloc(pl->npmem + 1, sizeof *cloned);
+	int rc = owner && cloned ? 0 : ol_fail(err, -ENOMEM, "out of memory");
+
+	for (uint64_t i = 0; owner && i < pl->sets.nsets; i++)
+		owner[i] = -1;
+	for (size_t i = 0; i < pl->npmem && rc == 0; i++) {
+		const struct ol_pmember *a = &pl->pmem[i];
+		size_t first = pl->nplace;
+
+		rc = member(pl, a->unit, a->path, sh, &cloned[i], err);
+		if (rc == 0)
+			mark_paths(pl, first, a->path, owner, overlap);
+		for (size_t k = 0; k < i && rc == 0 && cloned[i]; k++) {
+			const struct ol_pmember *b = &pl->pmem[k];
+
+			if (b->path != a->path || !cloned[k])
+				continue;
+			rc = ol_plan_route(pl, b->unit, a->unit, a->path, err);
+			if (rc == 0)
+				rc = ol_plan_route(pl, a->unit, b->unit, a->path, err);
+		}
+	}
+	free(owner);
+	free(cloned);
+	return rc;
+}
+
+/* follow: the originals, each a whole number of ways after its clone,
+ * after everything else. */
+static int follow(struct ol_plan *pl, const struct shadows *sh, struct ol_err *err)
+{
+	uint64_t shift = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < sh->n && rc == 0; i++) {
+		const struct ol_pplace *q = &sh->q[i];
+
+		if (pl->placed[q->unit])
+			continue;
+		if (q->addr + shift < pl->cursor)
+			shift += (pl->cursor - q->addr - shift + pl->sets.way - 1) / pl->sets.way *
+				 pl->sets.way;
+		rc = ol_plan_put(pl, q->unit, -1, q->addr + shift, err);
+		if (rc == 0)
+			pl->place[pl->nplace - 1].shadow = true;
+	}
+	return rc;
+}
+
+int ol_plan_bip(struct ol_plan *pl, struct ol_err *err)
+{
+	struct shadows sh = { NULL, 0, 0 };
+	size_t *hot = NULL, n = 0, overlap = 0;
+	int rc = paths(pl, &sh, &overlap, err);
+
+	if (rc == 0)
+		rc = ol_plan_ph_order(pl, &hot, &n, err);
+	/* the library, then the rest; the path code is placed (its originals follow) */
+	for (int role = OL_LIB; role >= OL_OTHER && rc == 0; role--)
+		for (size_t i = 0; i < n && rc == 0; i++)
+			if ((int)pl->pu[hot[i]].role == role && !pl->placed[hot[i]])
+				rc = fit(pl, hot[i], -1, role, err);
+	free(hot);
+	if (rc == 0)
+		rc = follow(pl, &sh, err);
+	free(sh.q);
+	if (rc == 0 && overlap)
+		snprintf(pl->note, sizeof pl->note,
+			 "the paths share %zu sets (their least-run lines, where the clones did not fit apart)",
+			 overlap);
+	return rc;
+}

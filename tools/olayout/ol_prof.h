@@ -1,0 +1,86 @@
+/*
+ * ol_prof.h - `olayout profile`: a v2 profile from a callgrind run.
+ *
+ *   ol_prof_cmd.c    the command line and the steps
+ *   ol_prof_run.c    runs the command under valgrind (callgrind)
+ *   ol_prof_cg.c     reads callgrind's output (ol_prof_cg.h)
+ *   ol_prof_vglog.c  the load bias of each shared object (valgrind -v -v log)
+ *   ol_prof_count.c  callgrind's counts onto the executable's functions
+ *   ol_prof_lines.c  line and cold-line entries (DWARF line table, libdw)
+ *   ol_prof_paths.c  proposed paths and library marks (--paths N)
+ *   ol_prof_text.c   the profile text: functions, edges, externals...
+ *   ol_prof_merge.c  --merge
+ */
+#ifndef OL_PROF_H
+#define OL_PROF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ol_err.h"
+#include "ol_model.h"
+#include "ol_prof_cg.h"
+#include "ol_profile.h"
+
+/* An executed instruction of the executable: its summed count. */
+struct ol_prof_insn {
+	uint64_t addr, count;
+};
+
+/* A call edge between two units of the executable. */
+struct ol_prof_edge {
+	size_t from, to;
+	uint64_t count;
+};
+
+/* A shared object's load bias: run-time address = callgrind's + bias. */
+struct ol_prof_bias {
+	char *path;
+	uint64_t bias;
+};
+
+/* The counts of one run, mapped onto the executable's units. */
+struct ol_prof {
+	const char *exe;		/* the path given */
+	const struct ol_model *m;
+	const struct ol_cg *cg;
+	bool *exe_ob;			/* per callgrind object id: it is the executable */
+	struct ol_prof_insn *insn;	/* sorted by address, unique */
+	size_t ninsn;
+	uint64_t *self, *calls, *incl;	/* per unit: own instructions, entries, inclusive */
+	bool *ran;			/* per unit: one of its instructions ran */
+	bool *fn_ran;			/* per unit: its function or a fragment of it ran */
+	struct ol_prof_edge *edge;	/* sorted by (from, to), unique */
+	size_t nedge;
+};
+
+/* ol_prof_count: map cg's counts onto m's units (exe: EXE's path, to
+ * recognise its callgrind object). */
+int ol_prof_count(struct ol_prof *p, const struct ol_cg *cg, const struct ol_model *m,
+		  const char *exe, struct ol_err *err);
+void ol_prof_free(struct ol_prof *p);
+
+/* ol_prof_base_name: the file name after the last '/'. */
+const char *ol_prof_base_name(const char *path);
+
+/* ol_prof_lines: print `line` and `cold-line` entries from the DWARF line
+ * table of p's executable; *none is set when it has no line table. */
+int ol_prof_lines(const struct ol_prof *p, FILE *out, bool *none, struct ol_err *err);
+
+/* ol_prof_paths: print up to n proposed `path` and their `library` marks. */
+int ol_prof_paths(const struct ol_prof *p, unsigned n, FILE *out, struct ol_err *err);
+
+/* ol_prof_vglog: the load biases named in a valgrind -v -v log. */
+int ol_prof_vglog(const char *log, struct ol_prof_bias **out, size_t *n, struct ol_err *err);
+void ol_prof_bias_free(struct ol_prof_bias *b, size_t n);
+
+/* ol_prof_externals: print `external` entries for the hot code outside
+ * the executable, at run-time addresses (bias from b). */
+int ol_prof_externals(const struct ol_prof *p, const struct ol_prof_bias *b, size_t nb,
+		      FILE *out, struct ol_err *err);
+
+/* ol_prof_text: print the counts of p: function, edge, cold-function. */
+int ol_prof_text(const struct ol_prof *p, FILE *out, struct ol_err *err);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * ol_prof_ext.c - `external` entries: the code that ran in shared objects.
+ * A function's executed instructions are cut into runs wherever two are 32
+ * bytes or more apart (so a long function with a few hot spots does not
+ * claim every cache set between them): the first run is FN, the next FN.1,
+ * FN.2... Each run is ADDR (run-time: callgrind's address + the object's
+ * load bias) and SIZE up to the first byte of its last instruction.
+ * valgrind's own preload objects are left out: they are not the program's.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "ol_prof.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RUN_GAP 32
+
+struct ext {
+	const char *object;	/* callgrind's path */
+	char *name;		/* the function's name, version and recursion marks cut */
+	uint64_t addr, count;
+};
+
+static int by_object_name_addr(const void *x, const void *y)
+{
+	const struct ext *a = x, *b = y;
+	int c = strcmp(a->object, b->object);
+	if (c == 0)
+		c = strcmp(a->name, b->name);
+	return c ? c : (a->addr > b->addr) - (a->addr < b->addr);
+}
+
+static bool skipped_object(const char *ob)
+{
+	return ob[0] != '/' || strncmp(ol_prof_base_name(ob), "vgpreload_", 10) == 0;
+}
+
+static const struct ol_prof_bias *bias_of(const struct ol_prof_bias *b, size_t n,
+					  const char *ob)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(b[i].path, ob) == 0)
+			return &b[i];
+	return NULL;
+}
+
+static void print_runs(const struct ext *v, size_t n, uint64_t bias, FILE *out)
+{
+	unsigned k = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		uint64_t insns = v[i].count;
+		while (j < n && v[j].addr - v[j - 1].addr < RUN_GAP)
+			insns += v[j++].count;
+		char name[512];
+		if (k)
+			snprintf(name, sizeof name, "%s.%u", v[i].name, k);
+		else
+			snprintf(name, sizeof name, "%s", v[i].name);
+		fprintf(out, "external %s %s 0x%" PRIx64 " %" PRIu64 " %" PRIu64 "\n", name,
+			ol_prof_base_name(v[i].object), v[i].addr + bias, v[j - 1].addr - v[i].addr + 1, insns);
+		k++;
+		i = j;
+	}
+}
+
+int ol_prof_externals(const struct ol_prof *p, const struct ol_prof_bias *b, size_t nb,
+		      FILE *out, struct ol_err *err)
+{
+	const struct ol_cg *cg = p->cg;
+	struct ext *v = malloc((cg->ninsn ? cg->ninsn : 1) * sizeof *v);
+	size_t n = 0;
+	int rc = 0;
+
+	if (!v)
+		return ol_fail(err, -ENOMEM, "%s: out of memory", p->exe);
+	for (size_t i = 0; rc == 0 && i < cg->ninsn; i++) {
+		const struct ol_cg_insn *in = &cg->insn[i];
+		const char *ob = cg->names[OL_CG_OB][in->ob];
+		if (p->exe_ob[in->ob] || skipped_object(ob) || !bias_of(b, nb, ob))
+			continue;
+		char *name = strndup(cg->names[OL_CG_FN][in->fn],
+				     strcspn(cg->names[OL_CG_FN][in->fn], "@'"));
+		if (!name)
+			rc = ol_fail(err, -ENOMEM, "%s: out of memory", p->exe);
+		else if (!ol_profile_is_symbol(name) || strlen(name) > 400)
+			free(name);
+		else
+			v[n++] = (struct ext){ob, name, in->addr, in->count};
+	}
+	if (rc == 0) {
+		qsort(v, n, sizeof *v, by_object_name_addr);
+		/* one address named twice (contexts of one function): summed */
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (k && by_object_name_addr(&v[k - 1], &v[i]) == 0) {
+				v[k - 1].count += v[i].count;
+				free(v[i].name);
+			} else
+				v[k++] = v[i];
+		}
+		n = k;
+		for (size_t i = 0; i < n;) {
+			size_t j = i + 1;
+			while (j < n && strcmp(v[j].object, v[i].object) == 0 &&
+			       strcmp(v[j].name, v[i].name) == 0)
+				j++;
+			print_runs(v + i, j - i, bias_of(b, nb, v[i].object)->bias, out);
+			i = j;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+	return rc;
+}

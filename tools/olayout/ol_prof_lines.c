@@ -1,0 +1,146 @@
+/*
+ * ol_prof_lines.c - `line` and `cold-line` entries: each row of the DWARF
+ * line table (read by libdw) covers the instructions from its address to the
+ * next row's; a location's count is the largest count of an instruction it
+ * covers. A location none of whose instructions ran is cold when it is in a
+ * function that ran. A row whose range is empty (the next row has the same
+ * address) still covers the instruction at its address, so a location is
+ * never called cold when an instruction of it ran; no row reaches past the
+ * function (or fragment) its address is in.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "ol_prof.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ol_util.h"
+
+struct row {
+	const char *file;	/* libdw's string, or into a CU's directory */
+	unsigned long line;
+	uint64_t count;
+	bool in_ran;		/* in a function that ran */
+};
+
+struct lines {
+	const struct ol_prof *p;
+	struct row *row;
+	size_t n, cap;
+};
+
+struct key {
+	const struct ol_prof *p;
+	uint64_t addr;
+};
+
+static bool insn_before(const void *arg, size_t i)
+{
+	const struct key *k = arg;
+	return k->p->insn[i].addr < k->addr;
+}
+
+/* The largest count of an executed instruction in [lo, hi). */
+static uint64_t max_count(const struct ol_prof *p, uint64_t lo, uint64_t hi)
+{
+	struct key key = {p, lo};
+	uint64_t best = 0;
+	for (size_t i = ol_lower_bound(p->ninsn, insn_before, &key);
+	     i < p->ninsn && p->insn[i].addr < hi; i++)
+		if (p->insn[i].count > best)
+			best = p->insn[i].count;
+	return best;
+}
+
+/* The file as the compiler was given it: relative to the CU's directory. */
+static const char *short_name(const char *file, const char *dir)
+{
+	size_t n = dir ? strlen(dir) : 0;
+	if (n && strncmp(file, dir, n) == 0 && file[n] == '/')
+		return file + n + 1;
+	return file;
+}
+
+static int cu_rows(struct lines *L, Dwarf_Die *cu, struct ol_err *err)
+{
+	Dwarf_Lines *lines;
+	size_t n;
+	Dwarf_Attribute attr;
+	const char *dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
+	if (dwarf_getsrclines(cu, &lines, &n) != 0)
+		return 0; /* a unit without a line table */
+	for (size_t i = 0; i + 1 < n; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, i);
+		Dwarf_Addr a, b;
+		int line;
+		bool end;
+		const char *file = l ? dwarf_linesrc(l, NULL, NULL) : NULL;
+		if (!file || dwarf_lineaddr(l, &a) || dwarf_lineno(l, &line) ||
+		    dwarf_lineendsequence(l, &end) || dwarf_lineaddr(dwarf_onesrcline(lines, i + 1), &b))
+			return ol_fail(err, -EINVAL, "%s: bad DWARF line table: %s", L->p->exe,
+				       dwarf_errmsg(-1));
+		long u = ol_unit_at(L->p->m, a);
+		file = short_name(file, dir);
+		if (end || line <= 0 || u < 0 || strpbrk(file, " \t#"))
+			continue;
+		/* rows are sorted by address across sequences: the next one may
+		 * be another function's; a row never reaches past its unit */
+		const struct ol_unit *un = &L->p->m->unit[u];
+		b = b > a ? b : a + 1;
+		b = b < un->addr + un->size ? b : un->addr + un->size;
+		if (ol_grow((void **)&L->row, &L->cap, L->n + 1, sizeof *L->row) < 0)
+			return ol_fail(err, -ENOMEM, "%s: out of memory", L->p->exe);
+		L->row[L->n++] = (struct row){file, (unsigned long)line, max_count(L->p, a, b),
+					      L->p->fn_ran[u]};
+	}
+	return 0;
+}
+
+static int by_location(const void *x, const void *y)
+{
+	const struct row *a = x, *b = y;
+	int c = strcmp(a->file, b->file);
+	return c ? c : (a->line > b->line) - (a->line < b->line);
+}
+
+static void print_rows(struct lines *L, FILE *out)
+{
+	qsort(L->row, L->n, sizeof *L->row, by_location);
+	for (size_t i = 0; i < L->n;) {
+		struct row r = L->row[i];
+		for (i++; i < L->n && by_location(&L->row[i], &r) == 0; i++) {
+			r.count = L->row[i].count > r.count ? L->row[i].count : r.count;
+			r.in_ran |= L->row[i].in_ran;
+		}
+		if (r.count)
+			fprintf(out, "line %s:%lu %" PRIu64 "\n", r.file, r.line, r.count);
+		else if (r.in_ran)
+			fprintf(out, "cold-line %s:%lu\n", r.file, r.line);
+	}
+}
+
+int ol_prof_lines(const struct ol_prof *p, FILE *out, bool *none, struct ol_err *err)
+{
+	struct lines L = {.p = p};
+	Dwarf *dw = dwarf_begin_elf(p->m->elf->e, DWARF_C_READ, NULL);
+	Dwarf_CU *cu = NULL;
+	Dwarf_Die die;
+	uint8_t type;
+	int rc = 0;
+
+	*none = dw == NULL;
+	if (!dw)
+		return 0;
+	while (rc == 0 && dwarf_get_units(dw, cu, &cu, NULL, &type, &die, NULL) == 0)
+		if (type == DW_UT_compile || type == DW_UT_partial)
+			rc = cu_rows(&L, &die, err);
+	*none = L.n == 0;
+	if (rc == 0)
+		print_rows(&L, out);
+	free(L.row);
+	dwarf_end(dw);
+	return rc;
+}
