@@ -2,15 +2,15 @@
 # tcpping.sh - trains on the x-kernel's tcpping and prints its profile
 # (profiles/tcpping.prof is this script's output):
 #   profiles/tcpping.sh >profiles/tcpping.prof      (after make: uses olayout)
-# `olayout profile` measures the round-trip loop (tcpping brackets it with
-# CALLGRIND_START/STOP_INSTRUMENTATION: --instr-atstart=no) of an -O1 -g
-# build that keeps static functions apart (xk_push and the other inline
-# wrappers are merged into their callers, so a layer crossing is one edge):
-# function counts, edges, line and cold-line (its DWARF line table), cold
-# functions and the hot libc code. It runs as ./tcpping with an empty
-# environment, as bench/xkernel/callgrind.sh measures. The path and library
-# marks are written here by hand, from reading stack/xkernel, and merged in
-# with `olayout profile --merge`.
+# The training is bench/variants/train.sh's, the one the variants plan
+# with: `olayout profile` of the round-trip loop (tcpping brackets it with
+# CALLGRIND_START/STOP_INSTRUMENTATION: --instr-atstart=no), run as ./tcpping
+# with an empty environment as bench/xkernel/callgrind.sh measures it, here
+# of an -O1 -g build that keeps static functions apart (xk_push and the
+# other inline wrappers are merged into their callers, so a layer crossing
+# is one edge): function counts, edges, line and cold-line (its DWARF line
+# table), cold functions and the hot libc code. The path and library marks
+# are written here by hand, from reading stack/xkernel, and merged in.
 set -eu -o pipefail
 export LC_ALL=C
 TRAIN=(-w inproc -n 1000 -s 1)
@@ -44,13 +44,8 @@ build() {
 compile ipc -O2 -- stack/kernel/*.c
 
 build cg -O1 -fno-inline-functions-called-once
-(cd "$WORK/cg" && env -i PATH="$PATH" "$OLAYOUT" profile -o "$WORK/run.prof" --training "${TRAIN[3]}" \
-	--instr-atstart=no -- ./tcpping "${TRAIN[@]}" >/dev/null)
 
 cat >"$WORK/hand.prof" <<EOF
-olayout-profile 2
-exe tcpping
-
 # The client's send path: TCP's push operation, then every layer crossing
 # down to the driver (push_segment, ip_output and eth_push cross through
 # session pointers; drv_push is every driver's push, and wire_send the
@@ -58,12 +53,14 @@ exe tcpping
 # call for the IPC wire's ipcwire_send_frame).
 path tcp_send tcp_sess_push tcp_output tcp_send_segment push_segment ip_push ip_send_one ip_output eth_push drv_push wire_send
 
-# The receive path: the frame's way up from the driver (xk_drv_deliver,
-# every driver's receive) through every layer's demux/pop to the
-# application (each layer hands the message up through xk_demux, which
-# calls the next layer's demux through the protocol's operations; xk_pop
-# calls a session's pop the same way).
-path tcp_recv xk_drv_deliver xk_demux eth_demux eth_pop xk_demux ip_demux ip_deliver ip_pop xk_demux tcp_demux tcp_pop input_sync input_data tcp_deliver xk_demux app_demux
+# The receive path: the frame's way up from ETH's demux, where the
+# classifier (xk_deliver, stack/xkernel/framework/classify.c) hands the
+# frames of tcpping's connection (bound to this path: xk_sess_bind_path),
+# through every layer's demux and pop to the application: each pop hands
+# the message up (xk_up) straight to the next layer's demux through its
+# session's pointer, and xk_pop calls a session's pop through its
+# operations.
+path tcp_recv eth_demux eth_pop ip_demux ip_deliver ip_pop tcp_demux tcp_pop input_sync input_data tcp_deliver app_demux
 
 # Shared by every path: the message tool, the checksum, the event manager.
 library msg_alloc
@@ -78,10 +75,11 @@ library xk_event_cancel
 library xk_event_schedule
 
 EOF
-"$OLAYOUT" profile -o "$WORK/tcpping.prof" --merge "$WORK/run.prof" "$WORK/hand.prof"
+bench/variants/train.sh "$OLAYOUT" "$WORK/hand.prof" "$WORK/cg/tcpping" "$WORK/tcpping.prof" "${TRAIN[@]}"
 cat <<EOF
 # x-kernel tcpping (stack/xkernel/apps/tcpping.c), written by profiles/tcpping.sh
-# from a training run: tcpping ${TRAIN[*]} (olayout profile, the measured loop
-# only); the path and library marks by hand (tcpping.sh says why).
+# from a training run: tcpping ${TRAIN[*]} (bench/variants/train.sh: olayout
+# profile of the measured loop only, whose round trips \`training\` counts); the
+# path and library marks by hand (tcpping.sh says why).
 EOF
 cat "$WORK/tcpping.prof"

@@ -183,7 +183,6 @@ xk_sess_t *xk_sess_alloc(xk_proto_t *p, const struct xk_sess_ops *ops, xk_proto_
 	s->ops = ops;
 	s->proto = p;
 	s->up = up;
-	s->up_demux = xk_demux;
 	s->refs = 1;
 	s->state = state_size ? (void *)(s + 1) : NULL;
 	return s;

@@ -182,7 +182,7 @@ struct xk_sess {
 	xk_sess_t *down;		/* the lower session it pushes to, or NULL */
 	unsigned refs;
 	void *state;			/* the protocol's own */
-	xk_demux_fn up_demux;		/* how xk_up delivers: xk_demux, or a clone of up's demux */
+	xk_demux_fn up_demux;		/* NULL (xk_up calls xk_demux), or the clone of up's demux */
 	const char *path_send, *path_recv;	/* the paths it is bound to, or NULL */
 	struct xk_sess_ops bound;	/* its ops with the paths' clones */
 	bool classified;		/* a flow of the host's classifier leads to it */
@@ -220,10 +220,14 @@ static inline int xk_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 	return s->ops->pop(s, lls, m, hdr);
 }
 int xk_demux(xk_proto_t *hlp, xk_sess_t *lls, msg_t *m);
-/* What a pop does with its message: deliver it to s->up (through s->up_demux). */
+/*
+ * What a pop does with its message: deliver it to s->up, straight to up's
+ * demux (or its clone) when s is bound to a receive path, else through
+ * xk_demux (a direct call, which GCC inlines).
+ */
 static inline int xk_up(xk_sess_t *s, msg_t *m)
 {
-	return s->up_demux(s->up, s, m);
+	return s->up_demux ? s->up_demux(s->up, s, m) : xk_demux(s->up, s, m);
 }
 /*
  * What a driver does with a frame that came in on its session drv: deliver it
@@ -245,7 +249,8 @@ int xk_close(xk_sess_t *s);		/* drops a reference; the last one calls ops->close
  * host's classifier (classify.h) sends the frames of s's connection straight
  * to the receive path's root clone. Sessions below s may be shared with other
  * traffic, which then crosses them through the same clones (identical code,
- * placed elsewhere). In a program olayout did not rewrite nothing changes.
+ * placed elsewhere). In a program olayout did not rewrite the same happens
+ * with the originals (the same crossings, so a training run sees them).
  * 0, or -ENOSPC (the classifier is full; the operations are bound anyway).
  */
 int xk_sess_bind_path(xk_sess_t *s, const char *send, const char *recv);
