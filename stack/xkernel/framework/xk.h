@@ -221,11 +221,20 @@ static inline int xk_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 }
 int xk_demux(xk_proto_t *hlp, xk_sess_t *lls, msg_t *m);
 /*
+ * A pop that only hands its message up (xk_up) is the same code in every
+ * protocol: GCC's identical code folding (-O2) would merge them, and a
+ * path's crossing would then carry another pop's name than the profile's
+ * training (-O1, not folded) gave it. Such pops are kept apart.
+ */
+#define XK_POP_UP __attribute__((no_icf))
+/*
  * What a pop does with its message: deliver it to s->up, straight to up's
  * demux (or its clone) when s is bound to a receive path, else through
- * xk_demux (a direct call, which GCC inlines).
+ * xk_demux (a direct call, which GCC inlines). Always merged into the pop,
+ * as in the profile's -O1 training build: the plugin finds the crossing
+ * under the pop's name, which the profile's edges use.
  */
-static inline int xk_up(xk_sess_t *s, msg_t *m)
+static inline __attribute__((always_inline)) int xk_up(xk_sess_t *s, msg_t *m)
 {
 	return s->up_demux ? s->up_demux(s->up, s, m) : xk_demux(s->up, s, m);
 }

@@ -58,7 +58,7 @@ static int eth_push(xk_sess_t *s, msg_t *m)
 	return xk_push(st->driver, m);
 }
 
-static int eth_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
+static XK_POP_UP int eth_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 {
 	(void)lls;
 	(void)hdr;

@@ -48,7 +48,7 @@ static int icmp_push(xk_sess_t *s, msg_t *m)
 	return xk_push(s->down, m);
 }
 
-static int icmp_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
+static XK_POP_UP int icmp_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 {
 	(void)lls;
 	(void)hdr;

@@ -166,7 +166,7 @@ static int ip_push(xk_sess_t *s, msg_t *m)
 	return ip_send_one(s, m, id, off, 0);
 }
 
-static int ip_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
+static XK_POP_UP int ip_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 {
 	(void)lls;
 	(void)hdr;

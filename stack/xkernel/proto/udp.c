@@ -53,7 +53,7 @@ static int udp_push(xk_sess_t *s, msg_t *m)
 	return xk_push(s->down, m);
 }
 
-static int udp_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
+static XK_POP_UP int udp_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 {
 	(void)lls;
 	(void)hdr;
