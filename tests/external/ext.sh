@@ -117,7 +117,8 @@ one() {
 	defaults
 	[ -f "$recipe" ] && . "$recipe"
 	src=$(fetch) || return 1
-	stamp="recipe $(cat "$recipe" 2>/dev/null | md5sum) driver $(md5sum < "$OLCC")"
+	# built again when a build step or the driver changed
+	stamp="build steps $(declare -f prepare configure build | md5sum) driver $(md5sum < "$OLCC")"
 	if [ "${EXT_REBUILD:-}" = 1 ] || [ ! -f "$W/.built" ] || [ "$(cat "$W/.built")" != "$stamp" ]; then
 		echo "ext: $PKG: building with olayout-cc (log $W/logs/build.log)" >&2
 		rm -rf "$W" && mkdir -p "$W/logs" && cp -a "$src" "$W/src"
@@ -128,10 +129,14 @@ one() {
 		echo "$stamp" > "$W/.built"
 	fi
 	cd "$W/src"
-	rm -rf ../orig ../cg ../prof ../opt && mkdir -p ../orig ../cg ../prof
+	# a run that was stopped may have left its wrappers or outputs in place
+	[ -f ../progs.list ] && [ -d ../orig ] && mapfile -t PROGS < ../progs.list &&
+		install_progs ../orig "${PROGS[@]}"
+	rm -rf ../orig ../cg ../prof ../opt ../progs.list && mkdir -p ../orig ../cg ../prof
 	mapfile -t PROGS < <(progs)
 	[ ${#PROGS[@]} -gt 0 ] || { echo "ext: $PKG: the build made no program to optimize" >&2; return 1; }
 	for p in "${PROGS[@]}"; do cp -f "$p" "../orig/$(basename "$p")"; done
+	printf '%s\n' "${PROGS[@]}" > ../progs.list
 	want=$(suite std)
 	echo "ext: $PKG: programs ${PROGS[*]}; its own suite passes $want unmodified" >&2
 	[ "$want" -gt 0 ] || { echo "ext: $PKG: no test passes unmodified" >&2; return 1; }
