@@ -83,7 +83,9 @@ static const char usage_compare[] =
 	"                 library functions it calls on the same sets: conflicts on\n" \
 	"                 purpose), pettis-hansen (Pettis & Hansen 1990), hfsort\n" \
 	"                 (call-chain clustering, Ottoni & Maher 2017), bipartite\n" \
-	"                 (path clones and library code on disjoint sets)\n" \
+	"                 (path clones and library code on disjoint sets), color\n" \
+	"                 (cache-line colouring: hot lines packed in call-chain\n" \
+	"                 order onto sets no other hot code, libc's included, takes)\n" \
 	"  --profile PROF a profile (profiles/README.md, version 1 or 2)\n" \
 	"  --cache GEOM   a cache the profile names, alpha21064, modern or\n" \
 	"                 SIZE:WAYS:LINE such as 1024:1:32 (default: the profile's\n" \
@@ -352,7 +354,7 @@ static int plan_args(int argc, char **argv, bool optimize, struct ol_plan_opts *
 		return bad_usage(cmd, optimize ? "optimize: needs --strategy S, --profile PROF, -o OUT and EXE"
 					       : "plan: needs --strategy S, --profile PROF and EXE");
 	if (!ol_plan_known(o->strategy))
-		return bad_usage(cmd, "unknown strategy: want std, bad, pettis-hansen, hfsort or bipartite");
+		return bad_usage(cmd, "unknown strategy: want std, bad, pettis-hansen, hfsort, bipartite or color");
 	return 0;
 }
 
