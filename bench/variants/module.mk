@@ -29,7 +29,7 @@ tcpip_TRAIN := -w inproc -n 1000 -s 1
 tcpip_CHECK := -w inproc -n 100 -s 1
 
 # The table's rows, in the paper's order, then the peers.
-VARIANTS := BAD STD OUT CLO PIN ALL PGO BOLT PGO+BOLT
+VARIANTS := BAD STD OUT CLO COL PIN ALL PGO BOLT PGO+BOLT
 # Rows that wait for a tool still being built: `make variants` does not
 # build them and the tables say "not yet available" with the reason.
 VARIANTS_PENDING :=

@@ -100,6 +100,7 @@ $(call variant_build,$(1),$$($(1)_V)/PGO+BOLT/in,$$(call variant_pgo_use,$(1)) $
 	-fno-reorder-blocks-and-partition,$$(VARIANT_LTO),$$($(1)_V)/PGO/gen/trained)
 $(call variant_olayout,$(1),BAD,$(call variant_exe,$(1),STD),bad)
 $(call variant_olayout,$(1),CLO,$(call variant_exe,$(1),OUT),bipartite)
+$(call variant_olayout,$(1),COL,$(call variant_exe,$(1),OUT),color)
 $(call variant_olayout,$(1),ALL,$$($(1)_V)/ALL/in/$$($(1)_PROG),bipartite)
 $(call variant_bolt,$(1),BOLT)
 $(call variant_bolt,$(1),PGO+BOLT)

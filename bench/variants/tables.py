@@ -45,6 +45,7 @@ DESCRIPTIONS = {
     "BAD": "STD's code laid out by olayout so that the path's code collides in the i-cache",
     "OUT": "STD + outlining (plugin, outline-only)",
     "CLO": "OUT + cloning with a bipartite layout (olayout)",
+    "COL": "OUT + cache-line colouring of the hot code (olayout --strategy color), no clones",
     "PIN": "path-inlining (plugin, inline-only)",
     "ALL": "outlining + path-inlining (plugin) + cloning with a bipartite layout (olayout)",
     "PGO": "GCC -fprofile-use, trained on the profile's workload",
@@ -470,8 +471,8 @@ def goals(data, built):
     i1 = {v: data[v]["alpha21064"]["I1mr"] for v in built}
     parts = []
     for v, ref, goal in (("ALL", "STD", "goal ≤ 0.5"), ("BAD", "STD", "goal ≥ 1.5"),
-                         ("OUT", "STD", "< 1"), ("PGO", "STD", ""), ("BOLT", "STD", ""),
-                         ("PGO+BOLT", "STD", "")):
+                         ("OUT", "STD", "< 1"), ("COL", "STD", ""), ("COL", "BOLT", "< 1"),
+                         ("PGO", "STD", ""), ("BOLT", "STD", ""), ("PGO+BOLT", "STD", "")):
         if v in i1 and ref in i1 and i1[ref] > 0:
             parts.append("%s/%s %.2f%s" % (v, ref, i1[v] / i1[ref], " (%s)" % goal if goal else ""))
         else:
