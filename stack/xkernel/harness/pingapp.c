@@ -15,7 +15,7 @@ static int pingapp_inproc(const struct xk_ping_app *a, const struct xk_bench_opt
 	struct xk_testbed tb;
 	struct xk_bench_inproc in;
 	struct xk_ping p = { 0 };
-	int err = xk_testbed_create(&tb, NULL, a->top, NULL);
+	int err = xk_testbed_create(&tb, NULL, a->top, a->reg);
 
 	if (!err)
 		err = a->open(&tb.app[1], &tb.app[0], XK_TESTBED_IP(1), &p.sess);
@@ -64,7 +64,7 @@ int xk_ping_app_main(int argc, char **argv, const struct xk_ping_app *a)
 	else if (o.wire[0] == 'i')
 		err = pingapp_inproc(a, &o);
 	else
-		err = xk_ipcpair_run(o.wire, NULL, a->top, NULL, pingapp_domain, &r);
+		err = xk_ipcpair_run(o.wire, NULL, a->top, a->reg, pingapp_domain, &r);
 	if (err) {
 		fprintf(stderr, "%s: no report: %s\n", a->prog, xk_strerror(err));
 		return 1;

@@ -21,6 +21,8 @@ struct xk_ping_app {
 	xk_ping_open_fn open;
 	/* -t given: run over a TAP device; NULL: the app refuses -t */
 	int (*tap)(const struct xk_bench_opts *o);
+	/* registers more protocols on each host (testbed.h); NULL: none */
+	int (*reg)(xk_host_t *h);
 };
 
 /* Parse argv, run the round trips, report; the process's exit status. */

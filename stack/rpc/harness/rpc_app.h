@@ -1,0 +1,27 @@
+/*
+ * rpc_app.h - the RPC suite under the x-kernel harness's echo app
+ * (stack/xkernel/harness/app.h): the graph above the TCP/IP suite, the
+ * registration for testbed.h's `reg`, and the ping flow (the server's app
+ * enables procedure RPC_APP_PROC and echoes each request as the reply; the
+ * client's app opens a session to it and counts the replies).
+ */
+#ifndef RPC_APP_H
+#define RPC_APP_H
+
+#include "app.h"
+#include "rpc.h"
+
+#define RPC_APP_PROC	1
+/* testbed.h's `top` for the suite over IP, the app on select. */
+#define RPC_APP_TOP	RPC_GRAPH("ip/253") "app select\n"
+
+/*
+ * testbed.h's `reg`: the suite, boot id 1. The ping flow never restarts a
+ * host, and a fixed id keeps the checksums, so callgrind's counts, the
+ * same from run to run.
+ */
+int rpc_app_reg(xk_host_t *h);
+/* xk_ping_open_fn: server (if not NULL) enables RPC_APP_PROC; client (if not NULL) opens *s. */
+int rpc_app_open(struct xk_app *server, struct xk_app *client, uint32_t server_ip, xk_sess_t **s);
+
+#endif

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# driver.t - olayout-cc on the layered stack of tests/plugin/progs/layers,
+# seven files built with -flto: the output has the relocations and one
+# section per function olayout needs and verifies; trained with olayout
+# profile, rebuilt with the profile (mode both, plugin at the -flto link: its
+# report names the path inlined), optimized (bipartite) and verified, it
+# prints what the plain build prints. A plugin that is missing or broken, a
+# wrong mode or a missing profile fail the compile with one line and leave no
+# object behind.
+set -u
+export LC_ALL=C
+: "${BUILD:=build}"
+. tests/tap/tap.sh
+OLCC=$BUILD/bin/olayout-cc
+OL=$BUILD/bin/olayout
+need "$OLCC" "$OL" "$BUILD/lib/olayout/olayout.so"
+command -v valgrind >/dev/null || skip_all "valgrind is not installed (olayout profile needs it)"
+L=tests/plugin/progs/layers
+FILES=(lib app tcp udp ip eth main)
+mkdir -p "$BUILD/tests" && T=$(mktemp -d "$BUILD/tests/olcc.XXXXXX") || bail_out "no scratch directory"
+trap 'rm -rf "$T"' EXIT
+
+# build OUT ARGS...: each file compiled with -O2 -flto ARGS, then linked.
+build() {
+	local out=$1 f objs=(); shift
+	for f in "${FILES[@]}"; do
+		"$OLCC" -O2 -flto "$@" -c -o "$out.$f.o" "$L/$f.c" || return 1
+		objs+=("$out.$f.o")
+	done
+	"$OLCC" -O2 -flto "$@" -o "$out" "${objs[@]}"
+}
+
+# fails_one_line DESC OUT ARGS...: olayout-cc ARGS exits non-zero, says one
+# line naming olayout-cc or the plugin, and writes no OUT.
+fails_one_line() {
+	local desc=$1 out=$2; shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	local rc=$?
+	ok "$desc: exit status non-zero, one line, no output" \
+		eval '[ $rc -ne 0 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q "plugin\|olayout-cc" "$T/err" && [ ! -e "$out" ]' ||
+		diag "  exit $rc, stderr: $(cat "$T/err")"
+}
+
+plan 13
+"$OLCC" --help >"$T/help" && grep -q '^usage: olayout-cc' "$T/help"
+ok "--help: usage" [ $? = 0 ]
+
+gcc -O2 -flto -o "$T/plain" "$L"/{lib,app,tcp,udp,ip,eth,main}.c || bail_out "cannot build layers with gcc"
+want=$("$T/plain" 100)
+ok "builds the seven files with -flto" build "$T/app"
+ok "the output keeps .rela.text and one section per function (verify passes)" \
+	eval 'readelf -S "$T/app" | grep -q "\.rela\.text" && "$OL" verify "$T/app" >/dev/null'
+is "$("$T/app" 100)" "$want" "the driver's build prints what gcc's prints"
+
+ok "olayout profile trains it (--paths 1)" \
+	eval '"$OL" profile -o "$T/app.prof" --paths 1 -- "$T/app" 100 >/dev/null 2>"$T/prof.err"'
+ok "rebuilt with the profile and mode both, the plugin's report at the -flto link names the path inlined" \
+	eval 'OLAYOUT_PROFILE="$T/app.prof" OLAYOUT_MODE=both build "$T/app2" --olayout-arg=report="$T/report" &&
+		grep -q "^path app_send inlined" "$T/report"'
+ok "olayout optimize --strategy bipartite, then verify" \
+	eval '"$OL" optimize --strategy bipartite --profile "$T/app.prof" -o "$T/app2.opt" "$T/app2" >/dev/null 2>&1 &&
+		"$OL" verify "$T/app2.opt"'
+is "$("$T/app2.opt" 100)" "$want" "the optimized program prints what gcc's build prints"
+
+ok "mode outline without a profile loads the plugin (its verbose notes)" \
+	eval '"$OLCC" --olayout-mode=outline --olayout-arg=verbose -O2 -c -o "$T/o.o" tests/plugin/progs/outline.c 2>&1 |
+		grep -q "^olayout: parse: 1 of 3 blocks cold"'
+fails_one_line "a missing plugin" "$T/m.o" \
+	env OLAYOUT_PLUGIN="$T/none.so" "$OLCC" --olayout-mode=both -c -o "$T/m.o" "$L/lib.c"
+printf 'not a plugin\n' >"$T/bad.so"
+fails_one_line "a plugin that is not a shared object (gcc's error)" "$T/b.o" \
+	env OLAYOUT_PLUGIN="$T/bad.so" "$OLCC" --olayout-mode=both -c -o "$T/b.o" "$L/lib.c"
+fails_one_line "a wrong mode" "$T/w.o" "$OLCC" --olayout-mode=fast -c -o "$T/w.o" "$L/lib.c"
+fails_one_line "a missing profile" "$T/p.o" "$OLCC" --olayout-profile="$T/none.prof" -c -o "$T/p.o" "$L/lib.c"
+done_testing

@@ -1,0 +1,113 @@
+/*
+ * call_test - request and reply through select, chan, bid and blast over IP
+ * on a perfect wire: replies carry the request back, the server procedure
+ * runs once per call; a duplicated request (every frame sent twice) is
+ * answered from the saved reply, never run again; a second call while one
+ * is out is refused (-EBUSY); a call to a procedure nobody enabled fails
+ * with -ENOSYS; no message block is left at teardown.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "rpc_test.h"
+
+#define CALLS	200
+
+static unsigned runs;
+
+static void count_run(struct xk_app *app, xk_sess_t *lls, const msg_t *m)
+{
+	(void)app;
+	(void)lls;
+	(void)m;
+	runs++;
+}
+
+static void perfect_wire(void)
+{
+	struct rbed rb;
+	unsigned good = 0;
+	uint64_t rexmit = 0;
+	int status = 1;
+	char buf[32];
+
+	tap_ok(rbed_create(&rb, NULL) == 0, "two hosts with the RPC suite, a client session");
+	rb.tb.app[1].on_recv = count_run;
+	for (unsigned i = 0; i < CALLS; i++) {
+		int n = snprintf(buf, sizeof buf, "call %u", i);
+
+		if (i == 1)	/* the first call waited for ARP, and was sent again */
+			rexmit = rbed_chan(&rb, 0).retransmits;
+		if (rbed_call(&rb, buf, (size_t)n, &status) == 0 && status == 0 &&
+		    msg_len(&rb.tb.app[0].last) == (size_t)n) {
+			char got[32];
+
+			msg_copyout(&rb.tb.app[0].last, 0, got, (size_t)n);
+			good += memcmp(got, buf, (size_t)n) == 0;
+		}
+	}
+	tap_is_int(good, CALLS, "%d calls: each reply carries its request's bytes", CALLS);
+	tap_is_int(runs, CALLS, "the server procedure ran once per call");
+	tap_is_int((long long)rbed_chan(&rb, 1).served, CALLS, "chan counts the calls it served");
+	tap_is_int((long long)(rbed_chan(&rb, 0).retransmits - rexmit), 0,
+		   "no retransmission on a perfect wire once ARP has resolved");
+
+	tap_ok(rbed_start(&rb, rb.cs, "a", 1) == 0, "a call starts");
+	tap_is_int(rbed_start(&rb, rb.cs, "b", 1), -EBUSY, "a second call on the session meanwhile: -EBUSY");
+	tap_ok(rbed_run(&rb, rb.tb.app[0].received + 1, 1000 * MS) == 0, "the first call ends");
+	tap_is_int(rbed_destroy(&rb), 0, "no message block outstanding at teardown");
+}
+
+static void duplicated_wire(void)
+{
+	struct xk_wire_impair imp = { .seed = 7, .dup_pct = 100 };
+	struct rbed rb;
+	unsigned good = 0;
+	int status;
+
+	runs = 0;
+	tap_ok(rbed_create(&rb, &imp) == 0, "every frame delivered twice");
+	rb.tb.app[1].on_recv = count_run;
+	for (unsigned i = 0; i < CALLS; i++)
+		good += rbed_call(&rb, "x", 1, &status) == 0 && status == 0;
+	rbed_run(&rb, ~0u, 100 * MS);	/* let the last duplicates arrive */
+	tap_is_int(good, CALLS, "%d calls succeed", CALLS);
+	tap_is_int(runs, CALLS, "the procedure ran once per call, not once per copy");
+	tap_ok(rbed_chan(&rb, 1).dup_replies >= CALLS, "duplicates answered from the saved reply (%llu)",
+	       (unsigned long long)rbed_chan(&rb, 1).dup_replies);
+	tap_is_int(rbed_destroy(&rb), 0, "no message block outstanding at teardown");
+}
+
+static void no_procedure(void)
+{
+	struct xk_parts parts = { 0 };
+	struct rbed rb;
+	xk_sess_t *s = NULL;
+	int status = 0;
+
+	tap_ok(rbed_create(&rb, NULL) == 0, "a testbed");
+	xk_part_push_ip(&parts.remote, XK_TESTBED_IP(1));
+	rpc_part_push_proc(&parts.remote, 99);
+	tap_ok(xk_app_open(&rb.tb.app[0], "select", &parts, &s) == 0, "a session to procedure 99");
+	if (s) {
+		unsigned want = rb.tb.app[0].received + 1;
+
+		rbed_start(&rb, s, "q", 1);
+		rbed_run(&rb, want, 1000 * MS);
+		xk_sess_control(s, RPC_CTL_STATUS, &status, sizeof status);
+		xk_close(s);
+	}
+	tap_is_int(status, -ENOSYS, "a call to a procedure nobody enabled ends with -ENOSYS");
+	tap_is_int((long long)rbed_drops(&rb, 1, "select").n[XK_DROP_NOPROTO], 1,
+		   "the server's select counts it (no-protocol)");
+	tap_is_int(rbed_destroy(&rb), 0, "no message block outstanding at teardown");
+}
+
+int main(void)
+{
+	tap_plan(19);
+	perfect_wire();
+	duplicated_wire();
+	no_procedure();
+	return tap_done();
+}

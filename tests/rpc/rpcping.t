@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# rpcping.t - rpcping on the in-process wire and between two host
+# processes (and threads) on the IPC kernel: one report line each, like
+# tcpping's; a bad command line gets one message and exit status 2. Under
+# callgrind (bench/xkernel/callgrind.sh, the harness's measured loop on the
+# virtual clock): the same instruction count per RPC round trip twice, and
+# in the steady state not one call to malloc, free, calloc or realloc.
+set -u
+. tests/tap/tap.sh
+BUILD=${BUILD:-build}
+export BUILD
+need "$BUILD"/bin/rpcping
+plan 7
+report='^rpcping: 3 samples x 300 round trips \(1 byte\), wire [a-z]+: round trip [0-9.]+ ± [0-9.]+ us; client protocol processing [0-9.]+ ± [0-9.]+ us per round trip'
+
+for wire in inproc process thread; do
+	out=$(timeout 120 "$BUILD"/bin/rpcping -w $wire -n 300 -s 3 2>&1)
+	rc=$?
+	diag "$out"
+	ok "rpcping -w $wire: 3 samples of 300 round trips, one report line" eval \
+		'[ $rc = 0 ] && [ "$(echo "$out" | wc -l)" = 1 ] && echo "$out" | grep -Eq "$report"'
+done
+
+err=$(timeout 20 "$BUILD"/bin/rpcping -n 0 2>&1 >/dev/null)
+rc=$?
+ok "rpcping -n 0 -> exit 2, one message naming -n (got $rc: $err)" eval \
+	'[ $rc = 2 ] && [ "$(echo "$err" | wc -l)" = 1 ] && echo "$err" | grep -q -- "-n '"'0'"'"'
+out=$(timeout 20 "$BUILD"/bin/rpcping --help)
+ok "rpcping --help prints its usage" eval 'echo "$out" | grep -q "^usage: rpcping"'
+
+why=
+command -v valgrind >/dev/null || why="valgrind is not installed"
+case $BUILD in *san*) why="valgrind cannot run an ASan build ($BUILD)" ;; esac
+if [ -n "$why" ]; then
+	skip "rpcping: the same instruction count twice" "$why"
+	skip "rpcping: no allocator call per round trip" "$why"
+else
+	read -r n1 al <<<"$(bench/xkernel/callgrind.sh -q -m -n 500 rpcping | awk '{ print $2, $3 }')"
+	n2=$(bench/xkernel/callgrind.sh -q -n 500 rpcping | awk '{ print $2 }')
+	diag "rpcping: $n1 and $n2 instructions per round trip; $al allocator calls"
+	ok "rpcping: the same instruction count per round trip twice, between 1,000 and 100,000" eval \
+		'[ -n "$n1" ] && [ "$n1" = "$n2" ] && awk -v c="$n1" "BEGIN { exit !(c >= 1000 && c <= 100000) }"'
+	ok "rpcping: no call to malloc, free, calloc or realloc per round trip in the steady state" \
+		test "$al" = 0.00
+fi
+done_testing

@@ -1,0 +1,99 @@
+/*
+ * olcc_args.c - olayout-cc's settings: the environment first, then the
+ * --olayout-* options, which win. Every wrong value is one line and -1.
+ */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "olcc.h"
+
+static const char *const modes[] = {"outline", "path-inline", "both"};
+
+static int set_mode(struct olcc *c, const char *mode)
+{
+	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+		if (!strcmp(mode, modes[i])) {
+			c->mode = modes[i];
+			return 0;
+		}
+	fprintf(stderr, "olayout-cc: mode '%s': use outline, path-inline or both\n", mode);
+	return -1;
+}
+
+/* The profile made absolute: the build may compile in other directories. */
+static int set_profile(struct olcc *c, const char *path)
+{
+	if (!*path) {
+		c->profile[0] = '\0';
+		return 0;
+	}
+	if (!realpath(path, c->profile)) {
+		fprintf(stderr, "olayout-cc: profile %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int add_arg(struct olcc *c, const char *arg)
+{
+	if (!*arg || arg[0] == '=') {
+		fprintf(stderr, "olayout-cc: plugin option '%s': want KEY or KEY=VALUE\n", arg);
+		return -1;
+	}
+	if (c->nargs == OLCC_MAX_ARGS) {
+		fprintf(stderr, "olayout-cc: more than %d plugin options\n", OLCC_MAX_ARGS);
+		return -1;
+	}
+	c->args[c->nargs++] = arg;
+	return 0;
+}
+
+static int from_env(struct olcc *c)
+{
+	const char *v = getenv("OLAYOUT_CC");
+	c->cc = v && *v ? v : "gcc";
+	if ((v = getenv("OLAYOUT_PROFILE")) && set_profile(c, v) != 0)
+		return -1;
+	if ((v = getenv("OLAYOUT_MODE")) && *v && set_mode(c, v) != 0)
+		return -1;
+	if (!(v = getenv("OLAYOUT_ARGS")))
+		return 0;
+	if (!(c->envargs = strdup(v))) {
+		fputs("olayout-cc: out of memory\n", stderr);
+		return -1;
+	}
+	for (char *save, *tok = strtok_r(c->envargs, " \t", &save); tok;
+	     tok = strtok_r(NULL, " \t", &save))
+		if (add_arg(c, tok) != 0)
+			return -1;
+	return 0;
+}
+
+int olcc_parse(struct olcc *c, int argc, char **argv)
+{
+	memset(c, 0, sizeof *c);
+	if (from_env(c) != 0)
+		return -1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strncmp(a, "--olayout-", 10) != 0)
+			continue;
+		int rc;
+		if (!strncmp(a, "--olayout-profile=", 18))
+			rc = set_profile(c, a + 18);
+		else if (!strncmp(a, "--olayout-mode=", 15))
+			rc = set_mode(c, a + 15);
+		else if (!strncmp(a, "--olayout-arg=", 14))
+			rc = add_arg(c, a + 14);
+		else {
+			fprintf(stderr, "olayout-cc: unknown option %s (try olayout-cc --help)\n", a);
+			rc = -1;
+		}
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}

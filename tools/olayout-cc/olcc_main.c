@@ -1,0 +1,54 @@
+/*
+ * olcc_main.c - olayout-cc, the compiler driver a build system takes as its
+ * CC: gcc with -ffunction-sections and -Wl,--emit-relocs (what olayout
+ * needs), and with a profile or a mode the olayout GCC plugin. Everything
+ * else goes to gcc untouched; gcc then replaces this process.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "olcc.h"
+
+static const char usage[] =
+	"usage: olayout-cc [--olayout-profile=PROF] [--olayout-mode=MODE]\n"
+	"                  [--olayout-arg=KEY[=VALUE]]... [GCC-ARGS...]\n"
+	"A compiler driver for code olayout rewrites: runs gcc with GCC-ARGS\n"
+	"untouched, plus -ffunction-sections and -Wl,--emit-relocs. Given a profile\n"
+	"or a mode it loads the olayout GCC plugin in every compile and link (so\n"
+	"-flto links get it too), driven by the profile. Use it as a build's CC:\n"
+	"  make CC=olayout-cc    ./configure CC=olayout-cc\n"
+	"  --olayout-profile=PROF  the profile (olayout profile -o PROF); made\n"
+	"                          absolute here, it must exist (env OLAYOUT_PROFILE)\n"
+	"  --olayout-mode=MODE     outline, path-inline or both (the default when a\n"
+	"                          profile is given) (env OLAYOUT_MODE)\n"
+	"  --olayout-arg=KEY[=V]   another plugin option, e.g. verbose or\n"
+	"                          report=FILE (repeatable; env OLAYOUT_ARGS holds\n"
+	"                          them separated by spaces)\n"
+	"Environment: OLAYOUT_CC the compiler (default gcc, the GCC the plugin was\n"
+	"built for); OLAYOUT_PLUGIN the plugin (default ../lib/olayout/olayout.so\n"
+	"beside this program's directory). A plugin that is missing, or a profile,\n"
+	"mode or option that is wrong, is an error (exit 1, one line); gcc itself\n"
+	"fails when the plugin does not load. Options win over the environment.\n"
+	"--help or -h alone prints this; --version and the rest go to gcc.\n";
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	struct olcc c;
+	if (olcc_parse(&c, argc, argv) != 0 || olcc_plugin(&c) != 0 ||
+	    olcc_command(&c, argc, argv) != 0) {
+		olcc_free(&c);
+		return 1;
+	}
+	execvp(c.argv[0], c.argv);
+	fprintf(stderr, "olayout-cc: cannot run %s: %s\n", c.argv[0], strerror(errno));
+	olcc_free(&c);
+	return 1;
+}
