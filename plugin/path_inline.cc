@@ -294,10 +294,10 @@ const char *path_inliner::why_not_helper(cgraph_edge *e, char *buf, size_t len)
 	cgraph_node *top = root->inlined_to ? root->inlined_to : root;
 	const char *caller = ol_fn_name(e->caller->decl);
 	const char *callee = ol_fn_name(e->callee->decl);
-	if (!runs || !top->count.nonzero_p())
-		return "the root's training count is unknown";
 	if (ol_profile_is_library(ol_cfg.profile, callee))
 		return "a library function (one shared copy; GCC's inliner decides)";
+	if (!runs || !top->count.nonzero_p())
+		return "the root's training count is unknown";
 	uint64_t calls = ol_profile_edge_count(ol_cfg.profile, caller, callee);
 	if ((double)calls < ol_cfg.hot_ratio * (double)runs) {
 		snprintf(buf, len, "a helper call that ran %llu times per %llu runs of the root "
