@@ -334,7 +334,9 @@ int path_inliner::inline_helpers(cgraph_node *body)
 			n += inline_helpers(e->callee);
 			continue;
 		}
-		if (!e->callee->ultimate_alias_target()->definition || e->speculative)
+		/* Layers are the path's own business (run() said why one stayed). */
+		if (!e->callee->ultimate_alias_target()->definition || e->speculative ||
+		    ol_on_path(ol_fn_name(e->callee->decl)))
 			continue;
 		char buf[256];
 		const char *caller = ol_fn_name(e->caller->decl);
