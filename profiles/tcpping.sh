@@ -2,52 +2,10 @@
 # tcpping.sh - trains on the x-kernel's tcpping and prints its profile
 # (profiles/tcpping.prof is this script's output):
 #   profiles/tcpping.sh >profiles/tcpping.prof      (after make: uses olayout)
-# `olayout profile` measures the round-trip loop (tcpping brackets it with
-# CALLGRIND_START/STOP_INSTRUMENTATION: --instr-atstart=no) of an -O1 -g
-# build that keeps static functions apart (xk_push and the other inline
-# wrappers are merged into their callers, so a layer crossing is one edge):
-# function counts, edges, line and cold-line (its DWARF line table), cold
-# functions and the hot libc code. It runs as ./tcpping with an empty
-# environment, as bench/xkernel/callgrind.sh measures. The path and library
-# marks are written here by hand, from reading stack/xkernel, and merged in
-# with `olayout profile --merge`.
-set -eu -o pipefail
-export LC_ALL=C
-TRAIN=(-w inproc -n 1000 -s 1)
-OLAYOUT=$(realpath "${BUILD:-build}/bin/olayout")
-[ -x "$OLAYOUT" ] || { echo "tcpping.sh: no $OLAYOUT (make all first)" >&2; exit 1; }
-WORK=$(mktemp -d /tmp/xkprof.XXXXXXXX) && trap 'rm -rf "$WORK"' EXIT	# a fixed-length name
-# The stack's sources and include flags, as stack/xkernel/module.mk lists them.
-mapfile -t XK_SRCS < <(make -s --no-print-directory print-xk-srcs)
-read -ra XK_INC < <(make -s --no-print-directory print-xk-cppflags)
-[ ${#XK_SRCS[@]} -gt 0 ] && [ ${#XK_INC[@]} -gt 0 ] || { echo "tcpping.sh: make print-xk-srcs failed" >&2; exit 1; }
-
-# compile DIR FLAGS -- SOURCES...: objects into DIR.
-compile() {
-	local dir=$WORK/$1 flags=() f; shift
-	while [ "$1" != -- ]; do flags+=("$1"); shift; done; shift
-	mkdir -p "$dir"
-	for f in "$@"; do
-		gcc -std=c11 -g "${flags[@]}" "${XK_INC[@]}" -c -o "$dir/$(basename "$f" .c).o" "$f"
-	done
-}
-
-# build DIR FLAGS...: tcpping from the stack's sources into DIR/tcpping
-# (the IPC kernel under it is neither trained nor profiled), linked with
-# --emit-relocs as olayout wants its input.
-build() {
-	local dir=$1; shift
-	compile "$dir" "$@" -- "${XK_SRCS[@]}" stack/xkernel/apps/tcpping.c
-	gcc "$@" -Wl,--emit-relocs -o "$WORK/$dir/tcpping" "$WORK/$dir"/*.o "$WORK"/ipc/*.o -lm -lpthread
-}
-
-compile ipc -O2 -- stack/kernel/*.c
-
-build cg -O1 -fno-inline-functions-called-once
-(cd "$WORK/cg" && env -i PATH="$PATH" "$OLAYOUT" profile -o "$WORK/run.prof" --training "${TRAIN[3]}" \
-	--instr-atstart=no -- ./tcpping "${TRAIN[@]}" >/dev/null)
-
-cat >"$WORK/hand.prof" <<EOF
+# How the training run is made and measured: profiles/xk_profile.sh. The path
+# and library marks below are written by hand, from reading stack/xkernel.
+. "$(dirname "$0")/xk_profile.sh"
+xk_profile tcpping stack/xkernel/apps/tcpping.c print-xk-srcs print-xk-cppflags <<EOF
 olayout-profile 2
 exe tcpping
 
@@ -78,10 +36,3 @@ library xk_event_cancel
 library xk_event_schedule
 
 EOF
-"$OLAYOUT" profile -o "$WORK/tcpping.prof" --merge "$WORK/run.prof" "$WORK/hand.prof"
-cat <<EOF
-# x-kernel tcpping (stack/xkernel/apps/tcpping.c), written by profiles/tcpping.sh
-# from a training run: tcpping ${TRAIN[*]} (olayout profile, the measured loop
-# only); the path and library marks by hand (tcpping.sh says why).
-EOF
-cat "$WORK/tcpping.prof"

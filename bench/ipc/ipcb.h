@@ -95,6 +95,7 @@ struct ipcb_table {
 	unsigned nseries, nsizes;
 	const char *series[IPCB_MAX_SERIES];
 	size_t sizes[IPCB_MAX_SIZES];
+	double load[IPCB_MAX_SIZES];	/* 1-minute load average when the size was done */
 	struct ipcb_samples cell[IPCB_MAX_SIZES][IPCB_MAX_SERIES];
 };
 

@@ -4,8 +4,9 @@
  *
  *   client  pinned to the client CPU; runs every series (ipcb_run.c)
  *   oneway  receives each string into a cold slot of its receive area (64
- *           MiB, twice the L3), replies a bare code: one copy, cold
- *   echo    replies with the string it received
+ *           MiB, twice the L3), replies a bare code: one copy, cold; a sink
+ *           (IPC_RCV_SINK: long strings copied around the cache)
+ *   echo    replies with the string it received (copied through the cache)
  *
  * Every domain receives in place, in its receive area (ipc_buffer), so a
  * string is copied once per hop, by the kernel, as in EROS.
@@ -130,6 +131,12 @@ static int server_main(ipc_domain_t *self, void *arg, int cold, int echo)
 	int err = ipcb_pin(c->job->regime->server_cpu);
 	if (err < 0)
 		return 1;
+	/* The one-way server keeps the strings for later (a sink): they are
+	 * copied around its cache; the echo reads them at once: through it. */
+	if (cold && (err = ipc_rcv_mode(self, IPC_RCV_SINK)) < 0) {
+		kfail(c->job, "ipc_rcv_mode", err);
+		return 1;
+	}
 	if (cold) {
 		ipcb_ring_over(&ring, ipc_buffer(self), ipc_buffer_size(self));
 		ipcb_ring_stride(&ring, IPCB_MAX_PAYLOAD);

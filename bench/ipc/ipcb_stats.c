@@ -1,8 +1,10 @@
 /* ipcb_stats.c - samples, calibration, interleaving, mean and deviation. */
+#define _GNU_SOURCE	/* getloadavg */
 #include "ipcb.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 double ipcb_mean(const double *v, unsigned n)
@@ -121,6 +123,8 @@ int ipcb_table_measure(struct ipcb_table *t, const struct ipcb_series *s, unsign
 		int err = ipcb_measure(s, nseries, sizes[k], p, t->cell[k]);
 		if (err < 0)
 			return err;
+		if (getloadavg(&t->load[k], 1) != 1)
+			t->load[k] = -1;
 		t->nsizes = k + 1;
 	}
 	return 0;

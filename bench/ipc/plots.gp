@@ -3,8 +3,8 @@
 #   gnuplot -e "dir='bench/results'" bench/ipc/plots.gp
 #
 # Reads DIR/ipc_copy.csv, ipc_rt_{cross,same}.csv, ipc_twohop_{cross,same}.csv
-# (columns: size, then NAME_ns and NAME_sd per series) and writes one PNG
-# beside each. A regime whose CSV is missing (one CPU) is skipped.
+# (columns: size, then NAME_ns and NAME_sd per series, then the load average)
+# and writes one PNG beside each. A regime whose CSV is missing (one CPU) is skipped.
 
 if (!exists("dir")) dir = "bench/results"
 set terminal pngcairo size 1000,600 font ",10" noenhanced
@@ -23,7 +23,7 @@ exists_file(f) = system("test -r '" . f . "' && echo 1 || echo 0") + 0
 set output dir . "/ipc_copy.png"
 set title "Block move, warm source, cold destination (ns per copy)"
 set ylabel "ns"
-plot for [s in "memcpy movsb unrolled nt hybrid"] dir . "/ipc_copy.csv" \
+plot for [s in "memcpy movsb unrolled nt hybrid cached"] dir . "/ipc_copy.csv" \
 	using (pos($1)):(column(s . "_ns")) with linespoints title s
 
 do for [rg in "cross same"] {

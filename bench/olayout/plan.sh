@@ -3,16 +3,17 @@
 # program (make bench-plan):
 #  1. tcpping built OUT (the plugin's outlining) and STD with
 #     -ffunction-sections -Wl,--emit-relocs (profiles/xk_build.sh), trained
-#     under callgrind on its round trips (tests/olayout/cgprof.py: a version 2
-#     profile with profiles/tcpping.prof's paths and marks), optimized with
+#     by `olayout profile` on its round trips (bench/variants/train.sh: merged
+#     with profiles/tcpping.prof's paths and marks), optimized with
 #     every strategy for alpha21064; LLVM BOLT (bolt-19) on STD built with
 #     -fno-reorder-blocks-and-partition, trained by its instrumentation on the
 #     same workload. bench/xkernel/callgrind.sh -g alpha21064 counts
 #     instructions and I1 misses per round trip of each; the table gives the
 #     misses as a ratio to STD's.
 #  2. the 8 MiB program of bench/olayout/mkbig.py (built by bench.py), trained
-#     under callgrind: the time of `olayout plan --strategy bipartite` and of
-#     `olayout rewrite` of that layout, against the rewrite alone.
+#     by `olayout profile` inside main: the time of `olayout plan --strategy
+#     bipartite` and of `olayout rewrite` of that layout, against the rewrite
+#     alone.
 #   BUILD=build bench/olayout/plan.sh [-n ROUND_TRIPS] [--no-big]
 # A benchmark, not a test: nothing here asserts a figure.
 set -eu -o pipefail
@@ -29,7 +30,6 @@ done
 OL=$BUILD/bin/olayout
 DIR=$BUILD/bench/olayout-plan
 HERE=$(cd "$(dirname "$0")" && pwd)
-CGPROF=$HERE/../../tests/olayout/cgprof.py
 mkdir -p "$DIR"
 for tool in valgrind llvm-bolt-19; do
 	command -v $tool >/dev/null || { echo "plan.sh: needs $tool (make deps)" >&2; exit 1; }
@@ -40,11 +40,9 @@ CC="gcc -ffunction-sections -Wl,--emit-relocs" profiles/xk_build.sh STD "$DIR/ST
 CC="gcc -ffunction-sections -Wl,--emit-relocs" profiles/xk_build.sh OUT "$DIR/OUT" >/dev/null
 CC="gcc -fno-reorder-blocks-and-partition -Wl,--emit-relocs" profiles/xk_build.sh STD "$DIR/BSTD" >/dev/null
 
-# round trips in callgrind.sh's measured loop of a run of N: warm-up N/10 + 1, then N
-runs=$((n + n / 10 + 1))
-echo "== training OUT under callgrind ($n round trips) -> $DIR/OUT.prof"
-"$CGPROF" --loop --training "$runs" --base profiles/tcpping.prof -o "$DIR/OUT.prof" -- \
-	"$DIR/OUT/tcpping" -w inproc -n "$n" -s 1
+echo "== training OUT with olayout profile ($n round trips) -> $DIR/OUT.prof"
+bench/variants/train.sh "$OL" profiles/tcpping.prof "$DIR/OUT/tcpping" "$DIR/OUT.prof" \
+	-w inproc -n "$n" -s 1
 exes=("$DIR/STD/tcpping" "$DIR/OUT/tcpping")
 names=(STD OUT)
 for s in std bad pettis-hansen hfsort bipartite; do
@@ -81,7 +79,7 @@ awk -v names="${names[*]}" 'BEGIN { split(names, nm, " ") }
 [ "$big" = 1 ] || exit 0
 echo "== the 8 MiB generated program: plan + rewrite against rewrite alone"
 exe=$(BUILD=$BUILD python3 -c "import sys; sys.path.insert(0, '$HERE'); import bench; print(bench.build_big(8))" | tail -n 1)
-"$CGPROF" -o "$DIR/big.prof" -- "$exe"
+"$OL" profile -o "$DIR/big.prof" --toggle-collect=main -- "$exe" >/dev/null
 secs() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N); echo "$t1 - $t0" | bc; }
 "$OL" plan --strategy bipartite --profile "$DIR/big.prof" -o "$DIR/big.layout" "$exe" >/dev/null 2>&1
 best() { local b=; for _ in 1 2 3; do t=$("$@"); [ -z "$b" ] || [ "$(echo "$t < $b" | bc)" = 1 ] && b=$t; done; echo "$b"; }

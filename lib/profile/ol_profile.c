@@ -377,6 +377,20 @@ static int do_training(struct parser *ps, char **f, size_t nf)
 	return rc;
 }
 
+/* v3: the counts are samples of a perf event, not instructions. */
+static int do_samples(struct parser *ps, char **f, size_t nf)
+{
+	static const char event_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					  "0123456789_-.:/=,";
+	(void)nf;
+	if (ps->p->samples)
+		return fail(ps, -EINVAL, "samples given twice");
+	if (f[0][strspn(f[0], event_chars)] != '\0')
+		return fail(ps, -EINVAL, "bad event '%s': want letters, digits and _-.:/=,", f[0]);
+	ps->p->samples = strdup(f[0]);
+	return ps->p->samples ? 0 : no_memory(ps);
+}
+
 static int do_function(struct parser *ps, char **f, size_t nf)
 {
 	struct ol_profile *p = ps->p;
@@ -472,6 +486,7 @@ static const struct directive directives[] = {
 	{"function", 2, 3, 3, "function FN CALLS INSNS", do_function},
 	{"line", 2, 2, 2, "line FILE:LINE COUNT", do_line},
 	{"external", 2, 5, 5, "external FN OBJECT ADDR SIZE INSNS", do_external},
+	{"samples", 3, 1, 1, "samples EVENT", do_samples},
 };
 
 static int parse_line(struct parser *ps, char *line)
@@ -741,6 +756,7 @@ void ol_profile_free(struct ol_profile *p)
 		free(p->caches[i].name);
 	free(p->caches);
 	free(p->exe);
+	free(p->samples);
 	for (size_t i = 0; i < p->n_functions; i++)
 		free(p->functions[i].name);
 	free(p->functions);

@@ -21,8 +21,8 @@
 extern "C" {
 #endif
 
-/* The newest version; the reader also reads version 1. */
-#define OL_PROFILE_VERSION 2
+/* The newest version; the reader also reads versions 1 and 2. */
+#define OL_PROFILE_VERSION 3
 #define OL_PROFILE_ERR_MAX 512
 
 /* A source location never executed in training. */
@@ -83,6 +83,7 @@ struct ol_profile {
 	unsigned version;
 	char *exe;	   /* v2, NULL when absent */
 	uint64_t training; /* v2, 0 when absent */
+	char *samples;	   /* v3: the counts are samples of this perf event; NULL: instructions */
 	char **cold_functions;
 	size_t n_cold_functions;
 	struct ol_profile_line *cold_lines;

@@ -80,6 +80,8 @@ int ol_profile_write(FILE *fp, const struct ol_profile *p)
 		fprintf(fp, "exe %s\n", p->exe);
 	if (p->training)
 		fprintf(fp, "training %" PRIu64 "\n", p->training);
+	if (p->samples)
+		fprintf(fp, "samples %s\n", p->samples);
 	int rc = print_sorted(fp, p, p->caches, p->n_caches, sizeof *p->caches,
 			      ol_profile_cmp_cache, print_cache);
 	for (size_t i = 0; rc == 0 && i < p->n_paths; i++) {

@@ -51,6 +51,12 @@ enum ipc_mode {
 /* Flags for ipc_send. */
 #define IPC_NONBLOCK	1u	/* fail with -IPC_EAGAIN rather than wait */
 
+/* Flags for ipc_rcv_mode: how a domain reads what it receives. By default
+ * a string is copied through the cache, for a receiver that reads it at
+ * once (an echo); with IPC_RCV_SINK a long one is copied around the cache
+ * (non-temporal stores), for one that keeps it for later (a sink). */
+#define IPC_RCV_SINK	1u
+
 typedef struct ipc_kernel ipc_kernel_t;	/* the supervisor's handle */
 typedef struct ipc_domain ipc_domain_t;	/* a running domain's own handle */
 
@@ -111,6 +117,7 @@ int ipc_return_receive(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *
 		       struct ipc_rcv *r);
 int ipc_receive(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns); /* <0: forever */
 int ipc_cap_drop(ipc_domain_t *self, uint16_t slot);
+int ipc_rcv_mode(ipc_domain_t *self, unsigned flags);	/* IPC_RCV_* or 0; kept until changed */
 unsigned ipc_self_id(const ipc_domain_t *self);
 /* This domain's receive area (ipc_buffer_size bytes, at least IPC_MAX_STRING,
  * in the kernel's shared memory): receiving with r->buf anywhere inside it

@@ -132,19 +132,26 @@ void ipc_copy_nt(void *dst, const void *src, size_t n) { memcpy(dst, src, n); }
  * within the noise of the fastest; from 16 KiB non-temporal stores win, as
  * they skip reading the destination's lines in first (today's
  * no-write-allocate). They leave the string out of the receiver's cache, a
- * cost only large strings can afford.
+ * cost only a receiver that does not read it soon (a sink) can afford:
+ * for one that reads it at once (an echo), ipc_copy_cached keeps it in.
  */
 #define IPC_COPY_INLINE_MAX	256
 #define IPC_COPY_NT_MIN		(16 * 1024)
 
 void ipc_copy(void *dst, const void *src, size_t n)
 {
-	if (n <= IPC_COPY_INLINE_MAX)
-		ipc_copy_unrolled(dst, src, n);
-	else if (n < IPC_COPY_NT_MIN)
-		memcpy(dst, src, n);
+	if (n < IPC_COPY_NT_MIN)
+		ipc_copy_cached(dst, src, n);
 	else
 		ipc_copy_nt(dst, src, n);
+}
+
+void ipc_copy_cached(void *dst, const void *src, size_t n)
+{
+	if (n <= IPC_COPY_INLINE_MAX)
+		ipc_copy_unrolled(dst, src, n);
+	else
+		memcpy(dst, src, n);
 }
 
 const struct ipc_copy_method ipc_copy_methods[] = {
@@ -153,5 +160,6 @@ const struct ipc_copy_method ipc_copy_methods[] = {
 	{ "unrolled", ipc_copy_unrolled },
 	{ "nt", ipc_copy_nt },
 	{ "hybrid", ipc_copy },
+	{ "cached", ipc_copy_cached },
 	{ NULL, NULL },
 };

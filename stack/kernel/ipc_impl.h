@@ -65,36 +65,48 @@ static inline unsigned ipc_cap_obj(uint64_t c) { return (c >> 8) & 0xffffffu; }
 static inline uint32_t ipc_cap_gen(uint64_t c) { return (uint32_t)(c >> 32); }
 
 /*
- * The message header a deliverer writes into the receiver's ipc_dom. All
- * but the passed capabilities fill one cache line, and caps[] is written
- * only up to ncaps: a message without capabilities moves one line.
+ * The handoff line: a domain's state word and the header of the message a
+ * deliverer writes to it, in one cache line. A deliverer claims the
+ * receiver, fills the line and publishes FULL, all in the line it owns
+ * from the claim on; the receiver reads that one line. A message without
+ * capabilities or string moves this line and nothing else. When the
+ * supervisor fails a wait (claimer IPC_KERNEL_ID), code holds the error.
  */
-struct ipc_hdr {
+struct ipc_hand {
+	_Atomic uint64_t rword;		/* state, claimer, gen (ipc_rw) */
 	uint32_t code;
-	uint32_t err;			/* nonzero: the kernel failed the wait */
-	uint32_t len;			/* bytes in the inbox */
-	_Atomic uint16_t ncaps;		/* atomic: the supervisor reads it */
+	_Atomic uint32_t meta;		/* ipc_meta(len, ncaps); atomic: the supervisor reads it */
 	uint64_t badge;
-	_Atomic uint64_t reply;		/* fabricated reply capability, or 0 */
+	_Atomic uint64_t reply;		/* fabricated reply capability (its gen), or 0 */
 	uint64_t w[IPC_NWORDS];
-	_Atomic uint64_t caps[IPC_MAX_CAPS];	/* atomic: the supervisor scans them */
 };
-_Static_assert(offsetof(struct ipc_hdr, caps) == IPC_LINE, "ipc_hdr: one line before caps");
+_Static_assert(sizeof(struct ipc_hand) == IPC_LINE, "ipc_hand: exactly one line");
+
+static inline uint32_t ipc_meta(uint32_t len, unsigned ncaps)
+{
+	return len | (uint32_t)ncaps << 24;
+}
+static inline uint32_t ipc_meta_len(uint32_t m) { return m & 0xffffffu; }
+static inline unsigned ipc_meta_ncaps(uint32_t m) { return m >> 24; }
+_Static_assert(IPC_MAX_STRING <= 0xffffff, "len fits ipc_meta");
 
 struct ipc_dom {
-	/* Handoff line: written by the domain and by whoever claims it. */
-	_Alignas(IPC_LINE) _Atomic uint64_t rword;
+	_Alignas(IPC_LINE) struct ipc_hand h;
+
+	/* Capabilities passed with the message: written only up to ncaps. */
+	_Alignas(IPC_LINE) _Atomic uint64_t caps[IPC_MAX_CAPS];	/* atomic: the supervisor scans them */
+
+	/* Where and how the receiver wants the string, its futex, its CPU:
+	 * written rarely (only when they change: a new receive buffer, a
+	 * sleeper, a move to another CPU), so the line stays clean in every
+	 * deliverer's and waker's cache. */
+	_Alignas(IPC_LINE) uint32_t rcap;	/* receive capacity, set before OPEN/CALLING */
+	uint32_t roff;			/* where in its area the string goes, likewise */
+	uint32_t rflags;		/* IPC_RCV_* (ipc_rcv_mode) */
 	_Atomic uint32_t seq;		/* futex word: bumped at each change */
 	_Atomic uint32_t nsleep;	/* sleepers on seq */
-	uint32_t rcap;			/* receive capacity, set before OPEN/CALLING */
-	uint32_t roff;			/* where in its area the string goes, likewise */
-	/* Spin or yield (ipc_wait.c): the CPU this domain last waited on (+1,
-	 * 0 unknown), the domain it last invoked and the one it last heard
-	 * from: either may be the next to act. */
+	/* Spin or yield (ipc_wait.c): the CPU this domain last waited on (+1, 0 unknown). */
 	_Atomic uint32_t cpu;
-	_Atomic uint32_t peer, from;
-
-	_Alignas(IPC_LINE) struct ipc_hdr hdr;
 
 	/* Sender queue: lock (holder id + 1) and head << 16 | length. */
 	_Alignas(IPC_LINE) _Atomic uint32_t qlock;
@@ -102,12 +114,18 @@ struct ipc_dom {
 
 	/* Written by the domain itself, read by the supervisor. */
 	_Alignas(IPC_LINE) _Atomic uint32_t epoch;	/* bumped when its caps move */
+	/* The domain it last invoked and the one it last heard from: either
+	 * may be the next to act (ipc_wait.c). */
+	_Atomic uint32_t peer, from;
 	_Atomic uint64_t waiting;	/* asleep with no deadline: ipc_waiting() */
 	_Atomic uint32_t exited;	/* its function returned */
 	int32_t result;			/* what it returned */
 	uint32_t slot_hint;		/* where its next free slot search starts */
 	char name[32];
 };
+_Static_assert(offsetof(struct ipc_dom, h) == 0, "the handoff line starts the domain");
+_Static_assert(offsetof(struct ipc_dom, caps) == IPC_LINE, "caps: the second line");
+_Static_assert(offsetof(struct ipc_dom, rcap) == 2 * IPC_LINE, "receive line: the third");
 
 struct ipc_port {
 	uint32_t owner;
@@ -183,7 +201,15 @@ static inline uint64_t ipc_waiting(unsigned on, uint32_t seq)
 
 static inline unsigned ipc_dom_state(const struct ipc_dom *d)
 {
-	return ipc_rw_state(atomic_load(&d->rword));
+	return ipc_rw_state(atomic_load(&d->h.rword));
+}
+
+/* Store v in a word other domains read, only if it changes: a store, even
+ * of the same value, takes the line from every reader's cache. */
+static inline void ipc_set_quiet(_Atomic uint32_t *word, uint32_t v)
+{
+	if (atomic_load_explicit(word, memory_order_relaxed) != v)
+		atomic_store_explicit(word, v, memory_order_relaxed);
 }
 
 /* Fetch a line for writing (x86 PREFETCHW; a no-op where unsupported). */

@@ -3,22 +3,26 @@
  *
  * The fast path runs in the invoking domain and touches only the shared
  * mapping: claim the receiver with one compare-and-swap on its handoff
- * word, copy the string straight into the receiver's inbox (ipc_copy),
- * write the header, publish FULL. The receiver sees nothing before FULL,
- * so it never sees a torn message; a deliverer that dies before FULL has
- * its claim undone by the supervisor (ipc_reap.c).
+ * line, copy the string straight into the receiver's inbox (ipc_copy),
+ * write the header into the same line, publish FULL. A null call and its
+ * reply each move one line, the receiver's handoff line; the caps line
+ * and the string's lines only when there are some. The receiver sees
+ * nothing before FULL, so it never sees a torn message; a deliverer that
+ * dies before FULL has its claim undone by the supervisor (ipc_reap.c).
  */
 #include "ipc_impl.h"
 #include "ipc_copy.h"
 
 #include <string.h>
 
-/* A message checked and ready to deliver. */
+/* A message checked and ready to deliver to a target. */
 struct ipc_out {
 	const struct ipc_msg *m;
 	uint64_t caps[IPC_MAX_CAPS];
 	uint64_t reply;			/* fabricated reply capability, or 0 */
 	uint64_t badge;
+	uint64_t cap;			/* the capability invoked */
+	unsigned tid;			/* the domain it names */
 };
 
 /* What a waiter on another domain watches. */
@@ -31,10 +35,21 @@ bool ipc_reply_valid(const struct ipc_shared *sh, uint64_t c)
 {
 	if (ipc_cap_obj(c) >= sh->ndomains)
 		return false;
-	uint64_t rw = atomic_load(&ipc_dom_at(sh, ipc_cap_obj(c))->rword);
+	uint64_t rw = atomic_load(&ipc_dom_at(sh, ipc_cap_obj(c))->h.rword);
 	unsigned st = ipc_rw_state(rw);
 	return ipc_rw_gen(rw) == ipc_cap_gen(c) &&
 	       (st == IPC_S_CALLING || st == IPC_S_WAIT_REPLY);
+}
+
+/*
+ * Tell the supervisor a message or capability moved. Only the domain
+ * writes its epoch, so a plain store does: no locked instruction on the
+ * fast path. What it did before is visible first (release).
+ */
+static void ipc_bump_epoch(struct ipc_dom *d)
+{
+	atomic_store_explicit(&d->epoch, atomic_load_explicit(&d->epoch, memory_order_relaxed) + 1,
+			      memory_order_release);
 }
 
 static int ipc_lookup(const struct ipc_domain *self, uint16_t slot, uint64_t *cap)
@@ -66,10 +81,10 @@ static int ipc_prepare(const struct ipc_domain *self, const struct ipc_msg *m,
 
 static bool ipc_claim_open(struct ipc_dom *t, unsigned me)
 {
-	uint64_t rw = atomic_load(&t->rword);
+	uint64_t rw = atomic_load(&t->h.rword);
 
 	return ipc_rw_state(rw) == IPC_S_OPEN &&
-	       atomic_compare_exchange_strong(&t->rword, &rw,
+	       atomic_compare_exchange_strong(&t->h.rword, &rw,
 					      ipc_rw(IPC_S_BUSY_OPEN, me, ipc_rw_gen(rw)));
 }
 
@@ -129,7 +144,7 @@ static int ipc_claim_reply(const struct ipc_domain *self, uint64_t c)
 {
 	struct ipc_dom *t = ipc_dom_at(self->sh, ipc_cap_obj(c));
 	uint32_t g = ipc_cap_gen(c);
-	uint64_t rw = atomic_load(&t->rword);
+	uint64_t rw = atomic_load(&t->h.rword);
 
 	for (;;) {
 		unsigned st = ipc_rw_state(rw);
@@ -139,67 +154,85 @@ static int ipc_claim_reply(const struct ipc_domain *self, uint64_t c)
 			return -IPC_EDEAD;
 		if (st != IPC_S_CALLING && st != IPC_S_WAIT_REPLY)
 			return -IPC_ECONSUMED;
-		if (atomic_compare_exchange_weak(&t->rword, &rw,
+		if (atomic_compare_exchange_weak(&t->h.rword, &rw,
 						 ipc_rw(IPC_S_BUSY_REPLY, self->id, g + 1)))
 			return 0;
 	}
 }
 
-/* Fill the claimed domain tid and publish FULL. */
-static int ipc_deliver(const struct ipc_domain *self, unsigned tid, const struct ipc_out *o)
+/* Fill the claimed domain o->tid and publish FULL. */
+static int ipc_deliver(const struct ipc_domain *self, const struct ipc_out *o)
 {
-	struct ipc_dom *t = ipc_dom_at(self->sh, tid);
-	struct ipc_hdr *h = &t->hdr;
+	struct ipc_dom *t = ipc_dom_at(self->sh, o->tid);
+	struct ipc_hand *h = &t->h;
 	const struct ipc_msg *m = o->m;
 	size_t n = m->len < t->rcap ? m->len : t->rcap;
 
 	if (n)
-		ipc_copy(ipc_inbox_of(self->sh, tid) + t->roff, m->data, n);
+		ipc_copy_for(ipc_inbox_of(self->sh, o->tid) + t->roff, m->data, n,
+			     t->rflags & IPC_RCV_SINK);
+	for (unsigned i = 0; i < m->ncaps; i++)
+		atomic_store_explicit(&t->caps[i], o->caps[i], memory_order_relaxed);
 	h->code = m->code;
-	h->err = 0;
 	memcpy(h->w, m->w, sizeof h->w);
 	h->badge = o->badge;
-	h->len = (uint32_t)n;
-	atomic_store_explicit(&h->ncaps, m->ncaps, memory_order_relaxed);
-	for (unsigned i = 0; i < m->ncaps; i++)
-		atomic_store_explicit(&h->caps[i], o->caps[i], memory_order_relaxed);
+	atomic_store_explicit(&h->meta, ipc_meta((uint32_t)n, m->ncaps), memory_order_relaxed);
 	atomic_store_explicit(&h->reply, o->reply, memory_order_relaxed);
 
-	uint64_t rw = atomic_load(&t->rword);
+	uint64_t rw = atomic_load_explicit(&h->rword, memory_order_relaxed);
 	do {
 		unsigned st = ipc_rw_state(rw);
 		if (ipc_rw_claimer(rw) != self->id ||
 		    (st != IPC_S_BUSY_OPEN && st != IPC_S_BUSY_REPLY))
 			return -IPC_EDEAD;	/* the receiver was reaped meanwhile */
-	} while (!atomic_compare_exchange_weak(&t->rword, &rw,
+	} while (!atomic_compare_exchange_weak(&h->rword, &rw,
 					       ipc_rw(IPC_S_FULL, self->id, ipc_rw_gen(rw))));
 	ipc_wake(t);
-	atomic_fetch_add(&self->d->epoch, 1);
+	ipc_bump_epoch(self->d);
 	return 0;
 }
 
-/* Invoke slot with m; reply is the capability to fabricate, or 0. */
-static int ipc_invoke(const struct ipc_domain *self, uint16_t slot, const struct ipc_msg *m,
-		      uint64_t reply, unsigned flags)
+/*
+ * Check m and the capability in slot, and ask for the target's handoff
+ * line for writing, so that its transfer overlaps what the caller does
+ * before the claim.
+ */
+static int ipc_aim(const struct ipc_domain *self, uint16_t slot, const struct ipc_msg *m,
+		   struct ipc_out *o)
 {
-	struct ipc_out o;
-	uint64_t c;
-	unsigned tid;
 	int rc;
 
-	if ((rc = ipc_lookup(self, slot, &c)) < 0 || (rc = ipc_prepare(self, m, &o)) < 0)
+	if ((rc = ipc_lookup(self, slot, &o->cap)) < 0 || (rc = ipc_prepare(self, m, o)) < 0)
 		return rc;
-	o.reply = reply;
-	bool entry = ipc_cap_type(c) == IPC_CAP_ENTRY;
-	const struct ipc_port *p = entry ? ipc_port_at(self->sh, ipc_cap_obj(c)) : NULL;
-	tid = entry ? p->owner : ipc_cap_obj(c);
-	o.badge = entry ? p->badge : 0;
-	atomic_store_explicit(&self->d->peer, tid, memory_order_relaxed);
-	/* Ask for both lines we are about to write at once, not one by one. */
-	ipc_prefetch_write(&ipc_dom_at(self->sh, tid)->rword);
-	ipc_prefetch_write(&ipc_dom_at(self->sh, tid)->hdr);
-	rc = entry ? ipc_claim_entry(self, tid, flags) : ipc_claim_reply(self, c);
-	return rc < 0 ? rc : ipc_deliver(self, tid, &o);
+	o->reply = 0;
+	if (ipc_cap_type(o->cap) == IPC_CAP_ENTRY) {
+		const struct ipc_port *p = ipc_port_at(self->sh, ipc_cap_obj(o->cap));
+		o->tid = p->owner;
+		o->badge = p->badge;
+	} else {
+		o->tid = ipc_cap_obj(o->cap);
+		o->badge = 0;
+	}
+	ipc_set_quiet(&self->d->peer, o->tid);
+	ipc_prefetch_write(&ipc_dom_at(self->sh, o->tid)->h);
+	return 0;
+}
+
+/* Claim the target of an aimed message and deliver it. */
+static int ipc_fire(const struct ipc_domain *self, const struct ipc_out *o, unsigned flags)
+{
+	int rc = ipc_cap_type(o->cap) == IPC_CAP_ENTRY ? ipc_claim_entry(self, o->tid, flags)
+							: ipc_claim_reply(self, o->cap);
+	return rc < 0 ? rc : ipc_deliver(self, o);
+}
+
+static int ipc_invoke(const struct ipc_domain *self, uint16_t slot, const struct ipc_msg *m,
+		      unsigned flags)
+{
+	struct ipc_out o;
+	int rc = ipc_aim(self, slot, m, &o);
+
+	return rc < 0 ? rc : ipc_fire(self, &o, flags);
 }
 
 /*
@@ -239,12 +272,11 @@ static int ipc_install_one(const struct ipc_domain *self, uint64_t c, uint16_t *
 	return 0;
 }
 
-/* Move the capabilities of the received header into the domain's table. */
-static int ipc_install(const struct ipc_domain *self, const struct ipc_hdr *h,
-		       struct ipc_rcv *r)
+/* Move the capabilities of the received message into the domain's table. */
+static int ipc_install(const struct ipc_domain *self, unsigned ncaps, struct ipc_rcv *r)
 {
-	uint64_t rep = atomic_load_explicit(&h->reply, memory_order_relaxed);
-	unsigned ncaps = atomic_load_explicit(&h->ncaps, memory_order_relaxed);
+	const struct ipc_dom *d = self->d;
+	uint64_t rep = atomic_load_explicit(&d->h.reply, memory_order_relaxed);
 	int rc = 0;
 
 	r->ncaps = 0;
@@ -252,7 +284,7 @@ static int ipc_install(const struct ipc_domain *self, const struct ipc_hdr *h,
 	if (rep)
 		rc = ipc_install_one(self, rep, &r->reply);
 	for (unsigned i = 0; rc == 0 && i < ncaps; i++) {
-		uint64_t c = atomic_load_explicit(&h->caps[i], memory_order_relaxed);
+		uint64_t c = atomic_load_explicit(&d->caps[i], memory_order_relaxed);
 		if ((rc = ipc_install_one(self, c, &r->caps[i])) < 0)
 			break;
 		r->ncaps++;
@@ -260,7 +292,7 @@ static int ipc_install(const struct ipc_domain *self, const struct ipc_hdr *h,
 			r->reply = r->caps[i];	/* a forwarded reply cap: tail call */
 	}
 	if (rep || ncaps)
-		atomic_fetch_add(&self->d->epoch, 1);
+		ipc_bump_epoch(self->d);
 	return rc;
 }
 
@@ -268,26 +300,28 @@ static int ipc_install(const struct ipc_domain *self, const struct ipc_hdr *h,
 static int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r)
 {
 	struct ipc_dom *d = self->d;
-	struct ipc_hdr *h = &d->hdr;
-	uint64_t rw = atomic_load(&d->rword);
-	uint32_t gen = ipc_rw_gen(rw);
+	struct ipc_hand *h = &d->h;
+	uint64_t rw = atomic_load(&h->rword);
+	unsigned from = ipc_rw_claimer(rw);
 	int rc;
 
-	atomic_store_explicit(&d->from, ipc_rw_claimer(rw), memory_order_relaxed);
-	if (h->err) {
-		rc = -(int)h->err;
-		h->err = 0;
+	if (from == IPC_KERNEL_ID) {	/* the supervisor failed the wait */
+		rc = -(int)h->code;
 	} else {
+		uint32_t meta = atomic_load_explicit(&h->meta, memory_order_relaxed);
 		unsigned char *inbox = ipc_inbox_of(self->sh, self->id) + d->roff;
+		ipc_set_quiet(&d->from, from);
 		r->code = h->code;
 		memcpy(r->w, h->w, sizeof r->w);
 		r->badge = h->badge;
-		r->len = h->len;
-		if (h->len && r->buf != inbox)
-			ipc_copy(r->buf, inbox, h->len);
-		rc = ipc_install(self, h, r);
+		r->len = ipc_meta_len(meta);
+		if (r->len && r->buf != inbox)
+			ipc_copy_for(r->buf, inbox, r->len, d->rflags & IPC_RCV_SINK);
+		rc = ipc_install(self, ipc_meta_ncaps(meta), r);
 	}
-	atomic_store(&d->rword, ipc_rw(IPC_S_RUNNING, 0, gen));
+	/* Release: the table is filled before the message leaves (ipc_reap.c). */
+	atomic_store_explicit(&h->rword, ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw)),
+			      memory_order_release);
 	return rc;
 }
 
@@ -314,7 +348,7 @@ static int ipc_await(const struct ipc_domain *self, int64_t deadline, struct ipc
 	int rc = ipc_wait(self->sh, d, d, ipc_ready_full, d, deadline, IPC_WAIT_ABORTABLE);
 
 	while (rc < 0) {
-		uint64_t rw = atomic_load(&d->rword), to = 0;
+		uint64_t rw = atomic_load(&d->h.rword), to = 0;
 		switch (ipc_rw_state(rw)) {
 		case IPC_S_FULL:
 			return ipc_take(self, r);
@@ -328,7 +362,7 @@ static int ipc_await(const struct ipc_domain *self, int64_t deadline, struct ipc
 			ipc_wait(self->sh, d, d, ipc_ready_settled, d, -1, 0);
 			continue;
 		}
-		if (atomic_compare_exchange_strong(&d->rword, &rw, to))
+		if (atomic_compare_exchange_strong(&d->h.rword, &rw, to))
 			return rc;
 	}
 	return ipc_take(self, r);
@@ -347,8 +381,12 @@ static int ipc_check_rcv(const struct ipc_domain *self, struct ipc_rcv *r)
 		if (cap > self->sh->inbox_bytes - off)
 			cap = self->sh->inbox_bytes - off;
 	}
-	self->d->roff = (uint32_t)off;
-	self->d->rcap = (uint32_t)cap;
+	/* Only what changes: every sender reads this line. */
+	struct ipc_dom *d = self->d;
+	if (d->roff != off)
+		d->roff = (uint32_t)off;
+	if (d->rcap != cap)
+		d->rcap = (uint32_t)cap;
 	return 0;
 }
 
@@ -362,30 +400,34 @@ int ipc_receive(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns)
 		return -IPC_EDEAD;
 	struct ipc_dom *d = self->d;
 	int64_t deadline = timeout_ns < 0 ? -1 : ipc_now_ns() + timeout_ns;
-	atomic_store(&d->rword, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(atomic_load(&d->rword))));
+	/* Sequentially consistent: senders asleep until OPEN count in nsleep. */
+	atomic_store(&d->h.rword, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(atomic_load(&d->h.rword))));
 	ipc_wake(d);		/* the front sender may be waiting for OPEN */
 	return ipc_await(self, deadline, r);
 }
 
 int ipc_call(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, struct ipc_rcv *r)
 {
+	struct ipc_out o;
 	int rc = ipc_check_rcv(self, r);
 
-	if (rc < 0)
+	if (rc < 0 || (rc = ipc_aim(self, slot, m, &o)) < 0)
 		return rc;
 	struct ipc_dom *d = self->d;
-	uint32_t g = ipc_rw_gen(atomic_load(&d->rword));
+	uint32_t g = ipc_rw_gen(atomic_load_explicit(&d->h.rword, memory_order_relaxed));
 	uint64_t calling = ipc_rw(IPC_S_CALLING, 0, g);
-	atomic_store(&d->rword, calling);
-	rc = ipc_invoke(self, slot, m, ipc_cap(IPC_CAP_REPLY, self->id, g), 0);
+	/* Published by the claim that follows (a full barrier). */
+	atomic_store_explicit(&d->h.rword, calling, memory_order_relaxed);
+	o.reply = ipc_cap(IPC_CAP_REPLY, self->id, g);
+	rc = ipc_fire(self, &o, 0);
 	uint64_t rw = calling;
 	if (rc < 0) {
 		/* Not delivered: void the reply cap and run on. */
-		if (atomic_compare_exchange_strong(&d->rword, &rw, ipc_rw(IPC_S_RUNNING, 0, g + 1)))
+		if (atomic_compare_exchange_strong(&d->h.rword, &rw, ipc_rw(IPC_S_RUNNING, 0, g + 1)))
 			return rc;
 	} else {
 		/* Fails only if the reply already came. */
-		atomic_compare_exchange_strong(&d->rword, &rw, ipc_rw(IPC_S_WAIT_REPLY, 0, g));
+		atomic_compare_exchange_strong(&d->h.rword, &rw, ipc_rw(IPC_S_WAIT_REPLY, 0, g));
 	}
 	return ipc_await(self, -1, r);
 }
@@ -394,7 +436,7 @@ int ipc_send(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, unsigne
 {
 	if (!self || (flags & ~IPC_NONBLOCK))
 		return -IPC_EINVAL;
-	return ipc_invoke(self, slot, m, 0, flags);
+	return ipc_invoke(self, slot, m, flags);
 }
 
 int ipc_return_receive(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m,
@@ -403,7 +445,7 @@ int ipc_return_receive(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *
 	int rc = ipc_check_rcv(self, r);
 
 	if (rc == 0 && slot != IPC_NO_SLOT)
-		rc = ipc_invoke(self, slot, m, 0, 0);
+		rc = ipc_invoke(self, slot, m, 0);
 	return rc < 0 ? rc : ipc_receive(self, r, -1);
 }
 
@@ -415,7 +457,15 @@ int ipc_cap_drop(ipc_domain_t *self, uint16_t slot)
 	if (rc < 0)
 		return rc;
 	atomic_store(&ipc_caps_of(self->sh, self->id)[slot], 0);
-	atomic_fetch_add(&self->d->epoch, 1);
+	ipc_bump_epoch(self->d);
+	return 0;
+}
+
+int ipc_rcv_mode(ipc_domain_t *self, unsigned flags)
+{
+	if (!self || (flags & ~IPC_RCV_SINK))
+		return -IPC_EINVAL;
+	self->d->rflags = flags;
 	return 0;
 }
 

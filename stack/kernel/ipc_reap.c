@@ -30,8 +30,10 @@ static void ipc_fail_wait(struct ipc_shared *sh, unsigned t, uint64_t claimed, i
 {
 	struct ipc_dom *d = ipc_dom_at(sh, t);
 
-	d->hdr.err = (uint32_t)err;
-	atomic_store(&d->rword, ipc_rw(IPC_S_FULL, IPC_KERNEL_ID, ipc_rw_gen(claimed)));
+	d->h.code = (uint32_t)err;
+	atomic_store_explicit(&d->h.meta, 0, memory_order_relaxed);
+	atomic_store_explicit(&d->h.reply, 0, memory_order_relaxed);
+	atomic_store(&d->h.rword, ipc_rw(IPC_S_FULL, IPC_KERNEL_ID, ipc_rw_gen(claimed)));
 	ipc_wake(d);
 }
 
@@ -46,11 +48,11 @@ static bool ipc_holds(const struct ipc_shared *sh, unsigned h, uint64_t c)
 		return false;
 	/* Header before table: the receiver fills its table before leaving FULL. */
 	if (st == IPC_S_BUSY_OPEN || st == IPC_S_BUSY_REPLY || st == IPC_S_FULL) {
-		if (atomic_load(&d->hdr.reply) == c)
+		if (atomic_load(&d->h.reply) == c)
 			return true;
-		unsigned n = atomic_load(&d->hdr.ncaps);
+		unsigned n = ipc_meta_ncaps(atomic_load(&d->h.meta));
 		for (unsigned i = 0; i < n && i < IPC_MAX_CAPS; i++)
-			if (atomic_load(&d->hdr.caps[i]) == c)
+			if (atomic_load(&d->caps[i]) == c)
 				return true;
 	}
 	for (unsigned s = 0; s < sh->slots; s++)
@@ -77,14 +79,14 @@ void ipc_fail_orphans(struct ipc_shared *sh)
 {
 	for (unsigned t = 0; t < sh->ndomains; t++) {
 		struct ipc_dom *d = ipc_dom_at(sh, t);
-		uint64_t rw = atomic_load(&d->rword);
+		uint64_t rw = atomic_load(&d->h.rword);
 		if (ipc_rw_state(rw) != IPC_S_WAIT_REPLY)
 			continue;
 		uint32_t g = ipc_rw_gen(rw);
 		if (ipc_held(sh, t, ipc_cap(IPC_CAP_REPLY, t, g)))
 			continue;
 		uint64_t claimed = ipc_rw(IPC_S_BUSY_REPLY, IPC_KERNEL_ID, g + 1);
-		if (atomic_compare_exchange_strong(&d->rword, &rw, claimed))
+		if (atomic_compare_exchange_strong(&d->h.rword, &rw, claimed))
 			ipc_fail_wait(sh, t, claimed, IPC_EDEAD);
 	}
 }
@@ -92,9 +94,9 @@ void ipc_fail_orphans(struct ipc_shared *sh)
 void ipc_reap(struct ipc_shared *sh, unsigned dead)
 {
 	struct ipc_dom *x = ipc_dom_at(sh, dead);
-	uint64_t rw = atomic_load(&x->rword);
+	uint64_t rw = atomic_load(&x->h.rword);
 
-	while (!atomic_compare_exchange_weak(&x->rword, &rw,
+	while (!atomic_compare_exchange_weak(&x->h.rword, &rw,
 					     ipc_rw(IPC_S_DEAD, 0, ipc_rw_gen(rw))))
 		;
 	for (unsigned t = 0; t < sh->ndomains; t++) {
@@ -102,12 +104,12 @@ void ipc_reap(struct ipc_shared *sh, unsigned dead)
 		if (t == dead)
 			continue;
 		ipc_queue_remove(sh, t, dead);
-		rw = atomic_load(&d->rword);
+		rw = atomic_load(&d->h.rword);
 		if (ipc_rw_claimer(rw) != dead)
 			continue;
 		if (ipc_rw_state(rw) == IPC_S_BUSY_OPEN) {
 			/* Died while filling t: t never saw it and waits on. */
-			atomic_store(&d->rword, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(rw)));
+			atomic_store(&d->h.rword, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(rw)));
 		} else if (ipc_rw_state(rw) == IPC_S_BUSY_REPLY) {
 			ipc_fail_wait(sh, t, rw, IPC_EDEAD);
 		}

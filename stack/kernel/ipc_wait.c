@@ -95,7 +95,7 @@ static bool ipc_peer_here(const struct ipc_shared *sh, struct ipc_dom *me)
 	if (cpu < 0)
 		return false;
 	uint32_t cpu1 = (uint32_t)cpu + 1;
-	atomic_store_explicit(&me->cpu, cpu1, memory_order_relaxed);
+	ipc_set_quiet(&me->cpu, cpu1);
 	return ipc_ran_on(sh, atomic_load_explicit(&me->peer, memory_order_relaxed), cpu1) ||
 	       ipc_ran_on(sh, atomic_load_explicit(&me->from, memory_order_relaxed), cpu1);
 }

@@ -78,6 +78,7 @@ static int chan_new(xk_proto_t *self, xk_proto_t *hlp, const struct rpc_key *key
 	}
 	xk_sess_ref(lls);
 	s->down = lls;
+	st->stats.opened++;
 	*out = s;
 	return 0;
 }

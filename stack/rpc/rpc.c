@@ -10,6 +10,7 @@ int rpc_register(xk_host_t *h, const struct rpc_config *cfg)
 		{ "blast", rpc_blast_init },
 		{ "bid", rpc_bid_init },
 		{ "chan", rpc_chan_init },
+		{ "vchan", rpc_vchan_init },
 		{ "select", rpc_select_init },
 	};
 

@@ -4,6 +4,8 @@
  *   select  dispatches a request to a server procedure by number
  *   chan    request/reply channels, at most once (sequence numbers, saved
  *           replies, retransmission with backoff, implicit acknowledgement)
+ *   vchan   several calls at once from one client over a bounded pool of
+ *           chan channels per server (optional, between select and chan)
  *   bid     boot ids: a restarted peer is detected, stale messages dropped
  *   blast   fragmentation and reassembly of requests and replies up to
  *           RPC_MAX_MSG bytes (and the headers above blast), missing
@@ -49,12 +51,19 @@
 	"bid    blast\n"		\
 	"chan   bid\n"			\
 	"select chan\n"
+/* The same with vchan between select and chan. */
+#define RPC_GRAPH_VCHAN(lower)		\
+	"blast  " lower "\n"		\
+	"bid    blast\n"		\
+	"chan   bid\n"			\
+	"vchan  chan\n"			\
+	"select vchan\n"
 
 struct rpc_config {
 	uint32_t boot_id;	/* this incarnation's boot id; 0: from the real-time clock */
 };
 
-/* Register select, chan, bid and blast on h; cfg (or NULL) is read when the graph is built. */
+/* Register select, vchan, chan, bid and blast on h; cfg (or NULL) is read when the graph is built. */
 int rpc_register(xk_host_t *h, const struct rpc_config *cfg);
 
 /* Procedure numbers as participant components. */
@@ -81,6 +90,7 @@ struct rpc_chan_stats {
 	uint64_t retransmits, failures;		/* client: requests sent again, calls failed */
 	uint64_t served;			/* server: requests delivered up (procedure runs) */
 	uint64_t dup_replies, acks_sent;	/* server: duplicates answered from the saved reply, or acked */
+	uint64_t opened;			/* channel ends made: client opens, servers' new channels */
 };
 
 struct rpc_bid_stats {

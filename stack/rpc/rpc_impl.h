@@ -69,6 +69,7 @@ int rpc_peers_close(struct rpc_peers *pp, xk_sess_t *s);
 int rpc_blast_init(xk_proto_t *p, void *arg);
 int rpc_bid_init(xk_proto_t *p, void *arg);
 int rpc_chan_init(xk_proto_t *p, void *arg);
+int rpc_vchan_init(xk_proto_t *p, void *arg);
 int rpc_select_init(xk_proto_t *p, void *arg);
 
 #endif

@@ -18,3 +18,12 @@ $(call test_bins,rpc): LDLIBS += -lm -lpthread
 $(RPC_APPS): $(BUILD)/bin/%: $(BUILD)/obj/$(RPC_DIR)/apps/%.o $(RPC_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm -lpthread
+
+# For scripts that compile the suite themselves (profiles/rpcping.sh): the
+# sources of the stack, its harness and the suite, one a line, and the
+# include flags.
+.PHONY: print-rpc-srcs print-rpc-cppflags
+print-rpc-srcs:
+	@printf '%s\n' $(XK_SRCS) $(XK_HARNESS_SRCS) $(RPC_SRCS) $(RPC_HARNESS_SRCS)
+print-rpc-cppflags:
+	@echo $(RPC_CPPFLAGS)

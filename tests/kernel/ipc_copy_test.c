@@ -83,7 +83,7 @@ int main(void)
 	while (ipc_copy_methods[nmethods].name)
 		nmethods++;
 	tap_plan((int)(2 * nmethods + 1));
-	tap_ok(nmethods == 5, "five methods exported (memcpy, movsb, unrolled, nt, hybrid)");
+	tap_ok(nmethods == 6, "six methods exported (memcpy, movsb, unrolled, nt, hybrid, cached)");
 
 	src_buf = malloc(BUF_SIZE);
 	dst_buf = malloc(BUF_SIZE);

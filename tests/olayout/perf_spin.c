@@ -1,5 +1,6 @@
-/* perf_spin.c - dwarf.t's perf subject: main spends its time in spin(),
- * which the test clones (spin.clone.hot) and routes main's call to. */
+/* perf_spin.c - the perf subject of dwarf.t (main spends its time in spin(),
+ * which the test clones and routes main's call to) and of perf.t (spin is
+ * the hottest function of the samples). */
 #include <stdio.h>
 
 __attribute__((noinline)) unsigned long spin(unsigned long n)

@@ -3,7 +3,8 @@
 profile twice from two runs; the proposed path is the chain clone.path names
 (the program's real push chain); counts the program's source fixes (app_send
 runs 6 times); cold functions and cold lines where the error paths are;
---from-callgrind of a run made by hand gives the same profile; --merge sums;
+--from-callgrind of a run made by hand gives the same profile, its libc
+externals end where an instruction ends (objdump); --merge sums;
 --toggle-collect measures inside one function only; bad input is one line, a
 non-zero exit, and nothing left behind."""
 import os
@@ -125,7 +126,38 @@ def check_convert(tap, work, p1):
     tap.ok(res.rc == 0 and b"no external entries" in res.err and
            "external " not in read(p4) and "function app_send 6 " in read(p4),
            "without the valgrind log: no externals, and a warning", oltest.describe(res))
+    check_external_sizes(tap, read(p3) if os.path.exists(p3) else "", log)
     return cg
+
+
+def load_biases(log):
+    """Object path -> load bias (avma - svma), from valgrind -v -v's log."""
+    bias, cur = {}, None
+    for line in read(log).splitlines():
+        m = re.search(r"Reading syms from (\S+)", line)
+        cur = m.group(1) if m else cur
+        m = re.search(r"svma 0x([0-9a-f]+), avma 0x([0-9a-f]+)", line)
+        if m and cur and cur not in bias:
+            bias[cur] = int(m.group(2), 16) - int(m.group(1), 16)
+    return bias
+
+
+def check_external_sizes(tap, text, log):
+    """An external's SIZE ends where its last instruction ends: objdump,
+    decoding from its first instruction, starts one there."""
+    libc = [(p, b) for p, b in load_biases(log).items() if os.path.basename(p) == "libc.so.6"]
+    ext = [e for e in entries(text, "external") if e[1] == "libc.so.6"][:12]
+    bad = []
+    for e in ext if libc else []:
+        lo = int(e[2], 16) - libc[0][1]
+        end = lo + int(e[3])
+        dis = subprocess.run(["objdump", "-d", "--start-address=%#x" % lo,
+                              "--stop-address=%#x" % (end + 16), libc[0][0]],
+                             capture_output=True, text=True).stdout
+        if end not in {int(a, 16) for a in re.findall(r"^\s*([0-9a-f]+):\t", dis, re.M)}:
+            bad.append("%s ends at %#x, inside an instruction" % (e[0], end))
+    tap.ok(libc and ext and not bad, "libc externals end at an instruction's end (%d checked)"
+           % len(ext), "\n".join(bad) or "no libc in the log or no libc externals")
 
 
 def check_merge(tap, work, p1):

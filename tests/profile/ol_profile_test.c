@@ -240,6 +240,10 @@ static void check_write(void)
 	       "a version 1 profile round-trips as version 1");
 	free(v1);
 	free(v1again);
+	char *v3 = rewrite("olayout-profile 3\nfunction f 1 2\nsamples cpu-clock\nexe a\n");
+	tap_is_str(v3 ? v3 : "(failed)", "olayout-profile 3\nexe a\nsamples cpu-clock\nfunction f 1 2\n",
+		   "version 3: samples EVENT, written after exe");
+	free(v3);
 }
 
 /* Lookups stay fast on a large profile: 50000 functions and lines. */
@@ -281,11 +285,11 @@ struct bad {
 };
 
 static const struct bad bad[] = {
-	{"", "t.prof:1: no version header 'olayout-profile 2'"},
-	{"# only\n\n", "t.prof:2: no version header 'olayout-profile 2'"},
-	{"path a b c\n", "t.prof:1: 'path' before the version header 'olayout-profile 2'"},
-	{"olayout-profile 3\n", "t.prof:1: unsupported version 3 (this reader knows 1 to 2)"},
-	{"olayout-profile 0\n", "t.prof:1: unsupported version 0 (this reader knows 1 to 2)"},
+	{"", "t.prof:1: no version header 'olayout-profile 3'"},
+	{"# only\n\n", "t.prof:2: no version header 'olayout-profile 3'"},
+	{"path a b c\n", "t.prof:1: 'path' before the version header 'olayout-profile 3'"},
+	{"olayout-profile 4\n", "t.prof:1: unsupported version 4 (this reader knows 1 to 3)"},
+	{"olayout-profile 0\n", "t.prof:1: unsupported version 0 (this reader knows 1 to 3)"},
 	{"olayout-profile one\n", "t.prof:1: bad version 'one': not a number"},
 	{"olayout-profile 1\nolayout-profile 1\n", "t.prof:2: version header given twice"},
 	{"olayout-profile 1\nhot-function f\n", "t.prof:2: unknown directive 'hot-function'"},
@@ -335,6 +339,13 @@ static const struct bad bad[] = {
 	{"olayout-profile 2\nexe bin/a\n",
 	 "t.prof:2: bad executable name 'bin/a': want a file's base name"},
 	{"olayout-profile 2\nexe\n", "t.prof:2: 'exe' wants exe NAME"},
+	/* samples */
+	{"olayout-profile 2\nsamples cpu-clock\n",
+	 "t.prof:2: 'samples' needs version 3 (the header says 2)"},
+	{"olayout-profile 3\nsamples a\nsamples a\n", "t.prof:3: samples given twice"},
+	{"olayout-profile 3\nsamples cpu;clock\n",
+	 "t.prof:2: bad event 'cpu;clock': want letters, digits and _-.:/=,"},
+	{"olayout-profile 3\nsamples\n", "t.prof:2: 'samples' wants samples EVENT"},
 	/* training */
 	{"olayout-profile 2\ntraining 1\ntraining 1\n", "t.prof:3: training given twice"},
 	{"olayout-profile 2\ntraining 0\n", "t.prof:2: bad training runs '0': want 1 or more"},
@@ -454,7 +465,7 @@ static void check_files(void)
 
 int main(void)
 {
-	tap_plan(24 + 20 + 1 + 3 + 2 + 2 * (int)(sizeof bad / sizeof bad[0]) + 7 + 3);
+	tap_plan(24 + 20 + 1 + 3 + 2 + 2 * (int)(sizeof bad / sizeof bad[0]) + 7 + 4);
 	check_good();
 	check_good2();
 	check_v1_absent();

@@ -1,5 +1,5 @@
 # olayout: the ELF rewriter (libelf + Capstone), built to $(BUILD)/bin/olayout.
-PKGS += libelf-dev libdw-dev libcapstone-dev gdb librsvg2-bin
+PKGS += libelf-dev libdw-dev libcapstone-dev gdb librsvg2-bin linux-perf
 OLAYOUT_SRCS := $(sort $(wildcard tools/olayout/ol_*.c))
 ALL += $(OLAYOUT)
 TEST_DEPS += $(OLAYOUT)

@@ -28,7 +28,8 @@ static const char usage_main[] =
 	"  optimize --strategy S --profile PROF [--cache GEOM] -o OUT EXE\n"
 	"                                     plan, rewrite and verify in one step\n"
 	"  profile -o PROF [OPTIONS] -- CMD [ARGS]\n"
-	"                                     run CMD under callgrind, write a profile\n"
+	"                                     run CMD under callgrind (or read perf.data),\n"
+	"                                     write a profile\n"
 	"olayout COMMAND --help shows the help of one command.\n";
 static const char usage_rewrite[] =
 	"usage: olayout rewrite [--skip-unmovable] --layout FILE -o OUT EXE\n"
@@ -105,6 +106,7 @@ static const char usage_optimize[] =
 static const char usage_profile[] =
 	"usage: olayout profile -o PROF [OPTIONS] [VALGRIND-OPTIONS] -- CMD [ARGS...]\n"
 	"       olayout profile -o PROF [OPTIONS] --from-callgrind FILE [--valgrind-log LOG] EXE\n"
+	"       olayout profile -o PROF [OPTIONS] --from-perf PERF.DATA EXE\n"
 	"       olayout profile -o PROF --merge PROF1 PROF2...\n"
 	"Runs CMD under valgrind's callgrind (--dump-instr=yes --collect-jumps=yes) and\n"
 	"writes a version 2 profile (profiles/README.md) of the executable CMD runs:\n"
@@ -119,6 +121,12 @@ static const char usage_profile[] =
 	"  --toggle-collect=FN  measure only inside FN (repeatable; collection starts off)\n"
 	"  --from-callgrind FILE  convert an existing run of EXE (made with --dump-instr=yes);\n"
 	"                       --valgrind-log LOG (its valgrind -v -v log) adds external entries\n"
+	"  --from-perf PERF.DATA  convert `perf record` samples of EXE (one event; -e cpu-clock\n"
+	"                       works without hardware counters), read through `perf script`:\n"
+	"                       a version 3 profile whose counts are samples, not instructions\n"
+	"                       (`samples EVENT`); call edges from callchains (record with -g or\n"
+	"                       --call-graph dwarf); no cold or external entries (code no\n"
+	"                       sample hit may have run); LBR branch records are not read\n"
 	"  --merge              sum the profiles PROF1 PROF2... of one executable\n";
 
 static int bad_usage(const char *cmd, const char *msg)
@@ -398,6 +406,8 @@ static int profile_args(int argc, char **argv, struct ol_prof_opts *o, char **po
 			o->callgrind = argv[++i];
 		else if (strcmp(a, "--valgrind-log") == 0)
 			o->vglog = argv[++i];
+		else if (strcmp(a, "--from-perf") == 0)
+			o->perf = argv[++i];
 		else if (strcmp(a, "--paths") == 0 && count_arg(val, 1000, &v) && ++i)
 			o->paths = (unsigned)v;
 		else if (strcmp(a, "--training") == 0 && count_arg(val, UINT64_MAX, &v) && ++i)
@@ -408,8 +418,8 @@ static int profile_args(int argc, char **argv, struct ol_prof_opts *o, char **po
 	return 0;
 }
 
-/* The three forms: run (-- CMD), convert (--from-callgrind FILE EXE),
- * merge (--merge PROF...). */
+/* The forms: run (-- CMD), convert (--from-callgrind FILE EXE, --from-perf
+ * PERF.DATA EXE), merge (--merge PROF...). */
 static int cmd_profile(int argc, char **argv, struct ol_err *err)
 {
 	struct ol_prof_opts o = { 0 };
@@ -428,12 +438,15 @@ static int cmd_profile(int argc, char **argv, struct ol_err *err)
 	const char *why = NULL;
 	if (rc == 0 && !o.out)
 		why = "profile: needs -o PROF";
-	else if (rc == 0 && merge && (npos == 0 || o.cmd || o.callgrind || o.nvgopts || o.paths))
+	else if (rc == 0 && merge && (npos == 0 || o.cmd || o.callgrind || o.perf || o.nvgopts || o.paths))
 		why = "profile: --merge takes PROF files only";
-	else if (rc == 0 && o.callgrind && (npos != 1 || o.cmd || o.nvgopts))
-		why = "profile: --from-callgrind FILE needs one EXE and no command";
-	else if (rc == 0 && !merge && !o.callgrind && (npos || !o.cmd))
-		why = "profile: needs -- CMD [ARGS] (or --from-callgrind, --merge)";
+	else if (rc == 0 && o.callgrind && o.perf)
+		why = "profile: --from-callgrind or --from-perf, not both";
+	else if (rc == 0 && (o.callgrind || o.perf) && (npos != 1 || o.cmd || o.nvgopts))
+		why = o.perf ? "profile: --from-perf PERF.DATA needs one EXE and no command"
+			     : "profile: --from-callgrind FILE needs one EXE and no command";
+	else if (rc == 0 && !merge && !o.callgrind && !o.perf && (npos || !o.cmd))
+		why = "profile: needs -- CMD [ARGS] (or --from-callgrind, --from-perf, --merge)";
 	else if (rc == 0 && o.vglog && !o.callgrind)
 		why = "profile: --valgrind-log goes with --from-callgrind";
 	if (why)
@@ -442,7 +455,7 @@ static int cmd_profile(int argc, char **argv, struct ol_err *err)
 		if (merge) {
 			o.merge = pos;
 			o.nmerge = npos;
-		} else if (o.callgrind)
+		} else if (o.callgrind || o.perf)
 			o.exe = pos[0];
 		rc = ol_cmd_profile(&o, err);
 		if (rc < 0)

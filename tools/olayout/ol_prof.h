@@ -4,6 +4,8 @@
  *   ol_prof_cmd.c    the command line and the steps
  *   ol_prof_run.c    runs the command under valgrind (callgrind)
  *   ol_prof_cg.c     reads callgrind's output (ol_prof_cg.h)
+ *   ol_prof_perf.c   reads perf.data (through perf script) as such a run
+ *   ol_prof_perfrun.c  runs perf, reports its failures
  *   ol_prof_vglog.c  the load bias of each shared object (valgrind -v -v log)
  *   ol_prof_count.c  callgrind's counts onto the executable's functions
  *   ol_prof_lines.c  line and cold-line entries (DWARF line table, libdw)
@@ -17,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "ol_err.h"
 #include "ol_model.h"
@@ -53,7 +56,33 @@ struct ol_prof {
 	bool *fn_ran;			/* per unit: its function or a fragment of it ran */
 	struct ol_prof_edge *edge;	/* sorted by (from, to), unique */
 	size_t nedge;
+	bool sampled;			/* counts are samples: not sampled is not cold */
 };
+
+/* What a perf.data file held (ol_prof_perf). */
+struct ol_prof_perf {
+	char *event;			/* the sampled event, e.g. cpu-clock */
+	uint64_t samples, exe_samples;	/* all, and those in the executable */
+	uint64_t chains;		/* samples with a callchain */
+};
+
+/* ol_prof_perf: the samples of the perf.data file data, as a run cg of
+ * m's executable exe: one count per sample at its address, one call per
+ * caller -> callee pair of its callchain (objects as perf names them). */
+int ol_prof_perf(struct ol_cg *cg, struct ol_prof_perf *out, const char *data,
+		 const struct ol_model *m, const char *exe, struct ol_err *err);
+void ol_prof_perf_free(struct ol_prof_perf *p);
+
+/* ol_prof_perf_run: run perf (argv[0] "perf", argv[1] its command) and
+ * hand its standard output to read, which reads it to the end; perf's own
+ * failure is the one reported (data names the input). */
+typedef int ol_prof_perf_reader(void *arg, FILE *fp, struct ol_err *err);
+int ol_prof_perf_run(char *const *argv, const char *data, ol_prof_perf_reader *read,
+		     void *arg, struct ol_err *err);
+
+/* ol_prof_is_exe: whether the object path (as a run names it) is the
+ * executable exe (st: its stat). */
+bool ol_prof_is_exe(const char *path, const char *exe, const struct stat *st);
 
 /* ol_prof_count: map cg's counts onto m's units (exe: EXE's path, to
  * recognise its callgrind object). */

@@ -1,6 +1,7 @@
 /*
- * ol_prof_cmd.c - `olayout profile`: run (or read) a callgrind run, map its
- * counts onto the executable, and write a version 2 profile. The profile
+ * ol_prof_cmd.c - `olayout profile`: run (or read) a callgrind run, or read
+ * perf.data's samples, map the counts onto the executable, and write a
+ * version 2 profile (3 for samples). The profile
  * text is built in memory, read back by the one parser (lib/profile, so a
  * profile olayout writes is one it accepts) and written in its canonical
  * form to OUT through a temporary: OUT is whole or untouched.
@@ -54,27 +55,33 @@ static int write_profile(struct ol_tmp *t, int fd, const char *out, const char *
 	return ol_tmp_commit(t, err);
 }
 
-/* What the profile lacks, said once it is written. */
-struct lacks {
+/* What is said once the profile is written: what it lacks, what its
+ * counts are. */
+struct report {
 	bool lines, externals;
+	struct ol_prof_perf perf;	/* --from-perf: what perf.data held */
 };
 
-/* The profile text of one run. */
-static int profile_text(const struct ol_prof_opts *o, const struct ol_prof *p,
-			const char *log, FILE *fp, struct lacks *lacks, struct ol_err *err)
+/* The profile text of one run (event: the counts are its samples, or NULL:
+ * instructions). */
+static int profile_text(const struct ol_prof_opts *o, const struct ol_prof *p, const char *event,
+			const char *log, FILE *fp, struct report *rep, struct ol_err *err)
 {
 	struct ol_prof_bias *bias = NULL;
 	size_t nbias = 0;
 
-	fprintf(fp, "olayout-profile 2\nexe %s\n%s", ol_prof_base_name(o->exe), caches);
+	fprintf(fp, "olayout-profile %d\nexe %s\n%s", event ? 3 : 2, ol_prof_base_name(o->exe),
+		caches);
+	if (event)
+		fprintf(fp, "samples %s\n", event);
 	if (o->training)
 		fprintf(fp, "training %" PRIu64 "\n", o->training);
 	int rc = ol_prof_text(p, fp, err);
 	if (rc == 0)
-		rc = ol_prof_lines(p, fp, &lacks->lines, err);
+		rc = ol_prof_lines(p, fp, &rep->lines, err);
 	if (rc == 0 && o->paths)
 		rc = ol_prof_paths(p, o->paths, fp, err);
-	lacks->externals = !log;
+	rep->externals = !log && !event;
 	if (rc == 0 && log)
 		rc = ol_prof_vglog(log, &bias, &nbias, err);
 	if (rc == 0 && log)
@@ -83,24 +90,27 @@ static int profile_text(const struct ol_prof_opts *o, const struct ol_prof *p,
 	return rc;
 }
 
-/* The counts of cgfile (and the load biases of log, or NULL) as profile
- * text. */
+/* The counts of a callgrind run (cgfile, with the load biases of log or
+ * NULL), or with o->perf of a perf.data file, as profile text. */
 static int convert(const struct ol_prof_opts *o, const char *cgfile, const char *log, FILE *fp,
-		   struct lacks *lacks, struct ol_err *err)
+		   struct report *rep, struct ol_err *err)
 {
-	struct ol_cg cg;
+	struct ol_cg cg = {0};
 	struct ol_exe x;
 	struct ol_prof p = {0};
 
 	memset(&x, 0, sizeof x);
-	int rc = ol_cg_read(&cg, cgfile, err);
+	int rc = o->perf ? 0 : ol_cg_read(&cg, cgfile, err);
 	if (rc < 0)
 		return rc;
 	rc = ol_exe_open(&x, o->exe, err);
+	if (rc == 0 && o->perf)
+		rc = ol_prof_perf(&cg, &rep->perf, o->perf, &x.m, o->exe, err);
 	if (rc == 0)
 		rc = ol_prof_count(&p, &cg, &x.m, o->exe, err);
+	p.sampled = o->perf != NULL;
 	if (rc == 0)
-		rc = profile_text(o, &p, log, fp, lacks, err);
+		rc = profile_text(o, &p, rep->perf.event, log, fp, rep, err);
 	ol_prof_free(&p);
 	ol_exe_close(&x);
 	ol_cg_free(&cg);
@@ -127,7 +137,7 @@ static int find_exe(const char *cmd, char *buf, size_t len, struct ol_err *err)
 }
 
 /* Runs the command under callgrind and converts the run. */
-static int run(struct ol_prof_opts *o, FILE *fp, struct lacks *lacks, struct ol_err *err)
+static int run(struct ol_prof_opts *o, FILE *fp, struct report *rep, struct ol_err *err)
 {
 	char exe[4096], vg[4096];
 	struct ol_prof_run r;
@@ -141,15 +151,32 @@ static int run(struct ol_prof_opts *o, FILE *fp, struct lacks *lacks, struct ol_
 		o->exe = exe;
 	rc = ol_prof_run(&r, o->vgopts, o->nvgopts, o->cmd, o->ncmd, err);
 	if (rc == 0)
-		rc = convert(o, r.cg, r.log, fp, lacks, err);
+		rc = convert(o, r.cg, r.log, fp, rep, err);
 	ol_prof_run_clean(&r);
 	return rc;
+}
+
+/* Says what the written profile's counts are, and what it lacks. */
+static void tell(const struct ol_prof_opts *o, const struct report *rep)
+{
+	const struct ol_prof_perf *pp = &rep->perf;
+	if (o->perf)
+		printf("%s: its counts are %s samples, not instructions: %" PRIu64 " samples, %"
+		       PRIu64 " in %s, %" PRIu64 " with a callchain\n", o->out, pp->event,
+		       pp->samples, pp->exe_samples, o->exe, pp->chains);
+	if (o->perf && !pp->chains)
+		ol_warn("%s: no callchains (record with perf record -g): no edge entries", o->perf);
+	if (rep->lines)
+		ol_warn("%s: no DWARF line table (build with -g): no line or cold-line entries",
+			o->exe);
+	if (rep->externals)
+		ol_warn("no valgrind log (--valgrind-log): no external entries");
 }
 
 int ol_cmd_profile(struct ol_prof_opts *o, struct ol_err *err)
 {
 	struct ol_tmp t;
-	struct lacks lacks = {false, false};
+	struct report rep = {0};
 	char *text = NULL;
 	size_t len = 0;
 	int fd = ol_tmp_open(&t, o->out, err);
@@ -160,10 +187,10 @@ int ol_cmd_profile(struct ol_prof_opts *o, struct ol_err *err)
 	int rc = fp ? 0 : ol_fail(err, -ENOMEM, "%s: out of memory", o->out);
 	if (rc == 0 && o->nmerge)
 		rc = ol_prof_merge(o->merge, o->nmerge, fp, err);
-	else if (rc == 0 && o->callgrind)
-		rc = convert(o, o->callgrind, o->vglog, fp, &lacks, err);
+	else if (rc == 0 && (o->callgrind || o->perf))
+		rc = convert(o, o->callgrind, o->vglog, fp, &rep, err);
 	else if (rc == 0)
-		rc = run(o, fp, &lacks, err);
+		rc = run(o, fp, &rep, err);
 	if (fp && fclose(fp) != 0 && rc == 0)
 		rc = ol_fail(err, -ENOMEM, "%s: out of memory", o->out);
 	if (rc == 0)
@@ -173,10 +200,8 @@ int ol_cmd_profile(struct ol_prof_opts *o, struct ol_err *err)
 		ol_tmp_discard(&t);
 	}
 	free(text);
-	if (rc == 0 && lacks.lines)
-		ol_warn("%s: no DWARF line table (build with -g): no line or cold-line entries",
-			o->exe);
-	if (rc == 0 && lacks.externals)
-		ol_warn("no valgrind log (--valgrind-log): no external entries");
+	if (rc == 0)
+		tell(o, &rep);
+	ol_prof_perf_free(&rep.perf);
 	return rc;
 }

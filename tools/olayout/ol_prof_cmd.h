@@ -15,6 +15,7 @@ struct ol_prof_opts {
 	uint64_t training;		/* --training RUNS */
 	const char *callgrind;		/* --from-callgrind FILE */
 	const char *vglog;		/* --valgrind-log LOG */
+	const char *perf;		/* --from-perf perf.data */
 	char **vgopts;			/* --instr-atstart=no, --toggle-collect=FN */
 	size_t nvgopts;
 	char **cmd;			/* after -- */

@@ -16,7 +16,7 @@ const char *ol_prof_base_name(const char *path)
 
 /* An object callgrind names is the executable when it is the same file, or,
  * when its path no longer exists, has the same base name. */
-static bool same_file(const char *ob, const char *exe, const struct stat *st)
+bool ol_prof_is_exe(const char *ob, const char *exe, const struct stat *st)
 {
 	struct stat o;
 	if (stat(ob, &o) == 0)
@@ -126,7 +126,7 @@ int ol_prof_count(struct ol_prof *p, const struct ol_cg *cg, const struct ol_mod
 		return ol_fail(err, -ENOMEM, "%s: out of memory", exe);
 	for (size_t i = 0; i < cg->nnames[OL_CG_OB]; i++) {
 		const char *ob = cg->names[OL_CG_OB][i];
-		p->exe_ob[i] = ob && same_file(ob, exe, &st);
+		p->exe_ob[i] = ob && ol_prof_is_exe(ob, exe, &st);
 		any |= p->exe_ob[i];
 	}
 	if (!any)

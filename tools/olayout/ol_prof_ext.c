@@ -4,15 +4,21 @@
  * bytes or more apart (so a long function with a few hot spots does not
  * claim every cache set between them): the first run is FN, the next FN.1,
  * FN.2... Each run is ADDR (run-time: callgrind's address + the object's
- * load bias) and SIZE up to the first byte of its last instruction.
+ * load bias) and SIZE up to the end of its last instruction (its length
+ * decoded from the object's file; 1 byte when the file cannot be read).
  * valgrind's own preload objects are left out: they are not the program's.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "ol_prof.h"
 
+#include <fcntl.h>
+#include <gelf.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "ol_code.h"
 
 #define RUN_GAP 32
 
@@ -45,7 +51,36 @@ static const struct ol_prof_bias *bias_of(const struct ol_prof_bias *b, size_t n
 	return NULL;
 }
 
-static void print_runs(const struct ext *v, size_t n, uint64_t bias, FILE *out)
+/* A shared object's file, to decode the instruction at an address. */
+struct object {
+	int fd;
+	Elf *e;
+	struct ol_dis *dis;
+};
+
+/* The length of the instruction at svma in o's file, or 1 when unknown. */
+static uint64_t insn_len(const struct object *o, uint64_t svma)
+{
+	GElf_Phdr ph;
+	size_t n;
+	uint8_t code[16];
+	struct ol_insn in;
+
+	if (!o->e || elf_getphdrnum(o->e, &n) != 0)
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		if (!gelf_getphdr(o->e, (int)i, &ph) || ph.p_type != PT_LOAD ||
+		    svma < ph.p_vaddr || svma - ph.p_vaddr >= ph.p_filesz)
+			continue;
+		ssize_t got = pread(o->fd, code, sizeof code, (off_t)(ph.p_offset + svma - ph.p_vaddr));
+		if (got > 0 && ol_dis_one(o->dis, code, (size_t)got, svma, &in) == 0)
+			return in.size;
+	}
+	return 1;
+}
+
+static void print_runs(const struct ext *v, size_t n, uint64_t bias, const struct object *o,
+		       FILE *out)
 {
 	unsigned k = 0;
 	for (size_t i = 0; i < n;) {
@@ -59,10 +94,32 @@ static void print_runs(const struct ext *v, size_t n, uint64_t bias, FILE *out)
 		else
 			snprintf(name, sizeof name, "%s", v[i].name);
 		fprintf(out, "external %s %s 0x%" PRIx64 " %" PRIu64 " %" PRIu64 "\n", name,
-			ol_prof_base_name(v[i].object), v[i].addr + bias, v[j - 1].addr - v[i].addr + 1, insns);
+			ol_prof_base_name(v[i].object), v[i].addr + bias,
+			v[j - 1].addr - v[i].addr + insn_len(o, v[j - 1].addr), insns);
 		k++;
 		i = j;
 	}
+}
+
+/* The runs of the functions of one object (v[0..n), sorted). */
+static void print_object(const struct ext *v, size_t n, uint64_t bias, struct ol_dis *dis,
+			 FILE *out)
+{
+	struct object o = {open(v[0].object, O_RDONLY), NULL, dis};
+
+	if (o.fd >= 0 && elf_version(EV_CURRENT) != EV_NONE)
+		o.e = elf_begin(o.fd, ELF_C_READ, NULL);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && strcmp(v[j].name, v[i].name) == 0)
+			j++;
+		print_runs(v + i, j - i, bias, &o, out);
+		i = j;
+	}
+	if (o.e)
+		elf_end(o.e);
+	if (o.fd >= 0)
+		close(o.fd);
 }
 
 int ol_prof_externals(const struct ol_prof *p, const struct ol_prof_bias *b, size_t nb,
@@ -101,14 +158,18 @@ int ol_prof_externals(const struct ol_prof *p, const struct ol_prof_bias *b, siz
 				v[k++] = v[i];
 		}
 		n = k;
-		for (size_t i = 0; i < n;) {
+		struct ol_dis dis;
+		if (ol_dis_open(&dis) < 0)
+			rc = ol_fail(err, -ENOMEM, "%s: cannot start Capstone", p->exe);
+		for (size_t i = 0; rc == 0 && i < n;) {
 			size_t j = i + 1;
-			while (j < n && strcmp(v[j].object, v[i].object) == 0 &&
-			       strcmp(v[j].name, v[i].name) == 0)
+			while (j < n && strcmp(v[j].object, v[i].object) == 0)
 				j++;
-			print_runs(v + i, j - i, bias_of(b, nb, v[i].object)->bias, out);
+			print_object(v + i, j - i, bias_of(b, nb, v[i].object)->bias, &dis, out);
 			i = j;
 		}
+		if (rc == 0)
+			ol_dis_close(&dis);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(v[i].name);

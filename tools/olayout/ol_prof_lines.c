@@ -6,7 +6,8 @@
  * function that ran. A row whose range is empty (the next row has the same
  * address) still covers the instruction at its address, so a location is
  * never called cold when an instruction of it ran; no row reaches past the
- * function (or fragment) its address is in.
+ * function (or fragment) its address is in. Samples give no cold-line: an
+ * instruction no sample hit may have run.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "ol_prof.h"
@@ -117,7 +118,7 @@ static void print_rows(struct lines *L, FILE *out)
 		}
 		if (r.count)
 			fprintf(out, "line %s:%lu %" PRIu64 "\n", r.file, r.line, r.count);
-		else if (r.in_ran)
+		else if (r.in_ran && !L->p->sampled)
 			fprintf(out, "cold-line %s:%lu\n", r.file, r.line);
 	}
 }

@@ -4,6 +4,7 @@
  * instructions; an external's range is the union of the inputs'); caches,
  * paths and library marks are unioned, and one name given two meanings is
  * an error; a cold-function (cold-line) stays only when no input ran it.
+ * Samples (of one event) add up with samples only, never with instructions.
  */
 #define _GNU_SOURCE /* vasprintf */
 #include "ol_prof_cmd.h"
@@ -29,6 +30,7 @@ struct entry {
 struct merge {
 	struct entry *e;
 	size_t n, cap;
+	const char *insns, *samples;	/* an input whose counts are instructions, samples */
 	struct ol_err *err;
 };
 
@@ -53,14 +55,29 @@ static int add(struct merge *mg, const char *from, int sum, uint64_t a, uint64_t
 	return 0;
 }
 
+/* Counts of one kind only: instructions and samples do not add up. */
+static int same_counts(struct merge *mg, const char *f, const struct ol_profile *p)
+{
+	if (p->samples)
+		mg->samples = f;
+	else if (p->n_functions || p->n_edges || p->n_lines || p->n_externals)
+		mg->insns = f;
+	if (mg->samples && mg->insns)
+		return ol_fail(mg->err, -EINVAL, "%s counts samples, %s instructions: they do not "
+			       "add up", mg->samples, mg->insns);
+	return 0;
+}
+
 static int add_profile(struct merge *mg, const char *f, const struct ol_profile *p)
 {
-	int rc = 0;
+	int rc = same_counts(mg, f, p);
 	char buf[4200];
-	if (p->exe)
+	if (rc == 0 && p->exe)
 		rc = add(mg, f, 0, 0, 0, 0, NULL, "exe %s", p->exe);
 	if (rc == 0 && p->training)
 		rc = add(mg, f, 1, p->training, 0, 0, NULL, "training");
+	if (rc == 0 && p->samples)
+		rc = add(mg, f, 0, 0, 0, 0, p->samples, "samples");
 	for (size_t i = 0; rc == 0 && i < p->n_caches; i++) {
 		const struct ol_profile_cache *c = &p->caches[i];
 		snprintf(buf, sizeof buf, "%lu %lu %lu", c->size, c->assoc, c->line);
@@ -168,7 +185,7 @@ static int merged_text(struct merge *mg, FILE *fp)
 {
 	int rc = same_exe(mg);
 	qsort(mg->e, mg->n, sizeof *mg->e, by_key);
-	fputs("olayout-profile 2\n", fp);
+	fprintf(fp, "olayout-profile %d\n", mg->samples ? 3 : 2);
 	for (size_t i = 0; rc == 0 && i < mg->n;) {
 		size_t j = i + 1;
 		while (j < mg->n && strcmp(mg->e[j].key, mg->e[i].key) == 0)

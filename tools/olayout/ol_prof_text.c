@@ -1,4 +1,5 @@
-/* ol_prof_text.c - the function, edge and cold-function entries of a run. */
+/* ol_prof_text.c - the function, edge and cold-function entries of a run
+ * (no cold-function from samples: a function no sample hit may have run). */
 #define _POSIX_C_SOURCE 200809L
 #include "ol_prof.h"
 
@@ -58,7 +59,7 @@ static void print_functions(const struct ol_prof *p, struct named *v, FILE *out)
 		if (v[i].ran && v[i].b)
 			fprintf(out, "function %s %" PRIu64 " %" PRIu64 "\n", v[i].name, v[i].a,
 				v[i].b);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; !p->sampled && i < n; i++)
 		if (!v[i].ran && v[i].whole)
 			fprintf(out, "cold-function %s\n", v[i].name);
 }

@@ -8,6 +8,11 @@ int rpc_app_reg(xk_host_t *h)
 	return rpc_register(h, &fixed);
 }
 
+int rpc_app_reg_clock(xk_host_t *h)
+{
+	return rpc_register(h, NULL);
+}
+
 int rpc_app_open(struct xk_app *server, struct xk_app *client, uint32_t server_ip, xk_sess_t **s)
 {
 	struct xk_parts parts = { 0 };

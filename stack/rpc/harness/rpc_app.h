@@ -21,6 +21,11 @@
  * same from run to run.
  */
 int rpc_app_reg(xk_host_t *h);
+/*
+ * The same with the boot id from the real-time clock, for hosts that face
+ * a real network, where a server outlives its clients (rpcserver, rpcping -t).
+ */
+int rpc_app_reg_clock(xk_host_t *h);
 /* xk_ping_open_fn: server (if not NULL) enables RPC_APP_PROC; client (if not NULL) opens *s. */
 int rpc_app_open(struct xk_app *server, struct xk_app *client, uint32_t server_ip, xk_sess_t **s);
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# rpcping.sh - trains on the x-kernel's RPC suite with rpcping and prints
+# its profile (profiles/rpcping.prof is this script's output):
+#   profiles/rpcping.sh >profiles/rpcping.prof      (after make: uses olayout)
+# How the training run is made and measured: profiles/xk_profile.sh. The path
+# and library marks below are written by hand, from reading stack/rpc.
+. "$(dirname "$0")/xk_profile.sh"
+xk_profile rpcping stack/rpc/apps/rpcping.c print-rpc-srcs print-rpc-cppflags <<EOF
+olayout-profile 2
+exe rpcping
+
+# The client's call: SELECT's push operation, then every layer crossing down
+# to the driver (each through a session pointer: chan_push picks the
+# client's half, bid_send and blast_send_frag put their headers on; the
+# IP, ETH and driver layers are tcpping's).
+path rpc_call select_push chan_push chan_client_push bid_push bid_send blast_push blast_send_frag ip_push ip_send_one ip_output eth_push drv_push wire_send
+
+# The reply's way up: from the driver through every layer's demux and pop
+# (xk_demux calls the next layer's demux through the protocol's operations,
+# xk_pop a session's pop the same way) to the client's application.
+path rpc_reply xk_drv_deliver xk_demux eth_demux eth_pop xk_demux ip_demux ip_deliver ip_pop xk_demux blast_demux blast_pop blast_recv_data blast_deliver xk_demux bid_demux bid_pop xk_demux chan_demux chan_pop chan_client_pop xk_demux select_demux select_pop select_client_end xk_demux app_demux
+
+# Shared by every path: the message tool, the checksum, the maps, the event manager.
+library msg_alloc
+library msg_dup
+library msg_free
+library msg_peek
+library msg_pop
+library msg_push
+library msg_walk
+library xk_csum_add
+library xk_csum_msg
+library xk_map_resolve
+library xk_event_cancel
+library xk_event_schedule
+
+EOF
