@@ -16,12 +16,14 @@ exe tcpping
 # call for the IPC wire's ipcwire_send_frame).
 path tcp_send tcp_sess_push tcp_output tcp_send_segment push_segment ip_push ip_send_one ip_output eth_push drv_push wire_send
 
-# The receive path: the frame's way up from the driver (xk_drv_deliver,
-# every driver's receive) through every layer's demux/pop to the
-# application (each layer hands the message up through xk_demux, which
-# calls the next layer's demux through the protocol's operations; xk_pop
-# calls a session's pop the same way).
-path tcp_recv xk_drv_deliver xk_demux eth_demux eth_pop xk_demux ip_demux ip_deliver ip_pop xk_demux tcp_demux tcp_pop input_sync input_data tcp_deliver xk_demux app_demux
+# The receive path: the frame's way up from ETH's demux, where the
+# classifier (xk_deliver, stack/xkernel/framework/classify.c) hands the
+# frames of tcpping's connection (bound to this path: xk_sess_bind_path),
+# through every layer's demux and pop to the application: each pop hands
+# the message up (xk_up) straight to the next layer's demux through its
+# session's pointer, and xk_pop calls a session's pop through its
+# operations.
+path tcp_recv eth_demux eth_pop ip_demux ip_deliver ip_pop tcp_demux tcp_pop input_sync input_data tcp_deliver app_demux
 
 # Shared by every path: the message tool, the checksum, the event manager.
 library msg_alloc

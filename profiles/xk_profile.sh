@@ -5,9 +5,11 @@
 # build that keeps static functions apart (xk_push and the other inline
 # wrappers are merged into their callers, so a layer crossing is one edge):
 # function counts, edges, line and cold-line (its DWARF line table), cold
-# functions and the hot libc code. The app runs with an empty environment,
-# as bench/xkernel/callgrind.sh measures it. The path and library marks,
-# written by hand in each script, are merged in with `olayout profile --merge`.
+# functions and the hot libc code. The training is bench/variants/train.sh's,
+# the one the variants plan with: the app runs as ./APP with an empty
+# environment, as bench/xkernel/callgrind.sh measures it, and `training`
+# counts the loop's round trips (n + n/10 + 1). The path and library marks,
+# written by hand in each script, are merged in.
 #
 #   xk_profile APP MAIN_SOURCE SRC_TARGET INC_TARGET <HAND_MARKS
 #
@@ -43,14 +45,13 @@ xk_profile() {
 	gcc -O1 -fno-inline-functions-called-once -Wl,--emit-relocs -o "$work/cg/$app" "$work/cg"/*.o \
 		"$work"/ipc/*.o -lm -lpthread
 
-	(cd "$work/cg" && env -i PATH="$PATH" "$olayout" profile -o "$work/run.prof" --training "${XK_TRAIN[3]}" \
-		--instr-atstart=no -- "./$app" "${XK_TRAIN[@]}" >/dev/null)
-	"$olayout" profile -o "$work/$app.prof" --merge "$work/run.prof" "$work/hand.prof"
+	bench/variants/train.sh "$olayout" "$work/hand.prof" "$work/cg/$app" "$work/$app.prof" "${XK_TRAIN[@]}"
 	dir=$(dirname "$main")
 	cat <<EOF2
 # x-kernel $app ($dir/$app.c), written by profiles/$app.sh
-# from a training run: $app ${XK_TRAIN[*]} (olayout profile, the measured loop
-# only); the path and library marks by hand ($app.sh says why).
+# from a training run: $app ${XK_TRAIN[*]} (bench/variants/train.sh: olayout
+# profile of the measured loop only, whose round trips \`training\` counts); the
+# path and library marks by hand ($app.sh says why).
 EOF2
 	cat "$work/$app.prof"
 }

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IPCB_MAX_SAMPLES	32
+#define IPCB_MAX_SAMPLES	128
 #define IPCB_MAX_SERIES		12
 #define IPCB_MAX_SIZES		16
 #define IPCB_MAX_PAYLOAD	(64 * 1024)

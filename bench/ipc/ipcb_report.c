@@ -245,10 +245,11 @@ static void md_best_floor(FILE *f, struct out *csv, const struct ipcb_results *r
 	if (null <= 0 || spin <= 0)
 		return;
 	struct ipcb_samples r = { .count = 1, .ns = { null / spin } };
-	char load[32];
+	char load[32], what[128];
 	load_label(load, sizeof load, &res->rt, 1, 0);
-	md_goal_row(f, csv, regime, "null RT / spin floor, best samples of all sizes", &r, 1, 3,
-		    load);
+	snprintf(what, sizeof what,
+		 "null RT / spin floor, best samples of all sizes (%.0f ns / %.0f ns)", null, spin);
+	md_goal_row(f, csv, regime, what, &r, 1, 3, load);
 }
 
 static int md_goals(FILE *f, const char *dir, const struct ipcb_report *rep)
@@ -329,7 +330,7 @@ static void md_header(FILE *f, const struct ipcb_report *rep)
 	getloadavg(load, 3);
 	fprintf(f, "# IPC measurements: the EROS paper's experiments on this machine\n\n"
 		   "- run: `%s` at %s on %s, %ld CPUs; load average %.2f at the end\n"
-		   "- each figure: %u samples of N operations (N calibrated to about %.0f ms a "
+		   "- each figure: %u samples of N operations (N calibrated to about %g ms a "
 		   "sample), mean ± stddev of the time per operation\n"
 		   "- **noisy machine**: a 2-vCPU VM shared with other engineers compiling on the "
 		   "same cores during the run; absolute times move from run to run, so "

@@ -4,6 +4,8 @@
 #                            (RESULTS: bench/results; build/results in make demo),
 #                            ipc_*.csv, ipc_*.png (9 samples of 5 ms)
 #   make bench-ipc FULL=1    the long run: more sizes, 10 samples of 40 ms
+#   make bench-ipc SHORT=1   128 samples of 0.1 ms (with FULL=1: all sizes), for a
+#                            loaded machine: most samples escape preemption
 
 PKGS += gnuplot-nox
 DEMOS += bench-ipc
@@ -22,6 +24,6 @@ $(IPCB_BIN): $(call objs,$(IPCB_SRCS)) $(BUILD)/lib/libipc.a
 .PHONY: bench-ipc
 bench-ipc: $(IPCB_BIN)
 	@mkdir -p $(IPCB_OUT)
-	timeout 1200 $(IPCB_BIN) $(if $(FULL),--full) --out $(IPCB_OUT)
+	timeout 1200 $(IPCB_BIN) $(if $(FULL),--full) $(if $(SHORT),--short) --out $(IPCB_OUT)
 	gnuplot -e "dir='$(IPCB_OUT)'" bench/ipc/plots.gp
 	@cat $(IPCB_OUT)/ipc.md | sed -n '/^## Goals/,$$p'

@@ -7,8 +7,8 @@
 # --strategy bipartite` plans, clones, rewrites and verifies. The output must
 # echo like the input; callgrind counts instructions and I1 misses per round
 # trip of both, and `olayout map` draws the alpha21064 i-cache of both.
-# tcpping does not yet bind its layer pointers to the clones, so bipartite
-# places each original on its clone's sets.
+# tcpping binds its sessions to the clones it finds (xk_sess_bind_path,
+# stack/xkernel/framework/bind.c), so the cloned paths are the ones that run.
 #   BUILD=build RESULTS=build/results bench/olayout/demo.sh
 set -eu -o pipefail
 export LC_ALL=C

@@ -4,8 +4,8 @@
 #  1. tcpping built OUT (the plugin's outlining) and STD with
 #     -ffunction-sections -Wl,--emit-relocs (profiles/xk_build.sh), trained
 #     by `olayout profile` on its round trips (bench/variants/train.sh: merged
-#     with profiles/tcpping.prof's paths and marks), optimized with
-#     every strategy for alpha21064; LLVM BOLT (bolt-19) on STD built with
+#     with profiles/tcpping.prof's paths and marks), each optimized with
+#     every strategy for alpha21064 (STD with its own profile); LLVM BOLT (bolt-19) on STD built with
 #     -fno-reorder-blocks-and-partition, trained by its instrumentation on the
 #     same workload. bench/xkernel/callgrind.sh -g alpha21064 counts
 #     instructions and I1 misses per round trip of each; the table gives the
@@ -40,17 +40,20 @@ CC="gcc -ffunction-sections -Wl,--emit-relocs" profiles/xk_build.sh STD "$DIR/ST
 CC="gcc -ffunction-sections -Wl,--emit-relocs" profiles/xk_build.sh OUT "$DIR/OUT" >/dev/null
 CC="gcc -fno-reorder-blocks-and-partition -Wl,--emit-relocs" profiles/xk_build.sh STD "$DIR/BSTD" >/dev/null
 
-echo "== training OUT with olayout profile ($n round trips) -> $DIR/OUT.prof"
-bench/variants/train.sh "$OL" profiles/tcpping.prof "$DIR/OUT/tcpping" "$DIR/OUT.prof" \
-	-w inproc -n "$n" -s 1
-exes=("$DIR/STD/tcpping" "$DIR/OUT/tcpping")
-names=(STD OUT)
-for s in std bad pettis-hansen hfsort bipartite; do
-	"$OL" optimize --strategy "$s" --profile "$DIR/OUT.prof" --cache alpha21064 \
-		--save-layout "$DIR/OUT.$s.layout" -o "$DIR/tcpping.$s" "$DIR/OUT/tcpping" 2>/dev/null |
-		sed 's/^/  /'
-	exes+=("$DIR/tcpping.$s")
-	names+=("OUT+$s")
+exes=() names=()
+for b in STD OUT; do
+	echo "== training $b with olayout profile ($n round trips) -> $DIR/$b.prof"
+	bench/variants/train.sh "$OL" profiles/tcpping.prof "$DIR/$b/tcpping" "$DIR/$b.prof" \
+		-w inproc -n "$n" -s 1
+	exes+=("$DIR/$b/tcpping")
+	names+=("$b")
+	for s in std bad pettis-hansen hfsort bipartite color; do
+		"$OL" optimize --strategy "$s" --profile "$DIR/$b.prof" --cache alpha21064 \
+			--save-layout "$DIR/$b.$s.layout" -o "$DIR/tcpping.$b.$s" "$DIR/$b/tcpping" \
+			2>/dev/null | sed 's/^/  /'
+		exes+=("$DIR/tcpping.$b.$s")
+		names+=("$b+$s")
+	done
 done
 
 echo "== BOLT on STD: instrument, train ($n round trips), optimize"

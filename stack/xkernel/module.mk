@@ -3,7 +3,7 @@
 # Each layer sees only the headers of the layers below it:
 #   framework <- proto <- drivers (+ the IPC kernel) <- harness <- apps, tests
 XK_DIR := stack/xkernel
-XK_INC_framework := -I$(XK_DIR)/framework
+XK_INC_framework := -I$(XK_DIR)/framework -Itools/olayout
 XK_INC_proto := $(XK_INC_framework) -I$(XK_DIR)/proto
 XK_INC_drivers := $(XK_INC_proto) -I$(XK_DIR)/drivers -Istack/kernel
 XK_INC_harness := $(XK_INC_drivers) -I$(XK_DIR)/harness
@@ -40,6 +40,14 @@ print-xk-srcs:
 	@printf '%s\n' $(XK_SRCS) $(XK_HARNESS_SRCS)
 print-xk-cppflags:
 	@echo $(XK_CPPFLAGS)
+
+# The packet classifier's own cost per frame (bench/xkernel/classify.sh).
+XK_CLASSIFY_BIN := $(BUILD)/bin/xkclassify
+ALL += $(XK_CLASSIFY_BIN)
+$(BUILD)/obj/bench/xkernel/%.o: CPPFLAGS += $(XK_INC_framework)
+$(XK_CLASSIFY_BIN): $(BUILD)/obj/bench/xkernel/classify.o $(XK_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # make demo-xkernel: short ping runs between two host processes on the IPC
 # kernel, and the loop's instructions per round trip (seconds in all).

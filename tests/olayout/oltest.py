@@ -169,6 +169,16 @@ def workdir(name):
     return d
 
 
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def entries(text, kind):
+    """The fields after KIND of each KIND line of a profile's text."""
+    return [l.split()[1:] for l in text.splitlines() if l.split()[:1] == [kind]]
+
+
 def describe(res, most=5):
     """Exit status and the first MOST lines of stderr of a Result."""
     rc = "timeout" if res.rc is None else res.rc

@@ -20,19 +20,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import oltest  # noqa: E402
+from oltest import entries, read  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, "perf_spin.c")
 OTHER = os.path.join(oltest.CORPUS, "calc.pie-g")
-
-
-def read(path):
-    with open(path) as f:
-        return f.read()
-
-
-def entries(text, kind):
-    return [l.split()[1:] for l in text.splitlines() if l.split()[:1] == [kind]]
 
 
 def source_line(needle):

@@ -29,7 +29,7 @@ import cgrun  # noqa: E402
 import mklayout  # noqa: E402
 import oltest  # noqa: E402
 
-STRATEGIES = ["std", "bad", "pettis-hansen", "hfsort", "bipartite"]
+STRATEGIES = ["std", "bad", "pettis-hansen", "hfsort", "bipartite", "color"]
 CACHE = "512:1:32"
 XK_ARGS = ["-w", "inproc", "-n", "50", "-s", "1"]
 # Held with the old hand-written trainer (bipartite 19764 < pettis-hansen
@@ -152,6 +152,8 @@ def check_misses(tap, exes, profs, work):
         else:
             tap.ok(got["bipartite"] <= got["hfsort"],
                    "%s (a path): bipartite <= hfsort (%s)" % (prog, desc))
+        tap.ok(got["color"] <= min(got["bipartite"], got["hfsort"]),
+               "%s: color <= bipartite and hfsort (%s)" % (prog, desc))
 
 
 def deterministic(tap, exe, prof):
@@ -159,6 +161,34 @@ def deterministic(tap, exe, prof):
     b = oltest.olayout("plan", "--strategy", "bipartite", "--profile", prof, "--cache", CACHE, exe)
     tap.ok(a.rc == 0 and a.out == b.out and a.out.startswith(b"olayout-layout 1\n"),
            "plan writes the same layout twice (to stdout)", oltest.describe(a))
+
+
+def check_externals(tap, exe, prof, work):
+    """color keeps hot code off the sets external code takes: with an
+    `external` entry (shared-object code at a run-time address) as hot as
+    can be on half the sets of an 8 KiB direct-mapped cache, on the sets
+    where color put its first hot units, no unit that ran in training lands
+    on those sets."""
+    cache, way, half = "8192:1:32", 8192, 4096
+    with open(prof) as f:
+        text = f.read()
+    ran = {l.split()[1] for l in text.splitlines() if l.startswith("function ") and
+           int(l.split()[3]) > 0}
+    sizes = {s.name: s.size for s in mklayout.func_symbols(exe)}
+
+    def plan(p):
+        res = oltest.olayout("plan", "--strategy", "color", "--profile", p, "--cache", cache, exe)
+        return [(n, a) for n, a in planned(res.out.decode(errors="replace")) if n in ran], res
+    hot, _ = plan(prof)
+    base = hot[0][1] % way if hot else 0
+    ext = write(os.path.join(work, "sorts.ext.prof"), text + "external hot libfake.so 0x%x %d %d\n"
+                % (0x7f0000000000 + base, half, 10 ** 12))
+    hot2, res = plan(ext)
+    on = ["%s at %#x" % (n, a) for n, a in hot2
+          if any((x - base) % way < half for x in range(a, a + sizes.get(n, 1)))]
+    tap.ok(hot and len(hot2) == len(hot) and not on,
+           "color: no unit that ran on the sets of hot external code (%#x, %d bytes; %d units)"
+           % (base, half, len(hot)), oltest.describe(res) + "\n" + "\n".join(on[:5]))
 
 
 def one_line(res, pattern, rc=1):
@@ -284,6 +314,7 @@ def main():
     exes, profs = check_corpus(tap, work)
     if profs.get("sorts") and profs.get("calc"):
         deterministic(tap, exes["sorts"], profs["sorts"])
+        check_externals(tap, exes["sorts"], profs["sorts"], work)
         check_bad_input(tap, exes, profs, work)
     if profs.get("sorts") and profs.get("layers"):
         check_misses(tap, exes, profs, work)

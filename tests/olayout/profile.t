@@ -15,20 +15,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import oltest  # noqa: E402
+from oltest import entries, read  # noqa: E402
 
 PROG = "layers"
 EXE = os.path.join(oltest.CORPUS, PROG + ".pie-g")
 OTHER = os.path.join(oltest.CORPUS, "calc.pie-g")
-
-
-def read(path):
-    with open(path) as f:
-        return f.read()
-
-
-def entries(text, kind):
-    """The fields after KIND of each KIND line."""
-    return [l.split()[1:] for l in text.splitlines() if l.split()[:1] == [kind]]
 
 
 def one_line(res, rc=1):

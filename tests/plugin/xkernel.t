@@ -89,7 +89,7 @@ for v in PIN ALL; do
 	ok "$v: $ROOT keeps the general indirect call behind the guards" eval \
 		'hot_disasm "$exe" $ROOT | grep -qE "(call|jmp) +\*"'
 	ok "$v: other callers (input, timers) still call the out-of-line tcp_output" calls_elsewhere "$exe"
-	# (an -flto partition boundary makes a static global: NAME.lto_priv.N)
+	# (LTO's partitions may make a static global as NAME.lto_priv.N)
 	is "$(nm "$exe" | grep -cE " [tT] (ip_push|eth_push|drv_push|wire_send)(\.lto_priv\.[0-9]+)?\$")" 4 \
 		"$v: ip_push, eth_push, drv_push, wire_send stay out of line for other paths"
 	ok "$v: ip_output's rare second crossing (after ARP) stays a call (min-ratio)" \

@@ -83,7 +83,9 @@ static const char usage_compare[] =
 	"                 library functions it calls on the same sets: conflicts on\n" \
 	"                 purpose), pettis-hansen (Pettis & Hansen 1990), hfsort\n" \
 	"                 (call-chain clustering, Ottoni & Maher 2017), bipartite\n" \
-	"                 (path clones and library code on disjoint sets)\n" \
+	"                 (path clones and library code on disjoint sets), color\n" \
+	"                 (cache-line colouring: hot lines packed in call-chain\n" \
+	"                 order onto sets no other hot code, libc's included, takes)\n" \
 	"  --profile PROF a profile (profiles/README.md, version 1 or 2)\n" \
 	"  --cache GEOM   a cache the profile names, alpha21064, modern or\n" \
 	"                 SIZE:WAYS:LINE such as 1024:1:32 (default: the profile's\n" \
@@ -127,7 +129,8 @@ static const char usage_profile[] =
 	"                       (`samples EVENT`); call edges from callchains (record with -g or\n"
 	"                       --call-graph dwarf); no cold or external entries (code no\n"
 	"                       sample hit may have run); LBR branch records are not read\n"
-	"  --merge              sum the profiles PROF1 PROF2... of one executable\n";
+	"  --merge              sum the profiles PROF1 PROF2... of one executable (samples\n"
+	"                       add up with samples of the same event only)\n";
 
 static int bad_usage(const char *cmd, const char *msg)
 {
@@ -351,7 +354,7 @@ static int plan_args(int argc, char **argv, bool optimize, struct ol_plan_opts *
 		return bad_usage(cmd, optimize ? "optimize: needs --strategy S, --profile PROF, -o OUT and EXE"
 					       : "plan: needs --strategy S, --profile PROF and EXE");
 	if (!ol_plan_known(o->strategy))
-		return bad_usage(cmd, "unknown strategy: want std, bad, pettis-hansen, hfsort or bipartite");
+		return bad_usage(cmd, "unknown strategy: want std, bad, pettis-hansen, hfsort, bipartite or color");
 	return 0;
 }
 

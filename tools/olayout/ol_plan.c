@@ -22,6 +22,7 @@ static const struct {
 	{ "pettis-hansen", ol_plan_ph },
 	{ "hfsort", ol_plan_hfsort },
 	{ "bipartite", ol_plan_bip },
+	{ "color", ol_plan_color },
 };
 
 bool ol_plan_known(const char *strategy)

@@ -104,6 +104,7 @@ int ol_plan_bad(struct ol_plan *pl, struct ol_err *err);
 int ol_plan_ph(struct ol_plan *pl, struct ol_err *err);
 int ol_plan_hfsort(struct ol_plan *pl, struct ol_err *err);
 int ol_plan_bip(struct ol_plan *pl, struct ol_err *err);
+int ol_plan_color(struct ol_plan *pl, struct ol_err *err);
 
 /* ol_plan_ph_order: the hot placeable units in Pettis & Hansen's order
  * (*out malloc'd, *n of them). */
@@ -113,6 +114,10 @@ int ol_plan_ph_order(const struct ol_plan *pl, size_t **out, size_t *n, struct o
  * profile (ol_plan_prof.c). strict: a profile name missing from the
  * executable is an error, else a warning. */
 int ol_plan_units(struct ol_plan *pl, const char *profile, bool strict, struct ol_err *err);
+
+/* ol_plan_warm: code run count times in training runs at least once per
+ * two of its units (the profile's `training`): worth a cache line. */
+bool ol_plan_warm(const struct ol_plan *pl, uint64_t count);
 
 /* ol_plan_lines: heat per 16 bytes of hot units from the profile's `line`
  * counts and EXE's DWARF line table (nothing without either). */
@@ -126,6 +131,10 @@ uint64_t ol_plan_at(const struct ol_plan *pl, uint64_t off, uint64_t align);
 int ol_plan_put(struct ol_plan *pl, size_t unit, int path, uint64_t addr, struct ol_err *err);
 /* ol_plan_next: unit right after what is placed (its own alignment). */
 int ol_plan_next(struct ol_plan *pl, size_t unit, int path, struct ol_err *err);
+/* ol_plan_fit: unit (a clone for path >= 0) first fit: from the cursor on,
+ * the first address where its hot lines find sets with a free way, else
+ * where they cost least; its lines join the sets as role. */
+int ol_plan_fit(struct ol_plan *pl, size_t unit, int path, int role, struct ol_err *err);
 int ol_plan_route(struct ol_plan *pl, size_t caller, size_t callee, int path,
 		  struct ol_err *err);
 /* ol_plan_hot_order: hot placeable units (functions and fragments) not yet

@@ -15,29 +15,6 @@
 
 #include "ol_util.h"
 
-/* Past this much hot code (in cache sizes) looking for free sets is no use:
- * the rest goes in order. */
-#define FIT_CACHES 4
-
-/* fit: unit (a clone for path >= 0) first fit, its lines counted as role. */
-static int fit(struct ol_plan *pl, size_t unit, int path, int role, struct ol_err *err)
-{
-	const struct ol_pu *pu = &pl->pu[unit];
-	uint64_t at = (pl->cursor + pu->align - 1) & ~(pu->align - 1);
-	struct ol_span sp;
-	int rc;
-
-	if (pl->hot_bytes < FIT_CACHES * pl->geom.size)
-		at = ol_sets_best(&pl->sets, ol_plan_span(pl, unit, at), pu->align);
-	rc = ol_plan_put(pl, unit, path, at, err);
-	if (rc == 0) {
-		sp = ol_plan_span(pl, unit, pl->place[pl->nplace - 1].addr);
-		ol_sets_add(&pl->sets, &sp, role);
-		pl->hot_bytes += sp.size;
-	}
-	return rc;
-}
-
 /* The originals of the path code placed: each follows at the cache offset
  * of its clone. */
 struct shadows {
@@ -75,7 +52,7 @@ static int path_code(struct ol_plan *pl, size_t u, int p, struct shadows *sh, bo
 		c->chunk = chunk;
 		c->placeable = true;
 	}
-	rc = fit(pl, old >= 0 ? (size_t)old : u, old >= 0 ? -1 : p, OL_PATH, err);
+	rc = ol_plan_fit(pl, old >= 0 ? (size_t)old : u, old >= 0 ? -1 : p, OL_PATH, err);
 	*cloned = old < 0;
 	if (rc == 0 && ol_grow((void **)&sh->q, &sh->cap, sh->n + 1, sizeof *sh->q))
 		return ol_fail(err, -ENOMEM, "out of memory");
@@ -189,7 +166,7 @@ int ol_plan_bip(struct ol_plan *pl, struct ol_err *err)
 	for (int role = OL_LIB; role >= OL_OTHER && rc == 0; role--)
 		for (size_t i = 0; i < n && rc == 0; i++)
 			if ((int)pl->pu[hot[i]].role == role && !pl->placed[hot[i]])
-				rc = fit(pl, hot[i], -1, role, err);
+				rc = ol_plan_fit(pl, hot[i], -1, role, err);
 	free(hot);
 	if (rc == 0)
 		rc = follow(pl, &sh, err);

@@ -181,7 +181,8 @@ void ol_plan_taken(struct ol_plan *pl)
 
 		struct ol_span sp = { x->addr, x->size, NULL, (x->insns + lines - 1) / lines };
 
-		ol_sets_add(&pl->sets, &sp, OL_TAKEN);
+		if (ol_plan_warm(pl, x->insns))
+			ol_sets_add(&pl->sets, &sp, OL_TAKEN);
 	}
 	for (size_t u = 0; u < m->nunit; u++) {
 		struct ol_span sp = ol_plan_span(pl, u, m->unit[u].addr);

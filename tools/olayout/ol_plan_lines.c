@@ -2,7 +2,9 @@
  * counts (version 2) placed on the code through the DWARF line table
  * (libdw), per 16-byte chunk of each hot unit. A chunk's heat is about the
  * instructions it ran (its largest line count times the 4 instructions 16
- * bytes hold); chunks no counted line covers are cold. Without `line`
+ * bytes hold); chunks no counted line covers are cold, and so are chunks
+ * of lines run less than once per two training units (start-up code seen
+ * in a loop's profile: it takes no set worth keeping). Without `line`
  * entries or DWARF, heat stays uniform over a unit. */
 #include "ol_plan.h"
 
@@ -69,7 +71,7 @@ static void rows(struct ol_plan *pl, Dwarf_Die *cu, bool *seen)
 		    (src = dwarf_linesrc(l, NULL, NULL)) == NULL)
 			continue;
 		if (line_count(pl->prof, dir, src, (unsigned long)line, &count))
-			cover(pl, a, b, count, seen);
+			cover(pl, a, b, ol_plan_warm(pl, count) ? count : 0, seen);
 	}
 }
 

@@ -73,6 +73,28 @@ int ol_plan_put(struct ol_plan *pl, size_t unit, int path, uint64_t addr, struct
 	return append(pl, unit, path, addr, err);
 }
 
+/* Past this much hot code (in cache sizes) looking for free sets is no use:
+ * the rest goes in order. */
+#define FIT_CACHES 4
+
+int ol_plan_fit(struct ol_plan *pl, size_t unit, int path, int role, struct ol_err *err)
+{
+	const struct ol_pu *pu = &pl->pu[unit];
+	uint64_t at = up(pl->cursor, pu->align);
+	struct ol_span sp;
+	int rc;
+
+	if (pl->hot_bytes < FIT_CACHES * pl->geom.size)
+		at = ol_sets_best(&pl->sets, ol_plan_span(pl, unit, at), pu->align);
+	rc = ol_plan_put(pl, unit, path, at, err);
+	if (rc == 0) {
+		sp = ol_plan_span(pl, unit, pl->place[pl->nplace - 1].addr);
+		ol_sets_add(&pl->sets, &sp, role);
+		pl->hot_bytes += sp.size;
+	}
+	return rc;
+}
+
 int ol_plan_next(struct ol_plan *pl, size_t unit, int path, struct ol_err *err)
 {
 	return ol_plan_put(pl, unit, path, up(pl->cursor, pl->pu[unit].align), err);

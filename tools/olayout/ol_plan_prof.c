@@ -95,6 +95,11 @@ static uint64_t low_align(uint64_t addr)
 	return a;
 }
 
+bool ol_plan_warm(const struct ol_plan *pl, uint64_t count)
+{
+	return count * 2 >= (pl->prof->training ? pl->prof->training : 1);
+}
+
 /* counts: each unit's training counts; a version 1 profile has only call
  * edges, so a function's calls are the sum of its incoming edges. */
 static int counts(struct ol_plan *pl, const char *profile, bool strict, struct ol_err *err)
@@ -296,8 +301,10 @@ int ol_plan_units(struct ol_plan *pl, const char *profile, bool strict, struct o
 	for (size_t u = 0; rc == 0 && u < m->nunit; u++) {
 		struct ol_pu *pu = &pl->pu[u];
 		uint64_t lines = m->unit[u].size / pl->geom.line + 1;
+		bool warm = pu->calls ? ol_plan_warm(pl, pu->calls) : ol_plan_warm(pl, pu->insns);
 
-		pu->heat = (pu->insns + lines - 1) / lines;
+		/* a unit entered less than once per two training units is cold on the sets */
+		pu->heat = warm ? (pu->insns + lines - 1) / lines : 0;
 	}
 	if (rc == 0) {
 		int *caller_path = malloc((m->nunit + 1) * sizeof *caller_path);

@@ -33,6 +33,7 @@ int main(int argc, char **argv)
 {
 	static const struct xk_ping_app app = {
 		.prog = "tcpping", .top = "tcp ip/6\napp udp icmp tcp\n", .open = tcpping_open,
+		.send_path = "tcp_send", .recv_path = "tcp_recv",	/* profiles/tcpping.prof */
 	};
 
 	return xk_ping_app_main(argc, argv, &app);

@@ -88,7 +88,7 @@ void xk_drv_deliver(struct xk_drv *d, const void *frame, size_t len)
 	if (d->sess && msg_from(xk_host_pool(d->proto->host), &m, frame, len) == 0) {	/* the driver's copy: not the stack's time */
 		uint64_t t0 = xk_cycles();
 
-		xk_demux(d->sess->up, d->sess, &m);
+		xk_deliver(d->sess, &m);
 		d->cyc.rx_stack += xk_cycles() - t0;
 	}
 }

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "classify.h"
 #include "xk.h"
 
 #define XK_MAX_PROTOS	16
@@ -13,6 +14,7 @@ struct xk_host {
 	char name[32];
 	xk_events_t *ev;
 	msg_pool_t *pool;	/* its messages' memory */
+	struct xk_flows flows;	/* connections bound to a receive path's clones */
 	unsigned nreg;
 	struct {
 		char name[XK_NAME_MAX];

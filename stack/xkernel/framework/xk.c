@@ -190,6 +190,8 @@ xk_sess_t *xk_sess_alloc(xk_proto_t *p, const struct xk_sess_ops *ops, xk_proto_
 
 void xk_sess_free(xk_sess_t *s)
 {
+	if (s->classified)
+		xk_flows_unbind(&s->proto->host->flows, s);
 	free(s);
 }
 

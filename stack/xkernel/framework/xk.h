@@ -23,6 +23,7 @@
 #define XK_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -172,13 +173,19 @@ struct xk_proto {
 	struct xk_drops drops;
 };
 
+typedef int (*xk_demux_fn)(xk_proto_t *hlp, xk_sess_t *lls, msg_t *m);
+
 struct xk_sess {
-	const struct xk_sess_ops *ops;
+	const struct xk_sess_ops *ops;	/* shared, or `bound` (xk_sess_bind_path) */
 	xk_proto_t *proto;		/* the protocol that made it */
 	xk_proto_t *up;			/* where pop delivers: the hlp */
 	xk_sess_t *down;		/* the lower session it pushes to, or NULL */
 	unsigned refs;
 	void *state;			/* the protocol's own */
+	xk_demux_fn up_demux;		/* NULL (xk_up calls xk_demux), or the clone of up's demux */
+	const char *path_send, *path_recv;	/* the paths it is bound to, or NULL */
+	struct xk_sess_ops bound;	/* its ops with the paths' clones */
+	bool classified;		/* a flow of the host's classifier leads to it */
 };
 
 /* The uniform operations. */
@@ -213,11 +220,51 @@ static inline int xk_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 	return s->ops->pop(s, lls, m, hdr);
 }
 int xk_demux(xk_proto_t *hlp, xk_sess_t *lls, msg_t *m);
+/*
+ * A pop that only hands its message up (xk_up) is the same code in every
+ * protocol: GCC's identical code folding (-O2) would merge them, and a
+ * path's crossing would then carry another pop's name than the profile's
+ * training (-O1, not folded) gave it. Such pops are kept apart.
+ */
+#define XK_POP_UP __attribute__((no_icf))
+/*
+ * What a pop does with its message: deliver it to s->up, straight to up's
+ * demux (or its clone) when s is bound to a receive path, else through
+ * xk_demux (a direct call, which GCC inlines). Always merged into the pop,
+ * as in the profile's -O1 training build: the plugin finds the crossing
+ * under the pop's name, which the profile's edges use.
+ */
+static inline __attribute__((always_inline)) int xk_up(xk_sess_t *s, msg_t *m)
+{
+	return s->up_demux ? s->up_demux(s->up, s, m) : xk_demux(s->up, s, m);
+}
+/*
+ * What a driver does with a frame that came in on its session drv: deliver it
+ * to drv->up, or straight to a bound receive path's clone when the host's
+ * classifier knows the frame's connection (classify.h).
+ */
+int xk_deliver(xk_sess_t *drv, msg_t *m);
 int xk_call(xk_sess_t *s, msg_t *req, msg_t *rep);
 int xk_control(xk_proto_t *p, int op, void *buf, size_t len);
 int xk_sess_control(xk_sess_t *s, int op, void *buf, size_t len);
 void xk_sess_ref(xk_sess_t *s);
 int xk_close(xk_sess_t *s);		/* drops a reference; the last one calls ops->close */
+
+/*
+ * Bind s and the sessions below it (s->down, down to the driver's) to the
+ * clones olayout made for the paths named send and recv (either may be
+ * NULL; the names must outlive s): each push becomes its send-path clone,
+ * each pop and each delivery up (xk_up) its receive-path clone, and the
+ * host's classifier (classify.h) sends the frames of s's connection straight
+ * to the receive path's root clone. Sessions below s may be shared with other
+ * traffic, which then crosses them through the same clones (identical code,
+ * placed elsewhere). In a program olayout did not rewrite the same happens
+ * with the originals (the same crossings, so a training run sees them).
+ * 0, or -ENOSPC (the classifier is full; the operations are bound anyway).
+ */
+int xk_sess_bind_path(xk_sess_t *s, const char *send, const char *recv);
+/* A protocol that opens s->down after s itself (IP, once ARP answers) calls this then. */
+void xk_sess_bind_down(xk_sess_t *s);
 
 /* Count a drop and free the message. Returns -EPROTO, for `return xk_drop(...)`. */
 int xk_drop(xk_proto_t *p, enum xk_drop why, msg_t *m);

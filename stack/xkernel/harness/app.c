@@ -7,6 +7,9 @@ static int app_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 {
 	struct xk_app *app = self->state;
 
+	/* a session a lower protocol opened for us (a passive open): bind it at its first message */
+	if ((app->send_path || app->recv_path) && !lls->path_send && !lls->path_recv)
+		xk_sess_bind_path(lls, app->send_path, app->recv_path);
 	app->received++;
 	app->bytes += msg_len(m);
 	if (app->on_recv)
@@ -57,8 +60,14 @@ int xk_app_open(struct xk_app *app, const char *lower, const struct xk_parts *pa
 		xk_sess_t **out)
 {
 	xk_proto_t *llp = app_lower(app, lower);
+	int err = llp ? xk_open(llp, app->proto, app->proto, parts, out) : -ENOENT;
 
-	return llp ? xk_open(llp, app->proto, app->proto, parts, out) : -ENOENT;
+	if (!err && (app->send_path || app->recv_path)) {
+		err = xk_sess_bind_path(*out, app->send_path, app->recv_path);
+		if (err)
+			xk_close(*out);
+	}
+	return err;
 }
 
 int xk_app_listen(struct xk_app *app, const char *lower, const struct xk_parts *parts)

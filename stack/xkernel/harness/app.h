@@ -17,6 +17,8 @@ struct xk_app {
 	/* in, optional: sees each message before it is echoed or kept */
 	void (*on_recv)(struct xk_app *app, xk_sess_t *lls, const msg_t *m);
 	void *arg;		/* in: for on_recv */
+	/* in, optional: the paths its sessions are opened for (xk_sess_bind_path) */
+	const char *send_path, *recv_path;
 	xk_proto_t *proto;	/* out: the app's protocol object */
 	unsigned received;	/* out: messages delivered */
 	size_t bytes;		/* out: their bytes */
@@ -24,7 +26,11 @@ struct xk_app {
 };
 
 int xk_app_init(xk_proto_t *p, void *arg);
-/* Open a session from the app through lower protocol `lower` (by name). */
+/*
+ * Open a session from the app through lower protocol `lower` (by name). It,
+ * and each session a lower protocol opened for the app (a passive open) at
+ * its first message, are bound to the app's paths if it names them.
+ */
 int xk_app_open(struct xk_app *app, const char *lower, const struct xk_parts *parts,
 		xk_sess_t **out);
 /* Enable passive opens through `lower` for parts->local. */

@@ -17,6 +17,10 @@ static int pingapp_inproc(const struct xk_ping_app *a, const struct xk_bench_opt
 	struct xk_ping p = { 0 };
 	int err = xk_testbed_create(&tb, NULL, a->top, a->reg);
 
+	for (int i = 0; i < 2 && !err; i++) {
+		tb.app[i].send_path = a->send_path;
+		tb.app[i].recv_path = a->recv_path;
+	}
 	if (!err)
 		err = a->open(&tb.app[1], &tb.app[0], XK_TESTBED_IP(1), &p.sess);
 	if (!err) {
@@ -38,6 +42,8 @@ static int pingapp_domain(struct xk_ipcpair_host *h, void *arg)
 	struct xk_ping p = { 0 };
 	int err;
 
+	h->app.send_path = r->a->send_path;
+	h->app.recv_path = r->a->recv_path;
 	if (h->index == 1) {
 		err = r->a->open(&h->app, NULL, 0, NULL);
 		return err ? err : xk_ipcwire_serve(h->drv);

@@ -19,6 +19,8 @@ struct xk_ping_app {
 	const char *prog;
 	const char *top;		/* graph above the suite; NULL: testbed.h's */
 	xk_ping_open_fn open;
+	/* optional: the paths the flow's sessions are opened for (xk_sess_bind_path) */
+	const char *send_path, *recv_path;
 	/* -t given: run over a TAP device; NULL: the app refuses -t */
 	int (*tap)(const struct xk_bench_opts *o);
 	/* registers more protocols on each host (testbed.h); NULL: none */

@@ -58,11 +58,11 @@ static int eth_push(xk_sess_t *s, msg_t *m)
 	return xk_push(st->driver, m);
 }
 
-static int eth_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
+static XK_POP_UP int eth_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 {
 	(void)lls;
 	(void)hdr;
-	return xk_demux(s->up, s, m);
+	return xk_up(s, m);
 }
 
 static int eth_sess_control(xk_sess_t *s, int op, void *buf, size_t len)

@@ -48,11 +48,11 @@ static int icmp_push(xk_sess_t *s, msg_t *m)
 	return xk_push(s->down, m);
 }
 
-static int icmp_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
+static XK_POP_UP int icmp_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 {
 	(void)lls;
 	(void)hdr;
-	return xk_demux(s->up, s, m);
+	return xk_up(s, m);
 }
 
 static int icmp_close(xk_sess_t *s)

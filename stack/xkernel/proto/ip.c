@@ -63,7 +63,10 @@ static int ip_resolve(xk_sess_t *s)
 	if (rc < 0)
 		return rc;
 	xk_part_push(&parts.remote, mac, XK_ETH_ALEN);
-	return xk_open(ip_eth(self), self, self, &parts, &s->down);
+	rc = xk_open(ip_eth(self), self, self, &parts, &s->down);
+	if (rc == 0)
+		xk_sess_bind_down(s);	/* a session bound to a path binds the new one too */
+	return rc;
 }
 
 static void ip_flush_pending(struct ip_sess *is)
@@ -163,11 +166,11 @@ static int ip_push(xk_sess_t *s, msg_t *m)
 	return ip_send_one(s, m, id, off, 0);
 }
 
-static int ip_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
+static XK_POP_UP int ip_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 {
 	(void)lls;
 	(void)hdr;
-	return xk_demux(s->up, s, m);
+	return xk_up(s, m);
 }
 
 static int ctl_u32(void *buf, size_t len, uint32_t v)

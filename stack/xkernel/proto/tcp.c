@@ -55,7 +55,7 @@ void tcp_deliver(struct tcb *t, msg_t *m)
 		msg_free(m);
 		return;
 	}
-	xk_demux(t->s->up, t->s, m);
+	xk_up(t->s, m);
 }
 
 static void tcb_free(struct tcb *t)

@@ -53,11 +53,11 @@ static int udp_push(xk_sess_t *s, msg_t *m)
 	return xk_push(s->down, m);
 }
 
-static int udp_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
+static XK_POP_UP int udp_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 {
 	(void)lls;
 	(void)hdr;
-	return xk_demux(s->up, s, m);
+	return xk_up(s, m);
 }
 
 static int udp_control(xk_sess_t *s, int op, void *buf, size_t len)
