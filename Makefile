@@ -5,6 +5,8 @@
 #   make test          build, then run every test under tests/ with prove
 #   make test SAN=1    the same, built with ASan + UBSan into build/san/
 #   make demo          the main job: build, then run every part's demo
+#   make install       olayout, olayout-cc, the plugin, olayout_clone.h, man pages
+#                      into PREFIX (default /usr/local; DESTDIR-aware); make uninstall
 #   make clean
 #
 # Each part adds itself through a fragment, DIR/module.mk, included below in

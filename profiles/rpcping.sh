@@ -17,8 +17,11 @@ path rpc_call select_push chan_push chan_client_push bid_push bid_send blast_pus
 
 # The reply's way up: from the driver through every layer's demux and pop
 # (xk_demux calls the next layer's demux through the protocol's operations,
-# xk_pop a session's pop the same way) to the client's application.
-path rpc_reply xk_drv_deliver xk_demux eth_demux eth_pop xk_demux ip_demux ip_deliver ip_pop xk_demux blast_demux blast_pop blast_recv_data blast_deliver xk_demux bid_demux bid_pop xk_demux chan_demux chan_pop chan_client_pop xk_demux select_demux select_pop select_client_end xk_demux app_demux
+# xk_pop a session's pop the same way) to SELECT's end of the call. It stops
+# there: the last hop, xk_demux -> app_demux, runs too rarely per delivered
+# frame for the plugin to promote (the server's requests go to its app too,
+# through the same call site, and every frame is a root run).
+path rpc_reply xk_drv_deliver xk_demux eth_demux eth_pop xk_demux ip_demux ip_deliver ip_pop xk_demux blast_demux blast_pop blast_recv_data blast_deliver xk_demux bid_demux bid_pop xk_demux chan_demux chan_pop chan_client_pop xk_demux select_demux select_pop select_client_end
 
 # Shared by every path: the message tool, the checksum, the maps, the event manager.
 library msg_alloc

@@ -138,5 +138,6 @@ tables: variants $(OLAYOUT)
 	bench/variants/tables.py --build $(BUILD) --results $(RESULTS) $(if $(FULL),--full) $(VARIANT_LISTS)
 	gnuplot -e "dir='$(RESULTS)'" -e "stacks='$(VARIANT_STACKS)'" bench/variants/plots.gp
 
-# tests/variants: the orderings of the I1 misses among the rows that exist.
-TEST_DEPS += $(VARIANT_LISTS) $(foreach s,$(VARIANT_STACKS),$(foreach v,$(filter BAD STD OUT ALL,$(VARIANTS_BUILT)),$(call variant_exe,$(s),$(v))))
+# tests/variants: the orderings of the I1 misses among the rows that exist
+# (order.t), and the rewritten rows entering their clones (bind.t).
+TEST_DEPS += $(VARIANT_LISTS) $(foreach s,$(VARIANT_STACKS),$(foreach v,$(filter BAD STD OUT CLO ALL,$(VARIANTS_BUILT)),$(call variant_exe,$(s),$(v))))

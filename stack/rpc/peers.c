@@ -62,13 +62,14 @@ static int peers_new(xk_proto_t *self, struct rpc_peers *pp, xk_proto_t *hlp, xk
 int rpc_peers_open(xk_proto_t *self, struct rpc_peers *pp, xk_proto_t *hlp,
 		   const struct xk_parts *parts, xk_sess_t **out)
 {
+	struct rpc_key key;
 	xk_sess_t *lls;
 	void *found;
 	int err = xk_open(self->down[0], self, self, parts, &lls);
-	struct rpc_key key = rpc_key(lls, 0, 0);
 
 	if (err)
 		return err;
+	key = rpc_key(lls, 0, 0);
 	if (xk_map_resolve(pp->active, &key, &found) == 0) {
 		xk_sess_ref(found);
 		*out = found;

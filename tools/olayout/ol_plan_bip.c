@@ -1,7 +1,10 @@
 /* ol_plan_bip.c - the bipartite layout of Mosberger et al. (SIGCOMM 1996)
  * with cloning: each path's functions (their hot parts) are cloned for the
- * path and placed in call order, the calls among them routed to the
- * clones; library code follows on other sets; then the other hot code.
+ * path and the calls among them routed to the clones. For a single pass
+ * (the profile's `training` 1) the clones go in call order, path by path,
+ * library code follows on other sets, then the other hot code; where the
+ * workload repeats (`training` > 1: a round trip) every hot unit goes
+ * hottest first, clones included, as `color` orders them (ol_plan_color.c).
  * Every unit goes, first fit, where its lines find sets with a free way,
  * skipping the sets that code the plan cannot move (shared libraries, the
  * PLT, unmovable code) takes; where nothing is free, it goes on top of
@@ -100,25 +103,35 @@ static void mark_paths(const struct ol_plan *pl, size_t first, int p, int *owner
 	}
 }
 
-/* paths: the path code, path by path in call order; the new clones of a
- * path call each other (routes). */
-static int paths(struct ol_plan *pl, struct shadows *sh, size_t *overlap, struct ol_err *err)
+/* The path code's bookkeeping: the originals to follow, per member of a
+ * path whether it got a new clone, per set the path whose clones took it. */
+struct bip {
+	struct shadows sh;
+	bool *cloned;
+	int *owner;
+	size_t overlap;
+};
+
+/* path_member: member i of a path (pl->pmem) as path code. */
+static int path_member(struct ol_plan *pl, size_t i, struct bip *b, struct ol_err *err)
 {
-	int *owner = malloc((pl->sets.nsets + 1) * sizeof *owner);
-	bool *cloned = calloc(pl->npmem + 1, sizeof *cloned);
-	int rc = owner && cloned ? 0 : ol_fail(err, -ENOMEM, "out of memory");
+	const struct ol_pmember *a = &pl->pmem[i];
+	size_t first = pl->nplace;
+	int rc = member(pl, a->unit, a->path, &b->sh, &b->cloned[i], err);
 
-	for (uint64_t i = 0; owner && i < pl->sets.nsets; i++)
-		owner[i] = -1;
-	for (size_t i = 0; i < pl->npmem && rc == 0; i++) {
-		const struct ol_pmember *a = &pl->pmem[i];
-		size_t first = pl->nplace;
+	if (rc == 0)
+		mark_paths(pl, first, a->path, b->owner, &b->overlap);
+	return rc;
+}
 
-		rc = member(pl, a->unit, a->path, sh, &cloned[i], err);
-		if (rc == 0)
-			mark_paths(pl, first, a->path, owner, overlap);
+/* routes: the new clones of a path call each other. */
+static int routes(struct ol_plan *pl, const bool *cloned, struct ol_err *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < pl->npmem && rc == 0; i++)
 		for (size_t k = 0; k < i && rc == 0 && cloned[i]; k++) {
-			const struct ol_pmember *b = &pl->pmem[k];
+			const struct ol_pmember *a = &pl->pmem[i], *b = &pl->pmem[k];
 
 			if (b->path != a->path || !cloned[k])
 				continue;
@@ -126,9 +139,47 @@ static int paths(struct ol_plan *pl, struct shadows *sh, size_t *overlap, struct
 			if (rc == 0)
 				rc = ol_plan_route(pl, a->unit, b->unit, a->path, err);
 		}
+	return rc;
+}
+
+/* in_order: a single pass: the path code path by path in call order, then
+ * the library, then the rest, in Pettis & Hansen's order. */
+static int in_order(struct ol_plan *pl, struct bip *b, struct ol_err *err)
+{
+	size_t *hot = NULL, n = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < pl->npmem && rc == 0; i++)
+		rc = path_member(pl, i, b, err);
+	if (rc == 0)
+		rc = ol_plan_ph_order(pl, &hot, &n, err);
+	for (int role = OL_LIB; role >= OL_OTHER && rc == 0; role--)
+		for (size_t i = 0; i < n && rc == 0; i++)
+			if ((int)pl->pu[hot[i]].role == role && !pl->placed[hot[i]])
+				rc = ol_plan_fit(pl, hot[i], -1, role, err);
+	free(hot);
+	return rc;
+}
+
+/* hottest: a workload that repeats (training > 1) cycles its whole hot set
+ * through the cache: every hot unit hottest first (ol_plan_color.c), so
+ * the lines that must share a set are the least run; a path member as the
+ * path's clone (its hot fragments with it), each time it comes. */
+static int hottest(struct ol_plan *pl, struct bip *b, struct ol_err *err)
+{
+	size_t *hot = NULL, n = 0;
+	int rc = ol_plan_hot_order(pl, &hot, &n, err);
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		int role = (int)pl->pu[hot[i]].role;
+
+		if (role != OL_PATH && !pl->placed[hot[i]])
+			rc = ol_plan_fit(pl, hot[i], -1, role, err);
+		for (size_t k = 0; k < pl->npmem && rc == 0 && role == OL_PATH; k++)
+			if (pl->pmem[k].unit == hot[i])
+				rc = path_member(pl, k, b, err);
 	}
-	free(owner);
-	free(cloned);
+	free(hot);
 	return rc;
 }
 
@@ -156,24 +207,24 @@ static int follow(struct ol_plan *pl, const struct shadows *sh, struct ol_err *e
 
 int ol_plan_bip(struct ol_plan *pl, struct ol_err *err)
 {
-	struct shadows sh = { NULL, 0, 0 };
-	size_t *hot = NULL, n = 0, overlap = 0;
-	int rc = paths(pl, &sh, &overlap, err);
+	struct bip b = { { NULL, 0, 0 }, calloc(pl->npmem + 1, sizeof *b.cloned),
+			 malloc((pl->sets.nsets + 1) * sizeof *b.owner), 0 };
+	int rc = b.cloned && b.owner ? 0 : ol_fail(err, -ENOMEM, "out of memory");
 
+	for (uint64_t i = 0; b.owner && i < pl->sets.nsets; i++)
+		b.owner[i] = -1;
 	if (rc == 0)
-		rc = ol_plan_ph_order(pl, &hot, &n, err);
-	/* the library, then the rest; the path code is placed (its originals follow) */
-	for (int role = OL_LIB; role >= OL_OTHER && rc == 0; role--)
-		for (size_t i = 0; i < n && rc == 0; i++)
-			if ((int)pl->pu[hot[i]].role == role && !pl->placed[hot[i]])
-				rc = ol_plan_fit(pl, hot[i], -1, role, err);
-	free(hot);
+		rc = pl->prof->training > 1 ? hottest(pl, &b, err) : in_order(pl, &b, err);
 	if (rc == 0)
-		rc = follow(pl, &sh, err);
-	free(sh.q);
-	if (rc == 0 && overlap)
+		rc = routes(pl, b.cloned, err);
+	if (rc == 0)
+		rc = follow(pl, &b.sh, err);
+	free(b.sh.q);
+	free(b.cloned);
+	free(b.owner);
+	if (rc == 0 && b.overlap)
 		snprintf(pl->note, sizeof pl->note,
 			 "the paths share %zu sets (their least-run lines, where the clones did not fit apart)",
-			 overlap);
+			 b.overlap);
 	return rc;
 }

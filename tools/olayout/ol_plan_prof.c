@@ -9,6 +9,12 @@
 #include "ol_util.h"
 
 #define MAX_HITS 16
+/* A layer entered fewer times than the path's root ran, divided by this, is
+ * not on the path in this build (the plugin inlined it into the root: its
+ * few calls come from elsewhere). Cloned, a program that binds its
+ * sessions to the clones would miss the plugin's guards (they compare with
+ * the original) and leave the inlined path on every run. */
+#define LAYER_MIN_SHARE 10
 
 static bool name_before(const void *arg, size_t i)
 {
@@ -176,6 +182,19 @@ static bool hot(const struct ol_pu *pu)
 	return pu->calls || pu->insns;
 }
 
+/* root_calls: the calls into path p's root (its busiest unit of that name). */
+static uint64_t root_calls(const struct ol_plan *pl, const struct ol_profile_path *pa)
+{
+	size_t hits[MAX_HITS];
+	size_t n = match(pl->m, pa->root, hits);
+	uint64_t most = 0;
+
+	for (size_t h = 0; h < n; h++)
+		if (pl->pu[hits[h]].calls > most)
+			most = pl->pu[hits[h]].calls;
+	return most;
+}
+
 /* roles: path members, then library marks, then functions that members
  * of two paths call (caller_path: scratch per unit), then other hot code; a hot fragment has its
  * function's role. */
@@ -200,6 +219,7 @@ static int roles(struct ol_plan *pl, const char *profile, bool strict, int *call
 	}
 	for (size_t i = 0; i < p->n_paths && rc == 0; i++) {
 		const struct ol_profile_path *pa = &p->paths[i];
+		uint64_t least = root_calls(pl, pa) / LAYER_MIN_SHARE;
 
 		for (size_t l = 0; l <= pa->n_layers && rc == 0; l++) {
 			const char *fn = l ? pa->layers[l - 1] : pa->root;
@@ -208,7 +228,7 @@ static int roles(struct ol_plan *pl, const char *profile, bool strict, int *call
 			for (size_t h = 0; h < n; h++) {
 				struct ol_pu *pu = &pl->pu[hits[h]];
 
-				if (!hot(pu))
+				if (!hot(pu) || (l && pu->calls < least))
 					continue;
 				if (pu->role != OL_PATH) {
 					pu->role = OL_PATH;

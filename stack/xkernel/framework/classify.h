@@ -4,11 +4,11 @@
  *
  * A flow is one connection bound to a receive path (xk_sess_bind_path): the
  * frame bytes that identify it (Ethernet type, IPv4 protocol, source and
- * destination addresses and ports) and the clone of the driver's upper
- * demux for that path, the path's root. A frame that matches a flow (IPv4
- * without options, not a fragment, all in its first segment) enters the root
- * clone; every other frame goes the general way (xk_deliver, xk.h). A host
- * without flows (a program olayout did not rewrite) pays one test per frame.
+ * destination addresses and ports) and the driver's upper demux (its clone
+ * for the path where olayout made one), the path's root. A frame matching a
+ * flow (IPv4 without options, not a fragment, all in its first segment)
+ * enters the root; every other frame goes the general way (xk_deliver, xk.h).
+ * A host without flows (no session bound) pays one test per frame.
  */
 #ifndef XK_CLASSIFY_H
 #define XK_CLASSIFY_H

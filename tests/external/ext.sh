@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# ext.sh CACHE PKG...: each Debian 12 source package PKG, fetched by
+# mk/debsrc.sh into CACHE, built with olayout-cc (CACHE/ext/PKG, once per
+# recipe), its own test suite run unmodified (the pass count to keep),
+# trained on that suite (each program replaced by a callgrind wrapper; the
+# runs' profiles merged), optimized three ways (bipartite with clones,
+# hfsort, bad), each output verified and the suite run again with the
+# optimized programs in place: the same pass count, or the package fails.
+# A recipe tests/external/recipes/PKG.sh (or EXT_RECIPES/PKG.sh) may override the steps (shell
+# functions, see the defaults below). Prints per program: functions, moved
+# per strategy, refused and why; the logs stay in CACHE/ext/PKG/logs.
+# Environment: BUILD (default build), EXT_PATHS (paths proposed, default 2),
+# EXT_REBUILD=1 (build again). Exit 1 when a package fails.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BUILD=$(cd "$ROOT/${BUILD:-build}" && pwd)
+OL=$BUILD/bin/olayout
+OLCC=$BUILD/bin/olayout-cc
+STRATEGIES="bipartite hfsort bad"
+export OLCC OL
+
+[ $# -ge 2 ] || { echo "usage: ext.sh CACHE PKG..." >&2; exit 2; }
+for f in "$OL" "$OLCC"; do
+	[ -x "$f" ] || { echo "ext: $f is not built (make all)" >&2; exit 1; }
+done
+CACHE=$(mkdir -p "$1" && cd "$1" && pwd)
+shift
+
+# The defaults: an autotools package whose `make check` runs the programs
+# it builds. A recipe redefines any of these.
+defaults() {
+	# the source directory on stdout (Debian's source package)
+	fetch() { "$ROOT/mk/debsrc.sh" "$CACHE" "$PKG"; }
+	prepare() { [ -x configure ] || autoreconf -fi; }
+	configure() { ./configure --disable-shared CC="$OLCC"; }
+	build() { make -j2; }
+	# the programs to optimize: every ELF executable the build made whose
+	# relocations were kept (the driver linked it)
+	progs() {
+		find . -type f -perm -u+x ! -name 'conftest*' -print | sort | while read -r f; do
+			readelf -S "$f" 2>/dev/null | grep -q '\.rela\.text' &&
+				readelf -h "$f" | grep -q 'Type: *\(EXEC\|DYN\)' &&
+				readelf -l "$f" | grep -q 'INTERP' && echo "${f#./}"
+		done
+	}
+	check() { make check; }
+	# the passes in check's output (stdin): automake's "# PASS: N" summed,
+	# else one per "PASS:" line
+	passed() {
+		awk '/^# PASS: *[0-9]+/ { s += $3; a = 1 } /^PASS:/ { p++ }
+			END { print a ? s : p + 0 }'
+	}
+	train() { check; }
+}
+
+# wrap DIR PROG...: each PROG replaced by a script running its saved copy
+# (DIR/orig) under callgrind, one output per run in DIR/cg.
+wrap() {
+	local dir=$1 p; shift
+	for p in "$@"; do
+		cat > "$p" <<-EOF
+		#!/bin/sh
+		exec valgrind -v -v --tool=callgrind --dump-instr=yes --collect-jumps=yes \\
+			--log-file=$dir/cg/$(basename "$p").%p.log \\
+			--callgrind-out-file=$dir/cg/$(basename "$p").%p "$dir/orig/$(basename "$p")" "\$@"
+		EOF
+		chmod +x "$p"
+	done
+}
+
+# install_progs FROM PROG...: FROM/basename(PROG) copied over each PROG.
+install_progs() {
+	local from=$1 p; shift
+	for p in "$@"; do
+		cp -f "$from/$(basename "$p")" "$p"
+	done
+}
+
+# suite NAME: runs check, prints its pass count (log in logs/check.NAME.log).
+suite() {
+	local log=$W/logs/check.$1.log
+	(check) > "$log" 2>&1 || echo "ext: $PKG: the suite exited non-zero ($1), see $log" >&2
+	passed < "$log"
+}
+
+# profile_prog PROG: the runs of PROG in $W/cg converted and merged into
+# $W/prof/PROG.prof; the number of runs on stdout. Paths are proposed from
+# the largest run only (merged profiles must agree on their paths).
+profile_prog() {
+	local b n=0 big parts=() paths
+	b=$(basename "$1")
+	big=$(ls -S "$W/cg/$b".* 2>/dev/null | grep -v '\.log$' | head -n 1) || true
+	for cg in "$W/cg/$b".*; do
+		case $cg in *.log | *.prof) continue ;; esac
+		paths=()
+		[ "$cg" = "$big" ] && paths=(--paths "${EXT_PATHS:-2}")
+		"$OL" profile -o "$cg.prof" "${paths[@]}" --from-callgrind "$cg" \
+			--valgrind-log "$cg.log" "$W/orig/$b" >> "$W/logs/profile.log" 2>&1 || continue
+		parts+=("$cg.prof")
+		n=$((n + 1))
+	done
+	[ $n -gt 0 ] || return 1
+	if [ $n = 1 ]; then
+		cp "${parts[0]}" "$W/prof/$b.prof"
+	else
+		"$OL" profile -o "$W/prof/$b.prof" --merge "${parts[@]}" >> "$W/logs/profile.log" 2>&1
+	fi
+	echo $n
+}
+
+# one PKG: 0 when every output verifies and every suite keeps its passes.
+one() {
+	PKG=$1
+	W=$CACHE/ext/$PKG
+	local src recipe=${EXT_RECIPES:-$HERE/recipes}/$PKG.sh stamp p s bad=0 want got runs
+	defaults
+	[ -f "$recipe" ] && . "$recipe"
+	src=$(fetch) || return 1
+	# built again when a build step or the driver changed
+	stamp="build steps $(declare -f prepare configure build | md5sum) driver $(md5sum < "$OLCC")"
+	if [ "${EXT_REBUILD:-}" = 1 ] || [ ! -f "$W/.built" ] || [ "$(cat "$W/.built")" != "$stamp" ]; then
+		echo "ext: $PKG: building with olayout-cc (log $W/logs/build.log)" >&2
+		rm -rf "$W" && mkdir -p "$W/logs" && cp -a "$src" "$W/src"
+		if ! (cd "$W/src" && prepare && configure && build) > "$W/logs/build.log" 2>&1; then
+			echo "ext: $PKG: the build failed, see $W/logs/build.log" >&2
+			return 1
+		fi
+		echo "$stamp" > "$W/.built"
+	fi
+	cd "$W/src"
+	# a run that was stopped may have left its wrappers or outputs in place
+	[ -f ../progs.list ] && [ -d ../orig ] && mapfile -t PROGS < ../progs.list &&
+		install_progs ../orig "${PROGS[@]}"
+	rm -rf ../orig ../cg ../prof ../opt ../progs.list && mkdir -p ../orig ../cg ../prof
+	mapfile -t PROGS < <(progs)
+	[ ${#PROGS[@]} -gt 0 ] || { echo "ext: $PKG: the build made no program to optimize" >&2; return 1; }
+	for p in "${PROGS[@]}"; do cp -f "$p" "../orig/$(basename "$p")"; done
+	printf '%s\n' "${PROGS[@]}" > ../progs.list
+	want=$(suite std)
+	echo "ext: $PKG: programs ${PROGS[*]}; its own suite passes $want unmodified" >&2
+	[ "$want" -gt 0 ] || { echo "ext: $PKG: no test passes unmodified" >&2; return 1; }
+
+	echo "ext: $PKG: training (log $W/logs/train.log)" >&2
+	wrap "$W" "${PROGS[@]}"
+	(train) > "$W/logs/train.log" 2>&1 || true
+	install_progs ../orig "${PROGS[@]}"
+	local trained=0
+	for p in "${PROGS[@]}"; do
+		if ! runs=$(profile_prog "$p"); then
+			echo "ext: $PKG: $p: no run in training: left as built" >&2
+			continue
+		fi
+		trained=$((trained + 1))
+		echo "ext: $PKG: $p: $runs runs profiled" >&2
+	done
+	[ $trained -gt 0 ] || { echo "ext: $PKG: no program ran in training (see $W/logs)" >&2; return 1; }
+
+	for s in $STRATEGIES; do
+		mkdir -p "../opt/$s"
+		for p in "${PROGS[@]}"; do
+			b=$(basename "$p")
+			if [ -f "../prof/$b.prof" ]; then
+				if ! "$OL" optimize --strategy "$s" --profile "../prof/$b.prof" \
+					--save-layout "../opt/$s/$b.layout" -o "../opt/$s/$b" "../orig/$b" \
+					> "$W/logs/optimize.$s.$b.log" 2>&1 || ! "$OL" verify "../opt/$s/$b" > /dev/null; then
+					echo "ext: $PKG: $s: $p: optimize or verify failed, see $W/logs/optimize.$s.$b.log" >&2
+					bad=1
+					cp -f "../orig/$b" "../opt/$s/$b"
+				fi
+			else
+				cp -f "../orig/$b" "../opt/$s/$b"
+			fi
+		done
+		install_progs "../opt/$s" "${PROGS[@]}"
+		got=$(suite "$s")
+		install_progs ../orig "${PROGS[@]}"
+		[ "$got" = "$want" ] || bad=1
+		echo "ext: $PKG: $s: its own suite passes $got of the unmodified $want" >&2
+	done
+	for p in "${PROGS[@]}"; do
+		python3 "$HERE/report.py" "$PKG" "$p" "../orig/$(basename "$p")" ../opt "$STRATEGIES"
+	done
+	return $bad
+}
+
+status=0
+for pkg in "$@"; do
+	if (one "$pkg"); then
+		echo "ext: $pkg: ok"
+	else
+		echo "ext: $pkg: FAILED"
+		status=1
+	fi
+done
+exit $status

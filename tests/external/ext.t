@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# ext.t - the test-external runner (ext.sh) on docs/example as a package, with
+# recipes of its own (no network): it builds calc with olayout-cc, trains,
+# writes three verified outputs that differ from the build and keep the
+# suite's 3 passes, and reports the functions and moves; a suite that passes
+# fewer tests with the optimized program (a recipe counting a pass only when
+# calc is the unmodified build) makes the package fail.
+set -u
+export LC_ALL=C
+: "${BUILD:=build}"
+. tests/tap/tap.sh
+need "$BUILD/bin/olayout" "$BUILD/bin/olayout-cc"
+command -v valgrind >/dev/null || skip_all "valgrind is not installed (training needs it)"
+mkdir -p "$BUILD/tests" && T=$(cd "$(mktemp -d "$BUILD/tests/ext.XXXXXX")" && pwd) || bail_out "no scratch directory"
+trap 'rm -rf "$T"' EXIT
+mkdir "$T/recipes"
+cat > "$T/recipes/calc.sh" <<'R'
+fetch() { echo "$ROOT/docs/example"; }
+prepare() { :; }
+configure() { :; }
+build() { make CC="$OLCC"; }
+progs() { echo calc; }
+passed() { sed -n 's/^\([0-9]*\) passed.*/\1/p'; }
+train() { ./calc -n 200 work.calc; make check; }
+R
+{ cat "$T/recipes/calc.sh"
+  echo 'check() { make check; cmp -s calc ../orig/calc && echo "1 passed"; }'
+  echo 'passed() { grep -c "^1 passed"; }'
+} > "$T/recipes/picky.sh"
+
+plan 7
+EXT_RECIPES=$T/recipes BUILD=$BUILD tests/external/ext.sh "$T/cache" calc >"$T/out" 2>"$T/err"
+rc=$?
+ok "ext.sh builds, trains and optimizes calc: ok" eval '[ $rc = 0 ] && grep -q "^ext: calc: ok$" "$T/out"' ||
+	diag "$(tail -20 "$T/err")"
+ok "the unmodified suite passes 3" grep -q "its own suite passes 3 unmodified" "$T/err"
+for s in bipartite hfsort bad; do
+	o=$T/cache/ext/calc/opt/$s/calc
+	ok "$s: the output verifies, differs from the build and keeps the 3 passes" eval \
+		'"$BUILD/bin/olayout" verify "$o" >/dev/null && ! cmp -s "$o" "$T/cache/ext/calc/orig/calc" &&
+		grep -q "^ext: calc: $s: its own suite passes 3 of the unmodified 3$" "$T/err"'
+done
+ok "the report names the functions, refusals and moves" \
+	grep -Eq '^calc calc: [0-9]+ functions, 0 refused; bipartite [1-9][0-9]* moved, [1-9][0-9]* clones; hfsort [1-9][0-9]* moved; bad [1-9][0-9]* moved$' "$T/out" ||
+	diag "$(cat "$T/out")"
+EXT_RECIPES=$T/recipes BUILD=$BUILD tests/external/ext.sh "$T/cache" picky >"$T/out2" 2>"$T/err2"
+rc=$?
+ok "a suite passing fewer with the optimized program fails the package" eval \
+	'[ $rc = 1 ] && grep -q "^ext: picky: FAILED$" "$T/out2" &&
+	grep -q "^ext: picky: hfsort: its own suite passes 0 of the unmodified 1$" "$T/err2"' ||
+	diag "$(tail -20 "$T/err2")"
+done_testing

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# bind.t - the variants olayout cloned (CLO: OUT rewritten, ALL: the
+# plugin's build ALL/in rewritten) enter their clones: in the steady round
+# trip (callgrind's call counts, runs of N and 2N round trips) the root of
+# every path of the stack's profile runs as its clone (FN.clone.PATH, at
+# least once per round trip) and its original not at all, and the variant
+# runs as many instructions per round trip as its input (the clones are the
+# same code: a bound session whose clone misses one of the plugin's guards,
+# which compare with the original, would leave the inlined path and run
+# more). Only rows make variants built are checked.
+. tests/tap/tap.sh
+BUILD=${BUILD:-build}
+export BUILD
+command -v valgrind >/dev/null || skip_all "valgrind is not installed"
+case $BUILD in *san*) skip_all "valgrind cannot run an ASan build ($BUILD)" ;; esac
+N=200
+T=$(mktemp -d /tmp/xkcg.XXXXXXXX)	# a fixed-length name, as callgrind.sh runs
+trap 'rm -rf "$T"' EXIT
+
+calls() {	# calls EXE ROUND_TRIPS: "FUNCTION CALLS" of the measured loop
+	cp "$1" "$T/prog" &&
+		(cd "$T" && env -i valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$T/cg.out" \
+			./prog -w inproc -n "$2" -s 1 >/dev/null 2>&1) && awk -f bench/xkernel/calls.awk "$T/cg.out"
+}
+steady() {	# steady EXE: "FUNCTION CALLS" the N more round trips of a 2N run made
+	calls "$1" $N >"$T/c1" && calls "$1" $((2 * N)) >"$T/c2" &&
+		awk 'NR == FNR { c[$1] = $2; next } { print $1, $2 - c[$1] }' "$T/c1" "$T/c2"
+}
+instr() { bench/xkernel/callgrind.sh -q -n 300 "$1" | awk '{ print $2 }'; }
+rt=$((N + N / 10))	# the 2N run's loop has N + N/10 more round trips
+
+lists=("$BUILD"/variants/*/variants.list)
+need "${lists[0]}"
+for list in "${lists[@]}"; do
+	read -r _ stack _ profile < <(awk '$1 == "stack"' "$list")
+	roots=$(awk '$1 == "path" { print $2, $3 }' "$profile")
+	while read -r _ v state exe; do
+		[ "$state" = built ] || { diag "$stack $v: not yet available: not checked"; continue; }
+		input=$(dirname "$exe")/in/$(basename "$exe")
+		[ "$v" = CLO ] && input=$(dirname "$(dirname "$exe")")/OUT/$(basename "$exe")
+		need "$exe" "$input"
+		steady "$exe" >"$T/calls.$v"
+		while read -r path root; do
+			got=$(awk -v fn="$root" -v p="$path" '$1 == fn ".clone." p { c = $2 } $1 == fn { o = $2 }
+				END { print c + 0, o + 0 }' "$T/calls.$v")
+			ok "$stack $v: path $path's root runs as $root.clone.$path, the original not (calls in $rt round trips: $got)" \
+				eval "awk -v rt=$rt '{ exit !(\$1 >= rt && \$2 == 0) }' <<<'$got'"
+		done <<<"$roots"
+		a=$(instr "$exe") b=$(instr "$input")
+		ok "$stack $v: as many instructions per round trip as its input ($a, input $b)" \
+			awk -v a="$a" -v b="$b" 'BEGIN { exit !(a != "" && a <= b * 1.001) }'
+	done < <(awk '$1 == "variant" && $2 ~ /^(CLO|ALL)$/' "$list")
+done
+echo "1..$tap_n"
+done_testing
