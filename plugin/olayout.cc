@@ -11,11 +11,12 @@
  * Path-inlining: for every path of the profile, each call along it is
  * inlined into the path's root; an indirect call (a layer crossing through
  * a function pointer) first becomes a guarded direct call to the path's
- * next function (GCC's speculative call, expanded by gimple_ic). Library
- * functions get the noinline attribute, so they stay one out-of-line copy;
- * other callers keep the out-of-line copies of the path's functions.
- * Paths across files need -flto with the plugin given at compile time
- * (outlining, library marks) and at link time (path-inlining).
+ * next function (GCC's speculative call, expanded by gimple_ic); then the
+ * helpers the path calls often in training (not library functions) are
+ * copied in where the copy is small. Other callers keep the out-of-line
+ * copies of the path's functions. Paths across files need -flto with the
+ * plugin given at compile time (outlining, training counts) and at link
+ * time (path-inlining).
  *
  * Options (-fplugin-arg-olayout-KEY[=VALUE]):
  *   profile=FILE   the profile (format: profiles/README.md)
@@ -28,6 +29,9 @@
  *                  least R times per run of the path's root (default 0.1)
  *   cold-ratio=R   outline also blocks that ran fewer than R times per entry
  *                  of their function in training (default 0: only never-run)
+ *   hot-ratio=R    copy into the path a helper (a call that is no layer) that
+ *                  ran at least R times per run of the root (default 0.5)...
+ *   max-growth=N   ...when its copy adds at most N instructions (default 50)
  *   help           print this list
  *
  * Usage:
@@ -59,6 +63,10 @@ static const char help_text[] =
 	"                                     R times per run of the path's root (default 0.1)\n"
 	"  -fplugin-arg-olayout-cold-ratio=R  outline blocks that ran fewer than R times per\n"
 	"                                     entry of their function (default 0: never-run only)\n"
+	"  -fplugin-arg-olayout-hot-ratio=R   copy a helper the path calls at least R times per\n"
+	"                                     run of its root into the path (default 0.5)...\n"
+	"  -fplugin-arg-olayout-max-growth=N  ...when the copy adds at most N instructions\n"
+	"                                     (default 50)\n"
 	"  -fplugin-arg-olayout-help          this text\n";
 
 static struct plugin_info ol_info = {"1", help_text};
@@ -176,15 +184,43 @@ static int parse_ratio(const char *text, double *ratio)
 	return 0;
 }
 
+/* The options that take a fraction, and where each goes. */
+static double *ratio_option(const char *key)
+{
+	if (strcmp(key, "min-ratio") == 0)
+		return &ol_cfg.min_ratio;
+	if (strcmp(key, "cold-ratio") == 0)
+		return &ol_cfg.cold_ratio;
+	if (strcmp(key, "hot-ratio") == 0)
+		return &ol_cfg.hot_ratio;
+	return NULL;
+}
+
+/* A count of instructions from 0 to 10000 in text; 0 or -1. */
+static int parse_growth(const char *text, int *growth)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(text, &end, 10);
+	if (errno || end == text || *end || n < 0 || n > 10000)
+		return -1;
+	*growth = (int)n;
+	return 0;
+}
+
 /* Reads the arguments; 0 or -1 after error(). */
 static int parse_args(const struct plugin_name_args *info, const char **profile, bool *help)
 {
 	bool outline_only = false, inline_only = false;
 	ol_cfg.min_ratio = OL_MIN_RATIO;
+	ol_cfg.hot_ratio = OL_HOT_RATIO;
+	ol_cfg.max_growth = OL_MAX_GROWTH;
 	for (int i = 0; i < info->argc; i++) {
 		const char *key = info->argv[i].key, *value = info->argv[i].value;
-		bool ratio = strcmp(key, "min-ratio") == 0 || strcmp(key, "cold-ratio") == 0;
-		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 || ratio;
+		double *ratio = ratio_option(key);
+		bool growth = strcmp(key, "max-growth") == 0;
+		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 ||
+				   ratio || growth;
 		bool flag = strcmp(key, "outline-only") == 0 || strcmp(key, "inline-only") == 0 ||
 			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0;
 		if (!wants_value && !flag) {
@@ -193,8 +229,8 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 			return -1;
 		}
 		if (wants_value && (!value || !*value)) {
-			error("olayout: option %<-fplugin-arg-%s-%s%> needs %<=%s%>",
-			      info->base_name, key, ratio ? "RATIO" : "FILE");
+			error("olayout: option %<-fplugin-arg-%s-%s%> needs %<=%s%>", info->base_name,
+			      key, ratio ? "RATIO" : growth ? "N" : "FILE");
 			return -1;
 		}
 		if (flag && value) {
@@ -207,9 +243,14 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		else if (strcmp(key, "report") == 0)
 			ol_cfg.report_file = value;
 		else if (ratio) {
-			double *to = key[0] == 'm' ? &ol_cfg.min_ratio : &ol_cfg.cold_ratio;
-			if (parse_ratio(value, to) < 0) {
+			if (parse_ratio(value, ratio) < 0) {
 				error("olayout: %<%s=%s%>: want a number from 0 to 1", key, value);
+				return -1;
+			}
+		} else if (growth) {
+			if (parse_growth(value, &ol_cfg.max_growth) < 0) {
+				error("olayout: %<%s=%s%>: want a whole number from 0 to 10000", key,
+				      value);
 				return -1;
 			}
 		} else if (strcmp(key, "outline-only") == 0)
@@ -230,10 +271,9 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 	return 0;
 }
 
-static void register_pass(const char *plugin, opt_pass *pass, const char *ref,
-			  enum pass_positioning_ops pos = PASS_POS_INSERT_AFTER)
+static void register_pass(const char *plugin, opt_pass *pass, const char *ref)
 {
-	struct register_pass_info info = {pass, ref, 1, pos};
+	struct register_pass_info info = {pass, ref, 1, PASS_POS_INSERT_AFTER};
 	register_callback(plugin, PLUGIN_PASS_MANAGER_SETUP, NULL, &info);
 }
 
@@ -271,12 +311,8 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 	if (ol_cfg.profile)
 		register_callback(info->base_name, PLUGIN_FINISH_PARSE_FUNCTION, mark_function,
 				  NULL);
-	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_library) {
-		register_pass(info->base_name, ol_make_early_library_pass(g), "local-fnsummary");
-		register_pass(info->base_name, ol_make_library_pass(g), "inline",
-			      PASS_POS_INSERT_BEFORE);
-	}
-	/* inline-only: the pass only gives the blocks their training counts */
+	/* inline-only: the pass outlines the path's functions only (their
+	   inlined copies) and gives the blocks their training counts */
 	if (ol_cfg.outline || ol_cfg.profile)
 		register_pass(info->base_name, ol_make_outline_pass(g), "profile_estimate");
 	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_paths)

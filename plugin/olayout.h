@@ -17,6 +17,8 @@ struct ol_config {
 	const char *report_file;	  /* NULL: no size report */
 	double min_ratio;		  /* least calls per root run to inline */
 	double cold_ratio;		  /* a block that ran fewer times per entry is cold */
+	double hot_ratio;		  /* least calls per root run to copy a helper */
+	int max_growth;			  /* most instructions a helper's copy may add */
 };
 
 extern struct ol_config ol_cfg;
@@ -24,6 +26,12 @@ extern struct ol_config ol_cfg;
 /* A call on a path that ran in training less often than this per run of
    the path's root is not worth a copy (an error branch, a rare case). */
 #define OL_MIN_RATIO 0.1
+/* A helper the path calls (not a layer) is copied into the path when it
+   ran at least this often per run of the root and its copy adds at most
+   OL_MAX_GROWTH instructions; helpers of helpers, OL_HELPER_ROUNDS deep. */
+#define OL_HOT_RATIO 0.5
+#define OL_MAX_GROWTH 50
+#define OL_HELPER_ROUNDS 3
 
 /* Prints "olayout: " and the message to stderr when verbose is on. */
 void ol_note(const char *fmt, ...) ATTRIBUTE_PRINTF_1;
@@ -41,8 +49,6 @@ bool ol_is_clone_name(tree decl);
 /* Whether fn is the root or a layer of one of the profile's paths. */
 bool ol_on_path(const char *fn);
 
-opt_pass *ol_make_early_library_pass(gcc::context *ctxt);
-opt_pass *ol_make_library_pass(gcc::context *ctxt);
 opt_pass *ol_make_outline_pass(gcc::context *ctxt);
 opt_pass *ol_make_path_inline_pass(gcc::context *ctxt);
 opt_pass *ol_make_size_pass(gcc::context *ctxt);

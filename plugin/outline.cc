@@ -17,8 +17,10 @@
  * the paths' functions.
  * Verbose names the rule behind each seed and each overruled guess.
  *
- * With inline-only the pass only feeds counts: never-run blocks get a tiny
- * count instead of zero, so nothing moves.
+ * With inline-only the path's functions (root and layers) are outlined all
+ * the same, so that the copies path-inlining makes keep their never-run
+ * blocks out of the hot body; elsewhere the pass only feeds counts:
+ * never-run blocks get a tiny count instead of zero, so nothing moves.
  */
 #include "gcc-plugin.h"
 #include "tree.h"
@@ -236,7 +238,7 @@ const char *no_partition_reason(function *fun)
    training, the count cold (zero: GCC's bbpart moves them); returns the
    blocks marked. */
 int mark_cold(function *fun, const vec<basic_block> &seeds, const_sbitmap ran,
-	      profile_count cold_count)
+	      profile_count cold_count, bool outline)
 {
 	auto_sbitmap cold(last_basic_block_for_fn(fun));
 	bitmap_clear(cold);
@@ -263,8 +265,8 @@ int mark_cold(function *fun, const vec<basic_block> &seeds, const_sbitmap ran,
 		if (bitmap_bit_p(cold, bb->index)) {
 			bb->count = cold_count;
 			marked++;
-		} else if (ol_cfg.outline) {
-			rebalance_edges(bb, cold); /* inline-only: GCC's edge guesses stay */
+		} else if (outline) {
+			rebalance_edges(bb, cold); /* not outlined: GCC's edge guesses stay */
 		}
 	}
 	return marked;
@@ -285,7 +287,7 @@ public:
    counts); says which rule made each seed, and which guesses training
    overruled. */
 void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_t> *counts,
-		uint64_t calls)
+		uint64_t calls, bool outline)
 {
 	const char *name = ol_fn_name(fun->decl);
 	char why[512];
@@ -306,7 +308,7 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 				(unsigned long long)calls, ol_cfg.cold_ratio);
 			bitmap_clear_bit(ran, bb->index);
 			seeds->safe_push(bb);
-		} else if (ol_cfg.outline && guessed_seed(bb, why, sizeof why)) {
+		} else if (outline && guessed_seed(bb, why, sizeof why)) {
 			if (t == T_RAN) {
 				ol_note("%s: block %d ran %llu times in training: not cold although it %s",
 					name, bb->index, (unsigned long long)c, why);
@@ -316,7 +318,7 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 				seeds->safe_push(bb);
 			}
 		}
-		basic_block unlikely = ol_cfg.outline ? expect_cold_block(bb) : NULL;
+		basic_block unlikely = outline ? expect_cold_block(bb) : NULL;
 		if (unlikely) {
 			uint64_t uc;
 			if (block_training(unlikely, &uc, why, sizeof why) == T_RAN) {
@@ -382,20 +384,22 @@ unsigned int outline_pass::execute(function *fun)
 	bitmap_clear(ran);
 	auto_vec<uint64_t> counts;
 	counts.safe_grow_cleared(last_basic_block_for_fn(fun));
-	find_seeds(fun, &seeds, ran, &counts, calls);
+	/* inline-only outlines the path's functions: their inlined copies. */
+	bool outline = ol_cfg.outline || ol_on_path(name);
+	find_seeds(fun, &seeds, ran, &counts, calls, outline);
 	if (calls && ol_on_path(name))
 		feed_counts(fun, ran, counts, calls);
 	if (seeds.is_empty())
 		return 0;
-	/* inline-only: never-run blocks get a tiny count, not zero, so that
+	/* Not outlined: never-run blocks get a tiny count, not zero, so that
 	   GCC moves nothing but the path-inline pass skips their calls. */
 	profile_count entry = ENTRY_BLOCK_PTR_FOR_FN(fun)->count;
-	profile_count cold_count = ol_cfg.outline ? profile_count::zero()
-						  : at_least_one(profile_count::zero(), entry);
-	int marked = mark_cold(fun, seeds, ran, cold_count);
-	const char *no_split = ol_cfg.outline ? no_partition_reason(fun) : NULL;
+	profile_count cold_count = outline ? profile_count::zero()
+					   : at_least_one(profile_count::zero(), entry);
+	int marked = mark_cold(fun, seeds, ran, cold_count, outline);
+	const char *no_split = outline ? no_partition_reason(fun) : NULL;
 	ol_note("%s: %d of %d blocks %s%s%s", name, marked, n_basic_blocks_for_fn(fun) - 2,
-		ol_cfg.outline ? "cold" : "never ran (kept in line: inline-only)",
+		outline ? "cold" : "never ran (kept in line: inline-only, not on a path)",
 		no_split ? "; GCC will not split it: " : "", no_split ? no_split : "");
 	return 0;
 }

@@ -157,6 +157,8 @@ private:
 	const char *rare_site(cgraph_edge *e, char *buf, size_t len);
 	const char *why_not_promote(cgraph_edge *ie, const char *fn, cgraph_node *target,
 				    size_t n_targets, char *buf, size_t len);
+	int inline_helpers(cgraph_node *body);
+	const char *why_not_helper(cgraph_edge *e, char *buf, size_t len);
 };
 
 /* Calls to fn in body and in what GCC inlined into it: not yet inlined
@@ -280,6 +282,79 @@ void path_inliner::promote(cgraph_edge *ie, const char *fn, vec<cgraph_node *> *
 		cgraph_edge::resolve_speculation(direct, NULL);
 }
 
+/* Why the call e in the path's body is not a hot helper call worth a
+   copy, or NULL: it must have run at least hot-ratio times per run of the
+   root in training (the caller's call sites to the callee, from the
+   profile's edge counts, and where the caller got training counts, this
+   call site's count), and its copy may grow the body by at most
+   max-growth instructions (GCC's estimate, after what the arguments'
+   known values remove). */
+const char *path_inliner::why_not_helper(cgraph_edge *e, char *buf, size_t len)
+{
+	cgraph_node *top = root->inlined_to ? root->inlined_to : root;
+	const char *caller = ol_fn_name(e->caller->decl);
+	const char *callee = ol_fn_name(e->callee->decl);
+	if (ol_profile_is_library(ol_cfg.profile, callee))
+		return "a library function (one shared copy; GCC's inliner decides)";
+	if (!runs || !top->count.nonzero_p())
+		return "the root's training count is unknown";
+	uint64_t calls = ol_profile_edge_count(ol_cfg.profile, caller, callee);
+	if ((double)calls < ol_cfg.hot_ratio * (double)runs) {
+		snprintf(buf, len, "a helper call that ran %llu times per %llu runs of the root "
+			 "(hot-ratio %g)", (unsigned long long)calls, (unsigned long long)runs,
+			 ol_cfg.hot_ratio);
+		return buf;
+	}
+	bool known;
+	sreal share = e->count.initialized_p() ? e->count.to_sreal_scale(top->count, &known) : 0;
+	if (ol_on_path(caller) && e->count.initialized_p() && known &&
+	    share.to_double() < ol_cfg.hot_ratio) {
+		snprintf(buf, len, "a helper call site that ran %.3g times per run of the root "
+			 "(hot-ratio %g)", share.to_double(), ol_cfg.hot_ratio);
+		return buf;
+	}
+	int growth = estimate_edge_growth(e);
+	if (growth > ol_cfg.max_growth) {
+		snprintf(buf, len, "a helper whose copy grows the body by %d instructions "
+			 "(max-growth %d)", growth, ol_cfg.max_growth);
+		return buf;
+	}
+	return why_not_inline(e);
+}
+
+/* Inlines the hot helper calls left in body and in what is inlined into
+   it; returns how many. */
+int path_inliner::inline_helpers(cgraph_node *body)
+{
+	int n = 0;
+	cgraph_edge *next_e;
+	for (cgraph_edge *e = body->callees; e; e = next_e) {
+		next_e = e->next_callee;
+		if (!e->inline_failed) {
+			n += inline_helpers(e->callee);
+			continue;
+		}
+		/* Layers are the path's own business (run() said why one stayed). */
+		if (!e->callee->ultimate_alias_target()->definition || e->speculative ||
+		    ol_on_path(ol_fn_name(e->callee->decl)))
+			continue;
+		char buf[256];
+		const char *caller = ol_fn_name(e->caller->decl);
+		const char *callee = ol_fn_name(e->callee->decl);
+		const char *why = why_not_helper(e, buf, sizeof buf);
+		if (why) {
+			ol_path_note(path->name, "kept", caller, callee, why);
+			continue;
+		}
+		char how[64];
+		snprintf(how, sizeof how, "hot helper, %+d instructions", estimate_edge_growth(e));
+		inline_call(e, true, NULL, NULL, false);
+		ol_path_note(path->name, "inlined", caller, callee, how);
+		n++;
+	}
+	return n;
+}
+
 int path_inliner::run(char *stop, size_t len)
 {
 	auto_vec<cgraph_node *> layer;
@@ -316,6 +391,13 @@ int path_inliner::run(char *stop, size_t len)
 	}
 	if (reached < path->n_layers && !*stop)
 		snprintf(stop, len, "%s", here);
+	/* A helper's own hot helpers are found in the next round. */
+	for (int round = 0; round < OL_HELPER_ROUNDS; round++) {
+		int n = inline_helpers(root);
+		inlined += n;
+		if (!n)
+			break;
+	}
 	if (inlined)
 		ipa_update_overall_fn_summary(root->inlined_to ? root->inlined_to : root);
 	return inlined;

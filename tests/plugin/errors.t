@@ -20,7 +20,7 @@ fails() {
 	[ "$(wc -l <"$WORK/err")" -eq 1 ] || sed 's/^/#   /' "$WORK/err"
 }
 
-plan 43
+plan 49
 
 fails "malformed profile" "$WORK/bad.prof:3: unknown directive 'bogus'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/bad.prof" -c -o "$WORK/m.o" "$WORK/m.c"
@@ -50,6 +50,12 @@ fails "flag with a value" "olayout: option '-fplugin-arg-olayout-verbose' takes 
 fails "both modes" "olayout: 'outline-only' and 'inline-only' exclude each other" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-outline-only -fplugin-arg-olayout-inline-only \
 	-c -o "$WORK/m.o" "$WORK/m.c"
+fails "a ratio above 1" "olayout: 'hot-ratio=2': want a number from 0 to 1" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-hot-ratio=2 -c -o "$WORK/m.o" "$WORK/m.c"
+fails "a negative growth" "olayout: 'max-growth=-1': want a whole number from 0 to 10000" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-max-growth=-1 -c -o "$WORK/m.o" "$WORK/m.c"
+fails "a growth without a value" "olayout: option '-fplugin-arg-olayout-max-growth' needs '=N'" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-max-growth -c -o "$WORK/m.o" "$WORK/m.c"
 fails "unwritable report" "olayout: cannot write report '$WORK/no/dir/r.txt'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-report="$WORK/no/dir/r.txt" -c -o "$WORK/m.o" "$WORK/m.c"
 
@@ -63,10 +69,11 @@ ok "malformed profile at an -flto link: lto1 names it, link fails" eval \
 
 out=$($CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-help -c -o "$WORK/m.o" "$WORK/m.c" 2>&1)
 is $? 0 "help: exit 0"
-for key in profile=FILE outline-only inline-only verbose report=FILE min-ratio=R cold-ratio=R help; do
+for key in profile=FILE outline-only inline-only verbose report=FILE min-ratio=R cold-ratio=R \
+	hot-ratio=R max-growth=N help; do
 	grep -q -- "-fplugin-arg-olayout-$key " <<<"$out" || diag "help lacks $key"
 done
-is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 8 "help lists the eight options"
+is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 10 "help lists the ten options"
 
 # Paths the plugin cannot inline: the build goes on, with one warning that
 # names the path, the function and why.
@@ -96,11 +103,14 @@ warns "an indirect crossing whose target has no body" \
 # The modes: outline-only leaves the path alone, inline-only the cold blocks.
 L=$PROGS/layers
 mapfile -t pargs < <(plugin_args profile="$L/layers.prof" outline-only)
-ok "outline-only: the path is not inlined" eval \
-	'$CC -O2 "${pargs[@]}" -o "$WORK/l.out" "$L/onefile.c" && [ -z "$(disasm "$WORK/l.out" app_send | grep -E "call +[0-9a-f]+ <msg_push")" ]'
+ok "outline-only: the path is not inlined (app_send makes the indirect call, as without the plugin)" eval \
+	'$CC -O2 "${pargs[@]}" -o "$WORK/l.out" "$L/onefile.c" && $CC -O2 -o "$WORK/l.std" "$L/onefile.c" &&
+	 [ "$(disasm "$WORK/l.out" app_send | wc -l)" -eq "$(disasm "$WORK/l.std" app_send | wc -l)" ]'
 mapfile -t pargs < <(plugin_args profile="$L/layers.prof" inline-only)
-ok "inline-only: the path is inlined" eval \
-	'$CC -O2 "${pargs[@]}" -o "$WORK/l.in" "$L/onefile.c" && [ -n "$(disasm "$WORK/l.in" app_send | grep -E "call +[0-9a-f]+ <msg_push")" ]'
+ok "inline-only: the path is inlined (app_send over twice as long, calls no layer)" eval \
+	'$CC -O2 "${pargs[@]}" -o "$WORK/l.in" "$L/onefile.c" &&
+	 [ "$(disasm "$WORK/l.in" app_send | wc -l)" -gt "$((2 * $(disasm "$WORK/l.std" app_send | wc -l)))" ] &&
+	 [ -z "$(disasm "$WORK/l.in" app_send | grep -E "call +[0-9a-f]+ <(tcp_push|ip_push|eth_push|drv_send)")" ]'
 mapfile -t pargs < <(plugin_args inline-only)
 ok "inline-only: no block is outlined" eval \
 	'$CC -O2 "${pargs[@]}" -o "$WORK/o.in" "$PROGS/outline.c" && ! nm "$WORK/o.in" | grep -qE " (parse|check)\.cold$"'

@@ -3,7 +3,9 @@
 # stack's sources with -flto in four variants (STD: no plugin, OUT:
 # outline-only, PIN: inline-only, ALL: both) with profiles/tcpping.prof.
 # Each still echoes; the send path's root calls no path function in its hot
-# part (library calls and the guarded general call stay); other callers keep
+# part (library calls and the guarded general call stay); hot helpers are
+# copied into the paths, library functions never; the inlined paths' never-
+# run blocks are outlined also with inline-only; other callers keep
 # the out-of-line functions; TCP's 1 MiB stream test passes on every
 # variant; UDP and the IPC wire take the guards' general calls; outlining
 # shrinks the path's hot bytes; no instruction of the training run executes
@@ -16,6 +18,7 @@
 
 PROF=profiles/tcpping.prof
 ROOT=tcp_sess_push
+RECV_ROOT=$(awk '$1 == "path" && $2 == "tcp_recv" { print $3 }' "$PROF")
 LAYERS=(tcp_output tcp_send_segment push_segment ip_push ip_send_one ip_output eth_push drv_push wire_send)
 PATH_RE=$(IFS='|'; echo "${LAYERS[*]}")
 
@@ -53,7 +56,7 @@ calls_elsewhere() {
 		END { exit !f }'
 }
 
-plan 37
+plan 42
 
 for v in STD OUT PIN ALL; do
 	if [ $v = STD ]; then ok "$v: tcpping builds" build STD; else ok "$v: tcpping builds" build $v verbose; fi
@@ -77,8 +80,13 @@ for v in PIN ALL; do
 	exe=$WORK/$v/tcpping
 	ok "$v: the hot part of $ROOT calls path functions only at rare sites" eval \
 		'[ -n "$(nm "$exe" | grep " t $ROOT\$")" ] && kept_sites_only "$exe" "$WORK/$v/report"'
-	ok "$v: library calls (msg_push, msg_free, msg_alloc) stay in $ROOT" eval \
-		'[ -n "$(hot_calls "$exe" $ROOT "msg_push|msg_free|msg_alloc")" ]'
+	ok "$v: library calls (msg_push, msg_free) stay calls in $ROOT" eval \
+		'[ -n "$(hot_calls "$exe" $ROOT msg_push)" ] && [ -n "$(hot_calls "$exe" $ROOT msg_free)" ]'
+	ok "$v: report: hot helpers copied into the paths, the library function msg_free kept" eval \
+		'grep -qE "^path tcp_(send|recv) inlined [a-z_]+ [a-z_]+: hot helper" "$WORK/$v/report" &&
+		 grep -qE "^path tcp_send kept [a-z_]+ msg_free: a library function" "$WORK/$v/report"'
+	ok "$v: the inlined paths' never-run blocks are outlined ($ROOT.cold, $RECV_ROOT.cold)" eval \
+		'nm "$exe" | grep -q " t $ROOT.cold\$" && nm "$exe" | grep -q " t $RECV_ROOT.cold\$"'
 	ok "$v: $ROOT keeps the general indirect call behind the guards" eval \
 		'hot_disasm "$exe" $ROOT | grep -qE "(call|jmp) +\*"'
 	ok "$v: other callers (input, timers) still call the out-of-line tcp_output" calls_elsewhere "$exe"
@@ -120,7 +128,7 @@ cold_run() {
 	callgrind_annotate --auto=no --inclusive=no "$WORK/cg.out" |
 		awk '$NF ~ /\]$/ { NF-- } $NF ~ /(^|\/)stack\/.*\.cold/ { print $NF, $1 }'
 }
-for v in OUT ALL; do
+for v in OUT PIN ALL; do
 	got=$(cold_run "$WORK/$v/tcpping")
 	is "$got" "" "$v: no instruction of the training run executes in a .cold part"
 done
