@@ -15,13 +15,14 @@ exe rpcping
 # IP, ETH and driver layers are tcpping's).
 path rpc_call select_push chan_push chan_client_push bid_push bid_send blast_push blast_send_frag ip_push ip_send_one ip_output eth_push drv_push wire_send
 
-# The reply's way up: from the driver through every layer's demux and pop
-# (xk_demux calls the next layer's demux through the protocol's operations,
-# xk_pop a session's pop the same way) to SELECT's end of the call. It stops
-# there: the last hop, xk_demux -> app_demux, runs too rarely per delivered
-# frame for the plugin to promote (the server's requests go to its app too,
-# through the same call site, and every frame is a root run).
-path rpc_reply xk_drv_deliver xk_demux eth_demux eth_pop xk_demux ip_demux ip_deliver ip_pop xk_demux blast_demux blast_pop blast_recv_data blast_deliver xk_demux bid_demux bid_pop xk_demux chan_demux chan_pop chan_client_pop xk_demux select_demux select_pop select_client_end
+# The reply's way up: from ETH's demux (where the driver's frame enters,
+# xk_deliver) through every layer's demux and pop to SELECT's end of the
+# call: each pop hands the message up (xk_up) straight to the next layer's
+# demux through its session's pointer, and xk_pop calls a session's pop
+# through its operations. It stops there: the last hop, select_client_end ->
+# app_demux, runs too rarely per delivered frame for the plugin to promote
+# (the server's requests go to its app too, through the same call site).
+path rpc_reply eth_demux eth_pop ip_demux ip_deliver ip_pop blast_demux blast_pop blast_recv_data blast_deliver bid_demux bid_pop chan_demux chan_pop chan_client_pop select_demux select_pop select_client_end
 
 # Shared by every path: the message tool, the checksum, the maps, the event manager.
 library msg_alloc

@@ -90,7 +90,7 @@ static int bid_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 		msg_free(m);
 		return 0;
 	}
-	return xk_demux(s->up, s, m);
+	return xk_up(s, m);
 }
 
 static int bid_sess_control(xk_sess_t *s, int op, void *buf, size_t len)

@@ -89,7 +89,7 @@ static int blast_deliver(xk_sess_t *s, msg_t *m)
 	struct blast_state *st = s->proto->state;
 
 	st->stats.msgs_delivered++;
-	return xk_demux(s->up, s, m);
+	return xk_up(s, m);
 }
 
 int blast_recv_data(xk_sess_t *s, const struct blast_hdr *h, msg_t *m)

@@ -99,7 +99,7 @@ void chan_client_fail(xk_sess_t *s, int err)
 	chan_end_call(s, err);
 	st->stats.failures++;
 	msg_init(&none);
-	xk_demux(s->up, s, &none);
+	xk_up(s, &none);
 }
 
 void chan_client_timeout(void *arg)
@@ -136,7 +136,7 @@ int chan_client_pop(xk_sess_t *s, const struct chan_hdr *h, msg_t *m)
 	}
 	chan_end_call(s, 0);
 	st->stats.replies++;
-	return xk_demux(s->up, s, m);
+	return xk_up(s, m);
 }
 
 int chan_server_push(xk_sess_t *s, msg_t *m)
@@ -185,5 +185,5 @@ int chan_server_pop(xk_sess_t *s, const struct chan_hdr *h, msg_t *m)
 	cs->have_seq = true;
 	cs->busy = true;
 	st->stats.served++;
-	return xk_demux(s->up, s, m);
+	return xk_up(s, m);
 }

@@ -55,7 +55,7 @@ static int select_client_end(xk_sess_t *s, xk_sess_t *lls, msg_t *m)
 		if (xk_sess_control(lls, RPC_CTL_STATUS, &ss->status, sizeof ss->status) < 0 ||
 		    !ss->status)
 			ss->status = -EPROTO;
-		return xk_demux(s->up, s, m);
+		return xk_up(s, m);
 	}
 	p = msg_peek(m, SELECT_HDR_LEN);
 	status = p ? xk_get16(p + 2) : SELECT_BADREQ + 1;
@@ -69,7 +69,7 @@ static int select_client_end(xk_sess_t *s, xk_sess_t *lls, msg_t *m)
 		msg_free(m);
 	else
 		msg_pop(m, NULL, SELECT_HDR_LEN);
-	return xk_demux(s->up, s, m);
+	return xk_up(s, m);
 }
 
 static int select_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
@@ -80,7 +80,7 @@ static int select_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 	if (ss->client)
 		return select_client_end(s, lls, m);
 	msg_pop(m, NULL, SELECT_HDR_LEN);
-	return xk_demux(s->up, s, m);
+	return xk_up(s, m);
 }
 
 static int select_sess_control(xk_sess_t *s, int op, void *buf, size_t len)

@@ -111,7 +111,7 @@ static int vchan_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 		if (xk_sess_control(lls, RPC_CTL_STATUS, &vs->status, sizeof vs->status) < 0)
 			vs->status = -EPROTO;
 	}
-	return xk_demux(s->up, s, m);
+	return xk_up(s, m);
 }
 
 static int vchan_sess_control(xk_sess_t *s, int op, void *buf, size_t len)

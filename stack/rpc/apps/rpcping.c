@@ -18,6 +18,7 @@ int main(int argc, char **argv)
 	static const struct xk_ping_app app = {
 		.prog = "rpcping", .top = RPC_APP_TOP, .open = rpc_app_open, .reg = rpc_app_reg,
 		.tap = rpcping_tap,
+		.send_path = "rpc_call", .recv_path = "rpc_reply",	/* profiles/rpcping.prof */
 	};
 
 	return xk_ping_app_main(argc, argv, &app);
