@@ -15,14 +15,17 @@ exe rpcping
 # IP, ETH and driver layers are tcpping's).
 path rpc_call select_push chan_push chan_client_push bid_push bid_send blast_push blast_send_frag ip_push ip_send_one ip_output eth_push drv_push wire_send
 
-# The reply's way up: from ETH's demux (where the driver's frame enters,
-# xk_deliver) through every layer's demux and pop to SELECT's end of the
-# call: each pop hands the message up (xk_up) straight to the next layer's
-# demux through its session's pointer, and xk_pop calls a session's pop
-# through its operations. It stops there: the last hop, select_client_end ->
-# app_demux, runs too rarely per delivered frame for the plugin to promote
-# (the server's requests go to its app too, through the same call site).
-path rpc_reply eth_demux eth_pop ip_demux ip_deliver ip_pop blast_demux blast_pop blast_recv_data blast_deliver bid_demux bid_pop chan_demux chan_pop chan_client_pop select_demux select_pop select_client_end
+# The reply's way up: from ETH's pop through every layer's demux and pop to
+# SELECT's end of the call: each pop hands the message up (xk_up) straight
+# to the next layer's demux through its session's pointer, and xk_pop calls
+# a session's pop through its operations (the bound sessions': their
+# clones). It starts at eth_pop, not eth_demux: RPC's connection has no
+# classifier flow (no ports), so every frame enters the original eth_demux
+# through xk_demux and the first bound code it runs is ETH session's pop.
+# It stops at SELECT's end: the last hop, select_client_end -> app_demux,
+# runs too rarely per delivered frame for the plugin to promote (the
+# server's requests go to its app too, through the same call site).
+path rpc_reply eth_pop ip_demux ip_deliver ip_pop blast_demux blast_pop blast_recv_data blast_deliver bid_demux bid_pop chan_demux chan_pop chan_client_pop select_demux select_pop select_client_end
 
 # Shared by every path: the message tool, the checksum, the maps, the event manager.
 library msg_alloc
