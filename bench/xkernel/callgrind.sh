@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# callgrind.sh [-q] [-a] [-m] [-k DIR] [-n N] [-g GEOMETRY] [APP...] -
+# callgrind.sh [-h] [-q] [-a] [-m] [-k DIR] [-n N] [-g GEOMETRY] [APP...] -
 # instructions (and with -g I1 misses, with -m calls to malloc, free, calloc
 # and realloc) per round trip of the ping apps' measured loop,
 # xk_ping_round_trips (stack/xkernel/harness/bench.c), which
@@ -30,9 +30,13 @@ cache=()
 events=(Ir I1mr)
 keep=
 allocs=0
-usage() { echo "usage: $0 [-q] [-a] [-m] [-k DIR] [-n N] [-g alpha21064|modern] [APP...]" >&2; exit 2; }
-while getopts qamk:n:g: opt; do
+usage() { echo "usage: $0 [-h] [-q] [-a] [-m] [-k DIR] [-n N] [-g alpha21064|modern] [APP...]" >&2; exit 2; }
+# help: the header comment above, without its '#'.
+help() { sed -n '2,/^set -eu$/{/^#/s/^# \{0,1\}//p}' "$0" | sed '1s/^/usage: /'; exit 0; }
+[ "${1:-}" = --help ] && help
+while getopts hqamk:n:g: opt; do
 	case $opt in
+	h) help ;;
 	q) quiet=1 ;;
 	m) allocs=1 ;;
 	a) events=(Ir I1mr D1mr D1mw ILmr DLmr DLmw) ;;

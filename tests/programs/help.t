@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# help.t - every program the build puts in $BUILD/bin answers --help and -h
-# with its usage on stdout (a line starting "usage:") and exit status 0, and
+# help.t - every program the build puts in $BUILD/bin, and the bench
+# scripts users run by hand, answer --help and -h with their usage on stdout (a line starting "usage:") and exit status 0, and
 # tcpping/udpping, which refuse -t and -p, do not offer them.
 . tests/tap/tap.sh
 : "${BUILD:=build}"
@@ -8,6 +8,7 @@ T=$(mktemp -d) && trap 'rm -rf "$T"' EXIT
 
 progs=("$BUILD"/bin/*)
 need "${progs[0]}"
+progs+=(bench/xkernel/callgrind.sh)
 plan $((2 * ${#progs[@]} + 2))
 
 # usage_on_stdout PROG OPTION: exit 0, a usage line on stdout.
