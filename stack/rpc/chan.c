@@ -11,11 +11,29 @@
 #include "bytes.h"
 #include "chan.h"
 
+/*
+ * Each half only prepares its message; the crossing to BID is one call site
+ * here for both, so one path covers the client's request and the server's
+ * reply: the plugin inlines a path's crossings, not a role's. One branch a
+ * line: the profile counts lines.
+ */
 static int chan_push(xk_sess_t *s, msg_t *m)
 {
 	struct chan_sess *cs = s->state;
+	bool client = cs->key.role == CHAN_CLIENT;
+	int rc;
 
-	return cs->key.role == CHAN_CLIENT ? chan_client_push(s, m) : chan_server_push(s, m);
+	if (client)
+		rc = chan_client_push(s, m);
+	else
+		rc = chan_server_push(s, m);
+	if (rc != CHAN_ON)
+		return rc;
+	rc = xk_push(s->down, m);
+	/* A request the layers below refused now is sent again on the timer. */
+	if (client)
+		return 0;
+	return rc;
 }
 
 static int chan_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)

@@ -48,6 +48,10 @@ struct chan_sess {
 	struct xk_event timer;
 };
 
+/* What chan_client_push and chan_server_push return when m is ready to go
+ * down (chan_push pushes it); anything else (-errno) means m is consumed. */
+#define CHAN_ON 1
+
 int chan_send(xk_sess_t *s, const struct chan_hdr *h, msg_t *m);
 int chan_client_push(xk_sess_t *s, msg_t *m);
 int chan_client_pop(xk_sess_t *s, const struct chan_hdr *h, msg_t *m);

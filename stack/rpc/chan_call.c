@@ -86,9 +86,7 @@ int chan_client_push(xk_sess_t *s, msg_t *m)
 	cs->rto = CHAN_RTO_NS;
 	st->stats.calls++;
 	chan_arm(s, cs->rto);
-	/* A request the layers below refused now is sent again on the timer. */
-	xk_push(s->down, m);
-	return 0;
+	return CHAN_ON;
 }
 
 void chan_client_fail(xk_sess_t *s, int err)
@@ -154,7 +152,7 @@ int chan_server_push(xk_sess_t *s, msg_t *m)
 	if (err)
 		return err;
 	cs->busy = false;
-	return xk_push(s->down, m);
+	return CHAN_ON;
 }
 
 int chan_server_pop(xk_sess_t *s, const struct chan_hdr *h, msg_t *m)
