@@ -15,7 +15,7 @@ it follows, on the sets that are free): a TODO since the profile has every
 call edge (PH_TODO), and with a path (`layers`) bipartite <= hfsort. On the x-kernel: tcpping (STD, built
 with --emit-relocs) trained on its round trips and optimized with every
 strategy for alpha21064 runs as before; bipartite clones the send path
-and its loop misses the I-cache less than pettis-hansen's and hfsort's.
+(not tcp_output, which the receive path's ACK calls too) and its loop misses the I-cache less than pettis-hansen's and hfsort's.
 Bad input (malformed or foreign profiles, unknown strategy or cache,
 unwritable outputs) gives one line, a non-zero exit and no files.
 """
@@ -302,6 +302,10 @@ def check_xkernel(tap, work):
             tap.ok(m and int(m.group(1)) > 0 and "clone tcp_sess_push tcp_send" in layout,
                    "tcpping bipartite clones the send path (%s)" % (m.group(1).decode() if m else "?"),
                    res.out.decode(errors="replace"))
+            tap.ok(not re.search(r"^clone tcp_output\S* ", layout, re.M) and
+                   re.search(r"^route tcp_output\S* tcp_send_segment\S* tcp_send$", layout, re.M),
+                   "tcpping bipartite: tcp_output, which the receive path calls too, is not "
+                   "cloned; its original calls the send path's clones")
             info = oltest.olayout("info", out).out.decode().splitlines()
             off = [(int(w[1], 16) - int(w[2], 16)) % 8192 for w in (l.split() for l in info)
                    if w and w[0] == "clone"]
