@@ -37,6 +37,9 @@ case ${1:-} in -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//
 for t in "$OL" "$OLCC0" "$(command -v $BOLT || echo $BOLT)" "$(command -v merge-fdata-19 || echo merge-fdata-19)"; do
 	[ -x "$t" ] || { echo "bench: $t is missing (make all; make deps for bolt-19)" >&2; exit 1; }
 done
+# Debian's bolt-19 looks for its instrumentation runtime there (TOOLCHAIN-NOTES)
+[ -e /usr/lib/libbolt_rt_instr.a ] || { echo "bench: $BOLT needs /usr/lib/libbolt_rt_instr.a;" \
+	"as root: ln -s /usr/lib/llvm-19/lib/libbolt_rt_instr.a /usr/lib/" >&2; exit 1; }
 CACHE=$(mkdir -p "$1" && cd "$1" && pwd)
 shift
 . "$ROOT/tests/external/steps.sh"
