@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# bench.sh CACHE PKG...: each Debian source package of test-external on its
-# recipe's workload, built and laid out every way side by side:
+# usage: bench.sh CACHE PKG...
+# Each Debian source package of test-external on its recipe's workload
+# (sources and builds under CACHE), built and laid out every way side by side:
 #   STD        olayout-cc, no profile
 #   STD+bip    STD, olayout optimize --strategy bipartite
 #   OUT        olayout-cc with STD's profile, mode outline (the plugin)
