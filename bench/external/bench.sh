@@ -18,7 +18,8 @@
 # The program measured is the recipe's bench_prog (default: the first of
 # progs). Writes CACHE/bench/PKG/results.md (and prints it); each
 # variant's merged cachegrind counts stay in CACHE/bench/PKG/cg/VARIANT.GEOM
-# for cg_annotate. Environment: BUILD, ROUNDS (default 5), EXT_PATHS.
+# for cg_annotate. Environment: BUILD, ROUNDS (default 5), EXT_PATHS,
+# VARIANTS (the ones measured, STD first; all are built).
 # A benchmark: nothing here is asserted.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -30,7 +31,7 @@ OLCC0=$BUILD/bin/olayout-cc
 BOLT=llvm-bolt-19
 BOLT_FLAGS="-reorder-blocks=ext-tsp -reorder-functions=cdsort -split-functions -split-all-cold"
 GEOMS="modern:32768,8,64 alpha21064:8192,1,32"
-VARIANTS="STD STD+bip OUT OUT+bip OUT+color OUT+hfsort PGO BOLT PGO+BOLT"
+VARIANTS=${VARIANTS:-STD STD+bip OUT OUT+bip OUT+color OUT+hfsort PGO BOLT PGO+BOLT}
 export OL
 
 case ${1:-} in -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
@@ -138,17 +139,30 @@ bolt_variant() {
 }
 
 # counts VARIANT GEOM SPEC: "instructions I1misses" of the workload under
-# cachegrind with I1 = SPEC; the merged counts kept in cg/VARIANT.GEOM.
+# cachegrind with I1 = SPEC; the merged counts kept in cg/VARIANT.GEOM (and
+# read from there while they are newer than the variant's program).
 counts() {
 	local v=$1 g=$2 spec=$3 c=$W/cg/$1.$2.d
+	[ "$W/cg/$v.$g" -nt "$W/$v/prog" ] && { summary "$W/cg/$v.$g"; return; }
 	rm -rf "$c" && mkdir -p "$c"
 	wrapper "$c/$(basename "$PROG")" valgrind --tool=cachegrind --cache-sim=yes "--I1=$spec" "--D1=$spec" \
 		"--LL=4194304,16,64" "--cachegrind-out-file=$c/cg.%p" "$W/$v/prog"
 	run_workload "$c/$(basename "$PROG")"
-	cg_merge -o "$W/cg/$v.$g" "$c"/cg.* 2> /dev/null
+	# a command line of several lines (a jq or awk program) would break
+	# cg_merge's parser: each file's cmd: is cut to its first line
+	for f in "$c"/cg.*; do
+		awk '/^cmd:/ { print; skip = 1; next } /^events:/ { skip = 0 } !skip' "$f" > "$f.1"
+	done
+	cg_merge -o "$W/cg/$v.$g" "$c"/cg.*.1 > /dev/null 2>&1 ||
+		{ echo "bench: $PKG: cg_merge failed on $c" >&2; return 1; }
 	rm -rf "$c"
+	summary "$W/cg/$v.$g"
+}
+
+# summary FILE: "instructions I1misses" of a cachegrind file.
+summary() {
 	awk '/^events:/ { for (i = 2; i <= NF; i++) e[$i] = i - 1 }
-		/^summary:/ { print $(e["Ir"] + 1), $(e["I1mr"] + 1) }' "$W/cg/$v.$g"
+		/^summary:/ { print $(e["Ir"] + 1), $(e["I1mr"] + 1) }' "$1"
 }
 
 one() {
@@ -164,12 +178,12 @@ one() {
 	build_variant "$W/STD" "$OLCC0"
 	PROG=$(cd "$W/STD/src" && bench_prog)
 	for v in STD OUT PGO BOLT-in PGO+BOLT-in; do
-		[ -f "$W/$v/built" ] && cp "$W/$v/src/$PROG" "$W/$v/prog"
+		[ -f "$W/$v/built" ] && cp -p "$W/$v/src/$PROG" "$W/$v/prog"
 	done
 	train_ol "$W/STD"
 	ol_variant STD+bip STD bipartite
 	build_variant "$W/OUT" "$(cc_with out --olayout-profile="$W/STD/prog.prof" --olayout-mode=outline)"
-	cp "$W/OUT/src/$PROG" "$W/OUT/prog"
+	cp -p "$W/OUT/src/$PROG" "$W/OUT/prog"
 	train_ol "$W/OUT"
 	ol_variant OUT+bip OUT bipartite
 	ol_variant OUT+color OUT color
@@ -183,7 +197,7 @@ one() {
 	build_variant "$W/PGO" "$(cc_with pgo $use)" "$W/PGO-gen"
 	build_variant "$W/BOLT-in" "$(cc_with bolt -fno-reorder-blocks-and-partition)"
 	build_variant "$W/PGO+BOLT-in" "$(cc_with pgo-bolt $use -fno-reorder-blocks-and-partition)" "$W/PGO-gen"
-	for v in PGO BOLT-in PGO+BOLT-in; do cp "$W/$v/src/$PROG" "$W/$v/prog"; done
+	for v in PGO BOLT-in PGO+BOLT-in; do cp -p "$W/$v/src/$PROG" "$W/$v/prog"; done
 	bolt_variant BOLT BOLT-in
 	bolt_variant PGO+BOLT PGO+BOLT-in
 
