@@ -24,8 +24,9 @@
  * through its own call-graph propagation, which now starts from trained
  * branch probabilities.
  *
- * A function entered 0 times whose lines ran is an inconsistent profile:
- * one warning, and the function keeps GCC's guesses.
+ * A function that ran in training but none of whose lines has a count
+ * means a profile of other sources (stale line numbers): one warning, and
+ * the function keeps GCC's guesses.
  */
 #include "gcc-plugin.h"
 #include "tree.h"
@@ -149,28 +150,23 @@ bool set_probabilities(struct flow *f, basic_block bb)
 	return true;
 }
 
-/* The blocks' training counts; false (after a warning) when they
-   contradict the function's entry count. */
-bool read_counts(struct flow *f, function *fun, uint64_t calls, int *n_known)
+/* The blocks' training counts; how many blocks have one. A function
+   entered 0 times whose lines ran was already running when training
+   started (the measured loop): its entry count stays unknown. */
+int read_counts(struct flow *f, function *fun, uint64_t calls)
 {
-	const char *name = ol_fn_name(fun->decl);
-	*n_known = 0;
+	int n_known = 0;
 	basic_block bb;
 	FOR_EACH_BB_FN(bb, fun) {
 		uint64_t c;
-		if (!ol_block_count(bb, &c))
-			continue;
-		if (c && !calls) {
-			warning_at(UNKNOWN_LOCATION, 0, "olayout: profile: %qs was entered 0 times but its block %d ran "
-				"%llu times: its training counts are ignored", name, bb->index,
-				(unsigned long long)c);
-			return false;
+		if (ol_block_count(bb, &c)) {
+			f->block[bb->index] = capped(c);
+			n_known++;
 		}
-		f->block[bb->index] = capped(c);
-		++*n_known;
 	}
-	f->block[ENTRY_BLOCK] = capped(calls);
-	return true;
+	if (calls)
+		f->block[ENTRY_BLOCK] = capped(calls);
+	return n_known;
 }
 
 const pass_data fdo_pass_data = {
@@ -207,8 +203,8 @@ unsigned int fdo_pass::execute(function *fun)
 			e->aux = (void *)(intptr_t)f.edge.length();
 		}
 
-	int n_known, n_set = 0;
-	if (read_counts(&f, fun, trained->calls, &n_known) && n_known) {
+	int n_known = read_counts(&f, fun, trained->calls), n_set = 0;
+	if (n_known) {
 		propagate(&f, fun);
 		FOR_EACH_BB_FN(bb, fun)
 			n_set += set_probabilities(&f, bb);
@@ -218,6 +214,13 @@ unsigned int fdo_pass::execute(function *fun)
 			e->aux = NULL;
 	if (n_set)
 		rebuild_frequencies();
+	/* A function that ran has lines that ran, unless the profile was
+	   made from other sources than these. */
+	if (trained->calls && !n_known && ol_cfg.profile->n_lines)
+		warning_at(UNKNOWN_LOCATION, 0,
+			   "olayout: profile: %qs ran %llu times in training but none of its lines "
+			   "has a count, as in a profile of other sources: GCC keeps its guesses",
+			   name, (unsigned long long)trained->calls);
 	ol_note("%s: %d of %d blocks have training counts; %d branches take trained "
 		"probabilities", name, n_known, n_basic_blocks_for_fn(fun) - 2, n_set);
 	return 0;
