@@ -16,7 +16,9 @@
  * got counts gets probabilities in their ratio (an exit that never ran
  * keeps a tiny one: moving never-run blocks is the outline pass's job);
  * other branches keep GCC's guesses. GCC then recomputes the block counts
- * from the probabilities (rebuild_frequencies).
+ * from the probabilities (rebuild_frequencies); a block that did not have
+ * count zero before gets at least the least count above it, so that this
+ * pass moves nothing to .cold.
  *
  * The function's profile stays PROFILE_GUESSED, with counts local to it:
  * PROFILE_READ would make GCC read a run summary (profile_info) that only
@@ -37,6 +39,7 @@
 #include "cfg.h"
 #include "diagnostic-core.h"
 #include "predict.h"
+#include "sbitmap.h"
 #include "olayout.h"
 
 namespace {
@@ -169,6 +172,28 @@ int read_counts(struct flow *f, function *fun, uint64_t calls)
 	return n_known;
 }
 
+/* GCC recomputes the block counts from the new probabilities. A rare
+   block whose count now rounds to zero gets the least count above zero
+   instead: GCC moves a zero-count block to .cold, and which blocks go
+   there is the outline pass's decision (a block that ran never does). */
+void recount(function *fun)
+{
+	auto_sbitmap was_zero(last_basic_block_for_fn(fun));
+	bitmap_clear(was_zero);
+	basic_block bb;
+	FOR_EACH_BB_FN(bb, fun)
+		if (bb->count == profile_count::zero())
+			bitmap_set_bit(was_zero, bb->index);
+	rebuild_frequencies();
+	profile_count entry = ENTRY_BLOCK_PTR_FOR_FN(fun)->count;
+	if (!entry.nonzero_p())
+		return;
+	profile_count least = entry.apply_scale(1, entry.to_gcov_type());
+	FOR_EACH_BB_FN(bb, fun)
+		if (!bitmap_bit_p(was_zero, bb->index) && !bb->count.nonzero_p())
+			bb->count = least;
+}
+
 const pass_data fdo_pass_data = {
 	GIMPLE_PASS, "olayout_fdo", OPTGROUP_NONE, TV_NONE, PROP_cfg | PROP_ssa, 0, 0, 0, 0,
 };
@@ -213,7 +238,7 @@ unsigned int fdo_pass::execute(function *fun)
 		FOR_EACH_EDGE(e, ei, bb->succs)
 			e->aux = NULL;
 	if (n_set)
-		rebuild_frequencies();
+		recount(fun);
 	/* A function that ran has lines that ran, unless the profile was
 	   made from other sources than these. */
 	if (trained->calls && !n_known && ol_cfg.profile->n_lines)
