@@ -91,8 +91,11 @@ bool propagate_side(struct flow *f, basic_block bb, vec<edge, va_gc> *edges)
 		count = sum;
 		return true;
 	}
-	if (count != UNKNOWN && n_unknown == 1) {
-		edge_count(f, missing) = count > sum ? count - sum : 0;
+	/* A remainder of zero or less says the line counts disagree (a line's
+	   count is its hottest instruction's: a && chain on one line has one
+	   count): the edge stays unknown. */
+	if (count != UNKNOWN && n_unknown == 1 && count > sum) {
+		edge_count(f, missing) = count - sum;
 		return true;
 	}
 	return false;
