@@ -136,6 +136,8 @@ int xk_tap_run(xk_tap_t *t, uint64_t limit_ns, bool (*done)(void *arg), void *ar
 		if (poll(&pfd, 1, next > now ? (int)((next - now + 999999) / 1000000) : 0) < 0 &&
 		    errno != EINTR)
 			return -errno;
+		/* the frames arrived now, not before the wait: timers they arm start from now */
+		xk_events_advance(ev, xk_clock_ns());
 		tap_drain(t);
 	}
 }
