@@ -20,8 +20,11 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
 	-s) SIZE=${2:?-s wants a byte count}; shift 2 ;;
-	[0-9]*) pauses+=("$1"); shift ;;
-	*) echo "zerowin.sh: unknown argument '$1' (zerowin.sh --help)" >&2; exit 2 ;;
+	-*) echo "zerowin.sh: unknown option '$1' (zerowin.sh --help)" >&2; exit 2 ;;
+	*)
+		[[ $1 =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "zerowin.sh: pause '$1': want seconds" >&2; exit 2; }
+		pauses+=("$1")
+		shift ;;
 	esac
 done
 [ ${#pauses[@]} -gt 0 ] || pauses=(2 5 10 20)
@@ -48,7 +51,7 @@ printf '%-6s %-12s %-12s %s\n' pause "ours: drain" "Linux: drain" "Linux TcpExtB
 for p in "${pauses[@]}"; do
 	b0=$(beyond)
 	ip netns exec "$XK_NETNS" "$PEER" --peer --tap "$XK_TAP" --ip "$XK_STACK_IP" --listen 5560 \
-		--send "$TMP/server" --out "$TMP/ours_got" --timeout $((p + 120)) >"$TMP/peer.log" 2>&1 &
+		--send "$TMP/server" --out "$TMP/ours_got" --timeout 300 >"$TMP/peer.log" 2>&1 &
 	ours=$(client "$p" "$XK_STACK_IP" 5560)
 	wait $!
 	b1=$(beyond)
