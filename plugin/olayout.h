@@ -13,6 +13,7 @@ struct ol_config {
 	const struct ol_profile *profile; /* NULL: outlining from code alone */
 	bool outline;			  /* run the outline pass */
 	bool inline_paths;		  /* run the path-inline pass */
+	bool fdo;			  /* run the fdo pass (with a profile) */
 	bool verbose;			  /* say what is done and what is skipped */
 	const char *report_file;	  /* NULL: no size report */
 	double min_ratio;		  /* least calls per root run to inline */
@@ -52,6 +53,11 @@ bool ol_is_root(const char *fn);
 /* Whether fn is the root or a layer of one of the profile's paths. */
 bool ol_on_path(const char *fn);
 
+/* The training count of bb (0: it never ran, a cold-line), or false when
+   training says nothing about it (outline.cc). */
+bool ol_block_count(basic_block bb, uint64_t *count);
+
+opt_pass *ol_make_fdo_pass(gcc::context *ctxt);
 /* late: the second run, after IPA inlining, on the bodies holding a path
    (roots hot; with inline-only their inlined helpers outlined). */
 opt_pass *ol_make_outline_pass(gcc::context *ctxt, bool late);

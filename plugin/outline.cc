@@ -464,6 +464,15 @@ unsigned int outline_pass::execute(function *fun)
 
 } // namespace
 
+bool ol_block_count(basic_block bb, uint64_t *count)
+{
+	char why[512];
+	enum training t = block_training(bb, count, why, sizeof why);
+	if (t == T_NEVER)
+		*count = 0;
+	return t != T_UNKNOWN;
+}
+
 opt_pass *ol_make_outline_pass(gcc::context *ctxt, bool late)
 {
 	return new outline_pass(ctxt, late);

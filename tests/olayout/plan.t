@@ -10,9 +10,9 @@ input does, every unit lies where the layout's comment says the planner
 predicted, and optimizing the output again works the same. Plans are
 deterministic. The simulated I1 misses of the programs' own work (callgrind,
 inside main) order as bad > std > bipartite on `sorts` (512-byte cache) and
-`layers` (2 KiB); on `sorts` bipartite should beat pettis-hansen (whose order
-it follows, on the sets that are free): a TODO since the profile has every
-call edge (PH_TODO), and with a path (`layers`) bipartite <= hfsort. On the x-kernel: tcpping (STD, built
+`layers` (2 KiB); on `sorts` bipartite beats pettis-hansen (whose order
+it follows, on the sets that are free; with the profile's `insn` heat), and
+with a path (`layers`) bipartite <= hfsort. On the x-kernel: tcpping (STD, built
 with --emit-relocs) trained on its round trips and optimized with every
 strategy for alpha21064 runs as before; bipartite clones the send path
 (not tcp_output, which the receive path's ACK calls too) and its loop misses the I-cache less than pettis-hansen's and hfsort's.
@@ -33,12 +33,6 @@ import oltest  # noqa: E402
 STRATEGIES = ["std", "bad", "pettis-hansen", "hfsort", "bipartite", "color"]
 CACHE = "512:1:32"
 XK_ARGS = ["-w", "inproc", "-n", "50", "-s", "1"]
-# Held with the old hand-written trainer (bipartite 19764 < pettis-hansen
-# 20043), which kept a call's callee object (cob=) for the calls after it and
-# so lost merge's 900 calls of the comparators (after a call into libc); with
-# them (`olayout profile`) Pettis-Hansen keeps merge beside its comparators.
-PH_TODO = ("olayout profile's complete call edges (merge -> sorts_cmp_*) help "
-           "pettis-hansen (20043 -> 19115 misses) more than bipartite (19764 -> 19244)")
 
 
 def write(path, text):
@@ -149,7 +143,7 @@ def check_misses(tap, exes, profs, work):
         if not with_path:
             tap.ok(got["bipartite"] < got["pettis-hansen"],
                    "%s: bipartite (Pettis-Hansen's order on free sets) < pettis-hansen (%s)"
-                   % (prog, desc), todo=PH_TODO)
+                   % (prog, desc))
         else:
             tap.ok(got["bipartite"] <= got["hfsort"],
                    "%s (a path): bipartite <= hfsort (%s)" % (prog, desc))
