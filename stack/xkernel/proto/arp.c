@@ -78,13 +78,48 @@ static struct arp_entry *arp_lookup(struct arp_state *st, uint32_t ip)
 	return xk_map_resolve(st->table, &ip, &e) == 0 ? e : NULL;
 }
 
+struct stalest {
+	uint32_t ip;
+	struct arp_entry *e;
+};
+
+static int find_stalest(const void *key, void *val, void *arg)
+{
+	struct arp_entry *e = val;
+	struct stalest *s = arg;
+
+	if (!e->resolved && (!s->e || e->asked < s->e->asked)) {
+		memcpy(&s->ip, key, sizeof s->ip);
+		s->e = e;
+	}
+	return 0;
+}
+
+/*
+ * A full table gives up the unanswered entry asked longest ago: SYN-ACKs to
+ * spoofed sources must not fill it for good and lock out new neighbours.
+ */
+static int make_room(struct arp_state *st)
+{
+	struct stalest s = { 0 };
+
+	if (xk_map_count(st->table) < ARP_MAX_ENTRIES)
+		return 0;
+	xk_map_foreach(st->table, find_stalest, &s);
+	if (!s.e)
+		return -ENOMEM;	/* every entry is a neighbour that answered */
+	xk_map_unbind(st->table, &s.ip);
+	free(s.e);
+	return 0;
+}
+
 static struct arp_entry *arp_insert(struct arp_state *st, uint32_t ip)
 {
 	struct arp_entry *e = arp_lookup(st, ip);
 
 	if (e)
 		return e;
-	if (xk_map_count(st->table) >= ARP_MAX_ENTRIES)
+	if (make_room(st) < 0)
 		return NULL;
 	e = calloc(1, sizeof *e);
 	if (e && xk_map_bind(st->table, &ip, e)) {

@@ -32,6 +32,7 @@ struct ip_sess {
 	unsigned npending;
 	unsigned tries;
 	struct xk_event retry;
+	bool passive;		/* made for a new peer: the map holds IP's own reference */
 };
 
 static xk_proto_t *ip_eth(xk_proto_t *self)
@@ -247,13 +248,42 @@ static const struct xk_sess_ops ip_sess_ops = {
 	.close = ip_close,
 };
 
+static int find_idle(const void *key, void *val, void *arg)
+{
+	xk_sess_t *s = val, **idle = arg;
+	struct ip_sess *is = s->state;
+
+	(void)key;
+	if (!is->passive || s->refs != 1)
+		return 0;
+	*idle = s;
+	return 1;
+}
+
+/*
+ * A full table gives up a peer that only IP itself still holds (one that
+ * sent a spoofed SYN, say): a flood must not lock out new peers for good.
+ */
+static int make_room(struct ip_state *st)
+{
+	xk_sess_t *idle = NULL;
+
+	if (xk_map_count(st->active) < IP_MAX_SESS)
+		return 0;
+	xk_map_foreach(st->active, find_idle, &idle);
+	if (!idle)
+		return -ENOMEM;
+	xk_close(idle);
+	return 0;
+}
+
 static xk_sess_t *ip_sess_new(xk_proto_t *self, xk_proto_t *hlp, const struct ip_key *key)
 {
 	struct ip_state *st = self->state;
 	struct ip_sess *is;
 	xk_sess_t *s;
 
-	if (xk_map_count(st->active) >= IP_MAX_SESS)
+	if (make_room(st) < 0)
 		return NULL;
 	s = xk_sess_alloc(self, &ip_sess_ops, hlp, sizeof *is);
 	if (!s)
@@ -334,6 +364,7 @@ int ip_deliver(xk_proto_t *self, const struct ip_info *info, msg_t *m)
 	s = ip_sess_new(self, hlp, &key);
 	if (!s)
 		return xk_drop(self, XK_DROP_NOMEM, m);
+	((struct ip_sess *)s->state)->passive = true;
 	xk_part_push_ip(&parts.remote, info->src);
 	xk_open_done(hlp, self, s, &parts);
 	return xk_pop(s, NULL, m, (void *)info);
