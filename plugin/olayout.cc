@@ -8,12 +8,19 @@
  * then moves them to fn.cold in .text.unlikely. Functions named
  * cold-function get the cold attribute and go to .text.unlikely whole.
  *
+ * Training counts (fdo pass, fdo.cc): the branch probabilities of every
+ * function the profile has counts for come from the training counts of
+ * its source lines, as AutoFDO does with samples, so that GCC's block
+ * ordering, hot/cold decisions and inliner follow what ran.
+ *
  * Path-inlining: for every path of the profile, each call along it is
  * inlined into the path's root; an indirect call (a layer crossing through
  * a function pointer) first becomes a guarded direct call to the path's
  * next function (GCC's speculative call, expanded by gimple_ic); then the
  * helpers the path calls often in training (not library functions) are
- * copied in where the copy is small. Other callers keep the out-of-line
+ * copied in where the copy is small; the root goes to .text.hot, and with
+ * inline-only the never-run blocks of what was inlined into it are
+ * outlined after inlining. Other callers keep the out-of-line
  * copies of the path's functions. Paths across files need -flto with the
  * plugin given at compile time (outlining, training counts) and at link
  * time (path-inlining).
@@ -22,6 +29,7 @@
  *   profile=FILE   the profile (format: profiles/README.md)
  *   outline-only   run the outline pass only
  *   inline-only    run the path-inline pass only
+ *   fdo=on|off     branch probabilities from training counts (default on)
  *   verbose        say on stderr what is done and what is skipped, and why
  *   report=FILE    write, per function, hot bytes and instructions before and
  *                  after outlining, and each path's inlining decisions
@@ -57,6 +65,8 @@ static const char help_text[] =
 	"  -fplugin-arg-olayout-profile=FILE  the profile (profiles/README.md)\n"
 	"  -fplugin-arg-olayout-outline-only  outline pass only\n"
 	"  -fplugin-arg-olayout-inline-only   path-inline pass only\n"
+	"  -fplugin-arg-olayout-fdo=on|off    branch probabilities from training counts\n"
+	"                                     (default on)\n"
 	"  -fplugin-arg-olayout-verbose       say what is done and skipped\n"
 	"  -fplugin-arg-olayout-report=FILE   sizes per function, before/after; path decisions\n"
 	"  -fplugin-arg-olayout-min-ratio=R   inline a path's call only when it ran at least\n"
@@ -107,6 +117,15 @@ void ol_path_note(const char *path, const char *action, const char *caller, cons
 	ol_note("path %s: %s %s -> %s (%s)", path, action, caller, callee, why);
 	if (ol_cfg.report_file)
 		ol_report_add(xasprintf("path %s %s %s %s: %s\n", path, action, caller, callee, why));
+}
+
+bool ol_is_root(const char *fn)
+{
+	const struct ol_profile *p = ol_cfg.profile;
+	for (size_t i = 0; p && i < p->n_paths; i++)
+		if (strcmp(p->paths[i].root, fn) == 0)
+			return true;
+	return false;
 }
 
 bool ol_on_path(const char *fn)
@@ -215,12 +234,14 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 	ol_cfg.min_ratio = OL_MIN_RATIO;
 	ol_cfg.hot_ratio = OL_HOT_RATIO;
 	ol_cfg.max_growth = OL_MAX_GROWTH;
+	ol_cfg.fdo = true;
 	for (int i = 0; i < info->argc; i++) {
 		const char *key = info->argv[i].key, *value = info->argv[i].value;
 		double *ratio = ratio_option(key);
 		bool growth = strcmp(key, "max-growth") == 0;
+		bool fdo = strcmp(key, "fdo") == 0;
 		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 ||
-				   ratio || growth;
+				   ratio || growth || fdo;
 		bool flag = strcmp(key, "outline-only") == 0 || strcmp(key, "inline-only") == 0 ||
 			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0;
 		if (!wants_value && !flag) {
@@ -230,7 +251,7 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		}
 		if (wants_value && (!value || !*value)) {
 			error("olayout: option %<-fplugin-arg-%s-%s%> needs %<=%s%>", info->base_name,
-			      key, ratio ? "RATIO" : growth ? "N" : "FILE");
+			      key, ratio ? "RATIO" : growth ? "N" : fdo ? "on|off" : "FILE");
 			return -1;
 		}
 		if (flag && value) {
@@ -253,6 +274,12 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 				      value);
 				return -1;
 			}
+		} else if (fdo) {
+			if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) {
+				error("olayout: %<fdo=%s%>: want %<on%> or %<off%>", value);
+				return -1;
+			}
+			ol_cfg.fdo = strcmp(value, "on") == 0;
 		} else if (strcmp(key, "outline-only") == 0)
 			outline_only = true;
 		else if (strcmp(key, "inline-only") == 0)
@@ -314,9 +341,17 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 	/* inline-only: the pass outlines the path's functions only (their
 	   inlined copies) and gives the blocks their training counts */
 	if (ol_cfg.outline || ol_cfg.profile)
-		register_pass(info->base_name, ol_make_outline_pass(g), "profile_estimate");
-	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_paths)
+		register_pass(info->base_name, ol_make_outline_pass(g, false), "profile_estimate");
+	/* Registered after the outline pass, it runs before it (each lands
+	   right after profile_estimate): outlining then sees trained counts. */
+	if (ol_cfg.fdo && ol_cfg.profile)
+		register_pass(info->base_name, ol_make_fdo_pass(g), "profile_estimate");
+	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_paths) {
 		register_pass(info->base_name, ol_make_path_inline_pass(g), "inline");
+		/* the bodies holding a path, after inlining: roots hot, and
+		   with inline-only their inlined helpers outlined */
+		register_pass(info->base_name, ol_make_outline_pass(g, true), "adjust_alignment");
+	}
 	if (ol_cfg.report_file) {
 		register_pass(info->base_name, ol_make_size_pass(g), "final");
 		register_callback(info->base_name, PLUGIN_FINISH, ol_write_report, NULL);

@@ -13,6 +13,7 @@ struct ol_config {
 	const struct ol_profile *profile; /* NULL: outlining from code alone */
 	bool outline;			  /* run the outline pass */
 	bool inline_paths;		  /* run the path-inline pass */
+	bool fdo;			  /* run the fdo pass (with a profile) */
 	bool verbose;			  /* say what is done and what is skipped */
 	const char *report_file;	  /* NULL: no size report */
 	double min_ratio;		  /* least calls per root run to inline */
@@ -46,10 +47,20 @@ void ol_path_note(const char *path, const char *action, const char *caller,
 const char *ol_fn_name(tree decl);
 bool ol_is_clone_name(tree decl);
 
+/* Whether fn is the root of one of the profile's paths. */
+bool ol_is_root(const char *fn);
+
 /* Whether fn is the root or a layer of one of the profile's paths. */
 bool ol_on_path(const char *fn);
 
-opt_pass *ol_make_outline_pass(gcc::context *ctxt);
+/* The training count of bb (0: it never ran, a cold-line), or false when
+   training says nothing about it (outline.cc). */
+bool ol_block_count(basic_block bb, uint64_t *count);
+
+opt_pass *ol_make_fdo_pass(gcc::context *ctxt);
+/* late: the second run, after IPA inlining, on the bodies holding a path
+   (roots hot; with inline-only their inlined helpers outlined). */
+opt_pass *ol_make_outline_pass(gcc::context *ctxt, bool late);
 opt_pass *ol_make_path_inline_pass(gcc::context *ctxt);
 opt_pass *ol_make_size_pass(gcc::context *ctxt);
 

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """i1lines: where a ping app's simulated I1 misses come from, per round trip.
 
-    i1lines.py [-n N] [-g SIZE,WAYS,LINE] [--top K] EXE...
+    i1lines.py [-n N] [-g SIZE,WAYS,LINE] [--top K] [--args ARGS] EXE...
 
 Each EXE runs under callgrind (its measured loop, as bench/xkernel/
 callgrind.sh runs it: ./NAME from a fixed-length scratch folder, empty
@@ -13,6 +13,9 @@ EXE; addr2line) and their object; the distinct cache lines the round trip
 runs (by object) against the cache's sets, the sets holding more lines than
 ways, and which objects share them. Addresses are run-time ones (valgrind's
 load bias added), so libc's and ld.so's lines land on their real sets.
+--args runs any program instead: EXE ARGS with {n} in ARGS replaced by N
+and 2N, all of the run counted (no client requests), the difference divided
+by N (for example docs/example's calc: --args '-n {n} /abs/work.calc').
 A diagnosis tool for bench/results, not a test.
 """
 import argparse
@@ -25,16 +28,19 @@ import tempfile
 from collections import defaultdict
 
 
-def callgrind(exe, n, geom):
-    """valgrind's -v -v log and the out file of EXE's measured loop, run as
-    ./NAME from a fresh /tmp/xkcg.* folder with an empty environment."""
+def callgrind(exe, n, geom, args):
+    """valgrind's -v -v log and the out file of EXE's measured loop (or of
+    EXE ARGS, {n} replaced by N), run as ./NAME from a fresh /tmp/xkcg.*
+    folder with an empty environment."""
     tmp = tempfile.mkdtemp(prefix="xkcg.", dir="/tmp")  # a fixed-length name
     try:
         name = os.path.basename(exe)
         shutil.copy(exe, os.path.join(tmp, name))
         cmd = ["env", "-i", shutil.which("valgrind"), "--tool=callgrind", "-v", "-v",
-               "--instr-atstart=no", "--dump-instr=yes", "--cache-sim=yes", "--I1=" + geom,
-               "--callgrind-out-file=cg.out", "./" + name, "-w", "inproc", "-n", str(n), "-s", "1"]
+               "--instr-atstart=%s" % ("yes" if args else "no"), "--dump-instr=yes",
+               "--cache-sim=yes", "--I1=" + geom, "--callgrind-out-file=cg.out", "./" + name]
+        cmd += ([a.replace("{n}", str(n)) for a in args.split()] if args
+                else ["-w", "inproc", "-n", str(n), "-s", "1"])
         with open(os.path.join(tmp, "log"), "w") as log:
             subprocess.run(cmd, cwd=tmp, stdout=subprocess.DEVNULL, stderr=log, check=True)
         with open(os.path.join(tmp, "log")) as f, open(os.path.join(tmp, "cg.out")) as g:
@@ -57,13 +63,13 @@ def biases(log):
     return b
 
 
-def per_insn(exe, n, geom):
+def per_insn(exe, n, geom, args):
     """(object's base name, fn, run-time addr) -> [Ir, I1mr] of a run of N
     round trips (the scratch folder differs per run: base names match).
     Callgrind's format: compressed names "(id) name", positions "instr
     line" relative with +/-/*, a calls= line's next line the call's
     inclusive cost (left out: self costs only)."""
-    log, out = callgrind(exe, n, geom)
+    log, out = callgrind(exe, n, geom, args)
     bias = biases(log)
     names = defaultdict(dict)
     got = defaultdict(lambda: [0, 0])
@@ -117,12 +123,12 @@ def src_lines(exe, addrs):
     return dict(zip(addrs, (os.path.basename(x) for x in r.stdout.split("\n"))))
 
 
-def report(exe, n, geom, top):
+def report(exe, n, geom, top, args):
     size, ways, line = (int(x) for x in geom.split(","))
     nsets = size // ways // line
-    a, b = per_insn(exe, n, geom), per_insn(exe, 2 * n, geom)
+    a, b = per_insn(exe, n, geom, args), per_insn(exe, 2 * n, geom, args)
     # xk_bench_run runs a warm-up of n/10 + 1 round trips, then n
-    trips = (2 * n + 2 * n // 10) - (n + n // 10)
+    trips = n if args else (2 * n + 2 * n // 10) - (n + n // 10)
     rt = {k: [(b[k][i] - a.get(k, [0, 0])[i]) / trips for i in (0, 1)] for k in b}
     name = os.path.basename(exe)
     short = {}
@@ -192,10 +198,11 @@ def main():
     ap.add_argument("-n", type=int, default=200)
     ap.add_argument("-g", default="8192,1,32")
     ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--args", default="")
     ap.add_argument("exe", nargs="+")
     a = ap.parse_args()
     for exe in a.exe:
-        report(exe, a.n, a.g, a.top)
+        report(exe, a.n, a.g, a.top, a.args)
     return 0
 
 

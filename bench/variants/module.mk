@@ -17,7 +17,7 @@
 
 PKGS += bolt-19 binutils valgrind gnuplot-nox python3
 
-VARIANT_STACKS := tcpip
+VARIANT_STACKS := tcpip rpc
 tcpip_PROG := tcpping
 tcpip_MAIN = $(filter %/tcpping.c,$(XK_APP_SRCS))
 tcpip_SRCS = $(XK_SRCS) $(XK_HARNESS_SRCS)
@@ -27,6 +27,15 @@ tcpip_LDLIBS := -lm -lpthread
 tcpip_PROFILE := profiles/tcpping.prof
 tcpip_TRAIN := -w inproc -n 1000 -s 1
 tcpip_CHECK := -w inproc -n 100 -s 1
+rpc_PROG := rpcping
+rpc_MAIN = $(filter %/rpcping.c,$(RPC_APP_SRCS))
+rpc_SRCS = $(XK_SRCS) $(XK_HARNESS_SRCS) $(RPC_SRCS) $(RPC_HARNESS_SRCS)
+rpc_OTHER = $(IPC_SRCS)
+rpc_INC = $(RPC_CPPFLAGS)
+rpc_LDLIBS := -lm -lpthread
+rpc_PROFILE := profiles/rpcping.prof
+rpc_TRAIN := -w inproc -n 1000 -s 1
+rpc_CHECK := -w inproc -n 100 -s 1
 
 # The table's rows, in the paper's order, then the peers.
 VARIANTS := BAD STD OUT CLO COL PIN ALL PGO BOLT PGO+BOLT

@@ -6,16 +6,33 @@
  * a peer restarted, the client calls outstanding to it fail with
  * -ECONNRESET and the server ends of its channels forget their calls.
  */
-#include <stdlib.h>
 
 #include "bytes.h"
 #include "chan.h"
 
+/*
+ * Each half only prepares its message; the crossing to BID is one call site
+ * here for both, so one path covers the client's request and the server's
+ * reply: the plugin inlines a path's crossings, not a role's. One branch a
+ * line: the profile counts lines.
+ */
 static int chan_push(xk_sess_t *s, msg_t *m)
 {
 	struct chan_sess *cs = s->state;
+	bool client = cs->key.role == CHAN_CLIENT;
+	int rc;
 
-	return cs->key.role == CHAN_CLIENT ? chan_client_push(s, m) : chan_server_push(s, m);
+	if (client)
+		rc = chan_client_push(s, m);
+	else
+		rc = chan_server_push(s, m);
+	if (rc != CHAN_ON)
+		return rc;
+	rc = xk_push(s->down, m);
+	/* A request the layers below refused now is sent again on the timer. */
+	if (client)
+		return 0;
+	return rc;
 }
 
 static int chan_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
@@ -71,7 +88,7 @@ static int chan_new(xk_proto_t *self, xk_proto_t *hlp, const struct rpc_key *key
 	cs = s->state;
 	cs->key = *key;
 	msg_init(&cs->saved);
-	xk_event_init(&cs->timer, chan_client_timeout, s);
+	xk_event_init(&cs->timer, key->role == CHAN_CLIENT ? chan_client_timeout : chan_server_timeout, s);
 	if (xk_map_bind(st->chans, key, s)) {
 		xk_sess_free(s);
 		return -ENOMEM;
@@ -106,17 +123,6 @@ static int chan_open(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
 	err = chan_new(self, hlp, &key, lls, out);
 	xk_close(lls);
 	return err;
-}
-
-static int chan_open_enable(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
-			    const struct xk_parts *parts)
-{
-	struct chan_state *st = self->state;
-
-	(void)hlp_type;
-	(void)parts;
-	st->hlp = hlp;
-	return 0;
 }
 
 static int chan_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
@@ -168,6 +174,7 @@ static int chan_peer_rebooted(const void *key, void *val, void *arg)
 		if (cs->busy)
 			chan_client_fail(s, -ECONNRESET);
 	} else {
+		xk_event_cancel(xk_host_events(s->proto->host), &cs->timer);
 		msg_free(&cs->saved);
 		cs->have_seq = false;
 		cs->busy = false;
@@ -193,44 +200,23 @@ static int chan_control(xk_proto_t *self, int op, void *buf, size_t len)
 	}
 }
 
-static void chan_destroy(xk_proto_t *self)
-{
-	struct chan_state *st = self->state;
-
-	xk_sess_close_map(st->chans);
-	xk_map_destroy(st->chans);
-	free(st);
-}
-
 static const struct xk_proto_ops chan_ops = {
 	.open = chan_open,
-	.open_enable = chan_open_enable,
+	.open_enable = rpc_open_enable,
 	.demux = chan_demux,
 	.control = chan_control,
-	.destroy = chan_destroy,
+};
+
+static const struct xk_map_spec chan_maps[] = {
+	{ offsetof(struct chan_state, chans), sizeof(struct rpc_key), 64, true },
+};
+
+static const struct xk_proto_spec chan_spec = {
+	.ops = &chan_ops, .size = sizeof(struct chan_state), .min_down = 1, .max_down = 1,
+	.maps = chan_maps, .nmaps = 1, .below = XK_BELOW_ENABLE,
 };
 
 int rpc_chan_init(xk_proto_t *p, void *arg)
 {
-	struct xk_parts parts = { 0 };
-	struct chan_state *st;
-	int err;
-
-	(void)arg;
-	if (p->ndown != 1)
-		return -EINVAL;
-	st = calloc(1, sizeof *st);
-	if (!st)
-		return -ENOMEM;
-	err = xk_map_create(&st->chans, sizeof(struct rpc_key), 64);
-	if (!err)
-		err = xk_open_enable(p->down[0], p, p, &parts);
-	if (err) {
-		xk_map_destroy(st->chans);
-		free(st);
-		return err;
-	}
-	p->state = st;
-	p->ops = &chan_ops;
-	return 0;
+	return xk_proto_start(p, &chan_spec, arg);
 }

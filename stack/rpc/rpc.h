@@ -90,6 +90,8 @@ struct rpc_chan_stats {
 	uint64_t retransmits, failures;		/* client: requests sent again, calls failed */
 	uint64_t served;			/* server: requests delivered up (procedure runs) */
 	uint64_t dup_replies, acks_sent;	/* server: duplicates answered from the saved reply, or acked */
+	uint64_t long_acks;			/* server: ACKs sent unasked, calls running past CHAN_ACK_NS */
+	uint64_t saved_expired;			/* server: saved replies no next call acknowledged in time */
 	uint64_t opened;			/* channel ends made: client opens, servers' new channels */
 };
 

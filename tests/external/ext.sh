@@ -27,86 +27,13 @@ done
 CACHE=$(mkdir -p "$1" && cd "$1" && pwd)
 shift
 
-# The defaults: an autotools package whose `make check` runs the programs
-# it builds. A recipe redefines any of these.
-defaults() {
-	# the source directory on stdout (Debian's source package)
-	fetch() { "$ROOT/mk/debsrc.sh" "$CACHE" "$PKG"; }
-	prepare() { [ -x configure ] || autoreconf -fi; }
-	configure() { ./configure --disable-shared CC="$OLCC"; }
-	build() { make -j2; }
-	# the programs to optimize: every ELF executable the build made whose
-	# relocations were kept (the driver linked it)
-	progs() {
-		find . -type f -perm -u+x ! -name 'conftest*' -print | sort | while read -r f; do
-			readelf -S "$f" 2>/dev/null | grep -q '\.rela\.text' &&
-				readelf -h "$f" | grep -q 'Type: *\(EXEC\|DYN\)' &&
-				readelf -l "$f" | grep -q 'INTERP' && echo "${f#./}"
-		done
-	}
-	check() { make check; }
-	# the passes in check's output (stdin): automake's "# PASS: N" summed,
-	# else one per "PASS:" line
-	passed() {
-		awk '/^# PASS: *[0-9]+/ { s += $3; a = 1 } /^PASS:/ { p++ }
-			END { print a ? s : p + 0 }'
-	}
-	train() { check; }
-}
-
-# wrap DIR PROG...: each PROG replaced by a script running its saved copy
-# (DIR/orig) under callgrind, one output per run in DIR/cg.
-wrap() {
-	local dir=$1 p; shift
-	for p in "$@"; do
-		cat > "$p" <<-EOF
-		#!/bin/sh
-		exec valgrind -v -v --tool=callgrind --dump-instr=yes --collect-jumps=yes \\
-			--log-file=$dir/cg/$(basename "$p").%p.log \\
-			--callgrind-out-file=$dir/cg/$(basename "$p").%p "$dir/orig/$(basename "$p")" "\$@"
-		EOF
-		chmod +x "$p"
-	done
-}
-
-# install_progs FROM PROG...: FROM/basename(PROG) copied over each PROG.
-install_progs() {
-	local from=$1 p; shift
-	for p in "$@"; do
-		cp -f "$from/$(basename "$p")" "$p"
-	done
-}
+. "$HERE/steps.sh"
 
 # suite NAME: runs check, prints its pass count (log in logs/check.NAME.log).
 suite() {
 	local log=$W/logs/check.$1.log
 	(check) > "$log" 2>&1 || echo "ext: $PKG: the suite exited non-zero ($1), see $log" >&2
 	passed < "$log"
-}
-
-# profile_prog PROG: the runs of PROG in $W/cg converted and merged into
-# $W/prof/PROG.prof; the number of runs on stdout. Paths are proposed from
-# the largest run only (merged profiles must agree on their paths).
-profile_prog() {
-	local b n=0 big parts=() paths
-	b=$(basename "$1")
-	big=$(ls -S "$W/cg/$b".* 2>/dev/null | grep -v '\.log$' | head -n 1) || true
-	for cg in "$W/cg/$b".*; do
-		case $cg in *.log | *.prof) continue ;; esac
-		paths=()
-		[ "$cg" = "$big" ] && paths=(--paths "${EXT_PATHS:-2}")
-		"$OL" profile -o "$cg.prof" "${paths[@]}" --from-callgrind "$cg" \
-			--valgrind-log "$cg.log" "$W/orig/$b" >> "$W/logs/profile.log" 2>&1 || continue
-		parts+=("$cg.prof")
-		n=$((n + 1))
-	done
-	[ $n -gt 0 ] || return 1
-	if [ $n = 1 ]; then
-		cp "${parts[0]}" "$W/prof/$b.prof"
-	else
-		"$OL" profile -o "$W/prof/$b.prof" --merge "${parts[@]}" >> "$W/logs/profile.log" 2>&1
-	fi
-	echo $n
 }
 
 # one PKG: 0 when every output verifies and every suite keeps its passes.

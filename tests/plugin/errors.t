@@ -6,7 +6,7 @@
 
 printf 'int main(void) { return 0; }\n' >"$WORK/m.c"
 printf 'olayout-profile 1\ncache modern 32768 8 64\nbogus x\n' >"$WORK/bad.prof"
-printf 'olayout-profile 4\n' >"$WORK/v3.prof"
+printf 'olayout-profile 5\n' >"$WORK/v3.prof"
 
 # fails DESCRIPTION WANTED-MESSAGE GCC-ARGS...: the compilation fails with
 # exactly one line of diagnostics, which holds WANTED-MESSAGE.
@@ -20,11 +20,11 @@ fails() {
 	[ "$(wc -l <"$WORK/err")" -eq 1 ] || sed 's/^/#   /' "$WORK/err"
 }
 
-plan 49
+plan 55
 
 fails "malformed profile" "$WORK/bad.prof:3: unknown directive 'bogus'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/bad.prof" -c -o "$WORK/m.o" "$WORK/m.c"
-fails "unsupported profile version" "$WORK/v3.prof:1: unsupported version 4 (this reader knows 1 to 3)" \
+fails "unsupported profile version" "$WORK/v3.prof:1: unsupported version 5 (this reader knows 1 to 4)" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/v3.prof" -c -o "$WORK/m.o" "$WORK/m.c"
 # More malformations, each named by file, line and problem.
 while IFS='|' read -r text want; do
@@ -32,7 +32,7 @@ while IFS='|' read -r text want; do
 	fails "malformed profile ($want)" "$WORK/m.prof:$want" \
 		$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/m.prof" -c -o "$WORK/m.o" "$WORK/m.c"
 done <<'EOF'
-cold-line x.c:1\n|1: 'cold-line' before the version header 'olayout-profile 3'
+cold-line x.c:1\n|1: 'cold-line' before the version header 'olayout-profile 4'
 olayout-profile 1\npath p a\n|2: 'path' wants path NAME ROOT FN...
 olayout-profile 1\n\ncold-line x.c:zero\n|3: bad line number 'zero': not a number
 olayout-profile 1\ncache c 8192 3 32\n|2: bad associativity '3': not a power of two up to 2^30
@@ -56,6 +56,10 @@ fails "a negative growth" "olayout: 'max-growth=-1': want a whole number from 0 
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-max-growth=-1 -c -o "$WORK/m.o" "$WORK/m.c"
 fails "a growth without a value" "olayout: option '-fplugin-arg-olayout-max-growth' needs '=N'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-max-growth -c -o "$WORK/m.o" "$WORK/m.c"
+fails "fdo neither on nor off" "olayout: 'fdo=maybe': want 'on' or 'off'" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-fdo=maybe -c -o "$WORK/m.o" "$WORK/m.c"
+fails "fdo without a value" "olayout: option '-fplugin-arg-olayout-fdo' needs '=on|off'" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-fdo -c -o "$WORK/m.o" "$WORK/m.c"
 fails "unwritable report" "olayout: cannot write report '$WORK/no/dir/r.txt'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-report="$WORK/no/dir/r.txt" -c -o "$WORK/m.o" "$WORK/m.c"
 
@@ -69,11 +73,11 @@ ok "malformed profile at an -flto link: lto1 names it, link fails" eval \
 
 out=$($CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-help -c -o "$WORK/m.o" "$WORK/m.c" 2>&1)
 is $? 0 "help: exit 0"
-for key in profile=FILE outline-only inline-only verbose report=FILE min-ratio=R cold-ratio=R \
+for key in profile=FILE outline-only inline-only "fdo=on|off" verbose report=FILE min-ratio=R cold-ratio=R \
 	hot-ratio=R max-growth=N help; do
-	grep -q -- "-fplugin-arg-olayout-$key " <<<"$out" || diag "help lacks $key"
+	grep -qF -- "-fplugin-arg-olayout-$key " <<<"$out" || diag "help lacks $key"
 done
-is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 10 "help lists the ten options"
+is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 11 "help lists the eleven options"
 
 # Paths the plugin cannot inline: the build goes on, with one warning that
 # names the path, the function and why.
@@ -99,6 +103,17 @@ warns "a root missing at an -flto link" "path 'p': root 'no_such_root' is not in
 warns "an indirect crossing whose target has no body" \
 	"path 'p' stops at tcp_push: app_send -> tcp_push not promoted: the target cannot be proven: no body of tcp_push here" \
 	'olayout-profile 1\npath p app_send tcp_push ip_push\n' $CC -O2 -c "$PROGS/layers/app.c"
+
+# A function that ran in training but none of whose lines has a count (a
+# profile of other sources): the fdo pass warns once (after GCC's own "In
+# function" line) and keeps GCC's guesses.
+printf 'olayout-profile 2\nfunction classify 1010 20000\nline other.c:1 5\n' >"$WORK/f.prof"
+ok "a function that ran without a line count: builds" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/f.prof" -o "$WORK/f.out" \
+	"$PROGS/fdo.c" 2>"$WORK/err"
+ok "a function that ran without a line count: one warning naming it" eval \
+	'[ "$(grep -c warning: "$WORK/err")" -eq 1 ] &&
+	 grep -qF "warning: olayout: profile: '"'classify'"' ran 1010 times in training but none of its lines has a count" "$WORK/err"'
 
 # The modes: outline-only leaves the path alone, inline-only the cold blocks.
 L=$PROGS/layers

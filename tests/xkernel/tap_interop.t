@@ -10,7 +10,7 @@ need "$BUILD"/bin/{xkhost,icmpping}
 command -v python3 >/dev/null || skip_all "no python3 for the Linux UDP peer"
 xk_netns_start
 
-plan 8
+plan 10
 
 out=$(mktemp)
 trap 'rm -f "$out"; xk_netns_cleanup' EXIT
@@ -48,6 +48,13 @@ wait $host
 is $? 0 "our host exits cleanly on SIGTERM"
 diag "$(cat "$out")"
 ok "it counted the 5 datagrams it echoed" grep -q "5 UDP datagrams echoed" "$out"
+
+res=$(xk_netns_exec "$BUILD/bin/xkhost" -t xktypo -T 1 2>&1)
+rc=$?
+ok "xkhost -t on a TAP name that does not exist: exit 1, one line (got $rc: $res)" eval \
+	'[ $rc = 1 ] && [ "$(echo "$res" | wc -l)" = 1 ] && grep -q "xktypo: no such TAP device" <<<"$res"'
+res=$(xk_netns_exec "$BUILD/bin/xkhost" -t xktypo -C -T 1 2>&1)
+ok "xkhost -t xktypo -C makes the device and serves on it (got $?)" grep -q "xkhost: served" <<<"$res"
 
 udp_server='
 import socket, sys

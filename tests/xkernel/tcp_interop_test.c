@@ -10,7 +10,8 @@
  * A peer sends FILE's bytes (if any), shuts its sending down, keeps what
  * arrives until the peer's FIN, writes it to --out (through a temporary
  * file and a rename), and closes. Exit status 0 only if all of that
- * happened; one line on stderr says what went wrong otherwise.
+ * happened; one line on stderr says what went wrong otherwise. Last, one
+ * line "tcp: ..." on stdout gives our TCP's counters (timeouts, probes...).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -120,6 +121,19 @@ static bool done(void *arg)
 	return a->closed || a->err;
 }
 
+/* Our TCP's counters, for the tests to check what the transfer took. */
+static void print_stats(const struct tcp_app *a)
+{
+	struct xk_tcp_stats st;
+
+	if (!a->proto || xk_control(a->proto->down[0], XK_TCP_CTL_GET_STATS, &st, sizeof st) < 0)
+		return;
+	printf("tcp: rexmit_timeouts %llu fast_rexmits %llu persist_probes %llu beyond_window %llu "
+	       "segs_out %llu\n", (unsigned long long)st.rexmit_timeouts, (unsigned long long)st.fast_rexmits,
+	       (unsigned long long)st.persist_probes, (unsigned long long)st.beyond_window,
+	       (unsigned long long)st.segs_out);
+}
+
 /* Build the host on the TAP device and start the connection or the listen. */
 static int start(const struct opts *o, xk_tap_t **tap, xk_host_t **h, struct tcp_app *a)
 {
@@ -202,6 +216,7 @@ int main(int argc, char **argv)
 		/* let the last ACKs go (our FIN, theirs) before the host goes */
 		if (rc == 0)
 			xk_tap_run(tap, SEC / 2, NULL, NULL);
+		print_stats(&a);
 	}
 	if (h && xk_host_destroy(h)) {
 		fprintf(stderr, "tcp_interop_test: message buffers outstanding at host teardown (a leak)\n");

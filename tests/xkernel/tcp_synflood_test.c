@@ -1,21 +1,24 @@
 /*
- * tcp_synflood_test - 10,000 SYNs from spoofed sources (10.0.0.3-254, no
- * one answers their ARP) injected into host 1's listened port, 100 every
+ * tcp_synflood_test - 10,000 SYNs from 1,000 spoofed sources (no one
+ * answers their ARP) injected into host 1's listened port, 100 every
  * millisecond of virtual time (issue 17 item 3): the half-open connections
  * never exceed the backlog, a transfer on an established connection goes
  * on and completes byte-exact, a legitimate new connection opened halfway
  * through succeeds, and once the flood stops the half-open ones go after
- * their few SYN-ACK retries.
+ * their few SYN-ACK retries. IP and ARP, with tables of 256 peers, keep
+ * taking new sources: the idle and the unanswered ones give way.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "eth.h"
 #include "tap.h"
 #include "tcp_pair.h"
 #include "tcp_tcb.h"
 
 #define PORT 5003
 #define SYNS 10000
+#define SOURCES 1000	/* more than ARP's table holds */
 #define BATCH 100
 #define SIZE (100u * 1000u)
 #define MS 1000000ull
@@ -41,6 +44,25 @@ static bool no_half_open(struct tcp_pair *p)
 	return tcp_pair_nstate(p, 1, TCP_SYN_RCVD) == 0;
 }
 
+/* Datagrams host 1's IP dropped for want of room (a session for a new peer). */
+static unsigned long long ip_nomem(struct tcp_pair *p)
+{
+	struct xk_drops d;
+
+	if (xk_control(xk_testbed_proto(&p->tb, 1, "ip"), XK_CTL_GET_DROPS, &d, sizeof d) < 0)
+		tap_bail("cannot read IP's drops");
+	return (unsigned long long)d.n[XK_DROP_NOMEM];
+}
+
+/* Host 1's ARP asked for ip's MAC: -EAGAIN once it sent a request. */
+static int arp_ask(struct tcp_pair *p, uint32_t ip)
+{
+	uint8_t buf[XK_ETH_ALEN] = { 0 };
+
+	memcpy(buf, &ip, sizeof ip);
+	return xk_control(xk_testbed_proto(&p->tb, 1, "arp"), XK_CTL_ARP_RESOLVE, buf, sizeof buf);
+}
+
 int main(void)
 {
 	static uint8_t a[SIZE], ra[SIZE];
@@ -52,7 +74,7 @@ int main(void)
 	unsigned max_half = 0, max_live = 0;
 	int legit_state = -1;
 
-	tap_plan(7);
+	tap_plan(9);
 	srand(5961);
 	for (size_t i = 0; i < SIZE; i++)
 		a[i] = (uint8_t)rand();
@@ -67,7 +89,8 @@ int main(void)
 	p.app[0].tx_len = SIZE;
 	p.app[0].chunk = 1000;	/* a slow trickle: the transfer lasts through the flood */
 	for (unsigned i = 0; i < SYNS; i++) {
-		spoofed_syn(&p, XK_TESTBED_IP(2) + i % 252, (uint16_t)(1024 + i / 252), (uint32_t)rand());
+		spoofed_syn(&p, XK_TESTBED_IP(2) + i % SOURCES, (uint16_t)(1024 + i / SOURCES),
+			    (uint32_t)rand());
 		if (i % BATCH != BATCH - 1)
 			continue;
 		tcp_pair_run(&p, 1 * MS, NULL);
@@ -99,6 +122,10 @@ int main(void)
 	       legit_state);
 	tap_ok(st.conns_opened == 2, "host 1 accepted both real connections and no spoofed one (%llu)",
 	       (unsigned long long)st.conns_opened);
+	tap_ok(ip_nomem(&p) == 0, "host 1's IP took every new source: idle peers give way (%llu dropped)",
+	       ip_nomem(&p));
+	tap_is_int(arp_ask(&p, XK_TESTBED_IP(2) + SOURCES), -EAGAIN,
+		   "host 1's ARP still asks about a new address (its table is not full for good)");
 	tap_is_int(tcp_pair_run(&p, 10 * SEC, got_all), 0, "the established connection's transfer completes");
 	tap_ok(p.app[1].rx_len == SIZE && memcmp(ra, a, SIZE) == 0, "its %u bytes arrive byte-exact", SIZE);
 	tap_is_int(tcp_pair_run(&p, 60 * SEC, no_half_open), 0,

@@ -2,8 +2,10 @@
  * xkhost - one host of the suite on a TAP device, for the interop tests:
  * it answers ping, echoes UDP on a port, and can send UDP to a peer.
  *
- *   xkhost -t TAPIF [-a OUR_IP] [-u ECHO_PORT] [-T SECONDS]
+ *   xkhost -t TAPIF [-C] [-a OUR_IP] [-u ECHO_PORT] [-T SECONDS]
  *          [-c PEER_IP:PORT -k COUNT]
+ *
+ * TAPIF must exist (a misspelt name is an error) unless -C asks to create it.
  *
  * With -c it sends COUNT datagrams ("xkhost N") to the peer, one at a time,
  * and waits up to 1 s for each echo; exit status 0 only if every echo came
@@ -27,6 +29,7 @@
 
 struct opts {
 	const char *tap;
+	bool create;
 	uint32_t ip, peer_ip;
 	unsigned long echo_port, peer_port, count, seconds;
 };
@@ -43,7 +46,7 @@ static int parse_ulong(const char *opt, const char *s, unsigned long max, unsign
 	return 0;
 }
 
-#define XKHOST_USAGE "usage: xkhost -t TAPIF [-a IP] [-u PORT] [-T SECONDS] [-c PEER_IP:PORT -k COUNT]\n"
+#define XKHOST_USAGE "usage: xkhost -t TAPIF [-C] [-a IP] [-u PORT] [-T SECONDS] [-c PEER_IP:PORT -k COUNT]\n"
 
 /* 0, 1 when the usage was asked for (printed), or -1. */
 static int parse(int argc, char **argv, struct opts *o)
@@ -58,13 +61,16 @@ static int parse(int argc, char **argv, struct opts *o)
 		return 1;
 	}
 	opterr = 0;
-	while ((c = getopt(argc, argv, "ht:a:u:T:c:k:")) != -1) {
+	while ((c = getopt(argc, argv, "ht:Ca:u:T:c:k:")) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(XKHOST_USAGE, stdout);
 			return 1;
 		case 't':
 			o->tap = optarg;
+			break;
+		case 'C':
+			o->create = true;
 			break;
 		case 'a':
 			if (xk_ip_parse(optarg, &o->ip)) {
@@ -177,9 +183,10 @@ int main(int argc, char **argv)
 		return err > 0 ? 0 : 2;
 	cfg.ip = o.ip;
 	app.echo = o.count == 0;
-	err = xk_tap_open(&t, o.tap);
+	err = o.create ? xk_tap_create(&t, o.tap) : xk_tap_open(&t, o.tap);
 	if (err) {
-		fprintf(stderr, "xkhost: %s: %s\n", o.tap, xk_strerror(err));
+		fprintf(stderr, "xkhost: %s: %s\n", o.tap,
+			err == -ENODEV ? "no such TAP device (-C creates it)" : xk_strerror(err));
 		return 1;
 	}
 	err = xk_testbed_host(&h, &cfg, &app, "tap", xk_tap_init, t, NULL, NULL);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cycles.h"
@@ -23,7 +24,23 @@ struct xk_tap {
 	int fd;
 };
 
-int xk_tap_open(xk_tap_t **tp, const char *ifname)
+/* Whether this network namespace has an interface of that name. */
+static bool tap_exists(const char *ifname)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool found;
+
+	if (fd < 0)
+		return true;	/* cannot ask: let TUNSETIFF decide */
+	memcpy(ifr.ifr_name, ifname, strlen(ifname));
+	found = ioctl(fd, SIOCGIFINDEX, &ifr) == 0;
+	close(fd);
+	return found;
+}
+
+/* TUNSETIFF attaches to the device, or makes a new one when none has the name. */
+static int tap_attach(xk_tap_t **tp, const char *ifname, bool create)
 {
 	struct ifreq ifr = { 0 };
 	xk_tap_t *t;
@@ -31,6 +48,9 @@ int xk_tap_open(xk_tap_t **tp, const char *ifname)
 
 	if (strlen(ifname) >= IFNAMSIZ)
 		return -ENAMETOOLONG;
+	/* a misspelt name must not quietly become a new, unconnected device */
+	if (!create && !tap_exists(ifname))
+		return -ENODEV;
 	t = calloc(1, sizeof *t);
 	if (!t)
 		return -ENOMEM;
@@ -50,6 +70,16 @@ int xk_tap_open(xk_tap_t **tp, const char *ifname)
 	}
 	*tp = t;
 	return 0;
+}
+
+int xk_tap_open(xk_tap_t **tp, const char *ifname)
+{
+	return tap_attach(tp, ifname, false);
+}
+
+int xk_tap_create(xk_tap_t **tp, const char *ifname)
+{
+	return tap_attach(tp, ifname, true);
 }
 
 void xk_tap_close(xk_tap_t *t)
@@ -106,6 +136,8 @@ int xk_tap_run(xk_tap_t *t, uint64_t limit_ns, bool (*done)(void *arg), void *ar
 		if (poll(&pfd, 1, next > now ? (int)((next - now + 999999) / 1000000) : 0) < 0 &&
 		    errno != EINTR)
 			return -errno;
+		/* the frames arrived now, not before the wait: timers they arm start from now */
+		xk_events_advance(ev, xk_clock_ns());
 		tap_drain(t);
 	}
 }

@@ -3,7 +3,7 @@
  * real Linux stack (usually inside a network namespace made by the test; see
  * tests/xkernel/netns.sh).
  *
- *   xk_tap_open(&t, "xktap0");            attach to (or create) the TAP device
+ *   xk_tap_open(&t, "xktap0");            attach to the TAP device (xk_tap_create: or make it)
  *   xk_register(h, "tap", xk_tap_init, t);
  *   xk_graph_build(h, XK_GRAPH_SUITE("tap"), err, sizeof err);
  *   xk_tap_run(t, limit_ns, done, arg);   read frames, fire timers, real clock
@@ -19,7 +19,8 @@
 
 typedef struct xk_tap xk_tap_t;
 
-int xk_tap_open(xk_tap_t **tp, const char *ifname);	/* -ENODEV, -EPERM, ... */
+int xk_tap_open(xk_tap_t **tp, const char *ifname);	/* -ENODEV when there is none, -EPERM, ... */
+int xk_tap_create(xk_tap_t **tp, const char *ifname);	/* the same, making the device if there is none */
 void xk_tap_close(xk_tap_t *t);				/* destroy the host first */
 int xk_tap_init(xk_proto_t *p, void *arg);
 /* As xk_wire_run, on the real monotonic clock: 0 when done, -ETIMEDOUT at the limit. */

@@ -70,6 +70,7 @@ struct xk_tcp_stats {
 	uint64_t half_open_evicted;	/* SYN_RCVD connections dropped for a new SYN (backlog full) */
 	uint64_t challenge_acks;	/* ACKs answering an in-window RST or SYN (RFC 5961) */
 	uint64_t beyond_window;		/* received past the window's right edge (a zero window's 1-byte probe aside) */
+	uint64_t persist_probes;	/* 1-byte probes sent into a zero window */
 	unsigned nstate[TCP_NSTATES];	/* live connections per state */
 };
 

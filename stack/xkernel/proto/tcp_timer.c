@@ -15,6 +15,7 @@ static void rexmt_fire(void *arg)
 	if (t->snd_wnd == 0 && tcp_sends_data(t->state) && tcp_seq_lt(t->snd_una, tcp_data_end(t))) {
 		/* persist: probe the zero window with its first byte, backing off but never giving up */
 		/* snd_nxt stays: once the window opens the byte goes again unless its ACK came */
+		t->tp->st.persist_probes++;
 		tcp_send_segment(t, t->snd_una, 1, 0);
 		if (t->rtt.backoff < TCP_BACKOFF_MAX)
 			t->rtt.backoff++;

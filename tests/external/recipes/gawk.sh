@@ -3,8 +3,7 @@
 # The suite (`make -C test check`, 578 tests; a few locale tests fail on a bare
 # machine, unmodified too) echoes each test's name on a line of its own and
 # ends with "N TESTS FAILED" or "ALL TESTS PASSED": passes are the names
-# less the failures. Training runs the basic tests only (about half the
-# suite; each run under callgrind costs a second or more).
+# less the failures.
 # Debian's source lacks the manual's sources: doc/ cannot be built, so
 # the build and the suite skip the top-level recursion.
 configure() { ./configure CC="$OLCC"; }
@@ -14,4 +13,24 @@ progs() { echo gawk; }
 passed() {
 	awk '/^[A-Za-z0-9_+.-]+$/ { n++ } /^[0-9]+ TESTS FAILED$/ { f = $1 } END { print n - f }'
 }
-train() { make -C test basic; }
+# workload GAWK DIR: a few representative awk programs (field splitting and
+# sums, associative arrays and word counts, regular expressions with gsub
+# and match, printf, asort, split and substr) on 200 KB of gawk's own C sources
+# as text (scratch files in DIR). The training workload, and bench/external's:
+# the basic tests under callgrind take most of an hour.
+workload() {
+	local awk=$1 d=$2
+	mkdir -p "$d"
+	cat awkgram.c builtin.c eval.c | head -c 200000 > "$d/text"
+	"$awk" '{ n += NF; c += length($0) } END { print NR, n, c }' "$d/text"
+	"$awk" '{ for (i = 1; i <= NF; i++) w[tolower($i)]++ }
+		END { for (k in w) if (w[k] > 50) print w[k], k }' "$d/text" > "$d/words"
+	"$awk" '/^[a-z_]+\(/ { f = $0; sub(/\(.*/, "", f); names[++n] = f }
+		END { asort(names); for (i = 1; i <= n; i += 25) print names[i] }' "$d/text"
+	"$awk" '{ t = $0; k += gsub(/[0-9]+/, "#", t); if (match($0, /[A-Z][A-Z_]+/)) m[substr($0, RSTART, RLENGTH)]++ }
+		END { print k; for (x in m) if (m[x] > 30) printf "%-20s %6d\n", x, m[x] }' "$d/text"
+	"$awk" -F'[ \t]*[,;][ \t]*' '{ s += NF; for (i = 1; i <= NF; i++) a[i % 7] += length($i) }
+		END { for (i = 0; i < 7; i++) printf "%d:%d ", i, a[i]; print s }' "$d/text"
+	"$awk" 'BEGIN { for (i = 0; i < 20000; i++) { s = sprintf("%05d-%x", i, i * 7); split(s, p, "-"); t += p[1] + length(p[2]) } print t }'
+}
+train() { workload ./gawk ../work; }

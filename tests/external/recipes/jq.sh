@@ -18,3 +18,23 @@ passed() {
 	awk '/^# PASS: *[0-9]+/ { s += $3 } /^[0-9]+ of [0-9]+ tests passed/ { s += $1 }
 		END { print s + 0 }'
 }
+# workload JQ DIR: a few representative jq programs (construction,
+# select/group_by/sort, string interpolation, regular expressions through
+# oniguruma, paths, streaming, -S pretty printing) on 300 generated records
+# (scratch files in DIR), in four jq processes (each start parses jq's
+# builtins, most of a short run). The training workload, and
+# bench/external's: the whole suite under callgrind takes most of an hour.
+workload() {
+	local jq=$1 d=$2
+	mkdir -p "$d"
+	"$jq" -n '[range(300) | {id: ., name: "item\(.)", price: (. * 7 % 101),
+		tags: [range(. % 5) | "t\(.)"], nested: {a: [., -.], b: {c: (. % 3 == 0)}}}]' > "$d/data.json"
+	"$jq" -c '(map(select(.id % 3 == 0)) | group_by(.tags | length)
+		| map({k: (.[0].tags | length), n: length, total: (map(.price) | add)})),
+		[.[] | select(.name | test("item[12][0-9]*5$")) | .name | sub("item"; "x")],
+		([paths] | length), (sort_by(-.price, .name) | .[:5] | map(.id)),
+		([tostream] | fromstream(.[]) | length)' "$d/data.json"
+	"$jq" -r '.[] | "\(.id)\t\(.name)\t\(.price)"' "$d/data.json" > "$d/data.tsv"
+	"$jq" -S '.[:100]' "$d/data.json" > "$d/sorted.json"
+}
+train() { workload ./jq ../work; }

@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# usage: bench.sh CACHE PKG...
+# Each Debian source package of test-external on its recipe's workload
+# (sources and builds under CACHE), built and laid out every way side by side:
+#   STD        olayout-cc, no profile
+#   STD+bip    STD, olayout optimize --strategy bipartite
+#   OUT        olayout-cc with STD's profile, mode outline (the plugin)
+#   OUT+bip, OUT+color, OUT+hfsort   OUT, olayout optimize with its own profile
+#   PGO        GCC -fprofile-use (trained by -fprofile-generate on the workload)
+#   BOLT       llvm-bolt-19 on STD built -fno-reorder-blocks-and-partition,
+#              trained by its own instrumentation on the workload
+#   PGO+BOLT   BOLT on PGO built -fno-reorder-blocks-and-partition
+# Every layout trains on the workload it is measured on (as BOLT does).
+# Per variant: instructions and simulated I1 misses of the whole workload
+# under cachegrind (modern 32768:8:64 and alpha21064 8192:1:32), the median
+# wall time of ROUNDS runs of the workload with the variants interleaved,
+# and the rewrite time (olayout optimize, llvm-bolt's optimizing run).
+# The program measured is the recipe's bench_prog (default: the first of
+# progs). Writes CACHE/bench/PKG/results.md (and prints it); each
+# variant's merged cachegrind counts stay in CACHE/bench/PKG/cg/VARIANT.GEOM
+# for cg_annotate. Environment: BUILD, ROUNDS (default 5), EXT_PATHS,
+# VARIANTS (the ones measured, STD first; all are built).
+# A benchmark: nothing here is asserted.
+set -euo pipefail
+shopt -s inherit_errexit
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BUILD=$(cd "$ROOT/${BUILD:-build}" && pwd)
+OL=$BUILD/bin/olayout
+OLCC0=$BUILD/bin/olayout-cc
+BOLT=llvm-bolt-19
+BOLT_FLAGS="-reorder-blocks=ext-tsp -reorder-functions=cdsort -split-functions -split-all-cold"
+GEOMS="modern:32768,8,64 alpha21064:8192,1,32"
+VARIANTS=${VARIANTS:-STD STD+bip OUT OUT+bip OUT+color OUT+hfsort PGO BOLT PGO+BOLT}
+export OL
+
+case ${1:-} in -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
+[ $# -ge 2 ] || { echo "usage: bench.sh CACHE PKG... (--help)" >&2; exit 2; }
+for t in "$OL" "$OLCC0" "$(command -v $BOLT || echo $BOLT)" "$(command -v merge-fdata-19 || echo merge-fdata-19)"; do
+	[ -x "$t" ] || { echo "bench: $t is missing (make all; make deps for bolt-19)" >&2; exit 1; }
+done
+# Debian's bolt-19 looks for its instrumentation runtime there (TOOLCHAIN-NOTES)
+[ -e /usr/lib/libbolt_rt_instr.a ] || { echo "bench: $BOLT needs /usr/lib/libbolt_rt_instr.a;" \
+	"as root: ln -s /usr/lib/llvm-19/lib/libbolt_rt_instr.a /usr/lib/" >&2; exit 1; }
+CACHE=$(mkdir -p "$1" && cd "$1" && pwd)
+shift
+. "$ROOT/tests/external/steps.sh"
+
+# cc_with NAME FLAGS...: a compiler driver $W/cc/NAME/olayout-cc (the
+# driver's own name, as configure scripts see it) that runs olayout-cc with
+# FLAGS added to every compile and link; its path on stdout.
+cc_with() {
+	local f=$W/cc/$1/olayout-cc
+	shift
+	mkdir -p "$(dirname "$f")"
+	printf '#!/bin/sh\nexec %s "$@" %s\n' "$OLCC0" "$*" > "$f"
+	chmod +x "$f"
+	echo "$f"
+}
+
+# build_variant DIR CC [GCDA_FROM]: the package built into DIR/src with CC
+# (the .gcda files of GCDA_FROM's tree put in place first), once.
+build_variant() {
+	local dir=$1 cc=$2 from=${3:-}
+	[ -f "$dir/built" ] && return 0
+	rm -rf "$dir" && mkdir -p "$dir" && cp -a "$SRC" "$dir/src"
+	[ -n "$from" ] && (cd "$from/src" && find . -name '*.gcda' -print0 | tar -cf - --null -T -) |
+		(cd "$dir/src" && tar -xf -)
+	echo "bench: $PKG: building $(basename "$dir")" >&2
+	if ! (cd "$dir/src" && OLCC=$cc && prepare && configure && build) > "$dir/build.log" 2>&1; then
+		echo "bench: $PKG: the build of $(basename "$dir") failed, see $dir/build.log" >&2
+		return 1
+	fi
+	touch "$dir/built"
+}
+
+# run_workload EXE: the recipe's workload with EXE as the program, in the
+# STD build's tree (its inputs), output thrown away; any command failing
+# fails it (without pipefail: `cat | head` is not a failure).
+run_workload() {
+	(set +o pipefail && cd "$W/STD/src" && workload "$1" "$W/work") > /dev/null 2>&1 &
+	wait $! || { echo "bench: $PKG: the workload failed with $1" >&2; return 1; }
+}
+
+# wrapper FILE CMD...: a script FILE running CMD... "$@".
+wrapper() {
+	local f=$1
+	shift
+	printf '#!/bin/sh\nexec %s "$@"\n' "$*" > "$f"
+	chmod +x "$f"
+}
+
+# train_ol DIR: DIR/prog trained under callgrind on the workload into DIR/prog.prof.
+train_ol() {
+	local d=$1 b
+	[ -f "$d/prog.prof" ] && return 0
+	b=$(basename "$PROG")
+	rm -rf "$d/t" && mkdir -p "$d/t/orig" "$d/t/cg" "$d/t/prof" "$d/t/logs"
+	cp "$d/prog" "$d/t/orig/$b"
+	cp "$d/prog" "$d/t/$b"
+	(W=$d/t && wrap "$W" "$W/$b")
+	run_workload "$d/t/$b"
+	(W=$d/t && profile_prog "$b" > /dev/null) || { echo "bench: $PKG: training $d failed" >&2; return 1; }
+	cp "$d/t/prof/$b.prof" "$d/prog.prof"
+}
+
+# timed CMD...: runs CMD, prints its wall seconds.
+timed() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	"$@" >&2
+	t1=$(date +%s.%N)
+	echo "$t1 - $t0" | bc
+}
+
+# ol_variant NAME FROM STRATEGY: FROM/prog laid out by olayout into NAME.
+ol_variant() {
+	local d=$W/$1 from=$W/$2
+	[ -f "$d/prog" ] && return 0
+	mkdir -p "$d"
+	timed "$OL" optimize --strategy "$3" --profile "$from/prog.prof" --save-layout "$d/prog.layout" \
+		-o "$d/prog" "$from/prog" > "$d/rewrite.time" 2> "$d/optimize.log" ||
+		{ echo "bench: $PKG: $1: optimize failed, see $d/optimize.log" >&2; rm -f "$d/prog"; return 1; }
+	"$OL" verify "$d/prog" > /dev/null
+}
+
+# bolt_variant NAME INPUT: INPUT/prog instrumented, trained on the
+# workload (one profile per process, merged), optimized into NAME.
+bolt_variant() {
+	local d=$W/$1 in=$W/$2
+	[ -f "$d/prog" ] && return 0
+	rm -rf "$d" && mkdir -p "$d/fdata"
+	$BOLT "$in/prog" -instrument -instrumentation-file="$d/fdata/prof" -instrumentation-file-append-pid \
+		-o "$d/instr" > "$d/bolt.log" 2>&1 || { echo "bench: $PKG: $1: instrumenting failed, see $d/bolt.log" >&2; return 1; }
+	run_workload "$d/instr"
+	merge-fdata-19 "$d"/fdata/prof.* > "$d/prof.fdata" 2>> "$d/bolt.log"
+	timed $BOLT "$in/prog" -o "$d/prog" -data="$d/prof.fdata" $BOLT_FLAGS > "$d/rewrite.time" 2>> "$d/bolt.log" ||
+		{ echo "bench: $PKG: $1: llvm-bolt failed, see $d/bolt.log" >&2; rm -f "$d/prog"; return 1; }
+}
+
+# counts VARIANT GEOM SPEC: "instructions I1misses" of the workload under
+# cachegrind with I1 = SPEC; the merged counts kept in cg/VARIANT.GEOM (and
+# read from there while they are newer than the variant's program).
+counts() {
+	local v=$1 g=$2 spec=$3 c=$W/cg/$1.$2.d
+	[ "$W/cg/$v.$g" -nt "$W/$v/prog" ] && { summary "$W/cg/$v.$g"; return; }
+	rm -rf "$c" && mkdir -p "$c"
+	wrapper "$c/$(basename "$PROG")" valgrind --tool=cachegrind --cache-sim=yes "--I1=$spec" "--D1=$spec" \
+		"--LL=4194304,16,64" "--cachegrind-out-file=$c/cg.%p" "$W/$v/prog"
+	run_workload "$c/$(basename "$PROG")"
+	# a command line of several lines (a jq or awk program) would break
+	# cg_merge's parser: each file's cmd: is cut to its first line
+	for f in "$c"/cg.*; do
+		awk '/^cmd:/ { print; skip = 1; next } /^events:/ { skip = 0 } !skip' "$f" > "$f.1"
+	done
+	cg_merge -o "$W/cg/$v.$g" "$c"/cg.*.1 > /dev/null 2>&1 ||
+		{ echo "bench: $PKG: cg_merge failed on $c" >&2; return 1; }
+	rm -rf "$c"
+	summary "$W/cg/$v.$g"
+}
+
+# summary FILE: "instructions I1misses" of a cachegrind file.
+summary() {
+	awk '/^events:/ { for (i = 2; i <= NF; i++) e[$i] = i - 1 }
+		/^summary:/ { print $(e["Ir"] + 1), $(e["I1mr"] + 1) }' "$1"
+}
+
+one() {
+	PKG=$1
+	W=$CACHE/bench/$PKG
+	local recipe=$ROOT/tests/external/recipes/$PKG.sh v g r
+	defaults
+	bench_prog() { progs | head -n 1; }
+	[ -f "$recipe" ] && . "$recipe"
+	declare -F workload > /dev/null || { echo "bench: $PKG: its recipe names no workload" >&2; return 1; }
+	SRC=$(fetch)
+	mkdir -p "$W"
+	build_variant "$W/STD" "$OLCC0"
+	PROG=$(cd "$W/STD/src" && bench_prog)
+	for v in STD OUT PGO BOLT-in PGO+BOLT-in; do
+		[ -f "$W/$v/built" ] && cp -p "$W/$v/src/$PROG" "$W/$v/prog"
+	done
+	train_ol "$W/STD"
+	ol_variant STD+bip STD bipartite
+	build_variant "$W/OUT" "$(cc_with out --olayout-profile="$W/STD/prog.prof" --olayout-mode=outline)"
+	cp -p "$W/OUT/src/$PROG" "$W/OUT/prog"
+	train_ol "$W/OUT"
+	ol_variant OUT+bip OUT bipartite
+	ol_variant OUT+color OUT color
+	ol_variant OUT+hfsort OUT hfsort
+	if [ ! -f "$W/PGO-gen/trained" ]; then
+		build_variant "$W/PGO-gen" "$(cc_with pgo-gen -fprofile-generate)"
+		run_workload "$W/PGO-gen/src/$PROG"
+		touch "$W/PGO-gen/trained"
+	fi
+	local use="-fprofile-use -fprofile-partial-training -Wno-missing-profile"
+	build_variant "$W/PGO" "$(cc_with pgo $use)" "$W/PGO-gen"
+	build_variant "$W/BOLT-in" "$(cc_with bolt -fno-reorder-blocks-and-partition)"
+	build_variant "$W/PGO+BOLT-in" "$(cc_with pgo-bolt $use -fno-reorder-blocks-and-partition)" "$W/PGO-gen"
+	for v in PGO BOLT-in PGO+BOLT-in; do cp -p "$W/$v/src/$PROG" "$W/$v/prog"; done
+	bolt_variant BOLT BOLT-in
+	bolt_variant PGO+BOLT PGO+BOLT-in
+
+	mkdir -p "$W/cg"
+	declare -A ir mr wall
+	for v in $VARIANTS; do
+		for g in $GEOMS; do
+			echo "bench: $PKG: $v under cachegrind, ${g%%:*}" >&2
+			read -r ir[$v] mr[$v.${g%%:*}] < <(counts "$v" "${g%%:*}" "${g#*:}")
+		done
+	done
+	# wall time: ROUNDS rounds, each running every variant's workload once
+	for r in $(seq "${ROUNDS:-5}"); do
+		for v in $VARIANTS; do
+			wall[$v.$r]=$(timed run_workload "$W/$v/prog")
+		done
+	done
+	{
+		echo "### $PKG: $PROG on its recipe's workload"
+		echo
+		echo "| variant | instructions | I1 misses modern | x STD | I1 misses alpha21064 | x STD | wall s (median of ${ROUNDS:-5}) | x STD | rewrite s |"
+		echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+		for v in $VARIANTS; do
+			local med
+			med=$(for r in $(seq "${ROUNDS:-5}"); do echo "${wall[$v.$r]}"; done | sort -g |
+				awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+			wall[$v]=$med
+			printf '| %s | %s | %s | %.3f | %s | %.3f | %.3f | %.3f | %s |\n' "$v" "${ir[$v]}" \
+				"${mr[$v.modern]}" "$(echo "${mr[$v.modern]} / ${mr[STD.modern]}" | bc -l)" \
+				"${mr[$v.alpha21064]}" "$(echo "${mr[$v.alpha21064]} / ${mr[STD.alpha21064]}" | bc -l)" \
+				"$med" "$(echo "$med / ${wall[STD]}" | bc -l)" \
+				"$(if [ -f "$W/$v/rewrite.time" ]; then printf '%.2f' "$(cat "$W/$v/rewrite.time")"; else echo -; fi)"
+		done
+		echo
+		echo '```'
+		for v in STD OUT; do
+			python3 "$ROOT/tests/external/report.py" "$PKG" "$PROG ($v)" "$W/$v/prog" "$W" \
+				"$(echo $VARIANTS | tr ' ' '\n' | grep "^$v+" | tr '\n' ' ')"
+		done
+		echo '```'
+	} > "$W/results.md"
+	cat "$W/results.md"
+}
+
+status=0
+for pkg in "$@"; do
+	# a background job: errexit holds inside it (it would not in `( ) ||`)
+	(one "$pkg") &
+	wait $! || { echo "bench: $pkg: FAILED" >&2; status=1; }
+done
+exit $status

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# usage: synflood.sh [-n SYNS] [-r SYNS_PER_SECOND]
+# Our stack on a TAP device in a network namespace, listening, under a flood
+# of spoofed SYNs from Linux's side (tests/xkernel/tcp_synflood.py: from
+# 10.77.0.3-254, nobody answers their ARP; default 10000 at 5000 a second),
+# with a legitimate Linux connection opened halfway through. Prints our
+# process's resident memory before, at its peak, and after the flood, its
+# TCP counters, and whether the legitimate connection got through. Needs
+# root, /dev/net/tun, python3 and a build (BUILD, default build).
+#   -h, --help   this text
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+BUILD=${BUILD:-build}
+SYNS=10000
+RATE=5000
+usage() { sed -n '2,11s/^# \{0,1\}//p' "$0"; }
+while [ $# -gt 0 ]; do
+	case $1 in
+	-h | --help) usage; exit 0 ;;
+	-n) SYNS=${2:?-n wants a count}; shift 2 ;;
+	-r) RATE=${2:?-r wants SYNs per second}; shift 2 ;;
+	*) echo "synflood.sh: unknown argument '$1' (synflood.sh --help)" >&2; exit 2 ;;
+	esac
+done
+PEER=$BUILD/tests/xkernel/tcp_interop_test
+[ -x "$PEER" ] || { echo "synflood.sh: no $PEER (make first)" >&2; exit 1; }
+skip_all() { echo "synflood.sh: cannot run: $*" >&2; exit 1; }
+. tests/xkernel/netns.sh
+xk_netns_start
+TMP=$(mktemp -d /tmp/synflood.XXXXXX)
+trap 'rm -rf "$TMP"; xk_netns_cleanup' EXIT
+head -c 1000 /dev/zero >"$TMP/reply"
+
+ip netns exec "$XK_NETNS" "$PEER" --peer --tap "$XK_TAP" --ip "$XK_STACK_IP" --listen 5559 \
+	--send "$TMP/reply" --timeout 120 >"$TMP/peer.log" 2>&1 &
+peer=$!
+xk_netns_wait_stack || { cat "$TMP/peer.log"; exit 1; }
+kb() { awk -v k="$1:" '$1 == k { print $2 }' /proc/$peer/status; }
+rss0=$(kb VmRSS)
+xk_netns_exec python3 tests/xkernel/tcp_synflood.py --syns "$SYNS" --rate "$RATE" \
+	"$XK_STACK_IP" 5559 >"$TMP/flood.log" 2>&1
+flood=$?
+rss1=$(kb VmRSS)
+peak=$(kb VmHWM)
+[ $flood = 0 ] || kill $peer	# it would wait for its connection
+wait $peer
+cat "$TMP/flood.log" "$TMP/peer.log"
+echo "memory (our process, kB): VmRSS before $rss0, after the flood $rss1, peak (VmHWM) $peak"
+exit $flood
