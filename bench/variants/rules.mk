@@ -144,4 +144,4 @@ tables: variants $(OLAYOUT)
 
 # tests/variants: the orderings of the I1 misses among the rows that exist
 # (order.t), and the rewritten rows entering their clones (bind.t).
-TEST_DEPS += $(VARIANT_LISTS) $(foreach s,$(VARIANT_STACKS),$(foreach v,$(filter BAD STD OUT CLO COL PIN ALL,$(VARIANTS_BUILT)),$(call variant_exe,$(s),$(v))))
+TEST_DEPS += $(VARIANT_LISTS) $(foreach s,$(VARIANT_STACKS),$(foreach v,$(filter BAD STD OUT CLO COL PIN ALL BOLT,$(VARIANTS_BUILT)),$(call variant_exe,$(s),$(v))))
