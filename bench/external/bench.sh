@@ -20,7 +20,8 @@
 # progs). Writes CACHE/bench/PKG/results.md (and prints it); each
 # variant's merged cachegrind counts stay in CACHE/bench/PKG/cg/VARIANT.GEOM
 # for cg_annotate. Environment: BUILD, ROUNDS (default 5), EXT_PATHS,
-# VARIANTS (the ones measured, STD first; all are built).
+# VARIANTS (the ones measured, STD first; all are built), OUT_ARGS (more
+# olayout-cc options for OUT, e.g. --olayout-arg=fdo=off; use another CACHE).
 # A benchmark: nothing here is asserted.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -189,7 +190,7 @@ one() {
 	done
 	train_ol "$W/STD"
 	ol_variant STD+bip STD bipartite
-	build_variant "$W/OUT" "$(cc_with out --olayout-profile="$W/STD/prog.prof" --olayout-mode=outline)"
+	build_variant "$W/OUT" "$(cc_with out --olayout-profile="$W/STD/prog.prof" --olayout-mode=outline ${OUT_ARGS:-})"
 	cp -p "$W/OUT/src/$PROG" "$W/OUT/prog"
 	train_ol "$W/OUT"
 	ol_variant OUT+bip OUT bipartite
