@@ -486,9 +486,12 @@ def md_perf(order, built, data, perf_note):
         return ["No hardware figures: %s." % perf_note]
     out = ["perf stat over the in-process wire, per round trip (runs of N and 2N round trips, the "
            "difference: start-up left out); tables.csv has them as perf_*.", "",
-           "| variant | %s |" % " | ".join(PERF_EVENTS), "|---%s|" % ("|---:" * len(PERF_EVENTS))]
+           "| variant | %s |" % " | ".join(PERF_EVENTS), "| --- |%s" % (" ---: |" * len(PERF_EVENTS))]
     for v in order:
-        p = data[v].get("perf", {}) if v in built else {}
+        if v not in built:
+            out.append("| %s | not yet available |%s" % (v, " |" * (len(PERF_EVENTS) - 1)))
+            continue
+        p = data[v].get("perf", {})
         out.append("| %s | %s |" % (v, " | ".join("%.1f" % p[e] if e in p else "not counted" for e in PERF_EVENTS)))
     return out
 
