@@ -8,7 +8,7 @@ T=$(mktemp -d) && trap 'rm -rf "$T"' EXIT
 
 progs=("$BUILD"/bin/*)
 need "${progs[0]}"
-progs+=(bench/xkernel/callgrind.sh bench/xkernel/synflood.sh bench/xkernel/zerowin.sh bench/external/bench.sh bench/variants/ab.py)
+progs+=(bench/xkernel/callgrind.sh bench/xkernel/synflood.sh bench/xkernel/zerowin.sh bench/external/bench.sh)
 plan $((2 * ${#progs[@]} + 2))
 
 # usage_on_stdout PROG OPTION: exit 0, a usage line on stdout.
