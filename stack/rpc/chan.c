@@ -70,7 +70,7 @@ static int chan_new(xk_proto_t *self, xk_proto_t *hlp, const struct rpc_key *key
 	cs = s->state;
 	cs->key = *key;
 	msg_init(&cs->saved);
-	xk_event_init(&cs->timer, chan_client_timeout, s);
+	xk_event_init(&cs->timer, key->role == CHAN_CLIENT ? chan_client_timeout : chan_server_timeout, s);
 	if (xk_map_bind(st->chans, key, s)) {
 		xk_sess_free(s);
 		return -ENOMEM;
@@ -156,6 +156,7 @@ static int chan_peer_rebooted(const void *key, void *val, void *arg)
 		if (cs->busy)
 			chan_client_fail(s, -ECONNRESET);
 	} else {
+		xk_event_cancel(xk_host_events(s->proto->host), &cs->timer);
 		msg_free(&cs->saved);
 		cs->have_seq = false;
 		cs->busy = false;

@@ -19,6 +19,14 @@
 #define CHAN_RTO_MAX_NS	(1000ull * 1000 * 1000)	/* backoff stops doubling here */
 #define CHAN_TRIES	8			/* retransmissions without an answer, then -ETIMEDOUT */
 #define CHAN_PROBE_NS	(200ull * 1000 * 1000)	/* a busy server's ACK: probe again after */
+/* A call still running after this gets an ACK unasked: before the client's first retransmission. */
+#define CHAN_ACK_NS	(CHAN_RTO_NS / 2)
+/*
+ * A reply no next call acknowledged is freed after this: longer than a
+ * client retries (CHAN_TRIES doublings from CHAN_PROBE_NS, capped at
+ * CHAN_RTO_MAX_NS: under 8 s), so a retrying client still gets it.
+ */
+#define CHAN_SAVED_NS	(10ull * 1000 * 1000 * 1000)
 
 enum { CHAN_REQ = 1, CHAN_REP = 2, CHAN_ACK = 3 };
 enum { CHAN_CLIENT = 1, CHAN_SERVER = 2 };
@@ -45,7 +53,7 @@ struct chan_sess {
 	unsigned tries;
 	uint64_t rto;
 	msg_t saved;			/* client: the request; server: the last reply */
-	struct xk_event timer;
+	struct xk_event timer;		/* client: retransmission; server: long-call ACK, saved reply's end */
 };
 
 int chan_send(xk_sess_t *s, const struct chan_hdr *h, msg_t *m);
@@ -55,5 +63,6 @@ void chan_client_fail(xk_sess_t *s, int err);
 void chan_client_timeout(void *arg);
 int chan_server_push(xk_sess_t *s, msg_t *m);
 int chan_server_pop(xk_sess_t *s, const struct chan_hdr *h, msg_t *m);
+void chan_server_timeout(void *arg);
 
 #endif

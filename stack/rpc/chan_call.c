@@ -5,7 +5,9 @@
  * probing down. The server runs each sequence number once: a duplicate of
  * the current call is answered from the saved reply (or with an ACK while
  * the procedure runs), and the next request implicitly acknowledges (frees)
- * the saved reply.
+ * the saved reply. A call still running after CHAN_ACK_NS gets an ACK
+ * unasked, so the client probes slowly instead of retransmitting; a saved
+ * reply no next call acknowledged goes after CHAN_SAVED_NS.
  */
 #include "bytes.h"
 #include "chan.h"
@@ -139,6 +141,32 @@ int chan_client_pop(xk_sess_t *s, const struct chan_hdr *h, msg_t *m)
 	return xk_up(s, m);
 }
 
+/* Tell the client its current call arrived and still runs. */
+static int chan_server_ack(xk_sess_t *s)
+{
+	struct chan_sess *cs = s->state;
+	struct chan_hdr ack = { CHAN_ACK, (uint16_t)cs->key.id, cs->seq };
+	msg_t a;
+	void *none;
+
+	return msg_alloc(xk_host_pool(s->proto->host), &a, 0, &none) ? -ENOMEM : chan_send(s, &ack, &a);
+}
+
+void chan_server_timeout(void *arg)
+{
+	xk_sess_t *s = arg;
+	struct chan_state *st = s->proto->state;
+	struct chan_sess *cs = s->state;
+
+	if (cs->busy) {
+		st->stats.long_acks++;
+		chan_server_ack(s);
+	} else if (msg_len(&cs->saved)) {
+		st->stats.saved_expired++;
+		msg_free(&cs->saved);
+	}
+}
+
 int chan_server_push(xk_sess_t *s, msg_t *m)
 {
 	struct chan_sess *cs = s->state;
@@ -154,6 +182,7 @@ int chan_server_push(xk_sess_t *s, msg_t *m)
 	if (err)
 		return err;
 	cs->busy = false;
+	chan_arm(s, CHAN_SAVED_NS);
 	return xk_push(s->down, m);
 }
 
@@ -167,13 +196,8 @@ int chan_server_pop(xk_sess_t *s, const struct chan_hdr *h, msg_t *m)
 	if (cs->have_seq && h->seq == cs->seq) {
 		msg_free(m);
 		if (cs->busy) {
-			struct chan_hdr ack = { CHAN_ACK, h->chan, h->seq };
-			msg_t a;
-			void *none;
-
 			st->stats.acks_sent++;
-			return msg_alloc(xk_host_pool(s->proto->host), &a, 0, &none) ? -ENOMEM
-										: chan_send(s, &ack, &a);
+			return chan_server_ack(s);
 		}
 		st->stats.dup_replies++;
 		return msg_len(&cs->saved) ? chan_resend(s) : 0;
@@ -185,5 +209,6 @@ int chan_server_pop(xk_sess_t *s, const struct chan_hdr *h, msg_t *m)
 	cs->have_seq = true;
 	cs->busy = true;
 	st->stats.served++;
+	chan_arm(s, CHAN_ACK_NS);
 	return xk_up(s, m);
 }
