@@ -19,20 +19,31 @@ in process to one CPU, between processes to two (each host spins on its
 own, as it would on an idle machine; on one CPU the handoff is two
 sched_yield calls and the kernel's context switches outweigh the stack);
 when root, every run SCHED_FIFO (chrt -f 1), so other work on the machine
-does not preempt it: the runs are short, so the kernel's real-time
-throttling (95% of each second) never cuts one.
+does not preempt it, and then as long idle as it ran: back to back, the
+runs took over 95% of the CPU and the kernel's real-time throttling
+stopped them for the rest of each second (dmesg: "RT throttling
+activated"; runs of 20 µs a round trip against medians of 1.2). Every run
+(and its idle time) holds a lock ($AB_LOCK, default
+/tmp/olayout-bench.lock), so two sessions' runs, pinned to the same CPU,
+take turns and never add up past that share.
 """
 
 import argparse
+import fcntl
 import os
 import re
 import statistics
 import subprocess
 import sys
+import time
 
 REPORT = re.compile(r"round trip ([\d.]+) ± [\d.]+ us; client protocol processing ([\d.]+) ± [\d.]+ us")
 PROGS = {"tcpip": "tcpping", "rpc": "rpcping"}
 WIRES = ("inproc", "process")
+# Every timed run holds this lock: the runs of concurrent ab.py and make
+# tables sessions (pinned to the same CPU, SCHED_FIFO) take turns instead of
+# stalling each other.
+LOCK = os.environ.get("AB_LOCK", "/tmp/olayout-bench.lock")
 
 
 class Failure(Exception):
@@ -72,16 +83,23 @@ class Method:
         runs = ", ".join("%d round trips a run %s, pinned to CPU %s" % (
             n[w], "in process" if w == "inproc" else "between processes", self.pinned(w)) for w in n)
         return ("%d rounds after a discarded warm-up round, each running every variant once (%s; "
-                "taskset), the order rotating by one each round; %s" % (
-                    rounds, runs, "every run SCHED_FIFO (chrt -f 1)" if not self.no_fifo else
-                    "not SCHED_FIFO (%s)" % self.no_fifo))
+                "taskset), the order rotating by one each round; %s; one timed run at a time on the "
+                "machine (each holds the lock %s)" % (
+                    rounds, runs, "every run SCHED_FIFO (chrt -f 1), then as long idle (the kernel's "
+                    "real-time throttling never cuts one)" if not self.no_fifo else
+                    "not SCHED_FIFO (%s)" % self.no_fifo, LOCK))
 
     def run(self, exe, wire, n):
         """(round trip µs, client processing µs) of one run."""
         cmd = ["taskset", "-c", self.pinned(wire)] + ([] if self.no_fifo else ["chrt", "-f", "1"]) + \
             [exe, "-w", wire, "-n", str(n), "-s", "1"]
         try:
-            r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+            with open(LOCK, "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                start = time.monotonic()
+                r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+                if not self.no_fifo:  # as long idle as it ran, the lock held
+                    time.sleep(time.monotonic() - start)
         except (OSError, subprocess.TimeoutExpired) as e:
             raise Failure("%s: %s" % (" ".join(cmd), e))
         m = REPORT.search(r.stdout)

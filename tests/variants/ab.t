@@ -4,11 +4,14 @@ whose "round trip" is fixed (no figure of a real run is asserted): every
 run is pinned to the CPU the report names (one in process, two between
 processes) and SCHED_FIFO when root and chrt allows it; the warm-up round
 is discarded; the order rotates each round; the ratios are the per-round
-ones to the reference; wrong command lines get one line and exit 1."""
+ones to the reference; no run starts while another session holds the lock
+($AB_LOCK); wrong command lines get one line and exit 1."""
+import fcntl
 import os
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "olayout"))
 from oltest import Tap  # noqa: E402
@@ -40,14 +43,21 @@ def main():
         os.chmod(path, 0o755)
         fakes[name] = path
     cpus = sorted(os.sched_getaffinity(0))
-    r = subprocess.run([AB, "-k", "3", "-n", "7", "-r", "slow"] + ["%s=%s" % kv for kv in fakes.items()],
-                       capture_output=True, text=True)
-    tap.ok(r.returncode == 0, "ab.py runs stand-ins given as NAME=EXE", r.stderr)
+    os.environ["AB_LOCK"] = os.path.join(work, "lock")
+    with open(os.environ["AB_LOCK"], "a") as lock:  # another session's run
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        ab = subprocess.Popen([AB, "-k", "3", "-n", "7", "-r", "slow"] + ["%s=%s" % kv for kv in fakes.items()],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(2)
+        tap.ok(not os.path.exists(log) and ab.poll() is None, "no run starts while the lock is held")
+    out, err = ab.communicate()
+    r = subprocess.CompletedProcess(ab.args, ab.returncode, out, err)
+    tap.ok(r.returncode == 0, "ab.py runs stand-ins given as NAME=EXE once the lock is free", r.stderr)
     out = r.stdout
     runs = [line.split() for line in open(log).read().splitlines()] if os.path.exists(log) else []
     tap.ok(len(runs) == 4 * 3 * 2, "4 rounds (one a warm-up) x 3 programs x 2 wires run (%d)" % len(runs))
-    tap.ok("over 3 rounds" in out and "discarded warm-up round" in out,
-           "the report counts 3 rounds and names the discarded warm-up", out)
+    tap.ok("over 3 rounds" in out and "discarded warm-up round" in out and os.environ["AB_LOCK"] in out,
+           "the report counts 3 rounds and names the discarded warm-up and the lock", out)
     firsts = [x[0] for x in runs if "inproc" in x][::3]
     tap.ok(firsts == ["slow", "fast", "same", "slow"], "each round starts with the next program (%s)" % firsts)
     tap.ok(all(x[1:5] in (["-w", w, "-n", "7"] for w in ("inproc", "process")) and x[5:7] == ["-s", "1"]
