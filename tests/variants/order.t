@@ -37,8 +37,12 @@ at_most() { awk -v a="$1" -v b="$2" -v r="$3" 'BEGIN { exit !(a <= r * b) }'; }
 declare -A pin_goal=([rpc]=0.91)
 # An ordering a stack does not hold (bench/variants/README.md): rpc's PIN
 # (387) misses the I-cache more than OUT (334) since rpcproto's d135601
-# (before it 339 < 365): named in a comment, not asserted.
-declare -A unmet=([rpc]="|OUT PIN|")
+# (before it 339 < 365); tcpip's OUT > PIN flipped with BLAST over ETH and
+# rpcping -b (landrpc: OUT 416, PIN 427). Neither OUT nor PIN is placed by
+# olayout: their misses follow the linker's addresses, and each of the two
+# changes alone moved them by 13 to 59 (main 411 > 376, eth.c alone
+# 398 > 396, the harness alone 441 > 435). Named in a comment, not asserted.
+declare -A unmet=([rpc]="|OUT PIN|" [tcpip]="|OUT PIN|")
 
 lists=("$BUILD"/variants/*/variants.list)
 need "${lists[0]}"
