@@ -22,13 +22,8 @@ while [ $# -gt 0 ]; do
 	*) echo "synflood.sh: unknown argument '$1' (synflood.sh --help)" >&2; exit 2 ;;
 	esac
 done
-PEER=$BUILD/tests/xkernel/tcp_interop_test
-[ -x "$PEER" ] || { echo "synflood.sh: no $PEER (make first)" >&2; exit 1; }
-skip_all() { echo "synflood.sh: cannot run: $*" >&2; exit 1; }
-. tests/xkernel/netns.sh
-xk_netns_start
-TMP=$(mktemp -d /tmp/synflood.XXXXXX)
-trap 'rm -rf "$TMP"; xk_netns_cleanup' EXIT
+. bench/xkernel/netns_bench.sh
+xk_bench_netns synflood.sh
 head -c 1000 /dev/zero >"$TMP/reply"
 
 ip netns exec "$XK_NETNS" "$PEER" --peer --tap "$XK_TAP" --ip "$XK_STACK_IP" --listen 5559 \

@@ -28,14 +28,9 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ ${#pauses[@]} -gt 0 ] || pauses=(2 5 10 20)
-PEER=$BUILD/tests/xkernel/tcp_interop_test
+. bench/xkernel/netns_bench.sh
+xk_bench_netns zerowin.sh
 LINUX=tests/xkernel/tcp_interop_linux.py
-[ -x "$PEER" ] || { echo "zerowin.sh: no $PEER (make first)" >&2; exit 1; }
-skip_all() { echo "zerowin.sh: cannot run: $*" >&2; exit 1; }
-. tests/xkernel/netns.sh
-xk_netns_start
-TMP=$(mktemp -d /tmp/zerowin.XXXXXX)
-trap 'rm -rf "$TMP"; xk_netns_cleanup' EXIT
 head -c "$SIZE" /dev/urandom >"$TMP/server"
 head -c 200000 /dev/urandom >"$TMP/client"
 beyond() { xk_netns_exec nstat -az TcpExtBeyondWindow | awk '$1 == "TcpExtBeyondWindow" { print $2 }'; }
