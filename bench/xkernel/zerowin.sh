@@ -51,7 +51,7 @@ for p in "${pauses[@]}"; do
 	wait $!
 	b1=$(beyond)
 	xk_netns_exec python3 "$LINUX" listen "$XK_LINUX_IP" 5561 "$TMP/server" "$TMP/linux_got" "$TMP/ready" &
-	for _ in $(seq 100); do [ -e "$TMP/ready" ] && break; sleep 0.1; done
+	xk_netns_wait_file "$TMP/ready"
 	linux=$(client "$p" "$XK_LINUX_IP" 5561)
 	wait $!
 	rm -f "$TMP/ready"

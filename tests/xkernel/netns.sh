@@ -57,3 +57,14 @@ xk_netns_wait_stack() {
 	done
 	return 1
 }
+
+# Wait until FILE exists (a Linux server's "listening" mark), up to 10 s;
+# the caller's next step fails on its own when the server never came up.
+xk_netns_wait_file() {
+	local i
+	for i in $(seq 100); do
+		[[ -e $1 ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}

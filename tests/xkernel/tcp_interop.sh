@@ -39,7 +39,7 @@ ok "Linux client to our server: 10 MiB arrive identical at Linux's client" cmp -
 xk_netns_exec python3 "$HERE/tcp_interop_linux.py" listen "$XK_LINUX_IP" 5556 "$TMP/b" "$TMP/srv2_got" \
 	"$TMP/ready" 2>"$TMP/srv2.log" &
 linux=$!
-for _ in $(seq 100); do [ -e "$TMP/ready" ] && break; sleep 0.1; done
+xk_netns_wait_file "$TMP/ready"
 xk_netns_exec "$PEER" --peer --tap "$XK_TAP" --ip "$XK_STACK_IP" --connect "$XK_LINUX_IP:5556" \
 	--send "$TMP/a" --out "$TMP/cli2_got" --timeout 120 >"$TMP/cli2.log" 2>&1
 ours=$?

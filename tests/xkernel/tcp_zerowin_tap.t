@@ -68,7 +68,7 @@ before=$(beyond_window)
 xk_netns_exec python3 "$LINUX" --pause "$PAUSE" --rcvbuf 32768 listen "$XK_LINUX_IP" 5558 \
 	"$TMP/linux" "$TMP/linux_got" "$TMP/ready" >"$TMP/linux.log" 2>&1 &
 linux=$!
-for _ in $(seq 100); do [ -e "$TMP/ready" ] && break; sleep 0.1; done
+xk_netns_wait_file "$TMP/ready"
 xk_netns_exec "$PEER" --peer --tap "$XK_TAP" --ip "$XK_STACK_IP" --connect "$XK_LINUX_IP:5558" \
 	--send "$TMP/ours" --out "$TMP/ours_got" --timeout 60 >"$TMP/our.log" 2>&1
 ours=$?
