@@ -173,3 +173,11 @@ int xk_wire_run(xk_wire_t *w, uint64_t limit_ns, bool (*done)(void *arg), void *
 		}
 	}
 }
+
+void xk_wire_wait(xk_wire_t *w, uint64_t ns)
+{
+	uint64_t deadline = w->now + ns;
+
+	if (xk_wire_run(w, ns, NULL, NULL) == -EAGAIN)
+		wire_advance(w, deadline);
+}

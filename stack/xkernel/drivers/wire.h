@@ -52,6 +52,8 @@ int xk_wire_init(xk_proto_t *p, void *arg);
  * now (-ETIMEDOUT), or nothing is left to happen (-EAGAIN). done may be NULL.
  */
 int xk_wire_run(xk_wire_t *w, uint64_t limit_ns, bool (*done)(void *arg), void *arg);
+/* Run for ns of virtual time: the clock gets there even when nothing happens. */
+void xk_wire_wait(xk_wire_t *w, uint64_t ns);
 
 /* Host h's cycle accounting (drv.h), summed over its ports. */
 void xk_wire_cycles(const xk_wire_t *w, const xk_host_t *h, struct xk_wire_cycles *c);

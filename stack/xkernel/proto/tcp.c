@@ -257,6 +257,12 @@ static int tcp_proto_control(xk_proto_t *self, int op, void *buf, size_t len)
 			return -EINVAL;
 		memcpy(&tp->time_wait_ns, buf, len);
 		return 0;
+	case XK_TCP_CTL_SET_CHALLENGE_LIMIT:
+		if (len != sizeof tp->challenge_limit)
+			return -EINVAL;
+		memcpy(&tp->challenge_limit, buf, len);
+		tp->challenge_end = 0;	/* a new budget at the next challenge */
+		return 0;
 	case XK_CTL_GET_MAX_PACKET:
 	case XK_CTL_GET_OPT_PACKET:
 		return xk_control(self->down[0], op, buf, len);
@@ -290,6 +296,7 @@ static void tcp_fill(xk_proto_t *p, void *arg)
 	(void)arg;
 	tp->self = p;
 	tp->time_wait_ns = 2 * TCP_MSL_NS;
+	tp->challenge_limit = TCP_CHALLENGE_LIMIT;
 }
 
 /* conns holds sessions, but TCBs are freed through tp->all (tcp_destroy). */

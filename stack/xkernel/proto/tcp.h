@@ -53,6 +53,9 @@ enum xk_tcp_ctl {
 	 * data arrives); 1: reading again, the window reopens at once (a slow reader, for tests) */
 	XK_TCP_CTL_SET_READING,
 	XK_TCP_CTL_GET_RCV_NXT,		/* sess: uint32_t, the next sequence number expected (RCV.NXT) */
+	/* proto: uint32_t, challenge ACKs per second for the host (RFC 5961 section 7; default
+	 * 1000; each second's budget is drawn between half and 1.5 times it; 0: no limit) */
+	XK_TCP_CTL_SET_CHALLENGE_LIMIT,
 };
 
 struct xk_tcp_stats {
@@ -68,9 +71,10 @@ struct xk_tcp_stats {
 	uint64_t conns_opened;		/* reached ESTABLISHED */
 	uint64_t ooo_segs;		/* data segments stored out of order */
 	uint64_t half_open_evicted;	/* SYN_RCVD connections dropped for a new SYN (backlog full) */
-	uint64_t challenge_acks;	/* ACKs answering an in-window RST or SYN (RFC 5961) */
+	uint64_t challenge_acks;	/* ACKs answering an in-window RST or SYN, or an ACK of unsent data (RFC 5961) */
 	uint64_t beyond_window;		/* received past the window's right edge (a zero window's 1-byte probe aside) */
 	uint64_t persist_probes;	/* 1-byte probes sent into a zero window */
+	uint64_t challenge_acks_limited;	/* challenge ACKs not sent: over the host's limit per second */
 	unsigned nstate[TCP_NSTATES];	/* live connections per state */
 };
 

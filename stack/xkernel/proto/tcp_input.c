@@ -261,7 +261,7 @@ static bool input_ack(struct tcb *t, const struct tcp_hdr *h, uint32_t len)
 		t->snd_wl2 = ack;
 	}
 	if (tcp_seq_gt(ack, t->snd_max)) {
-		t->ack_now = true;	/* acknowledges what we never sent */
+		tcp_challenge_ack(t);	/* acknowledges what we never sent (RFC 5961 5.2) */
 		return false;
 	}
 	if (tcp_seq_gt(ack, t->snd_una))
@@ -406,8 +406,7 @@ static void input_sync(struct tcb *t, const struct tcp_hdr *h, msg_t *m)
 		return;
 	}
 	if (h->flags & (TCP_RST | TCP_SYN)) {
-		t->tp->st.challenge_acks++;
-		t->ack_now = true;
+		tcp_challenge_ack(t);
 		msg_free(m);
 		return;
 	}

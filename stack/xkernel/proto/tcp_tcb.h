@@ -30,6 +30,7 @@
 #define TCP_EPHEMERAL	49152
 #define TCP_BACKLOG	64	/* half-open (SYN_RCVD) connections per listened port */
 #define TCP_SYNACK_RETRIES 3	/* SYN-ACK retransmissions before a half-open connection goes */
+#define TCP_CHALLENGE_LIMIT 1000	/* challenge ACKs per second per host, as Linux 4.7-5.19 */
 
 /* Demultiplexing key of a connection; no padding holes. */
 struct tcp_key {
@@ -47,6 +48,9 @@ struct tcp_proto {
 	uint16_t next_port;
 	uint32_t iss_count;
 	uint64_t time_wait_ns;
+	uint32_t challenge_limit;	/* per second; 0: no limit */
+	uint32_t challenge_left;	/* still allowed until challenge_end */
+	uint64_t challenge_end;
 	struct xk_tcp_stats st;
 };
 
@@ -133,6 +137,9 @@ int tcp_tcb_new(struct tcp_proto *tp, xk_proto_t *hlp, xk_sess_t *lls,
 /* tcp_input.c */
 int tcp_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m);
 int tcp_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr);
+
+/* tcp_challenge.c */
+void tcp_challenge_ack(struct tcb *t);
 
 /* tcp_output.c */
 int tcp_output(struct tcb *t);
