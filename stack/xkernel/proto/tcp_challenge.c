@@ -11,7 +11,7 @@
 #define NS_PER_SEC 1000000000ull
 
 /* A budget in [ceil(limit / 2), ceil(limit / 2) + limit): the clock mixed (deterministic on a virtual one). */
-static uint32_t budget(uint32_t limit, uint64_t now)
+static uint32_t challenge_budget(uint32_t limit, uint64_t now)
 {
 	uint64_t x = (now ^ (now >> 29)) * 0x9e3779b97f4a7c15ull;
 
@@ -26,7 +26,7 @@ __attribute__((cold, noinline)) void tcp_challenge_ack(struct tcb *t)
 	if (tp->challenge_limit) {
 		if (now >= tp->challenge_end) {
 			tp->challenge_end = now + NS_PER_SEC;
-			tp->challenge_left = budget(tp->challenge_limit, now);
+			tp->challenge_left = challenge_budget(tp->challenge_limit, now);
 		}
 		if (tp->challenge_left == 0) {
 			tp->st.challenge_acks_limited++;
