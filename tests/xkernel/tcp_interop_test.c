@@ -129,9 +129,11 @@ static void print_stats(const struct tcp_app *a)
 	if (!a->proto || xk_control(a->proto->down[0], XK_TCP_CTL_GET_STATS, &st, sizeof st) < 0)
 		return;
 	printf("tcp: rexmit_timeouts %llu fast_rexmits %llu persist_probes %llu beyond_window %llu "
-	       "segs_out %llu\n", (unsigned long long)st.rexmit_timeouts, (unsigned long long)st.fast_rexmits,
+	       "segs_out %llu syn_cookies_sent %llu syn_cookies_ok %llu half_open_evicted %llu\n",
+	       (unsigned long long)st.rexmit_timeouts, (unsigned long long)st.fast_rexmits,
 	       (unsigned long long)st.persist_probes, (unsigned long long)st.beyond_window,
-	       (unsigned long long)st.segs_out);
+	       (unsigned long long)st.segs_out, (unsigned long long)st.syn_cookies_sent,
+	       (unsigned long long)st.syn_cookies_ok, (unsigned long long)st.half_open_evicted);
 }
 
 /* Build the host on the TAP device and start the connection or the listen. */

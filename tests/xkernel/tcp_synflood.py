@@ -9,8 +9,9 @@ Sends N SYNs (raw IP, seeded) to DST_IP:PORT from 10.77.0.3-254 (addresses
 nobody answers ARP for) and, when half are out, connects to DST_IP:PORT for
 real, sends 1000 bytes and reads the server's 1000, then after the flood
 shuts down and reads to EOF. A connection reset before the server's bytes
-came is tried again, up to 3 attempts: a burst of more SYNs than the
-server's backlog between ours and our ACK evicts our half-open connection.
+came is tried again, up to 3 attempts: without SYN cookies, a burst of more
+SYNs than the server's backlog between ours and our ACK evicts our
+half-open connection (our stack before them, or with them off).
 Prints "legit: connected at attempt A in T s, sent 1000, received N" or
 "legit: failed (REASON)", and exits 0 only if the legitimate connection got
 through.

@@ -98,7 +98,6 @@ int tcp_tcb_new(struct tcp_proto *tp, xk_proto_t *hlp, xk_sess_t *lls,
 {
 	xk_sess_t *s = xk_sess_alloc(tp->self, &tcp_sess_ops, hlp, sizeof(struct tcb));
 	struct tcb *t;
-	uint32_t opt = 0;
 	int err;
 
 	if (!s)
@@ -127,8 +126,7 @@ int tcp_tcb_new(struct tcp_proto *tp, xk_proto_t *hlp, xk_sess_t *lls,
 	}
 	s->down = lls;
 	t->in_map = true;
-	xk_sess_control(lls, XK_CTL_GET_OPT_PACKET, &opt, sizeof opt);
-	t->my_mss = opt > TCP_HDR_MIN + TCP_MSS_DEFAULT ? (uint16_t)(opt - TCP_HDR_MIN) : TCP_MSS_DEFAULT;
+	t->my_mss = tcp_my_mss(lls);
 	t->mss = TCP_MSS_DEFAULT < t->my_mss ? TCP_MSS_DEFAULT : t->my_mss;
 	t->cwnd = TCP_INIT_CWND * t->mss;
 	t->ssthresh = UINT32_MAX;
@@ -257,6 +255,11 @@ static int tcp_proto_control(xk_proto_t *self, int op, void *buf, size_t len)
 			return -EINVAL;
 		memcpy(&tp->time_wait_ns, buf, len);
 		return 0;
+	case XK_TCP_CTL_SET_SYN_COOKIES:
+		if (len != sizeof(int))
+			return -EINVAL;
+		tp->syn_cookies = *(const int *)buf != 0;
+		return 0;
 	case XK_TCP_CTL_SET_CHALLENGE_LIMIT:
 		if (len != sizeof tp->challenge_limit)
 			return -EINVAL;
@@ -297,6 +300,8 @@ static void tcp_fill(xk_proto_t *p, void *arg)
 	tp->self = p;
 	tp->time_wait_ns = 2 * TCP_MSL_NS;
 	tp->challenge_limit = TCP_CHALLENGE_LIMIT;
+	tp->syn_cookies = true;
+	tcp_cookie_init(tp);
 }
 
 /* conns holds sessions, but TCBs are freed through tp->all (tcp_destroy). */

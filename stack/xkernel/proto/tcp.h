@@ -56,6 +56,9 @@ enum xk_tcp_ctl {
 	/* proto: uint32_t, challenge ACKs per second for the host (RFC 5961 section 7; default
 	 * 1000; each second's budget is drawn between half and 1.5 times it; 0: no limit) */
 	XK_TCP_CTL_SET_CHALLENGE_LIMIT,
+	/* proto: int; 1 (default): a SYN to a port whose backlog of half-open connections is
+	 * full gets a SYN cookie (RFC 4987), no state; 0: it evicts the oldest half-open one */
+	XK_TCP_CTL_SET_SYN_COOKIES,
 };
 
 struct xk_tcp_stats {
@@ -70,11 +73,14 @@ struct xk_tcp_stats {
 	uint64_t rsts_out, rsts_in;
 	uint64_t conns_opened;		/* reached ESTABLISHED */
 	uint64_t ooo_segs;		/* data segments stored out of order */
-	uint64_t half_open_evicted;	/* SYN_RCVD connections dropped for a new SYN (backlog full) */
+	uint64_t half_open_evicted;	/* SYN_RCVD connections dropped for a new SYN (backlog full, no cookies) */
 	uint64_t challenge_acks;	/* ACKs answering an in-window RST or SYN, or an ACK of unsent data (RFC 5961) */
 	uint64_t beyond_window;		/* received past the window's right edge (a zero window's 1-byte probe aside) */
 	uint64_t persist_probes;	/* 1-byte probes sent into a zero window */
 	uint64_t challenge_acks_limited;	/* challenge ACKs not sent: over the host's limit per second */
+	uint64_t syn_cookies_sent;	/* SYN-ACKs carrying a cookie (backlog full) */
+	uint64_t syn_cookies_ok;	/* connections made from a returned cookie */
+	uint64_t syn_cookies_bad;	/* ACKs to a listened port, no connection, no valid cookie (RST) */
 	unsigned nstate[TCP_NSTATES];	/* live connections per state */
 };
 

@@ -11,36 +11,25 @@ static enum xk_drop decode_drop(int err)
 	return err == -EBADMSG ? XK_DROP_LEN : err == -EPROTO ? XK_DROP_OPTION : XK_DROP_SHORT;
 }
 
-/*
- * A full backlog drops its oldest half-open connection: under a SYN flood the
- * newest SYNs (a legitimate one among them) get their round trip's time to
- * complete, and memory stays bounded. SYN cookies would keep no state at all
- * but cannot carry the MSS exactly nor retransmit the SYN-ACK.
- */
-static void evict_half_open(struct tcp_proto *tp, uint16_t lport)
+/* Half-open (SYN_RCVD) connections on lport; the oldest in *oldest. */
+static unsigned half_open(const struct tcp_proto *tp, uint16_t lport, struct tcb **oldest)
 {
-	struct tcb *oldest = NULL;
 	unsigned n = 0;
 
 	for (struct tcb *t = tp->all; t; t = t->next)	/* newest first */
 		if (t->passive && t->state == TCP_SYN_RCVD && t->key.lport == lport) {
 			n++;
-			oldest = t;
+			*oldest = t;
 		}
-	if (n < TCP_BACKLOG)
-		return;
-	tp->st.half_open_evicted++;
-	tcp_event(oldest, TCP_EV_TIMEOUT);
-	tcp_maybe_free(oldest);
+	return n;
 }
 
-/* A SYN for a listened port: a new connection in LISTEN, which pop moves on. */
+/* A new connection for a listened port, in LISTEN: pop moves it on. */
 static int new_passive(struct tcp_proto *tp, xk_proto_t *hlp, xk_sess_t *lls,
 		       const struct tcp_key *key, struct tcb **out)
 {
 	int err;
 
-	evict_half_open(tp, key->lport);
 	xk_sess_ref(lls);
 	if ((err = tcp_tcb_new(tp, hlp, lls, key, out)) < 0) {
 		xk_close(lls);
@@ -52,6 +41,82 @@ static int new_passive(struct tcp_proto *tp, xk_proto_t *hlp, xk_sess_t *lls,
 	return 0;
 }
 
+static void take_syn(struct tcb *t, const struct tcp_hdr *h);
+
+/*
+ * The ACK of a SYN-ACK that carried a cookie: the connection in SYN_RCVD as
+ * if we had kept it, its ISS and the peer's ISN from the ACK, the MSS from
+ * the cookie; pop then takes the ACK as usual.
+ */
+static int cookie_passive(struct tcp_proto *tp, xk_proto_t *hlp, xk_sess_t *lls,
+			  const struct tcp_key *key, const struct tcp_hdr *h, struct tcb **out)
+{
+	uint16_t mss = tcp_cookie_check(tp, key, h, xk_now(tp->self->host));
+	struct tcp_hdr syn = { .seq = h->seq - 1, .ack = h->ack, .win = h->win, .mss = mss };
+	struct tcb *t;
+	int err;
+
+	if (!mss) {
+		tp->st.syn_cookies_bad++;
+		return -ENOENT;
+	}
+	if ((err = new_passive(tp, hlp, lls, key, &t)) < 0)
+		return err;
+	t->iss = t->snd_una = h->ack - 1;
+	t->snd_nxt = t->snd_max = t->sb.una = h->ack;	/* the ring is empty: any start */
+	take_syn(t, &syn);
+	tcp_event(t, TCP_EV_RCV_SYN);
+	tcp_rexmt_arm(t);	/* as after our own SYN-ACK */
+	tp->st.syn_cookies_ok++;
+	*out = t;
+	return 0;
+}
+
+/*
+ * A segment for no connection: a SYN for a listened port makes one, the ACK
+ * of a cookie too; anything else gets a RST. A full backlog answers a SYN
+ * with a SYN cookie, or (cookies off) drops its oldest half-open connection:
+ * then the newest SYNs get their round trip's time, and a burst of more than
+ * the backlog evicts a real handshake. Returns 0 with the session in *v, 1
+ * for a SYN answered with a cookie, or -1 to drop it for *why.
+ */
+__attribute__((cold, noinline)) static int no_conn(struct tcp_proto *tp, xk_sess_t *lls,
+						   const struct xk_ip_pseudohdr *ph,
+						   const struct tcp_key *key, const struct tcp_hdr *h,
+						   uint32_t len, void **v, enum xk_drop *why)
+{
+	uint8_t kind = h->flags & (TCP_SYN | TCP_ACK | TCP_RST);
+	struct tcb *t = NULL, *oldest = NULL;
+	void *hlp;
+	int err = -ENOENT;
+
+	if (xk_map_resolve(tp->listen, &key->lport, &hlp) != 0 || (kind != TCP_SYN && kind != TCP_ACK)) {
+		tcp_send_rst(tp, lls, ph, h, len);
+		*why = XK_DROP_NOSESS;
+		return -1;
+	}
+	if (kind == TCP_ACK) {
+		if (!tp->syn_cookies || (err = cookie_passive(tp, hlp, lls, key, h, &t)) == -ENOENT)
+			tcp_send_rst(tp, lls, ph, h, len);
+	} else if (half_open(tp, key->lport, &oldest) < TCP_BACKLOG) {
+		err = new_passive(tp, hlp, lls, key, &t);
+	} else if (tp->syn_cookies) {
+		tcp_cookie_synack(tp, lls, ph, key, h);
+		return 1;
+	} else {
+		tp->st.half_open_evicted++;
+		tcp_event(oldest, TCP_EV_TIMEOUT);
+		tcp_maybe_free(oldest);
+		err = new_passive(tp, hlp, lls, key, &t);
+	}
+	if (err < 0) {
+		*why = err == -ENOENT ? XK_DROP_NOSESS : XK_DROP_NOMEM;
+		return -1;
+	}
+	*v = t->s;
+	return 0;
+}
+
 int tcp_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 {
 	struct tcp_proto *tp = self->state;
@@ -59,6 +124,7 @@ int tcp_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 	struct xk_ip_pseudohdr ph;
 	struct tcp_key key;
 	struct tcp_hdr h;
+	enum xk_drop why;
 	const uint8_t *p;
 	void *v;
 	int err;
@@ -73,17 +139,12 @@ int tcp_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 	if (xk_ip_pseudo_csum(&ph, m) != 0)
 		return xk_drop(self, XK_DROP_CSUM, m);
 	key = (struct tcp_key){ .lip = ph.src, .rip = ph.dst, .lport = h.dport, .rport = h.sport };
-	if (xk_map_resolve(tp->conns, &key, &v) != 0) {
-		struct tcb *t;
-
-		if ((h.flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN ||
-		    xk_map_resolve(tp->listen, &key.lport, &v) != 0) {
-			tcp_send_rst(tp, lls, &ph, &h, (uint32_t)(len - h.hlen));
-			return xk_drop(self, XK_DROP_NOSESS, m);
-		}
-		if (new_passive(tp, v, lls, &key, &t) < 0)
-			return xk_drop(self, XK_DROP_NOMEM, m);
-		v = t->s;
+	if (xk_map_resolve(tp->conns, &key, &v) != 0 &&
+	    (err = no_conn(tp, lls, &ph, &key, &h, (uint32_t)(len - h.hlen), &v, &why)) != 0) {
+		if (err < 0)
+			return xk_drop(self, why, m);
+		msg_free(m);	/* a SYN answered with a cookie */
+		return 0;
 	}
 	msg_pop(m, NULL, h.hlen);
 	tp->st.segs_in++;

@@ -38,9 +38,6 @@ int tcp_send_rst(struct tcp_proto *tp, xk_sess_t *lls, const struct xk_ip_pseudo
 		 const struct tcp_hdr *in, uint32_t seglen)
 {
 	struct tcp_hdr h = { .sport = in->dport, .dport = in->sport, .flags = TCP_RST };
-	msg_t m;
-	void *p;
-	int err;
 
 	if (in->flags & TCP_RST)
 		return 0;
@@ -51,10 +48,20 @@ int tcp_send_rst(struct tcp_proto *tp, xk_sess_t *lls, const struct xk_ip_pseudo
 		h.ack = in->seq + seglen + !!(in->flags & TCP_SYN) + !!(in->flags & TCP_FIN);
 		h.flags |= TCP_ACK;
 	}
+	tp->st.rsts_out++;
+	return tcp_send_bare(tp, lls, ph, &h);
+}
+
+int tcp_send_bare(struct tcp_proto *tp, xk_sess_t *lls, const struct xk_ip_pseudohdr *ph,
+		  const struct tcp_hdr *h)
+{
+	msg_t m;
+	void *p;
+	int err;
+
 	if ((err = msg_alloc(xk_host_pool(tp->self->host), &m, 0, &p)) < 0)
 		return err;
-	tp->st.rsts_out++;
-	return push_segment(tp, lls, ph, &h, &m);
+	return push_segment(tp, lls, ph, h, &m);
 }
 
 int tcp_send_segment(struct tcb *t, uint32_t seq, uint32_t len, uint8_t flags)

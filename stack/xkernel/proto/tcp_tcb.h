@@ -51,6 +51,8 @@ struct tcp_proto {
 	uint32_t challenge_limit;	/* per second; 0: no limit */
 	uint32_t challenge_left;	/* still allowed until challenge_end */
 	uint64_t challenge_end;
+	bool syn_cookies;		/* a full backlog answers with a cookie, else evicts */
+	uint64_t cookie_secret;
 	struct xk_tcp_stats st;
 };
 
@@ -97,6 +99,15 @@ struct tcb {
 	struct xk_event timewait_ev;
 };
 
+/* The MSS we announce on lls: its packet size less the header. */
+static inline uint16_t tcp_my_mss(xk_sess_t *lls)
+{
+	uint32_t opt = 0;
+
+	xk_sess_control(lls, XK_CTL_GET_OPT_PACKET, &opt, sizeof opt);
+	return opt > TCP_HDR_MIN + TCP_MSS_DEFAULT ? (uint16_t)(opt - TCP_HDR_MIN) : TCP_MSS_DEFAULT;
+}
+
 static inline struct tcb *tcp_tcb(xk_sess_t *s)
 {
 	return s->state;
@@ -141,11 +152,22 @@ int tcp_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr);
 /* tcp_challenge.c */
 void tcp_challenge_ack(struct tcb *t);
 
+/* tcp_cookie.c */
+void tcp_cookie_init(struct tcp_proto *tp);
+int tcp_cookie_synack(struct tcp_proto *tp, xk_sess_t *lls, const struct xk_ip_pseudohdr *ph,
+		      const struct tcp_key *key, const struct tcp_hdr *syn);
+/* The MSS the cookie in ack - 1 carries for this connection and seq - 1, or 0 if it is not ours. */
+uint16_t tcp_cookie_check(const struct tcp_proto *tp, const struct tcp_key *key,
+			  const struct tcp_hdr *ack, uint64_t now);
+
 /* tcp_output.c */
 int tcp_output(struct tcb *t);
 int tcp_send_segment(struct tcb *t, uint32_t seq, uint32_t len, uint8_t flags);
 int tcp_send_rst(struct tcp_proto *tp, xk_sess_t *lls, const struct xk_ip_pseudohdr *ph,
 		 const struct tcp_hdr *in, uint32_t seglen);
+/* A segment of header h alone, without a connection (RSTs, cookie SYN-ACKs). */
+int tcp_send_bare(struct tcp_proto *tp, xk_sess_t *lls, const struct xk_ip_pseudohdr *ph,
+		  const struct tcp_hdr *h);
 uint16_t tcp_rcv_window(const struct tcb *t);
 
 /* tcp_timer.c */
