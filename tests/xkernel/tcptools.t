@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tcptools.t - tcpsend and tcpecho, the TCP programs a user runs: on the
 # in-process wire (tcpsend's peer is tcpecho's server; deterministic, with a
-# seeded lossy wire), then over TAP against Linux in a namespace: Linux's
+# seeded lossy wire), on the IPC wire (each host a domain: threads, processes,
+# a seeded lossy one), then over TAP against Linux in a namespace: Linux's
 # client through tcpecho (echo and sink), tcpsend to Linux's echo server.
 set -u
 . tests/tap/tap.sh
@@ -11,7 +12,7 @@ need "$BUILD"/bin/{tcpsend,tcpecho}
 T=$(mktemp -d)
 trap 'rm -rf "$T"; xk_netns_cleanup' EXIT
 
-plan 9
+plan 13
 
 # tcpsend's own line: "N of N intact", its exit status 0 (in the namespace once there is one)
 sends_ok() { # sends_ok WANT_CONNS ARGS...
@@ -26,8 +27,21 @@ ok "wire: 8 connections through 5% loss, 5% dup, 25% reordering, echoed intact" 
 	sends_ok 8 -P 8 -b 100000 -i 5,5,25 -S 7 || diag "$(cat "$T/out")"
 head -c 70000 /dev/urandom >"$T/file"
 ok "wire: a file to a sink, 3 connections" sends_ok 3 -P 3 -s -f "$T/file" || diag "$(cat "$T/out")"
-ok "a bad command line (-c without -t) is refused with one line, status 2" eval \
-	'"$BUILD/bin/tcpsend" -c 10.0.0.2:5001 >/dev/null 2>"$T/err"; [ $? = 2 ] && [ "$(wc -l <"$T/err")" = 1 ]'
+ok "IPC wire, threads: 3 connections x 200 kB echoed intact" eval \
+	'sends_ok 3 -w thread -P 3 -b 200000 && grep -q "(IPC wire, threads)" "$T/out"' || diag "$(cat "$T/out")"
+ok "IPC wire, processes: 4 connections x 200 kB echoed intact" eval \
+	'sends_ok 4 -w process -P 4 -b 200000 && grep -q "(IPC wire, processes)" "$T/out"' || diag "$(cat "$T/out")"
+ok "IPC wire, processes: 2 connections through 5% loss, 5% dup, 5% reordering, echoed intact" eval \
+	'sends_ok 2 -w process -P 2 -b 100000 -i 5,5,5 -S 7 && grep -q "(IPC wire, processes)" "$T/out"' ||
+	diag "$(cat "$T/out")"
+ok "IPC wire: a connection that cannot finish in time (-T 0) fails with status 1" eval \
+	'"$BUILD/bin/tcpsend" -w process -T 0 >"$T/out" 2>&1; [ $? = 1 ] && grep -q " 0 of 1 intact" "$T/out"'
+bad_line() { # bad_line ARGS...: refused with one line on stderr, status 2
+	"$BUILD/bin/tcpsend" "$@" >/dev/null 2>"$T/err"
+	[ $? = 2 ] && [ "$(wc -l <"$T/err")" = 1 ]
+}
+ok "bad command lines (-c without -t, -w bogus, -w with -t) are refused with one line, status 2" eval \
+	'bad_line -c 10.0.0.2:5001 && bad_line -w bogus && bad_line -w thread -t xk0 -c 10.0.0.2:5001'
 
 command -v python3 >/dev/null || skip_all "no python3 for Linux's side"
 xk_netns_start

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ip.h"
+#include "ipcwire.h"
 
 int tcp_tool_ulong(const char *prog, const char *opt, const char *s, unsigned long max,
 		   unsigned long *v)
@@ -109,6 +110,11 @@ int tcp_tool_run_tap(void *drv, uint64_t limit_ns, bool (*done)(void *arg), void
 int tcp_tool_run_wire(void *drv, uint64_t limit_ns, bool (*done)(void *arg), void *arg)
 {
 	return xk_wire_run(drv, limit_ns, done, arg);
+}
+
+int tcp_tool_run_ipc(void *drv, uint64_t limit_ns, bool (*done)(void *arg), void *arg)
+{
+	return xk_ipcwire_run(drv, limit_ns, done, arg);
 }
 
 static volatile sig_atomic_t tool_stop;

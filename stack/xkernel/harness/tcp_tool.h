@@ -1,6 +1,6 @@
 /*
  * tcp_tool.h - what tcpecho and tcpsend share: their option values, their
- * host on a TAP device or on the in-process wire with the tcp_flows user
+ * host on a TAP device, the in-process wire or the IPC wire with the tcp_flows user
  * ("tcp ip/6", "tcpflows tcp"), the loop that runs it, and the report.
  */
 #ifndef XK_TCP_TOOL_H
@@ -36,9 +36,10 @@ int tcp_tool_wire(struct xk_testbed *tb, const struct xk_wire_impair *imp, struc
  * stopped by SIGINT or SIGTERM, or the limit). 0, -ETIMEDOUT, or an f's error.
  */
 typedef int (*tcp_tool_run_fn)(void *drv, uint64_t limit_ns, bool (*done)(void *arg), void *arg);
-/* The two loops as tcp_tool_run_fn: drv is an xk_tap_t, an xk_wire_t. */
+/* The loops as tcp_tool_run_fn: drv is an xk_tap_t, an xk_wire_t, an xk_ipcwire_t. */
 int tcp_tool_run_tap(void *drv, uint64_t limit_ns, bool (*done)(void *arg), void *arg);
 int tcp_tool_run_wire(void *drv, uint64_t limit_ns, bool (*done)(void *arg), void *arg);
+int tcp_tool_run_ipc(void *drv, uint64_t limit_ns, bool (*done)(void *arg), void *arg);
 int tcp_tool_run(tcp_tool_run_fn run, void *drv, struct tcp_flows *f, unsigned nf, unsigned want,
 		 uint64_t limit_ns);
 /* "PROG: C connections, F finished, ... bytes; timeouts T, fast retransmits R" on stdout. */
