@@ -78,12 +78,13 @@ static int cookie_passive(struct tcp_proto *tp, xk_proto_t *hlp, xk_sess_t *lls,
  * with a SYN cookie, or (cookies off) drops its oldest half-open connection:
  * then the newest SYNs get their round trip's time, and a burst of more than
  * the backlog evicts a real handshake. Returns 0 with the session in *v, 1
- * for a SYN answered with a cookie, or -1 to drop it for *why.
+ * for a SYN answered with a cookie, or -1 to drop it for *why. Out of
+ * tcp_demux's way but not cold: a passive open runs it (once per connection).
  */
-__attribute__((cold, noinline)) static int no_conn(struct tcp_proto *tp, xk_sess_t *lls,
-						   const struct xk_ip_pseudohdr *ph,
-						   const struct tcp_key *key, const struct tcp_hdr *h,
-						   uint32_t len, void **v, enum xk_drop *why)
+__attribute__((noinline)) static int no_conn(struct tcp_proto *tp, xk_sess_t *lls,
+					     const struct xk_ip_pseudohdr *ph,
+					     const struct tcp_key *key, const struct tcp_hdr *h,
+					     uint32_t len, void **v, enum xk_drop *why)
 {
 	uint8_t kind = h->flags & (TCP_SYN | TCP_ACK | TCP_RST);
 	struct tcb *t = NULL, *oldest = NULL;
