@@ -116,7 +116,7 @@ int tcp_tcb_new(struct tcp_proto *tp, xk_proto_t *hlp, xk_sess_t *lls,
 	tcp_timers_init(t);
 	tcp_rtt_init(&t->rtt);
 	t->iss = choose_iss(tp, key);
-	t->snd_una = t->snd_nxt = t->snd_max = t->iss;
+	t->snd_una = t->snd_nxt = t->snd_max = t->recover = t->iss;
 	if ((err = xk_sess_control(lls, XK_CTL_IP_PSEUDOHDR, &t->ph, sizeof t->ph)) < 0 ||
 	    (err = tcp_sbuf_init(&t->sb, TCP_BUF_SIZE, t->iss + 1)) < 0 ||
 	    (err = tcp_rbuf_init(&t->rb, TCP_BUF_SIZE, 0)) < 0 ||
@@ -257,6 +257,11 @@ static int tcp_proto_control(xk_proto_t *self, int op, void *buf, size_t len)
 			return -EINVAL;
 		memcpy(&tp->time_wait_ns, buf, len);
 		return 0;
+	case XK_TCP_CTL_SET_SACK:
+		if (len != sizeof(int))
+			return -EINVAL;
+		tp->sack = *(const int *)buf != 0;
+		return 0;
 	case XK_CTL_GET_MAX_PACKET:
 	case XK_CTL_GET_OPT_PACKET:
 		return xk_control(self->down[0], op, buf, len);
@@ -300,6 +305,7 @@ int xk_tcp_init(xk_proto_t *p, void *arg)
 		return -ENOMEM;
 	tp->self = p;
 	tp->time_wait_ns = 2 * TCP_MSL_NS;
+	tp->sack = true;
 	if ((err = xk_map_create(&tp->conns, sizeof(struct tcp_key), 64)) < 0)
 		goto fail;
 	if ((err = xk_map_create(&tp->listen, sizeof(uint16_t), 16)) < 0)
