@@ -50,7 +50,7 @@ for mode in sink echo; do
 		ours+=("$(sed -n 's/.* in \([0-9.]*\) s.*/\1/p' <<<"$out" | head -1)")
 	done
 	l=$(printf '%s\n' "${linux[@]}" | median) o=$(printf '%s\n' "${ours[@]}" | median)
-	awk -v m="$mode" -v o="$o" -v l="$l" 'BEGIN { printf "lossy.sh: %s: ours %.3f s, Linux %.3f s (medians): ratio %.2f\n", m == "echo" ? "both ways (echo)" : "one way (sink)", o, l, l > 0 ? o / l : 0 }'
+	awk -v m="$mode" -v o="$o" -v l="$l" 'BEGIN { printf "lossy.sh: %s: ours %.3f s, Linux %.3f s (medians): ratio %.2f\n", (m == "echo" ? "both ways (echo)" : "one way (sink)"), o, l, (l > 0 ? o / l : 0) }'
 done
 xk_impair_stop
 sed 's/^/  /' "$XK_IMPAIR_LOG"

@@ -306,6 +306,12 @@ int xk_tcp_init(xk_proto_t *p, void *arg)
 	tp->self = p;
 	tp->time_wait_ns = 2 * TCP_MSL_NS;
 	tp->sack = true;
+	/*
+	 * ephemeral ports from a point the clock picks: a program run again at
+	 * once does not meet its last run's connections (a peer still in
+	 * LAST_ACK); on the virtual clock, from 0, the same every run
+	 */
+	tp->next_port = (uint16_t)(TCP_EPHEMERAL + xk_now(p->host) / 1000 % (65536 - TCP_EPHEMERAL - 1024));
 	if ((err = xk_map_create(&tp->conns, sizeof(struct tcp_key), 64)) < 0)
 		goto fail;
 	if ((err = xk_map_create(&tp->listen, sizeof(uint16_t), 16)) < 0)
