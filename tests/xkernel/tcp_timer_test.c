@@ -11,20 +11,27 @@
 #include "tcp_rtt.h"
 #include "tcp_test.h"
 
+/* Host 0 sends 100 bytes, which are lost, and nothing after; host 1 is to get them. Returns the time. */
+static uint64_t lose_last_segment(struct tcp_pair *p)
+{
+	struct xk_wire_impair drop_all = { .drop_pct = 100 };
+
+	xk_wire_set_impair(p->tb.wire, &drop_all);
+	push(p->app[0].sess, 100);
+	xk_wire_set_impair(p->tb.wire, NULL);
+	p->want_rx = 100;
+	return xk_wire_now(p->tb.wire);
+}
+
 /* Without SACK a lost last segment waits for the retransmission timer. */
 static void test_retransmit(void)
 {
-	struct xk_wire_impair drop_all = { .drop_pct = 100 };
 	struct tcp_pair p;
 	struct xk_tcp_stats c;
 	uint64_t t0;
 
 	connect_pair_nosack(&p);
-	xk_wire_set_impair(p.tb.wire, &drop_all);
-	push(p.app[0].sess, 100);		/* this segment is lost */
-	xk_wire_set_impair(p.tb.wire, NULL);
-	t0 = xk_wire_now(p.tb.wire);
-	p.want_rx = 100;
+	t0 = lose_last_segment(&p);
 	tap_is_int(tcp_pair_run(&p, 10 * SEC, tcp_pair_got_rx), 0, "rexmit: the lost segment arrives");
 	tcp_pair_stats(&p, 0, &c);
 	tap_is_int((long long)c.rexmit_timeouts, 1, "rexmit: by one retransmission timeout");
@@ -63,17 +70,12 @@ static void test_rtt_estimate(void)
 /* With SACK the lost last segment goes again after two round trips (a tail loss probe), no timeout. */
 static void test_tail_probe(void)
 {
-	struct xk_wire_impair drop_all = { .drop_pct = 100 };
 	struct tcp_pair p;
 	struct xk_tcp_stats c;
 	uint64_t t0;
 
 	connect_pair(&p);
-	xk_wire_set_impair(p.tb.wire, &drop_all);
-	push(p.app[0].sess, 100);		/* this segment is lost */
-	xk_wire_set_impair(p.tb.wire, NULL);
-	t0 = xk_wire_now(p.tb.wire);
-	p.want_rx = 100;
+	t0 = lose_last_segment(&p);
 	tap_is_int(tcp_pair_run(&p, 10 * SEC, tcp_pair_got_rx), 0, "tlp: the lost segment arrives");
 	tcp_pair_stats(&p, 0, &c);
 	tap_ok(c.tail_probes == 1 && c.rexmit_timeouts == 0, "tlp: by one tail loss probe, no timeout (%llu, %llu)",
