@@ -13,7 +13,9 @@
  * a function pointer) first becomes a guarded direct call to the path's
  * next function (GCC's speculative call, expanded by gimple_ic); then the
  * helpers the path calls often in training (not library functions) are
- * copied in where the copy is small. Other callers keep the out-of-line
+ * copied in where the copy is small; the root goes to .text.hot, and with
+ * inline-only the never-run blocks of what was inlined into it are
+ * outlined after inlining. Other callers keep the out-of-line
  * copies of the path's functions. Paths across files need -flto with the
  * plugin given at compile time (outlining, training counts) and at link
  * time (path-inlining).
@@ -107,6 +109,15 @@ void ol_path_note(const char *path, const char *action, const char *caller, cons
 	ol_note("path %s: %s %s -> %s (%s)", path, action, caller, callee, why);
 	if (ol_cfg.report_file)
 		ol_report_add(xasprintf("path %s %s %s %s: %s\n", path, action, caller, callee, why));
+}
+
+bool ol_is_root(const char *fn)
+{
+	const struct ol_profile *p = ol_cfg.profile;
+	for (size_t i = 0; p && i < p->n_paths; i++)
+		if (strcmp(p->paths[i].root, fn) == 0)
+			return true;
+	return false;
 }
 
 bool ol_on_path(const char *fn)
@@ -314,9 +325,13 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 	/* inline-only: the pass outlines the path's functions only (their
 	   inlined copies) and gives the blocks their training counts */
 	if (ol_cfg.outline || ol_cfg.profile)
-		register_pass(info->base_name, ol_make_outline_pass(g), "profile_estimate");
-	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_paths)
+		register_pass(info->base_name, ol_make_outline_pass(g, false), "profile_estimate");
+	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_paths) {
 		register_pass(info->base_name, ol_make_path_inline_pass(g), "inline");
+		/* the bodies holding a path, after inlining: roots hot, and
+		   with inline-only their inlined helpers outlined */
+		register_pass(info->base_name, ol_make_outline_pass(g, true), "adjust_alignment");
+	}
 	if (ol_cfg.report_file) {
 		register_pass(info->base_name, ol_make_size_pass(g), "final");
 		register_callback(info->base_name, PLUGIN_FINISH, ol_write_report, NULL);

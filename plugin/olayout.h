@@ -46,10 +46,15 @@ void ol_path_note(const char *path, const char *action, const char *caller,
 const char *ol_fn_name(tree decl);
 bool ol_is_clone_name(tree decl);
 
+/* Whether fn is the root of one of the profile's paths. */
+bool ol_is_root(const char *fn);
+
 /* Whether fn is the root or a layer of one of the profile's paths. */
 bool ol_on_path(const char *fn);
 
-opt_pass *ol_make_outline_pass(gcc::context *ctxt);
+/* late: the second run, after IPA inlining, on the bodies holding a path
+   (roots hot; with inline-only their inlined helpers outlined). */
+opt_pass *ol_make_outline_pass(gcc::context *ctxt, bool late);
 opt_pass *ol_make_path_inline_pass(gcc::context *ctxt);
 opt_pass *ol_make_size_pass(gcc::context *ctxt);
 

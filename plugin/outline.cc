@@ -21,6 +21,11 @@
  * the same, so that the copies path-inlining makes keep their never-run
  * blocks out of the hot body; elsewhere the pass only feeds counts:
  * never-run blocks get a tiny count instead of zero, so nothing moves.
+ *
+ * The late pass (after IPA inlining, before the optimisations) visits the
+ * bodies that hold a path: it gives each path's root GCC's hot frequency
+ * (.text.hot), and with inline-only outlines once more, now that the
+ * helpers inlined into the path are the path's code.
  */
 #include "gcc-plugin.h"
 #include "tree.h"
@@ -276,11 +281,23 @@ const pass_data outline_pass_data = {
 	GIMPLE_PASS, "olayout_outline", OPTGROUP_NONE, TV_NONE, PROP_cfg | PROP_ssa, 0, 0, 0, 0,
 };
 
+const pass_data outline_late_pass_data = {
+	GIMPLE_PASS, "olayout_outline_late", OPTGROUP_NONE, TV_NONE, PROP_cfg | PROP_ssa, 0, 0, 0, 0,
+};
+
+/* late: the pass after IPA inlining, on the bodies that hold a path. */
 class outline_pass : public gimple_opt_pass {
 public:
-	explicit outline_pass(gcc::context *ctxt) : gimple_opt_pass(outline_pass_data, ctxt) {}
+	outline_pass(gcc::context *ctxt, bool late)
+		: gimple_opt_pass(late ? outline_late_pass_data : outline_pass_data, ctxt),
+		  late(late)
+	{
+	}
 	bool gate(function *) final override { return optimize > 0; }
 	unsigned int execute(function *fun) final override;
+
+private:
+	bool late;
 };
 
 /* Collects the cold seeds of fun and the blocks that ran (with their
@@ -359,21 +376,36 @@ void feed_counts(function *fun, const_sbitmap ran, const vec<uint64_t> &counts, 
 				entry.apply_scale((int64_t)counts[bb->index], (int64_t)calls), entry);
 }
 
-unsigned int outline_pass::execute(function *fun)
+/* Whether the block tree from b on (b, its chain and their subblocks)
+   holds an inlined copy of a path's function. */
+bool holds_path_copy(tree b)
+{
+	for (; b; b = BLOCK_CHAIN(b)) {
+		tree origin = inlined_function_outer_scope_p(b) ? block_ultimate_origin(b) : NULL;
+		if (origin && TREE_CODE(origin) == FUNCTION_DECL && ol_on_path(ol_fn_name(origin)))
+			return true;
+		if (holds_path_copy(BLOCK_SUBBLOCKS(b)))
+			return true;
+	}
+	return false;
+}
+
+/* Outlines fun's cold blocks; late: after IPA inlining (no counts fed). */
+void outline_function(function *fun, bool late)
 {
 	const char *name = ol_fn_name(fun->decl);
 	cgraph_node *node = cgraph_node::get(fun->decl);
 	if (node && node->frequency == NODE_FREQUENCY_UNLIKELY_EXECUTED) {
 		ol_note("%s: cold as a whole: no blocks to outline", name);
-		return 0;
+		return;
 	}
 	if (profile_status_for_fn(fun) == PROFILE_READ) {
 		ol_note("%s: has a measured profile (-fprofile-use): left alone", name);
-		return 0;
+		return;
 	}
 	if (!ENTRY_BLOCK_PTR_FOR_FN(fun)->count.initialized_p()) {
 		ol_note("%s: no estimated profile: skipped", name);
-		return 0;
+		return;
 	}
 
 	const struct ol_profile_function *trained =
@@ -385,12 +417,12 @@ unsigned int outline_pass::execute(function *fun)
 	auto_vec<uint64_t> counts;
 	counts.safe_grow_cleared(last_basic_block_for_fn(fun));
 	/* inline-only outlines the path's functions: their inlined copies. */
-	bool outline = ol_cfg.outline || ol_on_path(name);
+	bool outline = ol_cfg.outline || ol_on_path(name) || late;
 	find_seeds(fun, &seeds, ran, &counts, calls, outline);
-	if (calls && ol_on_path(name))
+	if (calls && ol_on_path(name) && !late)
 		feed_counts(fun, ran, counts, calls);
 	if (seeds.is_empty())
-		return 0;
+		return;
 	/* Not outlined: never-run blocks get a tiny count, not zero, so that
 	   GCC moves nothing but the path-inline pass skips their calls. */
 	profile_count entry = ENTRY_BLOCK_PTR_FOR_FN(fun)->count;
@@ -401,12 +433,38 @@ unsigned int outline_pass::execute(function *fun)
 	ol_note("%s: %d of %d blocks %s%s%s", name, marked, n_basic_blocks_for_fn(fun) - 2,
 		outline ? "cold" : "never ran (kept in line: inline-only, not on a path)",
 		no_split ? "; GCC will not split it: " : "", no_split ? no_split : "");
+}
+
+unsigned int outline_pass::execute(function *fun)
+{
+	if (!late) {
+		outline_function(fun, false);
+		return 0;
+	}
+	const char *name = ol_fn_name(fun->decl);
+	if (!ol_on_path(name) && !holds_path_copy(DECL_INITIAL(fun->decl)))
+		return 0;
+	/* inline-only: the helpers inlined into a path (by the path-inline
+	   pass or GCC) kept their never-run blocks in line; once inlined
+	   they are the path's, and go out as its own never-run blocks do.
+	   With outlining everywhere they were outlined before inlining. */
+	if (!ol_cfg.outline)
+		outline_function(fun, true);
+	/* The path's whole hot code is in its root: .text.hot keeps the
+	   roots together, as GCC groups a profile's hot functions (the
+	   linker's order otherwise lets them share i-cache sets). Only the
+	   section changes: the IPA decisions are made. */
+	cgraph_node *node = cgraph_node::get(fun->decl);
+	if (ol_is_root(name) && node && node->frequency != NODE_FREQUENCY_UNLIKELY_EXECUTED) {
+		ol_note("%s: a path's root: hot (.text.hot)", name);
+		node->frequency = NODE_FREQUENCY_HOT;
+	}
 	return 0;
 }
 
 } // namespace
 
-opt_pass *ol_make_outline_pass(gcc::context *ctxt)
+opt_pass *ol_make_outline_pass(gcc::context *ctxt, bool late)
 {
-	return new outline_pass(ctxt);
+	return new outline_pass(ctxt, late);
 }

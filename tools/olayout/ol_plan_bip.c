@@ -10,7 +10,12 @@
  * PLT, unmovable code) takes; where nothing is free, it goes on top of
  * the least-run lines. The originals of the clones follow at the same
  * cache offsets as their clones (a whole number of ways further), so a
- * program that does not bind its paths to the clones runs the same sets. */
+ * program that does not bind its paths to the clones runs the same sets.
+ * A member that code outside its path calls too (tcpping: tcp_pop, on the
+ * receive path, sends its ACK through the send path's tcp_output) is not
+ * cloned: its clone would run for the path and the original for the others,
+ * two copies of hot code; the original is placed as library code and calls
+ * its path's clones. */
 #include "ol_plan.h"
 
 #include <stdlib.h>
@@ -108,36 +113,96 @@ static void mark_paths(const struct ol_plan *pl, size_t first, int p, int *owner
 struct bip {
 	struct shadows sh;
 	bool *cloned;
+	bool *shared;	/* per member: placed as library code, not cloned */
 	int *owner;
 	size_t overlap;
 };
 
-/* path_member: member i of a path (pl->pmem) as path code. */
-static int path_member(struct ol_plan *pl, size_t i, struct bip *b, struct ol_err *err)
+/* in_path: unit u (or its function) is a member of path p. */
+static bool in_path(const struct ol_plan *pl, size_t u, int p)
+{
+	size_t f = pl->m->unit[u].func;
+
+	for (size_t i = 0; i < pl->npmem; i++)
+		if (pl->pmem[i].path == p && pl->pmem[i].unit == f)
+			return true;
+	return false;
+}
+
+/* shared: member i is called by members of its path and, often enough to
+ * be worth a line, by code outside it (a root is entered from outside
+ * only: it is the path's). */
+static bool shared(const struct ol_plan *pl, size_t i)
+{
+	const struct ol_pmember *a = &pl->pmem[i];
+	uint64_t inside = 0, outside = 0;
+
+	for (size_t e = 0; e < pl->nedge; e++)
+		if (pl->edge[e].to == a->unit) {
+			if (in_path(pl, pl->edge[e].from, a->path))
+				inside += pl->edge[e].count;
+			else
+				outside += pl->edge[e].count;
+		}
+	return inside && ol_plan_warm(pl, outside);
+}
+
+/* path_member: member i of a path (pl->pmem) as path code, or as library
+ * code where it is shared; with its hot fragments unless frags is false. */
+static int path_member(struct ol_plan *pl, size_t i, bool frags, struct bip *b,
+		       struct ol_err *err)
 {
 	const struct ol_pmember *a = &pl->pmem[i];
 	size_t first = pl->nplace;
-	int rc = member(pl, a->unit, a->path, &b->sh, &b->cloned[i], err);
+	int rc;
 
+	if (b->shared[i])
+		return pl->placed[a->unit] ? 0 : ol_plan_fit(pl, a->unit, -1, OL_LIB, err);
+	rc = frags ? member(pl, a->unit, a->path, &b->sh, &b->cloned[i], err)
+		   : path_code(pl, a->unit, a->path, &b->sh, &b->cloned[i], err);
 	if (rc == 0)
 		mark_paths(pl, first, a->path, b->owner, &b->overlap);
 	return rc;
 }
 
-/* routes: the new clones of a path call each other. */
-static int routes(struct ol_plan *pl, const bool *cloned, struct ol_err *err)
+/* fragment: hot fragment v of a member function, as that function was
+ * placed: cloned for each path that cloned it, else as the original. */
+static int fragment(struct ol_plan *pl, size_t v, struct bip *b, struct ol_err *err)
+{
+	size_t f = pl->m->unit[v].func;
+	bool cloned, any = false;
+	int rc = 0;
+
+	for (size_t k = 0; k < pl->npmem && rc == 0; k++)
+		if (pl->pmem[k].unit == f && !b->shared[k]) {
+			size_t first = pl->nplace;
+
+			any = true;
+			rc = path_code(pl, v, pl->pmem[k].path, &b->sh, &cloned, err);
+			if (rc == 0)
+				mark_paths(pl, first, pl->pmem[k].path, b->owner, &b->overlap);
+		}
+	if (rc == 0 && !any && !pl->placed[v])
+		rc = ol_plan_fit(pl, v, -1, OL_LIB, err);
+	return rc;
+}
+
+/* routes: the new clones of a path call each other; a shared member's
+ * original calls them too. */
+static int routes(struct ol_plan *pl, const struct bip *b, struct ol_err *err)
 {
 	int rc = 0;
 
 	for (size_t i = 0; i < pl->npmem && rc == 0; i++)
-		for (size_t k = 0; k < i && rc == 0 && cloned[i]; k++) {
-			const struct ol_pmember *a = &pl->pmem[i], *b = &pl->pmem[k];
+		for (size_t k = 0; k < pl->npmem && rc == 0 && b->cloned[i]; k++) {
+			const struct ol_pmember *x = &pl->pmem[i], *y = &pl->pmem[k];
 
-			if (b->path != a->path || !cloned[k])
+			if (y->path != x->path || k == i)
 				continue;
-			rc = ol_plan_route(pl, b->unit, a->unit, a->path, err);
-			if (rc == 0)
-				rc = ol_plan_route(pl, a->unit, b->unit, a->path, err);
+			if (b->shared[k] || (b->cloned[k] && k < i))
+				rc = ol_plan_route(pl, y->unit, x->unit, x->path, err);
+			if (rc == 0 && b->cloned[k] && k < i)
+				rc = ol_plan_route(pl, x->unit, y->unit, x->path, err);
 		}
 	return rc;
 }
@@ -150,7 +215,7 @@ static int in_order(struct ol_plan *pl, struct bip *b, struct ol_err *err)
 	int rc = 0;
 
 	for (size_t i = 0; i < pl->npmem && rc == 0; i++)
-		rc = path_member(pl, i, b, err);
+		rc = path_member(pl, i, true, b, err);
 	if (rc == 0)
 		rc = ol_plan_ph_order(pl, &hot, &n, err);
 	for (int role = OL_LIB; role >= OL_OTHER && rc == 0; role--)
@@ -162,22 +227,25 @@ static int in_order(struct ol_plan *pl, struct bip *b, struct ol_err *err)
 }
 
 /* hottest: a workload that repeats (training > 1) cycles its whole hot set
- * through the cache: every hot unit hottest first (ol_plan_color.c), so
- * the lines that must share a set are the least run; a path member as the
- * path's clone (its hot fragments with it), each time it comes. */
+ * through the cache: every hot unit (function or fragment) hottest first
+ * (ol_plan_color.c), so the lines that must share a set are the least run;
+ * a path member's as the path's clone, each time it comes. */
 static int hottest(struct ol_plan *pl, struct bip *b, struct ol_err *err)
 {
 	size_t *hot = NULL, n = 0;
 	int rc = ol_plan_hot_order(pl, &hot, &n, err);
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		int role = (int)pl->pu[hot[i]].role;
+		size_t v = hot[i];
+		int role = (int)pl->pu[v].role;
 
-		if (role != OL_PATH && !pl->placed[hot[i]])
-			rc = ol_plan_fit(pl, hot[i], -1, role, err);
+		if (role == OL_PATH && pl->m->unit[v].frag)
+			rc = fragment(pl, v, b, err);
+		else if (role != OL_PATH && !pl->placed[v])
+			rc = ol_plan_fit(pl, v, -1, role, err);
 		for (size_t k = 0; k < pl->npmem && rc == 0 && role == OL_PATH; k++)
-			if (pl->pmem[k].unit == hot[i])
-				rc = path_member(pl, k, b, err);
+			if (pl->pmem[k].unit == v)
+				rc = path_member(pl, k, false, b, err);
 	}
 	free(hot);
 	return rc;
@@ -208,19 +276,23 @@ static int follow(struct ol_plan *pl, const struct shadows *sh, struct ol_err *e
 int ol_plan_bip(struct ol_plan *pl, struct ol_err *err)
 {
 	struct bip b = { { NULL, 0, 0 }, calloc(pl->npmem + 1, sizeof *b.cloned),
+			 calloc(pl->npmem + 1, sizeof *b.shared),
 			 malloc((pl->sets.nsets + 1) * sizeof *b.owner), 0 };
-	int rc = b.cloned && b.owner ? 0 : ol_fail(err, -ENOMEM, "out of memory");
+	int rc = b.cloned && b.shared && b.owner ? 0 : ol_fail(err, -ENOMEM, "out of memory");
 
 	for (uint64_t i = 0; b.owner && i < pl->sets.nsets; i++)
 		b.owner[i] = -1;
+	for (size_t i = 0; rc == 0 && i < pl->npmem; i++)
+		b.shared[i] = shared(pl, i);
 	if (rc == 0)
 		rc = pl->prof->training > 1 ? hottest(pl, &b, err) : in_order(pl, &b, err);
 	if (rc == 0)
-		rc = routes(pl, b.cloned, err);
+		rc = routes(pl, &b, err);
 	if (rc == 0)
 		rc = follow(pl, &b.sh, err);
 	free(b.sh.q);
 	free(b.cloned);
+	free(b.shared);
 	free(b.owner);
 	if (rc == 0 && b.overlap)
 		snprintf(pl->note, sizeof pl->note,
