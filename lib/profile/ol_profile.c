@@ -10,6 +10,7 @@
 #include "ol_profile_sort.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,10 @@
 #define FILE_MAX_BYTES (256UL << 20)
 
 /* The kinds of entries checked for repeats after the pass. */
-enum { AT_COLD_FN, AT_LIBRARY, AT_EDGE, AT_FUNCTION, AT_LINE, AT_COLD_LINE, AT_EXTERNAL, AT_KINDS };
+enum {
+	AT_COLD_FN, AT_LIBRARY, AT_EDGE, AT_FUNCTION, AT_LINE, AT_COLD_LINE, AT_EXTERNAL, AT_INSN,
+	AT_KINDS
+};
 
 struct parser {
 	const char *name;
@@ -465,6 +469,29 @@ static int do_external(struct parser *ps, char **f, size_t nf)
 	return note_line(ps, AT_EXTERNAL);
 }
 
+static int do_insn(struct parser *ps, char **f, size_t nf)
+{
+	struct ol_profile *p = ps->p;
+	struct ol_profile_insn in = {0};
+	(void)nf;
+	int rc = symbol(ps, f[0], "function name");
+	if (rc == 0)
+		rc = number(ps, f[1], "offset", &in.offset);
+	if (rc == 0)
+		rc = number(ps, f[2], "count", &in.count);
+	if (rc < 0)
+		return rc;
+	in.function = strdup(f[0]);
+	struct ol_profile_insn *slot =
+		in.function ? push(&p->insns, &p->n_insns, sizeof *slot) : NULL;
+	if (!slot) {
+		free(in.function);
+		return no_memory(ps);
+	}
+	*slot = in;
+	return note_line(ps, AT_INSN);
+}
+
 struct directive {
 	const char *name;
 	unsigned since; /* the first version that has it */
@@ -486,6 +513,7 @@ static const struct directive directives[] = {
 	{"function", 2, 3, 3, "function FN CALLS INSNS", do_function},
 	{"line", 2, 2, 2, "line FILE:LINE COUNT", do_line},
 	{"external", 2, 5, 5, "external FN OBJECT ADDR SIZE INSNS", do_external},
+	{"insn", 4, 3, 3, "insn FN OFFSET COUNT", do_insn},
 	{"samples", 3, 1, 1, "samples EVENT", do_samples},
 };
 
@@ -606,6 +634,9 @@ static int report(struct parser *ps, const struct problem *pr)
 	case AT_COLD_LINE:
 		return fail(ps, -EINVAL, "'%s:%lu' is both line and cold-line", p->lines[i].file,
 			    p->lines[i].line);
+	case AT_INSN:
+		return fail(ps, -EINVAL, "insn '%s %" PRIu64 "' given twice", p->insns[i].function,
+			    p->insns[i].offset);
 	default:
 		return fail(ps, -EINVAL, "external '%s %s' given twice", p->externals[i].name,
 			    p->externals[i].object);
@@ -639,6 +670,13 @@ static int check_repeats(struct parser *ps)
 	consider_repeat(ps, &pr, AT_EXTERNAL, p->externals, sizeof *p->externals, ext,
 			p->n_externals, cmp_external_key);
 	free(ext);
+	size_t *ins = ol_profile_order(p->insns, p->n_insns, sizeof *p->insns,
+				       ol_profile_cmp_insn);
+	if (!ins)
+		return no_memory(ps);
+	consider_repeat(ps, &pr, AT_INSN, p->insns, sizeof *p->insns, ins, p->n_insns,
+			ol_profile_cmp_insn);
+	free(ins);
 	return pr.line ? report(ps, &pr) : 0;
 }
 
@@ -768,6 +806,9 @@ void ol_profile_free(struct ol_profile *p)
 		free(p->externals[i].object);
 	}
 	free(p->externals);
+	for (size_t i = 0; i < p->n_insns; i++)
+		free(p->insns[i].function);
+	free(p->insns);
 	ol_profile_index_free(p->index);
 	free(p);
 }

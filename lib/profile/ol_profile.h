@@ -21,8 +21,8 @@
 extern "C" {
 #endif
 
-/* The newest version; the reader also reads versions 1 and 2. */
-#define OL_PROFILE_VERSION 3
+/* The newest version; the reader also reads versions 1 to 3. */
+#define OL_PROFILE_VERSION 4
 #define OL_PROFILE_ERR_MAX 512
 
 /* A source location never executed in training. */
@@ -77,6 +77,14 @@ struct ol_profile_external {
 	uint64_t insns;
 };
 
+/* v4: one instruction that ran: its byte offset in function FN (a function
+ * or fragment, as `function` names it) and its count. */
+struct ol_profile_insn {
+	char *function;
+	uint64_t offset;
+	uint64_t count;
+};
+
 struct ol_profile_index; /* the parser's sorted lookup orders */
 
 struct ol_profile {
@@ -102,6 +110,8 @@ struct ol_profile {
 	size_t n_lines;
 	struct ol_profile_external *externals;
 	size_t n_externals;
+	struct ol_profile_insn *insns;
+	size_t n_insns;
 	struct ol_profile_index *index;
 };
 

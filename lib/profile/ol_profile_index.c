@@ -76,6 +76,13 @@ int ol_profile_cmp_external(const void *a, const void *b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
+int ol_profile_cmp_insn(const void *a, const void *b)
+{
+	const struct ol_profile_insn *x = a, *y = b;
+	int c = strcmp(x->function, y->function);
+	return c ? c : cmp_u64(x->offset, y->offset);
+}
+
 /* qsort has no context argument: each entry carries its order. */
 struct entry {
 	const void *elem;

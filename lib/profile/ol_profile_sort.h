@@ -21,6 +21,8 @@ int ol_profile_cmp_hot_line_first(const void *a, const void *b);
 int ol_profile_cmp_location(const void *a, const void *b);
 int ol_profile_cmp_hot_location(const void *a, const void *b);
 int ol_profile_cmp_external(const void *a, const void *b);
+/* Instructions by function, then offset. */
+int ol_profile_cmp_insn(const void *a, const void *b);
 
 /* The indexes 0..n-1 of the n elements of size bytes at base, sorted by cmp,
  * equal elements in array order; NULL when out of memory (n > 0). */

@@ -60,6 +60,12 @@ static void print_external(FILE *fp, const struct ol_profile *p, size_t i)
 		x->addr, x->size, x->insns);
 }
 
+static void print_insn(FILE *fp, const struct ol_profile *p, size_t i)
+{
+	const struct ol_profile_insn *x = &p->insns[i];
+	fprintf(fp, "insn %s %" PRIu64 " %" PRIu64 "\n", x->function, x->offset, x->count);
+}
+
 /* Prints the n entries at base in cmp's order. */
 static int print_sorted(FILE *fp, const struct ol_profile *p, const void *base, size_t n,
 			size_t size, ol_profile_cmp cmp, print_fn print)
@@ -113,6 +119,9 @@ int ol_profile_write(FILE *fp, const struct ol_profile *p)
 	if (rc == 0)
 		rc = print_sorted(fp, p, p->externals, p->n_externals, sizeof *p->externals,
 				  ol_profile_cmp_external, print_external);
+	if (rc == 0)
+		rc = print_sorted(fp, p, p->insns, p->n_insns, sizeof *p->insns,
+				  ol_profile_cmp_insn, print_insn);
 	if (rc == 0 && ferror(fp))
 		rc = -EIO;
 	return rc;

@@ -9,7 +9,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <stdlib.h>
 #include <time.h>
 
 #include "bytes.h"
@@ -18,7 +17,7 @@
 #define BID_HDR_LEN	8
 
 struct bid_state {
-	struct rpc_peers peers;
+	struct rpc_peers peers;		/* first: the rpc_peers operations take the state as theirs */
 	uint32_t boot_id;
 	struct rpc_bid_stats stats;
 };
@@ -98,43 +97,15 @@ static int bid_sess_control(xk_sess_t *s, int op, void *buf, size_t len)
 	return xk_sess_control(s->down, op, buf, len);
 }
 
-static int bid_close(xk_sess_t *s)
-{
-	struct bid_state *st = s->proto->state;
-
-	return rpc_peers_close(&st->peers, s);
-}
-
 static const struct xk_sess_ops bid_sess_ops = {
 	.push = bid_push,
 	.pop = bid_pop,
 	.control = bid_sess_control,
-	.close = bid_close,
+	.close = rpc_peers_close,
 };
-
-static int bid_open(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
-		    const struct xk_parts *parts, xk_sess_t **out)
-{
-	struct bid_state *st = self->state;
-
-	(void)hlp_type;
-	return rpc_peers_open(self, &st->peers, hlp, parts, out);
-}
-
-static int bid_open_enable(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
-			   const struct xk_parts *parts)
-{
-	struct bid_state *st = self->state;
-
-	(void)hlp_type;
-	(void)parts;
-	st->peers.hlp = hlp;
-	return 0;
-}
 
 static int bid_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 {
-	struct bid_state *st = self->state;
 	const uint8_t *p = msg_peek(m, BID_HDR_LEN);
 	uint32_t ids[2];
 	xk_sess_t *s;
@@ -145,7 +116,7 @@ static int bid_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 	ids[1] = xk_get32(p + 4);
 	if (!ids[0])
 		return xk_drop(self, XK_DROP_VERSION, m);
-	s = rpc_peers_find(self, &st->peers, lls);
+	s = rpc_peers_find(self, lls);
 	if (!s)
 		return xk_drop(self, XK_DROP_NOSESS, m);
 	msg_pop(m, NULL, BID_HDR_LEN);
@@ -166,20 +137,11 @@ static int bid_control(xk_proto_t *self, int op, void *buf, size_t len)
 	}
 }
 
-static void bid_destroy(xk_proto_t *self)
-{
-	struct bid_state *st = self->state;
-
-	rpc_peers_destroy(&st->peers);
-	free(st);
-}
-
 static const struct xk_proto_ops bid_ops = {
-	.open = bid_open,
-	.open_enable = bid_open_enable,
+	.open = rpc_peers_open,
+	.open_enable = rpc_open_enable,
 	.demux = bid_demux,
 	.control = bid_control,
-	.destroy = bid_destroy,
 };
 
 /* A boot id from the real-time clock: later incarnations get larger ones (ms, 49-day wrap). */
@@ -193,28 +155,21 @@ static uint32_t bid_clock_id(void)
 	return id ? id : 1;
 }
 
-int rpc_bid_init(xk_proto_t *p, void *arg)
+static void bid_fill(xk_proto_t *p, void *arg)
 {
 	const struct rpc_config *cfg = arg;
-	struct xk_parts parts = { 0 };
-	struct bid_state *st;
-	int err;
+	struct bid_state *st = p->state;
 
-	if (p->ndown != 1)
-		return -EINVAL;
-	st = calloc(1, sizeof *st);
-	if (!st)
-		return -ENOMEM;
+	rpc_peers_init(&st->peers, &bid_sess_ops, sizeof(struct bid_sess), NULL, NULL);
 	st->boot_id = cfg && cfg->boot_id ? cfg->boot_id : bid_clock_id();
-	err = rpc_peers_init(&st->peers, &bid_sess_ops, sizeof(struct bid_sess), NULL, NULL);
-	if (!err)
-		err = xk_open_enable(p->down[0], p, p, &parts);
-	if (err) {
-		rpc_peers_destroy(&st->peers);
-		free(st);
-		return err;
-	}
-	p->state = st;
-	p->ops = &bid_ops;
-	return 0;
+}
+
+static const struct xk_proto_spec bid_spec = {
+	.ops = &bid_ops, .size = sizeof(struct bid_state), .min_down = 1, .max_down = 1,
+	.fill = bid_fill, .maps = rpc_peers_map, .nmaps = 1, .below = XK_BELOW_ENABLE,
+};
+
+int rpc_bid_init(xk_proto_t *p, void *arg)
+{
+	return xk_proto_start(p, &bid_spec, arg);
 }

@@ -5,7 +5,6 @@
  * BLAST_HOLD_NS, so a NACK naming the missing ones has only those resent.
  * Receiving is in blast_recv.c.
  */
-#include <stdlib.h>
 
 #include "blast.h"
 #include "bytes.h"
@@ -164,18 +163,11 @@ static int blast_sess_control(xk_sess_t *s, int op, void *buf, size_t len)
 	return xk_sess_control(s->down, op, buf, len);
 }
 
-static int blast_close(xk_sess_t *s)
-{
-	struct blast_state *st = s->proto->state;
-
-	return rpc_peers_close(&st->peers, s);
-}
-
 static const struct xk_sess_ops blast_sess_ops = {
 	.push = blast_push,
 	.pop = blast_pop,
 	.control = blast_sess_control,
-	.close = blast_close,
+	.close = rpc_peers_close,
 };
 
 static int blast_setup(xk_sess_t *s)
@@ -211,29 +203,8 @@ static void blast_release(xk_sess_t *s)
 	}
 }
 
-static int blast_open(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
-		      const struct xk_parts *parts, xk_sess_t **out)
-{
-	struct blast_state *st = self->state;
-
-	(void)hlp_type;
-	return rpc_peers_open(self, &st->peers, hlp, parts, out);
-}
-
-static int blast_open_enable(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
-			     const struct xk_parts *parts)
-{
-	struct blast_state *st = self->state;
-
-	(void)hlp_type;
-	(void)parts;
-	st->peers.hlp = hlp;
-	return 0;
-}
-
 static int blast_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 {
-	struct blast_state *st = self->state;
 	const uint8_t *p = msg_peek(m, BLAST_HDR_LEN);
 	struct blast_hdr h;
 	xk_sess_t *s;
@@ -248,7 +219,7 @@ static int blast_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 				.len = xk_get32(p + 8), .fsz = xk_get16(p + 14) };
 	if (xk_csum_fold(xk_csum_msg(0, m, 0, msg_len(m))) != 0)
 		return xk_drop(self, XK_DROP_CSUM, m);
-	s = rpc_peers_find(self, &st->peers, lls);
+	s = rpc_peers_find(self, lls);
 	if (!s)
 		return xk_drop(self, XK_DROP_NOSESS, m);
 	msg_pop(m, NULL, BLAST_HDR_LEN);
@@ -264,44 +235,28 @@ static int blast_control(xk_proto_t *self, int op, void *buf, size_t len)
 	return xk_control(self->down[0], op, buf, len);
 }
 
-static void blast_destroy(xk_proto_t *self)
-{
-	struct blast_state *st = self->state;
-
-	rpc_peers_destroy(&st->peers);
-	free(st);
-}
-
 static const struct xk_proto_ops blast_ops = {
-	.open = blast_open,
-	.open_enable = blast_open_enable,
+	.open = rpc_peers_open,
+	.open_enable = rpc_open_enable,
 	.demux = blast_demux,
 	.control = blast_control,
-	.destroy = blast_destroy,
+};
+
+static void blast_fill(xk_proto_t *p, void *arg)
+{
+	struct blast_state *st = p->state;
+
+	(void)arg;
+	rpc_peers_init(&st->peers, &blast_sess_ops, sizeof(struct blast_sess), blast_setup,
+		       blast_release);
+}
+
+static const struct xk_proto_spec blast_spec = {
+	.ops = &blast_ops, .size = sizeof(struct blast_state), .min_down = 1, .max_down = 1,
+	.fill = blast_fill, .maps = rpc_peers_map, .nmaps = 1, .below = XK_BELOW_ENABLE,
 };
 
 int rpc_blast_init(xk_proto_t *p, void *arg)
 {
-	struct xk_parts parts = { 0 };
-	struct blast_state *st;
-	int err;
-
-	(void)arg;
-	if (p->ndown != 1)
-		return -EINVAL;
-	st = calloc(1, sizeof *st);
-	if (!st)
-		return -ENOMEM;
-	err = rpc_peers_init(&st->peers, &blast_sess_ops, sizeof(struct blast_sess), blast_setup,
-			     blast_release);
-	if (!err)
-		err = xk_open_enable(p->down[0], p, p, &parts);
-	if (err) {
-		rpc_peers_destroy(&st->peers);
-		free(st);
-		return err;
-	}
-	p->state = st;
-	p->ops = &blast_ops;
-	return 0;
+	return xk_proto_start(p, &blast_spec, arg);
 }

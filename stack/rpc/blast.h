@@ -47,7 +47,7 @@ struct blast_sess {
 };
 
 struct blast_state {
-	struct rpc_peers peers;
+	struct rpc_peers peers;		/* first: the rpc_peers operations take the state as theirs */
 	struct rpc_blast_stats stats;
 };
 

@@ -6,7 +6,6 @@
  * a peer restarted, the client calls outstanding to it fail with
  * -ECONNRESET and the server ends of its channels forget their calls.
  */
-#include <stdlib.h>
 
 #include "bytes.h"
 #include "chan.h"
@@ -108,17 +107,6 @@ static int chan_open(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
 	return err;
 }
 
-static int chan_open_enable(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
-			    const struct xk_parts *parts)
-{
-	struct chan_state *st = self->state;
-
-	(void)hlp_type;
-	(void)parts;
-	st->hlp = hlp;
-	return 0;
-}
-
 static int chan_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 {
 	struct chan_state *st = self->state;
@@ -193,44 +181,23 @@ static int chan_control(xk_proto_t *self, int op, void *buf, size_t len)
 	}
 }
 
-static void chan_destroy(xk_proto_t *self)
-{
-	struct chan_state *st = self->state;
-
-	xk_sess_close_map(st->chans);
-	xk_map_destroy(st->chans);
-	free(st);
-}
-
 static const struct xk_proto_ops chan_ops = {
 	.open = chan_open,
-	.open_enable = chan_open_enable,
+	.open_enable = rpc_open_enable,
 	.demux = chan_demux,
 	.control = chan_control,
-	.destroy = chan_destroy,
+};
+
+static const struct xk_map_spec chan_maps[] = {
+	{ offsetof(struct chan_state, chans), sizeof(struct rpc_key), 64, true },
+};
+
+static const struct xk_proto_spec chan_spec = {
+	.ops = &chan_ops, .size = sizeof(struct chan_state), .min_down = 1, .max_down = 1,
+	.maps = chan_maps, .nmaps = 1, .below = XK_BELOW_ENABLE,
 };
 
 int rpc_chan_init(xk_proto_t *p, void *arg)
 {
-	struct xk_parts parts = { 0 };
-	struct chan_state *st;
-	int err;
-
-	(void)arg;
-	if (p->ndown != 1)
-		return -EINVAL;
-	st = calloc(1, sizeof *st);
-	if (!st)
-		return -ENOMEM;
-	err = xk_map_create(&st->chans, sizeof(struct rpc_key), 64);
-	if (!err)
-		err = xk_open_enable(p->down[0], p, p, &parts);
-	if (err) {
-		xk_map_destroy(st->chans);
-		free(st);
-		return err;
-	}
-	p->state = st;
-	p->ops = &chan_ops;
-	return 0;
+	return xk_proto_start(p, &chan_spec, arg);
 }

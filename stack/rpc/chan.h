@@ -30,8 +30,8 @@ struct chan_hdr {
 };
 
 struct chan_state {
+	xk_proto_t *hlp;		/* first (rpc_open_enable): enabled for requests on new channels */
 	xk_map_t *chans;		/* struct rpc_key (bid sess, channel, role) -> xk_sess_t */
-	xk_proto_t *hlp;		/* enabled for requests on new channels */
 	uint16_t next_chan;
 	struct rpc_chan_stats stats;
 };

@@ -1,5 +1,4 @@
 /* peers.c - the per-peer session layer blast and bid share (rpc_impl.h). */
-#include <stdlib.h>
 
 #include "rpc_impl.h"
 
@@ -13,22 +12,27 @@ int rpc_ctl_out(void *buf, size_t len, const void *src, size_t size)
 	return (int)size;
 }
 
-int rpc_peers_init(struct rpc_peers *pp, const struct xk_sess_ops *ops, size_t state_size,
-		   int (*setup)(xk_sess_t *s), void (*release)(xk_sess_t *s))
+void rpc_peers_init(struct rpc_peers *pp, const struct xk_sess_ops *ops, size_t state_size,
+		    int (*setup)(xk_sess_t *s), void (*release)(xk_sess_t *s))
 {
 	*pp = (struct rpc_peers){ .ops = ops, .state_size = state_size, .setup = setup,
 				  .release = release };
-	return xk_map_create(&pp->active, sizeof(struct rpc_key), 64);
 }
 
-void rpc_peers_destroy(struct rpc_peers *pp)
+int rpc_open_enable(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
+		    const struct xk_parts *parts)
 {
-	if (!pp->active)
-		return;
-	xk_sess_close_map(pp->active);
-	xk_map_destroy(pp->active);
-	pp->active = NULL;
+	xk_proto_t **enabled = self->state;
+
+	(void)hlp_type;
+	(void)parts;
+	*enabled = hlp;
+	return 0;
 }
+
+const struct xk_map_spec rpc_peers_map[1] = {
+	{ offsetof(struct rpc_peers, active), sizeof(struct rpc_key), 64, true },
+};
 
 /* A new session over lls (one reference taken on it), bound in the map. */
 static int peers_new(xk_proto_t *self, struct rpc_peers *pp, xk_proto_t *hlp, xk_sess_t *lls,
@@ -59,14 +63,16 @@ static int peers_new(xk_proto_t *self, struct rpc_peers *pp, xk_proto_t *hlp, xk
 	return 0;
 }
 
-int rpc_peers_open(xk_proto_t *self, struct rpc_peers *pp, xk_proto_t *hlp,
+int rpc_peers_open(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
 		   const struct xk_parts *parts, xk_sess_t **out)
 {
+	struct rpc_peers *pp = self->state;
 	struct rpc_key key;
 	xk_sess_t *lls;
 	void *found;
 	int err = xk_open(self->down[0], self, self, parts, &lls);
 
+	(void)hlp_type;
 	if (err)
 		return err;
 	key = rpc_key(lls, 0, 0);
@@ -80,8 +86,9 @@ int rpc_peers_open(xk_proto_t *self, struct rpc_peers *pp, xk_proto_t *hlp,
 	return err;
 }
 
-xk_sess_t *rpc_peers_find(xk_proto_t *self, struct rpc_peers *pp, xk_sess_t *lls)
+xk_sess_t *rpc_peers_find(xk_proto_t *self, xk_sess_t *lls)
 {
+	struct rpc_peers *pp = self->state;
 	struct rpc_key key = rpc_key(lls, 0, 0);
 	struct xk_parts parts = { 0 };
 	uint32_t ip;
@@ -98,8 +105,9 @@ xk_sess_t *rpc_peers_find(xk_proto_t *self, struct rpc_peers *pp, xk_sess_t *lls
 	return s;
 }
 
-int rpc_peers_close(struct rpc_peers *pp, xk_sess_t *s)
+int rpc_peers_close(xk_sess_t *s)
 {
+	struct rpc_peers *pp = s->proto->state;
 	struct rpc_key key = rpc_key(s->down, 0, 0);
 
 	xk_map_unbind(pp->active, &key);

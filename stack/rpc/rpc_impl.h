@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rpc.h"
+#include "start.h"
 
 /* What blast carries at most: a request or reply and the headers above blast. */
 #define RPC_WIRE_MAX	(RPC_MAX_MSG + 64)
@@ -38,33 +39,44 @@ static inline int rpc_after(uint32_t a, uint32_t b)
 	return (int32_t)(a - b) > 0;
 }
 
+/*
+ * open_enable of a protocol that serves one hlp, whose state starts with
+ * `xk_proto_t *hlp` (CHAN, VCHAN, and struct rpc_peers): hlp gets the
+ * sessions that requests from new peers or channels make.
+ */
+int rpc_open_enable(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
+		    const struct xk_parts *parts);
+
 /* Copy a stats struct out for a control operation. */
 int rpc_ctl_out(void *buf, size_t len, const void *src, size_t size);
 
 /*
  * A per-peer layer: sessions keyed by their lower session. `setup` fills a
  * new session's state (s->state zeroed, s->down set) and may fail; both
- * setup and release may be NULL.
+ * setup and release may be NULL. It comes first in its protocol's state:
+ * the operations below are the protocol's and its sessions' own.
  */
 struct rpc_peers {
+	xk_proto_t *hlp;		/* first (rpc_open_enable): enabled for passive sessions, or NULL */
 	xk_map_t *active;		/* struct rpc_key (lls) -> xk_sess_t */
-	xk_proto_t *hlp;		/* enabled for passive sessions, or NULL */
 	const struct xk_sess_ops *ops;
 	size_t state_size;
 	int (*setup)(xk_sess_t *s);
 	void (*release)(xk_sess_t *s);	/* undo setup before the session is freed */
 };
 
-int rpc_peers_init(struct rpc_peers *pp, const struct xk_sess_ops *ops, size_t state_size,
-		   int (*setup)(xk_sess_t *s), void (*release)(xk_sess_t *s));
-void rpc_peers_destroy(struct rpc_peers *pp);
-/* Active open: the session over lower protocol self->down[0] for parts->remote. */
-int rpc_peers_open(xk_proto_t *self, struct rpc_peers *pp, xk_proto_t *hlp,
+/* Set pp's session kind (a spec's fill: the map comes after, rpc_peers_map). */
+void rpc_peers_init(struct rpc_peers *pp, const struct xk_sess_ops *ops, size_t state_size,
+		    int (*setup)(xk_sess_t *s), void (*release)(xk_sess_t *s));
+/* The map of a protocol whose state starts with its rpc_peers, for its spec. */
+extern const struct xk_map_spec rpc_peers_map[1];
+/* open: the session over lower protocol self->down[0] for parts->remote. */
+int rpc_peers_open(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
 		   const struct xk_parts *parts, xk_sess_t **out);
 /* The session over lls, made for the enabled hlp if new (open_done called); NULL: none. */
-xk_sess_t *rpc_peers_find(xk_proto_t *self, struct rpc_peers *pp, xk_sess_t *lls);
-/* The close operation's common part: unbind, release, drop lls, free. */
-int rpc_peers_close(struct rpc_peers *pp, xk_sess_t *s);
+xk_sess_t *rpc_peers_find(xk_proto_t *self, xk_sess_t *lls);
+/* close: unbind, release, drop lls, free. */
+int rpc_peers_close(xk_sess_t *s);
 
 int rpc_blast_init(xk_proto_t *p, void *arg);
 int rpc_bid_init(xk_proto_t *p, void *arg);

@@ -6,7 +6,6 @@
  * for the protocol enabled at that number. A call that failed below comes up
  * as an empty message, with CHAN's status.
  */
-#include <stdlib.h>
 
 #include "bytes.h"
 #include "rpc_impl.h"
@@ -233,53 +232,25 @@ static int select_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 	return xk_pop(s, lls, m, NULL);
 }
 
-static void select_destroy(xk_proto_t *self)
-{
-	struct select_state *st = self->state;
-
-	xk_sess_close_map(st->clients);
-	xk_sess_close_map(st->servers);
-	xk_map_destroy(st->clients);
-	xk_map_destroy(st->servers);
-	xk_map_destroy(st->procs);
-	free(st);
-}
-
 static const struct xk_proto_ops select_ops = {
 	.open = select_open,
 	.open_enable = select_open_enable,
 	.open_disable = select_open_disable,
 	.demux = select_demux,
-	.destroy = select_destroy,
+};
+
+static const struct xk_map_spec select_maps[] = {
+	{ offsetof(struct select_state, clients), sizeof(struct rpc_key), 64, true },
+	{ offsetof(struct select_state, servers), sizeof(struct rpc_key), 64, true },
+	{ offsetof(struct select_state, procs), sizeof(uint16_t), 16, false },
+};
+
+static const struct xk_proto_spec select_spec = {
+	.ops = &select_ops, .size = sizeof(struct select_state), .min_down = 1, .max_down = 1,
+	.maps = select_maps, .nmaps = 3, .below = XK_BELOW_ENABLE,
 };
 
 int rpc_select_init(xk_proto_t *p, void *arg)
 {
-	struct xk_parts parts = { 0 };
-	struct select_state *st;
-	int err;
-
-	(void)arg;
-	if (p->ndown != 1)
-		return -EINVAL;
-	st = calloc(1, sizeof *st);
-	if (!st)
-		return -ENOMEM;
-	err = xk_map_create(&st->clients, sizeof(struct rpc_key), 64);
-	if (!err)
-		err = xk_map_create(&st->servers, sizeof(struct rpc_key), 64);
-	if (!err)
-		err = xk_map_create(&st->procs, sizeof(uint16_t), 16);
-	if (!err)
-		err = xk_open_enable(p->down[0], p, p, &parts);
-	if (err) {
-		xk_map_destroy(st->clients);
-		xk_map_destroy(st->servers);
-		xk_map_destroy(st->procs);
-		free(st);
-		return err;
-	}
-	p->state = st;
-	p->ops = &select_ops;
-	return 0;
+	return xk_proto_start(p, &select_spec, arg);
 }

@@ -8,7 +8,6 @@
  * channel for the call that waited longest before it goes up. On the server
  * VCHAN only passes requests up and replies down, one session per channel.
  */
-#include <stdlib.h>
 
 #include "rpc_impl.h"
 
@@ -23,9 +22,9 @@ struct vchan_pool {
 };
 
 struct vchan_state {
+	xk_proto_t *hlp;	/* first (rpc_open_enable): enabled for requests */
 	xk_map_t *clients;	/* struct rpc_key (session) -> xk_sess_t: every client session */
 	xk_map_t *servers;	/* struct rpc_key (chan sess) -> xk_sess_t */
-	xk_proto_t *hlp;	/* enabled for requests */
 	unsigned npools;
 	struct vchan_pool pool[VCHAN_SERVERS];
 };
@@ -219,17 +218,6 @@ static int vchan_open(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
 	return 0;
 }
 
-static int vchan_open_enable(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
-			     const struct xk_parts *parts)
-{
-	struct vchan_state *st = self->state;
-
-	(void)hlp_type;
-	(void)parts;
-	st->hlp = hlp;
-	return 0;
-}
-
 /*
  * Whether lls is one of our pools' channels; if so, *owner gets the client
  * session whose call it carried (NULL if that session closed meanwhile) and
@@ -277,19 +265,15 @@ static int vchan_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 	return xk_pop(s, lls, m, NULL);
 }
 
+/* The pools' channels; the client sessions that use them close after (xk_proto_stop). */
 static void vchan_destroy(xk_proto_t *self)
 {
 	struct vchan_state *st = self->state;
 
-	xk_sess_close_map(st->clients);
-	xk_sess_close_map(st->servers);
 	for (unsigned k = 0; k < st->npools; k++)
 		for (unsigned i = 0; i < VCHAN_POOL; i++)
 			if (st->pool[k].chan[i])
 				xk_close(st->pool[k].chan[i]);
-	xk_map_destroy(st->clients);
-	xk_map_destroy(st->servers);
-	free(st);
 }
 
 static int vchan_control(xk_proto_t *self, int op, void *buf, size_t len)
@@ -299,36 +283,23 @@ static int vchan_control(xk_proto_t *self, int op, void *buf, size_t len)
 
 static const struct xk_proto_ops vchan_ops = {
 	.open = vchan_open,
-	.open_enable = vchan_open_enable,
+	.open_enable = rpc_open_enable,
 	.demux = vchan_demux,
 	.control = vchan_control,
 	.destroy = vchan_destroy,
 };
 
+static const struct xk_map_spec vchan_maps[] = {
+	{ offsetof(struct vchan_state, clients), sizeof(struct rpc_key), 64, true },
+	{ offsetof(struct vchan_state, servers), sizeof(struct rpc_key), 64, true },
+};
+
+static const struct xk_proto_spec vchan_spec = {
+	.ops = &vchan_ops, .size = sizeof(struct vchan_state), .min_down = 1, .max_down = 1,
+	.maps = vchan_maps, .nmaps = 2, .below = XK_BELOW_ENABLE,
+};
+
 int rpc_vchan_init(xk_proto_t *p, void *arg)
 {
-	struct xk_parts parts = { 0 };
-	struct vchan_state *st;
-	int err;
-
-	(void)arg;
-	if (p->ndown != 1)
-		return -EINVAL;
-	st = calloc(1, sizeof *st);
-	if (!st)
-		return -ENOMEM;
-	err = xk_map_create(&st->clients, sizeof(struct rpc_key), 64);
-	if (!err)
-		err = xk_map_create(&st->servers, sizeof(struct rpc_key), 64);
-	if (!err)
-		err = xk_open_enable(p->down[0], p, p, &parts);
-	if (err) {
-		xk_map_destroy(st->clients);
-		xk_map_destroy(st->servers);
-		free(st);
-		return err;
-	}
-	p->state = st;
-	p->ops = &vchan_ops;
-	return 0;
+	return xk_proto_start(p, &vchan_spec, arg);
 }

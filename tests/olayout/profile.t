@@ -54,9 +54,9 @@ def check_run(tap, work):
         return None
     text = read(p1)
     tap.ok(text == read(p2), "the same profile from two runs")
-    tap.ok(text.startswith("olayout-profile 2\nexe layers.pie-g\ntraining 2\n"
+    tap.ok(text.startswith("olayout-profile 4\nexe layers.pie-g\ntraining 2\n"
                            "cache alpha21064 8192 1 32\ncache modern 32768 8 64\n"),
-           "version 2 header, exe, training, the two caches", text[:200])
+           "version 4 header, exe, training, the two caches", text[:200])
     name, chain = oltest.clone_path(PROG)
     paths = entries(text, "path")
     tap.ok(paths[:1] == [[chain[0]] + chain], "the proposed path is clone.path's chain %s"
@@ -65,6 +65,11 @@ def check_run(tap, work):
     tap.ok(funcs.get("app_send", (0,))[0] == 6 and funcs.get("main", (0,))[0] == 1,
            "app_send entered 6 times (2 rounds x 3 words), main once",
            "app_send %s main %s" % (funcs.get("app_send"), funcs.get("main")))
+    insns = [e for e in entries(text, "insn") if e[0] == "app_send"]
+    tap.ok(insns and sum(int(e[2]) for e in insns) == funcs.get("app_send", (0, 0))[1]
+           and len({e[1] for e in insns}) == len(insns),
+           "insn entries: app_send's instructions, each once, add up to its INSNS",
+           "%d entries, sum %d" % (len(insns), sum(int(e[2]) for e in insns)))
     edges = {(e[0], e[1]): int(e[2]) for e in entries(text, "edge")}
     tap.ok(edges.get(("main", "app_send")) == 6 and edges.get(("app_send", "udp_push")) == 6,
            "call edges main->app_send and app_send->udp_push ran 6 times", str(edges)[:300])

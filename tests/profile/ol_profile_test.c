@@ -244,6 +244,11 @@ static void check_write(void)
 	tap_is_str(v3 ? v3 : "(failed)", "olayout-profile 3\nexe a\nsamples cpu-clock\nfunction f 1 2\n",
 		   "version 3: samples EVENT, written after exe");
 	free(v3);
+	char *v4 = rewrite("olayout-profile 4\ninsn g 2 5\ninsn f.cold 16 7\ninsn f.cold 3 7\n");
+	tap_is_str(v4 ? v4 : "(failed)",
+		   "olayout-profile 4\ninsn f.cold 3 7\ninsn f.cold 16 7\ninsn g 2 5\n",
+		   "version 4: insn FN OFFSET COUNT, by function, then offset");
+	free(v4);
 }
 
 /* Lookups stay fast on a large profile: 50000 functions and lines. */
@@ -285,11 +290,11 @@ struct bad {
 };
 
 static const struct bad bad[] = {
-	{"", "t.prof:1: no version header 'olayout-profile 3'"},
-	{"# only\n\n", "t.prof:2: no version header 'olayout-profile 3'"},
-	{"path a b c\n", "t.prof:1: 'path' before the version header 'olayout-profile 3'"},
-	{"olayout-profile 4\n", "t.prof:1: unsupported version 4 (this reader knows 1 to 3)"},
-	{"olayout-profile 0\n", "t.prof:1: unsupported version 0 (this reader knows 1 to 3)"},
+	{"", "t.prof:1: no version header 'olayout-profile 4'"},
+	{"# only\n\n", "t.prof:2: no version header 'olayout-profile 4'"},
+	{"path a b c\n", "t.prof:1: 'path' before the version header 'olayout-profile 4'"},
+	{"olayout-profile 5\n", "t.prof:1: unsupported version 5 (this reader knows 1 to 4)"},
+	{"olayout-profile 0\n", "t.prof:1: unsupported version 0 (this reader knows 1 to 4)"},
 	{"olayout-profile one\n", "t.prof:1: bad version 'one': not a number"},
 	{"olayout-profile 1\nolayout-profile 1\n", "t.prof:2: version header given twice"},
 	{"olayout-profile 1\nhot-function f\n", "t.prof:2: unknown directive 'hot-function'"},
@@ -396,6 +401,13 @@ static const struct bad bad[] = {
 	{"olayout-profile 2\nexternal f libc.so.6 0x10 4 1\nexternal f libm.so.6 0x10 4 1\n"
 	 "external f libc.so.6 0x20 4 1\n",
 	 "t.prof:4: external 'f libc.so.6' given twice"},
+	/* insn */
+	{"olayout-profile 3\ninsn f 0 1\n", "t.prof:2: 'insn' needs version 4 (the header says 3)"},
+	{"olayout-profile 4\ninsn f 0\n", "t.prof:2: 'insn' wants insn FN OFFSET COUNT"},
+	{"olayout-profile 4\ninsn f.c 0x4 1\n", "t.prof:2: bad offset '0x4': not a number"},
+	{"olayout-profile 4\ninsn f 4 -1\n", "t.prof:2: bad count '-1': not a number"},
+	{"olayout-profile 4\ninsn f 4 1\ninsn f 8 1\ninsn f 4 2\n",
+	 "t.prof:4: insn 'f 4' given twice"},
 	/* the earliest repeat of any kind is the one reported */
 	{"olayout-profile 2\nfunction f 1 2\nedge a b 1\nedge a b 1\nfunction f 1 2\n",
 	 "t.prof:4: edge 'a b' given twice"},
@@ -465,7 +477,7 @@ static void check_files(void)
 
 int main(void)
 {
-	tap_plan(24 + 20 + 1 + 3 + 2 + 2 * (int)(sizeof bad / sizeof bad[0]) + 7 + 4);
+	tap_plan(24 + 20 + 1 + 3 + 3 + 2 * (int)(sizeof bad / sizeof bad[0]) + 7 + 4);
 	check_good();
 	check_good2();
 	check_v1_absent();

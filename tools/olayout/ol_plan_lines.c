@@ -1,11 +1,13 @@
-/* ol_plan_lines.c - hot and cold bytes inside a unit: the profile's `line`
- * counts (version 2) placed on the code through the DWARF line table
- * (libdw), per 16-byte chunk of each hot unit. A chunk's heat is about the
- * instructions it ran (its largest line count times the 4 instructions 16
- * bytes hold); chunks no counted line covers are cold, and so are chunks
- * of lines run less than once per two training units (start-up code seen
- * in a loop's profile: it takes no set worth keeping). Without `line`
- * entries or DWARF, heat stays uniform over a unit. */
+/* ol_plan_lines.c - hot and cold bytes inside a unit, per 16-byte chunk
+ * of each hot unit: from the profile's `insn` counts (version 4) where it
+ * has them, a chunk's heat the instructions run in it; else from its
+ * `line` counts (version 2) placed on the code through the DWARF line
+ * table (libdw), a chunk's heat about the instructions it ran (its largest
+ * line count times the 4 instructions 16 bytes hold; a line's count goes
+ * to every copy of it, inlined or split off, so this overcounts). Chunks
+ * nothing counted covers are cold, and so is code run less than once per
+ * two training units (start-up code seen in a loop's profile: it takes no
+ * set worth keeping). Without either, heat stays uniform over a unit. */
 #include "ol_plan.h"
 
 #include <dwarf.h>
@@ -75,6 +77,23 @@ static void rows(struct ol_plan *pl, Dwarf_Die *cu, bool *seen)
 	}
 }
 
+/* from_insns: each instruction's count onto its chunk (seen: per unit,
+ * an instruction of it is counted); an offset past the unit (a profile of
+ * another build) is left out. */
+static void from_insns(struct ol_plan *pl, bool *seen)
+{
+	for (size_t i = 0; i < pl->prof->n_insns; i++) {
+		const struct ol_profile_insn *x = &pl->prof->insns[i];
+		long u = ol_unit_named(pl->m, x->function);
+
+		if (u < 0 || !pl->pu[u].chunk || x->offset >= pl->m->unit[u].size)
+			continue;
+		seen[u] = true;
+		if (ol_plan_warm(pl, x->count))
+			pl->pu[u].chunk[x->offset / CHUNK] += x->count;
+	}
+}
+
 /* A unit no counted line reached keeps uniform heat (no DWARF for it, or
  * the profile names its files otherwise). */
 static void drop_unseen(struct ol_plan *pl, const bool *seen)
@@ -90,33 +109,39 @@ static void drop_unseen(struct ol_plan *pl, const bool *seen)
 	}
 }
 
+/* alloc_chunks: a zeroed chunk array per hot unit (plan_close frees them). */
+static bool alloc_chunks(struct ol_plan *pl)
+{
+	for (size_t u = 0; u < pl->m->nunit; u++)
+		if (pl->pu[u].role != OL_COLD) {
+			pl->pu[u].chunk = calloc(pl->m->unit[u].size / CHUNK + 1, sizeof(uint64_t));
+			if (pl->pu[u].chunk == NULL)
+				return false;
+		}
+	return true;
+}
+
 int ol_plan_lines(struct ol_plan *pl, struct ol_err *err)
 {
-	Dwarf *dw;
+	bool exact = pl->prof->n_insns > 0;
+	Dwarf *dw = NULL;
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 	bool *seen;
 
-	if (pl->prof->n_lines == 0)
+	if (!exact && pl->prof->n_lines == 0)
 		return 0;
-	dw = dwarf_begin_elf(pl->m->elf->e, DWARF_C_READ, NULL);
-	if (dw == NULL)
+	if (!exact && (dw = dwarf_begin_elf(pl->m->elf->e, DWARF_C_READ, NULL)) == NULL)
 		return 0;
 	seen = calloc(pl->m->nunit + 1, sizeof *seen);
-	if (seen == NULL) {
+	if (seen == NULL || !alloc_chunks(pl)) {
 		dwarf_end(dw);
+		free(seen);
 		return ol_fail(err, -ENOMEM, "out of memory");
 	}
-	for (size_t u = 0; u < pl->m->nunit; u++)
-		if (pl->pu[u].role != OL_COLD) {
-			pl->pu[u].chunk = calloc(pl->m->unit[u].size / CHUNK + 1, sizeof(uint64_t));
-			if (pl->pu[u].chunk == NULL) {
-				dwarf_end(dw);
-				free(seen);
-				return ol_fail(err, -ENOMEM, "out of memory");
-			}
-		}
-	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+	if (exact)
+		from_insns(pl, seen);
+	while (dw && dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
 		Dwarf_Die cu;
 
 		if (dwarf_offdie(dw, off + hsize, &cu) != NULL)

@@ -9,6 +9,7 @@
  *   ol_prof_vglog.c  the load bias of each shared object (valgrind -v -v log)
  *   ol_prof_count.c  callgrind's counts onto the executable's functions
  *   ol_prof_lines.c  line and cold-line entries (DWARF line table, libdw)
+ *   ol_prof_insn.c   insn entries (each instruction that ran)
  *   ol_prof_paths.c  proposed paths and library marks (--paths N)
  *   ol_prof_text.c   the profile text: functions, edges, externals...
  *   ol_prof_merge.c  --merge
@@ -96,6 +97,10 @@ const char *ol_prof_base_name(const char *path);
 /* ol_prof_lines: print `line` and `cold-line` entries from the DWARF line
  * table of p's executable; *none is set when it has no line table. */
 int ol_prof_lines(const struct ol_prof *p, FILE *out, bool *none, struct ol_err *err);
+
+/* ol_prof_insns: print an `insn` entry per instruction that ran (none
+ * from samples); -EIO when out fails. */
+int ol_prof_insns(const struct ol_prof *p, FILE *out);
 
 /* ol_prof_paths: print up to n proposed `path` and their `library` marks. */
 int ol_prof_paths(const struct ol_prof *p, unsigned n, FILE *out, struct ol_err *err);

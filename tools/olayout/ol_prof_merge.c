@@ -1,6 +1,6 @@
 /*
  * ol_prof_merge.c - `olayout profile --merge`: profiles of one executable
- * summed. Counts add up (function, edge, line, training, an external's
+ * summed. Counts add up (function, edge, line, insn, training, an external's
  * instructions; an external's range is the union of the inputs'); caches,
  * paths and library marks are unioned, and one name given two meanings is
  * an error; a cold-function (cold-line) stays only when no input ran it.
@@ -31,6 +31,7 @@ struct merge {
 	struct entry *e;
 	size_t n, cap;
 	const char *insns, *samples;	/* an input whose counts are instructions, samples */
+	bool code;			/* some input has insn entries (version 4) */
 	struct ol_err *err;
 };
 
@@ -60,8 +61,9 @@ static int same_counts(struct merge *mg, const char *f, const struct ol_profile 
 {
 	if (p->samples)
 		mg->samples = f;
-	else if (p->n_functions || p->n_edges || p->n_lines || p->n_externals)
+	else if (p->n_functions || p->n_edges || p->n_lines || p->n_externals || p->n_insns)
 		mg->insns = f;
+	mg->code |= p->n_insns > 0;
 	if (mg->samples && mg->insns)
 		return ol_fail(mg->err, -EINVAL, "%s counts samples, %s instructions: they do not "
 			       "add up", mg->samples, mg->insns);
@@ -101,6 +103,9 @@ static int add_profile(struct merge *mg, const char *f, const struct ol_profile 
 	for (size_t i = 0; rc == 0 && i < p->n_lines; i++)
 		rc = add(mg, f, 1, p->lines[i].count, 0, 0, NULL, "line %s:%lu",
 			 p->lines[i].file, p->lines[i].line);
+	for (size_t i = 0; rc == 0 && i < p->n_insns; i++)
+		rc = add(mg, f, 1, p->insns[i].count, 0, 0, NULL, "insn %s %" PRIu64,
+			 p->insns[i].function, p->insns[i].offset);
 	for (size_t i = 0; rc == 0 && i < p->n_cold_functions; i++)
 		rc = add(mg, f, 0, 0, 0, 0, NULL, "cold-function %s", p->cold_functions[i]);
 	for (size_t i = 0; rc == 0 && i < p->n_cold_lines; i++)
@@ -185,7 +190,7 @@ static int merged_text(struct merge *mg, FILE *fp)
 {
 	int rc = same_exe(mg);
 	qsort(mg->e, mg->n, sizeof *mg->e, by_key);
-	fprintf(fp, "olayout-profile %d\n", mg->samples ? 3 : 2);
+	fprintf(fp, "olayout-profile %d\n", mg->code ? 4 : mg->samples ? 3 : 2);
 	for (size_t i = 0; rc == 0 && i < mg->n;) {
 		size_t j = i + 1;
 		while (j < mg->n && strcmp(mg->e[j].key, mg->e[i].key) == 0)

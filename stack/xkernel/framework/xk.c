@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "start.h"
 
 int xk_host_create(xk_host_t **hp, const struct xk_host_config *cfg)
 {
@@ -43,6 +44,8 @@ size_t xk_host_destroy(xk_host_t *h)
 
 		if (p->ops && p->ops->destroy)
 			p->ops->destroy(p);
+		if (p->spec)
+			xk_proto_stop(p);
 		free(p);
 	}
 	xk_events_destroy(h->ev);

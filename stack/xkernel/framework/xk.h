@@ -39,6 +39,7 @@
 typedef struct xk_host xk_host_t;
 typedef struct xk_proto xk_proto_t;
 typedef struct xk_sess xk_sess_t;
+struct xk_proto_spec;
 
 /*
  * Participant addresses: a stack of address components, one per layer, as in
@@ -142,7 +143,8 @@ struct xk_proto_ops {
 			 const struct xk_parts *parts);
 	int (*demux)(xk_proto_t *self, xk_sess_t *lls, msg_t *m);
 	int (*control)(xk_proto_t *self, int op, void *buf, size_t len);
-	void (*destroy)(xk_proto_t *self);	/* host teardown: free state and sessions */
+	/* host teardown: free state and sessions (a started protocol: what its spec does not, start.h) */
+	void (*destroy)(xk_proto_t *self);
 };
 
 /*
@@ -170,6 +172,7 @@ struct xk_proto {
 	xk_proto_t *down[XK_MAX_DOWN];	/* lower protocols, in graph order */
 	uint32_t num[XK_MAX_DOWN];	/* this protocol's number in down[i] (EtherType, IP proto) */
 	void *state;			/* the protocol's own */
+	const struct xk_proto_spec *spec;	/* how it started (start.h), or NULL */
 	struct xk_drops drops;
 };
 

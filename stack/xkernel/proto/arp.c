@@ -11,6 +11,7 @@
 #include "eth.h"
 #include "host.h"
 #include "map.h"
+#include "start.h"
 #include "suite.h"
 
 #define ARP_LEN		28
@@ -189,8 +190,6 @@ static void arp_destroy(xk_proto_t *self)
 	struct arp_state *st = self->state;
 
 	xk_map_foreach(st->table, arp_free_entry, NULL);
-	xk_map_destroy(st->table);
-	free(st);
 }
 
 static const struct xk_proto_ops arp_ops = {
@@ -199,30 +198,26 @@ static const struct xk_proto_ops arp_ops = {
 	.destroy = arp_destroy,
 };
 
-int xk_arp_init(xk_proto_t *p, void *arg)
+static void arp_fill(xk_proto_t *p, void *arg)
 {
 	const struct xk_host_config *cfg = xk_host_config(p->host);
-	struct xk_parts parts = { 0 };
-	struct arp_state *st;
-	int err;
+	struct arp_state *st = p->state;
 
 	(void)arg;
-	if (p->ndown != 1)
-		return -EINVAL;
-	st = calloc(1, sizeof *st);
-	if (!st)
-		return -ENOMEM;
 	st->ip = cfg->ip;
 	memcpy(st->mac, cfg->mac, XK_ETH_ALEN);
-	err = xk_map_create(&st->table, sizeof(uint32_t), 64);
-	if (!err)
-		err = xk_open_enable(p->down[0], p, p, &parts);
-	if (err) {
-		xk_map_destroy(st->table);
-		free(st);
-		return err;
-	}
-	p->state = st;
-	p->ops = &arp_ops;
-	return 0;
+}
+
+static const struct xk_map_spec arp_maps[] = {
+	{ offsetof(struct arp_state, table), sizeof(uint32_t), 64, false },
+};
+
+static const struct xk_proto_spec arp_spec = {
+	.ops = &arp_ops, .size = sizeof(struct arp_state), .min_down = 1, .max_down = 1,
+	.fill = arp_fill, .maps = arp_maps, .nmaps = 1, .below = XK_BELOW_ENABLE,
+};
+
+int xk_arp_init(xk_proto_t *p, void *arg)
+{
+	return xk_proto_start(p, &arp_spec, arg);
 }

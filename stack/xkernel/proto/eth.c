@@ -2,13 +2,13 @@
  * eth.c - Ethernet: frames on the driver below, demultiplexed on EtherType.
  * A session is (remote MAC, type); upper protocols enable their type.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "bytes.h"
 #include "eth.h"
 #include "host.h"
 #include "map.h"
+#include "start.h"
 #include "suite.h"
 
 const uint8_t xk_eth_broadcast[XK_ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -199,54 +199,36 @@ static int eth_control(xk_proto_t *self, int op, void *buf, size_t len)
 	}
 }
 
-static void eth_destroy(xk_proto_t *self)
-{
-	struct eth_state *st = self->state;
-
-	xk_sess_close_map(st->active);
-	xk_map_destroy(st->active);
-	xk_map_destroy(st->types);
-	if (st->driver)
-		xk_close(st->driver);
-	free(st);
-}
-
 static const struct xk_proto_ops eth_ops = {
 	.open = eth_open,
 	.open_enable = eth_open_enable,
 	.demux = eth_demux,
 	.control = eth_control,
-	.destroy = eth_destroy,
 };
 
-int xk_eth_init(xk_proto_t *p, void *arg)
+static void eth_fill(xk_proto_t *p, void *arg)
 {
-	struct eth_state *st;
-	struct xk_parts parts = { 0 };
-	int err;
+	struct eth_state *st = p->state;
 
 	(void)arg;
-	if (p->ndown != 1)
-		return -EINVAL;
-	st = calloc(1, sizeof *st);
-	if (!st)
-		return -ENOMEM;
 	memcpy(st->mac, xk_host_config(p->host)->mac, XK_ETH_ALEN);
 	st->anon.ops = &eth_anon_ops;
 	st->anon.proto = p;
 	st->anon.refs = 1;
-	err = xk_map_create(&st->active, sizeof(struct eth_key), 64);
-	if (!err)
-		err = xk_map_create(&st->types, sizeof(uint16_t), 8);
-	if (!err)
-		err = xk_open(p->down[0], p, p, &parts, &st->driver);
-	if (err) {
-		xk_map_destroy(st->active);
-		xk_map_destroy(st->types);
-		free(st);
-		return err;
-	}
-	p->state = st;
-	p->ops = &eth_ops;
-	return 0;
+}
+
+static const struct xk_map_spec eth_maps[] = {
+	{ offsetof(struct eth_state, active), sizeof(struct eth_key), 64, true },
+	{ offsetof(struct eth_state, types), sizeof(uint16_t), 8, false },
+};
+
+static const struct xk_proto_spec eth_spec = {
+	.ops = &eth_ops, .size = sizeof(struct eth_state), .min_down = 1, .max_down = 1,
+	.fill = eth_fill, .maps = eth_maps, .nmaps = 2,
+	.below = XK_BELOW_OPEN, .open_at = offsetof(struct eth_state, driver),
+};
+
+int xk_eth_init(xk_proto_t *p, void *arg)
+{
+	return xk_proto_start(p, &eth_spec, arg);
 }

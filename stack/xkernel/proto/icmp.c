@@ -3,13 +3,13 @@
  * (remote: the peer's IP, local: the echo identifier) sends echo requests with
  * push and receives the replies' payload through its demux.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "bytes.h"
 #include "csum.h"
 #include "host.h"
 #include "map.h"
+#include "start.h"
 #include "suite.h"
 
 #define ICMP_HDR_LEN		8
@@ -133,41 +133,21 @@ static int icmp_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 	}
 }
 
-static void icmp_destroy(xk_proto_t *self)
-{
-	struct icmp_state *st = self->state;
-
-	xk_map_destroy(st->echo);
-	free(st);
-}
-
 static const struct xk_proto_ops icmp_ops = {
 	.open = icmp_open,
 	.demux = icmp_demux,
-	.destroy = icmp_destroy,
+};
+
+static const struct xk_map_spec icmp_maps[] = {
+	{ offsetof(struct icmp_state, echo), sizeof(uint16_t), 16, false },
+};
+
+static const struct xk_proto_spec icmp_spec = {
+	.ops = &icmp_ops, .size = sizeof(struct icmp_state), .min_down = 1, .max_down = 1,
+	.maps = icmp_maps, .nmaps = 1, .below = XK_BELOW_ENABLE,
 };
 
 int xk_icmp_init(xk_proto_t *p, void *arg)
 {
-	struct xk_parts parts = { 0 };
-	struct icmp_state *st;
-	int err;
-
-	(void)arg;
-	if (p->ndown != 1)
-		return -EINVAL;
-	st = calloc(1, sizeof *st);
-	if (!st)
-		return -ENOMEM;
-	err = xk_map_create(&st->echo, sizeof(uint16_t), 16);
-	if (!err)
-		err = xk_open_enable(p->down[0], p, p, &parts);
-	if (err) {
-		xk_map_destroy(st->echo);
-		free(st);
-		return err;
-	}
-	p->state = st;
-	p->ops = &icmp_ops;
-	return 0;
+	return xk_proto_start(p, &icmp_spec, arg);
 }

@@ -3,13 +3,13 @@
  * checksum, fragmentation on output, next hop resolved through ARP.
  * Reassembly is in ip_frag.c.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "bytes.h"
 #include "csum.h"
 #include "eth.h"
 #include "ip_sess.h"
+#include "start.h"
 #include "suite.h"
 
 #define IP_PENDING	8		/* messages held per session while ARP resolves */
@@ -376,57 +376,45 @@ static int ip_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 	return ip_deliver(self, &info, m);
 }
 
-static void ip_destroy(xk_proto_t *self)
-{
-	struct ip_state *st = self->state;
-
-	ip_reasm_destroy(self);
-	xk_sess_close_map(st->active);
-	xk_map_destroy(st->active);
-	xk_map_destroy(st->enabled);
-	free(st);
-}
-
 static const struct xk_proto_ops ip_ops = {
 	.open = ip_open,
 	.open_enable = ip_open_enable,
 	.open_disable = ip_open_disable,
 	.demux = ip_demux,
 	.control = ip_proto_control,
-	.destroy = ip_destroy,
+	.destroy = ip_reasm_destroy,
 };
 
-int xk_ip_init(xk_proto_t *p, void *arg)
+static void ip_fill(xk_proto_t *p, void *arg)
 {
 	const struct xk_host_config *cfg = xk_host_config(p->host);
-	struct xk_parts parts = { 0 };
-	struct ip_state *st;
-	int err;
+	struct ip_state *st = p->state;
 
 	(void)arg;
-	if (p->ndown < 1 || cfg->mtu < 68 || cfg->mtu > XK_ETH_MAX_FRAME - XK_ETH_HDR_LEN)
-		return -EINVAL;
-	st = calloc(1, sizeof *st);
-	if (!st)
-		return -ENOMEM;
 	st->ip = cfg->ip;
 	st->mask = cfg->netmask;
 	st->mtu = cfg->mtu;
 	st->ident = 1;
-	err = xk_map_create(&st->active, sizeof(struct ip_key), 64);
-	if (!err)
-		err = xk_map_create(&st->enabled, sizeof(uint32_t), 16);
-	if (!err)
-		err = xk_open_enable(ip_eth(p), p, p, &parts);
-	if (err) {
-		xk_map_destroy(st->active);
-		xk_map_destroy(st->enabled);
-		free(st);
-		return err;
-	}
-	p->state = st;
-	p->ops = &ip_ops;
-	return 0;
+}
+
+static const struct xk_map_spec ip_maps[] = {
+	{ offsetof(struct ip_state, active), sizeof(struct ip_key), 64, true },
+	{ offsetof(struct ip_state, enabled), sizeof(uint32_t), 16, false },
+};
+
+/* Enabled on ip_eth(p), down[0]. */
+static const struct xk_proto_spec ip_spec = {
+	.ops = &ip_ops, .size = sizeof(struct ip_state), .min_down = 1,
+	.fill = ip_fill, .maps = ip_maps, .nmaps = 2, .below = XK_BELOW_ENABLE,
+};
+
+int xk_ip_init(xk_proto_t *p, void *arg)
+{
+	uint16_t mtu = xk_host_config(p->host)->mtu;
+
+	if (mtu < 68 || mtu > XK_ETH_MAX_FRAME - XK_ETH_HDR_LEN)
+		return -EINVAL;
+	return xk_proto_start(p, &ip_spec, arg);
 }
 
 uint16_t xk_ip_pseudo_csum(const struct xk_ip_pseudohdr *ph, const msg_t *m)

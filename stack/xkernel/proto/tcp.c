@@ -4,9 +4,9 @@
  * Segment processing is in tcp_input.c, sending in tcp_output.c, timers
  * in tcp_timer.c.
  */
-#include <stdlib.h>
 #include <string.h>
 
+#include "start.h"
 #include "tcp_tcb.h"
 
 static int tcp_sess_push(xk_sess_t *s, msg_t *m);
@@ -276,10 +276,6 @@ static void tcp_destroy(xk_proto_t *self)
 
 	while (tp->all)
 		tcb_free(tp->all);
-	xk_map_destroy(tp->conns);
-	xk_map_destroy(tp->listen);
-	free(tp);
-	self->state = NULL;
 }
 
 static const struct xk_proto_ops tcp_proto_ops = {
@@ -292,17 +288,11 @@ static const struct xk_proto_ops tcp_proto_ops = {
 	.destroy = tcp_destroy,
 };
 
-int xk_tcp_init(xk_proto_t *p, void *arg)
+static void tcp_fill(xk_proto_t *p, void *arg)
 {
-	struct tcp_proto *tp;
-	struct xk_parts any;
-	int err;
+	struct tcp_proto *tp = p->state;
 
 	(void)arg;
-	if (p->ndown < 1)
-		return -EINVAL;
-	if (!(tp = calloc(1, sizeof *tp)))
-		return -ENOMEM;
 	tp->self = p;
 	tp->time_wait_ns = 2 * TCP_MSL_NS;
 	tp->sack = true;
@@ -312,21 +302,22 @@ int xk_tcp_init(xk_proto_t *p, void *arg)
 	 * LAST_ACK); on the virtual clock, from 0, the same every run
 	 */
 	tp->next_port = (uint16_t)(TCP_EPHEMERAL + xk_now(p->host) / 1000 % (65536 - TCP_EPHEMERAL - 1024));
-	if ((err = xk_map_create(&tp->conns, sizeof(struct tcp_key), 64)) < 0)
-		goto fail;
-	if ((err = xk_map_create(&tp->listen, sizeof(uint16_t), 16)) < 0)
-		goto fail;
-	memset(&any, 0, sizeof any);
-	if ((err = xk_open_enable(p->down[0], p, p, &any)) < 0)
-		goto fail;
-	p->ops = &tcp_proto_ops;
-	p->state = tp;
-	return 0;
-fail:
-	if (tp->conns)
-		xk_map_destroy(tp->conns);
-	free(tp);
-	return err;
+}
+
+/* conns holds sessions, but TCBs are freed through tp->all (tcp_destroy). */
+static const struct xk_map_spec tcp_maps[] = {
+	{ offsetof(struct tcp_proto, conns), sizeof(struct tcp_key), 64, false },
+	{ offsetof(struct tcp_proto, listen), sizeof(uint16_t), 16, false },
+};
+
+static const struct xk_proto_spec tcp_spec = {
+	.ops = &tcp_proto_ops, .size = sizeof(struct tcp_proto), .min_down = 1,
+	.fill = tcp_fill, .maps = tcp_maps, .nmaps = 2, .below = XK_BELOW_ENABLE,
+};
+
+int xk_tcp_init(xk_proto_t *p, void *arg)
+{
+	return xk_proto_start(p, &tcp_spec, arg);
 }
 
 /* ---- session operations ----------------------------------------------- */

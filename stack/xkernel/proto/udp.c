@@ -3,7 +3,6 @@
  * an upper protocol enables a local port to accept new peers there.
  * Checksums are always sent and verified when present.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "bytes.h"
@@ -11,6 +10,7 @@
 #include "host.h"
 #include "ip.h"
 #include "map.h"
+#include "start.h"
 #include "suite.h"
 
 #define UDP_HDR_LEN	8
@@ -217,48 +217,24 @@ static int udp_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 	return xk_pop(s, lls, m, NULL);
 }
 
-static void udp_destroy(xk_proto_t *self)
-{
-	struct udp_state *st = self->state;
-
-	xk_sess_close_map(st->active);
-	xk_map_destroy(st->active);
-	xk_map_destroy(st->enabled);
-	free(st);
-}
-
 static const struct xk_proto_ops udp_ops = {
 	.open = udp_open,
 	.open_enable = udp_open_enable,
 	.open_disable = udp_open_disable,
 	.demux = udp_demux,
-	.destroy = udp_destroy,
+};
+
+static const struct xk_map_spec udp_maps[] = {
+	{ offsetof(struct udp_state, active), sizeof(struct udp_key), 64, true },
+	{ offsetof(struct udp_state, enabled), sizeof(uint16_t), 16, false },
+};
+
+static const struct xk_proto_spec udp_spec = {
+	.ops = &udp_ops, .size = sizeof(struct udp_state), .min_down = 1, .max_down = 1,
+	.maps = udp_maps, .nmaps = 2, .below = XK_BELOW_ENABLE,
 };
 
 int xk_udp_init(xk_proto_t *p, void *arg)
 {
-	struct xk_parts parts = { 0 };
-	struct udp_state *st;
-	int err;
-
-	(void)arg;
-	if (p->ndown != 1)
-		return -EINVAL;
-	st = calloc(1, sizeof *st);
-	if (!st)
-		return -ENOMEM;
-	err = xk_map_create(&st->active, sizeof(struct udp_key), 64);
-	if (!err)
-		err = xk_map_create(&st->enabled, sizeof(uint16_t), 16);
-	if (!err)
-		err = xk_open_enable(p->down[0], p, p, &parts);
-	if (err) {
-		xk_map_destroy(st->active);
-		xk_map_destroy(st->enabled);
-		free(st);
-		return err;
-	}
-	p->state = st;
-	p->ops = &udp_ops;
-	return 0;
+	return xk_proto_start(p, &udp_spec, arg);
 }
