@@ -108,6 +108,7 @@ static void take_syn(struct tcb *t, const struct tcp_hdr *h)
 	t->snd_wl1 = h->seq;
 	t->snd_wl2 = h->ack;
 	t->sack_ok = h->sack_ok && t->tp->sack;
+	t->tlp = t->sack_ok;	/* TCP_TLP_ON with SACK */
 }
 
 static void input_listen(struct tcb *t, const struct tcp_hdr *h)
@@ -238,7 +239,7 @@ static void new_ack(struct tcb *t, uint32_t ack)
 		t->rtt_timing = false;
 	}
 	t->rtt.backoff = 0;	/* the peer is alive: back to the estimated RTO (as BSD) */
-	t->tlp_sent = false;
+	t->tlp = t->sack_ok;	/* TCP_TLP_ON with SACK */
 	tcp_sbuf_ack(&t->sb, ack);
 	t->snd_una = ack;
 	if (tcp_seq_lt(t->snd_nxt, ack))
@@ -286,7 +287,7 @@ static bool input_ack(struct tcb *t, const struct tcp_hdr *h, uint32_t len)
 		t->ack_now = true;	/* acknowledges what we never sent */
 		return false;
 	}
-	more_sacked = h->nsack && t->sack_ok && tcp_sack_input(t, h);
+	more_sacked = h->nsack && tcp_sack_input(t, h);
 	if (tcp_seq_gt(ack, t->snd_una))
 		new_ack(t, ack);
 	else if (ack == t->snd_una && t->snd_max != t->snd_una &&

@@ -151,13 +151,15 @@ static bool next_segment(const struct tcb *t, uint32_t seq, uint32_t *len, uint8
 
 int tcp_output(struct tcb *t)
 {
-	if (t->in_recovery && t->sack_ok)
+	bool sacked = t->nsacked != 0;	/* one test on the path where nothing was lost */
+
+	if (sacked && t->in_recovery)
 		tcp_sack_output(t);
 	for (;;) {
 		uint32_t seq = t->snd_nxt, len;
 		uint8_t flags;
 
-		if (t->nsacked && tcp_seq_lt(seq, t->snd_max))
+		if (sacked && tcp_seq_lt(seq, t->snd_max))
 			seq = t->snd_nxt = tcp_sack_skip(t, seq);	/* going back: not what the peer holds */
 		if (!next_segment(t, seq, &len, &flags)) {
 			/*

@@ -20,6 +20,8 @@ bool tcp_sack_input(struct tcb *t, const struct tcp_hdr *h)
 {
 	uint32_t before = tcp_sack_bytes(t);
 
+	if (!t->sack_ok)
+		return false;	/* not agreed in the handshake: ignored */
 	for (unsigned i = 0; i < h->nsack; i++) {
 		uint32_t s = h->sack[i].start, e = h->sack[i].end;
 

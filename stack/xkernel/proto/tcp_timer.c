@@ -17,7 +17,7 @@ static void tail_probe(struct tcb *t)
 	uint32_t end = tcp_data_end(t), sent = tcp_seq_min(t->snd_max, end), wend = t->snd_una + t->snd_wnd;
 	uint32_t n;
 
-	t->tlp_sent = true;
+	t->tlp = TCP_TLP_OFF;
 	t->tp->st.tail_probes++;
 	if (t->nsacked && !t->in_recovery) {
 		tcp_enter_recovery(t);	/* SACKed above a hole two round trips old: it is lost (as RACK) */
@@ -45,11 +45,18 @@ static void rexmt_fire(void *arg)
 
 	if (t->tlp_armed) {
 		t->tlp_armed = false;
+		if (flight && flight <= t->mss && t->tlp == TCP_TLP_ON) {
+			/* the peer may be delaying its ACK of a lone segment (RFC 8985 7.2) */
+			t->tlp = TCP_TLP_WAITED;
+			t->tlp_armed = true;
+			xk_event_schedule(tcp_events(t), &t->rexmt_ev, TCP_DELACK_NS);
+			return;
+		}
 		if (flight && t->snd_wnd && tcp_sends_data(t->state)) {
 			tail_probe(t);
 			return;
 		}
-		t->tlp_sent = true;	/* no time for a probe (a zero window, a handshake): the timeout */
+		t->tlp = TCP_TLP_OFF;	/* no time for a probe (a zero window, a handshake): the timeout */
 		tcp_rexmt_arm(t);
 		return;
 	}
@@ -85,7 +92,7 @@ static void rexmt_fire(void *arg)
 		return;
 	}
 	t->tp->st.rexmit_timeouts++;
-	t->tlp_sent = true;	/* no probe until an ACK: the backoff rules */
+	t->tlp = TCP_TLP_OFF;	/* no probe until an ACK: the backoff rules */
 	t->ssthresh = flight / 2 > 2u * t->mss ? flight / 2 : 2u * t->mss;
 	t->cwnd = t->mss;
 	t->in_recovery = false;
@@ -133,15 +140,9 @@ void tcp_rexmt_arm(struct tcb *t)
 {
 	uint64_t to = tcp_rtt_timeout(&t->rtt);
 
-	/* cheap here, checked when it fires; the peer delays its ACK when it has one segment to answer */
-	t->tlp_armed = false;
-	if (t->sack_ok && !t->tlp_sent) {
-		uint64_t pto = t->rtt.pto + (t->snd_max - t->snd_una <= t->mss) * TCP_DELACK_NS;
-
-		t->tlp_armed = pto < to;
-		to = t->tlp_armed ? pto : to;
-	}
-	xk_event_schedule(tcp_events(t), &t->rexmt_ev, to);
+	/* the tail loss probe's time when sooner: cheap here, the rest is checked when it fires */
+	t->tlp_armed = t->tlp != TCP_TLP_OFF && t->rtt.pto < to;
+	xk_event_schedule(tcp_events(t), &t->rexmt_ev, t->tlp_armed ? t->rtt.pto : to);
 }
 
 void tcp_delack_arm(struct tcb *t)
