@@ -20,7 +20,9 @@
  * helpers the path calls often in training (not library functions) are
  * copied in where the copy is small; the root goes to .text.hot, and with
  * inline-only the never-run blocks of what was inlined into it are
- * outlined after inlining. Other callers keep the out-of-line
+ * outlined after inlining; then (icp.cc) every indirect call that went to
+ * one function in training becomes a guarded direct call to it, inlined
+ * when small. Other callers keep the out-of-line
  * copies of the path's functions. Paths across files need -flto with the
  * plugin given at compile time (outlining, training counts) and at link
  * time (path-inlining).
@@ -347,6 +349,9 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 	if (ol_cfg.fdo && ol_cfg.profile)
 		register_pass(info->base_name, ol_make_fdo_pass(g), "profile_estimate");
 	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_paths) {
+		/* Registered first, it runs after path-inlining: it sees the
+		   indirect calls the path's bodies hold. */
+		register_pass(info->base_name, ol_make_icp_pass(g), "inline");
 		register_pass(info->base_name, ol_make_path_inline_pass(g), "inline");
 		/* the bodies holding a path, after inlining: roots hot, and
 		   with inline-only their inlined helpers outlined */

@@ -57,7 +57,16 @@ bool ol_on_path(const char *fn);
    training says nothing about it (outline.cc). */
 bool ol_block_count(basic_block bb, uint64_t *count);
 
+/* What path_inline.cc and icp.cc share: why GCC must not inline e (NULL:
+   it may); whether the indirect call ie could call f (argument count);
+   the defined functions called fn (as_target: only the function itself,
+   whose address a pointer holds; else also inlined copies and clones). */
+const char *ol_why_not_inline(cgraph_edge *e);
+bool ol_arguments_fit(cgraph_edge *ie, cgraph_node *f);
+auto_vec<cgraph_node *> ol_functions_named(const char *fn, bool as_target);
+
 opt_pass *ol_make_fdo_pass(gcc::context *ctxt);
+opt_pass *ol_make_icp_pass(gcc::context *ctxt);
 /* late: the second run, after IPA inlining, on the bodies holding a path
    (roots hot; with inline-only their inlined helpers outlined). */
 opt_pass *ol_make_outline_pass(gcc::context *ctxt, bool late);

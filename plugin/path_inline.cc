@@ -39,16 +39,9 @@
 #include "diagnostic-core.h"
 #include "olayout.h"
 
-namespace {
-
-bool named(cgraph_node *node, const char *fn)
-{
-	return strcmp(ol_fn_name(node->decl), fn) == 0;
-}
-
 /* Why GCC must not inline e (GCC's own can_inline_edge_p is static), or
    NULL when it may. */
-const char *why_not_inline(cgraph_edge *e)
+const char *ol_why_not_inline(cgraph_edge *e)
 {
 	enum availability avail;
 	cgraph_node *callee = e->callee->ultimate_alias_target(&avail);
@@ -78,7 +71,7 @@ const char *why_not_inline(cgraph_edge *e)
 
 /* Whether the indirect call ie could call f, from what WPA still knows:
    the number of arguments. */
-bool arguments_fit(cgraph_edge *ie, cgraph_node *f)
+bool ol_arguments_fit(cgraph_edge *ie, cgraph_node *f)
 {
 	tree type = TREE_TYPE(f->decl);
 	if (stdarg_p(type) || !ipa_edge_args_sum)
@@ -92,16 +85,23 @@ bool arguments_fit(cgraph_edge *ie, cgraph_node *f)
    callers, and clones. As targets of an indirect call: only the function
    itself, whose address the pointer holds (a clone such as f.isra takes
    other arguments). */
-auto_vec<cgraph_node *> functions_named(const char *fn, bool as_target)
+auto_vec<cgraph_node *> ol_functions_named(const char *fn, bool as_target)
 {
 	auto_vec<cgraph_node *> found;
 	cgraph_node *node;
 	FOR_EACH_DEFINED_FUNCTION(node) {
 		bool clone = node->clone_of || ol_is_clone_name(node->decl);
-		if (!node->thunk && named(node, fn) && !(as_target && (node->inlined_to || clone)))
+		if (!node->thunk && strcmp(ol_fn_name(node->decl), fn) == 0 && !(as_target && (node->inlined_to || clone)))
 			found.safe_push(node);
 	}
 	return found;
+}
+
+namespace {
+
+bool named(cgraph_node *node, const char *fn)
+{
+	return strcmp(ol_fn_name(node->decl), fn) == 0;
 }
 
 /* How often the path's root ran in training: its function count when the
@@ -230,7 +230,7 @@ bool path_inliner::inline_edge(cgraph_edge *e, const char *how, vec<cgraph_node 
 	if (!why && !e->speculative)
 		why = rare_site(e, buf, sizeof buf);
 	if (!why)
-		why = why_not_inline(e);
+		why = ol_why_not_inline(e);
 	if (why) {
 		refuse("kept", caller, callee, why);
 		return false;
@@ -259,7 +259,7 @@ const char *path_inliner::why_not_promote(cgraph_edge *ie, const char *fn, cgrap
 		return rare;
 	if (cold_site(ie, root))
 		return "the call site never runs (cold)";
-	if (!arguments_fit(ie, target))
+	if (!ol_arguments_fit(ie, target))
 		return "the argument count differs";
 	return NULL;
 }
@@ -267,7 +267,7 @@ const char *path_inliner::why_not_promote(cgraph_edge *ie, const char *fn, cgrap
 /* Makes the indirect call ie a guarded direct call to fn, and inlines it. */
 void path_inliner::promote(cgraph_edge *ie, const char *fn, vec<cgraph_node *> *next)
 {
-	auto_vec<cgraph_node *> targets = functions_named(fn, true);
+	auto_vec<cgraph_node *> targets = ol_functions_named(fn, true);
 	cgraph_node *target = targets.length() == 1 ? targets[0] : NULL;
 	char buf[256];
 	const char *why = why_not_promote(ie, fn, target, targets.length(), buf, sizeof buf);
@@ -319,7 +319,7 @@ const char *path_inliner::why_not_helper(cgraph_edge *e, char *buf, size_t len)
 			 "(max-growth %d)", growth, ol_cfg.max_growth);
 		return buf;
 	}
-	return why_not_inline(e);
+	return ol_why_not_inline(e);
 }
 
 /* Inlines the hot helper calls left in body and in what is inlined into
@@ -440,7 +440,7 @@ unsigned int path_inline_pass::execute(function *)
 				   path->name, rec);
 			continue;
 		}
-		auto_vec<cgraph_node *> roots = functions_named(path->root, false);
+		auto_vec<cgraph_node *> roots = ol_functions_named(path->root, false);
 		if (roots.is_empty() && flag_wpa)
 			warning_at(UNKNOWN_LOCATION, 0,
 				   "olayout: path %qs: root %qs is not in the program at the link "

@@ -10,7 +10,8 @@ pending WHY` per row. Writes RESULTS/tables.md, tables.csv (one row per
 stack x variant x geometry) and, per stack, tables_STACK.csv, the data of
 the bar charts that bench/variants/plots.gp draws. Counts come from
 callgrind (deterministic), times from runs of the programs interleaved
-variant by variant (noisy: ratios from one run, never asserted).
+variant by variant, pinned and SCHED_FIFO (ab.py's method; noisy: ratios
+from one run, never asserted).
 """
 
 import argparse
@@ -24,6 +25,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+
+import ab
 
 # The simulated caches (bench/xkernel/callgrind.sh -g) and the cycle model of
 # Table 4: every instruction issues in ICPI cycles with a perfect memory; a
@@ -39,7 +42,6 @@ GEOMETRIES = {
 }
 EVENTS = ["Ir", "I1mr", "D1mr", "D1mw", "ILmr", "DLmr", "DLmw"]
 WIRES = [("inproc", "in-process wire"), ("process", "IPC kernel, two host processes")]
-SAMPLES = 10
 DESCRIPTIONS = {
     "STD": "-O2 -flto, the linker's order: the reference",
     "BAD": "STD's code laid out by olayout so that the path's code collides in the i-cache",
@@ -57,10 +59,21 @@ DESCRIPTIONS = {
 PATH_INLINED = {"PIN", "ALL"}
 CSV_FIELDS = ["stack", "variant", "geometry", "status", "instr_per_rt", "i1_miss_per_rt",
               "d1_miss_per_rt", "ll_miss_per_rt", "icpi", "mcpi", "icache_unused",
-              "icache_lines", "path_hot_bytes", "path_hot_instr", "rt_us", "rt_sd_us",
-              "rt_process_us", "rt_process_sd_us", "proc_us", "proc_sd_us",
+              "icache_lines", "path_hot_bytes", "path_hot_instr",
+              "rt_us", "rt_sd_us", "rt_median_us", "rt_q1_us", "rt_q3_us",
+              "rt_process_us", "rt_process_sd_us", "rt_process_median_us", "rt_process_q1_us", "rt_process_q3_us",
+              "proc_us", "proc_sd_us", "proc_median_us", "proc_q1_us", "proc_q3_us",
               "perf_instr_per_rt", "perf_cycles_per_rt", "perf_l1i_miss_per_rt"]
-REPORT = re.compile(r"round trip ([\d.]+) ± [\d.]+ us; client protocol processing ([\d.]+) ± [\d.]+ us")
+
+
+# The runs of each size: callgrind's N (runs of N and 2N round trips), the
+# timed rounds after the warm-up, and the round trips of a timed run on each
+# wire. smoke: the tests' check of the harness's structure (figures meaningless).
+SIZES = {
+    "smoke": dict(cg_n=20, rounds=2, rt_n={"inproc": 200, "process": 200}),
+    "quick": dict(cg_n=500, rounds=30, rt_n={"inproc": 5000, "process": 5000}),
+    "full": dict(cg_n=2000, rounds=50, rt_n={"inproc": 20000, "process": 20000}),
+}
 
 
 def die(msg):
@@ -261,32 +274,19 @@ def path_sizes(build, exe, profile, variant, lens):
     return out
 
 
-# ---- timing: interleaved runs ----
+# ---- timing: interleaved rounds (ab.py) ----
 
-def timed(exe, wire, n):
-    """(round trip us, client processing us) of one sample."""
-    out = run([exe, "-w", wire, "-n", str(n), "-s", "1"], timeout=600)
-    m = REPORT.search(out)
-    if not m:
-        die("%s: no report in '%s'" % (exe, out.strip()))
-    return float(m.group(1)), float(m.group(2))
-
-
-def timings(built, n):
-    """{(variant, wire): [(rt, proc)...]}: SAMPLES samples of n[wire] round
-    trips per variant and wire, the variants taking turns (each sample starts
-    with the next one)."""
-    res = {}
-    for i in range(SAMPLES):
-        order = built[i % len(built):] + built[:i % len(built)]
-        for wire, _ in WIRES:
-            for v, exe in order:
-                res.setdefault((v, wire), []).append(timed(exe, wire, n[wire]))
-    return res
-
-
-def mean_sd(xs):
-    return statistics.mean(xs), (statistics.stdev(xs) if len(xs) > 1 else 0.0)
+def timings(method, built, size):
+    """{(variant, wire): {"rt": summary, "proc": summary}} and the raw rounds."""
+    try:
+        res = ab.rounds(method, built, [w for w, _ in WIRES], size["rt_n"], size["rounds"],
+                        lambda i, k: print("tables: round %d of %d%s" % (i, k, " (warm-up)" if i == 0 else ""),
+                                           file=sys.stderr))
+    except ab.Failure as e:
+        die(str(e))
+    stats = {key: {"rt": ab.summary([x[0] for x in xs]), "proc": ab.summary([x[1] for x in xs])}
+             for key, xs in res.items()}
+    return stats, res
 
 
 # ---- perf, where the machine has hardware counters ----
@@ -332,7 +332,7 @@ def fmt(x, digits=1):
     return "" if x is None or x == "" else ("%.*f" % (digits, x))
 
 
-def measure_stack(args, list_path, cg_n, rt_n, perf_note):
+def measure_stack(args, list_path, size, method, perf_note):
     stack, prog, profile, rows = read_list(list_path)
     built = [(v, exe) for v, st, exe in rows if st == "built"]
     if not built:
@@ -346,20 +346,23 @@ def measure_stack(args, list_path, cg_n, rt_n, perf_note):
         print("tables: %s %s: callgrind" % (stack, v), file=sys.stderr)
         lens, syms = instr_lengths(exe), symbols(exe)
         for g in GEOMETRIES:
-            d[g] = callgrind(exe, cg_n, g, keep if g == "alpha21064" else None)
-        runs = [os.path.join(keep, "%s.%d.out" % (os.path.basename(exe), k)) for k in (cg_n, 2 * cg_n)]
+            d[g] = callgrind(exe, size["cg_n"], g, keep if g == "alpha21064" else None)
+        runs = [os.path.join(keep, "%s.%d.out" % (os.path.basename(exe), k)) for k in (size["cg_n"], 2 * size["cg_n"])]
         for g, geo in GEOMETRIES.items():
             d[g]["unused"], d[g]["lines"] = icache_unused(runs[0], runs[1], exe, lens, syms, geo["line"])
             misses = geo["l1_miss"] * (d[g]["I1mr"] + d[g]["D1mr"]) + geo["mem"] * (d[g]["ILmr"] + d[g]["DLmr"])
             d[g]["mcpi"] = misses / d[g]["Ir"]
         d["paths"] = path_sizes(args.build, exe, profile, v, lens)
         if not perf_note:
-            d["perf"] = perf_per_rt(exe, cg_n)
+            d["perf"] = perf_per_rt(exe, size["cg_n"])
     subprocess.run(["rm", "-rf", work])
-    print("tables: %s: %d samples per variant and wire, interleaved" % (stack, SAMPLES), file=sys.stderr)
-    for (v, wire), samples in timings(built, rt_n).items():
-        data[v][wire] = mean_sd([s[0] for s in samples])
-        data[v][wire + "_proc"] = mean_sd([s[1] for s in samples])
+    print("tables: %s: %d rounds of every variant on each wire, interleaved" % (stack, size["rounds"]),
+          file=sys.stderr)
+    stats, res = timings(method, built, size)
+    for (v, wire), st in stats.items():
+        data[v][wire] = st["rt"]
+        data[v][wire + "_proc"] = st["proc"]
+    data["rounds"] = res
     return stack, prog, profile, [v for v, _, _ in rows], data
 
 
@@ -378,7 +381,9 @@ def csv_rows(stack, order, data):
                            icache_lines=c["lines"], path_hot_bytes=sum(b for b, _ in d["paths"].values()),
                            path_hot_instr=sum(i for _, i in d["paths"].values()))
                 for k, key in (("rt", "inproc"), ("rt_process", "process"), ("proc", "inproc_proc")):
-                    row[k + "_us"], row[k + "_sd_us"] = (round(x, 3) for x in d[key])
+                    for stat, col in (("mean", ""), ("sd", "_sd"), ("median", "_median"), ("q1", "_q1"),
+                                      ("q3", "_q3")):
+                        row[k + col + "_us"] = round(d[key][stat], 3)
                 for e, k in zip(PERF_EVENTS, ["perf_instr_per_rt", "perf_cycles_per_rt", "perf_l1i_miss_per_rt"]):
                     if e in d.get("perf", {}):
                         row[k] = round(d["perf"][e], 1)
@@ -394,7 +399,7 @@ def paper_figures(path):
     return figs
 
 
-def md_stack(stack, prog, profile, order, data, figs, rt_n, perf_note):
+def md_stack(stack, prog, profile, order, data, figs, method_text, perf_note):
     paper = lambda t, v, c: figs.get((t, stack, v, c), ("", ""))[0]
     built = [v for v in order if data[v]["status"] == "built"]
     out = ["## %s (%s)" % (stack, prog), ""]
@@ -402,27 +407,32 @@ def md_stack(stack, prog, profile, order, data, figs, rt_n, perf_note):
 
     out += ["### Table 2: round-trip time",
             "",
-            "Mean ± standard deviation of %d samples (%d round trips of 1 byte each in process, %d between "
-            "processes), the variants taking turns in one run; %% slower than the fastest variant on that "
-            "wire." % (SAMPLES, rt_n["inproc"], rt_n["process"]),
+            "Method: %s. Each cell: the median of the rounds [interquartile range] and their mean ± "
+            "standard deviation, µs; slower: the median of the per-round ratios to the fastest variant "
+            "(by median) on that wire [their interquartile range], so a slow moment of the machine, which "
+            "weighs on every variant of a round, cancels. Read ratios and the spread, not single "
+            "figures." % method_text,
             "",
-            "| variant | %s (µs) | slower | %s (µs) | slower | paper (µs) |" % (WIRES[0][1], WIRES[1][1]),
-            "| --- | ---: | ---: | ---: | ---: | ---: |"]
-    best = {w: min(data[v][w][0] for v in built) for w, _ in WIRES}
+            "| variant | %s (µs) | mean ± sd | slower | %s (µs) | mean ± sd | slower | paper (µs) |" % (
+                WIRES[0][1], WIRES[1][1]),
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    best = {w: min(built, key=lambda v: data[v][w]["median"]) for w, _ in WIRES}
     for v in order:
         if v not in built:
-            out.append("| %s | %s | | | | %s |" % (v, na(v), paper("2", v, "rt_us")))
+            out.append("| %s | %s | | | | | | %s |" % (v, na(v), paper("2", v, "rt_us")))
             continue
         cells = []
         for w, _ in WIRES:
-            m, s = data[v][w]
-            cells += ["%.3f ± %.3f" % (m, s), "%+.1f%%" % (100 * (m / best[w] - 1))]
+            t, r = data[v][w], ab.summary(ab.paired(data["rounds"], v, best[w], w))
+            cells += ["%.3f [%.3f–%.3f]" % (t["median"], t["q1"], t["q3"]), "%.3f ± %.3f" % (t["mean"], t["sd"]),
+                      "%+.1f%% [%+.1f–%+.1f]" % tuple(100 * (r[k] - 1) for k in ("median", "q1", "q3"))]
         out.append("| %s | %s | %s |" % (v, " | ".join(cells), paper("2", v, "rt_us")))
+    out += ["", wall_goals(data, built), ""]
 
     for g, geo in GEOMETRIES.items():
         out += ["", "### Table 4 (%s): protocol processing" % g, "",
                 "Processing: the client's protocol processing per round trip as the program reports it "
-                "(cycle counter, in-process wire, mean of the Table 2 samples). Trace length: instructions "
+                "(cycle counter, in-process wire, median of the Table 2 rounds). Trace length: instructions "
                 "per round trip of the measured loop, both hosts and the wire (callgrind). Misses: "
                 "callgrind's simulation of %s, per round trip (D1: reads + writes; LL: all). Cycle model: "
                 "iCPI = %.1f (every instruction one issue, memory perfect); mCPI = (%d × (I1 + D1 read "
@@ -439,11 +449,10 @@ def md_stack(stack, prog, profile, order, data, figs, rt_n, perf_note):
                 continue
             c = data[v][g]
             out.append("| %s | %.3f | %.0f | %.1f | %.1f | %.1f | %.2f | %.3f | %s | %s |" % (
-                v, data[v]["inproc_proc"][0], c["Ir"], c["I1mr"], c["D1mr"] + c["D1mw"],
+                v, data[v]["inproc_proc"]["median"], c["Ir"], c["I1mr"], c["D1mr"] + c["D1mw"],
                 c["ILmr"] + c["DLmr"] + c["DLmw"], geo["icpi"], c["mcpi"], paper("4", v, "instr"),
                 paper("4", v, "mcpi_" + g)))
-    out += ["", "Hardware counters: " + (perf_note or "perf's per-round-trip instructions, cycles and "
-                                        "L1-icache-load-misses are in tables.csv (perf_*)") + "."]
+    out += ["", "### Table 4 (hardware): perf's counters", ""] + md_perf(order, built, data, perf_note)
 
     names = [n for n, _ in profile_paths(profile)]
     out += ["", "### Table 5: i-cache unused and the critical path", "",
@@ -471,6 +480,38 @@ def md_stack(stack, prog, profile, order, data, figs, rt_n, perf_note):
     return out
 
 
+def md_perf(order, built, data, perf_note):
+    """Table 4's hardware figures, or why there are none."""
+    if perf_note:
+        return ["No hardware figures: %s." % perf_note]
+    out = ["perf stat over the in-process wire, per round trip (runs of N and 2N round trips, the "
+           "difference: start-up left out); tables.csv has them as perf_*.", "",
+           "| variant | %s |" % " | ".join(PERF_EVENTS), "| --- |%s" % (" ---: |" * len(PERF_EVENTS))]
+    for v in order:
+        if v not in built:
+            out.append("| %s | not yet available |%s" % (v, " |" * (len(PERF_EVENTS) - 1)))
+            continue
+        p = data[v].get("perf", {})
+        out.append("| %s | %s |" % (v, " | ".join("%.1f" % p[e] if e in p else "not counted" for e in PERF_EVENTS)))
+    return out
+
+
+def wall_goals(data, built):
+    """Issue #12's wall-clock goals as per-round ratios of this run."""
+    parts = []
+    for w, what in WIRES:
+        for v, ref in (("ALL", "STD"), ("ALL", "PGO"), ("ALL", "BOLT"), ("ALL", "PGO+BOLT"), ("BAD", "STD")):
+            if v not in built or ref not in built:
+                parts.append("%s %s/%s: not yet available" % (w, v, ref))
+                continue
+            r = ab.paired(data["rounds"], v, ref, w)
+            t = ab.summary(r)
+            parts.append("%s %s/%s %.3f [%.3f–%.3f], faster in %d of %d rounds" % (
+                w, v, ref, t["median"], t["q1"], t["q3"], sum(x < 1 for x in r), len(r)))
+    return ("Wall clock, per-round ratios (goals: ALL faster than STD, PGO and BOLT; BAD slower than STD): "
+            + "; ".join(parts) + ".")
+
+
 def goals(data, built):
     """Issue #12's goals as ratios of this run (alpha21064 I1 misses)."""
     i1 = {v: data[v]["alpha21064"]["I1mr"] for v in built}
@@ -487,14 +528,20 @@ def goals(data, built):
 
 def main():
     ap = argparse.ArgumentParser(description="The paper's Tables 2, 4 and 5 over the built variants.")
-    ap.add_argument("--full", action="store_true", help="the full run (100,000 round trips per sample)")
+    ap.add_argument("--full", action="store_true", help="the full run (%d rounds of %d round trips a run)" % (
+        SIZES["full"]["rounds"], SIZES["full"]["rt_n"]["inproc"]))
+    ap.add_argument("--smoke", action="store_true",
+                    help="the smallest run: the harness's structure for the tests, figures meaningless")
     ap.add_argument("--build", default="build", help="the build folder (default build)")
     ap.add_argument("--results", default="bench/results", help="where the tables go (default bench/results)")
     ap.add_argument("lists", nargs="+", metavar="LIST", help="a stack's variants.list")
     args = ap.parse_args()
-    # callgrind's N, and the round trips per sample on each wire
-    cg_n, rt_n = (2000, {"inproc": 100000, "process": 100000}) if args.full else \
-        (500, {"inproc": 20000, "process": 5000})
+    size = SIZES["full" if args.full else "smoke" if args.smoke else "quick"]
+    try:
+        method = ab.Method()
+    except ab.Failure as e:
+        die(str(e))
+    method_text = method.describe(size["rounds"], size["rt_n"])
     perf_note = perf_missing()
     figs = paper_figures("bench/variants/paper.csv")
     os.makedirs(args.results, exist_ok=True)
@@ -503,12 +550,12 @@ def main():
           "`make tables%s` at %s UTC on %s (%d CPUs, load %s). Every figure below comes from that run; "
           "`tables.csv` holds them one row per stack, variant and cache geometry; the charts are "
           "`tables_STACK_*.png`. bench/variants/README.md says how to read them." % (
-              " FULL=1" if args.full else "", start.strftime("%Y-%m-%d %H:%M"), os.uname().nodename,
+              " FULL=1" if args.full else " (smoke: figures meaningless)" if args.smoke else "", start.strftime("%Y-%m-%d %H:%M"), os.uname().nodename,
               os.cpu_count(), " ".join("%.1f" % x for x in os.getloadavg())), ""]
     rows = []
     stacks = []
     for path in args.lists:
-        stack, prog, profile, order, data = measure_stack(args, path, cg_n, rt_n, perf_note)
+        stack, prog, profile, order, data = measure_stack(args, path, size, method, perf_note)
         stacks.append((stack, prog, profile, order, data))
         rows += list(csv_rows(stack, order, data))
     md += ["| variant | what it is |", "| --- | --- |"]
@@ -516,9 +563,10 @@ def main():
     md += ["", "The paper's own figures (reference columns) come from bench/variants/paper.csv, with "
            "their source; %s" % paper_note(figs), ""] + paper_sources(figs)
     for stack, prog, profile, order, data in stacks:
-        md += md_stack(stack, prog, profile, order, data, figs, rt_n, perf_note)
+        md += md_stack(stack, prog, profile, order, data, figs, method_text, perf_note)
         write_plot_data(os.path.join(args.results, "tables_%s.csv" % stack), order, data)
-    md.append("Run took %d s." % (datetime.datetime.utcnow() - start).total_seconds())
+    md.append("Run took %d s; load at the end %s." % ((datetime.datetime.utcnow() - start).total_seconds(),
+                                                     " ".join("%.1f" % x for x in os.getloadavg())))
     with open(os.path.join(args.results, "tables.md"), "w") as f:
         f.write("\n".join(md) + "\n")
     with open(os.path.join(args.results, "tables.csv"), "w", newline="") as f:
@@ -553,8 +601,9 @@ def paper_sources(figs):
 
 def write_plot_data(path, order, data):
     """One line per variant: the figures the charts draw (empty when the row waits)."""
-    cols = ["variant", "rt_inproc", "rt_inproc_sd", "rt_process", "rt_process_sd",
-            "i1_alpha21064", "i1_modern", "mcpi_alpha21064", "mcpi_modern", "unused_alpha21064", "unused_modern"]
+    cols = ["variant", "rt_inproc", "rt_inproc_q1", "rt_inproc_q3", "rt_process", "rt_process_q1",
+            "rt_process_q3", "i1_alpha21064", "i1_modern", "mcpi_alpha21064", "mcpi_modern",
+            "unused_alpha21064", "unused_modern"]
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(cols)
@@ -563,8 +612,7 @@ def write_plot_data(path, order, data):
             if d["status"] != "built":
                 w.writerow([v + " (not yet)"] + [""] * (len(cols) - 1))
                 continue
-            w.writerow([v, fmt(d["inproc"][0], 3), fmt(d["inproc"][1], 3), fmt(d["process"][0], 3),
-                        fmt(d["process"][1], 3)] +
+            w.writerow([v] + [fmt(d[wire][k], 3) for wire in ("inproc", "process") for k in ("median", "q1", "q3")] +
                        [fmt(d[g]["I1mr"], 2) for g in GEOMETRIES] + [fmt(d[g]["mcpi"], 4) for g in GEOMETRIES] +
                        [fmt(100 * d[g]["unused"], 2) for g in GEOMETRIES])
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# callgrind.sh [-h] [-q] [-a] [-m] [-k DIR] [-n N] [-g GEOMETRY] [APP...] -
+# callgrind.sh [-h] [-q] [-a] [-b] [-m] [-k DIR] [-n N] [-g GEOMETRY] [APP...] -
 # instructions (and with -g I1 misses, with -m calls to malloc, free, calloc
 # and realloc) per round trip of the ping apps' measured loop,
 # xk_ping_round_trips (stack/xkernel/harness/bench.c), which
@@ -17,7 +17,13 @@
 # DEC 3000/600's board cache) or 1 MiB 16-way, 64-byte lines.
 # -q prints only "APP INSTRUCTIONS [I1_MISSES] [ALLOCATOR_CALLS]" lines; -a (with -g) prints
 # every event of the simulation instead, "APP Ir I1mr D1mr D1mw ILmr DLmr DLmw",
-# each per round trip (then ALLOCATOR_CALLS with -m). -k DIR keeps callgrind's outputs of both runs as
+# each per round trip (then ALLOCATOR_CALLS with -m). -b prints instead what
+# separates variants where no cache misses do, per round trip (as -q): "APP Ir Bc
+# Bcm Bi Bim JCND JUMP CALLS" (callgrind's branch predictor simulation:
+# conditional branches and their mispredicts, indirect jumps and calls and
+# theirs; then taken conditional branches, other jumps, and calls, from
+# --collect-jumps, per instruction: a rewritten executable's lines are not
+# its code's). -k DIR keeps callgrind's outputs of both runs as
 # DIR/APP.N.out and DIR/APP.2N.out, with per-instruction counts (--dump-instr).
 # APP is a ping app of $BUILD/bin, or a path to one (a variant's build);
 # it defaults to tcpping udpping icmpping; N to 2000. BUILD (default build)
@@ -30,16 +36,18 @@ cache=()
 events=(Ir I1mr)
 keep=
 allocs=0
-usage() { echo "usage: $0 [-h] [-q] [-a] [-m] [-k DIR] [-n N] [-g alpha21064|modern] [APP...]" >&2; exit 2; }
+branches=0
+usage() { echo "usage: $0 [-h] [-q] [-a] [-b] [-m] [-k DIR] [-n N] [-g alpha21064|modern] [APP...]" >&2; exit 2; }
 # help: the header comment above, without its '#'.
 help() { sed -n '2,/^set -eu$/{/^#/s/^# \{0,1\}//p}' "$0" | sed '1s/^/usage: /'; exit 0; }
 [ "${1:-}" = --help ] && help
-while getopts hqamk:n:g: opt; do
+while getopts hqabmk:n:g: opt; do
 	case $opt in
 	h) help ;;
 	q) quiet=1 ;;
 	m) allocs=1 ;;
 	a) events=(Ir I1mr D1mr D1mw ILmr DLmr DLmw) ;;
+	b) branches=1 quiet=1 events=(Ir Bc Bcm Bi Bim) ;;
 	k) [ -d "$OPTARG" ] || { echo "callgrind.sh: -k '$OPTARG': not a directory" >&2; exit 2; }
 	   keep=$OPTARG ;;
 	n) [[ $OPTARG =~ ^[1-9][0-9]{0,6}$ ]] || { echo "callgrind.sh: -n '$OPTARG': want a count from 1 to 9999999" >&2; exit 2; }
@@ -54,7 +62,9 @@ while getopts hqamk:n:g: opt; do
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- tcpping udpping icmpping
-[ ${#events[@]} = 2 ] || [ ${#cache[@]} -gt 0 ] || { echo "callgrind.sh: -a needs -g" >&2; exit 2; }
+[ ${#events[@]} = 2 ] || [ "$branches" = 1 ] || [ ${#cache[@]} -gt 0 ] || { echo "callgrind.sh: -a needs -g" >&2; exit 2; }
+[ "$branches" = 0 ] || [ ${#cache[@]} = 0 ] || { echo "callgrind.sh: -b and -g do not go together" >&2; exit 2; }
+[ "$branches" = 0 ] || cache=(--branch-sim=yes --collect-jumps=yes --dump-instr=yes)
 valgrind=$(command -v valgrind) || { echo "callgrind.sh: valgrind is not installed" >&2; exit 1; }
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d /tmp/xkcg.XXXXXXXX)	# a fixed-length name
@@ -73,6 +83,10 @@ counts() {
 	awk -v want="${events[*]}" '/^events:/ { for (i = 2; i <= NF; i++) col[$i] = i }
 	     /^totals:/ { n = split(want, w, " "); for (i = 1; i <= n; i++) printf "%s%s", (col[w[i]] ? $(col[w[i]]) : 0), (i < n ? " " : "\n") }' \
 		"$tmp/$1.$2.out" | tr '\n' ' '
+	# jcnd=TAKEN/EXECUTED, jump=COUNT, calls=COUNT
+	[ "$branches" = 0 ] || awk '/^jcnd=/ { split(substr($1, 6), c, "/"); t += c[1] }
+	     /^jump=/ { j += substr($1, 6) } /^calls=/ { k += substr($1, 7) }
+	     END { printf "%d %d %d ", t, j, k }' "$tmp/$1.$2.out"
 	if [ "$allocs" = 1 ]; then
 		awk -f "$here/calls.awk" "$tmp/$1.$2.out" |
 			awk '$1 ~ /^(malloc|free|calloc|realloc)$/ { n += $2 } END { print n + 0 }'

@@ -150,11 +150,31 @@ static int blast_recv_nack(xk_sess_t *s, const struct blast_hdr *h, msg_t *m)
 	return xk_drop(s->proto, XK_DROP_NOSESS, NULL);
 }
 
+/*
+ * The bytes h says m (header popped) carries: a NACK's bitmap, or its
+ * fragment's share of the message (what blast_geometry then checks).
+ */
+static size_t blast_body_len(const struct blast_hdr *h)
+{
+	uint32_t before = h->nfrags > 1 ? (uint32_t)(h->nfrags - 1) * h->fsz : 0;
+
+	if (h->type == BLAST_NACK)
+		return 8;	/* the bitmap */
+	if (h->frag + 1u < h->nfrags)
+		return h->fsz;
+	return h->len > before ? h->len - before : 0;
+}
+
 static int blast_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr)
 {
 	const struct blast_hdr *h = hdr;
+	const struct blast_sess *bs = s->state;
+	size_t want = blast_body_len(h);
 
 	(void)lls;
+	/* A short frame the link padded (the checksum ignores zeros): the rest is not ours. */
+	if (msg_len(m) + BLAST_HDR_LEN <= bs->padded && msg_len(m) > want)
+		msg_truncate(m, want);
 	return h->type == BLAST_NACK ? blast_recv_nack(s, h, m) : blast_recv_data(s, h, m);
 }
 
@@ -179,6 +199,9 @@ static int blast_setup(xk_sess_t *s)
 	    opt <= BLAST_HDR_LEN)
 		return -EINVAL;
 	bs->fsz = opt - BLAST_HDR_LEN > 0xffff ? 0xffff : opt - BLAST_HDR_LEN;
+	if (xk_sess_control(s->down, XK_CTL_GET_MIN_PACKET, &bs->padded, sizeof bs->padded) !=
+	    sizeof bs->padded)
+		bs->padded = 0;
 	for (unsigned k = 0; k < BLAST_SLOTS; k++) {
 		struct blast_slot *sl[2] = { &bs->send[k], &bs->recv[k] };
 
@@ -238,6 +261,7 @@ static int blast_control(xk_proto_t *self, int op, void *buf, size_t len)
 static const struct xk_proto_ops blast_ops = {
 	.open = rpc_peers_open,
 	.open_enable = rpc_open_enable,
+	.open_done = rpc_peers_open_done,	/* over ETH: a session per peer, as over IP */
 	.demux = blast_demux,
 	.control = blast_control,
 };

@@ -39,6 +39,7 @@ struct blast_slot {
 
 struct blast_sess {
 	uint32_t fsz;			/* fragment payload that fits the lower session's packet */
+	uint32_t padded;		/* messages shorter than this arrive padded (ETH's minimum); 0 */
 	uint32_t next_id;
 	uint32_t last_done;		/* last message reassembled: its late fragments are dropped */
 	unsigned next_send;

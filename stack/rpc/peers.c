@@ -105,6 +105,14 @@ xk_sess_t *rpc_peers_find(xk_proto_t *self, xk_sess_t *lls)
 	return s;
 }
 
+int rpc_peers_open_done(xk_proto_t *self, xk_proto_t *llp, xk_sess_t *lls,
+			const struct xk_parts *parts)
+{
+	(void)llp;
+	(void)parts;
+	return rpc_peers_find(self, lls) ? 0 : -ENOMEM;
+}
+
 int rpc_peers_close(xk_sess_t *s)
 {
 	struct rpc_peers *pp = s->proto->state;

@@ -23,7 +23,8 @@
  * xk_push(s, reply) (now, or later from a timer).
  *
  * A client opens a session per server and procedure: parts.remote =
- * { server IP, procedure }, xk_open(select, hlp, hlp, &parts, &s). xk_push(s,
+ * { server IP, procedure } (over ETH: { server MAC, procedure }),
+ * xk_open(select, hlp, hlp, &parts, &s). xk_push(s,
  * m) is a call of up to RPC_MAX_MSG bytes (-EMSGSIZE); one call at a time per
  * session (-EBUSY otherwise). The call's
  * end comes up as xk_demux(hlp, s, m): the reply, or an empty message when
@@ -44,6 +45,9 @@
 
 #define RPC_MAX_MSG	65536	/* bytes in one request or reply */
 #define RPC_IP_PROTO	253	/* blast's IP protocol number (RFC 3692 experimental) */
+/* RPC_GRAPH's lower protocol for BLAST straight over ETH: IEEE 802's local experimental EtherType 1. */
+#define RPC_ETH_LOWER	"eth/0x88b5"
+
 
 /* The suite's graph over lower protocol LOWER (e.g. "ip/253"). */
 #define RPC_GRAPH(lower)		\

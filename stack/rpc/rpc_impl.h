@@ -73,6 +73,9 @@ extern const struct xk_map_spec rpc_peers_map[1];
 /* open: the session over lower protocol self->down[0] for parts->remote. */
 int rpc_peers_open(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
 		   const struct xk_parts *parts, xk_sess_t **out);
+/* open_done: the session over the new lls, made now (a lower protocol that makes sessions, ETH). */
+int rpc_peers_open_done(xk_proto_t *self, xk_proto_t *llp, xk_sess_t *lls,
+			const struct xk_parts *parts);
 /* The session over lls, made for the enabled hlp if new (open_done called); NULL: none. */
 xk_sess_t *rpc_peers_find(xk_proto_t *self, xk_sess_t *lls);
 /* close: unbind, release, drop lls, free. */

@@ -9,7 +9,6 @@
  * ARP (IP holds only a few messages meanwhile, and chan sends it again).
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "rpc_test.h"
 
@@ -36,29 +35,9 @@ static int lossy_push(xk_sess_t *s, msg_t *m)
 	return ip_ops->push(s, m);
 }
 
-static uint8_t *random_bytes(size_t n, unsigned seed)
-{
-	uint8_t *p = malloc(n);
-
-	srand(seed);
-	for (size_t i = 0; p && i < n; i++)
-		p[i] = (uint8_t)rand();
-	return p;
-}
-
-static bool reply_is(struct rbed *rb, const uint8_t *want, size_t n)
-{
-	uint8_t *got = malloc(n);
-	bool same = got && msg_len(&rb->tb.app[0].last) == n &&
-		    msg_copyout(&rb->tb.app[0].last, 0, got, n) == 0 && memcmp(got, want, n) == 0;
-
-	free(got);
-	return same;
-}
-
 static void selective(void)
 {
-	uint8_t *data = random_bytes(BIG, 1);
+	uint8_t *data = rbed_random(BIG, 1);
 	struct rpc_blast_stats b0;
 	struct rpc_chan_stats c0;
 	xk_sess_t *ip;
@@ -75,7 +54,7 @@ static void selective(void)
 	lossy_ops.push = lossy_push;
 	ip->ops = &lossy_ops;
 	tap_ok(rbed_call(&rb, data, BIG, &status) == 0 && status == 0, "a 64 KiB call ends well");
-	tap_ok(reply_is(&rb, data, BIG), "its 64 KiB reply is the request, byte for byte");
+	tap_ok(rbed_reply_is(&rb, data, BIG), "its 64 KiB reply is the request, byte for byte");
 	tap_is_int(dropped, 3, "three of the request's fragments were lost");
 	tap_is_int((long long)(rbed_blast(&rb, 0).frags_sent - b0.frags_sent), NFRAGS,
 		   "the request went as %d fragments", NFRAGS);
@@ -105,10 +84,10 @@ static void lossy_wire(void)
 	lost = ws.dropped;
 	resent = rbed_blast(&rb, 0).frags_resent + rbed_blast(&rb, 1).frags_resent;
 	for (unsigned i = 0; i < 20; i++) {
-		uint8_t *data = random_bytes(BIG, 100 + i);
+		uint8_t *data = rbed_random(BIG, 100 + i);
 
 		same += data && rbed_call(&rb, data, BIG, &status) == 0 && status == 0 &&
-			reply_is(&rb, data, BIG);
+			rbed_reply_is(&rb, data, BIG);
 		free(data);
 	}
 	xk_wire_stats(rb.tb.wire, &ws);

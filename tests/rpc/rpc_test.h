@@ -8,6 +8,9 @@
 #ifndef RPC_TEST_H
 #define RPC_TEST_H
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "rpc_app.h"
 #include "tap.h"
 #include "testbed.h"
@@ -104,6 +107,28 @@ static inline struct xk_drops rbed_drops(struct rbed *rb, int host, const char *
 
 	xk_control(xk_testbed_proto(&rb->tb, host, proto), XK_CTL_GET_DROPS, &d, sizeof d);
 	return d;
+}
+
+/* n bytes from rand() seeded with seed (malloc'd), or NULL. */
+static inline uint8_t *rbed_random(size_t n, unsigned seed)
+{
+	uint8_t *p = malloc(n);
+
+	srand(seed);
+	for (size_t i = 0; p && i < n; i++)
+		p[i] = (uint8_t)rand();
+	return p;
+}
+
+/* Whether host 0's last call end carried exactly want's n bytes. */
+static inline bool rbed_reply_is(struct rbed *rb, const uint8_t *want, size_t n)
+{
+	uint8_t *got = malloc(n);
+	bool same = got && msg_len(&rb->tb.app[0].last) == n &&
+		    msg_copyout(&rb->tb.app[0].last, 0, got, n) == 0 && memcmp(got, want, n) == 0;
+
+	free(got);
+	return same;
 }
 
 /* Close the client session and tear down: the message blocks left outstanding. */

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # rpcping.t - rpcping on the in-process wire and between two host
 # processes (and threads) on the IPC kernel: one report line each, like
-# tcpping's; a bad command line gets one message and exit status 2. Under
+# tcpping's; with -b 65536 (64 KiB each way; the harness checks that the
+# replies brought the bytes back) on the in-process wire (its virtual clock
+# keeps BLAST's and CHAN's timers out of a loaded machine's way); a bad
+# command line (-n 0, -b 65537) gets one message and exit status 2. Under
 # callgrind (bench/xkernel/callgrind.sh, the harness's measured loop on the
 # virtual clock): the same instruction count per RPC round trip twice, and
 # in the steady state not one call to malloc, free, calloc or realloc.
@@ -10,7 +13,7 @@ set -u
 BUILD=${BUILD:-build}
 export BUILD
 need "$BUILD"/bin/rpcping
-plan 7
+plan 9
 report='^rpcping: 3 samples x 300 round trips \(1 byte\), wire [a-z]+: round trip [0-9.]+ ± [0-9.]+ us; client protocol processing [0-9.]+ ± [0-9.]+ us per round trip'
 
 for wire in inproc process thread; do
@@ -20,6 +23,17 @@ for wire in inproc process thread; do
 	ok "rpcping -w $wire: 3 samples of 300 round trips, one report line" eval \
 		'[ $rc = 0 ] && [ "$(echo "$out" | wc -l)" = 1 ] && echo "$out" | grep -Eq "$report"'
 done
+
+big='^rpcping: 2 samples x 20 round trips \(65536 bytes\), wire [a-z]+: round trip'
+out=$(timeout 120 "$BUILD"/bin/rpcping -w inproc -n 20 -s 2 -b 65536 2>&1)
+rc=$?
+diag "$out"
+ok "rpcping -w inproc -b 65536: 64 KiB each way, one report line" eval \
+	'[ $rc = 0 ] && [ "$(echo "$out" | wc -l)" = 1 ] && echo "$out" | grep -Eq "$big"'
+err=$(timeout 20 "$BUILD"/bin/rpcping -b 65537 2>&1 >/dev/null)
+rc=$?
+ok "rpcping -b 65537 -> exit 2, one message naming -b (got $rc: $err)" eval \
+	'[ $rc = 2 ] && [ "$(echo "$err" | wc -l)" = 1 ] && echo "$err" | grep -q -- "-b '"'65537'"'"'
 
 err=$(timeout 20 "$BUILD"/bin/rpcping -n 0 2>&1 >/dev/null)
 rc=$?

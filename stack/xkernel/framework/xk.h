@@ -113,6 +113,7 @@ enum xk_ctl {
 	XK_CTL_ARP_RESOLVE,		/* arp proto: in uint32_t ip, out 6-byte MAC; -EAGAIN while pending */
 	XK_CTL_IP_PSEUDOHDR,		/* ip sess: struct xk_ip_pseudohdr (see ip.h) */
 	XK_CTL_SET_NODELAY,		/* tcp sess: int, 1 disables Nagle */
+	XK_CTL_GET_MIN_PACKET,		/* sess or proto: uint32_t, shorter messages arrive padded (ETH) */
 	XK_CTL_PROTO_BASE = 0x100,	/* protocol-private ops start here */
 };
 

@@ -25,7 +25,7 @@ __attribute__((noinline)) int xk_ping_round_trips(struct xk_ping *p, unsigned lo
 		uint64_t t0;
 		msg_t m;
 
-		err = msg_from(pool, &m, "x", 1);
+		err = msg_from(pool, &m, p->data, p->bytes);
 		if (err)
 			break;
 		t0 = xk_cycles();
@@ -94,32 +94,42 @@ bool xk_bench_help(int argc, char **argv)
 	return false;
 }
 
-static void usage(const char *prog, bool tap)
+static void usage(const char *prog, bool tap, size_t max_bytes)
 {
-	printf("usage: %s [-n ROUND_TRIPS] [-s SAMPLES] [-w inproc|thread|process]%s\n", prog,
-		tap ? " [-t TAPIF -p PEER_IP]" : "");
+	printf("usage: %s [-n ROUND_TRIPS] [-s SAMPLES] [-w inproc|thread|process]%s%s\n", prog,
+	       max_bytes ? " [-b BYTES]" : "", tap ? " [-t TAPIF -p PEER_IP]" : "");
 }
 
-int xk_bench_parse(int argc, char **argv, const char *prog, bool tap, struct xk_bench_opts *o)
+int xk_bench_parse(int argc, char **argv, const char *prog, bool tap, size_t max_bytes,
+		   struct xk_bench_opts *o)
 {
 	unsigned long v;
 	int c;
 
-	*o = (struct xk_bench_opts){ .n = 100000, .samples = 10, .wire = "process" };
+	*o = (struct xk_bench_opts){ .n = 100000, .samples = 10, .wire = "process", .bytes = 1 };
 	if (xk_bench_help(argc, argv)) {
-		usage(prog, tap);
+		usage(prog, tap, max_bytes);
 		return 1;
 	}
 	opterr = 0;
-	while ((c = getopt(argc, argv, "hn:s:w:t:p:")) != -1) {
+	while ((c = getopt(argc, argv, "hn:s:w:t:p:b:")) != -1) {
 		if ((c == 't' || c == 'p') && !tap) {
 			fprintf(stderr, "%s: -%c: TAP is for icmpping and xkhost\n", prog, c);
 			return -EINVAL;
 		}
+		if (c == 'b' && !max_bytes) {
+			fprintf(stderr, "%s: -b: its round trips carry 1 byte (rpcping takes -b)\n", prog);
+			return -EINVAL;
+		}
 		switch (c) {
 		case 'h':
-			usage(prog, tap);
+			usage(prog, tap, max_bytes);
 			return 1;
+		case 'b':
+			if (parse_count(prog, "-b", optarg, max_bytes, &v))
+				return -EINVAL;
+			o->bytes = v;
+			break;
 		case 'n':
 			if (parse_count(prog, "-n", optarg, 1000000000ul, &o->n))
 				return -EINVAL;
@@ -147,7 +157,7 @@ int xk_bench_parse(int argc, char **argv, const char *prog, bool tap, struct xk_
 			break;
 		default:
 			fprintf(stderr, "%s: %s option '-%c' (%s --help)\n", prog,
-				optopt && strchr("ntswp", optopt) ? "a value is missing for" : "unknown", optopt, prog);
+				optopt && strchr("ntswpb", optopt) ? "a value is missing for" : "unknown", optopt, prog);
 			return -EINVAL;
 		}
 	}
@@ -193,17 +203,25 @@ static uint64_t proc_cycles(const struct xk_ping *p)
 
 int xk_bench_run(const char *prog, const struct xk_bench_opts *o, struct xk_ping *p)
 {
+	static uint8_t payload[XK_BENCH_MAX_BYTES];
 	double *rt = calloc(o->samples, sizeof *rt), *proc = calloc(o->samples, sizeof *proc);
 	double cpu = xk_cycles_per_us(), rt_mean, rt_std, pr_mean, pr_std;
-	int err = rt && proc ? xk_ping_round_trips(p, o->n / 10 + 1) : -ENOMEM;
+	int err;
 
+	memset(payload, 'x', o->bytes);
+	p->data = payload;
+	p->bytes = o->bytes;
+	err = rt && proc ? xk_ping_round_trips(p, o->n / 10 + 1) : -ENOMEM;
 	for (unsigned s = 0; s < o->samples && !err; s++) {
 		uint64_t c0 = proc_cycles(p);
+		size_t b0 = p->app->bytes;
 		double t0 = now_us();
 		int64_t c;
 
 		err = xk_ping_round_trips(p, o->n);
 		rt[s] = (now_us() - t0) / (double)o->n;
+		if (!err && p->app->bytes - b0 != o->n * o->bytes)
+			err = -EPROTO;	/* the replies did not carry the payload back */
 		/* Counters of CPUs a sleeping domain migrated between may disagree a little. */
 		c = (int64_t)(proc_cycles(p) - c0);
 		proc[s] = c > 0 ? (double)c / cpu / (double)o->n : 0;
@@ -211,10 +229,10 @@ int xk_bench_run(const char *prog, const struct xk_bench_opts *o, struct xk_ping
 	if (!err) {
 		mean_std(rt, o->samples, &rt_mean, &rt_std);
 		mean_std(proc, o->samples, &pr_mean, &pr_std);
-		printf("%s: %u samples x %lu round trips (1 byte), wire %s: round trip %.3f ± %.3f us; "
+		printf("%s: %u samples x %lu round trips (%zu byte%s), wire %s: round trip %.3f ± %.3f us; "
 		       "client protocol processing %.3f ± %.3f us per round trip (%.0f cycles, %.0f MHz counter)\n",
-		       prog, o->samples, o->n, o->tap ? o->tap : o->wire, rt_mean, rt_std, pr_mean, pr_std,
-		       pr_mean * cpu, cpu);
+		       prog, o->samples, o->n, o->bytes, o->bytes == 1 ? "" : "s", o->tap ? o->tap : o->wire,
+		       rt_mean, rt_std, pr_mean, pr_std, pr_mean * cpu, cpu);
 	}
 	free(rt);
 	free(proc);

@@ -18,8 +18,11 @@
 #include "app.h"
 #include "wire.h"
 
+/* The largest payload a round trip may carry (-b, for apps that allow it). */
+#define XK_BENCH_MAX_BYTES	65536
+
 struct xk_ping {
-	xk_sess_t *sess;		/* the client's session: each round trip pushes 1 byte */
+	xk_sess_t *sess;		/* the client's session: each round trip pushes `bytes` bytes */
 	struct xk_app *app;		/* the client's app: counts the replies */
 	/* Run the client host until app->received >= want; 0 or -ETIMEDOUT. */
 	int (*wait)(void *drv, struct xk_app *app, unsigned want);
@@ -27,6 +30,8 @@ struct xk_ping {
 	void (*cycles)(void *drv, struct xk_wire_cycles *c);
 	void *drv;
 	uint64_t push_cycles;		/* out: cycles inside xk_push, driver included */
+	const void *data;		/* what each round trip pushes (xk_bench_run sets both) */
+	size_t bytes;
 };
 
 int xk_ping_round_trips(struct xk_ping *p, unsigned long n);
@@ -47,20 +52,24 @@ struct xk_bench_opts {
 	const char *wire;		/* -w: inproc, thread, process (IPC kernel) */
 	const char *tap;		/* -t IFNAME: over a TAP device instead */
 	uint32_t peer;			/* -p ADDR: the peer's IPv4 address on TAP (with -t) */
+	size_t bytes;			/* -b: bytes each way per round trip; 1 */
 };
 
 /* Whether argv asks for --help (before any "--"); -h is getopt's. */
 bool xk_bench_help(int argc, char **argv);
 /*
- * Parse argv; tap: the app runs over TAP (-t, -p). -h or --help prints the
- * usage on stdout and returns 1; a bad option prints one line naming it and
- * returns -EINVAL.
+ * Parse argv; tap: the app runs over TAP (-t, -p); max_bytes: -b's limit (at
+ * most XK_BENCH_MAX_BYTES; 0: the app carries 1 byte, -b refused). -h or
+ * --help prints the usage on stdout and returns 1; a bad option prints one
+ * line naming it and returns -EINVAL.
  */
-int xk_bench_parse(int argc, char **argv, const char *prog, bool tap, struct xk_bench_opts *o);
+int xk_bench_parse(int argc, char **argv, const char *prog, bool tap, size_t max_bytes,
+		   struct xk_bench_opts *o);
 
 /*
- * Run opts->samples samples of opts->n round trips (after a warm-up of n/10)
- * and print the report line. Returns 0 or the first error.
+ * Run opts->samples samples of opts->n round trips of opts->bytes each way
+ * (after a warm-up of n/10) and print the report line. Returns 0 or the
+ * first error; -EPROTO if the replies did not carry as many bytes.
  */
 int xk_bench_run(const char *prog, const struct xk_bench_opts *o, struct xk_ping *p);
 

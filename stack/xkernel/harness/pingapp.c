@@ -61,7 +61,7 @@ int xk_ping_app_main(int argc, char **argv, const struct xk_ping_app *a)
 {
 	struct xk_bench_opts o;
 	struct pingapp_run r = { a, &o };
-	int err = xk_bench_parse(argc, argv, a->prog, a->tap != NULL, &o);
+	int err = xk_bench_parse(argc, argv, a->prog, a->tap != NULL, a->max_bytes, &o);
 
 	if (err)
 		return err > 0 ? 0 : 2;

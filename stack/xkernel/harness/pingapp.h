@@ -25,6 +25,7 @@ struct xk_ping_app {
 	int (*tap)(const struct xk_bench_opts *o);
 	/* registers more protocols on each host (testbed.h); NULL: none */
 	int (*reg)(xk_host_t *h);
+	size_t max_bytes;		/* -b's limit (XK_BENCH_MAX_BYTES at most); 0: 1 byte, no -b */
 };
 
 /* Parse argv, run the round trips, report; the process's exit status. */

@@ -1,6 +1,9 @@
 /*
  * eth.c - Ethernet: frames on the driver below, demultiplexed on EtherType.
- * A session is (remote MAC, type); upper protocols enable their type.
+ * A session is (remote MAC, type); upper protocols enable their type. A
+ * frame from a peer without a session goes up on the anonymous session,
+ * or, for a protocol that takes the sessions made for it (one with an
+ * open_done operation, as BLAST), on a session of its own made then.
  */
 #include <string.h>
 
@@ -10,6 +13,8 @@
 #include "map.h"
 #include "start.h"
 #include "suite.h"
+
+#define ETH_SESS_MAX	256	/* sessions per host: passive ones stop here */
 
 const uint8_t xk_eth_broadcast[XK_ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
@@ -100,16 +105,35 @@ static const struct xk_sess_ops eth_sess_ops = {
 	.close = eth_close,
 };
 
+/* A session for key, bound in the active map, its one reference the caller's. */
+static int eth_sess_new(xk_proto_t *self, xk_proto_t *hlp, const struct eth_key *key,
+			xk_sess_t **out)
+{
+	struct eth_state *st = self->state;
+	xk_sess_t *s = xk_sess_alloc(self, &eth_sess_ops, hlp, sizeof(struct eth_sess));
+	int err;
+
+	if (!s)
+		return -ENOMEM;
+	((struct eth_sess *)s->state)->key = *key;
+	s->down = st->driver;
+	err = xk_map_bind(st->active, key, s);
+	if (err) {
+		xk_sess_free(s);
+		return err;
+	}
+	*out = s;
+	return 0;
+}
+
 static int eth_open(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
 		    const struct xk_parts *parts, xk_sess_t **out)
 {
 	struct eth_state *st = self->state;
 	struct xk_part remote = parts->remote;
 	struct eth_key key;
-	struct eth_sess *es;
 	uint32_t type;
 	void *found;
-	xk_sess_t *s;
 	int err;
 
 	if (xk_proto_num(hlp_type, self, &type) || type > 0xffff)
@@ -119,24 +143,11 @@ static int eth_open(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
 		return -EINVAL;
 	xk_put16(key.type, (uint16_t)type);
 	if (xk_map_resolve(st->active, &key, &found) == 0) {
-		s = found;
-		xk_sess_ref(s);
-		*out = s;
+		xk_sess_ref(found);
+		*out = found;
 		return 0;
 	}
-	s = xk_sess_alloc(self, &eth_sess_ops, hlp, sizeof *es);
-	if (!s)
-		return -ENOMEM;
-	es = s->state;
-	es->key = key;
-	s->down = st->driver;
-	err = xk_map_bind(st->active, &key, s);
-	if (err) {
-		xk_sess_free(s);
-		return err;
-	}
-	*out = s;
-	return 0;
+	return eth_sess_new(self, hlp, &key, out);
 }
 
 static int eth_open_enable(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_type,
@@ -151,6 +162,24 @@ static int eth_open_enable(xk_proto_t *self, xk_proto_t *hlp, xk_proto_t *hlp_ty
 		return -ENOENT;
 	key = (uint16_t)type;
 	return xk_map_bind(st->types, &key, hlp);
+}
+
+/*
+ * A new peer of hlp, which takes the sessions made for it: the session
+ * stays in the map (ETH's own reference) until teardown, as IP's do.
+ */
+static int eth_passive(xk_proto_t *self, xk_proto_t *hlp, const struct eth_key *key,
+		       xk_sess_t *lls, msg_t *m)
+{
+	struct eth_state *st = self->state;
+	struct xk_parts parts = { 0 };
+	xk_sess_t *s;
+
+	if (xk_map_count(st->active) >= ETH_SESS_MAX || eth_sess_new(self, hlp, key, &s))
+		return xk_drop(self, XK_DROP_NOMEM, m);
+	xk_part_push(&parts.remote, key->mac, XK_ETH_ALEN);
+	xk_open_done(hlp, self, s, &parts);
+	return xk_pop(s, lls, m, NULL);
 }
 
 static int eth_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
@@ -175,7 +204,9 @@ static int eth_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 		return xk_pop(found, lls, m, NULL);
 	if (xk_map_resolve(st->types, &type, &found) != 0)
 		return xk_drop(self, XK_DROP_NOPROTO, m);
-	return xk_demux(found, &st->anon, m);
+	if (!((xk_proto_t *)found)->ops->open_done)
+		return xk_demux(found, &st->anon, m);
+	return eth_passive(self, found, &key, lls, m);
 }
 
 static int eth_control(xk_proto_t *self, int op, void *buf, size_t len)
@@ -190,9 +221,11 @@ static int eth_control(xk_proto_t *self, int op, void *buf, size_t len)
 		return XK_ETH_ALEN;
 	case XK_CTL_GET_MAX_PACKET:
 	case XK_CTL_GET_OPT_PACKET:
+	case XK_CTL_GET_MIN_PACKET:
 		if (len < sizeof(uint32_t))
 			return -ENOSPC;
-		*(uint32_t *)buf = xk_host_config(self->host)->mtu;
+		*(uint32_t *)buf = op == XK_CTL_GET_MIN_PACKET ? XK_ETH_MIN_FRAME - XK_ETH_HDR_LEN
+							       : xk_host_config(self->host)->mtu;
 		return sizeof(uint32_t);
 	default:
 		return -EOPNOTSUPP;

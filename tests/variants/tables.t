@@ -1,0 +1,164 @@
+#!/usr/bin/python3
+"""tables.t - the structure of what bench/variants/tables.py writes, on a
+smoke run (--smoke: the smallest counts, figures meaningless and never
+asserted) over tcpip's STD and OUT and a row still waiting: the sections,
+each table's rows and columns, Table 2's caption naming the timing method,
+the CSV schema, the charts' data and PNGs; Table 4's hardware figures from
+a stand-in perf whose counters exist (fixed counts: deterministic), and the
+reason printed when perf has no counters."""
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "olayout"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "bench", "variants"))
+from oltest import Tap, need, skip_all  # noqa: E402
+import tables  # noqa: E402
+
+BUILD = os.environ.get("BUILD", "build")
+# The schema other tools read (issue #12 names the first columns it needs).
+SCHEMA = ["stack", "variant", "geometry", "status", "instr_per_rt", "i1_miss_per_rt",
+          "d1_miss_per_rt", "ll_miss_per_rt", "icpi", "mcpi", "icache_unused",
+          "icache_lines", "path_hot_bytes", "path_hot_instr",
+          "rt_us", "rt_sd_us", "rt_median_us", "rt_q1_us", "rt_q3_us",
+          "rt_process_us", "rt_process_sd_us", "rt_process_median_us", "rt_process_q1_us", "rt_process_q3_us",
+          "proc_us", "proc_sd_us", "proc_median_us", "proc_q1_us", "proc_q3_us",
+          "perf_instr_per_rt", "perf_cycles_per_rt", "perf_l1i_miss_per_rt"]
+# A perf whose instructions and cycles count (1000 and 3000 a round trip of
+# the program's loop: its warm-up of N/10 + 1 and N) and whose i-cache
+# misses do not.
+FAKE_PERF = """#!/bin/sh
+ev=; n=0; prev=
+for a; do case $prev in -e) ev=$a ;; -n) n=$a ;; esac; prev=$a; done
+rt=$((n + n / 10 + 1))
+for e in $(echo "$ev" | tr , ' '); do
+	case $e in
+	instructions) echo "$((1000 * rt)),,$e,100,100.00,," ;;
+	cycles) echo "$((3000 * rt)),,$e,100,100.00,," ;;
+	*) echo "<not supported>,,$e,0,100.00,," ;;
+	esac
+done >&2
+"""
+NO_COUNTERS = """#!/bin/sh
+echo "<not supported>,,instructions,0,100.00,," >&2
+"""
+
+
+def section(md, title):
+    """The lines of the section (### or ##) that starts with title."""
+    lines = md.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith(title)), None)
+    if start is None:
+        return []
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("#")), len(lines))
+    return lines[start:end]
+
+
+def rows(lines):
+    """The cells of a section's table rows (header and separator left out)."""
+    body = [[c.strip() for c in line.strip("|").split("|")] for line in lines if line.startswith("|")]
+    return [cells for cells in body[1:] if not cells[0].startswith("---")]
+
+
+def fake(work, name, text):
+    d = os.path.join(work, name)
+    os.makedirs(d)
+    with open(os.path.join(d, "perf"), "w") as f:
+        f.write(text)
+    os.chmod(os.path.join(d, "perf"), 0o755)
+    return d
+
+
+def main():
+    real = os.path.join(BUILD, "variants", "tcpip")
+    std, out = os.path.join(real, "STD", "tcpping"), os.path.join(real, "OUT", "tcpping")
+    need(os.path.join(real, "variants.list"), std, out)
+    if subprocess.run(["which", "valgrind"], capture_output=True).returncode:
+        skip_all("valgrind is not installed")
+    tap = Tap()
+    work = tempfile.mkdtemp(prefix="tablest.", dir=BUILD)
+    lst = os.path.join(work, "variants.list")
+    with open(lst, "w") as f:
+        f.write("stack tcpip tcpping profiles/tcpping.prof\nvariant BAD pending waiting for the test\n"
+                "variant STD built %s\nvariant OUT built %s\n" % (std, out))
+    res = os.path.join(work, "results")
+    env = dict(os.environ, PATH=fake(work, "counters", FAKE_PERF) + ":" + os.environ["PATH"])
+    r = subprocess.run(["bench/variants/tables.py", "--smoke", "--build", BUILD, "--results", res, lst],
+                       capture_output=True, text=True, env=env)
+    tap.ok(r.returncode == 0, "tables.py --smoke runs", r.stderr[-2000:])
+    md = open(os.path.join(res, "tables.md")).read() if r.returncode == 0 else ""
+    for title in ("## tcpip (tcpping)", "### Table 2: round-trip time", "### Table 4 (alpha21064)",
+                  "### Table 4 (modern)", "### Table 4 (hardware)", "### Table 5"):
+        tap.ok(section(md, title) != [], "tables.md has '%s'" % title)
+
+    t2 = section(md, "### Table 2")
+    caption = " ".join(t2)
+    for words in ("discarded warm-up round", "order rotating", "pinned to CPU", "taskset", "median",
+                  "interquartile range", "per-round ratios"):
+        tap.ok(words in caption, "Table 2's caption names the method: '%s'" % words, caption)
+    fifo = os.geteuid() == 0 and subprocess.run(["chrt", "-f", "1", "true"]).returncode == 0
+    tap.ok(("SCHED_FIFO (chrt -f 1)" in caption) if fifo else ("not SCHED_FIFO (" in caption),
+           "Table 2's caption says whether the runs were SCHED_FIFO (%s here)" % fifo, caption)
+    t2rows = rows(t2)
+    tap.ok([x[0] for x in t2rows] == ["BAD", "STD", "OUT"], "Table 2: one row per variant, in order",
+           t2rows)
+    tap.ok(all(len(x) == 8 for x in t2rows), "Table 2: 8 cells a row (median, mean ± sd, slower per wire; paper)",
+           t2rows)
+    tap.ok(t2rows and t2rows[0][1].startswith("not yet available (waiting for the test)"),
+           "Table 2: a waiting row says why", t2rows[:1])
+    tap.ok(len(t2rows) > 1 and all(c.count("[") == 1 for c in t2rows[1][1::3][:2]) and
+           "±" in t2rows[1][2], "Table 2: a median [IQR] and a mean ± sd per wire", t2rows[1:2])
+    tap.ok(any(line.startswith("Wall clock, per-round ratios") for line in t2),
+           "Table 2 ends with the wall-clock goals as per-round ratios")
+    for g in ("alpha21064", "modern"):
+        t4 = rows(section(md, "### Table 4 (%s)" % g))
+        tap.ok([x[0] for x in t4] == ["BAD", "STD", "OUT"] and all(len(x) == 10 for x in t4[1:]),
+               "Table 4 (%s): 3 rows, 10 cells each" % g, t4)
+    hw = rows(section(md, "### Table 4 (hardware)"))
+    tap.ok(hw == [["BAD", "not yet available", "", ""], ["STD", "1000.0", "3000.0", "not counted"], ["OUT", "1000.0", "3000.0", "not counted"]],
+           "Table 4 (hardware): perf's counts per round trip where the counter exists", hw)
+    t5 = rows(section(md, "### Table 5"))
+    tap.ok([x[0] for x in t5] == ["BAD", "STD", "OUT"] and all(len(x) == 9 for x in t5[1:]),
+           "Table 5: 3 rows, 9 cells each (two profile paths)", t5)
+
+    path = os.path.join(res, "tables.csv")
+    data = list(csv.DictReader(open(path))) if os.path.exists(path) else []
+    tap.ok(data and list(data[0]) == SCHEMA, "tables.csv has the schema", list(data[0]) if data else None)
+    tap.ok([(d["variant"], d["geometry"]) for d in data] ==
+           [(v, g) for v in ("BAD", "STD", "OUT") for g in ("alpha21064", "modern")],
+           "tables.csv: one row per variant and geometry")
+    tap.ok(all(d["status"] == "not yet available" and d["instr_per_rt"] == "" for d in data[:2]),
+           "tables.csv: a waiting row has its status and no figures")
+    built = data[2:]
+    tap.ok(built and all(float(d["rt_q1_us"]) <= float(d["rt_median_us"]) <= float(d["rt_q3_us"]) and
+                         float(d["rt_process_q1_us"]) <= float(d["rt_process_median_us"]) <=
+                         float(d["rt_process_q3_us"]) for d in built),
+           "tables.csv: q1 <= median <= q3 on both wires")
+    tap.ok(built and all(d["perf_instr_per_rt"] == "1000.0" and d["perf_cycles_per_rt"] == "3000.0" and
+                         d["perf_l1i_miss_per_rt"] == "" for d in built),
+           "tables.csv: perf's counts per round trip, empty where not counted")
+    plot = os.path.join(res, "tables_tcpip.csv")
+    head = open(plot).readline().strip() if os.path.exists(plot) else ""
+    tap.ok(head == "variant,rt_inproc,rt_inproc_q1,rt_inproc_q3,rt_process,rt_process_q1,rt_process_q3,"
+                   "i1_alpha21064,i1_modern,mcpi_alpha21064,mcpi_modern,unused_alpha21064,unused_modern",
+           "tables_tcpip.csv: the charts' columns", head)
+    r = subprocess.run(["gnuplot", "-e", "dir='%s'" % res, "-e", "stacks='tcpip'", "bench/variants/plots.gp"],
+                       capture_output=True, text=True)
+    pngs = ["tables_tcpip_%s.png" % k for k in ("rt", "i1", "unused")]
+    tap.ok(r.returncode == 0 and r.stderr == "" and all(os.path.getsize(os.path.join(res, p)) > 0 for p in pngs),
+           "plots.gp draws the three charts without a warning", r.stderr)
+
+    os.environ["PATH"] = fake(work, "none", NO_COUNTERS) + ":" + os.environ["PATH"]
+    why = tables.perf_missing()
+    tap.ok(why is not None and "no hardware counters" in why, "perf without counters: the reason", why)
+    tap.ok(tables.md_perf(["STD"], ["STD"], {"STD": {}}, why) == ["No hardware figures: %s." % why],
+           "Table 4 (hardware) prints the reason instead of figures")
+    subprocess.run(["rm", "-rf", work])
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
