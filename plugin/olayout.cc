@@ -159,6 +159,37 @@ static void mark_function_as(tree decl, const char *attr, const char *conflict, 
 	ol_note("%s: %s (profile %s)", name, attr, mark);
 }
 
+/* Whether the profile's cold-function mark holds for decl: its
+   out-of-line copy never ran, and neither did its lines (a function GCC
+   inlined in training, a static inline helper, ran in its callers while
+   its own copy, if any, never did). say: a note when the lines overrule
+   the mark. */
+bool ol_cold_function(tree decl, bool say)
+{
+	const struct ol_profile *p = ol_cfg.profile;
+	const char *name = ol_fn_name(decl);
+	if (!p || !ol_profile_is_cold_function(p, name))
+		return false;
+	const struct function *fn = DECL_STRUCT_FUNCTION(decl);
+	expanded_location start = expand_location(DECL_SOURCE_LOCATION(decl));
+	if (!fn || !start.file)
+		return true;
+	expanded_location end = expand_location(fn->function_end_locus);
+	if (!end.file || strcmp(end.file, start.file) != 0)
+		return true;
+	for (int line = start.line; line > 0 && line <= end.line; line++) {
+		uint64_t count;
+		if (ol_profile_line_count(p, start.file, (unsigned long)line, &count) && count) {
+			if (say)
+				ol_note("%s: cold-function, but its line %s:%d ran %llu times "
+					"(inlined in training): not cold",
+					name, start.file, line, (unsigned long long)count);
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool is_path_root(const char *fn)
 {
 	const struct ol_profile *p = ol_cfg.profile;
@@ -181,7 +212,7 @@ static void mark_function(void *gcc_data, void *)
 	if (!decl || TREE_CODE(decl) != FUNCTION_DECL)
 		return;
 	const char *name = ol_fn_name(decl);
-	if (ol_cfg.outline && ol_profile_is_cold_function(ol_cfg.profile, name))
+	if (ol_cfg.outline && ol_cold_function(decl, true))
 		mark_function_as(decl, "cold", "hot", "cold-function");
 	if (ol_cfg.inline_paths && is_path_root(name))
 		mark_function_as(decl, "noinline", "always_inline", "path root");

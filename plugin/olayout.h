@@ -47,6 +47,10 @@ void ol_path_note(const char *path, const char *action, const char *caller,
 const char *ol_fn_name(tree decl);
 bool ol_is_clone_name(tree decl);
 
+/* Whether the profile's cold-function mark holds for decl (not when its
+   lines ran: it ran inlined in training); say: a note when it does not. */
+bool ol_cold_function(tree decl, bool say);
+
 /* Whether fn is the root of one of the profile's paths. */
 bool ol_is_root(const char *fn);
 

@@ -119,7 +119,6 @@ enum training block_training(basic_block bb, uint64_t *count, char *why, size_t 
    of a noreturn or cold function or of a cold-function of the profile. */
 bool guessed_seed(basic_block bb, char *why, size_t len)
 {
-	const struct ol_profile *profile = ol_cfg.profile;
 	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
 		gimple *stmt = gsi_stmt(gsi);
 		if (!is_gimple_call(stmt) || gimple_call_internal_p(stmt))
@@ -136,7 +135,7 @@ bool guessed_seed(basic_block bb, char *why, size_t len)
 			snprintf(why, len, "calls cold %s", callee);
 			return true;
 		}
-		if (fndecl && profile && ol_profile_is_cold_function(profile, callee)) {
+		if (fndecl && ol_cold_function(fndecl, false)) {
 			snprintf(why, len, "calls %s (cold-function)", callee);
 			return true;
 		}

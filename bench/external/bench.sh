@@ -11,7 +11,8 @@
 #              trained by its own instrumentation on the workload
 #   PGO+BOLT   BOLT on PGO built -fno-reorder-blocks-and-partition
 # Every layout trains on the workload it is measured on (as BOLT does).
-# Per variant: instructions and simulated I1 misses of the whole workload
+# Every variant must print and write what STD does on the workload. Per
+# variant: instructions and simulated I1 misses of the whole workload
 # under cachegrind (modern 32768:8:64 and alpha21064 8192:1:32), the median
 # wall time of ROUNDS runs of the workload with the variants interleaved,
 # and the rewrite time (olayout optimize, llvm-bolt's optimizing run).
@@ -19,32 +20,29 @@
 # progs). Writes CACHE/bench/PKG/results.md (and prints it); each
 # variant's merged cachegrind counts stay in CACHE/bench/PKG/cg/VARIANT.GEOM
 # for cg_annotate. Environment: BUILD, ROUNDS (default 5), EXT_PATHS,
-# VARIANTS (the ones measured, STD first; all are built).
+# VARIANTS (the ones measured, STD first; all are built), OUT_ARGS (more
+# olayout-cc options for OUT, e.g. --olayout-arg=fdo=off; use another CACHE).
 # A benchmark: nothing here is asserted.
 set -euo pipefail
 shopt -s inherit_errexit
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=$(cd "$ROOT/${BUILD:-build}" && pwd)
-OL=$BUILD/bin/olayout
-OLCC0=$BUILD/bin/olayout-cc
 BOLT=llvm-bolt-19
 BOLT_FLAGS="-reorder-blocks=ext-tsp -reorder-functions=cdsort -split-functions -split-all-cold"
 GEOMS="modern:32768,8,64 alpha21064:8192,1,32"
 VARIANTS=${VARIANTS:-STD STD+bip OUT OUT+bip OUT+color OUT+hfsort PGO BOLT PGO+BOLT}
-export OL
 
 case ${1:-} in -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 [ $# -ge 2 ] || { echo "usage: bench.sh CACHE PKG... (--help)" >&2; exit 2; }
-for t in "$OL" "$OLCC0" "$(command -v $BOLT || echo $BOLT)" "$(command -v merge-fdata-19 || echo merge-fdata-19)"; do
-	[ -x "$t" ] || { echo "bench: $t is missing (make all; make deps for bolt-19)" >&2; exit 1; }
+. "$ROOT/tests/external/steps.sh"
+ext_setup bench "$1"
+shift
+for t in "$(command -v $BOLT || echo $BOLT)" "$(command -v merge-fdata-19 || echo merge-fdata-19)"; do
+	[ -x "$t" ] || { echo "bench: $t is missing (make deps for bolt-19)" >&2; exit 1; }
 done
 # Debian's bolt-19 looks for its instrumentation runtime there (TOOLCHAIN-NOTES)
 [ -e /usr/lib/libbolt_rt_instr.a ] || { echo "bench: $BOLT needs /usr/lib/libbolt_rt_instr.a;" \
 	"as root: ln -s /usr/lib/llvm-19/lib/libbolt_rt_instr.a /usr/lib/" >&2; exit 1; }
-CACHE=$(mkdir -p "$1" && cd "$1" && pwd)
-shift
-. "$ROOT/tests/external/steps.sh"
 
 # cc_with NAME FLAGS...: a compiler driver $W/cc/NAME/olayout-cc (the
 # driver's own name, as configure scripts see it) that runs olayout-cc with
@@ -53,7 +51,7 @@ cc_with() {
 	local f=$W/cc/$1/olayout-cc
 	shift
 	mkdir -p "$(dirname "$f")"
-	printf '#!/bin/sh\nexec %s "$@" %s\n' "$OLCC0" "$*" > "$f"
+	printf '#!/bin/sh\nexec %s "$@" %s\n' "$OLCC" "$*" > "$f"
 	chmod +x "$f"
 	echo "$f"
 }
@@ -80,6 +78,21 @@ build_variant() {
 run_workload() {
 	(set +o pipefail && cd "$W/STD/src" && workload "$1" "$W/work") > /dev/null 2>&1 &
 	wait $! || { echo "bench: $PKG: the workload failed with $1" >&2; return 1; }
+}
+
+# output_of EXE: what the workload prints with EXE as the program, and the
+# checksums of the files it writes.
+output_of() {
+	(set +o pipefail && cd "$W/STD/src" && rm -rf "$W/work" && workload "$1" "$W/work" &&
+		cd "$W/work" && find . -type f | sort | xargs -r md5sum) 2> /dev/null &
+	wait $! || { echo "bench: $PKG: the workload failed with $1" >&2; return 1; }
+}
+
+# same_output VARIANT: VARIANT's program prints and writes what STD's did
+# on the workload (W/STD.out), or the package fails.
+same_output() {
+	[ "$1" = STD ] || cmp -s "$W/STD.out" <(output_of "$W/$1/prog") ||
+		{ echo "bench: $PKG: $1 prints or writes other output than STD on the workload" >&2; return 1; }
 }
 
 # wrapper FILE CMD...: a script FILE running CMD... "$@".
@@ -166,23 +179,18 @@ summary() {
 }
 
 one() {
-	PKG=$1
-	W=$CACHE/bench/$PKG
-	local recipe=$ROOT/tests/external/recipes/$PKG.sh v g r
-	defaults
-	bench_prog() { progs | head -n 1; }
-	[ -f "$recipe" ] && . "$recipe"
+	local v g r
+	pkg_steps "$1" "$CACHE/bench/$1"
 	declare -F workload > /dev/null || { echo "bench: $PKG: its recipe names no workload" >&2; return 1; }
-	SRC=$(fetch)
 	mkdir -p "$W"
-	build_variant "$W/STD" "$OLCC0"
+	build_variant "$W/STD" "$OLCC"
 	PROG=$(cd "$W/STD/src" && bench_prog)
 	for v in STD OUT PGO BOLT-in PGO+BOLT-in; do
 		[ -f "$W/$v/built" ] && cp -p "$W/$v/src/$PROG" "$W/$v/prog"
 	done
 	train_ol "$W/STD"
 	ol_variant STD+bip STD bipartite
-	build_variant "$W/OUT" "$(cc_with out --olayout-profile="$W/STD/prog.prof" --olayout-mode=outline)"
+	build_variant "$W/OUT" "$(cc_with out --olayout-profile="$W/STD/prog.prof" --olayout-mode=outline ${OUT_ARGS:-})"
 	cp -p "$W/OUT/src/$PROG" "$W/OUT/prog"
 	train_ol "$W/OUT"
 	ol_variant OUT+bip OUT bipartite
@@ -203,7 +211,9 @@ one() {
 
 	mkdir -p "$W/cg"
 	declare -A ir mr wall
+	output_of "$W/STD/prog" > "$W/STD.out"
 	for v in $VARIANTS; do
+		same_output "$v"
 		for g in $GEOMS; do
 			echo "bench: $PKG: $v under cachegrind, ${g%%:*}" >&2
 			read -r ir[$v] mr[$v.${g%%:*}] < <(counts "$v" "${g%%:*}" "${g#*:}")

@@ -19,8 +19,8 @@ in process to one CPU, between processes to two (each host spins on its
 own, as it would on an idle machine; on one CPU the handoff is two
 sched_yield calls and the kernel's context switches outweigh the stack);
 when root, every run SCHED_FIFO (chrt -f 1), so other work on the machine
-does not preempt it, and then as long idle as it ran: back to back, the
-runs took over 95% of the CPU and the kernel's real-time throttling
+does not preempt it, and then idle a quarter of the time it ran: back to
+back, the runs took over 95% of the CPU and the kernel's real-time throttling
 stopped them for the rest of each second (dmesg: "RT throttling
 activated"; runs of 20 µs a round trip against medians of 1.2). Every run
 (and its idle time) holds a lock ($AB_LOCK, default
@@ -85,8 +85,8 @@ class Method:
         return ("%d rounds after a discarded warm-up round, each running every variant once (%s; "
                 "taskset), the order rotating by one each round; %s; one timed run at a time on the "
                 "machine (each holds the lock %s)" % (
-                    rounds, runs, "every run SCHED_FIFO (chrt -f 1), then as long idle (the kernel's "
-                    "real-time throttling never cuts one)" if not self.no_fifo else
+                    rounds, runs, "every run SCHED_FIFO (chrt -f 1), then idle a quarter of its time (the "
+                    "kernel's real-time throttling never cuts one)" if not self.no_fifo else
                     "not SCHED_FIFO (%s)" % self.no_fifo, LOCK))
 
     def run(self, exe, wire, n):
@@ -98,8 +98,8 @@ class Method:
                 fcntl.flock(lock, fcntl.LOCK_EX)
                 start = time.monotonic()
                 r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-                if not self.no_fifo:  # as long idle as it ran, the lock held
-                    time.sleep(time.monotonic() - start)
+                if not self.no_fifo:  # idle a quarter of that, the lock held
+                    time.sleep((time.monotonic() - start) / 4)
         except (OSError, subprocess.TimeoutExpired) as e:
             raise Failure("%s: %s" % (" ".join(cmd), e))
         m = REPORT.search(r.stdout)

@@ -4,7 +4,8 @@
 #
 # Reads DIR/tables_STACK.csv (bench/variants/tables.py writes it: one line per
 # variant; a variant not yet available keeps its place on the axis, named
-# "V (not yet)", without a bar) and writes, per stack:
+# "V (not yet)", without a bar; `every ::1` skips its header line, which
+# shifted the error bars one slot left) and writes, per stack:
 #   tables_STACK_rt.png      Table 2: round-trip time, median and interquartile range, both wires
 #   tables_STACK_i1.png      Table 4: simulated I1 misses per round trip
 #   tables_STACK_unused.png  Table 5: i-cache unused
@@ -29,20 +30,20 @@ do for [s in stacks] {
 	set style histogram errorbars gap 2 lw 1
 	set multiplot layout 2,1 title "Table 2, " . s . ": round-trip time (µs), median and interquartile range of interleaved rounds"
 	set title "in-process wire"
-	plot f using 2:3:4:xtic(1) title "in-process" lc rgb "#4477aa"
+	plot f every ::1 using 2:3:4:xtic(1) title "in-process" lc rgb "#4477aa"
 	set title "IPC kernel, two host processes"
-	plot f using 5:6:7:xtic(1) title "two processes" lc rgb "#cc6677"
+	plot f every ::1 using 5:6:7:xtic(1) title "two processes" lc rgb "#cc6677"
 	unset multiplot
 
 	set terminal pngcairo size 1000,500
 	set output dir . "/tables_" . s . "_i1.png"
 	set style histogram clustered gap 2
 	set title "Table 4, " . s . ": simulated I1 misses per round trip (callgrind)"
-	plot f using 8:xtic(1) title "alpha21064 (8 KiB direct-mapped, 32-B lines)" lc rgb "#4477aa", \
-		'' using 9 title "modern (32 KiB 8-way, 64-B lines)" lc rgb "#cc6677"
+	plot f every ::1 using 8:xtic(1) title "alpha21064 (8 KiB direct-mapped, 32-B lines)" lc rgb "#4477aa", \
+		'' every ::1 using 9 title "modern (32 KiB 8-way, 64-B lines)" lc rgb "#cc6677"
 
 	set output dir . "/tables_" . s . "_unused.png"
 	set title "Table 5, " . s . ": bytes of the touched i-cache lines never executed (%)"
-	plot f using 12:xtic(1) title "32-B lines" lc rgb "#4477aa", \
-		'' using 13 title "64-B lines" lc rgb "#cc6677"
+	plot f every ::1 using 12:xtic(1) title "32-B lines" lc rgb "#4477aa", \
+		'' every ::1 using 13 title "64-B lines" lc rgb "#cc6677"
 }

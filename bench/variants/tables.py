@@ -71,7 +71,7 @@ CSV_FIELDS = ["stack", "variant", "geometry", "status", "instr_per_rt", "i1_miss
 # wire. smoke: the tests' check of the harness's structure (figures meaningless).
 SIZES = {
     "smoke": dict(cg_n=20, rounds=2, rt_n={"inproc": 200, "process": 200}),
-    "quick": dict(cg_n=500, rounds=30, rt_n={"inproc": 5000, "process": 5000}),
+    "quick": dict(cg_n=300, rounds=30, rt_n={"inproc": 5000, "process": 5000}),
     "full": dict(cg_n=2000, rounds=50, rt_n={"inproc": 20000, "process": 20000}),
 }
 

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,29 +162,6 @@ static const struct ol_profile_path *path_with(const struct ol_profile *p, const
 	return NULL;
 }
 
-/* Appends a copy of s to a list of names; the caller checked s. */
-static int add_name(struct parser *ps, char ***list, size_t *n, const char *s)
-{
-	char *copy = strdup(s);
-	char **slot = copy ? push(list, n, sizeof **list) : NULL;
-	if (!slot) {
-		free(copy);
-		return no_memory(ps);
-	}
-	*slot = copy;
-	return 0;
-}
-
-static int do_cold_function(struct parser *ps, char **f, size_t nf)
-{
-	struct ol_profile *p = ps->p;
-	(void)nf;
-	int rc = symbol(ps, f[0], "function name");
-	if (rc == 0)
-		rc = add_name(ps, &p->cold_functions, &p->n_cold_functions, f[0]);
-	return rc < 0 ? rc : note_line(ps, AT_COLD_FN);
-}
-
 /* FILE:LINE into a new string *file and *line. */
 static int location(struct parser *ps, const char *s, char **file, unsigned long *line)
 {
@@ -200,23 +178,6 @@ static int location(struct parser *ps, const char *s, char **file, unsigned long
 	*file = strndup(s, (size_t)(colon - s));
 	*line = (unsigned long)v;
 	return *file ? 0 : no_memory(ps);
-}
-
-static int do_cold_line(struct parser *ps, char **f, size_t nf)
-{
-	struct ol_profile *p = ps->p;
-	struct ol_profile_line cl;
-	(void)nf;
-	int rc = location(ps, f[0], &cl.file, &cl.line);
-	if (rc < 0)
-		return rc;
-	struct ol_profile_line *slot = push(&p->cold_lines, &p->n_cold_lines, sizeof *slot);
-	if (!slot) {
-		free(cl.file);
-		return no_memory(ps);
-	}
-	*slot = cl;
-	return note_line(ps, AT_COLD_LINE);
 }
 
 static void free_path(struct ol_profile_path *path)
@@ -260,44 +221,6 @@ static int do_path(struct parser *ps, char **f, size_t nf)
 	}
 	*slot = path;
 	return 0;
-}
-
-static int do_library(struct parser *ps, char **f, size_t nf)
-{
-	struct ol_profile *p = ps->p;
-	(void)nf;
-	int rc = symbol(ps, f[0], "function name");
-	if (rc < 0)
-		return rc;
-	const struct ol_profile_path *path = path_with(p, f[0]);
-	if (path)
-		return fail(ps, -EINVAL, "library '%s' is on path '%s'", f[0], path->name);
-	rc = add_name(ps, &p->library, &p->n_library, f[0]);
-	return rc < 0 ? rc : note_line(ps, AT_LIBRARY);
-}
-
-static int do_edge(struct parser *ps, char **f, size_t nf)
-{
-	struct ol_profile *p = ps->p;
-	uint64_t count;
-	(void)nf;
-	int rc = symbol(ps, f[0], "caller");
-	if (rc == 0)
-		rc = symbol(ps, f[1], "callee");
-	if (rc == 0)
-		rc = number(ps, f[2], "count", &count);
-	if (rc < 0)
-		return rc;
-	char *caller = strdup(f[0]), *callee = strdup(f[1]);
-	struct ol_profile_edge *slot =
-		caller && callee ? push(&p->edges, &p->n_edges, sizeof *slot) : NULL;
-	if (!slot) {
-		free(caller);
-		free(callee);
-		return no_memory(ps);
-	}
-	*slot = (struct ol_profile_edge){caller, callee, count};
-	return note_line(ps, AT_EDGE);
 }
 
 static bool power_of_two(uint64_t v)
@@ -395,101 +318,129 @@ static int do_samples(struct parser *ps, char **f, size_t nf)
 	return ps->p->samples ? 0 : no_memory(ps);
 }
 
-static int do_function(struct parser *ps, char **f, size_t nf)
+/* The directives that add one entry to a list, read by their fields (records
+ * below): each field is checked in turn and copied into a new zeroed entry. */
+enum field_kind { F_SYMBOL, F_OBJECT, F_NUMBER, F_HEX, F_LOCATION };
+
+struct field {
+	enum field_kind kind;
+	size_t arg;	 /* which field of the line */
+	const char *what; /* its name in messages */
+	size_t at;	 /* offset of its member in the entry (F_LOCATION: the file) */
+	size_t line_at;	 /* F_LOCATION: offset of the line number */
+	int (*check)(struct parser *ps, const char *entry, const char *s); /* more, or NULL */
+};
+
+struct record {
+	size_t list, count; /* offsets of the array and its length in struct ol_profile */
+	size_t size;	    /* of an entry */
+	struct field fields[5];
+	size_t n_fields;
+};
+
+/* external: the size is above 0 and the object ends in the address space. */
+static int check_extent(struct parser *ps, const char *entry, const char *s)
 {
-	struct ol_profile *p = ps->p;
-	struct ol_profile_function fn = {0};
-	(void)nf;
-	int rc = symbol(ps, f[0], "function name");
-	if (rc == 0)
-		rc = number(ps, f[1], "calls", &fn.calls);
-	if (rc == 0)
-		rc = number(ps, f[2], "instructions", &fn.insns);
-	if (rc < 0)
-		return rc;
-	fn.name = strdup(f[0]);
-	struct ol_profile_function *slot =
-		fn.name ? push(&p->functions, &p->n_functions, sizeof *slot) : NULL;
-	if (!slot) {
-		free(fn.name);
-		return no_memory(ps);
-	}
-	*slot = fn;
-	return note_line(ps, AT_FUNCTION);
+	const struct ol_profile_external *ex = (const struct ol_profile_external *)entry;
+	if (ex->size == 0 || ex->size > UINT64_MAX - ex->addr)
+		return fail(ps, -EINVAL, "bad size '%s': want 1 to the end of the address space", s);
+	return 0;
 }
 
-static int do_line(struct parser *ps, char **f, size_t nf)
+#define FIELD(kind, arg, what, type, member) \
+	{kind, arg, what, offsetof(type, member), 0, NULL}
+#define LOC(arg, type) \
+	{F_LOCATION, arg, "location", offsetof(type, file), offsetof(type, line), NULL}
+#define LIST(member) offsetof(struct ol_profile, member), offsetof(struct ol_profile, n_##member)
+
+/* Indexed by AT_*: the entries checked for repeats are the records. */
+static const struct record records[AT_KINDS] = {
+	[AT_COLD_FN] = {LIST(cold_functions), sizeof(char *),
+			{{F_SYMBOL, 0, "function name", 0, 0, NULL}}, 1},
+	[AT_LIBRARY] = {LIST(library), sizeof(char *),
+			{{F_SYMBOL, 0, "function name", 0, 0, NULL}}, 1},
+	[AT_EDGE] = {LIST(edges), sizeof(struct ol_profile_edge),
+		     {FIELD(F_SYMBOL, 0, "caller", struct ol_profile_edge, caller),
+		      FIELD(F_SYMBOL, 1, "callee", struct ol_profile_edge, callee),
+		      FIELD(F_NUMBER, 2, "count", struct ol_profile_edge, count)}, 3},
+	[AT_FUNCTION] = {LIST(functions), sizeof(struct ol_profile_function),
+			 {FIELD(F_SYMBOL, 0, "function name", struct ol_profile_function, name),
+			  FIELD(F_NUMBER, 1, "calls", struct ol_profile_function, calls),
+			  FIELD(F_NUMBER, 2, "instructions", struct ol_profile_function, insns)}, 3},
+	[AT_LINE] = {LIST(lines), sizeof(struct ol_profile_hot_line),
+		     {FIELD(F_NUMBER, 1, "count", struct ol_profile_hot_line, count),
+		      LOC(0, struct ol_profile_hot_line)}, 2},
+	[AT_COLD_LINE] = {LIST(cold_lines), sizeof(struct ol_profile_line),
+			  {LOC(0, struct ol_profile_line)}, 1},
+	[AT_EXTERNAL] = {LIST(externals), sizeof(struct ol_profile_external),
+			 {FIELD(F_SYMBOL, 0, "function name", struct ol_profile_external, name),
+			  FIELD(F_OBJECT, 1, "object", struct ol_profile_external, object),
+			  FIELD(F_HEX, 2, "address", struct ol_profile_external, addr),
+			  {F_NUMBER, 3, "size", offsetof(struct ol_profile_external, size), 0,
+			   check_extent},
+			  FIELD(F_NUMBER, 4, "instructions", struct ol_profile_external, insns)}, 5},
+	[AT_INSN] = {LIST(insns), sizeof(struct ol_profile_insn),
+		     {FIELD(F_SYMBOL, 0, "function name", struct ol_profile_insn, function),
+		      FIELD(F_NUMBER, 1, "offset", struct ol_profile_insn, offset),
+		      FIELD(F_NUMBER, 2, "count", struct ol_profile_insn, count)}, 3},
+};
+
+/* Frees a record's list in p, with the strings of its entries. */
+static void free_record(const struct record *r, struct ol_profile *p)
 {
-	struct ol_profile *p = ps->p;
-	struct ol_profile_hot_line hl = {0};
-	(void)nf;
-	int rc = number(ps, f[1], "count", &hl.count);
-	if (rc == 0)
-		rc = location(ps, f[0], &hl.file, &hl.line);
-	if (rc < 0)
-		return rc;
-	struct ol_profile_hot_line *slot = push(&p->lines, &p->n_lines, sizeof *slot);
-	if (!slot) {
-		free(hl.file);
-		return no_memory(ps);
-	}
-	*slot = hl;
-	return note_line(ps, AT_LINE);
+	char *list = *(char **)((char *)p + r->list);
+	size_t n = *(size_t *)((char *)p + r->count);
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < r->n_fields; k++)
+			if (r->fields[k].kind == F_SYMBOL || r->fields[k].kind == F_OBJECT ||
+			    r->fields[k].kind == F_LOCATION)
+				free(*(char **)(list + i * r->size + r->fields[k].at));
+	free(list);
 }
 
-static int do_external(struct parser *ps, char **f, size_t nf)
+static int read_field(struct parser *ps, const struct field *fd, char *entry, const char *s)
 {
-	struct ol_profile *p = ps->p;
-	struct ol_profile_external ex = {0};
-	(void)nf;
-	int rc = symbol(ps, f[0], "function name");
-	if (rc == 0)
-		rc = file_basename(ps, f[1], "object");
-	if (rc == 0)
-		rc = hex(ps, f[2], "address", &ex.addr);
-	if (rc == 0)
-		rc = number(ps, f[3], "size", &ex.size);
-	if (rc == 0 && (ex.size == 0 || ex.size > UINT64_MAX - ex.addr))
-		rc = fail(ps, -EINVAL, "bad size '%s': want 1 to the end of the address space",
-			  f[3]);
-	if (rc == 0)
-		rc = number(ps, f[4], "instructions", &ex.insns);
-	if (rc < 0)
-		return rc;
-	ex.name = strdup(f[0]);
-	ex.object = strdup(f[1]);
-	struct ol_profile_external *slot =
-		ex.name && ex.object ? push(&p->externals, &p->n_externals, sizeof *slot) : NULL;
-	if (!slot) {
-		free(ex.name);
-		free(ex.object);
-		return no_memory(ps);
+	char **str = (char **)(entry + fd->at);
+	int rc;
+	switch (fd->kind) {
+	case F_SYMBOL:
+	case F_OBJECT:
+		rc = fd->kind == F_SYMBOL ? symbol(ps, s, fd->what) : file_basename(ps, s, fd->what);
+		if (rc == 0 && !(*str = strdup(s)))
+			rc = no_memory(ps);
+		break;
+	case F_NUMBER:
+		rc = number(ps, s, fd->what, (uint64_t *)(entry + fd->at));
+		break;
+	case F_HEX:
+		rc = hex(ps, s, fd->what, (uint64_t *)(entry + fd->at));
+		break;
+	default:
+		rc = location(ps, s, str, (unsigned long *)(entry + fd->line_at));
 	}
-	*slot = ex;
-	return note_line(ps, AT_EXTERNAL);
+	return rc == 0 && fd->check ? fd->check(ps, entry, s) : rc;
 }
 
-static int do_insn(struct parser *ps, char **f, size_t nf)
+/* One entry of the record of kind from the line's fields f. A problem stops
+ * the parse, and ol_profile_free frees the half-read entry with the rest. */
+static int parse_record(struct parser *ps, int kind, char **f)
 {
-	struct ol_profile *p = ps->p;
-	struct ol_profile_insn in = {0};
+	const struct record *r = &records[kind];
+	char *entry = push((char *)ps->p + r->list, (size_t *)((char *)ps->p + r->count), r->size);
+	int rc = entry ? 0 : no_memory(ps);
+	for (size_t i = 0; rc == 0 && i < r->n_fields; i++)
+		rc = read_field(ps, &r->fields[i], entry, f[r->fields[i].arg]);
+	return rc < 0 ? rc : note_line(ps, kind);
+}
+
+/* library: a record, refused when a path names the function. */
+static int do_library(struct parser *ps, char **f, size_t nf)
+{
 	(void)nf;
-	int rc = symbol(ps, f[0], "function name");
-	if (rc == 0)
-		rc = number(ps, f[1], "offset", &in.offset);
-	if (rc == 0)
-		rc = number(ps, f[2], "count", &in.count);
-	if (rc < 0)
-		return rc;
-	in.function = strdup(f[0]);
-	struct ol_profile_insn *slot =
-		in.function ? push(&p->insns, &p->n_insns, sizeof *slot) : NULL;
-	if (!slot) {
-		free(in.function);
-		return no_memory(ps);
-	}
-	*slot = in;
-	return note_line(ps, AT_INSN);
+	const struct ol_profile_path *path = path_with(ps->p, f[0]);
+	if (path)
+		return fail(ps, -EINVAL, "library '%s' is on path '%s'", f[0], path->name);
+	return parse_record(ps, AT_LIBRARY, f);
 }
 
 struct directive {
@@ -497,24 +448,25 @@ struct directive {
 	unsigned since; /* the first version that has it */
 	size_t min_fields, max_fields; /* after the directive's own name */
 	const char *usage;
-	int (*parse)(struct parser *ps, char **f, size_t nf);
+	int (*parse)(struct parser *ps, char **f, size_t nf); /* NULL: a record */
+	int record; /* the AT_* kind of a record */
 };
 
 static const struct directive directives[] = {
-	{"olayout-profile", 1, 1, 1, "olayout-profile VERSION", do_version},
-	{"cold-function", 1, 1, 1, "cold-function FN", do_cold_function},
-	{"cold-line", 1, 1, 1, "cold-line FILE:LINE", do_cold_line},
-	{"path", 1, 3, 1000, "path NAME ROOT FN...", do_path},
-	{"library", 1, 1, 1, "library FN", do_library},
-	{"edge", 1, 3, 3, "edge CALLER CALLEE COUNT", do_edge},
-	{"cache", 1, 4, 4, "cache NAME SIZE ASSOC LINE", do_cache},
-	{"exe", 2, 1, 1, "exe NAME", do_exe},
-	{"training", 2, 1, 1, "training RUNS", do_training},
-	{"function", 2, 3, 3, "function FN CALLS INSNS", do_function},
-	{"line", 2, 2, 2, "line FILE:LINE COUNT", do_line},
-	{"external", 2, 5, 5, "external FN OBJECT ADDR SIZE INSNS", do_external},
-	{"insn", 4, 3, 3, "insn FN OFFSET COUNT", do_insn},
-	{"samples", 3, 1, 1, "samples EVENT", do_samples},
+	{"olayout-profile", 1, 1, 1, "olayout-profile VERSION", do_version, 0},
+	{"cold-function", 1, 1, 1, "cold-function FN", NULL, AT_COLD_FN},
+	{"cold-line", 1, 1, 1, "cold-line FILE:LINE", NULL, AT_COLD_LINE},
+	{"path", 1, 3, 1000, "path NAME ROOT FN...", do_path, 0},
+	{"library", 1, 1, 1, "library FN", do_library, 0},
+	{"edge", 1, 3, 3, "edge CALLER CALLEE COUNT", NULL, AT_EDGE},
+	{"cache", 1, 4, 4, "cache NAME SIZE ASSOC LINE", do_cache, 0},
+	{"exe", 2, 1, 1, "exe NAME", do_exe, 0},
+	{"training", 2, 1, 1, "training RUNS", do_training, 0},
+	{"function", 2, 3, 3, "function FN CALLS INSNS", NULL, AT_FUNCTION},
+	{"line", 2, 2, 2, "line FILE:LINE COUNT", NULL, AT_LINE},
+	{"external", 2, 5, 5, "external FN OBJECT ADDR SIZE INSNS", NULL, AT_EXTERNAL},
+	{"insn", 4, 3, 3, "insn FN OFFSET COUNT", NULL, AT_INSN},
+	{"samples", 3, 1, 1, "samples EVENT", do_samples, 0},
 };
 
 static int parse_line(struct parser *ps, char *line)
@@ -547,7 +499,7 @@ static int parse_line(struct parser *ps, char *line)
 			    d->since, ps->p->version);
 	if (nf - 1 < d->min_fields || nf - 1 > d->max_fields)
 		return fail(ps, -EINVAL, "'%s' wants %s", fields[0], d->usage);
-	return d->parse(ps, fields + 1, nf - 1);
+	return d->parse ? d->parse(ps, fields + 1, nf - 1) : parse_record(ps, d->record, fields + 1);
 }
 
 /* An external is one function of one object. */
@@ -766,49 +718,20 @@ int ol_profile_load(const char *file, struct ol_profile **out, char *err, size_t
 	return rc;
 }
 
-static void free_names(char **list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-}
-
 void ol_profile_free(struct ol_profile *p)
 {
 	if (!p)
 		return;
-	free_names(p->cold_functions, p->n_cold_functions);
-	for (size_t i = 0; i < p->n_cold_lines; i++)
-		free(p->cold_lines[i].file);
-	free(p->cold_lines);
+	for (int k = 0; k < AT_KINDS; k++)
+		free_record(&records[k], p);
 	for (size_t i = 0; i < p->n_paths; i++)
 		free_path(&p->paths[i]);
 	free(p->paths);
-	free_names(p->library, p->n_library);
-	for (size_t i = 0; i < p->n_edges; i++) {
-		free(p->edges[i].caller);
-		free(p->edges[i].callee);
-	}
-	free(p->edges);
 	for (size_t i = 0; i < p->n_caches; i++)
 		free(p->caches[i].name);
 	free(p->caches);
 	free(p->exe);
 	free(p->samples);
-	for (size_t i = 0; i < p->n_functions; i++)
-		free(p->functions[i].name);
-	free(p->functions);
-	for (size_t i = 0; i < p->n_lines; i++)
-		free(p->lines[i].file);
-	free(p->lines);
-	for (size_t i = 0; i < p->n_externals; i++) {
-		free(p->externals[i].name);
-		free(p->externals[i].object);
-	}
-	free(p->externals);
-	for (size_t i = 0; i < p->n_insns; i++)
-		free(p->insns[i].function);
-	free(p->insns);
 	ol_profile_index_free(p->index);
 	free(p);
 }

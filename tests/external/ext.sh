@@ -14,20 +14,12 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=$(cd "$ROOT/${BUILD:-build}" && pwd)
-OL=$BUILD/bin/olayout
-OLCC=$BUILD/bin/olayout-cc
 STRATEGIES="bipartite hfsort bad"
-export OLCC OL
 
 [ $# -ge 2 ] || { echo "usage: ext.sh CACHE PKG..." >&2; exit 2; }
-for f in "$OL" "$OLCC"; do
-	[ -x "$f" ] || { echo "ext: $f is not built (make all)" >&2; exit 1; }
-done
-CACHE=$(mkdir -p "$1" && cd "$1" && pwd)
-shift
-
 . "$HERE/steps.sh"
+ext_setup ext "$1"
+shift
 
 # suite NAME: runs check, prints its pass count (log in logs/check.NAME.log).
 suite() {
@@ -38,17 +30,13 @@ suite() {
 
 # one PKG: 0 when every output verifies and every suite keeps its passes.
 one() {
-	PKG=$1
-	W=$CACHE/ext/$PKG
-	local src recipe=${EXT_RECIPES:-$HERE/recipes}/$PKG.sh stamp p s bad=0 want got runs
-	defaults
-	[ -f "$recipe" ] && . "$recipe"
-	src=$(fetch) || return 1
+	local stamp p s bad=0 want got runs
+	pkg_steps "$1" "$CACHE/ext/$1" || return 1
 	# built again when a build step or the driver changed
 	stamp="build steps $(declare -f prepare configure build | md5sum) driver $(md5sum < "$OLCC")"
 	if [ "${EXT_REBUILD:-}" = 1 ] || [ ! -f "$W/.built" ] || [ "$(cat "$W/.built")" != "$stamp" ]; then
 		echo "ext: $PKG: building with olayout-cc (log $W/logs/build.log)" >&2
-		rm -rf "$W" && mkdir -p "$W/logs" && cp -a "$src" "$W/src"
+		rm -rf "$W" && mkdir -p "$W/logs" && cp -a "$SRC" "$W/src"
 		if ! (cd "$W/src" && prepare && configure && build) > "$W/logs/build.log" 2>&1; then
 			echo "ext: $PKG: the build failed, see $W/logs/build.log" >&2
 			return 1

@@ -1,7 +1,35 @@
-# steps.sh: sourced by ext.sh and bench/external/bench.sh (bash). The
-# default steps of a package (a recipe redefines any of them), the training
-# wrappers and the profiles made of their runs. Needs ROOT, CACHE, OL; PKG and
-# W (the package's work folder) when the functions run.
+# steps.sh: sourced by ext.sh and bench/external/bench.sh (bash). Their
+# start (the tools, the cache, a package's steps), the default steps of a
+# package (a recipe redefines any of them), the training wrappers and the
+# profiles made of their runs. Needs ROOT; PKG and W (the package's work
+# folder) when the functions run.
+
+# ext_setup NAME CACHE: BUILD (default build, under ROOT), OL and OLCC
+# (exported; NAME fails with one line when one is not built), CACHE made
+# absolute.
+ext_setup() {
+	local f
+	BUILD=$(cd "$ROOT/${BUILD:-build}" && pwd)
+	OL=$BUILD/bin/olayout
+	OLCC=$BUILD/bin/olayout-cc
+	for f in "$OL" "$OLCC"; do
+		[ -x "$f" ] || { echo "$1: $f is not built (make all)" >&2; exit 1; }
+	done
+	CACHE=$(mkdir -p "$2" && cd "$2" && pwd)
+	export OL OLCC
+}
+
+# pkg_steps PKG DIR: PKG with its work folder W=DIR: the default steps, then
+# its recipe (EXT_RECIPES/PKG.sh, default tests/external/recipes), and its
+# source fetched (SRC: the folder).
+pkg_steps() {
+	local recipe=${EXT_RECIPES:-$ROOT/tests/external/recipes}/$1.sh
+	PKG=$1
+	W=$2
+	defaults
+	[ ! -f "$recipe" ] || . "$recipe"
+	SRC=$(fetch)
+}
 
 # The defaults: an autotools package whose `make check` runs the programs
 # it builds. A recipe redefines any of these.
@@ -28,6 +56,8 @@ defaults() {
 			END { print a ? s : p + 0 }'
 	}
 	train() { check; }
+	# the program bench/external measures
+	bench_prog() { progs | head -n 1; }
 }
 
 # wrap DIR PROG...: each PROG replaced by a script running its saved copy

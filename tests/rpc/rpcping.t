@@ -3,7 +3,9 @@
 # processes (and threads) on the IPC kernel: one report line each, like
 # tcpping's; with -b 65536 (64 KiB each way; the harness checks that the
 # replies brought the bytes back) on the in-process wire (its virtual clock
-# keeps BLAST's and CHAN's timers out of a loaded machine's way); a bad
+# keeps BLAST's and CHAN's timers out of a loaded machine's way); with -e
+# (BLAST straight over ETH) on the three wires, and 4000 bytes each way (3
+# fragments) between two host processes; a bad
 # command line (-n 0, -b 65537) gets one message and exit status 2. Under
 # callgrind (bench/xkernel/callgrind.sh, the harness's measured loop on the
 # virtual clock): the same instruction count per RPC round trip twice, and
@@ -13,7 +15,7 @@ set -u
 BUILD=${BUILD:-build}
 export BUILD
 need "$BUILD"/bin/rpcping
-plan 9
+plan 13
 report='^rpcping: 3 samples x 300 round trips \(1 byte\), wire [a-z]+: round trip [0-9.]+ ± [0-9.]+ us; client protocol processing [0-9.]+ ± [0-9.]+ us per round trip'
 
 for wire in inproc process thread; do
@@ -23,6 +25,20 @@ for wire in inproc process thread; do
 	ok "rpcping -w $wire: 3 samples of 300 round trips, one report line" eval \
 		'[ $rc = 0 ] && [ "$(echo "$out" | wc -l)" = 1 ] && echo "$out" | grep -Eq "$report"'
 done
+
+ereport='^rpcping -e: 3 samples x 300 round trips \(1 byte\), wire [a-z]+: round trip [0-9.]+ ± [0-9.]+ us; client protocol processing'
+for wire in inproc process thread; do
+	out=$(timeout 120 "$BUILD"/bin/rpcping -e -w $wire -n 300 -s 3 2>&1)
+	rc=$?
+	diag "$out"
+	ok "rpcping -e -w $wire: BLAST over ETH, 3 samples of 300 round trips, one report line" eval \
+		'[ $rc = 0 ] && [ "$(echo "$out" | wc -l)" = 1 ] && echo "$out" | grep -Eq "$ereport"'
+done
+out=$(timeout 120 "$BUILD"/bin/rpcping -e -w process -n 100 -s 2 -b 4000 2>&1)
+rc=$?
+diag "$out"
+ok "rpcping -e -w process -b 4000: 3 fragments each way over ETH between two processes" eval \
+	'[ $rc = 0 ] && [ "$(echo "$out" | wc -l)" = 1 ] && echo "$out" | grep -Eq "^rpcping -e: 2 samples x 100 round trips \(4000 bytes\), wire process"'
 
 big='^rpcping: 2 samples x 20 round trips \(65536 bytes\), wire [a-z]+: round trip'
 out=$(timeout 120 "$BUILD"/bin/rpcping -w inproc -n 20 -s 2 -b 65536 2>&1)

@@ -3,10 +3,12 @@
  * rpcping's procedure (RPC_APP_PROC: the reply is the request) for
  * rpcping -t on another TAP device or in another namespace.
  *
- *   rpcserver -t TAPIF [-a IP] [-T SECONDS]
+ *   rpcserver -t TAPIF [-a IP] [-e] [-T SECONDS]
  *
- * Serves for SECONDS (default 10) or until SIGTERM/SIGINT, then prints the
- * calls it served and the drop counters of each protocol.
+ * -e: blast straight over ETH (rpcping -e), the MAC 02:00:00:00:77 and
+ * IP's last byte. Serves for SECONDS (default 10) or until SIGTERM/SIGINT,
+ * then prints the calls it served, over which lower protocol, and the drop
+ * counters of each protocol.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -22,7 +24,7 @@
 #include "tapdrv.h"
 #include "testbed.h"
 
-#define USAGE	"usage: rpcserver -t TAPIF [-a IP] [-T SECONDS]\n"
+#define USAGE	"usage: rpcserver -t TAPIF [-a IP] [-e] [-T SECONDS]\n"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -39,7 +41,8 @@ static bool stopped(void *arg)
 }
 
 /* 0, 1 when the usage was asked for (printed), or -1 after one line. */
-static int parse(int argc, char **argv, const char **tap, uint32_t *ip, unsigned long *seconds)
+static int parse(int argc, char **argv, const char **tap, uint32_t *ip, bool *eth,
+		 unsigned long *seconds)
 {
 	char *end;
 	int c;
@@ -49,7 +52,7 @@ static int parse(int argc, char **argv, const char **tap, uint32_t *ip, unsigned
 		return 1;
 	}
 	opterr = 0;
-	while ((c = getopt(argc, argv, "ht:a:T:")) != -1) {
+	while ((c = getopt(argc, argv, "ht:a:eT:")) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(USAGE, stdout);
@@ -62,6 +65,9 @@ static int parse(int argc, char **argv, const char **tap, uint32_t *ip, unsigned
 				fprintf(stderr, "rpcserver: -a '%s': not an IPv4 address\n", optarg);
 				return -1;
 			}
+			break;
+		case 'e':
+			*eth = true;
 			break;
 		case 'T':
 			*seconds = strtoul(optarg, &end, 10);
@@ -107,12 +113,13 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_stop };
 	unsigned long seconds = 10;
 	const char *tap = NULL;
+	bool eth = false;
 	xk_host_t *h = NULL;
 	xk_tap_t *t = NULL;
 	int err;
 
 	xk_ip_parse("10.77.0.3", &cfg.ip);
-	err = parse(argc, argv, &tap, &cfg.ip, &seconds);
+	err = parse(argc, argv, &tap, &cfg.ip, &eth, &seconds);
 	if (err)
 		return err > 0 ? 0 : 2;
 	cfg.mac[5] = (uint8_t)cfg.ip;
@@ -121,7 +128,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rpcserver: %s: %s\n", tap, xk_strerror(err));
 		return 1;
 	}
-	err = xk_testbed_host(&h, &cfg, &app, "tap", xk_tap_init, t, RPC_APP_TOP, rpc_app_reg_clock);
+	err = xk_testbed_host(&h, &cfg, &app, "tap", xk_tap_init, t, eth ? RPC_APP_TOP_ETH : RPC_APP_TOP,
+			      rpc_app_reg_clock);
 	if (!err)
 		err = rpc_app_open(&app, NULL, 0, NULL);
 	if (err) {
@@ -130,7 +138,7 @@ int main(int argc, char **argv)
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGINT, &sa, NULL);
 		xk_tap_run(t, seconds * 1000ull * 1000 * 1000, stopped, NULL);
-		printf("rpcserver: served %u calls\n", app.received);
+		printf("rpcserver: served %u calls over %s\n", app.received, eth ? RPC_ETH_LOWER : "ip");
 		print_drops(h);
 	}
 	err = xk_testbed_leaks("rpcserver", xk_host_destroy(h), err);

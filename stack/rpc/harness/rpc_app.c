@@ -1,4 +1,5 @@
 /* rpc_app.c - the RPC suite under the harness's echo app; see rpc_app.h. */
+#include "eth.h"
 #include "rpc_app.h"
 
 int rpc_app_reg(xk_host_t *h)
@@ -13,7 +14,8 @@ int rpc_app_reg_clock(xk_host_t *h)
 	return rpc_register(h, NULL);
 }
 
-int rpc_app_open(struct xk_app *server, struct xk_app *client, uint32_t server_ip, xk_sess_t **s)
+/* server (if not NULL) enables RPC_APP_PROC; client (if not NULL) opens *s to remote's host. */
+static int app_open(struct xk_app *server, struct xk_app *client, struct xk_part *remote, xk_sess_t **s)
 {
 	struct xk_parts parts = { 0 };
 	int err;
@@ -23,7 +25,37 @@ int rpc_app_open(struct xk_app *server, struct xk_app *client, uint32_t server_i
 	if (err || !client)
 		return err;
 	xk_part_init(&parts.local);
-	xk_part_push_ip(&parts.remote, server_ip);
+	parts.remote = *remote;
 	rpc_part_push_proc(&parts.remote, RPC_APP_PROC);
 	return xk_app_open(client, "select", &parts, s);
+}
+
+int rpc_app_open(struct xk_app *server, struct xk_app *client, uint32_t server_ip, xk_sess_t **s)
+{
+	struct xk_part remote = { 0 };
+	int err = xk_part_push_ip(&remote, server_ip);
+
+	return err ? err : app_open(server, client, &remote, s);
+}
+
+/* The flow over ETH to the MAC 02:00:00:00:M4 and server_ip's last byte. */
+static int open_mac(struct xk_app *server, struct xk_app *client, uint8_t m4, uint32_t server_ip,
+		    xk_sess_t **s)
+{
+	const uint8_t mac[XK_ETH_ALEN] = { 0x02, 0, 0, 0, m4, (uint8_t)server_ip };
+	struct xk_part remote = { 0 };
+	int err = xk_part_push(&remote, mac, XK_ETH_ALEN);
+
+	return err ? err : app_open(server, client, &remote, s);
+}
+
+int rpc_app_open_eth(struct xk_app *server, struct xk_app *client, uint32_t server_ip, xk_sess_t **s)
+{
+	return open_mac(server, client, 0, server_ip, s);
+}
+
+int rpc_app_open_eth_tap(struct xk_app *server, struct xk_app *client, uint32_t server_ip,
+			 xk_sess_t **s)
+{
+	return open_mac(server, client, 0x77, server_ip, s);
 }

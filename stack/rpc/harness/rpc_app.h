@@ -14,6 +14,8 @@
 #define RPC_APP_PROC	1
 /* testbed.h's `top` for the suite over IP, the app on select. */
 #define RPC_APP_TOP	RPC_GRAPH("ip/253") "app select\n"
+/* The same straight over ETH (no IP, no ARP): the client names the server by MAC. */
+#define RPC_APP_TOP_ETH	RPC_GRAPH(RPC_ETH_LOWER) "app select\n"
 
 /*
  * testbed.h's `reg`: the suite, boot id 1. The ping flow never restarts a
@@ -28,5 +30,14 @@ int rpc_app_reg(xk_host_t *h);
 int rpc_app_reg_clock(xk_host_t *h);
 /* xk_ping_open_fn: server (if not NULL) enables RPC_APP_PROC; client (if not NULL) opens *s. */
 int rpc_app_open(struct xk_app *server, struct xk_app *client, uint32_t server_ip, xk_sess_t **s);
+/*
+ * The same over RPC_APP_TOP_ETH, to the MAC of the testbed host with
+ * server_ip (testbed.c: 02:00:00:00:00 and the address's last byte), or of
+ * the TAP host with server_ip (rpcserver and pingtap.c: 02:00:00:00:77 and
+ * the last byte): over ETH there is no ARP to ask.
+ */
+int rpc_app_open_eth(struct xk_app *server, struct xk_app *client, uint32_t server_ip, xk_sess_t **s);
+int rpc_app_open_eth_tap(struct xk_app *server, struct xk_app *client, uint32_t server_ip,
+			 xk_sess_t **s);
 
 #endif

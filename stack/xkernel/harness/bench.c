@@ -94,13 +94,14 @@ bool xk_bench_help(int argc, char **argv)
 	return false;
 }
 
-static void usage(const char *prog, bool tap, size_t max_bytes)
+static void usage(const char *prog, const struct xk_bench_caps *caps)
 {
-	printf("usage: %s [-n ROUND_TRIPS] [-s SAMPLES] [-w inproc|thread|process]%s%s\n", prog,
-	       max_bytes ? " [-b BYTES]" : "", tap ? " [-t TAPIF -p PEER_IP]" : "");
+	printf("usage: %s [-n ROUND_TRIPS] [-s SAMPLES] [-w inproc|thread|process]%s%s%s\n", prog,
+	       caps->max_bytes ? " [-b BYTES]" : "", caps->eth ? " [-e]" : "",
+	       caps->tap ? " [-t TAPIF -p PEER_IP]" : "");
 }
 
-int xk_bench_parse(int argc, char **argv, const char *prog, bool tap, size_t max_bytes,
+int xk_bench_parse(int argc, char **argv, const char *prog, const struct xk_bench_caps *caps,
 		   struct xk_bench_opts *o)
 {
 	unsigned long v;
@@ -108,27 +109,34 @@ int xk_bench_parse(int argc, char **argv, const char *prog, bool tap, size_t max
 
 	*o = (struct xk_bench_opts){ .n = 100000, .samples = 10, .wire = "process", .bytes = 1 };
 	if (xk_bench_help(argc, argv)) {
-		usage(prog, tap, max_bytes);
+		usage(prog, caps);
 		return 1;
 	}
 	opterr = 0;
-	while ((c = getopt(argc, argv, "hn:s:w:t:p:b:")) != -1) {
-		if ((c == 't' || c == 'p') && !tap) {
+	while ((c = getopt(argc, argv, "hn:s:w:t:p:b:e")) != -1) {
+		if ((c == 't' || c == 'p') && !caps->tap) {
 			fprintf(stderr, "%s: -%c: TAP is for icmpping and xkhost\n", prog, c);
 			return -EINVAL;
 		}
-		if (c == 'b' && !max_bytes) {
+		if (c == 'b' && !caps->max_bytes) {
 			fprintf(stderr, "%s: -b: its round trips carry 1 byte (rpcping takes -b)\n", prog);
+			return -EINVAL;
+		}
+		if (c == 'e' && !caps->eth) {
+			fprintf(stderr, "%s: -e: it runs over IP only (rpcping takes -e)\n", prog);
 			return -EINVAL;
 		}
 		switch (c) {
 		case 'h':
-			usage(prog, tap, max_bytes);
+			usage(prog, caps);
 			return 1;
 		case 'b':
-			if (parse_count(prog, "-b", optarg, max_bytes, &v))
+			if (parse_count(prog, "-b", optarg, caps->max_bytes, &v))
 				return -EINVAL;
 			o->bytes = v;
+			break;
+		case 'e':
+			o->eth = true;
 			break;
 		case 'n':
 			if (parse_count(prog, "-n", optarg, 1000000000ul, &o->n))

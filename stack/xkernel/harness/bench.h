@@ -53,17 +53,24 @@ struct xk_bench_opts {
 	const char *tap;		/* -t IFNAME: over a TAP device instead */
 	uint32_t peer;			/* -p ADDR: the peer's IPv4 address on TAP (with -t) */
 	size_t bytes;			/* -b: bytes each way per round trip; 1 */
+	bool eth;			/* -e: the flow straight over ETH, no IP */
+};
+
+/* What an app's command line may ask for besides -n, -s and -w. */
+struct xk_bench_caps {
+	bool tap;			/* -t, -p: the client on a TAP device */
+	bool eth;			/* -e: the flow straight over ETH */
+	size_t max_bytes;		/* -b's limit (at most XK_BENCH_MAX_BYTES); 0: 1 byte, no -b */
 };
 
 /* Whether argv asks for --help (before any "--"); -h is getopt's. */
 bool xk_bench_help(int argc, char **argv);
 /*
- * Parse argv; tap: the app runs over TAP (-t, -p); max_bytes: -b's limit (at
- * most XK_BENCH_MAX_BYTES; 0: the app carries 1 byte, -b refused). -h or
- * --help prints the usage on stdout and returns 1; a bad option prints one
- * line naming it and returns -EINVAL.
+ * Parse argv; an option caps does not allow is refused. -h or --help prints
+ * the usage on stdout and returns 1; a bad option prints one line naming it
+ * and returns -EINVAL.
  */
-int xk_bench_parse(int argc, char **argv, const char *prog, bool tap, size_t max_bytes,
+int xk_bench_parse(int argc, char **argv, const char *prog, const struct xk_bench_caps *caps,
 		   struct xk_bench_opts *o);
 
 /*

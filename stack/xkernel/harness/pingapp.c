@@ -59,12 +59,15 @@ static int pingapp_domain(struct xk_ipcpair_host *h, void *arg)
 
 int xk_ping_app_main(int argc, char **argv, const struct xk_ping_app *a)
 {
+	const struct xk_bench_caps caps = { a->tap != NULL, a->eth != NULL, a->max_bytes };
 	struct xk_bench_opts o;
 	struct pingapp_run r = { a, &o };
-	int err = xk_bench_parse(argc, argv, a->prog, a->tap != NULL, a->max_bytes, &o);
+	int err = xk_bench_parse(argc, argv, a->prog, &caps, &o);
 
 	if (err)
 		return err > 0 ? 0 : 2;
+	if (o.eth)
+		r.a = a = a->eth;
 	if (o.tap)
 		err = a->tap(&o);
 	else if (o.wire[0] == 'i')

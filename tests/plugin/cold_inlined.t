@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# cold_inlined.t - a cold-function whose lines ran (a static inline helper
+# GCC inlined in training: its out-of-line copy never ran) is not cold:
+# the calls to it stay in the hot body and get inlined. Taken as cold, the
+# helper would not be inlined (cold code is optimized for size) and its
+# callers' hot loops would go to .cold (gawk's interpreter: 14 M
+# instructions a run in r_interpret.cold).
+. tests/plugin/lib.sh
+
+SRC=$PROGS/inlined.c
+line() { grep -n "$1" "$SRC" | cut -d: -f1; }
+head="olayout-profile 2\nfunction sum 1 50000\nline inlined.c:$(line SUM-LINE) 1000\ncold-function mix\n"
+printf "$head"'line inlined.c:%s 1000\n' "$(line MIX-LINE)" >"$WORK/ran.prof"
+printf "$head" >"$WORK/cold.prof"
+
+plan 6
+
+$CC -O2 -o "$WORK/base" "$SRC" || bail_out "cannot build $SRC without the plugin"
+for p in ran cold; do
+	mapfile -t pargs < <(plugin_args profile="$WORK/$p.prof" verbose)
+	ok "$p: builds" $CC -O2 "${pargs[@]}" -o "$WORK/$p" "$SRC" 2>"$WORK/verbose.$p"
+done
+ok "mix's lines ran: verbose says it is not cold" grep -qF \
+	"mix: cold-function, but its line $SRC:$(line MIX-LINE) ran 1000 times (inlined in training): not cold" \
+	"$WORK/verbose.ran"
+is "$(cold_parts "$WORK/ran")" "" "mix's lines ran: sum's loop stays hot (no .cold part)"
+is "$(cold_parts "$WORK/cold")" "sum" "mix's lines never ran: the loop calling it is cold (sum.cold)"
+is "$("$WORK/ran")" "$("$WORK/base")" "same output"
+
+done_testing
