@@ -31,9 +31,17 @@ def serve(echo_port, sink_port):
             while self.request.recv(65536):
                 pass
 
-    socketserver.ThreadingTCPServer.allow_reuse_address = True
-    socketserver.ThreadingTCPServer.daemon_threads = True
-    servers = [socketserver.ThreadingTCPServer(("0.0.0.0", p), h)
+    class Server(socketserver.ThreadingTCPServer):
+        allow_reuse_address = True
+        daemon_threads = True
+        # socketserver's listen backlog is 5: with more connections opened at
+        # once Linux answers SYNs with SYN cookies, which carry no SACK for a
+        # peer without timestamps (ours) and reset a connection whose first
+        # segment after the handshake is lost or overtaken (the cookie is
+        # checked against seq - 1 of whichever segment comes first).
+        request_queue_size = 128
+
+    servers = [Server(("0.0.0.0", p), h)
                for p, h in ((echo_port, Echo), (sink_port, Sink))]
     threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
     for t in threads:
