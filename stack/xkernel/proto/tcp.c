@@ -115,7 +115,7 @@ int tcp_tcb_new(struct tcp_proto *tp, xk_proto_t *hlp, xk_sess_t *lls,
 	tcp_timers_init(t);
 	tcp_rtt_init(&t->rtt);
 	t->iss = choose_iss(tp, key);
-	t->snd_una = t->snd_nxt = t->snd_max = t->iss;
+	t->snd_una = t->snd_nxt = t->snd_max = t->recover = t->iss;
 	if ((err = xk_sess_control(lls, XK_CTL_IP_PSEUDOHDR, &t->ph, sizeof t->ph)) < 0 ||
 	    (err = tcp_sbuf_init(&t->sb, TCP_BUF_SIZE, t->iss + 1)) < 0 ||
 	    (err = tcp_rbuf_init(&t->rb, TCP_BUF_SIZE, 0)) < 0 ||
@@ -243,6 +243,15 @@ static int copy_out(void *buf, size_t len, const void *val, size_t n)
 	return (int)n;
 }
 
+/* An int option: 0 clears *flag, anything else sets it. */
+static int set_flag(bool *flag, const void *buf, size_t len)
+{
+	if (len != sizeof(int))
+		return -EINVAL;
+	*flag = *(const int *)buf != 0;
+	return 0;
+}
+
 static int tcp_proto_control(xk_proto_t *self, int op, void *buf, size_t len)
 {
 	struct tcp_proto *tp = self->state;
@@ -256,16 +265,15 @@ static int tcp_proto_control(xk_proto_t *self, int op, void *buf, size_t len)
 		memcpy(&tp->time_wait_ns, buf, len);
 		return 0;
 	case XK_TCP_CTL_SET_SYN_COOKIES:
-		if (len != sizeof(int))
-			return -EINVAL;
-		tp->syn_cookies = *(const int *)buf != 0;
-		return 0;
+		return set_flag(&tp->syn_cookies, buf, len);
 	case XK_TCP_CTL_SET_CHALLENGE_LIMIT:
 		if (len != sizeof tp->challenge_limit)
 			return -EINVAL;
 		memcpy(&tp->challenge_limit, buf, len);
 		tp->challenge_end = 0;	/* a new budget at the next challenge */
 		return 0;
+	case XK_TCP_CTL_SET_SACK:
+		return set_flag(&tp->sack, buf, len);
 	case XK_CTL_GET_MAX_PACKET:
 	case XK_CTL_GET_OPT_PACKET:
 		return xk_control(self->down[0], op, buf, len);
@@ -302,6 +310,13 @@ static void tcp_fill(xk_proto_t *p, void *arg)
 	tp->challenge_limit = TCP_CHALLENGE_LIMIT;
 	tp->syn_cookies = true;
 	tcp_cookie_init(tp);
+	tp->sack = true;
+	/*
+	 * ephemeral ports from a point the clock picks: a program run again at
+	 * once does not meet its last run's connections (a peer still in
+	 * LAST_ACK); on the virtual clock, from 0, the same every run
+	 */
+	tp->next_port = (uint16_t)(TCP_EPHEMERAL + xk_now(p->host) / 1000 % (65536 - TCP_EPHEMERAL - 1024));
 }
 
 /* conns holds sessions, but TCBs are freed through tp->all (tcp_destroy). */
