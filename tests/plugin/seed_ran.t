@@ -21,10 +21,7 @@ loop="seedloop.c:$(line LOOP-LINE) seedloop.c:$(next LOOP-LINE) seedloop.c:$(lin
 plan 6
 
 $CC -O2 -o "$WORK/base" "$SRC" || bail_out "cannot build $SRC without the plugin"
-for p in folded cold; do
-	mapfile -t pargs < <(plugin_args profile="$WORK/$p.prof" verbose)
-	ok "$p: builds" $CC -O2 "${pargs[@]}" -o "$WORK/$p" "$SRC" 2>"$WORK/verbose.$p"
-done
+for p in folded cold; do plugin_build "$SRC" $p; done
 ok "folded: verbose says the seed dominates a block that ran" \
 	grep -qE '^olayout: digits: block [0-9]+ dominates block [0-9]+, which ran: not a seed$' "$WORK/verbose.folded"
 is "$(cold_parts "$WORK/folded")" "" "folded: the digit loop stays hot (no .cold part)"
