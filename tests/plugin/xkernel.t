@@ -147,13 +147,19 @@ ok "OUT runs no more instructions per round trip than STD (${ir[OUT]} <= ${ir[ST
 	eval '! lt "${ir[STD]}" "${ir[OUT]}"'
 ok "OUT has fewer I1 misses than STD (${miss[OUT]} < ${miss[STD]})" lt "${miss[OUT]}" "${miss[STD]}"
 
-declare -A cold size
-for v in STD OUT PIN ALL; do
-	cold[$v]=$(nm "$WORK/$v/tcpping" | awk '$3 ~ /\.cold$/ { sub(/\..*/, "", $3); print $3 }' |
-		grep -cxE "$ROOT|$PATH_RE")
-done
-ok "OUT: path functions got .cold parts (${cold[OUT]}; GCC alone: ${cold[STD]})" eval \
-	'[ "${cold[STD]}" -eq 0 ] && [ "${cold[OUT]}" -ge 5 ]'
+# Path functions with a .cold part: GCC alone splits only those that call a
+# function the source marks cold (TCP's loss recovery, TCP_LOSS); the plugin
+# must split at least 5 more.
+declare -A size
+cold_parts() {
+	nm "$WORK/$1/tcpping" | awk '$3 ~ /\.cold$/ { sub(/\..*/, "", $3); print $3 }' |
+		grep -xE "$ROOT|$PATH_RE" | sort -u
+}
+cold_parts STD >"$WORK/cold.STD"
+cold_parts OUT >"$WORK/cold.OUT"
+more=$(comm -13 "$WORK/cold.STD" "$WORK/cold.OUT" | tr '\n' ' ')
+ok "OUT: path functions got .cold parts GCC alone did not make ($more; GCC alone: $(tr '\n' ' ' <"$WORK/cold.STD"))" \
+	eval '[ "$(wc -w <<<"$more")" -ge 5 ]'
 
 for v in STD OUT; do size[$v]=$(plugin/hot_bytes.sh "$WORK/$v/tcpping" $ROOT "${LAYERS[@]}"); done
 for v in PIN ALL; do size[$v]=$(plugin/hot_bytes.sh "$WORK/$v/tcpping" $ROOT); done

@@ -2,12 +2,15 @@
 # bind.t - the variants olayout cloned (CLO: OUT rewritten, ALL: the
 # plugin's build ALL/in rewritten) enter their clones: in the steady round
 # trip (callgrind's call counts, runs of N and 2N round trips) the root of
-# every path of the stack's profile runs as its clone (FN.clone.PATH, at
-# least once per round trip) and its original not at all, and the variant
+# every path of the stack's profile runs as its clone (at least once per
+# round trip) and its original not at all, and the variant
 # runs as many instructions per round trip as its input (the clones are the
 # same code: a bound session whose clone misses one of the plugin's guards,
 # which compare with the original, would leave the inlined path and run
-# more). Only rows make variants built are checked.
+# more). Only rows make variants built are checked. The root's symbol and
+# its clone for the path are the ones `olayout paths` names: GCC may give a
+# static root a suffix (LTO's partitions make a static referenced across
+# them global as FN.lto_priv.N), and the clone is then FN.lto_priv.N.clone.PATH.
 . tests/tap/tap.sh
 BUILD=${BUILD:-build}
 export BUILD
@@ -29,23 +32,35 @@ steady() {	# steady EXE: "FUNCTION CALLS" the N more round trips of a 2N run mad
 instr() { bench/xkernel/callgrind.sh -q -n 300 "$1" | awk '{ print $2 }'; }
 rt=$((N + N / 10))	# the 2N run's loop has N + N/10 more round trips
 
+# roots EXE PROFILE: "PATH FN SYMBOL CLONE" per path root (CLONE: the clone
+# made for PATH, "-" if none; SYMBOL "-" if the root is missing).
+roots() {
+	"$BUILD"/bin/olayout paths --profile "$2" "$1" 2>/dev/null | awk '
+		$1 == "path" { p = $2 }
+		$1 == "root" { c = "-"
+			for (i = 8; i < NF; i++) if ($i == "clone") c = $(i + 1)
+			print p, $2, ($3 == "missing" ? "-" : $3), c }'
+}
+
 lists=("$BUILD"/variants/*/variants.list)
-need "${lists[0]}"
+need "${lists[0]}" "$BUILD/bin/olayout"
 for list in "${lists[@]}"; do
 	read -r _ stack _ profile < <(awk '$1 == "stack"' "$list")
-	roots=$(awk '$1 == "path" { print $2, $3 }' "$profile")
+	npaths=$(awk '$1 == "path"' "$profile" | wc -l)
 	while read -r _ v state exe; do
 		[ "$state" = built ] || { diag "$stack $v: not yet available: not checked"; continue; }
 		input=$(dirname "$exe")/in/$(basename "$exe")
 		[ "$v" = CLO ] && input=$(dirname "$(dirname "$exe")")/OUT/$(basename "$exe")
 		need "$exe" "$input"
 		steady "$exe" >"$T/calls.$v"
-		while read -r path root; do
-			got=$(awk -v fn="$root" -v p="$path" '$1 == fn ".clone." p { c = $2 } $1 == fn { o = $2 }
-				END { print c + 0, o + 0 }' "$T/calls.$v")
-			ok "$stack $v: path $path's root runs as $root.clone.$path, the original not (calls in $rt round trips: $got)" \
-				eval "awk -v rt=$rt '{ exit !(\$1 >= rt && \$2 == 0) }' <<<'$got'"
-		done <<<"$roots"
+		roots "$exe" "$profile" >"$T/roots.$v"
+		is "$(wc -l <"$T/roots.$v")" "$npaths" "$stack $v: olayout paths names a root for each of the profile's $npaths paths"
+		while read -r path root sym clone; do
+			got=$(awk -v s="$sym" -v c="$clone" '$1 == c { n = $2 } $1 == s { o = $2 }
+				END { print n + 0, o + 0 }' "$T/calls.$v")
+			ok "$stack $v: path $path's root $root ($sym) runs as its clone $clone, the original not (calls in $rt round trips: $got)" \
+				eval "[ '$sym' != - ] && [ '$clone' != - ] && awk -v rt=$rt '{ exit !(\$1 >= rt && \$2 == 0) }' <<<'$got'"
+		done <"$T/roots.$v"
 		a=$(instr "$exe") b=$(instr "$input")
 		ok "$stack $v: as many instructions per round trip as its input ($a, input $b)" \
 			awk -v a="$a" -v b="$b" 'BEGIN { exit !(a != "" && a <= b * 1.001) }'

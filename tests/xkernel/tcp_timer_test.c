@@ -11,19 +11,27 @@
 #include "tcp_rtt.h"
 #include "tcp_test.h"
 
-static void test_retransmit(void)
+/* Host 0 sends 100 bytes, which are lost, and nothing after; host 1 is to get them. Returns the time. */
+static uint64_t lose_last_segment(struct tcp_pair *p)
 {
 	struct xk_wire_impair drop_all = { .drop_pct = 100 };
+
+	xk_wire_set_impair(p->tb.wire, &drop_all);
+	push(p->app[0].sess, 100);
+	xk_wire_set_impair(p->tb.wire, NULL);
+	p->want_rx = 100;
+	return xk_wire_now(p->tb.wire);
+}
+
+/* Without SACK a lost last segment waits for the retransmission timer. */
+static void test_retransmit(void)
+{
 	struct tcp_pair p;
 	struct xk_tcp_stats c;
 	uint64_t t0;
 
-	connect_pair(&p);
-	xk_wire_set_impair(p.tb.wire, &drop_all);
-	push(p.app[0].sess, 100);		/* this segment is lost */
-	xk_wire_set_impair(p.tb.wire, NULL);
-	t0 = xk_wire_now(p.tb.wire);
-	p.want_rx = 100;
+	connect_pair_nosack(&p);
+	t0 = lose_last_segment(&p);
 	tap_is_int(tcp_pair_run(&p, 10 * SEC, tcp_pair_got_rx), 0, "rexmit: the lost segment arrives");
 	tcp_pair_stats(&p, 0, &c);
 	tap_is_int((long long)c.rexmit_timeouts, 1, "rexmit: by one retransmission timeout");
@@ -39,7 +47,10 @@ static void test_rtt_estimate(void)
 	struct xk_tcp_stats c;
 	uint64_t t0;
 
-	if (tcp_pair_create(&p, &slow) < 0 || tcp_pair_connect(&p, PORT) < 0)
+	if (tcp_pair_create(&p, &slow) < 0)
+		tap_bail("rtt: no hosts");
+	pair_sack(&p, 0);	/* the RTO, not a tail loss probe */
+	if (tcp_pair_connect(&p, PORT) < 0)
 		tap_bail("rtt: no connection");
 	xk_wire_set_impair(p.tb.wire, &slow_drop);
 	push(p.app[0].sess, 100);		/* lost */
@@ -53,6 +64,24 @@ static void test_rtt_estimate(void)
 	       "rtt: the RTO was at least 3 x 300 ms (first sample R: R + 4 R/2), then 150 ms on the wire (took %llu ms; "
 	       "the handshake's sample also holds the ARP exchange)",
 	       (unsigned long long)((xk_wire_now(p.tb.wire) - t0) / MS));
+	tap_is_int((long long)tcp_pair_destroy(&p), 0, "teardown: no message buffer left outstanding");
+}
+
+/* With SACK the lost last segment goes again after two round trips (a tail loss probe), no timeout. */
+static void test_tail_probe(void)
+{
+	struct tcp_pair p;
+	struct xk_tcp_stats c;
+	uint64_t t0;
+
+	connect_pair(&p);
+	t0 = lose_last_segment(&p);
+	tap_is_int(tcp_pair_run(&p, 10 * SEC, tcp_pair_got_rx), 0, "tlp: the lost segment arrives");
+	tcp_pair_stats(&p, 0, &c);
+	tap_ok(c.tail_probes == 1 && c.rexmit_timeouts == 0, "tlp: by one tail loss probe, no timeout (%llu, %llu)",
+	       (unsigned long long)c.tail_probes, (unsigned long long)c.rexmit_timeouts);
+	tap_ok(xk_wire_now(p.tb.wire) - t0 < 100 * MS, "tlp: well before the minimum RTO (%llu us; 2 RTT + the delayed ACK)",
+	       (unsigned long long)((xk_wire_now(p.tb.wire) - t0) / 1000));
 	tap_is_int((long long)tcp_pair_destroy(&p), 0, "teardown: no message buffer left outstanding");
 }
 
@@ -210,9 +239,10 @@ static void test_zero_window(void)
 
 int main(void)
 {
-	tap_plan(26);
+	tap_plan(30);
 	test_retransmit();
 	test_rtt_estimate();
+	test_tail_probe();
 	test_fast_retransmit();
 	test_backoff();
 	test_zero_window();

@@ -116,7 +116,7 @@ int tcp_tcb_new(struct tcp_proto *tp, xk_proto_t *hlp, xk_sess_t *lls,
 	tcp_timers_init(t);
 	tcp_rtt_init(&t->rtt);
 	t->iss = choose_iss(tp, key);
-	t->snd_una = t->snd_nxt = t->snd_max = t->iss;
+	t->snd_una = t->snd_nxt = t->snd_max = t->recover = t->iss;
 	if ((err = xk_sess_control(lls, XK_CTL_IP_PSEUDOHDR, &t->ph, sizeof t->ph)) < 0 ||
 	    (err = tcp_sbuf_init(&t->sb, TCP_BUF_SIZE, t->iss + 1)) < 0 ||
 	    (err = tcp_rbuf_init(&t->rb, TCP_BUF_SIZE, 0)) < 0 ||
@@ -257,6 +257,11 @@ static int tcp_proto_control(xk_proto_t *self, int op, void *buf, size_t len)
 			return -EINVAL;
 		memcpy(&tp->time_wait_ns, buf, len);
 		return 0;
+	case XK_TCP_CTL_SET_SACK:
+		if (len != sizeof(int))
+			return -EINVAL;
+		tp->sack = *(const int *)buf != 0;
+		return 0;
 	case XK_CTL_GET_MAX_PACKET:
 	case XK_CTL_GET_OPT_PACKET:
 		return xk_control(self->down[0], op, buf, len);
@@ -290,6 +295,13 @@ static void tcp_fill(xk_proto_t *p, void *arg)
 	(void)arg;
 	tp->self = p;
 	tp->time_wait_ns = 2 * TCP_MSL_NS;
+	tp->sack = true;
+	/*
+	 * ephemeral ports from a point the clock picks: a program run again at
+	 * once does not meet its last run's connections (a peer still in
+	 * LAST_ACK); on the virtual clock, from 0, the same every run
+	 */
+	tp->next_port = (uint16_t)(TCP_EPHEMERAL + xk_now(p->host) / 1000 % (65536 - TCP_EPHEMERAL - 1024));
 }
 
 /* conns holds sessions, but TCBs are freed through tp->all (tcp_destroy). */

@@ -1,5 +1,6 @@
 /*
- * tcp.h - TCP (RFC 793, 1122, 5681, 6298) as an x-kernel protocol.
+ * tcp.h - TCP (RFC 793, 1122, 5681, 6298; SACK, RFC 2018 and 6675; NewReno,
+ * RFC 6582) as an x-kernel protocol.
  *
  * Graph line: "tcp ip/6". xk_register_suite (suite.h) registers it as "tcp".
  *
@@ -53,6 +54,7 @@ enum xk_tcp_ctl {
 	 * data arrives); 1: reading again, the window reopens at once (a slow reader, for tests) */
 	XK_TCP_CTL_SET_READING,
 	XK_TCP_CTL_GET_RCV_NXT,		/* sess: uint32_t, the next sequence number expected (RCV.NXT) */
+	XK_TCP_CTL_SET_SACK,		/* proto: int; 0: new connections neither offer nor use SACK (default 1) */
 };
 
 struct xk_tcp_stats {
@@ -60,7 +62,9 @@ struct xk_tcp_stats {
 	uint64_t data_segs_out;		/* sent segments that carried data */
 	uint64_t bytes_out;		/* data bytes sent, retransmissions included */
 	uint64_t rexmit_timeouts;	/* retransmission timer expiries */
-	uint64_t fast_rexmits;		/* retransmissions on three duplicate ACKs */
+	uint64_t fast_rexmits;		/* fast recoveries entered (three duplicate ACKs, or SACKs) */
+	uint64_t sack_rexmits;		/* segments retransmitted into holes the peer's SACKs showed */
+	uint64_t tail_probes;		/* tail loss probes: no ACK for two round trips (RFC 8985) */
 	uint64_t dup_acks;		/* duplicate ACKs received */
 	uint64_t pure_acks_out;		/* ACKs sent without data */
 	uint64_t delayed_acks;		/* ACKs sent by the delayed-ACK timer */

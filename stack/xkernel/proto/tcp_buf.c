@@ -114,31 +114,27 @@ uint32_t tcp_rbuf_held(const struct tcp_rbuf *b)
 	return n;
 }
 
-/*
- * Add [s, e) to the sorted interval list, merging what it overlaps or
- * touches. Returns -ENOSPC (list unchanged) if a new entry does not fit.
- */
-static int ivl_add(struct tcp_rbuf *b, uint32_t s, uint32_t e)
+int tcp_ivl_add(struct tcp_ivl *v, unsigned *n, unsigned max, uint32_t s, uint32_t e)
 {
 	unsigned i = 0, j;
 
-	while (i < b->nivl && tcp_seq_lt(b->ivl[i].end, s))
+	while (i < *n && tcp_seq_lt(v[i].end, s))
 		i++;
-	/* ivl[i..j) overlap or touch [s, e) */
-	for (j = i; j < b->nivl && tcp_seq_le(b->ivl[j].start, e); j++) {
-		s = tcp_seq_min(s, b->ivl[j].start);
-		e = tcp_seq_max(e, b->ivl[j].end);
+	/* v[i..j) overlap or touch [s, e) */
+	for (j = i; j < *n && tcp_seq_le(v[j].start, e); j++) {
+		s = tcp_seq_min(s, v[j].start);
+		e = tcp_seq_max(e, v[j].end);
 	}
 	if (i == j) {
-		if (b->nivl == TCP_RBUF_MAX_IVL)
+		if (*n == max)
 			return -ENOSPC;
-		memmove(&b->ivl[i + 1], &b->ivl[i], (b->nivl - i) * sizeof b->ivl[0]);
-		b->nivl++;
+		memmove(&v[i + 1], &v[i], (*n - i) * sizeof v[0]);
+		(*n)++;
 	} else if (j > i + 1) {
-		memmove(&b->ivl[i + 1], &b->ivl[j], (b->nivl - j) * sizeof b->ivl[0]);
-		b->nivl -= j - i - 1;
+		memmove(&v[i + 1], &v[j], (*n - j) * sizeof v[0]);
+		*n -= j - i - 1;
 	}
-	b->ivl[i] = (struct tcp_ivl){ s, e };
+	v[i] = (struct tcp_ivl){ s, e };
 	return 0;
 }
 
@@ -155,7 +151,7 @@ uint32_t tcp_rbuf_store(struct tcp_rbuf *b, uint32_t seq, const void *p, size_t 
 	}
 	if (tcp_seq_gt(end, lim))
 		end = lim;
-	if (ivl_add(b, seq, end) < 0)
+	if (tcp_ivl_add(b->ivl, &b->nivl, TCP_RBUF_MAX_IVL, seq, end) < 0)
 		return 0;
 	ring_write(b->ring, b->size, seq, q, end - seq);
 	if (b->ivl[0].start == b->nxt) {

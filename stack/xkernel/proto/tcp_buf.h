@@ -43,6 +43,13 @@ struct tcp_ivl {
 	uint32_t start, end;	/* [start, end) in sequence space */
 };
 
+/*
+ * Add [s, e) to the sorted list v[0..*n) of disjoint intervals, merging what
+ * it overlaps or touches. -ENOSPC (list unchanged) if a new entry would make
+ * more than max.
+ */
+int tcp_ivl_add(struct tcp_ivl *v, unsigned *n, unsigned max, uint32_t s, uint32_t e);
+
 struct tcp_rbuf {
 	uint8_t *ring;
 	uint32_t size;		/* power of two */

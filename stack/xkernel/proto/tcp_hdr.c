@@ -10,6 +10,8 @@
 #define TCP_OPT_EOL	0
 #define TCP_OPT_NOP	1
 #define TCP_OPT_MSS	2
+#define TCP_OPT_SACK_OK	4
+#define TCP_OPT_SACK	5
 
 /* Options are kind, length, value; EOL and NOP are one byte. Unknown kinds are skipped. */
 static int decode_options(const uint8_t *p, size_t n, struct tcp_hdr *h)
@@ -34,6 +36,18 @@ static int decode_options(const uint8_t *p, size_t n, struct tcp_hdr *h)
 			if (len != TCP_OPT_MSS_LEN)
 				return -EPROTO;
 			h->mss = xk_get16(p + i + 2);
+		} else if (kind == TCP_OPT_SACK_OK) {
+			if (len != 2)
+				return -EPROTO;
+			h->sack_ok = true;
+		} else if (kind == TCP_OPT_SACK) {
+			if ((len - 2) % 8 || len < 10 || (len - 2) / 8 > TCP_SACK_MAX)
+				return -EPROTO;
+			h->nsack = (uint8_t)((len - 2) / 8);
+			for (unsigned b = 0; b < h->nsack; b++) {
+				h->sack[b].start = xk_get32(p + i + 2 + 8 * b);
+				h->sack[b].end = xk_get32(p + i + 6 + 8 * b);
+			}
 		}
 		i += len;
 	}
@@ -54,6 +68,8 @@ int tcp_hdr_decode(const uint8_t *p, size_t avail, size_t seglen, struct tcp_hdr
 	h->csum = xk_get16(p + 16);
 	h->urp = xk_get16(p + 18);
 	h->mss = 0;
+	h->sack_ok = false;
+	h->nsack = 0;
 	if (h->hlen < TCP_HDR_MIN || h->hlen > seglen)
 		return -EBADMSG;
 	if (h->hlen > avail)
@@ -63,7 +79,33 @@ int tcp_hdr_decode(const uint8_t *p, size_t avail, size_t seglen, struct tcp_hdr
 
 size_t tcp_hdr_size(const struct tcp_hdr *h)
 {
-	return TCP_HDR_MIN + (h->mss ? TCP_OPT_MSS_LEN : 0);
+	if (!(h->mss | h->sack_ok | h->nsack))
+		return TCP_HDR_MIN;	/* most segments: no option */
+	return TCP_HDR_MIN + (h->mss ? TCP_OPT_MSS_LEN : 0) + (h->sack_ok ? 4 : 0) +
+	       (h->nsack ? 4 + 8u * h->nsack : 0);
+}
+
+/* MSS, SACK-permitted, SACK blocks: each NOP-padded to whole words. */
+static void encode_options(uint8_t *p, const struct tcp_hdr *h)
+{
+	if (h->mss) {
+		p[0] = TCP_OPT_MSS;
+		p[1] = TCP_OPT_MSS_LEN;
+		xk_put16(p + 2, h->mss);
+		p += TCP_OPT_MSS_LEN;
+	}
+	if (h->sack_ok) {
+		p[0] = TCP_OPT_NOP, p[1] = TCP_OPT_NOP, p[2] = TCP_OPT_SACK_OK, p[3] = 2;
+		p += 4;
+	}
+	if (h->nsack) {
+		p[0] = TCP_OPT_NOP, p[1] = TCP_OPT_NOP, p[2] = TCP_OPT_SACK;
+		p[3] = (uint8_t)(2 + 8 * h->nsack);
+		for (unsigned b = 0; b < h->nsack; b++) {
+			xk_put32(p + 4 + 8 * b, h->sack[b].start);
+			xk_put32(p + 8 + 8 * b, h->sack[b].end);
+		}
+	}
 }
 
 size_t tcp_hdr_encode(uint8_t *p, const struct tcp_hdr *h)
@@ -79,10 +121,7 @@ size_t tcp_hdr_encode(uint8_t *p, const struct tcp_hdr *h)
 	xk_put16(p + 14, h->win);
 	xk_put16(p + 16, h->csum);
 	xk_put16(p + 18, h->urp);
-	if (h->mss) {
-		p[20] = TCP_OPT_MSS;
-		p[21] = TCP_OPT_MSS_LEN;
-		xk_put16(p + 22, h->mss);
-	}
+	if (n > TCP_HDR_MIN)
+		encode_options(p + TCP_HDR_MIN, h);
 	return n;
 }

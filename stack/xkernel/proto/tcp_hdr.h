@@ -1,6 +1,7 @@
 /*
- * tcp_hdr.h - the TCP segment header (RFC 793) and its MSS option (RFC 879):
- * decoding and encoding between wire bytes and a host-order struct.
+ * tcp_hdr.h - the TCP segment header (RFC 793), its MSS option (RFC 879)
+ * and the SACK options (RFC 2018): decoding and encoding between wire bytes
+ * and a host-order struct.
  *
  * The checksum is not computed here: it covers the IP pseudo-header and the
  * payload, which live in the message (ip_pseudo_csum in ip.h).
@@ -8,6 +9,7 @@
 #ifndef TCP_HDR_H
 #define TCP_HDR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +17,7 @@
 #define TCP_HDR_MAX	60	/* data offset 15 words */
 #define TCP_OPT_MSS_LEN	4
 #define TCP_CSUM_OFF	16	/* checksum field offset */
+#define TCP_SACK_MAX	4	/* blocks in a SACK option (4 fit without timestamps) */
 
 #define TCP_FIN	0x01
 #define TCP_SYN	0x02
@@ -32,6 +35,11 @@ struct tcp_hdr {
 	uint16_t csum;
 	uint16_t urp;
 	uint16_t mss;		/* MSS option; 0 when absent */
+	bool sack_ok;		/* SACK-permitted option (in a SYN) */
+	uint8_t nsack;		/* SACK blocks: sack[0..nsack) */
+	struct tcp_sack_blk {
+		uint32_t start, end;	/* [start, end) received */
+	} sack[TCP_SACK_MAX];
 };
 
 /*
@@ -44,7 +52,7 @@ struct tcp_hdr {
  */
 int tcp_hdr_decode(const uint8_t *p, size_t avail, size_t seglen, struct tcp_hdr *h);
 
-/* Bytes tcp_hdr_encode writes for h: 20, or 24 with an MSS option. */
+/* Bytes tcp_hdr_encode writes for h: 20, +4 with an MSS option, +4 with SACK-permitted, +4+8n with n SACK blocks. */
 size_t tcp_hdr_size(const struct tcp_hdr *h);
 
 /* Write h (h->hlen is ignored) at p; returns tcp_hdr_size(h). */

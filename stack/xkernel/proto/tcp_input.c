@@ -107,6 +107,8 @@ static void take_syn(struct tcb *t, const struct tcp_hdr *h)
 	t->snd_wnd = h->win;
 	t->snd_wl1 = h->seq;
 	t->snd_wl2 = h->ack;
+	t->sack_ok = h->sack_ok && t->tp->sack;
+	t->tlp = t->sack_ok;	/* TCP_TLP_ON with SACK */
 }
 
 static void input_listen(struct tcb *t, const struct tcp_hdr *h)
@@ -189,25 +191,43 @@ static void retransmit_first(struct tcb *t)
 		tcp_send_segment(t, t->snd_una, n, flags);
 }
 
+/* Fast retransmit and fast recovery: NewReno (RFC 6582), or by the pipe with SACK (RFC 6675). */
+void tcp_enter_recovery(struct tcb *t)
+{
+	uint32_t flight = t->snd_max - t->snd_una;
+
+	t->tp->st.fast_rexmits++;
+	t->ssthresh = flight / 2 > 2u * t->mss ? flight / 2 : 2u * t->mss;
+	t->recover = t->snd_max;
+	t->in_recovery = true;
+	t->rtt_timing = false;
+	if (t->sack_ok) {
+		t->cwnd = t->ssthresh;
+		t->rexmt_hi = t->snd_una;
+		t->rexmt_round = t->snd_max;
+		t->snd_nxt = t->snd_max;	/* no going back after a timeout: the holes are known */
+		tcp_sack_rexmit(t);	/* the first hole at once, whatever the pipe */
+	} else {
+		t->cwnd = t->ssthresh + TCP_DUPACK_THRESH * t->mss;
+		retransmit_first(t);
+	}
+}
+
+/*
+ * A duplicate ACK, or (SACK) an ACK that SACKs more. Without SACK, after a
+ * timeout the duplicates of what went out before it start no recovery (RFC
+ * 6582 4.1); SACKs tell those apart (they SACK nothing new).
+ */
 static void dup_ack(struct tcb *t)
 {
-	struct tcp_proto *tp = t->tp;
-
-	tp->st.dup_acks++;
-	if (++t->dupacks == TCP_DUPACK_THRESH && !t->in_recovery) {
-		uint32_t flight = t->snd_max - t->snd_una;
-
-		/* fast retransmit and NewReno fast recovery (RFC 6582) */
-		tp->st.fast_rexmits++;
-		t->ssthresh = flight / 2 > 2u * t->mss ? flight / 2 : 2u * t->mss;
-		t->cwnd = t->ssthresh + TCP_DUPACK_THRESH * t->mss;
-		t->recover = t->snd_max;
-		t->in_recovery = true;
-		t->rtt_timing = false;
-		retransmit_first(t);
-	} else if (t->dupacks > TCP_DUPACK_THRESH && t->in_recovery) {
+	t->tp->st.dup_acks++;
+	if (++t->dupacks >= TCP_DUPACK_THRESH && !t->in_recovery &&
+	    (t->sack_ok || tcp_seq_ge(t->snd_una, t->recover))) {
+		tcp_enter_recovery(t);
+	} else if (t->dupacks < TCP_DUPACK_THRESH && !t->in_recovery) {
+		tcp_send_new(t);	/* limited transmit (RFC 3042): keeps the ACKs coming */
+	} else if (t->dupacks > TCP_DUPACK_THRESH && t->in_recovery && !t->sack_ok)
 		t->cwnd += t->mss;	/* each dup ACK is a segment that left the network */
-	}
 }
 
 static void new_ack(struct tcb *t, uint32_t ack)
@@ -219,17 +239,20 @@ static void new_ack(struct tcb *t, uint32_t ack)
 		t->rtt_timing = false;
 	}
 	t->rtt.backoff = 0;	/* the peer is alive: back to the estimated RTO (as BSD) */
+	t->tlp = t->sack_ok;	/* TCP_TLP_ON with SACK */
 	tcp_sbuf_ack(&t->sb, ack);
 	t->snd_una = ack;
 	if (tcp_seq_lt(t->snd_nxt, ack))
 		t->snd_nxt = ack;
 	t->dupacks = 0;
+	if (t->nsacked)
+		tcp_sack_acked(t);
 	if (t->in_recovery) {
 		if (tcp_seq_ge(ack, t->recover)) {
 			t->in_recovery = false;
 			t->cwnd = t->ssthresh;
-		} else {
-			/* partial ACK: the next hole is lost too */
+		} else if (!t->sack_ok) {
+			/* partial ACK: the next hole is lost too (with SACK, output fills the holes) */
 			retransmit_first(t);
 		}
 	} else if (t->cwnd < TCP_CWND_MAX) {
@@ -248,7 +271,7 @@ static void new_ack(struct tcb *t, uint32_t ack)
 static bool input_ack(struct tcb *t, const struct tcp_hdr *h, uint32_t len)
 {
 	uint32_t ack = h->ack;
-	bool fin_sent = t->fin_queued && tcp_seq_gt(t->snd_max, tcp_data_end(t));
+	bool fin_sent = t->fin_queued && tcp_seq_gt(t->snd_max, tcp_data_end(t)), more_sacked;
 
 	if (t->state == TCP_SYN_RCVD) {
 		if (!tcp_seq_gt(ack, t->snd_una) || tcp_seq_gt(ack, t->snd_max)) {
@@ -264,12 +287,19 @@ static bool input_ack(struct tcb *t, const struct tcp_hdr *h, uint32_t len)
 		t->ack_now = true;	/* acknowledges what we never sent */
 		return false;
 	}
+	more_sacked = h->nsack && tcp_sack_input(t, h);
 	if (tcp_seq_gt(ack, t->snd_una))
 		new_ack(t, ack);
-	else if (ack == t->snd_una && len == 0 && !(h->flags & (TCP_SYN | TCP_FIN)) &&
-		 h->win == t->snd_wnd && t->snd_wnd != 0 && t->snd_max != t->snd_una)
-		/* the ACKs of refused zero-window probes are not losses */
+	else if (ack == t->snd_una && t->snd_max != t->snd_una &&
+		 (t->sack_ok ? more_sacked :
+		  len == 0 && !(h->flags & (TCP_SYN | TCP_FIN)) && h->win == t->snd_wnd && t->snd_wnd != 0))
+		/*
+		 * with SACK, an ACK that SACKs more (data on it or not, RFC 6675); without, a
+		 * pure ACK changing nothing (RFC 5681): not a refused zero-window probe's
+		 */
 		dup_ack(t);
+	if (more_sacked && !t->in_recovery && tcp_sack_lost(t))
+		tcp_enter_recovery(t);
 	if (tcp_seq_lt(t->snd_wl1, h->seq) || (t->snd_wl1 == h->seq && tcp_seq_le(t->snd_wl2, ack))) {
 		t->snd_wnd = h->win;
 		t->snd_wl1 = h->seq;
@@ -330,8 +360,10 @@ static void input_data(struct tcb *t, const struct tcp_hdr *h, msg_t *m)
 	} else if (len) {
 		struct store_ctx c = { t, seq, 0 };
 
-		if (seq != nxt)
+		if (seq != nxt) {
 			t->tp->st.ooo_segs++;
+			t->sack_last = seq;
+		}
 		msg_walk(m, 0, len, walk_store, &c);
 		msg_free(m);
 		t->ack_now = true;	/* a hole, or one just filled: tell the sender now */

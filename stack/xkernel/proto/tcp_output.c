@@ -21,14 +21,13 @@ static int push_segment(struct tcp_proto *tp, xk_sess_t *lls, const struct xk_ip
 			const struct tcp_hdr *h, msg_t *m)
 {
 	uint8_t *p = msg_push(m, tcp_hdr_size(h));
-	struct tcp_hdr c = *h;
 
 	if (!p) {
 		msg_free(m);
 		return -ENOMEM;
 	}
-	c.csum = 0;
-	tcp_hdr_encode(p, &c);
+	tcp_hdr_encode(p, h);
+	xk_put16(p + TCP_CSUM_OFF, 0);
 	xk_put16(p + TCP_CSUM_OFF, xk_ip_pseudo_csum(ph, m));
 	tp->st.segs_out++;
 	return xk_push(lls, m);
@@ -60,19 +59,28 @@ int tcp_send_rst(struct tcp_proto *tp, xk_sess_t *lls, const struct xk_ip_pseudo
 int tcp_send_segment(struct tcb *t, uint32_t seq, uint32_t len, uint8_t flags)
 {
 	struct tcp_proto *tp = t->tp;
-	struct tcp_hdr h = {
-		.sport = t->key.lport, .dport = t->key.rport, .seq = seq, .ack = t->rb.nxt,
-		.flags = flags, .win = tcp_rcv_window(t),
-	};
+	struct tcp_hdr h;	/* field by field: the SACK blocks need no zeroing */
 	uint32_t end = seq + len + !!(flags & TCP_SYN) + !!(flags & TCP_FIN);
 	msg_t m;
 	void *p;
 	int err;
 
-	if (t->state != TCP_SYN_SENT)
-		h.flags |= TCP_ACK;
-	if (flags & TCP_SYN)
+	h.sport = t->key.lport;
+	h.dport = t->key.rport;
+	h.seq = seq;
+	h.ack = t->rb.nxt;
+	h.flags = t->state != TCP_SYN_SENT ? flags | TCP_ACK : flags;
+	h.win = tcp_rcv_window(t);
+	h.hlen = 0;
+	h.csum = h.urp = h.mss = 0;
+	h.sack_ok = false;
+	h.nsack = 0;
+	if (flags & TCP_SYN) {
 		h.mss = t->my_mss;
+		h.sack_ok = t->state == TCP_SYN_SENT ? tp->sack : t->sack_ok;
+	}
+	if (t->rb.nivl && t->sack_ok)
+		tcp_sack_fill(t, &h);
 	if ((err = msg_alloc(xk_host_pool(tp->self->host), &m, len, &p)) < 0)
 		return err;
 	if (len) {
@@ -143,10 +151,16 @@ static bool next_segment(const struct tcb *t, uint32_t seq, uint32_t *len, uint8
 
 int tcp_output(struct tcb *t)
 {
+	bool sacked = t->nsacked != 0;	/* one test on the path where nothing was lost */
+
+	if (sacked && t->in_recovery)
+		tcp_sack_output(t);
 	for (;;) {
 		uint32_t seq = t->snd_nxt, len;
 		uint8_t flags;
 
+		if (sacked && tcp_seq_lt(seq, t->snd_max))
+			seq = t->snd_nxt = tcp_sack_skip(t, seq);	/* going back: not what the peer holds */
 		if (!next_segment(t, seq, &len, &flags)) {
 			/*
 			 * a pure ACK carries snd_max (after a go-back snd_nxt may be below the

@@ -5,7 +5,7 @@
 
 void tcp_rtt_init(struct tcp_rtt *r)
 {
-	*r = (struct tcp_rtt){ .rto = TCP_RTO_INIT };
+	*r = (struct tcp_rtt){ .rto = TCP_RTO_INIT, .pto = TCP_RTO_INIT };	/* no probe before a sample */
 }
 
 static uint64_t clamp_rto(uint64_t t)
@@ -33,6 +33,7 @@ void tcp_rtt_sample(struct tcp_rtt *r, uint64_t rtt)
 	}
 	var = 4 * r->rttvar;
 	r->rto = clamp_rto((uint64_t)r->srtt + (uint64_t)(var > (int64_t)TCP_RTO_GRAN ? var : (int64_t)TCP_RTO_GRAN));
+	r->pto = 2 * (uint64_t)r->srtt > TCP_PTO_MIN ? 2 * (uint64_t)r->srtt : TCP_PTO_MIN;
 	r->backoff = 0;
 }
 

@@ -16,12 +16,14 @@
 #define TCP_RTO_MIN	200000000ull	/* 200 ms, as Linux */
 #define TCP_RTO_MAX	60000000000ull	/* 60 s */
 #define TCP_RTO_GRAN	1000000ull	/* clock granularity G: 1 ms */
+#define TCP_PTO_MIN	2000000ull	/* tail loss probe: at least 2 ms (as Linux) */
 #define TCP_BACKOFF_MAX	12		/* retransmissions before giving up */
 
 struct tcp_rtt {
 	int64_t srtt;		/* smoothed round trip */
 	int64_t rttvar;		/* its mean deviation */
 	uint64_t rto;		/* timeout before backoff */
+	uint64_t pto;		/* tail loss probe's: 2 srtt, at least TCP_PTO_MIN (the first RTO before a sample) */
 	unsigned backoff;	/* retransmissions of the oldest segment: rto << backoff */
 	bool sampled;
 };

@@ -27,6 +27,16 @@
 #define TCP_INIT_CWND	10		/* segments (RFC 6928) */
 #define TCP_CWND_MAX	(4u * TCP_BUF_SIZE)	/* no use growing past what the window allows */
 #define TCP_DUPACK_THRESH 3
+#define TCP_SACKED_MAX	16	/* SACKed ranges the sender keeps (more: the newest is forgotten) */
+/*
+ * Loss recovery's entry points, called from the segment paths: kept out of
+ * line and off their hot code (GCC would inline a function called once into
+ * the path, and a build without a profile, such as the PIN variant, would
+ * lay the recovery code out between the path's hot blocks).
+ */
+#define TCP_LOSS __attribute__((cold, noinline))
+/* tcb.tlp: no probe (no SACK, or one went since the last new ACK: the next is the timeout); one may go; one waits out the peer's delayed ACK of a lone segment first */
+enum { TCP_TLP_OFF, TCP_TLP_ON, TCP_TLP_WAITED };
 #define TCP_EPHEMERAL	49152
 #define TCP_BACKLOG	64	/* half-open (SYN_RCVD) connections per listened port */
 #define TCP_SYNACK_RETRIES 3	/* SYN-ACK retransmissions before a half-open connection goes */
@@ -47,6 +57,7 @@ struct tcp_proto {
 	uint16_t next_port;
 	uint32_t iss_count;
 	uint64_t time_wait_ns;
+	bool sack;		/* new connections offer SACK (XK_TCP_CTL_SET_SACK) */
 	struct xk_tcp_stats st;
 };
 
@@ -91,6 +102,16 @@ struct tcb {
 	struct xk_event rexmt_ev;	/* retransmission and persist */
 	struct xk_event delack_ev;
 	struct xk_event timewait_ev;
+
+	/* SACK (RFC 2018): off the no-loss path, so last */
+	bool sack_ok;		/* both ends offered it */
+	unsigned nsacked;
+	struct tcp_ivl sacked[TCP_SACKED_MAX];	/* sender: SACKed ranges above snd_una, sorted */
+	uint32_t rexmt_hi;	/* sender, in recovery: the holes below it were retransmitted */
+	uint32_t rexmt_round;	/* sender: snd_max when that round of retransmissions began */
+	bool tlp_armed;		/* the retransmission timer is a tail loss probe's (RFC 8985 7) */
+	uint8_t tlp;		/* TCP_TLP_*: may a probe go before the timeout */
+	uint32_t sack_last;	/* receiver: where the last out-of-order segment began */
 };
 
 static inline struct tcb *tcp_tcb(xk_sess_t *s)
@@ -133,6 +154,7 @@ int tcp_tcb_new(struct tcp_proto *tp, xk_proto_t *hlp, xk_sess_t *lls,
 /* tcp_input.c */
 int tcp_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m);
 int tcp_pop(xk_sess_t *s, xk_sess_t *lls, msg_t *m, void *hdr);
+TCP_LOSS void tcp_enter_recovery(struct tcb *t);	/* fast retransmit and fast recovery */
 
 /* tcp_output.c */
 int tcp_output(struct tcb *t);
@@ -140,6 +162,17 @@ int tcp_send_segment(struct tcb *t, uint32_t seq, uint32_t len, uint8_t flags);
 int tcp_send_rst(struct tcp_proto *tp, xk_sess_t *lls, const struct xk_ip_pseudohdr *ph,
 		 const struct tcp_hdr *in, uint32_t seglen);
 uint16_t tcp_rcv_window(const struct tcb *t);
+
+/* tcp_sack.c (TCP_LOSS: each runs only when something was lost or reordered) */
+TCP_LOSS bool tcp_sack_input(struct tcb *t, const struct tcp_hdr *h);	/* true: more bytes SACKed (false without SACK) */
+TCP_LOSS bool tcp_sack_lost(const struct tcb *t);	/* enough SACKed above snd_una to call it lost */
+TCP_LOSS void tcp_sack_acked(struct tcb *t);		/* forget the ranges snd_una passed */
+uint32_t tcp_sack_bytes(const struct tcb *t);
+uint32_t tcp_sack_skip(const struct tcb *t, uint32_t seq);	/* seq, or the end of its SACKed range */
+TCP_LOSS void tcp_sack_fill(const struct tcb *t, struct tcp_hdr *h);	/* receiver: blocks for an ACK */
+void tcp_sack_rexmit(struct tcb *t);		/* recovery: retransmit the next hole */
+TCP_LOSS void tcp_sack_output(struct tcb *t);		/* recovery: holes, then new data, while the pipe allows */
+TCP_LOSS bool tcp_send_new(struct tcb *t);	/* one new segment if the peer's window takes it, whatever cwnd */
 
 /* tcp_timer.c */
 void tcp_timers_init(struct tcb *t);

@@ -6,11 +6,60 @@
 #include "tcp_seq.h"
 #include "tcp_tcb.h"
 
+/*
+ * Tail loss probe (RFC 8985 7): no ACK for two round trips. One new segment
+ * if the window takes it, else the last one again: its ACK (with SACKs)
+ * shows what is lost, for a fast retransmit instead of a timeout. In
+ * recovery (beyond RFC 8985, for lack of RACK) the first hole again.
+ */
+static void tail_probe(struct tcb *t)
+{
+	uint32_t end = tcp_data_end(t), sent = tcp_seq_min(t->snd_max, end), wend = t->snd_una + t->snd_wnd;
+	uint32_t n;
+
+	t->tlp = TCP_TLP_OFF;
+	t->tp->st.tail_probes++;
+	if (t->nsacked && !t->in_recovery) {
+		tcp_enter_recovery(t);	/* SACKed above a hole two round trips old: it is lost (as RACK) */
+	} else if (t->nsacked && tcp_seq_lt(t->snd_una, t->sacked[0].start)) {
+		/* in recovery a hole's retransmission got lost: the holes again, from the first */
+		t->rexmt_hi = t->snd_una;
+		t->rexmt_round = t->snd_max;
+		tcp_sack_rexmit(t);
+	} else if (t->snd_nxt == t->snd_max && tcp_seq_lt(t->snd_max, end) && tcp_seq_lt(t->snd_max, wend)) {
+		n = tcp_seq_min(tcp_seq_min(end, wend) - t->snd_max, t->mss);
+		tcp_send_segment(t, t->snd_max, n, 0);
+		t->snd_nxt = t->snd_max;
+	} else {
+		n = tcp_seq_min(sent - t->snd_una, t->mss);
+		tcp_send_segment(t, sent - n, n, tcp_seq_gt(t->snd_max, end) ? TCP_FIN : 0);
+	}
+	tcp_rexmt_arm(t);
+}
+
 /* Nothing acknowledged for too long: go back to snd_una with a one-segment window. */
 static void rexmt_fire(void *arg)
 {
 	struct tcb *t = arg;
 	uint32_t flight = t->snd_max - t->snd_una;
+
+	if (t->tlp_armed) {
+		t->tlp_armed = false;
+		if (flight && flight <= t->mss && t->tlp == TCP_TLP_ON) {
+			/* the peer may be delaying its ACK of a lone segment (RFC 8985 7.2) */
+			t->tlp = TCP_TLP_WAITED;
+			t->tlp_armed = true;
+			xk_event_schedule(tcp_events(t), &t->rexmt_ev, TCP_DELACK_NS);
+			return;
+		}
+		if (flight && t->snd_wnd && tcp_sends_data(t->state)) {
+			tail_probe(t);
+			return;
+		}
+		t->tlp = TCP_TLP_OFF;	/* no time for a probe (a zero window, a handshake): the timeout */
+		tcp_rexmt_arm(t);
+		return;
+	}
 
 	if (t->snd_wnd == 0 && tcp_sends_data(t->state) && tcp_seq_lt(t->snd_una, tcp_data_end(t))) {
 		/* persist: probe the zero window with its first byte, backing off but never giving up */
@@ -43,9 +92,11 @@ static void rexmt_fire(void *arg)
 		return;
 	}
 	t->tp->st.rexmit_timeouts++;
+	t->tlp = TCP_TLP_OFF;	/* no probe until an ACK: the backoff rules */
 	t->ssthresh = flight / 2 > 2u * t->mss ? flight / 2 : 2u * t->mss;
 	t->cwnd = t->mss;
 	t->in_recovery = false;
+	t->recover = t->snd_max;	/* no fast retransmit for duplicates of what went before (RFC 6582 4.1) */
 	t->dupacks = 0;
 	t->rtt_timing = false;	/* Karn: no sample from a retransmitted segment */
 	t->snd_nxt = t->snd_una;
@@ -87,7 +138,11 @@ void tcp_timers_cancel(struct tcb *t)
 
 void tcp_rexmt_arm(struct tcb *t)
 {
-	xk_event_schedule(tcp_events(t), &t->rexmt_ev, tcp_rtt_timeout(&t->rtt));
+	uint64_t to = tcp_rtt_timeout(&t->rtt);
+
+	/* the tail loss probe's time when sooner: cheap here, the rest is checked when it fires */
+	t->tlp_armed = t->tlp != TCP_TLP_OFF && t->rtt.pto < to;
+	xk_event_schedule(tcp_events(t), &t->rexmt_ev, t->tlp_armed ? t->rtt.pto : to);
 }
 
 void tcp_delack_arm(struct tcb *t)
