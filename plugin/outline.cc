@@ -11,7 +11,7 @@
  * calls a noreturn or cold function (or a cold-function of the profile),
  * or the unexpected side of __builtin_expect, is a seed. No block after a
  * seed can run without the seed running first, so the seed's dominator
- * subtree is cold, less the blocks that ran. Edges into it get probability
+ * subtree is cold; a seed whose subtree holds a block that ran is none. Edges into it get probability
  * never and their sibling edges are scaled up to sum to always. Blocks that
  * ran get their training counts (scaled to the function's entry count) in
  * the paths' functions.
@@ -256,9 +256,25 @@ int mark_cold(function *fun, const vec<basic_block> &seeds, const_sbitmap ran,
 			continue;
 		}
 		auto_vec<basic_block> region = get_all_dominated_blocks(CDI_DOMINATORS, seed);
+		/* A block after the seed ran, so the seed ran too: its line
+		   shares code with others in the trained build (gawk's
+		   is_mpg_float test, folded into the flags test before it).
+		   Its region's blocks without lines (a loop's latch) would
+		   get count zero between blocks that ran, and GCC would then
+		   send the loop itself to .cold. */
+		basic_block hot = NULL;
 		for (basic_block b : region)
-			if (!bitmap_bit_p(ran, b->index))
-				bitmap_set_bit(cold, b->index);
+			if (bitmap_bit_p(ran, b->index)) {
+				hot = b;
+				break;
+			}
+		if (hot) {
+			ol_note("%s: block %d dominates block %d, which ran: not a seed",
+				ol_fn_name(fun->decl), seed->index, hot->index);
+			continue;
+		}
+		for (basic_block b : region)
+			bitmap_set_bit(cold, b->index);
 	}
 	if (!had_dom)
 		free_dominance_info(fun, CDI_DOMINATORS);
