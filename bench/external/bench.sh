@@ -6,6 +6,8 @@
 #   STD+bip    STD, olayout optimize --strategy bipartite
 #   OUT        olayout-cc with STD's profile, mode outline (the plugin)
 #   OUT+bip, OUT+color, OUT+hfsort   OUT, olayout optimize with its own profile
+#   FDO, FDO+bip   OUT with the plugin's fdo pass on (olayout-cc --olayout-fdo=on;
+#              off is the driver's default), and bipartite with its own profile
 #   PGO        GCC -fprofile-use (trained by -fprofile-generate on the workload)
 #   BOLT       llvm-bolt-19 on STD built -fno-reorder-blocks-and-partition,
 #              trained by its own instrumentation on the workload
@@ -30,7 +32,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 BOLT=llvm-bolt-19
 BOLT_FLAGS="-reorder-blocks=ext-tsp -reorder-functions=cdsort -split-functions -split-all-cold"
 GEOMS="modern:32768,8,64 alpha21064:8192,1,32"
-VARIANTS=${VARIANTS:-STD STD+bip OUT OUT+bip OUT+color OUT+hfsort PGO BOLT PGO+BOLT}
+VARIANTS=${VARIANTS:-STD STD+bip OUT OUT+bip OUT+color OUT+hfsort FDO FDO+bip PGO BOLT PGO+BOLT}
 
 case ${1:-} in -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 [ $# -ge 2 ] || { echo "usage: bench.sh CACHE PKG... (--help)" >&2; exit 2; }
@@ -185,7 +187,7 @@ one() {
 	mkdir -p "$W"
 	build_variant "$W/STD" "$OLCC"
 	PROG=$(cd "$W/STD/src" && bench_prog)
-	for v in STD OUT PGO BOLT-in PGO+BOLT-in; do
+	for v in STD OUT FDO PGO BOLT-in PGO+BOLT-in; do
 		[ -f "$W/$v/built" ] && cp -p "$W/$v/src/$PROG" "$W/$v/prog"
 	done
 	train_ol "$W/STD"
@@ -196,6 +198,11 @@ one() {
 	ol_variant OUT+bip OUT bipartite
 	ol_variant OUT+color OUT color
 	ol_variant OUT+hfsort OUT hfsort
+	build_variant "$W/FDO" "$(cc_with fdo --olayout-profile="$W/STD/prog.prof" --olayout-mode=outline \
+		--olayout-fdo=on ${OUT_ARGS:-})"
+	cp -p "$W/FDO/src/$PROG" "$W/FDO/prog"
+	train_ol "$W/FDO"
+	ol_variant FDO+bip FDO bipartite
 	if [ ! -f "$W/PGO-gen/trained" ]; then
 		build_variant "$W/PGO-gen" "$(cc_with pgo-gen -fprofile-generate)"
 		run_workload "$W/PGO-gen/src/$PROG"

@@ -37,8 +37,9 @@ rpc_PROFILE := profiles/rpcping.prof
 rpc_TRAIN := -w inproc -n 1000 -s 1
 rpc_CHECK := -w inproc -n 100 -s 1
 
-# The table's rows, in the paper's order, then the peers.
-VARIANTS := BAD STD OUT CLO COL PIN ALL PGO BOLT PGO+BOLT
+# The table's rows, in the paper's order, then the peers, then BOLT's
+# layout of ALL's code (the plugin's gain beside a layout tool's).
+VARIANTS := BAD STD OUT CLO COL PIN ALL PGO BOLT PGO+BOLT ALL+BOLT
 # Rows that wait for a tool still being built: `make variants` does not
 # build them and the tables say "not yet available" with the reason.
 VARIANTS_PENDING :=

@@ -101,12 +101,15 @@ $(call variant_build,$(1),$$($(1)_V)/PGO,$$(call variant_pgo_use,$(1)) $$(call v
 $(call variant_build,$(1),$$($(1)_V)/BOLT/in,-fno-reorder-blocks-and-partition,$$(VARIANT_LTO))
 $(call variant_build,$(1),$$($(1)_V)/PGO+BOLT/in,$$(call variant_pgo_use,$(1)) $$(call variant_pgo,$(1)) \
 	-fno-reorder-blocks-and-partition,$$(VARIANT_LTO),$$($(1)_V)/PGO/gen/trained)
+$(call variant_build,$(1),$$($(1)_V)/ALL+BOLT/in,-fno-reorder-blocks-and-partition,$$(VARIANT_LTO) \
+	$$(call variant_plugin,$(1)),$$(PLUGIN_SO) $$($(1)_PROFILE))
 $(call variant_olayout,$(1),BAD,$(call variant_exe,$(1),STD),bad)
 $(call variant_olayout,$(1),CLO,$(call variant_exe,$(1),OUT),bipartite)
 $(call variant_olayout,$(1),COL,$(call variant_exe,$(1),OUT),color)
 $(call variant_olayout,$(1),ALL,$$($(1)_V)/ALL/in/$$($(1)_PROG),bipartite)
 $(call variant_bolt,$(1),BOLT)
 $(call variant_bolt,$(1),PGO+BOLT)
+$(call variant_bolt,$(1),ALL+BOLT)
 
 # The training run writes the .gcda files both PGO builds read.
 $$($(1)_V)/PGO/gen/trained: $$($(1)_V)/PGO/gen/$$($(1)_PROG)
@@ -143,5 +146,6 @@ tables: variants $(OLAYOUT)
 	gnuplot -e "dir='$(RESULTS)'" -e "stacks='$(VARIANT_STACKS)'" bench/variants/plots.gp
 
 # tests/variants: the orderings of the I1 misses among the rows that exist
-# (order.t), and the rewritten rows entering their clones (bind.t).
-TEST_DEPS += $(VARIANT_LISTS) $(foreach s,$(VARIANT_STACKS),$(foreach v,$(filter BAD STD OUT CLO COL PIN ALL BOLT,$(VARIANTS_BUILT)),$(call variant_exe,$(s),$(v))))
+# (order.t, ALL against the peers too), and the rewritten rows entering
+# their clones (bind.t).
+TEST_DEPS += $(VARIANT_LISTS) $(foreach s,$(VARIANT_STACKS),$(foreach v,$(filter BAD STD OUT CLO COL PIN ALL PGO BOLT PGO+BOLT,$(VARIANTS_BUILT)),$(call variant_exe,$(s),$(v))))

@@ -53,10 +53,12 @@ DESCRIPTIONS = {
     "PGO": "GCC -fprofile-use, trained on the profile's workload",
     "BOLT": "llvm-bolt-19 on STD (-fno-reorder-blocks-and-partition), trained by its instrumentation",
     "PGO+BOLT": "llvm-bolt-19 on PGO (-fno-reorder-blocks-and-partition)",
+    "ALL+BOLT": "llvm-bolt-19 on the plugin's build of ALL (-fno-reorder-blocks-and-partition): BOLT's layout "
+                "in place of olayout's",
 }
 # Variants whose paths are inlined into their roots: a path's static size
 # is its root's.
-PATH_INLINED = {"PIN", "ALL"}
+PATH_INLINED = {"PIN", "ALL", "ALL+BOLT"}
 CSV_FIELDS = ["stack", "variant", "geometry", "status", "instr_per_rt", "i1_miss_per_rt",
               "d1_miss_per_rt", "ll_miss_per_rt", "icpi", "mcpi", "icache_unused",
               "icache_lines", "path_hot_bytes", "path_hot_instr",
@@ -500,7 +502,8 @@ def wall_goals(data, built):
     """Issue #12's wall-clock goals as per-round ratios of this run."""
     parts = []
     for w, what in WIRES:
-        for v, ref in (("ALL", "STD"), ("ALL", "PGO"), ("ALL", "BOLT"), ("ALL", "PGO+BOLT"), ("BAD", "STD")):
+        for v, ref in (("ALL", "STD"), ("ALL", "PGO"), ("ALL", "BOLT"), ("ALL", "PGO+BOLT"), ("BAD", "STD"),
+                       ("ALL+BOLT", "ALL")):
             if v not in built or ref not in built:
                 parts.append("%s %s/%s: not yet available" % (w, v, ref))
                 continue
@@ -518,7 +521,7 @@ def goals(data, built):
     parts = []
     for v, ref, goal in (("ALL", "STD", "goal ≤ 0.5"), ("BAD", "STD", "goal ≥ 1.5"),
                          ("OUT", "STD", "< 1"), ("COL", "STD", ""), ("COL", "BOLT", "< 1"),
-                         ("PGO", "STD", ""), ("BOLT", "STD", ""), ("PGO+BOLT", "STD", "")):
+                         ("PGO", "STD", ""), ("BOLT", "STD", ""), ("PGO+BOLT", "STD", ""), ("ALL+BOLT", "ALL", "")):
         if v in i1 and ref in i1 and i1[ref] > 0:
             parts.append("%s/%s %.2f%s" % (v, ref, i1[v] / i1[ref], " (%s)" % goal if goal else ""))
         else:

@@ -4,9 +4,10 @@
 # section per function olayout needs and verifies; trained with olayout
 # profile, rebuilt with the profile (mode both, plugin at the -flto link: its
 # report names the path inlined), optimized (bipartite) and verified, it
-# prints what the plain build prints. A plugin that is missing or broken, a
-# wrong mode or a missing profile fail the compile with one line and leave no
-# object behind.
+# prints what the plain build prints. The plugin's fdo pass is off unless
+# --olayout-fdo=on asks for it. A plugin that is missing or broken, a
+# wrong mode or fdo value, or a missing profile fail the compile with one
+# line and leave no object behind.
 set -u
 export LC_ALL=C
 : "${BUILD:=build}"
@@ -41,7 +42,7 @@ fails_one_line() {
 		diag "  exit $rc, stderr: $(cat "$T/err")"
 }
 
-plan 13
+plan 16
 "$OLCC" --help >"$T/help" && grep -q '^usage: olayout-cc' "$T/help"
 ok "--help: usage" [ $? = 0 ]
 
@@ -61,6 +62,17 @@ ok "olayout optimize --strategy bipartite, then verify" \
 	eval '"$OL" optimize --strategy bipartite --profile "$T/app.prof" -o "$T/app2.opt" "$T/app2" >/dev/null 2>&1 &&
 		"$OL" verify "$T/app2.opt"'
 is "$("$T/app2.opt" 100)" "$want" "the optimized program prints what gcc's build prints"
+
+# fdo_notes ARGS...: how many functions of eth.c the plugin's fdo pass gave
+# training counts, compiled with the profile, verbose and ARGS
+fdo_notes() {
+	"$OLCC" --olayout-profile="$T/app.prof" --olayout-arg=verbose "$@" -O2 -c -o "$T/f.o" "$L/eth.c" 2>&1 |
+		grep -c 'blocks have training counts'
+}
+is "$(fdo_notes)" 0 "the fdo pass is off by default (no training counts given)"
+ok "--olayout-fdo=on (and OLAYOUT_FDO=on) turn it on" \
+	eval '[ "$(fdo_notes --olayout-fdo=on)" -gt 0 ] && [ "$(OLAYOUT_FDO=on fdo_notes)" -gt 0 ]'
+fails_one_line "a wrong --olayout-fdo" "$T/d.o" "$OLCC" --olayout-fdo=yes --olayout-mode=both -c -o "$T/d.o" "$L/lib.c"
 
 ok "mode outline without a profile loads the plugin (its verbose notes)" \
 	eval '"$OLCC" --olayout-mode=outline --olayout-arg=verbose -O2 -c -o "$T/o.o" tests/plugin/progs/outline.c 2>&1 |

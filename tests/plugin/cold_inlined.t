@@ -16,10 +16,7 @@ printf "$head" >"$WORK/cold.prof"
 plan 6
 
 $CC -O2 -o "$WORK/base" "$SRC" || bail_out "cannot build $SRC without the plugin"
-for p in ran cold; do
-	mapfile -t pargs < <(plugin_args profile="$WORK/$p.prof" verbose)
-	ok "$p: builds" $CC -O2 "${pargs[@]}" -o "$WORK/$p" "$SRC" 2>"$WORK/verbose.$p"
-done
+for p in ran cold; do plugin_build "$SRC" $p; done
 ok "mix's lines ran: verbose says it is not cold" grep -qF \
 	"mix: cold-function, but its line $SRC:$(line MIX-LINE) ran 1000 times (inlined in training): not cold" \
 	"$WORK/verbose.ran"

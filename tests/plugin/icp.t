@@ -28,8 +28,7 @@ is "$(names "$WORK/base")" "" "without the plugin root names neither target (the
 for p in "twice 1000 10" "thrice 10 1000" "even 505 505"; do
 	set -- $p
 	profile "$2" "$3" >"$WORK/$1.prof"
-	mapfile -t pargs < <(plugin_args profile="$WORK/$1.prof" inline-only fdo=off verbose)
-	ok "$1: builds" $CC -O2 "${pargs[@]}" -o "$WORK/$1" "$SRC" 2>"$WORK/verbose.$1"
+	plugin_build "$SRC" "$1" inline-only fdo=off
 done
 ok "verbose says root -> twice was promoted and inlined" \
 	grep -qE 'icp: root -> twice promoted and inlined' "$WORK/verbose.twice"

@@ -23,6 +23,16 @@ plugin_args() {
 	for a in "$@"; do printf '%s\n' "-fplugin-arg-olayout-$a"; done
 }
 
+# plugin_build SRC NAME [OPTION...]: one test, SRC built -O2 with the plugin,
+# profile WORK/NAME.prof, verbose and OPTIONs, into WORK/NAME (verbose in
+# WORK/verbose.NAME).
+plugin_build() {
+	local src=$1 name=$2 pargs
+	shift 2
+	mapfile -t pargs < <(plugin_args profile="$WORK/$name.prof" verbose "$@")
+	ok "$name: builds" $CC -O2 "${pargs[@]}" -o "$WORK/$name" "$src" 2>"$WORK/verbose.$name"
+}
+
 # fn_size EXE FN: the size nm gives the symbol FN (decimal), or nothing.
 fn_size() {
 	local h

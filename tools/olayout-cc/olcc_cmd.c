@@ -84,6 +84,10 @@ static int plugin_opts(struct olcc *c, int *n)
 	if (c->mode && strcmp(c->mode, "both") != 0 &&
 	    add_opt(c, n, arg, !strcmp(c->mode, "outline") ? "outline-only" : "inline-only") != 0)
 		return -1;
+	/* fdo reads the profile; before the --olayout-arg options, as the
+	   plugin takes a key's last value */
+	if (c->profile[0] && add_opt(c, n, "-fplugin-arg-olayout-fdo=", c->fdo) != 0)
+		return -1;
 	for (int i = 0; i < c->nargs; i++)
 		if (add_opt(c, n, arg, c->args[i]) != 0)
 			return -1;

@@ -15,7 +15,8 @@
 
 static const char usage[] =
 	"usage: olayout-cc [--olayout-profile=PROF] [--olayout-mode=MODE]\n"
-	"                  [--olayout-arg=KEY[=VALUE]]... [GCC-ARGS...]\n"
+	"                  [--olayout-fdo=on|off] [--olayout-arg=KEY[=VALUE]]...\n"
+	"                  [GCC-ARGS...]\n"
 	"A compiler driver for code olayout rewrites: runs gcc with GCC-ARGS\n"
 	"untouched, plus -ffunction-sections and -Wl,--emit-relocs. Given a profile\n"
 	"or a mode it loads the olayout GCC plugin in every compile and link (so\n"
@@ -25,6 +26,10 @@ static const char usage[] =
 	"                          absolute here, it must exist (env OLAYOUT_PROFILE)\n"
 	"  --olayout-mode=MODE     outline, path-inline or both (the default when a\n"
 	"                          profile is given) (env OLAYOUT_MODE)\n"
+	"  --olayout-fdo=on|off    the plugin's branch probabilities from the\n"
+	"                          profile's line counts (default off: they cost\n"
+	"                          more than they saved on real packages)\n"
+	"                          (env OLAYOUT_FDO)\n"
 	"  --olayout-arg=KEY[=V]   another plugin option, e.g. verbose or\n"
 	"                          report=FILE (repeatable; env OLAYOUT_ARGS holds\n"
 	"                          them separated by spaces)\n"
