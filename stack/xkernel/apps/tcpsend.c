@@ -96,9 +96,7 @@ static int parse_opt(int c, struct opts *o)
 		return parse_impair(optarg, &o->imp);
 	case 'w':
 		o->wire = optarg;
-		if (strcmp(optarg, "inproc") && strcmp(optarg, "thread") && strcmp(optarg, "process"))
-			return fprintf(stderr, "tcpsend: -w '%s': want inproc, thread or process\n", optarg), -1;
-		return 0;
+		return xk_bench_wire_check("tcpsend", optarg) ? -1 : 0;
 	default:
 		fprintf(stderr, "tcpsend: %s option '-%c' (tcpsend --help)\n",
 			optopt && strchr("tfacbPSTiw", optopt) ? "a value is missing for" : "unknown", optopt);

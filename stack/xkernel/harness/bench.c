@@ -148,10 +148,8 @@ int xk_bench_parse(int argc, char **argv, const char *prog, const struct xk_benc
 			o->samples = (unsigned)v;
 			break;
 		case 'w':
-			if (strcmp(optarg, "inproc") && strcmp(optarg, "thread") && strcmp(optarg, "process")) {
-				fprintf(stderr, "%s: -w '%s': want inproc, thread or process\n", prog, optarg);
+			if (xk_bench_wire_check(prog, optarg))
 				return -EINVAL;
-			}
 			o->wire = optarg;
 			break;
 		case 't':
@@ -245,4 +243,12 @@ int xk_bench_run(const char *prog, const struct xk_bench_opts *o, struct xk_ping
 	free(rt);
 	free(proc);
 	return err;
+}
+
+int xk_bench_wire_check(const char *prog, const char *name)
+{
+	if (!strcmp(name, "inproc") || !strcmp(name, "thread") || !strcmp(name, "process"))
+		return 0;
+	fprintf(stderr, "%s: -w '%s': want inproc, thread or process\n", prog, name);
+	return -EINVAL;
 }

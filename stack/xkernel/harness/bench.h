@@ -65,6 +65,8 @@ struct xk_bench_caps {
 
 /* Whether argv asks for --help (before any "--"); -h is getopt's. */
 bool xk_bench_help(int argc, char **argv);
+/* 0 if NAME is a wire (inproc, thread, process); else one line naming PROG's -w and -EINVAL. */
+int xk_bench_wire_check(const char *prog, const char *name);
 /*
  * Parse argv; an option caps does not allow is refused. -h or --help prints
  * the usage on stdout and returns 1; a bad option prints one line naming it
