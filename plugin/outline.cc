@@ -361,6 +361,108 @@ profile_count at_least_one(profile_count c, profile_count entry)
 	return entry.apply_scale(1, entry.to_gcov_type());
 }
 
+/* Drops the seeds that post-dominate a block that ran: every way out of
+   that block passes them, so they ran too (their line's code belongs to
+   another line in the trained build: a closing brace, whose block is the
+   return's join). Kept, they would cut the function's return: the
+   callers' code after an inlined copy got count zero and went to .cold
+   (tcp_maybe_free's line 86 took tcp_pop's tail there). They join ran. */
+void drop_postdominating_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran)
+{
+	if (seeds->is_empty())
+		return;
+	bool had = dom_info_available_p(fun, CDI_POST_DOMINATORS);
+	calculate_dominance_info(CDI_POST_DOMINATORS);
+	unsigned i = 0;
+	while (i < seeds->length()) {
+		basic_block seed = (*seeds)[i], b, hot = NULL;
+		FOR_EACH_BB_FN(b, fun)
+			if (bitmap_bit_p(ran, b->index) &&
+			    dominated_by_p(CDI_POST_DOMINATORS, b, seed)) {
+				hot = b;
+				break;
+			}
+		if (!hot) {
+			i++;
+			continue;
+		}
+		ol_note("%s: block %d follows block %d, which ran, on every way out: not a seed",
+			ol_fn_name(fun->decl), seed->index, hot->index);
+		bitmap_set_bit(ran, seed->index);
+		seeds->unordered_remove(i);
+	}
+	if (!had)
+		free_dominance_info(fun, CDI_POST_DOMINATORS);
+}
+
+/* Adds to ran the blocks between blocks that ran: reached from one and
+   reaching one without crossing a seed. Training says they ran too (a
+   join or a latch without a line, the fall-through after a call GCC
+   guessed cold); left to a seed's region or to GCC's guess, they would
+   put .cold between hot blocks. */
+void add_between(function *fun, sbitmap ran, const_sbitmap seed)
+{
+	int n = last_basic_block_for_fn(fun);
+	auto_sbitmap fwd(n), bwd(n);
+	sbitmap reach[2] = {fwd, bwd};
+	for (int dir = 0; dir < 2; dir++) {
+		auto_vec<basic_block> work;
+		basic_block bb;
+		bitmap_copy(reach[dir], ran);
+		FOR_EACH_BB_FN(bb, fun)
+			if (bitmap_bit_p(ran, bb->index))
+				work.safe_push(bb);
+		while (!work.is_empty()) {
+			bb = work.pop();
+			edge e;
+			edge_iterator ei;
+			FOR_EACH_EDGE(e, ei, dir ? bb->preds : bb->succs) {
+				basic_block o = dir ? e->src : e->dest;
+				if (o->index < NUM_FIXED_BLOCKS || bitmap_bit_p(seed, o->index) ||
+				    bitmap_bit_p(reach[dir], o->index))
+					continue;
+				bitmap_set_bit(reach[dir], o->index);
+				work.safe_push(o);
+			}
+		}
+	}
+	bitmap_and(reach[0], reach[0], reach[1]);
+	bitmap_ior(ran, ran, reach[0]);
+}
+
+/* Training overrules GCC's guess that a block that ran never runs (a call
+   of a cold function: GCC's unlikely blocks get count zero and their
+   edges probability never, and inlined copies keep both, so bbpart sends
+   them to .cold). Such a block gets its training count per entry of fun
+   (or the entry's count), and a never edge into it an even share. */
+void revive_ran(function *fun, const_sbitmap ran, const vec<uint64_t> &counts, uint64_t calls)
+{
+	profile_count entry = ENTRY_BLOCK_PTR_FOR_FN(fun)->count;
+	basic_block bb;
+	FOR_EACH_BB_FN(bb, fun) {
+		if (bitmap_bit_p(ran, bb->index) && !bb->count.nonzero_p()) {
+			uint64_t c = counts[bb->index];
+			bb->count = at_least_one(calls && c ? entry.apply_scale((int64_t)c, (int64_t)calls)
+						     : entry, entry);
+		}
+		int n = EDGE_COUNT(bb->succs), never = 0;
+		edge e;
+		edge_iterator ei;
+		FOR_EACH_EDGE(e, ei, bb->succs)
+			if (e->dest->index >= NUM_FIXED_BLOCKS && bitmap_bit_p(ran, e->dest->index) &&
+			    e->probability == profile_probability::never())
+				never++;
+		if (!never)
+			continue;
+		FOR_EACH_EDGE(e, ei, bb->succs)
+			if (e->dest->index >= NUM_FIXED_BLOCKS && bitmap_bit_p(ran, e->dest->index) &&
+			    e->probability == profile_probability::never())
+				e->probability = profile_probability::guessed_always().apply_scale(1, n);
+			else
+				e->probability = e->probability.apply_scale(n - never, n);
+	}
+}
+
 /* Training counts overrule GCC's guessed ones in a path's functions: each
    block that ran gets the function's entry count scaled by its runs per
    entry (calls), so the path-inline pass sees how often a call site ran.
@@ -422,8 +524,15 @@ void outline_function(function *fun, bool late)
 	   decides whether it is copied (max-growth). */
 	bool outline = ol_cfg.outline || late || ol_on_path(name) || ol_path_helper(name, false);
 	find_seeds(fun, &seeds, ran, &counts, calls, outline);
+	drop_postdominating_seeds(fun, &seeds, ran);
+	auto_sbitmap seed(last_basic_block_for_fn(fun));
+	bitmap_clear(seed);
+	for (basic_block b : seeds)
+		bitmap_set_bit(seed, b->index);
+	add_between(fun, ran, seed);
 	if (calls && ol_on_path(name) && !late)
 		feed_counts(fun, ran, counts, calls);
+	revive_ran(fun, ran, counts, calls);
 	if (seeds.is_empty())
 		return;
 	/* Not outlined: never-run blocks get a tiny count, not zero, so that
