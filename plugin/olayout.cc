@@ -375,6 +375,9 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 	   inlined copies) and gives the blocks their training counts */
 	if (ol_cfg.outline || ol_cfg.profile)
 		register_pass(info->base_name, ol_make_outline_pass(g, false), "profile_estimate");
+	/* last of GIMPLE: blocks entered from blocks that run are counted */
+	if (ol_cfg.profile)
+		register_pass(info->base_name, ol_make_revive_pass(g), "optimized");
 	/* Registered after the outline pass, it runs before it (each lands
 	   right after profile_estimate): outlining then sees trained counts. */
 	if (ol_cfg.fdo && ol_cfg.profile)

@@ -81,6 +81,7 @@ opt_pass *ol_make_icp_pass(gcc::context *ctxt);
 /* late: the second run, after IPA inlining, on the bodies holding a path
    (roots hot; with inline-only their inlined helpers outlined). */
 opt_pass *ol_make_outline_pass(gcc::context *ctxt, bool late);
+opt_pass *ol_make_revive_pass(gcc::context *ctxt);
 opt_pass *ol_make_path_inline_pass(gcc::context *ctxt);
 opt_pass *ol_make_size_pass(gcc::context *ctxt);
 

@@ -463,6 +463,39 @@ void revive_ran(function *fun, const_sbitmap ran, const vec<uint64_t> &counts, u
 	}
 }
 
+/* After inlining: a block whose count is zero although blocks that run
+   enter it gets the sum of its entries (in reverse postorder, so that it
+   flows on), unless training says it never ran (a cold-line). GCC's jump
+   threading leaves such blocks (its profile update, on the counts the
+   passes here gave), joins without a line among them, and bbpart would
+   send them and what follows them to .cold between blocks that run
+   (new_ack's line 326 in tcp_pop). */
+void revive_entered(function *fun)
+{
+	int *rpo = XNEWVEC(int, n_basic_blocks_for_fn(fun));
+	int n = pre_and_rev_post_order_compute_fn(fun, NULL, rpo, false), revived = 0;
+	for (int i = 0; i < n; i++) {
+		basic_block bb = BASIC_BLOCK_FOR_FN(fun, rpo[i]);
+		if (!bb->count.initialized_p() || bb->count.nonzero_p())
+			continue;
+		profile_count in = profile_count::zero();
+		edge e;
+		edge_iterator ei;
+		FOR_EACH_EDGE(e, ei, bb->preds)
+			in += e->count();
+		uint64_t c;
+		char why[512];
+		if (!in.nonzero_p() || block_training(bb, &c, why, sizeof why) == T_NEVER)
+			continue;
+		bb->count = in;
+		revived++;
+	}
+	free(rpo);
+	if (revived)
+		ol_note("%s: %d blocks entered from blocks that run had count zero: counted",
+			ol_fn_name(fun->decl), revived);
+}
+
 /* Training counts overrule GCC's guessed ones in a path's functions: each
    block that ran gets the function's entry count scaled by its runs per
    entry (calls), so the path-inline pass sees how often a call site ran.
@@ -584,7 +617,32 @@ unsigned int outline_pass::execute(function *fun)
 	return 0;
 }
 
+const pass_data revive_pass_data = {
+	GIMPLE_PASS, "olayout_revive", OPTGROUP_NONE, TV_NONE, PROP_cfg, 0, 0, 0, 0,
+};
+
+/* The last GIMPLE pass: counts for the blocks GCC's passes left at zero
+   between blocks that run, before bbpart reads them. */
+class revive_pass : public gimple_opt_pass {
+public:
+	revive_pass(gcc::context *ctxt) : gimple_opt_pass(revive_pass_data, ctxt) {}
+	bool gate(function *fun) final override
+	{
+		return optimize > 0 && profile_status_for_fn(fun) != PROFILE_READ;
+	}
+	unsigned int execute(function *fun) final override
+	{
+		revive_entered(fun);
+		return 0;
+	}
+};
+
 } // namespace
+
+opt_pass *ol_make_revive_pass(gcc::context *ctxt)
+{
+	return new revive_pass(ctxt);
+}
 
 bool ol_block_count(basic_block bb, uint64_t *count)
 {
