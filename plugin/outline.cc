@@ -361,24 +361,30 @@ profile_count at_least_one(profile_count c, profile_count entry)
 	return entry.apply_scale(1, entry.to_gcov_type());
 }
 
-/* Drops the seeds that post-dominate a block that ran: every way out of
-   that block passes them, so they ran too (their line's code belongs to
-   another line in the trained build: a closing brace, whose block is the
-   return's join). Kept, they would cut the function's return: the
-   callers' code after an inlined copy got count zero and went to .cold
-   (tcp_maybe_free's line 86 took tcp_pop's tail there). They join ran. */
-void drop_postdominating_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran)
+/* Drops the seeds that dominate or post-dominate a block that ran: no way
+   into that block, or no way out of it, misses them, so they ran too
+   (their line's code belongs to another line in the trained build: a
+   closing brace, whose block is the return's join; a test folded into the
+   one before it). Kept, they would cut the way through: a closing brace
+   cut the function's return, and the callers' code after an inlined copy
+   got count zero and went to .cold (tcp_maybe_free's line 86 took
+   tcp_pop's tail there); a folded test sent the ran block after it there
+   (msg_pool_get's line 89, gawk's format_tree loops). They join ran. */
+void drop_contradicted_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran)
 {
 	if (seeds->is_empty())
 		return;
 	bool had = dom_info_available_p(fun, CDI_POST_DOMINATORS);
+	bool had_dom = dom_info_available_p(fun, CDI_DOMINATORS);
 	calculate_dominance_info(CDI_POST_DOMINATORS);
+	calculate_dominance_info(CDI_DOMINATORS);
 	unsigned i = 0;
 	while (i < seeds->length()) {
 		basic_block seed = (*seeds)[i], b, hot = NULL;
 		FOR_EACH_BB_FN(b, fun)
 			if (bitmap_bit_p(ran, b->index) &&
-			    dominated_by_p(CDI_POST_DOMINATORS, b, seed)) {
+			    (dominated_by_p(CDI_POST_DOMINATORS, b, seed) ||
+			     dominated_by_p(CDI_DOMINATORS, b, seed))) {
 				hot = b;
 				break;
 			}
@@ -386,13 +392,15 @@ void drop_postdominating_seeds(function *fun, vec<basic_block> *seeds, sbitmap r
 			i++;
 			continue;
 		}
-		ol_note("%s: block %d follows block %d, which ran, on every way out: not a seed",
+		ol_note("%s: block %d is on every way into or out of block %d, which ran: not a seed",
 			ol_fn_name(fun->decl), seed->index, hot->index);
 		bitmap_set_bit(ran, seed->index);
 		seeds->unordered_remove(i);
 	}
 	if (!had)
 		free_dominance_info(fun, CDI_POST_DOMINATORS);
+	if (!had_dom)
+		free_dominance_info(fun, CDI_DOMINATORS);
 }
 
 /* Adds to ran the blocks between blocks that ran: reached from one and
@@ -557,7 +565,7 @@ void outline_function(function *fun, bool late)
 	   decides whether it is copied (max-growth). */
 	bool outline = ol_cfg.outline || late || ol_on_path(name) || ol_path_helper(name, false);
 	find_seeds(fun, &seeds, ran, &counts, calls, outline);
-	drop_postdominating_seeds(fun, &seeds, ran);
+	drop_contradicted_seeds(fun, &seeds, ran);
 	auto_sbitmap seed(last_basic_block_for_fn(fun));
 	bitmap_clear(seed);
 	for (basic_block b : seeds)
