@@ -11,7 +11,8 @@
  * calls a noreturn or cold function (or a cold-function of the profile),
  * or the unexpected side of __builtin_expect, is a seed. No block after a
  * seed can run without the seed running first, so the seed's dominator
- * subtree is cold, less the blocks that ran. Edges into it get probability
+ * subtree is cold, less the blocks that ran and those between them; a
+ * seed on every way into or out of a block that ran is none. Edges into it get probability
  * never and their sibling edges are scaled up to sum to always. Blocks that
  * ran get their training counts (scaled to the function's entry count) in
  * the paths' functions.
