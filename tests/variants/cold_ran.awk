@@ -14,12 +14,12 @@ function hex(s,    i, v) {
 		v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
 	return v
 }
-# pos(TOKEN): an absolute, relative (+N, -N) or repeated (*) position
+# pos(TOKEN): an absolute (0xHEX), relative (+N, -N: decimal) or
+# repeated (*) position
 function pos(t) {
 	if (t == "*") return cur
-	if (t ~ /^\+/) return cur + hex(substr(t, 2))
-	if (t ~ /^-/) return cur - hex(substr(t, 2))
-	return hex(t)
+	if (t ~ /^[-+]/) return cur + t
+	return t ~ /^0x/ ? hex(t) : t + 0
 }
 $1 == "sym" { lo[++n] = hex($2); hi[n] = lo[n] + hex($3); name[n] = $4; next }
 /^c?ob=\(/ {
