@@ -16,11 +16,10 @@ next() { echo $(($(line "$1") + 1)); }
 head="olayout-profile 2\nfunction digits 1000 50000\n"
 seed="cold-line seedloop.c:$(line SEED-LINE)\ncold-line seedloop.c:$(next SEED-LINE)\n"
 loop="seedloop.c:$(line LOOP-LINE) seedloop.c:$(next LOOP-LINE) seedloop.c:$(line COND-LINE)"
-# folded: the lines before and after the seed ran; cold: nothing after the
-# entry ran (had the line before the seed run, the seed, on every way out
-# of it, would have run too: no seed either)
-{ printf "$head" && printf "line seedloop.c:$(line NEG-LINE) 1000\n$seed" &&
-  printf 'line %s 9000\n' $loop; } >"$WORK/folded.prof"
+# folded: the loop after the seed ran (the line before it is left out: the
+# seed, on every way out of that line, would be dropped for that alone);
+# cold: nothing after the entry ran
+{ printf "$head$seed" && printf 'line %s 9000\n' $loop; } >"$WORK/folded.prof"
 { printf "$head" && printf "cold-line seedloop.c:$(line NEG-LINE)\n$seed" &&
   printf 'cold-line %s\n' $loop; } >"$WORK/cold.prof"
 
