@@ -3,8 +3,9 @@
  *
  * One pass over the text, one directive per line; every problem stops the
  * parse with "FILE:LINE: problem" and frees what was built. Repeated entries
- * are found after the pass, by sorting (ol_profile_index.c), and reported at
- * the earliest line that repeats something.
+ * are found after the pass, by sorting (ol_profile_index.c: a list already in
+ * order, as the writer leaves it, needs no sort), and reported at the
+ * earliest line that repeats something.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "ol_profile_sort.h"
