@@ -37,6 +37,18 @@ static int set_fdo(struct olcc *c, const char *v)
 	return 0;
 }
 
+/* "pack" compiles without alignment padding (BOLT's re-emitted code has
+   none either: it drops the NOPs); "gcc" keeps GCC's. */
+static int set_align(struct olcc *c, const char *v)
+{
+	if (strcmp(v, "gcc") != 0 && strcmp(v, "pack") != 0) {
+		fprintf(stderr, "olayout-cc: align '%s': use gcc or pack\n", v);
+		return -1;
+	}
+	c->align = !strcmp(v, "pack") ? "pack" : "gcc";
+	return 0;
+}
+
 /* The profile made absolute: the build may compile in other directories. */
 static int set_profile(struct olcc *c, const char *path)
 {
@@ -70,11 +82,14 @@ static int from_env(struct olcc *c)
 	const char *v = getenv("OLAYOUT_CC");
 	c->cc = v && *v ? v : "gcc";
 	c->fdo = "off";
+	c->align = "gcc";
 	if ((v = getenv("OLAYOUT_PROFILE")) && set_profile(c, v) != 0)
 		return -1;
 	if ((v = getenv("OLAYOUT_MODE")) && *v && set_mode(c, v) != 0)
 		return -1;
 	if ((v = getenv("OLAYOUT_FDO")) && *v && set_fdo(c, v) != 0)
+		return -1;
+	if ((v = getenv("OLAYOUT_ALIGN")) && *v && set_align(c, v) != 0)
 		return -1;
 	if (!(v = getenv("OLAYOUT_ARGS")))
 		return 0;
@@ -105,6 +120,8 @@ int olcc_parse(struct olcc *c, int argc, char **argv)
 			rc = set_mode(c, a + 15);
 		else if (!strncmp(a, "--olayout-fdo=", 14))
 			rc = set_fdo(c, a + 14);
+		else if (!strncmp(a, "--olayout-align=", 16))
+			rc = set_align(c, a + 16);
 		else if (!strncmp(a, "--olayout-arg=", 14))
 			rc = add_arg(c, a + 14);
 		else {
