@@ -7,7 +7,9 @@
  * profile's line counts) ran, and is never cold, whatever a guess says; a
  * block holding a cold-line (and no line that ran) is a cold seed, and so
  * is, with cold-ratio=R, a block that ran fewer than R times per entry of
- * its function. Where training says nothing, guesses decide: a block that
+ * its function, and with cold-runs=N one that ran fewer than N times per
+ * training run (rare in absolute terms: in a function entered very often a
+ * block can run rarely per entry and still be hot). Where training says nothing, guesses decide: a block that
  * calls a noreturn or cold function (or a cold-function of the profile),
  * or the unexpected side of __builtin_expect, is a seed. No block after a
  * seed can run without the seed running first, so the seed's dominator
@@ -306,6 +308,8 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 		uint64_t calls, bool outline)
 {
 	const char *name = ol_fn_name(fun->decl);
+	/* a profile without a run count is taken as one run */
+	uint64_t runs = ol_cfg.profile && ol_cfg.profile->training ? ol_cfg.profile->training : 1;
 	char why[512];
 	basic_block bb;
 	FOR_EACH_BB_FN(bb, fun) {
@@ -322,6 +326,12 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 			ol_note("%s: block %d is a cold seed: it ran %llu times in %llu entries "
 				"(cold-ratio %g)", name, bb->index, (unsigned long long)c,
 				(unsigned long long)calls, ol_cfg.cold_ratio);
+			bitmap_clear_bit(ran, bb->index);
+			seeds->safe_push(bb);
+		} else if (t == T_RAN && c < (uint64_t)ol_cfg.cold_runs * runs) {
+			ol_note("%s: block %d is a cold seed: it ran %llu times in %llu training runs "
+				"(cold-runs %d)", name, bb->index, (unsigned long long)c,
+				(unsigned long long)runs, ol_cfg.cold_runs);
 			bitmap_clear_bit(ran, bb->index);
 			seeds->safe_push(bb);
 		} else if (outline && guessed_seed(bb, why, sizeof why)) {
