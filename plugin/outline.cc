@@ -301,6 +301,66 @@ private:
 	bool late;
 };
 
+/* The most any block of fndecl's body (when this unit has it) ran in
+   training: a static function GCC inlined in the trained build has no
+   function entry in the profile, only its lines. */
+uint64_t body_ran(tree fndecl)
+{
+	function *f = DECL_STRUCT_FUNCTION(fndecl);
+	uint64_t most = 0;
+	basic_block b;
+	if (!f || !f->cfg)
+		return 0;
+	FOR_EACH_BB_FN(b, f) {
+		uint64_t c;
+		char w[16];
+		if (block_training(b, &c, w, sizeof w) == T_RAN)
+			most = MAX(most, c);
+	}
+	return most;
+}
+
+/* Whether bb, which ran fewer than limit times in training, may be a
+   cold-runs seed (else why says why not): not when it calls a function
+   that ran at least limit instructions of its own or has a block that ran
+   at least limit times (with its call sites cold GCC would optimise that
+   function for size and not inline it: zlib's slide_hash), nor when it
+   dominates a block that ran at least limit times (a loop whose
+   line-less latch would go cold with the seed). */
+bool rare_seed(basic_block bb, uint64_t limit, char *why, size_t len)
+{
+	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
+		gimple *stmt = gsi_stmt(gsi);
+		tree fndecl = is_gimple_call(stmt) ? gimple_call_fndecl(stmt) : NULL_TREE;
+		if (!fndecl)
+			continue;
+		const struct ol_profile_function *f =
+			ol_profile_find_function(ol_cfg.profile, ol_fn_name(fndecl));
+		uint64_t most = body_ran(fndecl);
+		if ((f && f->insns >= limit) || most >= limit) {
+			snprintf(why, len, "calls %s, which ran %llu instructions (a block %llu times)",
+				 ol_fn_name(fndecl), (unsigned long long)(f ? f->insns : 0),
+				 (unsigned long long)most);
+			return false;
+		}
+	}
+	bool had_dom = dom_info_available_p(cfun, CDI_DOMINATORS);
+	calculate_dominance_info(CDI_DOMINATORS);
+	auto_vec<basic_block> region = get_all_dominated_blocks(CDI_DOMINATORS, bb);
+	if (!had_dom)
+		free_dominance_info(cfun, CDI_DOMINATORS);
+	for (basic_block b : region) {
+		uint64_t c;
+		char w[16];
+		if (block_training(b, &c, w, sizeof w) == T_RAN && c >= limit) {
+			snprintf(why, len, "dominates block %d, which ran %llu times", b->index,
+				 (unsigned long long)c);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Collects the cold seeds of fun and the blocks that ran (with their
    counts); says which rule made each seed, and which guesses training
    overruled. */
@@ -329,11 +389,18 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 			bitmap_clear_bit(ran, bb->index);
 			seeds->safe_push(bb);
 		} else if (t == T_RAN && c < (uint64_t)ol_cfg.cold_runs * runs) {
-			ol_note("%s: block %d is a cold seed: it ran %llu times in %llu training runs "
-				"(cold-runs %d)", name, bb->index, (unsigned long long)c,
-				(unsigned long long)runs, ol_cfg.cold_runs);
-			bitmap_clear_bit(ran, bb->index);
-			seeds->safe_push(bb);
+			if (!rare_seed(bb, (uint64_t)ol_cfg.cold_runs * runs, why, sizeof why)) {
+				ol_note("%s: block %d ran %llu times in %llu training runs, but %s: "
+					"not a seed", name, bb->index, (unsigned long long)c,
+					(unsigned long long)runs, why);
+			} else {
+				ol_note("%s: block %d is a cold seed: it ran %llu times in %llu "
+					"training runs (cold-runs %d)", name, bb->index,
+					(unsigned long long)c, (unsigned long long)runs,
+					ol_cfg.cold_runs);
+				bitmap_clear_bit(ran, bb->index);
+				seeds->safe_push(bb);
+			}
 		} else if (outline && guessed_seed(bb, why, sizeof why)) {
 			if (t == T_RAN) {
 				ol_note("%s: block %d ran %llu times in training: not cold although it %s",
