@@ -301,6 +301,22 @@ private:
 	bool late;
 };
 
+/* The most any statement of bb ran by its own line, not capped by its
+   call site: the line of a helper inlined here counts all its runs (a
+   loop in it runs more often than the call). */
+uint64_t own_ran(basic_block bb)
+{
+	uint64_t most = 0;
+	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
+		uint64_t c;
+		char w[16];
+		if (!is_gimple_debug(gsi_stmt(gsi)) &&
+		    location_training(gimple_location(gsi_stmt(gsi)), &c, w, sizeof w) == T_RAN)
+			most = MAX(most, c);
+	}
+	return most;
+}
+
 /* The most any block of fndecl's body (when this unit has it) ran in
    training: a static function GCC inlined in the trained build has no
    function entry in the profile, only its lines. */
@@ -311,12 +327,8 @@ uint64_t body_ran(tree fndecl)
 	basic_block b;
 	if (!f || !f->cfg)
 		return 0;
-	FOR_EACH_BB_FN(b, f) {
-		uint64_t c;
-		char w[16];
-		if (block_training(b, &c, w, sizeof w) == T_RAN)
-			most = MAX(most, c);
-	}
+	FOR_EACH_BB_FN(b, f)
+		most = MAX(most, own_ran(b));
 	return most;
 }
 
@@ -325,8 +337,9 @@ uint64_t body_ran(tree fndecl)
    that ran at least limit instructions of its own or has a block that ran
    at least limit times (with its call sites cold GCC would optimise that
    function for size and not inline it: zlib's slide_hash), nor when it
-   dominates a block that ran at least limit times (a loop whose
-   line-less latch would go cold with the seed). */
+   dominates a block whose line ran at least limit times (a loop whose
+   line-less latch would go cold with the seed, or a loop inlined from a
+   helper). */
 bool rare_seed(basic_block bb, uint64_t limit, char *why, size_t len)
 {
 	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
@@ -350,10 +363,9 @@ bool rare_seed(basic_block bb, uint64_t limit, char *why, size_t len)
 	if (!had_dom)
 		free_dominance_info(cfun, CDI_DOMINATORS);
 	for (basic_block b : region) {
-		uint64_t c;
-		char w[16];
-		if (block_training(b, &c, w, sizeof w) == T_RAN && c >= limit) {
-			snprintf(why, len, "dominates block %d, which ran %llu times", b->index,
+		uint64_t c = own_ran(b);
+		if (c >= limit) {
+			snprintf(why, len, "dominates block %d, whose line ran %llu times", b->index,
 				 (unsigned long long)c);
 			return false;
 		}

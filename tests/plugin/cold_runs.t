@@ -2,8 +2,9 @@
 # cold_runs.t - cold-runs=N: a block that ran in training, but fewer than
 # N times per training run, is outlined (f.cold) however often its
 # function was entered; with N at or below its count per run it stays,
-# and without the option a block that ran is never outlined. The output
-# is the same every way.
+# and without the option a block that ran is never outlined. A rare block
+# that calls a function whose body ran often (g's call of work) is no
+# seed. The output is the same every way.
 . tests/plugin/lib.sh
 
 cat >"$WORK/r.c" <<'C'
@@ -20,23 +21,39 @@ __attribute__((noinline)) int f(int x)
 	return r; /* HOT */
 }
 
+static int a[1000];
+
+static void work(int n)
+{
+	for (int i = 0; i < n; i++)
+		a[i] += i; /* WORK */
+}
+
+__attribute__((noinline)) int g(int x)
+{
+	if (x % 1000 == 7) /* HOT */
+		work(1000); /* RARE */
+	return x + a[x % 1000]; /* HOT */
+}
+
 int main(int argc, char **argv)
 {
 	int s = 0, n = argc > 1 ? atoi(argv[1]) : 100000;
 	for (int i = 0; i < n; i++)
-		s += f(i);
+		s += f(i) + g(i);
 	printf("%d\n", s & 0xff);
 	return 0;
 }
 C
 # training: 2 runs of 100000 calls of f, the rare block 100 times in all
 {
-	printf 'olayout-profile 2\ntraining 2\nfunction f 200000 1400000\n'
+	printf 'olayout-profile 2\ntraining 2\nfunction f 200000 1400000\nfunction g 200000 1400000\n'
+	grep -n 'WORK' "$WORK/r.c" | cut -d: -f1 | sed 's/^/line r.c:/; s/$/ 100000/'
 	grep -n 'HOT' "$WORK/r.c" | cut -d: -f1 | sed 's/^/line r.c:/; s/$/ 200000/'
 	grep -n 'RARE' "$WORK/r.c" | cut -d: -f1 | sed 's/^/line r.c:/; s/$/ 100/'
 } >"$WORK/r.prof"
 
-plan 9
+plan 11
 $CC -O2 -o "$WORK/plain" "$WORK/r.c" || bail_out "cannot build r.c"
 want=$("$WORK/plain" 3000)
 
@@ -55,6 +72,8 @@ cp "$WORK/r.prof" "$WORK/high.prof"
 plugin_build "$WORK/r.c" high cold-runs=51
 ok "cold-runs=51: it goes to f.cold" has_cold "$WORK/high"
 ok "verbose says why" grep -qF "it ran 100 times in 2 training runs (cold-runs 51)" "$WORK/verbose.high"
+ok "g's rare block calls work (inlined or not), whose loop ran 100000 times: no g.cold" eval '! nm "$WORK/high" | grep -q " g\.cold$"'
+ok "verbose says why not" grep -q "g: block [0-9]* ran 100 times in 2 training runs, but .*100000.*not a seed" "$WORK/verbose.high"
 is "$("$WORK/high" 3000)" "$want" "the outlined build prints what the plain build prints"
 is "$("$WORK/low" 3000)" "$want" "so does the other"
 done_testing
