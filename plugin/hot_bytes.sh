@@ -5,9 +5,11 @@
 # FN.constprop.0, FN.part.0) counts as FN, a FN.cold part does not.
 #   plugin/hot_bytes.sh [-i] EXE FN...
 set -eu -o pipefail
+usage="usage: $0 [-i] EXE FN..."
+case ${1:-} in -h | --help) echo "$usage"; exit 0 ;; esac
 insns=0
 [ "${1:-}" = -i ] && { insns=1; shift; }
-[ $# -ge 2 ] || { echo "usage: $0 [-i] EXE FN..." >&2; exit 2; }
+[ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
 exe=$1
 shift
 # The hot parts wanted: "start size" in hex, one per line.

@@ -13,7 +13,9 @@ set -u
 export LC_ALL=C
 : "${BUILD:=build}" "${PROFILE:=profiles/tcpping.prof}" "${CC:=gcc}"
 : "${MAIN:=stack/xkernel/apps/tcpping.c}" "${EXTRA:=}"
-[ $# -ge 2 ] || { echo "usage: $0 STD|OUT|PIN|ALL DIR [PLUGIN-OPTION...]" >&2; exit 2; }
+usage="usage: $0 STD|OUT|PIN|ALL DIR [PLUGIN-OPTION...]"
+case ${1:-} in -h | --help) echo "$usage"; exit 0 ;; esac
+[ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
 variant=$1 dir=$2
 shift 2
 case $variant in

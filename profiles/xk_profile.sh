@@ -18,6 +18,9 @@
 # 2 profile) come on stdin. The profile goes to stdout.
 set -eu -o pipefail
 export LC_ALL=C
+# Sourced without arguments, so $0 and "$@" are the calling script's.
+case ${1:-} in -h | --help) echo "usage: $0 >${0%.sh}.prof   (after make: uses olayout)"; exit 0 ;; esac
+[ $# = 0 ] || { echo "$0: takes no arguments (usage: $0 >${0%.sh}.prof)" >&2; exit 2; }
 XK_TRAIN=(-w inproc -n 1000 -s 1)
 
 xk_profile() {

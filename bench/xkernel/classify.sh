@@ -8,8 +8,10 @@
 set -eu
 BUILD=${BUILD:-build}
 n=10000000
-while getopts n: opt; do
+[ "${1:-}" = --help ] && { echo "usage: $0 [-n N]"; exit 0; }
+while getopts hn: opt; do
 	case $opt in
+	h) echo "usage: $0 [-n N]"; exit 0 ;;
 	n) [[ $OPTARG =~ ^[1-9][0-9]{2,9}$ ]] || { echo "classify.sh: -n '$OPTARG': want a count from 100" >&2; exit 2; }
 	   n=$OPTARG ;;
 	*) echo "usage: $0 [-n N]" >&2; exit 2 ;;

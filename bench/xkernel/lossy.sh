@@ -13,6 +13,8 @@ set -u
 BUILD=${BUILD:-build}
 conns=10 bytes=1000000 runs=3 seed=1
 usage() { sed -n '2,12s/^# \{0,1\}//p' "$0" | sed '1s/^/usage: /'; }
+# Before getopts, which would refuse --help as an unknown option.
+[[ ${1:-} == --help ]] && { usage; exit 0; }
 while getopts hn:b:r:S: o; do
 	case $o in
 	h) usage; exit 0 ;;
@@ -23,7 +25,6 @@ while getopts hn:b:r:S: o; do
 	*) usage >&2; exit 2 ;;
 	esac
 done
-[[ ${1:-} == --help ]] && { usage; exit 0; }
 skip_all() { echo "lossy.sh: skipped: $*"; exit 0; }
 bail_out() { echo "lossy.sh: $*" >&2; exit 1; }
 command -v python3 >/dev/null || skip_all "no python3 for Linux's side"

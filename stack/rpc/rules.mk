@@ -15,6 +15,10 @@ $(BUILD)/obj/$(RPC_DIR)/harness/%.o $(BUILD)/obj/$(RPC_DIR)/apps/%.o $(BUILD)/ob
 $(call test_bins,rpc): $(RPC_LIBS)
 $(call test_bins,rpc): LDLIBS += -lm -lpthread
 
+# make bench-xkernel (stack/xkernel/module.mk) runs rpcping beside the TCP/IP pings.
+BENCH_PING_APPS += rpcping
+bench-xkernel: $(RPC_APPS)
+
 $(RPC_APPS): $(BUILD)/bin/%: $(BUILD)/obj/$(RPC_DIR)/apps/%.o $(RPC_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm -lpthread

@@ -52,9 +52,11 @@ $(XK_CLASSIFY_BIN): $(BUILD)/obj/bench/xkernel/classify.o $(XK_LIB)
 # make demo-xkernel: short ping runs between two host processes on the IPC
 # kernel, and the loop's instructions per round trip (seconds in all).
 # make bench-xkernel: the full ping runs (100,000 round trips x 10 samples)
-# and the callgrind counts of every ping app (bench/xkernel/callgrind.sh:
-# instructions, then I1 misses in docs/DESIGN.md's two cache geometries), also
-# written to bench/results/xkernel.txt.
+# and the callgrind counts of every ping app of BENCH_PING_APPS (stack/rpc
+# adds rpcping; bench/xkernel/callgrind.sh: instructions and allocator calls,
+# then I1 misses in docs/DESIGN.md's two cache geometries), also written to
+# bench/results/xkernel.txt with the date and the load before and after.
+BENCH_PING_APPS += tcpping udpping icmpping
 DEMOS += demo-xkernel
 .PHONY: demo-xkernel bench-xkernel
 demo-xkernel: $(XK_APPS)
@@ -63,7 +65,9 @@ demo-xkernel: $(XK_APPS)
 
 bench-xkernel: $(XK_APPS)
 	@mkdir -p bench/results
-	set -o pipefail; { for app in tcpping udpping icmpping; do timeout 1200 $(BUILD)/bin/$$app -w process || exit 1; done; \
-	  BUILD=$(BUILD) bench/xkernel/callgrind.sh; \
-	  for g in alpha21064 modern; do echo "I1 $$g:"; BUILD=$(BUILD) bench/xkernel/callgrind.sh -q -g $$g; done; } \
+	set -o pipefail; { echo "make bench-xkernel at $$(date -u '+%F %H:%M UTC') on $$(nproc) CPUs, load $$(cut -d' ' -f1-3 /proc/loadavg)"; \
+	  for app in $(BENCH_PING_APPS); do timeout 1200 $(BUILD)/bin/$$app -w process || exit 1; done; \
+	  BUILD=$(BUILD) bench/xkernel/callgrind.sh -m $(BENCH_PING_APPS); \
+	  for g in alpha21064 modern; do echo "I1 $$g:"; BUILD=$(BUILD) bench/xkernel/callgrind.sh -q -g $$g $(BENCH_PING_APPS); done; \
+	  echo "load at the end $$(cut -d' ' -f1-3 /proc/loadavg)"; } \
 	| tee bench/results/xkernel.txt

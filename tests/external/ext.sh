@@ -16,7 +16,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 STRATEGIES="bipartite hfsort bad"
 
-[ $# -ge 2 ] || { echo "usage: ext.sh CACHE PKG..." >&2; exit 2; }
+usage="usage: ext.sh CACHE PKG..."
+case ${1:-} in -h | --help) echo "$usage"; exit 0 ;; esac
+[ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
 . "$HERE/steps.sh"
 ext_setup ext "$1"
 shift

@@ -14,24 +14,14 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "olayout"))
+from oltest import Tap, need, skip_all  # noqa: E402
+
 BUILD = os.environ.get("BUILD", "build")
 GUIDE = os.path.join(ROOT, "docs", "guide.md")
 PREFIX = "/usr/local"
 INSTALLED = ["bin/olayout", "bin/olayout-cc", "lib/olayout/olayout.so",
              "include/olayout_clone.h", "share/man/man1/olayout.1", "share/man/man1/olayout-cc.1"]
-
-n = failed = 0
-
-
-def ok(good, desc, diag=""):
-    global n, failed
-    n += 1
-    print("%s %d - %s" % ("ok" if good else "not ok", n, desc))
-    if not good:
-        failed += 1
-        for line in str(diag).splitlines()[-30:]:
-            print("# " + line)
-    sys.stdout.flush()
 
 
 def blocks(text):
@@ -41,13 +31,10 @@ def blocks(text):
 
 
 def main():
-    for f in ("olayout", "olayout-cc"):
-        if not os.path.exists(os.path.join(BUILD, "bin", f)):
-            print("1..1\nnot ok 1 - built: %s/bin/%s (make all builds it)" % (BUILD, f))
-            return 1
+    need(*(os.path.join(BUILD, "bin", f) for f in ("olayout", "olayout-cc")))
     if not shutil.which("valgrind"):
-        print("1..0 # SKIP valgrind is not installed (olayout profile needs it)")
-        return 0
+        skip_all("valgrind is not installed (olayout profile needs it)")
+    tap = Tap()
     os.makedirs(os.path.join(BUILD, "tests"), exist_ok=True)
     tmp = os.path.abspath(tempfile.mkdtemp(prefix="guide.", dir=os.path.join(BUILD, "tests")))
     dest = os.path.join(tmp, "dest")
@@ -60,16 +47,16 @@ def main():
     all_blocks = blocks(open(GUIDE).read())
     install = [b for tag, b in all_blocks if tag == "install"]
     steps = [b for tag, b in all_blocks if tag == ""]
-    ok(len(install) == 1 and "make install" in install[0] and len(steps) >= 5,
-       "the guide has one install block and the workflow's blocks", all_blocks)
+    tap.ok(len(install) == 1 and "make install" in install[0] and len(steps) >= 5,
+           "the guide has one install block and the workflow's blocks", all_blocks)
     res = subprocess.run(["bash", "-e", "-c", "".join(install)], cwd=ROOT, env=env,
                          capture_output=True, text=True)
     missing = [f for f in INSTALLED if not os.path.isfile(os.path.join(dest, PREFIX[1:], f))]
-    ok(res.returncode == 0 and not missing,
-       "the install block, with DESTDIR, installs each file", res.stderr + " missing: %s" % missing)
+    tap.ok(res.returncode == 0 and not missing,
+           "the install block, with DESTDIR, installs each file", res.stderr + " missing: %s" % missing)
     page = os.path.join(dest, PREFIX[1:], "share/man/man1/olayout-cc.1")
-    ok(os.path.isfile(page) and "OLAYOUT_PROFILE" in open(page).read(),
-       "olayout-cc's man page is its --help")
+    tap.ok(os.path.isfile(page) and "OLAYOUT_PROFILE" in open(page).read(),
+           "olayout-cc's man page is its --help")
 
     bindir = os.path.join(dest, PREFIX[1:], "bin")
     env.update(HOME=home, PATH=bindir + os.pathsep + os.environ["PATH"])
@@ -81,29 +68,28 @@ def main():
     done = set(int(m) for m in re.findall(r"^@@guide-block (\d+)$", res.stdout, re.M))
     for i, b in enumerate(steps):
         first = b.strip().splitlines()[0]
-        ok(i in done, "guide block %d (%s) runs as written" % (i + 1, first),
-           "exit %d\n%s\n%s" % (res.returncode, res.stdout[-1500:], res.stderr[-1500:]))
+        tap.ok(i in done, "guide block %d (%s) runs as written" % (i + 1, first),
+               "exit %d\n%s\n%s" % (res.returncode, res.stdout[-1500:], res.stderr[-1500:]))
     work = os.path.join(home, "calc")
     prof = os.path.join(work, "calc.prof")
     marks = open(prof).read() if os.path.isfile(prof) else ""
-    ok(re.search(r"^path parse_line parse_line expr term primary$", marks, re.M) and
-       re.search(r"^library lex_next$", marks, re.M) and
-       re.search(r"^cold-function calc_error$", marks, re.M),
-       "the profile names the path, library and cold function the guide says")
-    ok(os.path.isfile(os.path.join(work, "calc-map.svg")) and
-       subprocess.run([os.path.join(bindir, "olayout"), "verify", os.path.join(work, "calc.opt")],
-                      capture_output=True).returncode == 0,
-       "the guide's optimized calc verifies and its map is drawn")
+    tap.ok(re.search(r"^path parse_line parse_line expr term primary$", marks, re.M) and
+           re.search(r"^library lex_next$", marks, re.M) and
+           re.search(r"^cold-function calc_error$", marks, re.M),
+           "the profile names the path, library and cold function the guide says")
+    tap.ok(os.path.isfile(os.path.join(work, "calc-map.svg")) and
+           subprocess.run([os.path.join(bindir, "olayout"), "verify", os.path.join(work, "calc.opt")],
+                          capture_output=True).returncode == 0,
+           "the guide's optimized calc verifies and its map is drawn")
 
     env["DESTDIR"] = dest
     res = subprocess.run(["make", "--no-print-directory", "uninstall", "PREFIX=" + PREFIX],
                          cwd=ROOT, env=env, capture_output=True, text=True)
     left = [os.path.join(d, f) for d, _, fs in os.walk(dest) for f in fs]
-    ok(res.returncode == 0 and not left, "make uninstall removes every installed file",
-       res.stderr + " left: %s" % left)
+    tap.ok(res.returncode == 0 and not left, "make uninstall removes every installed file",
+           res.stderr + " left: %s" % left)
     shutil.rmtree(tmp, ignore_errors=True)
-    print("1..%d" % n)
-    return 1 if failed else 0
+    return tap.done()
 
 
 if __name__ == "__main__":

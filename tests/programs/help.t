@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# help.t - every program the build puts in $BUILD/bin, and the bench
-# scripts users run by hand, answer --help and -h with their usage on stdout (a line starting "usage:") and exit status 0, and
+# help.t - every program the build puts in $BUILD/bin, and the scripts
+# users run by hand (the pipeline's steps in docs/DESIGN.md, the benches),
+# answer --help and -h with their usage on stdout (a line starting "usage:") and exit status 0, and
 # tcpping/udpping, which refuse -t and -p, do not offer them.
 . tests/tap/tap.sh
 : "${BUILD:=build}"
@@ -8,7 +9,9 @@ T=$(mktemp -d) && trap 'rm -rf "$T"' EXIT
 
 progs=("$BUILD"/bin/*)
 need "${progs[0]}"
-progs+=(bench/xkernel/callgrind.sh bench/xkernel/synflood.sh bench/xkernel/zerowin.sh bench/external/bench.sh)
+progs+=(profiles/tcpping.sh profiles/rpcping.sh profiles/xk_build.sh plugin/hot_bytes.sh
+	bench/plugin/tcpping.sh bench/xkernel/callgrind.sh bench/xkernel/classify.sh bench/xkernel/lossy.sh
+	bench/xkernel/synflood.sh bench/xkernel/zerowin.sh bench/external/bench.sh tests/external/ext.sh)
 plan $((2 * ${#progs[@]} + 2))
 
 # usage_on_stdout PROG OPTION: exit 0, a usage line on stdout.

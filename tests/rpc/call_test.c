@@ -1,25 +1,34 @@
 /*
  * call_test - request and reply through select, chan, bid and blast over IP
  * on a perfect wire: replies carry the request back, the server procedure
- * runs once per call; a duplicated request (every frame sent twice) is
- * answered from the saved reply, never run again; a second call while one
- * is out is refused (-EBUSY); a call to a procedure nobody enabled fails
- * with -ENOSYS; no message block is left at teardown.
+ * runs once per call, and when it runs for the next call the last saved
+ * reply is gone (the next request acknowledges it implicitly: the server
+ * holds no more blocks than at the first call); a duplicated request
+ * (every frame sent twice) is answered from the saved reply, never run
+ * again; a second call while one is out is refused (-EBUSY); a call to a
+ * procedure nobody enabled fails with -ENOSYS; no message block is left at
+ * teardown.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "msg_pool.h"
 #include "rpc_test.h"
 
 #define CALLS	200
 
 static unsigned runs;
+static uint64_t held[2];	/* the server's blocks out when the first two calls run */
 
 static void count_run(struct xk_app *app, xk_sess_t *lls, const msg_t *m)
 {
-	(void)app;
+	struct msg_pool_stats ps;
+
 	(void)lls;
 	(void)m;
+	msg_pool_stats(xk_host_pool(app->proto->host), &ps);
+	if (runs < 2)
+		held[runs] = ps.outstanding;
 	runs++;
 }
 
@@ -49,6 +58,9 @@ static void perfect_wire(void)
 	tap_is_int(good, CALLS, "%d calls: each reply carries its request's bytes", CALLS);
 	tap_is_int(runs, CALLS, "the server procedure ran once per call");
 	tap_is_int((long long)rbed_chan(&rb, 1).served, CALLS, "chan counts the calls it served");
+	tap_ok(held[0] > 0 && held[1] == held[0],
+	       "the next request acknowledges the saved reply: the server holds %llu blocks when call 1 runs, "
+	       "as when call 0 ran (none saved then)", (unsigned long long)held[1]);
 	tap_is_int((long long)(rbed_chan(&rb, 0).retransmits - rexmit), 0,
 		   "no retransmission on a perfect wire once ARP has resolved");
 
@@ -105,7 +117,7 @@ static void no_procedure(void)
 
 int main(void)
 {
-	tap_plan(19);
+	tap_plan(20);
 	perfect_wire();
 	duplicated_wire();
 	no_procedure();

@@ -10,6 +10,7 @@
  *   ol_prof_count.c  callgrind's counts onto the executable's functions
  *   ol_prof_lines.c  line and cold-line entries (DWARF line table, libdw)
  *   ol_prof_insn.c   insn entries (each instruction that ran)
+ *   ol_prof_ext.c    external entries (the code that ran in shared objects)
  *   ol_prof_paths.c  proposed paths and library marks (--paths N)
  *   ol_prof_text.c   the profile text: functions, edges, externals...
  *   ol_prof_merge.c  --merge

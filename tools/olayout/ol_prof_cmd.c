@@ -20,7 +20,7 @@
 #include "ol_profile.h"
 #include "ol_tmp.h"
 
-/* The caches every profile names (DESIGN.md). */
+/* The caches every profile names (docs/DESIGN.md, Measuring). */
 static const char caches[] =
 	"cache alpha21064 8192 1 32\n"
 	"cache modern 32768 8 64\n";
