@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,4 +252,55 @@ int xk_bench_wire_check(const char *prog, const char *name)
 		return 0;
 	fprintf(stderr, "%s: -w '%s': want inproc, thread or process\n", prog, name);
 	return -EINVAL;
+}
+
+int xk_bench_ulong(const char *prog, const char *opt, const char *s, unsigned long max,
+		   unsigned long *v)
+{
+	char *end;
+
+	*v = strtoul(s, &end, 10);
+	if (!*s || *s == '-' || *end || *v > max) {
+		fprintf(stderr, "%s: %s '%s': want a number up to %lu\n", prog, opt, s, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void xk_bench_print_drops(xk_host_t *h, const char *prog, const char *const names[], size_t n)
+{
+	printf("%s: drops:", prog);
+	for (size_t i = 0; i < n; i++) {
+		struct xk_drops d;
+
+		if (xk_control(xk_proto_find(h, names[i]), XK_CTL_GET_DROPS, &d, sizeof d) < 0)
+			continue;
+		for (int r = 0; r < XK_DROP_NREASONS; r++)
+			if (d.n[r])
+				printf(" %s/%s=%llu", names[i], xk_drop_name(r), (unsigned long long)d.n[r]);
+	}
+	printf("\n");
+}
+
+/* Set by the handler only; the one flag of every program's stop. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+void xk_bench_catch_stop(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+bool xk_bench_stopped(void *arg)
+{
+	(void)arg;
+	return stop_requested;
 }

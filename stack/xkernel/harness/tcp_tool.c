@@ -3,26 +3,13 @@
 
 #include "tcp_tool.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench.h"
 #include "ip.h"
 #include "ipcwire.h"
-
-int tcp_tool_ulong(const char *prog, const char *opt, const char *s, unsigned long max,
-		   unsigned long *v)
-{
-	char *end;
-
-	*v = strtoul(s, &end, 10);
-	if (!*s || *s == '-' || *end || *v > max) {
-		fprintf(stderr, "%s: %s '%s': want a number up to %lu\n", prog, opt, s, max);
-		return -EINVAL;
-	}
-	return 0;
-}
 
 int tcp_tool_ip(const char *prog, const char *opt, const char *s, uint32_t *ip)
 {
@@ -50,7 +37,7 @@ int tcp_tool_port(const char *prog, const char *opt, const char *s, uint16_t *po
 {
 	unsigned long v;
 
-	if (tcp_tool_ulong(prog, opt, s, 65535, &v))
+	if (xk_bench_ulong(prog, opt, s, 65535, &v))
 		return -EINVAL;
 	if (v == 0) {
 		fprintf(stderr, "%s: %s: port 0\n", prog, opt);
@@ -117,14 +104,6 @@ int tcp_tool_run_ipc(void *drv, uint64_t limit_ns, bool (*done)(void *arg), void
 	return xk_ipcwire_run(drv, limit_ns, done, arg);
 }
 
-static volatile sig_atomic_t tool_stop;
-
-static void tool_on_stop(int sig)
-{
-	(void)sig;
-	tool_stop = 1;
-}
-
 struct tool_until {
 	struct tcp_flows *f;
 	unsigned nf, want;
@@ -137,18 +116,16 @@ static bool tool_done(void *arg)
 
 	for (unsigned i = 0; i < u->nf; i++)
 		failed |= tcp_flows_pump(&u->f[i]) < 0;
-	return tool_stop || failed || (u->want && u->f->finished >= u->want);
+	return xk_bench_stopped(NULL) || failed || (u->want && u->f->finished >= u->want);
 }
 
 int tcp_tool_run(tcp_tool_run_fn run, void *drv, struct tcp_flows *f, unsigned nf, unsigned want,
 		 uint64_t limit_ns)
 {
-	struct sigaction sa = { .sa_handler = tool_on_stop };
 	struct tool_until u = { f, nf, want };
 	int err;
 
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	xk_bench_catch_stop();
 	err = run(drv, limit_ns, tool_done, &u);
 	for (unsigned i = 0; i < nf; i++)
 		if (f[i].err)
