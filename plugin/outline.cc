@@ -568,25 +568,23 @@ void revive_ran(function *fun, const_sbitmap ran, const vec<uint64_t> &counts, u
    passes here gave), joins without a line among them, and bbpart would
    send them and what follows them to .cold between blocks that run
    (new_ack's line 326 in tcp_pop).
-   A block whose own lines ran gets a count even when GCC made every way
-   into it never: it calls a function GCC took for unlikely executed (ICF
-   merged the copies of static inline xk_open_done into eth.c's, whose
-   caller never runs, so chan_demux's and rpc_peers_find's calls of it,
-   which ran in training, went to .cold with their blocks). The only way
-   out of a block that runs is taken whenever it runs. */
+   The only way out of a block that runs is taken whenever it runs: GCC
+   makes it never when the block after it calls a function GCC took for
+   unlikely executed (ICF merged the copies of static inline xk_open_done
+   into eth.c's, whose caller never runs, so chan_demux's and
+   rpc_peers_find's calls of it, which ran in training, went to .cold
+   with their blocks). */
 void revive_entered(function *fun)
 {
 	int *rpo = XNEWVEC(int, n_basic_blocks_for_fn(fun));
 	int n = pre_and_rev_post_order_compute_fn(fun, NULL, rpo, false), revived = 0;
-	profile_count entry = ENTRY_BLOCK_PTR_FOR_FN(fun)->count;
 	for (int i = 0; i < n; i++) {
 		basic_block bb = BASIC_BLOCK_FOR_FN(fun, rpo[i]);
 		if (!bb->count.initialized_p() || bb->count.nonzero_p())
 			continue;
 		uint64_t c;
 		char why[512];
-		enum training t = block_training(bb, &c, why, sizeof why);
-		if (t == T_NEVER)
+		if (block_training(bb, &c, why, sizeof why) == T_NEVER)
 			continue;
 		profile_count in = profile_count::zero();
 		edge e;
@@ -597,8 +595,6 @@ void revive_entered(function *fun)
 				e->probability = profile_probability::always();
 			in += e->count();
 		}
-		if (!in.nonzero_p() && t == T_RAN)
-			in = at_least_one(profile_count::zero(), entry);
 		if (!in.nonzero_p())
 			continue;
 		bb->count = in;
