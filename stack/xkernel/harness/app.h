@@ -23,6 +23,7 @@ struct xk_app {
 	unsigned received;	/* out: messages delivered */
 	size_t bytes;		/* out: their bytes */
 	msg_t last;		/* out: the last message (client only) */
+	unsigned failed;	/* out: messages on_recv found wrong (a ping's round trips then fail) */
 };
 
 int xk_app_init(xk_proto_t *p, void *arg);
