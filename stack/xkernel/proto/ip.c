@@ -3,6 +3,7 @@
  * checksum, fragmentation on output, next hop resolved through ARP.
  * Reassembly is in ip_frag.c.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "bytes.h"
@@ -12,7 +13,12 @@
 #include "start.h"
 #include "suite.h"
 
-#define IP_PENDING	8		/* messages held per session while ARP resolves */
+/*
+ * Messages held per session while ARP resolves: as many as the SYNs of
+ * connections opened at once (with 8, the ninth and tenth of ten were lost
+ * and waited out TCP's 1 s initial timeout). The room grows with what is held.
+ */
+#define IP_PENDING	64
 #define IP_ARP_RETRY_NS	(10 * 1000 * 1000ull)
 #define IP_ARP_TRIES	300		/* 3 s, then the held messages are dropped */
 #define IP_MAX_SESS	256
@@ -28,8 +34,8 @@ struct ip_key {
 struct ip_sess {
 	struct ip_key key;
 	xk_sess_t *self;
-	msg_t pending[IP_PENDING];
-	unsigned npending;
+	msg_t *pending;		/* npending held while ARP resolves, room for cap (NULL: 0) */
+	unsigned npending, cap;
 	unsigned tries;
 	struct xk_event retry;
 	bool passive;		/* made for a new peer: the map holds IP's own reference */
@@ -78,7 +84,9 @@ static void ip_flush_pending(struct ip_sess *is)
 		else
 			msg_free(&is->pending[i]);
 	}
-	is->npending = 0;
+	free(is->pending);
+	is->pending = NULL;
+	is->npending = is->cap = 0;
 	is->tries = 0;
 }
 
@@ -95,10 +103,24 @@ static void ip_retry(void *arg)
 	ip_flush_pending(is);
 }
 
+/* Room for one more held message: false when IP_PENDING are held (or no memory). */
+static bool ip_hold_room(struct ip_sess *is)
+{
+	unsigned cap = is->cap ? 2 * is->cap : 4;
+	msg_t *p;
+
+	if (is->npending < is->cap)
+		return true;
+	if (is->cap >= IP_PENDING || !(p = realloc(is->pending, cap * sizeof *p)))
+		return false;
+	is->pending = p;
+	is->cap = cap;
+	return true;
+}
+
 static int ip_output(xk_sess_t *s, msg_t *m)
 {
 	struct ip_sess *is = s->state;
-	msg_t *slot;
 	int rc;
 
 	if (s->down)
@@ -106,12 +128,11 @@ static int ip_output(xk_sess_t *s, msg_t *m)
 	rc = is->npending ? -EAGAIN : ip_resolve(s);
 	if (rc == 0)
 		return xk_push(s->down, m);
-	if (rc != -EAGAIN || is->npending == IP_PENDING) {
+	if (rc != -EAGAIN || !ip_hold_room(is)) {
 		msg_free(m);
 		return rc == -EAGAIN ? -ENOBUFS : rc;
 	}
-	slot = &is->pending[is->npending++];
-	msg_move(slot, m);
+	msg_move(&is->pending[is->npending++], m);
 	if (!is->retry.pending)
 		xk_event_schedule(xk_host_events(s->proto->host), &is->retry, IP_ARP_RETRY_NS);
 	return 0;
@@ -226,6 +247,7 @@ static void ip_sess_release(xk_sess_t *s)
 	xk_event_cancel(xk_host_events(s->proto->host), &is->retry);
 	for (unsigned i = 0; i < is->npending; i++)
 		msg_free(&is->pending[i]);
+	free(is->pending);
 	if (s->down)
 		xk_close(s->down);
 	xk_sess_free(s);
