@@ -39,19 +39,23 @@ static void check_end(struct xk_app *app, xk_sess_t *lls, const msg_t *m)
 		app->failed++;
 }
 
-/* server (if not NULL) enables RPC_APP_PROC; client (if not NULL) opens *s to remote's host. */
+/*
+ * server (if not NULL) enables RPC_APP_PROC; client (if not NULL) opens *s
+ * to remote's host. An on_recv the caller set (a test's) is kept.
+ */
 static int app_open(struct xk_app *server, struct xk_app *client, struct xk_part *remote, xk_sess_t **s)
 {
 	struct xk_parts parts = { 0 };
 	int err;
 
 	rpc_part_push_proc(&parts.local, RPC_APP_PROC);
-	if (server)
+	if (server && !server->on_recv)
 		server->on_recv = rpc_app_serve_null;
 	err = server ? xk_app_listen(server, "select", &parts) : 0;
 	if (err || !client)
 		return err;
-	client->on_recv = check_end;
+	if (!client->on_recv)
+		client->on_recv = check_end;
 	xk_part_init(&parts.local);
 	parts.remote = *remote;
 	rpc_part_push_proc(&parts.remote, RPC_APP_PROC);

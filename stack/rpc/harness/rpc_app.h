@@ -40,7 +40,8 @@ void rpc_app_serve_null(struct xk_app *app, xk_sess_t *lls, const msg_t *m);
 /*
  * xk_ping_open_fn: server (if not NULL) enables RPC_APP_PROC (on_recv:
  * rpc_app_serve_null); client (if not NULL) opens *s (on_recv: each call's
- * end checked, app->failed counts those whose status was not 0).
+ * end checked, app->failed counts those whose status was not 0). An app
+ * whose on_recv is already set keeps it.
  */
 int rpc_app_open(struct xk_app *server, struct xk_app *client, uint32_t server_ip, xk_sess_t **s);
 /*
