@@ -17,9 +17,10 @@
  * the paths' functions.
  * Verbose names the rule behind each seed and each overruled guess.
  *
- * With inline-only the path's functions (root and layers) are outlined all
- * the same, so that the copies path-inlining makes keep their never-run
- * blocks out of the hot body; elsewhere the pass only feeds counts:
+ * With inline-only the path's functions (root and layers) and its hot
+ * helpers are outlined all the same, so that the copies path-inlining makes
+ * keep their never-run blocks out of the hot body (and a helper's size
+ * estimate is that of what runs); elsewhere the pass only feeds counts:
  * never-run blocks get a tiny count instead of zero, so nothing moves.
  *
  * The late pass (after IPA inlining, before the optimisations) visits the
@@ -415,8 +416,11 @@ void outline_function(function *fun, bool late)
 	bitmap_clear(ran);
 	auto_vec<uint64_t> counts;
 	counts.safe_grow_cleared(last_basic_block_for_fn(fun));
-	/* inline-only outlines the path's functions: their inlined copies. */
-	bool outline = ol_cfg.outline || ol_on_path(name) || late;
+	/* inline-only outlines the path's functions and hot helpers: their
+	   inlined copies. A helper's never-run blocks (and what GCC's early
+	   inliner would put in them) would count in its copy's size, which
+	   decides whether it is copied (max-growth). */
+	bool outline = ol_cfg.outline || late || ol_on_path(name) || ol_path_helper(name, false);
 	find_seeds(fun, &seeds, ran, &counts, calls, outline);
 	if (calls && ol_on_path(name) && !late)
 		feed_counts(fun, ran, counts, calls);
@@ -441,7 +445,18 @@ unsigned int outline_pass::execute(function *fun)
 		return 0;
 	}
 	const char *name = ol_fn_name(fun->decl);
-	if (!ol_on_path(name) && !holds_path_copy(DECL_INITIAL(fun->decl)))
+	cgraph_node *node = cgraph_node::get(fun->decl);
+	bool on_path = ol_on_path(name) || holds_path_copy(DECL_INITIAL(fun->decl));
+	/* What the paths call on every run and do not copy (library
+	   functions; helpers also called elsewhere, or too big) runs as often
+	   as their roots: hot too, next to them rather than wherever the
+	   linker's order puts it among code that never runs. */
+	if (!on_path && ol_path_helper(name, true) && node &&
+	    node->frequency != NODE_FREQUENCY_UNLIKELY_EXECUTED) {
+		ol_note("%s: a path's hot helper or library function: hot (.text.hot)", name);
+		node->frequency = NODE_FREQUENCY_HOT;
+	}
+	if (!on_path)
 		return 0;
 	/* inline-only: the helpers inlined into a path (by the path-inline
 	   pass or GCC) kept their never-run blocks in line; once inlined
@@ -453,7 +468,6 @@ unsigned int outline_pass::execute(function *fun)
 	   roots together, as GCC groups a profile's hot functions (the
 	   linker's order otherwise lets them share i-cache sets). Only the
 	   section changes: the IPA decisions are made. */
-	cgraph_node *node = cgraph_node::get(fun->decl);
 	if (ol_is_root(name) && node && node->frequency != NODE_FREQUENCY_UNLIKELY_EXECUTED) {
 		ol_note("%s: a path's root: hot (.text.hot)", name);
 		node->frequency = NODE_FREQUENCY_HOT;
