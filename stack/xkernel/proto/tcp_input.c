@@ -249,10 +249,8 @@ static void retransmit_first(struct tcb *t)
 		n = t->snd_wnd;	/* never past the window: a zero one gets only the persist probe */
 	if (t->fin_queued && t->snd_una + n == end && tcp_seq_gt(t->snd_max, end))
 		flags = TCP_FIN;
-	if (n || flags) {
-		t->undo_retrans++;
+	if (n || flags)
 		tcp_send_segment(t, t->snd_una, n, flags);
-	}
 }
 
 /* Fast retransmit and fast recovery: NewReno (RFC 6582), or by the pipe with SACK (RFC 6675). */
