@@ -89,22 +89,8 @@ static int parse(int argc, char **argv, const char **tap, uint32_t *ip, bool *et
 	return 0;
 }
 
-static void print_drops(xk_host_t *h)
-{
-	static const char *const names[] = { "eth", "ip", "blast", "bid", "chan", "select" };
-
-	printf("rpcserver: drops:");
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		struct xk_drops d;
-
-		if (xk_control(xk_proto_find(h, names[i]), XK_CTL_GET_DROPS, &d, sizeof d) < 0)
-			continue;
-		for (int r = 0; r < XK_DROP_NREASONS; r++)
-			if (d.n[r])
-				printf(" %s/%s=%llu", names[i], xk_drop_name(r), (unsigned long long)d.n[r]);
-	}
-	printf("\n");
-}
+/* The protocols whose drops rpcserver reports at the end. */
+static const char *const drop_names[] = { "eth", "ip", "blast", "bid", "chan", "select" };
 
 int main(int argc, char **argv)
 {
@@ -139,7 +125,7 @@ int main(int argc, char **argv)
 		sigaction(SIGINT, &sa, NULL);
 		xk_tap_run(t, seconds * 1000ull * 1000 * 1000, stopped, NULL);
 		printf("rpcserver: served %u calls over %s\n", app.received, eth ? RPC_ETH_LOWER : "ip");
-		print_drops(h);
+		xk_bench_print_drops(h, "rpcserver", drop_names, sizeof drop_names / sizeof drop_names[0]);
 	}
 	err = xk_testbed_leaks("rpcserver", xk_host_destroy(h), err);
 	xk_tap_close(t);

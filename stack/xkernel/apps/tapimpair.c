@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define IMP_FRAME_MAX	2048	/* an Ethernet frame of MTU 1500 and more */
 #define IMP_HELD_MAX	1024	/* frames held back per direction */
 
@@ -184,18 +186,6 @@ out:
 	return fd;
 }
 
-static int imp_num(const char *opt, const char *s, unsigned long max, unsigned long *v)
-{
-	char *end;
-
-	*v = strtoul(s, &end, 10);
-	if (!*s || *s == '-' || *end || *v > max) {
-		fprintf(stderr, "tapimpair: %s '%s': want a number up to %lu\n", opt, s, max);
-		return -1;
-	}
-	return 0;
-}
-
 /* 0, 1 when the usage was asked for (printed), or -1. */
 static int imp_parse(int argc, char **argv, struct imp_opts *o)
 {
@@ -203,29 +193,28 @@ static int imp_parse(int argc, char **argv, struct imp_opts *o)
 	int c;
 
 	*o = (struct imp_opts){ .delay_us = 1000, .seed = 1 };
-	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
-		if (!strcmp(argv[i], "--help"))
-			return fputs(IMP_USAGE, stdout), 1;
+	if (xk_bench_help(argc, argv))
+		return fputs(IMP_USAGE, stdout), 1;
 	opterr = 0;
 	while ((c = getopt(argc, argv, "hd:u:r:D:S:T:")) != -1) {
 		switch (c) {
 		case 'h':
 			return fputs(IMP_USAGE, stdout), 1;
 		case 'd': case 'u': case 'r':
-			if (imp_num(c == 'd' ? "-d" : c == 'u' ? "-u" : "-r", optarg, 100, &v))
+			if (xk_bench_ulong("tapimpair", c == 'd' ? "-d" : c == 'u' ? "-u" : "-r", optarg, 100, &v))
 				return -1;
 			*(c == 'd' ? &o->drop : c == 'u' ? &o->dup : &o->reorder) = (unsigned)v;
 			break;
 		case 'D':
-			if (imp_num("-D", optarg, 10000000, &o->delay_us))
+			if (xk_bench_ulong("tapimpair", "-D", optarg, 10000000, &o->delay_us))
 				return -1;
 			break;
 		case 'S':
-			if (imp_num("-S", optarg, ~0ul, &o->seed))
+			if (xk_bench_ulong("tapimpair", "-S", optarg, ~0ul, &o->seed))
 				return -1;
 			break;
 		case 'T':
-			if (imp_num("-T", optarg, 31ul * 24 * 3600, &o->seconds))
+			if (xk_bench_ulong("tapimpair", "-T", optarg, 31ul * 24 * 3600, &o->seconds))
 				return -1;
 			break;
 		default:

@@ -66,7 +66,7 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->sink = true;
 			break;
 		case 'T':
-			if (tcp_tool_ulong("tcpecho", "-T", optarg, 31u * 24 * 3600, &o->seconds))
+			if (xk_bench_ulong("tcpecho", "-T", optarg, 31u * 24 * 3600, &o->seconds))
 				return -1;
 			break;
 		default:

@@ -84,14 +84,14 @@ static int parse_opt(int c, struct opts *o)
 	case 'c':
 		return tcp_tool_ip_port("tcpsend", "-c", optarg, &o->peer, &o->port);
 	case 'b':
-		return tcp_tool_ulong("tcpsend", "-b", optarg, 1ul << 30, &o->bytes);
+		return xk_bench_ulong("tcpsend", "-b", optarg, 1ul << 30, &o->bytes);
 	case 'P':
-		return tcp_tool_ulong("tcpsend", "-P", optarg, TCPSEND_CONNS_MAX, &o->conns) || !o->conns ?
+		return xk_bench_ulong("tcpsend", "-P", optarg, TCPSEND_CONNS_MAX, &o->conns) || !o->conns ?
 		       (o->conns ? -1 : (fputs("tcpsend: -P 0: no connections\n", stderr), -1)) : 0;
 	case 'S':
-		return tcp_tool_ulong("tcpsend", "-S", optarg, ~0ul, &o->seed);
+		return xk_bench_ulong("tcpsend", "-S", optarg, ~0ul, &o->seed);
 	case 'T':
-		return tcp_tool_ulong("tcpsend", "-T", optarg, 24 * 3600, &o->seconds);
+		return xk_bench_ulong("tcpsend", "-T", optarg, 24 * 3600, &o->seconds);
 	case 'i':
 		return parse_impair(optarg, &o->imp);
 	case 'w':

@@ -34,18 +34,6 @@ struct opts {
 	unsigned long echo_port, peer_port, count, seconds;
 };
 
-static int parse_ulong(const char *opt, const char *s, unsigned long max, unsigned long *v)
-{
-	char *end;
-
-	*v = strtoul(s, &end, 10);
-	if (!*s || *end || *v > max) {
-		fprintf(stderr, "xkhost: %s '%s': want a number up to %lu\n", opt, s, max);
-		return -1;
-	}
-	return 0;
-}
-
 #define XKHOST_USAGE "usage: xkhost -t TAPIF [-C] [-a IP] [-u PORT] [-T SECONDS] [-c PEER_IP:PORT -k COUNT]\n"
 
 /* 0, 1 when the usage was asked for (printed), or -1. */
@@ -79,23 +67,23 @@ static int parse(int argc, char **argv, struct opts *o)
 			}
 			break;
 		case 'u':
-			if (parse_ulong("-u", optarg, 65535, &o->echo_port))
+			if (xk_bench_ulong("xkhost", "-u", optarg, 65535, &o->echo_port))
 				return -1;
 			break;
 		case 'T':
-			if (parse_ulong("-T", optarg, 3600, &o->seconds))
+			if (xk_bench_ulong("xkhost", "-T", optarg, 3600, &o->seconds))
 				return -1;
 			break;
 		case 'c':
 			colon = strchr(optarg, ':');
 			if (!colon || (*colon = '\0', xk_ip_parse(optarg, &o->peer_ip)) ||
-			    parse_ulong("-c port", colon + 1, 65535, &o->peer_port) || !o->peer_port) {
+			    xk_bench_ulong("xkhost", "-c port", colon + 1, 65535, &o->peer_port) || !o->peer_port) {
 				fprintf(stderr, "xkhost: -c: want PEER_IP:PORT\n");
 				return -1;
 			}
 			break;
 		case 'k':
-			if (parse_ulong("-k", optarg, 1000000, &o->count))
+			if (xk_bench_ulong("xkhost", "-k", optarg, 1000000, &o->count))
 				return -1;
 			break;
 		default:
@@ -152,22 +140,8 @@ static unsigned long client(xk_tap_t *t, struct xk_app *app, const struct opts *
 	return good;
 }
 
-static void print_drops(xk_host_t *h)
-{
-	static const char *const names[] = { "eth", "arp", "ip", "icmp", "udp" };
-
-	printf("xkhost: drops:");
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		struct xk_drops d;
-
-		if (xk_control(xk_proto_find(h, names[i]), XK_CTL_GET_DROPS, &d, sizeof d) < 0)
-			continue;
-		for (int r = 0; r < XK_DROP_NREASONS; r++)
-			if (d.n[r])
-				printf(" %s/%s=%llu", names[i], xk_drop_name(r), (unsigned long long)d.n[r]);
-	}
-	printf("\n");
-}
+/* The protocols whose drops xkhost reports at the end. */
+static const char *const drop_names[] = { "eth", "arp", "ip", "icmp", "udp" };
 
 int main(int argc, char **argv)
 {
@@ -212,7 +186,7 @@ int main(int argc, char **argv)
 		printf("xkhost: served, %u UDP datagrams echoed\n", app.received);
 	}
 	if (h)
-		print_drops(h);
+		xk_bench_print_drops(h, "xkhost", drop_names, sizeof drop_names / sizeof drop_names[0]);
 	err = xk_testbed_leaks("xkhost", xk_host_destroy(h), err);
 	xk_tap_close(t);
 	return err ? 1 : 0;

@@ -21,7 +21,7 @@
 #define XK_FLOW_KEY	16
 
 struct xk_flow {
-	uint8_t key[XK_FLOW_KEY];	/* see xk_flow_key */
+	uint64_t w[2];			/* the key (xk_flow_key) as two words, as xk_classify reads a frame */
 	xk_demux_fn root;
 	xk_sess_t *owner;		/* the bound session; its end removes the flow */
 };

@@ -252,3 +252,31 @@ int xk_bench_wire_check(const char *prog, const char *name)
 	fprintf(stderr, "%s: -w '%s': want inproc, thread or process\n", prog, name);
 	return -EINVAL;
 }
+
+int xk_bench_ulong(const char *prog, const char *opt, const char *s, unsigned long max,
+		   unsigned long *v)
+{
+	char *end;
+
+	*v = strtoul(s, &end, 10);
+	if (!*s || *s == '-' || *end || *v > max) {
+		fprintf(stderr, "%s: %s '%s': want a number up to %lu\n", prog, opt, s, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void xk_bench_print_drops(xk_host_t *h, const char *prog, const char *const names[], size_t n)
+{
+	printf("%s: drops:", prog);
+	for (size_t i = 0; i < n; i++) {
+		struct xk_drops d;
+
+		if (xk_control(xk_proto_find(h, names[i]), XK_CTL_GET_DROPS, &d, sizeof d) < 0)
+			continue;
+		for (int r = 0; r < XK_DROP_NREASONS; r++)
+			if (d.n[r])
+				printf(" %s/%s=%llu", names[i], xk_drop_name(r), (unsigned long long)d.n[r]);
+	}
+	printf("\n");
+}

@@ -67,6 +67,11 @@ struct xk_bench_caps {
 bool xk_bench_help(int argc, char **argv);
 /* 0 if NAME is a wire (inproc, thread, process); else one line naming PROG's -w and -EINVAL. */
 int xk_bench_wire_check(const char *prog, const char *name);
+/* *v = S, a decimal number up to MAX; else one line naming PROG's OPT and -EINVAL. */
+int xk_bench_ulong(const char *prog, const char *opt, const char *s, unsigned long max,
+		   unsigned long *v);
+/* One line on stdout, "PROG: drops: NAME/REASON=COUNT ...", of the named protocols of h. */
+void xk_bench_print_drops(xk_host_t *h, const char *prog, const char *const names[], size_t n);
 /*
  * Parse argv; an option caps does not allow is refused. -h or --help prints
  * the usage on stdout and returns 1; a bad option prints one line naming it

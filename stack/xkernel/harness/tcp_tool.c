@@ -8,21 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench.h"
 #include "ip.h"
 #include "ipcwire.h"
-
-int tcp_tool_ulong(const char *prog, const char *opt, const char *s, unsigned long max,
-		   unsigned long *v)
-{
-	char *end;
-
-	*v = strtoul(s, &end, 10);
-	if (!*s || *s == '-' || *end || *v > max) {
-		fprintf(stderr, "%s: %s '%s': want a number up to %lu\n", prog, opt, s, max);
-		return -EINVAL;
-	}
-	return 0;
-}
 
 int tcp_tool_ip(const char *prog, const char *opt, const char *s, uint32_t *ip)
 {
@@ -50,7 +38,7 @@ int tcp_tool_port(const char *prog, const char *opt, const char *s, uint16_t *po
 {
 	unsigned long v;
 
-	if (tcp_tool_ulong(prog, opt, s, 65535, &v))
+	if (xk_bench_ulong(prog, opt, s, 65535, &v))
 		return -EINVAL;
 	if (v == 0) {
 		fprintf(stderr, "%s: %s: port 0\n", prog, opt);

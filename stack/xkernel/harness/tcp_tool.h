@@ -17,9 +17,8 @@
 #define TCP_TOOL_PORT	5001
 #define TCP_TOOL_SEC	1000000000ull
 
-/* Option values: one line on stderr naming prog and opt, and -EINVAL, when s is not one. */
-int tcp_tool_ulong(const char *prog, const char *opt, const char *s, unsigned long max,
-		   unsigned long *v);
+/* Option values: one line on stderr naming prog and opt, and -EINVAL, when s is not one
+ * (numbers: xk_bench_ulong, bench.h). */
 int tcp_tool_ip(const char *prog, const char *opt, const char *s, uint32_t *ip);
 int tcp_tool_port(const char *prog, const char *opt, const char *s, uint16_t *port);	/* 1..65535 */
 int tcp_tool_ip_port(const char *prog, const char *opt, const char *s, uint32_t *ip, uint16_t *port);
