@@ -71,8 +71,7 @@ def bad(tap, what, args):
 def main():
     tap = oltest.Tap()
     oltest.need_olayout()
-    if shutil.which("valgrind") is None:
-        oltest.fail("valgrind missing (make deps installs it)")
+    oltest.need_tool("valgrind")
     exe = os.path.join(oltest.CORPUS, "calc.pie")
     oltest.need(exe)
     work = oltest.workdir("compare")

@@ -172,8 +172,7 @@ def perf_problem(tap):
 
 def main():
     oltest.need_olayout()
-    if shutil.which("addr2line") is None:
-        oltest.skip_all("addr2line (binutils) not installed")
+    oltest.need_tool("addr2line", "perf")
     tap = oltest.Tap()
     builds = [(p, c, e) for p, c, e in oltest.corpus() if c in G_CONFIGS]
     if {c for _, c, _ in builds} != set(G_CONFIGS):
@@ -185,12 +184,9 @@ def main():
     for prog, config, exe in builds:
         if prog == "layers":
             check_clone_names(tap, config, exe)
-    if shutil.which("perf") is None:
-        tap.ok(True, "perf report names a clone", skip="perf not installed")
-    else:
-        problem = perf_problem(tap)
-        skip = problem[6:] if problem and problem.startswith("skip: ") else None
-        tap.ok(skip or not problem, "perf report names a clone", problem, skip=skip)
+    problem = perf_problem(tap)
+    skip = problem[6:] if problem and problem.startswith("skip: ") else None
+    tap.ok(skip or not problem, "perf report names a clone", problem, skip=skip)
     return tap.done()
 
 

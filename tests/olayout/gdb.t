@@ -99,8 +99,7 @@ def check_moved(tap, config, exe):
 
 def main():
     oltest.need_olayout()
-    if shutil.which("gdb") is None:
-        oltest.skip_all("gdb not installed")
+    oltest.need_tool("gdb", "addr2line")
     tap = oltest.Tap()
     builds = {(p, c): e for p, c, e in oltest.corpus()}
     for config in ("nopie-g", "pie-g", "static-g", "pie", "pie-cet"):

@@ -75,6 +75,15 @@ def need(*paths):
         fail("built: %s (make all builds it)" % ", ".join(missing))
 
 
+def need_tool(*commands):
+    """Every command is on PATH, or the script fails naming it: make test
+    installs the tools it needs first (make deps), so a missing one is a
+    failure, not a reason to skip."""
+    missing = [c for c in commands if shutil.which(c) is None]
+    if missing:
+        fail("installed: %s (make deps installs it)" % ", ".join(missing))
+
+
 def need_olayout():
     need(OLAYOUT)
 

@@ -320,8 +320,7 @@ def check_usage(tap):
 def main():
     oltest.need_olayout()
     oltest.need(EXE, OTHER)
-    if not shutil.which("valgrind"):
-        oltest.fail("valgrind is not installed (make deps installs it)")
+    oltest.need_tool("valgrind")
     tap = oltest.Tap()
     work = oltest.workdir("profile")
     os.environ["TMPDIR"] = work

@@ -6,6 +6,7 @@ set -u
 . tests/tap/tap.sh
 OL=$BUILD/bin/olayout
 need "$OL"
+need_tool gdb
 SRC=tests/olayout/progs
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -37,15 +38,11 @@ for v in pie nopie static; do
 	ok "$v: a rewritten program is rewritten again" eval \
 		'"$OL" rewrite --layout $T/rev.lay -o $T/cl.$v.again $T/cl.$v.clo &&
 		 "$OL" verify $T/cl.$v.again && cmp -s $T/got.$v.clo <($T/cl.$v.again)'
-	if command -v gdb > /dev/null; then
-		# demangling off: gdb shows a symbol without DWARF as leaf.clone[P]
-		bt=$(gdb -q -batch -ex 'set print demangle off' -ex 'break leaf.clone.P' -ex run -ex bt $T/cl.$v.clo 2>&1 | grep '^#')
-		ok "$v: gdb backtrace through clones" eval \
-			'grep -qF " leaf.clone.P (" <<<"$bt" && grep -qF " mid.clone.P (" <<<"$bt" &&
-			 grep -qF " top.clone.P (" <<<"$bt" && grep -qF " main (" <<<"$bt"'
-	else
-		skip "$v: gdb backtrace through clones" "gdb is not installed"
-	fi
+	# demangling off: gdb shows a symbol without DWARF as leaf.clone[P]
+	bt=$(gdb -q -batch -ex 'set print demangle off' -ex 'break leaf.clone.P' -ex run -ex bt $T/cl.$v.clo 2>&1 | grep '^#')
+	ok "$v: gdb backtrace through clones" eval \
+		'grep -qF " leaf.clone.P (" <<<"$bt" && grep -qF " mid.clone.P (" <<<"$bt" &&
+		 grep -qF " top.clone.P (" <<<"$bt" && grep -qF " main (" <<<"$bt"'
 done
 
 # bad input: one line on stderr, exit 1, no output left behind

@@ -15,7 +15,7 @@ export LC_ALL=C
 OLCC=$BUILD/bin/olayout-cc
 OL=$BUILD/bin/olayout
 need "$OLCC" "$OL" "$BUILD/lib/olayout/olayout.so"
-command -v valgrind >/dev/null || skip_all "valgrind is not installed (olayout profile needs it)"
+need_tool valgrind
 L=tests/plugin/progs/layers
 FILES=(lib app tcp udp ip eth main)
 mkdir -p "$BUILD/tests" && T=$(mktemp -d "$BUILD/tests/olcc.XXXXXX") || bail_out "no scratch directory"

@@ -15,7 +15,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "olayout"))
-from oltest import Tap, need, skip_all  # noqa: E402
+from oltest import Tap, need, need_tool  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
 GUIDE = os.path.join(ROOT, "docs", "guide.md")
@@ -32,8 +32,7 @@ def blocks(text):
 
 def main():
     need(*(os.path.join(BUILD, "bin", f) for f in ("olayout", "olayout-cc")))
-    if not shutil.which("valgrind"):
-        skip_all("valgrind is not installed (olayout profile needs it)")
+    need_tool("valgrind")
     tap = Tap()
     os.makedirs(os.path.join(BUILD, "tests"), exist_ok=True)
     tmp = os.path.abspath(tempfile.mkdtemp(prefix="guide.", dir=os.path.join(BUILD, "tests")))

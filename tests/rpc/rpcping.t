@@ -58,8 +58,8 @@ ok "rpcping -n 0 -> exit 2, one message naming -n (got $rc: $err)" eval \
 out=$(timeout 20 "$BUILD"/bin/rpcping --help)
 ok "rpcping --help prints its usage" eval 'echo "$out" | grep -q "^usage: rpcping"'
 
+need_tool valgrind
 why=
-command -v valgrind >/dev/null || why="valgrind is not installed"
 case $BUILD in *san*) why="valgrind cannot run an ASan build ($BUILD)" ;; esac
 if [ -n "$why" ]; then
 	skip "rpcping: the same instruction count twice" "$why"

@@ -2,6 +2,7 @@
 #
 #   . tests/tap/tap.sh
 #   need "$BUILD/bin/olayout"        # missing: one failing test naming it, exit 1
+#   need_tool valgrind               # not on PATH: the same (make deps installs it)
 #   plan 3
 #   ok "verify passes" "$OL" verify "$out"    # runs the command: ok when it exits 0
 #   ok "same output" eval 'cmp -s "$a" "$b" && [ -s "$a" ]'
@@ -14,7 +15,8 @@
 # ok runs its command itself, so the status it tests is the command's own:
 # never pass it a test of $? (a status read inside the helper is its own).
 # skip_all ends a script that cannot run on this machine, with the reason;
-# a missing build is not such a reason (make test builds everything first).
+# a missing build is not such a reason (make test builds everything first),
+# nor a missing tool that make deps installs (need_tool).
 
 tap_n=0
 tap_failed=0
@@ -82,6 +84,16 @@ need() { # need FILE...: every FILE exists, or the script fails naming it
 		[ -e "$tap_f" ] && continue
 		[ -n "$tap_planned" ] || echo "1..$((tap_n + 1))"
 		tap_result 1 "$tap_f exists (make all builds it)"
+		exit 1
+	done
+}
+
+need_tool() { # need_tool COMMAND...: every COMMAND is on PATH, or the script fails naming it
+	local tap_c
+	for tap_c in "$@"; do
+		command -v "$tap_c" >/dev/null && continue
+		[ -n "$tap_planned" ] || echo "1..$((tap_n + 1))"
+		tap_result 1 "$tap_c is installed (make deps installs it)"
 		exit 1
 	done
 }

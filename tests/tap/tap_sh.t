@@ -12,7 +12,7 @@ run() {
 }
 nl=$'\n'
 
-plan 9
+plan 10
 is "$(run 'plan 3; ok "true" true; is 7 7 "seven"; skip "gdb" "no gdb"; done_testing')" \
 	"1..3${nl}ok 1 - true${nl}ok 2 - seven${nl}ok 3 - gdb # SKIP no gdb${nl}exit 0" "a passing run exits 0"
 is "$(run 'plan 2; ok "false" false; ok "after" true; done_testing')" \
@@ -32,5 +32,8 @@ is "$(run 'skip_all "no widget here"; echo after')" "1..0 # SKIP no widget here$
 is "$(run 'need /; need /no/such/file; echo after')" \
 	"1..1${nl}not ok 1 - /no/such/file exists (make all builds it)${nl}exit 1" \
 	"need: a missing file fails, naming it"
+is "$(run 'need_tool bash; need_tool no-such-tool-xyz; echo after')" \
+	"1..1${nl}not ok 1 - no-such-tool-xyz is installed (make deps installs it)${nl}exit 1" \
+	"need_tool: a command not on PATH fails, naming it"
 is "$(run 'diag "$(printf "a\nb")" c')" "# a${nl}# b${nl}# c${nl}exit 0" "diag comments every line"
 done_testing

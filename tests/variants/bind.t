@@ -14,7 +14,7 @@
 . tests/tap/tap.sh
 BUILD=${BUILD:-build}
 export BUILD
-command -v valgrind >/dev/null || skip_all "valgrind is not installed"
+need_tool valgrind
 case $BUILD in *san*) skip_all "valgrind cannot run an ASan build ($BUILD)" ;; esac
 N=200
 T=$(mktemp -d /tmp/xkcg.XXXXXXXX)	# a fixed-length name, as callgrind.sh runs

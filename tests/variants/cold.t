@@ -9,7 +9,7 @@
 . tests/tap/tap.sh
 BUILD=${BUILD:-build}
 export BUILD
-command -v valgrind >/dev/null || skip_all "valgrind is not installed"
+need_tool valgrind
 WORK=$(mktemp -d /tmp/coldt.XXXXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 

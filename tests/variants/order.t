@@ -22,7 +22,7 @@
 . tests/tap/tap.sh
 BUILD=${BUILD:-build}
 export BUILD
-command -v valgrind >/dev/null || skip_all "valgrind is not installed"
+need_tool valgrind
 
 # counts EXE: instructions and alpha21064 I1 misses per round trip
 counts() { bench/xkernel/callgrind.sh -q -n 300 -g alpha21064 "$1" | awk '{ print $2, $3 }'; }

@@ -15,7 +15,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "olayout"))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "bench", "variants"))
-from oltest import Tap, need, skip_all  # noqa: E402
+from oltest import Tap, need, need_tool  # noqa: E402
 import tables  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
@@ -76,8 +76,7 @@ def main():
     real = os.path.join(BUILD, "variants", "tcpip")
     std, out = os.path.join(real, "STD", "tcpping"), os.path.join(real, "OUT", "tcpping")
     need(os.path.join(real, "variants.list"), std, out)
-    if subprocess.run(["which", "valgrind"], capture_output=True).returncode:
-        skip_all("valgrind is not installed")
+    need_tool("valgrind")
     tap = Tap()
     work = tempfile.mkdtemp(prefix="tablest.", dir=BUILD)
     lst = os.path.join(work, "variants.list")

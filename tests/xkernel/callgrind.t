@@ -9,7 +9,7 @@ set -u
 . tests/tap/tap.sh
 BUILD=${BUILD:-build}
 export BUILD
-command -v valgrind >/dev/null || skip_all "valgrind is not installed"
+need_tool valgrind
 case $BUILD in *san*) skip_all "valgrind cannot run an ASan build ($BUILD)" ;; esac
 need "$BUILD"/bin/{tcpping,udpping,icmpping}
 

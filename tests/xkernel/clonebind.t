@@ -13,7 +13,7 @@
 set -u
 . tests/tap/tap.sh
 BUILD=${BUILD:-build}
-command -v valgrind >/dev/null || skip_all "valgrind is not installed"
+need_tool valgrind
 case $BUILD in *san*) skip_all "valgrind cannot run an ASan build ($BUILD)" ;; esac
 OL=$BUILD/bin/olayout
 need "$OL" "$BUILD/plugin/olayout.so"

@@ -7,7 +7,7 @@ set -u
 . tests/xkernel/netns.sh
 BUILD=${BUILD:-build}
 need "$BUILD"/bin/{xkhost,icmpping}
-command -v python3 >/dev/null || skip_all "no python3 for the Linux UDP peer"
+need_tool python3
 xk_netns_start
 
 plan 10

@@ -11,7 +11,7 @@ SIZE=$((10 * 1024 * 1024))
 SEED=${TCP_INTEROP_SEED:-4711}
 
 . tests/tap/tap.sh
-command -v python3 >/dev/null || skip_all "python3 (Linux's side of the test) is not installed"
+need_tool python3
 # shellcheck source=/dev/null
 source "$HERE/netns.sh"
 xk_netns_start

@@ -15,7 +15,7 @@ set -u
 . tests/xkernel/netns.sh
 BUILD=${BUILD:-build}
 need "$BUILD/tests/xkernel/tcp_interop_test"
-command -v python3 >/dev/null || skip_all "python3 (the flood's sender) is not installed"
+need_tool python3
 xk_netns_start	# skips with the reason where the machine has no TAP or namespaces
 xk_netns_cleanup	# the bench makes its own
 plan 3

@@ -17,7 +17,7 @@ PEER=$BUILD/tests/xkernel/tcp_interop_test
 LINUX=tests/xkernel/tcp_interop_linux.py
 PAUSE=${TCP_ZEROWIN_PAUSE:-2}
 need "$PEER"
-command -v python3 >/dev/null || skip_all "python3 (Linux's side of the test) is not installed"
+need_tool python3
 xk_netns_start
 
 TMP=$(mktemp -d /tmp/tcp_zerowin_tap.XXXXXX)

@@ -46,7 +46,7 @@ bad_line() { # bad_line ARGS...: refused with one line on stderr, status 2
 ok "bad command lines (-c without -t, -w bogus, -w with -t) are refused with one line, status 2" eval \
 	'bad_line -c 10.0.0.2:5001 && bad_line -w bogus && bad_line -w thread -t xk0 -c 10.0.0.2:5001'
 
-command -v python3 >/dev/null || skip_all "no python3 for Linux's side"
+need_tool python3
 xk_netns_start
 
 ip netns exec "$XK_NETNS" "$BUILD/bin/tcpecho" -t "$XK_TAP" -a "$XK_STACK_IP" -T 60 >"$T/echo.log" 2>&1 &

@@ -12,7 +12,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,20 +24,6 @@
 #include "testbed.h"
 
 #define USAGE	"usage: rpcserver -t TAPIF [-a IP] [-e] [-T SECONDS]\n"
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-static bool stopped(void *arg)
-{
-	(void)arg;
-	return stop_requested;
-}
 
 /* 0, 1 when the usage was asked for (printed), or -1 after one line. */
 static int parse(int argc, char **argv, const char **tap, uint32_t *ip, bool *eth,
@@ -96,7 +81,6 @@ int main(int argc, char **argv)
 {
 	struct xk_host_config cfg = { .name = "rpcserver", .mac = { 0x02, 0, 0, 0, 0x77, 0 } };
 	struct xk_app app = { .echo = true };
-	struct sigaction sa = { .sa_handler = on_stop };
 	unsigned long seconds = 10;
 	const char *tap = NULL;
 	bool eth = false;
@@ -121,9 +105,8 @@ int main(int argc, char **argv)
 	if (err) {
 		fprintf(stderr, "rpcserver: setting up the host: %s\n", xk_strerror(err));
 	} else {
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGINT, &sa, NULL);
-		xk_tap_run(t, seconds * 1000ull * 1000 * 1000, stopped, NULL);
+		xk_bench_catch_stop();
+		xk_tap_run(t, seconds * 1000ull * 1000 * 1000, xk_bench_stopped, NULL);
 		printf("rpcserver: served %u calls over %s\n", app.received, eth ? RPC_ETH_LOWER : "ip");
 		xk_bench_print_drops(h, "rpcserver", drop_names, sizeof drop_names / sizeof drop_names[0]);
 	}

@@ -22,7 +22,6 @@
 #include <linux/if_tun.h>
 #include <poll.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,14 +62,6 @@ struct imp_opts {
 	unsigned drop, dup, reorder;
 	unsigned long delay_us, seed, seconds;
 };
-
-static volatile sig_atomic_t imp_stop;
-
-static void imp_on_stop(int sig)
-{
-	(void)sig;
-	imp_stop = 1;
-}
 
 static uint64_t imp_now(void)
 {
@@ -242,7 +233,7 @@ static void imp_run(struct imp_dir d[2], const struct imp_opts *o)
 {
 	uint64_t deadline = o->seconds ? imp_now() + o->seconds * 1000000000ull : 0;
 
-	while (!imp_stop) {
+	while (!xk_bench_stopped(NULL)) {
 		struct pollfd p[2] = { { .fd = d[0].in, .events = POLLIN }, { .fd = d[1].in, .events = POLLIN } };
 		uint64_t now = imp_now();
 		int64_t wait = 100000000, w;	/* at most 100 ms: look at the deadline and signals */
@@ -261,7 +252,6 @@ static void imp_run(struct imp_dir d[2], const struct imp_opts *o)
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = imp_on_stop };
 	struct imp_dir d[2] = { 0 };
 	struct imp_opts o;
 	int err = imp_parse(argc, argv, &o), fd[2];
@@ -284,8 +274,7 @@ int main(int argc, char **argv)
 	if (err) {
 		fputs("tapimpair: out of memory\n", stderr);
 	} else {
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGINT, &sa, NULL);
+		xk_bench_catch_stop();
 		imp_run(d, &o);
 		imp_report(&d[0]);
 		imp_report(&d[1]);

@@ -14,7 +14,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,20 +98,6 @@ static int parse(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-static bool stopped(void *arg)
-{
-	(void)arg;
-	return stop_requested;
-}
-
 /* Send count datagrams to the peer; returns how many came back identical. */
 static unsigned long client(xk_tap_t *t, struct xk_app *app, const struct opts *o)
 {
@@ -178,11 +163,8 @@ int main(int argc, char **argv)
 		printf("xkhost: %lu of %lu datagrams echoed intact\n", good, o.count);
 		err = good == o.count ? 0 : -EIO;
 	} else {
-		struct sigaction sa = { .sa_handler = on_stop };
-
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGINT, &sa, NULL);
-		xk_tap_run(t, o.seconds * S_NS, stopped, NULL);
+		xk_bench_catch_stop();
+		xk_tap_run(t, o.seconds * S_NS, xk_bench_stopped, NULL);
 		printf("xkhost: served, %u UDP datagrams echoed\n", app.received);
 	}
 	if (h)

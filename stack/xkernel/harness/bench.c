@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,4 +280,27 @@ void xk_bench_print_drops(xk_host_t *h, const char *prog, const char *const name
 				printf(" %s/%s=%llu", names[i], xk_drop_name(r), (unsigned long long)d.n[r]);
 	}
 	printf("\n");
+}
+
+/* Set by the handler only; the one flag of every program's stop. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+void xk_bench_catch_stop(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+bool xk_bench_stopped(void *arg)
+{
+	(void)arg;
+	return stop_requested;
 }

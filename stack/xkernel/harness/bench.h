@@ -70,6 +70,13 @@ int xk_bench_wire_check(const char *prog, const char *name);
 /* *v = S, a decimal number up to MAX; else one line naming PROG's OPT and -EINVAL. */
 int xk_bench_ulong(const char *prog, const char *opt, const char *s, unsigned long max,
 		   unsigned long *v);
+/*
+ * From now on SIGTERM and SIGINT only set a flag, which xk_bench_stopped
+ * reads (arg unused: the shape of a run loop's done callback), so a
+ * server ends its loop and reports.
+ */
+void xk_bench_catch_stop(void);
+bool xk_bench_stopped(void *arg);
 /* One line on stdout, "PROG: drops: NAME/REASON=COUNT ...", of the named protocols of h. */
 void xk_bench_print_drops(xk_host_t *h, const char *prog, const char *const names[], size_t n);
 /*

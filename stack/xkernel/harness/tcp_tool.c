@@ -3,7 +3,6 @@
 
 #include "tcp_tool.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,14 +104,6 @@ int tcp_tool_run_ipc(void *drv, uint64_t limit_ns, bool (*done)(void *arg), void
 	return xk_ipcwire_run(drv, limit_ns, done, arg);
 }
 
-static volatile sig_atomic_t tool_stop;
-
-static void tool_on_stop(int sig)
-{
-	(void)sig;
-	tool_stop = 1;
-}
-
 struct tool_until {
 	struct tcp_flows *f;
 	unsigned nf, want;
@@ -125,18 +116,16 @@ static bool tool_done(void *arg)
 
 	for (unsigned i = 0; i < u->nf; i++)
 		failed |= tcp_flows_pump(&u->f[i]) < 0;
-	return tool_stop || failed || (u->want && u->f->finished >= u->want);
+	return xk_bench_stopped(NULL) || failed || (u->want && u->f->finished >= u->want);
 }
 
 int tcp_tool_run(tcp_tool_run_fn run, void *drv, struct tcp_flows *f, unsigned nf, unsigned want,
 		 uint64_t limit_ns)
 {
-	struct sigaction sa = { .sa_handler = tool_on_stop };
 	struct tool_until u = { f, nf, want };
 	int err;
 
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	xk_bench_catch_stop();
 	err = run(drv, limit_ns, tool_done, &u);
 	for (unsigned i = 0; i < nf; i++)
 		if (f[i].err)
