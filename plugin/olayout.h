@@ -18,6 +18,7 @@ struct ol_config {
 	const char *report_file;	  /* NULL: no size report */
 	double min_ratio;		  /* least calls per root run to inline */
 	double cold_ratio;		  /* a block that ran fewer times per entry is cold */
+	int cold_runs;			  /* a block that ran fewer times per training run is cold */
 	double hot_ratio;		  /* least calls per root run to copy a helper */
 	int max_growth;			  /* most instructions a helper's copy may add */
 };
@@ -56,6 +57,13 @@ bool ol_is_root(const char *fn);
 
 /* Whether fn is the root or a layer of one of the profile's paths. */
 bool ol_on_path(const char *fn);
+
+/* Whether fn is a hot helper of a path (path_inline.cc): no layer, and a
+   path's function, or such a helper, called it in training at least
+   hot-ratio times per run of the path's root, at most OL_HELPER_ROUNDS
+   calls away from the path; a library function only when library (it is
+   never copied, so its own calls are not followed). */
+bool ol_path_helper(const char *fn, bool library);
 
 /* The training count of bb (0: it never ran, a cold-line), or false when
    training says nothing about it (outline.cc). */

@@ -7,7 +7,9 @@
  * profile's line counts) ran, and is never cold, whatever a guess says; a
  * block holding a cold-line (and no line that ran) is a cold seed, and so
  * is, with cold-ratio=R, a block that ran fewer than R times per entry of
- * its function. Where training says nothing, guesses decide: a block that
+ * its function, and with cold-runs=N one that ran fewer than N times per
+ * training run (rare in absolute terms: in a function entered very often a
+ * block can run rarely per entry and still be hot). Where training says nothing, guesses decide: a block that
  * calls a noreturn or cold function (or a cold-function of the profile),
  * or the unexpected side of __builtin_expect, is a seed. No block after a
  * seed can run without the seed running first, so the seed's dominator
@@ -17,9 +19,10 @@
  * the paths' functions.
  * Verbose names the rule behind each seed and each overruled guess.
  *
- * With inline-only the path's functions (root and layers) are outlined all
- * the same, so that the copies path-inlining makes keep their never-run
- * blocks out of the hot body; elsewhere the pass only feeds counts:
+ * With inline-only the path's functions (root and layers) and its hot
+ * helpers are outlined all the same, so that the copies path-inlining makes
+ * keep their never-run blocks out of the hot body (and a helper's size
+ * estimate is that of what runs); elsewhere the pass only feeds counts:
  * never-run blocks get a tiny count instead of zero, so nothing moves.
  *
  * The late pass (after IPA inlining, before the optimisations) visits the
@@ -299,6 +302,78 @@ private:
 	bool late;
 };
 
+/* The most any statement of bb ran by its own line, not capped by its
+   call site: the line of a helper inlined here counts all its runs (a
+   loop in it runs more often than the call). */
+uint64_t own_ran(basic_block bb)
+{
+	uint64_t most = 0;
+	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
+		uint64_t c;
+		char w[16];
+		if (!is_gimple_debug(gsi_stmt(gsi)) &&
+		    location_training(gimple_location(gsi_stmt(gsi)), &c, w, sizeof w) == T_RAN)
+			most = MAX(most, c);
+	}
+	return most;
+}
+
+/* The most any block of fndecl's body (when this unit has it) ran in
+   training: a static function GCC inlined in the trained build has no
+   function entry in the profile, only its lines. */
+uint64_t body_ran(tree fndecl)
+{
+	function *f = DECL_STRUCT_FUNCTION(fndecl);
+	uint64_t most = 0;
+	basic_block b;
+	if (!f || !f->cfg)
+		return 0;
+	FOR_EACH_BB_FN(b, f)
+		most = MAX(most, own_ran(b));
+	return most;
+}
+
+/* Whether bb, which ran fewer than limit times in training, may be a
+   cold-runs seed (else why says why not): not when it calls a function
+   that ran at least limit instructions of its own or has a block that ran
+   at least limit times (with its call sites cold GCC would optimise that
+   function for size and not inline it: zlib's slide_hash), nor when it
+   dominates a block whose line ran at least limit times (a loop whose
+   line-less latch would go cold with the seed, or a loop inlined from a
+   helper). */
+bool rare_seed(basic_block bb, uint64_t limit, char *why, size_t len)
+{
+	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
+		gimple *stmt = gsi_stmt(gsi);
+		tree fndecl = is_gimple_call(stmt) ? gimple_call_fndecl(stmt) : NULL_TREE;
+		if (!fndecl)
+			continue;
+		const struct ol_profile_function *f =
+			ol_profile_find_function(ol_cfg.profile, ol_fn_name(fndecl));
+		uint64_t most = body_ran(fndecl);
+		if ((f && f->insns >= limit) || most >= limit) {
+			snprintf(why, len, "calls %s, which ran %llu instructions (a block %llu times)",
+				 ol_fn_name(fndecl), (unsigned long long)(f ? f->insns : 0),
+				 (unsigned long long)most);
+			return false;
+		}
+	}
+	bool had_dom = dom_info_available_p(cfun, CDI_DOMINATORS);
+	calculate_dominance_info(CDI_DOMINATORS);
+	auto_vec<basic_block> region = get_all_dominated_blocks(CDI_DOMINATORS, bb);
+	if (!had_dom)
+		free_dominance_info(cfun, CDI_DOMINATORS);
+	for (basic_block b : region) {
+		uint64_t c = own_ran(b);
+		if (c >= limit) {
+			snprintf(why, len, "dominates block %d, whose line ran %llu times", b->index,
+				 (unsigned long long)c);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Collects the cold seeds of fun and the blocks that ran (with their
    counts); says which rule made each seed, and which guesses training
    overruled. */
@@ -306,6 +381,8 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 		uint64_t calls, bool outline)
 {
 	const char *name = ol_fn_name(fun->decl);
+	/* a profile without a run count is taken as one run */
+	uint64_t runs = ol_cfg.profile && ol_cfg.profile->training ? ol_cfg.profile->training : 1;
 	char why[512];
 	basic_block bb;
 	FOR_EACH_BB_FN(bb, fun) {
@@ -324,6 +401,19 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 				(unsigned long long)calls, ol_cfg.cold_ratio);
 			bitmap_clear_bit(ran, bb->index);
 			seeds->safe_push(bb);
+		} else if (t == T_RAN && c < (uint64_t)ol_cfg.cold_runs * runs) {
+			if (!rare_seed(bb, (uint64_t)ol_cfg.cold_runs * runs, why, sizeof why)) {
+				ol_note("%s: block %d ran %llu times in %llu training runs, but %s: "
+					"not a seed", name, bb->index, (unsigned long long)c,
+					(unsigned long long)runs, why);
+			} else {
+				ol_note("%s: block %d is a cold seed: it ran %llu times in %llu "
+					"training runs (cold-runs %d)", name, bb->index,
+					(unsigned long long)c, (unsigned long long)runs,
+					ol_cfg.cold_runs);
+				bitmap_clear_bit(ran, bb->index);
+				seeds->safe_push(bb);
+			}
 		} else if (outline && guessed_seed(bb, why, sizeof why)) {
 			if (t == T_RAN) {
 				ol_note("%s: block %d ran %llu times in training: not cold although it %s",
@@ -415,8 +505,11 @@ void outline_function(function *fun, bool late)
 	bitmap_clear(ran);
 	auto_vec<uint64_t> counts;
 	counts.safe_grow_cleared(last_basic_block_for_fn(fun));
-	/* inline-only outlines the path's functions: their inlined copies. */
-	bool outline = ol_cfg.outline || ol_on_path(name) || late;
+	/* inline-only outlines the path's functions and hot helpers: their
+	   inlined copies. A helper's never-run blocks (and what GCC's early
+	   inliner would put in them) would count in its copy's size, which
+	   decides whether it is copied (max-growth). */
+	bool outline = ol_cfg.outline || late || ol_on_path(name) || ol_path_helper(name, false);
 	find_seeds(fun, &seeds, ran, &counts, calls, outline);
 	if (calls && ol_on_path(name) && !late)
 		feed_counts(fun, ran, counts, calls);
@@ -441,7 +534,18 @@ unsigned int outline_pass::execute(function *fun)
 		return 0;
 	}
 	const char *name = ol_fn_name(fun->decl);
-	if (!ol_on_path(name) && !holds_path_copy(DECL_INITIAL(fun->decl)))
+	cgraph_node *node = cgraph_node::get(fun->decl);
+	bool on_path = ol_on_path(name) || holds_path_copy(DECL_INITIAL(fun->decl));
+	/* What the paths call on every run and do not copy (library
+	   functions; helpers also called elsewhere, or too big) runs as often
+	   as their roots: hot too, next to them rather than wherever the
+	   linker's order puts it among code that never runs. */
+	if (!on_path && ol_path_helper(name, true) && node &&
+	    node->frequency != NODE_FREQUENCY_UNLIKELY_EXECUTED) {
+		ol_note("%s: a path's hot helper or library function: hot (.text.hot)", name);
+		node->frequency = NODE_FREQUENCY_HOT;
+	}
+	if (!on_path)
 		return 0;
 	/* inline-only: the helpers inlined into a path (by the path-inline
 	   pass or GCC) kept their never-run blocks in line; once inlined
@@ -453,7 +557,6 @@ unsigned int outline_pass::execute(function *fun)
 	   roots together, as GCC groups a profile's hot functions (the
 	   linker's order otherwise lets them share i-cache sets). Only the
 	   section changes: the IPA decisions are made. */
-	cgraph_node *node = cgraph_node::get(fun->decl);
 	if (ol_is_root(name) && node && node->frequency != NODE_FREQUENCY_UNLIKELY_EXECUTED) {
 		ol_note("%s: a path's root: hot (.text.hot)", name);
 		node->frequency = NODE_FREQUENCY_HOT;

@@ -158,6 +158,7 @@ private:
 	const char *why_not_promote(cgraph_edge *ie, const char *fn, cgraph_node *target,
 				    size_t n_targets, char *buf, size_t len);
 	int inline_helpers(cgraph_node *body);
+	const char *why_not_hot(cgraph_edge *e, char *buf, size_t len);
 	const char *why_not_helper(cgraph_edge *e, char *buf, size_t len);
 };
 
@@ -282,20 +283,53 @@ void path_inliner::promote(cgraph_edge *ie, const char *fn, vec<cgraph_node *> *
 		cgraph_edge::resolve_speculation(direct, NULL);
 }
 
-/* Why the call e in the path's body is not a hot helper call worth a
-   copy, or NULL: it must have run at least hot-ratio times per run of the
-   root in training (the caller's call sites to the callee, from the
-   profile's edge counts, and where the caller got training counts, this
-   call site's count), and its copy may grow the body by at most
-   max-growth instructions (GCC's estimate, after what the arguments'
-   known values remove). */
-const char *path_inliner::why_not_helper(cgraph_edge *e, char *buf, size_t len)
+/* The instructions of an inlined copy: its own and those of what was
+   inlined into it. */
+int inlined_size(cgraph_node *node)
+{
+	ipa_size_summary *sum = ipa_size_summaries ? ipa_size_summaries->get(node) : NULL;
+	int size = sum ? sum->self_size : 0;
+	for (cgraph_edge *e = node->callees; e; e = e->next_callee)
+		if (!e->inline_failed)
+			size += inlined_size(e->callee);
+	return size;
+}
+
+/* The instructions of what GCC inlined into node at call sites that never
+   run (count zero: outlined, or a cold-line of the profile), with what
+   it inlined into them. A helper's copy takes them along, but they leave
+   the path's hot body with the blocks that call them (GCC's bbpart moves
+   code whose count is zero): they are no growth of the path. */
+int cold_inlined_size(cgraph_node *node)
+{
+	int size = 0;
+	for (cgraph_edge *e = node->callees; e; e = e->next_callee) {
+		if (e->inline_failed)
+			continue;
+		if (e->count.initialized_p() && !e->count.nonzero_p())
+			size += inlined_size(e->callee);
+		else
+			size += cold_inlined_size(e->callee);
+	}
+	return size;
+}
+
+/* What the copy of the helper call e adds to the path's hot body: GCC's
+   estimate, less what GCC inlined into the helper where it never runs. */
+int hot_growth(cgraph_edge *e)
+{
+	return estimate_edge_growth(e) - cold_inlined_size(e->callee);
+}
+
+/* Why the call e left in the path's body is not hot, or NULL: it must
+   have run at least hot-ratio times per run of the root in training (the
+   caller's call sites to the callee, from the profile's edge counts, and
+   where the caller got training counts, this call site's count). */
+const char *path_inliner::why_not_hot(cgraph_edge *e, char *buf, size_t len)
 {
 	cgraph_node *top = root->inlined_to ? root->inlined_to : root;
 	const char *caller = ol_fn_name(e->caller->decl);
 	const char *callee = ol_fn_name(e->callee->decl);
-	if (ol_profile_is_library(ol_cfg.profile, callee))
-		return "a library function (one shared copy; GCC's inliner decides)";
 	if (!runs || !top->count.nonzero_p())
 		return "the root's training count is unknown";
 	uint64_t calls = ol_profile_edge_count(ol_cfg.profile, caller, callee);
@@ -313,7 +347,22 @@ const char *path_inliner::why_not_helper(cgraph_edge *e, char *buf, size_t len)
 			 "(hot-ratio %g)", share.to_double(), ol_cfg.hot_ratio);
 		return buf;
 	}
-	int growth = estimate_edge_growth(e);
+	return NULL;
+}
+
+/* Why the call e in the path's body is not a hot helper call worth a
+   copy, or NULL: it is hot (why_not_hot), no library function, and its
+   copy may grow the body by at most max-growth instructions (GCC's
+   estimate, after what the arguments' known values remove, less what
+   leaves the hot body again: hot_growth). */
+const char *path_inliner::why_not_helper(cgraph_edge *e, char *buf, size_t len)
+{
+	if (ol_profile_is_library(ol_cfg.profile, ol_fn_name(e->callee->decl)))
+		return "a library function (one shared copy; GCC's inliner decides)";
+	const char *why = why_not_hot(e, buf, len);
+	if (why)
+		return why;
+	int growth = hot_growth(e);
 	if (growth > ol_cfg.max_growth) {
 		snprintf(buf, len, "a helper whose copy grows the body by %d instructions "
 			 "(max-growth %d)", growth, ol_cfg.max_growth);
@@ -347,7 +396,7 @@ int path_inliner::inline_helpers(cgraph_node *body)
 			continue;
 		}
 		char how[64];
-		snprintf(how, sizeof how, "hot helper, %+d instructions", estimate_edge_growth(e));
+		snprintf(how, sizeof how, "hot helper, %+d instructions", hot_growth(e));
 		inline_call(e, true, NULL, NULL, false);
 		ol_path_note(path->name, "inlined", caller, callee, how);
 		n++;
@@ -467,7 +516,51 @@ unsigned int path_inline_pass::execute(function *)
 	return 0;
 }
 
+/* Whether fn is among frontier's names. */
+bool among(const vec<const char *> &frontier, const char *fn)
+{
+	for (const char *f : frontier)
+		if (strcmp(f, fn) == 0)
+			return true;
+	return false;
+}
+
 } // namespace
+
+bool ol_path_helper(const char *fn, bool library)
+{
+	const struct ol_profile *p = ol_cfg.profile;
+	if (!p || ol_on_path(fn) || (!library && ol_profile_is_library(p, fn)))
+		return false;
+	for (size_t i = 0; i < p->n_paths; i++) {
+		const struct ol_profile_path *path = &p->paths[i];
+		uint64_t runs = root_runs(path);
+		if (!runs)
+			continue;
+		auto_vec<const char *> frontier;
+		frontier.safe_push(path->root);
+		for (size_t j = 0; j < path->n_layers; j++)
+			frontier.safe_push(path->layers[j]);
+		/* The helper rounds of path_inliner::run, on the profile's edges. */
+		for (int round = 0; round < OL_HELPER_ROUNDS; round++) {
+			auto_vec<const char *> next;
+			for (size_t k = 0; k < p->n_edges; k++) {
+				const struct ol_profile_edge *e = &p->edges[k];
+				if ((double)e->count < ol_cfg.hot_ratio * (double)runs ||
+				    !among(frontier, e->caller))
+					continue;
+				if (strcmp(e->callee, fn) == 0)
+					return true;
+				if (ol_profile_is_library(p, e->callee))
+					continue; /* never copied: its calls are not the path's */
+				if (!among(frontier, e->callee) && !among(next, e->callee))
+					next.safe_push(e->callee);
+			}
+			frontier.safe_splice(next);
+		}
+	}
+	return false;
+}
 
 opt_pass *ol_make_path_inline_pass(gcc::context *ctxt)
 {

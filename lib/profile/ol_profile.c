@@ -3,8 +3,9 @@
  *
  * One pass over the text, one directive per line; every problem stops the
  * parse with "FILE:LINE: problem" and frees what was built. Repeated entries
- * are found after the pass, by sorting (ol_profile_index.c), and reported at
- * the earliest line that repeats something.
+ * are found after the pass, by sorting (ol_profile_index.c: a list already in
+ * order, as the writer leaves it, needs no sort), and reported at the
+ * earliest line that repeats something.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "ol_profile_sort.h"
@@ -385,25 +386,42 @@ static const struct record records[AT_KINDS] = {
 		      FIELD(F_NUMBER, 2, "count", struct ol_profile_insn, count)}, 3},
 };
 
-/* Frees a record's list in p, with the strings of its entries. */
+/* Frees a record's list in p, with the strings of its entries (a symbol
+ * shared with the entry before, by read_field, once). */
 static void free_record(const struct record *r, struct ol_profile *p)
 {
 	char *list = *(char **)((char *)p + r->list);
 	size_t n = *(size_t *)((char *)p + r->count);
 	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < r->n_fields; k++)
+		for (size_t k = 0; k < r->n_fields; k++) {
+			size_t at = i * r->size + r->fields[k].at;
+			char *str = *(char **)(list + at);
+			if (r->fields[k].kind == F_SYMBOL && i > 0 && str == *(char **)(list + at - r->size))
+				continue;
 			if (r->fields[k].kind == F_SYMBOL || r->fields[k].kind == F_OBJECT ||
 			    r->fields[k].kind == F_LOCATION)
-				free(*(char **)(list + i * r->size + r->fields[k].at));
+				free(str);
+		}
 	free(list);
 }
 
-static int read_field(struct parser *ps, const struct field *fd, char *entry, const char *s)
+/* read_field: one field of entry; prev is the entry before it (NULL: none).
+ * A symbol equal to prev's is shared, not copied: a large profile lists a
+ * function's `insn` and `edge` entries in one run (free_record frees the
+ * run's string once). */
+static int read_field(struct parser *ps, const struct field *fd, char *entry, const char *prev,
+		      const char *s)
 {
 	char **str = (char **)(entry + fd->at);
 	int rc;
 	switch (fd->kind) {
 	case F_SYMBOL:
+		if (prev && strcmp(*(char *const *)(prev + fd->at), s) == 0) {
+			*str = *(char *const *)(prev + fd->at);
+			rc = 0;
+			break;
+		}
+		/* fall through */
 	case F_OBJECT:
 		rc = fd->kind == F_SYMBOL ? symbol(ps, s, fd->what) : file_basename(ps, s, fd->what);
 		if (rc == 0 && !(*str = strdup(s)))
@@ -428,8 +446,9 @@ static int parse_record(struct parser *ps, int kind, char **f)
 	const struct record *r = &records[kind];
 	char *entry = push((char *)ps->p + r->list, (size_t *)((char *)ps->p + r->count), r->size);
 	int rc = entry ? 0 : no_memory(ps);
+	const char *prev = entry && *(size_t *)((char *)ps->p + r->count) > 1 ? entry - r->size : NULL;
 	for (size_t i = 0; rc == 0 && i < r->n_fields; i++)
-		rc = read_field(ps, &r->fields[i], entry, f[r->fields[i].arg]);
+		rc = read_field(ps, &r->fields[i], entry, prev, f[r->fields[i].arg]);
 	return rc < 0 ? rc : note_line(ps, kind);
 }
 
@@ -452,20 +471,21 @@ struct directive {
 	int record; /* the AT_* kind of a record */
 };
 
+/* Looked up in this order: the entries a large profile is made of first. */
 static const struct directive directives[] = {
+	{"insn", 4, 3, 3, "insn FN OFFSET COUNT", NULL, AT_INSN},
+	{"edge", 1, 3, 3, "edge CALLER CALLEE COUNT", NULL, AT_EDGE},
+	{"function", 2, 3, 3, "function FN CALLS INSNS", NULL, AT_FUNCTION},
+	{"line", 2, 2, 2, "line FILE:LINE COUNT", NULL, AT_LINE},
 	{"olayout-profile", 1, 1, 1, "olayout-profile VERSION", do_version, 0},
 	{"cold-function", 1, 1, 1, "cold-function FN", NULL, AT_COLD_FN},
 	{"cold-line", 1, 1, 1, "cold-line FILE:LINE", NULL, AT_COLD_LINE},
 	{"path", 1, 3, 1000, "path NAME ROOT FN...", do_path, 0},
 	{"library", 1, 1, 1, "library FN", do_library, 0},
-	{"edge", 1, 3, 3, "edge CALLER CALLEE COUNT", NULL, AT_EDGE},
 	{"cache", 1, 4, 4, "cache NAME SIZE ASSOC LINE", do_cache, 0},
 	{"exe", 2, 1, 1, "exe NAME", do_exe, 0},
 	{"training", 2, 1, 1, "training RUNS", do_training, 0},
-	{"function", 2, 3, 3, "function FN CALLS INSNS", NULL, AT_FUNCTION},
-	{"line", 2, 2, 2, "line FILE:LINE COUNT", NULL, AT_LINE},
 	{"external", 2, 5, 5, "external FN OBJECT ADDR SIZE INSNS", NULL, AT_EXTERNAL},
-	{"insn", 4, 3, 3, "insn FN OFFSET COUNT", NULL, AT_INSN},
 	{"samples", 3, 1, 1, "samples EVENT", do_samples, 0},
 };
 
@@ -476,17 +496,24 @@ static int parse_line(struct parser *ps, char *line)
 	char *hash = strchr(line, '#');
 	if (hash)
 		*hash = '\0';
-	for (char *save = NULL, *tok = strtok_r(line, " \t\r", &save); tok;
-	     tok = strtok_r(NULL, " \t\r", &save)) {
+	/* fields split at blanks, by hand: strtok_r costs more than the rest
+	 * of a short line's parse */
+	for (char *c = line; *c;) {
+		while (*c == ' ' || *c == '\t' || *c == '\r')
+			*c++ = '\0';
+		if (!*c)
+			break;
 		if (nf == sizeof fields / sizeof fields[0])
 			return fail(ps, -EINVAL, "too many fields");
-		fields[nf++] = tok;
+		fields[nf++] = c;
+		while (*c && *c != ' ' && *c != '\t' && *c != '\r')
+			c++;
 	}
 	if (nf == 0)
 		return 0;
 
 	const struct directive *d = NULL;
-	for (size_t i = 0; i < sizeof directives / sizeof directives[0]; i++)
+	for (size_t i = 0; !d && i < sizeof directives / sizeof directives[0]; i++)
 		if (strcmp(directives[i].name, fields[0]) == 0)
 			d = &directives[i];
 	if (!d)

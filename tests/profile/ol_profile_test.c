@@ -408,6 +408,16 @@ static const struct bad bad[] = {
 	{"olayout-profile 4\ninsn f 4 -1\n", "t.prof:2: bad count '-1': not a number"},
 	{"olayout-profile 4\ninsn f 4 1\ninsn f 8 1\ninsn f 4 2\n",
 	 "t.prof:4: insn 'f 4' given twice"},
+	/* repeats in the writer's order (the reader skips the sort there, and
+	 * shares a run's function name between its entries) */
+	{"olayout-profile 4\ninsn f 4 1\ninsn f 4 2\ninsn f 8 1\n",
+	 "t.prof:3: insn 'f 4' given twice"},
+	{"olayout-profile 4\ninsn f 4 1\ninsn g 0 1\ninsn g 4 1\ninsn g 4 1\n",
+	 "t.prof:5: insn 'g 4' given twice"},
+	{"olayout-profile 1\nedge a b 1\nedge a b 2\nedge a c 1\n",
+	 "t.prof:3: edge 'a b' given twice"},
+	{"olayout-profile 2\nfunction f 1 2\nfunction f 3 4\nfunction g 1 2\n",
+	 "t.prof:3: function 'f' given twice"},
 	/* the earliest repeat of any kind is the one reported */
 	{"olayout-profile 2\nfunction f 1 2\nedge a b 1\nedge a b 1\nfunction f 1 2\n",
 	 "t.prof:4: edge 'a b' given twice"},

@@ -11,10 +11,10 @@
 # asserted only where both rows are built; a row still waiting is named
 # in a comment, never asserted. Also issue #11's trace length goals, on
 # instructions per round trip (deterministic too): PIN and ALL at most 0.88
-# of STD's (the paper: 0.89; GCC PGO: ~0.89), OUT at most STD's. rpc's PIN
-# does not reach 0.88 (bench/variants/README.md says why): it is held to
-# what it reaches, 0.91 (0.90 measured; before CHAN crossed to BID at one
-# call site it was 0.92).
+# of STD's (the paper: 0.89; GCC PGO: ~0.89), OUT at most STD's (rpc's PIN
+# reaches 0.88 since the plugin outlines a path's hot helpers with
+# inline-only and counts only their hot code against max-growth: 0.868,
+# before 0.903).
 # On the modern geometry (32 KiB 8-way), where STD's hot code fits, BAD
 # misses where STD misses nothing: its hot units all start at one cache
 # offset, so more of their lines fall into one set than the set has ways
@@ -37,8 +37,6 @@ at_least() { awk -v a="$1" -v b="$2" -v r="$3" 'BEGIN { exit !(a >= r * b) }'; }
 # none A: A is 0
 none() { awk -v a="$1" 'BEGIN { exit !(a == 0) }'; }
 
-# PIN's trace-length goal where a stack falls short of issue #11's 0.88
-declare -A pin_goal=([rpc]=0.91)
 # An ordering a stack does not hold (bench/variants/README.md): rpc's PIN
 # (387) misses the I-cache more than OUT (334) since rpcproto's d135601
 # (before it 339 < 365); tcpip's OUT > PIN flipped with BLAST over ETH and
@@ -46,6 +44,11 @@ declare -A pin_goal=([rpc]=0.91)
 # olayout: their misses follow the linker's addresses, and each of the two
 # changes alone moved them by 13 to 59 (main 411 > 376, eth.c alone
 # 398 > 396, the harness alone 441 > 435). Named in a comment, not asserted.
+# With the paths' out-of-line helpers and library functions in .text.hot
+# beside the roots (pin4, 2026-12-02): on d17f091 tcpip OUT 419 > PIN 409,
+# after main's ARP hold queue (7a505c1) OUT 410 < PIN 417; rpc OUT 376 <
+# PIN 407, then 360 < 427 (two roots of 7.2 KiB hot code and their
+# helpers do not fit the 8 KiB I1 together).
 declare -A unmet=([rpc]="|OUT PIN|" [tcpip]="|OUT PIN|")
 
 lists=("$BUILD"/variants/*/variants.list)
@@ -90,7 +93,7 @@ for list in "${lists[@]}"; do
 		ok "$stack: on the modern geometry BAD has I1 misses per round trip where STD has none (${bad:-?} > 0)" \
 			more "${bad:-0}" 0
 	fi
-	for goal in "PIN ${pin_goal[$stack]:-0.88}" "ALL 0.88" "OUT 1.0"; do
+	for goal in "PIN 0.88" "ALL 0.88" "OUT 1.0"; do
 		read -r v r <<<"$goal"
 		[ -n "${ir[$v]:-}" ] && [ -n "${ir[STD]:-}" ] || continue
 		ok "$stack: $v runs at most $r of STD's instructions per round trip (${ir[$v]} vs ${ir[STD]})" \

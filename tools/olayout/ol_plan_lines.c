@@ -13,6 +13,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define CHUNK 16
 
@@ -79,12 +80,18 @@ static void rows(struct ol_plan *pl, Dwarf_Die *cu, bool *seen)
 
 /* from_insns: each instruction's count onto its chunk (seen: per unit,
  * an instruction of it is counted); an offset past the unit (a profile of
- * another build) is left out. */
+ * another build) is left out. A function's entries come in one run (the
+ * writer sorts them), so its name is looked up once per run. */
 static void from_insns(struct ol_plan *pl, bool *seen)
 {
+	const char *name = NULL;
+	long u = -1;
+
 	for (size_t i = 0; i < pl->prof->n_insns; i++) {
 		const struct ol_profile_insn *x = &pl->prof->insns[i];
-		long u = ol_unit_named(pl->m, x->function);
+
+		if (name == NULL || strcmp(name, x->function) != 0)
+			u = ol_unit_named(pl->m, name = x->function);
 
 		if (u < 0 || !pl->pu[u].chunk || x->offset >= pl->m->unit[u].size)
 			continue;

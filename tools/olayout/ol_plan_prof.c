@@ -148,19 +148,25 @@ static int edge_cmp(const void *a, const void *b)
 }
 
 /* edges: the profile's call edges between units (the first unit each name
- * stands for), sorted. */
+ * stands for), sorted. A caller's edges come in one run (the writer sorts
+ * them), so its name is matched once per run. */
 static int edges(struct ol_plan *pl, struct ol_err *err)
 {
 	const struct ol_profile *p = pl->prof;
-	size_t a[MAX_HITS], b[MAX_HITS];
+	size_t a[MAX_HITS], b[MAX_HITS], na = 0;
+	const char *caller = NULL;
 
 	pl->edge = malloc((p->n_edges + 1) * sizeof *pl->edge);
 	if (pl->edge == NULL)
 		return ol_fail(err, -ENOMEM, "out of memory");
-	for (size_t i = 0; i < p->n_edges; i++)
-		if (p->edges[i].count && match(pl->m, p->edges[i].caller, a) &&
-		    match(pl->m, p->edges[i].callee, b) && a[0] != b[0])
+	for (size_t i = 0; i < p->n_edges; i++) {
+		if (!p->edges[i].count)
+			continue;
+		if (caller == NULL || strcmp(caller, p->edges[i].caller) != 0)
+			na = match(pl->m, caller = p->edges[i].caller, a);
+		if (na && match(pl->m, p->edges[i].callee, b) && a[0] != b[0])
 			pl->edge[pl->nedge++] = (struct ol_pedge){ a[0], b[0], p->edges[i].count };
+	}
 	qsort(pl->edge, pl->nedge, sizeof *pl->edge, edge_cmp);
 	return 0;
 }
