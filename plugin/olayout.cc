@@ -39,6 +39,9 @@
  *                  least R times per run of the path's root (default 0.1)
  *   cold-ratio=R   outline also blocks that ran fewer than R times per entry
  *                  of their function in training (default 0: only never-run)
+ *   cold-runs=N    outline also blocks that ran fewer than N times per
+ *                  training run (the profile's runs), however often their
+ *                  function was entered (default 0)
  *   hot-ratio=R    copy into the path a helper (a call that is no layer) that
  *                  ran at least R times per run of the root (default 0.5)...
  *   max-growth=N   ...when its copy adds at most N instructions (default 50)
@@ -75,6 +78,8 @@ static const char help_text[] =
 	"                                     R times per run of the path's root (default 0.1)\n"
 	"  -fplugin-arg-olayout-cold-ratio=R  outline blocks that ran fewer than R times per\n"
 	"                                     entry of their function (default 0: never-run only)\n"
+	"  -fplugin-arg-olayout-cold-runs=N   outline blocks that ran fewer than N times per\n"
+	"                                     training run (default 0)\n"
 	"  -fplugin-arg-olayout-hot-ratio=R   copy a helper the path calls at least R times per\n"
 	"                                     run of its root into the path (default 0.5)...\n"
 	"  -fplugin-arg-olayout-max-growth=N  ...when the copy adds at most N instructions\n"
@@ -248,7 +253,7 @@ static double *ratio_option(const char *key)
 	return NULL;
 }
 
-/* A count of instructions from 0 to 10000 in text; 0 or -1. */
+/* A whole number from 0 to 10000 in text (max-growth, cold-runs); 0 or -1. */
 static int parse_growth(const char *text, int *growth)
 {
 	char *end;
@@ -271,7 +276,8 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 	for (int i = 0; i < info->argc; i++) {
 		const char *key = info->argv[i].key, *value = info->argv[i].value;
 		double *ratio = ratio_option(key);
-		bool growth = strcmp(key, "max-growth") == 0;
+		/* the two whole-number options */
+		bool growth = strcmp(key, "max-growth") == 0 || strcmp(key, "cold-runs") == 0;
 		bool fdo = strcmp(key, "fdo") == 0;
 		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 ||
 				   ratio || growth || fdo;
@@ -302,7 +308,8 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 				return -1;
 			}
 		} else if (growth) {
-			if (parse_growth(value, &ol_cfg.max_growth) < 0) {
+			if (parse_growth(value, strcmp(key, "cold-runs") == 0 ? &ol_cfg.cold_runs
+									    : &ol_cfg.max_growth) < 0) {
 				error("olayout: %<%s=%s%>: want a whole number from 0 to 10000", key,
 				      value);
 				return -1;

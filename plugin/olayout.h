@@ -18,6 +18,7 @@ struct ol_config {
 	const char *report_file;	  /* NULL: no size report */
 	double min_ratio;		  /* least calls per root run to inline */
 	double cold_ratio;		  /* a block that ran fewer times per entry is cold */
+	int cold_runs;			  /* a block that ran fewer times per training run is cold */
 	double hot_ratio;		  /* least calls per root run to copy a helper */
 	int max_growth;			  /* most instructions a helper's copy may add */
 };

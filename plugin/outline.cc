@@ -7,7 +7,9 @@
  * profile's line counts) ran, and is never cold, whatever a guess says; a
  * block holding a cold-line (and no line that ran) is a cold seed, and so
  * is, with cold-ratio=R, a block that ran fewer than R times per entry of
- * its function. Where training says nothing, guesses decide: a block that
+ * its function, and with cold-runs=N one that ran fewer than N times per
+ * training run (rare in absolute terms: in a function entered very often a
+ * block can run rarely per entry and still be hot). Where training says nothing, guesses decide: a block that
  * calls a noreturn or cold function (or a cold-function of the profile),
  * or the unexpected side of __builtin_expect, is a seed. No block after a
  * seed can run without the seed running first, so the seed's dominator
@@ -300,6 +302,78 @@ private:
 	bool late;
 };
 
+/* The most any statement of bb ran by its own line, not capped by its
+   call site: the line of a helper inlined here counts all its runs (a
+   loop in it runs more often than the call). */
+uint64_t own_ran(basic_block bb)
+{
+	uint64_t most = 0;
+	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
+		uint64_t c;
+		char w[16];
+		if (!is_gimple_debug(gsi_stmt(gsi)) &&
+		    location_training(gimple_location(gsi_stmt(gsi)), &c, w, sizeof w) == T_RAN)
+			most = MAX(most, c);
+	}
+	return most;
+}
+
+/* The most any block of fndecl's body (when this unit has it) ran in
+   training: a static function GCC inlined in the trained build has no
+   function entry in the profile, only its lines. */
+uint64_t body_ran(tree fndecl)
+{
+	function *f = DECL_STRUCT_FUNCTION(fndecl);
+	uint64_t most = 0;
+	basic_block b;
+	if (!f || !f->cfg)
+		return 0;
+	FOR_EACH_BB_FN(b, f)
+		most = MAX(most, own_ran(b));
+	return most;
+}
+
+/* Whether bb, which ran fewer than limit times in training, may be a
+   cold-runs seed (else why says why not): not when it calls a function
+   that ran at least limit instructions of its own or has a block that ran
+   at least limit times (with its call sites cold GCC would optimise that
+   function for size and not inline it: zlib's slide_hash), nor when it
+   dominates a block whose line ran at least limit times (a loop whose
+   line-less latch would go cold with the seed, or a loop inlined from a
+   helper). */
+bool rare_seed(basic_block bb, uint64_t limit, char *why, size_t len)
+{
+	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
+		gimple *stmt = gsi_stmt(gsi);
+		tree fndecl = is_gimple_call(stmt) ? gimple_call_fndecl(stmt) : NULL_TREE;
+		if (!fndecl)
+			continue;
+		const struct ol_profile_function *f =
+			ol_profile_find_function(ol_cfg.profile, ol_fn_name(fndecl));
+		uint64_t most = body_ran(fndecl);
+		if ((f && f->insns >= limit) || most >= limit) {
+			snprintf(why, len, "calls %s, which ran %llu instructions (a block %llu times)",
+				 ol_fn_name(fndecl), (unsigned long long)(f ? f->insns : 0),
+				 (unsigned long long)most);
+			return false;
+		}
+	}
+	bool had_dom = dom_info_available_p(cfun, CDI_DOMINATORS);
+	calculate_dominance_info(CDI_DOMINATORS);
+	auto_vec<basic_block> region = get_all_dominated_blocks(CDI_DOMINATORS, bb);
+	if (!had_dom)
+		free_dominance_info(cfun, CDI_DOMINATORS);
+	for (basic_block b : region) {
+		uint64_t c = own_ran(b);
+		if (c >= limit) {
+			snprintf(why, len, "dominates block %d, whose line ran %llu times", b->index,
+				 (unsigned long long)c);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Collects the cold seeds of fun and the blocks that ran (with their
    counts); says which rule made each seed, and which guesses training
    overruled. */
@@ -307,6 +381,8 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 		uint64_t calls, bool outline)
 {
 	const char *name = ol_fn_name(fun->decl);
+	/* a profile without a run count is taken as one run */
+	uint64_t runs = ol_cfg.profile && ol_cfg.profile->training ? ol_cfg.profile->training : 1;
 	char why[512];
 	basic_block bb;
 	FOR_EACH_BB_FN(bb, fun) {
@@ -325,6 +401,19 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 				(unsigned long long)calls, ol_cfg.cold_ratio);
 			bitmap_clear_bit(ran, bb->index);
 			seeds->safe_push(bb);
+		} else if (t == T_RAN && c < (uint64_t)ol_cfg.cold_runs * runs) {
+			if (!rare_seed(bb, (uint64_t)ol_cfg.cold_runs * runs, why, sizeof why)) {
+				ol_note("%s: block %d ran %llu times in %llu training runs, but %s: "
+					"not a seed", name, bb->index, (unsigned long long)c,
+					(unsigned long long)runs, why);
+			} else {
+				ol_note("%s: block %d is a cold seed: it ran %llu times in %llu "
+					"training runs (cold-runs %d)", name, bb->index,
+					(unsigned long long)c, (unsigned long long)runs,
+					ol_cfg.cold_runs);
+				bitmap_clear_bit(ran, bb->index);
+				seeds->safe_push(bb);
+			}
 		} else if (outline && guessed_seed(bb, why, sizeof why)) {
 			if (t == T_RAN) {
 				ol_note("%s: block %d ran %llu times in training: not cold although it %s",

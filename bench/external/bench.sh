@@ -4,7 +4,8 @@
 # (sources and builds under CACHE), built and laid out every way side by side:
 #   STD        olayout-cc, no profile
 #   STD+bip    STD, olayout optimize --strategy bipartite
-#   OUT        olayout-cc with STD's profile, mode outline (the plugin)
+#   OUT        olayout-cc with STD's profile, mode outline (the plugin),
+#              --olayout-align=pack (no alignment padding)
 #   OUT+bip, OUT+color, OUT+hfsort   OUT, olayout optimize with its own profile
 #   FDO, FDO+bip   OUT with the plugin's fdo pass on (olayout-cc --olayout-fdo=on;
 #              off is the driver's default), and bipartite with its own profile
@@ -23,7 +24,7 @@
 # variant's merged cachegrind counts stay in CACHE/bench/PKG/cg/VARIANT.GEOM
 # for cg_annotate. Environment: BUILD, ROUNDS (default 5), EXT_PATHS,
 # VARIANTS (the ones measured, STD first; all are built), OUT_ARGS (more
-# olayout-cc options for OUT, e.g. --olayout-arg=fdo=off; use another CACHE).
+# olayout-cc options for OUT and FDO, e.g. --olayout-align=gcc; use another CACHE).
 # A benchmark: nothing here is asserted.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -192,14 +193,15 @@ one() {
 	done
 	train_ol "$W/STD"
 	ol_variant STD+bip STD bipartite
-	build_variant "$W/OUT" "$(cc_with out --olayout-profile="$W/STD/prog.prof" --olayout-mode=outline ${OUT_ARGS:-})"
+	build_variant "$W/OUT" "$(cc_with out --olayout-profile="$W/STD/prog.prof" --olayout-mode=outline \
+		--olayout-align=pack ${OUT_ARGS:-})"
 	cp -p "$W/OUT/src/$PROG" "$W/OUT/prog"
 	train_ol "$W/OUT"
 	ol_variant OUT+bip OUT bipartite
 	ol_variant OUT+color OUT color
 	ol_variant OUT+hfsort OUT hfsort
 	build_variant "$W/FDO" "$(cc_with fdo --olayout-profile="$W/STD/prog.prof" --olayout-mode=outline \
-		--olayout-fdo=on ${OUT_ARGS:-})"
+		--olayout-align=pack --olayout-fdo=on ${OUT_ARGS:-})"
 	cp -p "$W/FDO/src/$PROG" "$W/FDO/prog"
 	train_ol "$W/FDO"
 	ol_variant FDO+bip FDO bipartite

@@ -5,9 +5,10 @@
 # profile, rebuilt with the profile (mode both, plugin at the -flto link: its
 # report names the path inlined), optimized (bipartite) and verified, it
 # prints what the plain build prints. The plugin's fdo pass is off unless
-# --olayout-fdo=on asks for it. A plugin that is missing or broken, a
+# --olayout-fdo=on asks for it. --olayout-align=pack compiles without
+# alignment padding, winning over the build's own -falign-functions. A plugin that is missing or broken, a
 # wrong mode or fdo value, or a missing profile fail the compile with one
-# line and leave no object behind.
+# line and leave no object behind (a wrong align value too).
 set -u
 export LC_ALL=C
 : "${BUILD:=build}"
@@ -42,7 +43,7 @@ fails_one_line() {
 		diag "  exit $rc, stderr: $(cat "$T/err")"
 }
 
-plan 16
+plan 18
 "$OLCC" --help >"$T/help" && grep -q '^usage: olayout-cc' "$T/help"
 ok "--help: usage" [ $? = 0 ]
 
@@ -72,6 +73,16 @@ fdo_notes() {
 is "$(fdo_notes)" 0 "the fdo pass is off by default (no training counts given)"
 ok "--olayout-fdo=on (and OLAYOUT_FDO=on) turn it on" \
 	eval '[ "$(fdo_notes --olayout-fdo=on)" -gt 0 ] && [ "$(OLAYOUT_FDO=on fdo_notes)" -gt 0 ]'
+# aligns ARGS...: the alignments of lib.c's function sections compiled with
+# -falign-functions=32 and ARGS, distinct ones, sorted
+aligns() {
+	"$OLCC" "$@" -O2 -falign-functions=32 -c -o "$T/a.o" "$L/lib.c" &&
+		readelf -SW "$T/a.o" | awk '/ \.text\./ { print $NF }' | sort -u | tr '\n' ' '
+}
+ok "--olayout-align=pack (and OLAYOUT_ALIGN=pack) pack the functions (alignment 1, over the build's 32); default keeps 32" \
+	eval '[ "$(aligns)" = "32 " ] && [ "$(aligns --olayout-align=pack)" = "1 " ] &&
+		[ "$(OLAYOUT_ALIGN=pack aligns)" = "1 " ] && [ "$(OLAYOUT_ALIGN=pack aligns --olayout-align=gcc)" = "32 " ]'
+fails_one_line "a wrong --olayout-align" "$T/al.o" "$OLCC" --olayout-align=yes -c -o "$T/al.o" "$L/lib.c"
 fails_one_line "a wrong --olayout-fdo" "$T/d.o" "$OLCC" --olayout-fdo=yes --olayout-mode=both -c -o "$T/d.o" "$L/lib.c"
 
 ok "mode outline without a profile loads the plugin (its verbose notes)" \

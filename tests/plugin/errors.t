@@ -73,11 +73,11 @@ ok "malformed profile at an -flto link: lto1 names it, link fails" eval \
 
 out=$($CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-help -c -o "$WORK/m.o" "$WORK/m.c" 2>&1)
 is $? 0 "help: exit 0"
-for key in profile=FILE outline-only inline-only "fdo=on|off" verbose report=FILE min-ratio=R cold-ratio=R \
+for key in profile=FILE outline-only inline-only "fdo=on|off" verbose report=FILE min-ratio=R cold-ratio=R cold-runs=N \
 	hot-ratio=R max-growth=N help; do
 	grep -qF -- "-fplugin-arg-olayout-$key " <<<"$out" || diag "help lacks $key"
 done
-is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 11 "help lists the eleven options"
+is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 12 "help lists the twelve options"
 
 # Paths the plugin cannot inline: the build goes on, with one warning that
 # names the path, the function and why.

@@ -11,6 +11,7 @@ struct olcc {
 	char profile[PATH_MAX];		 /* absolute, or "" */
 	const char *mode;		 /* outline, path-inline, both, or NULL */
 	const char *fdo;		 /* the plugin's fdo pass: "on" or "off" */
+	const char *align;		 /* code alignment: "gcc" or "pack" */
 	char plugin[PATH_MAX];		 /* the plugin's path, "" when not loaded */
 	const char *args[OLCC_MAX_ARGS]; /* plugin options KEY[=VALUE] */
 	int nargs;

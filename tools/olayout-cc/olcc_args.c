@@ -23,18 +23,33 @@ static int set_mode(struct olcc *c, const char *mode)
 	return -1;
 }
 
+/* *slot = v, which must be one of the two words a and b (stored as the
+   static a or b); what names the setting in the message. */
+static int set_word(const char **slot, const char *what, const char *v, const char *a,
+		    const char *b)
+{
+	if (strcmp(v, a) != 0 && strcmp(v, b) != 0) {
+		fprintf(stderr, "olayout-cc: %s '%s': use %s or %s\n", what, v, a, b);
+		return -1;
+	}
+	*slot = !strcmp(v, a) ? a : b;
+	return 0;
+}
+
 /* The plugin's fdo pass is off unless asked for: on the packages of
    bench/results/external.md its branch probabilities cost more misses
    (xz-utils' decoder) and instructions (jq: GCC stopped inlining a hot
    helper) than they saved. */
 static int set_fdo(struct olcc *c, const char *v)
 {
-	if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0) {
-		fprintf(stderr, "olayout-cc: fdo '%s': use on or off\n", v);
-		return -1;
-	}
-	c->fdo = !strcmp(v, "on") ? "on" : "off";
-	return 0;
+	return set_word(&c->fdo, "fdo", v, "on", "off");
+}
+
+/* "pack" compiles without alignment padding (BOLT's re-emitted code has
+   none either: it drops the NOPs); "gcc" keeps GCC's. */
+static int set_align(struct olcc *c, const char *v)
+{
+	return set_word(&c->align, "align", v, "gcc", "pack");
 }
 
 /* The profile made absolute: the build may compile in other directories. */
@@ -70,11 +85,14 @@ static int from_env(struct olcc *c)
 	const char *v = getenv("OLAYOUT_CC");
 	c->cc = v && *v ? v : "gcc";
 	c->fdo = "off";
+	c->align = "gcc";
 	if ((v = getenv("OLAYOUT_PROFILE")) && set_profile(c, v) != 0)
 		return -1;
 	if ((v = getenv("OLAYOUT_MODE")) && *v && set_mode(c, v) != 0)
 		return -1;
 	if ((v = getenv("OLAYOUT_FDO")) && *v && set_fdo(c, v) != 0)
+		return -1;
+	if ((v = getenv("OLAYOUT_ALIGN")) && *v && set_align(c, v) != 0)
 		return -1;
 	if (!(v = getenv("OLAYOUT_ARGS")))
 		return 0;
@@ -105,6 +123,8 @@ int olcc_parse(struct olcc *c, int argc, char **argv)
 			rc = set_mode(c, a + 15);
 		else if (!strncmp(a, "--olayout-fdo=", 14))
 			rc = set_fdo(c, a + 14);
+		else if (!strncmp(a, "--olayout-align=", 16))
+			rc = set_align(c, a + 16);
 		else if (!strncmp(a, "--olayout-arg=", 14))
 			rc = add_arg(c, a + 14);
 		else {

@@ -1,6 +1,8 @@
 /*
  * olcc_cmd.c - from olayout-cc's settings to gcc's command line:
- *   CC -ffunction-sections [-fplugin=SO -fplugin-arg-olayout-...] ARGS -Wl,--emit-relocs
+ *   CC -ffunction-sections [-fplugin=SO -fplugin-arg-olayout-...] ARGS
+ *      [-falign-functions=1 -falign-jumps=1 -falign-loops=1 -falign-labels=1]
+ *      -Wl,--emit-relocs
  * The plugin is looked for before gcc runs, so a missing one is our error,
  * not a build that quietly goes on without it.
  */
@@ -97,7 +99,7 @@ static int plugin_opts(struct olcc *c, int *n)
 int olcc_command(struct olcc *c, int argc, char **argv)
 {
 	int n = 0;
-	if (!(c->argv = calloc((size_t)argc + OLCC_MAX_ARGS + 8, sizeof *c->argv))) {
+	if (!(c->argv = calloc((size_t)argc + OLCC_MAX_ARGS + 12, sizeof *c->argv))) {
 		fputs("olayout-cc: out of memory\n", stderr);
 		return -1;
 	}
@@ -108,6 +110,13 @@ int olcc_command(struct olcc *c, int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (strncmp(argv[i], "--olayout-", 10) != 0)
 			c->argv[n++] = argv[i];
+	/* after the build's own flags, so that they win over its -falign-* */
+	if (!strcmp(c->align, "pack")) {
+		static const char *const pack[] = {"-falign-functions=1", "-falign-jumps=1",
+						   "-falign-loops=1", "-falign-labels=1"};
+		for (size_t i = 0; i < sizeof pack / sizeof pack[0]; i++)
+			c->argv[n++] = (char *)pack[i];
+	}
 	c->argv[n++] = "-Wl,--emit-relocs";
 	c->argv[n] = NULL;
 	return 0;

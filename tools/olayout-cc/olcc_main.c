@@ -15,7 +15,8 @@
 
 static const char usage[] =
 	"usage: olayout-cc [--olayout-profile=PROF] [--olayout-mode=MODE]\n"
-	"                  [--olayout-fdo=on|off] [--olayout-arg=KEY[=VALUE]]...\n"
+	"                  [--olayout-fdo=on|off] [--olayout-align=gcc|pack]\n"
+	"                  [--olayout-arg=KEY[=VALUE]]...\n"
 	"                  [GCC-ARGS...]\n"
 	"A compiler driver for code olayout rewrites: runs gcc with GCC-ARGS\n"
 	"untouched, plus -ffunction-sections and -Wl,--emit-relocs. Given a profile\n"
@@ -30,6 +31,11 @@ static const char usage[] =
 	"                          profile's line counts (default off: they cost\n"
 	"                          more than they saved on real packages)\n"
 	"                          (env OLAYOUT_FDO)\n"
+	"  --olayout-align=gcc|pack  pack: no alignment padding in the code\n"
+	"                          (-falign-functions=1 -falign-jumps=1\n"
+	"                          -falign-loops=1 -falign-labels=1 after GCC-ARGS),\n"
+	"                          the densest code, fewer I1 misses; default gcc:\n"
+	"                          GCC's own alignment (env OLAYOUT_ALIGN)\n"
 	"  --olayout-arg=KEY[=V]   another plugin option, e.g. verbose or\n"
 	"                          report=FILE (repeatable; env OLAYOUT_ARGS holds\n"
 	"                          them separated by spaces)\n"

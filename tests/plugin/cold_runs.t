@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# cold_runs.t - cold-runs=N: a block that ran in training, but fewer than
+# N times per training run, is outlined (f.cold) however often its
+# function was entered; with N at or below its count per run it stays,
+# and without the option a block that ran is never outlined. A rare block
+# that calls a function whose body ran often (g's call of work) is no
+# seed. The output is the same every way.
+. tests/plugin/lib.sh
+
+cat >"$WORK/r.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+
+__attribute__((noinline)) int f(int x)
+{
+	int r = x * 3; /* HOT */
+	if (x % 1000 == 7) { /* HOT */
+		r += printf("rare %d\n", x); /* RARE */
+		r ^= x << 2; /* RARE */
+	}
+	return r; /* HOT */
+}
+
+static int a[1000];
+
+static void work(int n)
+{
+	for (int i = 0; i < n; i++)
+		a[i] += i; /* WORK */
+}
+
+__attribute__((noinline)) int g(int x)
+{
+	if (x % 1000 == 7) /* HOT */
+		work(1000); /* RARE */
+	return x + a[x % 1000]; /* HOT */
+}
+
+int main(int argc, char **argv)
+{
+	int s = 0, n = argc > 1 ? atoi(argv[1]) : 100000;
+	for (int i = 0; i < n; i++)
+		s += f(i) + g(i);
+	printf("%d\n", s & 0xff);
+	return 0;
+}
+C
+# training: 2 runs of 100000 calls of f, the rare block 100 times in all
+{
+	printf 'olayout-profile 2\ntraining 2\nfunction f 200000 1400000\nfunction g 200000 1400000\n'
+	grep -n 'WORK' "$WORK/r.c" | cut -d: -f1 | sed 's/^/line r.c:/; s/$/ 100000/'
+	grep -n 'HOT' "$WORK/r.c" | cut -d: -f1 | sed 's/^/line r.c:/; s/$/ 200000/'
+	grep -n 'RARE' "$WORK/r.c" | cut -d: -f1 | sed 's/^/line r.c:/; s/$/ 100/'
+} >"$WORK/r.prof"
+
+plan 10
+$CC -O2 -o "$WORK/plain" "$WORK/r.c" || bail_out "cannot build r.c"
+want=$("$WORK/plain" 3000)
+
+# has_cold EXE: f has a .cold part
+has_cold() { nm "$1" | grep -q ' f\.cold$'; }
+
+cp "$WORK/r.prof" "$WORK/none.prof"
+plugin_build "$WORK/r.c" none
+ok "without cold-runs the block that ran stays in f" eval '! has_cold "$WORK/none"'
+
+cp "$WORK/r.prof" "$WORK/low.prof"
+plugin_build "$WORK/r.c" low cold-runs=50
+ok "cold-runs=50 (the block ran 50 times per run): it stays in f" eval '! has_cold "$WORK/low"'
+
+cp "$WORK/r.prof" "$WORK/high.prof"
+plugin_build "$WORK/r.c" high cold-runs=51
+ok "cold-runs=51: it goes to f.cold" has_cold "$WORK/high"
+ok "verbose says why" grep -qF "it ran 100 times in 2 training runs (cold-runs 51)" "$WORK/verbose.high"
+ok "g's rare block calls work, whose loop ran 100000 times: verbose says it is no seed" grep -q "g: block [0-9]* ran 100 times in 2 training runs, but .*100000.*not a seed" "$WORK/verbose.high"
+is "$("$WORK/high" 3000)" "$want" "the outlined build prints what the plain build prints"
+is "$("$WORK/low" 3000)" "$want" "so does the other"
+done_testing
