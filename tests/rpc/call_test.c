@@ -5,7 +5,8 @@
  * reply is gone (the next request acknowledges it implicitly: the server
  * holds no more blocks than at the first call); a duplicated request
  * (every frame sent twice) is answered from the saved reply, never run
- * again; a second call while one is out is refused (-EBUSY); a call to a
+ * again, for a call of 1 byte and for a null call (0 bytes each way: the
+ * saved reply holds CHAN's and SELECT's headers only); a second call while one is out is refused (-EBUSY); a call to a
  * procedure nobody enabled fails with -ENOSYS; no message block is left at
  * teardown.
  */
@@ -20,16 +21,16 @@
 static unsigned runs;
 static uint64_t held[2];	/* the server's blocks out when the first two calls run */
 
+/* The procedure (on_recv): counts its runs; the app echoes a request, rpc_app_serve_null a null one. */
 static void count_run(struct xk_app *app, xk_sess_t *lls, const msg_t *m)
 {
 	struct msg_pool_stats ps;
 
-	(void)lls;
-	(void)m;
 	msg_pool_stats(xk_host_pool(app->proto->host), &ps);
 	if (runs < 2)
 		held[runs] = ps.outstanding;
 	runs++;
+	rpc_app_serve_null(app, lls, m);
 }
 
 static void perfect_wire(void)
@@ -70,7 +71,8 @@ static void perfect_wire(void)
 	tap_is_int(rbed_destroy(&rb), 0, "no message block outstanding at teardown");
 }
 
-static void duplicated_wire(void)
+/* CALLS calls of len bytes (0: null calls) on a wire delivering every frame twice. */
+static void duplicated_wire(const char *data, size_t len)
 {
 	struct xk_wire_impair imp = { .seed = 7, .dup_pct = 100 };
 	struct rbed rb;
@@ -78,12 +80,13 @@ static void duplicated_wire(void)
 	int status;
 
 	runs = 0;
-	tap_ok(rbed_create(&rb, &imp) == 0, "every frame delivered twice");
+	tap_ok(rbed_create(&rb, &imp) == 0, "every frame delivered twice (calls of %zu bytes)", len);
 	rb.tb.app[1].on_recv = count_run;
 	for (unsigned i = 0; i < CALLS; i++)
-		good += rbed_call(&rb, "x", 1, &status) == 0 && status == 0;
+		good += rbed_call(&rb, data, len, &status) == 0 && status == 0 &&
+			msg_len(&rb.tb.app[0].last) == len;
 	rbed_run(&rb, ~0u, 100 * MS);	/* let the last duplicates arrive */
-	tap_is_int(good, CALLS, "%d calls succeed", CALLS);
+	tap_is_int(good, CALLS, "%d calls succeed, each reply %zu bytes", CALLS, len);
 	tap_is_int(runs, CALLS, "the procedure ran once per call, not once per copy");
 	tap_ok(rbed_chan(&rb, 1).dup_replies >= CALLS, "duplicates answered from the saved reply (%llu)",
 	       (unsigned long long)rbed_chan(&rb, 1).dup_replies);
@@ -117,9 +120,10 @@ static void no_procedure(void)
 
 int main(void)
 {
-	tap_plan(20);
+	tap_plan(25);
 	perfect_wire();
-	duplicated_wire();
+	duplicated_wire("x", 1);
+	duplicated_wire(NULL, 0);
 	no_procedure();
 	return tap_done();
 }

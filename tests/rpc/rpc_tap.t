@@ -38,7 +38,7 @@ out=$(mktemp)
 for e in "" -e; do
 	ip netns exec "$ns2" "$BUILD/bin/rpcserver" -t xkr1 -a 10.77.1.3 $e -T 60 >"$out" 2>&1 &
 	server=$!
-	report="^rpcping${e:+ $e}: 3 samples x 300 round trips \\(1 byte\\), wire xkr0: round trip [0-9.]+ ± [0-9.]+ us; client protocol processing"
+	report="^rpcping${e:+ $e}: 3 samples x 300 round trips \\(0 bytes\\), wire xkr0: round trip [0-9.]+ ± [0-9.]+ us; client protocol processing"
 	res=$(timeout 60 ip netns exec "$XK_NETNS" "$BUILD/bin/rpcping" $e -t xkr0 -p 10.77.1.3 -n 300 -s 3 2>&1)
 	rc=$?
 	diag "$res"

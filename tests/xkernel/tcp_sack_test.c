@@ -60,6 +60,40 @@ static void test_two_holes(void)
 	tap_is_int((long long)tcp_pair_destroy(&p), 0, "teardown: no message buffer left outstanding");
 }
 
+/*
+ * The first of eight segments held back (reordered), not lost: the seven
+ * after it start a fast retransmit; the receiver gets the segment twice and
+ * says so with a D-SACK (RFC 2883), and the sender undoes the recovery.
+ */
+static void test_reordered(void)
+{
+	/* 100 us and 1 to 4 more: long after the others' SACKs (10 us each way) */
+	struct xk_wire_impair late = { .reorder_pct = 100, .latency_ns = MS / 10 };
+	struct xk_tcp_stats c0, c1, s0, s1;
+	struct tcp_pair p;
+
+	connect_pair(&p);
+	tcp_pair_stats(&p, 0, &c0);
+	tcp_pair_stats(&p, 1, &s0);
+	for (int i = 0; i < 8; i++) {
+		xk_wire_set_impair(p.tb.wire, i == 0 ? &late : NULL);
+		push(p.app[0].sess, 1460);
+	}
+	xk_wire_set_impair(p.tb.wire, NULL);
+	p.want_rx = 8 * 1460;
+	tap_is_int(tcp_pair_run(&p, 10 * SEC, tcp_pair_got_rx), 0, "reordered: all eight segments arrive");
+	tcp_pair_run(&p, 10 * MS, NULL);	/* the last ACKs */
+	tcp_pair_stats(&p, 0, &c1);
+	tcp_pair_stats(&p, 1, &s1);
+	tap_ok(c1.fast_rexmits - c0.fast_rexmits == 1 && c1.rexmit_timeouts == c0.rexmit_timeouts,
+	       "reordered: one (needless) fast retransmit, no timeout");
+	tap_ok(s1.dsacks_out - s0.dsacks_out == 1 && c1.dsacks_in - c0.dsacks_in == 1,
+	       "reordered: the receiver reports the duplicate in a D-SACK, the sender gets it (%llu, %llu)",
+	       (unsigned long long)(s1.dsacks_out - s0.dsacks_out), (unsigned long long)(c1.dsacks_in - c0.dsacks_in));
+	tap_is_int((long long)(c1.spurious_undos - c0.spurious_undos), 1, "reordered: the recovery is undone");
+	tap_is_int((long long)tcp_pair_destroy(&p), 0, "reordered: no message buffer left outstanding");
+}
+
 /* Ten connections echo 200 kB each through the seeded lossy wire; the client host's counts. */
 static int lossy_echo(bool sack, struct xk_tcp_stats *st)
 {
@@ -112,9 +146,10 @@ static void test_lossy(void)
 
 int main(void)
 {
-	tap_plan(14);
+	tap_plan(19);
 	test_codec();
 	test_two_holes();
+	test_reordered();
 	test_lossy();
 	return tap_done();
 }

@@ -42,6 +42,7 @@ int xk_app_init(xk_proto_t *p, void *arg)
 	app->proto = p;
 	app->received = 0;
 	app->bytes = 0;
+	app->failed = 0;
 	msg_init(&app->last);
 	p->state = app;
 	p->ops = &app_ops;

@@ -21,6 +21,9 @@ struct xk_app {
 	const char *send_path, *recv_path;
 	xk_proto_t *proto;	/* out: the app's protocol object */
 	unsigned received;	/* out: messages delivered */
+	/* out: messages on_recv found wrong (a ping's round trips then fail); in
+	 * received's padding, so that the struct (and tcpping's stack) keeps its size */
+	unsigned failed;
 	size_t bytes;		/* out: their bytes */
 	msg_t last;		/* out: the last message (client only) */
 };

@@ -73,14 +73,14 @@ int xk_bench_tap_wait(void *drv, struct xk_app *app, unsigned want)
 	return xk_tap_run(drv, 1000ull * 1000 * 1000, reply_arrived, &rw);
 }
 
-static int parse_count(const char *prog, const char *opt, const char *s, unsigned long max,
-		       unsigned long *out)
+static int parse_count(const char *prog, const char *opt, const char *s, unsigned long min,
+		       unsigned long max, unsigned long *out)
 {
 	char *end;
 	unsigned long v = strtoul(s, &end, 10);
 
-	if (!*s || *end || v == 0 || v > max) {
-		fprintf(stderr, "%s: %s '%s': want a count from 1 to %lu\n", prog, opt, s, max);
+	if (!*s || *end || v < min || v > max) {
+		fprintf(stderr, "%s: %s '%s': want a count from %lu to %lu\n", prog, opt, s, min, max);
 		return -EINVAL;
 	}
 	*out = v;
@@ -108,7 +108,7 @@ int xk_bench_parse(int argc, char **argv, const char *prog, const struct xk_benc
 	unsigned long v;
 	int c;
 
-	*o = (struct xk_bench_opts){ .n = 100000, .samples = 10, .wire = "process", .bytes = 1 };
+	*o = (struct xk_bench_opts){ .n = 100000, .samples = 10, .wire = "process", .bytes = !caps->null };
 	if (xk_bench_help(argc, argv)) {
 		usage(prog, caps);
 		return 1;
@@ -132,7 +132,7 @@ int xk_bench_parse(int argc, char **argv, const char *prog, const struct xk_benc
 			usage(prog, caps);
 			return 1;
 		case 'b':
-			if (parse_count(prog, "-b", optarg, caps->max_bytes, &v))
+			if (parse_count(prog, "-b", optarg, !caps->null, caps->max_bytes, &v))
 				return -EINVAL;
 			o->bytes = v;
 			break;
@@ -140,11 +140,11 @@ int xk_bench_parse(int argc, char **argv, const char *prog, const struct xk_benc
 			o->eth = true;
 			break;
 		case 'n':
-			if (parse_count(prog, "-n", optarg, 1000000000ul, &o->n))
+			if (parse_count(prog, "-n", optarg, 1, 1000000000ul, &o->n))
 				return -EINVAL;
 			break;
 		case 's':
-			if (parse_count(prog, "-s", optarg, 1000, &v))
+			if (parse_count(prog, "-s", optarg, 1, 1000, &v))
 				return -EINVAL;
 			o->samples = (unsigned)v;
 			break;
@@ -227,8 +227,8 @@ int xk_bench_run(const char *prog, const struct xk_bench_opts *o, struct xk_ping
 
 		err = xk_ping_round_trips(p, o->n);
 		rt[s] = (now_us() - t0) / (double)o->n;
-		if (!err && p->app->bytes - b0 != o->n * o->bytes)
-			err = -EPROTO;	/* the replies did not carry the payload back */
+		if (!err && (p->app->bytes - b0 != o->n * o->bytes || p->app->failed))
+			err = -EPROTO;	/* the replies did not carry the payload back, or one was wrong */
 		/* Counters of CPUs a sleeping domain migrated between may disagree a little. */
 		c = (int64_t)(proc_cycles(p) - c0);
 		proc[s] = c > 0 ? (double)c / cpu / (double)o->n : 0;

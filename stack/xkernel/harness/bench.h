@@ -52,7 +52,7 @@ struct xk_bench_opts {
 	const char *wire;		/* -w: inproc, thread, process (IPC kernel) */
 	const char *tap;		/* -t IFNAME: over a TAP device instead */
 	uint32_t peer;			/* -p ADDR: the peer's IPv4 address on TAP (with -t) */
-	size_t bytes;			/* -b: bytes each way per round trip; 1 */
+	size_t bytes;			/* -b: bytes each way per round trip; 1 (0 for null calls) */
 	bool eth;			/* -e: the flow straight over ETH, no IP */
 };
 
@@ -60,6 +60,7 @@ struct xk_bench_opts {
 struct xk_bench_caps {
 	bool tap;			/* -t, -p: the client on a TAP device */
 	bool eth;			/* -e: the flow straight over ETH */
+	bool null;			/* round trips carry 0 bytes unless -b says (-b 0 too) */
 	size_t max_bytes;		/* -b's limit (at most XK_BENCH_MAX_BYTES); 0: 1 byte, no -b */
 };
 
@@ -90,7 +91,9 @@ int xk_bench_parse(int argc, char **argv, const char *prog, const struct xk_benc
 /*
  * Run opts->samples samples of opts->n round trips of opts->bytes each way
  * (after a warm-up of n/10) and print the report line. Returns 0 or the
- * first error; -EPROTO if the replies did not carry as many bytes.
+ * first error; -EPROTO if the replies did not carry as many bytes, or the
+ * client app's on_recv found one wrong, warm-up included (app->failed: a
+ * null reply carries no bytes to count, so its flow checks each reply).
  */
 int xk_bench_run(const char *prog, const struct xk_bench_opts *o, struct xk_ping *p);
 

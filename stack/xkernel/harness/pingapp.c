@@ -59,7 +59,7 @@ static int pingapp_domain(struct xk_ipcpair_host *h, void *arg)
 
 int xk_ping_app_main(int argc, char **argv, const struct xk_ping_app *a)
 {
-	const struct xk_bench_caps caps = { a->tap != NULL, a->eth != NULL, a->max_bytes };
+	const struct xk_bench_caps caps = { a->tap != NULL, a->eth != NULL, a->null, a->max_bytes };
 	struct xk_bench_opts o;
 	struct pingapp_run r = { a, &o };
 	int err = xk_bench_parse(argc, argv, a->prog, &caps, &o);

@@ -26,6 +26,7 @@ struct xk_ping_app {
 	/* registers more protocols on each host (testbed.h); NULL: none */
 	int (*reg)(xk_host_t *h);
 	size_t max_bytes;		/* -b's limit (XK_BENCH_MAX_BYTES at most); 0: 1 byte, no -b */
+	bool null;			/* null round trips (0 bytes) unless -b; else 1 byte */
 	const struct xk_ping_app *eth;	/* -e: the same flow straight over ETH; NULL: no -e */
 };
 

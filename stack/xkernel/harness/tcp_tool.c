@@ -139,9 +139,11 @@ void tcp_tool_report(const char *prog, const struct tcp_flows *f)
 
 	tcp_flows_stats(f, &st);
 	printf("%s: %u connections, %u finished, %llu bytes in, %llu bytes out; timeouts %llu, "
-	       "fast retransmits %llu, tail probes %llu, resets in %llu, out %llu\n", prog, f->opened,
+	       "fast retransmits %llu (undone %llu), tail probes %llu, D-SACKs in %llu, resets in %llu, "
+	       "out %llu\n", prog, f->opened,
 	       f->finished, (unsigned long long)f->bytes_in, (unsigned long long)f->bytes_out,
 	       (unsigned long long)st.rexmit_timeouts, (unsigned long long)st.fast_rexmits,
-	       (unsigned long long)st.tail_probes, (unsigned long long)st.rsts_in,
+	       (unsigned long long)st.spurious_undos, (unsigned long long)st.tail_probes,
+	       (unsigned long long)st.dsacks_in, (unsigned long long)st.rsts_in,
 	       (unsigned long long)st.rsts_out);
 }

@@ -85,6 +85,9 @@ struct xk_tcp_stats {
 	uint64_t syn_cookies_sent;	/* SYN-ACKs carrying a cookie (backlog full) */
 	uint64_t syn_cookies_ok;	/* connections made from a returned cookie */
 	uint64_t syn_cookies_bad;	/* ACKs to a listened port, no connection, no valid cookie (RST) */
+	uint64_t dsacks_in;		/* D-SACKs received (RFC 2883): the peer got something twice */
+	uint64_t dsacks_out;		/* D-SACKs sent: a segment came that we had already */
+	uint64_t spurious_undos;	/* fast recoveries undone: D-SACKs showed every retransmission needless */
 	unsigned nstate[TCP_NSTATES];	/* live connections per state */
 };
 

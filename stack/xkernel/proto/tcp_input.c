@@ -259,6 +259,11 @@ void tcp_enter_recovery(struct tcb *t)
 	uint32_t flight = t->snd_max - t->snd_una;
 
 	t->tp->st.fast_rexmits++;
+	t->undo_ok = true;
+	t->undo_marker = t->snd_una;
+	t->undo_retrans = 0;
+	t->prior_cwnd = t->cwnd;
+	t->prior_ssthresh = t->ssthresh;
 	t->ssthresh = flight / 2 > 2u * t->mss ? flight / 2 : 2u * t->mss;
 	t->recover = t->snd_max;
 	t->in_recovery = true;
@@ -484,6 +489,8 @@ static void input_sync(struct tcb *t, const struct tcp_hdr *h, msg_t *m)
 		/* old duplicate or beyond the window: re-acknowledge (RFC 793) */
 		if (!(h->flags & TCP_RST))
 			t->ack_now = true;
+		if (len && tcp_seq_le(h->seq + len, t->rb.nxt))
+			tcp_dsack_note(t, h->seq, h->seq + len);
 		if (t->state == TCP_TIME_WAIT && (h->flags & TCP_FIN))
 			tcp_timewait_start(t);	/* the peer lost our last ACK: wait 2 MSL again (RFC 793) */
 		xk_drop(t->tp->self, XK_DROP_STATE, m);

@@ -86,7 +86,7 @@ int tcp_send_segment(struct tcb *t, uint32_t seq, uint32_t len, uint8_t flags)
 		h.mss = t->my_mss;
 		h.sack_ok = t->state == TCP_SYN_SENT ? tp->sack : t->sack_ok;
 	}
-	if (t->rb.nivl && t->sack_ok)
+	if (t->sack_ok && (t->rb.nivl || t->dsack_pending))
 		tcp_sack_fill(t, &h);
 	if ((err = msg_alloc(xk_host_pool(tp->self->host), &m, len, &p)) < 0)
 		return err;

@@ -16,12 +16,40 @@ static uint32_t sack_high(const struct tcb *t)
 	return t->nsacked ? t->sacked[t->nsacked - 1].end : t->snd_una;
 }
 
+/*
+ * A D-SACK (RFC 2883: the first block below the ACK, or inside the second)
+ * for what the last recovery retransmitted: the peer had it already, it was
+ * reordered, not lost. Once every retransmission is so reported, the
+ * recovery is undone (RFC 3708: cwnd and ssthresh as before).
+ */
+static void dsack_input(struct tcb *t, const struct tcp_hdr *h)
+{
+	const struct tcp_sack_blk *b = &h->sack[0];
+
+	if (!tcp_seq_lt(b->start, h->ack) &&
+	    !(h->nsack > 1 && tcp_seq_ge(b->start, h->sack[1].start) && tcp_seq_le(b->end, h->sack[1].end)))
+		return;
+	t->tp->st.dsacks_in++;
+	if (!t->undo_ok || !t->undo_retrans || tcp_seq_lt(b->start, t->undo_marker) ||
+	    !tcp_seq_lt(b->start, t->recover))
+		return;
+	if (--t->undo_retrans)
+		return;
+	t->undo_ok = false;
+	t->tp->st.spurious_undos++;
+	if (t->cwnd < t->prior_cwnd)
+		t->cwnd = t->prior_cwnd;
+	if (t->ssthresh < t->prior_ssthresh)
+		t->ssthresh = t->prior_ssthresh;
+}
+
 bool tcp_sack_input(struct tcb *t, const struct tcp_hdr *h)
 {
 	uint32_t before = tcp_sack_bytes(t);
 
 	if (!t->sack_ok)
 		return false;	/* not agreed in the handshake: ignored */
+	dsack_input(t, h);
 	for (unsigned i = 0; i < h->nsack; i++) {
 		uint32_t s = h->sack[i].start, e = h->sack[i].end;
 
@@ -83,7 +111,13 @@ uint32_t tcp_sack_skip(const struct tcb *t, uint32_t seq)
 	return seq;
 }
 
-void tcp_sack_fill(const struct tcb *t, struct tcp_hdr *h)
+void tcp_dsack_note(struct tcb *t, uint32_t seq, uint32_t end)
+{
+	t->dsack = (struct tcp_ivl){ seq, end };
+	t->dsack_pending = true;
+}
+
+void tcp_sack_fill(struct tcb *t, struct tcp_hdr *h)
 {
 	const struct tcp_rbuf *rb = &t->rb;
 	unsigned first = rb->nivl;
@@ -93,6 +127,12 @@ void tcp_sack_fill(const struct tcb *t, struct tcp_hdr *h)
 		if (tcp_seq_ge(t->sack_last, rb->ivl[i].start) && tcp_seq_lt(t->sack_last, rb->ivl[i].end))
 			first = i;
 	h->nsack = 0;
+	if (t->dsack_pending) {
+		/* a duplicate first (RFC 2883), once */
+		h->sack[h->nsack++] = (struct tcp_sack_blk){ t->dsack.start, t->dsack.end };
+		t->dsack_pending = false;
+		t->tp->st.dsacks_out++;
+	}
 	if (first < rb->nivl)
 		h->sack[h->nsack++] = (struct tcp_sack_blk){ rb->ivl[first].start, rb->ivl[first].end };
 	for (unsigned i = rb->nivl; i-- > 0 && h->nsack < TCP_SACK_MAX;)
@@ -147,6 +187,7 @@ void tcp_sack_rexmit(struct tcb *t)
 	n = e - s < t->mss ? e - s : t->mss;
 	t->rexmt_hi = s + n;
 	t->tp->st.sack_rexmits++;
+	t->undo_retrans++;
 	tcp_send_segment(t, s, n, 0);
 }
 

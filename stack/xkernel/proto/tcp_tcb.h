@@ -118,6 +118,13 @@ struct tcb {
 	bool tlp_armed;		/* the retransmission timer is a tail loss probe's (RFC 8985 7) */
 	uint8_t tlp;		/* TCP_TLP_*: may a probe go before the timeout */
 	uint32_t sack_last;	/* receiver: where the last out-of-order segment began */
+	struct tcp_ivl dsack;	/* receiver: a duplicate to report in the next ACK (RFC 2883) */
+	bool dsack_pending;
+	/* sender: the last recovery's undo (RFC 3708): its start, cwnd and ssthresh before,
+	 * retransmissions not yet shown needless; undo_ok false once it cannot be undone */
+	bool undo_ok;
+	uint32_t undo_marker, prior_cwnd, prior_ssthresh;
+	unsigned undo_retrans;
 };
 
 /* The MSS we announce on lls: its packet size less the header. */
@@ -198,7 +205,8 @@ TCP_LOSS bool tcp_sack_lost(const struct tcb *t);	/* enough SACKed above snd_una
 TCP_LOSS void tcp_sack_acked(struct tcb *t);		/* forget the ranges snd_una passed */
 uint32_t tcp_sack_bytes(const struct tcb *t);
 uint32_t tcp_sack_skip(const struct tcb *t, uint32_t seq);	/* seq, or the end of its SACKed range */
-TCP_LOSS void tcp_sack_fill(const struct tcb *t, struct tcp_hdr *h);	/* receiver: blocks for an ACK */
+TCP_LOSS void tcp_sack_fill(struct tcb *t, struct tcp_hdr *h);	/* receiver: blocks for an ACK */
+TCP_LOSS void tcp_dsack_note(struct tcb *t, uint32_t seq, uint32_t end);	/* receiver: [seq, end) came twice */
 void tcp_sack_rexmit(struct tcb *t);		/* recovery: retransmit the next hole */
 TCP_LOSS void tcp_sack_output(struct tcb *t);		/* recovery: holes, then new data, while the pipe allows */
 TCP_LOSS bool tcp_send_new(struct tcb *t);	/* one new segment if the peer's window takes it, whatever cwnd */

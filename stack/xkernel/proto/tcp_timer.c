@@ -96,6 +96,7 @@ static void rexmt_fire(void *arg)
 	t->ssthresh = flight / 2 > 2u * t->mss ? flight / 2 : 2u * t->mss;
 	t->cwnd = t->mss;
 	t->in_recovery = false;
+	t->undo_ok = false;	/* a timeout's losses are not undone */
 	t->recover = t->snd_max;	/* no fast retransmit for duplicates of what went before (RFC 6582 4.1) */
 	t->dupacks = 0;
 	t->rtt_timing = false;	/* Karn: no sample from a retransmitted segment */
