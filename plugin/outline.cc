@@ -242,6 +242,32 @@ const char *no_partition_reason(function *fun)
 	return NULL;
 }
 
+/* Dominators (and, when asked, post-dominators) of fun for the time one
+   function is outlined: its helpers only change counts, never the CFG,
+   so one computation serves them all; what the pass found computed stays. */
+class dom_scope {
+public:
+	dom_scope(function *f, bool post) : fun(f)
+	{
+		had[0] = dom_info_available_p(fun, CDI_DOMINATORS);
+		had[1] = !post || dom_info_available_p(fun, CDI_POST_DOMINATORS);
+		calculate_dominance_info(CDI_DOMINATORS);
+		if (post)
+			calculate_dominance_info(CDI_POST_DOMINATORS);
+	}
+	~dom_scope()
+	{
+		if (!had[0])
+			free_dominance_info(fun, CDI_DOMINATORS);
+		if (!had[1])
+			free_dominance_info(fun, CDI_POST_DOMINATORS);
+	}
+
+private:
+	function *fun;
+	bool had[2];
+};
+
 /* Gives the seeds' dominator subtrees, less the blocks that ran in
    training, the count cold (zero: GCC's bbpart moves them); returns the
    blocks marked. */
@@ -251,8 +277,6 @@ int mark_cold(function *fun, const vec<basic_block> &seeds, const_sbitmap ran,
 	auto_sbitmap cold(last_basic_block_for_fn(fun));
 	bitmap_clear(cold);
 	basic_block body = single_succ(ENTRY_BLOCK_PTR_FOR_FN(fun));
-	bool had_dom = dom_info_available_p(fun, CDI_DOMINATORS);
-	calculate_dominance_info(CDI_DOMINATORS);
 	for (basic_block seed : seeds) {
 		if (seed == body) {
 			ol_note("%s: block %d dominates the whole body: not a seed",
@@ -264,8 +288,6 @@ int mark_cold(function *fun, const vec<basic_block> &seeds, const_sbitmap ran,
 			if (!bitmap_bit_p(ran, b->index))
 				bitmap_set_bit(cold, b->index);
 	}
-	if (!had_dom)
-		free_dominance_info(fun, CDI_DOMINATORS);
 
 	int marked = 0;
 	basic_block bb;
@@ -359,11 +381,7 @@ bool rare_seed(basic_block bb, uint64_t limit, char *why, size_t len)
 			return false;
 		}
 	}
-	bool had_dom = dom_info_available_p(cfun, CDI_DOMINATORS);
-	calculate_dominance_info(CDI_DOMINATORS);
 	auto_vec<basic_block> region = get_all_dominated_blocks(CDI_DOMINATORS, bb);
-	if (!had_dom)
-		free_dominance_info(cfun, CDI_DOMINATORS);
 	for (basic_block b : region) {
 		uint64_t c = own_ran(b);
 		if (c >= limit) {
@@ -464,10 +482,6 @@ void drop_contradicted_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran
 {
 	if (seeds->is_empty())
 		return;
-	bool had = dom_info_available_p(fun, CDI_POST_DOMINATORS);
-	bool had_dom = dom_info_available_p(fun, CDI_DOMINATORS);
-	calculate_dominance_info(CDI_POST_DOMINATORS);
-	calculate_dominance_info(CDI_DOMINATORS);
 	unsigned i = 0;
 	while (i < seeds->length()) {
 		basic_block seed = (*seeds)[i], b, hot = NULL;
@@ -487,10 +501,6 @@ void drop_contradicted_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran
 		bitmap_set_bit(ran, seed->index);
 		seeds->unordered_remove(i);
 	}
-	if (!had)
-		free_dominance_info(fun, CDI_POST_DOMINATORS);
-	if (!had_dom)
-		free_dominance_info(fun, CDI_DOMINATORS);
 }
 
 /* Adds to ran the blocks between blocks that ran: reached from one and
@@ -528,6 +538,13 @@ void add_between(function *fun, sbitmap ran, const_sbitmap seed)
 	bitmap_ior(ran, ran, reach[0]);
 }
 
+/* Whether e leads to a block that ran, with probability never. */
+bool never_into_ran(edge e, const_sbitmap ran)
+{
+	return e->dest->index >= NUM_FIXED_BLOCKS && bitmap_bit_p(ran, e->dest->index) &&
+	       e->probability == profile_probability::never();
+}
+
 /* Training overrules GCC's guess that a block that ran never runs (a call
    of a cold function: GCC's unlikely blocks get count zero and their
    edges probability never, and inlined copies keep both, so bbpart sends
@@ -547,14 +564,11 @@ void revive_ran(function *fun, const_sbitmap ran, const vec<uint64_t> &counts, u
 		edge e;
 		edge_iterator ei;
 		FOR_EACH_EDGE(e, ei, bb->succs)
-			if (e->dest->index >= NUM_FIXED_BLOCKS && bitmap_bit_p(ran, e->dest->index) &&
-			    e->probability == profile_probability::never())
-				never++;
+			never += never_into_ran(e, ran);
 		if (!never)
 			continue;
 		FOR_EACH_EDGE(e, ei, bb->succs)
-			if (e->dest->index >= NUM_FIXED_BLOCKS && bitmap_bit_p(ran, e->dest->index) &&
-			    e->probability == profile_probability::never())
+			if (never_into_ran(e, ran))
 				e->probability = profile_probability::guessed_always().apply_scale(1, n);
 			else
 				e->probability = e->probability.apply_scale(n - never, n);
@@ -661,6 +675,7 @@ void outline_function(function *fun, bool late)
 	bitmap_clear(ran);
 	auto_vec<uint64_t> counts;
 	counts.safe_grow_cleared(last_basic_block_for_fn(fun));
+	dom_scope dom(fun, ol_cfg.outline);
 	/* inline-only outlines the path's functions and hot helpers: their
 	   inlined copies. A helper's never-run blocks (and what GCC's early
 	   inliner would put in them) would count in its copy's size, which
