@@ -529,6 +529,66 @@ static int parse_line(struct parser *ps, char *line)
 	return d->parse ? d->parse(ps, fields + 1, nf - 1) : parse_record(ps, d->record, fields + 1);
 }
 
+/* Digits only, at most 19 (below 2^64 whatever they are): the length, 0 if
+ * s[0..n) is not that. */
+static size_t plain_number(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+	for (; i < n && i < 19 && s[i] >= '0' && s[i] <= '9'; i++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	*out = v;
+	return i;
+}
+
+/* An `insn` line as the writer prints it ("insn FN OFFSET COUNT", one space
+ * between fields, nothing after), read without the general parse: a large
+ * profile is mostly these lines, and splitting, looking up and checking them
+ * field by field cost more than everything else the planner does with the
+ * profile. Returns 1 when the line was read, 0 when it is not in that form
+ * (parse_line then reads it, with its messages), < 0 when out of memory. */
+static int quick_insn(struct parser *ps, const char *s, size_t n)
+{
+	struct ol_profile *p = ps->p;
+	const char *sym = s + 5, *end = s + n;
+	size_t len = 0, k;
+	uint64_t offset, count;
+
+	if (n < 5 || memcmp(s, "insn ", 5) != 0 || p->version < 4)
+		return 0;
+	while (sym + len < end && sym[len] != ' ')
+		len++;
+	if (len == 0 || sym[0] < 'A' || sym + len == end)
+		return 0;	/* empty, a digit (or a symbol char below 'A': '.', '$') first */
+	for (size_t i = 0; i < len; i++) {
+		char c = sym[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.' || c == '$'))
+			return 0;
+	}
+	const char *num = sym + len + 1;
+	k = plain_number(num, (size_t)(end - num), &offset);
+	if (k == 0 || num + k == end || num[k] != ' ')
+		return 0;
+	num += k + 1;
+	k = plain_number(num, (size_t)(end - num), &count);
+	if (k == 0 || num + k != end)
+		return 0;
+
+	const char *prev = p->n_insns ? p->insns[p->n_insns - 1].function : NULL;
+	struct ol_profile_insn *e = push(&p->insns, &p->n_insns, sizeof *e);
+	if (!e)
+		return no_memory(ps);
+	if (prev && strncmp(prev, sym, len) == 0 && prev[len] == '\0')
+		e->function = (char *)prev;	/* shared with the entry before, as read_field */
+	else if (!(e->function = strndup(sym, len)))
+		return no_memory(ps);
+	e->offset = offset;
+	e->count = count;
+	int rc = note_line(ps, AT_INSN);
+	return rc < 0 ? rc : 1;
+}
+
 /* An external is one function of one object. */
 static int cmp_external_key(const void *a, const void *b)
 {
@@ -680,6 +740,8 @@ int ol_profile_parse(const char *name, const char *text, size_t len, struct ol_p
 			rc = fail(&ps, -EINVAL, "line longer than %d bytes", LINE_MAX_BYTES);
 		else if (memchr(text + pos, '\0', n))
 			rc = fail(&ps, -EINVAL, "NUL byte in a text file");
+		else if ((rc = quick_insn(&ps, text + pos, n)) != 0)
+			rc = rc < 0 ? rc : 0;
 		else {
 			memcpy(line, text + pos, n);
 			line[n] = '\0';
