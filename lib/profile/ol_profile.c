@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #define LINE_MAX_BYTES 4095
 #define FILE_MAX_BYTES (256UL << 20)
@@ -558,9 +560,13 @@ static int quick_insn(struct parser *ps, const char *s, size_t n)
 		return 0;
 	while (sym + len < end && sym[len] != ' ')
 		len++;
-	if (len == 0 || sym[0] < 'A' || sym + len == end)
-		return 0;	/* empty, a digit (or a symbol char below 'A': '.', '$') first */
-	for (size_t i = 0; i < len; i++) {
+	if (len == 0 || sym + len == end)
+		return 0;
+	const char *prev = p->n_insns ? p->insns[p->n_insns - 1].function : NULL;
+	bool same = prev && strncmp(prev, sym, len) == 0 && prev[len] == '\0';
+	if (!same && sym[0] < 'A')
+		return 0;	/* a digit (or a symbol char below 'A': '.', '$') first */
+	for (size_t i = 0; !same && i < len; i++) {
 		char c = sym[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		      c == '_' || c == '.' || c == '$'))
@@ -575,11 +581,10 @@ static int quick_insn(struct parser *ps, const char *s, size_t n)
 	if (k == 0 || num + k != end)
 		return 0;
 
-	const char *prev = p->n_insns ? p->insns[p->n_insns - 1].function : NULL;
 	struct ol_profile_insn *e = push(&p->insns, &p->n_insns, sizeof *e);
 	if (!e)
 		return no_memory(ps);
-	if (prev && strncmp(prev, sym, len) == 0 && prev[len] == '\0')
+	if (same)
 		e->function = (char *)prev;	/* shared with the entry before, as read_field */
 	else if (!(e->function = strndup(sym, len)))
 		return no_memory(ps);
@@ -608,6 +613,15 @@ static size_t first_repeat(const void *base, size_t size, const size_t *order, s
 		    (first == n || order[i] < first))
 			first = order[i];
 	return first;
+}
+
+/* Each element of base[0..n) above the one before: no two are equal. */
+static bool ascending(const void *base, size_t n, size_t size, ol_profile_cmp cmp)
+{
+	for (size_t i = 1; i < n; i++)
+		if (cmp((const char *)base + (i - 1) * size, (const char *)base + i * size) >= 0)
+			return false;
+	return true;
 }
 
 /* The earliest problem found after the pass. */
@@ -709,13 +723,17 @@ static int check_repeats(struct parser *ps)
 	consider_repeat(ps, &pr, AT_EXTERNAL, p->externals, sizeof *p->externals, ext,
 			p->n_externals, cmp_external_key);
 	free(ext);
-	size_t *ins = ol_profile_order(p->insns, p->n_insns, sizeof *p->insns,
-				       ol_profile_cmp_insn);
-	if (!ins)
-		return no_memory(ps);
-	consider_repeat(ps, &pr, AT_INSN, p->insns, sizeof *p->insns, ins, p->n_insns,
-			ol_profile_cmp_insn);
-	free(ins);
+	/* insns have none either; in the writer's order (strictly ascending)
+	 * they cannot repeat: no order to build for a million entries */
+	if (!ascending(p->insns, p->n_insns, sizeof *p->insns, ol_profile_cmp_insn)) {
+		size_t *ins = ol_profile_order(p->insns, p->n_insns, sizeof *p->insns,
+					       ol_profile_cmp_insn);
+		if (!ins)
+			return no_memory(ps);
+		consider_repeat(ps, &pr, AT_INSN, p->insns, sizeof *p->insns, ins, p->n_insns,
+				ol_profile_cmp_insn);
+		free(ins);
+	}
 	return pr.line ? report(ps, &pr) : 0;
 }
 
@@ -766,6 +784,27 @@ int ol_profile_parse(const char *name, const char *text, size_t len, struct ol_p
 	return 0;
 }
 
+/* A regular file is parsed where it is mapped: a large profile read into a
+ * growing buffer cost its copy and its pages twice. 1 when file was no
+ * regular file, or could not be mapped (ol_profile_load reads it). */
+static int load_mapped(FILE *fp, const char *file, struct ol_profile **out, char *err,
+		       size_t errlen)
+{
+	struct stat st;
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+		return 1;
+	if ((uint64_t)st.st_size > FILE_MAX_BYTES) {
+		snprintf(err, errlen, "%s: larger than 256 MiB", file);
+		return -EFBIG;
+	}
+	void *text = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fileno(fp), 0);
+	if (text == MAP_FAILED)
+		return 1;
+	int rc = ol_profile_parse(file, text, (size_t)st.st_size, out, err, errlen);
+	munmap(text, (size_t)st.st_size);
+	return rc;
+}
+
 int ol_profile_load(const char *file, struct ol_profile **out, char *err, size_t errlen)
 {
 	*out = NULL;
@@ -774,6 +813,11 @@ int ol_profile_load(const char *file, struct ol_profile **out, char *err, size_t
 		int e = errno;
 		snprintf(err, errlen, "%s: cannot open: %s", file, strerror(e));
 		return -e;
+	}
+	int mapped = load_mapped(fp, file, out, err, errlen);
+	if (mapped <= 0) {
+		fclose(fp);
+		return mapped;
 	}
 	char *text = NULL;
 	size_t len = 0, cap = 0;
