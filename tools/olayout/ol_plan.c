@@ -119,15 +119,15 @@ static void write_layout(const struct ol_plan *pl, const char *profile, FILE *f)
 	for (size_t i = 0; i < pl->nplace; i++) {
 		const struct ol_pplace *q = &pl->place[i];
 		const char *name = layout_name(pl->m, q->unit, a, sizeof a);
-		bool clone = q->path >= 0;
 
-		/* one call per line: a large plan writes tens of thousands */
-		b[0] = '\0';
+		if (q->path >= 0)
+			fprintf(f, "clone %s %s", name, p->paths[q->path].name);
+		else
+			fprintf(f, "place %s", name);
+		fprintf(f, " align=%llu", (unsigned long long)q->align);
 		if (q->pad)
-			snprintf(b, sizeof b, " pad=%llu", (unsigned long long)q->pad);
-		fprintf(f, "%s %s%s%s align=%llu%s  # 0x%llx\n", clone ? "clone" : "place", name,
-			clone ? " " : "", clone ? p->paths[q->path].name : "",
-			(unsigned long long)q->align, b, (unsigned long long)q->addr);
+			fprintf(f, " pad=%llu", (unsigned long long)q->pad);
+		fprintf(f, "  # 0x%llx\n", (unsigned long long)q->addr);
 	}
 	for (size_t i = 0; i < pl->nroute; i++) {
 		const struct ol_proute *r = &pl->route[i];
