@@ -394,15 +394,19 @@ static void free_record(const struct record *r, struct ol_profile *p)
 {
 	char *list = *(char **)((char *)p + r->list);
 	size_t n = *(size_t *)((char *)p + r->count);
+	const struct field *str_fields[5];
+	size_t ns = 0;
+	for (size_t k = 0; k < r->n_fields; k++) /* the fields that hold a string */
+		if (r->fields[k].kind == F_SYMBOL || r->fields[k].kind == F_OBJECT ||
+		    r->fields[k].kind == F_LOCATION)
+			str_fields[ns++] = &r->fields[k];
 	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < r->n_fields; k++) {
-			size_t at = i * r->size + r->fields[k].at;
+		for (size_t k = 0; k < ns; k++) {
+			size_t at = i * r->size + str_fields[k]->at;
 			char *str = *(char **)(list + at);
-			if (r->fields[k].kind == F_SYMBOL && i > 0 && str == *(char **)(list + at - r->size))
+			if (str_fields[k]->kind == F_SYMBOL && i > 0 && str == *(char **)(list + at - r->size))
 				continue;
-			if (r->fields[k].kind == F_SYMBOL || r->fields[k].kind == F_OBJECT ||
-			    r->fields[k].kind == F_LOCATION)
-				free(str);
+			free(str);
 		}
 	free(list);
 }
