@@ -603,7 +603,8 @@ def write_all(folder, files):
         for t in tmp.values():
             if os.path.exists(t):
                 os.remove(t)
-        die("%s: %s" % (e.filename or folder, e.strerror))
+        # os.replace names the temporary file first, the one it replaces second
+        die("%s: %s" % (e.filename2 or e.filename or folder, e.strerror))
 
 
 def paper_note(figs):

@@ -7,7 +7,9 @@ the CSV schema, the charts' data and PNGs; Table 4's hardware figures from
 a stand-in perf whose counters exist (fixed counts: deterministic), and the
 reason printed when perf has no counters; a results folder it cannot use
 is refused before the run, and the files are written whole or not at all."""
+import contextlib
 import csv
+import io
 import os
 import subprocess
 import sys
@@ -164,13 +166,17 @@ def main():
            "a results folder that cannot be made: one line, before measuring", r.stderr[-500:])
     out = os.path.join(work, "out")
     os.makedirs(os.path.join(out, "b.csv"))
+    err = io.StringIO()
     try:
-        tables.write_all(out, {"a.md": "a\n", "b.csv": "b\n"})
+        with contextlib.redirect_stderr(err):
+            tables.write_all(out, {"a.md": "a\n", "b.csv": "b\n"})
         failed = False
     except SystemExit:
         failed = True
-    tap.ok(failed and not [f for f in os.listdir(out) if f.endswith(".tmp")],
-           "write_all: a file it cannot replace fails the run and leaves no temporary file", os.listdir(out))
+    tap.ok(failed and not [f for f in os.listdir(out) if f.endswith(".tmp")] and
+           err.getvalue() == "tables.py: %s/b.csv: Is a directory\n" % out,
+           "write_all: a file it cannot replace fails the run in one line naming it, and leaves no temporary file",
+           (os.listdir(out), err.getvalue()))
     subprocess.run(["rm", "-rf", work])
     return tap.done()
 
