@@ -8,8 +8,9 @@
  * block holding a cold-line (and no line that ran) is a cold seed, and so
  * is, with cold-ratio=R, a block that ran fewer than R times per entry of
  * its function, and with cold-runs=N one that ran fewer than N times per
- * training run (rare in absolute terms: in a function entered very often a
- * block can run rarely per entry and still be hot). Where training says nothing, guesses decide: a block that
+ * training run, or with cold-ppm=R fewer than R times per million
+ * instructions of training (rare in absolute terms: in a function entered
+ * very often a block can run rarely per entry and still be hot). Where training says nothing, guesses decide: a block that
  * calls a noreturn or cold function (or a cold-function of the profile),
  * or the unexpected side of __builtin_expect, is a seed. No block after a
  * seed can run without the seed running first, so the seed's dominator
@@ -420,16 +421,21 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 				(unsigned long long)calls, ol_cfg.cold_ratio);
 			bitmap_clear_bit(ran, bb->index);
 			seeds->safe_push(bb);
-		} else if (t == T_RAN && c < (uint64_t)ol_cfg.cold_runs * runs) {
-			if (!rare_seed(bb, (uint64_t)ol_cfg.cold_runs * runs, why, sizeof why)) {
+		} else if (t == T_RAN && c < ol_cfg.rare_below) {
+			if (!rare_seed(bb, ol_cfg.rare_below, why, sizeof why)) {
 				ol_note("%s: block %d ran %llu times in %llu training runs, but %s: "
 					"not a seed", name, bb->index, (unsigned long long)c,
 					(unsigned long long)runs, why);
 			} else {
+				char rule[96];
+				if (ol_cfg.cold_ppm > 0)
+					snprintf(rule, sizeof rule, "cold-ppm %g: below %llu",
+						 ol_cfg.cold_ppm, (unsigned long long)ol_cfg.rare_below);
+				else
+					snprintf(rule, sizeof rule, "cold-runs %d", ol_cfg.cold_runs);
 				ol_note("%s: block %d is a cold seed: it ran %llu times in %llu "
-					"training runs (cold-runs %d)", name, bb->index,
-					(unsigned long long)c, (unsigned long long)runs,
-					ol_cfg.cold_runs);
+					"training runs (%s)", name, bb->index, (unsigned long long)c,
+					(unsigned long long)runs, rule);
 				bitmap_clear_bit(ran, bb->index);
 				seeds->safe_push(bb);
 			}

@@ -4,7 +4,8 @@
 # function was entered; with N at or below its count per run it stays,
 # and without the option a block that ran is never outlined. A rare block
 # that calls a function whose body ran often (g's call of work) is no
-# seed. The output is the same every way.
+# seed. cold-ppm=R does the same with R per million instructions of
+# training. The output is the same every way.
 . tests/plugin/lib.sh
 
 cat >"$WORK/r.c" <<'C'
@@ -53,7 +54,7 @@ C
 	grep -n 'RARE' "$WORK/r.c" | cut -d: -f1 | sed 's/^/line r.c:/; s/$/ 100/'
 } >"$WORK/r.prof"
 
-plan 10
+plan 14
 $CC -O2 -o "$WORK/plain" "$WORK/r.c" || bail_out "cannot build r.c"
 want=$("$WORK/plain" 3000)
 
@@ -75,4 +76,15 @@ ok "verbose says why" grep -qF "it ran 100 times in 2 training runs (cold-runs 5
 ok "g's rare block calls work, whose loop ran 100000 times: verbose says it is no seed" grep -q "g: block [0-9]* ran 100 times in 2 training runs, but .*100000.*not a seed" "$WORK/verbose.high"
 is "$("$WORK/high" 3000)" "$want" "the outlined build prints what the plain build prints"
 is "$("$WORK/low" 3000)" "$want" "so does the other"
+
+# cold-ppm=R: rare below R per million instructions of training (f's and
+# g's 1400000 each: 2.8 M), here 35 -> below 98 (the block's 100 stays),
+# 37 -> below 103 (it goes)
+cp "$WORK/r.prof" "$WORK/ppm35.prof"
+plugin_build "$WORK/r.c" ppm35 cold-ppm=35
+ok "cold-ppm=35: the block that ran 100 times stays in f" eval '! has_cold "$WORK/ppm35"'
+cp "$WORK/r.prof" "$WORK/ppm37.prof"
+plugin_build "$WORK/r.c" ppm37 cold-ppm=37
+ok "cold-ppm=37: it goes to f.cold, verbose says why" eval \
+	'has_cold "$WORK/ppm37" && grep -qF "it ran 100 times in 2 training runs (cold-ppm 37: below 103)" "$WORK/verbose.ppm37"'
 done_testing
