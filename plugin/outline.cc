@@ -364,9 +364,26 @@ uint64_t body_ran(tree fndecl)
    function for size and not inline it: zlib's slide_hash), nor when it
    dominates a block whose line ran at least limit times (a loop whose
    line-less latch would go cold with the seed, or a loop inlined from a
-   helper). */
-bool rare_seed(basic_block bb, uint64_t limit, char *why, size_t len)
+   helper), nor when it ran at least half as often as the nearest block
+   above it (a dominator) with a count: then it is the way on, not a
+   branch's rare side, in a part of the function that itself ran fewer
+   than limit times (xz's lzma_lzma_optimum_normal: the price update ran
+   3770 times of the 3943 that went past its early return; outlined, GCC
+   took the encoder loop after it for never run and sent it to .cold). */
+bool rare_seed(basic_block bb, uint64_t count, uint64_t limit, char *why, size_t len)
 {
+	for (basic_block d = get_immediate_dominator(CDI_DOMINATORS, bb);
+	     d && d->index >= NUM_FIXED_BLOCKS; d = get_immediate_dominator(CDI_DOMINATORS, d)) {
+		uint64_t above;
+		if (block_training(d, &above, why, len) != T_RAN)
+			continue;
+		if (2 * count >= above) {
+			snprintf(why, len, "block %d above it ran %llu times: it is the way on",
+				 d->index, (unsigned long long)above);
+			return false;
+		}
+		break;
+	}
 	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
 		gimple *stmt = gsi_stmt(gsi);
 		tree fndecl = is_gimple_call(stmt) ? gimple_call_fndecl(stmt) : NULL_TREE;
@@ -422,7 +439,7 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 			bitmap_clear_bit(ran, bb->index);
 			seeds->safe_push(bb);
 		} else if (t == T_RAN && c < ol_cfg.rare_below) {
-			if (!rare_seed(bb, ol_cfg.rare_below, why, sizeof why)) {
+			if (!rare_seed(bb, c, ol_cfg.rare_below, why, sizeof why)) {
 				ol_note("%s: block %d ran %llu times in %llu training runs, but %s: "
 					"not a seed", name, bb->index, (unsigned long long)c,
 					(unsigned long long)runs, why);

@@ -4,7 +4,8 @@
 # function was entered; with N at or below its count per run it stays,
 # and without the option a block that ran is never outlined. A rare block
 # that calls a function whose body ran often (g's call of work) is no
-# seed. cold-ppm=R does the same with R per million instructions of
+# seed, nor is one that ran about as often as the block above it (w's
+# way on to its loop, in a part that itself ran rarely). cold-ppm=R does the same with R per million instructions of
 # training. The output is the same every way.
 . tests/plugin/lib.sh
 
@@ -37,11 +38,25 @@ __attribute__((noinline)) int g(int x)
 	return x + a[x % 1000]; /* HOT */
 }
 
+static volatile int sink;
+
+__attribute__((noinline)) int w(int x)
+{
+	if (x % 100 != 7) /* HOT */
+		return x; /* HOT */
+	int r = x; /* ONCE */
+	if (x % 3000 != 7) /* ONCE */
+		sink = r; /* WAYON */
+	for (int i = 0; i < 100; i++) /* LOOP */
+		r += a[i]; /* LOOP */
+	return r; /* ONCE */
+}
+
 int main(int argc, char **argv)
 {
 	int s = 0, n = argc > 1 ? atoi(argv[1]) : 100000;
 	for (int i = 0; i < n; i++)
-		s += f(i) + g(i);
+		s += f(i) + g(i) + w(i);
 	printf("%d\n", s & 0xff);
 	return 0;
 }
@@ -51,15 +66,17 @@ C
 	printf 'olayout-profile 2\ntraining 2\nfunction f 200000 1400000\nfunction g 200000 1400000\n'
 	grep -n 'WORK' "$WORK/r.c" | cut -d: -f1 | sed 's/^/line r.c:/; s/$/ 100000/'
 	grep -n 'HOT' "$WORK/r.c" | cut -d: -f1 | sed 's/^/line r.c:/; s/$/ 200000/'
-	grep -n 'RARE' "$WORK/r.c" | cut -d: -f1 | sed 's/^/line r.c:/; s/$/ 100/'
+	grep -n 'RARE\|ONCE' "$WORK/r.c" | cut -d: -f1 | sed 's/^/line r.c:/; s/$/ 100/'
+	grep -n 'WAYON' "$WORK/r.c" | cut -d: -f1 | sed 's/^/line r.c:/; s/$/ 90/'
+	grep -n 'LOOP' "$WORK/r.c" | cut -d: -f1 | sed 's/^/line r.c:/; s/$/ 10000/'
 } >"$WORK/r.prof"
 
-plan 14
+plan 16
 $CC -O2 -o "$WORK/plain" "$WORK/r.c" || bail_out "cannot build r.c"
 want=$("$WORK/plain" 3000)
 
 # has_cold EXE: f has a .cold part
-has_cold() { nm "$1" | grep -q ' f\.cold$'; }
+has_cold() { nm "$1" | grep -q " ${2:-f}\.cold\$"; }
 
 cp "$WORK/r.prof" "$WORK/none.prof"
 plugin_build "$WORK/r.c" none
@@ -74,6 +91,9 @@ plugin_build "$WORK/r.c" high cold-runs=51
 ok "cold-runs=51: it goes to f.cold" has_cold "$WORK/high"
 ok "verbose says why" grep -qF "it ran 100 times in 2 training runs (cold-runs 51)" "$WORK/verbose.high"
 ok "g's rare block calls work, whose loop ran 100000 times: verbose says it is no seed" grep -q "g: block [0-9]* ran 100 times in 2 training runs, but .*100000.*not a seed" "$WORK/verbose.high"
+ok "w's block that ran 90 times of the 100 its dominator ran is the way on to the loop: no w.cold" \
+	eval '! has_cold "$WORK/high" w'
+ok "verbose says why" grep -q "w: block [0-9]* ran 90 times in 2 training runs, but block [0-9]* above it ran 100 times: it is the way on: not a seed" "$WORK/verbose.high"
 is "$("$WORK/high" 3000)" "$want" "the outlined build prints what the plain build prints"
 is "$("$WORK/low" 3000)" "$want" "so does the other"
 
