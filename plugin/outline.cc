@@ -357,6 +357,29 @@ uint64_t body_ran(tree fndecl)
 	return most;
 }
 
+/* A block reached from bb whose line ran at least limit times, or NULL. */
+basic_block reaches_hot(basic_block bb, uint64_t limit)
+{
+	auto_sbitmap seen(last_basic_block_for_fn(cfun));
+	bitmap_clear(seen);
+	auto_vec<basic_block> work;
+	work.safe_push(bb);
+	bitmap_set_bit(seen, bb->index);
+	while (!work.is_empty()) {
+		basic_block b = work.pop();
+		if (b != bb && own_ran(b) >= limit)
+			return b;
+		edge e;
+		edge_iterator ei;
+		FOR_EACH_EDGE(e, ei, b->succs)
+			if (e->dest->index >= NUM_FIXED_BLOCKS && !bitmap_bit_p(seen, e->dest->index)) {
+				bitmap_set_bit(seen, e->dest->index);
+				work.safe_push(e->dest);
+			}
+	}
+	return NULL;
+}
+
 /* Whether bb, which ran fewer than limit times in training, may be a
    cold-runs seed (else why says why not): not when it calls a function
    that ran at least limit instructions of its own or has a block that ran
@@ -365,11 +388,12 @@ uint64_t body_ran(tree fndecl)
    dominates a block whose line ran at least limit times (a loop whose
    line-less latch would go cold with the seed, or a loop inlined from a
    helper), nor when it ran at least half as often as the nearest block
-   above it (a dominator) with a count: then it is the way on, not a
-   branch's rare side, in a part of the function that itself ran fewer
-   than limit times (xz's lzma_lzma_optimum_normal: the price update ran
-   3770 times of the 3943 that went past its early return; outlined, GCC
-   took the encoder loop after it for never run and sent it to .cold). */
+   above it (a dominator) with a count and leads to a block whose line ran
+   at least limit times: then it is the way on to hot code, not a branch's
+   rare side (xz's lzma_lzma_optimum_normal: the price update ran 3770
+   times of the 3943 that went past its early return, before the encoder
+   loop; outlined, GCC took the loop for never run and sent it to .cold).
+   After the hot code (crc32_z's tail) the way on may go. */
 bool rare_seed(basic_block bb, uint64_t count, uint64_t limit, char *why, size_t len)
 {
 	for (basic_block d = get_immediate_dominator(CDI_DOMINATORS, bb);
@@ -377,9 +401,11 @@ bool rare_seed(basic_block bb, uint64_t count, uint64_t limit, char *why, size_t
 		uint64_t above;
 		if (block_training(d, &above, why, len) != T_RAN)
 			continue;
-		if (2 * count >= above) {
-			snprintf(why, len, "block %d above it ran %llu times: it is the way on",
-				 d->index, (unsigned long long)above);
+		basic_block hot = 2 * count >= above ? reaches_hot(bb, limit) : NULL;
+		if (hot) {
+			snprintf(why, len, "block %d above it ran %llu times and it leads to block "
+				 "%d: it is the way on", d->index, (unsigned long long)above,
+				 hot->index);
 			return false;
 		}
 		break;

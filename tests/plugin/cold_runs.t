@@ -93,7 +93,7 @@ ok "verbose says why" grep -qF "it ran 100 times in 2 training runs (cold-runs 5
 ok "g's rare block calls work, whose loop ran 100000 times: verbose says it is no seed" grep -q "g: block [0-9]* ran 100 times in 2 training runs, but .*100000.*not a seed" "$WORK/verbose.high"
 ok "w's block that ran 90 times of the 100 its dominator ran is the way on to the loop: no w.cold" \
 	eval '! has_cold "$WORK/high" w'
-ok "verbose says why" grep -q "w: block [0-9]* ran 90 times in 2 training runs, but block [0-9]* above it ran 100 times: it is the way on: not a seed" "$WORK/verbose.high"
+ok "verbose says why" grep -q "w: block [0-9]* ran 90 times in 2 training runs, but block [0-9]* above it ran 100 times and it leads to block [0-9]*: it is the way on: not a seed" "$WORK/verbose.high"
 is "$("$WORK/high" 3000)" "$want" "the outlined build prints what the plain build prints"
 is "$("$WORK/low" 3000)" "$want" "so does the other"
 
