@@ -4,9 +4,12 @@
 # function was entered; with N at or below its count per run it stays,
 # and without the option a block that ran is never outlined. A rare block
 # that calls a function whose body ran often (g's call of work) is no
-# seed, nor is one that ran about as often as the block above it (w's
-# way on to its loop, in a part that itself ran rarely). cold-ppm=R does the same with R per million instructions of
-# training. The output is the same every way.
+# seed, nor is one that ran about as often as the block above it and
+# leads to a line that ran often (w's way on to its loop). cold-ratio=R
+# (issue #11's deeper outlining) does the same per entry of the function:
+# f's rare block ran 100 times in 200000 entries (0.0005), so it stays with
+# R = 0.0004 and goes to f.cold with 0.0006; cold-ppm=R with R per million
+# instructions of training. The output is the same every way.
 . tests/plugin/lib.sh
 
 cat >"$WORK/r.c" <<'C'
@@ -71,7 +74,7 @@ C
 	grep -n 'LOOP' "$WORK/r.c" | cut -d: -f1 | sed 's/^/line r.c:/; s/$/ 10000/'
 } >"$WORK/r.prof"
 
-plan 16
+plan 21
 $CC -O2 -o "$WORK/plain" "$WORK/r.c" || bail_out "cannot build r.c"
 want=$("$WORK/plain" 3000)
 
@@ -107,4 +110,13 @@ cp "$WORK/r.prof" "$WORK/ppm37.prof"
 plugin_build "$WORK/r.c" ppm37 cold-ppm=37
 ok "cold-ppm=37: it goes to f.cold, verbose says why" eval \
 	'has_cold "$WORK/ppm37" && grep -qF "it ran 100 times in 2 training runs (cold-ppm 37: below 103)" "$WORK/verbose.ppm37"'
+
+cp "$WORK/r.prof" "$WORK/rlow.prof"
+plugin_build "$WORK/r.c" rlow cold-ratio=0.0004
+ok "cold-ratio=0.0004 (the block ran 0.0005 times per entry of f): it stays in f" eval '! has_cold "$WORK/rlow"'
+cp "$WORK/r.prof" "$WORK/rhigh.prof"
+plugin_build "$WORK/r.c" rhigh cold-ratio=0.0006
+ok "cold-ratio=0.0006: it goes to f.cold, and verbose says why" eval \
+	'has_cold "$WORK/rhigh" && grep -q "f: block [0-9]* is a cold seed: it ran 100 times in 200000 entries (cold-ratio 0.0006)" "$WORK/verbose.rhigh"'
+is "$("$WORK/rhigh" 3000)" "$want" "the cold-ratio build prints what the plain build prints"
 done_testing
