@@ -100,23 +100,26 @@ ok "verbose says why" grep -q "w: block [0-9]* ran 90 times in 2 training runs, 
 is "$("$WORK/high" 3000)" "$want" "the outlined build prints what the plain build prints"
 is "$("$WORK/low" 3000)" "$want" "so does the other"
 
+# stays_goes LOW HIGH WHY: with plugin option LOW f's block that ran 100
+# times stays in f (build WORK/low-LOW, = as -), with HIGH it goes to f.cold and
+# verbose says WHY (a grep pattern; build WORK/high-HIGH)
+stays_goes() {
+	local low=low-${1//=/-} high=high-${2//=/-}
+	cp "$WORK/r.prof" "$WORK/$low.prof"
+	plugin_build "$WORK/r.c" "$low" "$1"
+	ok "$1: the block stays in f" eval "! has_cold '$WORK/$low'"
+	cp "$WORK/r.prof" "$WORK/$high.prof"
+	plugin_build "$WORK/r.c" "$high" "$2"
+	ok "$2: it goes to f.cold, and verbose says why" eval \
+		"has_cold '$WORK/$high' && grep -q '$3' '$WORK/verbose.$high'"
+}
+
 # cold-ppm=R: rare below R per million instructions of training (f's and
 # g's 1400000 each: 2.8 M), here 35 -> below 98 (the block's 100 stays),
 # 37 -> below 103 (it goes)
-cp "$WORK/r.prof" "$WORK/ppm35.prof"
-plugin_build "$WORK/r.c" ppm35 cold-ppm=35
-ok "cold-ppm=35: the block that ran 100 times stays in f" eval '! has_cold "$WORK/ppm35"'
-cp "$WORK/r.prof" "$WORK/ppm37.prof"
-plugin_build "$WORK/r.c" ppm37 cold-ppm=37
-ok "cold-ppm=37: it goes to f.cold, verbose says why" eval \
-	'has_cold "$WORK/ppm37" && grep -qF "it ran 100 times in 2 training runs (cold-ppm 37: below 103)" "$WORK/verbose.ppm37"'
-
-cp "$WORK/r.prof" "$WORK/rlow.prof"
-plugin_build "$WORK/r.c" rlow cold-ratio=0.0004
-ok "cold-ratio=0.0004 (the block ran 0.0005 times per entry of f): it stays in f" eval '! has_cold "$WORK/rlow"'
-cp "$WORK/r.prof" "$WORK/rhigh.prof"
-plugin_build "$WORK/r.c" rhigh cold-ratio=0.0006
-ok "cold-ratio=0.0006: it goes to f.cold, and verbose says why" eval \
-	'has_cold "$WORK/rhigh" && grep -q "f: block [0-9]* is a cold seed: it ran 100 times in 200000 entries (cold-ratio 0.0006)" "$WORK/verbose.rhigh"'
-is "$("$WORK/rhigh" 3000)" "$want" "the cold-ratio build prints what the plain build prints"
+stays_goes cold-ppm=35 cold-ppm=37 "it ran 100 times in 2 training runs (cold-ppm 37: below 103)"
+# cold-ratio: the block ran 0.0005 times per entry of f
+stays_goes cold-ratio=0.0004 cold-ratio=0.0006 \
+	"f: block [0-9]* is a cold seed: it ran 100 times in 200000 entries (cold-ratio 0.0006)"
+is "$("$WORK/high-cold-ratio-0.0006" 3000)" "$want" "the cold-ratio build prints what the plain build prints"
 done_testing
