@@ -22,13 +22,14 @@
  *   +install  the server writes the reply capability into its table, seq_cst
  *   +clock    each side reads the clock when it starts to wait
  *
- * Prints, per series: best and median ns per round trip, and the median of
- * the per-round ratios to the spin floor.
+ * Prints, per series: best, 10th percentile, median and 90th percentile ns
+ * per round trip, and the median of the per-round ratios to the spin floor.
  */
 #define _GNU_SOURCE
 #include "ipc.h"
 
 #include <errno.h>
+#include <linux/futex.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -37,6 +38,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -179,7 +181,19 @@ static void client_turns(struct pairmem *m, unsigned flags, uint64_t *c, unsigne
 	}
 }
 
-/* The peer process: takes m->iters turns whenever asked, until quit. */
+static void futex_wait(_Atomic unsigned *word, unsigned val)
+{
+	syscall(SYS_futex, word, FUTEX_WAIT, val, NULL, NULL, 0);
+}
+
+static void futex_wake(_Atomic unsigned *word)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+/* The peer process: takes m->iters turns whenever asked, until quit. It
+ * sleeps in between, so that the idle peers take no CPU from the one
+ * being measured. */
 static void peer_main(struct pairmem *m, unsigned flags)
 {
 	uint64_t c = 0;
@@ -188,7 +202,7 @@ static void peer_main(struct pairmem *m, unsigned flags)
 		while ((n = atomic_load(&m->iters)) == 0) {
 			if (atomic_load(&m->quit))
 				_exit(0);
-			usleep(50);
+			futex_wait(&m->iters, 0);
 		}
 		peer_turns(m, flags, &c, n);
 		atomic_store(&m->iters, 0);
@@ -227,8 +241,10 @@ static int turns(struct run *r, unsigned k, unsigned n)
 static int sample(struct run *r, unsigned k, double *ns)
 {
 	struct series *s = &r->s[k];
-	if (s->m)
+	if (s->m) {
 		atomic_store(&s->m->iters, r->iters + 1);
+		futex_wake(&s->m->iters);
+	}
 	int err = turns(r, k, 1);
 	uint64_t t0 = now_ns();
 	if (!err)
@@ -245,12 +261,13 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double median(const double *v, unsigned n)
+/* The q-quantile of v (nearest rank). */
+static double quantile(const double *v, unsigned n, double q)
 {
 	double t[MAX_ROUNDS];
 	memcpy(t, v, n * sizeof *v);
 	qsort(t, n, sizeof *t, cmp_double);
-	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+	return t[(unsigned)(q * (n - 1) + 0.5)];
 }
 
 static void report(const struct run *r)
@@ -261,8 +278,8 @@ static void report(const struct run *r)
 	for (unsigned i = 1; i < r->rounds; i++)
 		if (spin->ns[i] < spin_best)
 			spin_best = spin->ns[i];
-	printf("| series | best ns | median ns | best / spin best | median of round ratios to spin |\n");
-	printf("|---|---:|---:|---:|---:|\n");
+	printf("| series | best ns | p10 ns | median ns | p90 ns | best / spin best | median of round ratios to spin |\n");
+	printf("|---|---:|---:|---:|---:|---:|---:|\n");
 	for (unsigned k = 0; k < r->n; k++) {
 		const struct series *s = &r->s[k];
 		double best = s->ns[0];
@@ -271,8 +288,10 @@ static void report(const struct run *r)
 			if (s->ns[i] < best)
 				best = s->ns[i];
 		}
-		printf("| %s | %.1f | %.1f | %.2f | %.2f |\n", s->name, best,
-		       median(s->ns, r->rounds), best / spin_best, median(ratio, r->rounds));
+		printf("| %s | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f |\n", s->name, best,
+		       quantile(s->ns, r->rounds, 0.1), quantile(s->ns, r->rounds, 0.5),
+		       quantile(s->ns, r->rounds, 0.9), best / spin_best,
+		       quantile(ratio, r->rounds, 0.5));
 	}
 }
 
@@ -304,6 +323,7 @@ static int client_main(ipc_domain_t *self, void *arg)
 	for (unsigned k = 0; k < r->n; k++)
 		if (r->s[k].m) {
 			atomic_store(&r->s[k].m->quit, 1);
+			futex_wake(&r->s[k].m->iters);
 			waitpid(r->s[k].pid, NULL, 0);
 		}
 	const struct ipc_msg quit = { .code = 2 };
