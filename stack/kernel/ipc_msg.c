@@ -163,8 +163,10 @@ static int ipc_deliver(const struct ipc_domain *self, const struct ipc_out *o)
 	struct ipc_dom *t = ipc_dom_at(self->sh, o->tid);
 	struct ipc_hand *h = &t->h;
 	const struct ipc_msg *m = o->m;
-	size_t n = m->len < t->rcap ? m->len : t->rcap;
+	size_t n = 0;
 
+	if (m->len)	/* a null message leaves the receive line alone (ipc_impl.h) */
+		n = m->len < t->rcap ? m->len : t->rcap;
 	if (n)
 		ipc_copy_for(ipc_inbox_of(self->sh, o->tid) + t->roff, m->data, n,
 			     t->rflags & IPC_RCV_SINK);
