@@ -375,6 +375,8 @@ int main(int argc, char **argv)
 	static struct run r = { .rounds = 200, .iters = 1000 };
 	int opt;
 
+	if (argc > 1 && strcmp(argv[1], "--help") == 0)
+		return usage(stdout, 0);
 	while ((opt = getopt(argc, argv, "r:n:h")) != -1) {
 		char *end;
 		long v = optarg ? strtol(optarg, &end, 10) : 0;
