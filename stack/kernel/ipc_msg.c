@@ -381,14 +381,18 @@ static int ipc_check_rcv(const struct ipc_domain *self, struct ipc_rcv *r)
 {
 	if (!self || !r || (r->cap && !r->buf))
 		return -IPC_EINVAL;
-	uintptr_t area = (uintptr_t)ipc_inbox_of(self->sh, self->id), buf = (uintptr_t)r->buf;
-	size_t cap = r->cap < IPC_MAX_STRING ? r->cap : IPC_MAX_STRING, off = 0;
-	/* A buffer inside the area: the sender copies straight into it, no
-	 * further than the area's end. */
-	if (r->buf && buf >= area && buf - area < self->sh->inbox_bytes) {
-		off = buf - area;
-		if (cap > self->sh->inbox_bytes - off)
-			cap = self->sh->inbox_bytes - off;
+	size_t cap = 0, off = 0;	/* no buffer (a null call's answer): nothing to place */
+	if (r->buf) {
+		uintptr_t area = (uintptr_t)ipc_inbox_of(self->sh, self->id);
+		uintptr_t buf = (uintptr_t)r->buf;
+		cap = r->cap < IPC_MAX_STRING ? r->cap : IPC_MAX_STRING;
+		/* A buffer inside the area: the sender copies straight into
+		 * it, no further than the area's end. */
+		if (buf >= area && buf - area < self->sh->inbox_bytes) {
+			off = buf - area;
+			if (cap > self->sh->inbox_bytes - off)
+				cap = self->sh->inbox_bytes - off;
+		}
 	}
 	/* Only what changes: every sender reads this line. */
 	struct ipc_dom *d = self->d;

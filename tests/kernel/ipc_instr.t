@@ -4,7 +4,7 @@
 # Under callgrind, ipc_pingpong in thread mode, counting only inside
 # ipc_call and ipc_return_receive and not inside ipc_wait (the spin, whose
 # length depends on scheduling): the difference of two run lengths cancels
-# start-up. The count is a property of the code, not a timing: 844 per
+# start-up. The count is a property of the code, not a timing: 826 per
 # round trip (both sides) at the time of writing; the bound leaves ~6%.
 set -u
 . tests/tap/tap.sh
