@@ -3,6 +3,7 @@
  *
  *   ol_prof_cmd.c    the command line and the steps
  *   ol_prof_run.c    runs the command under valgrind (callgrind)
+ *   ol_prof_suite.c  --exe: the runs of the executable among the command's processes, summed
  *   ol_prof_cg.c     reads callgrind's output (ol_prof_cg.h)
  *   ol_prof_perf.c   reads perf.data (through perf script) as such a run
  *   ol_prof_perfrun.c  runs perf, reports its failures

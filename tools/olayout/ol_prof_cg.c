@@ -344,3 +344,49 @@ void ol_cg_free(struct ol_cg *cg)
 	free(cg->call);
 	memset(cg, 0, sizeof *cg);
 }
+
+/* realloc to n elements of size sz (n may be 0). */
+static int resize(void **p, size_t n, size_t sz)
+{
+	void *q = realloc(*p, (n ? n : 1) * sz);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	return 0;
+}
+
+int ol_cg_append(struct ol_cg *dst, struct ol_cg *src, struct ol_err *err)
+{
+	size_t off[OL_CG_KINDS];
+	int rc = 0;
+	for (int k = 0; k < OL_CG_KINDS && rc == 0; k++)
+		rc = resize((void **)&dst->names[k], dst->nnames[k] + src->nnames[k],
+			    sizeof *dst->names[k]);
+	if (rc == 0)
+		rc = resize((void **)&dst->insn, dst->ninsn + src->ninsn, sizeof *dst->insn);
+	if (rc == 0)
+		rc = resize((void **)&dst->call, dst->ncall + src->ncall, sizeof *dst->call);
+	if (rc < 0)	/* dst only has room to spare */
+		return ol_fail(err, rc, "callgrind runs: out of memory");
+	for (int k = 0; k < OL_CG_KINDS; k++) {
+		off[k] = dst->nnames[k];
+		memcpy(dst->names[k] + off[k], src->names[k], src->nnames[k] * sizeof *src->names[k]);
+		dst->nnames[k] += src->nnames[k];
+		src->nnames[k] = 0;	/* the names are dst's now */
+	}
+	for (size_t i = 0; i < src->ninsn; i++) {
+		struct ol_cg_insn in = src->insn[i];
+		in.ob += off[OL_CG_OB];
+		in.fn += off[OL_CG_FN];
+		dst->insn[dst->ninsn++] = in;
+	}
+	for (size_t i = 0; i < src->ncall; i++) {
+		struct ol_cg_call c = src->call[i];
+		c.ob += off[OL_CG_OB];
+		c.cob += off[OL_CG_OB];
+		c.cfn += off[OL_CG_FN];
+		dst->call[dst->ncall++] = c;
+	}
+	ol_cg_free(src);
+	return 0;
+}

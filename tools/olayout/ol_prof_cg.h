@@ -45,4 +45,9 @@ struct ol_cg {
 int ol_cg_read(struct ol_cg *cg, const char *path, struct ol_err *err);
 void ol_cg_free(struct ol_cg *cg);
 
+/* ol_cg_append: add the run src to dst (its names under new ids; counts of
+ * one address stay separate lines, which every reader sums) and empty src.
+ * On failure both are as they were. */
+int ol_cg_append(struct ol_cg *dst, struct ol_cg *src, struct ol_err *err);
+
 #endif
