@@ -728,12 +728,13 @@ int ol_profile_load(const char *file, struct ol_profile **out, char *err, size_t
 			}
 			text = grown;
 		}
+		errno = 0;
 		size_t got = fread(text + len, 1, cap - len, fp);
 		len += got;
 		if (got == 0) {
-			if (ferror(fp)) {
-				rc = -EIO;
-				snprintf(err, errlen, "%s: read error", file);
+			if (ferror(fp)) {	/* a directory opens, and reads EISDIR */
+				rc = errno ? -errno : -EIO;
+				snprintf(err, errlen, "%s: cannot read: %s", file, strerror(-rc));
 			}
 			break;
 		}

@@ -20,7 +20,7 @@ fails() {
 	[ "$(wc -l <"$WORK/err")" -eq 1 ] || sed 's/^/#   /' "$WORK/err"
 }
 
-plan 56
+plan 58
 
 fails "malformed profile" "$WORK/bad.prof:3: unknown directive 'bogus'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/bad.prof" -c -o "$WORK/m.o" "$WORK/m.c"
@@ -41,6 +41,8 @@ olayout-profile 1\nedge a b 1\nedge a b 2\n|3: edge 'a b' given twice
 EOF
 fails "missing profile" "$WORK/none.prof: cannot open: No such file or directory" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/none.prof" -c -o "$WORK/m.o" "$WORK/m.c"
+fails "profile is a directory" "$WORK: cannot read: Is a directory" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK" -c -o "$WORK/m.o" "$WORK/m.c"
 fails "unknown option" "olayout: unknown option '-fplugin-arg-olayout-bogus' (try '-fplugin-arg-olayout-help')" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-bogus=1 -c -o "$WORK/m.o" "$WORK/m.c"
 fails "profile without a file" "olayout: option '-fplugin-arg-olayout-profile' needs '=FILE'" \

@@ -470,6 +470,9 @@ static void check_files(void)
 	tap_is_int(rc, -ENOENT, "missing file gives -ENOENT");
 	tap_is_str(err, "/nonexistent/x.prof: cannot open: No such file or directory",
 		   "missing file message");
+	rc = ol_profile_load("/", &p, err, sizeof err);
+	tap_is_int(rc, -EISDIR, "a directory gives -EISDIR");
+	tap_is_str(err, "/: cannot read: Is a directory", "a directory: the message says so");
 
 	char name[] = "/tmp/ol_profile_testXXXXXX";
 	int fd = mkstemp(name);
@@ -487,7 +490,7 @@ static void check_files(void)
 
 int main(void)
 {
-	tap_plan(24 + 20 + 1 + 3 + 3 + 2 * (int)(sizeof bad / sizeof bad[0]) + 7 + 4);
+	tap_plan(24 + 20 + 1 + 3 + 3 + 2 * (int)(sizeof bad / sizeof bad[0]) + 7 + 6);
 	check_good();
 	check_good2();
 	check_v1_absent();
