@@ -453,7 +453,7 @@ def md_stack(stack, prog, profile, order, data, figs, method_text, perf_note):
                 "(callgrind.sh -c); it counts the client's stack, its driver, the ping loop and the IPC "
                 "kernel's client half, less the IPC kernel's waiting (spinning, yielding, futex sleeps); not "
                 "deterministic (that wire's clock is real: timers and the host loop's turns add work on a slow "
-                "run; the smallest of 3 runs of each length; seen to move by 1%% on tcpip and 6%% on rpc on a "
+                "run; the smallest of 3 runs of each length; seen to move by 1.5%% on tcpip and 6%% on rpc on a "
                 "loaded machine). Misses, iCPI and mCPI are the both-hosts loop's. Misses: "
                 "callgrind's simulation of %s, per round trip (D1: reads + writes; LL: all). Cycle model: "
                 "iCPI = %.1f (every instruction one issue, memory perfect); mCPI = (%d × (I1 + D1 read "
