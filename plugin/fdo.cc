@@ -204,24 +204,37 @@ bool enters_location(edge e, const char *file, unsigned long line)
 	return false;
 }
 
-/* Which exit of a two-way branch the exits' locations tf start: 0 or 1
-   when exactly one of the two does, else -1. */
+/* Which of a two-way branch's exits the code at a location starts: 0 or 1
+   when only that one does, AT_NEITHER or AT_BOTH. */
+enum { AT_NEITHER = -1, AT_BOTH = -2 };
 int exit_at(basic_block bb, const char *file, unsigned long line)
 {
 	bool in0 = enters_location(EDGE_SUCC(bb, 0), file, line);
 	bool in1 = enters_location(EDGE_SUCC(bb, 1), file, line);
-	return in0 == in1 ? -1 : in1;
+	if (in0 && in1)
+		return AT_BOTH;
+	return in0 == in1 ? (int)AT_NEITHER : (int)in1;
 }
+
+/* One branch entry that may stand for bb's condition: which of bb's exits
+   its taken side is, and whether both its sides' locations say so (exact)
+   or one side's does and the other's starts neither exit (the training
+   build's jump went past the block GCC has there: by elimination). */
+struct branch_pair {
+	basic_block bb;
+	const struct ol_profile_branch *entry;
+	int taken_exit;
+	bool exact;
+};
 
 enum { MAX_BRANCH_ENTRIES = 16 };
 
-/* The counts of bb's two exits from the profile's branch entries at its
-   condition's location (see the header); false when no entry maps onto
-   them. *at says whether the profile has entries there. */
-bool branch_counts(basic_block bb, int64_t counts[2], bool *at)
+/* The branch entries at the location of bb's condition (a two-way
+   GIMPLE_COND) that map onto its exits, appended to pairs; whether the
+   profile has entries there at all. */
+bool pair_entries(basic_block bb, vec<branch_pair> *pairs)
 {
 	gimple *last = last_stmt(bb);
-	*at = false;
 	if (!last || gimple_code(last) != GIMPLE_COND || EDGE_COUNT(bb->succs) != 2)
 		return false;
 	expanded_location xl = expand_location(gimple_location(last));
@@ -230,19 +243,65 @@ bool branch_counts(basic_block bb, int64_t counts[2], bool *at)
 	const struct ol_profile_branch *b[MAX_BRANCH_ENTRIES];
 	size_t n = ol_profile_branches_at(ol_cfg.profile, xl.file, (unsigned long)xl.line, b,
 					  MAX_BRANCH_ENTRIES);
-	*at = n > 0;
-	bool found = false;
-	counts[0] = counts[1] = 0;
 	for (size_t i = 0; i < MIN(n, (size_t)MAX_BRANCH_ENTRIES); i++) {
-		int taken = exit_at(bb, b[i]->taken_file, b[i]->taken_line);
-		int fall = exit_at(bb, b[i]->fall_file, b[i]->fall_line);
-		if (taken < 0 || fall != 1 - taken)
-			continue;
-		counts[taken] += capped(b[i]->taken);
-		counts[fall] += capped(b[i]->fall);
-		found = true;
+		int t = exit_at(bb, b[i]->taken_file, b[i]->taken_line);
+		int f = exit_at(bb, b[i]->fall_file, b[i]->fall_line);
+		if (t >= 0 && f == 1 - t)
+			pairs->safe_push({bb, b[i], t, true});
+		else if (t >= 0 && f == AT_NEITHER)
+			pairs->safe_push({bb, b[i], t, false});
+		else if (f >= 0 && t == AT_NEITHER)
+			pairs->safe_push({bb, b[i], 1 - f, false});
 	}
-	return found && counts[0] + counts[1] > 0;
+	return n > 0;
+}
+
+/* The exits' counts of a branch from the entries mapped onto it. */
+struct branch_count {
+	int64_t exits[2];
+	bool exact;
+};
+typedef hash_map<int_hash<int, -1, -2>, branch_count> branch_counts;
+
+/* Whether pair p counts for its block: exact, or by elimination when its
+   block has no exact entry and the entry maps onto no other block (an &&
+   chain's conditions share a location: an entry exact for one of them
+   may look right by elimination for another). */
+bool pair_counts(const vec<branch_pair> &pairs, const branch_pair &p)
+{
+	if (p.exact)
+		return true;
+	int candidates = 0;
+	for (const branch_pair &q : pairs) {
+		if (q.exact && (q.bb == p.bb || q.entry == p.entry))
+			return false;
+		candidates += q.entry == p.entry;
+	}
+	return candidates == 1;
+}
+
+/* The counts of fun's two-way branches that the profile's branch entries
+   give (see the header), by block index; the blocks with entries at their
+   condition's location none of which maps onto them go to unmapped. */
+void map_branches(function *fun, branch_counts *out, auto_bitmap &unmapped)
+{
+	auto_vec<branch_pair> pairs;
+	basic_block bb;
+	FOR_EACH_BB_FN(bb, fun) {
+		unsigned before = pairs.length();
+		if (plain_branch(bb) && pair_entries(bb, &pairs) && pairs.length() == before)
+			bitmap_set_bit(unmapped, bb->index);
+	}
+	for (const branch_pair &p : pairs) {
+		if (!pair_counts(pairs, p))
+			continue;
+		bool existed;
+		branch_count &c = out->get_or_insert(p.bb->index, &existed);
+		if (!existed)
+			c = {{0, 0}, p.exact};
+		c.exits[p.taken_exit] += capped(p.entry->taken);
+		c.exits[1 - p.taken_exit] += capped(p.entry->fall);
+	}
 }
 
 /* The edge counts bb's branch entries give where its own count is known
@@ -346,42 +405,36 @@ unsigned int fdo_pass::execute(function *fun)
 
 	int n_known = read_counts(&f, fun, trained->calls), n_set = 0, n_branch = 0;
 	/* per block: the counts of its exits from branch entries */
-	hash_map<int_hash<int, -1, -2>, std::pair<int64_t, int64_t>> by_branch;
-	FOR_EACH_BB_FN(bb, fun) {
-		int64_t c[2];
-		bool at = false;
-		if (plain_branch(bb) && branch_counts(bb, c, &at))
-			by_branch.put(bb->index, std::make_pair(c[0], c[1]));
-		else if (plain_branch(bb))
-			note_branch(bb, at ? "branch entries at its location, none maps onto its "
-					     "exits" : "no branch entry");
-	}
+	branch_counts by_branch;
+	auto_bitmap unmapped;
+	map_branches(fun, &by_branch, unmapped);
 	if (n_known || !by_branch.is_empty()) {
 		propagate(&f, fun);
 		FOR_EACH_BB_FN(bb, fun)
-			if (std::pair<int64_t, int64_t> *c = by_branch.get(bb->index)) {
-				int64_t counts[2] = {c->first, c->second};
-				seed_edges(&f, bb, counts);
-			}
+			if (branch_count *c = by_branch.get(bb->index))
+				seed_edges(&f, bb, c->exits);
 		propagate(&f, fun);
-		FOR_EACH_BB_FN(bb, fun) {
-			if (!plain_branch(bb))
-				continue;
-			std::pair<int64_t, int64_t> *c = by_branch.get(bb->index);
-			if (c) {
-				int64_t counts[2] = {c->first, c->second};
-				set_ratio(bb, counts);
-				n_set++, n_branch++;
-				note_branch(bb, "branch counts");
-			} else if (set_probabilities(&f, bb)) {
-				n_set++;
-				note_branch(bb, "line counts (flow)");
-			} else {
-				note_branch(bb, "GCC's guess");
-			}
+	}
+	FOR_EACH_BB_FN(bb, fun) {
+		if (!plain_branch(bb))
+			continue;
+		branch_count *c = by_branch.get(bb->index);
+		if (c && c->exits[0] + c->exits[1] > 0) {
+			set_ratio(bb, c->exits);
+			n_set++, n_branch++;
+			note_branch(bb, c->exact ? "branch counts"
+					: "branch counts (one exit by its location, the other by "
+					  "elimination)");
+		} else if ((n_known || !by_branch.is_empty()) && set_probabilities(&f, bb)) {
+			n_set++;
+			note_branch(bb, "line counts (flow)");
+		} else {
+			note_branch(bb, bitmap_bit_p(unmapped, bb->index)
+					? "GCC's guess (branch entries at its location, none maps "
+					  "onto its exits)"
+					: "GCC's guess");
 		}
 	}
-
 	FOR_ALL_BB_FN(bb, fun)
 		FOR_EACH_EDGE(e, ei, bb->succs)
 			e->aux = NULL;
