@@ -32,7 +32,7 @@ while IFS='|' read -r text want; do
 	fails "malformed profile ($want)" "$WORK/m.prof:$want" \
 		$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/m.prof" -c -o "$WORK/m.o" "$WORK/m.c"
 done <<'EOF'
-cold-line x.c:1\n|1: 'cold-line' before the version header 'olayout-profile 4'
+cold-line x.c:1\n|1: 'cold-line' before the version header 'olayout-profile 5'
 olayout-profile 1\npath p a\n|2: 'path' wants path NAME ROOT FN...
 olayout-profile 1\n\ncold-line x.c:zero\n|3: bad line number 'zero': not a number
 olayout-profile 1\ncache c 8192 3 32\n|2: bad associativity '3': not a power of two up to 2^30
