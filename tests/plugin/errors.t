@@ -6,7 +6,7 @@
 
 printf 'int main(void) { return 0; }\n' >"$WORK/m.c"
 printf 'olayout-profile 1\ncache modern 32768 8 64\nbogus x\n' >"$WORK/bad.prof"
-printf 'olayout-profile 5\n' >"$WORK/v3.prof"
+printf 'olayout-profile 6\n' >"$WORK/v3.prof"
 
 # fails DESCRIPTION WANTED-MESSAGE GCC-ARGS...: the compilation fails with
 # exactly one line of diagnostics, which holds WANTED-MESSAGE.
@@ -24,7 +24,7 @@ plan 56
 
 fails "malformed profile" "$WORK/bad.prof:3: unknown directive 'bogus'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/bad.prof" -c -o "$WORK/m.o" "$WORK/m.c"
-fails "unsupported profile version" "$WORK/v3.prof:1: unsupported version 5 (this reader knows 1 to 4)" \
+fails "unsupported profile version" "$WORK/v3.prof:1: unsupported version 6 (this reader knows 1 to 5)" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/v3.prof" -c -o "$WORK/m.o" "$WORK/m.c"
 # More malformations, each named by file, line and problem.
 while IFS='|' read -r text want; do
