@@ -30,7 +30,7 @@ struct count {
 static bool same(const struct ol_insn *a, const struct ol_insn *b)
 {
 	return a->addr == b->addr && a->size == b->size && a->branch == b->branch &&
-	       a->call == b->call && a->table_mem == b->table_mem &&
+	       a->call == b->call && a->cond == b->cond && a->table_mem == b->table_mem &&
 	       a->unknown == b->unknown && a->target == b->target &&
 	       a->disp_off == b->disp_off && a->disp_size == b->disp_size &&
 	       a->disp_kind == b->disp_kind && a->disp_target == b->disp_target &&

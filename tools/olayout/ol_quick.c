@@ -187,6 +187,7 @@ int ol_quick(const uint8_t *c, size_t n, uint64_t addr, struct ol_insn *out)
 
 		out->branch = true;
 		out->call = f.shape == Q_CALL;
+		out->cond = !out->call && op != 0xeb && op != 0xe9; /* jcc (0x0f: 0f 8x) */
 		out->target = addr + out->size + (uint64_t)rel;
 		out->imm_kind = imm == 4 ? OL_FIELD_PCREL : OL_FIELD_NONE;
 	} else {
