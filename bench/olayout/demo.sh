@@ -11,6 +11,8 @@
 # stack/xkernel/framework/bind.c), so the cloned paths are the ones that run.
 #   BUILD=build RESULTS=build/results bench/olayout/demo.sh
 set -eu -o pipefail
+case ${1:-} in -h | --help) sed -n '2,/^set -eu/{/^#/s/^# \{0,1\}//p}' "$0" | sed '1s/^/usage: /'; exit 0 ;; esac
+[ $# = 0 ] || { echo "usage: demo.sh (no arguments; BUILD and RESULTS from the environment; -h)" >&2; exit 2; }
 export LC_ALL=C
 : "${BUILD:=build}" "${RESULTS:=bench/results}"
 OL=$BUILD/bin/olayout

@@ -22,10 +22,12 @@ export LC_ALL=C
 n=1000 big=1 small=1
 while [ $# -gt 0 ]; do
 	case $1 in
-	-n) n=$2; shift 2 ;;
+	-h | --help) sed -n '2,/^set -eu/{/^#/s/^# \{0,1\}//p}' "$0" | sed '1s/^/usage: /'; exit 0 ;;
+	-n) [ $# -ge 2 ] || { echo "plan.sh: -n wants a count of round trips" >&2; exit 2; }
+	    n=$2; shift 2 ;;
 	--no-big) big=0; shift ;;
 	--big-only) small=0; shift ;;
-	*) echo "usage: $0 [-n ROUND_TRIPS] [--no-big | --big-only]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-h] [-n ROUND_TRIPS] [--no-big | --big-only]" >&2; exit 2 ;;
 	esac
 done
 OL=$BUILD/bin/olayout

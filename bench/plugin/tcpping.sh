@@ -21,6 +21,9 @@ case $N in '' | 0* | *[!0-9]*) echo "$0: '$N': want N, a count of round trips (u
 OUT_DIR=$BUILD/bench/plugin
 RESULT=${RESULTS:-bench/results}/plugin-tcpping.md
 mkdir -p "$OUT_DIR" "$(dirname "$RESULT")"
+# the table goes to RESULT only when every row is measured: a run that fails
+# leaves the recorded one as it was
+trap 'rm -f "$RESULT.tmp"' EXIT
 mapfile -t PATHS < <(awk '$1 == "path" { print $2 }' "$PROFILE")
 
 # per_rt EXE GEOMETRY: "instructions I1-misses" per round trip, counted as
@@ -59,4 +62,5 @@ path_fns() {
 		done
 		echo " $ir | $alpha | $modern |"
 	done
-} | tee "$RESULT"
+} | tee "$RESULT.tmp"
+mv "$RESULT.tmp" "$RESULT"

@@ -18,6 +18,7 @@ import argparse
 import bisect
 import csv
 import datetime
+import io
 import json
 import os
 import re
@@ -547,7 +548,13 @@ def main():
     method_text = method.describe(size["rounds"], size["rt_n"])
     perf_note = perf_missing()
     figs = paper_figures("bench/variants/paper.csv")
-    os.makedirs(args.results, exist_ok=True)
+    # where the tables go must take them before the run, not after it
+    try:
+        os.makedirs(args.results, exist_ok=True)
+    except OSError as e:
+        die("%s: %s" % (args.results, e.strerror))
+    if not os.access(args.results, os.W_OK):
+        die("%s: not writable" % args.results)
     start = datetime.datetime.utcnow()
     md = ["# The variants side by side: Mosberger et al.'s Tables 2, 4 and 5", "",
           "`make tables%s` at %s UTC on %s (%d CPUs, load %s). Every figure below comes from that run; "
@@ -557,6 +564,7 @@ def main():
               os.cpu_count(), " ".join("%.1f" % x for x in os.getloadavg())), ""]
     rows = []
     stacks = []
+    files = {}  # name in args.results -> its text, written at the end
     for path in args.lists:
         stack, prog, profile, order, data = measure_stack(args, path, size, method, perf_note)
         stacks.append((stack, prog, profile, order, data))
@@ -567,16 +575,36 @@ def main():
            "their source; %s" % paper_note(figs), ""] + paper_sources(figs)
     for stack, prog, profile, order, data in stacks:
         md += md_stack(stack, prog, profile, order, data, figs, method_text, perf_note)
-        write_plot_data(os.path.join(args.results, "tables_%s.csv" % stack), order, data)
+        files["tables_%s.csv" % stack] = plot_data(order, data)
     md.append("Run took %d s; load at the end %s." % ((datetime.datetime.utcnow() - start).total_seconds(),
                                                      " ".join("%.1f" % x for x in os.getloadavg())))
-    with open(os.path.join(args.results, "tables.md"), "w") as f:
-        f.write("\n".join(md) + "\n")
-    with open(os.path.join(args.results, "tables.csv"), "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=CSV_FIELDS)
-        w.writeheader()
-        w.writerows(rows)
+    files["tables.md"] = "\n".join(md) + "\n"
+    out = io.StringIO(newline="")
+    w = csv.DictWriter(out, fieldnames=CSV_FIELDS)
+    w.writeheader()
+    w.writerows(rows)
+    files["tables.csv"] = out.getvalue()
+    write_all(args.results, files)
     print("\n".join(md))
+
+
+def write_all(folder, files):
+    """Each file whole or not at all: every one goes to a temporary file
+    first, and only when all are written do they replace the old ones; on
+    failure no temporary file is left."""
+    tmp = {name: os.path.join(folder, ".%s.tmp" % name) for name in files}
+    try:
+        for name, text in files.items():
+            with open(tmp[name], "w", newline="") as f:
+                f.write(text)
+        for name in files:
+            os.replace(tmp[name], os.path.join(folder, name))
+    except OSError as e:
+        for t in tmp.values():
+            if os.path.exists(t):
+                os.remove(t)
+        # os.replace names the temporary file first, the one it replaces second
+        die("%s: %s" % (e.filename2 or e.filename or folder, e.strerror))
 
 
 def paper_note(figs):
@@ -602,22 +630,23 @@ def paper_sources(figs):
     return out + [""]
 
 
-def write_plot_data(path, order, data):
-    """One line per variant: the figures the charts draw (empty when the row waits)."""
+def plot_data(order, data):
+    """One line per variant: the figures the charts draw (empty when the row waits), as CSV text."""
     cols = ["variant", "rt_inproc", "rt_inproc_q1", "rt_inproc_q3", "rt_process", "rt_process_q1",
             "rt_process_q3", "i1_alpha21064", "i1_modern", "mcpi_alpha21064", "mcpi_modern",
             "unused_alpha21064", "unused_modern"]
-    with open(path, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(cols)
-        for v in order:
-            d = data[v]
-            if d["status"] != "built":
-                w.writerow([v + " (not yet)"] + [""] * (len(cols) - 1))
-                continue
-            w.writerow([v] + [fmt(d[wire][k], 3) for wire in ("inproc", "process") for k in ("median", "q1", "q3")] +
-                       [fmt(d[g]["I1mr"], 2) for g in GEOMETRIES] + [fmt(d[g]["mcpi"], 4) for g in GEOMETRIES] +
-                       [fmt(100 * d[g]["unused"], 2) for g in GEOMETRIES])
+    out = io.StringIO(newline="")
+    w = csv.writer(out)
+    w.writerow(cols)
+    for v in order:
+        d = data[v]
+        if d["status"] != "built":
+            w.writerow([v + " (not yet)"] + [""] * (len(cols) - 1))
+            continue
+        w.writerow([v] + [fmt(d[wire][k], 3) for wire in ("inproc", "process") for k in ("median", "q1", "q3")] +
+                   [fmt(d[g]["I1mr"], 2) for g in GEOMETRIES] + [fmt(d[g]["mcpi"], 4) for g in GEOMETRIES] +
+                   [fmt(100 * d[g]["unused"], 2) for g in GEOMETRIES])
+    return out.getvalue()
 
 
 if __name__ == "__main__":

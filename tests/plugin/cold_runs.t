@@ -4,7 +4,10 @@
 # function was entered; with N at or below its count per run it stays,
 # and without the option a block that ran is never outlined. A rare block
 # that calls a function whose body ran often (g's call of work) is no
-# seed. The output is the same every way.
+# seed. cold-ratio=R (issue #11's deeper outlining) does the same per
+# entry of the function: f's rare block ran 100 times in 200000 entries
+# (0.0005), so it stays with R = 0.0004 and goes to f.cold with 0.0006.
+# The output is the same every way.
 . tests/plugin/lib.sh
 
 cat >"$WORK/r.c" <<'C'
@@ -53,7 +56,7 @@ C
 	grep -n 'RARE' "$WORK/r.c" | cut -d: -f1 | sed 's/^/line r.c:/; s/$/ 100/'
 } >"$WORK/r.prof"
 
-plan 10
+plan 15
 $CC -O2 -o "$WORK/plain" "$WORK/r.c" || bail_out "cannot build r.c"
 want=$("$WORK/plain" 3000)
 
@@ -75,4 +78,13 @@ ok "verbose says why" grep -qF "it ran 100 times in 2 training runs (cold-runs 5
 ok "g's rare block calls work, whose loop ran 100000 times: verbose says it is no seed" grep -q "g: block [0-9]* ran 100 times in 2 training runs, but .*100000.*not a seed" "$WORK/verbose.high"
 is "$("$WORK/high" 3000)" "$want" "the outlined build prints what the plain build prints"
 is "$("$WORK/low" 3000)" "$want" "so does the other"
+
+cp "$WORK/r.prof" "$WORK/rlow.prof"
+plugin_build "$WORK/r.c" rlow cold-ratio=0.0004
+ok "cold-ratio=0.0004 (the block ran 0.0005 times per entry of f): it stays in f" eval '! has_cold "$WORK/rlow"'
+cp "$WORK/r.prof" "$WORK/rhigh.prof"
+plugin_build "$WORK/r.c" rhigh cold-ratio=0.0006
+ok "cold-ratio=0.0006: it goes to f.cold, and verbose says why" eval \
+	'has_cold "$WORK/rhigh" && grep -q "f: block [0-9]* is a cold seed: it ran 100 times in 200000 entries (cold-ratio 0.0006)" "$WORK/verbose.rhigh"'
+is "$("$WORK/rhigh" 3000)" "$want" "the cold-ratio build prints what the plain build prints"
 done_testing

@@ -5,8 +5,11 @@ asserted) over tcpip's STD and OUT and a row still waiting: the sections,
 each table's rows and columns, Table 2's caption naming the timing method,
 the CSV schema, the charts' data and PNGs; Table 4's hardware figures from
 a stand-in perf whose counters exist (fixed counts: deterministic), and the
-reason printed when perf has no counters."""
+reason printed when perf has no counters; a results folder it cannot use
+is refused before the run, and the files are written whole or not at all."""
+import contextlib
 import csv
+import io
 import os
 import subprocess
 import sys
@@ -155,6 +158,25 @@ def main():
     tap.ok(why is not None and "no hardware counters" in why, "perf without counters: the reason", why)
     tap.ok(tables.md_perf(["STD"], ["STD"], {"STD": {}}, why) == ["No hardware figures: %s." % why],
            "Table 4 (hardware) prints the reason instead of figures")
+
+    # where the tables go: refused before the run, in one line; written whole or not at all
+    r = subprocess.run(["bench/variants/tables.py", "--smoke", "--results", os.path.join(lst, "x"), lst],
+                       capture_output=True, text=True)
+    tap.ok(r.returncode == 1 and r.stderr == "tables.py: %s/x: Not a directory\n" % lst,
+           "a results folder that cannot be made: one line, before measuring", r.stderr[-500:])
+    out = os.path.join(work, "out")
+    os.makedirs(os.path.join(out, "b.csv"))
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err):
+            tables.write_all(out, {"a.md": "a\n", "b.csv": "b\n"})
+        failed = False
+    except SystemExit:
+        failed = True
+    tap.ok(failed and not [f for f in os.listdir(out) if f.endswith(".tmp")] and
+           err.getvalue() == "tables.py: %s/b.csv: Is a directory\n" % out,
+           "write_all: a file it cannot replace fails the run in one line naming it, and leaves no temporary file",
+           (os.listdir(out), err.getvalue()))
     subprocess.run(["rm", "-rf", work])
     return tap.done()
 

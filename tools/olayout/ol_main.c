@@ -23,9 +23,10 @@ static const char usage_main[] =
 	"                                     a picture of the i-cache sets EXE's code maps to\n"
 	"  compare [--cache GEOM]... [--runs N] [--bracketed] EXE_A EXE_B -- ARGS\n"
 	"                                     instructions, I1 misses, counters, time: B/A\n"
-	"  plan --strategy S --profile PROF [--cache GEOM] [-o LAYOUT] EXE\n"
+	"  plan --strategy S --profile PROF [--cache GEOM] [--strict] [-o LAYOUT] EXE\n"
 	"                                     a layout for an i-cache from a profile\n"
-	"  optimize --strategy S --profile PROF [--cache GEOM] -o OUT EXE\n"
+	"  optimize --strategy S --profile PROF [--cache GEOM] [--strict]\n"
+	"           [--save-layout FILE] -o OUT EXE\n"
 	"                                     plan, rewrite and verify in one step\n"
 	"  profile -o PROF [OPTIONS] -- CMD [ARGS]\n"
 	"                                     run CMD under callgrind (or read perf.data),\n"
@@ -86,7 +87,7 @@ static const char usage_compare[] =
 	"                 (path clones and library code on disjoint sets), color\n" \
 	"                 (cache-line colouring: hot lines packed in call-chain\n" \
 	"                 order onto sets no other hot code, libc's included, takes)\n" \
-	"  --profile PROF a profile (profiles/README.md, version 1 or 2)\n" \
+	"  --profile PROF a profile (profiles/README.md, versions 1 to 4)\n" \
 	"  --cache GEOM   a cache the profile names, alpha21064, modern or\n" \
 	"                 SIZE:WAYS:LINE such as 1024:1:32 (default: the profile's\n" \
 	"                 first cache, else alpha21064)\n" \
@@ -111,10 +112,11 @@ static const char usage_profile[] =
 	"       olayout profile -o PROF [OPTIONS] --from-perf PERF.DATA EXE\n"
 	"       olayout profile -o PROF --merge PROF1 PROF2...\n"
 	"Runs CMD under valgrind's callgrind (--dump-instr=yes --collect-jumps=yes) and\n"
-	"writes a version 2 profile (profiles/README.md) of the executable CMD runs:\n"
+	"writes a version 4 profile (profiles/README.md) of the executable CMD runs:\n"
 	"function counts, call edges (indirect calls too), line and cold-line entries\n"
-	"(DWARF line table), cold functions, the hot code of shared objects (external)\n"
-	"and the caches alpha21064 and modern. OUT is written whole or not at all.\n"
+	"(DWARF line table), the instructions that ran (insn), cold functions, the hot\n"
+	"code of shared objects (external) and the caches alpha21064 and modern. OUT\n"
+	"is written whole or not at all.\n"
 	"  --paths N            propose up to N paths and their library marks\n"
 	"  --training RUNS      how many times the measured unit ran (a training entry)\n"
 	"  --exe EXE            the executable profiled, when CMD is not it\n"
