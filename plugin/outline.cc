@@ -543,6 +543,17 @@ bool edge_never_ran(edge e, uint64_t calls, uint64_t runs, char *why, size_t len
 	return never;
 }
 
+/* Whether e is the last way out of its block that is not never. */
+bool last_way_out(edge e)
+{
+	edge o;
+	edge_iterator ei;
+	FOR_EACH_EDGE(o, ei, e->src->succs)
+		if (o != e && !(o->probability == profile_probability::never()))
+			return false;
+	return true;
+}
+
 /* Error returns: a value assigned in a branch that never ran (`err =
    -EPIPE;` when the caller only tests what comes back) is, by the time
    this pass runs, no block but a PHI argument on the edge into the join
@@ -550,7 +561,7 @@ bool edge_never_ran(edge e, uint64_t calls, uint64_t runs, char *why, size_t len
    probability never (its siblings scaled up), so that the copies GCC's
    jump threading makes of the join for a known error value (tcp_sess_push:
    msg_free and the return, twice) get count zero and go to .cold. Never
-   the only way out of a block: that is the block's to be cold or not (a
+   the last way out of a block: that is the block's to be cold or not (a
    forwarder's lone edge made never took eth_push's padding branch, which
    ran, to .cold). Returns how many edges. */
 int cold_phi_edges(function *fun, const_sbitmap ran, uint64_t calls, uint64_t runs)
@@ -568,9 +579,9 @@ int cold_phi_edges(function *fun, const_sbitmap ran, uint64_t calls, uint64_t ru
 			/* the only way out of a block is as cold as the block:
 			   never on it alone would make GCC take the block, and
 			   the blocks that only lead to it, for unlikely */
-			if (single_succ_p(e->src)) {
+			if (last_way_out(e)) {
 				if (bitmap_bit_p(ran, e->src->index))
-					ol_note("%s: edge %d->%d is block %d's only way out, which ran: "
+					ol_note("%s: edge %d->%d is the last way out of block %d, which ran: "
 						"ran too, although %s", ol_fn_name(fun->decl),
 						e->src->index, bb->index, e->src->index, why);
 				continue;
