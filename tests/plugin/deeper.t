@@ -13,7 +13,8 @@
 #   line's count is not theirs: `return -1;` after a never-run call, whose
 #   line the profile says ran (the trained build's epilogue), leaves the
 #   block cold.
-# An edge that is its block's only way out is never made cold alone (when
+# An edge that is its block's last way out (the others never: lw's abort)
+# is never made cold alone (when
 # two error branches meet in a forwarder, as in eth_push: GCC took the
 # never edge for the block's and after LTO inlining sent the padding
 # branch, which ran, to .cold with it).
@@ -87,12 +88,25 @@ __attribute__((noinline)) int ep(int len)
 	return 0; /* HOT */
 }
 
+__attribute__((noinline)) int lw(int x)
+{
+	int err = 0;
+
+	if (x > 1000) { /* HOT */
+		if (x == 5555) /* HOT */
+			abort(); /* LW */
+		else
+			err = -EINVAL; /* LW */
+	}
+	return err; /* HOT */
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 1000, bad = 0, pct = argc > 2 ? 50 : 0, s = 0;
 	for (int i = 0; i < n; i++) {
 		bad += push(argc > 2 ? 3 : 4, i % (argc > 2 ? 2000 : 500)) != 0;
-		s += chance(pct, i) + h(argc > 2 ? 77777 : i) + ep(i % 100);
+		s += chance(pct, i) + h(argc > 2 ? 77777 : i) + ep(i % 100) + lw(i % 2000);
 	}
 	printf("%d %d %d %d\n", sent, freed, bad, s);
 	return 0;
@@ -107,17 +121,18 @@ lines() {
 # once, from elsewhere (so h's call of it is no call of a never-run function)
 {
 	printf 'olayout-profile 2\ntraining 1\nfunction push 1000 20000\nfunction chance 1000 8000\n'
-	printf 'function h 1000 5000\nfunction fail 1 100\ncold-function rnd\nfunction ep 1000 9000\n'
+	printf 'function h 1000 5000\nfunction fail 1 100\ncold-function rnd\nfunction ep 1000 9000\nfunction lw 1000 5000\n'
 	lines HOT 1000
 	lines RET 1000 # the trained build's epilogue, on the return's line
 	lines FAIL
 	lines ENOBUFS
 	lines NOMEM
+	lines LW
 } >"$WORK/base.prof"
 { cat "$WORK/base.prof"; lines EPIPE; } >"$WORK/never.prof"
 { cat "$WORK/base.prof"; lines EPIPE 2; } >"$WORK/rare.prof"
 
-plan 16
+plan 17
 $CC -O2 -o "$WORK/plain" "$WORK/e.c" || bail_out "cannot build e.c"
 
 # has_cold EXE FN: FN has a .cold part
@@ -138,6 +153,8 @@ ok "a hint's line ran, fail's never: h's block is cold (h.cold)" has_cold "$WORK
 ok "verbose names fail's line" grep -q "h: block [0-9]* is a cold seed: [^ ]*e.c:$(lines FAIL | cut -d: -f2) never ran (cold-line)" "$v"
 ok "ep's two -ENOMEM returns meet in a block whose only way out carries the value: that edge is the block's, no error return" \
 	eval "! grep -q 'ep: edge' '$v'"
+ok "lw's -EINVAL edge would be the last way out of a block that ran (abort's is never): it stays" \
+	eval "grep -q 'lw: edge [0-9]*->[0-9]* is the last way out of block [0-9]*, which ran' '$v' && ! grep -q 'lw: edge .*(error return)' '$v'"
 ok "the outlined build prints what the plain build prints" same "$WORK/n"
 
 cp "$WORK/rare.prof" "$WORK/r0.prof"
