@@ -19,6 +19,8 @@ struct ol_config {
 	double min_ratio;		  /* least calls per root run to inline */
 	double cold_ratio;		  /* a block that ran fewer times per entry is cold */
 	int cold_runs;			  /* a block that ran fewer times per training run is cold */
+	double cold_ppm;		  /* ...or per million instructions of training */
+	uint64_t rare_below;		  /* both as one count over the whole training (0: off) */
 	double hot_ratio;		  /* least calls per root run to copy a helper */
 	int max_growth;			  /* most instructions a helper's copy may add */
 	/* the paths' hot helpers (ol_find_path_helpers), found once per

@@ -8,8 +8,9 @@
  * block holding a cold-line (and no line that ran) is a cold seed, and so
  * is, with cold-ratio=R, a block that ran fewer than R times per entry of
  * its function, and with cold-runs=N one that ran fewer than N times per
- * training run (rare in absolute terms: in a function entered very often a
- * block can run rarely per entry and still be hot). Where training says nothing, guesses decide: a block that
+ * training run, or with cold-ppm=R fewer than R times per million
+ * instructions of training (rare in absolute terms: in a function entered
+ * very often a block can run rarely per entry and still be hot). Where training says nothing, guesses decide: a block that
  * calls a noreturn or cold function (or a cold-function of the profile),
  * or the unexpected side of __builtin_expect, is a seed. No block after a
  * seed can run without the seed running first, so the seed's dominator
@@ -395,6 +396,29 @@ uint64_t body_ran(tree fndecl)
 	return most;
 }
 
+/* A block reached from bb whose line ran at least limit times, or NULL. */
+basic_block reaches_hot(basic_block bb, uint64_t limit)
+{
+	auto_sbitmap seen(last_basic_block_for_fn(cfun));
+	bitmap_clear(seen);
+	auto_vec<basic_block> work;
+	work.safe_push(bb);
+	bitmap_set_bit(seen, bb->index);
+	while (!work.is_empty()) {
+		basic_block b = work.pop();
+		if (b != bb && own_ran(b) >= limit)
+			return b;
+		edge e;
+		edge_iterator ei;
+		FOR_EACH_EDGE(e, ei, b->succs)
+			if (e->dest->index >= NUM_FIXED_BLOCKS && !bitmap_bit_p(seen, e->dest->index)) {
+				bitmap_set_bit(seen, e->dest->index);
+				work.safe_push(e->dest);
+			}
+	}
+	return NULL;
+}
+
 /* Whether bb, which ran fewer than limit times in training, may be a
    cold-runs seed (else why says why not): not when it calls a function
    that ran at least limit instructions of its own or has a block that ran
@@ -402,9 +426,29 @@ uint64_t body_ran(tree fndecl)
    function for size and not inline it: zlib's slide_hash), nor when it
    dominates a block whose line ran at least limit times (a loop whose
    line-less latch would go cold with the seed, or a loop inlined from a
-   helper). */
-bool rare_seed(basic_block bb, uint64_t limit, char *why, size_t len)
+   helper), nor when it ran at least half as often as the nearest block
+   above it (a dominator) with a count and leads to a block whose line ran
+   at least limit times: then it is the way on to hot code, not a branch's
+   rare side (xz's lzma_lzma_optimum_normal: the price update ran 3770
+   times of the 3943 that went past its early return, before the encoder
+   loop; outlined, GCC took the loop for never run and sent it to .cold).
+   After the hot code (crc32_z's tail) the way on may go. */
+bool rare_seed(basic_block bb, uint64_t count, uint64_t limit, char *why, size_t len)
 {
+	for (basic_block d = get_immediate_dominator(CDI_DOMINATORS, bb);
+	     d && d->index >= NUM_FIXED_BLOCKS; d = get_immediate_dominator(CDI_DOMINATORS, d)) {
+		uint64_t above;
+		if (block_training(d, &above, why, len) != T_RAN)
+			continue;
+		basic_block hot = 2 * count >= above ? reaches_hot(bb, limit) : NULL;
+		if (hot) {
+			snprintf(why, len, "block %d above it ran %llu times and it leads to block "
+				 "%d: it is the way on", d->index, (unsigned long long)above,
+				 hot->index);
+			return false;
+		}
+		break;
+	}
 	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
 		gimple *stmt = gsi_stmt(gsi);
 		tree fndecl = is_gimple_call(stmt) ? gimple_call_fndecl(stmt) : NULL_TREE;
@@ -467,16 +511,21 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 				(unsigned long long)calls, ol_cfg.cold_ratio);
 			bitmap_clear_bit(ran, bb->index);
 			seeds->safe_push(bb);
-		} else if (t == T_RAN && c < (uint64_t)ol_cfg.cold_runs * runs) {
-			if (!rare_seed(bb, (uint64_t)ol_cfg.cold_runs * runs, why, sizeof why)) {
+		} else if (t == T_RAN && c < ol_cfg.rare_below) {
+			if (!rare_seed(bb, c, ol_cfg.rare_below, why, sizeof why)) {
 				ol_note("%s: block %d ran %llu times in %llu training runs, but %s: "
 					"not a seed", name, bb->index, (unsigned long long)c,
 					(unsigned long long)runs, why);
 			} else {
+				char rule[96];
+				if (ol_cfg.cold_ppm > 0)
+					snprintf(rule, sizeof rule, "cold-ppm %g: below %llu",
+						 ol_cfg.cold_ppm, (unsigned long long)ol_cfg.rare_below);
+				else
+					snprintf(rule, sizeof rule, "cold-runs %d", ol_cfg.cold_runs);
 				ol_note("%s: block %d is a cold seed: it ran %llu times in %llu "
-					"training runs (cold-runs %d)", name, bb->index,
-					(unsigned long long)c, (unsigned long long)runs,
-					ol_cfg.cold_runs);
+					"training runs (%s)", name, bb->index, (unsigned long long)c,
+					(unsigned long long)runs, rule);
 				bitmap_clear_bit(ran, bb->index);
 				seeds->safe_push(bb);
 			}
@@ -527,11 +576,12 @@ bool edge_never_ran(edge e, uint64_t calls, uint64_t runs, char *why, size_t len
 		case T_RAN:
 			if ((ol_cfg.cold_ratio > 0 && calls &&
 			     (double)c < ol_cfg.cold_ratio * (double)calls) ||
-			    c < (uint64_t)ol_cfg.cold_runs * runs) {
+			    c < ol_cfg.rare_below) {
 				snprintf(why, len, "its line ran %llu times in %llu entries, %llu training runs "
-					 "(cold-ratio %g, cold-runs %d)", (unsigned long long)c,
-					 (unsigned long long)calls, (unsigned long long)runs,
-					 ol_cfg.cold_ratio, ol_cfg.cold_runs);
+					 "(cold-ratio %g; cold-runs, cold-ppm: rare below %llu)",
+					 (unsigned long long)c, (unsigned long long)calls,
+					 (unsigned long long)runs, ol_cfg.cold_ratio,
+					 (unsigned long long)ol_cfg.rare_below);
 				never = true;
 				break;
 			}
