@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "ol_elf.h"
-#include "ol_quick.h"
 #include "ol_xlen.h"
 
 int ol_dis_open(struct ol_dis *d)
@@ -12,7 +11,6 @@ int ol_dis_open(struct ol_dis *d)
 	if (cs_open(CS_ARCH_X86, CS_MODE_64, &d->h) != CS_ERR_OK)
 		return -1;
 	cs_option(d->h, CS_OPT_DETAIL, CS_OPT_ON);
-	d->capstone_only = false;
 	d->in = cs_malloc(d->h);
 	if (d->in == NULL) {
 		cs_close(&d->h);
@@ -61,8 +59,6 @@ int ol_dis_one(struct ol_dis *d, const uint8_t *code, size_t len, uint64_t addr,
 	uint64_t a = addr;
 	const cs_x86 *x;
 
-	if (!d->capstone_only && ol_quick(code, len, addr, out) == 0)
-		return 0;
 	memset(out, 0, sizeof *out);
 	if (!cs_disasm_iter(d->h, &p, &n, &a, d->in))
 		return ol_xlen(code, len, addr, out);

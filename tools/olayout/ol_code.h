@@ -32,14 +32,12 @@ struct ol_insn {
 struct ol_dis {
 	csh h;
 	cs_insn *in;
-	bool capstone_only;	/* never ol_quick (tests compare the two) */
 };
 
 int ol_dis_open(struct ol_dis *d);
 void ol_dis_close(struct ol_dis *d);
 
 /* ol_dis_one: decode at code[0..len) (address addr); -1 if undecodable.
- * The common forms ol_quick knows are decoded there, the rest by Capstone.
  * What Capstone 4 does not know but ol_xlen measures comes back with
  * unknown set. */
 int ol_dis_one(struct ol_dis *d, const uint8_t *code, size_t len, uint64_t addr,
