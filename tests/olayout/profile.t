@@ -55,9 +55,9 @@ def check_run(tap, work):
         return None
     text = read(p1)
     tap.ok(text == read(p2), "the same profile from two runs")
-    tap.ok(text.startswith("olayout-profile 4\nexe layers.pie-g\ntraining 2\n"
+    tap.ok(text.startswith("olayout-profile 5\nexe layers.pie-g\ntraining 2\n"
                            "cache alpha21064 8192 1 32\ncache modern 32768 8 64\n"),
-           "version 4 header, exe, training, the two caches", text[:200])
+           "version 5 header, exe, training, the two caches", text[:200])
     name, chain = oltest.clone_path(PROG)
     paths = entries(text, "path")
     tap.ok(paths[:1] == [[chain[0]] + chain], "the proposed path is clone.path's chain %s"

@@ -19,13 +19,14 @@ struct reader {
 	const char *path;
 	unsigned long lineno;
 	struct ol_err *err;
-	size_t cap[OL_CG_KINDS], insn_cap, call_cap;
+	size_t cap[OL_CG_KINDS], insn_cap, call_cap, jump_cap;
 	bool have_events, have_instr, have_line;
 	size_t ir;			/* column of Ir among the events */
 	long ob, fn, cob, cfn;		/* current names (-1: none) */
 	uint64_t pos[2];		/* the last position: instr, line */
 	bool call_pending, jump_pending;
 	struct ol_cg_call call;		/* the pending call */
+	struct ol_cg_jump jump;		/* the pending conditional jump (count 0: none) */
 };
 
 static int bad(struct reader *r, const char *what)
@@ -153,6 +154,15 @@ static int cost_line(struct reader *r, char *s)
 	struct ol_cg *cg = r->cg;
 	if (r->jump_pending) { /* the jump's source: no cost of its own */
 		r->jump_pending = false;
+		if (r->jump.count == 0)
+			return 0;
+		if (r->ob < 0)
+			return bad(r, "jump outside an object");
+		r->jump.from = pos[0];
+		r->jump.ob = (size_t)r->ob;
+		if (ol_grow((void **)&cg->jump, &r->jump_cap, cg->njump + 1, sizeof *cg->jump) < 0)
+			return no_memory(r);
+		cg->jump[cg->njump++] = r->jump;
 		return 0;
 	}
 	if (r->fn < 0)
@@ -196,14 +206,17 @@ static int calls_line(struct reader *r, char *s)
 	return 0;
 }
 
-/* jump=COUNT TARGET or jcnd=EXE/COUNT TARGET: the next line is the jump's
- * source position. The jump counts are not used. */
-static int jump_line(struct reader *r, char *s)
+/* jump=COUNT TARGET or jcnd=TAKEN/EXECUTED TARGET: the next line is the
+ * jump's source position. A conditional jump's taken count is kept. */
+static int jump_line(struct reader *r, char *s, bool cond)
 {
-	uint64_t v, target[2];
+	uint64_t v, taken = 0, target[2] = {0, 0};
 	int rc = number(r, &s, &v);
-	if (rc == 0 && *s == '/') {
+	if (rc == 0 && cond && *s != '/')
+		rc = bad(r, "bad jcnd= line");
+	if (rc == 0 && cond) {
 		s++;
+		taken = v;
 		rc = number(r, &s, &v);
 	}
 	if (rc == 0 && *s != ' ')
@@ -212,6 +225,7 @@ static int jump_line(struct reader *r, char *s)
 	if (rc == 0)
 		rc = positions(r, &s, target);
 	r->jump_pending = rc == 0;
+	r->jump = (struct ol_cg_jump){.to = target[0], .count = taken};
 	return rc;
 }
 
@@ -278,7 +292,7 @@ static int body_line(struct reader *r, char *s)
 	if (strncmp(s, "calls=", 6) == 0)
 		return calls_line(r, s + 6);
 	if (strncmp(s, "jump=", 5) == 0 || strncmp(s, "jcnd=", 5) == 0)
-		return jump_line(r, s + 5);
+		return jump_line(r, s + 5, s[1] == 'c');
 	if (isdigit((unsigned char)*s) || *s == '+' || *s == '-' || *s == '*') {
 		if (!r->have_instr)
 			return bad(r, "no instruction addresses (run callgrind with --dump-instr=yes)");
@@ -342,6 +356,7 @@ void ol_cg_free(struct ol_cg *cg)
 	}
 	free(cg->insn);
 	free(cg->call);
+	free(cg->jump);
 	memset(cg, 0, sizeof *cg);
 }
 

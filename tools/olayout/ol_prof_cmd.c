@@ -1,7 +1,7 @@
 /*
  * ol_prof_cmd.c - `olayout profile`: run (or read) a callgrind run, or read
  * perf.data's samples, map the counts onto the executable, and write a
- * version 4 profile (3 for samples: no `insn` entries). The profile
+ * version 5 profile (3 for samples: no `insn` or `branch` entries). The profile
  * text is built in memory, read back by the one parser (lib/profile, so a
  * profile olayout writes is one it accepts) and written in its canonical
  * form to OUT through a temporary: OUT is whole or untouched.
@@ -70,7 +70,7 @@ static int profile_text(const struct ol_prof_opts *o, const struct ol_prof *p, c
 	struct ol_prof_bias *bias = NULL;
 	size_t nbias = 0;
 
-	fprintf(fp, "olayout-profile %d\nexe %s\n%s", event ? 3 : 4, ol_prof_base_name(o->exe),
+	fprintf(fp, "olayout-profile %d\nexe %s\n%s", event ? 3 : 5, ol_prof_base_name(o->exe),
 		caches);
 	if (event)
 		fprintf(fp, "samples %s\n", event);
@@ -81,6 +81,8 @@ static int profile_text(const struct ol_prof_opts *o, const struct ol_prof *p, c
 		rc = ol_prof_lines(p, fp, &rep->lines, err);
 	if (rc == 0 && ol_prof_insns(p, fp) < 0)
 		rc = ol_fail(err, -EIO, "%s: cannot write the profile", o->exe);
+	if (rc == 0)
+		rc = ol_prof_branches(p, fp, err);
 	if (rc == 0 && o->paths)
 		rc = ol_prof_paths(p, o->paths, fp, err);
 	rep->externals = !log && !event;
