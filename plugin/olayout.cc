@@ -230,6 +230,8 @@ static void mark_function(void *gcc_data, void *)
 
 static void free_profile(void *, void *)
 {
+	delete ol_cfg.helpers;
+	ol_cfg.helpers = NULL;
 	ol_profile_free(const_cast<struct ol_profile *>(ol_cfg.profile));
 	ol_cfg.profile = NULL;
 }
@@ -391,6 +393,7 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 			return 0;
 		}
 		ol_cfg.profile = p;
+		ol_cfg.helpers = ol_find_path_helpers(p, ol_cfg.hot_ratio);
 		ol_cfg.rare_below = rare_below(p);
 		register_callback(info->base_name, PLUGIN_FINISH, free_profile, NULL);
 	} else if (ol_cfg.inline_paths) {

@@ -61,7 +61,7 @@ $(call variant_exe,$(1),$(2)): $(3) $$(OLAYOUT) $(call variant_exe,$(1),$(2)).pr
 	@mkdir -p $$(@D)
 	$$(OLAYOUT) optimize --strategy $(4) --profile $$@.prof --cache $$(VARIANT_GEOMETRY) \
 		--save-layout $$(@D)/layout -o $$@.tmp $$<
-	$$(OLAYOUT) verify $$@.tmp
+	$$(OLAYOUT) verify $$@.tmp || { rm -f $$@.tmp; exit 1; }
 	$$(call variant_accept,$(1),$$@)
 endef
 

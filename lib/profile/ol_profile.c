@@ -26,6 +26,7 @@
 /* The kinds of entries checked for repeats after the pass. */
 enum {
 	AT_COLD_FN, AT_LIBRARY, AT_EDGE, AT_FUNCTION, AT_LINE, AT_COLD_LINE, AT_EXTERNAL, AT_INSN,
+	AT_BRANCH,
 	AT_KINDS
 };
 
@@ -337,7 +338,7 @@ struct field {
 struct record {
 	size_t list, count; /* offsets of the array and its length in struct ol_profile */
 	size_t size;	    /* of an entry */
-	struct field fields[5];
+	struct field fields[6];
 	size_t n_fields;
 };
 
@@ -354,6 +355,8 @@ static int check_extent(struct parser *ps, const char *entry, const char *s)
 	{kind, arg, what, offsetof(type, member), 0, NULL}
 #define LOC(arg, type) \
 	{F_LOCATION, arg, "location", offsetof(type, file), offsetof(type, line), NULL}
+#define LOC_AT(arg, what, type, file, line) \
+	{F_LOCATION, arg, what, offsetof(type, file), offsetof(type, line), NULL}
 #define LIST(member) offsetof(struct ol_profile, member), offsetof(struct ol_profile, n_##member)
 
 /* Indexed by AT_*: the entries checked for repeats are the records. */
@@ -386,6 +389,13 @@ static const struct record records[AT_KINDS] = {
 		     {FIELD(F_SYMBOL, 0, "function name", struct ol_profile_insn, function),
 		      FIELD(F_NUMBER, 1, "offset", struct ol_profile_insn, offset),
 		      FIELD(F_NUMBER, 2, "count", struct ol_profile_insn, count)}, 3},
+	[AT_BRANCH] = {LIST(branches), sizeof(struct ol_profile_branch),
+		       {LOC_AT(0, "location", struct ol_profile_branch, file, line),
+			LOC_AT(1, "taken location", struct ol_profile_branch, taken_file, taken_line),
+			LOC_AT(2, "fall-through location", struct ol_profile_branch, fall_file,
+			       fall_line),
+			FIELD(F_NUMBER, 3, "taken count", struct ol_profile_branch, taken),
+			FIELD(F_NUMBER, 4, "fall-through count", struct ol_profile_branch, fall)}, 5},
 };
 
 /* Frees a record's list in p, with the strings of its entries (a symbol
@@ -480,6 +490,8 @@ struct directive {
 /* Looked up in this order: the entries a large profile is made of first. */
 static const struct directive directives[] = {
 	{"insn", 4, 3, 3, "insn FN OFFSET COUNT", NULL, AT_INSN},
+	{"branch", 5, 5, 5, "branch FILE:LINE TAKEN_FILE:LINE FALL_FILE:LINE TAKEN FALL", NULL,
+	 AT_BRANCH},
 	{"edge", 1, 3, 3, "edge CALLER CALLEE COUNT", NULL, AT_EDGE},
 	{"function", 2, 3, 3, "function FN CALLS INSNS", NULL, AT_FUNCTION},
 	{"line", 2, 2, 2, "line FILE:LINE COUNT", NULL, AT_LINE},
@@ -694,6 +706,11 @@ static int report(struct parser *ps, const struct problem *pr)
 	case AT_INSN:
 		return fail(ps, -EINVAL, "insn '%s %" PRIu64 "' given twice", p->insns[i].function,
 			    p->insns[i].offset);
+	case AT_BRANCH:
+		return fail(ps, -EINVAL, "branch '%s:%lu %s:%lu %s:%lu' given twice",
+			    p->branches[i].file, p->branches[i].line, p->branches[i].taken_file,
+			    p->branches[i].taken_line, p->branches[i].fall_file,
+			    p->branches[i].fall_line);
 	default:
 		return fail(ps, -EINVAL, "external '%s %s' given twice", p->externals[i].name,
 			    p->externals[i].object);
@@ -738,6 +755,8 @@ static int check_repeats(struct parser *ps)
 				ol_profile_cmp_insn);
 		free(ins);
 	}
+	consider_repeat(ps, &pr, AT_BRANCH, p->branches, sizeof *p->branches, ix->branches,
+			p->n_branches, ol_profile_cmp_branch_first);
 	return pr.line ? report(ps, &pr) : 0;
 }
 
@@ -838,12 +857,13 @@ int ol_profile_load(const char *file, struct ol_profile **out, char *err, size_t
 			}
 			text = grown;
 		}
+		errno = 0;
 		size_t got = fread(text + len, 1, cap - len, fp);
 		len += got;
 		if (got == 0) {
-			if (ferror(fp)) {
-				rc = -EIO;
-				snprintf(err, errlen, "%s: read error", file);
+			if (ferror(fp)) {	/* a directory opens, and reads EISDIR */
+				rc = errno ? -errno : -EIO;
+				snprintf(err, errlen, "%s: cannot read: %s", file, strerror(-rc));
 			}
 			break;
 		}

@@ -21,8 +21,8 @@
 extern "C" {
 #endif
 
-/* The newest version; the reader also reads versions 1 to 3. */
-#define OL_PROFILE_VERSION 4
+/* The newest version; the reader also reads versions 1 to 4. */
+#define OL_PROFILE_VERSION 5
 #define OL_PROFILE_ERR_MAX 512
 
 /* A source location never executed in training. */
@@ -85,6 +85,20 @@ struct ol_profile_insn {
 	uint64_t count;
 };
 
+/* v5: the conditional branches of one source location (FILE:LINE) whose
+ * taken exit starts at location TAKEN and whose fall-through at FALL, and
+ * how often each exit was followed, summed over such branches. */
+struct ol_profile_branch {
+	char *file;
+	unsigned long line;
+	char *taken_file;
+	unsigned long taken_line;
+	char *fall_file;
+	unsigned long fall_line;
+	uint64_t taken;
+	uint64_t fall;
+};
+
 struct ol_profile_index; /* the parser's sorted lookup orders */
 
 struct ol_profile {
@@ -112,6 +126,8 @@ struct ol_profile {
 	size_t n_externals;
 	struct ol_profile_insn *insns;
 	size_t n_insns;
+	struct ol_profile_branch *branches;
+	size_t n_branches;
 	struct ol_profile_index *index;
 };
 
@@ -135,6 +151,11 @@ const struct ol_profile_function *ol_profile_find_function(const struct ol_profi
 /* True when a `line` entry matches (file as for ol_profile_is_cold_line). */
 bool ol_profile_line_count(const struct ol_profile *p, const char *file, unsigned long line,
 			   uint64_t *count);
+/* The `branch` entries from the location (file as for
+ * ol_profile_is_cold_line): how many there are; the first max of them go to
+ * out[]. */
+size_t ol_profile_branches_at(const struct ol_profile *p, const char *file, unsigned long line,
+			      const struct ol_profile_branch **out, size_t max);
 /* The edge's count, 0 when the profile has no such edge. */
 uint64_t ol_profile_edge_count(const struct ol_profile *p, const char *caller,
 			       const char *callee);

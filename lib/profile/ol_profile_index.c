@@ -76,6 +76,36 @@ int ol_profile_cmp_external(const void *a, const void *b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
+/* Two locations: by file, then line. */
+static int cmp_loc(const char *fa, unsigned long la, const char *fb, unsigned long lb)
+{
+	int c = strcmp(fa, fb);
+	return c ? c : cmp_u64(la, lb);
+}
+
+/* Two branches' exits. */
+static int cmp_exits(const struct ol_profile_branch *x, const struct ol_profile_branch *y)
+{
+	int c = cmp_loc(x->taken_file, x->taken_line, y->taken_file, y->taken_line);
+	return c ? c : cmp_loc(x->fall_file, x->fall_line, y->fall_file, y->fall_line);
+}
+
+int ol_profile_cmp_branch_first(const void *a, const void *b)
+{
+	const struct ol_profile_branch *x = a, *y = b;
+	int c = cmp_u64(x->line, y->line);
+	if (c == 0)
+		c = strcmp(x->file, y->file);
+	return c ? c : cmp_exits(x, y);
+}
+
+int ol_profile_cmp_branch(const void *a, const void *b)
+{
+	const struct ol_profile_branch *x = a, *y = b;
+	int c = cmp_loc(x->file, x->line, y->file, y->line);
+	return c ? c : cmp_exits(x, y);
+}
+
 int ol_profile_cmp_insn(const void *a, const void *b)
 {
 	const struct ol_profile_insn *x = a, *y = b;
@@ -142,6 +172,7 @@ void ol_profile_index_free(struct ol_profile_index *ix)
 	free(ix->functions);
 	free(ix->lines);
 	free(ix->cold_lines);
+	free(ix->branches);
 	free(ix);
 }
 
@@ -161,8 +192,10 @@ int ol_profile_index_build(struct ol_profile *p)
 				     ol_profile_cmp_hot_line_first);
 	ix->cold_lines = ol_profile_order(p->cold_lines, p->n_cold_lines, sizeof *p->cold_lines,
 					  ol_profile_cmp_line_first);
+	ix->branches = ol_profile_order(p->branches, p->n_branches, sizeof *p->branches,
+					ol_profile_cmp_branch_first);
 	if (!ix->cold_functions || !ix->library || !ix->edges || !ix->functions || !ix->lines ||
-	    !ix->cold_lines) {
+	    !ix->cold_lines || !ix->branches) {
 		ol_profile_index_free(ix);
 		return -ENOMEM;
 	}
@@ -265,4 +298,25 @@ bool ol_profile_line_count(const struct ol_profile *p, const char *file, unsigne
 		}
 	}
 	return false;
+}
+
+size_t ol_profile_branches_at(const struct ol_profile *p, const char *file, unsigned long line,
+			      const struct ol_profile_branch **out, size_t max)
+{
+	struct ol_profile_branch key = {.file = (char *)"", .line = line, .taken_file = (char *)"",
+					.fall_file = (char *)""};
+	size_t flen = strlen(file), n = 0;
+	for (size_t i = lower_bound(p->branches, sizeof *p->branches, p->index->branches,
+				    p->n_branches, &key, ol_profile_cmp_branch_first);
+	     i < p->n_branches; i++) {
+		const struct ol_profile_branch *b = &p->branches[p->index->branches[i]];
+		if (b->line != line)
+			break;
+		if (!file_matches(file, flen, b->file))
+			continue;
+		if (n < max)
+			out[n] = b;
+		n++;
+	}
+	return n;
 }

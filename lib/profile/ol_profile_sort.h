@@ -21,6 +21,10 @@ int ol_profile_cmp_hot_line_first(const void *a, const void *b);
 int ol_profile_cmp_location(const void *a, const void *b);
 int ol_profile_cmp_hot_location(const void *a, const void *b);
 int ol_profile_cmp_external(const void *a, const void *b);
+/* Branches by line, then file, then their exits' locations (the lookup's
+ * order); by file, then line, then the exits (the writer's). */
+int ol_profile_cmp_branch_first(const void *a, const void *b);
+int ol_profile_cmp_branch(const void *a, const void *b);
 /* Instructions by function, then offset. */
 int ol_profile_cmp_insn(const void *a, const void *b);
 
@@ -30,7 +34,7 @@ size_t *ol_profile_order(const void *base, size_t n, size_t size, ol_profile_cmp
 
 /* The parser's lookup orders. */
 struct ol_profile_index {
-	size_t *cold_functions, *library, *edges, *functions, *lines, *cold_lines;
+	size_t *cold_functions, *library, *edges, *functions, *lines, *cold_lines, *branches;
 };
 
 /* Builds p->index; -ENOMEM. */

@@ -66,6 +66,13 @@ static void print_insn(FILE *fp, const struct ol_profile *p, size_t i)
 	fprintf(fp, "insn %s %" PRIu64 " %" PRIu64 "\n", x->function, x->offset, x->count);
 }
 
+static void print_branch(FILE *fp, const struct ol_profile *p, size_t i)
+{
+	const struct ol_profile_branch *b = &p->branches[i];
+	fprintf(fp, "branch %s:%lu %s:%lu %s:%lu %" PRIu64 " %" PRIu64 "\n", b->file, b->line,
+		b->taken_file, b->taken_line, b->fall_file, b->fall_line, b->taken, b->fall);
+}
+
 /* Prints the n entries at base in cmp's order. */
 static int print_sorted(FILE *fp, const struct ol_profile *p, const void *base, size_t n,
 			size_t size, ol_profile_cmp cmp, print_fn print)
@@ -122,6 +129,9 @@ int ol_profile_write(FILE *fp, const struct ol_profile *p)
 	if (rc == 0)
 		rc = print_sorted(fp, p, p->insns, p->n_insns, sizeof *p->insns,
 				  ol_profile_cmp_insn, print_insn);
+	if (rc == 0)
+		rc = print_sorted(fp, p, p->branches, p->n_branches, sizeof *p->branches,
+				  ol_profile_cmp_branch, print_branch);
 	if (rc == 0 && ferror(fp))
 		rc = -EIO;
 	return rc;

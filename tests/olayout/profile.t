@@ -4,7 +4,8 @@ profile twice from two runs; the proposed path is the chain clone.path names
 (the program's real push chain); counts the program's source fixes (app_send
 runs 6 times); cold functions and cold lines where the error paths are;
 --from-callgrind of a run made by hand gives the same profile, its libc
-externals end where an instruction ends (objdump); --merge sums;
+externals end where an instruction ends (objdump); --merge sums; --exe EXE
+-- SCRIPT sums EXE's runs among the script's processes, and only EXE's;
 --toggle-collect measures inside one function only; bad input is one line, a
 non-zero exit, and nothing left behind."""
 import os
@@ -54,9 +55,9 @@ def check_run(tap, work):
         return None
     text = read(p1)
     tap.ok(text == read(p2), "the same profile from two runs")
-    tap.ok(text.startswith("olayout-profile 4\nexe layers.pie-g\ntraining 2\n"
+    tap.ok(text.startswith("olayout-profile 5\nexe layers.pie-g\ntraining 2\n"
                            "cache alpha21064 8192 1 32\ncache modern 32768 8 64\n"),
-           "version 4 header, exe, training, the two caches", text[:200])
+           "version 5 header, exe, training, the two caches", text[:200])
     name, chain = oltest.clone_path(PROG)
     paths = entries(text, "path")
     tap.ok(paths[:1] == [[chain[0]] + chain], "the proposed path is clone.path's chain %s"
@@ -154,6 +155,53 @@ def check_external_sizes(tap, text, log):
             bad.append("%s ends at %#x, inside an instruction" % (e[0], end))
     tap.ok(libc and ext and not bad, "libc externals end at an instruction's end (%d checked)"
            % len(ext), "\n".join(bad) or "no libc in the log or no libc externals")
+
+
+def script(work, name, lines):
+    path = os.path.join(work, name)
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\n" + "".join(line + "\n" for line in lines))
+    os.chmod(path, 0o755)
+    return path
+
+
+def counts(text):
+    """The profile's counts of EXE's own code: function, edge, line, insn."""
+    return {" ".join(e[:-2 if k == "function" else -1]): e[-2:] if k == "function" else e[-1:]
+            for k in ("function", "edge", "line", "insn") for e in
+            ([k] + x for x in entries(text, k))}
+
+
+def check_suite(tap, work, p1):
+    """--exe EXE -- CMD: the runs of EXE among CMD's processes (a test
+    suite), summed; a program of the same name elsewhere is not EXE."""
+    suite = script(work, "suite.sh", [EXE, EXE + " >/dev/null", "exec " + EXE])
+    res, s = profile(work, "suite.prof", "--paths", "2", "--exe", EXE, "--", suite)
+    text = read(s) if res.rc == 0 else ""
+    one = counts(read(p1))
+    want = {k: [str(3 * int(x)) for x in v] for k, v in one.items()}
+    got = counts(text)
+    tap.ok(one and got == want, "--exe EXE -- suite.sh (EXE run 3 times, once by exec): "
+           "every function, edge, line and insn count is 3x one run's (%d entries)" % len(one),
+           oltest.describe(res) + str(sorted(k for k in want if got.get(k) != want[k])[:5]))
+    tap.ok(entries(text, "path") == entries(read(p1), "path") and
+           re.search(rb"merged 3 runs of .*layers\.pie-g \(of \d+ processes\)", res.err),
+           "the paths are one run's; stderr says 3 runs were merged", oltest.describe(res))
+    other = os.path.join(work, "other")
+    os.makedirs(other)
+    impostor = os.path.join(other, os.path.basename(EXE))
+    shutil.copy(OTHER, impostor)
+    mixed = script(work, "mixed.sh", [impostor, EXE, impostor])
+    res, s = profile(work, "mixed.prof", "--exe", EXE, "--", mixed)
+    got = counts(read(s)) if res.rc == 0 else {}
+    tap.ok(got == one and b"merged 1 run of" in res.err,
+           "a program of the same name elsewhere (run twice) is not EXE: one run's counts",
+           oltest.describe(res))
+    only = script(work, "only.sh", [impostor, impostor, "exit 0"])
+    out = os.path.join(work, "none.prof")
+    res = oltest.olayout("profile", "-o", out, "--exe", EXE, "--", only)
+    tap.ok(one_line(res) and re.search(rb"none of the \d+ processes", res.err) and not os.path.exists(out),
+           "no run of EXE: one line, exit 1, no output", oltest.describe(res))
 
 
 def check_merge(tap, work, p1):
@@ -298,6 +346,10 @@ def check_bad(tap, work, cg):
     tap.ok(one_line(res) and b"different executables" in res.err and not os.path.exists(out),
            "--merge of two executables' profiles: one line, exit 1, no output",
            oltest.describe(res))
+    res = oltest.olayout("profile", "-o", out, "--merge", p, bad)
+    tap.ok(one_line(res) and res.err.endswith(b"bad: cannot read: Is a directory\n")
+           and not os.path.exists(out), "--merge of a directory: one line saying so",
+           oltest.describe(res))
     res = oltest.olayout("profile", "-o", os.path.join(bad, "no", "dir.prof"),
                          "--from-callgrind", cg, EXE)
     tap.ok(one_line(res) and b"dir.prof" in res.err, "unwritable output: one line, exit 1",
@@ -329,6 +381,7 @@ def main():
         return tap.done()
     cg = check_convert(tap, work, p1)
     check_merge(tap, work, p1)
+    check_suite(tap, work, p1)
     check_paths_rule(tap, work)
     check_toggle(tap, work)
     check_bad(tap, work, cg)

@@ -5,7 +5,8 @@ SAN=1 when $BUILD is a sanitized build), which must then hold each installed
 file; the other ```sh blocks run in order in one bash (set -e) with HOME a
 scratch directory and the installed bin first in PATH, so the driver finds
 the installed plugin. Each block that finishes is one passing test. Then
-`make uninstall` with the same DESTDIR leaves no file behind."""
+`make uninstall` with the same DESTDIR leaves no file behind. The profile of
+`make check` (--exe ./calc) must count its 3 runs of calc."""
 import os
 import re
 import shutil
@@ -76,6 +77,11 @@ def main():
            re.search(r"^library lex_next$", marks, re.M) and
            re.search(r"^cold-function calc_error$", marks, re.M),
            "the profile names the path, library and cold function the guide says")
+    check = os.path.join(work, "calc.check.prof")
+    check = open(check).read() if os.path.isfile(check) else ""
+    tap.ok(re.search(r"^function main 3 ", check, re.M),
+           "the profile of make check sums its 3 runs of calc (main entered 3 times)",
+           check[:300])
     tap.ok(os.path.isfile(os.path.join(work, "calc-map.svg")) and
            subprocess.run([os.path.join(bindir, "olayout"), "verify", os.path.join(work, "calc.opt")],
                           capture_output=True).returncode == 0,

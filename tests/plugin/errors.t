@@ -6,7 +6,7 @@
 
 printf 'int main(void) { return 0; }\n' >"$WORK/m.c"
 printf 'olayout-profile 1\ncache modern 32768 8 64\nbogus x\n' >"$WORK/bad.prof"
-printf 'olayout-profile 5\n' >"$WORK/v3.prof"
+printf 'olayout-profile 6\n' >"$WORK/v3.prof"
 
 # fails DESCRIPTION WANTED-MESSAGE GCC-ARGS...: the compilation fails with
 # exactly one line of diagnostics, which holds WANTED-MESSAGE.
@@ -20,11 +20,11 @@ fails() {
 	[ "$(wc -l <"$WORK/err")" -eq 1 ] || sed 's/^/#   /' "$WORK/err"
 }
 
-plan 58
+plan 60
 
 fails "malformed profile" "$WORK/bad.prof:3: unknown directive 'bogus'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/bad.prof" -c -o "$WORK/m.o" "$WORK/m.c"
-fails "unsupported profile version" "$WORK/v3.prof:1: unsupported version 5 (this reader knows 1 to 4)" \
+fails "unsupported profile version" "$WORK/v3.prof:1: unsupported version 6 (this reader knows 1 to 5)" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/v3.prof" -c -o "$WORK/m.o" "$WORK/m.c"
 # More malformations, each named by file, line and problem.
 while IFS='|' read -r text want; do
@@ -32,7 +32,7 @@ while IFS='|' read -r text want; do
 	fails "malformed profile ($want)" "$WORK/m.prof:$want" \
 		$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/m.prof" -c -o "$WORK/m.o" "$WORK/m.c"
 done <<'EOF'
-cold-line x.c:1\n|1: 'cold-line' before the version header 'olayout-profile 4'
+cold-line x.c:1\n|1: 'cold-line' before the version header 'olayout-profile 5'
 olayout-profile 1\npath p a\n|2: 'path' wants path NAME ROOT FN...
 olayout-profile 1\n\ncold-line x.c:zero\n|3: bad line number 'zero': not a number
 olayout-profile 1\ncache c 8192 3 32\n|2: bad associativity '3': not a power of two up to 2^30
@@ -41,6 +41,8 @@ olayout-profile 1\nedge a b 1\nedge a b 2\n|3: edge 'a b' given twice
 EOF
 fails "missing profile" "$WORK/none.prof: cannot open: No such file or directory" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/none.prof" -c -o "$WORK/m.o" "$WORK/m.c"
+fails "profile is a directory" "$WORK: cannot read: Is a directory" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK" -c -o "$WORK/m.o" "$WORK/m.c"
 fails "unknown option" "olayout: unknown option '-fplugin-arg-olayout-bogus' (try '-fplugin-arg-olayout-help')" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-bogus=1 -c -o "$WORK/m.o" "$WORK/m.c"
 fails "profile without a file" "olayout: option '-fplugin-arg-olayout-profile' needs '=FILE'" \

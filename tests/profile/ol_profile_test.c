@@ -258,6 +258,38 @@ static void check_write(void)
 		   "insn f 18446744073709551615 1\n",
 		   "version 4: insn lines in other forms read alike");
 	free(v4b);
+	char *v5 = rewrite("olayout-profile 5\nbranch b.c:2 b.c:9 b.c:3 0 4\n"
+			   "branch a.c:7 a.c:9 a.c:8 5 6\nbranch a.c:7 a.c:8 a.c:9 1 2\n");
+	tap_is_str(v5 ? v5 : "(failed)",
+		   "olayout-profile 5\nbranch a.c:7 a.c:8 a.c:9 1 2\nbranch a.c:7 a.c:9 a.c:8 5 6\n"
+		   "branch b.c:2 b.c:9 b.c:3 0 4\n",
+		   "version 5: branch FROM TAKEN FALL TAKEN_COUNT FALL_COUNT, by location, then exits");
+	free(v5);
+}
+
+/* Branches are found by their location, the file matched as a line's. */
+static void check_branches(void)
+{
+	static const char text[] = "olayout-profile 5\n"
+				   "branch src/a.c:7 src/a.c:8 src/a.c:9 1 2\n"
+				   "branch b.c:7 b.c:8 b.c:9 3 4\n"
+				   "branch src/a.c:7 src/a.c:9 src/a.c:8 5 6\n"
+				   "branch src/a.c:6 src/a.c:7 src/a.c:9 7 8\n";
+	struct ol_profile *p;
+	char err[OL_PROFILE_ERR_MAX];
+	int rc = parse(text, &p, err);
+	tap_is_int(rc, 0, "a profile with branches parses (%s)", err);
+	if (rc < 0)
+		return;
+	const struct ol_profile_branch *b[4];
+	size_t n = ol_profile_branches_at(p, "/w/src/a.c", 7, b, 4);
+	tap_ok(n == 2 && b[0]->taken + b[1]->taken == 6 && b[0]->fall + b[1]->fall == 8,
+	       "the two branches of src/a.c:7 (%zu found)", n);
+	tap_is_int((int)ol_profile_branches_at(p, "/w/b.c", 7, b, 1), 1, "b.c:7's one branch");
+	tap_is_int((int)ol_profile_branches_at(p, "/w/xsrc/a.c", 7, b, 4), 0,
+		   "no branch for another file of the same name's end");
+	tap_is_int((int)ol_profile_branches_at(p, "a.c", 5, b, 4), 0, "none at a line without");
+	ol_profile_free(p);
 }
 
 /* Lookups stay fast on a large profile: 50000 functions and lines. */
@@ -299,11 +331,11 @@ struct bad {
 };
 
 static const struct bad bad[] = {
-	{"", "t.prof:1: no version header 'olayout-profile 4'"},
-	{"# only\n\n", "t.prof:2: no version header 'olayout-profile 4'"},
-	{"path a b c\n", "t.prof:1: 'path' before the version header 'olayout-profile 4'"},
-	{"olayout-profile 5\n", "t.prof:1: unsupported version 5 (this reader knows 1 to 4)"},
-	{"olayout-profile 0\n", "t.prof:1: unsupported version 0 (this reader knows 1 to 4)"},
+	{"", "t.prof:1: no version header 'olayout-profile 5'"},
+	{"# only\n\n", "t.prof:2: no version header 'olayout-profile 5'"},
+	{"path a b c\n", "t.prof:1: 'path' before the version header 'olayout-profile 5'"},
+	{"olayout-profile 6\n", "t.prof:1: unsupported version 6 (this reader knows 1 to 5)"},
+	{"olayout-profile 0\n", "t.prof:1: unsupported version 0 (this reader knows 1 to 5)"},
 	{"olayout-profile one\n", "t.prof:1: bad version 'one': not a number"},
 	{"olayout-profile 1\nolayout-profile 1\n", "t.prof:2: version header given twice"},
 	{"olayout-profile 1\nhot-function f\n", "t.prof:2: unknown directive 'hot-function'"},
@@ -425,6 +457,18 @@ static const struct bad bad[] = {
 	{"olayout-profile 4\ninsn f 4 1 2\n", "t.prof:2: 'insn' wants insn FN OFFSET COUNT"},
 	{"olayout-profile 4\ninsn f 4 1\ninsn f 8 1\ninsn f 4 2\n",
 	 "t.prof:4: insn 'f 4' given twice"},
+	/* branch */
+	{"olayout-profile 4\nbranch a.c:1 a.c:2 a.c:3 1 2\n",
+	 "t.prof:2: 'branch' needs version 5 (the header says 4)"},
+	{"olayout-profile 5\nbranch a.c:1 a.c:2 a.c:3 1\n",
+	 "t.prof:2: 'branch' wants branch FILE:LINE TAKEN_FILE:LINE FALL_FILE:LINE TAKEN FALL"},
+	{"olayout-profile 5\nbranch a.c:1 a.c a.c:3 1 2\n",
+	 "t.prof:2: bad location 'a.c': want FILE:LINE"},
+	{"olayout-profile 5\nbranch a.c:1 a.c:2 a.c:3 1 x\n",
+	 "t.prof:2: bad fall-through count 'x': not a number"},
+	{"olayout-profile 5\nbranch a.c:1 a.c:2 a.c:3 1 2\nbranch a.c:1 a.c:3 a.c:2 1 2\n"
+	 "branch a.c:1 a.c:2 a.c:3 4 5\n",
+	 "t.prof:4: branch 'a.c:1 a.c:2 a.c:3' given twice"},
 	/* repeats in the writer's order (the reader skips the sort there, and
 	 * shares a run's function name between its entries) */
 	{"olayout-profile 4\ninsn f 4 1\ninsn f 4 2\ninsn f 8 1\n",
@@ -487,6 +531,9 @@ static void check_files(void)
 	tap_is_int(rc, -ENOENT, "missing file gives -ENOENT");
 	tap_is_str(err, "/nonexistent/x.prof: cannot open: No such file or directory",
 		   "missing file message");
+	rc = ol_profile_load("/", &p, err, sizeof err);
+	tap_is_int(rc, -EISDIR, "a directory gives -EISDIR");
+	tap_is_str(err, "/: cannot read: Is a directory", "a directory: the message says so");
 
 	char name[] = "/tmp/ol_profile_testXXXXXX";
 	int fd = mkstemp(name);
@@ -504,7 +551,7 @@ static void check_files(void)
 
 int main(void)
 {
-	tap_plan(24 + 21 + 1 + 3 + 3 + 2 * (int)(sizeof bad / sizeof bad[0]) + 7 + 4);
+	tap_plan(24 + 22 + 1 + 3 + 3 + 2 * (int)(sizeof bad / sizeof bad[0]) + 7 + 6 + 5);
 	check_good();
 	check_good2();
 	check_v1_absent();
@@ -513,5 +560,6 @@ int main(void)
 	check_bad();
 	check_binary();
 	check_files();
+	check_branches();
 	return tap_done();
 }

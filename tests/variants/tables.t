@@ -3,7 +3,9 @@
 smoke run (--smoke: the smallest counts, figures meaningless and never
 asserted) over tcpip's STD and OUT and a row still waiting: the sections,
 each table's rows and columns, Table 2's caption naming the timing method,
-the CSV schema, the charts' data and PNGs; Table 4's hardware figures from
+the CSV schema, the charts' data and PNGs; Table 4's client-side trace
+length (the client host's process on the process wire) beside the
+both-hosts one, and smaller (counts, not times); Table 4's hardware figures from
 a stand-in perf whose counters exist (fixed counts: deterministic), and the
 reason printed when perf has no counters; a results folder it cannot use
 is refused before the run, and the files are written whole or not at all."""
@@ -23,7 +25,7 @@ import tables  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
 # The schema other tools read (issue #12 names the first columns it needs).
-SCHEMA = ["stack", "variant", "geometry", "status", "instr_per_rt", "i1_miss_per_rt",
+SCHEMA = ["stack", "variant", "geometry", "status", "instr_per_rt", "instr_client_per_rt", "i1_miss_per_rt",
           "d1_miss_per_rt", "ll_miss_per_rt", "icpi", "mcpi", "icache_unused",
           "icache_lines", "path_hot_bytes", "path_hot_instr",
           "rt_us", "rt_sd_us", "rt_median_us", "rt_q1_us", "rt_q3_us",
@@ -117,8 +119,11 @@ def main():
            "Table 2 ends with the wall-clock goals as per-round ratios")
     for g in ("alpha21064", "modern"):
         t4 = rows(section(md, "### Table 4 (%s)" % g))
-        tap.ok([x[0] for x in t4] == ["BAD", "STD", "OUT"] and all(len(x) == 10 for x in t4[1:]),
-               "Table 4 (%s): 3 rows, 10 cells each" % g, t4)
+        tap.ok([x[0] for x in t4] == ["BAD", "STD", "OUT"] and all(len(x) == 11 for x in t4[1:]),
+               "Table 4 (%s): 3 rows, 11 cells each" % g, t4)
+        head = next((line for line in section(md, "### Table 4 (%s)" % g) if line.startswith("|")), "")
+        tap.ok("| trace length, both hosts | client |" in head and "paper trace length (client)" in head,
+               "Table 4 (%s): a client-side trace length beside the both-hosts one and the paper's" % g, head)
     hw = rows(section(md, "### Table 4 (hardware)"))
     tap.ok(hw == [["BAD", "not yet available", "", ""], ["STD", "1000.0", "3000.0", "not counted"], ["OUT", "1000.0", "3000.0", "not counted"]],
            "Table 4 (hardware): perf's counts per round trip where the counter exists", hw)
@@ -142,6 +147,10 @@ def main():
     tap.ok(built and all(d["perf_instr_per_rt"] == "1000.0" and d["perf_cycles_per_rt"] == "3000.0" and
                          d["perf_l1i_miss_per_rt"] == "" for d in built),
            "tables.csv: perf's counts per round trip, empty where not counted")
+    # the client's share of a round trip: not the whole of both hosts' (tcpip STD: ~3900 against 6358)
+    tap.ok(built and all(0 < float(d["instr_client_per_rt"]) < float(d["instr_per_rt"]) for d in built),
+           "tables.csv: the client side's instructions per round trip, fewer than both hosts'",
+           [(d["variant"], d["instr_client_per_rt"], d["instr_per_rt"]) for d in built])
     plot = os.path.join(res, "tables_tcpip.csv")
     head = open(plot).readline().strip() if os.path.exists(plot) else ""
     tap.ok(head == "variant,rt_inproc,rt_inproc_q1,rt_inproc_q3,rt_process,rt_process_q1,rt_process_q3,"

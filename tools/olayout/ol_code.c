@@ -69,6 +69,7 @@ int ol_dis_one(struct ol_dis *d, const uint8_t *code, size_t len, uint64_t addr,
 	if ((out->call || cs_insn_group(d->h, d->in, X86_GRP_JUMP)) &&
 	    x->op_count == 1 && x->operands[0].type == X86_OP_IMM) {
 		out->branch = true;
+		out->cond = !out->call && d->in->id != X86_INS_JMP;
 		out->target = (uint64_t)x->operands[0].imm;
 		if (out->size >= 5 && (out->imm_off = field_at(code, out->size,
 				x->encoding.imm_offset, 0,

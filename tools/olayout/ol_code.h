@@ -18,6 +18,7 @@ struct ol_insn {
 	uint8_t size;
 	bool branch;		/* direct jmp/jcc/call with a target */
 	bool call;
+	bool cond;		/* a conditional jump (jcc, jrcxz, loop) */
 	bool table_mem;		/* memory operand with index*8 and no base */
 	bool unknown;		/* not decoded by Capstone: length from ol_xlen */
 	uint64_t target;	/* branch target */

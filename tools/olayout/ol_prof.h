@@ -3,6 +3,7 @@
  *
  *   ol_prof_cmd.c    the command line and the steps
  *   ol_prof_run.c    runs the command under valgrind (callgrind)
+ *   ol_prof_suite.c  --exe: the runs of the executable among the command's processes, summed
  *   ol_prof_cg.c     reads callgrind's output (ol_prof_cg.h)
  *   ol_prof_perf.c   reads perf.data (through perf script) as such a run
  *   ol_prof_perfrun.c  runs perf, reports its failures
@@ -10,6 +11,7 @@
  *   ol_prof_count.c  callgrind's counts onto the executable's functions
  *   ol_prof_lines.c  line and cold-line entries (DWARF line table, libdw)
  *   ol_prof_insn.c   insn entries (each instruction that ran)
+ *   ol_prof_branch.c branch entries (each conditional jump that ran)
  *   ol_prof_ext.c    external entries (the code that ran in shared objects)
  *   ol_prof_paths.c  proposed paths and library marks (--paths N)
  *   ol_prof_text.c   the profile text: functions, edges, externals...
@@ -98,6 +100,15 @@ const char *ol_prof_base_name(const char *path);
 /* ol_prof_lines: print `line` and `cold-line` entries from the DWARF line
  * table of p's executable; *none is set when it has no line table. */
 int ol_prof_lines(const struct ol_prof *p, FILE *out, bool *none, struct ol_err *err);
+
+/* ol_prof_short_name: a DWARF file name as the compiler was given it:
+ * relative to the unit's directory dir (NULL: none). */
+const char *ol_prof_short_name(const char *file, const char *dir);
+
+/* ol_prof_branches: print a `branch` entry per source location and exits
+ * of the conditional jumps that ran (none from samples, none without a
+ * DWARF line table). */
+int ol_prof_branches(const struct ol_prof *p, FILE *out, struct ol_err *err);
 
 /* ol_prof_insns: print an `insn` entry per instruction that ran (none
  * from samples); -EIO when out fails. */

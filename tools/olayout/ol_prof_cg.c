@@ -19,13 +19,14 @@ struct reader {
 	const char *path;
 	unsigned long lineno;
 	struct ol_err *err;
-	size_t cap[OL_CG_KINDS], insn_cap, call_cap;
+	size_t cap[OL_CG_KINDS], insn_cap, call_cap, jump_cap;
 	bool have_events, have_instr, have_line;
 	size_t ir;			/* column of Ir among the events */
 	long ob, fn, cob, cfn;		/* current names (-1: none) */
 	uint64_t pos[2];		/* the last position: instr, line */
 	bool call_pending, jump_pending;
 	struct ol_cg_call call;		/* the pending call */
+	struct ol_cg_jump jump;		/* the pending conditional jump (count 0: none) */
 };
 
 static int bad(struct reader *r, const char *what)
@@ -153,6 +154,15 @@ static int cost_line(struct reader *r, char *s)
 	struct ol_cg *cg = r->cg;
 	if (r->jump_pending) { /* the jump's source: no cost of its own */
 		r->jump_pending = false;
+		if (r->jump.count == 0)
+			return 0;
+		if (r->ob < 0)
+			return bad(r, "jump outside an object");
+		r->jump.from = pos[0];
+		r->jump.ob = (size_t)r->ob;
+		if (ol_grow((void **)&cg->jump, &r->jump_cap, cg->njump + 1, sizeof *cg->jump) < 0)
+			return no_memory(r);
+		cg->jump[cg->njump++] = r->jump;
 		return 0;
 	}
 	if (r->fn < 0)
@@ -196,14 +206,17 @@ static int calls_line(struct reader *r, char *s)
 	return 0;
 }
 
-/* jump=COUNT TARGET or jcnd=EXE/COUNT TARGET: the next line is the jump's
- * source position. The jump counts are not used. */
-static int jump_line(struct reader *r, char *s)
+/* jump=COUNT TARGET or jcnd=TAKEN/EXECUTED TARGET: the next line is the
+ * jump's source position. A conditional jump's taken count is kept. */
+static int jump_line(struct reader *r, char *s, bool cond)
 {
-	uint64_t v, target[2];
+	uint64_t v, taken = 0, target[2] = {0, 0};
 	int rc = number(r, &s, &v);
-	if (rc == 0 && *s == '/') {
+	if (rc == 0 && cond && *s != '/')
+		rc = bad(r, "bad jcnd= line");
+	if (rc == 0 && cond) {
 		s++;
+		taken = v;
 		rc = number(r, &s, &v);
 	}
 	if (rc == 0 && *s != ' ')
@@ -212,6 +225,7 @@ static int jump_line(struct reader *r, char *s)
 	if (rc == 0)
 		rc = positions(r, &s, target);
 	r->jump_pending = rc == 0;
+	r->jump = (struct ol_cg_jump){.to = target[0], .count = taken};
 	return rc;
 }
 
@@ -278,7 +292,7 @@ static int body_line(struct reader *r, char *s)
 	if (strncmp(s, "calls=", 6) == 0)
 		return calls_line(r, s + 6);
 	if (strncmp(s, "jump=", 5) == 0 || strncmp(s, "jcnd=", 5) == 0)
-		return jump_line(r, s + 5);
+		return jump_line(r, s + 5, s[1] == 'c');
 	if (isdigit((unsigned char)*s) || *s == '+' || *s == '-' || *s == '*') {
 		if (!r->have_instr)
 			return bad(r, "no instruction addresses (run callgrind with --dump-instr=yes)");
@@ -342,5 +356,52 @@ void ol_cg_free(struct ol_cg *cg)
 	}
 	free(cg->insn);
 	free(cg->call);
+	free(cg->jump);
 	memset(cg, 0, sizeof *cg);
+}
+
+/* realloc to n elements of size sz (n may be 0). */
+static int resize(void **p, size_t n, size_t sz)
+{
+	void *q = realloc(*p, (n ? n : 1) * sz);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	return 0;
+}
+
+int ol_cg_append(struct ol_cg *dst, struct ol_cg *src, struct ol_err *err)
+{
+	size_t off[OL_CG_KINDS];
+	int rc = 0;
+	for (int k = 0; k < OL_CG_KINDS && rc == 0; k++)
+		rc = resize((void **)&dst->names[k], dst->nnames[k] + src->nnames[k],
+			    sizeof *dst->names[k]);
+	if (rc == 0)
+		rc = resize((void **)&dst->insn, dst->ninsn + src->ninsn, sizeof *dst->insn);
+	if (rc == 0)
+		rc = resize((void **)&dst->call, dst->ncall + src->ncall, sizeof *dst->call);
+	if (rc < 0)	/* dst only has room to spare */
+		return ol_fail(err, rc, "callgrind runs: out of memory");
+	for (int k = 0; k < OL_CG_KINDS; k++) {
+		off[k] = dst->nnames[k];
+		memcpy(dst->names[k] + off[k], src->names[k], src->nnames[k] * sizeof *src->names[k]);
+		dst->nnames[k] += src->nnames[k];
+		src->nnames[k] = 0;	/* the names are dst's now */
+	}
+	for (size_t i = 0; i < src->ninsn; i++) {
+		struct ol_cg_insn in = src->insn[i];
+		in.ob += off[OL_CG_OB];
+		in.fn += off[OL_CG_FN];
+		dst->insn[dst->ninsn++] = in;
+	}
+	for (size_t i = 0; i < src->ncall; i++) {
+		struct ol_cg_call c = src->call[i];
+		c.ob += off[OL_CG_OB];
+		c.cob += off[OL_CG_OB];
+		c.cfn += off[OL_CG_FN];
+		dst->call[dst->ncall++] = c;
+	}
+	ol_cg_free(src);
+	return 0;
 }

@@ -2,7 +2,8 @@
  * ol_prof_cg.h - reader of callgrind's output format (as callgrind_annotate
  * reads it: name compression "(id) name", subposition compression "+N",
  * "-N", "*", calls= and jump lines). It keeps what `olayout profile` needs:
- * the instructions' self counts (Ir) and the calls, both with the
+ * the instructions' self counts (Ir), the calls and the conditional jumps'
+ * taken counts, all with the
  * instruction addresses callgrind writes (object-relative: link-time
  * addresses of the executable, offsets of a shared object's file).
  */
@@ -29,6 +30,14 @@ struct ol_cg_call {
 	size_t ob, cob, cfn;
 };
 
+/* A conditional jump at from (in ob) to to, taken count times (callgrind
+ * writes one only for a jump taken at least once). */
+struct ol_cg_jump {
+	uint64_t from, to;
+	uint64_t count;
+	size_t ob;
+};
+
 enum { OL_CG_OB, OL_CG_FL, OL_CG_FN, OL_CG_KINDS };
 
 struct ol_cg {
@@ -38,11 +47,18 @@ struct ol_cg {
 	size_t ninsn;
 	struct ol_cg_call *call;
 	size_t ncall;
+	struct ol_cg_jump *jump;
+	size_t njump;
 };
 
 /* ol_cg_read: parse the callgrind output file path; a malformed line is
  * "PATH:LINE: problem". */
 int ol_cg_read(struct ol_cg *cg, const char *path, struct ol_err *err);
 void ol_cg_free(struct ol_cg *cg);
+
+/* ol_cg_append: add the run src to dst (its names under new ids; counts of
+ * one address stay separate lines, which every reader sums) and empty src.
+ * On failure both are as they were. */
+int ol_cg_append(struct ol_cg *dst, struct ol_cg *src, struct ol_err *err);
 
 #endif

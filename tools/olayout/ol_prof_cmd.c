@@ -1,7 +1,7 @@
 /*
  * ol_prof_cmd.c - `olayout profile`: run (or read) a callgrind run, or read
  * perf.data's samples, map the counts onto the executable, and write a
- * version 4 profile (3 for samples: no `insn` entries). The profile
+ * version 5 profile (3 for samples: no `insn` or `branch` entries). The profile
  * text is built in memory, read back by the one parser (lib/profile, so a
  * profile olayout writes is one it accepts) and written in its canonical
  * form to OUT through a temporary: OUT is whole or untouched.
@@ -70,7 +70,7 @@ static int profile_text(const struct ol_prof_opts *o, const struct ol_prof *p, c
 	struct ol_prof_bias *bias = NULL;
 	size_t nbias = 0;
 
-	fprintf(fp, "olayout-profile %d\nexe %s\n%s", event ? 3 : 4, ol_prof_base_name(o->exe),
+	fprintf(fp, "olayout-profile %d\nexe %s\n%s", event ? 3 : 5, ol_prof_base_name(o->exe),
 		caches);
 	if (event)
 		fprintf(fp, "samples %s\n", event);
@@ -81,6 +81,8 @@ static int profile_text(const struct ol_prof_opts *o, const struct ol_prof *p, c
 		rc = ol_prof_lines(p, fp, &rep->lines, err);
 	if (rc == 0 && ol_prof_insns(p, fp) < 0)
 		rc = ol_fail(err, -EIO, "%s: cannot write the profile", o->exe);
+	if (rc == 0)
+		rc = ol_prof_branches(p, fp, err);
 	if (rc == 0 && o->paths)
 		rc = ol_prof_paths(p, o->paths, fp, err);
 	rep->externals = !log && !event;
@@ -92,29 +94,36 @@ static int profile_text(const struct ol_prof_opts *o, const struct ol_prof *p, c
 	return rc;
 }
 
-/* The counts of a callgrind run (cgfile, with the load biases of log or
- * NULL), or with o->perf of a perf.data file, as profile text. */
-static int convert(const struct ol_prof_opts *o, const char *cgfile, const char *log, FILE *fp,
-		   struct report *rep, struct ol_err *err)
+/* The counts of a callgrind run cg (with the load biases of log or NULL),
+ * or with o->perf of a perf.data file, as profile text. */
+static int convert_cg(const struct ol_prof_opts *o, struct ol_cg *cg, const char *log, FILE *fp,
+		      struct report *rep, struct ol_err *err)
 {
-	struct ol_cg cg = {0};
 	struct ol_exe x;
 	struct ol_prof p = {0};
 
 	memset(&x, 0, sizeof x);
-	int rc = o->perf ? 0 : ol_cg_read(&cg, cgfile, err);
-	if (rc < 0)
-		return rc;
-	rc = ol_exe_open(&x, o->exe, err);
+	int rc = ol_exe_open(&x, o->exe, err);
 	if (rc == 0 && o->perf)
-		rc = ol_prof_perf(&cg, &rep->perf, o->perf, &x.m, o->exe, err);
+		rc = ol_prof_perf(cg, &rep->perf, o->perf, &x.m, o->exe, err);
 	if (rc == 0)
-		rc = ol_prof_count(&p, &cg, &x.m, o->exe, err);
+		rc = ol_prof_count(&p, cg, &x.m, o->exe, err);
 	p.sampled = o->perf != NULL;
 	if (rc == 0)
 		rc = profile_text(o, &p, rep->perf.event, log, fp, rep, err);
 	ol_prof_free(&p);
 	ol_exe_close(&x);
+	return rc;
+}
+
+/* The same, the run read from the file cgfile (unless o->perf). */
+static int convert(const struct ol_prof_opts *o, const char *cgfile, const char *log, FILE *fp,
+		   struct report *rep, struct ol_err *err)
+{
+	struct ol_cg cg = {0};
+	int rc = o->perf ? 0 : ol_cg_read(&cg, cgfile, err);
+	if (rc == 0)
+		rc = convert_cg(o, &cg, log, fp, rep, err);
 	ol_cg_free(&cg);
 	return rc;
 }
@@ -138,11 +147,14 @@ static int find_exe(const char *cmd, char *buf, size_t len, struct ol_err *err)
 	return ol_fail(err, -ENOENT, "%s: not found in PATH", cmd);
 }
 
-/* Runs the command under callgrind and converts the run. */
+/* Runs the command under callgrind and converts the run; with --exe, the
+ * runs of EXE among every process the command starts, summed. */
 static int run(struct ol_prof_opts *o, FILE *fp, struct report *rep, struct ol_err *err)
 {
 	char exe[4096], vg[4096];
 	struct ol_prof_run r;
+	struct ol_cg cg = {0};
+	bool children = o->exe != NULL;
 	int rc = find_exe("valgrind", vg, sizeof vg, err);
 
 	if (rc == 0)
@@ -151,9 +163,14 @@ static int run(struct ol_prof_opts *o, FILE *fp, struct report *rep, struct ol_e
 		return rc;
 	if (!o->exe)
 		o->exe = exe;
-	rc = ol_prof_run(&r, o->vgopts, o->nvgopts, o->cmd, o->ncmd, err);
-	if (rc == 0)
+	rc = ol_prof_run(&r, o->vgopts, o->nvgopts, o->cmd, o->ncmd, children, err);
+	if (rc == 0 && children)
+		rc = ol_prof_suite(&r, o->exe, &cg, r.log, sizeof r.log, err);
+	if (rc == 0 && children)
+		rc = convert_cg(o, &cg, r.log, fp, rep, err);
+	else if (rc == 0)
 		rc = convert(o, r.cg, r.log, fp, rep, err);
+	ol_cg_free(&cg);
 	ol_prof_run_clean(&r);
 	return rc;
 }

@@ -56,8 +56,7 @@ static uint64_t max_count(const struct ol_prof *p, uint64_t lo, uint64_t hi)
 	return best;
 }
 
-/* The file as the compiler was given it: relative to the CU's directory. */
-static const char *short_name(const char *file, const char *dir)
+const char *ol_prof_short_name(const char *file, const char *dir)
 {
 	size_t n = dir ? strlen(dir) : 0;
 	if (n && strncmp(file, dir, n) == 0 && file[n] == '/')
@@ -84,7 +83,7 @@ static int cu_rows(struct lines *L, Dwarf_Die *cu, struct ol_err *err)
 			return ol_fail(err, -EINVAL, "%s: bad DWARF line table: %s", L->p->exe,
 				       dwarf_errmsg(-1));
 		long u = ol_unit_at(L->p->m, a);
-		file = short_name(file, dir);
+		file = ol_prof_short_name(file, dir);
 		if (end || line <= 0 || u < 0 || strpbrk(file, " \t#"))
 			continue;
 		/* rows are sorted by address across sequences: the next one may

@@ -1,6 +1,6 @@
 /*
  * ol_prof_merge.c - `olayout profile --merge`: profiles of one executable
- * summed. Counts add up (function, edge, line, insn, training, an external's
+ * summed. Counts add up (function, edge, line, insn, branch, training, an external's
  * instructions; an external's range is the union of the inputs'); caches,
  * paths and library marks are unioned, and one name given two meanings is
  * an error; a cold-function (cold-line) stays only when no input ran it.
@@ -31,7 +31,7 @@ struct merge {
 	struct entry *e;
 	size_t n, cap;
 	const char *insns, *samples;	/* an input whose counts are instructions, samples */
-	bool code;			/* some input has insn entries (version 4) */
+	unsigned version;		/* the least that holds every input's entries */
 	struct ol_err *err;
 };
 
@@ -63,7 +63,8 @@ static int same_counts(struct merge *mg, const char *f, const struct ol_profile 
 		mg->samples = f;
 	else if (p->n_functions || p->n_edges || p->n_lines || p->n_externals || p->n_insns)
 		mg->insns = f;
-	mg->code |= p->n_insns > 0;
+	unsigned need = p->n_branches ? 5 : p->n_insns ? 4 : p->samples ? 3 : 2;
+	mg->version = need > mg->version ? need : mg->version;
 	if (mg->samples && mg->insns)
 		return ol_fail(mg->err, -EINVAL, "%s counts samples, %s instructions: they do not "
 			       "add up", mg->samples, mg->insns);
@@ -106,6 +107,11 @@ static int add_profile(struct merge *mg, const char *f, const struct ol_profile 
 	for (size_t i = 0; rc == 0 && i < p->n_insns; i++)
 		rc = add(mg, f, 1, p->insns[i].count, 0, 0, NULL, "insn %s %" PRIu64,
 			 p->insns[i].function, p->insns[i].offset);
+	for (size_t i = 0; rc == 0 && i < p->n_branches; i++) {
+		const struct ol_profile_branch *b = &p->branches[i];
+		rc = add(mg, f, 2, b->taken, b->fall, 0, NULL, "branch %s:%lu %s:%lu %s:%lu", b->file,
+			 b->line, b->taken_file, b->taken_line, b->fall_file, b->fall_line);
+	}
 	for (size_t i = 0; rc == 0 && i < p->n_cold_functions; i++)
 		rc = add(mg, f, 0, 0, 0, 0, NULL, "cold-function %s", p->cold_functions[i]);
 	for (size_t i = 0; rc == 0 && i < p->n_cold_lines; i++)
@@ -190,7 +196,7 @@ static int merged_text(struct merge *mg, FILE *fp)
 {
 	int rc = same_exe(mg);
 	qsort(mg->e, mg->n, sizeof *mg->e, by_key);
-	fprintf(fp, "olayout-profile %d\n", mg->code ? 4 : mg->samples ? 3 : 2);
+	fprintf(fp, "olayout-profile %u\n", mg->version > 2 ? mg->version : 2);
 	for (size_t i = 0; rc == 0 && i < mg->n;) {
 		size_t j = i + 1;
 		while (j < mg->n && strcmp(mg->e[j].key, mg->e[i].key) == 0)
