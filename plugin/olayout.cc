@@ -42,6 +42,9 @@
  *   cold-runs=N    outline also blocks that ran fewer than N times per
  *                  training run (the profile's runs), however often their
  *                  function was entered (default 0)
+ *   cold-ppm=R     outline also blocks that ran fewer than R times per million
+ *                  instructions of training (the profile's function counts
+ *                  summed): rare in proportion to the workload (default 0)
  *   hot-ratio=R    copy into the path a helper (a call that is no layer) that
  *                  ran at least R times per run of the root (default 0.5)...
  *   max-growth=N   ...when its copy adds at most N instructions (default 50)
@@ -80,6 +83,8 @@ static const char help_text[] =
 	"                                     entry of their function (default 0: never-run only)\n"
 	"  -fplugin-arg-olayout-cold-runs=N   outline blocks that ran fewer than N times per\n"
 	"                                     training run (default 0)\n"
+	"  -fplugin-arg-olayout-cold-ppm=R    outline blocks that ran fewer than R times per\n"
+	"                                     million instructions of training (default 0)\n"
 	"  -fplugin-arg-olayout-hot-ratio=R   copy a helper the path calls at least R times per\n"
 	"                                     run of its root into the path (default 0.5)...\n"
 	"  -fplugin-arg-olayout-max-growth=N  ...when the copy adds at most N instructions\n"
@@ -225,20 +230,33 @@ static void mark_function(void *gcc_data, void *)
 
 static void free_profile(void *, void *)
 {
+	delete ol_cfg.helpers;
+	ol_cfg.helpers = NULL;
 	ol_profile_free(const_cast<struct ol_profile *>(ol_cfg.profile));
 	ol_cfg.profile = NULL;
 }
 
-/* A fraction from 0 to 1 in text; 0 or -1. */
-static int parse_ratio(const char *text, double *ratio)
+/* A number from 0 to most in text; 0 or -1. */
+static int parse_real(const char *text, double most, double *out)
 {
 	char *end;
 	errno = 0;
 	double r = strtod(text, &end);
-	if (errno || end == text || *end || !(r >= 0 && r <= 1))
+	if (errno || end == text || *end || !(r >= 0 && r <= most))
 		return -1;
-	*ratio = r;
+	*out = r;
 	return 0;
+}
+
+/* The count below which a block that ran is rare, over the whole training:
+   the larger of cold-runs (per training run) and cold-ppm (per million
+   instructions the training ran); 0 when both are off. */
+static uint64_t rare_below(const struct ol_profile *p)
+{
+	uint64_t runs = p->training ? p->training : 1, insns = 0;
+	for (size_t i = 0; i < p->n_functions; i++)
+		insns += p->functions[i].insns;
+	return MAX((uint64_t)ol_cfg.cold_runs * runs, (uint64_t)(ol_cfg.cold_ppm * (double)insns / 1e6));
 }
 
 /* The options that take a fraction, and where each goes. */
@@ -278,9 +296,9 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		double *ratio = ratio_option(key);
 		/* the two whole-number options */
 		bool growth = strcmp(key, "max-growth") == 0 || strcmp(key, "cold-runs") == 0;
-		bool fdo = strcmp(key, "fdo") == 0;
+		bool fdo = strcmp(key, "fdo") == 0, ppm = strcmp(key, "cold-ppm") == 0;
 		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 ||
-				   ratio || growth || fdo;
+				   ratio || growth || fdo || ppm;
 		bool flag = strcmp(key, "outline-only") == 0 || strcmp(key, "inline-only") == 0 ||
 			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0;
 		if (!wants_value && !flag) {
@@ -290,7 +308,7 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		}
 		if (wants_value && (!value || !*value)) {
 			error("olayout: option %<-fplugin-arg-%s-%s%> needs %<=%s%>", info->base_name,
-			      key, ratio ? "RATIO" : growth ? "N" : fdo ? "on|off" : "FILE");
+			      key, ratio ? "RATIO" : ppm ? "R" : growth ? "N" : fdo ? "on|off" : "FILE");
 			return -1;
 		}
 		if (flag && value) {
@@ -303,8 +321,13 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		else if (strcmp(key, "report") == 0)
 			ol_cfg.report_file = value;
 		else if (ratio) {
-			if (parse_ratio(value, ratio) < 0) {
+			if (parse_real(value, 1, ratio) < 0) {
 				error("olayout: %<%s=%s%>: want a number from 0 to 1", key, value);
+				return -1;
+			}
+		} else if (ppm) {
+			if (parse_real(value, 1e6, &ol_cfg.cold_ppm) < 0) {
+				error("olayout: %<%s=%s%>: want a number from 0 to 1000000", key, value);
 				return -1;
 			}
 		} else if (growth) {
@@ -370,6 +393,8 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 			return 0;
 		}
 		ol_cfg.profile = p;
+		ol_cfg.helpers = ol_find_path_helpers(p, ol_cfg.hot_ratio);
+		ol_cfg.rare_below = rare_below(p);
 		register_callback(info->base_name, PLUGIN_FINISH, free_profile, NULL);
 	} else if (ol_cfg.inline_paths) {
 		ol_note("no profile: path-inlining has no paths");

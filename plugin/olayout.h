@@ -19,8 +19,13 @@ struct ol_config {
 	double min_ratio;		  /* least calls per root run to inline */
 	double cold_ratio;		  /* a block that ran fewer times per entry is cold */
 	int cold_runs;			  /* a block that ran fewer times per training run is cold */
+	double cold_ppm;		  /* ...or per million instructions of training */
+	uint64_t rare_below;		  /* both as one count over the whole training (0: off) */
 	double hot_ratio;		  /* least calls per root run to copy a helper */
 	int max_growth;			  /* most instructions a helper's copy may add */
+	/* the paths' hot helpers (ol_find_path_helpers), found once per
+	   compilation when the profile is read; NULL without a profile */
+	hash_set<nofree_string_hash> *helpers;
 };
 
 extern struct ol_config ol_cfg;
@@ -64,6 +69,13 @@ bool ol_on_path(const char *fn);
    calls away from the path; a library function only when library (it is
    never copied, so its own calls are not followed). */
 bool ol_path_helper(const char *fn, bool library);
+
+/* The names ol_path_helper asks about, from p's paths and edges: every
+   function a path's function or such a helper called at least hot_ratio
+   times per run of the path's root, OL_HELPER_ROUNDS calls deep, library
+   functions included (their own calls are not followed). The names are
+   p's: the set lives no longer than p. */
+hash_set<nofree_string_hash> *ol_find_path_helpers(const struct ol_profile *p, double hot_ratio);
 
 /* The training count of bb (0: it never ran, a cold-line), or false when
    training says nothing about it (outline.cc). */

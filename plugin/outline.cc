@@ -8,8 +8,9 @@
  * block holding a cold-line (and no line that ran) is a cold seed, and so
  * is, with cold-ratio=R, a block that ran fewer than R times per entry of
  * its function, and with cold-runs=N one that ran fewer than N times per
- * training run (rare in absolute terms: in a function entered very often a
- * block can run rarely per entry and still be hot). Where training says nothing, guesses decide: a block that
+ * training run, or with cold-ppm=R fewer than R times per million
+ * instructions of training (rare in absolute terms: in a function entered
+ * very often a block can run rarely per entry and still be hot). Where training says nothing, guesses decide: a block that
  * calls a noreturn or cold function (or a cold-function of the profile),
  * or the unexpected side of __builtin_expect, is a seed. No block after a
  * seed can run without the seed running first, so the seed's dominator
@@ -84,11 +85,22 @@ location_t call_site_location(gimple *stmt)
 	return loc;
 }
 
+/* Whether stmt is a hint, no code: a clobber ends a variable's life, a
+   predict statement marks an early return. It still says where a branch
+   is: when its line never ran (`return -ENOBUFS;`), neither did the
+   branch. But its line's count may be other code's: a return's line
+   holds the trained build's epilogue (ip_push's `return err;` in the
+   fragment loop made its never-run error block look ran). */
+bool is_hint(gimple *stmt)
+{
+	return gimple_clobber_p(stmt) || gimple_code(stmt) == GIMPLE_PREDICT;
+}
+
 /* What training says about bb: it ran (count: the most any of its
    statements ran, a statement counting at most as often as its own line
    and its call site in this function), it never ran (a cold-line; why
    says which), or nothing. A ran statement outweighs a cold one: GCC
-   merges lines. */
+   merges lines; a hint only says never. */
 enum training block_training(basic_block bb, uint64_t *count, char *why, size_t len)
 {
 	enum training t = T_UNKNOWN;
@@ -111,7 +123,7 @@ enum training block_training(basic_block bb, uint64_t *count, char *why, size_t 
 				snprintf(why, len, "%s", site_why);
 			if (t == T_UNKNOWN)
 				t = T_NEVER;
-		} else if (o == T_RAN) {
+		} else if (o == T_RAN && !is_hint(stmt)) {
 			t = T_RAN;
 			*count = MAX(*count, c == T_RAN ? MIN(own, site) : own);
 		}
@@ -145,6 +157,27 @@ bool guessed_seed(basic_block bb, char *why, size_t len)
 		}
 	}
 	return false;
+}
+
+/* The function that never ran in training which bb calls (the profile's
+   cold-function, whose own lines never ran either), or NULL. Training,
+   not a guess: a call does not end its block, so a block that ran called
+   it, and the function's count would not be zero. A line count of the
+   block that says otherwise is other code's: the trained build gave the
+   line's code to it (a test on the same line, `pct && frameq_rand(q)`,
+   `if (sacked) tcp_sack_input(...)`, msg_break's call in ip_push's
+   fragment loop). It holds for a training build that did not inline
+   across files (the bundled profiles, an -O2 build without LTO): such a
+   callee's body is out of this unit's sight and its lines unchecked. */
+const char *calls_unrun(basic_block bb)
+{
+	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
+		gimple *stmt = gsi_stmt(gsi);
+		tree fndecl = is_gimple_call(stmt) ? gimple_call_fndecl(stmt) : NULL_TREE;
+		if (fndecl && ol_cold_function(fndecl, false))
+			return ol_fn_name(fndecl);
+	}
+	return NULL;
 }
 
 /* The expected value of t when it comes from __builtin_expect (through
@@ -194,16 +227,23 @@ basic_block expect_cold_block(basic_block bb)
 	return NULL;
 }
 
-/* Edges from bb into cold blocks get probability never; the others are
-   scaled to sum to always again. */
-void rebalance_edges(basic_block bb, const_sbitmap cold)
+/* Whether e is to go never: it enters a block of cold (when given), or
+   it is never_edge. */
+bool goes_never(edge e, const_sbitmap cold, edge never_edge)
+{
+	return e == never_edge || (cold && e->dest->index >= 0 && bitmap_bit_p(cold, e->dest->index));
+}
+
+/* Edges from bb into cold blocks (and never_edge) get probability never;
+   the others are scaled to sum to always again. */
+void rebalance_edges(basic_block bb, const_sbitmap cold, edge never_edge)
 {
 	profile_probability hot_sum = profile_probability::never();
 	int n_hot = 0, n_cold = 0;
 	edge e;
 	edge_iterator ei;
 	FOR_EACH_EDGE(e, ei, bb->succs) {
-		if (e->dest->index >= 0 && bitmap_bit_p(cold, e->dest->index)) {
+		if (goes_never(e, cold, never_edge)) {
 			n_cold++;
 		} else {
 			n_hot++;
@@ -214,7 +254,7 @@ void rebalance_edges(basic_block bb, const_sbitmap cold)
 		return;
 	bool scale = hot_sum.initialized_p() && hot_sum > profile_probability::never();
 	FOR_EACH_EDGE(e, ei, bb->succs) {
-		if (e->dest->index >= 0 && bitmap_bit_p(cold, e->dest->index))
+		if (goes_never(e, cold, never_edge))
 			e->probability = profile_probability::never();
 		else if (n_hot == 1)
 			e->probability = profile_probability::always();
@@ -296,7 +336,7 @@ int mark_cold(function *fun, const vec<basic_block> &seeds, const_sbitmap ran,
 			bb->count = cold_count;
 			marked++;
 		} else if (outline) {
-			rebalance_edges(bb, cold); /* not outlined: GCC's edge guesses stay */
+			rebalance_edges(bb, cold, NULL); /* not outlined: GCC's edge guesses stay */
 		}
 	}
 	return marked;
@@ -334,7 +374,7 @@ uint64_t own_ran(basic_block bb)
 	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
 		uint64_t c;
 		char w[16];
-		if (!is_gimple_debug(gsi_stmt(gsi)) &&
+		if (!is_gimple_debug(gsi_stmt(gsi)) && !is_hint(gsi_stmt(gsi)) &&
 		    location_training(gimple_location(gsi_stmt(gsi)), &c, w, sizeof w) == T_RAN)
 			most = MAX(most, c);
 	}
@@ -356,6 +396,29 @@ uint64_t body_ran(tree fndecl)
 	return most;
 }
 
+/* A block reached from bb whose line ran at least limit times, or NULL. */
+basic_block reaches_hot(basic_block bb, uint64_t limit)
+{
+	auto_sbitmap seen(last_basic_block_for_fn(cfun));
+	bitmap_clear(seen);
+	auto_vec<basic_block> work;
+	work.safe_push(bb);
+	bitmap_set_bit(seen, bb->index);
+	while (!work.is_empty()) {
+		basic_block b = work.pop();
+		if (b != bb && own_ran(b) >= limit)
+			return b;
+		edge e;
+		edge_iterator ei;
+		FOR_EACH_EDGE(e, ei, b->succs)
+			if (e->dest->index >= NUM_FIXED_BLOCKS && !bitmap_bit_p(seen, e->dest->index)) {
+				bitmap_set_bit(seen, e->dest->index);
+				work.safe_push(e->dest);
+			}
+	}
+	return NULL;
+}
+
 /* Whether bb, which ran fewer than limit times in training, may be a
    cold-runs seed (else why says why not): not when it calls a function
    that ran at least limit instructions of its own or has a block that ran
@@ -363,9 +426,29 @@ uint64_t body_ran(tree fndecl)
    function for size and not inline it: zlib's slide_hash), nor when it
    dominates a block whose line ran at least limit times (a loop whose
    line-less latch would go cold with the seed, or a loop inlined from a
-   helper). */
-bool rare_seed(basic_block bb, uint64_t limit, char *why, size_t len)
+   helper), nor when it ran at least half as often as the nearest block
+   above it (a dominator) with a count and leads to a block whose line ran
+   at least limit times: then it is the way on to hot code, not a branch's
+   rare side (xz's lzma_lzma_optimum_normal: the price update ran 3770
+   times of the 3943 that went past its early return, before the encoder
+   loop; outlined, GCC took the loop for never run and sent it to .cold).
+   After the hot code (crc32_z's tail) the way on may go. */
+bool rare_seed(basic_block bb, uint64_t count, uint64_t limit, char *why, size_t len)
 {
+	for (basic_block d = get_immediate_dominator(CDI_DOMINATORS, bb);
+	     d && d->index >= NUM_FIXED_BLOCKS; d = get_immediate_dominator(CDI_DOMINATORS, d)) {
+		uint64_t above;
+		if (block_training(d, &above, why, len) != T_RAN)
+			continue;
+		basic_block hot = 2 * count >= above ? reaches_hot(bb, limit) : NULL;
+		if (hot) {
+			snprintf(why, len, "block %d above it ran %llu times and it leads to block "
+				 "%d: it is the way on", d->index, (unsigned long long)above,
+				 hot->index);
+			return false;
+		}
+		break;
+	}
 	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
 		gimple *stmt = gsi_stmt(gsi);
 		tree fndecl = is_gimple_call(stmt) ? gimple_call_fndecl(stmt) : NULL_TREE;
@@ -407,6 +490,14 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 	FOR_EACH_BB_FN(bb, fun) {
 		uint64_t c;
 		enum training t = block_training(bb, &c, why, sizeof why);
+		const char *unrun = t == T_RAN ? calls_unrun(bb) : NULL;
+		if (unrun) {
+			snprintf(why, sizeof why, "it calls %s, which never ran in training "
+				 "(cold-function), although its line ran %llu times (that "
+				 "count is other code's)", unrun, (unsigned long long)c);
+			t = T_NEVER;
+			c = 0;
+		}
 		(*counts)[bb->index] = c;
 		if (t == T_RAN)
 			bitmap_set_bit(ran, bb->index);
@@ -420,16 +511,21 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 				(unsigned long long)calls, ol_cfg.cold_ratio);
 			bitmap_clear_bit(ran, bb->index);
 			seeds->safe_push(bb);
-		} else if (t == T_RAN && c < (uint64_t)ol_cfg.cold_runs * runs) {
-			if (!rare_seed(bb, (uint64_t)ol_cfg.cold_runs * runs, why, sizeof why)) {
+		} else if (t == T_RAN && c < ol_cfg.rare_below) {
+			if (!rare_seed(bb, c, ol_cfg.rare_below, why, sizeof why)) {
 				ol_note("%s: block %d ran %llu times in %llu training runs, but %s: "
 					"not a seed", name, bb->index, (unsigned long long)c,
 					(unsigned long long)runs, why);
 			} else {
+				char rule[96];
+				if (ol_cfg.cold_ppm > 0)
+					snprintf(rule, sizeof rule, "cold-ppm %g: below %llu",
+						 ol_cfg.cold_ppm, (unsigned long long)ol_cfg.rare_below);
+				else
+					snprintf(rule, sizeof rule, "cold-runs %d", ol_cfg.cold_runs);
 				ol_note("%s: block %d is a cold seed: it ran %llu times in %llu "
-					"training runs (cold-runs %d)", name, bb->index,
-					(unsigned long long)c, (unsigned long long)runs,
-					ol_cfg.cold_runs);
+					"training runs (%s)", name, bb->index, (unsigned long long)c,
+					(unsigned long long)runs, rule);
 				bitmap_clear_bit(ran, bb->index);
 				seeds->safe_push(bb);
 			}
@@ -457,6 +553,96 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 			}
 		}
 	}
+}
+
+/* Why e never ran in training (written into why), or false: a PHI
+   argument on it comes from a line that never ran (a cold-line), or with
+   cold-ratio or cold-runs from one that ran rarely, and no argument on it
+   from a line that ran more. */
+bool edge_never_ran(edge e, uint64_t calls, uint64_t runs, char *why, size_t len)
+{
+	bool never = false;
+	for (gphi_iterator gsi = gsi_start_phis(e->dest); !gsi_end_p(gsi); gsi_next(&gsi)) {
+		gphi *phi = gsi.phi();
+		if (virtual_operand_p(gimple_phi_result(phi)))
+			continue; /* memory's PHI: no code, no line of its own */
+		uint64_t c;
+		char w[512];
+		switch (location_training(gimple_phi_arg_location_from_edge(phi, e), &c, w, sizeof w)) {
+		case T_NEVER:
+			snprintf(why, len, "%s", w);
+			never = true;
+			break;
+		case T_RAN:
+			if ((ol_cfg.cold_ratio > 0 && calls &&
+			     (double)c < ol_cfg.cold_ratio * (double)calls) ||
+			    c < ol_cfg.rare_below) {
+				snprintf(why, len, "its line ran %llu times in %llu entries, %llu training runs "
+					 "(cold-ratio %g; cold-runs, cold-ppm: rare below %llu)",
+					 (unsigned long long)c, (unsigned long long)calls,
+					 (unsigned long long)runs, ol_cfg.cold_ratio,
+					 (unsigned long long)ol_cfg.rare_below);
+				never = true;
+				break;
+			}
+			return false;
+		case T_UNKNOWN:
+			break;
+		}
+	}
+	return never;
+}
+
+/* Whether e is the last way out of its block that is not never. */
+bool last_way_out(edge e)
+{
+	edge o;
+	edge_iterator ei;
+	FOR_EACH_EDGE(o, ei, e->src->succs)
+		if (o != e && !(o->probability == profile_probability::never()))
+			return false;
+	return true;
+}
+
+/* Error returns: a value assigned in a branch that never ran (`err =
+   -EPIPE;` when the caller only tests what comes back) is, by the time
+   this pass runs, no block but a PHI argument on the edge into the join
+   that tests or returns it: no seed can hold it. The edge gets
+   probability never (its siblings scaled up), so that the copies GCC's
+   jump threading makes of the join for a known error value (tcp_sess_push:
+   msg_free and the return, twice) get count zero and go to .cold. Never
+   the last way out of a block: that is the block's to be cold or not (a
+   forwarder's lone edge made never took eth_push's padding branch, which
+   ran, to .cold). Returns how many edges. */
+int cold_phi_edges(function *fun, const_sbitmap ran, uint64_t calls, uint64_t runs)
+{
+	int n = 0;
+	basic_block bb;
+	FOR_EACH_BB_FN(bb, fun) {
+		edge e;
+		edge_iterator ei;
+		FOR_EACH_EDGE(e, ei, bb->preds) {
+			char why[512];
+			if (e->src->index < NUM_FIXED_BLOCKS || e->probability == profile_probability::never() ||
+			    !edge_never_ran(e, calls, runs, why, sizeof why))
+				continue;
+			/* the only way out of a block is as cold as the block:
+			   never on it alone would make GCC take the block, and
+			   the blocks that only lead to it, for unlikely */
+			if (last_way_out(e)) {
+				if (bitmap_bit_p(ran, e->src->index))
+					ol_note("%s: edge %d->%d is the last way out of block %d, which ran: "
+						"ran too, although %s", ol_fn_name(fun->decl),
+						e->src->index, bb->index, e->src->index, why);
+				continue;
+			}
+			ol_note("%s: edge %d->%d never ran (error return): %s", ol_fn_name(fun->decl),
+				e->src->index, bb->index, why);
+			rebalance_edges(e->src, NULL, e);
+			n++;
+		}
+	}
+	return n;
 }
 
 /* c, or when it rounded to zero the smallest count above zero in entry's
@@ -684,8 +870,12 @@ void outline_function(function *fun, bool late)
 	find_seeds(fun, &seeds, ran, &counts, calls, outline);
 	/* Outlining everywhere (OUT, ALL) needs it: tcp_maybe_free's brace
 	   took tcp_pop's tail to .cold. inline-only runs no instruction in
-	   .cold without it, and with it tcpip PIN ran 31 more instructions
-	   per round trip (5596.7 against 5565.7: order.t's 0.88 x STD). */
+	   .cold without it (cold.t), and with it tcpip PIN ran 31 more
+	   instructions per round trip (5596.7 against 5565.7: order.t's
+	   0.88 x STD), 17 more with the error-return and never-run-call
+	   rules (5588.7 against 5571.7, 2026-12-02): it keeps 30 seeds of
+	   the paths' functions in line (tcp_pop 12, input_data 3, half_open
+	   3...), while the link's path decisions stay the same. */
 	if (ol_cfg.outline)
 		drop_contradicted_seeds(fun, &seeds, ran);
 	auto_sbitmap seed(last_basic_block_for_fn(fun));
@@ -696,6 +886,11 @@ void outline_function(function *fun, bool late)
 	if (calls && ol_on_path(name) && !late)
 		feed_counts(fun, ran, counts, calls);
 	revive_ran(fun, ran, counts, calls);
+	/* an edge, unlike a seed, has no block to move: only outlining
+	   changes its probability */
+	uint64_t runs = ol_cfg.profile && ol_cfg.profile->training ? ol_cfg.profile->training : 1;
+	if (outline && ol_cfg.profile)
+		cold_phi_edges(fun, ran, calls, runs);
 	if (seeds.is_empty())
 		return;
 	/* Not outlined: never-run blocks get a tiny count, not zero, so that

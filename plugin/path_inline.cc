@@ -106,9 +106,8 @@ bool named(cgraph_node *node, const char *fn)
 
 /* How often the path's root ran in training: its function count when the
    profile has one, else the calls into it; 0 when unknown. */
-uint64_t root_runs(const struct ol_profile_path *path)
+uint64_t root_runs(const struct ol_profile *p, const struct ol_profile_path *path)
 {
-	const struct ol_profile *p = ol_cfg.profile;
 	const struct ol_profile_function *f = ol_profile_find_function(p, path->root);
 	if (f && f->calls)
 		return f->calls;
@@ -136,7 +135,7 @@ const char *too_rare(const char *caller, const char *fn, uint64_t runs, char *bu
 class path_inliner {
 public:
 	path_inliner(const struct ol_profile_path *path, cgraph_node *root)
-		: path(path), root(root), runs(root_runs(path)) {}
+		: path(path), root(root), runs(root_runs(ol_cfg.profile, path)) {}
 	/* Returns the number of calls inlined; says in stop (when empty) where
 	   and why the path stopped before its last layer. */
 	int run(char *stop, size_t len);
@@ -527,14 +526,12 @@ bool among(const vec<const char *> &frontier, const char *fn)
 
 } // namespace
 
-bool ol_path_helper(const char *fn, bool library)
+hash_set<nofree_string_hash> *ol_find_path_helpers(const struct ol_profile *p, double hot_ratio)
 {
-	const struct ol_profile *p = ol_cfg.profile;
-	if (!p || ol_on_path(fn) || (!library && ol_profile_is_library(p, fn)))
-		return false;
+	hash_set<nofree_string_hash> *helpers = new hash_set<nofree_string_hash>;
 	for (size_t i = 0; i < p->n_paths; i++) {
 		const struct ol_profile_path *path = &p->paths[i];
-		uint64_t runs = root_runs(path);
+		uint64_t runs = root_runs(p, path);
 		if (!runs)
 			continue;
 		auto_vec<const char *> frontier;
@@ -546,11 +543,10 @@ bool ol_path_helper(const char *fn, bool library)
 			auto_vec<const char *> next;
 			for (size_t k = 0; k < p->n_edges; k++) {
 				const struct ol_profile_edge *e = &p->edges[k];
-				if ((double)e->count < ol_cfg.hot_ratio * (double)runs ||
+				if ((double)e->count < hot_ratio * (double)runs ||
 				    !among(frontier, e->caller))
 					continue;
-				if (strcmp(e->callee, fn) == 0)
-					return true;
+				helpers->add(e->callee);
 				if (ol_profile_is_library(p, e->callee))
 					continue; /* never copied: its calls are not the path's */
 				if (!among(frontier, e->callee) && !among(next, e->callee))
@@ -559,7 +555,15 @@ bool ol_path_helper(const char *fn, bool library)
 			frontier.safe_splice(next);
 		}
 	}
-	return false;
+	return helpers;
+}
+
+bool ol_path_helper(const char *fn, bool library)
+{
+	const struct ol_profile *p = ol_cfg.profile;
+	if (!p || !ol_cfg.helpers || ol_on_path(fn) || (!library && ol_profile_is_library(p, fn)))
+		return false;
+	return ol_cfg.helpers->contains(fn);
 }
 
 opt_pass *ol_make_path_inline_pass(gcc::context *ctxt)

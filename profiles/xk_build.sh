@@ -8,11 +8,12 @@
 # DIR/compile.err and DIR/link.err, and its size report in DIR/report.
 # Environment: BUILD (where plugin/olayout.so is; build), PROFILE, CC,
 # MAIN (the program's main file; stack/xkernel/apps/tcpping.c), EXTRA (more
-# C files, e.g. tests/tap/tap.c).
+# C files, e.g. tests/tap/tap.c), SUITE (xk: the TCP/IP suite; rpc: with
+# the RPC suite and its harness, e.g. for tests/rpc with profiles/rpcping.prof).
 set -u
 export LC_ALL=C
 : "${BUILD:=build}" "${PROFILE:=profiles/tcpping.prof}" "${CC:=gcc}"
-: "${MAIN:=stack/xkernel/apps/tcpping.c}" "${EXTRA:=}"
+: "${MAIN:=stack/xkernel/apps/tcpping.c}" "${EXTRA:=}" "${SUITE:=xk}"
 usage="usage: $0 STD|OUT|PIN|ALL DIR [PLUGIN-OPTION...]"
 case ${1:-} in -h | --help) echo "$usage"; exit 0 ;; esac
 [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
@@ -30,10 +31,11 @@ if [ "$variant" != STD ]; then
 		"-fplugin-arg-olayout-report=$dir/report")
 	for o in "${mode[@]}" "$@"; do pargs+=("-fplugin-arg-olayout-$o"); done
 fi
-# The stack's sources and include flags, as stack/xkernel/module.mk lists them.
-mapfile -t srcs < <(make -s --no-print-directory print-xk-srcs) && [ ${#srcs[@]} -gt 0 ] &&
-	read -ra inc < <(make -s --no-print-directory print-xk-cppflags) || exit 1
-inc+=(-Itests/tap)
+case $SUITE in xk | rpc) ;; *) echo "$0: SUITE '$SUITE': want xk or rpc" >&2; exit 2 ;; esac
+# The stack's sources and include flags, as the suite's module.mk lists them.
+mapfile -t srcs < <(make -s --no-print-directory "print-$SUITE-srcs") && [ ${#srcs[@]} -gt 0 ] &&
+	read -ra inc < <(make -s --no-print-directory "print-$SUITE-cppflags") || exit 1
+inc+=(-Itests/tap -Itests/xkernel)
 
 mkdir -p "$dir/other" && rm -f "$dir"/*.o "$dir"/other/*.o "$dir"/*.err "$dir/report" || exit 1
 for f in stack/kernel/*.c $EXTRA; do

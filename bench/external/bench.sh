@@ -23,7 +23,8 @@
 # progs). Writes CACHE/bench/PKG/results.md (and prints it); each
 # variant's merged cachegrind counts stay in CACHE/bench/PKG/cg/VARIANT.GEOM
 # for cg_annotate. Environment: BUILD, ROUNDS (default 5), EXT_PATHS,
-# VARIANTS (the ones measured, STD first; all are built), OUT_ARGS (more
+# VARIANTS (the ones measured, STD first; all are built but FDO, built only
+# when an FDO variant is measured), OUT_ARGS (more
 # olayout-cc options for OUT and FDO, e.g. --olayout-align=gcc; use another CACHE).
 # A benchmark: nothing here is asserted.
 set -euo pipefail
@@ -200,11 +201,14 @@ one() {
 	ol_variant OUT+bip OUT bipartite
 	ol_variant OUT+color OUT color
 	ol_variant OUT+hfsort OUT hfsort
-	build_variant "$W/FDO" "$(cc_with fdo --olayout-profile="$W/STD/prog.prof" --olayout-mode=outline \
-		--olayout-align=pack --olayout-fdo=on ${OUT_ARGS:-})"
-	cp -p "$W/FDO/src/$PROG" "$W/FDO/prog"
-	train_ol "$W/FDO"
-	ol_variant FDO+bip FDO bipartite
+	# FDO's build and training are skipped when no FDO variant is measured
+	if [[ " $VARIANTS " == *" FDO"* ]]; then
+		build_variant "$W/FDO" "$(cc_with fdo --olayout-profile="$W/STD/prog.prof" --olayout-mode=outline \
+			--olayout-align=pack --olayout-fdo=on ${OUT_ARGS:-})"
+		cp -p "$W/FDO/src/$PROG" "$W/FDO/prog"
+		train_ol "$W/FDO"
+		ol_variant FDO+bip FDO bipartite
+	fi
 	if [ ! -f "$W/PGO-gen/trained" ]; then
 		build_variant "$W/PGO-gen" "$(cc_with pgo-gen -fprofile-generate)"
 		run_workload "$W/PGO-gen/src/$PROG"

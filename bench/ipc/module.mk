@@ -27,3 +27,11 @@ bench-ipc: $(IPCB_BIN)
 	timeout 1200 $(IPCB_BIN) $(if $(FULL),--full) $(if $(SHORT),--short) --out $(IPCB_OUT)
 	gnuplot -e "dir='$(IPCB_OUT)'" bench/ipc/plots.gp
 	@cat $(IPCB_OUT)/ipc.md | sed -n '/^## Goals/,$$p'
+
+# ipclines: the cost of each line and fence of the handoff (bench/ipc/lines/).
+IPCLINES_BIN := $(BUILD)/bin/ipclines
+ALL += $(IPCLINES_BIN)
+$(call objs,bench/ipc/lines/ipclines.c): CPPFLAGS += -Istack/kernel
+$(IPCLINES_BIN): $(call objs,bench/ipc/lines/ipclines.c) $(BUILD)/lib/libipc.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

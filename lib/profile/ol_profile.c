@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #define LINE_MAX_BYTES 4095
 #define FILE_MAX_BYTES (256UL << 20)
@@ -402,15 +404,19 @@ static void free_record(const struct record *r, struct ol_profile *p)
 {
 	char *list = *(char **)((char *)p + r->list);
 	size_t n = *(size_t *)((char *)p + r->count);
+	const struct field *str_fields[5];
+	size_t ns = 0;
+	for (size_t k = 0; k < r->n_fields; k++) /* the fields that hold a string */
+		if (r->fields[k].kind == F_SYMBOL || r->fields[k].kind == F_OBJECT ||
+		    r->fields[k].kind == F_LOCATION)
+			str_fields[ns++] = &r->fields[k];
 	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < r->n_fields; k++) {
-			size_t at = i * r->size + r->fields[k].at;
+		for (size_t k = 0; k < ns; k++) {
+			size_t at = i * r->size + str_fields[k]->at;
 			char *str = *(char **)(list + at);
-			if (r->fields[k].kind == F_SYMBOL && i > 0 && str == *(char **)(list + at - r->size))
+			if (str_fields[k]->kind == F_SYMBOL && i > 0 && str == *(char **)(list + at - r->size))
 				continue;
-			if (r->fields[k].kind == F_SYMBOL || r->fields[k].kind == F_OBJECT ||
-			    r->fields[k].kind == F_LOCATION)
-				free(str);
+			free(str);
 		}
 	free(list);
 }
@@ -541,6 +547,69 @@ static int parse_line(struct parser *ps, char *line)
 	return d->parse ? d->parse(ps, fields + 1, nf - 1) : parse_record(ps, d->record, fields + 1);
 }
 
+/* Digits only, at most 19 (below 2^64 whatever they are): the length, 0 if
+ * s[0..n) is not that. */
+static size_t plain_number(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+	for (; i < n && i < 19 && s[i] >= '0' && s[i] <= '9'; i++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	*out = v;
+	return i;
+}
+
+/* An `insn` line as the writer prints it ("insn FN OFFSET COUNT", one space
+ * between fields, nothing after), read without the general parse: a large
+ * profile is mostly these lines, and splitting, looking up and checking them
+ * field by field cost more than everything else the planner does with the
+ * profile. Returns 1 when the line was read, 0 when it is not in that form
+ * (parse_line then reads it, with its messages), < 0 when out of memory. */
+static int quick_insn(struct parser *ps, const char *s, size_t n)
+{
+	struct ol_profile *p = ps->p;
+	const char *sym = s + 5, *end = s + n;
+	size_t len = 0, k;
+	uint64_t offset, count;
+
+	if (n < 5 || memcmp(s, "insn ", 5) != 0 || p->version < 4)
+		return 0;
+	while (sym + len < end && sym[len] != ' ')
+		len++;
+	if (len == 0 || sym + len == end)
+		return 0;
+	const char *prev = p->n_insns ? p->insns[p->n_insns - 1].function : NULL;
+	bool same = prev && strncmp(prev, sym, len) == 0 && prev[len] == '\0';
+	if (!same && sym[0] < 'A')
+		return 0;	/* a digit (or a symbol char below 'A': '.', '$') first */
+	for (size_t i = 0; !same && i < len; i++) {
+		char c = sym[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.' || c == '$'))
+			return 0;
+	}
+	const char *num = sym + len + 1;
+	k = plain_number(num, (size_t)(end - num), &offset);
+	if (k == 0 || num + k == end || num[k] != ' ')
+		return 0;
+	num += k + 1;
+	k = plain_number(num, (size_t)(end - num), &count);
+	if (k == 0 || num + k != end)
+		return 0;
+
+	struct ol_profile_insn *e = push(&p->insns, &p->n_insns, sizeof *e);
+	if (!e)
+		return no_memory(ps);
+	if (same)
+		e->function = (char *)prev;	/* shared with the entry before, as read_field */
+	else if (!(e->function = strndup(sym, len)))
+		return no_memory(ps);
+	e->offset = offset;
+	e->count = count;
+	int rc = note_line(ps, AT_INSN);
+	return rc < 0 ? rc : 1;
+}
+
 /* An external is one function of one object. */
 static int cmp_external_key(const void *a, const void *b)
 {
@@ -560,6 +629,15 @@ static size_t first_repeat(const void *base, size_t size, const size_t *order, s
 		    (first == n || order[i] < first))
 			first = order[i];
 	return first;
+}
+
+/* Each element of base[0..n) above the one before: no two are equal. */
+static bool ascending(const void *base, size_t n, size_t size, ol_profile_cmp cmp)
+{
+	for (size_t i = 1; i < n; i++)
+		if (cmp((const char *)base + (i - 1) * size, (const char *)base + i * size) >= 0)
+			return false;
+	return true;
 }
 
 /* The earliest problem found after the pass. */
@@ -666,13 +744,17 @@ static int check_repeats(struct parser *ps)
 	consider_repeat(ps, &pr, AT_EXTERNAL, p->externals, sizeof *p->externals, ext,
 			p->n_externals, cmp_external_key);
 	free(ext);
-	size_t *ins = ol_profile_order(p->insns, p->n_insns, sizeof *p->insns,
-				       ol_profile_cmp_insn);
-	if (!ins)
-		return no_memory(ps);
-	consider_repeat(ps, &pr, AT_INSN, p->insns, sizeof *p->insns, ins, p->n_insns,
-			ol_profile_cmp_insn);
-	free(ins);
+	/* insns have none either; in the writer's order (strictly ascending)
+	 * they cannot repeat: no order to build for a million entries */
+	if (!ascending(p->insns, p->n_insns, sizeof *p->insns, ol_profile_cmp_insn)) {
+		size_t *ins = ol_profile_order(p->insns, p->n_insns, sizeof *p->insns,
+					       ol_profile_cmp_insn);
+		if (!ins)
+			return no_memory(ps);
+		consider_repeat(ps, &pr, AT_INSN, p->insns, sizeof *p->insns, ins, p->n_insns,
+				ol_profile_cmp_insn);
+		free(ins);
+	}
 	consider_repeat(ps, &pr, AT_BRANCH, p->branches, sizeof *p->branches, ix->branches,
 			p->n_branches, ol_profile_cmp_branch_first);
 	return pr.line ? report(ps, &pr) : 0;
@@ -699,6 +781,8 @@ int ol_profile_parse(const char *name, const char *text, size_t len, struct ol_p
 			rc = fail(&ps, -EINVAL, "line longer than %d bytes", LINE_MAX_BYTES);
 		else if (memchr(text + pos, '\0', n))
 			rc = fail(&ps, -EINVAL, "NUL byte in a text file");
+		else if ((rc = quick_insn(&ps, text + pos, n)) != 0)
+			rc = rc < 0 ? rc : 0;
 		else {
 			memcpy(line, text + pos, n);
 			line[n] = '\0';
@@ -723,6 +807,27 @@ int ol_profile_parse(const char *name, const char *text, size_t len, struct ol_p
 	return 0;
 }
 
+/* A regular file is parsed where it is mapped: a large profile read into a
+ * growing buffer cost its copy and its pages twice. 1 when file was no
+ * regular file, or could not be mapped (ol_profile_load reads it). */
+static int load_mapped(FILE *fp, const char *file, struct ol_profile **out, char *err,
+		       size_t errlen)
+{
+	struct stat st;
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+		return 1;
+	if ((uint64_t)st.st_size > FILE_MAX_BYTES) {
+		snprintf(err, errlen, "%s: larger than 256 MiB", file);
+		return -EFBIG;
+	}
+	void *text = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fileno(fp), 0);
+	if (text == MAP_FAILED)
+		return 1;
+	int rc = ol_profile_parse(file, text, (size_t)st.st_size, out, err, errlen);
+	munmap(text, (size_t)st.st_size);
+	return rc;
+}
+
 int ol_profile_load(const char *file, struct ol_profile **out, char *err, size_t errlen)
 {
 	*out = NULL;
@@ -731,6 +836,11 @@ int ol_profile_load(const char *file, struct ol_profile **out, char *err, size_t
 		int e = errno;
 		snprintf(err, errlen, "%s: cannot open: %s", file, strerror(e));
 		return -e;
+	}
+	int mapped = load_mapped(fp, file, out, err, errlen);
+	if (mapped <= 0) {
+		fclose(fp);
+		return mapped;
 	}
 	char *text = NULL;
 	size_t len = 0, cap = 0;

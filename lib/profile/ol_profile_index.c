@@ -23,7 +23,7 @@ int ol_profile_cmp_name(const void *a, const void *b)
 int ol_profile_cmp_edge(const void *a, const void *b)
 {
 	const struct ol_profile_edge *x = a, *y = b;
-	int c = strcmp(x->caller, y->caller);
+	int c = x->caller == y->caller ? 0 : strcmp(x->caller, y->caller);
 	return c ? c : strcmp(x->callee, y->callee);
 }
 
@@ -109,7 +109,8 @@ int ol_profile_cmp_branch(const void *a, const void *b)
 int ol_profile_cmp_insn(const void *a, const void *b)
 {
 	const struct ol_profile_insn *x = a, *y = b;
-	int c = strcmp(x->function, y->function);
+	/* a run of one function's entries shares its string (the parser) */
+	int c = x->function == y->function ? 0 : strcmp(x->function, y->function);
 	return c ? c : cmp_u64(x->offset, y->offset);
 }
 

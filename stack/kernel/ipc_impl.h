@@ -96,14 +96,18 @@ struct ipc_dom {
 	/* Capabilities passed with the message: written only up to ncaps. */
 	_Alignas(IPC_LINE) _Atomic uint64_t caps[IPC_MAX_CAPS];	/* atomic: the supervisor scans them */
 
-	/* Where and how the receiver wants the string, its futex, its CPU:
-	 * written rarely (only when they change: a new receive buffer, a
-	 * sleeper, a move to another CPU), so the line stays clean in every
-	 * deliverer's and waker's cache. */
+	/* Where and how the receiver wants the string: written only when
+	 * they change, read only by a deliverer with a string. A receiver
+	 * that moves its buffer at each receive (a ring) writes this line
+	 * each time: a null message does not read it. */
 	_Alignas(IPC_LINE) uint32_t rcap;	/* receive capacity, set before OPEN/CALLING */
 	uint32_t roff;			/* where in its area the string goes, likewise */
 	uint32_t rflags;		/* IPC_RCV_* (ipc_rcv_mode) */
-	_Atomic uint32_t seq;		/* futex word: bumped at each change */
+
+	/* Its futex and its CPU: written rarely (a sleeper, a move to
+	 * another CPU), so the line stays clean in every waker's cache; every
+	 * delivery reads nsleep. */
+	_Alignas(IPC_LINE) _Atomic uint32_t seq;	/* futex word: bumped at each change */
 	_Atomic uint32_t nsleep;	/* sleepers on seq */
 	/* Spin or yield (ipc_wait.c): the CPU this domain last waited on (+1, 0 unknown). */
 	_Atomic uint32_t cpu;
@@ -126,6 +130,7 @@ struct ipc_dom {
 _Static_assert(offsetof(struct ipc_dom, h) == 0, "the handoff line starts the domain");
 _Static_assert(offsetof(struct ipc_dom, caps) == IPC_LINE, "caps: the second line");
 _Static_assert(offsetof(struct ipc_dom, rcap) == 2 * IPC_LINE, "receive line: the third");
+_Static_assert(offsetof(struct ipc_dom, seq) == 3 * IPC_LINE, "wake line: the fourth");
 
 struct ipc_port {
 	uint32_t owner;

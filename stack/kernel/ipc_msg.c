@@ -68,13 +68,10 @@ static int ipc_prepare(const struct ipc_domain *self, const struct ipc_msg *m,
 	if (m->len > IPC_MAX_STRING)
 		return -IPC_ETOOBIG;
 	o->m = m;
-	for (unsigned i = 0; i < IPC_MAX_CAPS; i++) {
-		o->caps[i] = 0;
-		if (i < m->ncaps) {
-			int rc = ipc_lookup(self, m->caps[i], &o->caps[i]);
-			if (rc < 0)
-				return rc;
-		}
+	for (unsigned i = 0; i < m->ncaps; i++) {	/* deliver reads no further */
+		int rc = ipc_lookup(self, m->caps[i], &o->caps[i]);
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
 }
@@ -166,8 +163,10 @@ static int ipc_deliver(const struct ipc_domain *self, const struct ipc_out *o)
 	struct ipc_dom *t = ipc_dom_at(self->sh, o->tid);
 	struct ipc_hand *h = &t->h;
 	const struct ipc_msg *m = o->m;
-	size_t n = m->len < t->rcap ? m->len : t->rcap;
+	size_t n = 0;
 
+	if (m->len)	/* a null message leaves the receive line alone (ipc_impl.h) */
+		n = m->len < t->rcap ? m->len : t->rcap;
 	if (n)
 		ipc_copy_for(ipc_inbox_of(self->sh, o->tid) + t->roff, m->data, n,
 			     t->rflags & IPC_RCV_SINK);
@@ -244,11 +243,13 @@ static int ipc_invoke(const struct ipc_domain *self, uint16_t slot, const struct
 static int ipc_free_slot(const struct ipc_domain *self)
 {
 	_Atomic uint64_t *tab = ipc_caps_of(self->sh, self->id);
-	unsigned n = self->sh->slots, s = self->d->slot_hint % n;
+	unsigned n = self->sh->slots, s = self->d->slot_hint;
 
+	if (s >= n)
+		s = 0;
 	for (int pass = 0; pass < 2; pass++) {
 		for (unsigned i = 0; i < n; i++, s = s + 1 == n ? 0 : s + 1)
-			if (atomic_load(&tab[s]) == 0) {
+			if (atomic_load_explicit(&tab[s], memory_order_relaxed) == 0) {
 				self->d->slot_hint = s + 1;
 				return (int)s;
 			}
@@ -267,7 +268,10 @@ static int ipc_install_one(const struct ipc_domain *self, uint64_t c, uint16_t *
 
 	if (s < 0)
 		return s;
-	atomic_store(&ipc_caps_of(self->sh, self->id)[s], c);
+	/* Relaxed: the epoch bump and the release of FULL that follow publish
+	 * it to the supervisor (ipc_reap.c); a seq_cst store would be a locked
+	 * instruction on the server's side of every call. */
+	atomic_store_explicit(&ipc_caps_of(self->sh, self->id)[s], c, memory_order_relaxed);
 	*slot = (uint16_t)s;
 	return 0;
 }
@@ -281,8 +285,13 @@ static int ipc_install(const struct ipc_domain *self, unsigned ncaps, struct ipc
 
 	r->ncaps = 0;
 	r->reply = IPC_NO_SLOT;
-	if (rep)
+	if (rep) {
+		/* The caller's handoff line is where the reply goes: ask for it
+		 * now, so that its transfer overlaps the install and the
+		 * server's own work (ipc_aim asks again, too late to hide it). */
+		ipc_prefetch_write(&ipc_dom_at(self->sh, ipc_cap_obj(rep))->h);
 		rc = ipc_install_one(self, rep, &r->reply);
+	}
 	for (unsigned i = 0; rc == 0 && i < ncaps; i++) {
 		uint64_t c = atomic_load_explicit(&d->caps[i], memory_order_relaxed);
 		if ((rc = ipc_install_one(self, c, &r->caps[i])) < 0)
@@ -390,12 +399,9 @@ static int ipc_check_rcv(const struct ipc_domain *self, struct ipc_rcv *r)
 	return 0;
 }
 
-int ipc_receive(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns)
+/* Receive into r, already checked by ipc_check_rcv. */
+static int ipc_receive_checked(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns)
 {
-	int rc = ipc_check_rcv(self, r);
-
-	if (rc < 0)
-		return rc;
 	if (atomic_load(&self->sh->shutdown))
 		return -IPC_EDEAD;
 	struct ipc_dom *d = self->d;
@@ -404,6 +410,13 @@ int ipc_receive(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns)
 	atomic_store(&d->h.rword, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(atomic_load(&d->h.rword))));
 	ipc_wake(d);		/* the front sender may be waiting for OPEN */
 	return ipc_await(self, deadline, r);
+}
+
+int ipc_receive(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns)
+{
+	int rc = ipc_check_rcv(self, r);
+
+	return rc < 0 ? rc : ipc_receive_checked(self, r, timeout_ns);
 }
 
 int ipc_call(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, struct ipc_rcv *r)
@@ -429,7 +442,10 @@ int ipc_call(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, struct 
 		/* Fails only if the reply already came. */
 		atomic_compare_exchange_strong(&d->h.rword, &rw, ipc_rw(IPC_S_WAIT_REPLY, 0, g));
 	}
-	return ipc_await(self, -1, r);
+	rc = ipc_await(self, -1, r);
+	/* A client calls the same server again: ask for its line now. */
+	ipc_prefetch_write(&ipc_dom_at(self->sh, o.tid)->h);
+	return rc;
 }
 
 int ipc_send(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, unsigned flags)
@@ -446,7 +462,7 @@ int ipc_return_receive(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *
 
 	if (rc == 0 && slot != IPC_NO_SLOT)
 		rc = ipc_invoke(self, slot, m, 0);
-	return rc < 0 ? rc : ipc_receive(self, r, -1);
+	return rc < 0 ? rc : ipc_receive_checked(self, r, -1);
 }
 
 int ipc_cap_drop(ipc_domain_t *self, uint16_t slot)

@@ -104,6 +104,9 @@ static bool ipc_peer_here(const struct ipc_shared *sh, struct ipc_dom *me)
  * Spin up to spin_ns: 0 once ready, 1 when the time is up, or an abort.
  * With yield, give the CPU to the peer at each turn instead of pausing: on
  * one CPU it then runs at once, and nobody needs a futex to wake us.
+ * Pausing, the clock is first read after 64 turns, not before the first:
+ * a cross-core reply often comes within them, and a clock read (tens of
+ * ns under a hypervisor) would stand between it and its taker.
  */
 static int ipc_spin(const struct ipc_shared *sh, ipc_ready_fn ready, const void *ctx,
 		    int64_t deadline, unsigned flags, bool yield)
@@ -114,7 +117,7 @@ static int ipc_spin(const struct ipc_shared *sh, ipc_ready_fn ready, const void 
 	for (unsigned i = 0;; i++) {
 		if (ready(ctx))
 			return 0;
-		if (yield || (i & 63) == 0) {
+		if (yield || (i & 63) == 63) {
 			int64_t now = ipc_now_ns();
 			if (start < 0)
 				start = now;

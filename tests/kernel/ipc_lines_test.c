@@ -84,7 +84,7 @@ static int never_run(ipc_domain_t *self, void *arg)
 
 int main(void)
 {
-	tap_plan(12);
+	tap_plan(13);
 
 	tap_ok(sizeof(struct ipc_hand) == IPC_LINE, "the handoff line is one cache line");
 	tap_ok(offsetof(struct ipc_dom, h) == 0 && _Alignof(struct ipc_dom) == IPC_LINE,
@@ -92,6 +92,11 @@ int main(void)
 	tap_ok(offsetof(struct ipc_dom, caps) == IPC_LINE &&
 	       offsetof(struct ipc_dom, rcap) == 2 * IPC_LINE,
 	       "passed caps in the next line, receive parameters in the one after");
+	tap_ok(offsetof(struct ipc_dom, seq) == 3 * IPC_LINE &&
+	       offsetof(struct ipc_dom, nsleep) / IPC_LINE == 3 &&
+	       offsetof(struct ipc_dom, cpu) / IPC_LINE == 3,
+	       "the wake words (every delivery reads nsleep) apart from the receive "
+	       "parameters (a receiver that moves its buffer writes them at each receive)");
 
 	struct ipc_config cfg = { .mode = IPC_MODE_THREAD, .max_domains = 2 };
 	ipc_kernel_t *k = NULL;

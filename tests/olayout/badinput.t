@@ -209,6 +209,11 @@ def bad_layouts():
         ("layout-unknown-function", "olayout-layout 1\nplace no_such_function_here\n", ":2:"),
         ("layout-bad-directive", "olayout-layout 1\n# a comment\n\nteleport main\n", ":4:"),
         ("layout-placed-twice", "olayout-layout 1\nplace main\nplace main\n", ":3:"),
+        # repeats apart, among a clone of the same unit (each unit's places are chained)
+        ("layout-placed-twice-apart",
+         "olayout-layout 1\nplace main\nclone main p\nplace calc_sum\nplace main\n", ":5:"),
+        ("layout-cloned-twice",
+         "olayout-layout 1\nclone main p\nplace main\nclone main q\nclone main p\n", ":5:"),
         ("layout-bad-align", "olayout-layout 1\nplace main align=3\n", ":2:"),
         ("layout-huge-align", "olayout-layout 1\nalign 99999999999999999999999\n", ":2:"),
         ("layout-bad-pad", "olayout-layout 1\nplace main pad=-4\n", ":2:"),

@@ -8,7 +8,8 @@
 # --olayout-fdo=on asks for it. --olayout-align=pack compiles without
 # alignment padding, winning over the build's own -falign-functions. A plugin that is missing or broken, a
 # wrong mode or fdo value, or a missing profile fail the compile with one
-# line and leave no object behind (a wrong align value too).
+# line and leave no object behind (a wrong align value too, a wrong mode in
+# the environment); a setting an option gives ignores the environment's.
 set -u
 export LC_ALL=C
 : "${BUILD:=build}"
@@ -43,7 +44,7 @@ fails_one_line() {
 		diag "  exit $rc, stderr: $(cat "$T/err")"
 }
 
-plan 18
+plan 20
 "$OLCC" --help >"$T/help" && grep -q '^usage: olayout-cc' "$T/help"
 ok "--help: usage" [ $? = 0 ]
 
@@ -95,4 +96,10 @@ fails_one_line "a plugin that is not a shared object (gcc's error)" "$T/b.o" \
 	env OLAYOUT_PLUGIN="$T/bad.so" "$OLCC" --olayout-mode=both -c -o "$T/b.o" "$L/lib.c"
 fails_one_line "a wrong mode" "$T/w.o" "$OLCC" --olayout-mode=fast -c -o "$T/w.o" "$L/lib.c"
 fails_one_line "a missing profile" "$T/p.o" "$OLCC" --olayout-profile="$T/none.prof" -c -o "$T/p.o" "$L/lib.c"
+fails_one_line "a wrong OLAYOUT_MODE" "$T/e.o" env OLAYOUT_MODE=fast "$OLCC" -c -o "$T/e.o" "$L/lib.c"
+# options win: the environment's value of a setting an option gives is not read
+ok "options win over a wrong environment (mode, profile, fdo, align)" \
+	env OLAYOUT_MODE=fast OLAYOUT_PROFILE="$T/none.prof" OLAYOUT_FDO=maybe OLAYOUT_ALIGN=yes "$OLCC" \
+	--olayout-mode=outline --olayout-profile="$T/app.prof" --olayout-fdo=off --olayout-align=gcc \
+	-O2 -c -o "$T/w2.o" "$L/lib.c"
 done_testing

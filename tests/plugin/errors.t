@@ -6,7 +6,7 @@
 
 printf 'int main(void) { return 0; }\n' >"$WORK/m.c"
 printf 'olayout-profile 1\ncache modern 32768 8 64\nbogus x\n' >"$WORK/bad.prof"
-printf 'olayout-profile 5\n' >"$WORK/v3.prof"
+printf 'olayout-profile 6\n' >"$WORK/v3.prof"
 
 # fails DESCRIPTION WANTED-MESSAGE GCC-ARGS...: the compilation fails with
 # exactly one line of diagnostics, which holds WANTED-MESSAGE.
@@ -20,11 +20,11 @@ fails() {
 	[ "$(wc -l <"$WORK/err")" -eq 1 ] || sed 's/^/#   /' "$WORK/err"
 }
 
-plan 56
+plan 58
 
 fails "malformed profile" "$WORK/bad.prof:3: unknown directive 'bogus'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/bad.prof" -c -o "$WORK/m.o" "$WORK/m.c"
-fails "unsupported profile version" "$WORK/v3.prof:1: unsupported version 5 (this reader knows 1 to 4)" \
+fails "unsupported profile version" "$WORK/v3.prof:1: unsupported version 6 (this reader knows 1 to 5)" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/v3.prof" -c -o "$WORK/m.o" "$WORK/m.c"
 # More malformations, each named by file, line and problem.
 while IFS='|' read -r text want; do
@@ -52,6 +52,8 @@ fails "both modes" "olayout: 'outline-only' and 'inline-only' exclude each other
 	-c -o "$WORK/m.o" "$WORK/m.c"
 fails "a ratio above 1" "olayout: 'hot-ratio=2': want a number from 0 to 1" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-hot-ratio=2 -c -o "$WORK/m.o" "$WORK/m.c"
+fails "a cold-ppm above a million" "olayout: 'cold-ppm=2e6': want a number from 0 to 1000000" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-cold-ppm=2e6 -c -o "$WORK/m.o" "$WORK/m.c"
 fails "a negative growth" "olayout: 'max-growth=-1': want a whole number from 0 to 10000" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-max-growth=-1 -c -o "$WORK/m.o" "$WORK/m.c"
 fails "a growth without a value" "olayout: option '-fplugin-arg-olayout-max-growth' needs '=N'" \
@@ -75,12 +77,12 @@ out=$($CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-help -c -o "$WORK/m.o" "$W
 is $? 0 "help: exit 0"
 # each option the plugin takes, as its help must name it (a miss fails)
 lacks=
-for key in profile=FILE outline-only inline-only "fdo=on|off" verbose report=FILE min-ratio=R cold-ratio=R cold-runs=N \
+for key in profile=FILE outline-only inline-only "fdo=on|off" verbose report=FILE min-ratio=R cold-ratio=R cold-runs=N cold-ppm=R \
 	hot-ratio=R max-growth=N help; do
 	grep -qF -- "-fplugin-arg-olayout-$key " <<<"$out" || lacks+=" $key"
 done
 ok "help names each option with its value${lacks:+ (lacks:$lacks)}" [ -z "$lacks" ]
-is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 12 "help lists the twelve options"
+is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 13 "help lists the thirteen options"
 
 # Paths the plugin cannot inline: the build goes on, with one warning that
 # names the path, the function and why.

@@ -5,7 +5,9 @@
 # pointers became guarded inlined copies), other callers keep the
 # out-of-line functions, library functions are inlined where GCC alone
 # inlines them (a library mark costs no instructions), and the program
-# prints the same. Several
+# prints the same. Each guard is one compare of the pointer with its layer
+# and a jne forward to the general call (guards.awk): the inlined copy is
+# the fall-through. Several
 # files without -flto: nothing can be inlined across files; same output.
 . tests/plugin/lib.sh
 
@@ -26,7 +28,7 @@ build_multi() {
 
 calls() { disasm "$1" "$2" | grep -E "call +[0-9a-f]+ <($3)[>.]"; }
 
-plan 28
+plan 30
 mapfile -t pargs < <(plugin_args profile="$PROF" verbose)
 
 for mode in onefile lto; do
@@ -60,6 +62,11 @@ for mode in onefile lto; do
 		"$mode: tcp_push, ip_push, eth_push stay out of line for other callers"
 	is "$(grep -c '(indirect call, guarded)' "$WORK/verbose.$mode")" 3 \
 		"$mode: verbose: three layer crossings promoted and inlined"
+	# issue #11's cheaper guards: one compare with the expected target, the
+	# inlined copy on the fall-through, the general call a jump away
+	is "$(disasm "$plug" app_send | awk -v targets="tcp_push ip_push eth_push" -f tests/plugin/guards.awk | tr '\n' ' ')" \
+		"tcp_push ok ip_push ok eth_push ok " \
+		"$mode: each guard compares the pointer with its layer and falls through to the inlined copy"
 done
 
 base=$WORK/base.multi plug=$WORK/plug.multi

@@ -249,6 +249,15 @@ static void check_write(void)
 		   "olayout-profile 4\ninsn f.cold 3 7\ninsn f.cold 16 7\ninsn g 2 5\n",
 		   "version 4: insn FN OFFSET COUNT, by function, then offset");
 	free(v4);
+	/* blanks, a comment, CRLF: the general parse reads what the writer's
+	 * form reads (the reader has a short path for that form) */
+	char *v4b = rewrite("olayout-profile 4\ninsn\tf 4 5 # c\ninsn f 2 5\r\n insn  f 8 5\n"
+			    "insn f 18446744073709551615 1\n");
+	tap_is_str(v4b ? v4b : "(failed)",
+		   "olayout-profile 4\ninsn f 2 5\ninsn f 4 5\ninsn f 8 5\n"
+		   "insn f 18446744073709551615 1\n",
+		   "version 4: insn lines in other forms read alike");
+	free(v4b);
 	char *v5 = rewrite("olayout-profile 5\nbranch b.c:2 b.c:9 b.c:3 0 4\n"
 			   "branch a.c:7 a.c:9 a.c:8 5 6\nbranch a.c:7 a.c:8 a.c:9 1 2\n");
 	tap_is_str(v5 ? v5 : "(failed)",
@@ -438,6 +447,14 @@ static const struct bad bad[] = {
 	{"olayout-profile 4\ninsn f 0\n", "t.prof:2: 'insn' wants insn FN OFFSET COUNT"},
 	{"olayout-profile 4\ninsn f.c 0x4 1\n", "t.prof:2: bad offset '0x4': not a number"},
 	{"olayout-profile 4\ninsn f 4 -1\n", "t.prof:2: bad count '-1': not a number"},
+	/* lines the short path for the writer's form must leave to the parse */
+	{"olayout-profile 4\ninsn 4f 0 1\n", "t.prof:2: bad function name '4f': not a symbol name"},
+	{"olayout-profile 4\ninsn f-g 0 1\n",
+	 "t.prof:2: bad function name 'f-g': not a symbol name"},
+	{"olayout-profile 4\ninsn f 18446744073709551616 1\n",
+	 "t.prof:2: bad offset '18446744073709551616': too large"},
+	{"olayout-profile 4\ninsn f 4 1\ninsn f 8 1x\n", "t.prof:3: bad count '1x': not a number"},
+	{"olayout-profile 4\ninsn f 4 1 2\n", "t.prof:2: 'insn' wants insn FN OFFSET COUNT"},
 	{"olayout-profile 4\ninsn f 4 1\ninsn f 8 1\ninsn f 4 2\n",
 	 "t.prof:4: insn 'f 4' given twice"},
 	/* branch */
@@ -531,7 +548,7 @@ static void check_files(void)
 
 int main(void)
 {
-	tap_plan(24 + 21 + 1 + 3 + 3 + 2 * (int)(sizeof bad / sizeof bad[0]) + 7 + 4 + 5);
+	tap_plan(24 + 22 + 1 + 3 + 3 + 2 * (int)(sizeof bad / sizeof bad[0]) + 7 + 4 + 5);
 	check_good();
 	check_good2();
 	check_v1_absent();

@@ -1,6 +1,8 @@
 /*
  * olcc_args.c - olayout-cc's settings: the environment first, then the
- * --olayout-* options, which win. Every wrong value is one line and -1.
+ * --olayout-* options, which win: a setting an option gives is not read
+ * from the environment at all (a wrong value there does not matter then).
+ * Every wrong value is one line and -1.
  */
 #define _DEFAULT_SOURCE
 #include <errno.h>
@@ -80,19 +82,32 @@ static int add_arg(struct olcc *c, const char *arg)
 	return 0;
 }
 
-static int from_env(struct olcc *c)
+/* The environment variable name, unless an option (prefix opt, "=" and the
+   value) in argv gives the same setting: then NULL. */
+static const char *env_unless(const char *name, const char *opt, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strncmp(argv[i], opt, strlen(opt)))
+			return NULL;
+	return getenv(name);
+}
+
+static int from_env(struct olcc *c, int argc, char **argv)
 {
 	const char *v = getenv("OLAYOUT_CC");
 	c->cc = v && *v ? v : "gcc";
 	c->fdo = "off";
 	c->align = "gcc";
-	if ((v = getenv("OLAYOUT_PROFILE")) && set_profile(c, v) != 0)
+	if ((v = env_unless("OLAYOUT_PROFILE", "--olayout-profile=", argc, argv)) &&
+	    set_profile(c, v) != 0)
 		return -1;
-	if ((v = getenv("OLAYOUT_MODE")) && *v && set_mode(c, v) != 0)
+	if ((v = env_unless("OLAYOUT_MODE", "--olayout-mode=", argc, argv)) && *v &&
+	    set_mode(c, v) != 0)
 		return -1;
-	if ((v = getenv("OLAYOUT_FDO")) && *v && set_fdo(c, v) != 0)
+	if ((v = env_unless("OLAYOUT_FDO", "--olayout-fdo=", argc, argv)) && *v && set_fdo(c, v) != 0)
 		return -1;
-	if ((v = getenv("OLAYOUT_ALIGN")) && *v && set_align(c, v) != 0)
+	if ((v = env_unless("OLAYOUT_ALIGN", "--olayout-align=", argc, argv)) && *v &&
+	    set_align(c, v) != 0)
 		return -1;
 	if (!(v = getenv("OLAYOUT_ARGS")))
 		return 0;
@@ -110,7 +125,7 @@ static int from_env(struct olcc *c)
 int olcc_parse(struct olcc *c, int argc, char **argv)
 {
 	memset(c, 0, sizeof *c);
-	if (from_env(c) != 0)
+	if (from_env(c, argc, argv) != 0)
 		return -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];

@@ -175,7 +175,14 @@ static int read_relocs(struct ol_elf *elf, struct ol_err *err)
 				return ol_fail(err, -ENOMEM, "%s: out of memory", elf->path);
 		}
 	}
-	qsort(elf->rel, elf->nrel, sizeof *elf->rel, rel_cmp);
+	/* read in section order, they are usually in address order already:
+	 * sorting costs much more than seeing that (rel_cmp is a total order,
+	 * so either way gives the same array) */
+	for (size_t k = 1; k < elf->nrel; k++)
+		if (rel_cmp(&elf->rel[k - 1], &elf->rel[k]) > 0) {
+			qsort(elf->rel, elf->nrel, sizeof *elf->rel, rel_cmp);
+			break;
+		}
 	return 0;
 }
 

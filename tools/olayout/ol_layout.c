@@ -19,7 +19,12 @@ struct lctx {
 	struct ol_err *err;
 	uint64_t align;
 	bool skip;		/* --skip-unmovable */
-	size_t cap_place, cap_route, cap_path;
+	size_t cap_place, cap_route, cap_path, cap_same;
+	/* the places of one unit, chained (a layout of a large program names
+	 * tens of thousands of units: a scan of every place before each one
+	 * for a repeat was quadratic): last[unit] is its latest place, same[i]
+	 * the place of the same unit before place i; -1 ends a chain */
+	long *last, *same;
 };
 
 static int lfail(struct lctx *c, const char *fmt, const char *a)
@@ -142,12 +147,22 @@ static int add_place(struct lctx *c, char **w, int nw, bool clone)
 	}
 	if (unmovable(c, w[1], p.unit))
 		return c->skip ? 0 : -EINVAL;
-	for (size_t i = 0; i < lay->nplace; i++)
-		if (lay->place[i].unit == p.unit && lay->place[i].path == p.path)
+	if (c->last == NULL) {
+		c->last = malloc((c->m->nunit + 1) * sizeof *c->last);
+		if (c->last == NULL)
+			return ol_fail(c->err, -ENOMEM, "out of memory");
+		for (size_t u = 0; u < c->m->nunit; u++)
+			c->last[u] = -1;
+	}
+	for (long i = c->last[p.unit]; i >= 0; i = c->same[i])
+		if (lay->place[i].path == p.path)
 			return lfail(c, clone ? "'%s' cloned twice for the path" :
 					"'%s' placed twice", w[1]);
-	if (ol_grow((void **)&lay->place, &c->cap_place, lay->nplace + 1, sizeof *lay->place))
+	if (ol_grow((void **)&lay->place, &c->cap_place, lay->nplace + 1, sizeof *lay->place) ||
+	    ol_grow((void **)&c->same, &c->cap_same, lay->nplace + 1, sizeof *c->same))
 		return ol_fail(c->err, -ENOMEM, "out of memory");
+	c->same[lay->nplace] = c->last[p.unit];
+	c->last[p.unit] = (long)lay->nplace;
 	lay->place[lay->nplace++] = p;
 	return 0;
 }
@@ -284,6 +299,8 @@ int ol_layout_read_from(struct ol_layout *lay, const char *file, FILE *f,
 			rc = parse_line(&c, buf, &header);
 	}
 	free(buf);
+	free(c.last);
+	free(c.same);
 	if (rc == 0 && ferror(f))
 		rc = ol_fail(err, -EIO, "%s: read error", file);
 	if (rc == 0 && !header)

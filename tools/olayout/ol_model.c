@@ -485,13 +485,17 @@ static int tab_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-/* The target of table entry k of t, if it is one. */
+/* The target of table entry k of t, if it is one; *rel: entry k - 1's
+ * relocation on the way in (k > 0), whose successor is usually entry k's. */
 static bool table_entry(const struct ol_model *m, const struct ol_table *t,
 			uint32_t k, size_t *rel, uint64_t *target)
 {
 	const struct ol_elf *elf = m->elf;
 	uint64_t at = t->addr + (uint64_t)k * t->esize;
-	long r = ol_elf_rel_at(elf, at);
+	/* the relocations are sorted: the one after entry k - 1's, at at, is
+	 * the first at at */
+	long r = k > 0 && *rel + 1 < elf->nrel && elf->rel[*rel + 1].off == at ?
+		 (long)*rel + 1 : ol_elf_rel_at(elf, at);
 	const uint8_t *p;
 	long tu;
 
@@ -549,7 +553,7 @@ static int find_tables(struct ol_model *m, struct scan *s)
 		qsort(s->cand, s->ncand, sizeof *s->cand, tab_cmp);
 	for (size_t i = 0; i < s->ncand; i++) {
 		struct ol_table t = s->cand[i];
-		size_t rel;
+		size_t rel = 0;
 		uint64_t target;
 
 		uint64_t limit = UINT64_MAX;

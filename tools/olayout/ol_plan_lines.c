@@ -90,7 +90,8 @@ static void from_insns(struct ol_plan *pl, bool *seen)
 	for (size_t i = 0; i < pl->prof->n_insns; i++) {
 		const struct ol_profile_insn *x = &pl->prof->insns[i];
 
-		if (name == NULL || strcmp(name, x->function) != 0)
+		/* the parser shares a run's name: a pointer compare mostly */
+		if (name != x->function && (name == NULL || strcmp(name, x->function) != 0))
 			u = ol_unit_named(pl->m, name = x->function);
 
 		if (u < 0 || !pl->pu[u].chunk || x->offset >= pl->m->unit[u].size)

@@ -147,26 +147,64 @@ static int edge_cmp(const void *a, const void *b)
 	return x->to < y->to ? -1 : x->to > y->to;
 }
 
+/* The first unit match finds for a callee, by name, remembered: a large
+ * profile names each function as the callee of many edges, and a search
+ * of the model's names for each cost more than the rest of the edges. */
+struct callees {
+	const char **name;	/* open addressing; NULL: free slot */
+	size_t *unit;		/* NO_UNIT: no unit has the name */
+	size_t mask;
+};
+
+#define NO_UNIT ((size_t)-1)
+
+static size_t first_unit(struct callees *c, const struct ol_model *m, const char *name)
+{
+	size_t h = 14695981039346656037ull, hits[MAX_HITS];
+
+	for (const char *s = name; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;	/* FNV-1a */
+	for (h &= c->mask; c->name[h]; h = (h + 1) & c->mask)
+		if (strcmp(c->name[h], name) == 0)
+			return c->unit[h];
+	c->name[h] = name;
+	c->unit[h] = match(m, name, hits) ? hits[0] : NO_UNIT;
+	return c->unit[h];
+}
+
 /* edges: the profile's call edges between units (the first unit each name
  * stands for), sorted. A caller's edges come in one run (the writer sorts
  * them), so its name is matched once per run. */
 static int edges(struct ol_plan *pl, struct ol_err *err)
 {
 	const struct ol_profile *p = pl->prof;
-	size_t a[MAX_HITS], b[MAX_HITS], na = 0;
+	size_t a[MAX_HITS], na = 0, slots = 16;
 	const char *caller = NULL;
+	struct callees c;
 
+	while (slots < 2 * p->n_edges)	/* at most half full */
+		slots *= 2;
+	c.name = calloc(slots, sizeof *c.name);
+	c.unit = malloc(slots * sizeof *c.unit);
+	c.mask = slots - 1;
 	pl->edge = malloc((p->n_edges + 1) * sizeof *pl->edge);
-	if (pl->edge == NULL)
+	if (pl->edge == NULL || c.name == NULL || c.unit == NULL) {
+		free(c.name);
+		free(c.unit);
 		return ol_fail(err, -ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < p->n_edges; i++) {
+		size_t b;
+
 		if (!p->edges[i].count)
 			continue;
 		if (caller == NULL || strcmp(caller, p->edges[i].caller) != 0)
 			na = match(pl->m, caller = p->edges[i].caller, a);
-		if (na && match(pl->m, p->edges[i].callee, b) && a[0] != b[0])
-			pl->edge[pl->nedge++] = (struct ol_pedge){ a[0], b[0], p->edges[i].count };
+		if (na && (b = first_unit(&c, pl->m, p->edges[i].callee)) != NO_UNIT && a[0] != b)
+			pl->edge[pl->nedge++] = (struct ol_pedge){ a[0], b, p->edges[i].count };
 	}
+	free(c.name);
+	free(c.unit);
 	qsort(pl->edge, pl->nedge, sizeof *pl->edge, edge_cmp);
 	return 0;
 }
