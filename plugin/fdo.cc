@@ -9,13 +9,21 @@
  * often as the function was entered; a block holding a statement from a
  * line that ran ran as often as its line (outline.cc's rule, which also
  * caps an inlined statement by its call site); a cold-line block never
- * ran. The flow rules then fill in what follows: an edge that is its
+ * ran. A branch the profile's `branch` entries (version 5: the conditional
+ * jumps of the training build, by the locations of the jump and of its
+ * two exits) name unambiguously gets their counts: the entries at the
+ * condition's location whose taken exit starts one of the block's exits
+ * and whose fall-through starts the other, and neither starts both
+ * (summed: a loop's test runs before the loop and at its end). That is
+ * the one thing line counts cannot tell where a branch's exits share
+ * lines or meet at once. The flow rules then fill in what follows: an edge that is its
  * source's only exit or its destination's only entry has that block's
  * count, a block's missing edge is its count less the others, a block's
  * count is the sum of its known entries or exits. A branch whose exits all
  * got counts gets probabilities in their ratio (an exit that never ran
  * keeps a tiny one: moving never-run blocks is the outline pass's job);
- * other branches keep GCC's guesses. GCC then recomputes the block counts
+ * other branches keep GCC's guesses (verbose says which rule decided
+ * each branch). GCC then recomputes the block counts
  * from the probabilities (rebuild_frequencies); a block that did not have
  * count zero before gets at least the least count above it, so that this
  * pass moves nothing to .cold.
@@ -39,6 +47,12 @@
 #include "cfg.h"
 #include "diagnostic-core.h"
 #include "predict.h"
+#include "tree-ssa-alias.h"
+#include "internal-fn.h"
+#include "gimple-expr.h"
+#include "gimple.h"
+#include "gimple-iterator.h"
+#include "tree-cfg.h"
 #include "sbitmap.h"
 #include "olayout.h"
 
@@ -134,26 +148,184 @@ bool plain_branch(basic_block bb)
 	return true;
 }
 
-/* Sets the probabilities of bb's exits from their counts when all are
-   known and some ran; whether it did. */
+/* Sets the probabilities of bb's exits in the ratio of counts (one per
+   exit, in bb->succs order). A never-run exit counts one run: its block
+   stays in line here. */
+void set_ratio(basic_block bb, const int64_t *counts)
+{
+	int64_t sum = 0;
+	for (unsigned i = 0; i < EDGE_COUNT(bb->succs); i++)
+		sum += MAX(counts[i], (int64_t)1);
+	for (unsigned i = 0; i < EDGE_COUNT(bb->succs); i++)
+		EDGE_SUCC(bb, i)->probability = profile_probability::probability_in_gcov_type(
+			MAX(counts[i], (int64_t)1), sum).guessed();
+}
+
+/* Sets the probabilities of bb's exits from their flow counts when all
+   are known and some ran; whether it did. */
 bool set_probabilities(struct flow *f, basic_block bb)
 {
-	if (!plain_branch(bb))
-		return false;
 	int n_unknown;
 	edge missing;
 	int64_t sum = known_sum(f, bb->succs, &n_unknown, &missing);
 	if (n_unknown || sum <= 0)
 		return false;
+	auto_vec<int64_t> counts;
 	edge e;
 	edge_iterator ei;
-	/* A never-run exit counts one run: its block stays in line here. */
 	FOR_EACH_EDGE(e, ei, bb->succs)
-		sum += edge_count(f, e) == 0;
-	FOR_EACH_EDGE(e, ei, bb->succs)
-		e->probability = profile_probability::probability_in_gcov_type(
-			MAX(edge_count(f, e), (int64_t)1), sum).guessed();
+		counts.safe_push(edge_count(f, e));
+	set_ratio(bb, counts.address());
 	return true;
+}
+
+/* Whether the code e enters starts with a statement of file:line: a
+   statement of the first block on its way that has located statements
+   (an empty forwarder block is passed through). */
+bool enters_location(edge e, const char *file, unsigned long line)
+{
+	basic_block bb = e->dest;
+	for (int hop = 0; hop < 8 && bb != EXIT_BLOCK_PTR_FOR_FN(cfun); hop++) {
+		bool located = false;
+		for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
+			gimple *stmt = gsi_stmt(gsi);
+			if (is_gimple_debug(stmt) || gimple_location(stmt) == UNKNOWN_LOCATION)
+				continue;
+			located = true;
+			expanded_location xl = expand_location(gimple_location(stmt));
+			if (xl.file && xl.line > 0 && (unsigned long)xl.line == line &&
+			    ol_profile_file_matches(xl.file, file))
+				return true;
+		}
+		if (located || !single_succ_p(bb))
+			return false;
+		bb = single_succ(bb);
+	}
+	return false;
+}
+
+/* Which of a two-way branch's exits the code at a location starts: 0 or 1
+   when only that one does, AT_NEITHER or AT_BOTH. */
+enum { AT_NEITHER = -1, AT_BOTH = -2 };
+int exit_at(basic_block bb, const char *file, unsigned long line)
+{
+	bool in0 = enters_location(EDGE_SUCC(bb, 0), file, line);
+	bool in1 = enters_location(EDGE_SUCC(bb, 1), file, line);
+	if (in0 && in1)
+		return AT_BOTH;
+	return in0 == in1 ? (int)AT_NEITHER : (int)in1;
+}
+
+/* One branch entry that may stand for bb's condition: which of bb's exits
+   its taken side is, and whether both its sides' locations say so (exact)
+   or one side's does and the other's starts neither exit (the training
+   build's jump went past the block GCC has there: by elimination). */
+struct branch_pair {
+	basic_block bb;
+	const struct ol_profile_branch *entry;
+	int taken_exit;
+	bool exact;
+};
+
+enum { MAX_BRANCH_ENTRIES = 16 };
+
+/* The branch entries at the location of bb's condition (a two-way
+   GIMPLE_COND) that map onto its exits, appended to pairs; whether the
+   profile has entries there at all. */
+bool pair_entries(basic_block bb, vec<branch_pair> *pairs)
+{
+	gimple *last = last_stmt(bb);
+	if (!last || gimple_code(last) != GIMPLE_COND || EDGE_COUNT(bb->succs) != 2)
+		return false;
+	expanded_location xl = expand_location(gimple_location(last));
+	if (!xl.file || xl.line <= 0)
+		return false;
+	const struct ol_profile_branch *b[MAX_BRANCH_ENTRIES];
+	size_t n = ol_profile_branches_at(ol_cfg.profile, xl.file, (unsigned long)xl.line, b,
+					  MAX_BRANCH_ENTRIES);
+	for (size_t i = 0; i < MIN(n, (size_t)MAX_BRANCH_ENTRIES); i++) {
+		int t = exit_at(bb, b[i]->taken_file, b[i]->taken_line);
+		int f = exit_at(bb, b[i]->fall_file, b[i]->fall_line);
+		if (t >= 0 && f == 1 - t)
+			pairs->safe_push({bb, b[i], t, true});
+		else if (t >= 0 && f == AT_NEITHER)
+			pairs->safe_push({bb, b[i], t, false});
+		else if (f >= 0 && t == AT_NEITHER)
+			pairs->safe_push({bb, b[i], 1 - f, false});
+	}
+	return n > 0;
+}
+
+/* The exits' counts of a branch from the entries mapped onto it. */
+struct branch_count {
+	int64_t exits[2];
+	bool exact;
+};
+typedef hash_map<int_hash<int, -1, -2>, branch_count> branch_counts;
+
+/* Whether pair p counts for its block: exact, or by elimination when its
+   block has no exact entry and the entry maps onto no other block (an &&
+   chain's conditions share a location: an entry exact for one of them
+   may look right by elimination for another). */
+bool pair_counts(const vec<branch_pair> &pairs, const branch_pair &p)
+{
+	if (p.exact)
+		return true;
+	int candidates = 0;
+	for (const branch_pair &q : pairs) {
+		if (q.exact && (q.bb == p.bb || q.entry == p.entry))
+			return false;
+		candidates += q.entry == p.entry;
+	}
+	return candidates == 1;
+}
+
+/* The counts of fun's two-way branches that the profile's branch entries
+   give (see the header), by block index; the blocks with entries at their
+   condition's location none of which maps onto them go to unmapped. */
+void map_branches(function *fun, branch_counts *out, auto_bitmap &unmapped)
+{
+	auto_vec<branch_pair> pairs;
+	basic_block bb;
+	FOR_EACH_BB_FN(bb, fun) {
+		unsigned before = pairs.length();
+		if (plain_branch(bb) && pair_entries(bb, &pairs) && pairs.length() == before)
+			bitmap_set_bit(unmapped, bb->index);
+	}
+	for (const branch_pair &p : pairs) {
+		if (!pair_counts(pairs, p))
+			continue;
+		bool existed;
+		branch_count &c = out->get_or_insert(p.bb->index, &existed);
+		if (!existed)
+			c = {{0, 0}, p.exact};
+		c.exits[p.taken_exit] += capped(p.entry->taken);
+		c.exits[1 - p.taken_exit] += capped(p.entry->fall);
+	}
+}
+
+/* The edge counts bb's branch entries give where its own count is known
+   and they are not: its count in the entries' ratio. */
+void seed_edges(struct flow *f, basic_block bb, const int64_t counts[2])
+{
+	int64_t count = f->block[bb->index];
+	if (count == UNKNOWN)
+		return;
+	for (int i = 0; i < 2; i++)
+		if (edge_count(f, EDGE_SUCC(bb, i)) == UNKNOWN)
+			edge_count(f, EDGE_SUCC(bb, i)) =
+				count * counts[i] / MAX(counts[0] + counts[1], (int64_t)1);
+}
+
+/* Says which rule decided bb's branch (verbose). */
+void note_branch(basic_block bb, const char *rule)
+{
+	if (!ol_cfg.verbose)
+		return;
+	gimple *last = last_stmt(bb);
+	expanded_location xl = expand_location(last ? gimple_location(last) : UNKNOWN_LOCATION);
+	ol_note("%s: branch at %s:%d (block %d): %s", ol_fn_name(cfun->decl),
+		xl.file ? xl.file : "?", xl.line, bb->index, rule);
 }
 
 /* The blocks' training counts; how many blocks have one. A function
@@ -231,11 +403,37 @@ unsigned int fdo_pass::execute(function *fun)
 			e->aux = (void *)(intptr_t)f.edge.length();
 		}
 
-	int n_known = read_counts(&f, fun, trained->calls), n_set = 0;
-	if (n_known) {
+	int n_known = read_counts(&f, fun, trained->calls), n_set = 0, n_branch = 0;
+	/* per block: the counts of its exits from branch entries */
+	branch_counts by_branch;
+	auto_bitmap unmapped;
+	map_branches(fun, &by_branch, unmapped);
+	if (n_known || !by_branch.is_empty()) {
 		propagate(&f, fun);
 		FOR_EACH_BB_FN(bb, fun)
-			n_set += set_probabilities(&f, bb);
+			if (branch_count *c = by_branch.get(bb->index))
+				seed_edges(&f, bb, c->exits);
+		propagate(&f, fun);
+	}
+	FOR_EACH_BB_FN(bb, fun) {
+		if (!plain_branch(bb))
+			continue;
+		branch_count *c = by_branch.get(bb->index);
+		if (c && c->exits[0] + c->exits[1] > 0) {
+			set_ratio(bb, c->exits);
+			n_set++, n_branch++;
+			note_branch(bb, c->exact ? "branch counts"
+					: "branch counts (one exit by its location, the other by "
+					  "elimination)");
+		} else if ((n_known || !by_branch.is_empty()) && set_probabilities(&f, bb)) {
+			n_set++;
+			note_branch(bb, "line counts (flow)");
+		} else {
+			note_branch(bb, bitmap_bit_p(unmapped, bb->index)
+					? "GCC's guess (branch entries at its location, none maps "
+					  "onto its exits)"
+					: "GCC's guess");
+		}
 	}
 	FOR_ALL_BB_FN(bb, fun)
 		FOR_EACH_EDGE(e, ei, bb->succs)
@@ -250,7 +448,8 @@ unsigned int fdo_pass::execute(function *fun)
 			   "has a count, as in a profile of other sources: GCC keeps its guesses",
 			   name, (unsigned long long)trained->calls);
 	ol_note("%s: %d of %d blocks have training counts; %d branches take trained "
-		"probabilities", name, n_known, n_basic_blocks_for_fn(fun) - 2, n_set);
+		"probabilities (%d from branch counts)", name, n_known,
+		n_basic_blocks_for_fn(fun) - 2, n_set, n_branch);
 	return 0;
 }
 

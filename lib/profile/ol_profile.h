@@ -151,6 +151,9 @@ const struct ol_profile_function *ol_profile_find_function(const struct ol_profi
 /* True when a `line` entry matches (file as for ol_profile_is_cold_line). */
 bool ol_profile_line_count(const struct ol_profile *p, const char *file, unsigned long line,
 			   uint64_t *count);
+/* Whether a compiler's file name (a statement's) is the profile's file:
+ * equal, or ending in '/' and it. */
+bool ol_profile_file_matches(const char *file, const char *want);
 /* The `branch` entries from the location (file as for
  * ol_profile_is_cold_line): how many there are; the first max of them go to
  * out[]. */

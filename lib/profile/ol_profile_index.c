@@ -265,6 +265,11 @@ static bool file_matches(const char *file, size_t flen, const char *want)
 	       (n == flen || file[flen - n - 1] == '/');
 }
 
+bool ol_profile_file_matches(const char *file, const char *want)
+{
+	return file_matches(file, strlen(file), want);
+}
+
 bool ol_profile_is_cold_line(const struct ol_profile *p, const char *file, unsigned long line)
 {
 	struct ol_profile_line key = {(char *)"", line};
