@@ -350,6 +350,10 @@ def check_bad(tap, work, cg):
     tap.ok(one_line(res) and res.err.endswith(b"bad: cannot read: Is a directory\n")
            and not os.path.exists(out), "--merge of a directory: one line saying so",
            oltest.describe(res))
+    res = oltest.olayout("profile", "-o", out, "--from-callgrind", bad, EXE)
+    tap.ok(one_line(res) and res.err.endswith(b"bad: cannot read: Is a directory\n")
+           and not os.path.exists(out), "--from-callgrind of a directory: one line saying so",
+           oltest.describe(res))
     res = oltest.olayout("profile", "-o", os.path.join(bad, "no", "dir.prof"),
                          "--from-callgrind", cg, EXE)
     tap.ok(one_line(res) and b"dir.prof" in res.err, "unwritable output: one line, exit 1",

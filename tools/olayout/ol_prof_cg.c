@@ -324,6 +324,7 @@ int ol_cg_read(struct ol_cg *cg, const char *path, struct ol_err *err)
 	FILE *fp = fopen(path, "r");
 	if (!fp)
 		return ol_fail(err, -errno, "%s: %s", path, strerror(errno));
+	errno = 0;
 	while (rc == 0 && (n = getline(&line, &cap, fp)) >= 0) {
 		r.lineno++;
 		if ((size_t)n != strlen(line))
@@ -333,8 +334,9 @@ int ol_cg_read(struct ol_cg *cg, const char *path, struct ol_err *err)
 		if (rc == 0 && n > 0 && line[0] != '#')
 			rc = body_line(&r, line);
 	}
-	if (rc == 0 && ferror(fp))
-		rc = ol_fail(err, -EIO, "%s: read error", path);
+	int read_errno = ferror(fp) ? (errno ? errno : EIO) : 0;	/* a directory reads EISDIR */
+	if (rc == 0 && read_errno)
+		rc = ol_fail(err, -read_errno, "%s: cannot read: %s", path, strerror(read_errno));
 	if (rc == 0 && (!r.have_events || !r.have_instr))
 		rc = ol_fail(err, -EINVAL, "%s: not a callgrind output file with instruction "
 			     "counts (no 'events:' or 'positions: instr')", path);
