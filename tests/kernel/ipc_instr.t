@@ -4,8 +4,12 @@
 # Under callgrind, ipc_pingpong in thread mode, counting only inside
 # ipc_call and ipc_return_receive and not inside ipc_wait (the spin, whose
 # length depends on scheduling): the difference of two run lengths cancels
-# start-up. The count is a property of the code, not a timing: 826 per
-# round trip (both sides) at the time of writing; the bound leaves ~6%.
+# start-up. The count is mostly a property of the code, not a timing, but
+# how the two threads interleave under valgrind moves it a little (a claim
+# or a reply found ready or not): 826 per round trip (both sides) on a
+# loaded machine, 870-878 idle, two lengths of one run up to 0.9% apart.
+# So the lengths must agree within 3%, and the bound (1000) is a guard
+# against a slower path: a free-slot search without its hint gave 1188.
 set -u
 . tests/tap/tap.sh
 BUILD=${BUILD:-build}
@@ -40,8 +44,8 @@ count_in() {
 a=$(per_rt 10000 20000)
 b=$(per_rt 10000 30000)
 diag "instructions per null round trip (call + reply, waits excluded): $a and $b"
-ok "null round trip: the same count within 1% for two run lengths ($a, $b)" eval \
-	'[ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" "BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && d <= a / 100) }"'
-ok "null round trip: at most 900 instructions ($a)" eval \
-	'[ -n "$a" ] && awk -v a="$a" "BEGIN { exit !(a > 0 && a <= 900) }"'
+ok "null round trip: the same count within 3% for two run lengths ($a, $b)" eval \
+	'[ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" "BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && d <= 3 * a / 100) }"'
+ok "null round trip: at most 1000 instructions ($a)" eval \
+	'[ -n "$a" ] && awk -v a="$a" "BEGIN { exit !(a > 0 && a <= 1000) }"'
 done_testing
