@@ -32,6 +32,8 @@
  *   outline-only   run the outline pass only
  *   inline-only    run the path-inline pass only
  *   fdo=on|off     branch probabilities from training counts (default on)
+ *   loops=on|off   the paths' hot loops unrolled by their trained trip counts
+ *                  (default on; loops.cc)
  *   verbose        say on stderr what is done and what is skipped, and why
  *   report=FILE    write, per function, hot bytes and instructions before and
  *                  after outlining, and each path's inlining decisions
@@ -75,6 +77,8 @@ static const char help_text[] =
 	"  -fplugin-arg-olayout-inline-only   path-inline pass only\n"
 	"  -fplugin-arg-olayout-fdo=on|off    branch probabilities from training counts\n"
 	"                                     (default on)\n"
+	"  -fplugin-arg-olayout-loops=on|off  unroll the paths' hot loops by their trained\n"
+	"                                     trip counts (default on)\n"
 	"  -fplugin-arg-olayout-verbose       say what is done and skipped\n"
 	"  -fplugin-arg-olayout-report=FILE   sizes per function, before/after; path decisions\n"
 	"  -fplugin-arg-olayout-min-ratio=R   inline a path's call only when it ran at least\n"
@@ -291,12 +295,16 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 	ol_cfg.hot_ratio = OL_HOT_RATIO;
 	ol_cfg.max_growth = OL_MAX_GROWTH;
 	ol_cfg.fdo = true;
+	ol_cfg.loops = true;
 	for (int i = 0; i < info->argc; i++) {
 		const char *key = info->argv[i].key, *value = info->argv[i].value;
 		double *ratio = ratio_option(key);
 		/* the two whole-number options */
 		bool growth = strcmp(key, "max-growth") == 0 || strcmp(key, "cold-runs") == 0;
-		bool fdo = strcmp(key, "fdo") == 0, ppm = strcmp(key, "cold-ppm") == 0;
+		/* the on|off switches */
+		bool *onoff = strcmp(key, "fdo") == 0 ? &ol_cfg.fdo
+			      : strcmp(key, "loops") == 0 ? &ol_cfg.loops : NULL;
+		bool fdo = onoff != NULL, ppm = strcmp(key, "cold-ppm") == 0;
 		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 ||
 				   ratio || growth || fdo || ppm;
 		bool flag = strcmp(key, "outline-only") == 0 || strcmp(key, "inline-only") == 0 ||
@@ -339,10 +347,10 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 			}
 		} else if (fdo) {
 			if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) {
-				error("olayout: %<fdo=%s%>: want %<on%> or %<off%>", value);
+				error("olayout: %<%s=%s%>: want %<on%> or %<off%>", key, value);
 				return -1;
 			}
-			ol_cfg.fdo = strcmp(value, "on") == 0;
+			*onoff = strcmp(value, "on") == 0;
 		} else if (strcmp(key, "outline-only") == 0)
 			outline_only = true;
 		else if (strcmp(key, "inline-only") == 0)
@@ -414,6 +422,11 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 	   right after profile_estimate): outlining then sees trained counts. */
 	if (ol_cfg.fdo && ol_cfg.profile)
 		register_pass(info->base_name, ol_make_fdo_pass(g), "profile_estimate");
+	/* hot loops of the paths unrolled by their trained trips */
+	if (ol_cfg.loops && ol_cfg.profile && ol_cfg.profile->n_paths) {
+		register_pass(info->base_name, ol_make_loops_pass(g, false), "profile_estimate");
+		register_pass(info->base_name, ol_make_loops_pass(g, true), "optimized");
+	}
 	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_paths) {
 		/* Registered first, it runs after path-inlining: it sees the
 		   indirect calls the path's bodies hold. */

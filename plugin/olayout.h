@@ -14,6 +14,7 @@ struct ol_config {
 	bool outline;			  /* run the outline pass */
 	bool inline_paths;		  /* run the path-inline pass */
 	bool fdo;			  /* run the fdo pass (with a profile) */
+	bool loops;			  /* run the loops pass (with a profile's paths) */
 	bool verbose;			  /* say what is done and what is skipped */
 	const char *report_file;	  /* NULL: no size report */
 	double min_ratio;		  /* least calls per root run to inline */
@@ -90,6 +91,9 @@ bool ol_arguments_fit(cgraph_edge *ie, cgraph_node *f);
 auto_vec<cgraph_node *> ol_functions_named(const char *fn, bool as_target);
 
 opt_pass *ol_make_fdo_pass(gcc::context *ctxt);
+/* late: the second run, last of GIMPLE, where a loop's unroll mark came
+   through LTO without its function's has_unroll. */
+opt_pass *ol_make_loops_pass(gcc::context *ctxt, bool late);
 opt_pass *ol_make_icp_pass(gcc::context *ctxt);
 /* late: the second run, after IPA inlining, on the bodies holding a path
    (roots hot; with inline-only their inlined helpers outlined). */
