@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# args.t - the benchmark scripts refuse a bad command line (or a bad value
-# in the environment they read) before any work: exit status 2 and one line
-# on stderr naming the script. Each runs from an empty folder with BUILD an
-# empty path, so a script that let the value through would fail at its first
-# step instead (another status or message), not start a benchmark.
+# args.t - the benchmark scripts, and the helpers they and the Makefile run,
+# refuse a bad command line (or a bad value in the environment they read)
+# before any work: exit status 2 and one line on stderr naming the script.
+# Each runs from an empty folder with BUILD an empty path, so a script that
+# let the value through would fail at its first step instead (another status
+# or message), not start a benchmark.
 . tests/tap/tap.sh
 T=$(mktemp -d) && trap 'rm -rf "$T"' EXIT
 R=$PWD
@@ -26,7 +27,7 @@ refused() {
 }
 mkdir "$T/cwd"
 
-plan 20
+plan 26
 refused "plan.sh -n abc" -- bench/olayout/plan.sh -n abc
 refused "plan.sh -n 0" -- bench/olayout/plan.sh -n 0
 refused "plan.sh -n without a value" -- bench/olayout/plan.sh -n
@@ -47,4 +48,11 @@ refused "zerowin.sh -s 1k" -- bench/xkernel/zerowin.sh -s 1k
 refused "external bench.sh VARIANTS without STD first" VARIANTS=OUT -- bench/external/bench.sh "$T/cache" zlib
 refused "external bench.sh VARIANTS naming no variant" "VARIANTS=STD FOO" -- bench/external/bench.sh "$T/cache" zlib
 refused "external bench.sh ROUNDS=0" ROUNDS=0 -- bench/external/bench.sh "$T/cache" zlib
+# the helpers the Makefile and the scripts above run
+refused "train.sh with three arguments" -- bench/variants/train.sh a b c
+refused "bench/olayout/debsrc.sh without CACHE" -- bench/olayout/debsrc.sh
+refused "mk/debsrc.sh without PKG" -- mk/debsrc.sh "$T/cache"
+refused "mk/manpage.sh with two arguments" -- mk/manpage.sh a b
+refused "mk/deps.sh -x" -- mk/deps.sh -x
+refused "tests/external/report.py without arguments" -- tests/external/report.py
 done_testing
