@@ -213,10 +213,22 @@ static bool is_path_root(const char *fn)
 	return false;
 }
 
+/* Whether fn ran in training without being entered: it was running when
+   training started (the measured loop itself, xk_ping_round_trips). */
+static bool ran_unentered(const char *fn)
+{
+	const struct ol_profile_function *f = ol_profile_find_function(ol_cfg.profile, fn);
+	return f && !f->calls && f->insns;
+}
+
 /* Marks each function as it is parsed (streamed with it, the marks also
    hold at an -flto link):
    - cold-function -> cold: GCC places the function in .text.unlikely whole
      and predicts calls to it in this unit as unlikely;
+   - ran but never entered -> hot: its callers never ran in training (they
+     are cold-functions), and from them alone GCC's IPA took the measured
+     loop for never executed and compiled it for size (tcpip OUT and ALL
+     zeroed each round trip's message with `rep stos`);
    - a path's root -> noinline: the path inlined into it stays one function
      that olayout places and the report measures, not a part of whatever
      caller GCC would merge it into (a call per run of the path). */
@@ -228,6 +240,8 @@ static void mark_function(void *gcc_data, void *)
 	const char *name = ol_fn_name(decl);
 	if (ol_cfg.outline && ol_cold_function(decl, true))
 		mark_function_as(decl, "cold", "hot", "cold-function");
+	if (ol_cfg.outline && ran_unentered(name))
+		mark_function_as(decl, "hot", "cold", "ran, never entered: the measured loop");
 	if (ol_cfg.inline_paths && is_path_root(name))
 		mark_function_as(decl, "noinline", "always_inline", "path root");
 }
