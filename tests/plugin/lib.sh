@@ -50,3 +50,9 @@ disasm() {
 	objdump -d --no-show-raw-insn "$1" |
 		awk -v fn="$2" '/^[0-9a-f]+ <.*>:$/ { name = $2; gsub(/[<>:]/, "", name); on = (name == fn || index(name, fn ".") == 1); next } on && NF'
 }
+
+# marked_line FILE TEXT: the number of FILE's first line holding TEXT (a
+# test program marks the lines a test names with a comment).
+marked_line() {
+	grep -nF "$2" "$1" | head -1 | cut -d: -f1
+}

@@ -10,10 +10,10 @@
 need_tool valgrind
 
 SRC=$PROGS/loops.c
+TRIPS=$(marked_line "$SRC" "/* TRIPS */") FOLD=$(marked_line "$SRC" "/* FOLD */")
+CALLS=3000 # ping's runs (loops.c's default)
 OLAYOUT=$BUILD/bin/olayout
 need "$OLAYOUT"
-line() { grep -n "$1" "$SRC" | cut -d: -f1; }
-CALLS=3000 # ping's runs (loops.c's default)
 
 # counts EXE: "INSTRUCTIONS TAKEN_CONDITIONAL_BRANCHES" of a run of EXE.
 counts() {
@@ -33,10 +33,10 @@ cp "$WORK/on.prof" "$WORK/off.prof"
 plugin_build "$SRC" on
 plugin_build "$SRC" off loops=off
 ok "verbose: the loop of 4 trips a call is unrolled 4 times" \
-	grep -qE "loops: sum_words: loop at [^ ]*loops.c:$(line TRIPS), 4.00 trips per entry: unroll 4$" \
+	grep -qE "loops: sum_words: loop at [^ ]*loops.c:$TRIPS, 4.00 trips per entry: unroll 4$" \
 	"$WORK/verbose.on"
 ok "verbose: the loop of about 1 trip is left" \
-	grep -qE "loops: sum_words: loop at [^ ]*loops.c:$(line FOLD): fewer than 2 trips per entry$" \
+	grep -qE "loops: sum_words: loop at [^ ]*loops.c:$FOLD: fewer than 2 trips per entry$" \
 	"$WORK/verbose.on"
 ok "loops=off: no loops pass" sh -c '! grep -q "loops:" "$1"' sh "$WORK/verbose.off"
 read -r on_ir on_taken < <(counts "$WORK/on") || bail_out "callgrind failed on $WORK/on"
