@@ -22,6 +22,7 @@ struct ipc_out {
 	uint64_t reply;			/* fabricated reply capability, or 0 */
 	uint64_t badge;
 	uint64_t cap;			/* the capability invoked */
+	uint16_t slot;			/* where the invoker holds it */
 	unsigned tid;			/* the domain it names */
 };
 
@@ -106,7 +107,6 @@ static int ipc_claim_entry(const struct ipc_domain *self, unsigned tid, unsigned
 {
 	const struct ipc_shared *sh = self->sh;
 	struct ipc_dom *t = ipc_dom_at(sh, tid);
-	struct ipc_watch w = { sh, tid, self->id };
 	int rc;
 
 	if (tid == self->id)	/* would wait for itself forever */
@@ -121,6 +121,7 @@ static int ipc_claim_entry(const struct ipc_domain *self, unsigned tid, unsigned
 		return -IPC_EAGAIN;
 	if ((rc = ipc_queue_add(sh, tid, self->id)) < 0)
 		return rc;
+	struct ipc_watch w = { sh, tid, self->id };
 	rc = ipc_wait(sh, self->d, self->d, ipc_ready_front, &w, -1, IPC_WAIT_ABORTABLE);
 	while (rc == 0) {
 		if (ipc_dom_state(t) == IPC_S_DEAD) {
@@ -203,6 +204,7 @@ static int ipc_aim(const struct ipc_domain *self, uint16_t slot, const struct ip
 
 	if ((rc = ipc_lookup(self, slot, &o->cap)) < 0 || (rc = ipc_prepare(self, m, o)) < 0)
 		return rc;
+	o->slot = slot;
 	o->reply = 0;
 	if (ipc_cap_type(o->cap) == IPC_CAP_ENTRY) {
 		const struct ipc_port *p = ipc_port_at(self->sh, ipc_cap_obj(o->cap));
@@ -217,11 +219,20 @@ static int ipc_aim(const struct ipc_domain *self, uint16_t slot, const struct ip
 	return 0;
 }
 
-/* Claim the target of an aimed message and deliver it. */
+/*
+ * Claim the target of an aimed message and deliver it. A reply capability
+ * claimed is void from then on: its slot takes the next one received.
+ */
 static int ipc_fire(const struct ipc_domain *self, const struct ipc_out *o, unsigned flags)
 {
-	int rc = ipc_cap_type(o->cap) == IPC_CAP_ENTRY ? ipc_claim_entry(self, o->tid, flags)
-							: ipc_claim_reply(self, o->cap);
+	int rc;
+
+	if (ipc_cap_type(o->cap) == IPC_CAP_ENTRY) {
+		rc = ipc_claim_entry(self, o->tid, flags);
+	} else if ((rc = ipc_claim_reply(self, o->cap)) == 0) {
+		self->d->spent_slot = o->slot;
+		self->d->spent_cap = o->cap;
+	}
 	return rc < 0 ? rc : ipc_deliver(self, o);
 }
 
@@ -276,6 +287,26 @@ static int ipc_install_one(const struct ipc_domain *self, uint64_t c, uint16_t *
 	return 0;
 }
 
+/*
+ * Install a received reply capability: in the slot of the one this domain
+ * used up last, if that slot still holds it (void for good, so nobody
+ * loses anything), else in a free slot. A server that answers each call
+ * before taking the next gets every reply capability in one slot, rearmed
+ * with the new generation, with no search.
+ */
+static int ipc_install_reply(const struct ipc_domain *self, uint64_t c, uint16_t *slot)
+{
+	struct ipc_dom *d = self->d;
+	_Atomic uint64_t *spent = &ipc_caps_of(self->sh, self->id)[d->spent_slot];
+
+	if (d->spent_cap == 0 || atomic_load_explicit(spent, memory_order_relaxed) != d->spent_cap)
+		return ipc_install_one(self, c, slot);
+	atomic_store_explicit(spent, c, memory_order_relaxed);	/* as ipc_install_one */
+	d->spent_cap = 0;
+	*slot = (uint16_t)d->spent_slot;
+	return 0;
+}
+
 /* Move the capabilities of the received message into the domain's table. */
 static int ipc_install(const struct ipc_domain *self, unsigned ncaps, struct ipc_rcv *r)
 {
@@ -290,7 +321,7 @@ static int ipc_install(const struct ipc_domain *self, unsigned ncaps, struct ipc
 		 * now, so that its transfer overlaps the install and the
 		 * server's own work (ipc_aim asks again, too late to hide it). */
 		ipc_prefetch_write(&ipc_dom_at(self->sh, ipc_cap_obj(rep))->h);
-		rc = ipc_install_one(self, rep, &r->reply);
+		rc = ipc_install_reply(self, rep, &r->reply);
 	}
 	for (unsigned i = 0; rc == 0 && i < ncaps; i++) {
 		uint64_t c = atomic_load_explicit(&d->caps[i], memory_order_relaxed);
@@ -318,14 +349,16 @@ static int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r)
 		rc = -(int)h->code;
 	} else {
 		uint32_t meta = atomic_load_explicit(&h->meta, memory_order_relaxed);
-		unsigned char *inbox = ipc_inbox_of(self->sh, self->id) + d->roff;
 		ipc_set_quiet(&d->from, from);
 		r->code = h->code;
 		memcpy(r->w, h->w, sizeof r->w);
 		r->badge = h->badge;
 		r->len = ipc_meta_len(meta);
-		if (r->len && r->buf != inbox)
-			ipc_copy_for(r->buf, inbox, r->len, d->rflags & IPC_RCV_SINK);
+		if (r->len) {
+			unsigned char *inbox = ipc_inbox_of(self->sh, self->id) + d->roff;
+			if (r->buf != inbox)
+				ipc_copy_for(r->buf, inbox, r->len, d->rflags & IPC_RCV_SINK);
+		}
 		rc = ipc_install(self, ipc_meta_ncaps(meta), r);
 	}
 	/* Release: the table is filled before the message leaves (ipc_reap.c). */
