@@ -15,6 +15,11 @@
 
 #include <string.h>
 
+/* The steps of a message, each inlined into the four calls of the API: a
+ * null call's path is then straight code, not a chain of calls spilling
+ * and reloading the same registers. */
+#define IPC_FAST inline __attribute__((always_inline))
+
 /* A message checked and ready to deliver to a target. */
 struct ipc_out {
 	const struct ipc_msg *m;
@@ -53,7 +58,7 @@ static void ipc_bump_epoch(struct ipc_dom *d)
 			      memory_order_release);
 }
 
-static int ipc_lookup(const struct ipc_domain *self, uint16_t slot, uint64_t *cap)
+static IPC_FAST int ipc_lookup(const struct ipc_domain *self, uint16_t slot, uint64_t *cap)
 {
 	if (slot >= self->sh->slots)
 		return -IPC_EBADSLOT;
@@ -61,7 +66,7 @@ static int ipc_lookup(const struct ipc_domain *self, uint16_t slot, uint64_t *ca
 	return ipc_cap_type(*cap) == IPC_CAP_EMPTY ? -IPC_EBADSLOT : 0;
 }
 
-static int ipc_prepare(const struct ipc_domain *self, const struct ipc_msg *m,
+static IPC_FAST int ipc_prepare(const struct ipc_domain *self, const struct ipc_msg *m,
 		       struct ipc_out *o)
 {
 	if (!m || m->ncaps > IPC_MAX_CAPS || (m->len && !m->data))
@@ -77,7 +82,7 @@ static int ipc_prepare(const struct ipc_domain *self, const struct ipc_msg *m,
 	return 0;
 }
 
-static bool ipc_claim_open(struct ipc_dom *t, unsigned me)
+static IPC_FAST bool ipc_claim_open(struct ipc_dom *t, unsigned me)
 {
 	uint64_t rw = atomic_load(&t->h.rword);
 
@@ -102,19 +107,14 @@ static bool ipc_ready_open(const void *ctx)
 	return st == IPC_S_OPEN || st == IPC_S_DEAD;
 }
 
-/* Claim domain tid through an entry port: senders are served in FIFO order. */
-static int ipc_claim_entry(const struct ipc_domain *self, unsigned tid, unsigned flags)
+/* Claim domain tid, not OPEN at once or with senders queued: join its queue. */
+static __attribute__((noinline)) int ipc_claim_queued(const struct ipc_domain *self,
+						      unsigned tid, unsigned flags)
 {
 	const struct ipc_shared *sh = self->sh;
 	struct ipc_dom *t = ipc_dom_at(sh, tid);
 	int rc;
 
-	if (tid == self->id)	/* would wait for itself forever */
-		return (flags & IPC_NONBLOCK) ? -IPC_EAGAIN : -IPC_EINVAL;
-	if (atomic_load(&sh->shutdown))
-		return -IPC_EDEAD;
-	if (ipc_queue_len(t) == 0 && ipc_claim_open(t, self->id))
-		return 0;
 	if (ipc_dom_state(t) == IPC_S_DEAD)
 		return -IPC_EDEAD;
 	if (flags & IPC_NONBLOCK)
@@ -137,8 +137,22 @@ static int ipc_claim_entry(const struct ipc_domain *self, unsigned tid, unsigned
 	return rc;
 }
 
+/* Claim domain tid through an entry port: senders are served in FIFO order. */
+static IPC_FAST int ipc_claim_entry(const struct ipc_domain *self, unsigned tid, unsigned flags)
+{
+	struct ipc_dom *t = ipc_dom_at(self->sh, tid);
+
+	if (tid == self->id)	/* would wait for itself forever */
+		return (flags & IPC_NONBLOCK) ? -IPC_EAGAIN : -IPC_EINVAL;
+	if (atomic_load(&self->sh->shutdown))
+		return -IPC_EDEAD;
+	if (ipc_queue_len(t) == 0 && ipc_claim_open(t, self->id))
+		return 0;
+	return ipc_claim_queued(self, tid, flags);
+}
+
 /* Claim the domain a reply capability names; this voids every copy. */
-static int ipc_claim_reply(const struct ipc_domain *self, uint64_t c)
+static IPC_FAST int ipc_claim_reply(const struct ipc_domain *self, uint64_t c)
 {
 	struct ipc_dom *t = ipc_dom_at(self->sh, ipc_cap_obj(c));
 	uint32_t g = ipc_cap_gen(c);
@@ -159,7 +173,7 @@ static int ipc_claim_reply(const struct ipc_domain *self, uint64_t c)
 }
 
 /* Fill the claimed domain o->tid and publish FULL. */
-static int ipc_deliver(const struct ipc_domain *self, const struct ipc_out *o)
+static IPC_FAST int ipc_deliver(const struct ipc_domain *self, const struct ipc_out *o)
 {
 	struct ipc_dom *t = ipc_dom_at(self->sh, o->tid);
 	struct ipc_hand *h = &t->h;
@@ -197,7 +211,7 @@ static int ipc_deliver(const struct ipc_domain *self, const struct ipc_out *o)
  * line for writing, so that its transfer overlaps what the caller does
  * before the claim.
  */
-static int ipc_aim(const struct ipc_domain *self, uint16_t slot, const struct ipc_msg *m,
+static IPC_FAST int ipc_aim(const struct ipc_domain *self, uint16_t slot, const struct ipc_msg *m,
 		   struct ipc_out *o)
 {
 	int rc;
@@ -223,7 +237,7 @@ static int ipc_aim(const struct ipc_domain *self, uint16_t slot, const struct ip
  * Claim the target of an aimed message and deliver it. A reply capability
  * claimed is void from then on: its slot takes the next one received.
  */
-static int ipc_fire(const struct ipc_domain *self, const struct ipc_out *o, unsigned flags)
+static IPC_FAST int ipc_fire(const struct ipc_domain *self, const struct ipc_out *o, unsigned flags)
 {
 	int rc;
 
@@ -236,7 +250,7 @@ static int ipc_fire(const struct ipc_domain *self, const struct ipc_out *o, unsi
 	return rc < 0 ? rc : ipc_deliver(self, o);
 }
 
-static int ipc_invoke(const struct ipc_domain *self, uint16_t slot, const struct ipc_msg *m,
+static IPC_FAST int ipc_invoke(const struct ipc_domain *self, uint16_t slot, const struct ipc_msg *m,
 		      unsigned flags)
 {
 	struct ipc_out o;
@@ -294,7 +308,7 @@ static int ipc_install_one(const struct ipc_domain *self, uint64_t c, uint16_t *
  * before taking the next gets every reply capability in one slot, rearmed
  * with the new generation, with no search.
  */
-static int ipc_install_reply(const struct ipc_domain *self, uint64_t c, uint16_t *slot)
+static IPC_FAST int ipc_install_reply(const struct ipc_domain *self, uint64_t c, uint16_t *slot)
 {
 	struct ipc_dom *d = self->d;
 	_Atomic uint64_t *spent = &ipc_caps_of(self->sh, self->id)[d->spent_slot];
@@ -308,7 +322,7 @@ static int ipc_install_reply(const struct ipc_domain *self, uint64_t c, uint16_t
 }
 
 /* Move the capabilities of the received message into the domain's table. */
-static int ipc_install(const struct ipc_domain *self, unsigned ncaps, struct ipc_rcv *r)
+static IPC_FAST int ipc_install(const struct ipc_domain *self, unsigned ncaps, struct ipc_rcv *r)
 {
 	const struct ipc_dom *d = self->d;
 	uint64_t rep = atomic_load_explicit(&d->h.reply, memory_order_relaxed);
@@ -337,7 +351,7 @@ static int ipc_install(const struct ipc_domain *self, unsigned ncaps, struct ipc
 }
 
 /* The domain is FULL: hand the message to r, then run again. */
-static int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r)
+static IPC_FAST int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r)
 {
 	struct ipc_dom *d = self->d;
 	struct ipc_hand *h = &d->h;
@@ -384,7 +398,7 @@ static bool ipc_ready_settled(const void *ctx)
  * the wait, unless a deliverer has claimed us: then its message (or the
  * supervisor's undoing of its claim) comes first.
  */
-static int ipc_await(const struct ipc_domain *self, int64_t deadline, struct ipc_rcv *r)
+static IPC_FAST int ipc_await(const struct ipc_domain *self, int64_t deadline, struct ipc_rcv *r)
 {
 	struct ipc_dom *d = self->d;
 	int rc = ipc_wait(self->sh, d, d, ipc_ready_full, d, deadline, IPC_WAIT_ABORTABLE);
@@ -392,8 +406,9 @@ static int ipc_await(const struct ipc_domain *self, int64_t deadline, struct ipc
 	while (rc < 0) {
 		uint64_t rw = atomic_load(&d->h.rword), to = 0;
 		switch (ipc_rw_state(rw)) {
-		case IPC_S_FULL:
-			return ipc_take(self, r);
+		case IPC_S_FULL:	/* taken below */
+			rc = 0;
+			continue;
 		case IPC_S_OPEN:
 			to = ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw));
 			break;
@@ -410,7 +425,7 @@ static int ipc_await(const struct ipc_domain *self, int64_t deadline, struct ipc
 	return ipc_take(self, r);
 }
 
-static int ipc_check_rcv(const struct ipc_domain *self, struct ipc_rcv *r)
+static IPC_FAST int ipc_check_rcv(const struct ipc_domain *self, struct ipc_rcv *r)
 {
 	if (!self || !r || (r->cap && !r->buf))
 		return -IPC_EINVAL;
@@ -437,7 +452,7 @@ static int ipc_check_rcv(const struct ipc_domain *self, struct ipc_rcv *r)
 }
 
 /* Receive into r, already checked by ipc_check_rcv. */
-static int ipc_receive_checked(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns)
+static IPC_FAST int ipc_receive_checked(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns)
 {
 	if (atomic_load(&self->sh->shutdown))
 		return -IPC_EDEAD;
