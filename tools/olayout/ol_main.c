@@ -442,7 +442,8 @@ static int cmd_profile(int argc, char **argv, struct ol_err *err)
 			return 0;
 		}
 	o.vgopts = calloc((size_t)argc, sizeof *o.vgopts);
-	int rc = pos && o.vgopts ? profile_args(argc, argv, &o, pos, &npos, &merge) : 1;
+	int rc = pos && o.vgopts ? profile_args(argc, argv, &o, pos, &npos, &merge)
+				 : (fputs("olayout: out of memory\n", stderr), 1);
 	const char *why = NULL;
 	if (rc == 0 && !o.out)
 		why = "profile: needs -o PROF";
