@@ -27,7 +27,7 @@ refused() {
 }
 mkdir "$T/cwd"
 
-plan 26
+plan 28
 refused "plan.sh -n abc" -- bench/olayout/plan.sh -n abc
 refused "plan.sh -n 0" -- bench/olayout/plan.sh -n 0
 refused "plan.sh -n without a value" -- bench/olayout/plan.sh -n
@@ -36,6 +36,8 @@ refused "bench/plugin/tcpping.sh 10 20" -- bench/plugin/tcpping.sh 10 20
 refused "bench/plugin/tcpping.sh 1e3" -- bench/plugin/tcpping.sh 1e3
 refused "callgrind.sh -n 0" -- bench/xkernel/callgrind.sh -n 0
 refused "callgrind.sh -g pentium" -- bench/xkernel/callgrind.sh -g pentium
+refused "callgrind.sh -a -b" -- bench/xkernel/callgrind.sh -a -b
+refused "callgrind.sh -b -a" -- bench/xkernel/callgrind.sh -b -a
 refused "classify.sh -n 5" -- bench/xkernel/classify.sh -n 5
 refused "lossy.sh -n 0" -- bench/xkernel/lossy.sh -n 0
 refused "lossy.sh -b 1M" -- bench/xkernel/lossy.sh -b 1M
