@@ -27,7 +27,7 @@ refused() {
 }
 mkdir "$T/cwd"
 
-plan 28
+plan 30
 refused "plan.sh -n abc" -- bench/olayout/plan.sh -n abc
 refused "plan.sh -n 0" -- bench/olayout/plan.sh -n 0
 refused "plan.sh -n without a value" -- bench/olayout/plan.sh -n
@@ -47,6 +47,8 @@ refused "synflood.sh -n 0" -- bench/xkernel/synflood.sh -n 0
 refused "synflood.sh -r 0" -- bench/xkernel/synflood.sh -r 0
 refused "synflood.sh -n without a value" -- bench/xkernel/synflood.sh -n
 refused "zerowin.sh -s 1k" -- bench/xkernel/zerowin.sh -s 1k
+refused "i1lines.py on a missing EXE" -- bench/olayout/i1lines.py "$T/none"
+refused "i1lines.py -n 0" -- bench/olayout/i1lines.py -n 0 /bin/true
 refused "external bench.sh VARIANTS without STD first" VARIANTS=OUT -- bench/external/bench.sh "$T/cache" zlib
 refused "external bench.sh VARIANTS naming no variant" "VARIANTS=STD FOO" -- bench/external/bench.sh "$T/cache" zlib
 refused "external bench.sh ROUNDS=0" ROUNDS=0 -- bench/external/bench.sh "$T/cache" zlib
