@@ -485,8 +485,8 @@ unsigned int fdo_pass::execute(function *fun)
 			   "has a count, as in a profile of other sources: GCC keeps its guesses",
 			   name, (unsigned long long)trained->calls);
 	ol_note("%s: %d of %d blocks have training counts; %d branches take trained "
-		"probabilities (%d from branch counts)", name, n_known,
-		n_basic_blocks_for_fn(fun) - 2, n_set, n_branch);
+		"probabilities (%d from branch counts)%s", name, n_known,
+		n_basic_blocks_for_fn(fun) - 2, n_set, n_branch, late ? ", after inlining" : "");
 	return 0;
 }
 
