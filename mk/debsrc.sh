@@ -7,7 +7,9 @@
 # then the other versions apt knows are tried. On failure: exit 1, the reason on stderr, the log
 # in CACHE/src/PKG.log.
 set -eu
-cache=$(mkdir -p "$1" && realpath "$1")
+case ${1:-} in -h | --help) sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0" | sed '1s/^/usage: /'; exit 0 ;; esac
+[ $# = 2 ] || { echo "usage: debsrc.sh CACHE PKG (debsrc.sh --help)" >&2; exit 2; }
+cache=$(mkdir -p -- "$1" && realpath -- "$1")
 pkg=$2
 apt="$cache/apt"
 src="$cache/src"

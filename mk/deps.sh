@@ -3,6 +3,10 @@
 # As root it installs the missing ones (one apt-get update first); otherwise
 # it prints the exact apt-get line and fails. Silent when nothing is missing.
 set -euo pipefail
+case ${1:-} in -h | --help) sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0" | sed '1s/^/usage: /'; exit 0 ;; esac
+for pkg in "$@"; do
+	[[ $pkg != -* ]] || { echo "deps: '$pkg': want Debian package names (deps.sh --help)" >&2; exit 2; }
+done
 
 missing=()
 for pkg in "$@"; do

@@ -4,6 +4,8 @@
 # --help" in its last line) each one's --help goes to a COMMANDS section.
 # OUT is written whole or not at all.
 set -eu
+case ${1:-} in -h | --help) sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0" | sed '1s/^/usage: /'; exit 0 ;; esac
+[ $# = 4 ] || { echo "usage: manpage.sh PROG VERSION DESCRIPTION OUT (manpage.sh --help)" >&2; exit 2; }
 prog=$1 version=$2 desc=$3 out=$4
 inc=$out.h2m
 trap 'rm -f "$inc" "$out.tmp"' EXIT

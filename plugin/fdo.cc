@@ -490,7 +490,49 @@ unsigned int fdo_pass::execute(function *fun)
 	return 0;
 }
 
+/* Whether no entry mapped onto bb maps onto another block too: the tests
+   of an && chain on one line share their location, and an entry whose
+   fall-through is the next test's location maps exactly onto the first
+   test although it may be the second's (msg_truncate's while loop). */
+bool unambiguous(const vec<branch_pair> &pairs, basic_block bb)
+{
+	for (const branch_pair &p : pairs)
+		for (const branch_pair &q : pairs)
+			if (p.bb == bb && q.entry == p.entry && q.bb != bb)
+				return false;
+	return true;
+}
+
 } // namespace
+
+/* Stricter than the fdo pass's mapping, as an exit that never ran is
+   outlined: one entry at least maps exactly onto the branch (by
+   elimination alone, xk_control's `p->ops->control ? ... : -EOPNOTSUPP`
+   took the call, which ran, for never run: the -O1 build's jump went to
+   the constant's code, which GCC has as a PHI argument, without a
+   block), every entry mapped onto it (also by elimination) counts, and
+   none may map onto another branch too. */
+void ol_untaken_exits(function *fun, vec<edge> *out)
+{
+	auto_vec<branch_pair> pairs;
+	basic_block bb;
+	FOR_EACH_BB_FN(bb, fun)
+		if (plain_branch(bb))
+			pair_entries(bb, &pairs);
+	FOR_EACH_BB_FN(bb, fun) {
+		uint64_t exits[2] = {0, 0};
+		bool exact = false;
+		for (const branch_pair &p : pairs)
+			if (p.bb == bb) {
+				exits[p.taken_exit] += p.entry->taken;
+				exits[1 - p.taken_exit] += p.entry->fall;
+				exact |= p.exact;
+			}
+		if (!exact || !exits[0] + !exits[1] != 1 || !unambiguous(pairs, bb))
+			continue;
+		out->safe_push(EDGE_SUCC(bb, exits[0] ? 1 : 0));
+	}
+}
 
 opt_pass *ol_make_fdo_pass(gcc::context *ctxt, bool late)
 {

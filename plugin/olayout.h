@@ -88,6 +88,11 @@ hash_set<nofree_string_hash> *ol_find_path_helpers(const struct ol_profile *p, d
    training says nothing about it (outline.cc). */
 bool ol_block_count(basic_block bb, uint64_t *count);
 
+/* The exits of fun's two-way branches that training never took although
+   the branch ran: the profile's branch entries, mapped onto the branches
+   as the fdo pass maps them (fdo.cc), appended to out. */
+void ol_untaken_exits(function *fun, vec<edge> *out);
+
 /* What path_inline.cc and icp.cc share: why GCC must not inline e (NULL:
    it may); whether the indirect call ie could call f (argument count);
    the defined functions called fn (as_target: only the function itself,

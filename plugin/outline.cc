@@ -12,7 +12,9 @@
  * instructions of training (rare in absolute terms: in a function entered
  * very often a block can run rarely per entry and still be hot). Where training says nothing, guesses decide: a block that
  * calls a noreturn or cold function (or a cold-function of the profile),
- * or the unexpected side of __builtin_expect, is a seed. No block after a
+ * or the unexpected side of __builtin_expect, is a seed. So is (outlining
+ * everywhere) a block that only a branch's never-taken direction enters,
+ * by the profile's branch entries, although its line ran. No block after a
  * seed can run without the seed running first, so the seed's dominator
  * subtree is cold, less the blocks that ran and those between them; a
  * seed on every way into or out of a block that ran is none. Edges into it get probability
@@ -555,6 +557,88 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 	}
 }
 
+/* Whether every way into bb is one of the exits in untaken. */
+bool only_untaken_entries(basic_block bb, const vec<edge> &untaken)
+{
+	edge e;
+	edge_iterator ei;
+	FOR_EACH_EDGE(e, ei, bb->preds)
+		if (!untaken.contains(e))
+			return false;
+	return EDGE_COUNT(bb->preds) > 0;
+}
+
+/* A statement of region (fun's own, not inlined) whose line ran in
+   training although no code of fun outside region is on that line, or
+   NULL: then region ran, whatever a branch entry says (the training
+   build's jump was another: next_segment's `if (tcp_seq_lt(seq,
+   win_end))` ran its assignment on every call, branch-free). */
+gimple *line_only_in(function *fun, const_sbitmap region)
+{
+	hash_set<int_hash<int, 0, -1>> outside;
+	basic_block bb;
+	FOR_EACH_BB_FN(bb, fun)
+		for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi))
+			if (!bitmap_bit_p(region, bb->index) && !is_gimple_debug(gsi_stmt(gsi)))
+				outside.add(LOCATION_LINE(gimple_location(gsi_stmt(gsi))));
+	FOR_EACH_BB_FN(bb, fun) {
+		if (!bitmap_bit_p(region, bb->index))
+			continue;
+		for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
+			gimple *stmt = gsi_stmt(gsi);
+			uint64_t c;
+			char w[16];
+			if (!is_gimple_debug(stmt) && !is_hint(stmt) &&
+			    call_site_location(stmt) == UNKNOWN_LOCATION &&
+			    location_training(gimple_location(stmt), &c, w, sizeof w) == T_RAN &&
+			    !outside.contains(LOCATION_LINE(gimple_location(stmt))))
+				return stmt;
+		}
+	}
+	return NULL;
+}
+
+/* Branch seeds: a block whose every way in is a direction training never
+   took of a branch that ran (the profile's branch entries, version 5)
+   never ran, even where its line ran: that count is other code's on the
+   line (`if (!m) return -ENOMEM;` on one line, a test of an && chain).
+   Nothing it dominates runs without it, so their lines' counts are other
+   code's too: they leave ran. Line counts cannot see these (tcpip's send
+   path: 98 of its 144 never-run instructions were on lines that ran). */
+void branch_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_t> *counts)
+{
+	auto_vec<edge> untaken;
+	ol_untaken_exits(fun, &untaken);
+	for (edge e : untaken) {
+		basic_block d = e->dest;
+		if (d->index < NUM_FIXED_BLOCKS || seeds->contains(d) ||
+		    !only_untaken_entries(d, untaken))
+			continue;
+		auto_vec<basic_block> below = get_all_dominated_blocks(CDI_DOMINATORS, d);
+		auto_sbitmap region(last_basic_block_for_fn(fun));
+		bitmap_clear(region);
+		for (basic_block b : below)
+			bitmap_set_bit(region, b->index);
+		expanded_location xl = expand_location(gimple_location(last_stmt(e->src)));
+		if (gimple *own = line_only_in(fun, region)) {
+			ol_note("%s: block %d: training never took the way into it from block %d "
+				"(branch counts at %s:%d), but line %d, which ran, is its code "
+				"alone: not a seed", ol_fn_name(fun->decl), d->index, e->src->index,
+				xl.file ? xl.file : "?", xl.line, LOCATION_LINE(gimple_location(own)));
+			continue;
+		}
+		ol_note("%s: block %d is a cold seed: training never took the way into it from "
+			"block %d (branch counts at %s:%d)%s", ol_fn_name(fun->decl), d->index,
+			e->src->index, xl.file ? xl.file : "?", xl.line,
+			bitmap_bit_p(ran, d->index) ? ", although its line ran" : "");
+		seeds->safe_push(d);
+		for (basic_block b : below) {
+			bitmap_clear_bit(ran, b->index);
+			(*counts)[b->index] = 0;
+		}
+	}
+}
+
 /* Why e never ran in training (written into why), or false: a PHI
    argument on it comes from a line that never ran (a cold-line), or with
    cold-ratio or cold-runs from one that ran rarely, and no argument on it
@@ -868,6 +952,11 @@ void outline_function(function *fun, bool late)
 	   decides whether it is copied (max-growth). */
 	bool outline = ol_cfg.outline || late || ol_on_path(name) || ol_path_helper(name, false);
 	find_seeds(fun, &seeds, ran, &counts, calls, outline);
+	/* Outlining everywhere only, as drop_contradicted_seeds: with
+	   inline-only they cost tcpip PIN 34 instructions and 57 I1 misses
+	   per round trip (5605.7 against 5571.7, 424 against 367) */
+	if (ol_cfg.outline && ol_cfg.profile)
+		branch_seeds(fun, &seeds, ran, &counts);
 	/* Outlining everywhere (OUT, ALL) needs it: tcp_maybe_free's brace
 	   took tcp_pop's tail to .cold. inline-only runs no instruction in
 	   .cold without it (cold.t), and with it tcpip PIN ran 31 more

@@ -35,10 +35,19 @@ ROOT=$(cd "$HERE/../.." && pwd)
 BOLT=llvm-bolt-19
 BOLT_FLAGS="-reorder-blocks=ext-tsp -reorder-functions=cdsort -split-functions -split-all-cold"
 GEOMS="modern:32768,8,64 alpha21064:8192,1,32"
-VARIANTS=${VARIANTS:-STD STD+bip OUT OUT+bip OUT+color OUT+hfsort FDO FDO+bip PGO BOLT PGO+BOLT}
+ALL_VARIANTS="STD STD+bip OUT OUT+bip OUT+color OUT+hfsort FDO FDO+bip PGO BOLT PGO+BOLT"
+VARIANTS=${VARIANTS:-$ALL_VARIANTS}
 
 case ${1:-} in -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 [ $# -ge 2 ] || { echo "usage: bench.sh CACHE PKG... (--help)" >&2; exit 2; }
+# checked before the builds: a bad value would fail only at the table, hours later
+read -ra vs <<<"$VARIANTS"
+[ "${vs[0]:-}" = STD ] || { echo "bench: VARIANTS '$VARIANTS': want STD first (the ratios' base)" >&2; exit 2; }
+for v in "${vs[@]}"; do
+	[[ " $ALL_VARIANTS " == *" $v "* ]] ||
+		{ echo "bench: VARIANTS: unknown variant '$v' (want some of: $ALL_VARIANTS)" >&2; exit 2; }
+done
+[[ ${ROUNDS:-5} =~ ^[1-9][0-9]{0,3}$ ]] || { echo "bench: ROUNDS '$ROUNDS': want 1 to 9999" >&2; exit 2; }
 . "$ROOT/tests/external/steps.sh"
 ext_setup bench "$1"
 shift

@@ -36,9 +36,10 @@ static const struct ipcb_regime regimes[2] = {
 
 #define IPCB_USAGE "usage: ipcbench [--full] [--short] [--no-kernel] [--out DIR]\n"
 
-static int usage(const char *why)
+/* One line naming the argument; the usage is --help's. */
+static int usage(const char *arg, const char *why)
 {
-	fprintf(stderr, "ipcbench: %s\n" IPCB_USAGE, why);
+	fprintf(stderr, "ipcbench: '%s': %s (ipcbench --help)\n", arg, why);
 	return 2;
 }
 
@@ -78,7 +79,7 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
 			outdir = argv[++i];
 		else
-			return usage(strcmp(argv[i], "--out") ? "unknown argument" : "--out needs a directory");
+			return usage(argv[i], strcmp(argv[i], "--out") ? "unknown argument" : "needs a directory");
 	}
 	/* Quick: more, shorter rounds than the full run, for a steadier median. */
 	struct ipcb_params params = { .samples = full ? 10 : 9,

@@ -5,7 +5,9 @@
 # with a deb-src list of our own, the system's apt setup left alone). Needs
 # dpkg-dev (dpkg-source) and tcl.
 set -eu
-cache=$(realpath "$1")
+case ${1:-} in -h | --help) sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0" | sed '1s/^/usage: /'; exit 0 ;; esac
+[ $# = 1 ] || { echo "usage: debsrc.sh CACHE (debsrc.sh --help)" >&2; exit 2; }
+cache=$(realpath -- "$1")
 src="$cache/src"
 exe="$src/sqlite3-build/sqlite3"
 log="$src/sqlite3-build.log"

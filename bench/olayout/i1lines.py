@@ -201,6 +201,15 @@ def main():
     ap.add_argument("--args", default="")
     ap.add_argument("exe", nargs="+")
     a = ap.parse_args()
+    # checked before the first run: a wrong one failed in a traceback, or
+    # after the runs of the EXEs before it
+    bad = next((e for e in a.exe if not (os.path.isfile(e) and os.access(e, os.X_OK))), None)
+    why = ("-n %d: want 1 or more round trips" % a.n if a.n < 1 else
+           "-g '%s': want SIZE,WAYS,LINE" % a.g if not re.fullmatch(r"[1-9]\d*,[1-9]\d*,[1-9]\d*", a.g) else
+           "%s: not an executable file" % bad if bad else None)
+    if why:
+        print("i1lines.py: " + why, file=sys.stderr)
+        return 2
     for exe in a.exe:
         report(exe, a.n, a.g, a.top, a.args)
     return 0

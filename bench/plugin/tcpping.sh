@@ -16,6 +16,7 @@ set -eu -o pipefail
 export LC_ALL=C
 : "${BUILD:=build}" "${PROFILE:=profiles/tcpping.prof}"
 case ${1:-} in -h | --help) echo "usage: $0 [N]   (N: round trips per run, default 1000)"; exit 0 ;; esac
+[ $# -le 1 ] || { echo "$0: one argument at most (usage: $0 [N])" >&2; exit 2; }
 N=${1:-1000}
 case $N in '' | 0* | *[!0-9]*) echo "$0: '$N': want N, a count of round trips (usage: $0 [N])" >&2; exit 2 ;; esac
 OUT_DIR=$BUILD/bench/plugin

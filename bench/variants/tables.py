@@ -50,7 +50,8 @@ DESCRIPTIONS = {
     "CLO": "OUT + cloning with a bipartite layout (olayout)",
     "COL": "OUT + cache-line colouring of the hot code (olayout --strategy color), no clones",
     "PIN": "path-inlining (plugin, inline-only)",
-    "ALL": "outlining + path-inlining (plugin) + cloning with a bipartite layout (olayout)",
+    "ALL": "outlining + path-inlining + trained branch probabilities (plugin, fdo pass) + cloning with a "
+           "bipartite layout (olayout)",
     "PGO": "GCC -fprofile-use, trained on the profile's workload",
     "BOLT": "llvm-bolt-19 on STD (-fno-reorder-blocks-and-partition), trained by its instrumentation",
     "PGO+BOLT": "llvm-bolt-19 on PGO (-fno-reorder-blocks-and-partition)",

@@ -7,6 +7,7 @@
 # bench/xkernel/callgrind.sh measures it, so the shared libraries' addresses
 # in the profile (external entries) are the measured ones.
 set -eu -o pipefail
+case ${1:-} in -h | --help) sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0" | sed '1s/^/usage: /'; exit 0 ;; esac
 [ $# -ge 4 ] || { echo "usage: $0 OLAYOUT BASE EXE OUT TRAIN-ARGS..." >&2; exit 2; }
 olayout=$(realpath "$1") base=$2 exe=$3 out=$4
 shift 4

@@ -47,6 +47,7 @@ events=(Ir I1mr)
 keep=
 allocs=0
 branches=0
+all=0
 client=0
 usage() { echo "usage: $0 [-h] [-q] [-a] [-b] [-c] [-m] [-k DIR] [-n N] [-g alpha21064|modern] [APP...]" >&2; exit 2; }
 # help: the header comment above, without its '#'.
@@ -57,7 +58,7 @@ while getopts hqabcmk:n:g: opt; do
 	h) help ;;
 	q) quiet=1 ;;
 	m) allocs=1 ;;
-	a) events=(Ir I1mr D1mr D1mw ILmr DLmr DLmw) ;;
+	a) events=(Ir I1mr D1mr D1mw ILmr DLmr DLmw) all=1 ;;
 	b) branches=1 quiet=1 events=(Ir Bc Bcm Bi Bim) ;;
 	c) client=1 ;;
 	k) [ -d "$OPTARG" ] || { echo "callgrind.sh: -k '$OPTARG': not a directory" >&2; exit 2; }
@@ -76,6 +77,8 @@ shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- tcpping udpping icmpping
 [ ${#events[@]} = 2 ] || [ "$branches" = 1 ] || [ ${#cache[@]} -gt 0 ] || { echo "callgrind.sh: -a needs -g" >&2; exit 2; }
 [ "$branches" = 0 ] || [ ${#cache[@]} = 0 ] || { echo "callgrind.sh: -b and -g do not go together" >&2; exit 2; }
+# both set the events: the later one would win silently
+[ "$branches$all" != 11 ] || { echo "callgrind.sh: -a and -b do not go together" >&2; exit 2; }
 [ "$branches" = 0 ] || cache=(--branch-sim=yes --collect-jumps=yes --dump-instr=yes)
 [ "$client" = 0 ] || [ "${#cache[@]}$allocs$keep" = 00 ] ||
 	{ echo "callgrind.sh: -c counts instructions only (not with -a, -b, -g, -k or -m)" >&2; exit 2; }

@@ -25,6 +25,16 @@ while getopts hn:b:r:S: o; do
 	*) usage >&2; exit 2 ;;
 	esac
 done
+shift $((OPTIND - 1))
+# checked before the namespaces are made: a bad value would fail mid-run
+[ $# = 0 ] || { echo "lossy.sh: unexpected argument '$1' (lossy.sh --help)" >&2; exit 2; }
+want() { # want OPTION VALUE REGEX RANGE
+	[[ $2 =~ $3 ]] || { echo "lossy.sh: $1 '$2': want $4" >&2; exit 2; }
+}
+want -n "$conns" '^([1-9][0-9]{0,2}|1000)$' "1 to 1000 connections (tcpsend -P)"
+want -b "$bytes" '^[1-9][0-9]{0,8}$' "1 to 999999999 bytes"
+want -r "$runs" '^[1-9][0-9]{0,3}$' "1 to 9999 runs"
+want -S "$seed" '^[0-9]{1,9}$' "a seed, 0 to 999999999"
 skip_all() { echo "lossy.sh: skipped: $*"; exit 0; }
 bail_out() { echo "lossy.sh: $*" >&2; exit 1; }
 command -v python3 >/dev/null || skip_all "no python3 for Linux's side"

@@ -17,8 +17,13 @@ usage() { sed -n '2,11s/^# \{0,1\}//p' "$0"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
-	-n) SYNS=${2:?-n wants a count}; shift 2 ;;
-	-r) RATE=${2:?-r wants SYNs per second}; shift 2 ;;
+	# values checked before the namespace is made: a bad one would fail mid-run
+	-n) [[ ${2:-} =~ ^[1-9][0-9]{0,6}$ ]] ||
+		{ echo "synflood.sh: -n '${2:-}': want a count of SYNs from 1 to 9999999" >&2; exit 2; }
+	    SYNS=$2; shift 2 ;;
+	-r) [[ ${2:-} =~ ^[0-9]{1,7}(\.[0-9]+)?$ && ! ${2:-} =~ ^[0.]*$ ]] ||
+		{ echo "synflood.sh: -r '${2:-}': want SYNs per second, more than 0" >&2; exit 2; }
+	    RATE=$2; shift 2 ;;
 	*) echo "synflood.sh: unknown argument '$1' (synflood.sh --help)" >&2; exit 2 ;;
 	esac
 done

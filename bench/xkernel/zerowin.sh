@@ -19,7 +19,9 @@ pauses=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
-	-s) SIZE=${2:?-s wants a byte count}; shift 2 ;;
+	-s) [[ ${2:-} =~ ^[1-9][0-9]{0,8}$ ]] ||
+		{ echo "zerowin.sh: -s '${2:-}': want a byte count from 1 to 999999999" >&2; exit 2; }
+	    SIZE=$2; shift 2 ;;
 	-*) echo "zerowin.sh: unknown option '$1' (zerowin.sh --help)" >&2; exit 2 ;;
 	*)
 		[[ $1 =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "zerowin.sh: pause '$1': want seconds" >&2; exit 2; }

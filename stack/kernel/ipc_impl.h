@@ -125,6 +125,11 @@ struct ipc_dom {
 	_Atomic uint32_t exited;	/* its function returned */
 	int32_t result;			/* what it returned */
 	uint32_t slot_hint;		/* where its next free slot search starts */
+	/* The reply capability this domain last used up from its own table,
+	 * and that slot: void for good (its gen moved on), so the next reply
+	 * capability it receives goes there, with no search (ipc_msg.c). */
+	uint32_t spent_slot;
+	uint64_t spent_cap;		/* 0: none */
 	char name[32];
 };
 _Static_assert(offsetof(struct ipc_dom, h) == 0, "the handoff line starts the domain");
@@ -239,7 +244,15 @@ typedef bool (*ipc_ready_fn)(const void *ctx);
 int64_t ipc_now_ns(void);
 int ipc_wait(const struct ipc_shared *sh, struct ipc_dom *on, struct ipc_dom *me,
 	     ipc_ready_fn ready, const void *ctx, int64_t deadline, unsigned flags);
-void ipc_wake(struct ipc_dom *d);
+void ipc_wake_sleepers(struct ipc_dom *d);
+/* After the change is stored (seq_cst): a sleeper counted in nsleep before
+ * it read seq and re-checked, so with nsleep == 0 nobody can miss it and
+ * no system call is needed (inline: every delivery asks). */
+static inline void ipc_wake(struct ipc_dom *d)
+{
+	if (atomic_load(&d->nsleep))
+		ipc_wake_sleepers(d);
+}
 void ipc_futex_wake(_Atomic uint32_t *word);
 int ipc_futex_wait(_Atomic uint32_t *word, uint32_t val, int64_t timeout_ns);
 

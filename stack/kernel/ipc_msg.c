@@ -15,6 +15,11 @@
 
 #include <string.h>
 
+/* The steps of a message, each inlined into the four calls of the API: a
+ * null call's path is then straight code, not a chain of calls spilling
+ * and reloading the same registers. */
+#define IPC_FAST inline __attribute__((always_inline))
+
 /* A message checked and ready to deliver to a target. */
 struct ipc_out {
 	const struct ipc_msg *m;
@@ -22,6 +27,7 @@ struct ipc_out {
 	uint64_t reply;			/* fabricated reply capability, or 0 */
 	uint64_t badge;
 	uint64_t cap;			/* the capability invoked */
+	uint16_t slot;			/* where the invoker holds it */
 	unsigned tid;			/* the domain it names */
 };
 
@@ -52,7 +58,7 @@ static void ipc_bump_epoch(struct ipc_dom *d)
 			      memory_order_release);
 }
 
-static int ipc_lookup(const struct ipc_domain *self, uint16_t slot, uint64_t *cap)
+static IPC_FAST int ipc_lookup(const struct ipc_domain *self, uint16_t slot, uint64_t *cap)
 {
 	if (slot >= self->sh->slots)
 		return -IPC_EBADSLOT;
@@ -60,7 +66,7 @@ static int ipc_lookup(const struct ipc_domain *self, uint16_t slot, uint64_t *ca
 	return ipc_cap_type(*cap) == IPC_CAP_EMPTY ? -IPC_EBADSLOT : 0;
 }
 
-static int ipc_prepare(const struct ipc_domain *self, const struct ipc_msg *m,
+static IPC_FAST int ipc_prepare(const struct ipc_domain *self, const struct ipc_msg *m,
 		       struct ipc_out *o)
 {
 	if (!m || m->ncaps > IPC_MAX_CAPS || (m->len && !m->data))
@@ -76,7 +82,7 @@ static int ipc_prepare(const struct ipc_domain *self, const struct ipc_msg *m,
 	return 0;
 }
 
-static bool ipc_claim_open(struct ipc_dom *t, unsigned me)
+static IPC_FAST bool ipc_claim_open(struct ipc_dom *t, unsigned me)
 {
 	uint64_t rw = atomic_load(&t->h.rword);
 
@@ -101,26 +107,21 @@ static bool ipc_ready_open(const void *ctx)
 	return st == IPC_S_OPEN || st == IPC_S_DEAD;
 }
 
-/* Claim domain tid through an entry port: senders are served in FIFO order. */
-static int ipc_claim_entry(const struct ipc_domain *self, unsigned tid, unsigned flags)
+/* Claim domain tid, not OPEN at once or with senders queued: join its queue. */
+static __attribute__((noinline)) int ipc_claim_queued(const struct ipc_domain *self,
+						      unsigned tid, unsigned flags)
 {
 	const struct ipc_shared *sh = self->sh;
 	struct ipc_dom *t = ipc_dom_at(sh, tid);
-	struct ipc_watch w = { sh, tid, self->id };
 	int rc;
 
-	if (tid == self->id)	/* would wait for itself forever */
-		return (flags & IPC_NONBLOCK) ? -IPC_EAGAIN : -IPC_EINVAL;
-	if (atomic_load(&sh->shutdown))
-		return -IPC_EDEAD;
-	if (ipc_queue_len(t) == 0 && ipc_claim_open(t, self->id))
-		return 0;
 	if (ipc_dom_state(t) == IPC_S_DEAD)
 		return -IPC_EDEAD;
 	if (flags & IPC_NONBLOCK)
 		return -IPC_EAGAIN;
 	if ((rc = ipc_queue_add(sh, tid, self->id)) < 0)
 		return rc;
+	struct ipc_watch w = { sh, tid, self->id };
 	rc = ipc_wait(sh, self->d, self->d, ipc_ready_front, &w, -1, IPC_WAIT_ABORTABLE);
 	while (rc == 0) {
 		if (ipc_dom_state(t) == IPC_S_DEAD) {
@@ -136,8 +137,22 @@ static int ipc_claim_entry(const struct ipc_domain *self, unsigned tid, unsigned
 	return rc;
 }
 
+/* Claim domain tid through an entry port: senders are served in FIFO order. */
+static IPC_FAST int ipc_claim_entry(const struct ipc_domain *self, unsigned tid, unsigned flags)
+{
+	struct ipc_dom *t = ipc_dom_at(self->sh, tid);
+
+	if (tid == self->id)	/* would wait for itself forever */
+		return (flags & IPC_NONBLOCK) ? -IPC_EAGAIN : -IPC_EINVAL;
+	if (atomic_load(&self->sh->shutdown))
+		return -IPC_EDEAD;
+	if (ipc_queue_len(t) == 0 && ipc_claim_open(t, self->id))
+		return 0;
+	return ipc_claim_queued(self, tid, flags);
+}
+
 /* Claim the domain a reply capability names; this voids every copy. */
-static int ipc_claim_reply(const struct ipc_domain *self, uint64_t c)
+static IPC_FAST int ipc_claim_reply(const struct ipc_domain *self, uint64_t c)
 {
 	struct ipc_dom *t = ipc_dom_at(self->sh, ipc_cap_obj(c));
 	uint32_t g = ipc_cap_gen(c);
@@ -158,7 +173,7 @@ static int ipc_claim_reply(const struct ipc_domain *self, uint64_t c)
 }
 
 /* Fill the claimed domain o->tid and publish FULL. */
-static int ipc_deliver(const struct ipc_domain *self, const struct ipc_out *o)
+static IPC_FAST int ipc_deliver(const struct ipc_domain *self, const struct ipc_out *o)
 {
 	struct ipc_dom *t = ipc_dom_at(self->sh, o->tid);
 	struct ipc_hand *h = &t->h;
@@ -196,13 +211,14 @@ static int ipc_deliver(const struct ipc_domain *self, const struct ipc_out *o)
  * line for writing, so that its transfer overlaps what the caller does
  * before the claim.
  */
-static int ipc_aim(const struct ipc_domain *self, uint16_t slot, const struct ipc_msg *m,
+static IPC_FAST int ipc_aim(const struct ipc_domain *self, uint16_t slot, const struct ipc_msg *m,
 		   struct ipc_out *o)
 {
 	int rc;
 
 	if ((rc = ipc_lookup(self, slot, &o->cap)) < 0 || (rc = ipc_prepare(self, m, o)) < 0)
 		return rc;
+	o->slot = slot;
 	o->reply = 0;
 	if (ipc_cap_type(o->cap) == IPC_CAP_ENTRY) {
 		const struct ipc_port *p = ipc_port_at(self->sh, ipc_cap_obj(o->cap));
@@ -217,15 +233,24 @@ static int ipc_aim(const struct ipc_domain *self, uint16_t slot, const struct ip
 	return 0;
 }
 
-/* Claim the target of an aimed message and deliver it. */
-static int ipc_fire(const struct ipc_domain *self, const struct ipc_out *o, unsigned flags)
+/*
+ * Claim the target of an aimed message and deliver it. A reply capability
+ * claimed is void from then on: its slot takes the next one received.
+ */
+static IPC_FAST int ipc_fire(const struct ipc_domain *self, const struct ipc_out *o, unsigned flags)
 {
-	int rc = ipc_cap_type(o->cap) == IPC_CAP_ENTRY ? ipc_claim_entry(self, o->tid, flags)
-							: ipc_claim_reply(self, o->cap);
+	int rc;
+
+	if (ipc_cap_type(o->cap) == IPC_CAP_ENTRY) {
+		rc = ipc_claim_entry(self, o->tid, flags);
+	} else if ((rc = ipc_claim_reply(self, o->cap)) == 0) {
+		self->d->spent_slot = o->slot;
+		self->d->spent_cap = o->cap;
+	}
 	return rc < 0 ? rc : ipc_deliver(self, o);
 }
 
-static int ipc_invoke(const struct ipc_domain *self, uint16_t slot, const struct ipc_msg *m,
+static IPC_FAST int ipc_invoke(const struct ipc_domain *self, uint16_t slot, const struct ipc_msg *m,
 		      unsigned flags)
 {
 	struct ipc_out o;
@@ -276,8 +301,28 @@ static int ipc_install_one(const struct ipc_domain *self, uint64_t c, uint16_t *
 	return 0;
 }
 
+/*
+ * Install a received reply capability: in the slot of the one this domain
+ * used up last, if that slot still holds it (void for good, so nobody
+ * loses anything), else in a free slot. A server that answers each call
+ * before taking the next gets every reply capability in one slot, rearmed
+ * with the new generation, with no search.
+ */
+static IPC_FAST int ipc_install_reply(const struct ipc_domain *self, uint64_t c, uint16_t *slot)
+{
+	struct ipc_dom *d = self->d;
+	_Atomic uint64_t *spent = &ipc_caps_of(self->sh, self->id)[d->spent_slot];
+
+	if (d->spent_cap == 0 || atomic_load_explicit(spent, memory_order_relaxed) != d->spent_cap)
+		return ipc_install_one(self, c, slot);
+	atomic_store_explicit(spent, c, memory_order_relaxed);	/* as ipc_install_one */
+	d->spent_cap = 0;
+	*slot = (uint16_t)d->spent_slot;
+	return 0;
+}
+
 /* Move the capabilities of the received message into the domain's table. */
-static int ipc_install(const struct ipc_domain *self, unsigned ncaps, struct ipc_rcv *r)
+static IPC_FAST int ipc_install(const struct ipc_domain *self, unsigned ncaps, struct ipc_rcv *r)
 {
 	const struct ipc_dom *d = self->d;
 	uint64_t rep = atomic_load_explicit(&d->h.reply, memory_order_relaxed);
@@ -290,7 +335,7 @@ static int ipc_install(const struct ipc_domain *self, unsigned ncaps, struct ipc
 		 * now, so that its transfer overlaps the install and the
 		 * server's own work (ipc_aim asks again, too late to hide it). */
 		ipc_prefetch_write(&ipc_dom_at(self->sh, ipc_cap_obj(rep))->h);
-		rc = ipc_install_one(self, rep, &r->reply);
+		rc = ipc_install_reply(self, rep, &r->reply);
 	}
 	for (unsigned i = 0; rc == 0 && i < ncaps; i++) {
 		uint64_t c = atomic_load_explicit(&d->caps[i], memory_order_relaxed);
@@ -306,7 +351,7 @@ static int ipc_install(const struct ipc_domain *self, unsigned ncaps, struct ipc
 }
 
 /* The domain is FULL: hand the message to r, then run again. */
-static int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r)
+static IPC_FAST int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r)
 {
 	struct ipc_dom *d = self->d;
 	struct ipc_hand *h = &d->h;
@@ -318,14 +363,16 @@ static int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r)
 		rc = -(int)h->code;
 	} else {
 		uint32_t meta = atomic_load_explicit(&h->meta, memory_order_relaxed);
-		unsigned char *inbox = ipc_inbox_of(self->sh, self->id) + d->roff;
 		ipc_set_quiet(&d->from, from);
 		r->code = h->code;
 		memcpy(r->w, h->w, sizeof r->w);
 		r->badge = h->badge;
 		r->len = ipc_meta_len(meta);
-		if (r->len && r->buf != inbox)
-			ipc_copy_for(r->buf, inbox, r->len, d->rflags & IPC_RCV_SINK);
+		if (r->len) {
+			unsigned char *inbox = ipc_inbox_of(self->sh, self->id) + d->roff;
+			if (r->buf != inbox)
+				ipc_copy_for(r->buf, inbox, r->len, d->rflags & IPC_RCV_SINK);
+		}
 		rc = ipc_install(self, ipc_meta_ncaps(meta), r);
 	}
 	/* Release: the table is filled before the message leaves (ipc_reap.c). */
@@ -351,7 +398,7 @@ static bool ipc_ready_settled(const void *ctx)
  * the wait, unless a deliverer has claimed us: then its message (or the
  * supervisor's undoing of its claim) comes first.
  */
-static int ipc_await(const struct ipc_domain *self, int64_t deadline, struct ipc_rcv *r)
+static IPC_FAST int ipc_await(const struct ipc_domain *self, int64_t deadline, struct ipc_rcv *r)
 {
 	struct ipc_dom *d = self->d;
 	int rc = ipc_wait(self->sh, d, d, ipc_ready_full, d, deadline, IPC_WAIT_ABORTABLE);
@@ -359,8 +406,9 @@ static int ipc_await(const struct ipc_domain *self, int64_t deadline, struct ipc
 	while (rc < 0) {
 		uint64_t rw = atomic_load(&d->h.rword), to = 0;
 		switch (ipc_rw_state(rw)) {
-		case IPC_S_FULL:
-			return ipc_take(self, r);
+		case IPC_S_FULL:	/* taken below */
+			rc = 0;
+			continue;
 		case IPC_S_OPEN:
 			to = ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw));
 			break;
@@ -377,7 +425,7 @@ static int ipc_await(const struct ipc_domain *self, int64_t deadline, struct ipc
 	return ipc_take(self, r);
 }
 
-static int ipc_check_rcv(const struct ipc_domain *self, struct ipc_rcv *r)
+static IPC_FAST int ipc_check_rcv(const struct ipc_domain *self, struct ipc_rcv *r)
 {
 	if (!self || !r || (r->cap && !r->buf))
 		return -IPC_EINVAL;
@@ -404,7 +452,7 @@ static int ipc_check_rcv(const struct ipc_domain *self, struct ipc_rcv *r)
 }
 
 /* Receive into r, already checked by ipc_check_rcv. */
-static int ipc_receive_checked(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns)
+static IPC_FAST int ipc_receive_checked(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns)
 {
 	if (atomic_load(&self->sh->shutdown))
 		return -IPC_EDEAD;

@@ -47,14 +47,11 @@ void ipc_futex_wake(_Atomic uint32_t *word)
 	syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
-/* After the change is stored (seq_cst): a sleeper counted in nsleep before
- * it read seq and re-checked, so with nsleep == 0 nobody can miss it. */
-void ipc_wake(struct ipc_dom *d)
+/* ipc_wake found a sleeper on d. */
+void ipc_wake_sleepers(struct ipc_dom *d)
 {
-	if (atomic_load(&d->nsleep)) {
-		atomic_fetch_add(&d->seq, 1);
-		ipc_futex_wake(&d->seq);
-	}
+	atomic_fetch_add(&d->seq, 1);
+	ipc_futex_wake(&d->seq);
 }
 
 static inline void ipc_cpu_relax(void)

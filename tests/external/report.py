@@ -11,6 +11,13 @@ import sys
 
 
 def main():
+    if sys.argv[1:2] in (["--help"], ["-h"]):
+        print("usage: " + __doc__)
+        return 0
+    if len(sys.argv) != 6 or "OL" not in os.environ:
+        print("usage: report.py PKG PROG ORIG OPTDIR STRATEGIES, OL in the environment "
+              "(report.py --help)", file=sys.stderr)
+        return 2
     pkg, prog, orig, optdir, strategies = sys.argv[1:6]
     ol = os.environ["OL"]
     info = json.loads(subprocess.run([ol, "info", "--json", orig], capture_output=True,

@@ -85,6 +85,9 @@ def main():
 
     res = oltest.olayout("compare", "--help")
     tap.ok(res.rc == 0 and b"usage: olayout compare" in res.out, "compare --help")
+    res = oltest.olayout("compare", *["--cache", "modern"] * 9 + [exe, exe, "--"])
+    tap.ok(res.rc == 2 and b"compare: at most 8 --cache options" in res.err,
+           "compare with 9 --cache: exit 2, says the limit", oltest.describe(res))
 
     before = leftovers()
     res = oltest.olayout("compare", "--cache", GEOMS[0][0], "--cache", GEOMS[1][0], "--runs", "2",

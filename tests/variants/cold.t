@@ -17,24 +17,35 @@ need_tool valgrind
 WORK=$(mktemp -d /tmp/coldt.XXXXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-# cold_ran EXE: "SYMBOL INSTRUCTIONS" of each .cold part of EXE that ran in
-# the training loop (every part: no threshold).
-cold_ran() {
+# loop EXE: a new folder (printed) with callgrind's outputs of EXE's
+# training loop, per-instruction counts.
+loop() {
 	local d
-	d=$(mktemp -d "$WORK/cg.XXXX")
-	bench/xkernel/callgrind.sh -q -k "$d" -n 1000 "$1" >/dev/null || { echo "callgrind failed"; return; }
-	nm -S --defined-only "$1" | awk '$4 ~ /\.cold(\.[0-9]+)?$/ { print "sym", $1, $2, $4 }' |
-		cat - "$d"/*.1000.out | awk -f tests/variants/cold_ran.awk -v exe="$(basename "$1")"
+	d=$(mktemp -d "$WORK/cg.XXXX") && bench/xkernel/callgrind.sh -q -k "$d" -n 1000 "$1" >/dev/null &&
+		echo "$d"
+}
+# ran EXE DIR REGEX: "SYMBOL INSTRUCTIONS" of each symbol of EXE whose name
+# matches REGEX that ran in DIR's loop (every one: no threshold).
+ran() {
+	nm -S --defined-only "$1" | re=$3 awk '$4 ~ ENVIRON["re"] { print "sym", $1, $2, $4 }' |
+		cat - "$2"/*.1000.out | awk -f tests/variants/cold_ran.awk -v exe="$(basename "$1")"
 }
 
 lists=("$BUILD"/variants/*/variants.list)
 need "${lists[0]}"
 for list in "${lists[@]}"; do
-	stack=$(awk '$1 == "stack" { print $2 }' "$list")
+	read -r _ stack _ profile < <(awk '$1 == "stack"' "$list")
 	all=$(awk '$1 == "variant" && $2 == "ALL" && $3 == "built" { print $4 }' "$list")
+	# the paths' roots (a static one may be FN.lto_priv.N)
+	roots=$(awk '$1 == "path" { printf "%s%s", sep, $3; sep = "|" }' "$profile")
 	while read -r v exe; do
 		need "$exe"
-		is "$(cold_ran "$exe" | sort)" "" "$stack $v: no instruction of the training loop runs in a .cold part"
+		d=$(loop "$exe") || { ok "$stack $v: callgrind.sh runs its training loop" false; continue; }
+		is "$(ran "$exe" "$d" '\.cold(\.[0-9]+)?$' | sort)" "" "$stack $v: no instruction of the training loop runs in a .cold part"
+		# the control: counted the same way, by nm's addresses, the roots run
+		# (a count that matched no address would find no .cold part run)
+		is "$(ran "$exe" "$d" "^($roots)(\\.lto_priv\\.[0-9]+)?\$" | wc -l)" "$(tr '|' '\n' <<<"$roots" | wc -l)" \
+			"$stack $v: the same count by address sees each path root ($roots) run"
 	done < <(awk '$1 == "variant" && $2 ~ /^(OUT|PIN)$/ && $3 == "built" { print $2, $4 }' "$list"
 		 [ -z "$all" ] || echo "ALL/in $(dirname "$all")/in/$(basename "$all")")
 done

@@ -8,7 +8,8 @@
 # not the path's wire_send), rpcping the same, and with BLAST straight over
 # ETH (-e: blast's push goes to eth, not to the path's ip_push) and with
 # 4000 bytes (three fragments each way). Each run: exit 0 and its one
-# report line.
+# report line. ALL+BOLT is left out: make test does not build it
+# (bench/variants/rules.mk's TEST_DEPS), only make variants does.
 . tests/tap/tap.sh
 BUILD=${BUILD:-build}
 

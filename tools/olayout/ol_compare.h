@@ -16,7 +16,7 @@
 #define OL_COMPARE_MAX_CACHES 8
 
 struct ol_compare_opts {
-	const char *caches[OL_COMPARE_MAX_CACHES];	/* GEOMs (ol_geom.h) */
+	const char *caches[OL_COMPARE_MAX_CACHES];	/* GEOMs (ol_geom_parse, ol_plan.h) */
 	size_t ncaches;
 	int runs;		/* timed runs of each */
 	bool bracketed;		/* count only between CALLGRIND_START/STOP */

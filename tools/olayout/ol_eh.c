@@ -52,7 +52,7 @@ static uint64_t rd_leb(struct rd *r, bool sign)
 	return v;
 }
 
-int ol_eh_enc_size(uint8_t enc)
+static int ol_eh_enc_size(uint8_t enc)
 {
 	switch (enc & 0x0f) {
 	case 0x00: case 0x04: case 0x0c: return 8;
@@ -76,7 +76,7 @@ static int64_t sext(uint64_t v, int size, uint8_t enc)
 	return size == 4 ? (int64_t)(int32_t)v : (int64_t)(int16_t)v;
 }
 
-int ol_eh_write_ptr(uint8_t *p, uint8_t enc, uint64_t field_addr, uint64_t target)
+static int ol_eh_write_ptr(uint8_t *p, uint8_t enc, uint64_t field_addr, uint64_t target)
 {
 	int size = ol_eh_enc_size(enc);
 	uint64_t v = (enc & 0x70) == PE_PCREL ? target - field_addr : target;

@@ -79,8 +79,4 @@ int ol_eh_hdr(const struct ol_eh *eh, uint64_t hdr_addr, uint8_t **out, size_t *
 int ol_eh_hdr_check(const struct ol_eh *eh, const uint8_t *hdr, size_t len,
 		    uint64_t hdr_addr, const char *what, struct ol_err *err);
 
-/* Encoded pointer helpers (shared by the builder and the checker). */
-int ol_eh_enc_size(uint8_t enc);
-int ol_eh_write_ptr(uint8_t *p, uint8_t enc, uint64_t field_addr, uint64_t target);
-
 #endif

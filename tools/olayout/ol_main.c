@@ -137,6 +137,10 @@ static const char usage_profile[] =
 	"  --merge              sum the profiles PROF1 PROF2... of one executable (samples\n"
 	"                       add up with samples of the same event only)\n";
 
+/* A number macro as a string literal, for messages that quote a limit. */
+#define OL_STR_(x) #x
+#define OL_STR(x) OL_STR_(x)
+
 static int bad_usage(const char *cmd, const char *msg)
 {
 	fprintf(stderr, "olayout: %s\nTry 'olayout %s--help'.\n", msg, cmd);
@@ -299,10 +303,12 @@ static int cmd_compare(int argc, char **argv, struct ol_err *err)
 			fputs(usage_compare, stdout);
 			return 0;
 		}
-		if (strcmp(argv[i], "--cache") == 0 && i + 1 < argc &&
-		    o.ncaches < OL_COMPARE_MAX_CACHES)
+		if (strcmp(argv[i], "--cache") == 0 && i + 1 < argc) {
+			if (o.ncaches == OL_COMPARE_MAX_CACHES)
+				return bad_usage("compare ", "compare: at most " OL_STR(OL_COMPARE_MAX_CACHES)
+							     " --cache options");
 			o.caches[o.ncaches++] = argv[++i];
-		else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
+		} else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
 			long n = strtol(argv[++i], &end, 10);
 
 			if (*end || n < 1 || n > 1000)
@@ -442,7 +448,8 @@ static int cmd_profile(int argc, char **argv, struct ol_err *err)
 			return 0;
 		}
 	o.vgopts = calloc((size_t)argc, sizeof *o.vgopts);
-	int rc = pos && o.vgopts ? profile_args(argc, argv, &o, pos, &npos, &merge) : 1;
+	int rc = pos && o.vgopts ? profile_args(argc, argv, &o, pos, &npos, &merge)
+				 : (fputs("olayout: out of memory\n", stderr), 1);
 	const char *why = NULL;
 	if (rc == 0 && !o.out)
 		why = "profile: needs -o PROF";

@@ -11,7 +11,7 @@
 #include "ol_err.h"
 
 struct ol_map_opts {
-	const char *cache;	/* GEOM (ol_geom.h), NULL: the default */
+	const char *cache;	/* GEOM (ol_geom_parse, ol_plan.h), NULL: the default */
 	const char *profile;	/* NULL: roles by symbol */
 	const char *out;	/* FILE.svg or FILE.png */
 	const char *exe, *vs;	/* vs may be NULL */

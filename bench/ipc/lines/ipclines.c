@@ -377,17 +377,31 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--help") == 0)
 		return usage(stdout, 0);
+	opterr = 0; /* one line of our own for a bad command line, not getopt's and the usage */
 	while ((opt = getopt(argc, argv, "r:n:h")) != -1) {
-		char *end;
+		char *end = NULL;
 		long v = optarg ? strtol(optarg, &end, 10) : 0;
+		long max = opt == 'r' ? MAX_ROUNDS : 10000000;
 		if (opt == 'h')
 			return usage(stdout, 0);
-		if (opt == '?' || *end || v < 1 || (opt == 'r' && v > MAX_ROUNDS) || v > 10000000)
-			return usage(stderr, 2);
+		if (opt == '?') {
+			fprintf(stderr, "ipclines: unknown option or missing value (ipclines --help)\n");
+			return 2;
+		}
+		if (*end || v < 1 || v > max) {
+			fprintf(stderr, "ipclines: -%c '%s': want 1 to %ld\n", opt, optarg, max);
+			return 2;
+		}
 		*(opt == 'r' ? &r.rounds : &r.iters) = (unsigned)v;
 	}
-	if (optind < argc || sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		return usage(stderr, 2);
+	if (optind < argc) {
+		fprintf(stderr, "ipclines: unexpected argument '%s' (ipclines --help)\n", argv[optind]);
+		return 2;
+	}
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		fputs("ipclines: needs 2 CPUs\n", stderr);
+		return 1;
+	}
 	size_t nl = sizeof ladder / sizeof *ladder;
 	struct pairmem *mem = mmap(NULL, nl * sizeof *mem, PROT_READ | PROT_WRITE,
 				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
