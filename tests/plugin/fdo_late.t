@@ -12,11 +12,6 @@ line() { grep -n "$1" "$SRC" | cut -d: -f1; }
 printf 'olayout-profile 2\nfunction classify 100001 700000\nline fdo_late.c:%s 100001\nline fdo_late.c:%s 1\nline fdo_late.c:%s 100000\n' \
 	"$(line BRANCH)" "$(line ZERO)" "$(line OTHER)" >"$WORK/f.prof"
 
-# first_call EXE: the first function classify calls in its layout (the
-# branch's fall-through side).
-first_call() {
-	disasm "$1" classify | grep -oE 'call +[0-9a-f]+ <[a-z_]+>' | head -1 | sed 's/.*<//; s/>//'
-}
 # calls_scale EXE: yes when classify calls scale (not inlined), else no.
 calls_scale() {
 	if disasm "$1" classify | grep -qE 'call +[0-9a-f]+ <scale>'; then echo yes; else echo no; fi
@@ -32,8 +27,8 @@ for fdo in on off late; do
 done
 is "$(calls_scale "$WORK/f.on")" yes "fdo=on: the trained probabilities reach the inliner: scale stays a call"
 is "$(calls_scale "$WORK/f.late")" no "fdo=late: GCC inlines scale, as fdo=off does"
-is "$(first_call "$WORK/f.off")" on_zero "fdo=off: GCC's guess lays on_zero's side out as the fall-through"
-is "$(first_call "$WORK/f.late")" on_other "fdo=late: on_other's side (ran 100000 of 100001 times) falls through"
+is "$(first_call "$WORK/f.off" classify)" on_zero "fdo=off: GCC's guess lays on_zero's side out as the fall-through"
+is "$(first_call "$WORK/f.late" classify)" on_other "fdo=late: on_other's side (ran 100000 of 100001 times) falls through"
 ok "fdo=late: verbose says the branch took trained probabilities" \
 	grep -qF 'classify: 3 of 4 blocks have training counts; 1 branches take trained probabilities' \
 	"$WORK/verbose.late"
