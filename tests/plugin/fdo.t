@@ -9,7 +9,6 @@ line() { grep -n "$1" "$SRC" | cut -d: -f1; }
 printf 'olayout-profile 2\nfunction classify 1010 20000\nline fdo.c:%s 1010\nline fdo.c:%s 10\nline fdo.c:%s 1000\n' \
 	"$(line BRANCH)" "$(line ZERO)" "$(line OTHER)" >"$WORK/f.prof"
 
-
 plan 7
 
 $CC -O2 -o "$WORK/base" "$SRC" || bail_out "cannot build $SRC without the plugin"
