@@ -4,20 +4,23 @@
 # Under callgrind, ipc_pingpong in thread mode, counting only inside
 # ipc_call and ipc_return_receive and not inside ipc_wait (the spin, whose
 # length depends on scheduling): the difference of two run lengths cancels
-# start-up. The count is mostly a property of the code, not a timing, but
-# how the two threads interleave under valgrind moves it a little (a claim
-# or a reply found ready or not, a sleeper to wake): before the null-call
-# fast path (reply slot rearmed, message steps inlined) 826 per round trip
-# on a loaded machine and 870-878 idle; now 513 loaded. So the lengths must
-# agree within 3%, and the bound (575: the idle excess seen before, about
-# 45, with 3% to spare) is a guard against a slower path: without the
-# rearm (a free-slot search per call) 599, without the inlining 725.
+# start-up. Both threads run pinned to one CPU: each handoff then yields
+# to the peer (ipc_wait.c) and never sleeps, so the count is the code's:
+# 513.0 per round trip (both sides) with the null-call fast path (reply
+# slot rearmed, message steps inlined; 826 before on a loaded machine,
+# 870-878 idle). Unpinned, a waiter whose peer sat on the other CPU spins,
+# sleeps and is woken, and the count takes the futex wake and the sender
+# queue in a share of the round trips that depends on the machine's load
+# (602 to over 1000 with every wait spinning: ipc_peer_here forced false).
+# So the two lengths must agree within 3%, and the bound (575) is a guard
+# against a slower path: without the rearm (a free-slot search per call)
+# 599, without the inlining 725.
 set -u
 . tests/tap/tap.sh
 BUILD=${BUILD:-build}
 need "$BUILD"/bin/ipc_pingpong
 plan 2
-need_tool valgrind
+need_tool valgrind taskset
 case $BUILD in *san*)
 	skip "null round trip: the same count within 3% for two run lengths" "valgrind cannot run an ASan build ($BUILD)"
 	skip "null round trip: at most 575 instructions" "valgrind cannot run an ASan build ($BUILD)"
@@ -26,6 +29,8 @@ esac
 dir=$(mktemp -d) || bail_out "mktemp failed"
 trap 'rm -rf "$dir"' EXIT
 
+# The first CPU this script may run on.
+cpu=$(taskset -pc $$ | sed 's/.*: //; s/[-,].*//')
 # ipc_pingpong runs 1.1 N + 1 round trips (a tenth to warm up, one to stop).
 per_rt() {
 	local n1=$1 n2=$2 c1 c2
@@ -34,7 +39,7 @@ per_rt() {
 }
 # count_in N: as count, finding the supervisor's file (the one smallest pid).
 count_in() {
-	timeout 600 valgrind --tool=callgrind --callgrind-out-file="$dir/cg.$1.%p" \
+	timeout 600 taskset -c "$cpu" valgrind --tool=callgrind --callgrind-out-file="$dir/cg.$1.%p" \
 		--toggle-collect=ipc_call --toggle-collect=ipc_return_receive \
 		--toggle-collect=ipc_wait "$BUILD"/bin/ipc_pingpong "$1" >/dev/null 2>&1 ||
 		return 1

@@ -12,7 +12,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 SEED=${OLAYOUT_SEED:-4242}
 diag "seed $SEED"
-plan 51
+plan 53
 
 CF="-O2 -g -fcf-protection -ffunction-sections -Wl,--emit-relocs -Itools/olayout"
 FUNCS="main leaf mid rec top"
@@ -70,4 +70,14 @@ is $? 2 "no command: exit 2"
 "$OL" rewrite -o 2> $T/err
 rc=$?
 ok "bad command line: exit 2 with a hint" eval '[ $rc = 2 ] && grep -q Try $T/err'
+# an output named as an input would destroy it: refused before anything is written
+printf 'olayout-profile 1\n' > $T/p.prof
+cp $T/cl.pie $T/keep.pie && cp $T/p.prof $T/keep.prof
+"$OL" plan --strategy hfsort --profile $T/p.prof -o $T/cl.pie $T/cl.pie 2> $T/err
+rc=$?
+ok "plan -o EXE: exit 2, EXE kept" eval '[ $rc = 2 ] && grep -q "names EXE" $T/err && cmp -s $T/cl.pie $T/keep.pie'
+"$OL" optimize --strategy hfsort --profile $T/p.prof --save-layout $T/p.prof -o $T/o2 $T/cl.pie 2> $T/err
+rc=$?
+ok "optimize --save-layout PROF: exit 2, PROF kept, no OUT" eval \
+	'[ $rc = 2 ] && grep -q "names an input" $T/err && cmp -s $T/p.prof $T/keep.prof && [ ! -e $T/o2 ]'
 done_testing

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ol_cmd.h"
 #include "ol_compare.h"
@@ -331,6 +332,15 @@ static int cmd_compare(int argc, char **argv, struct ol_err *err)
 	return done(rc, err, names(err->msg, o.exe_b) ? o.exe_b : o.exe_a, NULL, NULL);
 }
 
+/* same_file: a and b name one existing file (a may be NULL). */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 /* plan_args: the options of plan and optimize; 0, or an exit status. */
 static int plan_args(int argc, char **argv, bool optimize, struct ol_plan_opts *o)
 {
@@ -366,6 +376,13 @@ static int plan_args(int argc, char **argv, bool optimize, struct ol_plan_opts *
 					       : "plan: needs --strategy S, --profile PROF and EXE");
 	if (!ol_plan_known(o->strategy))
 		return bad_usage(cmd, "unknown strategy: want std, bad, pettis-hansen, hfsort, bipartite or color");
+	/* an output written over an input would destroy it (gcc -o x.c x.c is refused too) */
+	const char *layout = optimize ? o->save_layout : o->out;
+	if (same_file(layout, o->exe) || same_file(layout, o->profile) ||
+	    (optimize && (same_file(o->out, o->profile) ||
+			  (layout && (strcmp(layout, o->out) == 0 || same_file(layout, o->out))))))
+		return bad_usage(cmd, optimize ? "optimize: OUT or --save-layout names an input, or each other"
+					       : "plan: -o LAYOUT names EXE or PROF");
 	return 0;
 }
 
