@@ -12,8 +12,13 @@
 #     misses as a ratio to STD's.
 #  2. the 8 MiB program of bench/olayout/mkbig.py (built by bench.py), trained
 #     by `olayout profile` inside main: the CPU time (user + sys, best of 3,
-#     plan and rewrite taking turns) of `olayout plan --strategy bipartite`
-#     and of `olayout rewrite` of that layout, against the rewrite alone.
+#     the steps taking turns) of `olayout plan --strategy bipartite`, of
+#     `olayout rewrite` of that layout, of `olayout verify` of its output and
+#     of `olayout optimize --strategy bipartite` (plan, rewrite and verify in
+#     one process, on one model of the program). Two ratios to the rewrite
+#     alone: the separate commands, (plan + rewrite) / rewrite, and the one
+#     process, (optimize - verify) / rewrite (optimize verifies its output,
+#     which a rewrite does not: that verify's time is taken off).
 #   BUILD=build bench/olayout/plan.sh [-n ROUND_TRIPS] [--no-big | --big-only]
 # A benchmark, not a test: nothing here asserts a figure.
 set -eu -o pipefail
@@ -40,12 +45,12 @@ mkdir -p "$DIR"
 
 big_part() {
 	echo "== the 8 MiB generated program: plan + rewrite against rewrite alone"
-	local exe tplan= trw= t
+	local exe tplan= trw= tver= topt= t
 	exe=$(BUILD=$BUILD python3 -c "import sys; sys.path.insert(0, '$HERE'); import bench; print(bench.build_big(8))" | tail -n 1)
 	"$OL" profile -o "$DIR/big.prof" --toggle-collect=main -- "$exe" >/dev/null
 	"$OL" plan --strategy bipartite --profile "$DIR/big.prof" -o "$DIR/big.layout" "$exe" >/dev/null 2>&1
 	# CPU seconds (user + sys: the machine may be shared), the least of 3,
-	# plan and rewrite taking turns so that both see the same load
+	# the steps taking turns so that all see the same load
 	cpu() { python3 -c "import sys; sys.path.insert(0, '$HERE'); import bench; print('%.3f' % bench.timed(sys.argv[1:])[1])" "$@"; }
 	least() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 	for _ in 1 2 3; do
@@ -53,9 +58,15 @@ big_part() {
 		tplan=$(least "$tplan" "$t")
 		t=$(cpu "$OL" rewrite --layout "$DIR/big.layout" -o "$DIR/big.rw" "$exe")
 		trw=$(least "$trw" "$t")
+		t=$(cpu "$OL" verify "$DIR/big.rw")
+		tver=$(least "$tver" "$t")
+		t=$(cpu "$OL" optimize --strategy bipartite --profile "$DIR/big.prof" -o "$DIR/big.opt" "$exe")
+		topt=$(least "$topt" "$t")
 	done
-	printf "| step (CPU s, best of 3) | seconds |\n|---|---:|\n| plan (bipartite) | %s |\n| rewrite | %s |\n" "$tplan" "$trw"
-	echo "(plan + rewrite) / rewrite = $(echo "scale=2; ($tplan + $trw) / $trw" | bc)"
+	printf "| step (CPU s, best of 3) | seconds |\n|---|---:|\n| plan (bipartite) | %s |\n| rewrite | %s |\n| verify (of the rewrite) | %s |\n| optimize (bipartite) | %s |\n" \
+		"$tplan" "$trw" "$tver" "$topt"
+	echo "separate commands: (plan + rewrite) / rewrite = $(echo "scale=2; ($tplan + $trw) / $trw" | bc)"
+	echo "one process: (optimize - verify) / rewrite = $(echo "scale=2; ($topt - $tver) / $trw" | bc)"
 }
 if [ "$small" = 0 ]; then
 	big_part

@@ -7,8 +7,9 @@ push chain as a path, merged in with --merge) and optimized with every
 strategy for a 512-byte direct-mapped i-cache: the output passes `olayout
 verify` (optimize checks it before OUT appears), prints and exits as the
 input does, every unit lies where the layout's comment says the planner
-predicted, and optimizing the output again works the same. Plans are
-deterministic. The simulated I1 misses of the programs' own work (callgrind,
+predicted, optimize's layout is the one `plan` writes (optimize plans on
+the model its rewrite builds), and optimizing the output again works the
+same. Plans are deterministic. The simulated I1 misses of the programs' own work (callgrind,
 inside main) order as bad > std > bipartite on `sorts` (512-byte cache) and
 `layers` (2 KiB); on `sorts` bipartite beats pettis-hansen (whose order
 it follows, on the sets that are free; with the profile's `insn` heat), and
@@ -101,6 +102,10 @@ def corpus_case(case):
                "optimize prints its plan", oltest.describe(res))]
     if res.rc != 0:
         return checks
+    # optimize plans on its rewrite's model: the layout must be plan's
+    alone = oltest.olayout("plan", "--strategy", strategy, "--profile", prof, "--cache", CACHE, exe)
+    checks.append((alone.rc == 0 and alone.out.decode(errors="replace") == layout,
+                   "optimize's layout is plan's", oltest.describe(alone)))
     good, diag = same_run(exe, out)
     checks.append((good, "runs as the input", diag))
     wrong = where_problems(layout, out)

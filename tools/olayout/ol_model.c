@@ -305,6 +305,21 @@ long ol_table_at(const struct ol_model *m, uint64_t va)
 	return i < m->ntab && m->tab[i].addr <= va ? (long)i : -1;
 }
 
+/* The most bytes an x86 instruction has: all Capstone may read for one. */
+#define INSN_MAX 15
+
+/* same_again: whether the 1-byte instruction just decoded at at - 1 is
+ * what Capstone would decode at at: the bytes it may read there repeat
+ * (the int3 filling where moved code was, megabytes of it after a large
+ * rewrite), and a 1-byte instruction has no field that depends on its
+ * address. Its answer is reused: the same question is not asked again. */
+static bool same_again(const struct ol_insn *last, const uint8_t *p, uint64_t at, uint64_t a,
+		       uint64_t end)
+{
+	return last->size == 1 && last->addr + 1 == at && at > a && end - at >= INSN_MAX &&
+	       memcmp(p, p - 1, INSN_MAX) == 0;
+}
+
 static int walk_range(const struct ol_model *m, struct ol_dis *d, long u,
 		      uint64_t a, uint64_t end, ol_walk_fn fn, void *arg)
 {
@@ -313,15 +328,18 @@ static int walk_range(const struct ol_model *m, struct ol_dis *d, long u,
 	size_t r = ol_elf_rel_from(elf, a);
 	bool reported = false;
 	uint64_t at = a;
+	struct ol_insn in = { 0 };
 	int rc;
 
 	if (code == NULL)
 		return 0;
 	while (at < end) {
-		struct ol_insn in;
 		size_t r1;
 
-		if (ol_dis_one(d, code + (at - a), end - at, at, &in) != 0) {
+		if (same_again(&in, code + (at - a), at, a, end)) {
+			in.addr = at;
+		} else if (ol_dis_one(d, code + (at - a), end - at, at, &in) != 0) {
+			in.size = 0;
 			if (!reported && u >= 0) {
 				reported = true;
 				rc = fn(arg, u, NULL, at, 0, 0);

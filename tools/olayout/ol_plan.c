@@ -40,18 +40,18 @@ int ol_plan_std(struct ol_plan *pl, struct ol_err *err)
 	return 0;
 }
 
-/* Everything a plan holds, opened by plan_open, freed by plan_close. */
+/* Everything a plan holds: the profile and plan loaded by plan_load, EXE
+ * (plan only: optimize plans on the rewrite's model), freed by plan_close. */
 struct pctx {
 	struct ol_profile *prof;
 	struct ol_exe x;
 	struct ol_plan pl;
 };
 
-static void plan_close(struct pctx *c)
+/* plan_free: what plan_model made (the model stays). */
+static void plan_free(struct ol_plan *pl)
 {
-	struct ol_plan *pl = &c->pl;
-
-	for (size_t u = 0; pl->pu && u < c->x.m.nunit; u++)
+	for (size_t u = 0; pl->pu && u < pl->m->nunit; u++)
 		free(pl->pu[u].chunk);
 	free(pl->pu);
 	free(pl->edge);
@@ -61,30 +61,39 @@ static void plan_close(struct pctx *c)
 	free(pl->placed);
 	free(pl->cold);
 	ol_sets_free(&pl->sets);
+	memset(pl, 0, sizeof *pl);
+}
+
+static void plan_close(struct pctx *c)
+{
+	plan_free(&c->pl);
 	ol_exe_close(&c->x);
 	ol_profile_free(c->prof);
 }
 
-/* plan_open: the profile first (its error is the one to see), the cache,
- * then EXE and its model. */
-static int plan_open(struct pctx *c, const struct ol_plan_opts *o, struct ol_err *err)
+/* plan_load: the profile first (its error is the one to see), then the
+ * cache, before EXE is opened. */
+static int plan_load(struct pctx *c, const struct ol_plan_opts *o, struct ol_err *err)
 {
 	char perr[OL_PROFILE_ERR_MAX];
 	int rc = ol_profile_load(o->profile, &c->prof, perr, sizeof perr);
 
 	if (rc < 0)
 		return ol_fail(err, rc, "%s", perr);
-	rc = ol_geom_parse(&c->pl.geom, o->cache, c->prof, err);
-	if (rc < 0)
-		return rc;
-	rc = ol_exe_open(&c->x, o->exe, err);
-	if (rc < 0)
-		return rc;
-	c->pl.m = &c->x.m;
+	return ol_geom_parse(&c->pl.geom, o->cache, c->prof, err);
+}
+
+/* plan_model: the profile on EXE's model m. */
+static int plan_model(struct pctx *c, const struct ol_plan_opts *o, const struct ol_model *m,
+		      struct ol_err *err)
+{
+	int rc;
+
+	c->pl.m = m;
 	c->pl.prof = c->prof;
 	c->pl.strategy = o->strategy;
 	/* the rewriter starts at the area aligned to 64 (no unit asks for more) */
-	c->pl.start = (ol_out_area_start(&c->x.elf) + 63) & ~(uint64_t)63;
+	c->pl.start = (ol_out_area_start(m->elf) + 63) & ~(uint64_t)63;
 	c->pl.cursor = c->pl.start;
 	rc = ol_sets_init(&c->pl.sets, &c->pl.geom, err);
 	if (rc == 0)
@@ -201,12 +210,12 @@ static int strategy(struct ol_plan *pl, struct ol_err *err)
 	return ol_fail(err, -EINVAL, "unknown strategy '%s'", pl->strategy);
 }
 
-/* make_plan: the layout text into *text (malloc'd). */
-static int make_plan(struct pctx *c, const struct ol_plan_opts *o, FILE *report, char **text,
-		     size_t *len, struct ol_err *err)
+/* make_plan: the layout for model m, its text into *text (malloc'd). */
+static int make_plan(struct pctx *c, const struct ol_plan_opts *o, const struct ol_model *m,
+		     FILE *report, char **text, size_t *len, struct ol_err *err)
 {
 	FILE *f;
-	int rc = plan_open(c, o, err);
+	int rc = plan_model(c, o, m, err);
 
 	if (rc == 0)
 		rc = strategy(&c->pl, err);
@@ -243,8 +252,12 @@ int ol_cmd_plan(const struct ol_plan_opts *o, struct ol_err *err)
 	struct pctx c = { 0 };
 	char *text = NULL;
 	size_t len = 0;
-	int rc = make_plan(&c, o, o->out ? stdout : stderr, &text, &len, err);
+	int rc = plan_load(&c, o, err);
 
+	if (rc == 0)
+		rc = ol_exe_open(&c.x, o->exe, err);
+	if (rc == 0)
+		rc = make_plan(&c, o, &c.x.m, o->out ? stdout : stderr, &text, &len, err);
 	if (rc == 0 && o->out)
 		rc = save(o->out, text, len, err);
 	else if (rc == 0 && fwrite(text, 1, len, stdout) != len)
@@ -254,30 +267,45 @@ int ol_cmd_plan(const struct ol_plan_opts *o, struct ol_err *err)
 	return rc;
 }
 
+/* An optimize: the plan made on the rewrite's model, its layout text. */
+struct opt {
+	struct pctx c;
+	const struct ol_plan_opts *o;
+	char *text;
+	size_t len;
+	FILE *stream;
+};
+
+static int opt_plan(void *arg, const struct ol_model *m, FILE **stream, struct ol_err *err)
+{
+	struct opt *op = arg;
+	int rc = make_plan(&op->c, op->o, m, stdout, &op->text, &op->len, err);
+
+	plan_free(&op->c.pl);
+	if (rc)
+		return rc;
+	op->stream = fmemopen(op->text, op->len, "r");
+	*stream = op->stream;
+	return op->stream ? 0 : ol_fail(err, -ENOMEM, "out of memory");
+}
+
 int ol_cmd_optimize(const struct ol_plan_opts *o, struct ol_err *err)
 {
-	struct pctx c = { 0 };
-	char *text = NULL;
-	size_t len = 0;
-	const char *name = o->save_layout ? o->save_layout : "planned layout";
-	FILE *f;
-	int rc = make_plan(&c, o, stdout, &text, &len, err);
+	struct opt op = { .o = o };
+	struct ol_rewrite_opts ro = { .verify = true, .plan = opt_plan, .plan_arg = &op };
+	int rc = plan_load(&op.c, o, err);
 
-	plan_close(&c);
-	if (rc == 0) {
-		f = fmemopen(text, len, "r");
-		struct ol_rewrite_opts ro = { .stream = f, .verify = true };
-
-		rc = f ? ol_rewrite(o->exe, name, o->out, &ro, err)
-		       : ol_fail(err, -ENOMEM, "out of memory");
-		if (f)
-			fclose(f);
-	}
+	if (rc == 0)
+		rc = ol_rewrite(o->exe, o->save_layout ? o->save_layout : "planned layout",
+				o->out, &ro, err);
+	if (op.stream)
+		fclose(op.stream);
+	plan_close(&op.c);
 	if (rc == 0 && o->save_layout) {
-		rc = save(o->save_layout, text, len, err);
+		rc = save(o->save_layout, op.text, op.len, err);
 		if (rc)
 			unlink(o->out);
 	}
-	free(text);
+	free(op.text);
 	return rc;
 }

@@ -644,6 +644,7 @@ int ol_rewrite(const char *exe, const char *layout, const char *out,
 	struct rw w = { .elf = &x.elf, .m = &x.m, .lay = &lay, .err = err,
 			.skip_unmovable = opts && opts->skip_unmovable };
 	struct ol_tmp t;
+	FILE *stream = opts ? opts->stream : NULL;
 	int fd, rc;
 
 	memset(&lay, 0, sizeof lay);
@@ -651,11 +652,12 @@ int ol_rewrite(const char *exe, const char *layout, const char *out,
 	if (fd < 0)
 		return fd;
 	rc = ol_exe_open_copy(&x, exe, fd, err);
+	if (rc == 0 && opts && opts->plan)
+		rc = opts->plan(opts->plan_arg, &x.m, &stream, err);
 	if (rc == 0) {
 		o = ol_out_new();
 		w.out = o;
-		rc = o ? run(&w, layout, opts ? opts->stream : NULL)
-		       : ol_fail(err, -ENOMEM, "out of memory");
+		rc = o ? run(&w, layout, stream) : ol_fail(err, -ENOMEM, "out of memory");
 	}
 	ol_out_free(o);
 	ol_layout_free(&lay);

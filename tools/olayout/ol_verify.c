@@ -213,7 +213,7 @@ static int check(void *arg, long u, const struct ol_insn *in, uint64_t bad, size
 
 	/* code that does not decode (data in code, instructions Capstone 4
 	 * does not know) cannot be checked */
-	if (u < 0 || m->unit[u].opaque)
+	if (m->unit[u].opaque)
 		return 0;
 	if (in == NULL) {
 		problem(v, bad, "bytes in %s do not decode", m->unit[u].name);
@@ -302,7 +302,9 @@ int ol_cmd_verify(const char *path, struct ol_err *err)
 	if (rc == 0) {
 		for (size_t u = 0; u < m->nunit; u++)
 			ol_walk_unit(m, &d, u, mark, &v);
-		ol_walk(m, &d, check, &v);
+		/* check looks at units only: not at the int3 where they were */
+		for (size_t u = 0; u < m->nunit; u++)
+			ol_walk_unit(m, &d, u, check, &v);
 		ol_dis_close(&d);
 		check_data_rels(&v);
 		check_dyn_rels(&v);
