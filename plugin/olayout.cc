@@ -31,7 +31,8 @@
  *   profile=FILE   the profile (format: profiles/README.md)
  *   outline-only   run the outline pass only
  *   inline-only    run the path-inline pass only
- *   fdo=on|off     branch probabilities from training counts (default on)
+ *   fdo=on|off|late  branch probabilities from training counts (default on:
+ *                  before inlining; late: after the last GIMPLE pass)
  *   loops=on|off   the paths' hot loops unrolled by their trained trip counts
  *                  (default on; loops.cc)
  *   verbose        say on stderr what is done and what is skipped, and why
@@ -75,8 +76,9 @@ static const char help_text[] =
 	"  -fplugin-arg-olayout-profile=FILE  the profile (profiles/README.md)\n"
 	"  -fplugin-arg-olayout-outline-only  outline pass only\n"
 	"  -fplugin-arg-olayout-inline-only   path-inline pass only\n"
-	"  -fplugin-arg-olayout-fdo=on|off    branch probabilities from training counts\n"
-	"                                     (default on)\n"
+	"  -fplugin-arg-olayout-fdo=on|off|late  branch probabilities from training\n"
+	"                                     counts (default on; late: after inlining,\n"
+	"                                     for block order only)\n"
 	"  -fplugin-arg-olayout-loops=on|off  unroll the paths' hot loops by their trained\n"
 	"                                     trip counts (default on)\n"
 	"  -fplugin-arg-olayout-verbose       say what is done and skipped\n"
@@ -289,6 +291,19 @@ static double *ratio_option(const char *key)
 	return NULL;
 }
 
+/* fdo's value (on, off, late); 0 or -1. */
+static int parse_fdo(const char *text, enum ol_fdo *fdo)
+{
+	static const char *const names[] = {"off", "on", "late"};
+	static const enum ol_fdo modes[] = {OL_FDO_OFF, OL_FDO_EARLY, OL_FDO_LATE};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(text, names[i]) == 0) {
+			*fdo = modes[i];
+			return 0;
+		}
+	return -1;
+}
+
 /* A whole number from 0 to 10000 in text (max-growth, cold-runs); 0 or -1. */
 static int parse_growth(const char *text, int *growth)
 {
@@ -308,19 +323,17 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 	ol_cfg.min_ratio = OL_MIN_RATIO;
 	ol_cfg.hot_ratio = OL_HOT_RATIO;
 	ol_cfg.max_growth = OL_MAX_GROWTH;
-	ol_cfg.fdo = true;
+	ol_cfg.fdo = OL_FDO_EARLY;
 	ol_cfg.loops = true;
 	for (int i = 0; i < info->argc; i++) {
 		const char *key = info->argv[i].key, *value = info->argv[i].value;
 		double *ratio = ratio_option(key);
 		/* the two whole-number options */
 		bool growth = strcmp(key, "max-growth") == 0 || strcmp(key, "cold-runs") == 0;
-		/* the on|off switches */
-		bool *onoff = strcmp(key, "fdo") == 0 ? &ol_cfg.fdo
-			      : strcmp(key, "loops") == 0 ? &ol_cfg.loops : NULL;
-		bool fdo = onoff != NULL, ppm = strcmp(key, "cold-ppm") == 0;
+		bool fdo = strcmp(key, "fdo") == 0, ppm = strcmp(key, "cold-ppm") == 0;
+		bool loops = strcmp(key, "loops") == 0;
 		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 ||
-				   ratio || growth || fdo || ppm;
+				   ratio || growth || fdo || ppm || loops;
 		bool flag = strcmp(key, "outline-only") == 0 || strcmp(key, "inline-only") == 0 ||
 			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0;
 		if (!wants_value && !flag) {
@@ -330,7 +343,7 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		}
 		if (wants_value && (!value || !*value)) {
 			error("olayout: option %<-fplugin-arg-%s-%s%> needs %<=%s%>", info->base_name,
-			      key, ratio ? "RATIO" : ppm ? "R" : growth ? "N" : fdo ? "on|off" : "FILE");
+			      key, ratio ? "RATIO" : ppm ? "R" : growth ? "N" : fdo ? "on|off|late" : loops ? "on|off" : "FILE");
 			return -1;
 		}
 		if (flag && value) {
@@ -360,11 +373,16 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 				return -1;
 			}
 		} else if (fdo) {
-			if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) {
-				error("olayout: %<%s=%s%>: want %<on%> or %<off%>", key, value);
+			if (parse_fdo(value, &ol_cfg.fdo) < 0) {
+				error("olayout: %<fdo=%s%>: want %<on%>, %<off%> or %<late%>", value);
 				return -1;
 			}
-			*onoff = strcmp(value, "on") == 0;
+		} else if (loops) {
+			if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) {
+				error("olayout: %<loops=%s%>: want %<on%> or %<off%>", value);
+				return -1;
+			}
+			ol_cfg.loops = strcmp(value, "on") == 0;
 		} else if (strcmp(key, "outline-only") == 0)
 			outline_only = true;
 		else if (strcmp(key, "inline-only") == 0)
@@ -434,8 +452,13 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 		register_pass(info->base_name, ol_make_revive_pass(g), "optimized");
 	/* Registered after the outline pass, it runs before it (each lands
 	   right after profile_estimate): outlining then sees trained counts. */
-	if (ol_cfg.fdo && ol_cfg.profile)
-		register_pass(info->base_name, ol_make_fdo_pass(g), "profile_estimate");
+	if (ol_cfg.fdo == OL_FDO_EARLY && ol_cfg.profile)
+		register_pass(info->base_name, ol_make_fdo_pass(g, false), "profile_estimate");
+	/* late: first of the GIMPLE passes after IPA inlining (after the
+	   outline pass's second run, registered below), so that they and
+	   the RTL passes see the trained probabilities, not the inliner */
+	if (ol_cfg.fdo == OL_FDO_LATE && ol_cfg.profile)
+		register_pass(info->base_name, ol_make_fdo_pass(g, true), "adjust_alignment");
 	/* hot loops of the paths unrolled by their trained trips */
 	if (ol_cfg.loops && ol_cfg.profile && ol_cfg.profile->n_paths) {
 		register_pass(info->base_name, ol_make_loops_pass(g, false), "profile_estimate");

@@ -56,3 +56,9 @@ disasm() {
 marked_line() {
 	grep -nF "$2" "$1" | head -1 | cut -d: -f1
 }
+
+# first_call EXE FN: the first function FN calls in its layout (the side
+# its first branch falls through to, in the test programs).
+first_call() {
+	disasm "$1" "$2" | grep -oE 'call +[0-9a-f]+ <[a-z_]+>' | head -1 | sed 's/.*<//; s/>//'
+}
