@@ -31,7 +31,8 @@
  *   profile=FILE   the profile (format: profiles/README.md)
  *   outline-only   run the outline pass only
  *   inline-only    run the path-inline pass only
- *   fdo=on|off     branch probabilities from training counts (default on)
+ *   fdo=on|off|late  branch probabilities from training counts (default on:
+ *                  before inlining; late: after the last GIMPLE pass)
  *   verbose        say on stderr what is done and what is skipped, and why
  *   report=FILE    write, per function, hot bytes and instructions before and
  *                  after outlining, and each path's inlining decisions
@@ -73,8 +74,9 @@ static const char help_text[] =
 	"  -fplugin-arg-olayout-profile=FILE  the profile (profiles/README.md)\n"
 	"  -fplugin-arg-olayout-outline-only  outline pass only\n"
 	"  -fplugin-arg-olayout-inline-only   path-inline pass only\n"
-	"  -fplugin-arg-olayout-fdo=on|off    branch probabilities from training counts\n"
-	"                                     (default on)\n"
+	"  -fplugin-arg-olayout-fdo=on|off|late  branch probabilities from training\n"
+	"                                     counts (default on; late: after inlining,\n"
+	"                                     for block order only)\n"
 	"  -fplugin-arg-olayout-verbose       say what is done and skipped\n"
 	"  -fplugin-arg-olayout-report=FILE   sizes per function, before/after; path decisions\n"
 	"  -fplugin-arg-olayout-min-ratio=R   inline a path's call only when it ran at least\n"
@@ -271,6 +273,19 @@ static double *ratio_option(const char *key)
 	return NULL;
 }
 
+/* fdo's value (on, off, late); 0 or -1. */
+static int parse_fdo(const char *text, enum ol_fdo *fdo)
+{
+	static const char *const names[] = {"off", "on", "late"};
+	static const enum ol_fdo modes[] = {OL_FDO_OFF, OL_FDO_EARLY, OL_FDO_LATE};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(text, names[i]) == 0) {
+			*fdo = modes[i];
+			return 0;
+		}
+	return -1;
+}
+
 /* A whole number from 0 to 10000 in text (max-growth, cold-runs); 0 or -1. */
 static int parse_growth(const char *text, int *growth)
 {
@@ -290,7 +305,7 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 	ol_cfg.min_ratio = OL_MIN_RATIO;
 	ol_cfg.hot_ratio = OL_HOT_RATIO;
 	ol_cfg.max_growth = OL_MAX_GROWTH;
-	ol_cfg.fdo = true;
+	ol_cfg.fdo = OL_FDO_EARLY;
 	for (int i = 0; i < info->argc; i++) {
 		const char *key = info->argv[i].key, *value = info->argv[i].value;
 		double *ratio = ratio_option(key);
@@ -308,7 +323,7 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		}
 		if (wants_value && (!value || !*value)) {
 			error("olayout: option %<-fplugin-arg-%s-%s%> needs %<=%s%>", info->base_name,
-			      key, ratio ? "RATIO" : ppm ? "R" : growth ? "N" : fdo ? "on|off" : "FILE");
+			      key, ratio ? "RATIO" : ppm ? "R" : growth ? "N" : fdo ? "on|off|late" : "FILE");
 			return -1;
 		}
 		if (flag && value) {
@@ -338,11 +353,10 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 				return -1;
 			}
 		} else if (fdo) {
-			if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) {
-				error("olayout: %<fdo=%s%>: want %<on%> or %<off%>", value);
+			if (parse_fdo(value, &ol_cfg.fdo) < 0) {
+				error("olayout: %<fdo=%s%>: want %<on%>, %<off%> or %<late%>", value);
 				return -1;
 			}
-			ol_cfg.fdo = strcmp(value, "on") == 0;
 		} else if (strcmp(key, "outline-only") == 0)
 			outline_only = true;
 		else if (strcmp(key, "inline-only") == 0)
@@ -412,8 +426,13 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 		register_pass(info->base_name, ol_make_revive_pass(g), "optimized");
 	/* Registered after the outline pass, it runs before it (each lands
 	   right after profile_estimate): outlining then sees trained counts. */
-	if (ol_cfg.fdo && ol_cfg.profile)
-		register_pass(info->base_name, ol_make_fdo_pass(g), "profile_estimate");
+	if (ol_cfg.fdo == OL_FDO_EARLY && ol_cfg.profile)
+		register_pass(info->base_name, ol_make_fdo_pass(g, false), "profile_estimate");
+	/* late: first of the GIMPLE passes after IPA inlining (after the
+	   outline pass's second run, registered below), so that they and
+	   the RTL passes see the trained probabilities, not the inliner */
+	if (ol_cfg.fdo == OL_FDO_LATE && ol_cfg.profile)
+		register_pass(info->base_name, ol_make_fdo_pass(g, true), "adjust_alignment");
 	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_paths) {
 		/* Registered first, it runs after path-inlining: it sees the
 		   indirect calls the path's bodies hold. */

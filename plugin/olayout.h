@@ -7,13 +7,20 @@
 
 #include "ol_profile.h"
 
+/* Where the fdo pass (fdo.cc) runs: not at all; early, after
+   profile_estimate (GCC's inliner and every later pass see the trained
+   probabilities); late, after the last GIMPLE pass (only expand and the
+   RTL passes do: block order, partitioning, register allocation; the
+   inlining decisions are GCC's own). */
+enum ol_fdo { OL_FDO_OFF, OL_FDO_EARLY, OL_FDO_LATE };
+
 /* The plugin's configuration, set once from the command line in
    plugin_init and read by the passes. */
 struct ol_config {
 	const struct ol_profile *profile; /* NULL: outlining from code alone */
 	bool outline;			  /* run the outline pass */
 	bool inline_paths;		  /* run the path-inline pass */
-	bool fdo;			  /* run the fdo pass (with a profile) */
+	enum ol_fdo fdo;		  /* where the fdo pass runs (with a profile) */
 	bool verbose;			  /* say what is done and what is skipped */
 	const char *report_file;	  /* NULL: no size report */
 	double min_ratio;		  /* least calls per root run to inline */
@@ -94,7 +101,7 @@ const char *ol_why_not_inline(cgraph_edge *e);
 bool ol_arguments_fit(cgraph_edge *ie, cgraph_node *f);
 auto_vec<cgraph_node *> ol_functions_named(const char *fn, bool as_target);
 
-opt_pass *ol_make_fdo_pass(gcc::context *ctxt);
+opt_pass *ol_make_fdo_pass(gcc::context *ctxt, bool late);
 opt_pass *ol_make_icp_pass(gcc::context *ctxt);
 /* late: the second run, after IPA inlining, on the bodies holding a path
    (roots hot; with inline-only their inlined helpers outlined). */

@@ -7,8 +7,9 @@
 #   OUT        olayout-cc with STD's profile, mode outline (the plugin),
 #              --olayout-align=pack (no alignment padding)
 #   OUT+bip, OUT+color, OUT+hfsort   OUT, olayout optimize with its own profile
-#   FDO, FDO+bip   OUT with the plugin's fdo pass on (olayout-cc --olayout-fdo=on;
-#              off is the driver's default), and bipartite with its own profile
+#   FDO, FDO+bip   OUT with the plugin's fdo pass before inlining (olayout-cc
+#              --olayout-fdo=on; late is the driver's default), and bipartite
+#              with its own profile
 #   PGO        GCC -fprofile-use (trained by -fprofile-generate on the workload)
 #   BOLT       llvm-bolt-19 on STD built -fno-reorder-blocks-and-partition,
 #              trained by its own instrumentation on the workload

@@ -4,8 +4,8 @@
 # section per function olayout needs and verifies; trained with olayout
 # profile, rebuilt with the profile (mode both, plugin at the -flto link: its
 # report names the path inlined), optimized (bipartite) and verified, it
-# prints what the plain build prints. The plugin's fdo pass is off unless
-# --olayout-fdo=on asks for it. --olayout-align=pack compiles without
+# prints what the plain build prints. The plugin's fdo pass runs after
+# inlining unless --olayout-fdo=on (before) or off asks otherwise. --olayout-align=pack compiles without
 # alignment padding, winning over the build's own -falign-functions. A plugin that is missing or broken, a
 # wrong mode or fdo value, or a missing profile fail the compile with one
 # line and leave no object behind (a wrong align value too, a wrong mode in
@@ -44,7 +44,7 @@ fails_one_line() {
 		diag "  exit $rc, stderr: $(cat "$T/err")"
 }
 
-plan 20
+plan 21
 "$OLCC" --help >"$T/help" && grep -q '^usage: olayout-cc' "$T/help"
 ok "--help: usage" [ $? = 0 ]
 
@@ -65,15 +65,21 @@ ok "olayout optimize --strategy bipartite, then verify" \
 		"$OL" verify "$T/app2.opt"'
 is "$("$T/app2.opt" 100)" "$want" "the optimized program prints what gcc's build prints"
 
-# fdo_notes ARGS...: how many functions of eth.c the plugin's fdo pass gave
-# training counts, compiled with the profile, verbose and ARGS
+# fdo_notes PATTERN ARGS...: how many functions of eth.c the plugin's fdo
+# pass gave training counts, with notes matching PATTERN, compiled with the
+# profile, verbose and ARGS
 fdo_notes() {
+	local p=$1
+	shift
 	"$OLCC" --olayout-profile="$T/app.prof" --olayout-arg=verbose "$@" -O2 -c -o "$T/f.o" "$L/eth.c" 2>&1 |
-		grep -c 'blocks have training counts'
+		grep -c "blocks have training counts.*$p"
 }
-is "$(fdo_notes)" 0 "the fdo pass is off by default (no training counts given)"
-ok "--olayout-fdo=on (and OLAYOUT_FDO=on) turn it on" \
-	eval '[ "$(fdo_notes --olayout-fdo=on)" -gt 0 ] && [ "$(OLAYOUT_FDO=on fdo_notes)" -gt 0 ]'
+ok "the fdo pass runs after inlining by default (late)" [ "$(fdo_notes 'after inlining$')" -gt 0 ]
+is "$(fdo_notes '' --olayout-fdo=off)" 0 "--olayout-fdo=off turns it off (no training counts given)"
+early='branch counts)$' # the note of the pass before inlining ends there
+ok "--olayout-fdo=on (and OLAYOUT_FDO=on) run it before inlining" \
+	eval '[ "$(fdo_notes "$early" --olayout-fdo=on)" -gt 0 ] && [ "$(OLAYOUT_FDO=on fdo_notes "$early")" -gt 0 ] &&
+		[ "$(fdo_notes "after inlining" --olayout-fdo=on)" = 0 ]'
 # aligns ARGS...: the alignments of lib.c's function sections compiled with
 # -falign-functions=32 and ARGS, distinct ones, sorted
 aligns() {

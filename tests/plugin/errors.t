@@ -60,9 +60,9 @@ fails "a negative growth" "olayout: 'max-growth=-1': want a whole number from 0 
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-max-growth=-1 -c -o "$WORK/m.o" "$WORK/m.c"
 fails "a growth without a value" "olayout: option '-fplugin-arg-olayout-max-growth' needs '=N'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-max-growth -c -o "$WORK/m.o" "$WORK/m.c"
-fails "fdo neither on nor off" "olayout: 'fdo=maybe': want 'on' or 'off'" \
+fails "fdo neither on, off nor late" "olayout: 'fdo=maybe': want 'on', 'off' or 'late'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-fdo=maybe -c -o "$WORK/m.o" "$WORK/m.c"
-fails "fdo without a value" "olayout: option '-fplugin-arg-olayout-fdo' needs '=on|off'" \
+fails "fdo without a value" "olayout: option '-fplugin-arg-olayout-fdo' needs '=on|off|late'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-fdo -c -o "$WORK/m.o" "$WORK/m.c"
 fails "unwritable report" "olayout: cannot write report '$WORK/no/dir/r.txt'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-report="$WORK/no/dir/r.txt" -c -o "$WORK/m.o" "$WORK/m.c"
@@ -79,7 +79,7 @@ out=$($CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-help -c -o "$WORK/m.o" "$W
 is $? 0 "help: exit 0"
 # each option the plugin takes, as its help must name it (a miss fails)
 lacks=
-for key in profile=FILE outline-only inline-only "fdo=on|off" verbose report=FILE min-ratio=R cold-ratio=R cold-runs=N cold-ppm=R \
+for key in profile=FILE outline-only inline-only "fdo=on|off|late" verbose report=FILE min-ratio=R cold-ratio=R cold-runs=N cold-ppm=R \
 	hot-ratio=R max-growth=N help; do
 	grep -qF -- "-fplugin-arg-olayout-$key " <<<"$out" || lacks+=" $key"
 done

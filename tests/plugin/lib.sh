@@ -50,3 +50,9 @@ disasm() {
 	objdump -d --no-show-raw-insn "$1" |
 		awk -v fn="$2" '/^[0-9a-f]+ <.*>:$/ { name = $2; gsub(/[<>:]/, "", name); on = (name == fn || index(name, fn ".") == 1); next } on && NF'
 }
+
+# first_call EXE FN: the first function FN calls in its layout (the side
+# its first branch falls through to, in the test programs).
+first_call() {
+	disasm "$1" "$2" | grep -oE 'call +[0-9a-f]+ <[a-z_]+>' | head -1 | sed 's/.*<//; s/>//'
+}

@@ -10,7 +10,7 @@ struct olcc {
 	const char *cc;			 /* the compiler run */
 	char profile[PATH_MAX];		 /* absolute, or "" */
 	const char *mode;		 /* outline, path-inline, both, or NULL */
-	const char *fdo;		 /* the plugin's fdo pass: "on" or "off" */
+	const char *fdo;		 /* the plugin's fdo pass: "on", "off" or "late" */
 	const char *align;		 /* code alignment: "gcc" or "pack" */
 	char plugin[PATH_MAX];		 /* the plugin's path, "" when not loaded */
 	const char *args[OLCC_MAX_ARGS]; /* plugin options KEY[=VALUE] */

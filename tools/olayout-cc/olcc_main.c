@@ -15,7 +15,7 @@
 
 static const char usage[] =
 	"usage: olayout-cc [--olayout-profile=PROF] [--olayout-mode=MODE]\n"
-	"                  [--olayout-fdo=on|off] [--olayout-align=gcc|pack]\n"
+	"                  [--olayout-fdo=on|off|late] [--olayout-align=gcc|pack]\n"
 	"                  [--olayout-arg=KEY[=VALUE]]...\n"
 	"                  [GCC-ARGS...]\n"
 	"A compiler driver for code olayout rewrites: runs gcc with GCC-ARGS\n"
@@ -27,9 +27,10 @@ static const char usage[] =
 	"                          absolute here, it must exist (env OLAYOUT_PROFILE)\n"
 	"  --olayout-mode=MODE     outline, path-inline or both (the default when a\n"
 	"                          profile is given) (env OLAYOUT_MODE)\n"
-	"  --olayout-fdo=on|off    the plugin's branch probabilities from the\n"
-	"                          profile's branch and line counts (default off:\n"
-	"                          they cost more than they saved on real packages)\n"
+	"  --olayout-fdo=on|off|late  the plugin's branch probabilities from the\n"
+	"                          profile's branch and line counts: on before\n"
+	"                          inlining, late after it (the default: GCC\n"
+	"                          inlines as without them)\n"
 	"                          (env OLAYOUT_FDO)\n"
 	"  --olayout-align=gcc|pack  pack: no alignment padding in the code\n"
 	"                          (-falign-functions=1 -falign-jumps=1\n"
