@@ -12,7 +12,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 SEED=${OLAYOUT_SEED:-4242}
 diag "seed $SEED"
-plan 53
+plan 54
 
 CF="-O2 -g -fcf-protection -ffunction-sections -Wl,--emit-relocs -Itools/olayout"
 FUNCS="main leaf mid rec top"
@@ -80,4 +80,10 @@ ok "plan -o EXE: exit 2, EXE kept" eval '[ $rc = 2 ] && grep -q "names EXE" $T/e
 rc=$?
 ok "optimize --save-layout PROF: exit 2, PROF kept, no OUT" eval \
 	'[ $rc = 2 ] && grep -q "names an input" $T/err && cmp -s $T/p.prof $T/keep.prof && [ ! -e $T/o2 ]'
+# a layout that cannot be saved is found before an existing OUT is replaced
+printf 'old\n' > $T/o3
+"$OL" optimize --strategy hfsort --profile $T/keep.prof --save-layout $T/no/dir/l -o $T/o3 $T/cl.pie 2> $T/err
+rc=$?
+ok "optimize --save-layout in a missing folder: exit 1, OUT kept" eval \
+	'[ $rc = 1 ] && grep -q "no/dir/l" $T/err && [ "$(cat $T/o3)" = old ]'
 done_testing

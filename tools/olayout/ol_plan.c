@@ -289,12 +289,29 @@ static int opt_plan(void *arg, const struct ol_model *m, FILE **stream, struct o
 	return op->stream ? 0 : ol_fail(err, -ENOMEM, "out of memory");
 }
 
+/* can_save: a layout that cannot be written (its folder missing or not
+ * writable) is found before the rewrite replaces an OUT that exists. */
+static int can_save(const char *file, struct ol_err *err)
+{
+	struct ol_tmp t;
+	int fd = ol_tmp_open(&t, file, err);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	ol_tmp_discard(&t);
+	return 0;
+}
+
 int ol_cmd_optimize(const struct ol_plan_opts *o, struct ol_err *err)
 {
 	struct opt op = { .o = o };
 	struct ol_rewrite_opts ro = { .verify = true, .plan = opt_plan, .plan_arg = &op };
+	bool out_was_there = access(o->out, F_OK) == 0;
 	int rc = plan_load(&op.c, o, err);
 
+	if (rc == 0 && o->save_layout)
+		rc = can_save(o->save_layout, err);
 	if (rc == 0)
 		rc = ol_rewrite(o->exe, o->save_layout ? o->save_layout : "planned layout",
 				o->out, &ro, err);
@@ -303,7 +320,7 @@ int ol_cmd_optimize(const struct ol_plan_opts *o, struct ol_err *err)
 	plan_close(&op.c);
 	if (rc == 0 && o->save_layout) {
 		rc = save(o->save_layout, op.text, op.len, err);
-		if (rc)
+		if (rc && !out_was_there)	/* else OUT is the verified new output */
 			unlink(o->out);
 	}
 	free(op.text);
