@@ -14,7 +14,6 @@ variant by variant, pinned and SCHED_FIFO (ab.py's method; noisy: ratios
 from one run, never asserted).
 """
 
-import argparse
 import bisect
 import csv
 import datetime
@@ -28,6 +27,9 @@ import sys
 import tempfile
 
 import ab
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib", "py"))
+from ol_args import ArgumentParser  # noqa: E402
 
 # The simulated caches (bench/xkernel/callgrind.sh -g) and the cycle model of
 # Table 4: every instruction issues in ICPI cycles with a perfect memory; a
@@ -550,7 +552,7 @@ def goals(data, built):
 
 
 def main():
-    ap = argparse.ArgumentParser(description="The paper's Tables 2, 4 and 5 over the built variants.")
+    ap = ArgumentParser(description="The paper's Tables 2, 4 and 5 over the built variants.")
     ap.add_argument("--full", action="store_true", help="the full run (%d rounds of %d round trips a run)" % (
         SIZES["full"]["rounds"], SIZES["full"]["rt_n"]["inproc"]))
     ap.add_argument("--smoke", action="store_true",
