@@ -49,8 +49,6 @@ namespace {
    max-unrolled-insns, their defaults). */
 const int MAX_FACTOR = 8;
 const int MAX_UNROLLED_INSNS = 200;
-/* A loop's branch entries at one location, at most this many. */
-const size_t MAX_ENTRIES = 16;
 
 typedef hash_set<int_hash<int, -1, -2>> line_set;
 
@@ -110,13 +108,16 @@ void classify(class loop *loop, basic_block bb, auto_vec<way> *ways)
 	unsigned long line = LOCATION_LINE(loc);
 	if (!file || !line)
 		return;
-	const struct ol_profile_branch *b[MAX_ENTRIES];
-	size_t n = ol_profile_branches_at(ol_cfg.profile, file, line, b, MAX_ENTRIES);
+	/* every entry there: counting from a part would miscount the trips */
+	size_t n = ol_profile_branches_at(ol_cfg.profile, file, line, NULL, 0);
 	if (!n)
 		return;
+	auto_vec<const struct ol_profile_branch *> b(n);
+	b.quick_grow(n);
+	ol_profile_branches_at(ol_cfg.profile, file, line, b.address(), n);
 	line_set lines;
 	loop_lines(loop, file, &lines);
-	for (size_t i = 0; i < n && i < MAX_ENTRIES; i++) {
+	for (size_t i = 0; i < n; i++) {
 		bool taken_in = in_loop(lines, file, line, b[i]->taken_file, b[i]->taken_line);
 		bool fall_in = in_loop(lines, file, line, b[i]->fall_file, b[i]->fall_line);
 		if (taken_in != fall_in)
