@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lists.sh - sourced by the shell tests of tests/variants (after
 # tests/tap/tap.sh): the stacks' variants.list files. make test builds
 # every row but an `extra` one (bench/variants/module.mk, VARIANTS_EXTRA),
@@ -8,9 +9,10 @@
 # names (VARIANT_STACKS), each one needed; one test per list that no row
 # of it is pending.
 variant_lists() {
-	local s pending
+	local s pending stacks
+	read -ra stacks < <(awk '$1 == "VARIANT_STACKS" && $2 == ":=" { $1 = $2 = ""; print }' bench/variants/module.mk)
 	LISTS=()
-	for s in $(awk '$1 == "VARIANT_STACKS" && $2 == ":=" { $1 = $2 = ""; print }' bench/variants/module.mk); do
+	for s in "${stacks[@]}"; do
 		LISTS+=("$BUILD/variants/$s/variants.list")
 	done
 	need "${LISTS[@]}"

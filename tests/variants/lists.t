@@ -19,10 +19,10 @@ cp "$T/pending/variants/tcpip/variants.list" "$T/norpc/variants/tcpip/"
 tests=(order.t bind.t cold.t routes.t)
 plan $((2 * ${#tests[@]}))
 for t in "${tests[@]}"; do
-	rc=0 && BUILD=$T/pending tests/variants/$t >"$T/out" 2>&1 || rc=$?
+	rc=0 && BUILD=$T/pending "tests/variants/$t" >"$T/out" 2>&1 || rc=$?
 	ok "$t with every row pending: exit $rc, a failing test names the pending rows" eval \
 		'[ $rc != 0 ] && grep -q "^not ok .*not: BAD STD" "$T/out"' || diag "$(tail -3 "$T/out")"
-	rc=0 && BUILD=$T/norpc tests/variants/$t >"$T/out" 2>&1 || rc=$?
+	rc=0 && BUILD=$T/norpc "tests/variants/$t" >"$T/out" 2>&1 || rc=$?
 	ok "$t without rpc's list: exit $rc, a failing test names it" eval \
 		'[ $rc != 0 ] && grep -q "^not ok .*rpc/variants.list exists" "$T/out"' || diag "$(tail -3 "$T/out")"
 done
