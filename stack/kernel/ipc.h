@@ -38,7 +38,8 @@ enum ipc_err {
 	IPC_EDEAD = 4,		/* the other domain died or the kernel is shutting down */
 	IPC_ETIMEDOUT = 5,	/* receive timed out */
 	IPC_EAGAIN = 6,		/* IPC_NONBLOCK and the receiver cannot take it now */
-	IPC_ENOMEM = 7,		/* out of domains, ports, slots or memory */
+	IPC_ENOMEM = 7,		/* out of domains, ports, slots or memory; a message
+				 * passing caps to a full table: nothing sent */
 	IPC_EINVAL = 8,		/* bad argument */
 	IPC_ESYS = 9,		/* a Linux call failed (errno kept by the caller) */
 };
@@ -118,11 +119,15 @@ int ipc_return_receive(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *
 int ipc_receive(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns); /* <0: forever */
 int ipc_cap_drop(ipc_domain_t *self, uint16_t slot);
 int ipc_rcv_mode(ipc_domain_t *self, unsigned flags);	/* IPC_RCV_* or 0; kept until changed */
+/* The three below take no error code: for a NULL self they return
+ * IPC_NO_DOMAIN, NULL and 0. */
+#define IPC_NO_DOMAIN	0xffffffffu	/* no domain's id */
 unsigned ipc_self_id(const ipc_domain_t *self);
 /* This domain's receive area (ipc_buffer_size bytes, at least IPC_MAX_STRING,
  * in the kernel's shared memory): receiving with r->buf anywhere inside it
  * saves the second copy: the sender's copy lands there directly (r->cap is
- * then cut at the area's end). */
+ * then cut at the area's end). A buffer that starts before the area and
+ * runs into it is -IPC_EINVAL. */
 void *ipc_buffer(ipc_domain_t *self);
 size_t ipc_buffer_size(const ipc_domain_t *self);
 

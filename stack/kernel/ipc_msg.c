@@ -172,6 +172,49 @@ static IPC_FAST int ipc_claim_reply(const struct ipc_domain *self, uint64_t c)
 	}
 }
 
+/*
+ * Has claimed domain tid room for need capabilities? Its empty slots and
+ * void reply caps stay so while it is claimed (only it fills its table,
+ * on taking a message), and its install takes no other. Scalars, not the
+ * ipc_out: its address taken would keep it in memory on every path.
+ */
+static __attribute__((noinline)) bool ipc_has_room(const struct ipc_shared *sh, unsigned tid,
+						   unsigned need)
+{
+	const _Atomic uint64_t *tab = ipc_caps_of(sh, tid);
+
+	for (unsigned s = 0; s < sh->slots && need; s++) {
+		uint64_t c = atomic_load_explicit(&tab[s], memory_order_relaxed);
+		if (c == 0 || (ipc_cap_type(c) == IPC_CAP_REPLY && !ipc_reply_valid(sh, c)))
+			need--;
+	}
+	return need == 0;
+}
+
+/*
+ * No room: give the claim back, so that the message is refused whole and
+ * the sender is told. A reply capability is valid again, as if this
+ * sender had not invoked it (so its slot is not spent); a caller claimed
+ * in CALLING goes on to WAIT_REPLY anyway. Fails only if the target was
+ * reaped meanwhile.
+ */
+static __attribute__((noinline, cold)) int ipc_unclaim(const struct ipc_domain *self, unsigned tid)
+{
+	const struct ipc_shared *sh = self->sh;
+	struct ipc_dom *t = ipc_dom_at(sh, tid);
+	uint64_t rw = atomic_load(&t->h.rword);
+	uint64_t back = ipc_rw_state(rw) == IPC_S_BUSY_OPEN ? ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(rw))
+				: ipc_rw(IPC_S_WAIT_REPLY, 0, ipc_rw_gen(rw) - 1);
+
+	if (ipc_rw_state(rw) == IPC_S_BUSY_REPLY)
+		self->d->spent_cap = 0;
+
+	if (!atomic_compare_exchange_strong(&t->h.rword, &rw, back))
+		return -IPC_EDEAD;
+	ipc_wake(t);	/* queued senders wait for OPEN */
+	return -IPC_ENOMEM;
+}
+
 /* Fill the claimed domain o->tid and publish FULL. */
 static IPC_FAST int ipc_deliver(const struct ipc_domain *self, const struct ipc_out *o)
 {
@@ -180,13 +223,17 @@ static IPC_FAST int ipc_deliver(const struct ipc_domain *self, const struct ipc_
 	const struct ipc_msg *m = o->m;
 	size_t n = 0;
 
+	if (m->ncaps) {	/* all or nothing: the sender is told */
+		if (!ipc_has_room(self->sh, o->tid, m->ncaps + (o->reply != 0)))
+			return ipc_unclaim(self, o->tid);
+		for (unsigned i = 0; i < m->ncaps; i++)
+			atomic_store_explicit(&t->caps[i], o->caps[i], memory_order_relaxed);
+	}
 	if (m->len)	/* a null message leaves the receive line alone (ipc_impl.h) */
 		n = m->len < t->rcap ? m->len : t->rcap;
 	if (n)
 		ipc_copy_for(ipc_inbox_of(self->sh, o->tid) + t->roff, m->data, n,
 			     t->rflags & IPC_RCV_SINK);
-	for (unsigned i = 0; i < m->ncaps; i++)
-		atomic_store_explicit(&t->caps[i], o->caps[i], memory_order_relaxed);
 	h->code = m->code;
 	memcpy(h->w, m->w, sizeof h->w);
 	h->badge = o->badge;
@@ -265,26 +312,34 @@ static IPC_FAST int ipc_invoke(const struct ipc_domain *self, uint16_t slot, con
  * capability with each call finds the next slot free at once, and reclaims
  * the used ones in one sweep when the table is full.
  */
-static int ipc_free_slot(const struct ipc_domain *self)
+static int ipc_find_free(const struct ipc_domain *self, _Atomic uint64_t *tab, unsigned n)
 {
-	_Atomic uint64_t *tab = ipc_caps_of(self->sh, self->id);
-	unsigned n = self->sh->slots, s = self->d->slot_hint;
+	unsigned s = self->d->slot_hint;
 
 	if (s >= n)
 		s = 0;
-	for (int pass = 0; pass < 2; pass++) {
-		for (unsigned i = 0; i < n; i++, s = s + 1 == n ? 0 : s + 1)
-			if (atomic_load_explicit(&tab[s], memory_order_relaxed) == 0) {
-				self->d->slot_hint = s + 1;
-				return (int)s;
-			}
-		for (unsigned j = 0; j < n; j++) {
-			uint64_t c = atomic_load(&tab[j]);
-			if (ipc_cap_type(c) == IPC_CAP_REPLY && !ipc_reply_valid(self->sh, c))
-				atomic_store(&tab[j], 0);
+	for (unsigned i = 0; i < n; i++, s = s + 1 == n ? 0 : s + 1)
+		if (atomic_load_explicit(&tab[s], memory_order_relaxed) == 0) {
+			self->d->slot_hint = s + 1;
+			return (int)s;
 		}
-	}
 	return -IPC_ENOMEM;
+}
+
+static int ipc_free_slot(const struct ipc_domain *self)
+{
+	_Atomic uint64_t *tab = ipc_caps_of(self->sh, self->id);
+	unsigned n = self->sh->slots;
+	int s = ipc_find_free(self, tab, n);
+
+	if (s >= 0)
+		return s;
+	for (unsigned j = 0; j < n; j++) {
+		uint64_t c = atomic_load(&tab[j]);
+		if (ipc_cap_type(c) == IPC_CAP_REPLY && !ipc_reply_valid(self->sh, c))
+			atomic_store(&tab[j], 0);
+	}
+	return ipc_find_free(self, tab, n);
 }
 
 static int ipc_install_one(const struct ipc_domain *self, uint64_t c, uint16_t *slot)
@@ -321,7 +376,11 @@ static IPC_FAST int ipc_install_reply(const struct ipc_domain *self, uint64_t c,
 	return 0;
 }
 
-/* Move the capabilities of the received message into the domain's table. */
+/*
+ * Move the capabilities of the received message into the domain's table.
+ * The sender checked there is room for passed ones (ipc_has_room); a
+ * reply capability alone is not checked, to keep that off a null call.
+ */
 static IPC_FAST int ipc_install(const struct ipc_domain *self, unsigned ncaps, struct ipc_rcv *r)
 {
 	const struct ipc_dom *d = self->d;
@@ -335,9 +394,10 @@ static IPC_FAST int ipc_install(const struct ipc_domain *self, unsigned ncaps, s
 		 * now, so that its transfer overlaps the install and the
 		 * server's own work (ipc_aim asks again, too late to hide it). */
 		ipc_prefetch_write(&ipc_dom_at(self->sh, ipc_cap_obj(rep))->h);
-		rc = ipc_install_reply(self, rep, &r->reply);
+		if ((rc = ipc_install_reply(self, rep, &r->reply)) < 0)
+			ncaps = 0;	/* the table is full: no cap fits either */
 	}
-	for (unsigned i = 0; rc == 0 && i < ncaps; i++) {
+	for (unsigned i = 0; i < ncaps; i++) {
 		uint64_t c = atomic_load_explicit(&d->caps[i], memory_order_relaxed);
 		if ((rc = ipc_install_one(self, c, &r->caps[i])) < 0)
 			break;
@@ -434,6 +494,10 @@ static IPC_FAST int ipc_check_rcv(const struct ipc_domain *self, struct ipc_rcv 
 		uintptr_t area = (uintptr_t)ipc_inbox_of(self->sh, self->id);
 		uintptr_t buf = (uintptr_t)r->buf;
 		cap = r->cap < IPC_MAX_STRING ? r->cap : IPC_MAX_STRING;
+		/* A buffer running into the area from below would be copied
+		 * onto itself (ipc_take): refused. */
+		if (buf < area && area - buf < cap)
+			return -IPC_EINVAL;
 		/* A buffer inside the area: the sender copies straight into
 		 * it, no further than the area's end. */
 		if (buf >= area && buf - area < self->sh->inbox_bytes) {
@@ -539,15 +603,15 @@ int ipc_rcv_mode(ipc_domain_t *self, unsigned flags)
 
 unsigned ipc_self_id(const ipc_domain_t *self)
 {
-	return self->id;
+	return self ? self->id : IPC_NO_DOMAIN;
 }
 
 void *ipc_buffer(ipc_domain_t *self)
 {
-	return ipc_inbox_of(self->sh, self->id);
+	return self ? ipc_inbox_of(self->sh, self->id) : NULL;
 }
 
 size_t ipc_buffer_size(const ipc_domain_t *self)
 {
-	return self->sh->inbox_bytes;
+	return self ? self->sh->inbox_bytes : 0;
 }
