@@ -421,6 +421,20 @@ basic_block reaches_hot(basic_block bb, uint64_t limit)
 	return NULL;
 }
 
+/* Whether bb runs whenever its function does: it is on every way from
+   the body's first block to the return. Rare or not, it is the function's
+   own rarity: cold, it would make the function never return, and
+   inlined, the caller's code after the call count zero (xz's
+   rc_read_init, 162 calls in training: with cold-runs its loop header
+   was a seed above its returns; once inlined into lzma_decode GCC
+   counted the whole decoder zero and compiled it for size). */
+bool runs_every_call(basic_block bb)
+{
+	basic_block body = single_succ(ENTRY_BLOCK_PTR_FOR_FN(cfun));
+	return dom_info_available_p(CDI_POST_DOMINATORS) &&
+	       dominated_by_p(CDI_POST_DOMINATORS, body, bb);
+}
+
 /* Whether bb, which ran fewer than limit times in training, may be a
    cold-runs seed (else why says why not): not when it calls a function
    that ran at least limit instructions of its own or has a block that ran
@@ -437,6 +451,10 @@ basic_block reaches_hot(basic_block bb, uint64_t limit)
    After the hot code (crc32_z's tail) the way on may go. */
 bool rare_seed(basic_block bb, uint64_t count, uint64_t limit, char *why, size_t len)
 {
+	if (runs_every_call(bb)) {
+		snprintf(why, len, "it is on every way out of the function");
+		return false;
+	}
 	for (basic_block d = get_immediate_dominator(CDI_DOMINATORS, bb);
 	     d && d->index >= NUM_FIXED_BLOCKS; d = get_immediate_dominator(CDI_DOMINATORS, d)) {
 		uint64_t above;
@@ -642,8 +660,14 @@ void branch_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint6
 /* Why e never ran in training (written into why), or false: a PHI
    argument on it comes from a line that never ran (a cold-line), or with
    cold-ratio or cold-runs from one that ran rarely, and no argument on it
-   from a line that ran more. */
-bool edge_never_ran(edge e, uint64_t calls, uint64_t runs, char *why, size_t len)
+   from a line that ran more. Rarely is not never when the line ran at
+   least half as often as e's block (from: its training count, 0 when
+   unknown): then e is that block's way on, however rare the block (xz's
+   lzma_decode: the state switch, 162 runs, and every case edge's line
+   with it; made never, the decoder loop was left without a way in, and
+   after inlining GCC counted the whole function zero and compiled it
+   for size). */
+bool edge_never_ran(edge e, uint64_t calls, uint64_t runs, uint64_t from, char *why, size_t len)
 {
 	bool never = false;
 	for (gphi_iterator gsi = gsi_start_phis(e->dest); !gsi_end_p(gsi); gsi_next(&gsi)) {
@@ -658,9 +682,9 @@ bool edge_never_ran(edge e, uint64_t calls, uint64_t runs, char *why, size_t len
 			never = true;
 			break;
 		case T_RAN:
-			if ((ol_cfg.cold_ratio > 0 && calls &&
-			     (double)c < ol_cfg.cold_ratio * (double)calls) ||
-			    c < ol_cfg.rare_below) {
+			if (((ol_cfg.cold_ratio > 0 && calls &&
+			      (double)c < ol_cfg.cold_ratio * (double)calls) ||
+			     c < ol_cfg.rare_below) && !(from && 2 * c >= from)) {
 				snprintf(why, len, "its line ran %llu times in %llu entries, %llu training runs "
 					 "(cold-ratio %g; cold-runs, cold-ppm: rare below %llu)",
 					 (unsigned long long)c, (unsigned long long)calls,
@@ -698,7 +722,8 @@ bool last_way_out(edge e)
    the last way out of a block: that is the block's to be cold or not (a
    forwarder's lone edge made never took eth_push's padding branch, which
    ran, to .cold). Returns how many edges. */
-int cold_phi_edges(function *fun, const_sbitmap ran, uint64_t calls, uint64_t runs)
+int cold_phi_edges(function *fun, const_sbitmap ran, const vec<uint64_t> &counts, uint64_t calls,
+		   uint64_t runs)
 {
 	int n = 0;
 	basic_block bb;
@@ -708,7 +733,7 @@ int cold_phi_edges(function *fun, const_sbitmap ran, uint64_t calls, uint64_t ru
 		FOR_EACH_EDGE(e, ei, bb->preds) {
 			char why[512];
 			if (e->src->index < NUM_FIXED_BLOCKS || e->probability == profile_probability::never() ||
-			    !edge_never_ran(e, calls, runs, why, sizeof why))
+			    !edge_never_ran(e, calls, runs, counts[e->src->index], why, sizeof why))
 				continue;
 			/* the only way out of a block is as cold as the block:
 			   never on it alone would make GCC take the block, and
@@ -979,7 +1004,7 @@ void outline_function(function *fun, bool late)
 	   changes its probability */
 	uint64_t runs = ol_cfg.profile && ol_cfg.profile->training ? ol_cfg.profile->training : 1;
 	if (outline && ol_cfg.profile)
-		cold_phi_edges(fun, ran, calls, runs);
+		cold_phi_edges(fun, ran, counts, calls, runs);
 	if (seeds.is_empty())
 		return;
 	/* Not outlined: never-run blocks get a tiny count, not zero, so that

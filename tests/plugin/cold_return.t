@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# cold_return.t - cold-runs=N in a decoder entered rarely (progs/resume.c,
+# shaped like xz's lzma_decode: 100 calls, an inlined helper whose loop
+# runs 500 times, a resume switch into a loop run 200000 times). Two rules
+# keep the decoder's body counted: a rare block on every way out of its
+# function is no seed (the helper's loop header, above its returns: cold,
+# the helper never returned, and once inlined GCC counted the decoder's
+# whole body zero), and a rarely run PHI argument is no error return when
+# its line ran at least half as often as the edge's block (the switch's
+# case edges, whose values load on the switch's line). Without either,
+# GCC took decode for never executed and put it whole in .text.unlikely
+# (xz: lzma_decode compiled for size, 11.6 KB instead of 14 KB).
+. tests/plugin/lib.sh
+
+SRC=$PROGS/resume.c
+lines() { grep -n "$1" "$SRC" | cut -d: -f1; }
+{
+	printf 'olayout-profile 2\ntraining 1\nfunction decode 100 10000000\n'
+	lines 'ENTRY' | sed 's/^/line resume.c:/; s/$/ 100/'
+	lines 'INIT' | sed 's/^/line resume.c:/; s/$/ 500/'
+	lines 'LOOP' | sed 's/^/line resume.c:/; s/$/ 200000/'
+	lines 'NEVER' | sed 's/^/cold-line resume.c:/'
+} >"$WORK/resume.prof"
+
+# src_lines EXE SYM: the source lines of resume.c SYM's code stands for
+src_lines() {
+	objdump -dl --no-show-raw-insn "--disassemble=$2" "$1" | sed -n 's/^.*resume\.c:\([0-9]*\).*$/\1/p' | sort -u
+}
+loop=$(lines 'LOOP \*/' | sort -u) # sorted as comm wants
+
+plan 8
+$CC -O2 -o "$WORK/plain" "$SRC" || bail_out "cannot build $SRC"
+mapfile -t pargs < <(plugin_args profile="$WORK/resume.prof" verbose cold-runs=4096)
+ok "resume: builds with cold-runs=4096" $CC -O2 -g "${pargs[@]}" -o "$WORK/resume" "$SRC" 2>"$WORK/verbose"
+ok "verbose: the helper's loop header is on every way out: no seed" \
+	grep -qE '^olayout: init: block [0-9]+ ran 500 times in 1 training runs, but it is on every way out of the function: not a seed$' "$WORK/verbose"
+ok "verbose: no case edge of the switch is an error return" \
+	bash -c "! grep -qE 'decode: edge [0-9]+->[0-9]+ never ran \(error return\): its line ran 100 times' '$WORK/verbose'"
+ok "resume.o: decode has a hot part (.text.decode), not all in .text.unlikely" \
+	bash -c "$CC -O2 -g -ffunction-sections -c $(printf '%q ' "${pargs[@]}") -o '$WORK/resume.o' '$SRC' 2>/dev/null &&
+		readelf -SW '$WORK/resume.o' | grep -qF ' .text.decode '"
+is "$(comm -12 <(echo "$loop") <(src_lines "$WORK/resume" decode.cold) | tr '\n' ' ')" "" \
+	"none of the loop's lines is in decode.cold"
+is "$(comm -12 <(echo "$loop") <(src_lines "$WORK/resume" decode) | tr '\n' ' ')" "$(echo $loop) " \
+	"the loop's lines are all in decode"
+ok "the helper's rare loop is in decode.cold" \
+	test -n "$(comm -12 <(lines 'INIT \*/' | sort -u) <(src_lines "$WORK/resume" decode.cold))"
+is "$("$WORK/resume" 20)" "$("$WORK/plain" 20)" "same output"
+done_testing
