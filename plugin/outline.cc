@@ -421,20 +421,6 @@ basic_block reaches_hot(basic_block bb, uint64_t limit)
 	return NULL;
 }
 
-/* Whether bb runs whenever its function does: it is on every way from
-   the body's first block to the return. Rare or not, it is the function's
-   own rarity: cold, it would make the function never return, and
-   inlined, the caller's code after the call count zero (xz's
-   rc_read_init, 162 calls in training: with cold-runs its loop header
-   was a seed above its returns; once inlined into lzma_decode GCC
-   counted the whole decoder zero and compiled it for size). */
-bool runs_every_call(basic_block bb)
-{
-	basic_block body = single_succ(ENTRY_BLOCK_PTR_FOR_FN(cfun));
-	return dom_info_available_p(CDI_POST_DOMINATORS) &&
-	       dominated_by_p(CDI_POST_DOMINATORS, body, bb);
-}
-
 /* Whether bb, which ran fewer than limit times in training, may be a
    cold-runs seed (else why says why not): not when it calls a function
    that ran at least limit instructions of its own or has a block that ran
@@ -451,10 +437,6 @@ bool runs_every_call(basic_block bb)
    After the hot code (crc32_z's tail) the way on may go. */
 bool rare_seed(basic_block bb, uint64_t count, uint64_t limit, char *why, size_t len)
 {
-	if (runs_every_call(bb)) {
-		snprintf(why, len, "it is on every way out of the function");
-		return false;
-	}
 	for (basic_block d = get_immediate_dominator(CDI_DOMINATORS, bb);
 	     d && d->index >= NUM_FIXED_BLOCKS; d = get_immediate_dominator(CDI_DOMINATORS, d)) {
 		uint64_t above;
@@ -496,6 +478,27 @@ bool rare_seed(basic_block bb, uint64_t count, uint64_t limit, char *why, size_t
 	return true;
 }
 
+/* The count below which a block of fun is rare (cold-runs, cold-ppm):
+   0 when no block of fun ran that often. Rare is against the function's
+   hot code: in a function that only ever runs a few times (start-up,
+   teardown) every block is rare, and outlined its code that runs lands
+   in .cold among code that never runs, so each process touches more
+   cache lines (xz: main, coder_run, stream_decode_mt ran 0.5 K to 11 K
+   instructions; with cold-runs=4096 their once-per-process blocks were
+   outlined and modern missed about 700 times more than BOLT's). And a
+   helper inlined into hot code (xz's rc_read_init, 162 calls, its loop
+   500 runs): with its loop header a seed above its returns it never
+   returned, and once inlined into lzma_decode GCC counted the whole
+   decoder zero, unlikely executed, compiled for size. */
+uint64_t rare_limit(function *fun)
+{
+	if (!ol_cfg.rare_below || body_ran(fun->decl) >= ol_cfg.rare_below)
+		return ol_cfg.rare_below;
+	ol_note("%s: no block ran %llu times: its rare blocks stay in line", ol_fn_name(fun->decl),
+		(unsigned long long)ol_cfg.rare_below);
+	return 0;
+}
+
 /* Collects the cold seeds of fun and the blocks that ran (with their
    counts); says which rule made each seed, and which guesses training
    overruled. */
@@ -505,6 +508,7 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 	const char *name = ol_fn_name(fun->decl);
 	/* a profile without a run count is taken as one run */
 	uint64_t runs = ol_cfg.profile && ol_cfg.profile->training ? ol_cfg.profile->training : 1;
+	uint64_t rare = rare_limit(fun);
 	char why[512];
 	basic_block bb;
 	FOR_EACH_BB_FN(bb, fun) {
@@ -531,8 +535,8 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 				(unsigned long long)calls, ol_cfg.cold_ratio);
 			bitmap_clear_bit(ran, bb->index);
 			seeds->safe_push(bb);
-		} else if (t == T_RAN && c < ol_cfg.rare_below) {
-			if (!rare_seed(bb, c, ol_cfg.rare_below, why, sizeof why)) {
+		} else if (t == T_RAN && c < rare) {
+			if (!rare_seed(bb, c, rare, why, sizeof why)) {
 				ol_note("%s: block %d ran %llu times in %llu training runs, but %s: "
 					"not a seed", name, bb->index, (unsigned long long)c,
 					(unsigned long long)runs, why);
