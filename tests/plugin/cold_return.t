@@ -13,37 +13,25 @@
 . tests/plugin/lib.sh
 
 SRC=$PROGS/resume.c
-lines() { grep -n "$1" "$SRC" | cut -d: -f1; }
-{
-	printf 'olayout-profile 2\ntraining 1\nfunction decode 100 10000000\n'
-	lines 'ENTRY' | sed 's/^/line resume.c:/; s/$/ 100/'
-	lines 'INIT' | sed 's/^/line resume.c:/; s/$/ 500/'
-	lines 'LOOP' | sed 's/^/line resume.c:/; s/$/ 200000/'
-	lines 'NEVER' | sed 's/^/cold-line resume.c:/'
-} >"$WORK/resume.prof"
-
-# src_lines EXE SYM: the source lines of resume.c SYM's code stands for
-src_lines() {
-	objdump -dl --no-show-raw-insn "--disassemble=$2" "$1" | sed -n 's/^.*resume\.c:\([0-9]*\).*$/\1/p' | sort -u
-}
-loop=$(lines 'LOOP \*/' | sort -u) # sorted as comm wants
+marked_profile "$SRC" decode 100 'ENTRY=100' 'INIT=500' 'LOOP=200000' 'NEVER=cold' >"$WORK/resume.prof"
+loop=$(marked_lines "$SRC" 'LOOP \*/')
 
 plan 8
 $CC -O2 -o "$WORK/plain" "$SRC" || bail_out "cannot build $SRC"
-mapfile -t pargs < <(plugin_args profile="$WORK/resume.prof" verbose cold-runs=4096)
-ok "resume: builds with cold-runs=4096" $CC -O2 -g "${pargs[@]}" -o "$WORK/resume" "$SRC" 2>"$WORK/verbose"
+CC="$CC -g" plugin_build "$SRC" resume cold-runs=4096
+mapfile -t pargs < <(plugin_args profile="$WORK/resume.prof" cold-runs=4096)
 ok "verbose: the helper has no block that ran 4096 times: its rare blocks stay" \
-	grep -qxF 'olayout: init: no block ran 4096 times: its rare blocks stay in line' "$WORK/verbose"
+	grep -qxF 'olayout: init: no block ran 4096 times: its rare blocks stay in line' "$WORK/verbose.resume"
 ok "verbose: no case edge of the switch is an error return" \
-	bash -c "! grep -qE 'decode: edge [0-9]+->[0-9]+ never ran \(error return\): its line ran 100 times' '$WORK/verbose'"
+	bash -c "! grep -qE 'decode: edge [0-9]+->[0-9]+ never ran \(error return\): its line ran 100 times' '$WORK/verbose.resume'"
 ok "resume.o: decode has a hot part (.text.decode), not all in .text.unlikely" \
 	bash -c "$CC -O2 -g -ffunction-sections -c $(printf '%q ' "${pargs[@]}") -o '$WORK/resume.o' '$SRC' 2>/dev/null &&
 		readelf -SW '$WORK/resume.o' | grep -qF ' .text.decode '"
-is "$(comm -12 <(echo "$loop") <(src_lines "$WORK/resume" decode.cold) | tr '\n' ' ')" "" \
+is "$(comm -12 <(echo "$loop") <(src_lines "$WORK/resume" decode.cold "$SRC") | tr '\n' ' ')" "" \
 	"none of the loop's lines is in decode.cold"
-is "$(comm -12 <(echo "$loop") <(src_lines "$WORK/resume" decode) | tr '\n' ' ')" "$(echo $loop) " \
+is "$(comm -12 <(echo "$loop") <(src_lines "$WORK/resume" decode "$SRC") | tr '\n' ' ')" "$(echo $loop) " \
 	"the loop's lines are all in decode"
-is "$(comm -12 <(lines 'INIT \*/' | sort -u) <(src_lines "$WORK/resume" decode.cold) | tr '\n' ' ')" "" \
+is "$(comm -12 <(marked_lines "$SRC" 'INIT \*/') <(src_lines "$WORK/resume" decode.cold "$SRC") | tr '\n' ' ')" "" \
 	"the helper's loop stays in decode"
 is "$("$WORK/resume" 20)" "$("$WORK/plain" 20)" "same output"
 done_testing
