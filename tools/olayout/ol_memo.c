@@ -23,18 +23,27 @@ static uint64_t hash_step(uint64_t h, uint8_t b)
 
 #define HASH_START 1469598103934665603ull
 
+/* entry: the index + 1 a slot holds (0: empty). */
+static uint32_t entry(uint64_t slot)
+{
+	return (uint32_t)slot;
+}
+
 /* slot_of: the slot of bytes[0..n) (hash h): its entry's, or the empty one
  * where it would go. */
 static size_t slot_of(const struct ol_memo *mm, const uint8_t *bytes, size_t n, uint64_t h)
 {
 	size_t mask = mm->nslot - 1, s = (size_t)(h ^ (h >> 29)) & mask;
+	uint32_t tag = (uint32_t)(h >> 32);
 
 	for (;; s = (s + 1) & mask) {
 		const struct ol_memo_ent *e;
 
 		if (mm->slot[s] == 0)
 			return s;
-		e = &mm->ent[mm->slot[s] - 1];
+		if ((uint32_t)(mm->slot[s] >> 32) != tag)
+			continue;
+		e = &mm->ent[entry(mm->slot[s]) - 1];
 		if (e->in.size == n && memcmp(e->bytes, bytes, n) == 0)
 			return s;
 	}
@@ -62,7 +71,7 @@ int ol_memo_find(const struct ol_memo *mm, const uint8_t *code, size_t len, uint
 		h = hash_step(h, code[n - 1]);
 		if (!((lens >> n) & 1))
 			continue;
-		uint32_t i = mm->slot[slot_of(mm, code, n, h)];
+		uint32_t i = entry(mm->slot[slot_of(mm, code, n, h)]);
 
 		if (i && hit)
 			return -1;	/* two lengths: not one answer */
@@ -80,7 +89,7 @@ int ol_memo_find(const struct ol_memo *mm, const uint8_t *code, size_t len, uint
 static int grow_slots(struct ol_memo *mm)
 {
 	size_t n = mm->nslot ? mm->nslot * 2 : 4096;
-	uint32_t *old = mm->slot;
+	uint64_t *old = mm->slot;
 	size_t nold = mm->nslot;
 
 	mm->slot = calloc(n, sizeof *mm->slot);
@@ -94,7 +103,7 @@ static int grow_slots(struct ol_memo *mm)
 
 		if (old[s] == 0)
 			continue;
-		e = &mm->ent[old[s] - 1];
+		e = &mm->ent[entry(old[s]) - 1];
 		mm->slot[slot_of(mm, e->bytes, e->in.size, hash_of(e->bytes, e->in.size))] = old[s];
 	}
 	free(old);
@@ -103,6 +112,7 @@ static int grow_slots(struct ol_memo *mm)
 
 void ol_memo_add(struct ol_memo *mm, const uint8_t *code, const struct ol_insn *in)
 {
+	uint64_t h;
 	size_t s;
 
 	if (in->size == 0 || in->size > BYTES_MAX || mm->nent >= UINT32_MAX - 1 ||
@@ -110,12 +120,13 @@ void ol_memo_add(struct ol_memo *mm, const uint8_t *code, const struct ol_insn *
 	    ((mm->nent + 1) * 2 > mm->nslot && grow_slots(mm) != 0) ||
 	    ol_grow((void **)&mm->ent, &mm->cap, mm->nent + 1, sizeof *mm->ent) != 0)
 		return;
-	s = slot_of(mm, code, in->size, hash_of(code, in->size));
+	h = hash_of(code, in->size);
+	s = slot_of(mm, code, in->size, h);
 	if (mm->slot[s])
 		return;		/* kept already */
 	memcpy(mm->ent[mm->nent].bytes, code, in->size);
 	mm->ent[mm->nent].in = *in;
-	mm->slot[s] = (uint32_t)++mm->nent;
+	mm->slot[s] = (h >> 32) << 32 | (uint32_t)++mm->nent;
 	if (in->size == 1)
 		mm->lens1[code[0]] |= 1u << 1;
 	else

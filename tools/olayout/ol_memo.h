@@ -20,7 +20,9 @@ struct ol_memo_ent;
 struct ol_memo {
 	struct ol_memo_ent *ent;	/* the answers, in the order kept */
 	size_t nent, cap;
-	uint32_t *slot;		/* hash of the bytes -> ent index + 1 (0: empty) */
+	/* hash of the bytes -> ent index + 1 (low half; 0: empty) and the
+	 * hash's high half, checked before the entry is read (a cache miss) */
+	uint64_t *slot;
 	size_t nslot;		/* a power of two, at most half full */
 	/* per first two bytes (b0 << 8 | b1): bit L set if kept bytes of
 	 * length L >= 2 start with them; per first byte: bit 1 for length 1 */
