@@ -178,7 +178,7 @@ static IPC_FAST int ipc_claim_reply(const struct ipc_domain *self, uint64_t c)
  * on taking a message), and its install takes no other. Scalars, not the
  * ipc_out: its address taken would keep it in memory on every path.
  */
-static __attribute__((noinline)) bool ipc_has_room(const struct ipc_shared *sh, unsigned tid,
+static __attribute__((noinline, cold)) bool ipc_has_room(const struct ipc_shared *sh, unsigned tid,
 						   unsigned need)
 {
 	const _Atomic uint64_t *tab = ipc_caps_of(sh, tid);
