@@ -62,7 +62,7 @@ static IPC_FAST int ipc_lookup(const struct ipc_domain *self, uint16_t slot, uin
 {
 	if (slot >= self->sh->slots)
 		return -IPC_EBADSLOT;
-	*cap = atomic_load(&ipc_caps_of(self->sh, self->id)[slot]);
+	*cap = atomic_load(&self->tab[slot]);
 	return ipc_cap_type(*cap) == IPC_CAP_EMPTY ? -IPC_EBADSLOT : 0;
 }
 
@@ -267,7 +267,7 @@ static IPC_FAST int ipc_invoke(const struct ipc_domain *self, uint16_t slot, con
  */
 static int ipc_free_slot(const struct ipc_domain *self)
 {
-	_Atomic uint64_t *tab = ipc_caps_of(self->sh, self->id);
+	_Atomic uint64_t *tab = self->tab;
 	unsigned n = self->sh->slots, s = self->d->slot_hint;
 
 	if (s >= n)
@@ -296,7 +296,7 @@ static int ipc_install_one(const struct ipc_domain *self, uint64_t c, uint16_t *
 	/* Relaxed: the epoch bump and the release of FULL that follow publish
 	 * it to the supervisor (ipc_reap.c); a seq_cst store would be a locked
 	 * instruction on the server's side of every call. */
-	atomic_store_explicit(&ipc_caps_of(self->sh, self->id)[s], c, memory_order_relaxed);
+	atomic_store_explicit(&self->tab[s], c, memory_order_relaxed);
 	*slot = (uint16_t)s;
 	return 0;
 }
@@ -311,7 +311,7 @@ static int ipc_install_one(const struct ipc_domain *self, uint64_t c, uint16_t *
 static IPC_FAST int ipc_install_reply(const struct ipc_domain *self, uint64_t c, uint16_t *slot)
 {
 	struct ipc_dom *d = self->d;
-	_Atomic uint64_t *spent = &ipc_caps_of(self->sh, self->id)[d->spent_slot];
+	_Atomic uint64_t *spent = &self->tab[d->spent_slot];
 
 	if (d->spent_cap == 0 || atomic_load_explicit(spent, memory_order_relaxed) != d->spent_cap)
 		return ipc_install_one(self, c, slot);
@@ -381,11 +381,6 @@ static IPC_FAST int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r)
 	return rc;
 }
 
-static bool ipc_ready_full(const void *ctx)
-{
-	return ipc_dom_state(ctx) == IPC_S_FULL;
-}
-
 static bool ipc_ready_settled(const void *ctx)
 {
 	unsigned st = ipc_dom_state(ctx);
@@ -401,7 +396,7 @@ static bool ipc_ready_settled(const void *ctx)
 static IPC_FAST int ipc_await(const struct ipc_domain *self, int64_t deadline, struct ipc_rcv *r)
 {
 	struct ipc_dom *d = self->d;
-	int rc = ipc_wait(self->sh, d, d, ipc_ready_full, d, deadline, IPC_WAIT_ABORTABLE);
+	int rc = ipc_wait_full(self->sh, d, deadline);
 
 	while (rc < 0) {
 		uint64_t rw = atomic_load(&d->h.rword), to = 0;
@@ -524,7 +519,7 @@ int ipc_cap_drop(ipc_domain_t *self, uint16_t slot)
 
 	if (rc < 0)
 		return rc;
-	atomic_store(&ipc_caps_of(self->sh, self->id)[slot], 0);
+	atomic_store(&self->tab[slot], 0);
 	ipc_bump_epoch(self->d);
 	return 0;
 }

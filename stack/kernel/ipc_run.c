@@ -24,7 +24,7 @@
 static int ipc_domain_main(struct ipc_slot *s)
 {
 	struct ipc_shared *sh = s->k->sh;
-	struct ipc_domain self = { sh, ipc_dom_at(sh, s->id), s->id };
+	struct ipc_domain self = ipc_domain_of(sh, s->id);
 	int rc = s->fn(&self, s->arg);
 
 	self.d->result = rc;

@@ -54,6 +54,11 @@ void ipc_wake_sleepers(struct ipc_dom *d)
 	ipc_futex_wake(&d->seq);
 }
 
+/* The wait's body is inlined into each entry point below: with ready known
+ * there, the spin tests the word itself, with no call per turn, and the
+ * message is taken as soon as the line arrives. */
+#define IPC_WAIT_INLINE inline __attribute__((always_inline))
+
 static inline void ipc_cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
@@ -105,8 +110,8 @@ static bool ipc_peer_here(const struct ipc_shared *sh, struct ipc_dom *me)
  * a cross-core reply often comes within them, and a clock read (tens of
  * ns under a hypervisor) would stand between it and its taker.
  */
-static int ipc_spin(const struct ipc_shared *sh, ipc_ready_fn ready, const void *ctx,
-		    int64_t deadline, unsigned flags, bool yield)
+static IPC_WAIT_INLINE int ipc_spin(const struct ipc_shared *sh, ipc_ready_fn ready,
+				    const void *ctx, int64_t deadline, unsigned flags, bool yield)
 {
 	int64_t start = -1;
 	int rc;
@@ -136,8 +141,9 @@ static int ipc_spin(const struct ipc_shared *sh, ipc_ready_fn ready, const void 
  * (ipc_now_ns), or < 0. Returns 0, or with IPC_WAIT_ABORTABLE -IPC_EDEAD on
  * shutdown and -IPC_ETIMEDOUT past the deadline.
  */
-int ipc_wait(const struct ipc_shared *sh, struct ipc_dom *on, struct ipc_dom *me,
-	     ipc_ready_fn ready, const void *ctx, int64_t deadline, unsigned flags)
+static IPC_WAIT_INLINE int ipc_wait_on(const struct ipc_shared *sh, struct ipc_dom *on,
+				       struct ipc_dom *me, ipc_ready_fn ready, const void *ctx,
+				       int64_t deadline, unsigned flags)
 {
 	int64_t now;
 	int rc;
@@ -164,4 +170,16 @@ int ipc_wait(const struct ipc_shared *sh, struct ipc_dom *on, struct ipc_dom *me
 		if (rc)
 			return rc > 0 ? 0 : rc;
 	}
+}
+
+int ipc_wait(const struct ipc_shared *sh, struct ipc_dom *on, struct ipc_dom *me,
+	     ipc_ready_fn ready, const void *ctx, int64_t deadline, unsigned flags)
+{
+	return ipc_wait_on(sh, on, me, ready, ctx, deadline, flags);
+}
+
+/* Wait in OPEN or WAIT_REPLY until me is FULL (ipc_await): the hot wait. */
+int ipc_wait_full(const struct ipc_shared *sh, struct ipc_dom *me, int64_t deadline)
+{
+	return ipc_wait_on(sh, me, me, ipc_ready_full, me, deadline, IPC_WAIT_ABORTABLE);
 }

@@ -41,7 +41,7 @@ per_rt() {
 count_in() {
 	timeout 600 taskset -c "$cpu" valgrind --tool=callgrind --callgrind-out-file="$dir/cg.$1.%p" \
 		--toggle-collect=ipc_call --toggle-collect=ipc_return_receive \
-		--toggle-collect=ipc_wait "$BUILD"/bin/ipc_pingpong "$1" >/dev/null 2>&1 ||
+		--toggle-collect=ipc_wait --toggle-collect=ipc_wait_full "$BUILD"/bin/ipc_pingpong "$1" >/dev/null 2>&1 ||
 		return 1
 	local f
 	f=$(ls "$dir"/cg."$1".* | sort -t. -k3 -n | head -1)
