@@ -14,6 +14,10 @@
  *   CALLING/WAIT_REPLY (gen g) --reply cap g claims--> BUSY_REPLY (gen g+1) --> FULL
  *   FULL --receiver took it--> RUNNING;  anything --reaped--> DEAD
  *
+ * Only the claimer writes a claimed (BUSY) word: it publishes FULL with a
+ * plain store, and the supervisor marks a dead domain DEAD only once no
+ * live domain is delivering to it (ipc_reap.c).
+ *
  * A reply capability is (domain, gen); it is valid while that domain is in
  * CALLING or WAIT_REPLY with the same gen. Claiming it bumps the gen, which
  * voids every copy at once (the Coyotos scheme).
@@ -165,6 +169,7 @@ struct ipc_slot {
 	pid_t pid;		/* IPC_MODE_PROCESS */
 	pthread_t thread;	/* IPC_MODE_THREAD */
 	bool started, done;
+	bool unmarked;		/* done, but not yet DEAD (ipc_mark_dead) */
 	int status;		/* ipc_domain_status */
 };
 
@@ -282,7 +287,8 @@ static inline unsigned ipc_queue_len(const struct ipc_dom *t)
 }
 
 /* ipc_reap.c: supervisor-side fault handling. */
-void ipc_reap(struct ipc_shared *sh, unsigned dead);
+bool ipc_reap(struct ipc_shared *sh, unsigned dead);	/* false: not yet DEAD */
+bool ipc_mark_dead(struct ipc_shared *sh, unsigned dead);
 void ipc_fail_orphans(struct ipc_shared *sh);
 uint64_t ipc_epoch_sum(const struct ipc_shared *sh);
 void ipc_wake_all(struct ipc_shared *sh);

@@ -172,12 +172,19 @@ static IPC_FAST int ipc_claim_reply(const struct ipc_domain *self, uint64_t c)
 	}
 }
 
-/* Fill the claimed domain o->tid and publish FULL. */
+/*
+ * Fill the claimed domain o->tid and publish FULL. Nobody else writes a
+ * claimed word (the supervisor waits for a live claimer, ipc_reap.c), so
+ * FULL is a plain release store, not a second locked instruction. Whom
+ * to wake is read once, after the claim (a full barrier): a waiter that
+ * comes later sees the claim and does not sleep (ipc_wait.c).
+ */
 static IPC_FAST int ipc_deliver(const struct ipc_domain *self, const struct ipc_out *o)
 {
 	struct ipc_dom *t = ipc_dom_at(self->sh, o->tid);
 	struct ipc_hand *h = &t->h;
 	const struct ipc_msg *m = o->m;
+	uint32_t sleepers = atomic_load(&t->nsleep);
 	size_t n = 0;
 
 	if (m->len)	/* a null message leaves the receive line alone (ipc_impl.h) */
@@ -194,14 +201,10 @@ static IPC_FAST int ipc_deliver(const struct ipc_domain *self, const struct ipc_
 	atomic_store_explicit(&h->reply, o->reply, memory_order_relaxed);
 
 	uint64_t rw = atomic_load_explicit(&h->rword, memory_order_relaxed);
-	do {
-		unsigned st = ipc_rw_state(rw);
-		if (ipc_rw_claimer(rw) != self->id ||
-		    (st != IPC_S_BUSY_OPEN && st != IPC_S_BUSY_REPLY))
-			return -IPC_EDEAD;	/* the receiver was reaped meanwhile */
-	} while (!atomic_compare_exchange_weak(&h->rword, &rw,
-					       ipc_rw(IPC_S_FULL, self->id, ipc_rw_gen(rw))));
-	ipc_wake(t);
+	atomic_store_explicit(&h->rword, ipc_rw(IPC_S_FULL, self->id, ipc_rw_gen(rw)),
+			      memory_order_release);
+	if (sleepers)
+		ipc_wake_sleepers(t);
 	ipc_bump_epoch(self->d);
 	return 0;
 }

@@ -59,6 +59,19 @@ void ipc_wake_sleepers(struct ipc_dom *d)
  * message is taken as soon as the line arrives. */
 #define IPC_WAIT_INLINE inline __attribute__((always_inline))
 
+/*
+ * A deliverer reads nsleep once, right after its claim (ipc_msg.c), and
+ * publishes FULL with a plain store: a waiter that counted itself in
+ * nsleep after the claim would miss its wake-up. It sees the claim, so it
+ * does not sleep on a claimed word: the message is on its way.
+ */
+static inline bool ipc_claimed(const struct ipc_dom *d)
+{
+	unsigned st = ipc_dom_state(d);
+
+	return st == IPC_S_BUSY_OPEN || st == IPC_S_BUSY_REPLY;
+}
+
 static inline void ipc_cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
@@ -157,7 +170,9 @@ static IPC_WAIT_INLINE int ipc_wait_on(const struct ipc_shared *sh, struct ipc_d
 		uint32_t s = atomic_load(&on->seq);
 		now = ipc_now_ns();
 		rc = ready(ctx) ? 1 : ipc_wait_abort(sh, now, deadline, flags);
-		if (rc == 0) {
+		if (rc == 0 && on == me && ipc_claimed(me)) {
+			sched_yield();	/* its deliverer may not wake us (below) */
+		} else if (rc == 0) {
 			bool forever = deadline < 0 || !(flags & IPC_WAIT_ABORTABLE);
 			if (forever)
 				atomic_store(&me->waiting,
