@@ -8,7 +8,7 @@
  * round trip). A GIMPLE pass after profile_estimate, on the functions of
  * the profile's paths and their hot helpers: for an innermost loop it
  * reads the `branch` entries (version 5) at the location of each exit
- * test. An entry whose one exit's location is a line of the loop (other
+ * test, once per location (two tests of one line share them). An entry whose one exit's location is a line of the loop (other
  * than the test's own) and whose other exit's is not counts the loop's
  * iterations on the first and its exits on the second: trips per entry =
  * (iterations + exits) / exits. An entry whose exits both lie in the loop,
@@ -49,8 +49,6 @@ namespace {
    max-unrolled-insns, their defaults). */
 const int MAX_FACTOR = 8;
 const int MAX_UNROLLED_INSNS = 200;
-/* A loop's branch entries at one location, at most this many. */
-const size_t MAX_ENTRIES = 16;
 
 typedef hash_set<int_hash<int, -1, -2>> line_set;
 
@@ -98,9 +96,18 @@ struct way {
 	uint64_t in, out;
 };
 
+/* The source location of an exit test already read. A line holding two
+   tests (`i < n && p[i] != k`) ends two exit blocks but has one set of
+   branch entries: read twice, the test before the loop is no longer found
+   (trained_trips) and its entries count as iterations. */
+struct test_at {
+	const char *file;
+	unsigned long line;
+};
+
 /* Adds to ways the branch entries at the exit test ending block bb whose
-   exits the loop's lines tell apart. */
-void classify(class loop *loop, basic_block bb, auto_vec<way> *ways)
+   exits the loop's lines tell apart, unless seen has its location. */
+void classify(class loop *loop, basic_block bb, auto_vec<test_at> *seen, auto_vec<way> *ways)
 {
 	gimple *last = last_stmt(bb);
 	if (!last || gimple_code(last) != GIMPLE_COND)
@@ -110,13 +117,20 @@ void classify(class loop *loop, basic_block bb, auto_vec<way> *ways)
 	unsigned long line = LOCATION_LINE(loc);
 	if (!file || !line)
 		return;
-	const struct ol_profile_branch *b[MAX_ENTRIES];
-	size_t n = ol_profile_branches_at(ol_cfg.profile, file, line, b, MAX_ENTRIES);
+	for (const test_at &t : *seen)
+		if (t.line == line && strcmp(t.file, file) == 0)
+			return;
+	seen->safe_push(test_at{file, line});
+	/* every entry there: counting from a part would miscount the trips */
+	size_t n = ol_profile_branches_at(ol_cfg.profile, file, line, NULL, 0);
 	if (!n)
 		return;
+	auto_vec<const struct ol_profile_branch *> b(n);
+	b.quick_grow(n);
+	ol_profile_branches_at(ol_cfg.profile, file, line, b.address(), n);
 	line_set lines;
 	loop_lines(loop, file, &lines);
-	for (size_t i = 0; i < n && i < MAX_ENTRIES; i++) {
+	for (size_t i = 0; i < n; i++) {
 		bool taken_in = in_loop(lines, file, line, b[i]->taken_file, b[i]->taken_line);
 		bool fall_in = in_loop(lines, file, line, b[i]->fall_file, b[i]->fall_line);
 		if (taken_in != fall_in)
@@ -148,8 +162,9 @@ void trained_trips(const auto_vec<way> &ways, uint64_t *iters, uint64_t *exits)
 int decide(class loop *loop, const char **why, double *trips)
 {
 	auto_vec<way> ways;
+	auto_vec<test_at> seen;
 	for (edge e : get_loop_exit_edges(loop))
-		classify(loop, e->src, &ways);
+		classify(loop, e->src, &seen, &ways);
 	uint64_t iters = 0, exits = 0;
 	trained_trips(ways, &iters, &exits);
 	*trips = exits ? (double)(iters + exits) / (double)exits : 0;

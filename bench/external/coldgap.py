@@ -21,11 +21,15 @@ that ran (a macro expansion, a duplicated block): only counts per
 instruction tell them apart. `hot bytes`: the fewest
 bytes (hottest instructions first) that execute that share of FN's
 instructions (what block ordering can pack). Needs binutils' objdump and
-addr2line; EXE built with -g. A measurement for bench/: nothing asserted.
+addr2line; EXE built with -g. PROF is read by olayout (`$OL`, else
+`$BUILD/bin/olayout`, BUILD default build): what it refuses, coldgap
+refuses with its message. A measurement for bench/: nothing asserted.
 """
+import os
 import re
 import subprocess
 import sys
+import tempfile
 
 
 def fail(msg):
@@ -33,30 +37,41 @@ def fail(msg):
     sys.exit(1)
 
 
+def olayout():
+    """$OL, else $BUILD/bin/olayout (BUILD: default build, under the repository)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return os.environ.get("OL") or os.path.join(root, os.environ.get("BUILD", "build"), "bin", "olayout")
+
+
 def read_profile(prof):
-    """({FN: {OFFSET: COUNT}} from PROF's insn directives, {FILE:LINE} of its cold-lines)."""
+    """({FN: {OFFSET: COUNT}} from PROF's insn entries, {FILE:LINE} of its cold-lines).
+    PROF is read by the one parser (lib/profile): `olayout profile --merge`
+    of PROF alone writes its canonical text (no comments, one form per entry)."""
     counts, cold = {}, set()
-    try:
-        with open(prof) as f:
+    with tempfile.TemporaryDirectory(prefix="coldgap.") as tmp:
+        canon = os.path.join(tmp, "prof")
+        run([olayout(), "profile", "-o", canon, "--merge", prof])
+        with open(canon) as f:
             head = f.readline().split()
-            if len(head) != 2 or head[0] != "olayout-profile" or not head[1].isdigit() \
-                    or int(head[1]) < 4:
-                fail("%s: not an olayout profile of version 4 or later (no insn counts)" % prof)
-            for line in f:
-                p = line.split()
-                if p and p[0] == "insn" and len(p) == 4:
+            if int(head[1]) < 4:
+                fail("%s: no insn counts (a profile of version 4 or later has them)" % prof)
+            for p in map(str.split, f):
+                if p[0] == "insn":
                     counts.setdefault(p[1], {})[int(p[2])] = int(p[3])
-                elif p and p[0] == "cold-line" and len(p) == 2:
+                elif p[0] == "cold-line":
                     cold.add(p[1])
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        fail("%s: %s" % (prof, e))
     return counts, cold
 
 
 def run(cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
+    """CMD's output; its first line on stderr, as coldgap's one, when it fails."""
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True)
+    except OSError as e:
+        fail("%s: %s" % (cmd[0], e.strerror))
     if r.returncode != 0:
-        fail("%s: %s" % (cmd[0], (r.stderr.strip().splitlines() or ["failed"])[0]))
+        first = (r.stderr.strip().splitlines() or ["failed"])[0]
+        fail(first if first.startswith(os.path.basename(cmd[0]) + ":") else "%s: %s" % (cmd[0], first))
     return r.stdout
 
 

@@ -15,7 +15,6 @@ workload.sql) and pass verify, or the benchmark fails. Writes
 DIR/olayout.md and DIR/olayout.csv (default bench/results/). Timings are not
 asserted anywhere.
 """
-import argparse
 import csv
 import json
 import math
@@ -27,6 +26,9 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib", "py"))
+from ol_args import ArgumentParser  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -193,7 +195,7 @@ def write_results(rows, args):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1,2,4,8")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-debian", action="store_true", help="skip the sqlite3 subject")

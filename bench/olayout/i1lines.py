@@ -18,7 +18,6 @@ and 2N, all of the run counted (no client requests), the difference divided
 by N (for example docs/example's calc: --args '-n {n} /abs/work.calc').
 A diagnosis tool for bench/results, not a test.
 """
-import argparse
 import os
 import re
 import shutil
@@ -26,6 +25,9 @@ import subprocess
 import sys
 import tempfile
 from collections import defaultdict
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib", "py"))
+from ol_args import ArgumentParser  # noqa: E402
 
 
 def callgrind(exe, n, geom, args):
@@ -194,7 +196,7 @@ def report(exe, n, geom, top, args):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=200)
     ap.add_argument("-g", default="8192,1,32")
     ap.add_argument("--top", type=int, default=25)

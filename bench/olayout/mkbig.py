@@ -10,9 +10,12 @@ an unlikely error path calling a cold function (a .cold fragment); the
 constants differ per function so that GCC's identical-code folding keeps
 them all. main calls every function and prints a checksum.
 """
-import argparse
 import os
 import random
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib", "py"))
+from ol_args import ArgumentParser  # noqa: E402
 
 OPS = ["r += {k}", "r ^= x << ({k} & 7)", "r -= x * {k}", "r = (r << 3) ^ {k}",
        "r |= {k}", "r &= ~(long){k}", "r += x / ({k} | 1)", "r ^= r >> ({k} & 15)"]
@@ -43,7 +46,7 @@ def function(i, n, per_file, rng):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dir")
     ap.add_argument("nfuncs", type=int)
     ap.add_argument("--per-file", type=int, default=400)

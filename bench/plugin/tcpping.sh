@@ -7,7 +7,8 @@
 # (xk_ping_round_trips: both hosts and the wire) instructions and I1 misses
 # per round trip for the alpha21064 and modern i-caches.
 # A path's hot size: the hot parts (not fn.cold) of its root and layers as
-# objdump shows them (plugin/hot_bytes.sh -i); in PIN and ALL a layer that
+# objdump shows them (plugin/hot_bytes.sh -i; -m: a layer GCC inlined
+# counts inside its caller); in PIN and ALL a layer that
 # the plugin's report says was inlined into the path counts only inside
 # the root. Counts are deterministic; no timing is taken. Prints a table
 # and writes $RESULTS/plugin-tcpping.md (default bench/results).
@@ -59,7 +60,7 @@ path_fns() {
 		printf '| %s |' $v
 		for p in "${PATHS[@]}"; do
 			# shellcheck disable=SC2046 # one word per function
-			printf ' %s |' "$(plugin/hot_bytes.sh -i "$exe" $(path_fns "$p" "$report"))"
+			printf ' %s |' "$(plugin/hot_bytes.sh -i -m "$exe" $(path_fns "$p" "$report"))"
 		done
 		echo " $ir | $alpha | $modern |"
 	done

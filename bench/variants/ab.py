@@ -28,7 +28,6 @@ activated"; runs of 20 µs a round trip against medians of 1.2). Every run
 take turns and never add up past that share.
 """
 
-import argparse
 import fcntl
 import os
 import re
@@ -36,6 +35,9 @@ import statistics
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib", "py"))
+from ol_args import ArgumentParser  # noqa: E402
 
 REPORT = re.compile(r"round trip ([\d.]+) ± [\d.]+ us; client protocol processing ([\d.]+) ± [\d.]+ us")
 PROGS = {"tcpip": "tcpping", "rpc": "rpcping"}
@@ -165,7 +167,7 @@ def report(res, names, ref, wire, what):
 
 
 def main():
-    ap = argparse.ArgumentParser(
+    ap = ArgumentParser(
         description="Wall-clock A/B of variants from one interleaved run: medians, spread, and "
                     "per-round ratios to a reference.",
         epilog="Example: bench/variants/ab.py -s tcpip -r STD STD ALL PGO BOLT PGO+BOLT; "

@@ -119,11 +119,12 @@ $$($(1)_V)/PGO/gen/trained: $$($(1)_V)/PGO/gen/$$($(1)_PROG)
 	$$< $$($(1)_TRAIN) >/dev/null
 	touch $$@
 
-# What was built and what waits, for the tables and the test.
+# What was built and what waits, for the tables and the test: built (by
+# make all), extra (by make variants only) or pending.
 $$($(1)_V)/variants.list: bench/variants/module.mk
 	@mkdir -p $$(@D)
 	@{ echo "stack $(1) $$($(1)_PROG) $$($(1)_PROFILE)"; \
-	  $$(foreach v,$$(VARIANTS),echo "variant $$v $$(if $$(filter $$v,$$(VARIANTS_PENDING)),pending $$(VARIANTS_PENDING_WHY),built $$(call variant_exe,$(1),$$v))";) \
+	  $$(foreach v,$$(VARIANTS),echo "variant $$v $$(if $$(filter $$v,$$(VARIANTS_PENDING)),pending $$(VARIANTS_PENDING_WHY),$$(if $$(filter $$v,$$(VARIANTS_EXTRA)),extra,built) $$(call variant_exe,$(1),$$v))";) \
 	} >$$@
 endef
 $(foreach s,$(VARIANT_STACKS),$(eval $(call variant_stack,$(s))))
@@ -147,7 +148,8 @@ tables: variants $(OLAYOUT)
 	bench/variants/tables.py --build $(BUILD) --results $(RESULTS) $(if $(FULL),--full) $(VARIANT_LISTS)
 	gnuplot -e "dir='$(RESULTS)'" -e "stacks='$(VARIANT_STACKS)'" bench/variants/plots.gp
 
-# tests/variants: the orderings of the I1 misses among the rows that exist
-# (order.t, ALL against the peers too), and the rewritten rows entering
-# their clones (bind.t).
-TEST_DEPS += $(VARIANT_LISTS) $(foreach s,$(VARIANT_STACKS),$(foreach v,$(filter BAD STD OUT CLO COL PIN ALL PGO BOLT PGO+BOLT,$(VARIANTS_BUILT)),$(call variant_exe,$(s),$(v))))
+# tests/variants: the orderings of the I1 misses among the rows (order.t,
+# ALL against the peers too), the rewritten rows entering their clones
+# (bind.t), every row on its other routes (routes.t): every row but the
+# extra ones.
+TEST_DEPS += $(VARIANT_LISTS) $(foreach s,$(VARIANT_STACKS),$(foreach v,$(filter-out $(VARIANTS_EXTRA),$(VARIANTS_BUILT)),$(call variant_exe,$(s),$(v))))

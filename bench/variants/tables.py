@@ -5,16 +5,16 @@
     bench/variants/tables.py [--full] [--build DIR] [--results DIR] LIST...
 
 LIST is a stack's $(BUILD)/variants/STACK/variants.list (rules.mk writes it):
-`stack NAME PROG PROFILE`, then `variant NAME built EXE` or `variant NAME
-pending WHY` per row. Writes RESULTS/tables.md, tables.csv (one row per
-stack x variant x geometry) and, per stack, tables_STACK.csv, the data of
-the bar charts that bench/variants/plots.gp draws. Counts come from
+`stack NAME PROG PROFILE`, then per row `variant NAME built EXE`,
+`variant NAME extra EXE` (built by make variants only) or `variant NAME
+pending WHY`. Writes RESULTS/tables.md, tables.csv (one row per stack x
+variant x geometry) and, per stack, tables_STACK.csv, the data of the bar
+charts that bench/variants/plots.gp draws. Counts come from
 callgrind (deterministic), times from runs of the programs interleaved
 variant by variant, pinned and SCHED_FIFO (ab.py's method; noisy: ratios
 from one run, never asserted).
 """
 
-import argparse
 import bisect
 import csv
 import datetime
@@ -28,6 +28,9 @@ import sys
 import tempfile
 
 import ab
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib", "py"))
+from ol_args import ArgumentParser  # noqa: E402
 
 # The simulated caches (bench/xkernel/callgrind.sh -g) and the cycle model of
 # Table 4: every instruction issues in ICPI cycles with a perfect memory; a
@@ -107,8 +110,9 @@ def read_list(path):
         f = line.split(None, 3)
         if len(f) == 4 and f[0] == "stack":
             stack = f[1:]
-        elif len(f) == 4 and f[0] == "variant" and f[2] in ("built", "pending"):
-            rows.append((f[1], f[2], f[3]))
+        elif len(f) == 4 and f[0] == "variant" and f[2] in ("built", "extra", "pending"):
+            # extra: built by make variants only, which make tables runs first
+            rows.append((f[1], "built" if f[2] == "extra" else f[2], f[3]))
         else:
             die("%s: bad line '%s'" % (path, line))
     if not stack:
@@ -550,7 +554,7 @@ def goals(data, built):
 
 
 def main():
-    ap = argparse.ArgumentParser(description="The paper's Tables 2, 4 and 5 over the built variants.")
+    ap = ArgumentParser(description="The paper's Tables 2, 4 and 5 over the built variants.")
     ap.add_argument("--full", action="store_true", help="the full run (%d rounds of %d round trips a run)" % (
         SIZES["full"]["rounds"], SIZES["full"]["rt_n"]["inproc"]))
     ap.add_argument("--smoke", action="store_true",

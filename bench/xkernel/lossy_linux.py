@@ -9,12 +9,16 @@ tcpecho and tcpsend do with kernel sockets.
       sending down, reading to the end (checking the echo); prints
       "linux: CONNS x BYTES ... in S s" and exits 0 only if all came back intact
 """
+import os
 import random
 import socket
 import socketserver
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib", "py"))
+from ol_args import ArgumentParser  # noqa: E402
 
 
 def serve(echo_port, sink_port):
@@ -84,11 +88,23 @@ def send(host, port, conns, size, mode, seed):
     return 1 if bad else 0
 
 
+def main():
+    ap = ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True, metavar="serve|send")
+    sv = sub.add_parser("serve", help="echo on PORT_ECHO, discard on PORT_SINK")
+    sv.add_argument("echo_port", type=int, metavar="PORT_ECHO")
+    sv.add_argument("sink_port", type=int, metavar="PORT_SINK")
+    sd = sub.add_parser("send", help="CONNS connections at once, each sending BYTES")
+    sd.add_argument("host", metavar="HOST")
+    for name in ("PORT", "CONNS", "BYTES"):
+        sd.add_argument(name.lower(), type=int, metavar=name)
+    sd.add_argument("mode", choices=("echo", "sink"))
+    sd.add_argument("seed", type=int, nargs="?", default=1, metavar="SEED")
+    a = ap.parse_args()
+    if a.cmd == "serve":
+        return serve(a.echo_port, a.sink_port)
+    return send(a.host, a.port, a.conns, a.bytes, a.mode, a.seed)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "serve":
-        serve(int(sys.argv[2]), int(sys.argv[3]))
-    elif len(sys.argv) in (7, 8) and sys.argv[1] == "send":
-        sys.exit(send(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6],
-                      int(sys.argv[7]) if len(sys.argv) == 8 else 1))
-    else:
-        sys.exit(__doc__)
+    sys.exit(main())

@@ -10,7 +10,7 @@ export LC_ALL=C
 : "${BUILD:=build}"
 . tests/tap/tap.sh
 need "$BUILD/bin/olayout" "$BUILD/bin/olayout-cc"
-command -v valgrind >/dev/null || skip_all "valgrind is not installed (training needs it)"
+need_tool valgrind	# training needs it; make deps installs it
 mkdir -p "$BUILD/tests" && T=$(cd "$(mktemp -d "$BUILD/tests/ext.XXXXXX")" && pwd) || bail_out "no scratch directory"
 trap 'rm -rf "$T"' EXIT
 mkdir "$T/recipes"

@@ -9,7 +9,7 @@ export LC_ALL=C
 : "${BUILD:=build}"
 . tests/tap/tap.sh
 need "$BUILD/bin/olayout" "$BUILD/bin/olayout-cc"
-command -v valgrind >/dev/null || skip_all "valgrind is not installed (training needs it)"
+need_tool valgrind	# training needs it; make deps installs it
 mk/debsrc.sh cache zlib >/dev/null 2>&1 || skip_all "the zlib source package cannot be fetched (no network?)"
 T=$(mktemp -d) && trap 'rm -rf "$T"' EXIT
 

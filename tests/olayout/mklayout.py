@@ -15,12 +15,15 @@ default the longest chain of direct calls from main, found with objdump, or
 from any function if main calls none directly) and routes each call along
 it to the next clone.
 """
-import argparse
+import os
 import random
 import re
 import subprocess
 import sys
 from collections import namedtuple
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib", "py"))
+from ol_args import ArgumentParser  # noqa: E402
 
 Sym = namedtuple("Sym", "name addr size")
 
@@ -190,7 +193,7 @@ def clone_layout(exe, chain, path, funcs=None):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("kind", choices=["reverse", "random", "clone"])
     ap.add_argument("exe")
     ap.add_argument("--funcs", help="file listing the names that may move")

@@ -23,7 +23,7 @@ counts() {
 	     END { print ir, t }' "$1.cg"
 }
 
-plan 10
+plan 12
 $CC -O1 -g -Wl,--emit-relocs -o "$WORK/train" "$SRC" || bail_out "cannot build $SRC -O1"
 ok "olayout profile of the -O1 build" \
 	sh -c '"$1" profile -o "$2" -- "$3" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/on.prof" "$WORK/train"
@@ -39,6 +39,16 @@ ok "verbose: the loop of about 1 trip is left" \
 	grep -qE "loops: sum_words: loop at [^ ]*loops.c:$FOLD: fewer than 2 trips per entry$" \
 	"$WORK/verbose.on"
 ok "loops=off: no loops pass" sh -c '! grep -q "loops:" "$1"' sh "$WORK/verbose.off"
+# 17 more entries at the loop's exit test, each with both exits outside the
+# loop (they say nothing), sorted before the trained ones: every entry at
+# the test is read, not the first 16 (which left "no branch entry").
+loc=$(awk -v l=":$TRIPS" '$1 == "branch" && substr($2, length($2) - length(l) + 1) == l { print $2; exit }' \
+	"$WORK/on.prof")
+{ cat "$WORK/on.prof"; for i in $(seq 17); do echo "branch $loc a.c:$i a.c:$((i + 100)) 1 1"; done; } >"$WORK/many.prof"
+plugin_build "$SRC" many
+ok "verbose: with 17 more entries at its test the loop is still unrolled 4 times" \
+	grep -qE "loops: sum_words: loop at [^ ]*loops.c:$TRIPS, 4.00 trips per entry: unroll 4$" \
+	"$WORK/verbose.many"
 read -r on_ir on_taken < <(counts "$WORK/on") || bail_out "callgrind failed on $WORK/on"
 read -r off_ir off_taken < <(counts "$WORK/off") || bail_out "callgrind failed on $WORK/off"
 diag "unrolled: $on_ir instructions, $on_taken taken conditional branches; loops=off: $off_ir, $off_taken"

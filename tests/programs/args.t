@@ -29,7 +29,7 @@ refused() {
 }
 mkdir "$T/cwd"
 
-plan 34
+plan 40
 refused "plan.sh -n abc" -- bench/olayout/plan.sh -n abc
 refused "plan.sh -n 0" -- bench/olayout/plan.sh -n 0
 refused "plan.sh -n without a value" -- bench/olayout/plan.sh -n
@@ -66,4 +66,11 @@ refused "mk/debsrc.sh without PKG" -- mk/debsrc.sh "$T/cache"
 refused "mk/manpage.sh with two arguments" -- mk/manpage.sh a b
 refused "mk/deps.sh -x" -- mk/deps.sh -x
 refused "tests/external/report.py without arguments" -- tests/external/report.py
+# the argparse scripts (lib/py/ol_args.py: argparse's usage-and-error in one line)
+refused "ab.py -n x" -- bench/variants/ab.py -n x STD
+refused "tables.py without a LIST" -- bench/variants/tables.py
+refused "bench/olayout/bench.py --sizes-of-nothing" -- bench/olayout/bench.py --sizes-of-nothing
+refused "mkbig.py with a count that is no number" -- bench/olayout/mkbig.py "$T/big" x
+refused "i1lines.py --top x" -- bench/olayout/i1lines.py --top x /bin/true
+refused "lossy_linux.py serve x 1" -- bench/xkernel/lossy_linux.py serve x 1
 done_testing

@@ -31,9 +31,9 @@ ran() {
 		cat - "$2"/*.1000.out | awk -f tests/variants/cold_ran.awk -v exe="$(basename "$1")"
 }
 
-lists=("$BUILD"/variants/*/variants.list)
-need "${lists[0]}"
-for list in "${lists[@]}"; do
+. tests/variants/lists.sh
+variant_lists
+for list in "${LISTS[@]}"; do
 	read -r _ stack _ profile < <(awk '$1 == "stack"' "$list")
 	all=$(awk '$1 == "variant" && $2 == "ALL" && $3 == "built" { print $4 }' "$list")
 	# the paths' roots (a static one may be FN.lto_priv.N)

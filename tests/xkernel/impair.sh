@@ -34,7 +34,7 @@ xk_impair_cleanup() {
 xk_impair_start() {
 	[[ $EUID -eq 0 ]] || skip_all "needs root for network namespaces"
 	[[ -c /dev/net/tun ]] || skip_all "no /dev/net/tun on this machine"
-	command -v ip >/dev/null || skip_all "no ip(8) (iproute2)"
+	need_tool ip	# iproute2: make deps installs it
 	XK_NSL="xkl-$$-$RANDOM" XK_NSR="xkr-$$-$RANDOM"
 	XK_IMPAIR_LOG=$(mktemp /tmp/tapimpair.XXXXXX)
 	trap xk_impair_cleanup EXIT

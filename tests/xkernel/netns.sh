@@ -29,7 +29,7 @@ xk_netns_cleanup() {
 xk_netns_start() {
 	[[ $EUID -eq 0 ]] || skip_all "needs root for network namespaces"
 	[[ -c /dev/net/tun ]] || skip_all "no /dev/net/tun on this machine"
-	command -v ip >/dev/null || skip_all "no ip(8) (iproute2)"
+	need_tool ip	# iproute2: make deps installs it
 	XK_NETNS="xk-$$-$RANDOM"
 	if ! ip netns add "$XK_NETNS" 2>/dev/null; then
 		XK_NETNS=

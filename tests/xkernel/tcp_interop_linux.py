@@ -12,11 +12,14 @@ connection opens (with a small --rcvbuf the window closes to zero) while
 SEND_FILE goes in 20 pieces spread over the pause; then "drain D" on
 stdout says how many seconds the rest took to arrive.
 """
-import argparse
 import os
 import socket
+import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib", "py"))
+from ol_args import ArgumentParser  # noqa: E402
 
 
 def new_socket(rcvbuf):
@@ -52,7 +55,7 @@ def open_conn(mode, host, port, ready, rcvbuf):
 
 
 def parse():
-    ap = argparse.ArgumentParser(description="Linux's end of a TCP interop connection")
+    ap = ArgumentParser(description="Linux's end of a TCP interop connection")
     ap.add_argument("--pause", type=float, default=0, help="read nothing for SEC seconds")
     ap.add_argument("--rcvbuf", type=int, default=0, help="SO_RCVBUF in bytes")
     ap.add_argument("mode", choices=("connect", "listen"))

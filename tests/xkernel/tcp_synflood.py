@@ -16,12 +16,16 @@ Prints "legit: connected at attempt A in T s, sent 1000, received N" or
 "legit: failed (REASON)", and exits 0 only if the legitimate connection got
 through.
 """
-import argparse
+import os
 import random
 import socket
 import struct
+import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib", "py"))
+from ol_args import ArgumentParser  # noqa: E402
 
 
 def csum(b):
@@ -99,7 +103,7 @@ class Legit(threading.Thread):
 
 
 def main():
-    ap = argparse.ArgumentParser(description="SYN flood from spoofed sources, with a legitimate connection")
+    ap = ArgumentParser(description="SYN flood from spoofed sources, with a legitimate connection")
     ap.add_argument("--syns", type=int, default=10000)
     ap.add_argument("--rate", type=float, default=5000, help="SYNs per second")
     ap.add_argument("--seed", type=int, default=1717)
