@@ -170,8 +170,11 @@ static IPC_WAIT_INLINE int ipc_wait_on(const struct ipc_shared *sh, struct ipc_d
 		uint32_t s = atomic_load(&on->seq);
 		now = ipc_now_ns();
 		rc = ready(ctx) ? 1 : ipc_wait_abort(sh, now, deadline, flags);
-		if (rc == 0 && on == me && ipc_claimed(me)) {
-			sched_yield();	/* its deliverer may not wake us (below) */
+		/* Claimed: its deliverer may not wake us. Not claimed but ready
+		 * now: FULL came between the two reads, from a claim that may
+		 * have seen nobody asleep. Either way, look again, awake. */
+		if (rc == 0 && on == me && (ipc_claimed(me) || ready(ctx))) {
+			sched_yield();
 		} else if (rc == 0) {
 			bool forever = deadline < 0 || !(flags & IPC_WAIT_ABORTABLE);
 			if (forever)
