@@ -478,6 +478,27 @@ bool rare_seed(basic_block bb, uint64_t count, uint64_t limit, char *why, size_t
 	return true;
 }
 
+/* The count below which a block of fun is rare (cold-runs, cold-ppm):
+   0 when no block of fun ran that often. Rare is against the function's
+   hot code: in a function that only ever runs a few times (start-up,
+   teardown) every block is rare, and outlined its code that runs lands
+   in .cold among code that never runs, so each process touches more
+   cache lines (xz: main, coder_run, stream_decode_mt ran 0.5 K to 11 K
+   instructions; with cold-runs=4096 their once-per-process blocks were
+   outlined and modern missed about 700 times more than BOLT's). And a
+   helper inlined into hot code (xz's rc_read_init, 162 calls, its loop
+   500 runs): with its loop header a seed above its returns it never
+   returned, and once inlined into lzma_decode GCC counted the whole
+   decoder zero, unlikely executed, compiled for size. */
+uint64_t rare_limit(function *fun)
+{
+	if (!ol_cfg.rare_below || body_ran(fun->decl) >= ol_cfg.rare_below)
+		return ol_cfg.rare_below;
+	ol_note("%s: no block ran %llu times: its rare blocks stay in line", ol_fn_name(fun->decl),
+		(unsigned long long)ol_cfg.rare_below);
+	return 0;
+}
+
 /* Collects the cold seeds of fun and the blocks that ran (with their
    counts); says which rule made each seed, and which guesses training
    overruled. */
@@ -487,6 +508,7 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 	const char *name = ol_fn_name(fun->decl);
 	/* a profile without a run count is taken as one run */
 	uint64_t runs = ol_cfg.profile && ol_cfg.profile->training ? ol_cfg.profile->training : 1;
+	uint64_t rare = rare_limit(fun);
 	char why[512];
 	basic_block bb;
 	FOR_EACH_BB_FN(bb, fun) {
@@ -513,8 +535,8 @@ void find_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint64_
 				(unsigned long long)calls, ol_cfg.cold_ratio);
 			bitmap_clear_bit(ran, bb->index);
 			seeds->safe_push(bb);
-		} else if (t == T_RAN && c < ol_cfg.rare_below) {
-			if (!rare_seed(bb, c, ol_cfg.rare_below, why, sizeof why)) {
+		} else if (t == T_RAN && c < rare) {
+			if (!rare_seed(bb, c, rare, why, sizeof why)) {
 				ol_note("%s: block %d ran %llu times in %llu training runs, but %s: "
 					"not a seed", name, bb->index, (unsigned long long)c,
 					(unsigned long long)runs, why);
@@ -642,8 +664,14 @@ void branch_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint6
 /* Why e never ran in training (written into why), or false: a PHI
    argument on it comes from a line that never ran (a cold-line), or with
    cold-ratio or cold-runs from one that ran rarely, and no argument on it
-   from a line that ran more. */
-bool edge_never_ran(edge e, uint64_t calls, uint64_t runs, char *why, size_t len)
+   from a line that ran more. Rarely is not never when the line ran at
+   least half as often as e's block (from: its training count, 0 when
+   unknown): then e is that block's way on, however rare the block (xz's
+   lzma_decode: the state switch, 162 runs, and every case edge's line
+   with it; made never, the decoder loop was left without a way in, and
+   after inlining GCC counted the whole function zero and compiled it
+   for size). */
+bool edge_never_ran(edge e, uint64_t calls, uint64_t runs, uint64_t from, char *why, size_t len)
 {
 	bool never = false;
 	for (gphi_iterator gsi = gsi_start_phis(e->dest); !gsi_end_p(gsi); gsi_next(&gsi)) {
@@ -658,9 +686,9 @@ bool edge_never_ran(edge e, uint64_t calls, uint64_t runs, char *why, size_t len
 			never = true;
 			break;
 		case T_RAN:
-			if ((ol_cfg.cold_ratio > 0 && calls &&
-			     (double)c < ol_cfg.cold_ratio * (double)calls) ||
-			    c < ol_cfg.rare_below) {
+			if (((ol_cfg.cold_ratio > 0 && calls &&
+			      (double)c < ol_cfg.cold_ratio * (double)calls) ||
+			     c < ol_cfg.rare_below) && !(from && 2 * c >= from)) {
 				snprintf(why, len, "its line ran %llu times in %llu entries, %llu training runs "
 					 "(cold-ratio %g; cold-runs, cold-ppm: rare below %llu)",
 					 (unsigned long long)c, (unsigned long long)calls,
@@ -698,7 +726,8 @@ bool last_way_out(edge e)
    the last way out of a block: that is the block's to be cold or not (a
    forwarder's lone edge made never took eth_push's padding branch, which
    ran, to .cold). Returns how many edges. */
-int cold_phi_edges(function *fun, const_sbitmap ran, uint64_t calls, uint64_t runs)
+int cold_phi_edges(function *fun, const_sbitmap ran, const vec<uint64_t> &counts, uint64_t calls,
+		   uint64_t runs)
 {
 	int n = 0;
 	basic_block bb;
@@ -708,7 +737,7 @@ int cold_phi_edges(function *fun, const_sbitmap ran, uint64_t calls, uint64_t ru
 		FOR_EACH_EDGE(e, ei, bb->preds) {
 			char why[512];
 			if (e->src->index < NUM_FIXED_BLOCKS || e->probability == profile_probability::never() ||
-			    !edge_never_ran(e, calls, runs, why, sizeof why))
+			    !edge_never_ran(e, calls, runs, counts[e->src->index], why, sizeof why))
 				continue;
 			/* the only way out of a block is as cold as the block:
 			   never on it alone would make GCC take the block, and
@@ -979,7 +1008,7 @@ void outline_function(function *fun, bool late)
 	   changes its probability */
 	uint64_t runs = ol_cfg.profile && ol_cfg.profile->training ? ol_cfg.profile->training : 1;
 	if (outline && ol_cfg.profile)
-		cold_phi_edges(fun, ran, calls, runs);
+		cold_phi_edges(fun, ran, counts, calls, runs);
 	if (seeds.is_empty())
 		return;
 	/* Not outlined: never-run blocks get a tiny count, not zero, so that

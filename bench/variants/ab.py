@@ -9,7 +9,10 @@ variant, the round trip's median, interquartile range, mean and standard
 deviation over the rounds, and its ratio to REF: the median of the per-round
 ratios (each round runs every variant once, so a slow moment of the machine
 weighs on both sides of a ratio), with their interquartile range and the
-rounds in which it beat REF. Figures are noisy: never assert one.
+rounds in which it beat REF, the 95% confidence interval of the median ratio
+(two order statistics: no assumption about the noise's distribution), the
+sign test's p and a verdict (faster or slower when the interval leaves out
+1, else tie). Figures are noisy: never assert one.
 
 The method (tables.py times Table 2 with it too): ROUNDS + 1 rounds, the
 first a warm-up that is discarded; in each round every variant runs once
@@ -29,6 +32,7 @@ take turns and never add up past that share.
 """
 
 import fcntl
+import math
 import os
 import re
 import statistics
@@ -134,6 +138,43 @@ def summary(xs):
                 sd=statistics.stdev(xs) if len(xs) > 1 else 0.0)
 
 
+def sign_test(wins, losses):
+    """Two-sided exact sign test: the chance of a split at least this uneven
+    were each round a coin toss (ties left out)."""
+    n, k = wins + losses, min(wins, losses)
+    if n == 0:
+        return 1.0
+    return min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n)
+
+
+def median_ci(xs, level=0.95):
+    """(lo, hi): a distribution-free confidence interval for the median of xs,
+    between two order statistics (the sign test's dual: it leaves out 1 just
+    when the test finds the rounds' split uneven at that level); None when
+    there are too few values for that level (6 at least for 95%)."""
+    n = len(xs)
+    j, tail = 0, 0.0  # the largest j with P(Binomial(n, 1/2) < j) <= (1 - level) / 2
+    while j < n // 2:
+        t = tail + math.comb(n, j) / 2 ** n
+        if t > (1 - level) / 2:
+            break
+        tail, j = t, j + 1
+    if j == 0:
+        return None
+    s = sorted(xs)
+    return s[j - 1], s[n - j]
+
+
+def verdict(ratios):
+    """(interval or None, sign test p, word) for per-round ratios X/REF: "faster"
+    or "slower" when the 95% interval of their median leaves out 1, else
+    "tie" (no difference this run can tell)."""
+    ci = median_ci(ratios)
+    p = sign_test(sum(x < 1 for x in ratios), sum(x > 1 for x in ratios))
+    word = "tie" if ci is None or ci[0] <= 1 <= ci[1] else "faster" if ci[1] < 1 else "slower"
+    return ci, p, word
+
+
 def paired(res, name, ref, wire, which=0):
     """The per-round ratios of name's figure to ref's (which: 0 round trip, 1 processing)."""
     return [a[which] / b[which] for a, b in zip(res[name, wire], res[ref, wire])]
@@ -152,17 +193,21 @@ def resolve(spec, build, stack):
 def report(res, names, ref, wire, what):
     """The lines ab.py prints for one wire."""
     out = ["%s: round trip (µs) over %d rounds; ratio = median of the per-round ratios to %s "
-           "(interquartile range), wins = rounds faster than %s" % (what, len(res[ref, wire]), ref, ref),
-           "%-10s %9s %19s %17s %7s %17s %7s" % ("variant", "median", "q1 - q3", "mean ± sd", "ratio",
-                                                "q1 - q3", "wins")]
+           "(interquartile range; 95%% confidence interval of that median, distribution-free), wins = "
+           "rounds faster than %s, p = two-sided sign test of wins against losses, verdict at 95%%" % (
+               what, len(res[ref, wire]), ref, ref),
+           "%-10s %9s %19s %17s %7s %17s %17s %7s %6s %s" % (
+               "variant", "median", "q1 - q3", "mean ± sd", "ratio", "q1 - q3", "95% CI", "wins", "p",
+               "verdict")]
     for name in names:
         s = summary([x[0] for x in res[name, wire]])
         r = paired(res, name, ref, wire)
         rs = summary(r)
-        wins = sum(x < 1 for x in r)
-        out.append("%-10s %9.3f %9.3f - %7.3f %8.3f ± %6.3f %7.3f %7.3f - %7.3f %3d/%d" % (
+        ci, p, word = verdict(r)
+        out.append("%-10s %9.3f %9.3f - %7.3f %8.3f ± %6.3f %7.3f %7.3f - %7.3f %17s %3d/%d %6.3f %s" % (
             name, s["median"], s["q1"], s["q3"], s["mean"], s["sd"], rs["median"], rs["q1"], rs["q3"],
-            wins, len(r)))
+            "%7.3f - %7.3f" % ci if ci else "too few rounds", sum(x < 1 for x in r), len(r), p,
+            "reference" if name == ref else word))
     return out
 
 
@@ -178,8 +223,9 @@ def main():
     ap.add_argument("-r", "--ref", help="the reference the ratios are to (default: the first)")
     ap.add_argument("-w", "--wire", default="both", choices=WIRES + ("both",),
                     help="in process, between two host processes, or both (default)")
-    ap.add_argument("-n", "--round-trips", type=int, default=5000, help="round trips a run (default 5000)")
-    ap.add_argument("-k", "--rounds", type=int, default=30, help="rounds after the warm-up (default 30)")
+    ap.add_argument("-n", "--round-trips", type=int, default=2000, help="round trips a run (default 2000)")
+    ap.add_argument("-k", "--rounds", type=int, default=60,
+                    help="rounds after the warm-up (default 60; a 95%% interval needs 6)")
     ap.add_argument("-b", "--build", default=os.environ.get("BUILD", "build"),
                     help="where the variants are (default $BUILD or build)")
     ap.add_argument("--cpu", type=int, help="the CPU every run is pinned to (default: the last)")

@@ -76,10 +76,14 @@ CSV_FIELDS = ["stack", "variant", "geometry", "status", "instr_per_rt", "instr_c
 # The runs of each size: callgrind's N (runs of N and 2N round trips; cg_client_n:
 # the client side's, callgrind.sh -c, on the process wire), the timed rounds after the warm-up, and the round trips of a timed run on each
 # wire. smoke: the tests' check of the harness's structure (figures meaningless).
+# Many short rounds rather than a few long ones: on a loaded host a ratio's
+# spread over the rounds hardly narrowed from runs of 1000 to 20000 round
+# trips (A/A, pgo12's notes), while the median's confidence interval narrows
+# with the square root of the rounds.
 SIZES = {
     "smoke": dict(cg_n=20, cg_client_n=50, rounds=2, rt_n={"inproc": 200, "process": 200}),
-    "quick": dict(cg_n=300, cg_client_n=300, rounds=30, rt_n={"inproc": 5000, "process": 5000}),
-    "full": dict(cg_n=2000, cg_client_n=2000, rounds=50, rt_n={"inproc": 20000, "process": 20000}),
+    "quick": dict(cg_n=300, cg_client_n=300, rounds=60, rt_n={"inproc": 2000, "process": 2000}),
+    "full": dict(cg_n=2000, cg_client_n=2000, rounds=150, rt_n={"inproc": 5000, "process": 5000}),
 }
 
 
@@ -533,10 +537,13 @@ def wall_goals(data, built):
                 continue
             r = ab.paired(data["rounds"], v, ref, w)
             t = ab.summary(r)
-            parts.append("%s %s/%s %.3f [%.3f–%.3f], faster in %d of %d rounds" % (
-                w, v, ref, t["median"], t["q1"], t["q3"], sum(x < 1 for x in r), len(r)))
-    return ("Wall clock, per-round ratios (goals: ALL faster than STD, PGO and BOLT; BAD slower than STD): "
-            + "; ".join(parts) + ".")
+            ci, p, word = ab.verdict(r)
+            parts.append("%s %s/%s %.3f [%.3f–%.3f] (95%% CI %s), faster in %d of %d rounds (sign test p %.3f): %s" % (
+                w, v, ref, t["median"], t["q1"], t["q3"], "%.3f–%.3f" % ci if ci else "none: too few rounds",
+                sum(x < 1 for x in r), len(r), p, word))
+    return ("Wall clock, per-round ratios [interquartile range] (goals: ALL faster than STD, PGO and BOLT; BAD "
+            "slower than STD; the verdict: faster or slower when the 95% confidence interval of the median "
+            "ratio leaves out 1, else tie): " + "; ".join(parts) + ".")
 
 
 def goals(data, built):

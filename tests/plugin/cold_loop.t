@@ -12,21 +12,8 @@
 . tests/plugin/lib.sh
 
 SRC=$PROGS/braid.c
-lines() { grep -n "$1" "$SRC" | cut -d: -f1; }
-{
-	printf 'olayout-profile 2\ntraining 1\nfunction sum 100 10000000\n'
-	lines 'ENTRY' | sed 's/^/line braid.c:/; s/$/ 100/'
-	lines 'ALIGN\|TAIL' | sed 's/^/line braid.c:/; s/$/ 300/'
-	lines 'COMBINE' | sed 's/^/line braid.c:/; s/$/ 3200/'
-	lines 'LOOP' | sed 's/^/line braid.c:/; s/$/ 204000/'
-	lines 'NEVER' | sed 's/^/cold-line braid.c:/'
-} >"$WORK/braid.prof"
-
-# src_lines EXE SYM: the source lines of braid.c SYM's code stands for
-src_lines() {
-	objdump -dl --no-show-raw-insn "--disassemble=$2" "$1" | sed -n 's/^.*braid\.c:\([0-9]*\).*$/\1/p' | sort -u
-}
-body=$(lines 'LOOP \*/' | sort -u) # sorted as comm wants
+marked_profile "$SRC" sum 100 'ENTRY=100' 'ALIGN\|TAIL=300' 'COMBINE=3200' 'LOOP=204000' 'NEVER=cold' >"$WORK/braid.prof"
+body=$(marked_lines "$SRC" 'LOOP \*/')
 
 plan 7
 $CC -O2 -o "$WORK/plain" "$SRC" || bail_out "cannot build $SRC"
@@ -35,11 +22,11 @@ ok "braid: builds with cold-runs=4096" $CC -O2 -g "${pargs[@]}" -o "$WORK/braid"
 ok "verbose: the blocks after the loop are seeds" \
 	grep -qE '^olayout: sum: block [0-9]+ is a cold seed: it ran (100|300|3200) times in 1 training runs \(cold-runs 4096\)$' "$WORK/verbose.braid"
 is "$(cold_parts "$WORK/braid")" "sum" "the rare code is outlined (sum.cold)"
-is "$(comm -12 <(echo "$body") <(src_lines "$WORK/braid" sum.cold) | tr '\n' ' ')" "" \
+is "$(comm -12 <(echo "$body") <(src_lines "$WORK/braid" sum.cold "$SRC") | tr '\n' ' ')" "" \
 	"none of the loop body's lines is in sum.cold"
-is "$(comm -12 <(echo "$body") <(src_lines "$WORK/braid" sum) | tr '\n' ' ')" "$(echo $body) " \
+is "$(comm -12 <(echo "$body") <(src_lines "$WORK/braid" sum "$SRC") | tr '\n' ' ')" "$(echo $body) " \
 	"the loop body's lines are all in sum"
 ok "the byte tail after the loop (on the way on, but to no hot code) is in sum.cold" \
-	test -n "$(comm -12 <(lines 'TAIL' | sort -u) <(src_lines "$WORK/braid" sum.cold))"
+	test -n "$(comm -12 <(marked_lines "$SRC" 'TAIL') <(src_lines "$WORK/braid" sum.cold "$SRC"))"
 is "$("$WORK/braid" 20)" "$("$WORK/plain" 20)" "same output"
 done_testing

@@ -62,3 +62,32 @@ marked_line() {
 first_call() {
 	disasm "$1" "$2" | grep -oE 'call +[0-9a-f]+ <[a-z_]+>' | head -1 | sed 's/.*<//; s/>//'
 }
+
+# marked_lines SRC MARK: the numbers of SRC's lines holding MARK (a grep
+# pattern), sorted as comm wants.
+marked_lines() {
+	grep -n "$2" "$1" | cut -d: -f1 | sort -u
+}
+
+# marked_profile SRC FN CALLS MARK=COUNT...: a profile (one training run)
+# of function FN entered CALLS times, whose lines holding MARK (a grep
+# pattern) ran COUNT times; COUNT "cold" makes them cold-lines.
+marked_profile() {
+	local src=$1 f m
+	f=$(basename "$1")
+	printf 'olayout-profile 2\ntraining 1\nfunction %s %s 10000000\n' "$2" "$3"
+	shift 3
+	for m in "$@"; do
+		if [ "${m##*=}" = cold ]; then
+			marked_lines "$src" "${m%=*}" | sed "s/^/cold-line $f:/"
+		else
+			marked_lines "$src" "${m%=*}" | sed "s/^/line $f:/; s/\$/ ${m##*=}/"
+		fi
+	done
+}
+
+# src_lines EXE SYM SRC: the lines of SRC SYM's code stands for, sorted.
+src_lines() {
+	objdump -dl --no-show-raw-insn "--disassemble=$2" "$1" |
+		sed -n "s/^.*$(basename "$3" | sed 's/\./\\./'):\([0-9]*\).*\$/\1/p" | sort -u
+}

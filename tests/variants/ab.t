@@ -46,7 +46,7 @@ def main():
     os.environ["AB_LOCK"] = os.path.join(work, "lock")
     with open(os.environ["AB_LOCK"], "a") as lock:  # another session's run
         fcntl.flock(lock, fcntl.LOCK_EX)
-        ab = subprocess.Popen([AB, "-k", "3", "-n", "7", "-r", "slow"] + ["%s=%s" % kv for kv in fakes.items()],
+        ab = subprocess.Popen([AB, "-k", "6", "-n", "7", "-r", "slow"] + ["%s=%s" % kv for kv in fakes.items()],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(2)
         tap.ok(not os.path.exists(log) and ab.poll() is None, "no run starts while the lock is held")
@@ -55,11 +55,11 @@ def main():
     tap.ok(r.returncode == 0, "ab.py runs stand-ins given as NAME=EXE once the lock is free", r.stderr)
     out = r.stdout
     runs = [line.split() for line in open(log).read().splitlines()] if os.path.exists(log) else []
-    tap.ok(len(runs) == 4 * 3 * 2, "4 rounds (one a warm-up) x 3 programs x 2 wires run (%d)" % len(runs))
-    tap.ok("over 3 rounds" in out and "discarded warm-up round" in out and os.environ["AB_LOCK"] in out,
-           "the report counts 3 rounds and names the discarded warm-up and the lock", out)
+    tap.ok(len(runs) == 7 * 3 * 2, "7 rounds (one a warm-up) x 3 programs x 2 wires run (%d)" % len(runs))
+    tap.ok("over 6 rounds" in out and "discarded warm-up round" in out and os.environ["AB_LOCK"] in out,
+           "the report counts 6 rounds and names the discarded warm-up and the lock", out)
     firsts = [x[0] for x in runs if "inproc" in x][::3]
-    tap.ok(firsts == ["slow", "fast", "same", "slow"], "each round starts with the next program (%s)" % firsts)
+    tap.ok(firsts == ["slow", "fast", "same"] * 2 + ["slow"], "each round starts with the next program (%s)" % firsts)
     tap.ok(all(x[1:5] in (["-w", w, "-n", "7"] for w in ("inproc", "process")) and x[5:7] == ["-s", "1"]
                for x in runs), "every run is PROG -w WIRE -n 7 -s 1", runs[:2])
     want = {"inproc": str(cpus[-1]), "process": ",".join(map(str, cpus[-2:]))}
@@ -77,9 +77,14 @@ def main():
             (["slow"], ["fast"], ["same"])}
     tap.ok(len([line for line in out.splitlines() if line.startswith("fast ")]) == 2,
            "one row per program and wire", out)
-    tap.ok(rows.get("fast", [])[8:] == ["0.500", "0.500", "-", "0.500", "3/3"] and
-           rows.get("same", [])[8:] == ["1.000", "1.000", "-", "1.000", "0/3"],
-           "ratios to the reference: fast 0.500 (won 3 of 3), same 1.000 (won none)", out)
+    tap.ok(rows.get("fast", [])[8:12] == ["0.500", "0.500", "-", "0.500"] and
+           rows.get("same", [])[8:12] == ["1.000", "1.000", "-", "1.000"],
+           "ratios to the reference: fast 0.500, same 1.000, with their interquartile ranges", out)
+    # 6 rounds: the smallest 95% interval of a median is the least to the greatest (coverage 1 - 2/64)
+    tap.ok(rows.get("fast", [])[12:] == ["0.500", "-", "0.500", "6/6", "0.031", "faster"] and
+           rows.get("same", [])[12:] == ["1.000", "-", "1.000", "0/6", "1.000", "tie"] and
+           rows.get("slow", [])[-1:] == ["reference"],
+           "95% interval, wins, sign test and verdict: fast won 6 of 6 (p 0.031, faster), same none (tie)", out)
     tap.ok(rows.get("fast", [])[1:5] == ["1.000", "1.000", "-", "1.000"],
            "median and interquartile range of the rounds", rows.get("fast"))
 

@@ -151,7 +151,10 @@ static int msg_prepend_seg(msg_t *m, struct msg_seg seg)
 	if (msg_reserve(m, 1))
 		return -ENOMEM;
 	s = msg_segs(m);
-	memmove(s + 1, s, m->nseg * sizeof *s);
+	if (m->nseg == 1)	/* a header in front of one segment: no call to libc's memmove */
+		s[1] = s[0];
+	else
+		memmove(s + 1, s, m->nseg * sizeof *s);
 	s[0] = seg;
 	m->nseg++;
 	m->len += seg.len;

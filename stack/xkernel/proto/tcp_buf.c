@@ -39,7 +39,8 @@ static void ring_write(uint8_t *ring, uint32_t size, uint32_t seq, const uint8_t
 	size_t first = size - at < n ? size - at : n;
 
 	memcpy(ring + at, p, first);
-	memcpy(ring, p + first, n - first);
+	if (n > first)	/* the ring's wrap: rare, no call for an empty second piece */
+		memcpy(ring, p + first, n - first);
 }
 
 static void ring_read(const uint8_t *ring, uint32_t size, uint32_t seq, uint8_t *dst, size_t n)
@@ -48,7 +49,8 @@ static void ring_read(const uint8_t *ring, uint32_t size, uint32_t seq, uint8_t 
 	size_t first = size - at < n ? size - at : n;
 
 	memcpy(dst, ring + at, first);
-	memcpy(dst + first, ring, n - first);
+	if (n > first)
+		memcpy(dst + first, ring, n - first);
 }
 
 int tcp_sbuf_init(struct tcp_sbuf *b, uint32_t size, uint32_t start)
