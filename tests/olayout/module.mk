@@ -53,3 +53,8 @@ $(OL_CORPUS_OUT)/i386.elf: $(OL_CORPUS_SRC)/i386/start.c
 
 TEST_DEPS += $(foreach p,$(OL_CORPUS_PROGS),$(foreach c,$(OL_CORPUS_CONFIGS),$(OL_CORPUS_OUT)/$(p).$(c)) $(OL_CORPUS_OUT)/$(p).funcs) \
 	$(OL_CORPUS_OUT)/i386.elf
+
+# ol_memo_test: tools/olayout's decoder memo against Capstone (its objects, not the tool).
+$(BUILD)/obj/tests/olayout/%.o: CPPFLAGS += -Itools/olayout -D_DEFAULT_SOURCE
+$(call test_bins,olayout): $(call objs,tools/olayout/ol_code.c tools/olayout/ol_memo.c tools/olayout/ol_xlen.c tools/olayout/ol_elf.c tools/olayout/ol_err.c tools/olayout/ol_util.c)
+$(call test_bins,olayout): LDLIBS += -lelf -lcapstone

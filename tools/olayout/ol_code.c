@@ -8,6 +8,7 @@
 
 int ol_dis_open(struct ol_dis *d)
 {
+	memset(d, 0, sizeof *d);
 	if (cs_open(CS_ARCH_X86, CS_MODE_64, &d->h) != CS_ERR_OK)
 		return -1;
 	cs_option(d->h, CS_OPT_DETAIL, CS_OPT_ON);
@@ -25,6 +26,7 @@ void ol_dis_close(struct ol_dis *d)
 		cs_free(d->in, 1);
 	cs_close(&d->h);
 	d->in = NULL;
+	ol_memo_free(&d->memo);
 }
 
 /* Where a 4-byte field holding v lies: Capstone 4's offsets are not always
@@ -51,18 +53,12 @@ static bool has_disp32(const cs_x86 *x, const cs_x86_op *op)
 	       op->mem.base == X86_REG_INVALID || op->mem.disp != (int8_t)op->mem.disp;
 }
 
-int ol_dis_one(struct ol_dis *d, const uint8_t *code, size_t len, uint64_t addr,
-	       struct ol_insn *out)
+/* fields: out from Capstone's answer d->in for code at addr. */
+static void fields(const struct ol_dis *d, const uint8_t *code, uint64_t addr,
+		   struct ol_insn *out)
 {
-	const uint8_t *p = code;
-	size_t n = len;
-	uint64_t a = addr;
-	const cs_x86 *x;
+	const cs_x86 *x = &d->in->detail->x86;
 
-	memset(out, 0, sizeof *out);
-	if (!cs_disasm_iter(d->h, &p, &n, &a, d->in))
-		return ol_xlen(code, len, addr, out);
-	x = &d->in->detail->x86;
 	out->addr = addr;
 	out->size = (uint8_t)d->in->size;
 	out->call = cs_insn_group(d->h, d->in, X86_GRP_CALL);
@@ -78,7 +74,7 @@ int ol_dis_one(struct ol_dis *d, const uint8_t *code, size_t len, uint64_t addr,
 			out->imm_kind = OL_FIELD_PCREL;
 			out->imm_target = out->target;
 		}
-		return 0;
+		return;
 	}
 	for (int i = 0; i < x->op_count; i++) {
 		const cs_x86_op *op = &x->operands[i];
@@ -117,6 +113,40 @@ int ol_dis_one(struct ol_dis *d, const uint8_t *code, size_t len, uint64_t addr,
 					  (uint32_t)op->imm : (uint64_t)op->imm;
 		}
 	}
+}
+
+/* addr_free: Capstone's answer d->in holds at any address: no branch or
+ * call (a target), no XBEGIN (its fallback address), no operand relative
+ * to RIP or EIP. */
+static bool addr_free(const struct ol_dis *d)
+{
+	const cs_x86 *x = &d->in->detail->x86;
+
+	if (cs_insn_group(d->h, d->in, X86_GRP_CALL) || cs_insn_group(d->h, d->in, X86_GRP_JUMP) ||
+	    cs_insn_group(d->h, d->in, X86_GRP_BRANCH_RELATIVE) || d->in->id == X86_INS_XBEGIN)
+		return false;
+	for (int i = 0; i < x->op_count; i++)
+		if (x->operands[i].type == X86_OP_MEM && (x->operands[i].mem.base == X86_REG_RIP ||
+							  x->operands[i].mem.base == X86_REG_EIP))
+			return false;
+	return true;
+}
+
+int ol_dis_one(struct ol_dis *d, const uint8_t *code, size_t len, uint64_t addr,
+	       struct ol_insn *out)
+{
+	const uint8_t *p = code;
+	size_t n = len;
+	uint64_t a = addr;
+
+	if (ol_memo_find(&d->memo, code, len, addr, out) == 0)
+		return 0;
+	memset(out, 0, sizeof *out);
+	if (!cs_disasm_iter(d->h, &p, &n, &a, d->in))
+		return ol_xlen(code, len, addr, out);
+	fields(d, code, addr, out);
+	if (addr_free(d))
+		ol_memo_add(&d->memo, code, out);
 	return 0;
 }
 

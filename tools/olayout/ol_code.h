@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ol_memo.h"
 #include "ol_rel.h"
 
 struct ol_insn {
@@ -33,6 +34,7 @@ struct ol_insn {
 struct ol_dis {
 	csh h;
 	cs_insn *in;
+	struct ol_memo memo;	/* answers that hold at any address, by bytes */
 };
 
 int ol_dis_open(struct ol_dis *d);
@@ -40,7 +42,7 @@ void ol_dis_close(struct ol_dis *d);
 
 /* ol_dis_one: decode at code[0..len) (address addr); -1 if undecodable.
  * What Capstone 4 does not know but ol_xlen measures comes back with
- * unknown set. */
+ * unknown set. Bytes decoded before come back from d's memo (ol_memo.h). */
 int ol_dis_one(struct ol_dis *d, const uint8_t *code, size_t len, uint64_t addr,
 	       struct ol_insn *out);
 

@@ -317,7 +317,7 @@ static int prepare(struct cctx *c, struct ol_err *err)
 	int rc = 0;
 
 	for (size_t k = 0; k < c->o->ncaches && rc == 0; k++)
-		rc = ol_geom_parse(&c->g[k], c->o->caches[k], NULL, err);
+		rc = ol_geom_parse(&c->g[k], c->o->caches[k], NULL, NULL, err);
 	for (int ab = 0; ab < 2 && rc == 0; ab++)
 		rc = runnable(name(c, ab), err);
 	if (rc)

@@ -158,8 +158,8 @@ static bool names(const char *msg, const char *file)
 
 /* done: print the error of a failed command. A message that does not begin
  * with one of the command's files (EXE, the layout, OUT or OUT's temp file)
- * comes from code that does not know the file: it gets EXE's name, so every
- * error names its input. */
+ * or with the option at fault ("--cache ...") comes from code that does not
+ * know the file: it gets EXE's name, so every error names its input. */
 static int done(int rc, const struct ol_err *err, const char *exe, const char *layout,
 		const char *out)
 {
@@ -167,7 +167,7 @@ static int done(int rc, const struct ol_err *err, const char *exe, const char *l
 
 	if (rc == 0)
 		return 0;
-	if (names(msg, exe) || names(msg, layout) || names(msg, out))
+	if (names(msg, exe) || names(msg, layout) || names(msg, out) || strncmp(msg, "--", 2) == 0)
 		fprintf(stderr, "olayout: %s\n", msg);
 	else
 		fprintf(stderr, "olayout: %s: %s\n", exe, msg);

@@ -353,7 +353,7 @@ int ol_cmd_map(const struct ol_map_opts *o, struct ol_err *err)
 		return ol_fail(err, -EINVAL, "%s: want a .svg or .png name", o->out);
 	if (o->profile && (rc = ol_profile_load(o->profile, &c.prof, perr, sizeof perr)) < 0)
 		return ol_fail(err, rc, "%s", perr);
-	rc = ol_geom_parse(&c.g, o->cache, c.prof, err);
+	rc = ol_geom_parse(&c.g, o->cache, c.prof, o->profile, err);
 	if (rc == 0) {
 		c.nsets = c.g.size / (c.g.assoc * c.g.line);
 		rc = load(&c, &c.e[c.ne++], o->exe, err);

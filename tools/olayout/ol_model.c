@@ -503,6 +503,11 @@ static int tab_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+static bool in_unit(const struct ol_model *m, size_t u, uint64_t va)
+{
+	return va >= m->unit[u].addr && va - m->unit[u].addr < m->unit[u].size;
+}
+
 /* The target of table entry k of t, if it is one; *rel: entry k - 1's
  * relocation on the way in (k > 0), whose successor is usually entry k's. */
 static bool table_entry(const struct ol_model *m, const struct ol_table *t,
@@ -525,7 +530,8 @@ static bool table_entry(const struct ol_model *m, const struct ol_table *t,
 		return false;
 	*target = t->esize == 8 ? ol_get(p, 8) :
 		  t->addr + (uint64_t)(int64_t)(int32_t)ol_get(p, 4);
-	tu = ol_unit_at(m, *target);
+	/* most entries lead into the unit that reads the table: no search */
+	tu = in_unit(m, t->unit, *target) ? (long)t->unit : ol_unit_at(m, *target);
 	*rel = (size_t)r;
 	return tu >= 0 && m->unit[tu].func == m->unit[t->unit].func;
 }

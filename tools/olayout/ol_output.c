@@ -669,6 +669,42 @@ static void *kept(struct keep *k, void *p)
 	return p;
 }
 
+/* set_segment: the area's PT_LOAD up to end (on a first rewrite a new one
+ * in the spare slot, kept in address order) and PT_GNU_EH_FRAME. */
+static int set_segment(struct ol_out *o, uint64_t end)
+{
+	struct ol_elf *elf = o->elf;
+
+	if (o->first) {
+		GElf_Phdr load = { .p_type = PT_LOAD, .p_flags = PF_R | PF_X,
+				   .p_offset = o->seg_off, .p_vaddr = o->seg_va,
+				   .p_paddr = o->seg_va, .p_align = PAGE };
+		size_t last = 0;
+
+		memmove(&elf->ph[o->seg], &elf->ph[o->seg + 1],
+			(elf->nph - o->seg - 1) * sizeof *elf->ph);
+		for (size_t i = 0; i + 1 < elf->nph; i++)
+			if (elf->ph[i].p_type == PT_LOAD)
+				last = i + 1;
+		memmove(&elf->ph[last + 1], &elf->ph[last],
+			(elf->nph - 1 - last) * sizeof *elf->ph);
+		elf->ph[last] = load;
+		o->seg = last;
+	}
+	elf->ph[o->seg].p_filesz = elf->ph[o->seg].p_memsz = end - o->seg_va;
+	for (size_t i = 0; i < elf->nph; i++) {
+		if (elf->ph[i].p_type == PT_GNU_EH_FRAME && o->hdr) {
+			elf->ph[i].p_offset = o->seg_off + (o->hdr_va - o->seg_va);
+			elf->ph[i].p_vaddr = elf->ph[i].p_paddr = o->hdr_va;
+			elf->ph[i].p_filesz = elf->ph[i].p_memsz = o->hdr_len;
+		}
+		if (!gelf_update_phdr(elf->e, (int)i, &elf->ph[i]))
+			return ol_fail(o->err, -EINVAL, "libelf: %s", elf_errmsg(-1));
+	}
+	o->file_end = o->seg_off + (end - o->seg_va);
+	return 0;
+}
+
 static int write_area(struct ol_out *o, struct buf *names, struct buf *clones)
 {
 	struct ol_elf *elf = o->elf;
@@ -705,93 +741,69 @@ static int write_area(struct ol_out *o, struct buf *names, struct buf *clones)
 	if (rc == 0 && s_hdr && o->hdr)
 		rc = set_section(o, s_hdr, NULL, names, 0, 0, o->hdr_va, OFF(o->hdr_va), o->hdr,
 				 o->hdr_len, 4, ELF_T_BYTE);
-	if (rc)
-		return rc;
-	/* the segment: a new PT_LOAD in the spare slot, kept in address order */
-	if (o->first) {
-		GElf_Phdr load = { .p_type = PT_LOAD, .p_flags = PF_R | PF_X,
-				   .p_offset = o->seg_off, .p_vaddr = o->seg_va,
-				   .p_paddr = o->seg_va, .p_align = PAGE };
-		size_t last = 0;
-
-		memmove(&elf->ph[o->seg], &elf->ph[o->seg + 1],
-			(elf->nph - o->seg - 1) * sizeof *elf->ph);
-		for (size_t i = 0; i + 1 < elf->nph; i++)
-			if (elf->ph[i].p_type == PT_LOAD)
-				last = i + 1;
-		memmove(&elf->ph[last + 1], &elf->ph[last],
-			(elf->nph - 1 - last) * sizeof *elf->ph);
-		elf->ph[last] = load;
-		o->seg = last;
-	}
-	elf->ph[o->seg].p_filesz = elf->ph[o->seg].p_memsz = end - o->seg_va;
-	for (size_t i = 0; i < elf->nph; i++) {
-		if (elf->ph[i].p_type == PT_GNU_EH_FRAME && o->hdr) {
-			elf->ph[i].p_offset = OFF(o->hdr_va);
-			elf->ph[i].p_vaddr = elf->ph[i].p_paddr = o->hdr_va;
-			elf->ph[i].p_filesz = elf->ph[i].p_memsz = o->hdr_len;
-		}
-		if (!gelf_update_phdr(elf->e, (int)i, &elf->ph[i]))
-			return ol_fail(o->err, -EINVAL, "libelf: %s", elf_errmsg(-1));
-	}
 #undef OFF
-	o->file_end = o->seg_off + (end - o->seg_va);
-	return 0;
+	return rc ? rc : set_segment(o, end);
 }
 
-int ol_out_write(struct ol_out *o)
+/* grow_one: section s (the symbol table, its names, a relocation section)
+ * with what the rewrite added to it, if anything. */
+static int grow_one(struct ol_out *o, size_t s, struct keep *keep)
 {
 	struct ol_elf *elf = o->elf;
-	struct buf names = { 0 }, clones = { 0 };
-	struct keep keep = { .n = 0 };
-	uint64_t off;
-	int rc = write_area(o, &names, &clones);
+	const struct ol_sec *sc = &elf->sec[s];
+	void *p = NULL;
+	size_t len = 0;
+	Elf_Type t = ELF_T_BYTE;
 
-	/* grown tables: symbols, their names, relocations with clone entries */
-	for (size_t s = 1; rc == 0 && s < elf->nsec; s++) {
-		const struct ol_sec *sc = &elf->sec[s];
-		void *p = NULL;
-		size_t len = 0;
-		Elf_Type t = ELF_T_BYTE;
-
-		if (s == elf->symtab) {
-			p = kept(&keep, grown(o, s, o->symadd.p, o->symadd.len, &len));
-			t = ELF_T_SYM;
-		} else if (s == elf->sec[elf->symtab].sh.sh_link) {
-			p = kept(&keep, grown(o, s, o->stradd.p, o->stradd.len, &len));
-		} else if (o->radd[s].n) {
-			p = kept(&keep, grown(o, s, o->radd[s].r, o->radd[s].n * sizeof(Elf64_Rela),
-					      &len));
-			t = ELF_T_RELA;
-		}
-		if (p == NULL && (o->symadd.len && (s == elf->symtab ||
-						    s == elf->sec[elf->symtab].sh.sh_link)))
-			rc = ol_fail(o->err, -ENOMEM, "out of memory");
-		else if (p == NULL && o->radd[s].n)
-			rc = ol_fail(o->err, -ENOMEM, "out of memory");
-		else if (p)
-			rc = set_section(o, s, NULL, NULL, 0, 0, sc->sh.sh_addr, sc->sh.sh_offset, p,
-					 len, sc->sh.sh_addralign, t);
+	if (s == elf->symtab) {
+		p = kept(keep, grown(o, s, o->symadd.p, o->symadd.len, &len));
+		t = ELF_T_SYM;
+	} else if (s == elf->sec[elf->symtab].sh.sh_link) {
+		p = kept(keep, grown(o, s, o->stradd.p, o->stradd.len, &len));
+	} else if (o->radd[s].n) {
+		p = kept(keep, grown(o, s, o->radd[s].r, o->radd[s].n * sizeof(Elf64_Rela), &len));
+		t = ELF_T_RELA;
 	}
-	if (rc == 0 && names.len) {
-		size_t len;
-		void *p = kept(&keep, grown(o, elf->shstrndx, names.p, names.len, &len));
+	if (p == NULL && (o->symadd.len && (s == elf->symtab ||
+					    s == elf->sec[elf->symtab].sh.sh_link)))
+		return ol_fail(o->err, -ENOMEM, "out of memory");
+	if (p == NULL && o->radd[s].n)
+		return ol_fail(o->err, -ENOMEM, "out of memory");
+	if (p == NULL)
+		return 0;
+	return set_section(o, s, NULL, NULL, 0, 0, sc->sh.sh_addr, sc->sh.sh_offset, p, len,
+			   sc->sh.sh_addralign, t);
+}
 
-		rc = p ? set_section(o, elf->shstrndx, NULL, NULL, 0, 0, 0,
-				     elf->sec[elf->shstrndx].sh.sh_offset, p, len, 1, ELF_T_BYTE) :
-			 ol_fail(o->err, -ENOMEM, "out of memory");
-	}
-	/* every non-alloc section goes after the area, then the section headers */
-	off = o->file_end;
-	for (size_t s = 1; rc == 0 && s < elf->nsec; s++) {
+/* grow_names: the section names with those of the new sections. */
+static int grow_names(struct ol_out *o, const struct buf *names, struct keep *keep)
+{
+	struct ol_elf *elf = o->elf;
+	size_t len;
+	void *p;
+
+	if (names->len == 0)
+		return 0;
+	p = kept(keep, grown(o, elf->shstrndx, names->p, names->len, &len));
+	return p ? set_section(o, elf->shstrndx, NULL, NULL, 0, 0, 0,
+			       elf->sec[elf->shstrndx].sh.sh_offset, p, len, 1, ELF_T_BYTE) :
+		   ol_fail(o->err, -ENOMEM, "out of memory");
+}
+
+/* place_nonalloc: every non-alloc section after the area (alloc ones keep
+ * their place, written again where changed); *off: the end of the last. */
+static int place_nonalloc(struct ol_out *o, uint64_t *off)
+{
+	struct ol_elf *elf = o->elf;
+
+	*off = o->file_end;
+	for (size_t s = 1; s < elf->nsec; s++) {
 		Elf_Scn *scn = elf_getscn(elf->e, s);
 		GElf_Shdr sh;
 		Elf_Data *d;
 
-		if (scn == NULL || gelf_getshdr(scn, &sh) == NULL) {
-			rc = ol_fail(o->err, -EINVAL, "libelf: %s", elf_errmsg(-1));
-			break;
-		}
+		if (scn == NULL || gelf_getshdr(scn, &sh) == NULL)
+			return ol_fail(o->err, -EINVAL, "libelf: %s", elf_errmsg(-1));
 		elf_flagshdr(scn, ELF_C_SET, ELF_F_DIRTY);
 		if (sh.sh_flags & SHF_ALLOC) {
 			if (o->dirty[s] && (d = elf_getdata(scn, NULL)) != NULL)
@@ -799,25 +811,50 @@ int ol_out_write(struct ol_out *o)
 			continue;
 		}
 		if (sh.sh_addralign > 1)
-			off = up(off, sh.sh_addralign);
-		sh.sh_offset = off;
+			*off = up(*off, sh.sh_addralign);
+		sh.sh_offset = *off;
 		if (sh.sh_type != SHT_NOBITS)
-			off += sh.sh_size;
+			*off += sh.sh_size;
 		d = elf_getdata(scn, NULL);
 		if (d)
 			elf_flagdata(d, ELF_C_SET, ELF_F_DIRTY);
 		if (!gelf_update_shdr(scn, &sh))
-			rc = ol_fail(o->err, -EINVAL, "libelf: %s", elf_errmsg(-1));
+			return ol_fail(o->err, -EINVAL, "libelf: %s", elf_errmsg(-1));
 	}
-	if (rc == 0) {
-		o->eh.e_shoff = up(off, 8);
-		elf_flagelf(elf->e, ELF_C_SET, ELF_F_LAYOUT | ELF_F_DIRTY);
-		elf_flagphdr(elf->e, ELF_C_SET, ELF_F_DIRTY);
-		elf_flagehdr(elf->e, ELF_C_SET, ELF_F_DIRTY);
-		if (!gelf_update_ehdr(elf->e, &o->eh) || elf_update(elf->e, ELF_C_WRITE) < 0)
-			rc = ol_fail(o->err, -EIO, "%s: writing the output: %s", elf->path,
-				     elf_errmsg(-1));
-	}
+	return 0;
+}
+
+/* write_file: the section headers at off, then libelf writes the file in
+ * the layout given (ELF_F_LAYOUT). */
+static int write_file(struct ol_out *o, uint64_t off)
+{
+	struct ol_elf *elf = o->elf;
+
+	o->eh.e_shoff = up(off, 8);
+	elf_flagelf(elf->e, ELF_C_SET, ELF_F_LAYOUT | ELF_F_DIRTY);
+	elf_flagphdr(elf->e, ELF_C_SET, ELF_F_DIRTY);
+	elf_flagehdr(elf->e, ELF_C_SET, ELF_F_DIRTY);
+	if (!gelf_update_ehdr(elf->e, &o->eh) || elf_update(elf->e, ELF_C_WRITE) < 0)
+		return ol_fail(o->err, -EIO, "%s: writing the output: %s", elf->path,
+			       elf_errmsg(-1));
+	return 0;
+}
+
+int ol_out_write(struct ol_out *o)
+{
+	struct buf names = { 0 }, clones = { 0 };
+	struct keep keep = { .n = 0 };
+	uint64_t off = 0;
+	int rc = write_area(o, &names, &clones);
+
+	for (size_t s = 1; rc == 0 && s < o->elf->nsec; s++)
+		rc = grow_one(o, s, &keep);
+	if (rc == 0)
+		rc = grow_names(o, &names, &keep);
+	if (rc == 0)
+		rc = place_nonalloc(o, &off);
+	if (rc == 0)
+		rc = write_file(o, off);
 	for (size_t i = 0; i < keep.n; i++)
 		free(keep.p[i]);
 	free(names.p);

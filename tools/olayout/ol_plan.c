@@ -80,7 +80,7 @@ static int plan_load(struct pctx *c, const struct ol_plan_opts *o, struct ol_err
 
 	if (rc < 0)
 		return ol_fail(err, rc, "%s", perr);
-	return ol_geom_parse(&c->pl.geom, o->cache, c->prof, err);
+	return ol_geom_parse(&c->pl.geom, o->cache, c->prof, o->profile, err);
 }
 
 /* plan_model: the profile on EXE's model m. */

@@ -19,10 +19,12 @@ struct ol_geom {
 	uint64_t size, assoc, line;
 };
 
-/* ol_geom_parse: GEOM is a cache the profile names, alpha21064, modern or
- * SIZE:WAYS:LINE; NULL takes the profile's first cache, else alpha21064. */
+/* ol_geom_parse: GEOM is a cache the profile p (read from prof_file, both
+ * may be NULL) names, alpha21064, modern or SIZE:WAYS:LINE; NULL takes the
+ * profile's first cache, else alpha21064. An unknown GEOM's message begins
+ * with "--cache". */
 int ol_geom_parse(struct ol_geom *g, const char *spec, const struct ol_profile *p,
-		  struct ol_err *err);
+		  const char *prof_file, struct ol_err *err);
 
 enum ol_role { OL_COLD, OL_OTHER, OL_LIB, OL_PATH };
 

@@ -39,7 +39,7 @@ static bool parse_triple(const char *s, uint64_t v[3])
 }
 
 int ol_geom_parse(struct ol_geom *g, const char *spec, const struct ol_profile *p,
-		  struct ol_err *err)
+		  const char *prof_file, struct ol_err *err)
 {
 	const struct ol_profile_cache *c;
 	uint64_t v[3];
@@ -55,9 +55,11 @@ int ol_geom_parse(struct ol_geom *g, const char *spec, const struct ol_profile *
 		return set_geom(g, spec, 32768, 8, 64);
 	if (parse_triple(spec, v))
 		return set_geom(g, spec, v[0], v[1], v[2]);
+	/* the option is at fault, not EXE: say where the name was looked for */
 	return ol_fail(err, -EINVAL,
-		       "unknown cache '%s': want a cache the profile names, alpha21064, modern "
-		       "or SIZE:WAYS:LINE (powers of two)", spec);
+		       "--cache '%s': unknown cache: want %s%s%salpha21064, modern "
+		       "or SIZE:WAYS:LINE (powers of two)", spec, prof_file ? "a cache " : "",
+		       prof_file ? prof_file : "", prof_file ? " names, " : "");
 }
 
 int ol_sets_init(struct ol_sets *s, const struct ol_geom *g, struct ol_err *err)
