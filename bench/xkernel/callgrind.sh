@@ -28,8 +28,9 @@
 # forked from the supervisor; callgrind follows the forks and writes one
 # output per process, and only the client host's process runs the measured
 # loop. Its count covers the client's stack, its driver, the ping loop and
-# the IPC kernel's client half, less the IPC kernel's waiting (ipc_wait and
-# what it calls: spinning, yielding, futex sleeps: time, not work). Not
+# the IPC kernel's client half, less the IPC kernel's waiting (ipc_wait,
+# ipc_wait_full and what they call: spinning, yielding, futex sleeps: time,
+# not work). Not
 # deterministic: the wire's clock is real, so how often the host loop turns,
 # and timers (retransmissions, delayed ACKs) on a slow run, add work; each
 # run length runs 3 times and the smallest count of each is taken.
@@ -88,7 +89,7 @@ tmp=$(mktemp -d /tmp/xkcg.XXXXXXXX)	# a fixed-length name
 trap 'rm -rf "$tmp"' EXIT
 
 # client_counts APP ROUND_TRIPS: the client host process's instructions in
-# the loop less ipc_wait's (inclusive), the smallest of 3 runs. A run whose
+# the loop less ipc_wait's and ipc_wait_full's (inclusive), the smallest of 3 runs. A run whose
 # client waited more than a second for a reply ("timed out": a peer under
 # valgrind, stalled on a loaded machine) is run again, up to 3 times.
 client_counts() {
@@ -104,9 +105,11 @@ client_counts() {
 		f=$(grep -l '^totals: [1-9]' "$tmp/$1.$2".*.out) && [ "$(echo "$f" | wc -l)" = 1 ] ||
 			{ echo "callgrind.sh: $1 -w process: want one process with the measured loop, got: ${f:-none}" >&2; exit 1; }
 		t=$(awk '/^totals:/ { print $2 }' "$f")
+		# The kernel's two waits: ipc_wait_full (for a message) and ipc_wait.
 		w=$(callgrind_annotate --auto=no --inclusive=yes --threshold=100 "$f" |
-			awk 'NF > 2 && ($NF ~ /:ipc_wait$/ || $(NF-1) ~ /:ipc_wait$/) { gsub(",", "", $1); print $1; exit }')
-		[ -n "$w" ] || { echo "callgrind.sh: $1 -w process: no ipc_wait in the client's count" >&2; exit 1; }
+			awk 'NF > 2 && ($NF ~ /:ipc_wait(_full)?$/ || $(NF-1) ~ /:ipc_wait(_full)?$/) {
+				gsub(",", "", $1); w += $1 } END { if (w) print w }')
+		[ -n "$w" ] || { echo "callgrind.sh: $1 -w process: no ipc_wait or ipc_wait_full in the client's count" >&2; exit 1; }
 		t=$((t - w)) runs=$((runs + 1))
 		[ -n "$best" ] && [ "$best" -le "$t" ] || best=$t
 	done

@@ -14,6 +14,10 @@
  *   CALLING/WAIT_REPLY (gen g) --reply cap g claims--> BUSY_REPLY (gen g+1) --> FULL
  *   FULL --receiver took it--> RUNNING;  anything --reaped--> DEAD
  *
+ * Only the claimer writes a claimed (BUSY) word: it publishes FULL with a
+ * plain store, and the supervisor marks a dead domain DEAD only once no
+ * live domain is delivering to it (ipc_reap.c).
+ *
  * A reply capability is (domain, gen); it is valid while that domain is in
  * CALLING or WAIT_REPLY with the same gen. Claiming it bumps the gen, which
  * voids every copy at once (the Coyotos scheme).
@@ -149,8 +153,12 @@ struct ipc_shared {
 	uint32_t ndomains, nports;
 	_Atomic uint32_t shutdown;	/* the kernel is stopping: waits fail */
 	_Atomic uint32_t events;	/* futex word: a domain exited */
-	size_t off_doms, off_ports, off_caps, off_queues, off_inbox, size;
+	size_t off_ports, off_caps, off_queues, off_inbox, size;
 };
+
+/* The domains start at the first line after the header: a constant, so
+ * finding one is no load (ipc_dom_at is on every message's path). */
+#define IPC_OFF_DOMS	((sizeof(struct ipc_shared) + IPC_LINE - 1) / IPC_LINE * IPC_LINE)
 
 /* The supervisor's private record of one domain. */
 struct ipc_slot {
@@ -161,6 +169,7 @@ struct ipc_slot {
 	pid_t pid;		/* IPC_MODE_PROCESS */
 	pthread_t thread;	/* IPC_MODE_THREAD */
 	bool started, done;
+	bool unmarked;		/* done, but not yet DEAD (ipc_mark_dead) */
 	int status;		/* ipc_domain_status */
 };
 
@@ -176,11 +185,12 @@ struct ipc_domain {
 	struct ipc_shared *sh;
 	struct ipc_dom *d;
 	unsigned id;
+	_Atomic uint64_t *tab;		/* its capability table (ipc_caps_of) */
 };
 
 static inline struct ipc_dom *ipc_dom_at(const struct ipc_shared *sh, unsigned id)
 {
-	return (struct ipc_dom *)((char *)sh + sh->off_doms) + id;
+	return (struct ipc_dom *)((char *)sh + IPC_OFF_DOMS) + id;
 }
 static inline struct ipc_port *ipc_port_at(const struct ipc_shared *sh, unsigned id)
 {
@@ -189,6 +199,11 @@ static inline struct ipc_port *ipc_port_at(const struct ipc_shared *sh, unsigned
 static inline _Atomic uint64_t *ipc_caps_of(const struct ipc_shared *sh, unsigned id)
 {
 	return (_Atomic uint64_t *)((char *)sh + sh->off_caps) + (size_t)id * sh->slots;
+}
+/* The handle domain id runs with. */
+static inline struct ipc_domain ipc_domain_of(struct ipc_shared *sh, unsigned id)
+{
+	return (struct ipc_domain){ sh, ipc_dom_at(sh, id), id, ipc_caps_of(sh, id) };
 }
 static inline _Atomic uint16_t *ipc_queue_of(const struct ipc_shared *sh, unsigned id)
 {
@@ -244,6 +259,12 @@ typedef bool (*ipc_ready_fn)(const void *ctx);
 int64_t ipc_now_ns(void);
 int ipc_wait(const struct ipc_shared *sh, struct ipc_dom *on, struct ipc_dom *me,
 	     ipc_ready_fn ready, const void *ctx, int64_t deadline, unsigned flags);
+int ipc_wait_full(const struct ipc_shared *sh, struct ipc_dom *me, int64_t deadline);
+/* The ready test of ipc_wait_full: a message waits (ctx: the domain). */
+static inline bool ipc_ready_full(const void *ctx)
+{
+	return ipc_dom_state(ctx) == IPC_S_FULL;
+}
 void ipc_wake_sleepers(struct ipc_dom *d);
 /* After the change is stored (seq_cst): a sleeper counted in nsleep before
  * it read seq and re-checked, so with nsleep == 0 nobody can miss it and
@@ -266,7 +287,8 @@ static inline unsigned ipc_queue_len(const struct ipc_dom *t)
 }
 
 /* ipc_reap.c: supervisor-side fault handling. */
-void ipc_reap(struct ipc_shared *sh, unsigned dead);
+bool ipc_reap(struct ipc_shared *sh, unsigned dead);	/* false: not yet DEAD */
+bool ipc_mark_dead(struct ipc_shared *sh, unsigned dead);
 void ipc_fail_orphans(struct ipc_shared *sh);
 uint64_t ipc_epoch_sum(const struct ipc_shared *sh);
 void ipc_wake_all(struct ipc_shared *sh);

@@ -85,9 +85,7 @@ int ipc_kernel_create(ipc_kernel_t **kp, const struct ipc_config *cfg)
 		.spin_ns = cfg->spin_ns ? cfg->spin_ns : IPC_DEF_SPIN_NS,
 		.inbox_bytes = ib,
 	};
-	size_t off = ipc_align(sizeof lay, IPC_LINE);
-	lay.off_doms = off;
-	off = ipc_align(off + nd * sizeof(struct ipc_dom), IPC_LINE);
+	size_t off = ipc_align(IPC_OFF_DOMS + nd * sizeof(struct ipc_dom), IPC_LINE);
 	lay.off_ports = off;
 	off = ipc_align(off + np * sizeof(struct ipc_port), IPC_LINE);
 	lay.off_caps = off;

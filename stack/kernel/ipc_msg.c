@@ -62,7 +62,7 @@ static IPC_FAST int ipc_lookup(const struct ipc_domain *self, uint16_t slot, uin
 {
 	if (slot >= self->sh->slots)
 		return -IPC_EBADSLOT;
-	*cap = atomic_load(&ipc_caps_of(self->sh, self->id)[slot]);
+	*cap = atomic_load(&self->tab[slot]);
 	return ipc_cap_type(*cap) == IPC_CAP_EMPTY ? -IPC_EBADSLOT : 0;
 }
 
@@ -215,12 +215,19 @@ static __attribute__((noinline, cold)) int ipc_unclaim(const struct ipc_domain *
 	return -IPC_ENOMEM;
 }
 
-/* Fill the claimed domain o->tid and publish FULL. */
+/*
+ * Fill the claimed domain o->tid and publish FULL. Nobody else writes a
+ * claimed word (the supervisor waits for a live claimer, ipc_reap.c), so
+ * FULL is a plain release store, not a second locked instruction. Whom
+ * to wake is read once, after the claim (a full barrier): a waiter that
+ * comes later sees the claim and does not sleep (ipc_wait.c).
+ */
 static IPC_FAST int ipc_deliver(const struct ipc_domain *self, const struct ipc_out *o)
 {
 	struct ipc_dom *t = ipc_dom_at(self->sh, o->tid);
 	struct ipc_hand *h = &t->h;
 	const struct ipc_msg *m = o->m;
+	uint32_t sleepers = atomic_load(&t->nsleep);
 	size_t n = 0;
 
 	if (m->ncaps) {	/* all or nothing: the sender is told */
@@ -241,14 +248,10 @@ static IPC_FAST int ipc_deliver(const struct ipc_domain *self, const struct ipc_
 	atomic_store_explicit(&h->reply, o->reply, memory_order_relaxed);
 
 	uint64_t rw = atomic_load_explicit(&h->rword, memory_order_relaxed);
-	do {
-		unsigned st = ipc_rw_state(rw);
-		if (ipc_rw_claimer(rw) != self->id ||
-		    (st != IPC_S_BUSY_OPEN && st != IPC_S_BUSY_REPLY))
-			return -IPC_EDEAD;	/* the receiver was reaped meanwhile */
-	} while (!atomic_compare_exchange_weak(&h->rword, &rw,
-					       ipc_rw(IPC_S_FULL, self->id, ipc_rw_gen(rw))));
-	ipc_wake(t);
+	atomic_store_explicit(&h->rword, ipc_rw(IPC_S_FULL, self->id, ipc_rw_gen(rw)),
+			      memory_order_release);
+	if (sleepers)
+		ipc_wake_sleepers(t);
 	ipc_bump_epoch(self->d);
 	return 0;
 }
@@ -328,7 +331,7 @@ static int ipc_find_free(const struct ipc_domain *self, _Atomic uint64_t *tab, u
 
 static int ipc_free_slot(const struct ipc_domain *self)
 {
-	_Atomic uint64_t *tab = ipc_caps_of(self->sh, self->id);
+	_Atomic uint64_t *tab = self->tab;
 	unsigned n = self->sh->slots;
 	int s = ipc_find_free(self, tab, n);
 
@@ -351,7 +354,7 @@ static int ipc_install_one(const struct ipc_domain *self, uint64_t c, uint16_t *
 	/* Relaxed: the epoch bump and the release of FULL that follow publish
 	 * it to the supervisor (ipc_reap.c); a seq_cst store would be a locked
 	 * instruction on the server's side of every call. */
-	atomic_store_explicit(&ipc_caps_of(self->sh, self->id)[s], c, memory_order_relaxed);
+	atomic_store_explicit(&self->tab[s], c, memory_order_relaxed);
 	*slot = (uint16_t)s;
 	return 0;
 }
@@ -366,7 +369,7 @@ static int ipc_install_one(const struct ipc_domain *self, uint64_t c, uint16_t *
 static IPC_FAST int ipc_install_reply(const struct ipc_domain *self, uint64_t c, uint16_t *slot)
 {
 	struct ipc_dom *d = self->d;
-	_Atomic uint64_t *spent = &ipc_caps_of(self->sh, self->id)[d->spent_slot];
+	_Atomic uint64_t *spent = &self->tab[d->spent_slot];
 
 	if (d->spent_cap == 0 || atomic_load_explicit(spent, memory_order_relaxed) != d->spent_cap)
 		return ipc_install_one(self, c, slot);
@@ -441,11 +444,6 @@ static IPC_FAST int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r)
 	return rc;
 }
 
-static bool ipc_ready_full(const void *ctx)
-{
-	return ipc_dom_state(ctx) == IPC_S_FULL;
-}
-
 static bool ipc_ready_settled(const void *ctx)
 {
 	unsigned st = ipc_dom_state(ctx);
@@ -461,7 +459,7 @@ static bool ipc_ready_settled(const void *ctx)
 static IPC_FAST int ipc_await(const struct ipc_domain *self, int64_t deadline, struct ipc_rcv *r)
 {
 	struct ipc_dom *d = self->d;
-	int rc = ipc_wait(self->sh, d, d, ipc_ready_full, d, deadline, IPC_WAIT_ABORTABLE);
+	int rc = ipc_wait_full(self->sh, d, deadline);
 
 	while (rc < 0) {
 		uint64_t rw = atomic_load(&d->h.rword), to = 0;
@@ -588,7 +586,7 @@ int ipc_cap_drop(ipc_domain_t *self, uint16_t slot)
 
 	if (rc < 0)
 		return rc;
-	atomic_store(&ipc_caps_of(self->sh, self->id)[slot], 0);
+	atomic_store(&self->tab[slot], 0);
 	ipc_bump_epoch(self->d);
 	return 0;
 }

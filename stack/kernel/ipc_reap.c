@@ -2,9 +2,9 @@
  * ipc_reap.c - fault handling, run by the supervisor only.
  *
  * When a domain is gone (its process exited or was killed, or its thread
- * returned), the supervisor marks it DEAD and undoes what it left half
- * done: claims it held on other domains, its place in sender queues, a
- * queue lock it held. Then it fails every caller whose reply capability no
+ * returned), the supervisor undoes what it left half done (claims it held
+ * on other domains, its place in sender queues, a queue lock it held) and
+ * marks it DEAD, once no live domain is delivering to it. Then it fails every caller whose reply capability no
  * live domain holds any more (an orphan). Every waiter re-checks after the
  * wake-up, so each domain blocked on the dead one gets -IPC_EDEAD.
  */
@@ -91,20 +91,36 @@ void ipc_fail_orphans(struct ipc_shared *sh)
 	}
 }
 
-void ipc_reap(struct ipc_shared *sh, unsigned dead)
+/*
+ * Mark domain dead DEAD, unless another domain is delivering to it: that
+ * one publishes FULL with a plain store (ipc_msg.c), which would overwrite
+ * DEAD. Then false: the supervisor tries again at its next turn (the
+ * claimer finishes, or dies and its own reaping undoes the claim).
+ */
+bool ipc_mark_dead(struct ipc_shared *sh, unsigned dead)
 {
 	struct ipc_dom *x = ipc_dom_at(sh, dead);
 	uint64_t rw = atomic_load(&x->h.rword);
 
-	while (!atomic_compare_exchange_weak(&x->h.rword, &rw,
-					     ipc_rw(IPC_S_DEAD, 0, ipc_rw_gen(rw))))
-		;
+	do {
+		unsigned st = ipc_rw_state(rw);
+		if (st == IPC_S_BUSY_OPEN || st == IPC_S_BUSY_REPLY)
+			return false;
+	} while (!atomic_compare_exchange_weak(&x->h.rword, &rw,
+					       ipc_rw(IPC_S_DEAD, 0, ipc_rw_gen(rw))));
+	ipc_wake_all(sh);
+	ipc_fail_orphans(sh);
+	return true;
+}
+
+bool ipc_reap(struct ipc_shared *sh, unsigned dead)
+{
 	for (unsigned t = 0; t < sh->ndomains; t++) {
 		struct ipc_dom *d = ipc_dom_at(sh, t);
 		if (t == dead)
 			continue;
 		ipc_queue_remove(sh, t, dead);
-		rw = atomic_load(&d->h.rword);
+		uint64_t rw = atomic_load(&d->h.rword);
 		if (ipc_rw_claimer(rw) != dead)
 			continue;
 		if (ipc_rw_state(rw) == IPC_S_BUSY_OPEN) {
@@ -115,5 +131,5 @@ void ipc_reap(struct ipc_shared *sh, unsigned dead)
 		}
 	}
 	ipc_wake_all(sh);
-	ipc_fail_orphans(sh);
+	return ipc_mark_dead(sh, dead);
 }

@@ -24,7 +24,7 @@
 static int ipc_domain_main(struct ipc_slot *s)
 {
 	struct ipc_shared *sh = s->k->sh;
-	struct ipc_domain self = { sh, ipc_dom_at(sh, s->id), s->id };
+	struct ipc_domain self = ipc_domain_of(sh, s->id);
 	int rc = s->fn(&self, s->arg);
 
 	self.d->result = rc;
@@ -90,10 +90,18 @@ static unsigned ipc_collect(ipc_kernel_t *k)
 		}
 		s->status = exited ? d->result : -IPC_EDEAD;
 		s->done = true;
-		ipc_reap(k->sh, i);
+		s->unmarked = !ipc_reap(k->sh, i);
 		n++;
 	}
 	return n;
+}
+
+/* Mark DEAD the domains gone while a live domain was delivering to them. */
+static void ipc_mark_late(ipc_kernel_t *k)
+{
+	for (unsigned i = 0; i < k->sh->ndomains; i++)
+		if (k->slots[i].unmarked)
+			k->slots[i].unmarked = !ipc_mark_dead(k->sh, i);
 }
 
 /* Is domain i asleep with no deadline, and no wake-up since it fell asleep? */
@@ -136,6 +144,7 @@ static void ipc_supervise(ipc_kernel_t *k)
 	for (;;) {
 		uint32_t ev = atomic_load(&sh->events);
 		live -= ipc_collect(k);
+		ipc_mark_late(k);
 		if (live == 0)
 			return;
 		ipc_fail_orphans(sh);

@@ -54,6 +54,24 @@ void ipc_wake_sleepers(struct ipc_dom *d)
 	ipc_futex_wake(&d->seq);
 }
 
+/* The wait's body is inlined into each entry point below: with ready known
+ * there, the spin tests the word itself, with no call per turn, and the
+ * message is taken as soon as the line arrives. */
+#define IPC_WAIT_INLINE inline __attribute__((always_inline))
+
+/*
+ * A deliverer reads nsleep once, right after its claim (ipc_msg.c), and
+ * publishes FULL with a plain store: a waiter that counted itself in
+ * nsleep after the claim would miss its wake-up. It sees the claim, so it
+ * does not sleep on a claimed word: the message is on its way.
+ */
+static inline bool ipc_claimed(const struct ipc_dom *d)
+{
+	unsigned st = ipc_dom_state(d);
+
+	return st == IPC_S_BUSY_OPEN || st == IPC_S_BUSY_REPLY;
+}
+
 static inline void ipc_cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
@@ -105,8 +123,8 @@ static bool ipc_peer_here(const struct ipc_shared *sh, struct ipc_dom *me)
  * a cross-core reply often comes within them, and a clock read (tens of
  * ns under a hypervisor) would stand between it and its taker.
  */
-static int ipc_spin(const struct ipc_shared *sh, ipc_ready_fn ready, const void *ctx,
-		    int64_t deadline, unsigned flags, bool yield)
+static IPC_WAIT_INLINE int ipc_spin(const struct ipc_shared *sh, ipc_ready_fn ready,
+				    const void *ctx, int64_t deadline, unsigned flags, bool yield)
 {
 	int64_t start = -1;
 	int rc;
@@ -136,8 +154,9 @@ static int ipc_spin(const struct ipc_shared *sh, ipc_ready_fn ready, const void 
  * (ipc_now_ns), or < 0. Returns 0, or with IPC_WAIT_ABORTABLE -IPC_EDEAD on
  * shutdown and -IPC_ETIMEDOUT past the deadline.
  */
-int ipc_wait(const struct ipc_shared *sh, struct ipc_dom *on, struct ipc_dom *me,
-	     ipc_ready_fn ready, const void *ctx, int64_t deadline, unsigned flags)
+static IPC_WAIT_INLINE int ipc_wait_on(const struct ipc_shared *sh, struct ipc_dom *on,
+				       struct ipc_dom *me, ipc_ready_fn ready, const void *ctx,
+				       int64_t deadline, unsigned flags)
 {
 	int64_t now;
 	int rc;
@@ -151,7 +170,12 @@ int ipc_wait(const struct ipc_shared *sh, struct ipc_dom *on, struct ipc_dom *me
 		uint32_t s = atomic_load(&on->seq);
 		now = ipc_now_ns();
 		rc = ready(ctx) ? 1 : ipc_wait_abort(sh, now, deadline, flags);
-		if (rc == 0) {
+		/* Claimed: its deliverer may not wake us. Not claimed but ready
+		 * now: FULL came between the two reads, from a claim that may
+		 * have seen nobody asleep. Either way, look again, awake. */
+		if (rc == 0 && on == me && (ipc_claimed(me) || ready(ctx))) {
+			sched_yield();
+		} else if (rc == 0) {
 			bool forever = deadline < 0 || !(flags & IPC_WAIT_ABORTABLE);
 			if (forever)
 				atomic_store(&me->waiting,
@@ -164,4 +188,16 @@ int ipc_wait(const struct ipc_shared *sh, struct ipc_dom *on, struct ipc_dom *me
 		if (rc)
 			return rc > 0 ? 0 : rc;
 	}
+}
+
+int ipc_wait(const struct ipc_shared *sh, struct ipc_dom *on, struct ipc_dom *me,
+	     ipc_ready_fn ready, const void *ctx, int64_t deadline, unsigned flags)
+{
+	return ipc_wait_on(sh, on, me, ready, ctx, deadline, flags);
+}
+
+/* Wait in OPEN or WAIT_REPLY until me is FULL (ipc_await): the hot wait. */
+int ipc_wait_full(const struct ipc_shared *sh, struct ipc_dom *me, int64_t deadline)
+{
+	return ipc_wait_on(sh, me, me, ipc_ready_full, me, deadline, IPC_WAIT_ABORTABLE);
 }

@@ -116,7 +116,7 @@ int main(void)
 		return tap_done();
 	}
 	struct ipc_shared *sh = k->sh;
-	struct ipc_domain cli = { sh, ipc_dom_at(sh, c), c }, srv = { sh, ipc_dom_at(sh, s), s };
+	struct ipc_domain cli = ipc_domain_of(sh, c), srv = ipc_domain_of(sh, s);
 	size_t s_hand = dom_off(sh, s), c_hand = dom_off(sh, c);
 	size_t s_caps = s_hand + IPC_LINE, s_inbox = (size_t)(ipc_inbox_of(sh, s) - (unsigned char *)sh);
 	struct lines l;
