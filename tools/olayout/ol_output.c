@@ -751,6 +751,7 @@ static int grow_one(struct ol_out *o, size_t s, struct keep *keep)
 {
 	struct ol_elf *elf = o->elf;
 	const struct ol_sec *sc = &elf->sec[s];
+	bool syms = s == elf->symtab || s == elf->sec[elf->symtab].sh.sh_link;
 	void *p = NULL;
 	size_t len = 0;
 	Elf_Type t = ELF_T_BYTE;
@@ -758,16 +759,14 @@ static int grow_one(struct ol_out *o, size_t s, struct keep *keep)
 	if (s == elf->symtab) {
 		p = kept(keep, grown(o, s, o->symadd.p, o->symadd.len, &len));
 		t = ELF_T_SYM;
-	} else if (s == elf->sec[elf->symtab].sh.sh_link) {
+	} else if (syms) {
 		p = kept(keep, grown(o, s, o->stradd.p, o->stradd.len, &len));
 	} else if (o->radd[s].n) {
 		p = kept(keep, grown(o, s, o->radd[s].r, o->radd[s].n * sizeof(Elf64_Rela), &len));
 		t = ELF_T_RELA;
 	}
-	if (p == NULL && (o->symadd.len && (s == elf->symtab ||
-					    s == elf->sec[elf->symtab].sh.sh_link)))
-		return ol_fail(o->err, -ENOMEM, "out of memory");
-	if (p == NULL && o->radd[s].n)
+	/* NULL with something to add: the copy failed */
+	if (p == NULL && ((syms && o->symadd.len) || o->radd[s].n))
 		return ol_fail(o->err, -ENOMEM, "out of memory");
 	if (p == NULL)
 		return 0;
