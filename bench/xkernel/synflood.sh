@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 . bench/xkernel/netns_bench.sh
-xk_bench_netns synflood.sh
+xk_bench_netns synflood.sh python3
 head -c 1000 /dev/zero >"$TMP/reply"
 
 ip netns exec "$XK_NETNS" "$PEER" --peer --tap "$XK_TAP" --ip "$XK_STACK_IP" --listen 5559 \
