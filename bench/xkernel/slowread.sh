@@ -3,19 +3,20 @@
 # Our stack as the client against a slow-reading Linux server over TAP in a
 # network namespace (issue 17 item 1's second reproduction: 90,890 bytes,
 # 7 of 15 runs failed before the zero-window fix): Linux listens with a
-# 32 KiB receive buffer and reads nothing for PAUSE seconds (default 2), our
-# client (tests/xkernel/tcp_interop_test --peer --connect) sends BYTES
-# (default 90890) and closes. RUNS times (default 15), each printing our
-# status, whether Linux got every byte, our client's wall time (with its
-# 0.5 s wait for the last ACKs), Linux's drain (its first read to EOF) and
-# our TCP counters; then how many failed (status 1 if any).
+# 32 KiB receive buffer and reads nothing for PAUSE seconds (default 2),
+# sending BYTES of its own through the pause (so our ACKs must stay in its
+# window); our client (tests/xkernel/tcp_interop_test --peer --connect)
+# sends BYTES (default 90890) and closes. RUNS times (default 15), each
+# printing our status, whether both got every byte, our client's wall time
+# (with its 0.5 s wait for the last ACKs), Linux's drain (its first read to
+# EOF) and our TCP counters; then how many failed (status 1 if any).
 # Needs root, /dev/net/tun, python3 and a build (BUILD, default build).
 #   -h, --help   this text
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 RUNS=15 SIZE=90890 PAUSE=2
-usage() { sed -n '2,12s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,14s/^# \{0,1\}//p' "$0"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
@@ -36,22 +37,22 @@ done
 xk_bench_netns slowread.sh python3
 LINUX=tests/xkernel/tcp_interop_linux.py
 head -c "$SIZE" /dev/urandom >"$TMP/ours"
-: >"$TMP/empty"
+head -c "$SIZE" /dev/urandom >"$TMP/linux"
 
 # run N: one connection on port 5600+N; prints its line, returns 1 if it failed
 run() {
 	local port=$((5600 + $1)) t0 t1 rc drain same=differ
-	rm -f "$TMP/ready" "$TMP/linux_got"
+	rm -f "$TMP/ready" "$TMP/linux_got" "$TMP/ours_got"
 	xk_netns_exec python3 "$LINUX" --pause "$PAUSE" --rcvbuf 32768 listen "$XK_LINUX_IP" "$port" \
-		"$TMP/empty" "$TMP/linux_got" "$TMP/ready" >"$TMP/linux.log" 2>&1 &
+		"$TMP/linux" "$TMP/linux_got" "$TMP/ready" >"$TMP/linux.log" 2>&1 &
 	xk_netns_wait_file "$TMP/ready"
 	t0=$(date +%s.%N)
 	xk_netns_exec "$PEER" --peer --tap "$XK_TAP" --ip "$XK_STACK_IP" --connect "$XK_LINUX_IP:$port" \
-		--send "$TMP/ours" --timeout 60 >"$TMP/our.log" 2>&1
+		--send "$TMP/ours" --out "$TMP/ours_got" --timeout 60 >"$TMP/our.log" 2>&1
 	rc=$?
 	t1=$(date +%s.%N)
 	wait $!
-	cmp -s "$TMP/ours" "$TMP/linux_got" && same=same
+	cmp -s "$TMP/ours" "$TMP/linux_got" && cmp -s "$TMP/linux" "$TMP/ours_got" && same=same
 	drain=$(sed -n 's/^drain //p' "$TMP/linux.log")
 	printf 'run %2d: %s (our status %d, bytes %s) in %s s, Linux drain %s s; %s\n' "$1" \
 		"$([[ $rc == 0 && $same == same ]] && echo ok || echo FAILED)" "$rc" "$same" \
@@ -59,7 +60,7 @@ run() {
 	[[ $rc == 0 && $same == same ]]
 }
 
-echo "slowread.sh: our client sends $SIZE bytes to a Linux server that reads nothing for $PAUSE s (32 KiB buffer), $RUNS runs"
+echo "slowread.sh: our client and a Linux server that reads nothing for $PAUSE s (32 KiB buffer) send each other $SIZE bytes, $RUNS runs"
 failed=0
 for i in $(seq "$RUNS"); do
 	run "$i" || failed=$((failed + 1))
