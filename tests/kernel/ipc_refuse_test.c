@@ -135,12 +135,8 @@ static int rr_caller(ipc_domain_t *self, void *arg)
 /* A coroutine: a calls b with a full table; b calls a's reply capability. */
 static int rr_co_a(ipc_domain_t *self, void *arg)
 {
-	const struct ipc_msg m = { .code = 10 };
-	struct ipc_rcv r = { 0 };
-
 	(void)arg;
-	kt_val[50] = ipc_call(self, 0, &m, &r);
-	kt_val[51] = r.code;
+	kt_call_record(self, 10, 50);
 	return 0;
 }
 
@@ -166,13 +162,9 @@ static int rr_co_b(ipc_domain_t *self, void *arg)
 
 static int rr_co_c(ipc_domain_t *self, void *arg)
 {
-	const struct ipc_msg m = { .code = 13 };
-	struct ipc_rcv r = { 0 };
-
 	(void)arg;
 	kt_wait_val(54, 1);
-	kt_val[57] = ipc_call(self, 0, &m, &r);
-	kt_val[58] = r.code;
+	kt_call_record(self, 13, 57);
 	return 0;
 }
 

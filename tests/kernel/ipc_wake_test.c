@@ -78,12 +78,8 @@ static int wk_sender(ipc_domain_t *self, void *arg)
 /* The second: a caller asleep for its reply, and the server answering. */
 static int wk_caller(ipc_domain_t *self, void *arg)
 {
-	const struct ipc_msg m = { .code = 1 };
-	struct ipc_rcv r = { 0 };
-
 	(void)arg;
-	kt_val[WK_RC] = ipc_call(self, 0, &m, &r);
-	kt_val[WK_CODE] = r.code;
+	kt_call_record(self, 1, WK_RC);		/* and WK_CODE */
 	kt_val[WK_AFTER] = wk_stopped(self);
 	return 0;
 }
