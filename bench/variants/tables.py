@@ -248,13 +248,23 @@ def icache_unused(run_n, run_2n, exe, lens, syms, line):
 
 # ---- the critical path's static size ----
 
-def profile_paths(profile):
+def olayout_paths(build, profile, exe=None):
+    """`olayout paths --json` of the profile (on exe, or without one: the
+    paths as the profile names them), or None when olayout refuses exe for
+    lack of relocations (BOLT's output keeps none); any other failure ends
+    the run. olayout's parser is the one reader of the profile format."""
+    cmd = [os.path.join(build, "bin/olayout"), "paths", "--json", "--profile", profile] + ([exe] if exe else [])
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0 and exe and ": no .rela.text: " in r.stderr:
+        return None
+    if r.returncode != 0:
+        die("%s failed: %s" % (" ".join(cmd), r.stderr.strip()))
+    return json.loads(r.stdout)
+
+
+def profile_paths(build, profile):
     """[(name, [root, layer...])] of the profile's paths, in its order."""
-    paths = []
-    for line in open(profile):
-        f = line.split("#")[0].split()
-        if f and f[0] == "path":
-            paths.append((f[1], f[2:]))
+    paths = [(p["name"], [m["name"] for m in p["members"]]) for p in olayout_paths(build, profile)["paths"]]
     if not paths:
         die("%s: no path" % profile)
     return paths
@@ -265,11 +275,10 @@ def path_members(build, exe, profile, variant):
     where olayout reads exe (clones where they exist), else the symbols
     (BOLT's output keeps no relocations). A variant that inlines the path
     runs its root."""
-    r = subprocess.run([os.path.join(build, "bin/olayout"), "paths", "--json", "--profile", profile, exe],
-                       capture_output=True, text=True)
-    if r.returncode == 0:
+    found = olayout_paths(build, profile, exe)
+    if found:
         out = {}
-        for p in json.loads(r.stdout)["paths"]:
+        for p in found["paths"]:
             ms = [m for m in p["members"] if m["found"] and (variant not in PATH_INLINED or m["role"] == "root")]
             out[p["name"]] = [(m["clones"][0]["addr"], m["clones"][0]["hot"]) if m["clones"] else
                               (m["addr"], m["hot"]) for m in ms]
@@ -280,7 +289,7 @@ def path_members(build, exe, profile, variant):
         if len(f) == 4 and f[2] in "tT" and ".cold" not in f[3]:
             syms.append((re.sub(r"(\.(isra|constprop|part|lto_priv)\.\d+)+$", "", f[3]), int(f[0], 16), int(f[1], 16)))
     out = {}
-    for name, fns in profile_paths(profile):
+    for name, fns in profile_paths(build, profile):
         fns = set(fns[:1] if variant in PATH_INLINED else fns)
         out[name] = [(a, n) for base, a, n in syms if base in fns]
     return out
@@ -386,6 +395,7 @@ def measure_stack(args, list_path, size, method, perf_note):
         data[v][wire] = st["rt"]
         data[v][wire + "_proc"] = st["proc"]
     data["rounds"] = res
+    data["path_names"] = profile_paths(args.build, profile)
     return stack, prog, profile, [v for v, _, _ in rows], data
 
 
@@ -484,7 +494,7 @@ def md_stack(stack, prog, profile, order, data, figs, method_text, perf_note):
                 paper("4", v, "mcpi_" + g)))
     out += ["", "### Table 4 (hardware): perf's counters", ""] + md_perf(order, built, data, perf_note)
 
-    names = [n for n, _ in profile_paths(profile)]
+    names = [n for n, _ in data["path_names"]]
     out += ["", "### Table 5: i-cache unused and the critical path", "",
             "Unused: of the bytes of the i-cache lines that the round trip's own code touches (the "
             "instructions whose callgrind count grows with the number of round trips; libc left out), "
