@@ -16,6 +16,7 @@ from one run, never asserted).
 """
 
 import bisect
+import collections
 import csv
 import datetime
 import io
@@ -148,14 +149,15 @@ def callgrind_client(exe, n):
     return float(f[1])
 
 
-def cg_costs(path):
-    """{(object, function): {address: Ir}} of a callgrind output written with
-    --dump-instr=yes: self costs only (a call's inclusive cost is skipped).
-    Addresses are as the file has them: callgrind takes off a
-    position-independent object's load address, except in code it could not
-    attribute to an object ("???", e.g. BOLT's original text segment)."""
-    costs, names, ob, fn = {}, {}, "", ""
-    last, skip = 0, False
+def cg_records(path):
+    """(object, function, address, fields, call) of each cost line of a
+    callgrind output written with --dump-instr=yes, names decompressed and
+    addresses made absolute (as the file has them: callgrind takes off a
+    position-independent object's load address, except in code it could
+    not attribute to an object, "???", e.g. BOLT's original text segment or
+    olayout's new one); call: (count, callee address, callee object) when
+    the line is a call's inclusive cost, else None."""
+    names, ob, cob, fn, last, call = {}, "", "", "", 0, None
     with open(path) as f:
         for line in f:
             m = re.match(r"(c?ob|c?fn)=\((\d+)\)(?: (.*))?$", line.rstrip("\n"))
@@ -165,45 +167,56 @@ def cg_costs(path):
                     names[kind, m.group(2)] = m.group(3)
                 name = names.get((kind, m.group(2)), "")
                 if m.group(1) == "ob":
-                    ob = os.path.basename(name)
+                    ob = cob = os.path.basename(name)
+                elif m.group(1) == "cob":
+                    cob = os.path.basename(name)
                 elif m.group(1) == "fn":
                     fn = name
                 continue
+            fields = line.split()
             if line.startswith("calls="):
-                skip = True  # the next line is the call's inclusive cost
+                call = (int(fields[0][6:]), int(fields[1], 0), cob)
                 continue
             if not line or line[0] not in "0123456789+-*":
                 continue
-            f = line.split()
-            pos = f[0]
-            addr = last if pos == "*" else last + int(pos) if pos[0] in "+-" else int(pos, 0)
-            last = addr
-            if skip:
-                skip = False
-            elif len(f) > 2:
-                c = costs.setdefault((ob, fn), {})
-                c[addr] = c.get(addr, 0) + int(f[2])
+            pos = fields[0]
+            last = last if pos == "*" else last + int(pos) if pos[0] in "+-" else int(pos, 0)
+            yield ob, fn, last, fields, call
+            call, cob = None, ob
+
+
+def cg_costs(path):
+    """{(object, function): {address: Ir}} of a callgrind output written with
+    --dump-instr=yes: self costs only (a call's inclusive cost is skipped)."""
+    costs = {}
+    for ob, fn, addr, f, call in cg_records(path):
+        if call is None and len(f) > 2:
+            c = costs.setdefault((ob, fn), {})
+            c[addr] = c.get(addr, 0) + int(f[2])
     return costs
 
 
+def load_base(lowest, syms):
+    """The load address callgrind left on code it gave no object ("???"):
+    the most common distance between such a function's lowest executed
+    address (lowest: {function: address}) and its symbol; 0 if none."""
+    d = collections.Counter(a - syms[fn] for fn, a in lowest.items() if fn in syms)
+    return d.most_common(1)[0][0] if d else 0
+
+
 def instr_counts(path, exe, symbols):
-    """{address: Ir} of exe's own instructions in a callgrind output. Code
-    of exe's functions that callgrind left unattributed ("???") carries the
-    load address: the most common distance between such a function's lowest
-    executed address and its symbol is taken off."""
+    """{address: Ir} of exe's own instructions in a callgrind output, the
+    load address taken off code callgrind left unattributed (load_base)."""
     name = os.path.basename(exe)
-    counts, shifts, loose = {}, {}, []
+    counts, loose = {}, {}
     for (ob, fn), c in cg_costs(path).items():
         if ob == name:
             counts.update(c)
         elif ob == "???" and fn in symbols:
-            loose.append(c)
-            d = min(c) - symbols[fn]
-            shifts[d] = shifts.get(d, 0) + 1
-    if loose:
-        base = max(shifts, key=shifts.get)
-        for c in loose:
-            counts.update({a - base: n for a, n in c.items()})
+            loose[fn] = c
+    base = load_base({fn: min(c) for fn, c in loose.items()}, symbols)
+    for c in loose.values():
+        counts.update({a - base: n for a, n in c.items()})
     return counts
 
 

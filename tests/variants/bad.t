@@ -51,45 +51,18 @@ def call_lengths(exe):
 def calls(path, exe, syms):
     """{(call instruction address, callee address): calls} of exe's own code
     calling its own code, in a callgrind output with per-instruction
-    positions. Code callgrind could not give an object ("???": olayout's
-    new segment) carries the load address: the most common distance
-    between such a function's first position and its symbol is taken off."""
-    name, names = os.path.basename(exe), {}
-    ob = cob = fn = None
-    cur, pending, raw, first = 0, None, collections.Counter(), {}
-    for line in open(path):
-        m = re.match(r"(c?ob|c?fn)=\((\d+)\)(?: (.*))?$", line.rstrip("\n"))
-        if m:
-            kind = m.group(1).lstrip("c")
-            if m.group(3):
-                names[kind, m.group(2)] = m.group(3)
-            value = names.get((kind, m.group(2)), "")
-            if m.group(1) == "ob":
-                ob = cob = os.path.basename(value)
-            elif m.group(1) == "cob":
-                cob = os.path.basename(value)
-            elif m.group(1) == "fn":
-                fn = value
-            continue
-        f = line.split()
-        if f and f[0].startswith("calls="):
-            pending = (int(f[0][6:]), int(f[1], 16), cob)
-            continue
-        if not f or not re.match(r"(0x|[-+*])", f[0]):
-            continue
-        t = f[0]
-        cur = cur if t == "*" else cur + int(t) if t[0] in "+-" else int(t, 16)
-        if ob in (name, "???"):
-            first.setdefault((ob, fn), cur)
-        if pending:
-            n, to, where = pending
-            pending, cob = None, ob
-            if ob in (name, "???") and where in (name, "???"):
-                raw[ob, cur, to] += n
-    shift = collections.Counter(a - syms[fn] for (o, fn), a in first.items() if o == "???" and fn in syms)
-    base = shift.most_common(1)[0][0] if shift else 0
-    return collections.Counter({(a - (base if o == "???" else 0), to - (base if o == "???" else 0)): n
-                                for (o, a, to), n in raw.items()})
+    positions; code callgrind gave no object ("???": olayout's new segment)
+    has the load address taken off (tables.load_base)."""
+    own = (os.path.basename(exe), "???")
+    raw, lowest = collections.Counter(), {}
+    for ob, fn, addr, _, call in tables.cg_records(path):
+        if ob == "???":
+            lowest[fn] = min(addr, lowest.get(fn, addr))
+        if call and ob in own and call[2] in own:
+            raw[ob, addr, call[2], call[1]] += call[0]
+    base = tables.load_base(lowest, syms)
+    off = {own[0]: 0, "???": base}
+    return collections.Counter({(a - off[ob], to - off[cob]): n for (ob, a, cob, to), n in raw.items()})
 
 
 def per_round_trip(exe, work):
