@@ -194,6 +194,16 @@ def describe(res, most=5):
     return "exit %s, stderr: %s%s" % (rc, "\n".join(l[:300] for l in lines[:most]), more)
 
 
+def usage_error(res, pattern=r""):
+    """A bad command line's answer: exit 2, nothing on stdout, one line on
+    stderr, `olayout: PROBLEM (olayout [CMD ]--help)`, PROBLEM matching
+    PATTERN (a regular expression searched for)."""
+    lines = res.err.decode(errors="replace").splitlines()
+    return (res.rc == 2 and res.out == b"" and len(lines) == 1 and
+            re.fullmatch(r"olayout: .+ \(olayout (\S+ )?--help\)", lines[0]) is not None and
+            re.search(pattern, lines[0]) is not None)
+
+
 def parse_layout(lines):
     """[(kind, name, path, align, pad)] of the place/clone lines, [(caller,
     callee, path)] of the route lines."""

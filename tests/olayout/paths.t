@@ -235,7 +235,7 @@ def check_malformed(tap, exe):
            "missing EXE: one line naming it, exit 1", oltest.describe(res))
     bad = [oltest.olayout("paths", exe), oltest.olayout("paths", "--profile"),
            oltest.olayout("paths", "--frob", "--profile", prof, exe)]
-    tap.ok(all(r.rc == 2 and r.out == b"" and len(r.err.splitlines()) == 2 for r in bad),
+    tap.ok(all(oltest.usage_error(r, r"^olayout: paths: ") for r in bad),
            "bad command lines: exit 2 with the usage hint", "\n".join(oltest.describe(r) for r in bad))
     helps = oltest.olayout("--help"), oltest.olayout("paths", "--help")
     tap.ok(b"paths" in helps[0].out and helps[1].out.startswith(b"usage: olayout paths") and
@@ -272,7 +272,7 @@ def check_names(tap):
            "no EXE, a malformed profile (a path left without a layer by a comment): one line naming bad.prof:2",
            oltest.describe(res))
     res = oltest.olayout("paths", "--strict", "--profile", prof)
-    tap.ok(res.rc == 2 and res.out == b"" and len(res.err.splitlines()) == 2,
+    tap.ok(oltest.usage_error(res, r"^olayout: paths: --strict needs EXE"),
            "--strict without EXE: a bad command line, exit 2", oltest.describe(res))
     shutil.rmtree(work)
 

@@ -149,7 +149,7 @@ def check_bad(tap, work, exe, data):
                             exe),
              oltest.olayout("profile", "-o", out, "--from-perf", data, exe, "--", exe),
              oltest.olayout("profile", "-o", out, "--merge", "--from-perf", data, exe)]
-    tap.ok(all(r.rc == 2 and len(r.err.splitlines()) == 2 for r in usage) and
+    tap.ok(all(oltest.usage_error(r, r"^olayout: profile: ") for r in usage) and
            not os.path.exists(out),
            "--from-perf without EXE, with --from-callgrind, a command or --merge: exit 2, usage",
            "\n".join(oltest.describe(r) for r in usage))

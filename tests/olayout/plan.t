@@ -195,7 +195,7 @@ def check_externals(tap, exe, prof, work):
 def one_line(res, pattern, rc=1):
     lines = res.err.decode(errors="replace").strip().splitlines()
     if rc == 2:
-        return res.rc == 2 and len(lines) == 2 and re.search(pattern, lines[0]) is not None
+        return oltest.usage_error(res, pattern)
     return res.rc == rc and len(lines) == 1 and re.search(pattern, lines[0]) is not None
 
 
@@ -217,7 +217,8 @@ def check_bad_input(tap, exes, profs, work):
     cases = [
         ("a malformed profile", with_("--profile", bad), r"bad\.prof:2: ", 1),
         ("a missing profile", with_("--profile", os.path.join(d, "none.prof")), r"none\.prof", 1),
-        ("an unknown strategy", with_("--strategy", "random"), r"unknown strategy", 2),
+        ("an unknown strategy", with_("--strategy", "random"),
+         r"^olayout: optimize: unknown strategy 'random': want std, bad, .* \(olayout optimize --help\)$", 2),
         # the option and the profile it was looked for in are named, not EXE
         ("an unknown cache", with_("--cache", "1000:1:32"),
          r"^olayout: --cache '1000:1:32': unknown cache: want a cache %s names, alpha21064"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# olayout on small programs: reversed, seeded random and cloned layouts keep
-# the output and pass verify; a second rewrite works; gdb backtraces name
-# clones; bad inputs give one line, exit 1 and no output file.
+# olayout on small programs: reversed, seeded random, cloned and 64 KiB-aligned
+# layouts keep the output and pass verify; a second rewrite works; gdb
+# backtraces name clones; bad inputs give one line, exit 1 and no output file.
 set -u
 . tests/tap/tap.sh
 OL=$BUILD/bin/olayout
@@ -12,10 +12,15 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 SEED=${OLAYOUT_SEED:-4242}
 diag "seed $SEED"
-plan 54
+plan 69
 
 CF="-O2 -g -fcf-protection -ffunction-sections -Wl,--emit-relocs -Itools/olayout"
 FUNCS="main leaf mid rec top"
+at_64k() { # at_64k EXE FN: FN's address (nm) is a multiple of 65536
+	local a
+	a=$(nm "$1" | awk -v f="$2" '$3 == f {print $1}')
+	[ -n "$a" ] && [ $((0x$a % 65536)) = 0 ]
+}
 for v in pie nopie static; do
 	case $v in pie) F="-fpie -pie" ;; nopie) F="-no-pie" ;; static) F="-static" ;; esac
 	gcc $CF $F -o $T/cl.$v $SRC/cl.c || bail_out "cannot build $SRC/cl.c ($v)"
@@ -25,13 +30,17 @@ for v in pie nopie static; do
 	  for f in $FUNCS; do echo "place $f pad=3"; done |
 		awk -v s=$SEED 'BEGIN{srand(s)} {print rand() "\t" $0}' | sort | cut -f2; } > $T/rnd.lay
 	printf 'olayout-layout 1\nclone top P align=64\nclone mid P\nclone leaf P\nroute main top P\nroute top mid P\nroute mid leaf P\nplace rec\n' > $T/clo.lay
-	for l in rev rnd clo; do
+	# the largest alignment, a way of a 64 KiB direct-mapped cache
+	printf 'olayout-layout 1\nplace top align=65536\nplace mid\n' > $T/al.lay
+	for l in rev rnd clo al; do
 		ok "$v $l: rewrite" "$OL" rewrite --layout $T/$l.lay -o $T/cl.$v.$l $T/cl.$v 2>> $T/warnings
 		"$T/cl.$v.$l" > "$T/got.$v.$l"
 		ok "$v $l: verify" "$OL" verify $T/cl.$v.$l
 	done
 	ok "$v rev: same output" cmp -s $T/want.$v $T/got.$v.rev
 	ok "$v rnd: same output" cmp -s $T/want.$v $T/got.$v.rnd
+	ok "$v al: same output" cmp -s $T/want.$v $T/got.$v.al
+	ok "$v al: top at a multiple of 64 KiB" at_64k $T/cl.$v.al top
 	ok "$v clo: same sum, lookup finds the clone" eval \
 		'[ "$(cut -d" " -f1 $T/got.$v.clo)" = "$(cut -d" " -f1 $T/want.$v)" ] && grep -q " clone\$" $T/got.$v.clo'
 	is "$("$OL" info $T/cl.$v.clo | grep -c '^clone ')" 3 "$v clo: info lists 3 clones"
@@ -62,6 +71,8 @@ head -c 3000 $T/cl.pie > $T/trunc
 bad $T/trunc $T/m.lay "truncated" "olayout: $T/trunc: "
 printf 'olayout-layout 1\nplace nosuchfn\n' > $T/u.lay
 bad $T/cl.pie $T/u.lay "unknown name" "u.lay:2: unknown function"
+printf 'olayout-layout 1\nplace top align=131072\n' > $T/a.lay
+bad $T/cl.pie $T/a.lay "alignment above 64 KiB" "a.lay:2: alignment '131072' is not a power of 2 up to 65536"
 printf 'olayout-layout 1\nfrobnicate main\n' > $T/b.lay
 "$OL" rewrite --layout $T/b.lay -o $T/out $T/cl.pie 2> $T/err
 ok "bad directive: FILE:LINE" eval 'grep -q "b.lay:2: bad directive" $T/err && [ ! -e $T/out ]'
@@ -69,7 +80,8 @@ ok "bad directive: FILE:LINE" eval 'grep -q "b.lay:2: bad directive" $T/err && [
 is $? 2 "no command: exit 2"
 "$OL" rewrite -o 2> $T/err
 rc=$?
-ok "bad command line: exit 2 with a hint" eval '[ $rc = 2 ] && grep -q Try $T/err'
+ok "bad command line: exit 2, one line with the hint" eval \
+	'[ $rc = 2 ] && [ "$(wc -l < $T/err)" = 1 ] && grep -q "(olayout rewrite --help)\$" $T/err'
 # an output named as an input would destroy it: refused before anything is written
 printf 'olayout-profile 1\n' > $T/p.prof
 cp $T/cl.pie $T/keep.pie && cp $T/p.prof $T/keep.prof

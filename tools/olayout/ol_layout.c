@@ -10,6 +10,9 @@
 #include "ol_util.h"
 
 #define MAX_WORDS 8
+/* the largest alignment: a way of a cache (alpha21064's 8 KiB, a direct-mapped
+ * cache up to 64 KiB), so a unit can start at any set (README, layout format) */
+#define MAX_ALIGN 65536
 
 struct lctx {
 	struct ol_layout *lay;
@@ -62,8 +65,8 @@ static int parse_align(struct lctx *c, const char *s, uint64_t *out)
 {
 	int rc = parse_num(c, s, out);
 
-	if (rc == 0 && (*out == 0 || (*out & (*out - 1)) != 0 || *out > 4096))
-		return lfail(c, "alignment '%s' is not a power of 2 up to 4096", s);
+	if (rc == 0 && (*out == 0 || (*out & (*out - 1)) != 0 || *out > MAX_ALIGN))
+		return lfail(c, "alignment '%s' is not a power of 2 up to 65536", s);
 	return rc;
 }
 

@@ -1,4 +1,5 @@
 /* ol_main.c - the olayout command line: subcommands and their help. */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,9 +145,19 @@ static const char usage_profile[] =
 #define OL_STR_(x) #x
 #define OL_STR(x) OL_STR_(x)
 
-static int bad_usage(const char *cmd, const char *msg)
+/* bad_usage: a bad command line: one line, the message (FMT, printf's) and
+ * where the usage is, as lib/py/ol_args.py's scripts and olayout-cc say it;
+ * exit status 2. */
+static int bad_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad_usage(const char *cmd, const char *fmt, ...)
 {
-	fprintf(stderr, "olayout: %s\nTry 'olayout %s--help'.\n", msg, cmd);
+	va_list ap;
+
+	fputs("olayout: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (olayout %s--help)\n", cmd);
 	return 2;
 }
 
@@ -348,7 +359,7 @@ static bool same_file(const char *a, const char *b)
 /* plan_args: the options of plan and optimize; 0, or an exit status. */
 static int plan_args(int argc, char **argv, bool optimize, struct ol_plan_opts *o)
 {
-	const char *cmd = optimize ? "optimize " : "plan ";
+	const char *cmd = optimize ? "optimize " : "plan ", *name = optimize ? "optimize" : "plan";
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -371,7 +382,7 @@ static int plan_args(int argc, char **argv, bool optimize, struct ol_plan_opts *
 		else if (optimize && strcmp(a, "--save-layout") == 0 && val)
 			o->save_layout = argv[++i];
 		else if (a[0] == '-' || o->exe)
-			return bad_usage(cmd, "unknown option, missing value or more than one EXE");
+			return bad_usage(cmd, "%s: unknown option, missing value or more than one EXE", name);
 		else
 			o->exe = a;
 	}
@@ -379,7 +390,8 @@ static int plan_args(int argc, char **argv, bool optimize, struct ol_plan_opts *
 		return bad_usage(cmd, optimize ? "optimize: needs --strategy S, --profile PROF, -o OUT and EXE"
 					       : "plan: needs --strategy S, --profile PROF and EXE");
 	if (!ol_plan_known(o->strategy))
-		return bad_usage(cmd, "unknown strategy: want std, bad, pettis-hansen, hfsort, bipartite or color");
+		return bad_usage(cmd, "%s: unknown strategy '%s': want std, bad, pettis-hansen, hfsort, "
+				 "bipartite or color", name, o->strategy);
 	/* an output written over an input would destroy it (gcc -o x.c x.c is refused too) */
 	const char *layout = optimize ? o->save_layout : o->out;
 	if (same_file(layout, o->exe) || same_file(layout, o->profile) ||
@@ -486,7 +498,7 @@ static int cmd_profile(int argc, char **argv, struct ol_err *err)
 	else if (rc == 0 && o.vglog && !o.callgrind)
 		why = "profile: --valgrind-log goes with --from-callgrind";
 	if (why)
-		rc = bad_usage("profile ", why);
+		rc = bad_usage("profile ", "%s", why);
 	if (rc == 0) {
 		if (merge) {
 			o.merge = pos;
@@ -529,5 +541,5 @@ int main(int argc, char **argv)
 		return cmd_plan(argc - 1, argv + 1, argv[1][0] == 'o', &err);
 	if (strcmp(argv[1], "profile") == 0)
 		return cmd_profile(argc - 1, argv + 1, &err);
-	return bad_usage("", "unknown command");
+	return bad_usage("", "unknown command '%s'", argv[1]);
 }
