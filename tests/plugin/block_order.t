@@ -25,19 +25,20 @@ tail_among_hot() {
 
 plan 9
 $CC -O2 -o "$WORK/plain" "$SRC" || bail_out "cannot build $SRC"
+# d.none, d.gcc, d.exttsp: built with -g (the lines of each instruction)
 for order in none gcc exttsp; do
 	opt=()
 	[ $order = none ] || opt=(block-order=$order)
-	mapfile -t pargs < <(plugin_args profile="$WORK/d.prof" verbose "${opt[@]}")
-	ok "block-order=$order: builds" $CC -O2 -g "${pargs[@]}" -o "$WORK/d.$order" "$SRC" 2>"$WORK/verbose.$order"
+	cp "$WORK/d.prof" "$WORK/d.$order.prof"
+	CC="$CC -g" plugin_build "$SRC" d.$order "${opt[@]}"
 done
 is "$(tail_among_hot "$WORK/d.gcc")" yes "GCC's order lays run's tail out among its hot cases"
 is "$(tail_among_hot "$WORK/d.exttsp")" no "ext-TSP keeps run's hot cases together, the tail out of them"
 ok "verbose: run ordered by ext-TSP, scoring more than GCC's order" \
 	grep -qE '^olayout: block-order: run: [0-9]+ blocks ordered by ext-TSP \(score [0-9]+, GCC.s [0-9]+\)$' \
-	"$WORK/verbose.exttsp"
+	"$WORK/verbose.d.exttsp"
 ok "verbose: main, which did not run in training, keeps GCC's order" \
-	grep -qF "olayout: block-order: main: kept GCC's order: it did not run in training" "$WORK/verbose.exttsp"
+	grep -qF "olayout: block-order: main: kept GCC's order: it did not run in training" "$WORK/verbose.d.exttsp"
 is "$(objdump -d "$WORK/d.gcc" | tail -n +3 | md5sum)" "$(objdump -d "$WORK/d.none" | tail -n +3 | md5sum)" \
 	"block-order=gcc (the default) changes no code"
 is "$("$WORK/d.exttsp" 50)" "$("$WORK/plain" 50)" "same output"
