@@ -30,6 +30,10 @@ static void test_codec(void)
 	n = tcp_hdr_encode(p, &h);
 	p[23] = 9;	/* SACK length not 2 + 8n */
 	tap_is_int(tcp_hdr_decode(p, n, n, &g), -EPROTO, "codec: a SACK option of length 9 is malformed");
+	h = (struct tcp_hdr){ .nsack = 2, .sack = { { 1, 2 }, { 3, 0x100 } } };
+	n = tcp_hdr_encode(p, &h);
+	p[23] = 17;	/* 2 + 8 + 7, not 2 + 8n; the byte after it is 0x100's low byte, an EOL */
+	tap_is_int(tcp_hdr_decode(p, n, n, &g), -EPROTO, "codec: a SACK option of length 17 is malformed");
 }
 
 /* Segments 1 and 3 of eight are lost: one recovery retransmits exactly the two holes. */
@@ -146,7 +150,7 @@ static void test_lossy(void)
 
 int main(void)
 {
-	tap_plan(19);
+	tap_plan(20);
 	test_codec();
 	test_two_holes();
 	test_reordered();
