@@ -21,7 +21,9 @@
  * -O2. GCC's own machinery does the rest: complete unrolling where the trip
  * count becomes a constant (after inlining), else runtime unrolling. The
  * mark goes with the loop when the function is inlined. A loop that has
- * its own unroll pragma keeps it.
+ * its own unroll pragma keeps it. The counts are summed in 128 bits: a
+ * profile's counts may be up to 2^64 - 1 each, and their sums never wrap
+ * (tests/plugin/loops_huge.t).
  *
  * Verbose: `loops: F: loop at FILE:LINE, T trips per entry: unroll N`, or
  * why not.
@@ -139,14 +141,19 @@ void classify(class loop *loop, basic_block bb, auto_vec<test_at> *seen, auto_ve
 	}
 }
 
+/* A sum of counts. Each count is below 2^64 (profiles/README.md), their
+   sums need not be (a profile may carry huge counts): they are added in
+   128 bits, where no sum of 64-bit counts wraps. */
+typedef unsigned __int128 count_sum;
+
 /* The loop's iterations and exits from its ways. A way whose count into
    the loop is the others' count out of it is the test before the loop
    (each entry leaves once): it counts entries, not iterations, and is left
    out (csum.c's `while (s >> 16)`: 5111 iterations, 13221 exits, and a
    test before the loop entering it 13221 times). */
-void trained_trips(const auto_vec<way> &ways, uint64_t *iters, uint64_t *exits)
+void trained_trips(const auto_vec<way> &ways, count_sum *iters, count_sum *exits)
 {
-	uint64_t out = 0;
+	count_sum out = 0;
 	for (const way &w : ways)
 		out += w.out;
 	for (const way &w : ways) {
@@ -165,7 +172,7 @@ int decide(class loop *loop, const char **why, double *trips)
 	auto_vec<test_at> seen;
 	for (edge e : get_loop_exit_edges(loop))
 		classify(loop, e->src, &seen, &ways);
-	uint64_t iters = 0, exits = 0;
+	count_sum iters = 0, exits = 0;
 	trained_trips(ways, &iters, &exits);
 	*trips = exits ? (double)(iters + exits) / (double)exits : 0;
 	if (!exits) {

@@ -252,6 +252,53 @@ static void md_best_floor(FILE *f, struct out *csv, const struct ipcb_results *r
 	md_goal_row(f, csv, regime, what, &r, 1, 3, load);
 }
 
+/* How many samples of series name, over every size, are at most lim. */
+static unsigned count_at_most(const struct ipcb_table *t, const char *name, double lim,
+			      unsigned *total)
+{
+	unsigned n = 0;
+	*total = 0;
+	for (unsigned k = 0; k < t->nsizes; k++) {
+		const struct ipcb_samples *c = ipcb_cell(t, name, t->sizes[k]);
+		for (unsigned i = 0; c && i < c->count; i++, ++*total)
+			n += c->ns[i] <= lim;
+	}
+	return n;
+}
+
+/* The best-samples row in context: ipc_null in the round (and size) where
+ * the spin had its best sample, a few µs apart, and how many samples of
+ * each came near: is the floor's best a state of the machine both series
+ * saw, or a moment shorter than a round? */
+static void md_best_context(FILE *f, const struct ipcb_table *t, const char *regime)
+{
+	const struct ipcb_samples *at = NULL;
+	unsigned round = 0;
+	size_t size = 0;
+	for (unsigned k = 0; k < t->nsizes; k++) {
+		const struct ipcb_samples *c = ipcb_cell(t, "spin", t->sizes[k]);
+		for (unsigned i = 0; c && i < c->count; i++)
+			if (!at || c->ns[i] < at->ns[round]) {
+				at = c;
+				round = i;
+				size = t->sizes[k];
+			}
+	}
+	const struct ipcb_samples *nul = ipcb_cell(t, "ipc_null", size);
+	if (!at || !nul || round >= nul->count)
+		return;
+	double best = at->ns[round];
+	unsigned ns, nn, ts, tn;
+	char sz[32];
+	ns = count_at_most(t, "spin", 1.5 * best, &ts);
+	nn = count_at_most(t, "ipc_null", 3 * best, &tn);
+	size_label(sz, sizeof sz, size);
+	fprintf(f, "Best samples in context (%s): the spin's best (%.0f ns) came at %s, round "
+		   "%u; ipc_null in that round: %.0f ns (%.2fx). Spin samples within 1.5x its best: "
+		   "%u of %u; ipc_null samples within 3x of it: %u of %u.\n\n",
+		regime, best, sz, round + 1, nul->ns[round], nul->ns[round] / best, ns, ts, nn, tn);
+}
+
 static int md_goals(FILE *f, const char *dir, const struct ipcb_report *rep)
 {
 	struct out csv;
@@ -308,6 +355,8 @@ static int md_goals(FILE *f, const char *dir, const struct ipcb_report *rep)
 		}
 	}
 	fprintf(f, "\n");
+	if (rep->regime[0])
+		md_best_context(f, &rep->regime[0]->rt, rep->regime_name[0]);
 	return out_close(&csv);
 }
 

@@ -4,5 +4,5 @@
 # `make demo`; writes $(RESULTS)/plugin-tcpping.md.
 DEMOS += bench-plugin
 .PHONY: bench-plugin
-bench-plugin: $(PLUGIN_SO)
+bench-plugin: $(PLUGIN_SO) $(OLAYOUT)
 	BUILD=$(BUILD) RESULTS=$(RESULTS) bench/plugin/tcpping.sh 1000

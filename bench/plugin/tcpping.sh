@@ -26,7 +26,11 @@ mkdir -p "$OUT_DIR" "$(dirname "$RESULT")"
 # the table goes to RESULT only when every row is measured: a run that fails
 # leaves the recorded one as it was
 trap 'rm -f "$RESULT.tmp"' EXIT
-mapfile -t PATHS < <(awk '$1 == "path" { print $2 }' "$PROFILE")
+# the profile's paths as its one parser reads them (comments, blank lines,
+# field rules: profiles/README.md): "path NAME", then "  root FN" and
+# "  layer FN" lines (olayout paths without an executable)
+NAMES=$("$BUILD/bin/olayout" paths --profile "$PROFILE")
+mapfile -t PATHS < <(awk '$1 == "path" { print $2 }' <<<"$NAMES")
 
 # per_rt EXE GEOMETRY: "instructions I1-misses" per round trip, counted as
 # bench/xkernel/callgrind.sh does (set-up left out, reproducible environment).
@@ -40,7 +44,10 @@ path_fns() {
 	awk -v p="$1" -v rep="$2" '
 		BEGIN { if (rep != "") while ((getline l < rep) > 0) { split(l, f, " ")
 			if (f[1] == "path" && f[2] == p && f[3] == "inlined") { sub(/:$/, "", f[5]); inl[f[5]] = 1 } } }
-		$1 == "path" && $2 == p { printf "%s", $3; for (i = 4; i <= NF; i++) if (!($i in inl)) printf " %s", $i; print "" }' "$PROFILE"
+		$1 == "path" { on = $2 == p }
+		on && $1 == "root" { printf "%s", $2 }
+		on && $1 == "layer" && !($2 in inl) { printf " %s", $2 }
+		END { print "" }' <<<"$NAMES"
 }
 
 {

@@ -16,6 +16,7 @@ from one run, never asserted).
 """
 
 import bisect
+import collections
 import csv
 import datetime
 import io
@@ -148,14 +149,15 @@ def callgrind_client(exe, n):
     return float(f[1])
 
 
-def cg_costs(path):
-    """{(object, function): {address: Ir}} of a callgrind output written with
-    --dump-instr=yes: self costs only (a call's inclusive cost is skipped).
-    Addresses are as the file has them: callgrind takes off a
-    position-independent object's load address, except in code it could not
-    attribute to an object ("???", e.g. BOLT's original text segment)."""
-    costs, names, ob, fn = {}, {}, "", ""
-    last, skip = 0, False
+def cg_records(path):
+    """(object, function, address, fields, call) of each cost line of a
+    callgrind output written with --dump-instr=yes, names decompressed and
+    addresses made absolute (as the file has them: callgrind takes off a
+    position-independent object's load address, except in code it could
+    not attribute to an object, "???", e.g. BOLT's original text segment or
+    olayout's new one); call: (count, callee address, callee object) when
+    the line is a call's inclusive cost, else None."""
+    names, ob, cob, fn, last, call = {}, "", "", "", 0, None
     with open(path) as f:
         for line in f:
             m = re.match(r"(c?ob|c?fn)=\((\d+)\)(?: (.*))?$", line.rstrip("\n"))
@@ -165,45 +167,56 @@ def cg_costs(path):
                     names[kind, m.group(2)] = m.group(3)
                 name = names.get((kind, m.group(2)), "")
                 if m.group(1) == "ob":
-                    ob = os.path.basename(name)
+                    ob = cob = os.path.basename(name)
+                elif m.group(1) == "cob":
+                    cob = os.path.basename(name)
                 elif m.group(1) == "fn":
                     fn = name
                 continue
+            fields = line.split()
             if line.startswith("calls="):
-                skip = True  # the next line is the call's inclusive cost
+                call = (int(fields[0][6:]), int(fields[1], 0), cob)
                 continue
             if not line or line[0] not in "0123456789+-*":
                 continue
-            f = line.split()
-            pos = f[0]
-            addr = last if pos == "*" else last + int(pos) if pos[0] in "+-" else int(pos, 0)
-            last = addr
-            if skip:
-                skip = False
-            elif len(f) > 2:
-                c = costs.setdefault((ob, fn), {})
-                c[addr] = c.get(addr, 0) + int(f[2])
+            pos = fields[0]
+            last = last if pos == "*" else last + int(pos) if pos[0] in "+-" else int(pos, 0)
+            yield ob, fn, last, fields, call
+            call, cob = None, ob
+
+
+def cg_costs(path):
+    """{(object, function): {address: Ir}} of a callgrind output written with
+    --dump-instr=yes: self costs only (a call's inclusive cost is skipped)."""
+    costs = {}
+    for ob, fn, addr, f, call in cg_records(path):
+        if call is None and len(f) > 2:
+            c = costs.setdefault((ob, fn), {})
+            c[addr] = c.get(addr, 0) + int(f[2])
     return costs
 
 
+def load_base(lowest, syms):
+    """The load address callgrind left on code it gave no object ("???"):
+    the most common distance between such a function's lowest executed
+    address (lowest: {function: address}) and its symbol; 0 if none."""
+    d = collections.Counter(a - syms[fn] for fn, a in lowest.items() if fn in syms)
+    return d.most_common(1)[0][0] if d else 0
+
+
 def instr_counts(path, exe, symbols):
-    """{address: Ir} of exe's own instructions in a callgrind output. Code
-    of exe's functions that callgrind left unattributed ("???") carries the
-    load address: the most common distance between such a function's lowest
-    executed address and its symbol is taken off."""
+    """{address: Ir} of exe's own instructions in a callgrind output, the
+    load address taken off code callgrind left unattributed (load_base)."""
     name = os.path.basename(exe)
-    counts, shifts, loose = {}, {}, []
+    counts, loose = {}, {}
     for (ob, fn), c in cg_costs(path).items():
         if ob == name:
             counts.update(c)
         elif ob == "???" and fn in symbols:
-            loose.append(c)
-            d = min(c) - symbols[fn]
-            shifts[d] = shifts.get(d, 0) + 1
-    if loose:
-        base = max(shifts, key=shifts.get)
-        for c in loose:
-            counts.update({a - base: n for a, n in c.items()})
+            loose[fn] = c
+    base = load_base({fn: min(c) for fn, c in loose.items()}, symbols)
+    for c in loose.values():
+        counts.update({a - base: n for a, n in c.items()})
     return counts
 
 
@@ -248,13 +261,23 @@ def icache_unused(run_n, run_2n, exe, lens, syms, line):
 
 # ---- the critical path's static size ----
 
-def profile_paths(profile):
+def olayout_paths(build, profile, exe=None):
+    """`olayout paths --json` of the profile (on exe, or without one: the
+    paths as the profile names them), or None when olayout refuses exe for
+    lack of relocations (BOLT's output keeps none); any other failure ends
+    the run. olayout's parser is the one reader of the profile format."""
+    cmd = [os.path.join(build, "bin/olayout"), "paths", "--json", "--profile", profile] + ([exe] if exe else [])
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0 and exe and ": no .rela.text: " in r.stderr:
+        return None
+    if r.returncode != 0:
+        die("%s failed: %s" % (" ".join(cmd), r.stderr.strip()))
+    return json.loads(r.stdout)
+
+
+def profile_paths(build, profile):
     """[(name, [root, layer...])] of the profile's paths, in its order."""
-    paths = []
-    for line in open(profile):
-        f = line.split("#")[0].split()
-        if f and f[0] == "path":
-            paths.append((f[1], f[2:]))
+    paths = [(p["name"], [m["name"] for m in p["members"]]) for p in olayout_paths(build, profile)["paths"]]
     if not paths:
         die("%s: no path" % profile)
     return paths
@@ -265,11 +288,10 @@ def path_members(build, exe, profile, variant):
     where olayout reads exe (clones where they exist), else the symbols
     (BOLT's output keeps no relocations). A variant that inlines the path
     runs its root."""
-    r = subprocess.run([os.path.join(build, "bin/olayout"), "paths", "--json", "--profile", profile, exe],
-                       capture_output=True, text=True)
-    if r.returncode == 0:
+    found = olayout_paths(build, profile, exe)
+    if found:
         out = {}
-        for p in json.loads(r.stdout)["paths"]:
+        for p in found["paths"]:
             ms = [m for m in p["members"] if m["found"] and (variant not in PATH_INLINED or m["role"] == "root")]
             out[p["name"]] = [(m["clones"][0]["addr"], m["clones"][0]["hot"]) if m["clones"] else
                               (m["addr"], m["hot"]) for m in ms]
@@ -280,7 +302,7 @@ def path_members(build, exe, profile, variant):
         if len(f) == 4 and f[2] in "tT" and ".cold" not in f[3]:
             syms.append((re.sub(r"(\.(isra|constprop|part|lto_priv)\.\d+)+$", "", f[3]), int(f[0], 16), int(f[1], 16)))
     out = {}
-    for name, fns in profile_paths(profile):
+    for name, fns in profile_paths(build, profile):
         fns = set(fns[:1] if variant in PATH_INLINED else fns)
         out[name] = [(a, n) for base, a, n in syms if base in fns]
     return out
@@ -386,6 +408,7 @@ def measure_stack(args, list_path, size, method, perf_note):
         data[v][wire] = st["rt"]
         data[v][wire + "_proc"] = st["proc"]
     data["rounds"] = res
+    data["path_names"] = profile_paths(args.build, profile)
     return stack, prog, profile, [v for v, _, _ in rows], data
 
 
@@ -484,7 +507,7 @@ def md_stack(stack, prog, profile, order, data, figs, method_text, perf_note):
                 paper("4", v, "mcpi_" + g)))
     out += ["", "### Table 4 (hardware): perf's counters", ""] + md_perf(order, built, data, perf_note)
 
-    names = [n for n, _ in profile_paths(profile)]
+    names = [n for n, _ in data["path_names"]]
     out += ["", "### Table 5: i-cache unused and the critical path", "",
             "Unused: of the bytes of the i-cache lines that the round trip's own code touches (the "
             "instructions whose callgrind count grows with the number of round trips; libc left out), "

@@ -20,6 +20,13 @@ cp "$exe" "$tmp/$name"
 n=$(awk '{ for (i = 1; i < NF; i++) if ($i == "-n") print $(i + 1) }' <<<"$*")
 (cd "$tmp" && env -i PATH="$(dirname "$valgrind")" "$olayout" profile -o run.prof \
 	${n:+--training $((n + n / 10 + 1))} --instr-atstart=no -- "./$name" "$@" >/dev/null)
-{ echo "olayout-profile 2"; echo "exe $name"; grep -E '^(path|library) ' "$base"; } >"$tmp/marks.prof"
+# BASE's path and library marks, as its parser reads them (olayout paths
+# without an executable)
+"$olayout" paths --profile "$base" | awk '
+	$1 == "path" { if (p != "") print p; p = "path " $2 }
+	$1 == "root" || $1 == "layer" { p = p " " $2 }
+	$1 == "library" { if (p != "") print p; p = ""; print "library", $2 }
+	END { if (p != "") print p }' >"$tmp/marks"
+{ echo "olayout-profile 2"; echo "exe $name"; cat "$tmp/marks"; } >"$tmp/marks.prof"
 "$olayout" profile --merge "$tmp/run.prof" "$tmp/marks.prof" -o "$out.tmp"
 mv -f "$out.tmp" "$out"

@@ -8,7 +8,7 @@
 # stack (tcpsend) and from Linux (bench/xkernel/lossy_linux.py), from the
 # same namespace through the same link. Prints each run's time and the
 # ratio ours / Linux's of the medians over RUNS runs (default 3).
-# Needs root, /dev/net/tun, network namespaces, python3 (else says why, exit 0).
+# Needs root, /dev/net/tun, network namespaces, python3 (else says why, exit 1).
 set -u
 BUILD=${BUILD:-build}
 conns=10 bytes=1000000 runs=3 seed=1
@@ -35,9 +35,10 @@ want -n "$conns" '^([1-9][0-9]{0,2}|1000)$' "1 to 1000 connections (tcpsend -P)"
 want -b "$bytes" '^[1-9][0-9]{0,8}$' "1 to 999999999 bytes"
 want -r "$runs" '^[1-9][0-9]{0,3}$' "1 to 9999 runs"
 want -S "$seed" '^[0-9]{1,9}$' "a seed, 0 to 999999999"
-skip_all() { echo "lossy.sh: skipped: $*"; exit 0; }
+. bench/xkernel/netns_bench.sh	# skip_all, need_tool: one line, status 1
+XK_BENCH_NAME=lossy.sh
 bail_out() { echo "lossy.sh: $*" >&2; exit 1; }
-command -v python3 >/dev/null || skip_all "no python3 for Linux's side"
+need_tool python3	# Linux's side
 [[ -x $BUILD/bin/tcpsend && -x $BUILD/bin/tapimpair ]] || bail_out "build first (make): $BUILD/bin/tcpsend, tapimpair"
 . tests/xkernel/impair.sh
 xk_impair_start

@@ -5,7 +5,9 @@
 # 10.77.0.3-254, nobody answers their ARP; default 10000 at 5000 a second),
 # with a legitimate Linux connection opened halfway through. Prints our
 # process's resident memory before, at its peak, and after the flood, its
-# TCP counters, and whether the legitimate connection got through. Needs
+# TCP counters, whether the legitimate connection got through, and the ARP
+# requests our stack sent meanwhile, per second (bench/xkernel/arpcount.py
+# on Linux's side, from the flood's start until our process ends). Needs
 # root, /dev/net/tun, python3 and a build (BUILD, default build).
 #   -h, --help   this text
 set -u
@@ -13,7 +15,7 @@ cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 SYNS=10000
 RATE=5000
-usage() { sed -n '2,11s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,13s/^# \{0,1\}//p' "$0"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
@@ -28,7 +30,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 . bench/xkernel/netns_bench.sh
-xk_bench_netns synflood.sh
+xk_bench_netns synflood.sh python3
 head -c 1000 /dev/zero >"$TMP/reply"
 
 ip netns exec "$XK_NETNS" "$PEER" --peer --tap "$XK_TAP" --ip "$XK_STACK_IP" --listen 5559 \
@@ -37,6 +39,9 @@ peer=$!
 xk_netns_wait_stack || { cat "$TMP/peer.log"; exit 1; }
 kb() { awk -v k="$1:" '$1 == k { print $2 }' /proc/$peer/status; }
 rss0=$(kb VmRSS)
+ip netns exec "$XK_NETNS" python3 bench/xkernel/arpcount.py "$XK_TAP" "$TMP/arp.ready" >"$TMP/arp.log" 2>&1 &
+arp=$!
+xk_netns_wait_file "$TMP/arp.ready" || { cat "$TMP/arp.log"; exit 1; }
 xk_netns_exec python3 tests/xkernel/tcp_synflood.py --syns "$SYNS" --rate "$RATE" \
 	"$XK_STACK_IP" 5559 >"$TMP/flood.log" 2>&1
 flood=$?
@@ -44,6 +49,8 @@ rss1=$(kb VmRSS)
 peak=$(kb VmHWM)
 [ $flood = 0 ] || kill $peer	# it would wait for its connection
 wait $peer
-cat "$TMP/flood.log" "$TMP/peer.log"
+kill $arp
+wait $arp
+cat "$TMP/flood.log" "$TMP/peer.log" "$TMP/arp.log"
 echo "memory (our process, kB): VmRSS before $rss0, after the flood $rss1, peak (VmHWM) $peak"
 exit $flood

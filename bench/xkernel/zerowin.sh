@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#pauses[@]} -gt 0 ] || pauses=(2 5 10 20)
 . bench/xkernel/netns_bench.sh
-xk_bench_netns zerowin.sh
+xk_bench_netns zerowin.sh python3 nstat
 LINUX=tests/xkernel/tcp_interop_linux.py
 head -c "$SIZE" /dev/urandom >"$TMP/server"
 head -c 200000 /dev/urandom >"$TMP/client"

@@ -266,6 +266,7 @@ static inline bool ipc_ready_full(const void *ctx)
 	return ipc_dom_state(ctx) == IPC_S_FULL;
 }
 void ipc_wake_sleepers(struct ipc_dom *d);
+void ipc_hook_sleep(unsigned id, unsigned on);	/* a test seam: a waiter about to sleep */
 /* After the change is stored (seq_cst): a sleeper counted in nsleep before
  * it read seq and re-checked, so with nsleep == 0 nobody can miss it and
  * no system call is needed (inline: every delivery asks). */
@@ -290,6 +291,7 @@ static inline unsigned ipc_queue_len(const struct ipc_dom *t)
 bool ipc_reap(struct ipc_shared *sh, unsigned dead);	/* false: not yet DEAD */
 bool ipc_mark_dead(struct ipc_shared *sh, unsigned dead);
 void ipc_fail_orphans(struct ipc_shared *sh);
+void ipc_fail_wait(const struct ipc_shared *sh, unsigned t, uint64_t claimed, int err);
 uint64_t ipc_epoch_sum(const struct ipc_shared *sh);
 void ipc_wake_all(struct ipc_shared *sh);
 

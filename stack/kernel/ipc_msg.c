@@ -379,10 +379,16 @@ static IPC_FAST int ipc_install_reply(const struct ipc_domain *self, uint64_t c,
 	return 0;
 }
 
+/* ipc_install: the reply capability found no slot (ipc_refuse). */
+#define IPC_NO_ROOM 1
+
 /*
  * Move the capabilities of the received message into the domain's table.
- * The sender checked there is room for passed ones (ipc_has_room); a
- * reply capability alone is not checked, to keep that off a null call.
+ * The sender checked there is room for passed ones (ipc_has_room), the
+ * reply capability included; a reply capability alone is checked here, by
+ * the receiver, to keep that off a null call: with no slot for it, the
+ * message is refused (IPC_NO_ROOM). Passed capabilities imply room for
+ * it, so then there are none.
  */
 static IPC_FAST int ipc_install(const struct ipc_domain *self, unsigned ncaps, struct ipc_rcv *r)
 {
@@ -397,8 +403,8 @@ static IPC_FAST int ipc_install(const struct ipc_domain *self, unsigned ncaps, s
 		 * now, so that its transfer overlaps the install and the
 		 * server's own work (ipc_aim asks again, too late to hide it). */
 		ipc_prefetch_write(&ipc_dom_at(self->sh, ipc_cap_obj(rep))->h);
-		if ((rc = ipc_install_reply(self, rep, &r->reply)) < 0)
-			ncaps = 0;	/* the table is full: no cap fits either */
+		if (ipc_install_reply(self, rep, &r->reply) < 0)
+			return IPC_NO_ROOM;
 	}
 	for (unsigned i = 0; i < ncaps; i++) {
 		uint64_t c = atomic_load_explicit(&d->caps[i], memory_order_relaxed);
@@ -413,8 +419,15 @@ static IPC_FAST int ipc_install(const struct ipc_domain *self, unsigned ncaps, s
 	return rc;
 }
 
-/* The domain is FULL: hand the message to r, then run again. */
-static IPC_FAST int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r)
+static int ipc_refuse(const struct ipc_domain *self, uint64_t rw, int64_t deadline, bool open,
+		      struct ipc_rcv *r);
+
+/*
+ * The domain is FULL: hand the message to r, then run again. It waited
+ * in OPEN (open) or WAIT_REPLY, until deadline (ipc_refuse waits on).
+ */
+static IPC_FAST int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r, int64_t deadline,
+			     bool open)
 {
 	struct ipc_dom *d = self->d;
 	struct ipc_hand *h = &d->h;
@@ -422,8 +435,10 @@ static IPC_FAST int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r)
 	unsigned from = ipc_rw_claimer(rw);
 	int rc;
 
-	if (from == IPC_KERNEL_ID) {	/* the supervisor failed the wait */
+	if (from == IPC_KERNEL_ID) {	/* the supervisor or a refusing receiver failed the wait */
 		rc = -(int)h->code;
+		if (rc == -IPC_ENOMEM)	/* refused: a reply cap it invoked is valid again */
+			d->spent_cap = 0;
 	} else {
 		uint32_t meta = atomic_load_explicit(&h->meta, memory_order_relaxed);
 		ipc_set_quiet(&d->from, from);
@@ -437,6 +452,8 @@ static IPC_FAST int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r)
 				ipc_copy_for(r->buf, inbox, r->len, d->rflags & IPC_RCV_SINK);
 		}
 		rc = ipc_install(self, ipc_meta_ncaps(meta), r);
+		if (rc == IPC_NO_ROOM)
+			return ipc_refuse(self, rw, deadline, open, r);
 	}
 	/* Release: the table is filled before the message leaves (ipc_reap.c). */
 	atomic_store_explicit(&h->rword, ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw)),
@@ -456,7 +473,8 @@ static bool ipc_ready_settled(const void *ctx)
  * the wait, unless a deliverer has claimed us: then its message (or the
  * supervisor's undoing of its claim) comes first.
  */
-static IPC_FAST int ipc_await(const struct ipc_domain *self, int64_t deadline, struct ipc_rcv *r)
+static IPC_FAST int ipc_await(const struct ipc_domain *self, int64_t deadline, bool open,
+			      struct ipc_rcv *r)
 {
 	struct ipc_dom *d = self->d;
 	int rc = ipc_wait_full(self->sh, d, deadline);
@@ -480,7 +498,37 @@ static IPC_FAST int ipc_await(const struct ipc_domain *self, int64_t deadline, s
 		if (atomic_compare_exchange_strong(&d->h.rword, &rw, to))
 			return rc;
 	}
-	return ipc_take(self, r);
+	return ipc_take(self, r, deadline, open);
+}
+
+/*
+ * The message in the domain's line (rw: FULL) brought a reply capability
+ * and the domain's table has no slot for it: refused whole, as a sender
+ * refuses capabilities to a full table (ipc_has_room), but by the
+ * receiver, so that a null call checks nothing. The caller's wait fails
+ * with -IPC_ENOMEM, which uses up its reply capability, and this domain
+ * waits on as before: OPEN, or WAIT_REPLY with its own reply capability
+ * valid again (the message's sender took it up: ipc_take lets that sender
+ * keep it). Only a string sent straight into its receive buffer is there.
+ */
+static __attribute__((noinline, cold)) int ipc_refuse(const struct ipc_domain *self, uint64_t rw,
+						      int64_t deadline, bool open,
+						      struct ipc_rcv *r)
+{
+	struct ipc_dom *d = self->d;
+	uint64_t rep = atomic_load_explicit(&d->h.reply, memory_order_relaxed);
+	uint32_t g = ipc_rw_gen(rw);
+	/* The caller claimed first (the supervisor leaves a claimed word to its
+	 * claimer), so that it is told only once this domain waits again. */
+	bool caller = ipc_claim_reply(self, rep) == 0;
+
+	atomic_store(&d->h.rword, open ? ipc_rw(IPC_S_OPEN, 0, g) : ipc_rw(IPC_S_WAIT_REPLY, 0, g - 1));
+	ipc_wake(d);
+	if (caller)
+		ipc_fail_wait(self->sh, ipc_cap_obj(rep),
+			      ipc_rw(IPC_S_BUSY_REPLY, self->id, ipc_cap_gen(rep) + 1), IPC_ENOMEM);
+	ipc_bump_epoch(d);
+	return ipc_await(self, deadline, open, r);
 }
 
 static IPC_FAST int ipc_check_rcv(const struct ipc_domain *self, struct ipc_rcv *r)
@@ -523,7 +571,7 @@ static IPC_FAST int ipc_receive_checked(ipc_domain_t *self, struct ipc_rcv *r, i
 	/* Sequentially consistent: senders asleep until OPEN count in nsleep. */
 	atomic_store(&d->h.rword, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(atomic_load(&d->h.rword))));
 	ipc_wake(d);		/* the front sender may be waiting for OPEN */
-	return ipc_await(self, deadline, r);
+	return ipc_await(self, deadline, true, r);
 }
 
 int ipc_receive(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns)
@@ -556,7 +604,7 @@ int ipc_call(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, struct 
 		/* Fails only if the reply already came. */
 		atomic_compare_exchange_strong(&d->h.rword, &rw, ipc_rw(IPC_S_WAIT_REPLY, 0, g));
 	}
-	rc = ipc_await(self, -1, r);
+	rc = ipc_await(self, -1, false, r);
 	/* A client calls the same server again: ask for its line now. */
 	ipc_prefetch_write(&ipc_dom_at(self->sh, o.tid)->h);
 	return rc;

@@ -25,8 +25,9 @@ uint64_t ipc_epoch_sum(const struct ipc_shared *sh)
 	return sum;
 }
 
-/* Domain t, claimed by the kernel in BUSY_REPLY, ends its call with err. */
-static void ipc_fail_wait(struct ipc_shared *sh, unsigned t, uint64_t claimed, int err)
+/* Domain t, claimed in BUSY_REPLY (by the kernel, or by a receiver
+ * refusing its call, ipc_msg.c), ends its call with err. */
+void ipc_fail_wait(const struct ipc_shared *sh, unsigned t, uint64_t claimed, int err)
 {
 	struct ipc_dom *d = ipc_dom_at(sh, t);
 

@@ -116,3 +116,12 @@ void kt_wait_val(int i, long v)
 	while (__atomic_load_n(&kt_val[i], __ATOMIC_SEQ_CST) < v)
 		sched_yield();
 }
+
+void kt_call_record(ipc_domain_t *self, uint32_t code, int at)
+{
+	const struct ipc_msg m = { .code = code };
+	struct ipc_rcv r = { 0 };
+
+	kt_val[at] = ipc_call(self, 0, &m, &r);
+	kt_val[at + 1] = r.code;
+}

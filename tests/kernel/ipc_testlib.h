@@ -36,4 +36,8 @@ bool kt_check(const void *buf, size_t n, uint64_t seed);
 /* Spin (politely) until kt_val[i] >= v. */
 void kt_wait_val(int i, long v);
 
+/* A null call with code on slot 0: what it returned into kt_val[at], the
+ * answer's code into kt_val[at + 1]. */
+void kt_call_record(ipc_domain_t *self, uint32_t code, int at);
+
 #endif

@@ -10,6 +10,8 @@ here; after `olayout rewrite` cloning the chain, each layer lists its clone
 the clones. A function missing from EXE is one warning (exit 0), with
 --strict one error line (exit 1). Malformed profiles of several kinds and a
 missing file give one line `olayout: FILE[:LINE]: problem` and exit 1.
+Without EXE: the paths and library marks as the parser reads them (the
+scripts' way to read the format), text and JSON.
 On the x-kernel: tcpping built from the stack with -ffunction-sections
 -Wl,--emit-relocs (profiles/xk_build.sh, without and with the plugin's
 outlining) against profiles/tcpping.prof: the path's hot size equals
@@ -242,6 +244,39 @@ def check_malformed(tap, exe):
     shutil.rmtree(work)
 
 
+def check_names(tap):
+    """Without EXE: the paths and library marks as the profile names them,
+    read by the parser (comments, a `#` right after a name, blank lines, a
+    dispatcher named twice), text and JSON; a malformed profile is still
+    its one line, and --strict, which needs EXE, a bad command line."""
+    work = oltest.workdir("paths-names")
+    prof = write(work, "names.prof", "olayout-profile 1\n# the send path\n\npath send a xpush b# c d\n"
+                 "path recv e f xpush g  # h\nlibrary l1 # l2\n")
+    res = oltest.olayout("paths", "--profile", prof)
+    want = "profile %s\npath send\n  root a\n  layer xpush\n  layer b\npath recv\n  root e\n  layer f\n" \
+           "  layer xpush\n  layer g\nlibrary l1\n" % prof
+    tap.ok(res.rc == 0 and res.err == b"" and res.out.decode() == want,
+           "no EXE: each path's root and layers and the library marks as the profile names them",
+           oltest.describe(res))
+    res = oltest.olayout("paths", "--json", "--profile", prof)
+    got = json.loads(res.out) if res.rc == 0 else None
+    tap.ok(got == {"profile": prof, "file": None, "library": [{"role": "library", "name": "l1"}],
+                   "paths": [{"name": "send", "members": [{"role": "root", "name": "a"}] +
+                              [{"role": "layer", "name": n} for n in ("xpush", "b")]},
+                             {"name": "recv", "members": [{"role": "root", "name": "e"}] +
+                              [{"role": "layer", "name": n} for n in ("f", "xpush", "g")]}]},
+           "no EXE, --json: the same as one object", oltest.describe(res))
+    bad = write(work, "bad.prof", "olayout-profile 1\npath p a#x b\n")
+    res = oltest.olayout("paths", "--profile", bad)
+    tap.ok(one_line(res, r"olayout: %s:2: \S.*" % re.escape(bad)),
+           "no EXE, a malformed profile (a path left without a layer by a comment): one line naming bad.prof:2",
+           oltest.describe(res))
+    res = oltest.olayout("paths", "--strict", "--profile", prof)
+    tap.ok(res.rc == 2 and res.out == b"" and len(res.err.splitlines()) == 2,
+           "--strict without EXE: a bad command line, exit 2", oltest.describe(res))
+    shutil.rmtree(work)
+
+
 def xk_build(variant, work):
     """tcpping from the x-kernel's sources, kept relocations; path or None."""
     env = dict(os.environ, BUILD=oltest.BUILD, CC="gcc -ffunction-sections -Wl,--emit-relocs")
@@ -298,6 +333,7 @@ def main():
         check_layers(tap, config, builds[config])
     check_missing(tap, builds["pie"])
     check_malformed(tap, builds["pie"])
+    check_names(tap)
     check_xkernel(tap)
     return tap.done()
 

@@ -71,7 +71,7 @@ def main():
     fifo = fifo_allowed()
     policies = {x[8] for x in runs}
     tap.ok(policies == {"policy=SCHED_FIFO"} and "every run SCHED_FIFO" in out if fifo else
-           "SCHED_FIFO" not in policies and "not SCHED_FIFO" in out,
+           "policy=SCHED_FIFO" not in policies and "not SCHED_FIFO" in out,
            "runs are %sSCHED_FIFO, as the report says" % ("" if fifo else "not "), policies)
     rows = {line.split()[0]: line.split() for line in out.splitlines() if line.split()[:1] in
             (["slow"], ["fast"], ["same"])}

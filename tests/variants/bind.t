@@ -46,7 +46,8 @@ need "$BUILD/bin/olayout"
 variant_lists
 for list in "${LISTS[@]}"; do
 	read -r _ stack _ profile < <(awk '$1 == "stack"' "$list")
-	npaths=$(awk '$1 == "path"' "$profile" | wc -l)
+	npaths=$("$BUILD"/bin/olayout paths --profile "$profile" | awk '$1 == "path"' | wc -l)
+	ok "$stack: olayout paths reads the profile's paths ($npaths)" test "$npaths" -gt 0
 	while read -r _ v state exe; do
 		[ "$state" = built ] || continue	# variant_lists failed it
 		input=$(dirname "$exe")/in/$(basename "$exe")

@@ -14,6 +14,7 @@
 BUILD=${BUILD:-build}
 export BUILD
 need_tool valgrind
+need "$BUILD/bin/olayout"
 WORK=$(mktemp -d /tmp/coldt.XXXXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -36,8 +37,9 @@ variant_lists
 for list in "${LISTS[@]}"; do
 	read -r _ stack _ profile < <(awk '$1 == "stack"' "$list")
 	all=$(awk '$1 == "variant" && $2 == "ALL" && $3 == "built" { print $4 }' "$list")
-	# the paths' roots (a static one may be FN.lto_priv.N)
-	roots=$(awk '$1 == "path" { printf "%s%s", sep, $3; sep = "|" }' "$profile")
+	# the paths' roots (a static one may be FN.lto_priv.N), as the profile's
+	# parser reads them
+	roots=$("$BUILD"/bin/olayout paths --profile "$profile" | awk '$1 == "root" { printf "%s%s", sep, $2; sep = "|" }')
 	while read -r v exe; do
 		need "$exe"
 		d=$(loop "$exe") || { ok "$stack $v: callgrind.sh runs its training loop" false; continue; }

@@ -8,7 +8,10 @@ length (the client host's process on the process wire) beside the
 both-hosts one, and smaller (counts, not times); Table 4's hardware figures from
 a stand-in perf whose counters exist (fixed counts: deterministic), and the
 reason printed when perf has no counters; a results folder it cannot use
-is refused before the run, and the files are written whole or not at all."""
+is refused before the run, and the files are written whole or not at all;
+the profile's paths are read by its one parser (olayout paths): a
+malformed profile ends the run, comments change nothing, and an
+executable without relocations is matched by its symbols."""
 import contextlib
 import csv
 import io
@@ -75,6 +78,44 @@ def fake(work, name, text):
         f.write(text)
     os.chmod(os.path.join(d, "perf"), 0o755)
     return d
+
+
+def dies(fn, *args):
+    """(True, stderr) when fn(*args) ends the run (tables.die), else (False, its result)."""
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err):
+            got = fn(*args)
+    except SystemExit:
+        return True, err.getvalue()
+    return False, got
+
+
+def check_profile_reader(tap, work, std):
+    """The paths come from the profile's one parser (olayout paths): a
+    malformed profile ends the run with the parser's line, never falls
+    back to reading it by hand; an executable olayout refuses for lack of
+    relocations (BOLT's output) is matched by its symbols on the same
+    paths, comments and all."""
+    plain = open("profiles/tcpping.prof").read()
+    commented = os.path.join(work, "commented.prof")
+    with open(commented, "w") as f:
+        f.write("".join(l + ("# a comment\n" if l.startswith("path ") else "\n") for l in plain.splitlines()))
+    bad = os.path.join(work, "bad.prof")
+    with open(bad, "w") as f:
+        f.write(plain + "path tcp_send eth_demux eth_pop\n")
+    died, err = dies(tables.path_members, BUILD, std, bad, "STD")
+    tap.ok(died and err.startswith("tables.py: ") and "%s:%d: " % (bad, len(plain.splitlines()) + 1) in err,
+           "a malformed profile ends the run with the parser's line (FILE:LINE)", err or "no error")
+    norel = os.path.join(work, "norel")
+    subprocess.run(["objcopy", "--remove-section=.rela.text", std, norel], check=True)
+    want = dies(tables.profile_paths, BUILD, "profiles/tcpping.prof")[1]
+    tap.ok(dies(tables.profile_paths, BUILD, commented)[1] == want and len(want) == 2,
+           "the paths of a profile with comments on its path lines are the profile's", want)
+    died, got = dies(tables.path_members, BUILD, norel, commented, "STD")
+    tap.ok(not died and list(got) == [n for n, _ in want] and all(got.values()) and
+           got == dies(tables.path_members, BUILD, norel, "profiles/tcpping.prof", "STD")[1],
+           "an executable without relocations: the same paths' functions by its symbols", got)
 
 
 def main():
@@ -186,6 +227,7 @@ def main():
            err.getvalue() == "tables.py: %s/b.csv: Is a directory\n" % out,
            "write_all: a file it cannot replace fails the run in one line naming it, and leaves no temporary file",
            (os.listdir(out), err.getvalue()))
+    check_profile_reader(tap, work, std)
     subprocess.run(["rm", "-rf", work])
     return tap.done()
 

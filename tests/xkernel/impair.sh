@@ -31,10 +31,11 @@ xk_impair_cleanup() {
 	XK_NSL= XK_NSR=
 }
 
+# need_tool and skip_all come from the caller, as for netns.sh's xk_netns_start.
 xk_impair_start() {
+	need_tool ip	# iproute2: make deps installs it
 	[[ $EUID -eq 0 ]] || skip_all "needs root for network namespaces"
 	[[ -c /dev/net/tun ]] || skip_all "no /dev/net/tun on this machine"
-	need_tool ip	# iproute2: make deps installs it
 	XK_NSL="xkl-$$-$RANDOM" XK_NSR="xkr-$$-$RANDOM"
 	XK_IMPAIR_LOG=$(mktemp /tmp/tapimpair.XXXXXX)
 	trap xk_impair_cleanup EXIT

@@ -26,10 +26,13 @@ xk_netns_cleanup() {
 	XK_NETNS=
 }
 
+# need_tool and skip_all come from the caller: tests/tap/tap.sh for a test
+# (a missing tool fails it), bench/xkernel/netns_bench.sh for a benchmark
+# (one line, status 1). A missing tool fails even where root would skip.
 xk_netns_start() {
+	need_tool ip	# iproute2: make deps installs it
 	[[ $EUID -eq 0 ]] || skip_all "needs root for network namespaces"
 	[[ -c /dev/net/tun ]] || skip_all "no /dev/net/tun on this machine"
-	need_tool ip	# iproute2: make deps installs it
 	XK_NETNS="xk-$$-$RANDOM"
 	if ! ip netns add "$XK_NETNS" 2>/dev/null; then
 		XK_NETNS=

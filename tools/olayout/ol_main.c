@@ -18,8 +18,8 @@ static const char usage_main[] =
 	"                                     apply a layout, write a new executable\n"
 	"  verify EXE                         check code, relocations, symbols and FDEs\n"
 	"  info [--json] EXE                  functions, fragments, clones\n"
-	"  paths [--json] [--strict] --profile FILE EXE\n"
-	"                                     a profile's paths as found in EXE\n"
+	"  paths [--json] [--strict] --profile FILE [EXE]\n"
+	"                                     a profile's paths as found in EXE (or as named)\n"
 	"  map [--cache GEOM] [--profile PROF] -o FILE.svg|FILE.png EXE [--vs EXE2]\n"
 	"                                     a picture of the i-cache sets EXE's code maps to\n"
 	"  compare [--cache GEOM]... [--runs N] [--bracketed] EXE_A EXE_B -- ARGS\n"
@@ -50,11 +50,13 @@ static const char usage_info[] =
 	"Lists functions, their fragments and sizes, the clone table, and what cannot move.\n";
 
 static const char usage_paths[] =
-	"usage: olayout paths [--json] [--strict] --profile FILE EXE\n"
+	"usage: olayout paths [--json] [--strict] --profile FILE [EXE]\n"
 	"For each path of the profile FILE (profiles/README.md): its root and layers in EXE\n"
 	"(address, hot size, .cold size, clones for the path), the path's static hot size\n"
 	"and the i-cache lines it touches per cache geometry; then the library functions.\n"
-	"A function missing from EXE is a warning, with --strict an error.\n";
+	"A function missing from EXE is a warning, with --strict an error.\n"
+	"Without EXE: each path's root and layers and the library functions as FILE\n"
+	"names them (the scripts' reader of the format), nothing looked up.\n";
 
 static const char usage_map[] =
 	"usage: olayout map [--cache GEOM] [--profile PROF] -o FILE.svg|FILE.png EXE [--vs EXE2]\n"
@@ -257,8 +259,10 @@ static int cmd_paths(int argc, char **argv, struct ol_err *err)
 		else
 			o.exe = argv[i];
 	}
-	if (!o.profile || !o.exe)
-		return bad_usage("paths ", "paths: needs --profile FILE and EXE");
+	if (!o.profile)
+		return bad_usage("paths ", "paths: needs --profile FILE");
+	if (o.strict && !o.exe)
+		return bad_usage("paths ", "paths: --strict needs EXE to look the names up in");
 	return done(ol_cmd_paths(&o, err), err, o.exe, o.profile, NULL);
 }
 

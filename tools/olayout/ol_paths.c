@@ -360,15 +360,23 @@ static void paths_close(struct pctx *c)
 	ol_profile_free(c->prof);
 }
 
+/* load: the profile, or the parser's one line in err. */
+static int load(const char *file, struct ol_profile **p, struct ol_err *err)
+{
+	char perr[OL_PROFILE_ERR_MAX];
+	int rc = ol_profile_load(file, p, perr, sizeof perr);
+
+	return rc < 0 ? ol_fail(err, rc, "%s", perr) : 0;
+}
+
 /* paths_open: the profile first (its error is the one to see), then EXE. */
 static int paths_open(struct pctx *c, struct ol_err *err)
 {
-	char perr[OL_PROFILE_ERR_MAX];
 	size_t n;
-	int rc = ol_profile_load(c->o->profile, &c->prof, perr, sizeof perr);
+	int rc = load(c->o->profile, &c->prof, err);
 
 	if (rc < 0)
-		return ol_fail(err, rc, "%s", perr);
+		return rc;
 	rc = ol_exe_open(&c->x, c->o->exe, err);
 	if (rc < 0)
 		return rc;
@@ -385,10 +393,63 @@ static int paths_open(struct pctx *c, struct ol_err *err)
 	return 0;
 }
 
+/* print_names: without EXE, the profile's paths and library marks as it
+ * names them, nothing looked up: how scripts read the format (never by
+ * hand: comments, blank lines and field rules are the parser's). */
+static void print_names(const struct ol_paths_opts *o, const struct ol_profile *p)
+{
+	bool json = o->json, first = true;
+
+	if (json) {
+		printf("{\"profile\":");
+		ol_json_str(o->profile);
+		printf(",\"file\":null,\"paths\":[");
+	} else {
+		printf("profile %s\n", o->profile);
+	}
+	for (size_t i = 0; i < p->n_paths; i++) {
+		const struct ol_profile_path *pa = &p->paths[i];
+		bool mfirst = true;
+
+		sep(json, &first);
+		printf(json ? "{\"name\":\"%s\",\"members\":[" : "path %s\n", pa->name);
+		for (size_t l = 0; l <= pa->n_layers; l++) {
+			sep(json, &mfirst);
+			printf(json ? "{\"role\":\"%s\",\"name\":\"%s\"}" : "  %s %s\n",
+			       l ? "layer" : "root", member(pa, l));
+		}
+		printf(json ? "]}" : "");
+	}
+	printf(json ? "],\"library\":[" : "");
+	first = true;
+	for (size_t i = 0; i < p->n_library; i++) {
+		sep(json, &first);
+		printf(json ? "{\"role\":\"library\",\"name\":\"%s\"}" : "library %s\n",
+		       p->library[i]);
+	}
+	printf(json ? "]}\n" : "");
+}
+
+static int list_profile(const struct ol_paths_opts *o, struct ol_err *err)
+{
+	struct ol_profile *p;
+	int rc = load(o->profile, &p, err);
+
+	if (rc < 0)
+		return rc;
+	print_names(o, p);
+	ol_profile_free(p);
+	return 0;
+}
+
 int ol_cmd_paths(const struct ol_paths_opts *o, struct ol_err *err)
 {
 	struct pctx c = { .o = o, .x = { .fd = -1 } };
-	int rc = paths_open(&c, err);
+	int rc;
+
+	if (o->exe == NULL)
+		return list_profile(o, err);
+	rc = paths_open(&c, err);
 
 	if (rc == 0)
 		rc = check_missing(&c, err);

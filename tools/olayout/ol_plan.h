@@ -121,6 +121,17 @@ int ol_plan_units(struct ol_plan *pl, const char *profile, bool strict, struct o
  * two of its units (the profile's `training`): worth a cache line. */
 bool ol_plan_warm(const struct ol_plan *pl, uint64_t count);
 
+/* A hot call from unit from to the entry of unit to: ret, the byte of from
+ * after it (where the call returns); weight, the heat of from's code there. */
+struct ol_pcall {
+	size_t from, to;
+	uint64_t ret, weight;
+};
+
+/* ol_plan_calls: the direct hot calls between hot units, from the
+ * relocations (ol_plan_calls.c; *out malloc'd, *n of them). */
+int ol_plan_calls(const struct ol_plan *pl, struct ol_pcall **out, size_t *n, struct ol_err *err);
+
 /* ol_plan_lines: heat per 16 bytes of hot units from the profile's `line`
  * counts and EXE's DWARF line table (nothing without either). */
 int ol_plan_lines(struct ol_plan *pl, struct ol_err *err);
@@ -165,6 +176,9 @@ uint64_t ol_sets_cost(const struct ol_sets *s, const struct ol_span *sp);
 /* ol_sets_best: the address from sp->addr on (in steps of align, within a
  * way) where sp costs least; ties go to the first. */
 uint64_t ol_sets_best(const struct ol_sets *s, struct ol_span sp, uint64_t align);
+/* ol_sets_shared: what sp's hot lines share with the hot lines already in
+ * their sets, full or not (what BAD seeks), counted as ol_sets_cost counts. */
+uint64_t ol_sets_shared(const struct ol_sets *s, const struct ol_span *sp);
 /* ol_plan_span: unit u at addr as the sets see it. */
 struct ol_span ol_plan_span(const struct ol_plan *pl, size_t u, uint64_t addr);
 /* ol_plan_taken: the sets hot code the plan cannot move maps to (the

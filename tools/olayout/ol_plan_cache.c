@@ -126,21 +126,29 @@ void ol_sets_add(struct ol_sets *s, const struct ol_span *sp, int who)
 	}
 }
 
-uint64_t ol_sets_cost(const struct ol_sets *s, const struct ol_span *sp)
+/* shared: what sp's hot lines share with the hot lines already in their
+ * sets, each line the less run of it and its set's lines together; full:
+ * only in sets with no free way. */
+static uint64_t shared(const struct ol_sets *s, const struct ol_span *sp, bool full)
 {
-	uint64_t cost = 0;
+	uint64_t sum = 0;
 
 	if (sp->size == 0)
 		return 0;
 	for (uint64_t l = sp->addr / s->line; l <= (sp->addr + sp->size - 1) / s->line; l++) {
 		uint64_t set = l % s->nsets, h;
 
-		if (s->n[set] < s->assoc || s->tag[set] == l)
+		if (s->n[set] < (full ? s->assoc : 1) || s->tag[set] == l)
 			continue;
 		h = line_heat(s, sp, l);
-		cost += h < s->heat[set] ? h : s->heat[set];
+		sum += h < s->heat[set] ? h : s->heat[set];
 	}
-	return cost;
+	return sum;
+}
+
+uint64_t ol_sets_cost(const struct ol_sets *s, const struct ol_span *sp)
+{
+	return shared(s, sp, true);
 }
 
 uint64_t ol_sets_best(const struct ol_sets *s, struct ol_span sp, uint64_t align)
@@ -158,6 +166,11 @@ uint64_t ol_sets_best(const struct ol_sets *s, struct ol_span sp, uint64_t align
 			break;
 	}
 	return best;
+}
+
+uint64_t ol_sets_shared(const struct ol_sets *s, const struct ol_span *sp)
+{
+	return shared(s, sp, false);
 }
 
 struct ol_span ol_plan_span(const struct ol_plan *pl, size_t u, uint64_t addr)
