@@ -176,7 +176,7 @@ static int totals(const char *file, uint64_t *ir, uint64_t *i1, struct ol_err *e
  * a large LL: only I1 is reported). */
 static int callgrind(struct cctx *c, size_t k, struct ol_err *err)
 {
-	char cache[3][64], outf[128], log[128], tag[16];
+	char cache[3][64], outf[128], log[128], tag[24];
 	char *pre[] = { "valgrind", "--tool=callgrind", "--cache-sim=yes", cache[0], cache[1],
 			cache[2], outf, log, c->o->bracketed ? "--instr-atstart=no" : NULL, NULL };
 	int rc = 0;
