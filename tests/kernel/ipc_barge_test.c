@@ -100,10 +100,6 @@ int main(void)
 {
 	alarm(120);	/* a hang is a failure */
 	tap_plan(2 * 2 * BG_TESTS);
-	for (int i = 0; i < 2; i++)
-		bg_run(kt_modes[i], "");
-	tap_diag("every domain pinned to CPU %d", kt_pin_one_cpu());
-	for (int i = 0; i < 2; i++)
-		bg_run(kt_modes[i], ", one core");
+	kt_modes_then_one_core(bg_run);
 	return tap_done();
 }

@@ -123,10 +123,6 @@ int main(void)
 	if (sigaction(SIGSEGV, &sa, NULL) < 0)
 		tap_bail("sigaction failed");
 	tap_plan(2 * 2 * CW_TESTS);
-	for (int i = 0; i < 2; i++)
-		cw_run(kt_modes[i], "");
-	tap_diag("every domain pinned to CPU %d", kt_pin_one_cpu());
-	for (int i = 0; i < 2; i++)
-		cw_run(kt_modes[i], ", one core");
+	kt_modes_then_one_core(cw_run);
 	return tap_done();
 }

@@ -128,6 +128,15 @@ int kt_pin_one_cpu(void)
 	return cpu;
 }
 
+void kt_modes_then_one_core(void (*run)(enum ipc_mode mode, const char *where))
+{
+	for (int i = 0; i < 2; i++)
+		run(kt_modes[i], "");
+	tap_diag("every domain pinned to CPU %d", kt_pin_one_cpu());
+	for (int i = 0; i < 2; i++)
+		run(kt_modes[i], ", one core");
+}
+
 void kt_wait_val(int i, long v)
 {
 	while (__atomic_load_n(&kt_val[i], __ATOMIC_SEQ_CST) < v)

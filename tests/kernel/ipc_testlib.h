@@ -37,6 +37,10 @@ bool kt_check(const void *buf, size_t n, uint64_t seed);
  * first CPU it may run on; that CPU. Bails out if it cannot. */
 int kt_pin_one_cpu(void);
 
+/* run(mode, where) in each mode (where ""), then, every domain pinned to
+ * one CPU, in each again (where ", one core"). */
+void kt_modes_then_one_core(void (*run)(enum ipc_mode mode, const char *where));
+
 /* Spin (politely) until kt_val[i] >= v. */
 void kt_wait_val(int i, long v);
 
