@@ -1,4 +1,4 @@
-/* eth.h - Ethernet framing constants shared by ETH, ARP and the drivers. */
+/* eth.h - Ethernet framing constants shared by ETH, ARP and the drivers, and ARP's limits. */
 #ifndef XK_ETH_H
 #define XK_ETH_H
 
@@ -14,6 +14,18 @@ struct xk_eth_hdr {
 	uint8_t src[XK_ETH_ALEN];
 	uint8_t type[2];	/* big-endian */
 };
+
+/*
+ * ARP gives up on an address after XK_ARP_PROBES requests XK_ARP_RETRY_NS
+ * apart (Linux: mcast_solicit 3) and then answers -EHOSTUNREACH for
+ * XK_ARP_FAILED_NS (BSD: arpt_down 20 s); at most XK_ARP_MAX_ASKING
+ * addresses are being asked about at once: a flood of spoofed sources gets
+ * a bounded number of requests.
+ */
+#define XK_ARP_PROBES		3
+#define XK_ARP_RETRY_NS		(100 * 1000 * 1000ull)
+#define XK_ARP_FAILED_NS	(20 * 1000 * 1000 * 1000ull)
+#define XK_ARP_MAX_ASKING	16
 
 extern const uint8_t xk_eth_broadcast[XK_ETH_ALEN];
 
