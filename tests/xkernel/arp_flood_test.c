@@ -3,12 +3,13 @@
  * nobody answers ARP for (issue 17 item 3; bench/xkernel/synflood.sh's
  * numbers on the seeded wire): 5 SYNs a millisecond for 2 s of virtual time
  * from 252 addresses into host 1's listened port. Host 1 may send at most
- * XK_ARP_PROBES requests for each resolution and have XK_ARP_MAX_ASKING under
- * way, so the requests are bounded; each is counted on the wire by host 0's
- * ARP, which drops every request that is not for it. IP drops and counts
- * what it held for an address ARP gave up on; the address stays failed for
- * XK_ARP_FAILED_NS, then is asked about again. A real peer that connects
- * halfway through gets its connection and its bytes across.
+ * XK_ARP_PROBES requests for a resolution, which lasts XK_ARP_ASK_NS, and have
+ * XK_ARP_MAX_ASKING resolutions under way, so the requests are bounded; each
+ * is counted on the wire by host 0's ARP, which drops every request that is
+ * not for it. IP drops and counts what it held for an address ARP gave up
+ * on; the address stays failed for XK_ARP_FAILED_NS, then is asked about
+ * again. A real peer that connects halfway through gets its connection and
+ * its bytes across.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +25,8 @@
 #define SIZE 20000
 #define MS 1000000ull
 #define SEC 1000000000ull
-#define ASK_NS (XK_ARP_PROBES * XK_ARP_RETRY_NS)
-/* Slots never answered start a resolution at most every ASK_NS, each of at most XK_ARP_PROBES requests. */
-#define MAX_REQUESTS (XK_ARP_MAX_ASKING * XK_ARP_PROBES * (FLOOD_MS * MS / ASK_NS + 1))
+/* Slots never answered start a resolution at most every XK_ARP_ASK_NS, each of at most XK_ARP_PROBES requests. */
+#define MAX_REQUESTS (XK_ARP_MAX_ASKING * XK_ARP_PROBES * (FLOOD_MS * MS / XK_ARP_ASK_NS + 1))
 
 static unsigned long long drops(struct tcp_pair *p, int host, const char *proto, int reason)
 {
@@ -98,7 +98,7 @@ int main(void)
 		 FLOOD_MS * PER_MS, SOURCES, FLOOD_MS, n, (unsigned long long)MAX_REQUESTS, held);
 	tap_ok(n > 0, "host 1 asked about the spoofed sources (%llu requests)", n);
 	tap_ok(n <= MAX_REQUESTS, "at most %d resolutions of %d requests each every %llu ms: %llu <= %llu",
-	       XK_ARP_MAX_ASKING, XK_ARP_PROBES, ASK_NS / MS, n, (unsigned long long)MAX_REQUESTS);
+	       XK_ARP_MAX_ASKING, XK_ARP_PROBES, XK_ARP_ASK_NS / MS, n, (unsigned long long)MAX_REQUESTS);
 	tap_ok(held > 0, "IP dropped and counted what it held for the addresses ARP gave up on (%llu)", held);
 	tap_is_int(arp_ask(&p, XK_TESTBED_IP(2)), -EHOSTUNREACH,
 		   "the first spoofed address has failed: no new request for it");

@@ -2,9 +2,9 @@
  * arp.c - ARP for IPv4 over Ethernet: answers requests for our address,
  * learns from what it hears, and resolves addresses for IP through
  * XK_CTL_ARP_RESOLVE (which sends a request and says -EAGAIN until a reply
- * arrives; IP retries). An address unanswered after XK_ARP_PROBES requests
- * has failed: -EHOSTUNREACH for XK_ARP_FAILED_NS; at most XK_ARP_MAX_ASKING
- * resolutions are under way, a new one waits for a slot (eth.h).
+ * arrives; IP retries). An address unanswered XK_ARP_ASK_NS after its first
+ * request has failed: -EHOSTUNREACH for XK_ARP_FAILED_NS; at most
+ * XK_ARP_MAX_ASKING resolutions are under way, a new one waits for a slot (eth.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,16 +20,16 @@
 #define ARP_OP_REQUEST	1
 #define ARP_OP_REPLY	2
 #define ARP_MAX_ENTRIES	256
-#define ARP_ASK_NS	(XK_ARP_PROBES * XK_ARP_RETRY_NS)	/* a resolution's time to answer */
 
 struct arp_entry {
 	uint8_t mac[XK_ETH_ALEN];
 	int resolved;
 	uint64_t first;		/* when its resolution began (0: none) */
 	uint64_t asked;		/* when we last sent a request */
+	unsigned probes;	/* requests sent since first */
 };
 
-/* A resolution under way: its slot is taken until it is answered or ARP_ASK_NS pass. */
+/* A resolution under way: its slot is taken until it is answered or XK_ARP_ASK_NS pass. */
 struct arp_asking {
 	uint32_t ip;
 	uint64_t since;		/* 0: free */
@@ -191,9 +191,9 @@ static enum arp_phase arp_phase(const struct arp_entry *e, uint64_t now)
 {
 	uint64_t age = now - e->first;
 
-	if (!e->first || age >= ARP_ASK_NS + XK_ARP_FAILED_NS)
+	if (!e->first || age >= XK_ARP_ASK_NS + XK_ARP_FAILED_NS)
 		return ARP_IDLE;
-	return age < ARP_ASK_NS ? ARP_ASKING : ARP_FAILED;
+	return age < XK_ARP_ASK_NS ? ARP_ASKING : ARP_FAILED;
 }
 
 static void arp_request(xk_proto_t *self, struct arp_entry *e, uint32_t ip, uint64_t now)
@@ -201,6 +201,7 @@ static void arp_request(xk_proto_t *self, struct arp_entry *e, uint32_t ip, uint
 	static const uint8_t unknown[XK_ETH_ALEN];
 
 	e->asked = now;
+	e->probes++;
 	arp_send(self, ARP_OP_REQUEST, xk_eth_broadcast, unknown, ip);
 }
 
@@ -211,7 +212,7 @@ static struct arp_asking *arp_slot(struct arp_state *st, uint64_t now)
 		struct arp_asking *a = &st->asking[i];
 		struct arp_entry *e;
 
-		if (!a->since || now - a->since >= ARP_ASK_NS)
+		if (!a->since || now - a->since >= XK_ARP_ASK_NS)
 			return a;
 		e = arp_lookup(st, a->ip);
 		if (e && e->resolved)
@@ -228,6 +229,7 @@ static int arp_begin(xk_proto_t *self, struct arp_entry *e, uint32_t ip, uint64_
 	if (a) {
 		a->ip = ip;
 		a->since = e->first = now;
+		e->probes = 0;
 		arp_request(self, e, ip, now);
 	}
 	return -EAGAIN;
@@ -256,7 +258,7 @@ static int arp_resolve(xk_proto_t *self, uint32_t ip, uint8_t *mac)
 	case ARP_FAILED:
 		return -EHOSTUNREACH;
 	default:
-		if (now - e->asked >= XK_ARP_RETRY_NS)
+		if (e->probes < XK_ARP_PROBES && now - e->asked >= XK_ARP_RETRY_NS)
 			arp_request(self, e, ip, now);
 		return -EAGAIN;
 	}
