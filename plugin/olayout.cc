@@ -35,6 +35,8 @@
  *                  before inlining; late: after the last GIMPLE pass)
  *   loops=on|off   the paths' hot loops unrolled by their trained trip counts
  *                  (default on; loops.cc)
+ *   block-order=gcc|exttsp  the blocks of the functions that ran in training in
+ *                  GCC's order (default) or by ext-TSP (blockorder.cc)
  *   verbose        say on stderr what is done and what is skipped, and why
  *   report=FILE    write, per function, hot bytes and instructions before and
  *                  after outlining, and each path's inlining decisions
@@ -81,6 +83,8 @@ static const char help_text[] =
 	"                                     for block order only)\n"
 	"  -fplugin-arg-olayout-loops=on|off  unroll the paths' hot loops by their trained\n"
 	"                                     trip counts (default on)\n"
+	"  -fplugin-arg-olayout-block-order=gcc|exttsp  the trained functions' blocks in\n"
+	"                                     GCC's order (default) or by ext-TSP, as BOLT\n"
 	"  -fplugin-arg-olayout-verbose       say what is done and skipped\n"
 	"  -fplugin-arg-olayout-report=FILE   sizes per function, before/after; path decisions\n"
 	"  -fplugin-arg-olayout-min-ratio=R   inline a path's call only when it ran at least\n"
@@ -331,9 +335,9 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		/* the two whole-number options */
 		bool growth = strcmp(key, "max-growth") == 0 || strcmp(key, "cold-runs") == 0;
 		bool fdo = strcmp(key, "fdo") == 0, ppm = strcmp(key, "cold-ppm") == 0;
-		bool loops = strcmp(key, "loops") == 0;
+		bool loops = strcmp(key, "loops") == 0, order = strcmp(key, "block-order") == 0;
 		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 ||
-				   ratio || growth || fdo || ppm || loops;
+				   ratio || growth || fdo || ppm || loops || order;
 		bool flag = strcmp(key, "outline-only") == 0 || strcmp(key, "inline-only") == 0 ||
 			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0;
 		if (!wants_value && !flag) {
@@ -343,7 +347,8 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		}
 		if (wants_value && (!value || !*value)) {
 			error("olayout: option %<-fplugin-arg-%s-%s%> needs %<=%s%>", info->base_name,
-			      key, ratio ? "RATIO" : ppm ? "R" : growth ? "N" : fdo ? "on|off|late" : loops ? "on|off" : "FILE");
+			      key, ratio ? "RATIO" : ppm ? "R" : growth ? "N" : fdo ? "on|off|late" : loops ? "on|off"
+			      : order ? "gcc|exttsp" : "FILE");
 			return -1;
 		}
 		if (flag && value) {
@@ -383,6 +388,12 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 				return -1;
 			}
 			ol_cfg.loops = strcmp(value, "on") == 0;
+		} else if (order) {
+			if (strcmp(value, "gcc") != 0 && strcmp(value, "exttsp") != 0) {
+				error("olayout: %<block-order=%s%>: want %<gcc%> or %<exttsp%>", value);
+				return -1;
+			}
+			ol_cfg.exttsp = strcmp(value, "exttsp") == 0;
 		} else if (strcmp(key, "outline-only") == 0)
 			outline_only = true;
 		else if (strcmp(key, "inline-only") == 0)
@@ -464,6 +475,9 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 		register_pass(info->base_name, ol_make_loops_pass(g, false), "profile_estimate");
 		register_pass(info->base_name, ol_make_loops_pass(g, true), "optimized");
 	}
+	/* the trained functions' blocks by ext-TSP, after GCC's order */
+	if (ol_cfg.exttsp && ol_cfg.profile)
+		register_pass(info->base_name, ol_make_blockorder_pass(g), "bbro");
 	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_paths) {
 		/* Registered first, it runs after path-inlining: it sees the
 		   indirect calls the path's bodies hold. */

@@ -1,0 +1,429 @@
+/*
+ * blockorder.cc - the block-order pass (block-order=exttsp): each
+ * function's basic blocks ordered by their counts with the ext-TSP
+ * objective (Newell and Pupyrev, "Improved basic block reordering", IEEE
+ * TC 2020; what LLVM BOLT's -reorder-blocks=ext-tsp does), instead of the
+ * order of GCC's bbro (the software trace cache at -O2).
+ *
+ * An RTL pass right after bbro, on the functions that ran in training (the
+ * profile's `function` entries; their counts are the fdo pass's). It goes
+ * back into cfglayout mode (as bbro does: jumps are then implied by the
+ * order, and cfg_layout_finalize adds, inverts or removes them), orders
+ * the blocks of the entry's partition, keeps the other partition (.cold)
+ * after them as GCC laid it out, and leaves cfglayout mode. The entry block
+ * stays first, the partitions stay one run each (crossing jumps are
+ * explicit jumps in cfglayout mode and stay so).
+ *
+ * The objective: a jump of count w from the end of block s to the start of
+ * block d scores w when d follows s (a fall-through), 0.1 w (1 - D/1024)
+ * when d lies D < 1024 bytes after s's end (a short forward jump), 0.1 w
+ * (1 - D/640) when D < 640 bytes before it (a short backward jump, a
+ * loop's), else nothing. Greedy chain merging: every block starts as a
+ * chain; of every two chains a jump connects, the merge that gains most
+ * (X Y, Y X, or X split in two around Y: X1 Y X2, Y X2 X1, X2 X1 Y, for a
+ * chain X of at most SPLIT_MAX blocks) is made, until no merge gains;
+ * the entry's chain comes first, the others by their density (counts per
+ * byte), hottest first. The order is kept only where it scores more than
+ * GCC's.
+ *
+ * A function keeps GCC's order, with a verbose note saying why, when it
+ * did not run in training, optimizes for size, has a block without a
+ * count, begins in .cold, has more than BLOCKS_MAX blocks, or its
+ * partitions are not one run each.
+ */
+#define INCLUDE_VECTOR
+#define INCLUDE_MAP
+#define INCLUDE_ALGORITHM
+#include "gcc-plugin.h"
+#include "tree.h"
+#include "tree-pass.h"
+#include "context.h"
+#include "function.h"
+#include "basic-block.h"
+#include "cfg.h"
+#include "rtl.h"
+#include "memmodel.h"
+#include "emit-rtl.h"
+#include "df.h"
+#include "cfgrtl.h"
+#include "cfgcleanup.h"
+#include "output.h"
+#include "predict.h"
+#include "olayout.h"
+
+namespace {
+
+/* The objective's weights and distances (BOLT's defaults). */
+const double FALLTHROUGH_WEIGHT = 1.0, JUMP_WEIGHT = 0.1;
+const double FORWARD_DISTANCE = 1024, BACKWARD_DISTANCE = 640;
+/* A chain of more blocks is not split (LLVM's ChainSplitThreshold). */
+const size_t SPLIT_MAX = 128;
+/* A function of more blocks keeps GCC's order (the merging is quadratic). */
+const int BLOCKS_MAX = 5000;
+
+struct node {
+	basic_block bb;
+	int64_t size;  /* bytes, GCC's least length of its instructions */
+	int64_t count; /* times it ran */
+};
+
+struct jump {
+	int src, dst; /* node indices */
+	double weight;
+	bool direct; /* can fall through (else a jump table's or computed jump's) */
+};
+
+struct chain {
+	std::vector<int> nodes;
+	std::vector<int> jumps;		     /* both ends in the chain */
+	std::map<int, std::vector<int>> adj; /* other chain -> jumps between them */
+	double score;
+	bool alive;
+};
+
+/* A way to merge chain x with chain y: the nodes in their new order. */
+struct merge {
+	double gain;
+	std::vector<int> order;
+};
+
+struct layout {
+	std::vector<node> nodes;
+	std::vector<jump> jumps;
+	std::vector<chain> chains;
+	std::vector<int64_t> addr; /* per node, scratch for scoring */
+};
+
+/* The score of the jumps js with the nodes of order laid out in it. */
+double score(layout *l, const std::vector<int> &order, const std::vector<int> &js)
+{
+	int64_t at = 0;
+	for (int n : order) {
+		l->addr[n] = at;
+		at += l->nodes[n].size;
+	}
+	double s = 0;
+	for (int j : js) {
+		const jump &jp = l->jumps[j];
+		int64_t end = l->addr[jp.src] + l->nodes[jp.src].size, dst = l->addr[jp.dst];
+		if (end == dst && jp.direct)
+			s += FALLTHROUGH_WEIGHT * jp.weight;
+		else if (dst >= end && dst - end < FORWARD_DISTANCE)
+			s += JUMP_WEIGHT * jp.weight * (1 - (dst - end) / FORWARD_DISTANCE);
+		else if (dst < end && end - dst < BACKWARD_DISTANCE)
+			s += JUMP_WEIGHT * jp.weight * (1 - (end - dst) / BACKWARD_DISTANCE);
+	}
+	return s;
+}
+
+std::vector<int> concat(const std::vector<int> &a, const std::vector<int> &b,
+			const std::vector<int> &c)
+{
+	std::vector<int> r(a);
+	r.insert(r.end(), b.begin(), b.end());
+	r.insert(r.end(), c.begin(), c.end());
+	return r;
+}
+
+/* Keeps order in best when it gains more (the entry node, 0, must stay first). */
+void consider(layout *l, std::vector<int> order, const std::vector<int> &js, double before,
+	      bool has_entry, merge *best)
+{
+	if (has_entry && order[0] != 0)
+		return;
+	double gain = score(l, order, js) - before;
+	if (gain > best->gain) {
+		best->gain = gain;
+		best->order = std::move(order);
+	}
+}
+
+/* The best merge of x and y, splitting x (tried both ways round by the caller). */
+void best_split(layout *l, int x, int y, const std::vector<int> &js, double before, merge *best)
+{
+	const std::vector<int> &xn = l->chains[x].nodes, &yn = l->chains[y].nodes, none;
+	bool entry = xn[0] == 0 || yn[0] == 0;
+	consider(l, concat(xn, yn, none), js, before, entry, best);
+	if (xn.size() > SPLIT_MAX)
+		return;
+	for (size_t i = 1; i < xn.size(); i++) {
+		std::vector<int> x1(xn.begin(), xn.begin() + i), x2(xn.begin() + i, xn.end());
+		consider(l, concat(x1, yn, x2), js, before, entry, best);
+		consider(l, concat(yn, x2, x1), js, before, entry, best);
+		consider(l, concat(x2, x1, yn), js, before, entry, best);
+	}
+}
+
+/* The best merge of chains x and y. */
+merge best_merge(layout *l, int x, int y)
+{
+	chain &cx = l->chains[x], &cy = l->chains[y];
+	std::vector<int> js = concat(cx.jumps, cy.jumps, cx.adj[y]);
+	merge best = {0, {}};
+	double before = cx.score + cy.score;
+	best_split(l, x, y, js, before, &best);
+	best_split(l, y, x, js, before, &best);
+	return best;
+}
+
+/* Merges chain y into chain x in the order m. */
+void apply(layout *l, int x, int y, merge *m)
+{
+	chain &cx = l->chains[x], &cy = l->chains[y];
+	cx.nodes = std::move(m->order);
+	cx.jumps.insert(cx.jumps.end(), cy.jumps.begin(), cy.jumps.end());
+	cx.jumps.insert(cx.jumps.end(), cx.adj[y].begin(), cx.adj[y].end());
+	cx.score += cy.score + m->gain;
+	cx.adj.erase(y);
+	for (auto &kv : cy.adj) {
+		if (kv.first == x)
+			continue;
+		std::vector<int> &mine = cx.adj[kv.first];
+		mine.insert(mine.end(), kv.second.begin(), kv.second.end());
+		std::map<int, std::vector<int>> &other = l->chains[kv.first].adj;
+		std::vector<int> &theirs = other[x];
+		theirs.insert(theirs.end(), kv.second.begin(), kv.second.end());
+		other.erase(y);
+	}
+	cy.alive = false;
+	cy.adj.clear();
+	cy.jumps.clear();
+}
+
+/* Merges chains while a merge gains. */
+void merge_chains(layout *l)
+{
+	std::map<std::pair<int, int>, merge> gains;
+	for (size_t x = 0; x < l->chains.size(); x++)
+		for (auto &kv : l->chains[x].adj)
+			if ((int)x < kv.first)
+				gains[{(int)x, kv.first}] = best_merge(l, x, kv.first);
+	for (;;) {
+		auto best = gains.end();
+		for (auto it = gains.begin(); it != gains.end(); ++it)
+			if (it->second.gain > 1e-9 &&
+			    (best == gains.end() || it->second.gain > best->second.gain))
+				best = it;
+		if (best == gains.end())
+			return;
+		int x = best->first.first, y = best->first.second;
+		merge m = std::move(best->second);
+		apply(l, x, y, &m);
+		for (auto it = gains.begin(); it != gains.end();)
+			if (it->first.first == x || it->first.second == x || it->first.first == y ||
+			    it->first.second == y)
+				it = gains.erase(it);
+			else
+				++it;
+		for (auto &kv : l->chains[x].adj)
+			gains[{std::min(x, kv.first), std::max(x, kv.first)}] =
+				best_merge(l, std::min(x, kv.first), std::max(x, kv.first));
+	}
+}
+
+/* The nodes in their new order: the entry's chain, then the others by
+   density, densest first (ties: GCC's order). */
+std::vector<int> final_order(layout *l)
+{
+	std::vector<int> alive;
+	std::vector<double> density(l->chains.size());
+	for (size_t c = 0; c < l->chains.size(); c++) {
+		if (!l->chains[c].alive)
+			continue;
+		alive.push_back(c);
+		double count = 0, size = 0;
+		for (int n : l->chains[c].nodes) {
+			count += l->nodes[n].count;
+			size += l->nodes[n].size;
+		}
+		density[c] = count / size;
+	}
+	std::stable_sort(alive.begin(), alive.end(), [&](int a, int b) {
+		bool ea = l->chains[a].nodes[0] == 0, eb = l->chains[b].nodes[0] == 0;
+		if (ea != eb)
+			return ea;
+		return density[a] > density[b];
+	});
+	std::vector<int> order;
+	for (int c : alive)
+		order.insert(order.end(), l->chains[c].nodes.begin(), l->chains[c].nodes.end());
+	return order;
+}
+
+int64_t block_size(basic_block bb)
+{
+	int64_t size = 0;
+	rtx_insn *insn;
+	FOR_BB_INSNS (bb, insn)
+		if (NONDEBUG_INSN_P(insn))
+			size += get_attr_min_length(insn);
+	return MAX(size, 1);
+}
+
+/* Whether e can fall through (not a jump table's or a computed jump's:
+   those score as jumps, their targets near the jump or far from it). */
+bool direct_edge(edge e)
+{
+	rtx_insn *end = BB_END(e->src);
+	return !(JUMP_P(end) && (computed_jump_p(end) || tablejump_p(end, NULL, NULL)));
+}
+
+/* The nodes (the blocks of the entry's partition, in GCC's order) and the
+   jumps between them. */
+void collect(layout *l, function *fun)
+{
+	basic_block first = ENTRY_BLOCK_PTR_FOR_FN(fun)->next_bb, bb;
+	FOR_EACH_BB_FN (bb, fun) {
+		if (BB_PARTITION(bb) != BB_PARTITION(first))
+			break;
+		bb->aux = (void *)(intptr_t)(l->nodes.size() + 1);
+		l->nodes.push_back({bb, block_size(bb), bb->count.to_gcov_type()});
+	}
+	for (size_t i = 0; i < l->nodes.size(); i++) {
+		edge e;
+		edge_iterator ei;
+		FOR_EACH_EDGE (e, ei, l->nodes[i].bb->succs) {
+			intptr_t d = (intptr_t)e->dest->aux - 1;
+			if (d < 0 || e->dest == l->nodes[i].bb || (e->flags & EDGE_COMPLEX))
+				continue;
+			profile_count c = e->count();
+			if (c.initialized_p() && c.to_gcov_type() > 0)
+				l->jumps.push_back(
+					{(int)i, (int)d, (double)c.to_gcov_type(), direct_edge(e)});
+		}
+	}
+	FOR_EACH_BB_FN (bb, fun)
+		bb->aux = NULL;
+	l->addr.resize(l->nodes.size());
+	l->chains.resize(l->nodes.size());
+	for (size_t i = 0; i < l->nodes.size(); i++)
+		l->chains[i] = {{(int)i}, {}, {}, 0, true};
+	for (size_t j = 0; j < l->jumps.size(); j++) {
+		int s = l->jumps[j].src, d = l->jumps[j].dst;
+		l->chains[s].adj[d].push_back(j);
+		l->chains[d].adj[s].push_back(j);
+	}
+}
+
+/* Why fun keeps GCC's order, or NULL. */
+const char *why_not(function *fun)
+{
+	const struct ol_profile_function *f =
+		ol_profile_find_function(ol_cfg.profile, ol_fn_name(fun->decl));
+	if (!f || !f->insns)
+		return "it did not run in training";
+	if (optimize_function_for_size_p(fun))
+		return "it is optimized for size";
+	if (n_basic_blocks_for_fn(fun) > BLOCKS_MAX + NUM_FIXED_BLOCKS)
+		return "it has more than 5000 blocks";
+	basic_block first = ENTRY_BLOCK_PTR_FOR_FN(fun)->next_bb, bb;
+	if (first != single_succ(ENTRY_BLOCK_PTR_FOR_FN(fun)))
+		return "its entry block is not first";
+	if (BB_PARTITION(first) == BB_COLD_PARTITION)
+		return "it begins in .cold";
+	bool other = false;
+	FOR_EACH_BB_FN (bb, fun) {
+		if (!bb->count.initialized_p())
+			return "a block has no count";
+		if (BB_PARTITION(bb) != BB_PARTITION(first))
+			other = true;
+		else if (other)
+			return "its partitions are not one run each";
+	}
+	return NULL;
+}
+
+/* Chains the blocks through aux for cfg_layout_finalize: order's nodes,
+   then the blocks of the other partition as they are. */
+void chain_blocks(function *fun, layout *l, const std::vector<int> &order)
+{
+	basic_block prev = NULL, bb, rest = l->nodes.back().bb->next_bb;
+	for (int n : order) {
+		if (prev)
+			prev->aux = l->nodes[n].bb;
+		prev = l->nodes[n].bb;
+	}
+	for (bb = rest; bb != EXIT_BLOCK_PTR_FOR_FN(fun); bb = bb->next_bb) {
+		prev->aux = bb;
+		prev = bb;
+	}
+	prev->aux = NULL;
+}
+
+/* Orders fun's blocks by ext-TSP in cfglayout mode; verbose says how. */
+void reorder(function *fun)
+{
+	const char *name = ol_fn_name(fun->decl);
+	/* bbro is complete: GCC asserts that a partitioned function does not
+	   go back into cfglayout mode, where cleanup could move blocks
+	   between partitions; CLEANUP_NO_PARTITIONING keeps them. */
+	bool complete = crtl->bb_reorder_complete;
+	crtl->bb_reorder_complete = false;
+	cfg_layout_initialize(CLEANUP_NO_PARTITIONING);
+	crtl->bb_reorder_complete = complete;
+	layout l;
+	collect(&l, fun);
+	std::vector<int> gcc_order;
+	for (size_t i = 0; i < l.nodes.size(); i++)
+		gcc_order.push_back(i);
+	std::vector<int> all(l.jumps.size());
+	for (size_t j = 0; j < all.size(); j++)
+		all[j] = j;
+	double before = score(&l, gcc_order, all);
+	merge_chains(&l);
+	std::vector<int> order = final_order(&l);
+	double after = score(&l, order, all);
+	if (after > before) {
+		ol_note("block-order: %s: %zu blocks ordered by ext-TSP (score %.0f, GCC's %.0f)",
+			name, l.nodes.size(), after, before);
+	} else {
+		ol_note("block-order: %s: kept GCC's order (it scores %.0f, ext-TSP's %.0f)", name,
+			before, after);
+		order = gcc_order;
+	}
+	chain_blocks(fun, &l, order);
+	cfg_layout_finalize();
+	basic_block bb;
+	FOR_EACH_BB_FN (bb, fun)
+		df_recompute_luids(bb);
+}
+
+const pass_data blockorder_data = {
+	RTL_PASS,	     /* type */
+	"olayout_blockorder", /* name */
+	OPTGROUP_NONE,	     /* optinfo_flags */
+	TV_NONE,	     /* tv_id */
+	0,		     /* properties_required */
+	0,		     /* properties_provided */
+	0,		     /* properties_destroyed */
+	0,		     /* todo_flags_start */
+	0,		     /* todo_flags_finish */
+};
+
+struct blockorder_pass : rtl_opt_pass {
+	blockorder_pass(gcc::context *ctxt) : rtl_opt_pass(blockorder_data, ctxt) {}
+	/* where bbro ran */
+	bool gate(function *) override
+	{
+		return optimize > 0 && (flag_reorder_blocks || flag_reorder_blocks_and_partition);
+	}
+	unsigned int execute(function *fun) override
+	{
+		if (n_basic_blocks_for_fn(fun) <= NUM_FIXED_BLOCKS + 1)
+			return 0;
+		const char *why = why_not(fun);
+		if (why) {
+			ol_note("block-order: %s: kept GCC's order: %s", ol_fn_name(fun->decl), why);
+			return 0;
+		}
+		reorder(fun);
+		return 0;
+	}
+};
+
+} // namespace
+
+opt_pass *ol_make_blockorder_pass(gcc::context *ctxt)
+{
+	return new blockorder_pass(ctxt);
+}
