@@ -108,18 +108,8 @@ static void test_onecore(enum ipc_mode mode)
 
 int main(void)
 {
-	cpu_set_t all, one;
-	int cpu = -1;
+	int cpu = kt_pin_one_cpu();
 
-	if (sched_getaffinity(0, sizeof all, &all) < 0)
-		tap_bail("sched_getaffinity failed");
-	for (int c = 0; c < CPU_SETSIZE && cpu < 0; c++)
-		if (CPU_ISSET(c, &all))
-			cpu = c;
-	CPU_ZERO(&one);
-	CPU_SET(cpu, &one);
-	if (sched_setaffinity(0, sizeof one, &one) < 0)	/* domains inherit it */
-		tap_bail("sched_setaffinity to CPU %d failed", cpu);
 	tap_plan(2 * OC_TESTS);
 	tap_diag("every domain pinned to CPU %d", cpu);
 	for (int i = 0; i < 2; i++)

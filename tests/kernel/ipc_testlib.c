@@ -111,6 +111,32 @@ bool kt_check(const void *buf, size_t n, uint64_t seed)
 	return true;
 }
 
+int kt_pin_one_cpu(void)
+{
+	cpu_set_t all, one;
+	int cpu = -1;
+
+	if (sched_getaffinity(0, sizeof all, &all) < 0)
+		tap_bail("sched_getaffinity failed");
+	for (int c = 0; c < CPU_SETSIZE && cpu < 0; c++)
+		if (CPU_ISSET(c, &all))
+			cpu = c;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof one, &one) < 0)	/* domains inherit it */
+		tap_bail("sched_setaffinity to CPU %d failed", cpu);
+	return cpu;
+}
+
+void kt_modes_then_one_core(void (*run)(enum ipc_mode mode, const char *where))
+{
+	for (int i = 0; i < 2; i++)
+		run(kt_modes[i], "");
+	tap_diag("every domain pinned to CPU %d", kt_pin_one_cpu());
+	for (int i = 0; i < 2; i++)
+		run(kt_modes[i], ", one core");
+}
+
 void kt_wait_val(int i, long v)
 {
 	while (__atomic_load_n(&kt_val[i], __ATOMIC_SEQ_CST) < v)

@@ -33,6 +33,14 @@ int kt_end(struct kt *t);	/* run the kernel, destroy it, return what run returne
 void kt_fill(void *buf, size_t n, uint64_t seed);
 bool kt_check(const void *buf, size_t n, uint64_t seed);
 
+/* Pin the calling process (and so every domain it starts after) to the
+ * first CPU it may run on; that CPU. Bails out if it cannot. */
+int kt_pin_one_cpu(void);
+
+/* run(mode, where) in each mode (where ""), then, every domain pinned to
+ * one CPU, in each again (where ", one core"). */
+void kt_modes_then_one_core(void (*run)(enum ipc_mode mode, const char *where));
+
 /* Spin (politely) until kt_val[i] >= v. */
 void kt_wait_val(int i, long v);
 

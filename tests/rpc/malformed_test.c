@@ -125,6 +125,12 @@ static void boundaries(void)
 
 	p = request(ch++, 1, 1), xk_put16(p.b + 38, 5), blast_fix(&p), inject(&p, SELECT, XK_DROP_VERSION);
 	p = request(ch++, 1, 77), inject(&p, SELECT, XK_DROP_NOPROTO);
+
+	/* The first of two fragments (25 of 40 bytes), then the same again: a duplicate. */
+	p = request(ch, 1, 1), xk_put32(p.b + 4, 7777), p.b[1] = 2, xk_put32(p.b + 8, 40), xk_put16(p.b + 12, 0),
+		xk_put16(p.b + 12, xk_csum_fold(xk_csum_add(0, p.b, p.len)));
+	inject(&p, -1, 0);
+	inject(&p, BLAST, XK_DROP_STATE);
 }
 
 /* Random bytes, then random bytes behind a valid BLAST header: dropped somewhere. */

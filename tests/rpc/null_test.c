@@ -9,7 +9,8 @@
  * of each call's end (rpc_app.h) counts exactly the calls that failed. The
  * ping harness's round trips (xk_bench_run, rpcping's loop) of null calls
  * succeed; to a procedure nobody enabled they fail (-EPROTO), although each
- * failed call's end comes up as empty as a null reply.
+ * failed call's end comes up as empty as a null reply: its status says
+ * -ENOSYS.
  */
 #include "bench.h"
 #include "rpc_test.h"
@@ -109,6 +110,7 @@ static void ping_harness(void)
 	struct xk_parts parts = { 0 };
 	struct rbed rb;
 	xk_sess_t *s = NULL;
+	int err = -ENOENT, status = 0;
 
 	tap_ok(null_bed(&rb, NULL) == 0, "a testbed");
 	tap_is_int(bench(&rb, rb.cs), 0, "the ping harness's round trips of null calls succeed");
@@ -116,10 +118,14 @@ static void ping_harness(void)
 	xk_part_push_ip(&parts.remote, XK_TESTBED_IP(1));
 	rpc_part_push_proc(&parts.remote, 99);
 	tap_ok(xk_app_open(&rb.tb.app[0], "select", &parts, &s) == 0, "a session to procedure 99");
-	tap_is_int(s ? bench(&rb, s) : -ENOENT, -EPROTO,
-		   "its round trips to a procedure nobody enabled: -EPROTO (each end empty, -ENOSYS)");
-	if (s)
+	if (s) {
+		err = bench(&rb, s);
+		xk_sess_control(s, RPC_CTL_STATUS, &status, sizeof status);
 		xk_close(s);
+	}
+	tap_ok(err == -EPROTO && status == -ENOSYS && msg_len(&rb.tb.app[0].last) == 0,
+	       "its round trips to a procedure nobody enabled: -EPROTO; the last call's end empty, "
+	       "its status -ENOSYS (%d, %d)", err, status);
 	tap_is_int(rbed_destroy(&rb), 0, "no message block outstanding at teardown");
 }
 

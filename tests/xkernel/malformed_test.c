@@ -230,6 +230,9 @@ static void test_fields(void)
 		put16(g + ETH + 6, 0x2001);
 		ip_fix_csum(g + ETH);
 		tap_ok(dropped_as(g, a, "ip", XK_DROP_FRAG), "ip: an overlapping fragment: ip/fragment");
+		put16(g + ETH + 6, 0x2000);	/* the first again, at the offset it holds */
+		ip_fix_csum(g + ETH);
+		tap_ok(dropped_as(g, a, "ip", XK_DROP_FRAG), "ip: a duplicate fragment: ip/fragment");
 	}
 	tap_ok(dropped_as(MUTATE(put16(g + ETH + IPH + 4, 4)), n, "udp", XK_DROP_LEN), "udp: length under 8: udp/length");
 	tap_ok(dropped_as(MUTATE(put16(g + ETH + IPH + 4, 40)), n, "udp", XK_DROP_SHORT), "udp: length past the datagram: udp/short");
@@ -291,7 +294,7 @@ int main(void)
 	const char *seed_env = getenv("XK_SEED");
 	xk_sess_t *flow;
 
-	tap_plan(36);
+	tap_plan(37);
 	if (xk_testbed_create(&tb, NULL, NULL, NULL))
 		tap_bail("testbed");
 	xk_part_push_port(&parts.local, 7);

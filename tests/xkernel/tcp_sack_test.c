@@ -2,7 +2,8 @@
  * tcp_sack_test - loss recovery with SACK (RFC 2018, 6675) and NewReno
  * (RFC 6582) on the in-process wire's virtual clock: the SACK options'
  * codec; two holes in one window filled by one recovery, each hole
- * retransmitted once, no timeout; and ten echo connections through the
+ * retransmitted once, no timeout; a timeout whose go-back resends the holes,
+ * not what the peer SACKed; and ten echo connections through the
  * seeded lossy wire (5% loss, 5% duplication, 25% reordering) where losses
  * cost fast retransmits, not timeouts.
  */
@@ -30,6 +31,10 @@ static void test_codec(void)
 	n = tcp_hdr_encode(p, &h);
 	p[23] = 9;	/* SACK length not 2 + 8n */
 	tap_is_int(tcp_hdr_decode(p, n, n, &g), -EPROTO, "codec: a SACK option of length 9 is malformed");
+	h = (struct tcp_hdr){ .nsack = 2, .sack = { { 1, 2 }, { 3, 0x100 } } };
+	n = tcp_hdr_encode(p, &h);
+	p[23] = 17;	/* 2 + 8 + 7, not 2 + 8n; the byte after it is 0x100's low byte, an EOL */
+	tap_is_int(tcp_hdr_decode(p, n, n, &g), -EPROTO, "codec: a SACK option of length 17 is malformed");
 }
 
 /* Segments 1 and 3 of eight are lost: one recovery retransmits exactly the two holes. */
@@ -58,6 +63,42 @@ static void test_two_holes(void)
 	tap_ok(xk_wire_now(p.tb.wire) - t0 < 10 * MS, "holes: done in %llu us, far below an RTO",
 	       (unsigned long long)((xk_wire_now(p.tb.wire) - t0) / 1000));
 	tap_is_int((long long)tcp_pair_destroy(&p), 0, "teardown: no message buffer left outstanding");
+}
+
+/*
+ * Segments 1 and 4 of eight are lost, and so is everything sent in the next
+ * 100 ms once their ACKs are on the wire (the fast retransmits, the tail
+ * probe): the timeout's go-back resends only the two holes (cwnd 1, then 2),
+ * never the six segments the peer has SACKed.
+ */
+static void test_timeout_skips_sacked(void)
+{
+	struct xk_wire_impair drop_all = { .drop_pct = 100 };
+	struct xk_tcp_stats c0, c1;
+	struct tcp_pair p;
+
+	connect_pair(&p);
+	for (int i = 0; i < 8; i++) {
+		xk_wire_set_impair(p.tb.wire, i == 0 || i == 3 ? &drop_all : NULL);
+		push(p.app[0].sess, 1460);
+	}
+	xk_wire_set_impair(p.tb.wire, NULL);
+	tcp_pair_run(&p, 15000, NULL);	/* the eight segments' ACKs on the wire */
+	xk_wire_set_impair(p.tb.wire, &drop_all);
+	tcp_pair_run(&p, 100 * MS, NULL);	/* the fast retransmits and probes lost, no timeout yet */
+	xk_wire_set_impair(p.tb.wire, NULL);
+	tcp_pair_stats(&p, 0, &c0);
+	p.want_rx = 8 * 1460;
+	tap_is_int(tcp_pair_run(&p, 10 * SEC, tcp_pair_got_rx), 0, "timeout: all eight segments arrive");
+	tcp_pair_run(&p, 10 * MS, NULL);	/* the last ACKs */
+	tcp_pair_stats(&p, 0, &c1);
+	tap_is_int((long long)(c1.rexmit_timeouts - c0.rexmit_timeouts), 1,
+		   "timeout: one, the fast retransmits and probe lost");
+	tap_ok(c1.data_segs_out - c0.data_segs_out == 2 && c1.bytes_out - c0.bytes_out == 2 * 1460,
+	       "timeout: the go-back resends the two holes, not the SACKed segments (%llu segments, %llu bytes)",
+	       (unsigned long long)(c1.data_segs_out - c0.data_segs_out),
+	       (unsigned long long)(c1.bytes_out - c0.bytes_out));
+	tap_is_int((long long)tcp_pair_destroy(&p), 0, "timeout: no message buffer left outstanding");
 }
 
 /*
@@ -146,10 +187,11 @@ static void test_lossy(void)
 
 int main(void)
 {
-	tap_plan(19);
+	tap_plan(24);
 	test_codec();
 	test_two_holes();
 	test_reordered();
+	test_timeout_skips_sacked();
 	test_lossy();
 	return tap_done();
 }

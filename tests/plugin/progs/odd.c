@@ -3,7 +3,8 @@
  * noinline, recursive and variadic functions, an indirect call whose
  * arguments do not fit the path's next function, setjmp, a section
  * attribute, names that do not exist. odd.prof names them; robust.t checks
- * that it builds, prints the same, and says why in verbose mode.
+ * that it builds, prints the same, is left untransformed, and says why in
+ * verbose mode.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -36,6 +37,13 @@ int sum_va(int n, ...)
 int two(int a, int b)
 {
 	return a * 3 - b;
+}
+
+/* inlinable, with one argument: p_arity's layer, which root_arity's call
+   (two arguments) must not become; used: kept under -flto */
+__attribute__((used)) int one(int x)
+{
+	return x * 5 - 2;
 }
 
 int (*volatile one_arg)(int) = leaf;
