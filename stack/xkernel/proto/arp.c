@@ -2,7 +2,9 @@
  * arp.c - ARP for IPv4 over Ethernet: answers requests for our address,
  * learns from what it hears, and resolves addresses for IP through
  * XK_CTL_ARP_RESOLVE (which sends a request and says -EAGAIN until a reply
- * arrives; IP retries).
+ * arrives; IP retries). An address unanswered XK_ARP_ASK_NS after its first
+ * request has failed: -EHOSTUNREACH for XK_ARP_FAILED_NS; at most
+ * XK_ARP_MAX_ASKING resolutions are under way, a new one waits for a slot (eth.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,20 +19,30 @@
 #define ARP_LEN		28
 #define ARP_OP_REQUEST	1
 #define ARP_OP_REPLY	2
-#define ARP_RETRY_NS	(100 * 1000 * 1000ull)	/* between requests for one address */
 #define ARP_MAX_ENTRIES	256
 
 struct arp_entry {
 	uint8_t mac[XK_ETH_ALEN];
 	int resolved;
+	uint64_t first;		/* when its resolution began (0: none) */
 	uint64_t asked;		/* when we last sent a request */
+	unsigned probes;	/* requests sent since first */
+};
+
+/* A resolution under way: its slot is taken until it is answered or XK_ARP_ASK_NS pass. */
+struct arp_asking {
+	uint32_t ip;
+	uint64_t since;		/* 0: free */
 };
 
 struct arp_state {
 	uint32_t ip;
 	uint8_t mac[XK_ETH_ALEN];
 	xk_map_t *table;	/* uint32_t ip -> struct arp_entry */
+	struct arp_asking asking[XK_ARP_MAX_ASKING];
 };
+
+enum arp_phase { ARP_IDLE, ARP_ASKING, ARP_FAILED };
 
 static xk_proto_t *arp_eth(xk_proto_t *self)
 {
@@ -174,10 +186,59 @@ static int arp_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 	return 0;
 }
 
+/* Where an unresolved entry's resolution stands at now. */
+static enum arp_phase arp_phase(const struct arp_entry *e, uint64_t now)
+{
+	uint64_t age = now - e->first;
+
+	if (!e->first || age >= XK_ARP_ASK_NS + XK_ARP_FAILED_NS)
+		return ARP_IDLE;
+	return age < XK_ARP_ASK_NS ? ARP_ASKING : ARP_FAILED;
+}
+
+static void arp_request(xk_proto_t *self, struct arp_entry *e, uint32_t ip, uint64_t now)
+{
+	static const uint8_t unknown[XK_ETH_ALEN];
+
+	e->asked = now;
+	e->probes++;
+	arp_send(self, ARP_OP_REQUEST, xk_eth_broadcast, unknown, ip);
+}
+
+/* A slot for a new resolution (free, timed out or answered), or NULL: all are under way. */
+static struct arp_asking *arp_slot(struct arp_state *st, uint64_t now)
+{
+	for (unsigned i = 0; i < XK_ARP_MAX_ASKING; i++) {
+		struct arp_asking *a = &st->asking[i];
+		struct arp_entry *e;
+
+		if (!a->since || now - a->since >= XK_ARP_ASK_NS)
+			return a;
+		e = arp_lookup(st, a->ip);
+		if (e && e->resolved)
+			return a;
+	}
+	return NULL;
+}
+
+/* Begin resolving ip if a slot is free (else it waits: IP asks again); -EAGAIN. */
+static int arp_begin(xk_proto_t *self, struct arp_entry *e, uint32_t ip, uint64_t now)
+{
+	struct arp_asking *a = arp_slot(self->state, now);
+
+	if (a) {
+		a->ip = ip;
+		a->since = e->first = now;
+		e->probes = 0;
+		arp_request(self, e, ip, now);
+	}
+	return -EAGAIN;
+}
+
 static int arp_resolve(xk_proto_t *self, uint32_t ip, uint8_t *mac)
 {
 	struct arp_state *st = self->state;
-	uint64_t now = xk_now(self->host);
+	uint64_t now = xk_now(self->host) | 1;	/* never 0: 0 means "none" */
 	struct arp_entry *e;
 
 	if (ip == 0xffffffffu) {
@@ -191,13 +252,16 @@ static int arp_resolve(xk_proto_t *self, uint32_t ip, uint8_t *mac)
 		memcpy(mac, e->mac, XK_ETH_ALEN);
 		return XK_ETH_ALEN;
 	}
-	if (!e->asked || now - e->asked >= ARP_RETRY_NS) {
-		static const uint8_t unknown[XK_ETH_ALEN];
-
-		e->asked = now ? now : 1;
-		arp_send(self, ARP_OP_REQUEST, xk_eth_broadcast, unknown, ip);
+	switch (arp_phase(e, now)) {
+	case ARP_IDLE:
+		return arp_begin(self, e, ip, now);
+	case ARP_FAILED:
+		return -EHOSTUNREACH;
+	default:
+		if (e->probes < XK_ARP_PROBES && now - e->asked >= XK_ARP_RETRY_NS)
+			arp_request(self, e, ip, now);
+		return -EAGAIN;
 	}
-	return -EAGAIN;
 }
 
 static int arp_control(xk_proto_t *self, int op, void *buf, size_t len)

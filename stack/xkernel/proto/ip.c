@@ -129,6 +129,7 @@ static int ip_output(xk_sess_t *s, msg_t *m)
 	if (rc == 0)
 		return xk_push(s->down, m);
 	if (rc != -EAGAIN || !ip_hold_room(is)) {
+		s->proto->drops.n[XK_DROP_ADDR] += rc == -EHOSTUNREACH;	/* ARP gave up on it */
 		msg_free(m);
 		return rc == -EAGAIN ? -ENOBUFS : rc;
 	}
