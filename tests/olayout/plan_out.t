@@ -6,8 +6,8 @@
 # (its clones bound by the x-kernel) misses the I-cache less than both classic
 # orderings: simulated I1 misses per round trip (bench/xkernel/callgrind.sh,
 # deterministic). Recorded 2026-12-03 (bench/results/olayout-plan.md, 1000
-# round trips; the same with this script's 300): bipartite 192, pettis-hansen
-# 291, hfsort 334. plan.t asserts the same on a STD build of its own.
+# round trips): bipartite 192, pettis-hansen 294, hfsort 334; with this
+# script's 300: 186, 291, 339. plan.t asserts the same on a STD build of its own.
 . tests/tap/tap.sh
 BUILD=${BUILD:-build}
 export BUILD
