@@ -11,6 +11,7 @@
 # (deterministic).
 . tests/tap/tap.sh
 : "${BUILD:=build}"
+case $BUILD in *san*) skip_all "valgrind cannot run an ASan build ($BUILD)" ;; esac
 need "$BUILD/bin/tcpping" "$BUILD/bin/olayout"
 need_tool valgrind
 T=$(mktemp -d) && trap 'rm -rf "$T"' EXIT

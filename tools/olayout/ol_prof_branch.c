@@ -138,7 +138,8 @@ static int by_source(const void *x, const void *y)
 
 static void print(struct walk *w, FILE *out)
 {
-	qsort(w->b, w->n, sizeof *w->b, by_exits);
+	if (w->n)	/* w->b is NULL when no branch was seen: qsort wants an array */
+		qsort(w->b, w->n, sizeof *w->b, by_exits);
 	for (size_t i = 0; i < w->n;) {
 		struct branch b = w->b[i];
 		for (i++; i < w->n && by_exits(&w->b[i], &b) == 0; i++) {

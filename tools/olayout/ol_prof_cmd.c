@@ -60,6 +60,7 @@ static int write_profile(struct ol_tmp *t, int fd, const char *out, const char *
 struct report {
 	bool lines, externals;
 	struct ol_prof_perf perf;	/* --from-perf: what perf.data held */
+	char exe[4096];			/* the command found in PATH: o->exe may point here */
 };
 
 /* The profile text of one run (event: the counts are its samples, or NULL:
@@ -151,18 +152,18 @@ static int find_exe(const char *cmd, char *buf, size_t len, struct ol_err *err)
  * runs of EXE among every process the command starts, summed. */
 static int run(struct ol_prof_opts *o, FILE *fp, struct report *rep, struct ol_err *err)
 {
-	char exe[4096], vg[4096];
+	char vg[4096];
 	struct ol_prof_run r;
 	struct ol_cg cg = {0};
 	bool children = o->exe != NULL;
 	int rc = find_exe("valgrind", vg, sizeof vg, err);
 
 	if (rc == 0)
-		rc = find_exe(o->cmd[0], exe, sizeof exe, err);
+		rc = find_exe(o->cmd[0], rep->exe, sizeof rep->exe, err);
 	if (rc < 0)
 		return rc;
 	if (!o->exe)
-		o->exe = exe;
+		o->exe = rep->exe;	/* read again by tell(), after this frame */
 	rc = ol_prof_run(&r, o->vgopts, o->nvgopts, o->cmd, o->ncmd, children, err);
 	if (rc == 0 && children)
 		rc = ol_prof_suite(&r, o->exe, &cg, r.log, sizeof r.log, err);
