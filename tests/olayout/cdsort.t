@@ -8,8 +8,11 @@ sorts_classify are denser than merge and call nothing. hfsort joins
 sorts_cmp_up to quick only and puts sorts_classify (denser) before merge;
 cdsort puts the callee between its two callers (quick, sorts_cmp_up,
 merge in a row, either way round), the densest unit first, main (1
-instruction per byte) last. The plan is the same twice, and optimize's
-output of it passes verify and runs as the input does."""
+instruction per byte) last, back to back (a 2-way cache: packed). On a
+direct-mapped cache the units go first fit onto free sets instead, and
+never-run code fills the gaps (more hot code than the cache: 2028 bytes,
+512-byte cache). The plan is the same twice, and optimize's output of it
+passes verify and runs as the input does."""
 import os
 import subprocess
 import sys
@@ -42,8 +45,9 @@ def main():
         prof = os.path.join(work, "sorts.prof")
         with open(prof, "w") as f:
             f.write(PROFILE)
-        res = {s: oltest.olayout("plan", "--strategy", s, "--profile", prof, "--cache", "512:1:32", exe)
+        res = {s: oltest.olayout("plan", "--strategy", s, "--profile", prof, "--cache", "1024:2:32", exe)
                for s in ("cdsort", "hfsort")}
+        direct = oltest.olayout("plan", "--strategy", "cdsort", "--profile", prof, "--cache", "512:1:32", exe)
         again = oltest.olayout("plan", "--strategy", "cdsort", "--profile", prof, "--cache", "512:1:32", exe)
         got = {s: placed(r.out.decode(errors="replace")) for s, r in res.items()}
         cds = got["cdsort"]
@@ -57,10 +61,17 @@ def main():
                "hfsort (the contrast): merge apart from sorts_cmp_up (%s)" % hf)
         tap.ok(cds[:1] == ["sorts_weight"] and cds[-1:] == ["main"],
                "cdsort: densest chain first, main last (%s)" % cds)
-        tap.ok(again.rc == 0 and again.out == res["cdsort"].out, "cdsort: the same plan twice")
+        text = res["cdsort"].out.decode(errors="replace")
+        tap.ok("pad=" not in text, "cdsort, 2-way cache: packed, no padding")
+        fit = placed(direct.out.decode(errors="replace"))
+        fill = [u for u in fit if u not in cds]
+        tap.ok(direct.rc == 0 and set(cds) <= set(fit) and fill,
+               "cdsort, direct-mapped cache: first fit, never-run code in the gaps (%s)" % fit,
+               oltest.describe(direct))
+        tap.ok(again.rc == 0 and again.out == direct.out, "cdsort: the same plan twice")
         out = os.path.join(work, "sorts.cds")
         opt = oltest.olayout("optimize", "--strategy", "cdsort", "--profile", prof, "--cache",
-                             "512:1:32", "-o", out, exe)
+                             "512:1:32", "-o", out, exe)  # with the gaps filled
         ran = [subprocess.run([x], capture_output=True, timeout=60) for x in (exe, out)] \
             if opt.rc == 0 else []
         tap.ok(opt.rc == 0 and ran[0].returncode == ran[1].returncode and ran[0].stdout == ran[1].stdout,

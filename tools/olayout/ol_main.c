@@ -89,7 +89,8 @@ static const char usage_compare[] =
 	"                 purpose), pettis-hansen (Pettis & Hansen 1990), hfsort\n" \
 	"                 (call-chain clustering, Ottoni & Maher 2017), cdsort\n" \
 	"                 (cache-directed sort: chains merged by call distance and\n" \
-	"                 density, as BOLT's -reorder-functions=cdsort), bipartite\n" \
+	"                 density, as BOLT's -reorder-functions=cdsort; first fit\n" \
+	"                 on free sets of a direct-mapped cache), bipartite\n" \
 	"                 (path clones and library code on disjoint sets), color\n" \
 	"                 (cache-line colouring: hot lines packed in call-chain\n" \
 	"                 order onto sets no other hot code, libc's included, takes)\n" \
