@@ -67,7 +67,7 @@ demo-xkernel: $(XK_APPS)
 bench-xkernel: $(XK_APPS)
 	@mkdir -p bench/results
 	set -o pipefail; { echo "make bench-xkernel at $$(date -u '+%F %H:%M UTC') on $$(nproc) CPUs, load $$(cut -d' ' -f1-3 /proc/loadavg)"; \
-	  echo "sources: commit $$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$$(git diff --quiet HEAD -- 2>/dev/null || echo ', with changes not committed'); programs: $(BUILD)/bin, the plain build ($(CC) $(filter-out -W% -M%,$(CFLAGS)))"; \
+	  echo "sources: commit $$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$$(git diff --quiet HEAD -- . ':!bench/results' 2>/dev/null || echo ', with changes not committed'); programs: $(BUILD)/bin, the plain build ($(CC) $(filter-out -W% -M%,$(CFLAGS)))"; \
 	  for app in $(BENCH_PING_APPS); do timeout 1200 $(BUILD)/bin/$$app -w process || exit 1; done; \
 	  BUILD=$(BUILD) bench/xkernel/callgrind.sh -m $(BENCH_PING_APPS); \
 	  for g in alpha21064 modern; do echo "I1 $$g:"; BUILD=$(BUILD) bench/xkernel/callgrind.sh -q -g $$g $(BENCH_PING_APPS); done; \
