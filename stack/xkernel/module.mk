@@ -56,7 +56,7 @@ $(XK_CLASSIFY_BIN): $(BUILD)/obj/bench/xkernel/classify.o $(XK_LIB)
 # adds rpcping; bench/xkernel/callgrind.sh: instructions and allocator calls,
 # then I1 misses in docs/DESIGN.md's two cache geometries), also written to
 # bench/results/xkernel.txt with the date, the commit, the build and the load
-# before and after.
+# before and after; a run that fails leaves the file as it was.
 BENCH_PING_APPS += tcpping udpping icmpping
 DEMOS += demo-xkernel
 .PHONY: demo-xkernel bench-xkernel
@@ -72,4 +72,5 @@ bench-xkernel: $(XK_APPS)
 	  BUILD=$(BUILD) bench/xkernel/callgrind.sh -m $(BENCH_PING_APPS); \
 	  for g in alpha21064 modern; do echo "I1 $$g:"; BUILD=$(BUILD) bench/xkernel/callgrind.sh -q -g $$g $(BENCH_PING_APPS); done; \
 	  echo "load at the end $$(cut -d' ' -f1-3 /proc/loadavg)"; } \
-	| tee bench/results/xkernel.txt
+	| tee bench/results/xkernel.txt.tmp && mv -f bench/results/xkernel.txt.tmp bench/results/xkernel.txt || \
+	{ rm -f bench/results/xkernel.txt.tmp; echo "bench-xkernel: failed, bench/results/xkernel.txt left as it was" >&2; exit 1; }
