@@ -8,8 +8,8 @@
  * is counted on the wire by host 0's ARP, which drops every request that is
  * not for it. IP drops and counts what it held for an address ARP gave up
  * on; the address stays failed for XK_ARP_DOWN_NS, doubled for each failure
- * in a row up to XK_ARP_FAILED_NS, then is asked about again. A real peer that connects halfway through gets its connection and
- * its bytes across.
+ * in a row up to XK_ARP_FAILED_NS, then is asked about again. A real peer
+ * that connects halfway through gets its connection and its bytes across.
  */
 #include <stdlib.h>
 #include <string.h>
