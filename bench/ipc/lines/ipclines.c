@@ -12,6 +12,9 @@
  * other's line and waits on its own, as the kernel does (the word holds a
  * message count and a state). The rungs:
  *
+ *   word      the sender writes only the word, with a release store: the
+ *             floor of any design with one line per direction, against
+ *             the spin's one line for both
  *   mailbox   the sender writes the header (4 words) and the word with a
  *             release store; the receiver only reads its line
  *   +ack      the receiver writes its own word after taking (RUNNING)
@@ -21,6 +24,9 @@
  *   +callwait the client stores CALLING before, CASes to WAIT_REPLY after
  *   +install  the server writes the reply capability into its table, seq_cst
  *   +clock    each side reads the clock when it starts to wait
+ *
+ * Beside the spin floor (PAUSE between polls, as the kernel waits), the same
+ * spin polling with LFENCE instead: how much of the floor is the PAUSE.
  *
  * Prints, per series: best, 10th percentile, median and 90th percentile ns
  * per round trip, the median of the per-round ratios to the spin floor, and
@@ -48,7 +54,8 @@
 #include <unistd.h>
 
 enum { F_ACK = 1, F_CLAIM = 2, F_FULLCAS = 4, F_OPENX = 8, F_CALLWAIT = 16,
-       F_INSTALL = 32, F_CLOCK = 64, F_SPIN = 128 };
+       F_INSTALL = 32, F_CLOCK = 64, F_SPIN = 128, F_WORD = 256,
+       F_LFENCE = 512 };
 enum { S_OPEN = 1, S_BUSY, S_FULL, S_RUNNING, S_CALLING, S_WAIT };
 
 #define MAX_SERIES	12
@@ -89,6 +96,15 @@ static int pin(int cpu)
 	return sched_setaffinity(0, sizeof set, &set) ? -errno : 0;
 }
 
+/* Between two polls: PAUSE, or with F_LFENCE only wait for the load. */
+static inline void relax(unsigned flags)
+{
+	if (flags & F_LFENCE)
+		__asm__ volatile("lfence" ::: "memory");
+	else
+		__builtin_ia32_pause();
+}
+
 static inline uint64_t word(uint64_t count, unsigned st)
 {
 	return count << 8 | st;
@@ -101,8 +117,8 @@ static uint64_t take(struct line *me, uint64_t want, unsigned flags)
 	if (flags & F_CLOCK)
 		(void)now_ns();
 	while ((w = atomic_load_explicit(&me->w, memory_order_acquire)) != word(want, S_FULL))
-		__builtin_ia32_pause();
-	uint64_t sum = me->hdr[0] + me->hdr[1] + me->hdr[2] + me->hdr[3];
+		relax(flags);
+	uint64_t sum = (flags & F_WORD) ? 0 : me->hdr[0] + me->hdr[1] + me->hdr[2] + me->hdr[3];
 	if (flags & F_ACK)
 		atomic_store_explicit(&me->w, word(want, S_RUNNING), memory_order_release);
 	return sum;
@@ -124,10 +140,12 @@ static void give(struct line *to, uint64_t count, unsigned flags, int open_only)
 			w = atomic_load_explicit(&to->w, memory_order_relaxed);
 		}
 	}
-	to->hdr[0] = count;
-	to->hdr[1] = 1;
-	to->hdr[2] = 2;
-	to->hdr[3] = 3;
+	if (!(flags & F_WORD)) {
+		to->hdr[0] = count;
+		to->hdr[1] = 1;
+		to->hdr[2] = 2;
+		to->hdr[3] = 3;
+	}
 	if (flags & F_FULLCAS) {
 		uint64_t w = word(count, S_BUSY);
 		atomic_compare_exchange_strong(&to->w, &w, word(count + 1, S_FULL));
@@ -143,7 +161,7 @@ static void peer_turns(struct pairmem *m, unsigned flags, uint64_t *c, unsigned 
 	for (unsigned i = 0; i < n; i++) {
 		if (flags & F_SPIN) {
 			while (atomic_load_explicit(&me->w, memory_order_acquire) != *c + 1)
-				__builtin_ia32_pause();
+				relax(flags);
 			atomic_store_explicit(&me->w, *c + 2, memory_order_release);
 			*c += 2;
 			continue;
@@ -169,7 +187,7 @@ static void client_turns(struct pairmem *m, unsigned flags, uint64_t *c, unsigne
 		if (flags & F_SPIN) {
 			atomic_store_explicit(&srv->w, *c + 1, memory_order_release);
 			while (atomic_load_explicit(&srv->w, memory_order_acquire) != *c + 2)
-				__builtin_ia32_pause();
+				relax(flags);
 			*c += 2;
 			continue;
 		}
@@ -371,6 +389,8 @@ int main(int argc, char **argv)
 {
 	static const struct { const char *name; unsigned flags; } ladder[] = {
 		{ "spin (floor)", F_SPIN },
+		{ "spin, LFENCE poll", F_SPIN | F_LFENCE },
+		{ "word", F_WORD },
 		{ "mailbox", 0 },
 		{ "+ack", F_ACK },
 		{ "+claim", F_ACK | F_CLAIM },
@@ -381,6 +401,7 @@ int main(int argc, char **argv)
 		{ "+clock", F_ACK | F_CLAIM | F_FULLCAS | F_OPENX | F_CALLWAIT | F_INSTALL | F_CLOCK },
 	};
 	static struct run r = { .rounds = 200, .iters = 1000 };
+	_Static_assert(sizeof ladder / sizeof *ladder < MAX_SERIES, "room for the kernel's series");
 	int opt;
 
 	if (argc > 1 && strcmp(argv[1], "--help") == 0)
