@@ -27,6 +27,11 @@
  *
  * Beside the spin floor (PAUSE between polls, as the kernel waits), the same
  * spin polling with LFENCE instead: how much of the floor is the PAUSE.
+ * And, off the ladder, one line for both directions, with PAUSE and with
+ * LFENCE: the caller claims the callee's line (CAS from OPEN), writes the
+ * header and FULL there; the callee answers in the same line, header then
+ * OPEN(count + 1), reply and reopen at once, and the caller polls that
+ * line. What a handoff costs when it moves as the spin's line does.
  *
  * Prints, per series: best, 10th percentile, median and 90th percentile ns
  * per round trip, the median of the per-round ratios to the spin floor, and
@@ -55,10 +60,10 @@
 
 enum { F_ACK = 1, F_CLAIM = 2, F_FULLCAS = 4, F_OPENX = 8, F_CALLWAIT = 16,
        F_INSTALL = 32, F_CLOCK = 64, F_SPIN = 128, F_WORD = 256,
-       F_LFENCE = 512 };
+       F_LFENCE = 512, F_ONELINE = 1024 };
 enum { S_OPEN = 1, S_BUSY, S_FULL, S_RUNNING, S_CALLING, S_WAIT };
 
-#define MAX_SERIES	12
+#define MAX_SERIES	14
 #define MAX_ROUNDS	400
 
 struct line {
@@ -108,6 +113,22 @@ static inline void relax(unsigned flags)
 static inline uint64_t word(uint64_t count, unsigned st)
 {
 	return count << 8 | st;
+}
+
+/* F_ONELINE: wait on line l for word want; take its header. */
+static uint64_t line_wait(struct line *l, uint64_t want, unsigned flags)
+{
+	while (atomic_load_explicit(&l->w, memory_order_acquire) != want)
+		relax(flags);
+	return l->hdr[0] + l->hdr[1] + l->hdr[2] + l->hdr[3];
+}
+
+static void line_fill(struct line *l, uint64_t count)
+{
+	l->hdr[0] = count;
+	l->hdr[1] = 1;
+	l->hdr[2] = 2;
+	l->hdr[3] = 3;
 }
 
 /* Wait on my own line for message number want; take its header. */
@@ -166,6 +187,13 @@ static void peer_turns(struct pairmem *m, unsigned flags, uint64_t *c, unsigned 
 			*c += 2;
 			continue;
 		}
+		if (flags & F_ONELINE) {	/* the answer reopens the line */
+			(void)line_wait(me, word(*c + 1, S_FULL), flags);
+			line_fill(me, *c);
+			atomic_store_explicit(&me->w, word(*c + 1, S_OPEN), memory_order_release);
+			*c += 1;
+			continue;
+		}
 		take(me, *c + 1, flags);
 		if (flags & F_INSTALL)
 			atomic_store(&m->table[1].w, *c);
@@ -189,6 +217,18 @@ static void client_turns(struct pairmem *m, unsigned flags, uint64_t *c, unsigne
 			while (atomic_load_explicit(&srv->w, memory_order_acquire) != *c + 2)
 				relax(flags);
 			*c += 2;
+			continue;
+		}
+		if (flags & F_ONELINE) {	/* claim, fill, FULL; the answer comes there */
+			uint64_t w = word(*c, S_OPEN);
+			while (!atomic_compare_exchange_weak(&srv->w, &w, word(*c, S_BUSY))) {
+				relax(flags);
+				w = word(*c, S_OPEN);
+			}
+			line_fill(srv, *c);
+			atomic_store_explicit(&srv->w, word(*c + 1, S_FULL), memory_order_release);
+			(void)line_wait(srv, word(*c + 1, S_OPEN), flags);
+			*c += 1;
 			continue;
 		}
 		if (flags & F_CALLWAIT)
@@ -399,6 +439,8 @@ int main(int argc, char **argv)
 		{ "+callwait", F_ACK | F_CLAIM | F_FULLCAS | F_OPENX | F_CALLWAIT },
 		{ "+install", F_ACK | F_CLAIM | F_FULLCAS | F_OPENX | F_CALLWAIT | F_INSTALL },
 		{ "+clock", F_ACK | F_CLAIM | F_FULLCAS | F_OPENX | F_CALLWAIT | F_INSTALL | F_CLOCK },
+		{ "one line (claim, header)", F_ONELINE },
+		{ "one line, LFENCE poll", F_ONELINE | F_LFENCE },
 	};
 	static struct run r = { .rounds = 200, .iters = 1000 };
 	_Static_assert(sizeof ladder / sizeof *ladder < MAX_SERIES, "room for the kernel's series");
