@@ -10,7 +10,9 @@
 # functions, see the defaults below). Prints per program: functions, moved
 # per strategy, refused and why; the logs stay in CACHE/ext/PKG/logs.
 # Environment: BUILD (default build), EXT_PATHS (paths proposed, default 2),
-# EXT_REBUILD=1 (build again). Exit 1 when a package fails.
+# EXT_REBUILD=1 (build again), EXT_TRAIN_CPU (CPU seconds a training run
+# may take under callgrind, default 120, 0 no limit; a run stopped there
+# keeps its counts so far). Exit 1 when a package fails.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -22,6 +24,9 @@ case ${1:-} in -h | --help) echo "$usage"; exit 0 ;; esac
 . "$HERE/steps.sh"
 ext_setup ext "$1"
 shift
+[[ ${EXT_TRAIN_CPU:=120} =~ ^[0-9]+$ ]] ||
+	{ echo "ext: EXT_TRAIN_CPU '$EXT_TRAIN_CPU': want a number of CPU seconds (0: no limit)" >&2; exit 2; }
+[ "$EXT_TRAIN_CPU" = 0 ] || TRAIN_CPU=$EXT_TRAIN_CPU
 
 # suite NAME: runs check, prints its pass count (log in logs/check.NAME.log).
 suite() {
@@ -30,9 +35,15 @@ suite() {
 	passed < "$log"
 }
 
+# stopped PROG: how many training runs of PROG the CPU limit stopped
+# (valgrind's log says so).
+stopped() {
+	grep -l 'signal 24 (SIGXCPU)' "$W/cg/$(basename "$1")".*.log 2>/dev/null | wc -l
+}
+
 # one PKG: 0 when every output verifies and every suite keeps its passes.
 one() {
-	local stamp p s bad=0 want got runs
+	local stamp p s n bad=0 want got runs
 	pkg_steps "$1" "$CACHE/ext/$1" || return 1
 	# built again when a build step or the driver changed
 	stamp="build steps $(declare -f prepare configure build | md5sum) driver $(md5sum < "$OLCC")"
@@ -69,7 +80,9 @@ one() {
 			continue
 		fi
 		trained=$((trained + 1))
-		echo "ext: $PKG: $p: $runs runs profiled" >&2
+		n=$(stopped "$p")
+		[ "$n" = 0 ] && n= || n=", $n stopped at $EXT_TRAIN_CPU CPU s (EXT_TRAIN_CPU)"
+		echo "ext: $PKG: $p: $runs runs profiled$n" >&2
 	done
 	[ $trained -gt 0 ] || { echo "ext: $PKG: no program ran in training (see $W/logs)" >&2; return 1; }
 

@@ -4,7 +4,8 @@
 # writes three verified outputs that differ from the build and keep the
 # suite's 3 passes, and reports the functions and moves; a suite that passes
 # fewer tests with the optimized program (a recipe counting a pass only when
-# calc is the unmodified build) makes the package fail.
+# calc is the unmodified build) makes the package fail; a training run past
+# EXT_TRAIN_CPU is stopped with its counts kept.
 set -u
 export LC_ALL=C
 : "${BUILD:=build}"
@@ -27,8 +28,11 @@ R
   echo 'check() { make check; cmp -s calc ../orig/calc && echo "1 passed"; }'
   echo 'passed() { grep -c "^1 passed"; }'
 } > "$T/recipes/picky.sh"
+{ cat "$T/recipes/calc.sh"
+  echo 'train() { ./calc -n 20000 work.calc; make check; }'
+} > "$T/recipes/slow.sh"
 
-plan 7
+plan 9
 EXT_RECIPES=$T/recipes BUILD=$BUILD tests/external/ext.sh "$T/cache" calc >"$T/out" 2>"$T/err"
 rc=$?
 ok "ext.sh builds, trains and optimizes calc: ok" eval '[ $rc = 0 ] && grep -q "^ext: calc: ok$" "$T/out"' ||
@@ -49,4 +53,18 @@ ok "a suite passing fewer with the optimized program fails the package" eval \
 	'[ $rc = 1 ] && grep -q "^ext: picky: FAILED$" "$T/out2" &&
 	grep -q "^ext: picky: hfsort: its own suite passes 0 of the unmodified 1$" "$T/err2"' ||
 	diag "$(tail -20 "$T/err2")"
+# a training run past EXT_TRAIN_CPU (about 5 CPU s under callgrind, limit 1)
+# is stopped, its counts so far kept, and the package goes on
+EXT_TRAIN_CPU=1 EXT_RECIPES=$T/recipes BUILD=$BUILD tests/external/ext.sh "$T/cache" slow >"$T/out3" 2>"$T/err3"
+rc=$?
+ok "a training run past EXT_TRAIN_CPU is stopped, its counts kept, the package ok" eval \
+	'[ $rc = 0 ] && grep -q "^ext: slow: ok$" "$T/out3" &&
+	grep -Eq "^ext: slow: calc: [0-9]+ runs profiled, 1 stopped at 1 CPU s \(EXT_TRAIN_CPU\)$" "$T/err3" &&
+	grep -q "^ext: slow: bipartite: its own suite passes 3 of the unmodified 3$" "$T/err3"' ||
+	diag "$(tail -20 "$T/err3")"
+EXT_TRAIN_CPU=soon BUILD=$BUILD tests/external/ext.sh "$T/cache" slow >/dev/null 2>"$T/err4"
+rc=$?
+ok "a bad EXT_TRAIN_CPU is refused in one line" eval \
+	'[ $rc = 2 ] && [ "$(cat "$T/err4")" = "ext: EXT_TRAIN_CPU '"'soon'"': want a number of CPU seconds (0: no limit)" ]' ||
+	diag "$(cat "$T/err4")"
 done_testing

@@ -61,12 +61,18 @@ defaults() {
 }
 
 # wrap DIR PROG...: each PROG replaced by a script running its saved copy
-# (DIR/orig) under callgrind, one output per run in DIR/cg.
+# (DIR/orig) under callgrind, one output per run in DIR/cg. With TRAIN_CPU
+# set, a run gets that many CPU seconds (a soft ulimit -t): SIGXCPU then
+# stops it and callgrind writes what it counted so far (a suite's stress
+# test, e.g. gzip's 4 GiB list-big, would take an hour under callgrind).
 wrap() {
-	local dir=$1 p; shift
+	local dir=$1 p limit=
+	shift
+	[ -z "${TRAIN_CPU:-}" ] || limit="ulimit -St $TRAIN_CPU"
 	for p in "$@"; do
 		cat > "$p" <<-EOF
 		#!/bin/sh
+		$limit
 		exec valgrind -v -v --tool=callgrind --dump-instr=yes --collect-jumps=yes \\
 			--log-file=$dir/cg/$(basename "$p").%p.log \\
 			--callgrind-out-file=$dir/cg/$(basename "$p").%p "$dir/orig/$(basename "$p")" "\$@"

@@ -32,7 +32,7 @@ import cgrun  # noqa: E402
 import mklayout  # noqa: E402
 import oltest  # noqa: E402
 
-STRATEGIES = ["std", "bad", "pettis-hansen", "hfsort", "bipartite", "color"]
+STRATEGIES = ["std", "bad", "pettis-hansen", "hfsort", "cdsort", "bipartite", "color"]
 CACHE = "512:1:32"
 XK_ARGS = ["-w", "inproc", "-n", "50", "-s", "1"]
 

@@ -87,7 +87,10 @@ static const char usage_compare[] =
 	"  --strategy S   std (nothing moves), bad (hot code of each path and the\n" \
 	"                 library functions it calls on the same sets: conflicts on\n" \
 	"                 purpose), pettis-hansen (Pettis & Hansen 1990), hfsort\n" \
-	"                 (call-chain clustering, Ottoni & Maher 2017), bipartite\n" \
+	"                 (call-chain clustering, Ottoni & Maher 2017), cdsort\n" \
+	"                 (cache-directed sort: chains merged by call distance and\n" \
+	"                 density, as BOLT's -reorder-functions=cdsort; first fit\n" \
+	"                 on free sets of a direct-mapped cache), bipartite\n" \
 	"                 (path clones and library code on disjoint sets), color\n" \
 	"                 (cache-line colouring: hot lines packed in call-chain\n" \
 	"                 order onto sets no other hot code, libc's included, takes)\n" \
@@ -390,7 +393,7 @@ static int plan_args(int argc, char **argv, bool optimize, struct ol_plan_opts *
 		return bad_usage(cmd, optimize ? "optimize: needs --strategy S, --profile PROF, -o OUT and EXE"
 					       : "plan: needs --strategy S, --profile PROF and EXE");
 	if (!ol_plan_known(o->strategy))
-		return bad_usage(cmd, "%s: unknown strategy '%s': want std, bad, pettis-hansen, hfsort, "
+		return bad_usage(cmd, "%s: unknown strategy '%s': want std, bad, pettis-hansen, hfsort, cdsort, "
 				 "bipartite or color", name, o->strategy);
 	/* an output written over an input would destroy it (gcc -o x.c x.c is refused too) */
 	const char *layout = optimize ? o->save_layout : o->out;

@@ -21,6 +21,7 @@ static const struct {
 	{ "bad", ol_plan_bad },
 	{ "pettis-hansen", ol_plan_ph },
 	{ "hfsort", ol_plan_hfsort },
+	{ "cdsort", ol_plan_cds },
 	{ "bipartite", ol_plan_bip },
 	{ "color", ol_plan_color },
 };

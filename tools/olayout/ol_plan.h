@@ -105,6 +105,7 @@ int ol_plan_std(struct ol_plan *pl, struct ol_err *err);
 int ol_plan_bad(struct ol_plan *pl, struct ol_err *err);
 int ol_plan_ph(struct ol_plan *pl, struct ol_err *err);
 int ol_plan_hfsort(struct ol_plan *pl, struct ol_err *err);
+int ol_plan_cds(struct ol_plan *pl, struct ol_err *err);
 int ol_plan_bip(struct ol_plan *pl, struct ol_err *err);
 int ol_plan_color(struct ol_plan *pl, struct ol_err *err);
 

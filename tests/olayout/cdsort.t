@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+"""olayout plan --strategy cdsort (ol_plan_cds.c): chains merged by call
+distance, not only a callee with its most frequent caller (hfsort).
+
+On the corpus's `sorts` (-g PIE) with a written profile: sorts_cmp_up is
+called by quick (3000 times) and by merge (2500 times); sorts_weight and
+sorts_classify are denser than merge and call nothing. hfsort joins
+sorts_cmp_up to quick only and puts sorts_classify (denser) before merge;
+cdsort puts the callee between its two callers (quick, sorts_cmp_up,
+merge in a row, either way round), the densest unit first, main (1
+instruction per byte) last, back to back (a 2-way cache: packed). On a
+direct-mapped cache the units go first fit onto free sets instead, and
+never-run code fills the gaps (more hot code than the cache: 2028 bytes,
+512-byte cache). The plan is the same twice, and optimize's output of it
+passes verify and runs as the input does."""
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import oltest  # noqa: E402
+
+PROFILE = """olayout-profile 2
+function main 1 1000
+function quick 100 30000
+function merge 100 20000
+function sorts_cmp_up 5500 22000
+function sorts_weight 1000 90000
+function sorts_classify 1000 40000
+edge quick sorts_cmp_up 3000
+edge merge sorts_cmp_up 2500
+"""
+
+
+def placed(text):
+    """the unit names of a layout's place lines, in order"""
+    return [ln.split()[1] for ln in text.split("\n") if ln.startswith("place ")]
+
+
+def main():
+    tap = oltest.Tap()
+    exe = [e for p, c, e in oltest.corpus() if p == "sorts" and c == "pie-g"][0]
+    with tempfile.TemporaryDirectory() as work:
+        prof = os.path.join(work, "sorts.prof")
+        with open(prof, "w") as f:
+            f.write(PROFILE)
+        res = {s: oltest.olayout("plan", "--strategy", s, "--profile", prof, "--cache", "1024:2:32", exe)
+               for s in ("cdsort", "hfsort")}
+        direct = oltest.olayout("plan", "--strategy", "cdsort", "--profile", prof, "--cache", "512:1:32", exe)
+        again = oltest.olayout("plan", "--strategy", "cdsort", "--profile", prof, "--cache", "512:1:32", exe)
+        got = {s: placed(r.out.decode(errors="replace")) for s, r in res.items()}
+        cds = got["cdsort"]
+        tap.ok(res["cdsort"].rc == 0 and len(cds) == 6, "cdsort plans the six hot units",
+               oltest.describe(res["cdsort"]))
+        at = [cds.index(n) if n in cds else -9 for n in ("quick", "sorts_cmp_up", "merge")]
+        tap.ok(sorted(at) == list(range(min(at), min(at) + 3)) and at[1] == min(at) + 1,
+               "cdsort: the callee between its two callers, in a row (%s)" % cds)
+        hf = got["hfsort"]
+        tap.ok(res["hfsort"].rc == 0 and abs(hf.index("merge") - hf.index("sorts_cmp_up")) > 1,
+               "hfsort (the contrast): merge apart from sorts_cmp_up (%s)" % hf)
+        tap.ok(cds[:1] == ["sorts_weight"] and cds[-1:] == ["main"],
+               "cdsort: densest chain first, main last (%s)" % cds)
+        text = res["cdsort"].out.decode(errors="replace")
+        tap.ok("pad=" not in text, "cdsort, 2-way cache: packed, no padding")
+        fit = placed(direct.out.decode(errors="replace"))
+        fill = [u for u in fit if u not in cds]
+        tap.ok(direct.rc == 0 and set(cds) <= set(fit) and fill,
+               "cdsort, direct-mapped cache: first fit, never-run code in the gaps (%s)" % fit,
+               oltest.describe(direct))
+        tap.ok(again.rc == 0 and again.out == direct.out, "cdsort: the same plan twice")
+        out = os.path.join(work, "sorts.cds")
+        opt = oltest.olayout("optimize", "--strategy", "cdsort", "--profile", prof, "--cache",
+                             "512:1:32", "-o", out, exe)  # with the gaps filled
+        ran = [subprocess.run([x], capture_output=True, timeout=60) for x in (exe, out)] \
+            if opt.rc == 0 else []
+        tap.ok(opt.rc == 0 and ran[0].returncode == ran[1].returncode and ran[0].stdout == ran[1].stdout,
+               "cdsort: optimize's output verified, runs as the input", oltest.describe(opt))
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
