@@ -353,21 +353,32 @@ def perf_missing():
 
 
 def perf_per_rt(exe, n):
-    """{event: per round trip} from perf stat over runs of N and 2N round
-    trips (the difference leaves out start-up, as callgrind.sh does)."""
+    """({event: per round trip}, None) from perf stat over runs of N and 2N
+    round trips (the difference leaves out start-up, as callgrind.sh does),
+    or ({}, why) when a run failed: perf or the program exited non-zero, or
+    did not run. A failed run's counts are never figures (they may count a
+    run that stopped half-way)."""
     def counts(k):
-        err = subprocess.run(["perf", "stat", "-x,", "-e", ",".join(PERF_EVENTS), exe,
-                              "-w", "inproc", "-n", str(k), "-s", "1"],
-                             capture_output=True, text=True, timeout=600).stderr
+        cmd = ["perf", "stat", "-x,", "-e", ",".join(PERF_EVENTS), exe, "-w", "inproc", "-n", str(k), "-s", "1"]
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return None, "%s: %s" % (" ".join(cmd), e)
         vals = {}
-        for line in err.splitlines():
+        for line in r.stderr.splitlines():
             f = line.split(",")
             if len(f) > 2 and f[2] in PERF_EVENTS and f[0].isdigit():
                 vals[f[2]] = int(f[0])
-        return vals
-    a, b = counts(n), counts(2 * n)
+        if r.returncode != 0:
+            said = [line for line in r.stderr.splitlines() if line.strip() and line.count(",") < 2]
+            return None, "%s exited %d%s" % (" ".join(cmd), r.returncode, ": " + said[-1].strip() if said else "")
+        return vals, None
+    a, why = counts(n)
+    b, why = (None, why) if why else counts(2 * n)
+    if why:
+        return {}, why
     rt = 2 * n + (2 * n) // 10 - n - n // 10
-    return {e: (b[e] - a[e]) / rt for e in PERF_EVENTS if e in a and e in b}
+    return {e: (b[e] - a[e]) / rt for e in PERF_EVENTS if e in a and e in b}, None
 
 
 # ---- the tables ----
@@ -399,7 +410,9 @@ def measure_stack(args, list_path, size, method, perf_note):
         d["client"] = callgrind_client(exe, size["cg_client_n"])
         d["paths"] = path_sizes(args.build, exe, profile, v, lens)
         if not perf_note:
-            d["perf"] = perf_per_rt(exe, size["cg_n"])
+            d["perf"], d["perf_why"] = perf_per_rt(exe, size["cg_n"])
+            if d["perf_why"]:
+                print("tables: %s %s: perf figures missing: %s" % (stack, v, d["perf_why"]), file=sys.stderr)
     subprocess.run(["rm", "-rf", work])
     print("tables: %s: %d rounds of every variant on each wire, interleaved" % (stack, size["rounds"]),
           file=sys.stderr)
@@ -543,6 +556,9 @@ def md_perf(order, built, data, perf_note):
     for v in order:
         if v not in built:
             out.append("| %s | not yet available |%s" % (v, " |" * (len(PERF_EVENTS) - 1)))
+            continue
+        if data[v].get("perf_why"):
+            out.append("| %s | missing: %s |%s" % (v, data[v]["perf_why"].replace("|", "\\|"), " |" * (len(PERF_EVENTS) - 1)))
             continue
         p = data[v].get("perf", {})
         out.append("| %s | %s |" % (v, " | ".join("%.1f" % p[e] if e in p else "not counted" for e in PERF_EVENTS)))

@@ -55,7 +55,8 @@ $(XK_CLASSIFY_BIN): $(BUILD)/obj/bench/xkernel/classify.o $(XK_LIB)
 # and the callgrind counts of every ping app of BENCH_PING_APPS (stack/rpc
 # adds rpcping; bench/xkernel/callgrind.sh: instructions and allocator calls,
 # then I1 misses in docs/DESIGN.md's two cache geometries), also written to
-# bench/results/xkernel.txt with the date and the load before and after.
+# bench/results/xkernel.txt with the date, the commit, the build and the load
+# before and after; a run that fails leaves the file as it was.
 BENCH_PING_APPS += tcpping udpping icmpping
 DEMOS += demo-xkernel
 .PHONY: demo-xkernel bench-xkernel
@@ -66,8 +67,10 @@ demo-xkernel: $(XK_APPS)
 bench-xkernel: $(XK_APPS)
 	@mkdir -p bench/results
 	set -o pipefail; { echo "make bench-xkernel at $$(date -u '+%F %H:%M UTC') on $$(nproc) CPUs, load $$(cut -d' ' -f1-3 /proc/loadavg)"; \
+	  echo "sources: commit $$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$$(git diff --quiet HEAD -- . ':!bench/results' 2>/dev/null || echo ', with changes not committed'); programs: $(BUILD)/bin, the plain build ($(CC) $(filter-out -W% -M%,$(CFLAGS)))"; \
 	  for app in $(BENCH_PING_APPS); do timeout 1200 $(BUILD)/bin/$$app -w process || exit 1; done; \
 	  BUILD=$(BUILD) bench/xkernel/callgrind.sh -m $(BENCH_PING_APPS); \
 	  for g in alpha21064 modern; do echo "I1 $$g:"; BUILD=$(BUILD) bench/xkernel/callgrind.sh -q -g $$g $(BENCH_PING_APPS); done; \
 	  echo "load at the end $$(cut -d' ' -f1-3 /proc/loadavg)"; } \
-	| tee bench/results/xkernel.txt
+	| tee bench/results/xkernel.txt.tmp && mv -f bench/results/xkernel.txt.tmp bench/results/xkernel.txt || \
+	{ rm -f bench/results/xkernel.txt.tmp; echo "bench-xkernel: failed, bench/results/xkernel.txt left as it was" >&2; exit 1; }

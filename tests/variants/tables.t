@@ -6,8 +6,10 @@ each table's rows and columns, Table 2's caption naming the timing method,
 the CSV schema, the charts' data and PNGs; Table 4's client-side trace
 length (the client host's process on the process wire) beside the
 both-hosts one, and smaller (counts, not times); Table 4's hardware figures from
-a stand-in perf whose counters exist (fixed counts: deterministic), and the
-reason printed when perf has no counters; a results folder it cannot use
+a stand-in perf whose counters exist (fixed counts: deterministic), the
+reason printed when perf has no counters, and a perf run that fails (a
+non-zero exit, counts printed all the same) reported as missing with its
+reason, never as figures; a results folder it cannot use
 is refused before the run, and the files are written whole or not at all;
 the profile's paths are read by its one parser (olayout paths): a
 malformed profile ends the run, comments change nothing, and an
@@ -49,6 +51,10 @@ for e in $(echo "$ev" | tr , ' '); do
 	*) echo "<not supported>,,$e,0,100.00,," ;;
 	esac
 done >&2
+"""
+# The same counts, then the program fails (perf stat exits with its status).
+FAILS = FAKE_PERF + """echo "tcpping: no reply from the peer" >&2
+exit 3
 """
 NO_COUNTERS = """#!/bin/sh
 echo "<not supported>,,instructions,0,100.00,," >&2
@@ -116,6 +122,19 @@ def check_profile_reader(tap, work, std):
     tap.ok(not died and list(got) == [n for n, _ in want] and all(got.values()) and
            got == dies(tables.path_members, BUILD, norel, "profiles/tcpping.prof", "STD")[1],
            "an executable without relocations: the same paths' functions by its symbols", got)
+
+
+def check_failed_perf(tap, work, exe):
+    """A perf run that exits non-zero is missing, with why, whatever counts it printed."""
+    path = os.environ["PATH"]
+    os.environ["PATH"] = fake(work, "fails", FAILS) + ":" + path
+    got, why = tables.perf_per_rt(exe, 10)
+    os.environ["PATH"] = path
+    tap.ok(got == {} and why is not None and why.endswith("exited 3: tcpping: no reply from the peer"),
+           "a perf run that exits non-zero: no figures, the command's status and last line", (got, why))
+    hw = rows(tables.md_perf(["STD"], ["STD"], {"STD": {"perf": got, "perf_why": why}}, None))
+    tap.ok(len(hw) == 1 and hw[0][0] == "STD" and hw[0][1] == "missing: %s" % why and hw[0][2:] == ["", ""],
+           "Table 4 (hardware): a failed perf run's row says missing and why", hw)
 
 
 def main():
@@ -208,6 +227,8 @@ def main():
     tap.ok(why is not None and "no hardware counters" in why, "perf without counters: the reason", why)
     tap.ok(tables.md_perf(["STD"], ["STD"], {"STD": {}}, why) == ["No hardware figures: %s." % why],
            "Table 4 (hardware) prints the reason instead of figures")
+
+    check_failed_perf(tap, work, std)
 
     # where the tables go: refused before the run, in one line; written whole or not at all
     r = subprocess.run(["bench/variants/tables.py", "--smoke", "--results", os.path.join(lst, "x"), lst],

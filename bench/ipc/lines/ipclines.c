@@ -12,6 +12,9 @@
  * other's line and waits on its own, as the kernel does (the word holds a
  * message count and a state). The rungs:
  *
+ *   word      the sender writes only the word, with a release store: the
+ *             floor of any design with one line per direction, against
+ *             the spin's one line for both
  *   mailbox   the sender writes the header (4 words) and the word with a
  *             release store; the receiver only reads its line
  *   +ack      the receiver writes its own word after taking (RUNNING)
@@ -21,6 +24,14 @@
  *   +callwait the client stores CALLING before, CASes to WAIT_REPLY after
  *   +install  the server writes the reply capability into its table, seq_cst
  *   +clock    each side reads the clock when it starts to wait
+ *
+ * Beside the spin floor (PAUSE between polls, as the kernel waits), the same
+ * spin polling with LFENCE instead: how much of the floor is the PAUSE.
+ * And, off the ladder, one line for both directions, with PAUSE and with
+ * LFENCE: the caller claims the callee's line (CAS from OPEN), writes the
+ * header and FULL there; the callee answers in the same line, header then
+ * OPEN(count + 1), reply and reopen at once, and the caller polls that
+ * line. What a handoff costs when it moves as the spin's line does.
  *
  * Prints, per series: best, 10th percentile, median and 90th percentile ns
  * per round trip, the median of the per-round ratios to the spin floor, and
@@ -48,10 +59,11 @@
 #include <unistd.h>
 
 enum { F_ACK = 1, F_CLAIM = 2, F_FULLCAS = 4, F_OPENX = 8, F_CALLWAIT = 16,
-       F_INSTALL = 32, F_CLOCK = 64, F_SPIN = 128 };
+       F_INSTALL = 32, F_CLOCK = 64, F_SPIN = 128, F_WORD = 256,
+       F_LFENCE = 512, F_ONELINE = 1024 };
 enum { S_OPEN = 1, S_BUSY, S_FULL, S_RUNNING, S_CALLING, S_WAIT };
 
-#define MAX_SERIES	12
+#define MAX_SERIES	14
 #define MAX_ROUNDS	400
 
 struct line {
@@ -89,9 +101,34 @@ static int pin(int cpu)
 	return sched_setaffinity(0, sizeof set, &set) ? -errno : 0;
 }
 
+/* Between two polls: PAUSE, or with F_LFENCE only wait for the load. */
+static inline void relax(unsigned flags)
+{
+	if (flags & F_LFENCE)
+		__asm__ volatile("lfence" ::: "memory");
+	else
+		__builtin_ia32_pause();
+}
+
 static inline uint64_t word(uint64_t count, unsigned st)
 {
 	return count << 8 | st;
+}
+
+/* F_ONELINE: wait on line l for word want; take its header. */
+static uint64_t line_wait(struct line *l, uint64_t want, unsigned flags)
+{
+	while (atomic_load_explicit(&l->w, memory_order_acquire) != want)
+		relax(flags);
+	return l->hdr[0] + l->hdr[1] + l->hdr[2] + l->hdr[3];
+}
+
+static void line_fill(struct line *l, uint64_t count)
+{
+	l->hdr[0] = count;
+	l->hdr[1] = 1;
+	l->hdr[2] = 2;
+	l->hdr[3] = 3;
 }
 
 /* Wait on my own line for message number want; take its header. */
@@ -101,8 +138,8 @@ static uint64_t take(struct line *me, uint64_t want, unsigned flags)
 	if (flags & F_CLOCK)
 		(void)now_ns();
 	while ((w = atomic_load_explicit(&me->w, memory_order_acquire)) != word(want, S_FULL))
-		__builtin_ia32_pause();
-	uint64_t sum = me->hdr[0] + me->hdr[1] + me->hdr[2] + me->hdr[3];
+		relax(flags);
+	uint64_t sum = (flags & F_WORD) ? 0 : me->hdr[0] + me->hdr[1] + me->hdr[2] + me->hdr[3];
 	if (flags & F_ACK)
 		atomic_store_explicit(&me->w, word(want, S_RUNNING), memory_order_release);
 	return sum;
@@ -124,10 +161,12 @@ static void give(struct line *to, uint64_t count, unsigned flags, int open_only)
 			w = atomic_load_explicit(&to->w, memory_order_relaxed);
 		}
 	}
-	to->hdr[0] = count;
-	to->hdr[1] = 1;
-	to->hdr[2] = 2;
-	to->hdr[3] = 3;
+	if (!(flags & F_WORD)) {
+		to->hdr[0] = count;
+		to->hdr[1] = 1;
+		to->hdr[2] = 2;
+		to->hdr[3] = 3;
+	}
 	if (flags & F_FULLCAS) {
 		uint64_t w = word(count, S_BUSY);
 		atomic_compare_exchange_strong(&to->w, &w, word(count + 1, S_FULL));
@@ -143,9 +182,16 @@ static void peer_turns(struct pairmem *m, unsigned flags, uint64_t *c, unsigned 
 	for (unsigned i = 0; i < n; i++) {
 		if (flags & F_SPIN) {
 			while (atomic_load_explicit(&me->w, memory_order_acquire) != *c + 1)
-				__builtin_ia32_pause();
+				relax(flags);
 			atomic_store_explicit(&me->w, *c + 2, memory_order_release);
 			*c += 2;
+			continue;
+		}
+		if (flags & F_ONELINE) {	/* the answer reopens the line */
+			(void)line_wait(me, word(*c + 1, S_FULL), flags);
+			line_fill(me, *c);
+			atomic_store_explicit(&me->w, word(*c + 1, S_OPEN), memory_order_release);
+			*c += 1;
 			continue;
 		}
 		take(me, *c + 1, flags);
@@ -169,8 +215,20 @@ static void client_turns(struct pairmem *m, unsigned flags, uint64_t *c, unsigne
 		if (flags & F_SPIN) {
 			atomic_store_explicit(&srv->w, *c + 1, memory_order_release);
 			while (atomic_load_explicit(&srv->w, memory_order_acquire) != *c + 2)
-				__builtin_ia32_pause();
+				relax(flags);
 			*c += 2;
+			continue;
+		}
+		if (flags & F_ONELINE) {	/* claim, fill, FULL; the answer comes there */
+			uint64_t w = word(*c, S_OPEN);
+			while (!atomic_compare_exchange_weak(&srv->w, &w, word(*c, S_BUSY))) {
+				relax(flags);
+				w = word(*c, S_OPEN);
+			}
+			line_fill(srv, *c);
+			atomic_store_explicit(&srv->w, word(*c + 1, S_FULL), memory_order_release);
+			(void)line_wait(srv, word(*c + 1, S_OPEN), flags);
+			*c += 1;
 			continue;
 		}
 		if (flags & F_CALLWAIT)
@@ -371,6 +429,8 @@ int main(int argc, char **argv)
 {
 	static const struct { const char *name; unsigned flags; } ladder[] = {
 		{ "spin (floor)", F_SPIN },
+		{ "spin, LFENCE poll", F_SPIN | F_LFENCE },
+		{ "word", F_WORD },
 		{ "mailbox", 0 },
 		{ "+ack", F_ACK },
 		{ "+claim", F_ACK | F_CLAIM },
@@ -379,8 +439,11 @@ int main(int argc, char **argv)
 		{ "+callwait", F_ACK | F_CLAIM | F_FULLCAS | F_OPENX | F_CALLWAIT },
 		{ "+install", F_ACK | F_CLAIM | F_FULLCAS | F_OPENX | F_CALLWAIT | F_INSTALL },
 		{ "+clock", F_ACK | F_CLAIM | F_FULLCAS | F_OPENX | F_CALLWAIT | F_INSTALL | F_CLOCK },
+		{ "one line (claim, header)", F_ONELINE },
+		{ "one line, LFENCE poll", F_ONELINE | F_LFENCE },
 	};
 	static struct run r = { .rounds = 200, .iters = 1000 };
+	_Static_assert(sizeof ladder / sizeof *ladder < MAX_SERIES, "room for the kernel's series");
 	int opt;
 
 	if (argc > 1 && strcmp(argv[1], "--help") == 0)
