@@ -3,7 +3,8 @@
  * learns from what it hears, and resolves addresses for IP through
  * XK_CTL_ARP_RESOLVE (which sends a request and says -EAGAIN until a reply
  * arrives; IP retries). An address unanswered XK_ARP_ASK_NS after its first
- * request has failed: -EHOSTUNREACH for XK_ARP_FAILED_NS; at most
+ * request has failed: -EHOSTUNREACH for XK_ARP_DOWN_NS, doubled per failure
+ * in a row up to XK_ARP_FAILED_NS; at most
  * XK_ARP_MAX_ASKING resolutions are under way, a new one waits for a slot (eth.h).
  */
 #include <stdlib.h>
@@ -27,6 +28,7 @@ struct arp_entry {
 	uint64_t first;		/* when its resolution began (0: none) */
 	uint64_t asked;		/* when we last sent a request */
 	unsigned probes;	/* requests sent since first */
+	unsigned failures;	/* resolutions before this one that went unanswered */
 };
 
 /* A resolution under way: its slot is taken until it is answered or XK_ARP_ASK_NS pass. */
@@ -186,12 +188,22 @@ static int arp_demux(xk_proto_t *self, xk_sess_t *lls, msg_t *m)
 	return 0;
 }
 
+/* How long a failed resolution keeps the address failed: doubling, so one lost exchange costs little. */
+static uint64_t arp_down_ns(const struct arp_entry *e)
+{
+	uint64_t down = XK_ARP_DOWN_NS;
+
+	for (unsigned i = 0; i < e->failures && down < XK_ARP_FAILED_NS; i++)
+		down *= 2;
+	return down < XK_ARP_FAILED_NS ? down : XK_ARP_FAILED_NS;
+}
+
 /* Where an unresolved entry's resolution stands at now. */
 static enum arp_phase arp_phase(const struct arp_entry *e, uint64_t now)
 {
 	uint64_t age = now - e->first;
 
-	if (!e->first || age >= XK_ARP_ASK_NS + XK_ARP_FAILED_NS)
+	if (!e->first || age >= XK_ARP_ASK_NS + arp_down_ns(e))
 		return ARP_IDLE;
 	return age < XK_ARP_ASK_NS ? ARP_ASKING : ARP_FAILED;
 }
@@ -227,6 +239,7 @@ static int arp_begin(xk_proto_t *self, struct arp_entry *e, uint32_t ip, uint64_
 	struct arp_asking *a = arp_slot(self->state, now);
 
 	if (a) {
+		e->failures += e->first != 0;	/* the one before was not answered */
 		a->ip = ip;
 		a->since = e->first = now;
 		e->probes = 0;

@@ -18,13 +18,18 @@ struct xk_eth_hdr {
 /*
  * ARP sends at most XK_ARP_PROBES requests for an address, XK_ARP_RETRY_NS
  * apart (Linux: mcast_solicit 3); unanswered XK_ARP_ASK_NS after the first,
- * the address has failed and is answered -EHOSTUNREACH for XK_ARP_FAILED_NS
- * (BSD: arpt_down 20 s). At most XK_ARP_MAX_ASKING addresses are asked about
- * at once: a flood of spoofed sources gets a bounded number of requests.
+ * the address has failed and is answered -EHOSTUNREACH for XK_ARP_DOWN_NS,
+ * doubled for each failure in a row up to XK_ARP_FAILED_NS (BSD: arpt_down
+ * 20 s): a neighbour whose first replies were lost (a link not yet up, a
+ * lossy one) is asked again at TCP's next SYN, not 20 s later, while an
+ * address that never answers soon waits the 20 s. At most XK_ARP_MAX_ASKING
+ * addresses are asked about at once: a flood of spoofed sources gets a
+ * bounded number of requests.
  */
 #define XK_ARP_PROBES		3
 #define XK_ARP_RETRY_NS		(100 * 1000 * 1000ull)
 #define XK_ARP_ASK_NS		(1000 * 1000 * 1000ull)
+#define XK_ARP_DOWN_NS		(2 * XK_ARP_ASK_NS)
 #define XK_ARP_FAILED_NS	(20 * XK_ARP_ASK_NS)
 #define XK_ARP_MAX_ASKING	16
 
