@@ -162,7 +162,6 @@ static int ipcwire_step(struct xk_ipcwire *d, uint64_t max_wait)
 int xk_ipcwire_run(xk_ipcwire_t *d, uint64_t limit_ns, bool (*done)(void *arg), void *arg)
 {
 	uint64_t deadline = xk_clock_ns() + limit_ns;
-	bool past = false;
 	int rc = 0;
 
 	while (!done(arg) && !rc) {
@@ -170,15 +169,9 @@ int xk_ipcwire_run(xk_ipcwire_t *d, uint64_t limit_ns, bool (*done)(void *arg), 
 
 		if (d->stopped)
 			return -ECANCELED;
-		if (past)
+		if (now >= deadline)
 			return -ETIMEDOUT;
-		/*
-		 * Past the deadline, one more turn without waiting: this host may
-		 * have been descheduled or blocked in a send while what it waits
-		 * for arrived, and only a look at its inbox tells.
-		 */
-		past = now >= deadline;
-		rc = ipcwire_step(d, past ? 0 : deadline - now);
+		rc = ipcwire_step(d, deadline - now);
 	}
 	return rc;
 }
