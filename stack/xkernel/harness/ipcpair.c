@@ -42,7 +42,7 @@ int xk_ipcpair_wait(void *h, struct xk_app *app, unsigned want)
 {
 	struct ipcpair_want w = { app, want };
 
-	return xk_ipcwire_run(((struct xk_ipcpair_host *)h)->drv, XK_IPCWIRE_WAIT_NS, ipcpair_got, &w);
+	return xk_ipcwire_run(((struct xk_ipcpair_host *)h)->drv, XK_IPCPAIR_WAIT_NS, ipcpair_got, &w);
 }
 
 static void ipcpair_cycles(void *h, struct xk_wire_cycles *c)
