@@ -7,6 +7,8 @@
 #   OUT        olayout-cc with STD's profile, mode outline (the plugin),
 #              --olayout-align=pack (no alignment padding)
 #   OUT+bip, OUT+color, OUT+hfsort   OUT, olayout optimize with its own profile
+#   OUT+cds, OUT+cds-modern   OUT, --strategy cdsort planned for the
+#              alpha21064 cache (the profile's first) and for modern
 #   FDO, FDO+bip   OUT with the plugin's fdo pass before inlining (olayout-cc
 #              --olayout-fdo=on; late is the driver's default), and bipartite
 #              with its own profile
@@ -35,7 +37,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 BOLT=llvm-bolt-19
 BOLT_FLAGS="-reorder-blocks=ext-tsp -reorder-functions=cdsort -split-functions -split-all-cold"
 GEOMS="modern:32768,8,64 alpha21064:8192,1,32"
-ALL_VARIANTS="STD STD+bip OUT OUT+bip OUT+color OUT+hfsort FDO FDO+bip PGO BOLT PGO+BOLT"
+ALL_VARIANTS="STD STD+bip OUT OUT+bip OUT+color OUT+hfsort OUT+cds OUT+cds-modern FDO FDO+bip PGO BOLT PGO+BOLT"
 VARIANTS=${VARIANTS:-$ALL_VARIANTS}
 
 case ${1:-} in -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
@@ -140,14 +142,16 @@ timed() {
 	echo "$t1 - $t0" | bc
 }
 
-# ol_variant NAME FROM STRATEGY: FROM/prog laid out by olayout into NAME.
+# ol_variant NAME FROM STRATEGY [OPTION...]: FROM/prog laid out by olayout
+# into NAME (the OPTIONs added to olayout optimize).
 ol_variant() {
-	local d=$W/$1 from=$W/$2
+	local name=$1 d=$W/$1 from=$W/$2 s=$3
+	shift 3
 	[ -f "$d/prog" ] && return 0
 	mkdir -p "$d"
-	timed "$OL" optimize --strategy "$3" --profile "$from/prog.prof" --save-layout "$d/prog.layout" \
+	timed "$OL" optimize --strategy "$s" "$@" --profile "$from/prog.prof" --save-layout "$d/prog.layout" \
 		-o "$d/prog" "$from/prog" > "$d/rewrite.time" 2> "$d/optimize.log" ||
-		{ echo "bench: $PKG: $1: optimize failed, see $d/optimize.log" >&2; rm -f "$d/prog"; return 1; }
+		{ echo "bench: $PKG: $name: optimize failed, see $d/optimize.log" >&2; rm -f "$d/prog"; return 1; }
 	"$OL" verify "$d/prog" > /dev/null
 }
 
@@ -211,6 +215,8 @@ one() {
 	ol_variant OUT+bip OUT bipartite
 	ol_variant OUT+color OUT color
 	ol_variant OUT+hfsort OUT hfsort
+	ol_variant OUT+cds OUT cdsort
+	ol_variant OUT+cds-modern OUT cdsort --cache modern
 	# FDO's build and training are skipped when no FDO variant is measured
 	if [[ " $VARIANTS " == *" FDO"* ]]; then
 		build_variant "$W/FDO" "$(cc_with fdo --olayout-profile="$W/STD/prog.prof" --olayout-mode=outline \
