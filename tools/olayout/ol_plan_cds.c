@@ -19,6 +19,7 @@
  * bench/results/external.md): hfsort's order puts jq_next on the sets of
  * its helpers; merging every hot call pair by distance keeps caller and
  * callees within a few pages. */
+#define _GNU_SOURCE /* qsort_r */
 #include "ol_plan.h"
 
 #include <math.h>
@@ -81,8 +82,6 @@ static double dist_score(const struct cds *c, const struct arc *a, size_t first)
 	return a->count * pow(1.0 + (double)(s > t ? s - t : t - s), -DIST_POWER);
 }
 
-static const struct cds *sort_c;
-
 /* pair: the chains of arc i's two ends, lower first */
 static void pair(const struct cds *c, size_t i, size_t k[2])
 {
@@ -93,12 +92,13 @@ static void pair(const struct cds *c, size_t i, size_t k[2])
 }
 
 /* arcs between the same two chains together, then by arc */
-static int cross_cmp(const void *x, const void *y)
+static int cross_cmp(const void *x, const void *y, void *arg)
 {
+	const struct cds *c = arg;
 	size_t a = *(const size_t *)x, b = *(const size_t *)y, ka[2], kb[2];
 
-	pair(sort_c, a, ka);
-	pair(sort_c, b, kb);
+	pair(c, a, ka);
+	pair(c, b, kb);
 	if (ka[0] != kb[0])
 		return ka[0] < kb[0] ? -1 : 1;
 	if (ka[1] != kb[1])
@@ -129,8 +129,7 @@ static bool merge_best(struct cds *c)
 	for (size_t i = 0; i < c->narc; i++)
 		if (c->chain[c->arc[i].src] != c->chain[c->arc[i].dst])
 			c->cross[nx++] = i;
-	sort_c = c;
-	qsort(c->cross, nx, sizeof *c->cross, cross_cmp);
+	qsort_r(c->cross, nx, sizeof *c->cross, cross_cmp, c);
 	for (size_t i = 0; i < nx;) {
 		size_t k[2], kj[2], j = i;
 		double xy = 0, yx = 0, f;
@@ -217,14 +216,13 @@ static int arcs(struct cds *c, struct ol_pcall *call, size_t ncall)
 	return rc;
 }
 
-static const struct cds *dense_c;
-
 /* densest chain first (instructions per byte), then by head */
-static int dense_cmp(const void *x, const void *y)
+static int dense_cmp(const void *x, const void *y, void *arg)
 {
+	const struct cds *c = arg;
 	size_t a = *(const size_t *)x, b = *(const size_t *)y;
-	double da = dense_c->insns[a] / (double)(dense_c->size[a] ? dense_c->size[a] : 1);
-	double db = dense_c->insns[b] / (double)(dense_c->size[b] ? dense_c->size[b] : 1);
+	double da = c->insns[a] / (double)(c->size[a] ? c->size[a] : 1);
+	double db = c->insns[b] / (double)(c->size[b] ? c->size[b] : 1);
 
 	if (da != db)
 		return da > db ? -1 : 1;
@@ -318,9 +316,8 @@ int ol_plan_cds(struct ol_plan *pl, struct ol_err *err)
 	for (size_t v = 0; rc == 0 && v < c.n; v++)
 		if (c.chain[v] == v)
 			order[nch++] = v;
-	dense_c = &c;
 	if (rc == 0)
-		qsort(order, nch, sizeof *order, dense_cmp);
+		qsort_r(order, nch, sizeof *order, dense_cmp, &c);
 	for (size_t i = 0; i < nch && rc == 0; i++)
 		for (size_t v = order[i]; v != SIZE_MAX && rc == 0; v = c.next[v])
 			rc = place(pl, c.unit[v], err);
