@@ -374,7 +374,9 @@ def perf_per_rt(exe, n):
             return None, "%s exited %d%s" % (" ".join(cmd), r.returncode, ": " + said[-1].strip() if said else "")
         return vals, None
     a, why = counts(n)
-    b, why = (None, why) if why else counts(2 * n)
+    if why:
+        return {}, why
+    b, why = counts(2 * n)
     if why:
         return {}, why
     rt = 2 * n + (2 * n) // 10 - n - n // 10
