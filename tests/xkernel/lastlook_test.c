@@ -26,16 +26,11 @@ struct result {
 
 static struct result res = { 1, 1, 1, 0 };	/* the hosts are threads: shared */
 
-struct want {
-	const struct xk_app *app;
-	unsigned n;
-};
+static unsigned want;	/* replies the client's run waits for */
 
-static bool got(void *arg)
+static bool got(void *app)
 {
-	const struct want *w = arg;
-
-	return w->app->received >= w->n;
+	return ((const struct xk_app *)app)->received >= want;
 }
 
 static int push_byte(xk_sess_t *s, xk_host_t *h)
@@ -50,14 +45,15 @@ static int push_byte(xk_sess_t *s, xk_host_t *h)
 static int client(struct xk_ipcpair_host *h, xk_sess_t *s)
 {
 	struct timespec hold = { 0, (long)HOLD_NS };
-	struct want one = { &h->app, 1 }, two = { &h->app, 2 };
 	int err = push_byte(s, h->host);
 
-	res.first = err ? err : xk_ipcwire_run(h->drv, XK_IPCPAIR_WAIT_NS, got, &one);
-	res.idle = xk_ipcwire_run(h->drv, 0, got, &two);
+	want = 1;
+	res.first = err ? err : xk_ipcwire_run(h->drv, XK_IPCPAIR_WAIT_NS, got, &h->app);
+	want = 2;
+	res.idle = xk_ipcwire_run(h->drv, 0, got, &h->app);
 	err = push_byte(s, h->host);
 	nanosleep(&hold, NULL);
-	res.late = err ? err : xk_ipcwire_run(h->drv, 0, got, &two);
+	res.late = err ? err : xk_ipcwire_run(h->drv, 0, got, &h->app);
 	res.received = h->app.received;
 	return 0;
 }
