@@ -375,8 +375,9 @@ static int pairs(struct cds *c)
 /* place: unit u after what is placed. On a direct-mapped cache every hot
  * line on a taken set evicts and is evicted, so u goes first fit where
  * its hot lines find free sets (around libc's, the PLT, the units placed:
- * xz alpha21064 I1 misses 6.90 M packed -> 1.19 M, jq 12.99 M -> 12.13 M);
- * with ways to spare the gaps fit leaves cost more lines than conflicts
+ * xz alpha21064 I1 misses 6.90 M packed -> 1.19 M, jq 12.99 M -> 12.13 M),
+ * however much hot code is placed already (fit_all; jq 12.13 M ->
+ * 12.02 M, ol_plan_place.c); with ways to spare the gaps fit leaves cost more lines than conflicts
  * (jq modern: 168649 packed, 246964 placed by fit for alpha21064), so
  * units are packed. */
 static int place(struct ol_plan *pl, size_t u, struct ol_err *err)
@@ -409,6 +410,7 @@ int ol_plan_cds(struct ol_plan *pl, struct ol_err *err)
 			order[nch++] = v;
 	if (rc == 0)
 		qsort_r(order, nch, sizeof *order, dense_cmp, &c);
+	pl->fit_all = true;
 	for (size_t i = 0; i < nch && rc == 0; i++)
 		for (size_t v = order[i]; v != SIZE_MAX && rc == 0; v = c.next[v])
 			rc = place(pl, c.unit[v], err);
