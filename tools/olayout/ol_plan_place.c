@@ -75,11 +75,11 @@ int ol_plan_put(struct ol_plan *pl, size_t unit, int path, uint64_t addr, struct
 
 /* Past this much hot code (in cache sizes) looking for free sets is no use
  * to bipartite and color: the rest goes in order. cdsort fits all its
- * units (fit_all): a hot unit packed blindly after the first 32 KiB of
- * alpha21064's plan of jq landed on jq_next's sets (jv_array_set,
- * jvp_array_read, jvp_array_free: 585601, 267729, 174627 I1 misses there,
- * callgrind); fitting every unit took jq from 12131483 misses to
- * 12024744 (BOLT 12043822). */
+ * units (fit_all): in alpha21064's plan of jq 169 of 289 hot units came
+ * after the first 32 KiB and were packed onto whatever sets followed;
+ * fitting them too took jq from 12131483 I1 misses to 12024744 (BOLT
+ * 12043822), mostly in those units (yyparse 91656 -> 29969,
+ * jvp_string_hash.cold 41796 -> 352, callgrind per instruction). */
 #define FIT_CACHES 4
 
 int ol_plan_fit(struct ol_plan *pl, size_t unit, int path, int role, struct ol_err *err)
