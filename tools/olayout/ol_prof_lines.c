@@ -44,8 +44,7 @@ static bool insn_before(const void *arg, size_t i)
 	return k->p->insn[i].addr < k->addr;
 }
 
-/* The largest count of an executed instruction in [lo, hi). */
-static uint64_t max_count(const struct ol_prof *p, uint64_t lo, uint64_t hi)
+uint64_t ol_prof_max_count(const struct ol_prof *p, uint64_t lo, uint64_t hi)
 {
 	struct key key = {p, lo};
 	uint64_t best = 0;
@@ -93,7 +92,7 @@ static int cu_rows(struct lines *L, Dwarf_Die *cu, struct ol_err *err)
 		b = b < un->addr + un->size ? b : un->addr + un->size;
 		if (ol_grow((void **)&L->row, &L->cap, L->n + 1, sizeof *L->row) < 0)
 			return ol_fail(err, -ENOMEM, "%s: out of memory", L->p->exe);
-		L->row[L->n++] = (struct row){file, (unsigned long)line, max_count(L->p, a, b),
+		L->row[L->n++] = (struct row){file, (unsigned long)line, ol_prof_max_count(L->p, a, b),
 					      L->p->fn_ran[u]};
 	}
 	return 0;
