@@ -11,7 +11,8 @@
  * trained) has an entry for exactly that copy with count zero, the
  * statement never ran; when it has none (the trained build inlined
  * otherwise), line counts decide as before. Before IPA inlining a body is
- * not yet the copies it will make, so the rule waits for the late pass.
+ * not yet the copies it will make, so the rule waits for the late pass,
+ * and it holds in the paths' roots only (copy_ran says why).
  * The trained build may give a statement's code to another line (a test
  * folded into the load before it: rpc's blast_body_len, whose `if` at
  * blast.c:163 kept only a never-run instruction of its own): such a seed
@@ -53,16 +54,22 @@ static bool copy_chain(gimple *stmt, auto_vec<const char *> *files, auto_vec<uns
 }
 
 /* What the copies' profile says about stmt's copy: 1 it ran, 0 it never
-   ran, -1 nothing (no such entry), -2 nothing to ask (no inlined copy, or
-   before inlining). */
+   ran, -1 nothing (no such entry), -2 nothing to ask (no inlined copy,
+   before inlining, or not in a path's root). Roots only: there the paths'
+   copies are (pin13p: eth_demux 1367 and tcp_sess_push 631 never-run bytes
+   of copies whose lines ran elsewhere); in tcp_output.isra, whose copy of
+   tcp_sends_data never ran, the seed took the persist check's way to
+   `return 0;` for never run (with the error-return rule on its cold line
+   183), and GCC put the epilogue the hot path takes in .cold (4
+   instructions per round trip). */
 static int copy_ran(gimple *stmt, expanded_location *own)
 {
 	const struct ol_profile *p = ol_cfg.copies;
 	auto_vec<const char *> files;
 	auto_vec<unsigned long> lines;
 	uint64_t count;
-	if (!p || !cfun || !cfun->after_inlining || is_gimple_debug(stmt) ||
-	    !copy_chain(stmt, &files, &lines))
+	if (!p || !cfun || !cfun->after_inlining || !ol_is_root(ol_fn_name(cfun->decl)) ||
+	    is_gimple_debug(stmt) || !copy_chain(stmt, &files, &lines))
 		return -2;
 	if (!ol_profile_copy_count(p, ol_fn_name(cfun->decl), files.address(), lines.address(),
 				   files.length(), &count))

@@ -94,7 +94,7 @@ static const char usage_compare[] =
 	"                 (path clones and library code on disjoint sets), color\n" \
 	"                 (cache-line colouring: hot lines packed in call-chain\n" \
 	"                 order onto sets no other hot code, libc's included, takes)\n" \
-	"  --profile PROF a profile (profiles/README.md, versions 1 to 5)\n" \
+	"  --profile PROF a profile (profiles/README.md, versions 1 to 6)\n" \
 	"  --cache GEOM   a cache the profile names, alpha21064, modern or\n" \
 	"                 SIZE:WAYS:LINE such as 1024:1:32 (default: the profile's\n" \
 	"                 first cache, else alpha21064)\n" \
@@ -119,7 +119,7 @@ static const char usage_profile[] =
 	"       olayout profile -o PROF [OPTIONS] --from-perf PERF.DATA EXE\n"
 	"       olayout profile -o PROF --merge PROF1 PROF2...\n"
 	"Runs CMD under valgrind's callgrind (--dump-instr=yes --collect-jumps=yes) and\n"
-	"writes a version 5 profile (profiles/README.md) of the executable CMD runs:\n"
+	"writes a version 5 profile (6 with --copies) (profiles/README.md) of the executable CMD runs:\n"
 	"function counts, call edges (indirect calls too), line and cold-line entries\n"
 	"(DWARF line table), the instructions that ran (insn), the conditional jumps'\n"
 	"counts by source location (branch), cold functions, the hot code of shared\n"
