@@ -88,13 +88,24 @@ bool ol_copy_never_ran(gimple *stmt, char *why, size_t len)
 	return true;
 }
 
+/* Whether stmt's own line is a cold-line (the rule before copies). */
+static bool cold_line(gimple *stmt)
+{
+	expanded_location xl = expand_location(gimple_location(stmt));
+	return ol_cfg.profile && xl.file && xl.line > 0 &&
+	       ol_profile_is_cold_line(ol_cfg.profile, xl.file, (unsigned long)xl.line);
+}
+
 bool ol_copy_seed(basic_block bb)
 {
 	char why[16];
-	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi))
-		if (ol_copy_never_ran(gsi_stmt(gsi), why, sizeof why))
-			return true;
-	return false;
+	bool copy = false;
+	for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
+		if (cold_line(gsi_stmt(gsi)))
+			return false; /* a seed without copies too: its rules hold */
+		copy |= ol_copy_never_ran(gsi_stmt(gsi), why, sizeof why);
+	}
+	return copy;
 }
 
 void ol_copies_note(function *fun)

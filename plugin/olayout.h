@@ -91,7 +91,9 @@ hash_set<nofree_string_hash> *ol_find_path_helpers(const struct ol_profile *p, d
    training (after IPA inlining only; why says so) (copies.cc); verbose:
    how many of fun's statements each rule decides. */
 bool ol_copy_never_ran(gimple *stmt, char *why, size_t len);
-/* Whether a statement of bb is such a copy. */
+/* Whether bb is a seed by such a copy alone (no statement of a
+   cold-line): the seeds copies add, which outline.cc checks against the
+   blocks that ran. */
 bool ol_copy_seed(basic_block bb);
 void ol_copies_note(function *fun);
 
