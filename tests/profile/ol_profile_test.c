@@ -273,6 +273,16 @@ static void check_write(void)
 	}
 }
 
+/* text parsed, one test saying so (what: what it holds); NULL if not. */
+static struct ol_profile *parsed(const char *text, const char *what)
+{
+	struct ol_profile *p;
+	char err[OL_PROFILE_ERR_MAX];
+	int rc = parse(text, &p, err);
+	tap_is_int(rc, 0, "a profile with %s parses (%s)", what, err);
+	return rc < 0 ? NULL : p;
+}
+
 /* Branches are found by their location, the file matched as a line's. */
 static void check_branches(void)
 {
@@ -281,11 +291,8 @@ static void check_branches(void)
 				   "branch b.c:7 b.c:8 b.c:9 3 4\n"
 				   "branch src/a.c:7 src/a.c:9 src/a.c:8 5 6\n"
 				   "branch src/a.c:6 src/a.c:7 src/a.c:9 7 8\n";
-	struct ol_profile *p;
-	char err[OL_PROFILE_ERR_MAX];
-	int rc = parse(text, &p, err);
-	tap_is_int(rc, 0, "a profile with branches parses (%s)", err);
-	if (rc < 0)
+	struct ol_profile *p = parsed(text, "branches");
+	if (!p)
 		return;
 	const struct ol_profile_branch *b[4];
 	size_t n = ol_profile_branches_at(p, "/w/src/a.c", 7, b, 4);
@@ -302,16 +309,10 @@ static void check_branches(void)
  * as a line's. */
 static void check_copies(void)
 {
-	static const char text[] = "olayout-profile 6\n"
-				   "copy f src/a.c:4 b.h:9 1\n"
-				   "copy f src/a.c:5 b.h:9 0\n"
-				   "copy f src/a.c:4 c.h:2 b.h:9 7\n"
-				   "copy g src/a.c:4 b.h:9 3\n";
-	struct ol_profile *p;
-	char err[OL_PROFILE_ERR_MAX];
-	int rc = parse(text, &p, err);
-	tap_is_int(rc, 0, "a profile with copies parses (%s)", err);
-	if (rc < 0)
+	struct ol_profile *p = parsed("olayout-profile 6\ncopy f src/a.c:4 b.h:9 1\n"
+				      "copy f src/a.c:5 b.h:9 0\ncopy f src/a.c:4 c.h:2 b.h:9 7\n"
+				      "copy g src/a.c:4 b.h:9 3\n", "copies");
+	if (!p)
 		return;
 	const char *files[] = {"/w/src/a.c", "/w/b.h"}, *other[] = {"/w/xsrc/a.c", "/w/b.h"};
 	unsigned long at4[] = {4, 9}, at5[] = {5, 9};

@@ -26,6 +26,8 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include <elfutils/libdw.h>
+
 #include "ol_err.h"
 #include "ol_model.h"
 #include "ol_prof_cg.h"
@@ -101,6 +103,15 @@ const char *ol_prof_base_name(const char *path);
 /* ol_prof_lines: print `line` and `cold-line` entries from the DWARF line
  * table of p's executable; *none is set when it has no line table. */
 int ol_prof_lines(const struct ol_prof *p, FILE *out, bool *none, struct ol_err *err);
+
+/* ol_prof_rows: fn(arg, unit, lo, hi, file, line, err) for each row of
+ * the DWARF line table of the unit cu that covers [lo, hi) of unit (never
+ * past it, at least its first byte; file as the compiler was given it,
+ * without blanks or '#'); the first non-zero return stops it. */
+typedef int ol_prof_row_fn(void *arg, size_t unit, uint64_t lo, uint64_t hi, const char *file,
+			   unsigned long line, struct ol_err *err);
+int ol_prof_rows(const struct ol_prof *p, Dwarf_Die *cu, ol_prof_row_fn *fn, void *arg,
+		 struct ol_err *err);
 
 /* ol_prof_max_count: the largest count of an executed instruction of p
  * in [lo, hi) (0: none ran). */

@@ -165,39 +165,25 @@ static int row_copies(struct copies *C, const char *fn, Dwarf_Addr a, Dwarf_Addr
 	return rc;
 }
 
+/* One row: its copies, when its function ran. */
+static int add_row(void *arg, size_t u, uint64_t a, uint64_t b, const char *file,
+		   unsigned long line, struct ol_err *err)
+{
+	struct copies *C = arg;
+	if (!C->p->fn_ran[u])
+		return 0;
+	return row_copies(C, C->p->m->unit[u].name, a, b, file, line, err);
+}
+
 static int cu_copies(struct copies *C, struct ol_err *err)
 {
-	Dwarf_Lines *lines;
-	size_t n, nfiles;
+	size_t nfiles;
 	Dwarf_Attribute attr;
 	C->dir = dwarf_formstring(dwarf_attr(&C->cu, DW_AT_comp_dir, &attr));
 	C->has_sub = false;
-	if (dwarf_getsrclines(&C->cu, &lines, &n) != 0)
-		return 0; /* a unit without a line table */
 	if (dwarf_getsrcfiles(&C->cu, &C->files, &nfiles) != 0)
 		C->files = NULL;
-	int rc = 0;
-	for (size_t i = 0; rc == 0 && i + 1 < n; i++) {
-		Dwarf_Line *l = dwarf_onesrcline(lines, i);
-		Dwarf_Addr a, b;
-		int line;
-		bool end;
-		const char *file = l ? dwarf_linesrc(l, NULL, NULL) : NULL;
-		if (!file || dwarf_lineaddr(l, &a) || dwarf_lineno(l, &line) ||
-		    dwarf_lineendsequence(l, &end) || dwarf_lineaddr(dwarf_onesrcline(lines, i + 1), &b))
-			return ol_fail(err, -EINVAL, "%s: bad DWARF line table: %s", C->p->exe,
-				       dwarf_errmsg(-1));
-		long u = ol_unit_at(C->p->m, a);
-		if (end || line <= 0 || u < 0 || !C->p->fn_ran[u])
-			continue;
-		/* as a `line` row: never past its unit, at least its first byte */
-		const struct ol_unit *un = &C->p->m->unit[u];
-		b = b > a ? b : a + 1;
-		b = b < un->addr + un->size ? b : un->addr + un->size;
-		file = ol_prof_short_name(file, C->dir);
-		rc = row_copies(C, un->name, a, b, file, (unsigned long)line, err);
-	}
-	return rc;
+	return ol_prof_rows(C->p, &C->cu, add_row, C, err);
 }
 
 static int by_key(const void *x, const void *y)
