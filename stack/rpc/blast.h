@@ -17,7 +17,7 @@
 #define BLAST_SLOTS	4	/* messages held for NACKs, and reassemblies, per peer */
 #define BLAST_HOLD_NS	(100ull * 1000 * 1000)	/* how long a sent message answers NACKs */
 #define BLAST_NACK_NS	(2ull * 1000 * 1000)	/* quiet time before a reassembly NACKs */
-#define BLAST_MAX_NACKS	4			/* then the reassembly is given up */
+#define BLAST_MAX_NACKS	4			/* then the reassembly only waits */
 
 enum { BLAST_DATA = 1, BLAST_NACK = 2 };
 

@@ -3,7 +3,12 @@
  * header's geometry, a single fragment goes straight up, the others wait in
  * a reassembly slot until all are in. A slot that goes quiet, or whose last
  * fragment came with gaps before it, sends a NACK naming the missing ones;
- * after BLAST_MAX_NACKS it is given up (CHAN sends the whole message again).
+ * after BLAST_MAX_NACKS it stops asking (CHAN sends the whole message again)
+ * but keeps what it has: a late fragment still completes it. Only a newer
+ * message needing the slot frees it (blast_slot_for), never the clock: on a
+ * loaded host a sender descheduled between fragments for longer than the
+ * NACKs took had every message, CHAN's retransmissions included, given up
+ * half in, until the call failed (-ETIMEDOUT).
  */
 #include "blast.h"
 #include "bytes.h"
@@ -53,11 +58,8 @@ void blast_nack_due(void *arg)
 {
 	struct blast_slot *sl = arg;
 
-	if (sl->nacks >= BLAST_MAX_NACKS) {
-		xk_drop(sl->s->proto, XK_DROP_FRAG, NULL);
-		blast_slot_release(sl->s, sl);
+	if (sl->nacks >= BLAST_MAX_NACKS)
 		return;
-	}
 	blast_send_nack(sl);
 	xk_event_schedule(xk_host_events(sl->s->proto->host), &sl->ev, BLAST_NACK_NS);
 }

@@ -142,6 +142,12 @@ static int ipcwire_receive(struct xk_ipcwire *d, uint64_t wait_ns)
 	if (r.code == IPCWIRE_STOP) {
 		d->stopped = true;
 	} else if (r.code == IPCWIRE_FRAME) {
+		/*
+		 * The frame arrived now, not when the wait began: timers it arms
+		 * (BLAST's NACK, CHAN's) start from now. From the stale clock they
+		 * were due at once, and a reassembly NACKed fragments still in flight.
+		 */
+		xk_events_advance(xk_host_events(d->drv.proto->host), xk_clock_ns());
 		xk_drv_deliver(&d->drv, r.buf, r.len);
 	}
 	return 0;
