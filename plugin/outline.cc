@@ -87,6 +87,35 @@ location_t call_site_location(gimple *stmt)
 	return loc;
 }
 
+/* What training says about the call sites a statement GCC inlined stands
+   for in this function, from the outermost to the innermost: T_NEVER when
+   one of them is a cold-line (why says which), else T_RAN with the least
+   count of those that ran, else T_UNKNOWN. Every one of them counts, not
+   only the outermost: a helper inlined into another that was inlined here
+   (tcp_seq_gt in tcp_rcv_window's line 15, a cold-line, in tcp_send_segment
+   or a path's root) ran only when its own call site did. */
+enum training call_sites_training(gimple *stmt, uint64_t *count, char *why, size_t len)
+{
+	enum training t = T_UNKNOWN;
+	*count = 0;
+	for (tree b = gimple_block(stmt); b && TREE_CODE(b) == BLOCK; b = BLOCK_SUPERCONTEXT(b)) {
+		if (!inlined_function_outer_scope_p(b))
+			continue;
+		uint64_t c;
+		switch (location_training(BLOCK_SOURCE_LOCATION(b), &c, why, len)) {
+		case T_NEVER:
+			return T_NEVER;
+		case T_RAN:
+			*count = t == T_RAN ? MIN(*count, c) : c;
+			t = T_RAN;
+			break;
+		case T_UNKNOWN:
+			break;
+		}
+	}
+	return t;
+}
+
 /* Whether stmt is a hint, no code: a clobber ends a variable's life, a
    predict statement marks an early return. It still says where a branch
    is: when its line never ran (`return -ENOBUFS;`), neither did the
@@ -118,8 +147,7 @@ enum training block_training(basic_block bb, uint64_t *count, char *why, size_t 
 		uint64_t own, site;
 		char site_why[256];
 		enum training o = location_training(gimple_location(stmt), &own, why, len);
-		enum training c = location_training(call_site_location(stmt), &site, site_why,
-						    sizeof site_why);
+		enum training c = call_sites_training(stmt, &site, site_why, sizeof site_why);
 		if (o == T_NEVER || c == T_NEVER) {
 			if (t == T_UNKNOWN && o != T_NEVER)
 				snprintf(why, len, "%s", site_why);
@@ -620,6 +648,36 @@ gimple *line_only_in(function *fun, const_sbitmap region)
 	return NULL;
 }
 
+/* A seed by its own lines (a cold-line: none of its code ran) that the
+   branch entries confirm, e, the only way into it, never taken although
+   its branch ran: two records of the training build agree that d never
+   ran, so nothing it dominates ran either, whatever their lines' counts
+   say (tcpip's encode_options: its SACK loop's line 104 ran once by the
+   -O1 build's line table, although the `if (h->nsack)` above it, whose
+   lines 102-103 never ran, never took the way in; kept, the loop's 36
+   instructions stayed in tcp_send's hot body). They leave ran, so the
+   seed stays one (drop_contradicted_seeds drops a seed above a block
+   that ran). */
+void confirm_seed(function *fun, basic_block d, edge e, const vec<basic_block> &below, sbitmap ran,
+		  vec<uint64_t> *counts)
+{
+	uint64_t c;
+	char why[512];
+	if (block_training(d, &c, why, sizeof why) != T_NEVER)
+		return; /* a guess or a rare block: no record says it never ran */
+	int overruled = 0;
+	for (basic_block b : below) {
+		overruled += bitmap_bit_p(ran, b->index);
+		bitmap_clear_bit(ran, b->index);
+		(*counts)[b->index] = 0;
+	}
+	expanded_location xl = expand_location(gimple_location(last_stmt(e->src)));
+	ol_note("%s: block %d (a cold seed: %s) is confirmed: training never took the way into "
+		"it from block %d (branch counts at %s:%d); %d blocks it dominates never ran "
+		"either, although their lines ran", ol_fn_name(fun->decl), d->index, why,
+		e->src->index, xl.file ? xl.file : "?", xl.line, overruled);
+}
+
 /* Branch seeds: a block whose every way in is a direction training never
    took of a branch that ran (the profile's branch entries, version 5)
    never ran, even where its line ran: that count is other code's on the
@@ -633,15 +691,18 @@ void branch_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint6
 	ol_untaken_exits(fun, &untaken);
 	for (edge e : untaken) {
 		basic_block d = e->dest;
-		if (d->index < NUM_FIXED_BLOCKS || seeds->contains(d) ||
-		    !only_untaken_entries(d, untaken))
+		if (d->index < NUM_FIXED_BLOCKS || !only_untaken_entries(d, untaken))
 			continue;
 		auto_vec<basic_block> below = get_all_dominated_blocks(CDI_DOMINATORS, d);
+		expanded_location xl = expand_location(gimple_location(last_stmt(e->src)));
+		if (seeds->contains(d)) {
+			confirm_seed(fun, d, e, below, ran, counts);
+			continue;
+		}
 		auto_sbitmap region(last_basic_block_for_fn(fun));
 		bitmap_clear(region);
 		for (basic_block b : below)
 			bitmap_set_bit(region, b->index);
-		expanded_location xl = expand_location(gimple_location(last_stmt(e->src)));
 		if (gimple *own = line_only_in(fun, region)) {
 			ol_note("%s: block %d: training never took the way into it from block %d "
 				"(branch counts at %s:%d), but line %d, which ran, is its code "
