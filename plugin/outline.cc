@@ -129,7 +129,7 @@ bool is_hint(gimple *stmt)
 
 /* What training says about bb: it ran (count: the most any of its
    statements ran, a statement counting at most as often as its own line
-   and its call site in this function), it never ran (a cold-line; why
+   and each call site it was inlined through), it never ran (a cold-line; why
    says which), or nothing. A ran statement outweighs a cold one: GCC
    merges lines; a hint only says never. */
 enum training block_training(basic_block bb, uint64_t *count, char *why, size_t len)
