@@ -87,35 +87,6 @@ location_t call_site_location(gimple *stmt)
 	return loc;
 }
 
-/* What training says about the call sites a statement GCC inlined stands
-   for in this function, from the outermost to the innermost: T_NEVER when
-   one of them is a cold-line (why says which), else T_RAN with the least
-   count of those that ran, else T_UNKNOWN. Every one of them counts, not
-   only the outermost: a helper inlined into another that was inlined here
-   (tcp_seq_gt in tcp_rcv_window's line 15, a cold-line, in tcp_send_segment
-   or a path's root) ran only when its own call site did. */
-enum training call_sites_training(gimple *stmt, uint64_t *count, char *why, size_t len)
-{
-	enum training t = T_UNKNOWN;
-	*count = 0;
-	for (tree b = gimple_block(stmt); b && TREE_CODE(b) == BLOCK; b = BLOCK_SUPERCONTEXT(b)) {
-		if (!inlined_function_outer_scope_p(b))
-			continue;
-		uint64_t c;
-		switch (location_training(BLOCK_SOURCE_LOCATION(b), &c, why, len)) {
-		case T_NEVER:
-			return T_NEVER;
-		case T_RAN:
-			*count = t == T_RAN ? MIN(*count, c) : c;
-			t = T_RAN;
-			break;
-		case T_UNKNOWN:
-			break;
-		}
-	}
-	return t;
-}
-
 /* Whether stmt is a hint, no code: a clobber ends a variable's life, a
    predict statement marks an early return. It still says where a branch
    is: when its line never ran (`return -ENOBUFS;`), neither did the
@@ -129,7 +100,7 @@ bool is_hint(gimple *stmt)
 
 /* What training says about bb: it ran (count: the most any of its
    statements ran, a statement counting at most as often as its own line
-   and each call site it was inlined through), it never ran (a cold-line; why
+   and its call site in this function), it never ran (a cold-line; why
    says which), or nothing. A ran statement outweighs a cold one: GCC
    merges lines; a hint only says never. */
 enum training block_training(basic_block bb, uint64_t *count, char *why, size_t len)
@@ -147,7 +118,8 @@ enum training block_training(basic_block bb, uint64_t *count, char *why, size_t 
 		uint64_t own, site;
 		char site_why[256];
 		enum training o = location_training(gimple_location(stmt), &own, why, len);
-		enum training c = call_sites_training(stmt, &site, site_why, sizeof site_why);
+		enum training c = location_training(call_site_location(stmt), &site, site_why,
+						    sizeof site_why);
 		if (o == T_NEVER || c == T_NEVER) {
 			if (t == T_UNKNOWN && o != T_NEVER)
 				snprintf(why, len, "%s", site_why);
