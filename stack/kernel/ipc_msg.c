@@ -4,11 +4,13 @@
  * The fast path runs in the invoking domain and touches only the shared
  * mapping: claim the receiver with one compare-and-swap on its handoff
  * line, copy the string straight into the receiver's inbox (ipc_copy),
- * write the header into the same line, publish FULL. A null call and its
- * reply each move one line, the receiver's handoff line; the caps line
- * and the string's lines only when there are some. The receiver sees
- * nothing before FULL, so it never sees a torn message; a deliverer that
- * dies before FULL has its claim undone by the supervisor (ipc_reap.c).
+ * write the header into the same line, publish FULL. The reply to a call
+ * goes back in that same line (ipc_reply_here), where the caller polls:
+ * a null round trip moves one line, the callee's handoff line, one way
+ * and back; the caps line and the string's lines only when there are
+ * some. The receiver sees nothing before FULL (the caller nothing before
+ * OPEN_REPLIED), so never a torn message; a deliverer that dies before
+ * FULL has its claim undone by the supervisor (ipc_reap.c).
  */
 #include "ipc_impl.h"
 #include "ipc_copy.h"
@@ -37,14 +39,70 @@ struct ipc_watch {
 	unsigned target, me;
 };
 
+bool ipc_holds_delegated(const struct ipc_shared *sh, unsigned id, uint64_t c)
+{
+	if (id >= sh->ndomains)
+		return false;
+	const struct ipc_hand *h = &ipc_dom_at(sh, id)->h;
+	uint64_t rw = atomic_load(&h->rword);
+	unsigned st = ipc_rw_state(rw);
+	bool delivered = st == IPC_S_HOLD ||
+			 (st == IPC_S_FULL && ipc_rw_claimer(rw) == ipc_cap_obj(c));
+	return delivered && atomic_load(&h->reply) == c;
+}
+
 bool ipc_reply_valid(const struct ipc_shared *sh, uint64_t c)
 {
 	if (ipc_cap_obj(c) >= sh->ndomains)
 		return false;
 	uint64_t rw = atomic_load(&ipc_dom_at(sh, ipc_cap_obj(c))->h.rword);
 	unsigned st = ipc_rw_state(rw);
-	return ipc_rw_gen(rw) == ipc_cap_gen(c) &&
-	       (st == IPC_S_CALLING || st == IPC_S_WAIT_REPLY);
+	if (ipc_rw_gen(rw) != ipc_cap_gen(c))
+		return false;
+	if (st == IPC_S_CALLING_AT || st == IPC_S_WAIT_AT)
+		return ipc_holds_delegated(sh, ipc_rw_claimer(rw), c);
+	return st == IPC_S_CALLING || st == IPC_S_WAIT_REPLY;
+}
+
+/*
+ * Give reply capability c, delegated to domain me's line, back to its
+ * caller's line (CALLING_AT/WAIT_AT -> CALLING/WAIT_REPLY): from then on
+ * it is claimed there, as any reply capability. Nothing to do if the
+ * caller is no longer waiting for it (dead, or its wait given up).
+ */
+static void ipc_undelegate(const struct ipc_shared *sh, uint64_t c, unsigned me)
+{
+	struct ipc_dom *cd = ipc_dom_at(sh, ipc_cap_obj(c));
+	uint64_t rw = atomic_load(&cd->h.rword);
+
+	for (;;) {
+		unsigned st = ipc_rw_state(rw);
+		if (ipc_rw_gen(rw) != ipc_cap_gen(c) || ipc_rw_claimer(rw) != me ||
+		    (st != IPC_S_CALLING_AT && st != IPC_S_WAIT_AT))
+			return;
+		uint64_t to = ipc_rw(st == IPC_S_CALLING_AT ? IPC_S_CALLING : IPC_S_WAIT_REPLY, 0,
+				     ipc_cap_gen(c));
+		if (atomic_compare_exchange_weak(&cd->h.rword, &rw, to))
+			return;
+	}
+}
+
+/*
+ * Leave HOLD: the reply capability held there goes back to its caller's
+ * line (ipc_impl.h), before this domain passes it on, drops it, or uses
+ * its own line for anything but the reply. Only the domain writes its
+ * line in HOLD, so RUNNING is a plain store.
+ */
+static void ipc_release_hold(const struct ipc_domain *self)
+{
+	struct ipc_hand *h = &self->d->h;
+	uint64_t rw = atomic_load_explicit(&h->rword, memory_order_relaxed);
+
+	if (ipc_rw_state(rw) != IPC_S_HOLD)
+		return;
+	ipc_undelegate(self->sh, atomic_load_explicit(&h->reply, memory_order_relaxed), self->id);
+	atomic_store_explicit(&h->rword, ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw)),
+			      memory_order_release);
 }
 
 /*
@@ -259,7 +317,9 @@ static IPC_FAST int ipc_deliver(const struct ipc_domain *self, const struct ipc_
 /*
  * Check m and the capability in slot, and ask for the target's handoff
  * line for writing, so that its transfer overlaps what the caller does
- * before the claim.
+ * before the claim. A message passing capabilities, or invoking the
+ * reply capability held in HOLD, first gives that one back to its
+ * caller's line.
  */
 static IPC_FAST int ipc_aim(const struct ipc_domain *self, uint16_t slot, const struct ipc_msg *m,
 		   struct ipc_out *o)
@@ -279,6 +339,8 @@ static IPC_FAST int ipc_aim(const struct ipc_domain *self, uint16_t slot, const 
 		o->badge = 0;
 	}
 	ipc_set_quiet(&self->d->peer, o->tid);
+	if (m->ncaps || o->cap == atomic_load_explicit(&self->d->h.reply, memory_order_relaxed))
+		ipc_release_hold(self);
 	ipc_prefetch_write(&ipc_dom_at(self->sh, o->tid)->h);
 	return 0;
 }
@@ -398,14 +460,8 @@ static IPC_FAST int ipc_install(const struct ipc_domain *self, unsigned ncaps, s
 
 	r->ncaps = 0;
 	r->reply = IPC_NO_SLOT;
-	if (rep) {
-		/* The caller's handoff line is where the reply goes: ask for it
-		 * now, so that its transfer overlaps the install and the
-		 * server's own work (ipc_aim asks again, too late to hide it). */
-		ipc_prefetch_write(&ipc_dom_at(self->sh, ipc_cap_obj(rep))->h);
-		if (ipc_install_reply(self, rep, &r->reply) < 0)
-			return IPC_NO_ROOM;
-	}
+	if (rep && ipc_install_reply(self, rep, &r->reply) < 0)
+		return IPC_NO_ROOM;
 	for (unsigned i = 0; i < ncaps; i++) {
 		uint64_t c = atomic_load_explicit(&d->caps[i], memory_order_relaxed);
 		if ((rc = ipc_install_one(self, c, &r->caps[i])) < 0)
@@ -455,8 +511,12 @@ static IPC_FAST int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r, i
 		if (rc == IPC_NO_ROOM)
 			return ipc_refuse(self, rw, deadline, open, r);
 	}
-	/* Release: the table is filled before the message leaves (ipc_reap.c). */
-	atomic_store_explicit(&h->rword, ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw)),
+	/* Release: the table is filled before the message leaves (ipc_reap.c).
+	 * A call's reply capability came delegated to this line: HOLD it. */
+	uint64_t rep = from == IPC_KERNEL_ID ? 0 : atomic_load_explicit(&h->reply,
+									 memory_order_relaxed);
+	atomic_store_explicit(&h->rword, rep ? ipc_rw(IPC_S_HOLD, ipc_cap_obj(rep), ipc_rw_gen(rw))
+					     : ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw)),
 			      memory_order_release);
 	return rc;
 }
@@ -465,7 +525,7 @@ static bool ipc_ready_settled(const void *ctx)
 {
 	unsigned st = ipc_dom_state(ctx);
 
-	return st == IPC_S_FULL || st == IPC_S_OPEN || st == IPC_S_WAIT_REPLY;
+	return st == IPC_S_FULL || st == IPC_S_OPEN || st == IPC_S_WAIT_REPLY || st == IPC_S_WAIT_AT;
 }
 
 /*
@@ -489,8 +549,14 @@ static IPC_FAST int ipc_await(const struct ipc_domain *self, int64_t deadline, b
 			to = ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw));
 			break;
 		case IPC_S_WAIT_REPLY:	/* the new gen voids our reply cap */
+		case IPC_S_WAIT_AT:
 			to = ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw) + 1);
 			break;
+		case IPC_S_OPEN_REPLIED:	/* given up: nobody takes it after us */
+			if (ipc_drop_reply(self->sh, self->id, rw,
+					   ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw))))
+				return rc;
+			continue;
 		default:
 			ipc_wait(self->sh, d, d, ipc_ready_settled, d, -1, 0);
 			continue;
@@ -519,7 +585,9 @@ static __attribute__((noinline, cold)) int ipc_refuse(const struct ipc_domain *s
 	uint64_t rep = atomic_load_explicit(&d->h.reply, memory_order_relaxed);
 	uint32_t g = ipc_rw_gen(rw);
 	/* The caller claimed first (the supervisor leaves a claimed word to its
-	 * claimer), so that it is told only once this domain waits again. */
+	 * claimer), so that it is told only once this domain waits again; a
+	 * call's reply capability came delegated to this line: back first. */
+	ipc_undelegate(self->sh, rep, self->id);
 	bool caller = ipc_claim_reply(self, rep) == 0;
 
 	atomic_store(&d->h.rword, open ? ipc_rw(IPC_S_OPEN, 0, g) : ipc_rw(IPC_S_WAIT_REPLY, 0, g - 1));
@@ -568,6 +636,7 @@ static IPC_FAST int ipc_receive_checked(ipc_domain_t *self, struct ipc_rcv *r, i
 		return -IPC_EDEAD;
 	struct ipc_dom *d = self->d;
 	int64_t deadline = timeout_ns < 0 ? -1 : ipc_now_ns() + timeout_ns;
+	ipc_release_hold(self);	/* the reply capability not answered here */
 	/* Sequentially consistent: senders asleep until OPEN count in nsleep. */
 	atomic_store(&d->h.rword, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(atomic_load(&d->h.rword))));
 	ipc_wake(d);		/* the front sender may be waiting for OPEN */
@@ -581,6 +650,101 @@ int ipc_receive(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns)
 	return rc < 0 ? rc : ipc_receive_checked(self, r, timeout_ns);
 }
 
+/*
+ * The call is delivered: wait in CALLING_AT -> WAIT_AT. Fails only if the
+ * callee gave the reply capability back (CALLING, then WAIT_REPLY) or a
+ * reply came already.
+ */
+static IPC_FAST void ipc_called(struct ipc_dom *d, uint64_t calling)
+{
+	uint64_t rw = calling;
+	uint32_t g = ipc_rw_gen(calling);
+
+	if (atomic_compare_exchange_strong(&d->h.rword, &rw,
+					   ipc_rw(IPC_S_WAIT_AT, ipc_rw_claimer(calling), g)))
+		return;
+	if (rw == ipc_rw(IPC_S_CALLING, 0, g))
+		atomic_compare_exchange_strong(&d->h.rword, &rw, ipc_rw(IPC_S_WAIT_REPLY, 0, g));
+}
+
+/*
+ * Taken the reply from the callee's line: our reply capability is void
+ * (gen + 1). Only the supervisor may have claimed our line meanwhile (the
+ * callee died and was reaped after our take): wait for its message and
+ * leave it; we have the reply.
+ */
+static __attribute__((noinline, cold)) void ipc_void_late(const struct ipc_domain *self,
+							 uint64_t rw)
+{
+	struct ipc_dom *d = self->d;
+
+	while (ipc_rw_state(rw) != IPC_S_FULL) {
+		ipc_wait(self->sh, d, d, ipc_ready_full, d, -1, 0);
+		rw = atomic_load(&d->h.rword);
+	}
+	atomic_store(&d->h.rword, ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw)));
+}
+
+/*
+ * The reply waits in the callee's line (w->srv, rw: OPEN_REPLIED for us):
+ * copy it out, then reopen that line for the callee's next sender. The
+ * line holds still until we reopen it (only we, or the supervisor for a
+ * dead caller, move OPEN_REPLIED on), so a successful reopen means we
+ * copied a whole reply; else nothing is taken (0: wait on).
+ */
+static IPC_FAST bool ipc_take_reply(const struct ipc_domain *self, const struct ipc_rwatch *w,
+				    uint64_t rw, struct ipc_rcv *r)
+{
+	struct ipc_hand *h = (struct ipc_hand *)w->srv;
+	struct ipc_dom *d = self->d;
+	uint32_t meta = atomic_load_explicit(&h->meta, memory_order_relaxed);
+
+	r->code = h->code;
+	memcpy(r->w, h->w, sizeof r->w);
+	r->badge = h->badge;
+	r->len = ipc_meta_len(meta);
+	if (!atomic_compare_exchange_strong(&h->rword, &rw, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(rw))))
+		return false;
+	ipc_wake((struct ipc_dom *)w->srv);	/* its queued senders wait for OPEN */
+	if (r->len) {	/* only a reply to us writes our inbox */
+		unsigned char *inbox = ipc_inbox_of(self->sh, self->id) + d->roff;
+		if (r->buf != inbox)
+			ipc_copy_for(r->buf, inbox, r->len, d->rflags & IPC_RCV_SINK);
+	}
+	r->ncaps = 0;
+	r->reply = IPC_NO_SLOT;
+	ipc_set_quiet(&d->from, (unsigned)((const struct ipc_dom *)w->srv - ipc_dom_at(self->sh, 0)));
+	uint64_t mine = atomic_load_explicit(&d->h.rword, memory_order_relaxed);
+	unsigned st = ipc_rw_state(mine);
+	uint64_t done = ipc_rw(IPC_S_RUNNING, 0, ipc_cap_gen(w->cap) + 1);
+	if ((st != IPC_S_WAIT_AT && st != IPC_S_CALLING_AT) ||
+	    !atomic_compare_exchange_strong(&d->h.rword, &mine, done))
+		ipc_void_late(self, mine);
+	return true;
+}
+
+/*
+ * Wait for the reply to our call: in the callee's line (where the call
+ * went), or a message in our own (the general path, a refusal, the
+ * supervisor's error). On shutdown, void the reply capability and leave.
+ */
+static IPC_FAST int ipc_await_reply(const struct ipc_domain *self, const struct ipc_rwatch *w,
+				    struct ipc_rcv *r)
+{
+	struct ipc_dom *d = self->d;
+
+	for (;;) {
+		if (ipc_wait_reply(self->sh, d, w) < 0)
+			return ipc_await(self, -1, false, r);	/* aborted: as any wait */
+		if (ipc_dom_state(d) == IPC_S_FULL)
+			return ipc_take(self, r, -1, false);
+		uint64_t rw = atomic_load(&w->srv->rword);
+		if (ipc_rw_state(rw) == IPC_S_OPEN_REPLIED && ipc_rw_claimer(rw) == w->id &&
+		    ipc_take_reply(self, w, rw, r))
+			return 0;
+	}
+}
+
 int ipc_call(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, struct ipc_rcv *r)
 {
 	struct ipc_out o;
@@ -589,25 +753,24 @@ int ipc_call(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, struct 
 	if (rc < 0 || (rc = ipc_aim(self, slot, m, &o)) < 0)
 		return rc;
 	struct ipc_dom *d = self->d;
+	ipc_release_hold(self);	/* our own line is about to change */
 	uint32_t g = ipc_rw_gen(atomic_load_explicit(&d->h.rword, memory_order_relaxed));
-	uint64_t calling = ipc_rw(IPC_S_CALLING, 0, g);
-	/* Published by the claim that follows (a full barrier). */
+	/* The reply capability is delegated to the target's line (ipc_impl.h).
+	 * Published by the claim that follows (a full barrier). */
+	uint64_t calling = ipc_rw(IPC_S_CALLING_AT, o.tid, g);
 	atomic_store_explicit(&d->h.rword, calling, memory_order_relaxed);
 	o.reply = ipc_cap(IPC_CAP_REPLY, self->id, g);
 	rc = ipc_fire(self, &o, 0);
-	uint64_t rw = calling;
 	if (rc < 0) {
 		/* Not delivered: void the reply cap and run on. */
+		uint64_t rw = calling;
 		if (atomic_compare_exchange_strong(&d->h.rword, &rw, ipc_rw(IPC_S_RUNNING, 0, g + 1)))
 			return rc;
-	} else {
-		/* Fails only if the reply already came. */
-		atomic_compare_exchange_strong(&d->h.rword, &rw, ipc_rw(IPC_S_WAIT_REPLY, 0, g));
+		return ipc_await(self, -1, false, r);
 	}
-	rc = ipc_await(self, -1, false, r);
-	/* A client calls the same server again: ask for its line now. */
-	ipc_prefetch_write(&ipc_dom_at(self->sh, o.tid)->h);
-	return rc;
+	ipc_called(d, calling);
+	const struct ipc_rwatch w = { &ipc_dom_at(self->sh, o.tid)->h, d, o.reply, self->id };
+	return ipc_await_reply(self, &w, r);
 }
 
 int ipc_send(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, unsigned flags)
@@ -617,13 +780,58 @@ int ipc_send(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, unsigne
 	return ipc_invoke(self, slot, m, flags);
 }
 
+/*
+ * Answer the call held in HOLD, with m invoking slot, in our own line: the
+ * one the call came in on, where its caller polls (ipc_impl.h), and
+ * receive again in the same store (OPEN_REPLIED). 1: not that case (m
+ * passes capabilities, slot is not the held reply capability, m is bad):
+ * the general path. The string goes to the caller's inbox, as any.
+ */
+static IPC_FAST int ipc_reply_here(const struct ipc_domain *self, uint16_t slot,
+				   const struct ipc_msg *m)
+{
+	struct ipc_dom *d = self->d;
+	struct ipc_hand *h = &d->h;
+	uint64_t rw = atomic_load_explicit(&h->rword, memory_order_relaxed);
+	uint64_t c = atomic_load_explicit(&h->reply, memory_order_relaxed);
+
+	if (ipc_rw_state(rw) != IPC_S_HOLD || slot >= self->sh->slots || !m || m->ncaps ||
+	    m->len > IPC_MAX_STRING || (m->len && !m->data) ||
+	    atomic_load_explicit(&self->tab[slot], memory_order_relaxed) != c)
+		return 1;
+	unsigned tid = ipc_cap_obj(c);
+	struct ipc_dom *t = ipc_dom_at(self->sh, tid);
+	size_t n = 0;
+	if (m->len)
+		n = m->len < t->rcap ? m->len : t->rcap;
+	if (n)
+		ipc_copy_for(ipc_inbox_of(self->sh, tid) + t->roff, m->data, n,
+			     t->rflags & IPC_RCV_SINK);
+	h->code = m->code;
+	memcpy(h->w, m->w, sizeof h->w);
+	h->badge = 0;
+	atomic_store_explicit(&h->meta, ipc_meta((uint32_t)n, 0), memory_order_relaxed);
+	/* Sequentially consistent, then the caller's nsleep: a caller that
+	 * counted itself there before sees the reply (ipc_wait.c). */
+	atomic_store(&h->rword, ipc_rw(IPC_S_OPEN_REPLIED, tid, ipc_rw_gen(rw)));
+	ipc_wake(t);
+	d->spent_slot = slot;
+	d->spent_cap = c;
+	ipc_set_quiet(&d->peer, tid);
+	ipc_bump_epoch(d);
+	return 0;
+}
+
 int ipc_return_receive(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m,
 		       struct ipc_rcv *r)
 {
 	int rc = ipc_check_rcv(self, r);
 
-	if (rc == 0 && slot != IPC_NO_SLOT)
+	if (rc == 0 && slot != IPC_NO_SLOT) {
+		if (ipc_reply_here(self, slot, m) == 0)
+			return ipc_await(self, -1, true, r);
 		rc = ipc_invoke(self, slot, m, 0);
+	}
 	return rc < 0 ? rc : ipc_receive_checked(self, r, -1);
 }
 
@@ -634,6 +842,8 @@ int ipc_cap_drop(ipc_domain_t *self, uint16_t slot)
 
 	if (rc < 0)
 		return rc;
+	if (c == atomic_load_explicit(&self->d->h.reply, memory_order_relaxed))
+		ipc_release_hold(self);	/* its caller then waits on as an orphan */
 	atomic_store(&self->tab[slot], 0);
 	ipc_bump_epoch(self->d);
 	return 0;

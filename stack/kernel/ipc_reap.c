@@ -38,6 +38,23 @@ void ipc_fail_wait(const struct ipc_shared *sh, unsigned t, uint64_t claimed, in
 	ipc_wake(d);
 }
 
+/*
+ * Domain t's line (rw: OPEN_REPLIED) holds a reply its caller will never
+ * take (dead, or t's receive given up on shutdown): drop it, count it,
+ * and let t's line move on to to (OPEN or RUNNING). Its queued senders
+ * wait for OPEN. False: the line moved meanwhile (the caller took it).
+ */
+bool ipc_drop_reply(struct ipc_shared *sh, unsigned t, uint64_t rw, uint64_t to)
+{
+	struct ipc_dom *d = ipc_dom_at(sh, t);
+
+	if (!atomic_compare_exchange_strong(&d->h.rword, &rw, to))
+		return false;
+	atomic_fetch_add(&sh->dropped, 1);
+	ipc_wake(d);
+	return true;
+}
+
 /* Does live domain h hold capability c, in its table or in a message? */
 static bool ipc_holds(const struct ipc_shared *sh, unsigned h, uint64_t c)
 {
@@ -76,11 +93,39 @@ static bool ipc_held(const struct ipc_shared *sh, unsigned t, uint64_t c)
 	return true;
 }
 
+static bool ipc_is_dead(const struct ipc_shared *sh, unsigned id)
+{
+	return id < sh->ndomains && ipc_dom_state(ipc_dom_at(sh, id)) == IPC_S_DEAD;
+}
+
+/*
+ * The two ends of a line used both ways (ipc_impl.h): a reply waiting
+ * for a dead caller is dropped; a caller whose reply capability is
+ * delegated to a dead callee's line gets -IPC_EDEAD (that line held the
+ * only copy, and a dead callee is marked DEAD only once its line holds
+ * no reply, ipc_mark_dead).
+ */
+static void ipc_fail_delegated(struct ipc_shared *sh, unsigned t, uint64_t rw)
+{
+	unsigned st = ipc_rw_state(rw), peer = ipc_rw_claimer(rw);
+
+	if (!ipc_is_dead(sh, peer))
+		return;
+	if (st == IPC_S_OPEN_REPLIED) {
+		ipc_drop_reply(sh, t, rw, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(rw)));
+	} else if (st == IPC_S_WAIT_AT) {
+		uint64_t claimed = ipc_rw(IPC_S_BUSY_REPLY, IPC_KERNEL_ID, ipc_rw_gen(rw) + 1);
+		if (atomic_compare_exchange_strong(&ipc_dom_at(sh, t)->h.rword, &rw, claimed))
+			ipc_fail_wait(sh, t, claimed, IPC_EDEAD);
+	}
+}
+
 void ipc_fail_orphans(struct ipc_shared *sh)
 {
 	for (unsigned t = 0; t < sh->ndomains; t++) {
 		struct ipc_dom *d = ipc_dom_at(sh, t);
 		uint64_t rw = atomic_load(&d->h.rword);
+		ipc_fail_delegated(sh, t, rw);
 		if (ipc_rw_state(rw) != IPC_S_WAIT_REPLY)
 			continue;
 		uint32_t g = ipc_rw_gen(rw);
@@ -96,7 +141,9 @@ void ipc_fail_orphans(struct ipc_shared *sh)
  * Mark domain dead DEAD, unless another domain is delivering to it: that
  * one publishes FULL with a plain store (ipc_msg.c), which would overwrite
  * DEAD. Then false: the supervisor tries again at its next turn (the
- * claimer finishes, or dies and its own reaping undoes the claim).
+ * claimer finishes, or dies and its own reaping undoes the claim). Nor
+ * while its line holds a reply its caller has not taken: the caller gets
+ * it, as if the reply had gone to the caller's line.
  */
 bool ipc_mark_dead(struct ipc_shared *sh, unsigned dead)
 {
@@ -105,7 +152,7 @@ bool ipc_mark_dead(struct ipc_shared *sh, unsigned dead)
 
 	do {
 		unsigned st = ipc_rw_state(rw);
-		if (st == IPC_S_BUSY_OPEN || st == IPC_S_BUSY_REPLY)
+		if (st == IPC_S_BUSY_OPEN || st == IPC_S_BUSY_REPLY || st == IPC_S_OPEN_REPLIED)
 			return false;
 	} while (!atomic_compare_exchange_weak(&x->h.rword, &rw,
 					       ipc_rw(IPC_S_DEAD, 0, ipc_rw_gen(rw))));
@@ -129,6 +176,9 @@ bool ipc_reap(struct ipc_shared *sh, unsigned dead)
 			atomic_store(&d->h.rword, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(rw)));
 		} else if (ipc_rw_state(rw) == IPC_S_BUSY_REPLY) {
 			ipc_fail_wait(sh, t, rw, IPC_EDEAD);
+		} else if (ipc_rw_state(rw) == IPC_S_OPEN_REPLIED) {
+			/* A reply to the dead caller: nobody takes it. */
+			ipc_drop_reply(sh, t, rw, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(rw)));
 		}
 	}
 	ipc_wake_all(sh);
