@@ -46,7 +46,7 @@ per_rt() {
 count_in() {
 	( exec taskset -c "$cpu" valgrind --tool=callgrind --callgrind-out-file="$dir/cg.$1.%p" \
 		--toggle-collect=ipc_call --toggle-collect=ipc_return_receive \
-		--toggle-collect=ipc_wait --toggle-collect=ipc_wait_full \
+		--toggle-collect=ipc_wait --toggle-collect=ipc_wait_full --toggle-collect=ipc_wait_reply \
 		"$BUILD"/bin/ipc_pingpong "$1" >/dev/null 2>&1 ) &
 	local pid=$!
 	timeout 600 tail --pid="$pid" -s 0.1 -f /dev/null

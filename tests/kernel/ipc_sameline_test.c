@@ -7,7 +7,9 @@
  * then through the slot: refused); a call and a receive of the callee
  * give it back to the caller's line, where it is answered as before. In
  * process mode: a reply landing in the line after its caller died is
- * dropped and counted, and the callee's next caller is served.
+ * dropped and counted, and the callee's next caller is served; a callee
+ * that dies holding the reply capability in its line fails its caller
+ * with -IPC_EDEAD (the supervisor), not only the kernel's stop.
  */
 #define _GNU_SOURCE
 #include "ipc_impl.h"	/* the caller's line, the table, the drop count */
@@ -169,12 +171,61 @@ static void test_dead_caller(void)
 	tap_ok(kt_val[27] == 0 && kt_val[28] == 7, "dead caller: the next caller was answered");
 }
 
+/* The dead callee: it dies holding the call's reply capability. */
+static int dc_caller(ipc_domain_t *self, void *arg)
+{
+	(void)arg;
+	kt_call_record(self, 1, 30);
+	kt_val[32] = 1;
+	return 0;
+}
+
+static int dc_callee(ipc_domain_t *self, void *arg)
+{
+	struct ipc_rcv r = { 0 };
+
+	(void)arg;
+	if (ipc_receive(self, &r, -1) == 0)
+		kill(getpid(), SIGKILL);
+	return 0;
+}
+
+/* Never blocked (its receives time out), so the kernel does not stop:
+ * only the supervisor's failing of the caller can end the call before
+ * it gives up, after 5 s. */
+static int dc_ticker(ipc_domain_t *self, void *arg)
+{
+	struct ipc_rcv r = { 0 };
+
+	(void)arg;
+	for (int i = 0; i < 5000 && !kt_val[32]; i++)
+		ipc_receive(self, &r, 1000000);
+	kt_val[33] = kt_val[32];
+	return 0;
+}
+
+#define DC_TESTS 3
+static void test_dead_callee(void)
+{
+	struct kt t;
+
+	kt_begin(&t, IPC_MODE_PROCESS, NULL);
+	unsigned c = kt_domain(&t, "caller", dc_caller, NULL);
+	unsigned s = kt_domain(&t, "callee", dc_callee, NULL);
+	kt_domain(&t, "ticker", dc_ticker, NULL);
+	kt_grant(&t, c, 0, kt_port(&t, s, 0));
+	tap_is_int(kt_end(&t), -IPC_EDEAD, "dead callee: run reports it");
+	tap_is_int(kt_val[30], -IPC_EDEAD, "dead callee: the caller gets EDEAD");
+	tap_ok(kt_val[33], "dead callee: from the supervisor, with the kernel still running");
+}
+
 int main(void)
 {
 	alarm(120);
-	tap_plan(2 * SL_TESTS + DR_TESTS);
+	tap_plan(2 * SL_TESTS + DR_TESTS + DC_TESTS);
 	for (int i = 0; i < 2; i++)
 		test_sameline(kt_modes[i]);
 	test_dead_caller();
+	test_dead_callee();
 	return tap_done();
 }
