@@ -10,7 +10,7 @@
  * generation, so a claim is one compare-and-swap:
  *
  *   RUNNING --receive--> OPEN --sender claims--> BUSY_OPEN --copy--> FULL
- *   RUNNING --call to t--> CALLING_AT(t) --delivered--> WAIT_AT(t)
+ *   RUNNING --call to t--> WAIT_AT(t) (the reply capability delegated to t's line)
  *   CALLING/WAIT_REPLY (gen g) --reply cap g claims--> BUSY_REPLY (gen g+1) --> FULL
  *   FULL --receiver took it--> RUNNING, or HOLD when a call came with it
  *   HOLD --reply and receive--> OPEN_REPLIED(caller) --caller took it--> OPEN
@@ -25,8 +25,9 @@
  * voids every copy at once (the Coyotos scheme).
  *
  * The same line both ways (ipc_msg.c): a caller delegates its reply
- * capability to the line its call goes into: CALLING_AT / WAIT_AT name
- * that domain (claimer field). The callee takes the call in HOLD (claimer:
+ * capability to the line its call goes into: WAIT_AT names that domain
+ * (claimer field), from before the claim (nobody holds the capability
+ * until the callee takes the call, so CALLING is not needed). The callee takes the call in HOLD (claimer:
  * the caller; h.reply: the capability), the only copy, in its own table.
  * Answering it from there writes the reply into the same line (state
  * OPEN_REPLIED, the callee receiving again), where the caller polls; the
@@ -34,7 +35,7 @@
  * so a null round trip moves that one line each way. Any other use of the
  * held capability (passed on, dropped, a call or receive of the callee,
  * a reply by ipc_send) first hands it back to the caller's line
- * (CALLING/WAIT_REPLY, ipc_release_hold): the general path above.
+ * (WAIT_REPLY, ipc_release_hold): the general path above.
  */
 #ifndef IPC_IMPL_H
 #define IPC_IMPL_H
@@ -61,8 +62,7 @@ enum ipc_state {
 	IPC_S_BUSY_REPLY,	/* claimed by a reply capability, being filled */
 	IPC_S_FULL,		/* a whole message waits in the inbox */
 	IPC_S_DEAD,
-	IPC_S_CALLING_AT,	/* CALLING, the reply capability delegated to claimer's line */
-	IPC_S_WAIT_AT,		/* WAIT_REPLY, likewise */
+	IPC_S_WAIT_AT,		/* calling, the reply capability delegated to claimer's line */
 	IPC_S_HOLD,		/* running, holding the delegated reply cap h.reply of claimer */
 	IPC_S_OPEN_REPLIED,	/* receiving; the line holds the reply to claimer (h.reply) */
 };
@@ -273,7 +273,7 @@ void ipc_populate(void *p, size_t size);
 bool ipc_reply_valid(const struct ipc_shared *sh, uint64_t c);
 
 /* Did domain id's line take a call whose reply capability c is delegated
- * there and not yet answered (ipc_reply_valid for CALLING_AT/WAIT_AT)? */
+ * there and not yet answered (ipc_reply_valid for WAIT_AT)? */
 bool ipc_holds_delegated(const struct ipc_shared *sh, unsigned id, uint64_t c);
 
 /* What a caller waits for: the reply in the line of srv (the callee), or

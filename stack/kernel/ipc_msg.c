@@ -59,14 +59,14 @@ bool ipc_reply_valid(const struct ipc_shared *sh, uint64_t c)
 	unsigned st = ipc_rw_state(rw);
 	if (ipc_rw_gen(rw) != ipc_cap_gen(c))
 		return false;
-	if (st == IPC_S_CALLING_AT || st == IPC_S_WAIT_AT)
+	if (st == IPC_S_WAIT_AT)
 		return ipc_holds_delegated(sh, ipc_rw_claimer(rw), c);
 	return st == IPC_S_CALLING || st == IPC_S_WAIT_REPLY;
 }
 
 /*
  * Give reply capability c, delegated to domain me's line, back to its
- * caller's line (CALLING_AT/WAIT_AT -> CALLING/WAIT_REPLY): from then on
+ * caller's line (WAIT_AT -> WAIT_REPLY): from then on
  * it is claimed there, as any reply capability. Nothing to do if the
  * caller is no longer waiting for it (dead, or its wait given up).
  */
@@ -75,16 +75,9 @@ static void ipc_undelegate(const struct ipc_shared *sh, uint64_t c, unsigned me)
 	struct ipc_dom *cd = ipc_dom_at(sh, ipc_cap_obj(c));
 	uint64_t rw = atomic_load(&cd->h.rword);
 
-	for (;;) {
-		unsigned st = ipc_rw_state(rw);
-		if (ipc_rw_gen(rw) != ipc_cap_gen(c) || ipc_rw_claimer(rw) != me ||
-		    (st != IPC_S_CALLING_AT && st != IPC_S_WAIT_AT))
-			return;
-		uint64_t to = ipc_rw(st == IPC_S_CALLING_AT ? IPC_S_CALLING : IPC_S_WAIT_REPLY, 0,
-				     ipc_cap_gen(c));
-		if (atomic_compare_exchange_weak(&cd->h.rword, &rw, to))
-			return;
-	}
+	if (rw == ipc_rw(IPC_S_WAIT_AT, me, ipc_cap_gen(c)))	/* fails only if the caller gave up or died meanwhile */
+		atomic_compare_exchange_strong(&cd->h.rword, &rw,
+					       ipc_rw(IPC_S_WAIT_REPLY, 0, ipc_cap_gen(c)));
 }
 
 /*
@@ -651,49 +644,17 @@ int ipc_receive(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns)
 }
 
 /*
- * The call is delivered: wait in CALLING_AT -> WAIT_AT. Fails only if the
- * callee gave the reply capability back (CALLING, then WAIT_REPLY) or a
- * reply came already.
- */
-static IPC_FAST void ipc_called(struct ipc_dom *d, uint64_t calling)
-{
-	uint64_t rw = calling;
-	uint32_t g = ipc_rw_gen(calling);
-
-	if (atomic_compare_exchange_strong(&d->h.rword, &rw,
-					   ipc_rw(IPC_S_WAIT_AT, ipc_rw_claimer(calling), g)))
-		return;
-	if (rw == ipc_rw(IPC_S_CALLING, 0, g))
-		atomic_compare_exchange_strong(&d->h.rword, &rw, ipc_rw(IPC_S_WAIT_REPLY, 0, g));
-}
-
-/*
- * Taken the reply from the callee's line: our reply capability is void
- * (gen + 1). Only the supervisor may have claimed our line meanwhile (the
- * callee died and was reaped after our take): wait for its message and
- * leave it; we have the reply.
- */
-static __attribute__((noinline, cold)) void ipc_void_late(const struct ipc_domain *self,
-							 uint64_t rw)
-{
-	struct ipc_dom *d = self->d;
-
-	while (ipc_rw_state(rw) != IPC_S_FULL) {
-		ipc_wait(self->sh, d, d, ipc_ready_full, d, -1, 0);
-		rw = atomic_load(&d->h.rword);
-	}
-	atomic_store(&d->h.rword, ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw)));
-}
-
-/*
  * The reply waits in the callee's line (w->srv, rw: OPEN_REPLIED for us):
- * copy it out, then reopen that line for the callee's next sender. The
- * line holds still until we reopen it (only we, or the supervisor for a
- * dead caller, move OPEN_REPLIED on), so a successful reopen means we
- * copied a whole reply; else nothing is taken (0: wait on).
+ * copy it out, void our reply capability, then reopen that line for the
+ * callee's next sender. Only we write our line now (the capability was
+ * used up in the callee's line; the supervisor fails a caller only once
+ * its callee is DEAD, which waits for this reopen), so a plain store
+ * voids it. The line holds still until we reopen it (only we, or the
+ * callee giving up on shutdown, move OPEN_REPLIED on), so a successful
+ * reopen means we copied a whole reply; else the kernel is stopping.
  */
-static IPC_FAST bool ipc_take_reply(const struct ipc_domain *self, const struct ipc_rwatch *w,
-				    uint64_t rw, struct ipc_rcv *r)
+static IPC_FAST int ipc_take_reply(const struct ipc_domain *self, const struct ipc_rwatch *w,
+				   uint64_t rw, struct ipc_rcv *r)
 {
 	struct ipc_hand *h = (struct ipc_hand *)w->srv;
 	struct ipc_dom *d = self->d;
@@ -703,8 +664,10 @@ static IPC_FAST bool ipc_take_reply(const struct ipc_domain *self, const struct 
 	memcpy(r->w, h->w, sizeof r->w);
 	r->badge = h->badge;
 	r->len = ipc_meta_len(meta);
+	atomic_store_explicit(&d->h.rword, ipc_rw(IPC_S_RUNNING, 0, ipc_cap_gen(w->cap) + 1),
+			      memory_order_relaxed);	/* published by the reopen */
 	if (!atomic_compare_exchange_strong(&h->rword, &rw, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(rw))))
-		return false;
+		return -IPC_EDEAD;
 	ipc_wake((struct ipc_dom *)w->srv);	/* its queued senders wait for OPEN */
 	if (r->len) {	/* only a reply to us writes our inbox */
 		unsigned char *inbox = ipc_inbox_of(self->sh, self->id) + d->roff;
@@ -714,13 +677,7 @@ static IPC_FAST bool ipc_take_reply(const struct ipc_domain *self, const struct 
 	r->ncaps = 0;
 	r->reply = IPC_NO_SLOT;
 	ipc_set_quiet(&d->from, (unsigned)((const struct ipc_dom *)w->srv - ipc_dom_at(self->sh, 0)));
-	uint64_t mine = atomic_load_explicit(&d->h.rword, memory_order_relaxed);
-	unsigned st = ipc_rw_state(mine);
-	uint64_t done = ipc_rw(IPC_S_RUNNING, 0, ipc_cap_gen(w->cap) + 1);
-	if ((st != IPC_S_WAIT_AT && st != IPC_S_CALLING_AT) ||
-	    !atomic_compare_exchange_strong(&d->h.rword, &mine, done))
-		ipc_void_late(self, mine);
-	return true;
+	return 0;
 }
 
 /*
@@ -739,9 +696,8 @@ static IPC_FAST int ipc_await_reply(const struct ipc_domain *self, const struct 
 		if (ipc_dom_state(d) == IPC_S_FULL)
 			return ipc_take(self, r, -1, false);
 		uint64_t rw = atomic_load(&w->srv->rword);
-		if (ipc_rw_state(rw) == IPC_S_OPEN_REPLIED && ipc_rw_claimer(rw) == w->id &&
-		    ipc_take_reply(self, w, rw, r))
-			return 0;
+		if (ipc_rw_state(rw) == IPC_S_OPEN_REPLIED && ipc_rw_claimer(rw) == w->id)
+			return ipc_take_reply(self, w, rw, r);
 	}
 }
 
@@ -755,9 +711,12 @@ int ipc_call(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, struct 
 	struct ipc_dom *d = self->d;
 	ipc_release_hold(self);	/* our own line is about to change */
 	uint32_t g = ipc_rw_gen(atomic_load_explicit(&d->h.rword, memory_order_relaxed));
-	/* The reply capability is delegated to the target's line (ipc_impl.h).
-	 * Published by the claim that follows (a full barrier). */
-	uint64_t calling = ipc_rw(IPC_S_CALLING_AT, o.tid, g);
+	/* The reply capability is delegated to the target's line (ipc_impl.h);
+	 * waiting already: nobody holds it before the callee takes the call,
+	 * and the supervisor fails us only if the callee is DEAD, when our
+	 * claim fails too. Published by the claim that follows (a full
+	 * barrier). */
+	uint64_t calling = ipc_rw(IPC_S_WAIT_AT, o.tid, g);
 	atomic_store_explicit(&d->h.rword, calling, memory_order_relaxed);
 	o.reply = ipc_cap(IPC_CAP_REPLY, self->id, g);
 	rc = ipc_fire(self, &o, 0);
@@ -768,7 +727,6 @@ int ipc_call(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, struct 
 			return rc;
 		return ipc_await(self, -1, false, r);
 	}
-	ipc_called(d, calling);
 	const struct ipc_rwatch w = { &ipc_dom_at(self->sh, o.tid)->h, d, o.reply, self->id };
 	return ipc_await_reply(self, &w, r);
 }
