@@ -171,7 +171,7 @@ struct ipc_shared {
 	uint32_t ndomains, nports;
 	_Atomic uint32_t shutdown;	/* the kernel is stopping: waits fail */
 	_Atomic uint32_t events;	/* futex word: a domain exited */
-	_Atomic uint32_t dropped;	/* replies left in a line for a dead caller */
+	_Atomic uint32_t dropped;	/* replies left in a line for a caller that died */
 	size_t off_ports, off_caps, off_queues, off_inbox, size;
 };
 
@@ -334,7 +334,6 @@ bool ipc_reap(struct ipc_shared *sh, unsigned dead);	/* false: not yet DEAD */
 bool ipc_mark_dead(struct ipc_shared *sh, unsigned dead);
 void ipc_fail_orphans(struct ipc_shared *sh);
 void ipc_fail_wait(const struct ipc_shared *sh, unsigned t, uint64_t claimed, int err);
-bool ipc_drop_reply(struct ipc_shared *sh, unsigned t, uint64_t rw, uint64_t to);
 uint64_t ipc_epoch_sum(const struct ipc_shared *sh);
 void ipc_wake_all(struct ipc_shared *sh);
 

@@ -133,13 +133,54 @@ static IPC_FAST int ipc_prepare(const struct ipc_domain *self, const struct ipc_
 	return 0;
 }
 
-static IPC_FAST bool ipc_claim_open(struct ipc_dom *t, unsigned me)
+/*
+ * Claimed t's line from OPEN_REPLIED: its reply to another caller is
+ * still there. If that caller has not taken it (it waits, with the
+ * capability's gen, on t's line), it goes to the caller's own line, as a
+ * reply through the general path would; the caller takes it from there
+ * (its own take, a compare-and-swap on its line, and this one's decide
+ * who has it). A caller dead meanwhile: the reply is dropped, counted.
+ */
+static __attribute__((noinline)) void ipc_forward_reply(struct ipc_shared *sh, unsigned tid,
+							 unsigned me)
 {
-	uint64_t rw = atomic_load(&t->h.rword);
+	const struct ipc_hand *h = &ipc_dom_at(sh, tid)->h;
+	uint64_t c = atomic_load_explicit(&h->reply, memory_order_relaxed);
+	struct ipc_dom *cd = ipc_dom_at(sh, ipc_cap_obj(c));
+	uint64_t rw = ipc_rw(IPC_S_WAIT_AT, tid, ipc_cap_gen(c));
 
-	return ipc_rw_state(rw) == IPC_S_OPEN &&
-	       atomic_compare_exchange_strong(&t->h.rword, &rw,
-					      ipc_rw(IPC_S_BUSY_OPEN, me, ipc_rw_gen(rw)));
+	if (!atomic_compare_exchange_strong(&cd->h.rword, &rw,
+					    ipc_rw(IPC_S_BUSY_REPLY, me, ipc_cap_gen(c) + 1))) {
+		if (rw == ipc_rw(IPC_S_DEAD, 0, ipc_cap_gen(c)))
+			atomic_fetch_add(&sh->dropped, 1);
+		return;
+	}
+	cd->h.code = h->code;
+	memcpy(cd->h.w, h->w, sizeof h->w);
+	cd->h.badge = h->badge;
+	atomic_store_explicit(&cd->h.meta, atomic_load_explicit(&h->meta, memory_order_relaxed),
+			      memory_order_relaxed);
+	atomic_store_explicit(&cd->h.reply, 0, memory_order_relaxed);
+	atomic_store(&cd->h.rword, ipc_rw(IPC_S_FULL, me, ipc_cap_gen(c) + 1));
+	ipc_wake(cd);
+}
+
+/* Claim t, receiving: OPEN, or OPEN_REPLIED (receiving again, its reply
+ * to the last caller still in the line: ipc_forward_reply). That caller,
+ * calling again, took its reply before. */
+static IPC_FAST bool ipc_claim_open(struct ipc_shared *sh, unsigned tid, unsigned me)
+{
+	struct ipc_dom *t = ipc_dom_at(sh, tid);
+	uint64_t rw = atomic_load(&t->h.rword);
+	unsigned st = ipc_rw_state(rw);
+
+	if ((st != IPC_S_OPEN && st != IPC_S_OPEN_REPLIED) ||
+	    !atomic_compare_exchange_strong(&t->h.rword, &rw,
+					    ipc_rw(IPC_S_BUSY_OPEN, me, ipc_rw_gen(rw))))
+		return false;
+	if (st == IPC_S_OPEN_REPLIED && ipc_rw_claimer(rw) != me)
+		ipc_forward_reply(sh, tid, me);
+	return true;
 }
 
 static bool ipc_ready_front(const void *ctx)
@@ -155,7 +196,7 @@ static bool ipc_ready_open(const void *ctx)
 	const struct ipc_watch *w = ctx;
 	unsigned st = ipc_dom_state(ipc_dom_at(w->sh, w->target));
 
-	return st == IPC_S_OPEN || st == IPC_S_DEAD;
+	return st == IPC_S_OPEN || st == IPC_S_OPEN_REPLIED || st == IPC_S_DEAD;
 }
 
 /* Claim domain tid, not OPEN at once or with senders queued: join its queue. */
@@ -177,7 +218,7 @@ static __attribute__((noinline)) int ipc_claim_queued(const struct ipc_domain *s
 	while (rc == 0) {
 		if (ipc_dom_state(t) == IPC_S_DEAD) {
 			rc = -IPC_EDEAD;
-		} else if (ipc_claim_open(t, self->id)) {
+		} else if (ipc_claim_open(self->sh, tid, self->id)) {
 			ipc_queue_remove(sh, tid, self->id);
 			return 0;
 		} else {
@@ -197,7 +238,7 @@ static IPC_FAST int ipc_claim_entry(const struct ipc_domain *self, unsigned tid,
 		return (flags & IPC_NONBLOCK) ? -IPC_EAGAIN : -IPC_EINVAL;
 	if (atomic_load(&self->sh->shutdown))
 		return -IPC_EDEAD;
-	if (ipc_queue_len(t) == 0 && ipc_claim_open(t, self->id))
+	if (ipc_queue_len(t) == 0 && ipc_claim_open(self->sh, tid, self->id))
 		return 0;
 	return ipc_claim_queued(self, tid, flags);
 }
@@ -539,17 +580,13 @@ static IPC_FAST int ipc_await(const struct ipc_domain *self, int64_t deadline, b
 			rc = 0;
 			continue;
 		case IPC_S_OPEN:
+		case IPC_S_OPEN_REPLIED:	/* the header stays: a caller may still take it */
 			to = ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw));
 			break;
 		case IPC_S_WAIT_REPLY:	/* the new gen voids our reply cap */
 		case IPC_S_WAIT_AT:
 			to = ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw) + 1);
 			break;
-		case IPC_S_OPEN_REPLIED:	/* given up: nobody takes it after us */
-			if (ipc_drop_reply(self->sh, self->id, rw,
-					   ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw))))
-				return rc;
-			continue;
 		default:
 			ipc_wait(self->sh, d, d, ipc_ready_settled, d, -1, 0);
 			continue;
@@ -645,30 +682,28 @@ int ipc_receive(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns)
 
 /*
  * The reply waits in the callee's line (w->srv, rw: OPEN_REPLIED for us):
- * copy it out, void our reply capability, then reopen that line for the
- * callee's next sender. Only we write our line now (the capability was
- * used up in the callee's line; the supervisor fails a caller only once
- * its callee is DEAD, which waits for this reopen), so a plain store
- * voids it. The line holds still until we reopen it (only we, or the
- * callee giving up on shutdown, move OPEN_REPLIED on), so a successful
- * reopen means we copied a whole reply; else the kernel is stopping.
+ * copy it out, then void our reply capability with a compare-and-swap on
+ * our own line. A sender claiming that line meanwhile (it is open) hands
+ * an untaken reply to our line instead, by the same compare-and-swap
+ * (ipc_forward_reply), before it writes its own header there: whoever
+ * wins has the reply, and if we won, what we copied was whole. False: it
+ * is on its way to our line.
  */
-static IPC_FAST int ipc_take_reply(const struct ipc_domain *self, const struct ipc_rwatch *w,
-				   uint64_t rw, struct ipc_rcv *r)
+static IPC_FAST bool ipc_take_reply(const struct ipc_domain *self, const struct ipc_rwatch *w,
+				    unsigned tid, struct ipc_rcv *r)
 {
-	struct ipc_hand *h = (struct ipc_hand *)w->srv;
+	const struct ipc_hand *h = w->srv;
 	struct ipc_dom *d = self->d;
 	uint32_t meta = atomic_load_explicit(&h->meta, memory_order_relaxed);
+	uint32_t g = ipc_cap_gen(w->cap);
+	uint64_t mine = ipc_rw(IPC_S_WAIT_AT, tid, g);
 
 	r->code = h->code;
 	memcpy(r->w, h->w, sizeof r->w);
 	r->badge = h->badge;
 	r->len = ipc_meta_len(meta);
-	atomic_store_explicit(&d->h.rword, ipc_rw(IPC_S_RUNNING, 0, ipc_cap_gen(w->cap) + 1),
-			      memory_order_relaxed);	/* published by the reopen */
-	if (!atomic_compare_exchange_strong(&h->rword, &rw, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(rw))))
-		return -IPC_EDEAD;
-	ipc_wake((struct ipc_dom *)w->srv);	/* its queued senders wait for OPEN */
+	if (!atomic_compare_exchange_strong(&d->h.rword, &mine, ipc_rw(IPC_S_RUNNING, 0, g + 1)))
+		return false;
 	if (r->len) {	/* only a reply to us writes our inbox */
 		unsigned char *inbox = ipc_inbox_of(self->sh, self->id) + d->roff;
 		if (r->buf != inbox)
@@ -676,8 +711,8 @@ static IPC_FAST int ipc_take_reply(const struct ipc_domain *self, const struct i
 	}
 	r->ncaps = 0;
 	r->reply = IPC_NO_SLOT;
-	ipc_set_quiet(&d->from, (unsigned)((const struct ipc_dom *)w->srv - ipc_dom_at(self->sh, 0)));
-	return 0;
+	ipc_set_quiet(&d->from, tid);
+	return true;
 }
 
 /*
@@ -686,7 +721,7 @@ static IPC_FAST int ipc_take_reply(const struct ipc_domain *self, const struct i
  * supervisor's error). On shutdown, void the reply capability and leave.
  */
 static IPC_FAST int ipc_await_reply(const struct ipc_domain *self, const struct ipc_rwatch *w,
-				    struct ipc_rcv *r)
+				    unsigned tid, struct ipc_rcv *r)
 {
 	struct ipc_dom *d = self->d;
 
@@ -695,9 +730,8 @@ static IPC_FAST int ipc_await_reply(const struct ipc_domain *self, const struct 
 			return ipc_await(self, -1, false, r);	/* aborted: as any wait */
 		if (ipc_dom_state(d) == IPC_S_FULL)
 			return ipc_take(self, r, -1, false);
-		uint64_t rw = atomic_load(&w->srv->rword);
-		if (ipc_rw_state(rw) == IPC_S_OPEN_REPLIED && ipc_rw_claimer(rw) == w->id)
-			return ipc_take_reply(self, w, rw, r);
+		if (ipc_ready_reply(w) && ipc_take_reply(self, w, tid, r))
+			return 0;
 	}
 }
 
@@ -728,7 +762,7 @@ int ipc_call(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, struct 
 		return ipc_await(self, -1, false, r);
 	}
 	const struct ipc_rwatch w = { &ipc_dom_at(self->sh, o.tid)->h, d, o.reply, self->id };
-	return ipc_await_reply(self, &w, r);
+	return ipc_await_reply(self, &w, o.tid, r);
 }
 
 int ipc_send(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, unsigned flags)
@@ -769,10 +803,12 @@ static IPC_FAST int ipc_reply_here(const struct ipc_domain *self, uint16_t slot,
 	memcpy(h->w, m->w, sizeof h->w);
 	h->badge = 0;
 	atomic_store_explicit(&h->meta, ipc_meta((uint32_t)n, 0), memory_order_relaxed);
-	/* Sequentially consistent, then the caller's nsleep: a caller that
-	 * counted itself there before sees the reply (ipc_wait.c). */
+	/* Sequentially consistent, then the caller's nsleep and ours: a caller
+	 * that counted itself there before sees the reply, a queued sender
+	 * the line open (ipc_wait.c). */
 	atomic_store(&h->rword, ipc_rw(IPC_S_OPEN_REPLIED, tid, ipc_rw_gen(rw)));
 	ipc_wake(t);
+	ipc_wake(d);
 	d->spent_slot = slot;
 	d->spent_cap = c;
 	ipc_set_quiet(&d->peer, tid);

@@ -38,23 +38,6 @@ void ipc_fail_wait(const struct ipc_shared *sh, unsigned t, uint64_t claimed, in
 	ipc_wake(d);
 }
 
-/*
- * Domain t's line (rw: OPEN_REPLIED) holds a reply its caller will never
- * take (dead, or t's receive given up on shutdown): drop it, count it,
- * and let t's line move on to to (OPEN or RUNNING). Its queued senders
- * wait for OPEN. False: the line moved meanwhile (the caller took it).
- */
-bool ipc_drop_reply(struct ipc_shared *sh, unsigned t, uint64_t rw, uint64_t to)
-{
-	struct ipc_dom *d = ipc_dom_at(sh, t);
-
-	if (!atomic_compare_exchange_strong(&d->h.rword, &rw, to))
-		return false;
-	atomic_fetch_add(&sh->dropped, 1);
-	ipc_wake(d);
-	return true;
-}
-
 /* Does live domain h hold capability c, in its table or in a message? */
 static bool ipc_holds(const struct ipc_shared *sh, unsigned h, uint64_t c)
 {
@@ -99,25 +82,18 @@ static bool ipc_is_dead(const struct ipc_shared *sh, unsigned id)
 }
 
 /*
- * The two ends of a line used both ways (ipc_impl.h): a reply waiting
- * for a dead caller is dropped; a caller whose reply capability is
- * delegated to a dead callee's line gets -IPC_EDEAD (that line held the
- * only copy, and a dead callee is marked DEAD only once its line holds
- * no reply, ipc_mark_dead).
+ * A caller whose reply capability is delegated to a dead callee's line
+ * gets -IPC_EDEAD: that line held the only copy, and a dead callee is
+ * marked DEAD only once its line holds no reply still to be taken
+ * (ipc_mark_dead).
  */
 static void ipc_fail_delegated(struct ipc_shared *sh, unsigned t, uint64_t rw)
 {
-	unsigned st = ipc_rw_state(rw), peer = ipc_rw_claimer(rw);
-
-	if (!ipc_is_dead(sh, peer))
+	if (ipc_rw_state(rw) != IPC_S_WAIT_AT || !ipc_is_dead(sh, ipc_rw_claimer(rw)))
 		return;
-	if (st == IPC_S_OPEN_REPLIED) {
-		ipc_drop_reply(sh, t, rw, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(rw)));
-	} else if (st == IPC_S_WAIT_AT) {
-		uint64_t claimed = ipc_rw(IPC_S_BUSY_REPLY, IPC_KERNEL_ID, ipc_rw_gen(rw) + 1);
-		if (atomic_compare_exchange_strong(&ipc_dom_at(sh, t)->h.rword, &rw, claimed))
-			ipc_fail_wait(sh, t, claimed, IPC_EDEAD);
-	}
+	uint64_t claimed = ipc_rw(IPC_S_BUSY_REPLY, IPC_KERNEL_ID, ipc_rw_gen(rw) + 1);
+	if (atomic_compare_exchange_strong(&ipc_dom_at(sh, t)->h.rword, &rw, claimed))
+		ipc_fail_wait(sh, t, claimed, IPC_EDEAD);
 }
 
 void ipc_fail_orphans(struct ipc_shared *sh)
@@ -142,9 +118,19 @@ void ipc_fail_orphans(struct ipc_shared *sh)
  * one publishes FULL with a plain store (ipc_msg.c), which would overwrite
  * DEAD. Then false: the supervisor tries again at its next turn (the
  * claimer finishes, or dies and its own reaping undoes the claim). Nor
- * while its line holds a reply its caller has not taken: the caller gets
- * it, as if the reply had gone to the caller's line.
+ * while its line holds a reply its caller, waiting, has not taken: the
+ * caller gets it, as if the reply had gone to the caller's line.
  */
+static bool ipc_reply_untaken(const struct ipc_shared *sh, unsigned id, uint64_t rw)
+{
+	if (ipc_rw_state(rw) != IPC_S_OPEN_REPLIED)
+		return false;
+	uint64_t c = atomic_load(&ipc_dom_at(sh, id)->h.reply);
+	return ipc_cap_obj(c) < sh->ndomains &&
+	       atomic_load(&ipc_dom_at(sh, ipc_cap_obj(c))->h.rword) ==
+		       ipc_rw(IPC_S_WAIT_AT, id, ipc_cap_gen(c));
+}
+
 bool ipc_mark_dead(struct ipc_shared *sh, unsigned dead)
 {
 	struct ipc_dom *x = ipc_dom_at(sh, dead);
@@ -152,7 +138,8 @@ bool ipc_mark_dead(struct ipc_shared *sh, unsigned dead)
 
 	do {
 		unsigned st = ipc_rw_state(rw);
-		if (st == IPC_S_BUSY_OPEN || st == IPC_S_BUSY_REPLY || st == IPC_S_OPEN_REPLIED)
+		if (st == IPC_S_BUSY_OPEN || st == IPC_S_BUSY_REPLY ||
+		    ipc_reply_untaken(sh, dead, rw))
 			return false;
 	} while (!atomic_compare_exchange_weak(&x->h.rword, &rw,
 					       ipc_rw(IPC_S_DEAD, 0, ipc_rw_gen(rw))));
@@ -176,9 +163,6 @@ bool ipc_reap(struct ipc_shared *sh, unsigned dead)
 			atomic_store(&d->h.rword, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(rw)));
 		} else if (ipc_rw_state(rw) == IPC_S_BUSY_REPLY) {
 			ipc_fail_wait(sh, t, rw, IPC_EDEAD);
-		} else if (ipc_rw_state(rw) == IPC_S_OPEN_REPLIED) {
-			/* A reply to the dead caller: nobody takes it. */
-			ipc_drop_reply(sh, t, rw, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(rw)));
 		}
 	}
 	ipc_wake_all(sh);
