@@ -12,8 +12,10 @@
  *   RUNNING --receive--> OPEN --sender claims--> BUSY_OPEN --copy--> FULL
  *   RUNNING --call to t--> WAIT_AT(t) (the reply capability delegated to t's line)
  *   CALLING/WAIT_REPLY (gen g) --reply cap g claims--> BUSY_REPLY (gen g+1) --> FULL
- *   FULL --receiver took it--> RUNNING, or HOLD when a call came with it
- *   HOLD --reply and receive--> OPEN_REPLIED(caller) --caller took it--> OPEN
+ *   FULL --receiver took it--> FULL (taken: the line is not written; the
+ *        supervisor failing a wait (claimer IPC_KERNEL_ID) --> RUNNING)
+ *   FULL taken with a call's reply cap --reply and receive--> OPEN_REPLIED(caller)
+ *   OPEN_REPLIED --a sender claims, the caller took it or not--> BUSY_OPEN
  *   anything --reaped--> DEAD
  *
  * Only the claimer writes a claimed (BUSY) word: it publishes FULL with a
@@ -27,14 +29,19 @@
  * The same line both ways (ipc_msg.c): a caller delegates its reply
  * capability to the line its call goes into: WAIT_AT names that domain
  * (claimer field), from before the claim (nobody holds the capability
- * until the callee takes the call, so CALLING is not needed). The callee takes the call in HOLD (claimer:
- * the caller; h.reply: the capability), the only copy, in its own table.
- * Answering it from there writes the reply into the same line (state
- * OPEN_REPLIED, the callee receiving again), where the caller polls; the
- * caller takes it and reopens the line. Nothing writes the caller's line,
- * so a null round trip moves that one line each way. Any other use of the
- * held capability (passed on, dropped, a call or receive of the callee,
- * a reply by ipc_send) first hands it back to the caller's line
+ * until the callee takes the call, so CALLING is not needed). The callee
+ * takes the call and leaves its line FULL: the capability, its only copy
+ * (also in the callee's table), stays in the header (h.reply). Answering
+ * it from there writes the reply into the same line and receives again,
+ * in one store (OPEN_REPLIED, claimer: the caller), where the caller
+ * polls. The caller takes the reply by a compare-and-swap on its own line
+ * (WAIT_AT -> RUNNING, gen + 1). The line is open at once: a sender that
+ * claims it first hands a reply not yet taken to the caller's line by the
+ * same compare-and-swap (one of the two wins), before writing its own
+ * header. Nothing writes the caller's line on the way, so a null round
+ * trip moves that one line each way. Any other use of the held
+ * capability (passed on, dropped, a call or receive of the callee, a
+ * reply by ipc_send) first hands it back to the caller's line
  * (WAIT_REPLY, ipc_release_hold): the general path above.
  */
 #ifndef IPC_IMPL_H
@@ -63,7 +70,6 @@ enum ipc_state {
 	IPC_S_FULL,		/* a whole message waits in the inbox */
 	IPC_S_DEAD,
 	IPC_S_WAIT_AT,		/* calling, the reply capability delegated to claimer's line */
-	IPC_S_HOLD,		/* running, holding the delegated reply cap h.reply of claimer */
 	IPC_S_OPEN_REPLIED,	/* receiving; the line holds the reply to claimer (h.reply) */
 };
 

@@ -45,10 +45,9 @@ bool ipc_holds_delegated(const struct ipc_shared *sh, unsigned id, uint64_t c)
 		return false;
 	const struct ipc_hand *h = &ipc_dom_at(sh, id)->h;
 	uint64_t rw = atomic_load(&h->rword);
-	unsigned st = ipc_rw_state(rw);
-	bool delivered = st == IPC_S_HOLD ||
-			 (st == IPC_S_FULL && ipc_rw_claimer(rw) == ipc_cap_obj(c));
-	return delivered && atomic_load(&h->reply) == c;
+
+	return ipc_rw_state(rw) == IPC_S_FULL && ipc_rw_claimer(rw) == ipc_cap_obj(c) &&
+	       atomic_load(&h->reply) == c;
 }
 
 bool ipc_reply_valid(const struct ipc_shared *sh, uint64_t c)
@@ -81,19 +80,32 @@ static void ipc_undelegate(const struct ipc_shared *sh, uint64_t c, unsigned me)
 }
 
 /*
- * Leave HOLD: the reply capability held there goes back to its caller's
- * line (ipc_impl.h), before this domain passes it on, drops it, or uses
- * its own line for anything but the reply. Only the domain writes its
- * line in HOLD, so RUNNING is a plain store.
+ * Does the domain (its line rw, h) hold the reply capability of the call
+ * it took, delegated to this line? Taking a message leaves the line FULL
+ * (ipc_take), so the reply capability stays in the header.
+ */
+static inline uint64_t ipc_held_reply(uint64_t rw, const struct ipc_hand *h)
+{
+	if (ipc_rw_state(rw) != IPC_S_FULL || ipc_rw_claimer(rw) == IPC_KERNEL_ID)
+		return 0;
+	return atomic_load_explicit(&h->reply, memory_order_relaxed);
+}
+
+/*
+ * Leave the hold: the reply capability held in our line goes back to its
+ * caller's line (ipc_impl.h), before this domain passes it on, drops it,
+ * or uses its own line for anything but the reply. Only the domain
+ * writes its line now, so RUNNING is a plain store.
  */
 static void ipc_release_hold(const struct ipc_domain *self)
 {
 	struct ipc_hand *h = &self->d->h;
 	uint64_t rw = atomic_load_explicit(&h->rword, memory_order_relaxed);
+	uint64_t c = ipc_held_reply(rw, h);
 
-	if (ipc_rw_state(rw) != IPC_S_HOLD)
+	if (!c)
 		return;
-	ipc_undelegate(self->sh, atomic_load_explicit(&h->reply, memory_order_relaxed), self->id);
+	ipc_undelegate(self->sh, c, self->id);
 	atomic_store_explicit(&h->rword, ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw)),
 			      memory_order_release);
 }
@@ -352,7 +364,7 @@ static IPC_FAST int ipc_deliver(const struct ipc_domain *self, const struct ipc_
  * Check m and the capability in slot, and ask for the target's handoff
  * line for writing, so that its transfer overlaps what the caller does
  * before the claim. A message passing capabilities, or invoking the
- * reply capability held in HOLD, first gives that one back to its
+ * reply capability held in our line, first gives that one back to its
  * caller's line.
  */
 static IPC_FAST int ipc_aim(const struct ipc_domain *self, uint16_t slot, const struct ipc_msg *m,
@@ -545,13 +557,14 @@ static IPC_FAST int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r, i
 		if (rc == IPC_NO_ROOM)
 			return ipc_refuse(self, rw, deadline, open, r);
 	}
-	/* Release: the table is filled before the message leaves (ipc_reap.c).
-	 * A call's reply capability came delegated to this line: HOLD it. */
-	uint64_t rep = from == IPC_KERNEL_ID ? 0 : atomic_load_explicit(&h->reply,
-									 memory_order_relaxed);
-	atomic_store_explicit(&h->rword, rep ? ipc_rw(IPC_S_HOLD, ipc_cap_obj(rep), ipc_rw_gen(rw))
-					     : ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw)),
-			      memory_order_release);
+	/* Taken, and the line left FULL: a call's reply capability came
+	 * delegated to it, and stays in the header until answered or given
+	 * back (ipc_held_reply). Not a store to a line the caller now polls:
+	 * the reply is the next. The table is filled before the line leaves
+	 * FULL (the next state's store is a release; ipc_reap.c). */
+	if (from == IPC_KERNEL_ID)
+		atomic_store_explicit(&h->rword, ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw)),
+				      memory_order_release);
 	return rc;
 }
 
@@ -773,7 +786,7 @@ int ipc_send(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, unsigne
 }
 
 /*
- * Answer the call held in HOLD, with m invoking slot, in our own line: the
+ * Answer the call held in our line, with m invoking slot, in that line: the
  * one the call came in on, where its caller polls (ipc_impl.h), and
  * receive again in the same store (OPEN_REPLIED). 1: not that case (m
  * passes capabilities, slot is not the held reply capability, m is bad):
@@ -785,9 +798,9 @@ static IPC_FAST int ipc_reply_here(const struct ipc_domain *self, uint16_t slot,
 	struct ipc_dom *d = self->d;
 	struct ipc_hand *h = &d->h;
 	uint64_t rw = atomic_load_explicit(&h->rword, memory_order_relaxed);
-	uint64_t c = atomic_load_explicit(&h->reply, memory_order_relaxed);
+	uint64_t c = ipc_held_reply(rw, h);
 
-	if (ipc_rw_state(rw) != IPC_S_HOLD || slot >= self->sh->slots || !m || m->ncaps ||
+	if (!c || slot >= self->sh->slots || !m || m->ncaps ||
 	    m->len > IPC_MAX_STRING || (m->len && !m->data) ||
 	    atomic_load_explicit(&self->tab[slot], memory_order_relaxed) != c)
 		return 1;
