@@ -108,6 +108,8 @@ static void test_sameline(enum ipc_mode mode)
 	tap_ok(kt_val[5] == 0 && kt_val[6] == 33, "%s: the caller got that reply", mn);
 }
 
+#define DD_VICTIM 0	/* the dead caller's domain id (test_deaths) */
+
 /* The dead caller: killed by the server while it waits for the reply. */
 static int dr_victim(ipc_domain_t *self, void *arg)
 {
@@ -127,12 +129,12 @@ static int dr_server(ipc_domain_t *self, void *arg)
 {
 	const struct ipc_msg m = { .code = 7 };
 	struct ipc_rcv r = { 0 };
-	unsigned victim = (unsigned)(uintptr_t)arg;
 	int rc = ipc_receive(self, &r, -1);
 
+	(void)arg;
 	if (rc == 0) {
 		kill((pid_t)kt_val[20], SIGKILL);
-		until_state(self, victim, IPC_S_DEAD, 1000000);
+		until_state(self, DD_VICTIM, IPC_S_DEAD, 1000000);
 		rc = ipc_return_receive(self, r.reply, &m, &r);	/* to the dead */
 	}
 	kt_val[25] = rc == 0 && r.code == 9;
@@ -143,30 +145,11 @@ static int dr_server(ipc_domain_t *self, void *arg)
  * line finds the reply to the dead there: dropped, counted. */
 static int dr_next(ipc_domain_t *self, void *arg)
 {
-	unsigned victim = (unsigned)(uintptr_t)arg;
-
-	until_state(self, victim, IPC_S_DEAD, 1000000);
+	(void)arg;
+	until_state(self, DD_VICTIM, IPC_S_DEAD, 1000000);
 	kt_call_record(self, 9, 27);
 	kt_val[26] = atomic_load(&self->sh->dropped);
 	return 0;
-}
-
-#define DR_TESTS 4
-static void test_dead_caller(void)
-{
-	struct kt t;
-
-	kt_begin(&t, IPC_MODE_PROCESS, NULL);
-	unsigned v = kt_domain(&t, "victim", dr_victim, NULL);
-	unsigned s = kt_domain(&t, "server", dr_server, (void *)(uintptr_t)v);
-	unsigned n = kt_domain(&t, "next", dr_next, (void *)(uintptr_t)v);
-	unsigned p = kt_port(&t, s, 0);
-	kt_grant(&t, v, 0, p);
-	kt_grant(&t, n, 0, p);
-	tap_is_int(kt_end(&t), -IPC_EDEAD, "dead caller: run reports it");
-	tap_is_int(kt_val[26], 1, "dead caller: the reply in the server's line dropped, counted");
-	tap_ok(kt_val[25], "dead caller: the server received the next call");
-	tap_ok(kt_val[27] == 0 && kt_val[28] == 7, "dead caller: the next caller was answered");
 }
 
 /* The dead callee: it dies holding the call's reply capability. */
@@ -202,17 +185,33 @@ static int dc_ticker(ipc_domain_t *self, void *arg)
 	return 0;
 }
 
-#define DC_TESTS 3
-static void test_dead_callee(void)
+/* Both deaths in one process-mode run, the domains in this order (the
+ * victim is domain 0): the victim's server and the callee that kills
+ * itself each have a port. */
+static const struct {
+	const char *name;
+	ipc_main_fn fn;
+} dd_doms[] = {
+	{ "victim", dr_victim }, { "server", dr_server }, { "next", dr_next },
+	{ "caller", dc_caller }, { "callee", dc_callee }, { "ticker", dc_ticker },
+};
+
+#define DD_TESTS 6
+static void test_deaths(void)
 {
 	struct kt t;
 
 	kt_begin(&t, IPC_MODE_PROCESS, NULL);
-	unsigned c = kt_domain(&t, "caller", dc_caller, NULL);
-	unsigned s = kt_domain(&t, "callee", dc_callee, NULL);
-	kt_domain(&t, "ticker", dc_ticker, NULL);
-	kt_grant(&t, c, 0, kt_port(&t, s, 0));
-	tap_is_int(kt_end(&t), -IPC_EDEAD, "dead callee: run reports it");
+	for (unsigned i = 0; i < sizeof dd_doms / sizeof dd_doms[0]; i++)
+		kt_domain(&t, dd_doms[i].name, dd_doms[i].fn, NULL);
+	unsigned server = kt_port(&t, 1, 0);
+	kt_grant(&t, 0, 0, server);
+	kt_grant(&t, 2, 0, server);
+	kt_grant(&t, 3, 0, kt_port(&t, 4, 0));
+	tap_is_int(kt_end(&t), -IPC_EDEAD, "deaths: run reports them");
+	tap_is_int(kt_val[26], 1, "dead caller: the reply in the server's line dropped, counted");
+	tap_ok(kt_val[25], "dead caller: the server received the next call");
+	tap_ok(kt_val[27] == 0 && kt_val[28] == 7, "dead caller: the next caller was answered");
 	tap_is_int(kt_val[30], -IPC_EDEAD, "dead callee: the caller gets EDEAD");
 	tap_ok(kt_val[33], "dead callee: from the supervisor, with the kernel still running");
 }
@@ -220,10 +219,9 @@ static void test_dead_callee(void)
 int main(void)
 {
 	alarm(120);
-	tap_plan(2 * SL_TESTS + DR_TESTS + DC_TESTS);
+	tap_plan(2 * SL_TESTS + DD_TESTS);
 	for (int i = 0; i < 2; i++)
 		test_sameline(kt_modes[i]);
-	test_dead_caller();
-	test_dead_callee();
+	test_deaths();
 	return tap_done();
 }
