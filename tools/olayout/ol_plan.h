@@ -97,6 +97,7 @@ struct ol_plan {
 	size_t nclone;
 	size_t nchunked;		/* units with line-level heat */
 	uint64_t hot_bytes;
+	bool fit_all;			/* ol_plan_fit: no limit on hot code (cdsort) */
 	char note[256];			/* said after the summary, if any */
 };
 
@@ -147,7 +148,8 @@ int ol_plan_put(struct ol_plan *pl, size_t unit, int path, uint64_t addr, struct
 int ol_plan_next(struct ol_plan *pl, size_t unit, int path, struct ol_err *err);
 /* ol_plan_fit: unit (a clone for path >= 0) first fit: from the cursor on,
  * the first address where its hot lines find sets with a free way, else
- * where they cost least; its lines join the sets as role. */
+ * where they cost least; its lines join the sets as role. Past 4 caches of
+ * hot code placed it packs, unless the plan says fit_all. */
 int ol_plan_fit(struct ol_plan *pl, size_t unit, int path, int role, struct ol_err *err);
 int ol_plan_route(struct ol_plan *pl, size_t caller, size_t callee, int path,
 		  struct ol_err *err);

@@ -39,6 +39,15 @@ struct arc {
 	double count;
 };
 
+/* The gain of merging chains k[0] < k[1]: dist[d] the calls' with k[d]
+ * first, f the frequency gain either way. Only merges change chains,
+ * so the table is recomputed only for the merged chain's pairs (LLVM's
+ * CDSort keeps its chain edges' gains the same way). */
+struct pairgain {
+	size_t k[2];
+	double dist[2], f;
+};
+
 struct cds {
 	const struct ol_plan *pl;
 	size_t n;		/* nodes: the hot placeable units */
@@ -51,7 +60,9 @@ struct cds {
 	double total;		/* every node's entries */
 	struct arc *arc;
 	size_t narc, caparc;
-	size_t *cross;		/* scratch: arcs between chains */
+	size_t **adj, *nadj, *capadj;	/* per chain: the arcs to other chains */
+	struct pairgain *pg;	/* the pairs of chains an arc joins */
+	size_t npg, cappg;
 };
 
 static double miss(const struct cds *c, double calls, uint64_t size)
@@ -82,30 +93,6 @@ static double dist_score(const struct cds *c, const struct arc *a, size_t first)
 	return a->count * pow(1.0 + (double)(s > t ? s - t : t - s), -DIST_POWER);
 }
 
-/* pair: the chains of arc i's two ends, lower first */
-static void pair(const struct cds *c, size_t i, size_t k[2])
-{
-	size_t s = c->chain[c->arc[i].src], t = c->chain[c->arc[i].dst];
-
-	k[0] = s < t ? s : t;
-	k[1] = s < t ? t : s;
-}
-
-/* arcs between the same two chains together, then by arc */
-static int cross_cmp(const void *x, const void *y, void *arg)
-{
-	const struct cds *c = arg;
-	size_t a = *(const size_t *)x, b = *(const size_t *)y, ka[2], kb[2];
-
-	pair(c, a, ka);
-	pair(c, b, kb);
-	if (ka[0] != kb[0])
-		return ka[0] < kb[0] ? -1 : 1;
-	if (ka[1] != kb[1])
-		return ka[1] < kb[1] ? -1 : 1;
-	return a < b ? -1 : a > b;
-}
-
 /* join: chain y after chain x */
 static void join(struct cds *c, size_t x, size_t y)
 {
@@ -120,47 +107,125 @@ static void join(struct cds *c, size_t x, size_t y)
 	c->insns[x] += c->insns[y];
 }
 
-/* merge_best: the merge that gains most, done; false when none gains. */
-static bool merge_best(struct cds *c)
+/* other: the chain at arc i's end that is not chain x */
+static size_t other(const struct cds *c, size_t i, size_t x)
 {
-	size_t nx = 0, bx = 0, by = 0;
-	double best = 0;
+	size_t s = c->chain[c->arc[i].src];
 
-	for (size_t i = 0; i < c->narc; i++)
-		if (c->chain[c->arc[i].src] != c->chain[c->arc[i].dst])
-			c->cross[nx++] = i;
-	qsort_r(c->cross, nx, sizeof *c->cross, cross_cmp, c);
-	for (size_t i = 0; i < nx;) {
-		size_t k[2], kj[2], j = i;
-		double xy = 0, yx = 0, f;
+	return s == x ? c->chain[c->arc[i].dst] : s;
+}
 
-		pair(c, c->cross[i], k);
-		f = FREQ_SCALE * freq_gain(c, k[0], k[1]);
-		for (; j < nx; j++) {
-			const struct arc *a = &c->arc[c->cross[j]];
+struct adj_key {
+	const struct cds *c;
+	size_t x;
+};
 
-			pair(c, c->cross[j], kj);
-			if (kj[0] != k[0] || kj[1] != k[1])
-				break;
-			xy += dist_score(c, a, k[0]);
-			yx += dist_score(c, a, k[1]);
-		}
-		i = j;
-		if (xy + f > best) {
-			best = xy + f;
-			bx = k[0];
-			by = k[1];
-		}
-		if (yx + f > best) {
-			best = yx + f;
-			bx = k[1];
-			by = k[0];
-		}
+/* chain x's arcs by the chain at their other end, then by arc: the pair's
+ * sums add its arcs in arc order, as a full sort of every arc would */
+static int adj_cmp(const void *a, const void *b, void *arg)
+{
+	const struct adj_key *k = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	size_t oi = other(k->c, i, k->x), oj = other(k->c, j, k->x);
+
+	if (oi != oj)
+		return oi < oj ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+/* gains: the pairs of chain x with the chains its arcs reach (above x
+ * only, when above: each pair once at the start), appended to the table */
+static int gains(struct cds *c, size_t x, bool above)
+{
+	struct adj_key key = { c, x };
+	const size_t *a = c->adj[x];
+	size_t n = c->nadj[x];
+
+	qsort_r(c->adj[x], n, sizeof *a, adj_cmp, &key);
+	for (size_t i = 0, j; i < n; i = j) {
+		size_t z = other(c, a[i], x);
+		struct pairgain g = { { x < z ? x : z, x < z ? z : x }, { 0, 0 }, 0 };
+
+		for (j = i; j < n && other(c, a[j], x) == z; j++)
+			;
+		if (above && z < x)
+			continue;
+		for (size_t k = i; k < j; k++)
+			for (int d = 0; d < 2; d++)
+				g.dist[d] += dist_score(c, &c->arc[a[k]], g.k[d]);
+		g.f = FREQ_SCALE * freq_gain(c, g.k[0], g.k[1]);
+		if (ol_grow((void **)&c->pg, &c->cappg, c->npg + 1, sizeof *c->pg))
+			return -ENOMEM;
+		c->pg[c->npg++] = g;
 	}
-	if (best <= 0)
-		return false;
-	join(c, bx, by);
-	return true;
+	return 0;
+}
+
+/* adj_merge: chain y's arcs join chain x's (now one chain), but for the
+ * arcs between the two, which no longer cross */
+static int adj_merge(struct cds *c, size_t x, size_t y)
+{
+	size_t n = 0;
+
+	if (ol_grow((void **)&c->adj[x], &c->capadj[x], c->nadj[x] + c->nadj[y] + 1,
+		    sizeof *c->adj[x]))
+		return -ENOMEM;
+	for (size_t i = 0; i < c->nadj[y]; i++)
+		c->adj[x][c->nadj[x]++] = c->adj[y][i];
+	for (size_t i = 0; i < c->nadj[x]; i++)
+		if (c->chain[c->arc[c->adj[x][i]].src] != c->chain[c->arc[c->adj[x][i]].dst])
+			c->adj[x][n++] = c->adj[x][i];
+	c->nadj[x] = n;
+	c->nadj[y] = 0;
+	return 0;
+}
+
+/* better: gain g of pair k in order d (0: k[0] first) beats the best so
+ * far; ties go to the lower pair, then to k[0] first (the order a sorted
+ * pass over the pairs meets them) */
+static bool better(double g, const size_t k[2], int d, double best, const size_t bk[2], int bd)
+{
+	if (g != best)
+		return g > best;
+	if (k[0] != bk[0])
+		return k[0] < bk[0];
+	if (k[1] != bk[1])
+		return k[1] < bk[1];
+	return d < bd;
+}
+
+/* merge_best: the merge that gains most, done (*done false when none
+ * gains); the pairs of the two chains leave the table, the merged chain's
+ * come in. */
+static int merge_best(struct cds *c, bool *done)
+{
+	size_t bk[2] = { 0, 0 }, n = 0, x, y;
+	double best = 0;
+	int bd = -1;
+
+	for (size_t i = 0; i < c->npg; i++)
+		for (int d = 0; d < 2; d++) {
+			const struct pairgain *g = &c->pg[i];
+			double gain = g->dist[d] + g->f;
+
+			if (gain > 0 && (bd < 0 || better(gain, g->k, d, best, bk, bd))) {
+				best = gain;
+				bk[0] = g->k[0], bk[1] = g->k[1], bd = d;
+			}
+		}
+	*done = bd < 0;
+	if (*done)
+		return 0;
+	x = bk[bd];
+	y = bk[1 - bd];
+	join(c, x, y);
+	for (size_t i = 0; i < c->npg; i++)
+		if (c->pg[i].k[0] != x && c->pg[i].k[0] != y && c->pg[i].k[1] != x && c->pg[i].k[1] != y)
+			c->pg[n++] = c->pg[i];
+	c->npg = n;
+	if (adj_merge(c, x, y))
+		return -ENOMEM;
+	return gains(c, x, false);
 }
 
 static int add_arc(struct cds *c, struct arc a)
@@ -240,8 +305,11 @@ static int cds_alloc(struct cds *c, size_t nu)
 	c->tail = malloc((nu + 1) * sizeof *c->tail);
 	c->calls = malloc((nu + 1) * sizeof *c->calls);
 	c->insns = malloc((nu + 1) * sizeof *c->insns);
+	c->adj = calloc(nu + 1, sizeof *c->adj);
+	c->nadj = calloc(nu + 1, sizeof *c->nadj);
+	c->capadj = calloc(nu + 1, sizeof *c->capadj);
 	return c->unit && c->node && c->chain && c->next && c->off && c->size && c->tail &&
-			       c->calls && c->insns ? 0 : -ENOMEM;
+			       c->calls && c->insns && c->adj && c->nadj && c->capadj ? 0 : -ENOMEM;
 }
 
 static void cds_free(struct cds *c)
@@ -256,7 +324,12 @@ static void cds_free(struct cds *c)
 	free(c->calls);
 	free(c->insns);
 	free(c->arc);
-	free(c->cross);
+	for (size_t v = 0; c->adj && v < c->n; v++)
+		free(c->adj[v]);
+	free(c->adj);
+	free(c->nadj);
+	free(c->capadj);
+	free(c->pg);
 }
 
 /* nodes: the hot placeable units, each a chain */
@@ -282,11 +355,29 @@ static void nodes(struct cds *c)
 	}
 }
 
+/* pairs: each arc on its two chains' lists, then every pair's gain */
+static int pairs(struct cds *c)
+{
+	for (size_t i = 0; i < c->narc; i++)
+		for (int e = 0; e < 2; e++) {
+			size_t v = e ? c->arc[i].dst : c->arc[i].src;
+
+			if (ol_grow((void **)&c->adj[v], &c->capadj[v], c->nadj[v] + 1, sizeof *c->adj[v]))
+				return -ENOMEM;
+			c->adj[v][c->nadj[v]++] = i;
+		}
+	for (size_t v = 0; v < c->n; v++)
+		if (gains(c, v, true))
+			return -ENOMEM;
+	return 0;
+}
+
 /* place: unit u after what is placed. On a direct-mapped cache every hot
  * line on a taken set evicts and is evicted, so u goes first fit where
  * its hot lines find free sets (around libc's, the PLT, the units placed:
- * xz alpha21064 I1 misses 6.90 M packed -> 1.19 M, jq 12.99 M -> 12.13 M);
- * with ways to spare the gaps fit leaves cost more lines than conflicts
+ * xz alpha21064 I1 misses 6.90 M packed -> 1.19 M, jq 12.99 M -> 12.13 M),
+ * however much hot code is placed already (fit_all; jq 12.13 M ->
+ * 12.02 M, ol_plan_place.c); with ways to spare the gaps fit leaves cost more lines than conflicts
  * (jq modern: 168649 packed, 246964 placed by fit for alpha21064), so
  * units are packed. */
 static int place(struct ol_plan *pl, size_t u, struct ol_err *err)
@@ -301,23 +392,25 @@ int ol_plan_cds(struct ol_plan *pl, struct ol_err *err)
 	struct cds c = { .pl = pl };
 	struct ol_pcall *call = NULL;
 	size_t ncall = 0, nch = 0, *order = NULL;
+	bool done = false;
 	int rc = cds_alloc(&c, pl->m->nunit) ? ol_fail(err, -ENOMEM, "out of memory") : 0;
 
 	if (rc == 0) {
 		nodes(&c);
 		rc = ol_plan_calls(pl, &call, &ncall, err);
 	}
-	if (rc == 0 && (arcs(&c, call, ncall) ||
-			!(c.cross = malloc((c.narc + 1) * sizeof *c.cross)) ||
+	if (rc == 0 && (arcs(&c, call, ncall) || pairs(&c) ||
 			!(order = malloc((c.n + 1) * sizeof *order))))
 		rc = ol_fail(err, -ENOMEM, "out of memory");
-	while (rc == 0 && merge_best(&c))
-		;
+	while (rc == 0 && !done)
+		if (merge_best(&c, &done))
+			rc = ol_fail(err, -ENOMEM, "out of memory");
 	for (size_t v = 0; rc == 0 && v < c.n; v++)
 		if (c.chain[v] == v)
 			order[nch++] = v;
 	if (rc == 0)
 		qsort_r(order, nch, sizeof *order, dense_cmp, &c);
+	pl->fit_all = true;
 	for (size_t i = 0; i < nch && rc == 0; i++)
 		for (size_t v = order[i]; v != SIZE_MAX && rc == 0; v = c.next[v])
 			rc = place(pl, c.unit[v], err);
