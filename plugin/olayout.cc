@@ -29,6 +29,9 @@
  *
  * Options (-fplugin-arg-olayout-KEY[=VALUE]):
  *   profile=FILE   the profile (format: profiles/README.md)
+ *   copies=FILE    a profile of a build of this program by the plugin whose
+ *                  copy entries say which inlined copies of a line ran
+ *                  (copies.cc; default: the profile's own copy entries)
  *   outline-only   run the outline pass only
  *   inline-only    run the path-inline pass only
  *   fdo=on|off|late  branch probabilities from training counts (default on:
@@ -76,6 +79,9 @@ struct ol_config ol_cfg;
 static const char help_text[] =
 	"olayout: profile-driven outlining and path-inlining\n"
 	"  -fplugin-arg-olayout-profile=FILE  the profile (profiles/README.md)\n"
+	"  -fplugin-arg-olayout-copies=FILE   copy entries (olayout profile --copies) of a\n"
+	"                                     trained build by the plugin: which inlined\n"
+	"                                     copies of a line ran (after inlining)\n"
 	"  -fplugin-arg-olayout-outline-only  outline pass only\n"
 	"  -fplugin-arg-olayout-inline-only   path-inline pass only\n"
 	"  -fplugin-arg-olayout-fdo=on|off|late  branch probabilities from training\n"
@@ -256,8 +262,35 @@ static void free_profile(void *, void *)
 {
 	delete ol_cfg.helpers;
 	ol_cfg.helpers = NULL;
+	if (ol_cfg.copies != ol_cfg.profile)
+		ol_profile_free(const_cast<struct ol_profile *>(ol_cfg.copies));
+	ol_cfg.copies = NULL;
 	ol_profile_free(const_cast<struct ol_profile *>(ol_cfg.profile));
 	ol_cfg.profile = NULL;
+}
+
+/* The copy entries: copies=FILE's (refused without any), or the
+   profile's own; 0 or -1 after error(). */
+static int load_copies(const char *file)
+{
+	struct ol_profile *p;
+	char err[OL_PROFILE_ERR_MAX];
+	if (!file) {
+		ol_cfg.copies = ol_cfg.profile && ol_cfg.profile->n_copies ? ol_cfg.profile : NULL;
+		return 0;
+	}
+	if (ol_profile_load(file, &p, err, sizeof err) < 0) {
+		error("%s", err);
+		return -1;
+	}
+	if (!p->n_copies) {
+		error("olayout: %<copies=%s%>: the profile has no copy entries (write it with "
+		      "%<olayout profile --copies%>)", file);
+		ol_profile_free(p);
+		return -1;
+	}
+	ol_cfg.copies = p;
+	return 0;
 }
 
 /* A number from 0 to most in text; 0 or -1. */
@@ -321,7 +354,8 @@ static int parse_growth(const char *text, int *growth)
 }
 
 /* Reads the arguments; 0 or -1 after error(). */
-static int parse_args(const struct plugin_name_args *info, const char **profile, bool *help)
+static int parse_args(const struct plugin_name_args *info, const char **profile,
+		      const char **copies, bool *help)
 {
 	bool outline_only = false, inline_only = false;
 	ol_cfg.min_ratio = OL_MIN_RATIO;
@@ -337,6 +371,7 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		bool fdo = strcmp(key, "fdo") == 0, ppm = strcmp(key, "cold-ppm") == 0;
 		bool loops = strcmp(key, "loops") == 0, order = strcmp(key, "block-order") == 0;
 		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 ||
+				   strcmp(key, "copies") == 0 ||
 				   ratio || growth || fdo || ppm || loops || order;
 		bool flag = strcmp(key, "outline-only") == 0 || strcmp(key, "inline-only") == 0 ||
 			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0;
@@ -358,6 +393,8 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		}
 		if (strcmp(key, "profile") == 0)
 			*profile = value;
+		else if (strcmp(key, "copies") == 0)
+			*copies = value;
 		else if (strcmp(key, "report") == 0)
 			ol_cfg.report_file = value;
 		else if (ratio) {
@@ -420,7 +457,7 @@ static void register_pass(const char *plugin, opt_pass *pass, const char *ref)
 
 int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *version)
 {
-	const char *profile_file = NULL;
+	const char *profile_file = NULL, *copies_file = NULL;
 	bool help = false;
 
 	if (!plugin_default_version_check(version, &gcc_version)) {
@@ -430,7 +467,7 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 	register_callback(info->base_name, PLUGIN_INFO, NULL, &ol_info);
 	/* After error() the compilation fails anyway; returning 0 spares the
 	   user GCC's second line "failed to initialize plugin". */
-	if (parse_args(info, &profile_file, &help) < 0)
+	if (parse_args(info, &profile_file, &copies_file, &help) < 0)
 		return 0;
 	if (help) {
 		fputs(help_text, stderr);
@@ -450,6 +487,12 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 	} else if (ol_cfg.inline_paths) {
 		ol_note("no profile: path-inlining has no paths");
 	}
+	if (copies_file && !profile_file) {
+		error("olayout: %<copies=%> needs %<profile=%>");
+		return 0;
+	}
+	if (load_copies(copies_file) < 0)
+		return 0;
 
 	if (ol_cfg.profile)
 		register_callback(info->base_name, PLUGIN_FINISH_PARSE_FUNCTION, mark_function,

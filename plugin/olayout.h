@@ -18,6 +18,7 @@ enum ol_fdo { OL_FDO_OFF, OL_FDO_EARLY, OL_FDO_LATE };
    plugin_init and read by the passes. */
 struct ol_config {
 	const struct ol_profile *profile; /* NULL: outlining from code alone */
+	const struct ol_profile *copies;  /* its copy entries (copies=FILE, or profile's); NULL: none */
 	bool outline;			  /* run the outline pass */
 	bool inline_paths;		  /* run the path-inline pass */
 	enum ol_fdo fdo;		  /* where the fdo pass runs (with a profile) */
@@ -85,6 +86,16 @@ bool ol_path_helper(const char *fn, bool library);
    functions included (their own calls are not followed). The names are
    p's: the set lives no longer than p. */
 hash_set<nofree_string_hash> *ol_find_path_helpers(const struct ol_profile *p, double hot_ratio);
+
+/* Whether the copies' profile says stmt's inlined copy never ran in
+   training (after IPA inlining only; why says so) (copies.cc); verbose:
+   how many of fun's statements each rule decides. */
+bool ol_copy_never_ran(gimple *stmt, char *why, size_t len);
+/* Whether bb is a seed by such a copy alone (no statement of a
+   cold-line): the seeds copies add, which outline.cc checks against the
+   blocks that ran. */
+bool ol_copy_seed(basic_block bb);
+void ol_copies_note(function *fun);
 
 /* The training count of bb (0: it never ran, a cold-line), or false when
    training says nothing about it (outline.cc). */

@@ -118,6 +118,8 @@ enum training block_training(basic_block bb, uint64_t *count, char *why, size_t 
 		uint64_t own, site;
 		char site_why[256];
 		enum training o = location_training(gimple_location(stmt), &own, why, len);
+		if (o != T_NEVER && ol_copy_never_ran(stmt, why, len)) /* copies.cc */
+			o = T_NEVER;
 		enum training c = location_training(call_site_location(stmt), &site, site_why,
 						    sizeof site_why);
 		if (o == T_NEVER || c == T_NEVER) {
@@ -777,13 +779,17 @@ profile_count at_least_one(profile_count c, profile_count entry)
    got count zero and went to .cold (tcp_maybe_free's line 86 took
    tcp_pop's tail there); a folded test sent the ran block after it there
    (msg_pool_get's line 89, gawk's format_tree loops). They join ran. */
-void drop_contradicted_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran)
+void drop_contradicted_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, bool copies_only)
 {
 	if (seeds->is_empty())
 		return;
 	unsigned i = 0;
 	while (i < seeds->length()) {
 		basic_block seed = (*seeds)[i], b, hot = NULL;
+		if (copies_only && !ol_copy_seed(seed)) {
+			i++;
+			continue;
+		}
 		FOR_EACH_BB_FN(b, fun)
 			if (bitmap_bit_p(ran, b->index) &&
 			    (dominated_by_p(CDI_POST_DOMINATORS, b, seed) ||
@@ -974,7 +980,8 @@ void outline_function(function *fun, bool late)
 	bitmap_clear(ran);
 	auto_vec<uint64_t> counts;
 	counts.safe_grow_cleared(last_basic_block_for_fn(fun));
-	dom_scope dom(fun, ol_cfg.outline);
+	bool copies = late && ol_cfg.copies;
+	dom_scope dom(fun, ol_cfg.outline || copies);
 	/* inline-only outlines the path's functions and hot helpers: their
 	   inlined copies. A helper's never-run blocks (and what GCC's early
 	   inliner would put in them) would count in its copy's size, which
@@ -994,8 +1001,8 @@ void outline_function(function *fun, bool late)
 	   rules (5588.7 against 5571.7, 2026-12-02): it keeps 30 seeds of
 	   the paths' functions in line (tcp_pop 12, input_data 3, half_open
 	   3...), while the link's path decisions stay the same. */
-	if (ol_cfg.outline)
-		drop_contradicted_seeds(fun, &seeds, ran);
+	if (ol_cfg.outline || copies)
+		drop_contradicted_seeds(fun, &seeds, ran, !ol_cfg.outline);
 	auto_sbitmap seed(last_basic_block_for_fn(fun));
 	bitmap_clear(seed);
 	for (basic_block b : seeds)
@@ -1047,8 +1054,10 @@ unsigned int outline_pass::execute(function *fun)
 	   pass or GCC) kept their never-run blocks in line; once inlined
 	   they are the path's, and go out as its own never-run blocks do.
 	   With outlining everywhere they were outlined before inlining. */
-	if (!ol_cfg.outline)
+	if (!ol_cfg.outline) {
+		ol_copies_note(fun);
 		outline_function(fun, true);
+	}
 	/* The path's whole hot code is in its root: .text.hot keeps the
 	   roots together, as GCC groups a profile's hot functions (the
 	   linker's order otherwise lets them share i-cache sets). Only the

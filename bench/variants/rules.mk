@@ -49,6 +49,24 @@ $(2)/$$($(1)_PROG): $$(patsubst %.c,$(2)/obj/%.o,$$($(1)_SRCS) $$($(1)_MAIN)) \
 	$$(call variant_accept,$(1),$$@)
 endef
 
+# variant_copies(STACK,VARIANT,MODE): VARIANT/PROG is VARIANT/in's objects
+# linked again, with the plugin in MODE reading the copy entries of
+# VARIANT/in trained (VARIANT/in/PROG.copies: the stack's training workload,
+# train.sh --copies): an inlined copy of a line that never ran in that build
+# goes to .cold, although the line ran in other copies (plugin/copies.cc).
+# Only the link: path-inlining and the pass that reads them run there.
+define variant_copies
+$(VARIANT_DIR)/$(1)/$(2)/in/$$($(1)_PROG).copies: $(VARIANT_DIR)/$(1)/$(2)/in/$$($(1)_PROG) $$(OLAYOUT) \
+		$$($(1)_PROFILE) bench/variants/train.sh
+	bench/variants/train.sh --copies $$(OLAYOUT) $$($(1)_PROFILE) $$< $$@ $$($(1)_TRAIN)
+$(call variant_exe,$(1),$(2)): $(VARIANT_DIR)/$(1)/$(2)/in/$$($(1)_PROG).copies \
+		$$(patsubst %.c,$(VARIANT_DIR)/$(1)/$(2)/in/obj/%.o,$$($(1)_SRCS) $$($(1)_MAIN)) \
+		$$(patsubst %.c,$(VARIANT_DIR)/$(1)/$(2)/in/other/%.o,$$($(1)_OTHER))
+	$$(CC) $$(VARIANT_CFLAGS) $$(VARIANT_LTO) $$(call variant_plugin,$(1),$(3) copies=$$<) \
+		-Wl,--emit-relocs -o $$@.tmp $$(filter %.o,$$^) $$($(1)_LDLIBS)
+	$$(call variant_accept,$(1),$$@)
+endef
+
 # variant_olayout(STACK,VARIANT,INPUT,STRATEGY): olayout lays INPUT out, with
 # a profile of INPUT itself (as BOLT trains on its own input): the stack's
 # training workload under `olayout profile`, plus the checked-in profile's
@@ -96,7 +114,8 @@ define variant_stack
 $(1)_V := $(VARIANT_DIR)/$(1)
 $(call variant_build,$(1),$$($(1)_V)/STD,,$$(VARIANT_LTO))
 $(call variant_build,$(1),$$($(1)_V)/OUT,,$$(VARIANT_LTO) $$(call variant_plugin,$(1),outline-only fdo=off loops=off),$$(PLUGIN_SO) $$($(1)_PROFILE))
-$(call variant_build,$(1),$$($(1)_V)/PIN,,$$(VARIANT_LTO) $$(call variant_plugin,$(1),inline-only fdo=off loops=off),$$(PLUGIN_SO) $$($(1)_PROFILE))
+$(call variant_build,$(1),$$($(1)_V)/PIN/in,,$$(VARIANT_LTO) $$(call variant_plugin,$(1),inline-only fdo=off loops=off),$$(PLUGIN_SO) $$($(1)_PROFILE))
+$(call variant_copies,$(1),PIN,inline-only fdo=off loops=off)
 $(call variant_build,$(1),$$($(1)_V)/ALL/in,,$$(VARIANT_LTO) $$(call variant_plugin,$(1)),$$(PLUGIN_SO) $$($(1)_PROFILE))
 $(call variant_build,$(1),$$($(1)_V)/PGO/gen,-fprofile-generate=$$(abspath $$($(1)_V))/PGO/gen/prof $$(call variant_pgo,$(1)),$$(VARIANT_LTO) -flto-partition=one)
 $(call variant_build,$(1),$$($(1)_V)/PGO,$$(call variant_pgo_use,$(1)) $$(call variant_pgo,$(1)),$$(VARIANT_LTO),$$($(1)_V)/PGO/gen/trained)

@@ -27,7 +27,8 @@
 enum {
 	AT_COLD_FN, AT_LIBRARY, AT_EDGE, AT_FUNCTION, AT_LINE, AT_COLD_LINE, AT_EXTERNAL, AT_INSN,
 	AT_BRANCH,
-	AT_KINDS
+	AT_KINDS,
+	AT_COPY = AT_KINDS /* read by do_copy, not a record */
 };
 
 struct parser {
@@ -36,8 +37,8 @@ struct parser {
 	char *err;
 	size_t errlen;
 	struct ol_profile *p;
-	unsigned long *at[AT_KINDS]; /* the line of each entry of a kind */
-	size_t n_at[AT_KINDS];
+	unsigned long *at[AT_COPY + 1]; /* the line of each entry of a kind */
+	size_t n_at[AT_COPY + 1];
 };
 
 static int fail(struct parser *ps, int code, const char *fmt, ...)
@@ -478,6 +479,31 @@ static int do_library(struct parser *ps, char **f, size_t nf)
 	return parse_record(ps, AT_LIBRARY, f);
 }
 
+/* v6 copy: FN, its call sites and line (at least one site), the count.
+ * Consecutive entries of one function share its name, as records do. */
+static int do_copy(struct parser *ps, char **f, size_t nf)
+{
+	struct ol_profile *p = ps->p;
+	struct ol_profile_copy *e = push(&p->copies, &p->n_copies, sizeof *e);
+	if (!e)
+		return no_memory(ps);
+	const struct ol_profile_copy *prev = p->n_copies > 1 ? e - 1 : NULL;
+	int rc = symbol(ps, f[0], "function name");
+	if (rc == 0 && prev && strcmp(prev->function, f[0]) == 0)
+		e->function = prev->function;
+	else if (rc == 0 && !(e->function = strdup(f[0])))
+		rc = no_memory(ps);
+	if (rc == 0 && !(e->locs = calloc(nf - 2, sizeof *e->locs)))
+		rc = no_memory(ps);
+	for (size_t i = 1; rc == 0 && i + 1 < nf; i++) {
+		rc = location(ps, f[i], &e->locs[i - 1].file, &e->locs[i - 1].line);
+		e->n_locs += rc == 0;
+	}
+	if (rc == 0)
+		rc = number(ps, f[nf - 1], "count", &e->count);
+	return rc < 0 ? rc : note_line(ps, AT_COPY);
+}
+
 struct directive {
 	const char *name;
 	unsigned since; /* the first version that has it */
@@ -505,6 +531,8 @@ static const struct directive directives[] = {
 	{"training", 2, 1, 1, "training RUNS", do_training, 0},
 	{"external", 2, 5, 5, "external FN OBJECT ADDR SIZE INSNS", NULL, AT_EXTERNAL},
 	{"samples", 3, 1, 1, "samples EVENT", do_samples, 0},
+	{"copy", 6, 4, 1000, "copy FN SITE_FILE:LINE... FILE:LINE COUNT (at least one call site)",
+	 do_copy, 0},
 };
 
 static int parse_line(struct parser *ps, char *line)
@@ -711,6 +739,11 @@ static int report(struct parser *ps, const struct problem *pr)
 			    p->branches[i].file, p->branches[i].line, p->branches[i].taken_file,
 			    p->branches[i].taken_line, p->branches[i].fall_file,
 			    p->branches[i].fall_line);
+	case AT_COPY:
+		return fail(ps, -EINVAL, "copy of '%s:%lu' in '%s' through the same %zu call sites "
+			    "given twice", p->copies[i].locs[p->copies[i].n_locs - 1].file,
+			    p->copies[i].locs[p->copies[i].n_locs - 1].line, p->copies[i].function,
+			    p->copies[i].n_locs - 1);
 	default:
 		return fail(ps, -EINVAL, "external '%s %s' given twice", p->externals[i].name,
 			    p->externals[i].object);
@@ -757,6 +790,8 @@ static int check_repeats(struct parser *ps)
 	}
 	consider_repeat(ps, &pr, AT_BRANCH, p->branches, sizeof *p->branches, ix->branches,
 			p->n_branches, ol_profile_cmp_branch_first);
+	consider_repeat(ps, &pr, AT_COPY, p->copies, sizeof *p->copies, ix->copies, p->n_copies,
+			ol_profile_cmp_copy);
 	return pr.line ? report(ps, &pr) : 0;
 }
 
@@ -797,7 +832,7 @@ int ol_profile_parse(const char *name, const char *text, size_t len, struct ol_p
 	}
 	if (rc == 0)
 		rc = check_repeats(&ps);
-	for (int k = 0; k < AT_KINDS; k++)
+	for (int k = 0; k <= AT_COPY; k++)
 		free(ps.at[k]);
 	if (rc < 0) {
 		ol_profile_free(ps.p);
@@ -881,6 +916,7 @@ void ol_profile_free(struct ol_profile *p)
 		return;
 	for (int k = 0; k < AT_KINDS; k++)
 		free_record(&records[k], p);
+	ol_profile_free_copies(p);
 	for (size_t i = 0; i < p->n_paths; i++)
 		free_path(&p->paths[i]);
 	free(p->paths);

@@ -21,8 +21,8 @@
 extern "C" {
 #endif
 
-/* The newest version; the reader also reads versions 1 to 4. */
-#define OL_PROFILE_VERSION 5
+/* The newest version; the reader also reads versions 1 to 5. */
+#define OL_PROFILE_VERSION 6
 #define OL_PROFILE_ERR_MAX 512
 
 /* A source location never executed in training. */
@@ -99,6 +99,17 @@ struct ol_profile_branch {
 	uint64_t fall;
 };
 
+/* v6: the code of one inlined copy of a source line in function FN: the
+ * call sites that put it there (outermost first), then the line itself
+ * (locs[n_locs - 1]), and the largest count of its instructions (0: none
+ * ran in this copy, whatever the line's count elsewhere). */
+struct ol_profile_copy {
+	char *function;
+	struct ol_profile_line *locs;
+	size_t n_locs; /* at least 2: one call site and the line */
+	uint64_t count;
+};
+
 struct ol_profile_index; /* the parser's sorted lookup orders */
 
 struct ol_profile {
@@ -128,6 +139,8 @@ struct ol_profile {
 	size_t n_insns;
 	struct ol_profile_branch *branches;
 	size_t n_branches;
+	struct ol_profile_copy *copies;
+	size_t n_copies;
 	struct ol_profile_index *index;
 };
 
@@ -159,6 +172,11 @@ bool ol_profile_file_matches(const char *file, const char *want);
  * out[]. */
 size_t ol_profile_branches_at(const struct ol_profile *p, const char *file, unsigned long line,
 			      const struct ol_profile_branch **out, size_t max);
+/* The count of the inlined copy of function fn whose call sites and line
+ * are files[i]:lines[i], i < n (outermost first, the line last; files as
+ * for ol_profile_is_cold_line); false when the profile has no such copy. */
+bool ol_profile_copy_count(const struct ol_profile *p, const char *fn, const char *const *files,
+			   const unsigned long *lines, size_t n, uint64_t *count);
 /* The edge's count, 0 when the profile has no such edge. */
 uint64_t ol_profile_edge_count(const struct ol_profile *p, const char *caller,
 			       const char *callee);

@@ -173,6 +173,7 @@ void ol_profile_index_free(struct ol_profile_index *ix)
 	free(ix->lines);
 	free(ix->cold_lines);
 	free(ix->branches);
+	free(ix->copies);
 	free(ix);
 }
 
@@ -194,8 +195,10 @@ int ol_profile_index_build(struct ol_profile *p)
 					  ol_profile_cmp_line_first);
 	ix->branches = ol_profile_order(p->branches, p->n_branches, sizeof *p->branches,
 					ol_profile_cmp_branch_first);
+	ix->copies = ol_profile_order(p->copies, p->n_copies, sizeof *p->copies,
+				      ol_profile_cmp_copy);
 	if (!ix->cold_functions || !ix->library || !ix->edges || !ix->functions || !ix->lines ||
-	    !ix->cold_lines || !ix->branches) {
+	    !ix->cold_lines || !ix->branches || !ix->copies) {
 		ol_profile_index_free(ix);
 		return -ENOMEM;
 	}

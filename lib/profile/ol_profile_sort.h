@@ -28,6 +28,12 @@ int ol_profile_cmp_branch(const void *a, const void *b);
 /* Instructions by function, then offset. */
 int ol_profile_cmp_insn(const void *a, const void *b);
 
+/* Copies by function, then line, then call sites (ol_profile_copy.c). */
+int ol_profile_cmp_copy(const void *a, const void *b);
+/* A `copy` entry's text; the copies' memory (ol_profile_free). */
+void ol_profile_print_copy(FILE *fp, const struct ol_profile *p, size_t i);
+void ol_profile_free_copies(struct ol_profile *p);
+
 /* The indexes 0..n-1 of the n elements of size bytes at base, sorted by cmp,
  * equal elements in array order; NULL when out of memory (n > 0). */
 size_t *ol_profile_order(const void *base, size_t n, size_t size, ol_profile_cmp cmp);
@@ -35,6 +41,7 @@ size_t *ol_profile_order(const void *base, size_t n, size_t size, ol_profile_cmp
 /* The parser's lookup orders. */
 struct ol_profile_index {
 	size_t *cold_functions, *library, *edges, *functions, *lines, *cold_lines, *branches;
+	size_t *copies;
 };
 
 /* Builds p->index; -ENOMEM. */

@@ -260,12 +260,27 @@ static void check_write(void)
 		 "olayout-profile 5\nbranch a.c:7 a.c:8 a.c:9 1 2\nbranch a.c:7 a.c:9 a.c:8 5 6\n"
 		 "branch b.c:2 b.c:9 b.c:3 0 4\n",
 		 "version 5: branch FROM TAKEN FALL TAKEN_COUNT FALL_COUNT, by location, then exits"},
+		{"olayout-profile 6\ncopy g a.c:3 b.h:9 0\ncopy f a.c:5 b.h:9 2\n"
+		 "copy f a.c:4 c.h:2 b.h:9 7\ncopy f a.c:4 b.h:9 1\n",
+		 "olayout-profile 6\ncopy f a.c:4 b.h:9 1\ncopy f a.c:5 b.h:9 2\n"
+		 "copy f a.c:4 c.h:2 b.h:9 7\ncopy g a.c:3 b.h:9 0\n",
+		 "version 6: copy FN SITE... LINE COUNT, by function, line, number of sites, sites"},
 	};
 	for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
 		char *got = rewrite(versions[i].in);
 		tap_is_str(got ? got : "(failed)", versions[i].want, versions[i].name);
 		free(got);
 	}
+}
+
+/* text parsed, one test saying so (what: what it holds); NULL if not. */
+static struct ol_profile *parsed(const char *text, const char *what)
+{
+	struct ol_profile *p;
+	char err[OL_PROFILE_ERR_MAX];
+	int rc = parse(text, &p, err);
+	tap_is_int(rc, 0, "a profile with %s parses (%s)", what, err);
+	return rc < 0 ? NULL : p;
 }
 
 /* Branches are found by their location, the file matched as a line's. */
@@ -276,11 +291,8 @@ static void check_branches(void)
 				   "branch b.c:7 b.c:8 b.c:9 3 4\n"
 				   "branch src/a.c:7 src/a.c:9 src/a.c:8 5 6\n"
 				   "branch src/a.c:6 src/a.c:7 src/a.c:9 7 8\n";
-	struct ol_profile *p;
-	char err[OL_PROFILE_ERR_MAX];
-	int rc = parse(text, &p, err);
-	tap_is_int(rc, 0, "a profile with branches parses (%s)", err);
-	if (rc < 0)
+	struct ol_profile *p = parsed(text, "branches");
+	if (!p)
 		return;
 	const struct ol_profile_branch *b[4];
 	size_t n = ol_profile_branches_at(p, "/w/src/a.c", 7, b, 4);
@@ -290,6 +302,31 @@ static void check_branches(void)
 	tap_is_int((int)ol_profile_branches_at(p, "/w/xsrc/a.c", 7, b, 4), 0,
 		   "no branch for another file of the same name's end");
 	tap_is_int((int)ol_profile_branches_at(p, "a.c", 5, b, 4), 0, "none at a line without");
+	ol_profile_free(p);
+}
+
+/* A copy is found by its function and every location, the files matched
+ * as a line's. */
+static void check_copies(void)
+{
+	struct ol_profile *p = parsed("olayout-profile 6\ncopy f src/a.c:4 b.h:9 1\n"
+				      "copy f src/a.c:5 b.h:9 0\ncopy f src/a.c:4 c.h:2 b.h:9 7\n"
+				      "copy g src/a.c:4 b.h:9 3\n", "copies");
+	if (!p)
+		return;
+	const char *files[] = {"/w/src/a.c", "/w/b.h"}, *other[] = {"/w/xsrc/a.c", "/w/b.h"};
+	unsigned long at4[] = {4, 9}, at5[] = {5, 9};
+	uint64_t c = 99;
+	tap_ok(ol_profile_copy_count(p, "f", files, at4, 2, &c) && c == 1,
+	       "f's copy through src/a.c:4 ran once");
+	tap_ok(ol_profile_copy_count(p, "f", files, at5, 2, &c) && c == 0,
+	       "f's copy through src/a.c:5 never ran");
+	tap_ok(ol_profile_copy_count(p, "g", files, at4, 2, &c) && c == 3, "g's copy is its own");
+	tap_ok(!ol_profile_copy_count(p, "f", other, at4, 2, &c),
+	       "no copy for another file of the same name's end");
+	tap_ok(!ol_profile_copy_count(p, "f", files + 1, at4 + 1, 1, &c) &&
+		       !ol_profile_copy_count(p, "h", files, at4, 2, &c),
+	       "none without a call site, none of another function");
 	ol_profile_free(p);
 }
 
@@ -332,11 +369,11 @@ struct bad {
 };
 
 static const struct bad bad[] = {
-	{"", "t.prof:1: no version header 'olayout-profile 5'"},
-	{"# only\n\n", "t.prof:2: no version header 'olayout-profile 5'"},
-	{"path a b c\n", "t.prof:1: 'path' before the version header 'olayout-profile 5'"},
-	{"olayout-profile 6\n", "t.prof:1: unsupported version 6 (this reader knows 1 to 5)"},
-	{"olayout-profile 0\n", "t.prof:1: unsupported version 0 (this reader knows 1 to 5)"},
+	{"", "t.prof:1: no version header 'olayout-profile 6'"},
+	{"# only\n\n", "t.prof:2: no version header 'olayout-profile 6'"},
+	{"path a b c\n", "t.prof:1: 'path' before the version header 'olayout-profile 6'"},
+	{"olayout-profile 7\n", "t.prof:1: unsupported version 7 (this reader knows 1 to 6)"},
+	{"olayout-profile 0\n", "t.prof:1: unsupported version 0 (this reader knows 1 to 6)"},
 	{"olayout-profile one\n", "t.prof:1: bad version 'one': not a number"},
 	{"olayout-profile 1\nolayout-profile 1\n", "t.prof:2: version header given twice"},
 	{"olayout-profile 1\nhot-function f\n", "t.prof:2: unknown directive 'hot-function'"},
@@ -470,6 +507,17 @@ static const struct bad bad[] = {
 	{"olayout-profile 5\nbranch a.c:1 a.c:2 a.c:3 1 2\nbranch a.c:1 a.c:3 a.c:2 1 2\n"
 	 "branch a.c:1 a.c:2 a.c:3 4 5\n",
 	 "t.prof:4: branch 'a.c:1 a.c:2 a.c:3' given twice"},
+	/* copy */
+	{"olayout-profile 5\ncopy f a.c:1 b.c:2 0\n",
+	 "t.prof:2: 'copy' needs version 6 (the header says 5)"},
+	{"olayout-profile 6\ncopy f a.c:1 0\n",
+	 "t.prof:2: 'copy' wants copy FN SITE_FILE:LINE... FILE:LINE COUNT (at least one call site)"},
+	{"olayout-profile 6\ncopy f a.c:1 b.c 0\n", "t.prof:2: bad location 'b.c': want FILE:LINE"},
+	{"olayout-profile 6\ncopy 1f a.c:1 b.c:2 0\n",
+	 "t.prof:2: bad function name '1f': not a symbol name"},
+	{"olayout-profile 6\ncopy f a.c:1 b.c:2 x\n", "t.prof:2: bad count 'x': not a number"},
+	{"olayout-profile 6\ncopy f a.c:1 b.c:2 0\ncopy g a.c:1 b.c:2 0\ncopy f a.c:1 b.c:2 3\n",
+	 "t.prof:4: copy of 'b.c:2' in 'f' through the same 1 call sites given twice"},
 	/* repeats in the writer's order (the reader skips the sort there, and
 	 * shares a run's function name between its entries) */
 	{"olayout-profile 4\ninsn f 4 1\ninsn f 4 2\ninsn f 8 1\n",
@@ -552,7 +600,7 @@ static void check_files(void)
 
 int main(void)
 {
-	tap_plan(24 + 22 + 1 + 3 + 3 + 2 * (int)(sizeof bad / sizeof bad[0]) + 7 + 6 + 5);
+	tap_plan(24 + 23 + 1 + 3 + 3 + 2 * (int)(sizeof bad / sizeof bad[0]) + 7 + 6 + 5 + 6);
 	check_good();
 	check_good2();
 	check_v1_absent();
@@ -562,5 +610,6 @@ int main(void)
 	check_binary();
 	check_files();
 	check_branches();
+	check_copies();
 	return tap_done();
 }

@@ -99,7 +99,7 @@ static int bench(struct rbed *rb, xk_sess_t *s)
 	struct xk_bench_inproc in = { rb->tb.wire, rb->tb.host[0] };
 	struct xk_ping p = {
 		.sess = s, .app = &rb->tb.app[0], .wait = xk_bench_inproc_wait,
-		.cycles = xk_bench_inproc_cycles, .drv = &in,
+		.cyc = xk_wire_cycles(rb->tb.wire, rb->tb.host[0]), .drv = &in,
 	};
 
 	return xk_bench_run("# null calls", &o, &p);

@@ -94,7 +94,7 @@ static const char usage_compare[] =
 	"                 (path clones and library code on disjoint sets), color\n" \
 	"                 (cache-line colouring: hot lines packed in call-chain\n" \
 	"                 order onto sets no other hot code, libc's included, takes)\n" \
-	"  --profile PROF a profile (profiles/README.md, versions 1 to 5)\n" \
+	"  --profile PROF a profile (profiles/README.md, versions 1 to 6)\n" \
 	"  --cache GEOM   a cache the profile names, alpha21064, modern or\n" \
 	"                 SIZE:WAYS:LINE such as 1024:1:32 (default: the profile's\n" \
 	"                 first cache, else alpha21064)\n" \
@@ -119,13 +119,15 @@ static const char usage_profile[] =
 	"       olayout profile -o PROF [OPTIONS] --from-perf PERF.DATA EXE\n"
 	"       olayout profile -o PROF --merge PROF1 PROF2...\n"
 	"Runs CMD under valgrind's callgrind (--dump-instr=yes --collect-jumps=yes) and\n"
-	"writes a version 5 profile (profiles/README.md) of the executable CMD runs:\n"
+	"writes a version 5 profile (6 with --copies) (profiles/README.md) of the executable CMD runs:\n"
 	"function counts, call edges (indirect calls too), line and cold-line entries\n"
 	"(DWARF line table), the instructions that ran (insn), the conditional jumps'\n"
 	"counts by source location (branch), cold functions, the hot code of shared\n"
 	"objects (external) and the caches alpha21064 and modern. OUT is written\n"
 	"whole or not at all.\n"
 	"  --paths N            propose up to N paths and their library marks\n"
+	"  --copies             a version 6 profile with a copy entry per inlined copy of\n"
+	"                       a source line (DWARF inline chains): whether that copy ran\n"
 	"  --training RUNS      how many times the measured unit ran (a training entry)\n"
 	"  --exe EXE            profile EXE among the processes CMD starts (a test suite:\n"
 	"                       -- make check): valgrind follows every child, and the runs\n"
@@ -440,6 +442,8 @@ static int profile_args(int argc, char **argv, struct ol_prof_opts *o, char **po
 		}
 		if (strcmp(a, "--merge") == 0)
 			*merge = true;
+		else if (strcmp(a, "--copies") == 0)
+			o->copies = true;
 		else if (strcmp(a, "--instr-atstart=no") == 0 || strncmp(a, "--toggle-collect=", 17) == 0) {
 			if (strchr(a, '=')[1] == '\0')
 				return bad_usage("profile ", "profile: --toggle-collect= needs FN");
@@ -489,10 +493,13 @@ static int cmd_profile(int argc, char **argv, struct ol_err *err)
 	const char *why = NULL;
 	if (rc == 0 && !o.out)
 		why = "profile: needs -o PROF";
-	else if (rc == 0 && merge && (npos == 0 || o.cmd || o.callgrind || o.perf || o.nvgopts || o.paths))
+	else if (rc == 0 && merge && (npos == 0 || o.cmd || o.callgrind || o.perf || o.nvgopts || o.paths ||
+				      o.copies))
 		why = "profile: --merge takes PROF files only";
 	else if (rc == 0 && o.callgrind && o.perf)
 		why = "profile: --from-callgrind or --from-perf, not both";
+	else if (rc == 0 && o.copies && o.perf)
+		why = "profile: --copies needs instruction counts: an instruction no sample hit may have run";
 	else if (rc == 0 && (o.callgrind || o.perf) && (npos != 1 || o.cmd || o.nvgopts))
 		why = o.perf ? "profile: --from-perf PERF.DATA needs one EXE and no command"
 			     : "profile: --from-callgrind FILE needs one EXE and no command";

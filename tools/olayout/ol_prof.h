@@ -12,6 +12,7 @@
  *   ol_prof_lines.c  line and cold-line entries (DWARF line table, libdw)
  *   ol_prof_insn.c   insn entries (each instruction that ran)
  *   ol_prof_branch.c branch entries (each conditional jump that ran)
+ *   ol_prof_copies.c copy entries (each inlined copy of a line: DWARF inline chains)
  *   ol_prof_ext.c    external entries (the code that ran in shared objects)
  *   ol_prof_paths.c  proposed paths and library marks (--paths N)
  *   ol_prof_text.c   the profile text: functions, edges, externals...
@@ -24,6 +25,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
+
+#include <elfutils/libdw.h>
 
 #include "ol_err.h"
 #include "ol_model.h"
@@ -101,6 +104,19 @@ const char *ol_prof_base_name(const char *path);
  * table of p's executable; *none is set when it has no line table. */
 int ol_prof_lines(const struct ol_prof *p, FILE *out, bool *none, struct ol_err *err);
 
+/* ol_prof_rows: fn(arg, unit, lo, hi, file, line, err) for each row of
+ * the DWARF line table of the unit cu that covers [lo, hi) of unit (never
+ * past it, at least its first byte; file as the compiler was given it,
+ * without blanks or '#'); the first non-zero return stops it. */
+typedef int ol_prof_row_fn(void *arg, size_t unit, uint64_t lo, uint64_t hi, const char *file,
+			   unsigned long line, struct ol_err *err);
+int ol_prof_rows(const struct ol_prof *p, Dwarf_Die *cu, ol_prof_row_fn *fn, void *arg,
+		 struct ol_err *err);
+
+/* ol_prof_max_count: the largest count of an executed instruction of p
+ * in [lo, hi) (0: none ran). */
+uint64_t ol_prof_max_count(const struct ol_prof *p, uint64_t lo, uint64_t hi);
+
 /* ol_prof_short_name: a DWARF file name as the compiler was given it:
  * relative to the unit's directory dir (NULL: none). */
 const char *ol_prof_short_name(const char *file, const char *dir);
@@ -109,6 +125,12 @@ const char *ol_prof_short_name(const char *file, const char *dir);
  * of the conditional jumps that ran (none from samples, none without a
  * DWARF line table). */
 int ol_prof_branches(const struct ol_prof *p, FILE *out, struct ol_err *err);
+
+/* ol_prof_copies: print a `copy` entry per inlined copy of a source line
+ * in a function that ran (its call sites from the DWARF inline chain at
+ * each line-table row): whether that copy ran, where a `line` sums every
+ * copy (--copies; none without DWARF). */
+int ol_prof_copies(const struct ol_prof *p, FILE *out, struct ol_err *err);
 
 /* ol_prof_insns: print an `insn` entry per instruction that ran (none
  * from samples); -EIO when out fails. */

@@ -71,8 +71,8 @@ static int profile_text(const struct ol_prof_opts *o, const struct ol_prof *p, c
 	struct ol_prof_bias *bias = NULL;
 	size_t nbias = 0;
 
-	fprintf(fp, "olayout-profile %d\nexe %s\n%s", event ? 3 : 5, ol_prof_base_name(o->exe),
-		caches);
+	fprintf(fp, "olayout-profile %d\nexe %s\n%s", event ? 3 : o->copies ? 6 : 5,
+		ol_prof_base_name(o->exe), caches);
 	if (event)
 		fprintf(fp, "samples %s\n", event);
 	if (o->training)
@@ -84,6 +84,8 @@ static int profile_text(const struct ol_prof_opts *o, const struct ol_prof *p, c
 		rc = ol_fail(err, -EIO, "%s: cannot write the profile", o->exe);
 	if (rc == 0)
 		rc = ol_prof_branches(p, fp, err);
+	if (rc == 0 && o->copies)
+		rc = ol_prof_copies(p, fp, err);
 	if (rc == 0 && o->paths)
 		rc = ol_prof_paths(p, o->paths, fp, err);
 	rep->externals = !log && !event;

@@ -2,6 +2,7 @@
 #ifndef OL_PROF_CMD_H
 #define OL_PROF_CMD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@ struct ol_prof_opts {
 	const char *out;		/* -o */
 	const char *exe;		/* EXE, --exe, or the command's executable */
 	unsigned paths;			/* --paths N */
+	bool copies;			/* --copies */
 	uint64_t training;		/* --training RUNS */
 	const char *callgrind;		/* --from-callgrind FILE */
 	const char *vglog;		/* --valgrind-log LOG */

@@ -44,8 +44,7 @@ static bool insn_before(const void *arg, size_t i)
 	return k->p->insn[i].addr < k->addr;
 }
 
-/* The largest count of an executed instruction in [lo, hi). */
-static uint64_t max_count(const struct ol_prof *p, uint64_t lo, uint64_t hi)
+uint64_t ol_prof_max_count(const struct ol_prof *p, uint64_t lo, uint64_t hi)
 {
 	struct key key = {p, lo};
 	uint64_t best = 0;
@@ -64,15 +63,17 @@ const char *ol_prof_short_name(const char *file, const char *dir)
 	return file;
 }
 
-static int cu_rows(struct lines *L, Dwarf_Die *cu, struct ol_err *err)
+int ol_prof_rows(const struct ol_prof *p, Dwarf_Die *cu, ol_prof_row_fn *fn, void *arg,
+		 struct ol_err *err)
 {
 	Dwarf_Lines *lines;
 	size_t n;
 	Dwarf_Attribute attr;
 	const char *dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
+	int rc = 0;
 	if (dwarf_getsrclines(cu, &lines, &n) != 0)
 		return 0; /* a unit without a line table */
-	for (size_t i = 0; i + 1 < n; i++) {
+	for (size_t i = 0; rc == 0 && i + 1 < n; i++) {
 		Dwarf_Line *l = dwarf_onesrcline(lines, i);
 		Dwarf_Addr a, b;
 		int line;
@@ -80,22 +81,30 @@ static int cu_rows(struct lines *L, Dwarf_Die *cu, struct ol_err *err)
 		const char *file = l ? dwarf_linesrc(l, NULL, NULL) : NULL;
 		if (!file || dwarf_lineaddr(l, &a) || dwarf_lineno(l, &line) ||
 		    dwarf_lineendsequence(l, &end) || dwarf_lineaddr(dwarf_onesrcline(lines, i + 1), &b))
-			return ol_fail(err, -EINVAL, "%s: bad DWARF line table: %s", L->p->exe,
+			return ol_fail(err, -EINVAL, "%s: bad DWARF line table: %s", p->exe,
 				       dwarf_errmsg(-1));
-		long u = ol_unit_at(L->p->m, a);
+		long u = ol_unit_at(p->m, a);
 		file = ol_prof_short_name(file, dir);
 		if (end || line <= 0 || u < 0 || strpbrk(file, " \t#"))
 			continue;
 		/* rows are sorted by address across sequences: the next one may
 		 * be another function's; a row never reaches past its unit */
-		const struct ol_unit *un = &L->p->m->unit[u];
+		const struct ol_unit *un = &p->m->unit[u];
 		b = b > a ? b : a + 1;
 		b = b < un->addr + un->size ? b : un->addr + un->size;
-		if (ol_grow((void **)&L->row, &L->cap, L->n + 1, sizeof *L->row) < 0)
-			return ol_fail(err, -ENOMEM, "%s: out of memory", L->p->exe);
-		L->row[L->n++] = (struct row){file, (unsigned long)line, max_count(L->p, a, b),
-					      L->p->fn_ran[u]};
+		rc = fn(arg, (size_t)u, a, b, file, (unsigned long)line, err);
 	}
+	return rc;
+}
+
+/* One row's location and count. */
+static int add_row(void *arg, size_t u, uint64_t a, uint64_t b, const char *file,
+		   unsigned long line, struct ol_err *err)
+{
+	struct lines *L = arg;
+	if (ol_grow((void **)&L->row, &L->cap, L->n + 1, sizeof *L->row) < 0)
+		return ol_fail(err, -ENOMEM, "%s: out of memory", L->p->exe);
+	L->row[L->n++] = (struct row){file, line, ol_prof_max_count(L->p, a, b), L->p->fn_ran[u]};
 	return 0;
 }
 
@@ -136,7 +145,7 @@ int ol_prof_lines(const struct ol_prof *p, FILE *out, bool *none, struct ol_err 
 		return 0;
 	while (rc == 0 && dwarf_get_units(dw, cu, &cu, NULL, &type, &die, NULL) == 0)
 		if (type == DW_UT_compile || type == DW_UT_partial)
-			rc = cu_rows(&L, &die, err);
+			rc = ol_prof_rows(p, &die, add_row, &L, err);
 	*none = L.n == 0;
 	if (rc == 0)
 		print_rows(&L, out);

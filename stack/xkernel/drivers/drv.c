@@ -86,9 +86,9 @@ void xk_drv_deliver(struct xk_drv *d, const void *frame, size_t len)
 	msg_t m;
 
 	if (d->sess && msg_from(xk_host_pool(d->proto->host), &m, frame, len) == 0) {	/* the driver's copy: not the stack's time */
-		uint64_t t0 = xk_cycles();
+		uint64_t t0 = xk_cycles(), tx0 = d->cyc.tx_wire;
 
 		xk_deliver(d->sess, &m);
-		d->cyc.rx_stack += xk_cycles() - t0;
+		d->cyc.rx_stack += xk_cycles() - t0 - (d->cyc.tx_wire - tx0);
 	}
 }

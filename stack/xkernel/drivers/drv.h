@@ -15,8 +15,11 @@
 
 /*
  * Cycle accounting for the apps (cycles.h): cycles spent inside the host's
- * stack on frames the driver delivered, and inside the driver's own
- * transmit code (to subtract from a measured push).
+ * stack on frames the driver delivered, less the driver's sends made there
+ * (an ACK, a reply: the wire's time, not the stack's), and inside the
+ * driver's own transmit code, from wherever it was called (a push, a
+ * delivery, a timer). A measured push takes off the tx_wire it saw grow,
+ * never the total: sends from timers (a retransmission) are no push's.
  */
 struct xk_wire_cycles {
 	uint64_t rx_stack, tx_wire;

@@ -22,6 +22,12 @@
 #define IPCWIRE_STOP		2u
 #define IPCWIRE_RETRY_NS	20000	/* a peer could not take a frame: try again then */
 #define IPCWIRE_SPIN_NS		20000	/* how long a nonblocking send keeps trying at once */
+/*
+ * How long a run past its deadline still takes what the peers offer: a
+ * peer offers a frame it could not hand over again every IPCWIRE_RETRY_NS
+ * once it runs, and on a loaded host it may wait tens of ms for a CPU.
+ */
+#define IPCWIRE_LAST_LOOK_NS	(100ull * 1000 * 1000)
 
 /* One host's driver. Slot j of the domain's table reaches host j. */
 struct xk_ipcwire {
@@ -123,30 +129,12 @@ int xk_ipcwire_init(xk_proto_t *p, void *arg)
 	return 0;
 }
 
-/*
- * One turn of the host loop: fire timers and send what is due; if no timer
- * ran, take one message. A turn that ran timers returns at once, so the
- * caller sees what they did (a connection closed) before waiting again.
- */
-static int ipcwire_step(struct xk_ipcwire *d, uint64_t max_wait)
+/* Take one message if one comes within wait_ns; 0 also when none did. */
+static int ipcwire_receive(struct xk_ipcwire *d, uint64_t wait_ns)
 {
-	xk_events_t *ev = xk_host_events(d->drv.proto->host);
 	struct ipc_rcv r = { .buf = ipc_buffer(d->self), .cap = IPC_MAX_STRING };
-	const struct xk_frame *f;
-	uint64_t now = xk_clock_ns(), next;
-	unsigned fired = xk_events_advance(ev, now);
-	int rc;
+	int rc = ipc_receive(d->self, &r, (int64_t)wait_ns);
 
-	ipcwire_flush(d, now);
-	if (fired)
-		return 0;
-	next = xk_events_next(ev);
-	f = xk_frameq_peek(&d->q);
-	if (f && (f->when > now ? f->when : now + IPCWIRE_RETRY_NS) < next)
-		next = f->when > now ? f->when : now + IPCWIRE_RETRY_NS;
-	if (next > now + max_wait)
-		next = now + max_wait;
-	rc = ipc_receive(d->self, &r, next > now ? (int64_t)(next - now) : 0);
 	if (rc == -IPC_ETIMEDOUT)
 		return 0;
 	if (rc < 0)
@@ -157,6 +145,46 @@ static int ipcwire_step(struct xk_ipcwire *d, uint64_t max_wait)
 		xk_drv_deliver(&d->drv, r.buf, r.len);
 	}
 	return 0;
+}
+
+/*
+ * One turn of the host loop: fire timers and send what is due; if no timer
+ * ran, take one message. A turn that ran timers returns at once, so the
+ * caller sees what they did (a connection closed) before waiting again.
+ */
+static int ipcwire_step(struct xk_ipcwire *d, uint64_t max_wait)
+{
+	xk_events_t *ev = xk_host_events(d->drv.proto->host);
+	const struct xk_frame *f;
+	uint64_t now = xk_clock_ns(), next;
+	unsigned fired = xk_events_advance(ev, now);
+
+	ipcwire_flush(d, now);
+	if (fired)
+		return 0;
+	next = xk_events_next(ev);
+	f = xk_frameq_peek(&d->q);
+	if (f && (f->when > now ? f->when : now + IPCWIRE_RETRY_NS) < next)
+		next = f->when > now ? f->when : now + IPCWIRE_RETRY_NS;
+	if (next > now + max_wait)
+		next = now + max_wait;
+	return ipcwire_receive(d, next > now ? next - now : 0);
+}
+
+/*
+ * Past a run's deadline: before -ETIMEDOUT, take what the peers offer for
+ * IPCWIRE_LAST_LOOK_NS (no timers). This host may have been blocked in a
+ * send (a timer's retransmission to a busy peer) or descheduled when what
+ * it waits for came; the peer then holds it, and only a receive takes it.
+ */
+static int ipcwire_last_look(struct xk_ipcwire *d, bool (*done)(void *arg), void *arg)
+{
+	uint64_t end = xk_clock_ns() + IPCWIRE_LAST_LOOK_NS, now;
+	int rc = 0;
+
+	while (!rc && !done(arg) && !d->stopped && (now = xk_clock_ns()) < end)
+		rc = ipcwire_receive(d, end - now);
+	return rc ? rc : done(arg) ? 0 : d->stopped ? -ECANCELED : -ETIMEDOUT;
 }
 
 int xk_ipcwire_run(xk_ipcwire_t *d, uint64_t limit_ns, bool (*done)(void *arg), void *arg)
@@ -170,7 +198,7 @@ int xk_ipcwire_run(xk_ipcwire_t *d, uint64_t limit_ns, bool (*done)(void *arg), 
 		if (d->stopped)
 			return -ECANCELED;
 		if (now >= deadline)
-			return -ETIMEDOUT;
+			return ipcwire_last_look(d, done, arg);
 		rc = ipcwire_step(d, deadline - now);
 	}
 	return rc;
@@ -199,7 +227,7 @@ void xk_ipcwire_stats(const xk_ipcwire_t *d, struct xk_wire_stats *st)
 	*st = d->q.st;
 }
 
-void xk_ipcwire_cycles(void *d, struct xk_wire_cycles *c)
+const struct xk_wire_cycles *xk_ipcwire_cycles(const xk_ipcwire_t *d)
 {
-	*c = ((xk_ipcwire_t *)d)->drv.cyc;
+	return &d->drv.cyc;
 }

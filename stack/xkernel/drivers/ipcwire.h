@@ -44,7 +44,9 @@ int xk_ipcwire_init(xk_proto_t *p, void *arg);
 
 /*
  * Run this host until done(arg) holds (0), limit_ns of real time pass
- * (-ETIMEDOUT), or another host stops it (-ECANCELED).
+ * (-ETIMEDOUT), or another host stops it (-ECANCELED). Past limit_ns it
+ * still takes, for a moment, the frames the peers offer (what came while
+ * this host was blocked in a send or descheduled) before -ETIMEDOUT.
  */
 int xk_ipcwire_run(xk_ipcwire_t *d, uint64_t limit_ns, bool (*done)(void *arg), void *arg);
 /* Run this host until another host stops it. */
@@ -53,7 +55,7 @@ int xk_ipcwire_serve(xk_ipcwire_t *d);
 void xk_ipcwire_stop_peers(xk_ipcwire_t *d);
 /* What this host's side of the wire sent and did to the frames (impairments). */
 void xk_ipcwire_stats(const xk_ipcwire_t *d, struct xk_wire_stats *st);
-/* The driver's cycle accounting (drv.h); d is an xk_ipcwire_t. */
-void xk_ipcwire_cycles(void *d, struct xk_wire_cycles *c);
+/* The driver's cycle accounting (drv.h), for the ping apps. */
+const struct xk_wire_cycles *xk_ipcwire_cycles(const xk_ipcwire_t *d);
 
 #endif

@@ -142,7 +142,7 @@ int xk_tap_run(xk_tap_t *t, uint64_t limit_ns, bool (*done)(void *arg), void *ar
 	}
 }
 
-void xk_tap_cycles(void *t, struct xk_wire_cycles *c)
+const struct xk_wire_cycles *xk_tap_cycles(const xk_tap_t *t)
 {
-	*c = ((xk_tap_t *)t)->drv.cyc;
+	return &t->drv.cyc;
 }

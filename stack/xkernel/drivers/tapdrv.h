@@ -25,7 +25,7 @@ void xk_tap_close(xk_tap_t *t);				/* destroy the host first */
 int xk_tap_init(xk_proto_t *p, void *arg);
 /* As xk_wire_run, on the real monotonic clock: 0 when done, -ETIMEDOUT at the limit. */
 int xk_tap_run(xk_tap_t *t, uint64_t limit_ns, bool (*done)(void *arg), void *arg);
-/* The driver's cycle accounting (drv.h), for the ping apps; t is an xk_tap_t. */
-void xk_tap_cycles(void *t, struct xk_wire_cycles *c);
+/* The driver's cycle accounting (drv.h), for the ping apps. */
+const struct xk_wire_cycles *xk_tap_cycles(const xk_tap_t *t);
 
 #endif

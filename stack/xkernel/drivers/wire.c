@@ -58,17 +58,12 @@ uint64_t xk_wire_now(const xk_wire_t *w)
 	return w->now;
 }
 
-void xk_wire_cycles(const xk_wire_t *w, const xk_host_t *h, struct xk_wire_cycles *c)
+const struct xk_wire_cycles *xk_wire_cycles(const xk_wire_t *w, const xk_host_t *h)
 {
-	*c = (struct xk_wire_cycles){ 0 };
-	for (unsigned i = 0; i < w->nports; i++) {
-		const struct xk_drv *d = &w->port[i].drv;
-
-		if (d->proto && d->proto->host == h) {
-			c->rx_stack += d->cyc.rx_stack;
-			c->tx_wire += d->cyc.tx_wire;
-		}
-	}
+	for (unsigned i = 0; i < w->nports; i++)
+		if (w->port[i].drv.proto && w->port[i].drv.proto->host == h)
+			return &w->port[i].drv.cyc;
+	return NULL;
 }
 
 /* One frame from a port toward every other port whose MAC matches. */

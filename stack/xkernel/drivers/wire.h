@@ -55,8 +55,8 @@ int xk_wire_run(xk_wire_t *w, uint64_t limit_ns, bool (*done)(void *arg), void *
 /* Run for ns of virtual time: the clock gets there even when nothing happens. */
 void xk_wire_wait(xk_wire_t *w, uint64_t ns);
 
-/* Host h's cycle accounting (drv.h), summed over its ports. */
-void xk_wire_cycles(const xk_wire_t *w, const xk_host_t *h, struct xk_wire_cycles *c);
+/* Host h's cycle accounting (drv.h): its port's (its first, if it has several); NULL if none. */
+const struct xk_wire_cycles *xk_wire_cycles(const xk_wire_t *w, const xk_host_t *h);
 
 /* Deliver a raw frame to host h's driver now, as if from the wire (malformed-frame tests). */
 int xk_wire_inject(xk_wire_t *w, xk_host_t *h, const void *frame, size_t len);

@@ -26,24 +26,24 @@ struct xk_ping {
 	struct xk_app *app;		/* the client's app: counts the replies */
 	/* Run the client host until app->received >= want; 0 or -ETIMEDOUT. */
 	int (*wait)(void *drv, struct xk_app *app, unsigned want);
-	/* The driver's cycle accounting for the client host (see wire.h). */
-	void (*cycles)(void *drv, struct xk_wire_cycles *c);
 	void *drv;
-	uint64_t push_cycles;		/* out: cycles inside xk_push, driver included */
+	/* The client driver's cycle accounting (drv.h): each push takes off its own sends. */
+	const struct xk_wire_cycles *cyc;
+	/* out: cycles inside xk_push less the driver's sends each push made (their wire time) */
+	uint64_t push_cycles;
 	const void *data;		/* what each round trip pushes (xk_bench_run sets both) */
 	size_t bytes;
 };
 
 int xk_ping_round_trips(struct xk_ping *p, unsigned long n);
 
-/* wait and cycles for the in-process wire: drv is a struct xk_bench_inproc. */
+/* wait for the in-process wire: drv is a struct xk_bench_inproc (cyc: xk_wire_cycles). */
 struct xk_bench_inproc {
 	xk_wire_t *wire;
 	xk_host_t *client;
 };
 int xk_bench_inproc_wait(void *drv, struct xk_app *app, unsigned want);
-void xk_bench_inproc_cycles(void *drv, struct xk_wire_cycles *c);
-/* wait for a host on a TAP device: drv is the xk_tap_t (cycles: xk_tap_cycles). */
+/* wait for a host on a TAP device: drv is the xk_tap_t (cyc: xk_tap_cycles). */
 int xk_bench_tap_wait(void *drv, struct xk_app *app, unsigned want);
 
 struct xk_bench_opts {
@@ -88,13 +88,30 @@ void xk_bench_print_drops(xk_host_t *h, const char *prog, const char *const name
 int xk_bench_parse(int argc, char **argv, const char *prog, const struct xk_bench_caps *caps,
 		   struct xk_bench_opts *o);
 
+/* What the samples measured: mean and standard deviation of each figure. */
+struct xk_bench_figures {
+	double rt_mean, rt_std;		/* round trip, us */
+	/*
+	 * The client's protocol processing per round trip, us: its pushes and
+	 * its stack's deliveries, each less the driver's sends made inside it
+	 * (drv.h); not the timers' work (a retransmission), nor their sends.
+	 */
+	double proc_mean, proc_std;
+	double cycles_per_us;		/* the counter's rate */
+	unsigned negative;		/* samples whose processing came out below 0 */
+};
+
 /*
  * Run opts->samples samples of opts->n round trips of opts->bytes each way
- * (after a warm-up of n/10) and print the report line. Returns 0 or the
- * first error; -EPROTO if the replies did not carry as many bytes, or the
- * client app's on_recv found one wrong, warm-up included (app->failed: a
- * null reply carries no bytes to count, so its flow checks each reply).
+ * (after a warm-up of n/10) into *f. Returns 0 or the first error; -EPROTO
+ * if the replies did not carry as many bytes, or the client app's on_recv
+ * found one wrong, warm-up included (app->failed: a null reply carries no
+ * bytes to count, so its flow checks each reply); -ERANGE, with *f filled,
+ * if a sample's processing came out below 0: sends taken off a push or a
+ * delivery that did not make them, a counting bug, never clamped to 0.
  */
+int xk_bench_measure(const struct xk_bench_opts *o, struct xk_ping *p, struct xk_bench_figures *f);
+/* xk_bench_measure, then the report line (stdout), or why not (stderr, -ERANGE). */
 int xk_bench_run(const char *prog, const struct xk_bench_opts *o, struct xk_ping *p);
 
 #endif

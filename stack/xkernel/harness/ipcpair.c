@@ -45,16 +45,11 @@ int xk_ipcpair_wait(void *h, struct xk_app *app, unsigned want)
 	return xk_ipcwire_run(((struct xk_ipcpair_host *)h)->drv, XK_IPCPAIR_WAIT_NS, ipcpair_got, &w);
 }
 
-static void ipcpair_cycles(void *h, struct xk_wire_cycles *c)
-{
-	xk_ipcwire_cycles(((struct xk_ipcpair_host *)h)->drv, c);
-}
-
 void xk_ipcpair_ping_setup(struct xk_ipcpair_host *h, struct xk_ping *p)
 {
 	p->app = &h->app;
 	p->wait = xk_ipcpair_wait;
-	p->cycles = ipcpair_cycles;
+	p->cyc = xk_ipcwire_cycles(h->drv);
 	p->drv = h;
 }
 

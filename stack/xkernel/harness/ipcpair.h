@@ -39,7 +39,7 @@ int xk_ipcpair_run(const char *mode, const struct xk_wire_impair *imp, const cha
 
 /* Run host h until app->received >= want (0) or XK_IPCPAIR_WAIT_NS pass (-ETIMEDOUT). */
 int xk_ipcpair_wait(void *h, struct xk_app *app, unsigned want);
-/* Fill p's app, wait, cycles and drv for a ping over host h. */
+/* Fill p's app, wait, cyc and drv for a ping over host h. */
 void xk_ipcpair_ping_setup(struct xk_ipcpair_host *h, struct xk_ping *p);
 
 #endif

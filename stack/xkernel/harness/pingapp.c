@@ -27,7 +27,7 @@ static int pingapp_inproc(const struct xk_ping_app *a, const struct xk_bench_opt
 		in = (struct xk_bench_inproc){ tb.wire, tb.host[0] };
 		p.app = &tb.app[0];
 		p.wait = xk_bench_inproc_wait;
-		p.cycles = xk_bench_inproc_cycles;
+		p.cyc = xk_wire_cycles(tb.wire, tb.host[0]);
 		p.drv = &in;
 		err = xk_bench_run(a->prog, o, &p);
 		xk_close(p.sess);

@@ -24,7 +24,7 @@ int xk_ping_tap_run(const char *prog, const struct xk_bench_opts *o, const char 
 	if (!err) {
 		p.app = &app;
 		p.wait = xk_bench_tap_wait;
-		p.cycles = xk_tap_cycles;
+		p.cyc = xk_tap_cycles(t);
 		p.drv = t;
 		err = xk_bench_run(prog, o, &p);
 		xk_close(p.sess);
