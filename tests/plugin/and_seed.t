@@ -17,9 +17,7 @@ JOIN=$(marked_line "$SRC" "/* JOIN */")
 
 plan 9
 
-$CC -O1 -g -Wl,--emit-relocs -o "$WORK/train" "$SRC" || bail_out "cannot build $SRC -O1"
-ok "olayout profile of the -O1 build" \
-	sh -c '"$1" profile -o "$2" -- "$3" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/train"
+o1_profile "$SRC"
 is "$(grep -cE "^branch [^ ]*and_seed.c:$CHAIN [^ ]*:$JOIN [^ ]*:$CHAIN [1-9][0-9]* 0$" "$WORK/b.prof")" 1 \
 	"one jump at line $CHAIN: to the join, never on to the next test"
 ok "the profile says line $CHAIN ran" grep -qE "^line [^ ]*and_seed.c:$CHAIN [1-9]" "$WORK/b.prof"

@@ -17,9 +17,7 @@ LOOP=$(marked_line "$SRC" "/* LOOP */")
 
 plan 9
 
-$CC -O1 -g -Wl,--emit-relocs -o "$WORK/train" "$SRC" || bail_out "cannot build $SRC -O1"
-ok "olayout profile of the -O1 build" \
-	sh -c '"$1" profile -o "$2" -- "$3" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/train"
+o1_profile "$SRC"
 ok "the profile says line $LOOP ran" grep -qE "^line [^ ]*confirm_seed.c:$LOOP [1-9]" "$WORK/b.prof"
 ok "... and line $HEAD never did" grep -qE "^cold-line [^ ]*confirm_seed.c:$HEAD$" "$WORK/b.prof"
 grep -v '^branch ' "$WORK/b.prof" | sed 's/^olayout-profile 5$/olayout-profile 4/' >"$WORK/l.prof"
