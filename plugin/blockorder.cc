@@ -27,9 +27,9 @@
  * GCC's.
  *
  * A function keeps GCC's order, with a verbose note saying why, when it
- * did not run in training, optimizes for size, has a block without a
- * count, begins in .cold, has more than BLOCKS_MAX blocks, or its
- * partitions are not one run each.
+ * did not run in training, optimizes for size, begins in .cold, has more
+ * than BLOCKS_MAX blocks, or its partitions are not one run each. A block
+ * GCC left without a count is counted from its incoming edges.
  */
 #define INCLUDE_VECTOR
 #define INCLUDE_MAP
@@ -268,6 +268,37 @@ bool direct_edge(edge e)
 	return !(JUMP_P(end) && (computed_jump_p(end) || tablejump_p(end, NULL, NULL)));
 }
 
+/* The count of e from s, a node of count n: its own, else (s has no count
+   of its own) n times its probability; 0 when neither is known. */
+int64_t edge_count(edge e, int64_t n)
+{
+	profile_count c = e->count();
+	if (c.initialized_p())
+		return c.to_gcov_type();
+	if (!e->probability.initialized_p())
+		return 0;
+	return n * e->probability.to_reg_br_prob_base() / REG_BR_PROB_BASE;
+}
+
+/* bb's count. GCC leaves a few blocks of a trained function without one
+   (sqlite3VdbeExec's `if (c) goto jump_to_p2;` of OP_If and its copy of
+   the jump's block); such a block counts what its incoming edges bring,
+   from the nodes collected so far (the blocks before it). */
+int64_t block_count(layout *l, basic_block bb)
+{
+	if (bb->count.initialized_p())
+		return bb->count.to_gcov_type();
+	int64_t sum = 0;
+	edge e;
+	edge_iterator ei;
+	FOR_EACH_EDGE (e, ei, bb->preds) {
+		intptr_t p = (intptr_t)e->src->aux - 1;
+		bool node = p >= 0 && p < (intptr_t)l->nodes.size() && l->nodes[p].bb == e->src;
+		sum += edge_count(e, node ? l->nodes[p].count : 0);
+	}
+	return sum;
+}
+
 /* The nodes (the blocks of the entry's partition, in GCC's order) and the
    jumps between them. */
 void collect(layout *l, function *fun)
@@ -277,7 +308,7 @@ void collect(layout *l, function *fun)
 		if (BB_PARTITION(bb) != BB_PARTITION(first))
 			break;
 		bb->aux = (void *)(intptr_t)(l->nodes.size() + 1);
-		l->nodes.push_back({bb, block_size(bb), bb->count.to_gcov_type()});
+		l->nodes.push_back({bb, block_size(bb), block_count(l, bb)});
 	}
 	for (size_t i = 0; i < l->nodes.size(); i++) {
 		edge e;
@@ -286,10 +317,9 @@ void collect(layout *l, function *fun)
 			intptr_t d = (intptr_t)e->dest->aux - 1;
 			if (d < 0 || e->dest == l->nodes[i].bb || (e->flags & EDGE_COMPLEX))
 				continue;
-			profile_count c = e->count();
-			if (c.initialized_p() && c.to_gcov_type() > 0)
-				l->jumps.push_back(
-					{(int)i, (int)d, (double)c.to_gcov_type(), direct_edge(e)});
+			int64_t c = edge_count(e, l->nodes[i].count);
+			if (c > 0)
+				l->jumps.push_back({(int)i, (int)d, (double)c, direct_edge(e)});
 		}
 	}
 	FOR_EACH_BB_FN (bb, fun)
@@ -323,8 +353,6 @@ const char *why_not(function *fun)
 		return "it begins in .cold";
 	bool other = false;
 	FOR_EACH_BB_FN (bb, fun) {
-		if (!bb->count.initialized_p())
-			return "a block has no count";
 		if (BB_PARTITION(bb) != BB_PARTITION(first))
 			other = true;
 		else if (other)
@@ -363,6 +391,11 @@ void reorder(function *fun)
 	crtl->bb_reorder_complete = complete;
 	layout l;
 	collect(&l, fun);
+	size_t uncounted = std::count_if(l.nodes.begin(), l.nodes.end(),
+					 [](const node &n) { return !n.bb->count.initialized_p(); });
+	if (uncounted)
+		ol_note("block-order: %s: %zu blocks without a count, counted from their incoming edges",
+			name, uncounted);
 	std::vector<int> gcc_order;
 	for (size_t i = 0; i < l.nodes.size(); i++)
 		gcc_order.push_back(i);

@@ -61,6 +61,7 @@
 #include "gimple-iterator.h"
 #include "tree-cfg.h"
 #include "sbitmap.h"
+#include "dominance.h"
 #include "olayout.h"
 
 namespace {
@@ -490,16 +491,40 @@ unsigned int fdo_pass::execute(function *fun)
 	return 0;
 }
 
-/* Whether no entry mapped onto bb maps onto another block too: the tests
-   of an && chain on one line share their location, and an entry whose
-   fall-through is the next test's location maps exactly onto the first
-   test although it may be the second's (msg_truncate's while loop). */
+/* The exit of q's block that q's entry says never ran (its count zero,
+   the other's not), or NULL. */
+edge entry_untaken(const branch_pair &q)
+{
+	const struct ol_profile_branch *b = q.entry;
+	if (!b->taken == !b->fall)
+		return NULL;
+	return EDGE_SUCC(q.bb, b->taken ? 1 - q.taken_exit : q.taken_exit);
+}
+
+/* Whether the entries mapped onto bb say which branch they are, as far as
+   its untaken exit goes. The tests of an && chain on one line share their
+   location, and an entry whose fall-through is the next test's location
+   maps exactly onto each of them, although it may be any one's (the
+   training build may have merged tests: msg_truncate's while loop). An
+   entry that maps onto another block too counts for bb only when p is
+   exact and every other block it maps onto exactly is above bb in the
+   chain: bb is reached only through that block's exit the entry never
+   took (and a block it maps onto by elimination only is not its branch:
+   fdo.cc's rule). Then whichever test the entry is, bb's untaken exit
+   never ran: it is the deepest of them (next_segment's `t->fin_queued &&
+   seq + n == end && (n > 0 || avail == 0) && tcp_seq_le(seq, end)`: the
+   last test, tcp_seq_le's, is cold). Dominators must be computed. */
 bool unambiguous(const vec<branch_pair> &pairs, basic_block bb)
 {
 	for (const branch_pair &p : pairs)
-		for (const branch_pair &q : pairs)
-			if (p.bb == bb && q.entry == p.entry && q.bb != bb)
+		for (const branch_pair &q : pairs) {
+			if (p.bb != bb || q.entry != p.entry || q.bb == bb || (p.exact && !q.exact))
+				continue;
+			edge u = p.exact ? entry_untaken(q) : NULL;
+			if (!u || !single_pred_p(u->dest) ||
+			    !dominated_by_p(CDI_DOMINATORS, bb, u->dest))
 				return false;
+		}
 	return true;
 }
 

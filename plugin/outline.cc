@@ -622,6 +622,36 @@ gimple *line_only_in(function *fun, const_sbitmap region)
 	return NULL;
 }
 
+/* A seed by its own lines (a cold-line: none of its code ran) that the
+   branch entries confirm, e, the only way into it, never taken although
+   its branch ran: two records of the training build agree that d never
+   ran, so nothing it dominates ran either, whatever their lines' counts
+   say (tcpip's encode_options: its SACK loop's line 104 ran once by the
+   -O1 build's line table, although the `if (h->nsack)` above it, whose
+   lines 102-103 never ran, never took the way in; kept, the loop's 36
+   instructions stayed in tcp_send's hot body). They leave ran, so the
+   seed stays one (drop_contradicted_seeds drops a seed above a block
+   that ran). */
+void confirm_seed(function *fun, basic_block d, edge e, const vec<basic_block> &below, sbitmap ran,
+		  vec<uint64_t> *counts)
+{
+	uint64_t c;
+	char why[512];
+	if (block_training(d, &c, why, sizeof why) != T_NEVER)
+		return; /* a guess or a rare block: no record says it never ran */
+	int overruled = 0;
+	for (basic_block b : below) {
+		overruled += bitmap_bit_p(ran, b->index);
+		bitmap_clear_bit(ran, b->index);
+		(*counts)[b->index] = 0;
+	}
+	expanded_location xl = expand_location(gimple_location(last_stmt(e->src)));
+	ol_note("%s: block %d (a cold seed: %s) is confirmed: training never took the way into "
+		"it from block %d (branch counts at %s:%d); %d blocks it dominates never ran "
+		"either, although their lines ran", ol_fn_name(fun->decl), d->index, why,
+		e->src->index, xl.file ? xl.file : "?", xl.line, overruled);
+}
+
 /* Branch seeds: a block whose every way in is a direction training never
    took of a branch that ran (the profile's branch entries, version 5)
    never ran, even where its line ran: that count is other code's on the
@@ -635,15 +665,18 @@ void branch_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint6
 	ol_untaken_exits(fun, &untaken);
 	for (edge e : untaken) {
 		basic_block d = e->dest;
-		if (d->index < NUM_FIXED_BLOCKS || seeds->contains(d) ||
-		    !only_untaken_entries(d, untaken))
+		if (d->index < NUM_FIXED_BLOCKS || !only_untaken_entries(d, untaken))
 			continue;
 		auto_vec<basic_block> below = get_all_dominated_blocks(CDI_DOMINATORS, d);
+		expanded_location xl = expand_location(gimple_location(last_stmt(e->src)));
+		if (seeds->contains(d)) {
+			confirm_seed(fun, d, e, below, ran, counts);
+			continue;
+		}
 		auto_sbitmap region(last_basic_block_for_fn(fun));
 		bitmap_clear(region);
 		for (basic_block b : below)
 			bitmap_set_bit(region, b->index);
-		expanded_location xl = expand_location(gimple_location(last_stmt(e->src)));
 		if (gimple *own = line_only_in(fun, region)) {
 			ol_note("%s: block %d: training never took the way into it from block %d "
 				"(branch counts at %s:%d), but line %d, which ran, is its code "

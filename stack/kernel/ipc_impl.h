@@ -10,9 +10,13 @@
  * generation, so a claim is one compare-and-swap:
  *
  *   RUNNING --receive--> OPEN --sender claims--> BUSY_OPEN --copy--> FULL
- *   RUNNING --call-----> CALLING --delivered--> WAIT_REPLY
+ *   RUNNING --call to t--> WAIT_AT(t) (the reply capability delegated to t's line)
  *   CALLING/WAIT_REPLY (gen g) --reply cap g claims--> BUSY_REPLY (gen g+1) --> FULL
- *   FULL --receiver took it--> RUNNING;  anything --reaped--> DEAD
+ *   FULL --receiver took it--> FULL (taken: the line is not written; the
+ *        supervisor failing a wait (claimer IPC_KERNEL_ID) --> RUNNING)
+ *   FULL taken with a call's reply cap --reply and receive--> OPEN_REPLIED(caller)
+ *   OPEN_REPLIED --a sender claims, the caller took it or not--> BUSY_OPEN
+ *   anything --reaped--> DEAD
  *
  * Only the claimer writes a claimed (BUSY) word: it publishes FULL with a
  * plain store, and the supervisor marks a dead domain DEAD only once no
@@ -21,6 +25,24 @@
  * A reply capability is (domain, gen); it is valid while that domain is in
  * CALLING or WAIT_REPLY with the same gen. Claiming it bumps the gen, which
  * voids every copy at once (the Coyotos scheme).
+ *
+ * The same line both ways (ipc_msg.c): a caller delegates its reply
+ * capability to the line its call goes into: WAIT_AT names that domain
+ * (claimer field), from before the claim (nobody holds the capability
+ * until the callee takes the call, so CALLING is not needed). The callee
+ * takes the call and leaves its line FULL: the capability, its only copy
+ * (also in the callee's table), stays in the header (h.reply). Answering
+ * it from there writes the reply into the same line and receives again,
+ * in one store (OPEN_REPLIED, claimer: the caller), where the caller
+ * polls. The caller takes the reply by a compare-and-swap on its own line
+ * (WAIT_AT -> RUNNING, gen + 1). The line is open at once: a sender that
+ * claims it first hands a reply not yet taken to the caller's line by the
+ * same compare-and-swap (one of the two wins), before writing its own
+ * header. Nothing writes the caller's line on the way, so a null round
+ * trip moves that one line each way. Any other use of the held
+ * capability (passed on, dropped, a call or receive of the callee, a
+ * reply by ipc_send) first hands it back to the caller's line
+ * (WAIT_REPLY, ipc_release_hold): the general path above.
  */
 #ifndef IPC_IMPL_H
 #define IPC_IMPL_H
@@ -47,6 +69,8 @@ enum ipc_state {
 	IPC_S_BUSY_REPLY,	/* claimed by a reply capability, being filled */
 	IPC_S_FULL,		/* a whole message waits in the inbox */
 	IPC_S_DEAD,
+	IPC_S_WAIT_AT,		/* calling, the reply capability delegated to claimer's line */
+	IPC_S_OPEN_REPLIED,	/* receiving; the line holds the reply to claimer (h.reply) */
 };
 
 static inline uint64_t ipc_rw(unsigned state, unsigned claimer, uint32_t gen)
@@ -153,6 +177,7 @@ struct ipc_shared {
 	uint32_t ndomains, nports;
 	_Atomic uint32_t shutdown;	/* the kernel is stopping: waits fail */
 	_Atomic uint32_t events;	/* futex word: a domain exited */
+	_Atomic uint32_t dropped;	/* replies left in a line for a caller that died */
 	size_t off_ports, off_caps, off_queues, off_inbox, size;
 };
 
@@ -253,6 +278,28 @@ void ipc_populate(void *p, size_t size);
 /* Is reply capability c still invocable? */
 bool ipc_reply_valid(const struct ipc_shared *sh, uint64_t c);
 
+/* Did domain id's line take a call whose reply capability c is delegated
+ * there and not yet answered (ipc_reply_valid for WAIT_AT)? */
+bool ipc_holds_delegated(const struct ipc_shared *sh, unsigned id, uint64_t c);
+
+/* What a caller waits for: the reply in the line of srv (the callee), or
+ * its own line FULL (the general path, a refusal, the supervisor). */
+struct ipc_rwatch {
+	const struct ipc_hand *srv;
+	const struct ipc_dom *me;
+	uint64_t cap;			/* the reply capability it delegated */
+	unsigned id;
+};
+static inline bool ipc_ready_reply(const void *ctx)
+{
+	const struct ipc_rwatch *w = ctx;
+	uint64_t rw = atomic_load(&w->srv->rword);	/* seq_cst: ipc_msg.c's reply */
+
+	return (ipc_rw_state(rw) == IPC_S_OPEN_REPLIED && ipc_rw_claimer(rw) == w->id &&
+		atomic_load_explicit(&w->srv->reply, memory_order_relaxed) == w->cap) ||
+	       ipc_dom_state(w->me) == IPC_S_FULL;
+}
+
 /* ipc_wait.c: spin, then sleep on a futex. */
 typedef bool (*ipc_ready_fn)(const void *ctx);
 #define IPC_WAIT_ABORTABLE 1u	/* shutdown and deadline end the wait */
@@ -260,6 +307,7 @@ int64_t ipc_now_ns(void);
 int ipc_wait(const struct ipc_shared *sh, struct ipc_dom *on, struct ipc_dom *me,
 	     ipc_ready_fn ready, const void *ctx, int64_t deadline, unsigned flags);
 int ipc_wait_full(const struct ipc_shared *sh, struct ipc_dom *me, int64_t deadline);
+int ipc_wait_reply(const struct ipc_shared *sh, struct ipc_dom *me, const struct ipc_rwatch *w);
 /* The ready test of ipc_wait_full: a message waits (ctx: the domain). */
 static inline bool ipc_ready_full(const void *ctx)
 {

@@ -4,11 +4,13 @@
  * The fast path runs in the invoking domain and touches only the shared
  * mapping: claim the receiver with one compare-and-swap on its handoff
  * line, copy the string straight into the receiver's inbox (ipc_copy),
- * write the header into the same line, publish FULL. A null call and its
- * reply each move one line, the receiver's handoff line; the caps line
- * and the string's lines only when there are some. The receiver sees
- * nothing before FULL, so it never sees a torn message; a deliverer that
- * dies before FULL has its claim undone by the supervisor (ipc_reap.c).
+ * write the header into the same line, publish FULL. The reply to a call
+ * goes back in that same line (ipc_reply_here), where the caller polls:
+ * a null round trip moves one line, the callee's handoff line, one way
+ * and back; the caps line and the string's lines only when there are
+ * some. The receiver sees nothing before FULL (the caller nothing before
+ * OPEN_REPLIED), so never a torn message; a deliverer that dies before
+ * FULL has its claim undone by the supervisor (ipc_reap.c).
  */
 #include "ipc_impl.h"
 #include "ipc_copy.h"
@@ -37,14 +39,82 @@ struct ipc_watch {
 	unsigned target, me;
 };
 
+bool ipc_holds_delegated(const struct ipc_shared *sh, unsigned id, uint64_t c)
+{
+	if (id >= sh->ndomains)
+		return false;
+	const struct ipc_hand *h = &ipc_dom_at(sh, id)->h;
+	uint64_t rw = atomic_load(&h->rword);
+
+	return ipc_rw_state(rw) == IPC_S_FULL && ipc_rw_claimer(rw) == ipc_cap_obj(c) &&
+	       atomic_load(&h->reply) == c;
+}
+
 bool ipc_reply_valid(const struct ipc_shared *sh, uint64_t c)
 {
 	if (ipc_cap_obj(c) >= sh->ndomains)
 		return false;
 	uint64_t rw = atomic_load(&ipc_dom_at(sh, ipc_cap_obj(c))->h.rword);
 	unsigned st = ipc_rw_state(rw);
-	return ipc_rw_gen(rw) == ipc_cap_gen(c) &&
-	       (st == IPC_S_CALLING || st == IPC_S_WAIT_REPLY);
+	if (ipc_rw_gen(rw) != ipc_cap_gen(c))
+		return false;
+	if (st == IPC_S_WAIT_AT)
+		return ipc_holds_delegated(sh, ipc_rw_claimer(rw), c);
+	return st == IPC_S_CALLING || st == IPC_S_WAIT_REPLY;
+}
+
+/*
+ * Give reply capability c, delegated to domain me's line, back to its
+ * caller's line (WAIT_AT -> WAIT_REPLY): from then on
+ * it is claimed there, as any reply capability. Nothing to do if the
+ * caller is no longer waiting for it (dead, or its wait given up).
+ */
+static void ipc_undelegate(const struct ipc_shared *sh, uint64_t c, unsigned me)
+{
+	struct ipc_dom *cd = ipc_dom_at(sh, ipc_cap_obj(c));
+	uint64_t rw = atomic_load(&cd->h.rword);
+
+	if (rw == ipc_rw(IPC_S_WAIT_AT, me, ipc_cap_gen(c)))	/* fails only if the caller gave up or died meanwhile */
+		atomic_compare_exchange_strong(&cd->h.rword, &rw,
+					       ipc_rw(IPC_S_WAIT_REPLY, 0, ipc_cap_gen(c)));
+}
+
+/*
+ * Does the domain (its line rw, h) hold the reply capability of the call
+ * it took, delegated to this line? Taking a message leaves the line FULL
+ * (ipc_take), so the reply capability stays in the header.
+ */
+static inline uint64_t ipc_held_reply(uint64_t rw, const struct ipc_hand *h)
+{
+	if (ipc_rw_state(rw) != IPC_S_FULL || ipc_rw_claimer(rw) == IPC_KERNEL_ID)
+		return 0;
+	return atomic_load_explicit(&h->reply, memory_order_relaxed);
+}
+
+/*
+ * Leave the hold: the reply capability held in our line goes back to its
+ * caller's line (ipc_impl.h), before this domain passes it on, drops it,
+ * or uses its own line for anything but the reply. Only the domain
+ * writes its line now, so RUNNING is a plain store.
+ */
+static __attribute__((noinline, cold)) void ipc_give_back(const struct ipc_domain *self,
+							    uint64_t rw, uint64_t c)
+{
+	ipc_undelegate(self->sh, c, self->id);
+	atomic_store_explicit(&self->d->h.rword, ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw)),
+			      memory_order_release);
+}
+
+/* The test inline, the rare work out of line: a send or a receive that
+ * holds nothing (the IPC wire's) pays two loads and a branch. */
+static inline void ipc_release_hold(const struct ipc_domain *self)
+{
+	const struct ipc_hand *h = &self->d->h;
+	uint64_t rw = atomic_load_explicit(&h->rword, memory_order_relaxed);
+	uint64_t c = ipc_held_reply(rw, h);
+
+	if (c)
+		ipc_give_back(self, rw, c);
 }
 
 /*
@@ -82,13 +152,54 @@ static IPC_FAST int ipc_prepare(const struct ipc_domain *self, const struct ipc_
 	return 0;
 }
 
-static IPC_FAST bool ipc_claim_open(struct ipc_dom *t, unsigned me)
+/*
+ * Claimed t's line from OPEN_REPLIED: its reply to another caller is
+ * still there. If that caller has not taken it (it waits, with the
+ * capability's gen, on t's line), it goes to the caller's own line, as a
+ * reply through the general path would; the caller takes it from there
+ * (its own take, a compare-and-swap on its line, and this one's decide
+ * who has it). A caller dead meanwhile: the reply is dropped, counted.
+ */
+static __attribute__((noinline)) void ipc_forward_reply(struct ipc_shared *sh, unsigned tid,
+							 unsigned me)
 {
-	uint64_t rw = atomic_load(&t->h.rword);
+	const struct ipc_hand *h = &ipc_dom_at(sh, tid)->h;
+	uint64_t c = atomic_load_explicit(&h->reply, memory_order_relaxed);
+	struct ipc_dom *cd = ipc_dom_at(sh, ipc_cap_obj(c));
+	uint64_t rw = ipc_rw(IPC_S_WAIT_AT, tid, ipc_cap_gen(c));
 
-	return ipc_rw_state(rw) == IPC_S_OPEN &&
-	       atomic_compare_exchange_strong(&t->h.rword, &rw,
-					      ipc_rw(IPC_S_BUSY_OPEN, me, ipc_rw_gen(rw)));
+	if (!atomic_compare_exchange_strong(&cd->h.rword, &rw,
+					    ipc_rw(IPC_S_BUSY_REPLY, me, ipc_cap_gen(c) + 1))) {
+		if (rw == ipc_rw(IPC_S_DEAD, 0, ipc_cap_gen(c)))
+			atomic_fetch_add(&sh->dropped, 1);
+		return;
+	}
+	cd->h.code = h->code;
+	memcpy(cd->h.w, h->w, sizeof h->w);
+	cd->h.badge = h->badge;
+	atomic_store_explicit(&cd->h.meta, atomic_load_explicit(&h->meta, memory_order_relaxed),
+			      memory_order_relaxed);
+	atomic_store_explicit(&cd->h.reply, 0, memory_order_relaxed);
+	atomic_store(&cd->h.rword, ipc_rw(IPC_S_FULL, me, ipc_cap_gen(c) + 1));
+	ipc_wake(cd);
+}
+
+/* Claim t, receiving: OPEN, or OPEN_REPLIED (receiving again, its reply
+ * to the last caller still in the line: ipc_forward_reply). That caller,
+ * calling again, took its reply before. */
+static IPC_FAST bool ipc_claim_open(struct ipc_shared *sh, unsigned tid, unsigned me)
+{
+	struct ipc_dom *t = ipc_dom_at(sh, tid);
+	uint64_t rw = atomic_load(&t->h.rword);
+	unsigned st = ipc_rw_state(rw);
+
+	if ((st != IPC_S_OPEN && st != IPC_S_OPEN_REPLIED) ||
+	    !atomic_compare_exchange_strong(&t->h.rword, &rw,
+					    ipc_rw(IPC_S_BUSY_OPEN, me, ipc_rw_gen(rw))))
+		return false;
+	if (st == IPC_S_OPEN_REPLIED && ipc_rw_claimer(rw) != me)
+		ipc_forward_reply(sh, tid, me);
+	return true;
 }
 
 static bool ipc_ready_front(const void *ctx)
@@ -104,7 +215,7 @@ static bool ipc_ready_open(const void *ctx)
 	const struct ipc_watch *w = ctx;
 	unsigned st = ipc_dom_state(ipc_dom_at(w->sh, w->target));
 
-	return st == IPC_S_OPEN || st == IPC_S_DEAD;
+	return st == IPC_S_OPEN || st == IPC_S_OPEN_REPLIED || st == IPC_S_DEAD;
 }
 
 /* Claim domain tid, not OPEN at once or with senders queued: join its queue. */
@@ -126,7 +237,7 @@ static __attribute__((noinline)) int ipc_claim_queued(const struct ipc_domain *s
 	while (rc == 0) {
 		if (ipc_dom_state(t) == IPC_S_DEAD) {
 			rc = -IPC_EDEAD;
-		} else if (ipc_claim_open(t, self->id)) {
+		} else if (ipc_claim_open(self->sh, tid, self->id)) {
 			ipc_queue_remove(sh, tid, self->id);
 			return 0;
 		} else {
@@ -146,7 +257,7 @@ static IPC_FAST int ipc_claim_entry(const struct ipc_domain *self, unsigned tid,
 		return (flags & IPC_NONBLOCK) ? -IPC_EAGAIN : -IPC_EINVAL;
 	if (atomic_load(&self->sh->shutdown))
 		return -IPC_EDEAD;
-	if (ipc_queue_len(t) == 0 && ipc_claim_open(t, self->id))
+	if (ipc_queue_len(t) == 0 && ipc_claim_open(self->sh, tid, self->id))
 		return 0;
 	return ipc_claim_queued(self, tid, flags);
 }
@@ -259,7 +370,9 @@ static IPC_FAST int ipc_deliver(const struct ipc_domain *self, const struct ipc_
 /*
  * Check m and the capability in slot, and ask for the target's handoff
  * line for writing, so that its transfer overlaps what the caller does
- * before the claim.
+ * before the claim. A message passing capabilities, or invoking the
+ * reply capability held in our line, first gives that one back to its
+ * caller's line.
  */
 static IPC_FAST int ipc_aim(const struct ipc_domain *self, uint16_t slot, const struct ipc_msg *m,
 		   struct ipc_out *o)
@@ -279,6 +392,8 @@ static IPC_FAST int ipc_aim(const struct ipc_domain *self, uint16_t slot, const 
 		o->badge = 0;
 	}
 	ipc_set_quiet(&self->d->peer, o->tid);
+	if (m->ncaps || o->cap == atomic_load_explicit(&self->d->h.reply, memory_order_relaxed))
+		ipc_release_hold(self);
 	ipc_prefetch_write(&ipc_dom_at(self->sh, o->tid)->h);
 	return 0;
 }
@@ -398,14 +513,8 @@ static IPC_FAST int ipc_install(const struct ipc_domain *self, unsigned ncaps, s
 
 	r->ncaps = 0;
 	r->reply = IPC_NO_SLOT;
-	if (rep) {
-		/* The caller's handoff line is where the reply goes: ask for it
-		 * now, so that its transfer overlaps the install and the
-		 * server's own work (ipc_aim asks again, too late to hide it). */
-		ipc_prefetch_write(&ipc_dom_at(self->sh, ipc_cap_obj(rep))->h);
-		if (ipc_install_reply(self, rep, &r->reply) < 0)
-			return IPC_NO_ROOM;
-	}
+	if (rep && ipc_install_reply(self, rep, &r->reply) < 0)
+		return IPC_NO_ROOM;
 	for (unsigned i = 0; i < ncaps; i++) {
 		uint64_t c = atomic_load_explicit(&d->caps[i], memory_order_relaxed);
 		if ((rc = ipc_install_one(self, c, &r->caps[i])) < 0)
@@ -455,9 +564,14 @@ static IPC_FAST int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r, i
 		if (rc == IPC_NO_ROOM)
 			return ipc_refuse(self, rw, deadline, open, r);
 	}
-	/* Release: the table is filled before the message leaves (ipc_reap.c). */
-	atomic_store_explicit(&h->rword, ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw)),
-			      memory_order_release);
+	/* Taken, and the line left FULL: a call's reply capability came
+	 * delegated to it, and stays in the header until answered or given
+	 * back (ipc_held_reply). Not a store to a line the caller now polls:
+	 * the reply is the next. The table is filled before the line leaves
+	 * FULL (the next state's store is a release; ipc_reap.c). */
+	if (from == IPC_KERNEL_ID)
+		atomic_store_explicit(&h->rword, ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw)),
+				      memory_order_release);
 	return rc;
 }
 
@@ -465,7 +579,7 @@ static bool ipc_ready_settled(const void *ctx)
 {
 	unsigned st = ipc_dom_state(ctx);
 
-	return st == IPC_S_FULL || st == IPC_S_OPEN || st == IPC_S_WAIT_REPLY;
+	return st == IPC_S_FULL || st == IPC_S_OPEN || st == IPC_S_WAIT_REPLY || st == IPC_S_WAIT_AT;
 }
 
 /*
@@ -486,9 +600,11 @@ static IPC_FAST int ipc_await(const struct ipc_domain *self, int64_t deadline, b
 			rc = 0;
 			continue;
 		case IPC_S_OPEN:
+		case IPC_S_OPEN_REPLIED:	/* the header stays: a caller may still take it */
 			to = ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw));
 			break;
 		case IPC_S_WAIT_REPLY:	/* the new gen voids our reply cap */
+		case IPC_S_WAIT_AT:
 			to = ipc_rw(IPC_S_RUNNING, 0, ipc_rw_gen(rw) + 1);
 			break;
 		default:
@@ -519,7 +635,9 @@ static __attribute__((noinline, cold)) int ipc_refuse(const struct ipc_domain *s
 	uint64_t rep = atomic_load_explicit(&d->h.reply, memory_order_relaxed);
 	uint32_t g = ipc_rw_gen(rw);
 	/* The caller claimed first (the supervisor leaves a claimed word to its
-	 * claimer), so that it is told only once this domain waits again. */
+	 * claimer), so that it is told only once this domain waits again; a
+	 * call's reply capability came delegated to this line: back first. */
+	ipc_undelegate(self->sh, rep, self->id);
 	bool caller = ipc_claim_reply(self, rep) == 0;
 
 	atomic_store(&d->h.rword, open ? ipc_rw(IPC_S_OPEN, 0, g) : ipc_rw(IPC_S_WAIT_REPLY, 0, g - 1));
@@ -568,6 +686,7 @@ static IPC_FAST int ipc_receive_checked(ipc_domain_t *self, struct ipc_rcv *r, i
 		return -IPC_EDEAD;
 	struct ipc_dom *d = self->d;
 	int64_t deadline = timeout_ns < 0 ? -1 : ipc_now_ns() + timeout_ns;
+	ipc_release_hold(self);	/* the reply capability not answered here */
 	/* Sequentially consistent: senders asleep until OPEN count in nsleep. */
 	atomic_store(&d->h.rword, ipc_rw(IPC_S_OPEN, 0, ipc_rw_gen(atomic_load(&d->h.rword))));
 	ipc_wake(d);		/* the front sender may be waiting for OPEN */
@@ -581,6 +700,61 @@ int ipc_receive(ipc_domain_t *self, struct ipc_rcv *r, int64_t timeout_ns)
 	return rc < 0 ? rc : ipc_receive_checked(self, r, timeout_ns);
 }
 
+/*
+ * The reply waits in the callee's line (w->srv, rw: OPEN_REPLIED for us):
+ * copy it out, then void our reply capability with a compare-and-swap on
+ * our own line. A sender claiming that line meanwhile (it is open) hands
+ * an untaken reply to our line instead, by the same compare-and-swap
+ * (ipc_forward_reply), before it writes its own header there: whoever
+ * wins has the reply, and if we won, what we copied was whole. False: it
+ * is on its way to our line.
+ */
+static IPC_FAST bool ipc_take_reply(const struct ipc_domain *self, const struct ipc_rwatch *w,
+				    unsigned tid, struct ipc_rcv *r)
+{
+	const struct ipc_hand *h = w->srv;
+	struct ipc_dom *d = self->d;
+	uint32_t meta = atomic_load_explicit(&h->meta, memory_order_relaxed);
+	uint32_t g = ipc_cap_gen(w->cap);
+	uint64_t mine = ipc_rw(IPC_S_WAIT_AT, tid, g);
+
+	r->code = h->code;
+	memcpy(r->w, h->w, sizeof r->w);
+	r->badge = h->badge;
+	r->len = ipc_meta_len(meta);
+	if (!atomic_compare_exchange_strong(&d->h.rword, &mine, ipc_rw(IPC_S_RUNNING, 0, g + 1)))
+		return false;
+	if (r->len) {	/* only a reply to us writes our inbox */
+		unsigned char *inbox = ipc_inbox_of(self->sh, self->id) + d->roff;
+		if (r->buf != inbox)
+			ipc_copy_for(r->buf, inbox, r->len, d->rflags & IPC_RCV_SINK);
+	}
+	r->ncaps = 0;
+	r->reply = IPC_NO_SLOT;
+	ipc_set_quiet(&d->from, tid);
+	return true;
+}
+
+/*
+ * Wait for the reply to our call: in the callee's line (where the call
+ * went), or a message in our own (the general path, a refusal, the
+ * supervisor's error). On shutdown, void the reply capability and leave.
+ */
+static IPC_FAST int ipc_await_reply(const struct ipc_domain *self, const struct ipc_rwatch *w,
+				    unsigned tid, struct ipc_rcv *r)
+{
+	struct ipc_dom *d = self->d;
+
+	for (;;) {
+		if (ipc_wait_reply(self->sh, d, w) < 0)
+			return ipc_await(self, -1, false, r);	/* aborted: as any wait */
+		if (ipc_dom_state(d) == IPC_S_FULL)
+			return ipc_take(self, r, -1, false);
+		if (ipc_ready_reply(w) && ipc_take_reply(self, w, tid, r))
+			return 0;
+	}
+}
+
 int ipc_call(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, struct ipc_rcv *r)
 {
 	struct ipc_out o;
@@ -589,25 +763,26 @@ int ipc_call(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, struct 
 	if (rc < 0 || (rc = ipc_aim(self, slot, m, &o)) < 0)
 		return rc;
 	struct ipc_dom *d = self->d;
+	ipc_release_hold(self);	/* our own line is about to change */
 	uint32_t g = ipc_rw_gen(atomic_load_explicit(&d->h.rword, memory_order_relaxed));
-	uint64_t calling = ipc_rw(IPC_S_CALLING, 0, g);
-	/* Published by the claim that follows (a full barrier). */
+	/* The reply capability is delegated to the target's line (ipc_impl.h);
+	 * waiting already: nobody holds it before the callee takes the call,
+	 * and the supervisor fails us only if the callee is DEAD, when our
+	 * claim fails too. Published by the claim that follows (a full
+	 * barrier). */
+	uint64_t calling = ipc_rw(IPC_S_WAIT_AT, o.tid, g);
 	atomic_store_explicit(&d->h.rword, calling, memory_order_relaxed);
 	o.reply = ipc_cap(IPC_CAP_REPLY, self->id, g);
 	rc = ipc_fire(self, &o, 0);
-	uint64_t rw = calling;
 	if (rc < 0) {
 		/* Not delivered: void the reply cap and run on. */
+		uint64_t rw = calling;
 		if (atomic_compare_exchange_strong(&d->h.rword, &rw, ipc_rw(IPC_S_RUNNING, 0, g + 1)))
 			return rc;
-	} else {
-		/* Fails only if the reply already came. */
-		atomic_compare_exchange_strong(&d->h.rword, &rw, ipc_rw(IPC_S_WAIT_REPLY, 0, g));
+		return ipc_await(self, -1, false, r);
 	}
-	rc = ipc_await(self, -1, false, r);
-	/* A client calls the same server again: ask for its line now. */
-	ipc_prefetch_write(&ipc_dom_at(self->sh, o.tid)->h);
-	return rc;
+	const struct ipc_rwatch w = { &ipc_dom_at(self->sh, o.tid)->h, d, o.reply, self->id };
+	return ipc_await_reply(self, &w, o.tid, r);
 }
 
 int ipc_send(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, unsigned flags)
@@ -617,13 +792,60 @@ int ipc_send(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m, unsigne
 	return ipc_invoke(self, slot, m, flags);
 }
 
+/*
+ * Answer the call held in our line, with m invoking slot, in that line: the
+ * one the call came in on, where its caller polls (ipc_impl.h), and
+ * receive again in the same store (OPEN_REPLIED). 1: not that case (m
+ * passes capabilities, slot is not the held reply capability, m is bad):
+ * the general path. The string goes to the caller's inbox, as any.
+ */
+static IPC_FAST int ipc_reply_here(const struct ipc_domain *self, uint16_t slot,
+				   const struct ipc_msg *m)
+{
+	struct ipc_dom *d = self->d;
+	struct ipc_hand *h = &d->h;
+	uint64_t rw = atomic_load_explicit(&h->rword, memory_order_relaxed);
+	uint64_t c = ipc_held_reply(rw, h);
+
+	if (!c || slot >= self->sh->slots || !m || m->ncaps ||
+	    m->len > IPC_MAX_STRING || (m->len && !m->data) ||
+	    atomic_load_explicit(&self->tab[slot], memory_order_relaxed) != c)
+		return 1;
+	unsigned tid = ipc_cap_obj(c);
+	struct ipc_dom *t = ipc_dom_at(self->sh, tid);
+	size_t n = 0;
+	if (m->len)
+		n = m->len < t->rcap ? m->len : t->rcap;
+	if (n)
+		ipc_copy_for(ipc_inbox_of(self->sh, tid) + t->roff, m->data, n,
+			     t->rflags & IPC_RCV_SINK);
+	h->code = m->code;
+	memcpy(h->w, m->w, sizeof h->w);
+	h->badge = 0;
+	atomic_store_explicit(&h->meta, ipc_meta((uint32_t)n, 0), memory_order_relaxed);
+	/* Sequentially consistent, then the caller's nsleep and ours: a caller
+	 * that counted itself there before sees the reply, a queued sender
+	 * the line open (ipc_wait.c). */
+	atomic_store(&h->rword, ipc_rw(IPC_S_OPEN_REPLIED, tid, ipc_rw_gen(rw)));
+	ipc_wake(t);
+	ipc_wake(d);
+	d->spent_slot = slot;
+	d->spent_cap = c;
+	ipc_set_quiet(&d->peer, tid);
+	ipc_bump_epoch(d);
+	return 0;
+}
+
 int ipc_return_receive(ipc_domain_t *self, uint16_t slot, const struct ipc_msg *m,
 		       struct ipc_rcv *r)
 {
 	int rc = ipc_check_rcv(self, r);
 
-	if (rc == 0 && slot != IPC_NO_SLOT)
+	if (rc == 0 && slot != IPC_NO_SLOT) {
+		if (ipc_reply_here(self, slot, m) == 0)
+			return ipc_await(self, -1, true, r);
 		rc = ipc_invoke(self, slot, m, 0);
+	}
 	return rc < 0 ? rc : ipc_receive_checked(self, r, -1);
 }
 
@@ -634,6 +856,8 @@ int ipc_cap_drop(ipc_domain_t *self, uint16_t slot)
 
 	if (rc < 0)
 		return rc;
+	if (c == atomic_load_explicit(&self->d->h.reply, memory_order_relaxed))
+		ipc_release_hold(self);	/* its caller then waits on as an orphan */
 	atomic_store(&self->tab[slot], 0);
 	ipc_bump_epoch(self->d);
 	return 0;

@@ -76,11 +76,32 @@ static bool ipc_held(const struct ipc_shared *sh, unsigned t, uint64_t c)
 	return true;
 }
 
+static bool ipc_is_dead(const struct ipc_shared *sh, unsigned id)
+{
+	return id < sh->ndomains && ipc_dom_state(ipc_dom_at(sh, id)) == IPC_S_DEAD;
+}
+
+/*
+ * A caller whose reply capability is delegated to a dead callee's line
+ * gets -IPC_EDEAD: that line held the only copy, and a dead callee is
+ * marked DEAD only once its line holds no reply still to be taken
+ * (ipc_mark_dead).
+ */
+static void ipc_fail_delegated(struct ipc_shared *sh, unsigned t, uint64_t rw)
+{
+	if (ipc_rw_state(rw) != IPC_S_WAIT_AT || !ipc_is_dead(sh, ipc_rw_claimer(rw)))
+		return;
+	uint64_t claimed = ipc_rw(IPC_S_BUSY_REPLY, IPC_KERNEL_ID, ipc_rw_gen(rw) + 1);
+	if (atomic_compare_exchange_strong(&ipc_dom_at(sh, t)->h.rword, &rw, claimed))
+		ipc_fail_wait(sh, t, claimed, IPC_EDEAD);
+}
+
 void ipc_fail_orphans(struct ipc_shared *sh)
 {
 	for (unsigned t = 0; t < sh->ndomains; t++) {
 		struct ipc_dom *d = ipc_dom_at(sh, t);
 		uint64_t rw = atomic_load(&d->h.rword);
+		ipc_fail_delegated(sh, t, rw);
 		if (ipc_rw_state(rw) != IPC_S_WAIT_REPLY)
 			continue;
 		uint32_t g = ipc_rw_gen(rw);
@@ -96,8 +117,20 @@ void ipc_fail_orphans(struct ipc_shared *sh)
  * Mark domain dead DEAD, unless another domain is delivering to it: that
  * one publishes FULL with a plain store (ipc_msg.c), which would overwrite
  * DEAD. Then false: the supervisor tries again at its next turn (the
- * claimer finishes, or dies and its own reaping undoes the claim).
+ * claimer finishes, or dies and its own reaping undoes the claim). Nor
+ * while its line holds a reply its caller, waiting, has not taken: the
+ * caller gets it, as if the reply had gone to the caller's line.
  */
+static bool ipc_reply_untaken(const struct ipc_shared *sh, unsigned id, uint64_t rw)
+{
+	if (ipc_rw_state(rw) != IPC_S_OPEN_REPLIED)
+		return false;
+	uint64_t c = atomic_load(&ipc_dom_at(sh, id)->h.reply);
+	return ipc_cap_obj(c) < sh->ndomains &&
+	       atomic_load(&ipc_dom_at(sh, ipc_cap_obj(c))->h.rword) ==
+		       ipc_rw(IPC_S_WAIT_AT, id, ipc_cap_gen(c));
+}
+
 bool ipc_mark_dead(struct ipc_shared *sh, unsigned dead)
 {
 	struct ipc_dom *x = ipc_dom_at(sh, dead);
@@ -105,7 +138,8 @@ bool ipc_mark_dead(struct ipc_shared *sh, unsigned dead)
 
 	do {
 		unsigned st = ipc_rw_state(rw);
-		if (st == IPC_S_BUSY_OPEN || st == IPC_S_BUSY_REPLY)
+		if (st == IPC_S_BUSY_OPEN || st == IPC_S_BUSY_REPLY ||
+		    ipc_reply_untaken(sh, dead, rw))
 			return false;
 	} while (!atomic_compare_exchange_weak(&x->h.rword, &rw,
 					       ipc_rw(IPC_S_DEAD, 0, ipc_rw_gen(rw))));

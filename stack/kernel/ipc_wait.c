@@ -215,3 +215,11 @@ int ipc_wait_full(const struct ipc_shared *sh, struct ipc_dom *me, int64_t deadl
 {
 	return ipc_wait_on(sh, me, me, ipc_ready_full, me, deadline, IPC_WAIT_ABORTABLE);
 }
+
+/* Wait in ipc_call for the reply in the callee's line or a message in our
+ * own (ipc_ready_reply): the caller's hot wait. Sleeping on our own seq:
+ * the callee reads our nsleep after its reply's seq_cst store. */
+int ipc_wait_reply(const struct ipc_shared *sh, struct ipc_dom *me, const struct ipc_rwatch *w)
+{
+	return ipc_wait_on(sh, me, me, ipc_ready_reply, w, -1, IPC_WAIT_ABORTABLE);
+}

@@ -1,6 +1,7 @@
 /*
  * ipc_wake_test.c - the lost wake-up, forced, in both modes: a receiver
- * (and, second, a caller waiting for its reply) has counted itself among
+ * (and, second, a caller waiting for its reply; third, the same with the
+ * reply written in the server's own line) has counted itself among
  * the sleepers, read the futex word and found nothing, and is about to
  * sleep; just then a sender publishes its whole message. The kernel's seam
  * ipc_hook_sleep, defined here, stops the waiter at that very point until
@@ -20,6 +21,9 @@
 /* Which domain's sleep to interrupt, and which kt_val slots it uses:
  * set before the kernel runs (processes get a copy). */
 static unsigned wk_waiter = IPC_NO_DOMAIN;
+/* A server that answers and receives in one (ipc_return_receive) cannot
+ * say it published: its own sleep, after the reply, says it. */
+static unsigned wk_publisher = IPC_NO_DOMAIN;
 
 enum { WK_HOOKED = 1, WK_SENT, WK_RC, WK_CODE, WK_AFTER, WK_SEND_RC };
 
@@ -28,6 +32,8 @@ enum { WK_HOOKED = 1, WK_SENT, WK_RC, WK_CODE, WK_AFTER, WK_SEND_RC };
  * once it has. */
 void ipc_hook_sleep(unsigned id, unsigned on)
 {
+	if (id == wk_publisher && on == id && kt_val[WK_HOOKED])
+		kt_val[WK_SENT] = 1;
 	if (id != wk_waiter || on != id || kt_val[WK_HOOKED])
 		return;
 	kt_val[WK_HOOKED] = 1;
@@ -98,6 +104,22 @@ static int wk_server(ipc_domain_t *self, void *arg)
 	return 0;
 }
 
+/* The third: the server answers in its own line, and receives. */
+static int wk_replier(ipc_domain_t *self, void *arg)
+{
+	const struct ipc_msg m = { .code = 44 };
+	struct ipc_rcv r = { 0 };
+	int rc = ipc_receive(self, &r, -1);
+
+	(void)arg;
+	kt_wait_val(WK_HOOKED, 1);
+	if (rc < 0)
+		kt_val[WK_SEND_RC] = rc;
+	else	/* its receive ends with the kernel's stop */
+		ipc_return_receive(self, r.reply, &m, &r);
+	return 0;
+}
+
 #define WK_TESTS 4
 static void wk_run(enum ipc_mode mode, const char *what, ipc_main_fn waiter, ipc_main_fn sender,
 		   long code)
@@ -110,6 +132,7 @@ static void wk_run(enum ipc_mode mode, const char *what, ipc_main_fn waiter, ipc
 	kt_begin(&t, mode, &cfg);
 	wk_waiter = kt_domain(&t, "waiter", waiter, NULL);
 	unsigned s = kt_domain(&t, "sender", sender, NULL);
+	wk_publisher = sender == wk_replier ? s : IPC_NO_DOMAIN;
 	kt_grant(&t, waiter == wk_caller ? wk_waiter : s, 0,
 		 kt_port(&t, waiter == wk_caller ? s : wk_waiter, 0));
 	tap_is_int(kt_end(&t), 0, "%s: %s: kernel ran", mn, what);
@@ -124,10 +147,11 @@ static void wk_run(enum ipc_mode mode, const char *what, ipc_main_fn waiter, ipc
 int main(void)
 {
 	alarm(120);	/* a hang is a failure */
-	tap_plan(2 * 2 * WK_TESTS);
+	tap_plan(2 * 3 * WK_TESTS);
 	for (int i = 0; i < 2; i++) {
 		wk_run(kt_modes[i], "receive", wk_receiver, wk_sender, 42);
 		wk_run(kt_modes[i], "reply", wk_caller, wk_server, 43);
+		wk_run(kt_modes[i], "reply in the server's line", wk_caller, wk_replier, 44);
 	}
 	return tap_done();
 }

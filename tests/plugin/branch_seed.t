@@ -16,9 +16,7 @@ BRANCH=$(grep -n BRANCH "$SRC" | cut -d: -f1)
 
 plan 8
 
-$CC -O1 -g -Wl,--emit-relocs -o "$WORK/train" "$SRC" || bail_out "cannot build $SRC -O1"
-ok "olayout profile of the -O1 build" \
-	sh -c '"$1" profile -o "$2" -- "$3" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/train"
+o1_profile "$SRC"
 ok "the profile says line $BRANCH ran" grep -qE "^line [^ ]*branch_seed.c:$BRANCH [1-9]" "$WORK/b.prof"
 grep -v '^branch ' "$WORK/b.prof" | sed 's/^olayout-profile 5$/olayout-profile 4/' >"$WORK/l.prof"
 

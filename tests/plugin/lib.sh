@@ -86,6 +86,15 @@ marked_profile() {
 	done
 }
 
+# o1_profile SRC: SRC built at -O1 into $WORK/train and trained by
+# olayout profile into $WORK/b.prof (one test: the profile was written);
+# the -O1 build's jumps give the branch entries the branch-seed tests need.
+o1_profile() {
+	$CC -O1 -g -Wl,--emit-relocs -o "$WORK/train" "$1" || bail_out "cannot build $1 -O1"
+	ok "olayout profile of the -O1 build" \
+		sh -c '"$1" profile -o "$2" -- "$3" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/train"
+}
+
 # src_lines EXE SYM SRC: the lines of SRC SYM's code stands for, sorted.
 src_lines() {
 	objdump -dl --no-show-raw-insn "--disassemble=$2" "$1" |
