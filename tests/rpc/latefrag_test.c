@@ -74,11 +74,7 @@ int main(void)
 	xk_event_init(&late.ev, late_release, NULL);
 	tap_ok(data && rbed_create(&rb, NULL) == 0, "a testbed");
 	tap_ok(rbed_call(&rb, "warm", 4, &status) == 0 && status == 0, "a small call (ARP resolves)");
-	ip = rb.cs->down->down->down->down;	/* select, chan, bid, blast, ip */
-	ip_ops = ip->ops;
-	away_ops = *ip->ops;
-	away_ops.push = away_push;
-	ip->ops = &away_ops;
+	ip = rbed_hook_ip(&rb, away_push, &away_ops, &ip_ops);
 	tap_ok(rbed_call(&rb, data, BIG, &status) == 0, "the 64 KiB call ends");
 	tap_is_int(status, 0, "with its reply (status 0, not -ETIMEDOUT)");
 	tap_ok(rbed_reply_is(&rb, data, BIG), "its 64 KiB reply is the request, byte for byte");

@@ -85,6 +85,23 @@ static inline int rbed_call(struct rbed *rb, const void *data, size_t len, int *
 	return err;
 }
 
+/*
+ * Put push in place of the push of the client's IP session (below select,
+ * chan, bid, blast), in ops; *orig gets the session's own, to call and to
+ * put back (ip->ops = *orig). Returns the IP session.
+ */
+static inline xk_sess_t *rbed_hook_ip(struct rbed *rb, int (*push)(xk_sess_t *, msg_t *),
+				      struct xk_sess_ops *ops, const struct xk_sess_ops **orig)
+{
+	xk_sess_t *ip = rb->cs->down->down->down->down;
+
+	*orig = ip->ops;
+	*ops = *ip->ops;
+	ops->push = push;
+	ip->ops = ops;
+	return ip;
+}
+
 static inline struct rpc_chan_stats rbed_chan(struct rbed *rb, int host)
 {
 	struct rpc_chan_stats st = { 0 };

@@ -12,12 +12,10 @@
 #include <time.h>
 
 #include "cycles.h"
-#include "ipcpair.h"
 #include "tap.h"
-#include "testbed.h"
+#include "udppair.h"
 
 #define HOLD_NS	(50ull * 1000 * 1000)
-#define PORT	7
 
 static struct {
 	int first, second;		/* the client's runs */
@@ -41,56 +39,27 @@ static void server_recv(struct xk_app *app, xk_sess_t *lls, const msg_t *m)
 		res.host_now[res.got++] = xk_events_now(xk_host_events(app->proto->host));
 }
 
-static int push_byte(xk_sess_t *s, xk_host_t *h)
-{
-	msg_t m;
-	int err = msg_from(xk_host_pool(h), &m, "x", 1);
-
-	return err ? err : xk_push(s, &m);
-}
-
 static int client(struct xk_ipcpair_host *h, xk_sess_t *s)
 {
 	struct timespec hold = { 0, (long)HOLD_NS };
-	int err = push_byte(s, h->host);
+	int err = udppair_push_byte(s, h->host);
 
 	want = 1;
 	res.first = err ? err : xk_ipcwire_run(h->drv, XK_IPCPAIR_WAIT_NS, got, &h->app);
 	nanosleep(&hold, NULL);
 	res.sent = xk_clock_ns();
-	err = push_byte(s, h->host);
+	err = udppair_push_byte(s, h->host);
 	want = 2;
 	res.second = err ? err : xk_ipcwire_run(h->drv, XK_IPCPAIR_WAIT_NS, got, &h->app);
 	return 0;
 }
 
-static int host_main(struct xk_ipcpair_host *h, void *arg)
-{
-	struct xk_parts parts = { 0 };
-	xk_sess_t *s;
-	int err;
-
-	(void)arg;
-	xk_part_push_port(&parts.local, PORT);
-	if (h->index == 1) {
-		h->app.on_recv = server_recv;
-		err = xk_app_listen(&h->app, "udp", &parts);
-		return err ? err : xk_ipcwire_serve(h->drv);
-	}
-	xk_part_push_ip(&parts.remote, XK_TESTBED_IP(1));
-	xk_part_push_port(&parts.remote, PORT);
-	err = xk_app_open(&h->app, "udp", &parts, &s);
-	if (err)
-		return err;
-	err = client(h, s);
-	xk_close(s);
-	return err;
-}
-
 int main(void)
 {
+	struct udppair u = { client, server_recv };
+
 	tap_plan(4);
-	tap_is_int(xk_ipcpair_run("thread", NULL, NULL, NULL, host_main, NULL), 0, "two hosts ran");
+	tap_is_int(xk_ipcpair_run("thread", NULL, NULL, NULL, udppair_host, &u), 0, "two hosts ran");
 	tap_ok(res.first == 0 && res.second == 0, "two round trips (runs %d, %d)", res.first, res.second);
 	tap_is_int(res.got, 2, "the server took both datagrams");
 	tap_ok(res.got == 2 && res.host_now[1] >= res.sent,

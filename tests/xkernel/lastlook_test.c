@@ -12,12 +12,10 @@
 
 #include <time.h>
 
-#include "ipcpair.h"
 #include "tap.h"
-#include "testbed.h"
+#include "udppair.h"
 
 #define HOLD_NS	(50ull * 1000 * 1000)
-#define PORT	7
 
 struct result {
 	int first, idle, late;	/* the runs' results */
@@ -33,57 +31,29 @@ static bool got(void *app)
 	return ((const struct xk_app *)app)->received >= want;
 }
 
-static int push_byte(xk_sess_t *s, xk_host_t *h)
-{
-	msg_t m;
-	int err = msg_from(xk_host_pool(h), &m, "x", 1);
-
-	return err ? err : xk_push(s, &m);
-}
-
 /* The client's three runs: a round trip, a look with nothing offered, a late echo. */
 static int client(struct xk_ipcpair_host *h, xk_sess_t *s)
 {
 	struct timespec hold = { 0, (long)HOLD_NS };
-	int err = push_byte(s, h->host);
+	int err = udppair_push_byte(s, h->host);
 
 	want = 1;
 	res.first = err ? err : xk_ipcwire_run(h->drv, XK_IPCPAIR_WAIT_NS, got, &h->app);
 	want = 2;
 	res.idle = xk_ipcwire_run(h->drv, 0, got, &h->app);
-	err = push_byte(s, h->host);
+	err = udppair_push_byte(s, h->host);
 	nanosleep(&hold, NULL);
 	res.late = err ? err : xk_ipcwire_run(h->drv, 0, got, &h->app);
 	res.received = h->app.received;
 	return 0;
 }
 
-static int host_main(struct xk_ipcpair_host *h, void *arg)
-{
-	struct xk_parts parts = { 0 };
-	xk_sess_t *s;
-	int err;
-
-	(void)arg;
-	xk_part_push_port(&parts.local, PORT);
-	if (h->index == 1) {
-		err = xk_app_listen(&h->app, "udp", &parts);
-		return err ? err : xk_ipcwire_serve(h->drv);
-	}
-	xk_part_push_ip(&parts.remote, XK_TESTBED_IP(1));
-	xk_part_push_port(&parts.remote, PORT);
-	err = xk_app_open(&h->app, "udp", &parts, &s);
-	if (err)
-		return err;
-	err = client(h, s);
-	xk_close(s);
-	return err;
-}
-
 int main(void)
 {
+	struct udppair u = { client, NULL };
+
 	tap_plan(4);
-	tap_is_int(xk_ipcpair_run("thread", NULL, NULL, NULL, host_main, NULL), 0, "two hosts ran");
+	tap_is_int(xk_ipcpair_run("thread", NULL, NULL, NULL, udppair_host, &u), 0, "two hosts ran");
 	tap_is_int(res.first, 0, "a round trip (ARP resolved)");
 	tap_is_int(res.idle, -ETIMEDOUT, "past the deadline with nothing offered: -ETIMEDOUT");
 	tap_ok(res.late == 0 && res.received == 2,
