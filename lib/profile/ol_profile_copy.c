@@ -18,17 +18,25 @@ static int cmp_ul(unsigned long a, unsigned long b)
 	return (a > b) - (a < b);
 }
 
+/* e against the run of fn's copies of a line numbered line with n
+ * locations: the order's leading keys, which the lookup searches by. */
+static int cmp_run(const struct ol_profile_copy *e, const char *fn, unsigned long line, size_t n)
+{
+	int c = e->function == fn ? 0 : strcmp(e->function, fn);
+	if (c == 0)
+		c = cmp_ul(e->locs[e->n_locs - 1].line, line);
+	if (c == 0)
+		c = cmp_ul(e->n_locs, n);
+	return c;
+}
+
 /* By function, the line's number, how many call sites, then each
  * location's number and file: a copy's candidates are one run (the
  * lookup matches files by suffix). */
 int ol_profile_cmp_copy(const void *a, const void *b)
 {
 	const struct ol_profile_copy *x = a, *y = b;
-	int c = x->function == y->function ? 0 : strcmp(x->function, y->function);
-	if (c == 0)
-		c = cmp_ul(x->locs[x->n_locs - 1].line, y->locs[y->n_locs - 1].line);
-	if (c == 0)
-		c = cmp_ul(x->n_locs, y->n_locs);
+	int c = cmp_run(x, y->function, y->locs[y->n_locs - 1].line, y->n_locs);
 	for (size_t i = 0; c == 0 && i < x->n_locs; i++) {
 		c = cmp_ul(x->locs[i].line, y->locs[i].line);
 		if (c == 0)
@@ -49,33 +57,33 @@ static bool copy_matches(const struct ol_profile_copy *e, const char *const *fil
 	return true;
 }
 
+/* The run ol_profile_copy_count looks up, as a key of cmp_to_run. */
+struct copy_run {
+	const char *fn;
+	unsigned long line;
+	size_t n;
+};
+
+static int cmp_to_run(const void *e, const void *key)
+{
+	const struct copy_run *k = key;
+	return cmp_run(e, k->fn, k->line, k->n);
+}
+
 bool ol_profile_copy_count(const struct ol_profile *p, const char *fn, const char *const *files,
 			   const unsigned long *lines, size_t n, uint64_t *count)
 {
 	const size_t *order = p->index->copies;
-	size_t lo = 0, hi = p->n_copies;
 	bool found = false;
 	if (n < 2)
 		return false;
-	/* the first entry of fn's copies of the line with n locations */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct ol_profile_copy *e = &p->copies[order[mid]];
-		int c = strcmp(e->function, fn);
-		if (c == 0)
-			c = cmp_ul(e->locs[e->n_locs - 1].line, lines[n - 1]);
-		if (c == 0)
-			c = cmp_ul(e->n_locs, n);
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	struct copy_run run = {fn, lines[n - 1], n};
+	size_t lo = ol_profile_lower_bound(p->copies, sizeof *p->copies, order, p->n_copies, &run,
+					   cmp_to_run);
 	*count = 0;
 	for (size_t i = lo; i < p->n_copies; i++) {
 		const struct ol_profile_copy *e = &p->copies[order[i]];
-		if (strcmp(e->function, fn) != 0 || e->locs[e->n_locs - 1].line != lines[n - 1] ||
-		    e->n_locs != n)
+		if (cmp_to_run(e, &run) != 0)
 			break;
 		/* two files that both end as the compiler's name: the larger
 		   count, so that ran wins */

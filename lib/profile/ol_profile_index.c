@@ -207,9 +207,9 @@ int ol_profile_index_build(struct ol_profile *p)
 	return 0;
 }
 
-/* The first position in order whose element is not below key. */
-static size_t lower_bound(const void *base, size_t size, const size_t *order, size_t n,
-			  const void *key, ol_profile_cmp cmp)
+/* ol_profile_sort.h; ol_profile_copy.c's lookup shares it. */
+size_t ol_profile_lower_bound(const void *base, size_t size, const size_t *order, size_t n,
+			      const void *key, ol_profile_cmp cmp)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
@@ -226,7 +226,7 @@ static size_t lower_bound(const void *base, size_t size, const size_t *order, si
 static const void *find(const void *base, size_t size, const size_t *order, size_t n,
 			const void *key, ol_profile_cmp cmp)
 {
-	size_t i = lower_bound(base, size, order, n, key, cmp);
+	size_t i = ol_profile_lower_bound(base, size, order, n, key, cmp);
 	const void *e = i < n ? (const char *)base + order[i] * size : NULL;
 	return e && cmp(e, key) == 0 ? e : NULL;
 }
@@ -277,8 +277,9 @@ bool ol_profile_is_cold_line(const struct ol_profile *p, const char *file, unsig
 {
 	struct ol_profile_line key = {(char *)"", line};
 	size_t flen = strlen(file);
-	for (size_t i = lower_bound(p->cold_lines, sizeof *p->cold_lines, p->index->cold_lines,
-				    p->n_cold_lines, &key, ol_profile_cmp_line_first);
+	for (size_t i = ol_profile_lower_bound(p->cold_lines, sizeof *p->cold_lines,
+					       p->index->cold_lines, p->n_cold_lines, &key,
+					       ol_profile_cmp_line_first);
 	     i < p->n_cold_lines; i++) {
 		const struct ol_profile_line *cl = &p->cold_lines[p->index->cold_lines[i]];
 		if (cl->line != line)
@@ -294,8 +295,8 @@ bool ol_profile_line_count(const struct ol_profile *p, const char *file, unsigne
 {
 	struct ol_profile_hot_line key = {(char *)"", line, 0};
 	size_t flen = strlen(file);
-	for (size_t i = lower_bound(p->lines, sizeof *p->lines, p->index->lines, p->n_lines, &key,
-				    ol_profile_cmp_hot_line_first);
+	for (size_t i = ol_profile_lower_bound(p->lines, sizeof *p->lines, p->index->lines,
+					       p->n_lines, &key, ol_profile_cmp_hot_line_first);
 	     i < p->n_lines; i++) {
 		const struct ol_profile_hot_line *hl = &p->lines[p->index->lines[i]];
 		if (hl->line != line)
@@ -314,8 +315,8 @@ size_t ol_profile_branches_at(const struct ol_profile *p, const char *file, unsi
 	struct ol_profile_branch key = {.file = (char *)"", .line = line, .taken_file = (char *)"",
 					.fall_file = (char *)""};
 	size_t flen = strlen(file), n = 0;
-	for (size_t i = lower_bound(p->branches, sizeof *p->branches, p->index->branches,
-				    p->n_branches, &key, ol_profile_cmp_branch_first);
+	for (size_t i = ol_profile_lower_bound(p->branches, sizeof *p->branches, p->index->branches,
+					       p->n_branches, &key, ol_profile_cmp_branch_first);
 	     i < p->n_branches; i++) {
 		const struct ol_profile_branch *b = &p->branches[p->index->branches[i]];
 		if (b->line != line)

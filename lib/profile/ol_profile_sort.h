@@ -37,6 +37,10 @@ void ol_profile_free_copies(struct ol_profile *p);
 /* The indexes 0..n-1 of the n elements of size bytes at base, sorted by cmp,
  * equal elements in array order; NULL when out of memory (n > 0). */
 size_t *ol_profile_order(const void *base, size_t n, size_t size, ol_profile_cmp cmp);
+/* The first position in order (such an index of n elements) whose element
+ * is not below key by cmp(element, key). */
+size_t ol_profile_lower_bound(const void *base, size_t size, const size_t *order, size_t n,
+			      const void *key, ol_profile_cmp cmp);
 
 /* The parser's lookup orders. */
 struct ol_profile_index {
