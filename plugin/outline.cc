@@ -668,7 +668,6 @@ void branch_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint6
 		if (d->index < NUM_FIXED_BLOCKS || !only_untaken_entries(d, untaken))
 			continue;
 		auto_vec<basic_block> below = get_all_dominated_blocks(CDI_DOMINATORS, d);
-		expanded_location xl = expand_location(gimple_location(last_stmt(e->src)));
 		if (seeds->contains(d)) {
 			confirm_seed(fun, d, e, below, ran, counts);
 			continue;
@@ -677,6 +676,7 @@ void branch_seeds(function *fun, vec<basic_block> *seeds, sbitmap ran, vec<uint6
 		bitmap_clear(region);
 		for (basic_block b : below)
 			bitmap_set_bit(region, b->index);
+		expanded_location xl = expand_location(gimple_location(last_stmt(e->src)));
 		if (gimple *own = line_only_in(fun, region)) {
 			ol_note("%s: block %d: training never took the way into it from block %d "
 				"(branch counts at %s:%d), but line %d, which ran, is its code "

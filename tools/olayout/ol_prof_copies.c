@@ -128,7 +128,8 @@ static int add_copy(struct copies *C, const char *fn, Dwarf_Addr addr, const cha
 	size_t k = (size_t)snprintf(buf, sizeof buf, "%.*s", (int)strcspn(fn, "."), fn);
 	if (!ol_profile_is_symbol(buf))
 		return 0; /* a name the format cannot hold */
-	if (!function_at(C, addr) || chain_at(C, &C->sub, addr, buf, sizeof buf, &k) == 0 || !put_loc(buf, sizeof buf, &k, file, line))
+	if (!function_at(C, addr) || chain_at(C, &C->sub, addr, buf, sizeof buf, &k) == 0 ||
+	    !put_loc(buf, sizeof buf, &k, file, line))
 		return 0;
 	char *key = strdup(buf);
 	if (!key || ol_grow((void **)&C->c, &C->cap, C->n + 1, sizeof *C->c) < 0) {
