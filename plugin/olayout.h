@@ -24,6 +24,7 @@ struct ol_config {
 	enum ol_fdo fdo;		  /* where the fdo pass runs (with a profile) */
 	bool loops;			  /* run the loops pass (with a profile's paths) */
 	bool exttsp;			  /* block-order=exttsp: the block-order pass */
+	bool block_ids;			  /* block-ids: the block-ids pass */
 	bool verbose;			  /* say what is done and what is skipped */
 	const char *report_file;	  /* NULL: no size report */
 	double min_ratio;		  /* least calls per root run to inline */
@@ -121,6 +122,9 @@ opt_pass *ol_make_loops_pass(gcc::context *ctxt, bool late);
 opt_pass *ol_make_icp_pass(gcc::context *ctxt);
 /* Orders the blocks of trained functions by ext-TSP after GCC's bbro. */
 opt_pass *ol_make_blockorder_pass(gcc::context *ctxt);
+/* Gives every block its index as discriminator after GCC's bbro (before
+   the block-order pass) and names the function in .olayout.blockids. */
+opt_pass *ol_make_blockids_pass(gcc::context *ctxt);
 /* late: the second run, after IPA inlining, on the bodies holding a path
    (roots hot; with inline-only their inlined helpers outlined). */
 opt_pass *ol_make_outline_pass(gcc::context *ctxt, bool late);
