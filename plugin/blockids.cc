@@ -32,29 +32,13 @@ namespace {
 /* Names fun in .olayout.blockids: its discriminators are block ids. */
 void mark_function(function *fun)
 {
-	const char *name = IDENTIFIER_POINTER(DECL_ASSEMBLER_NAME(fun->decl));
-	fputs("\t.pushsection .olayout.blockids,\"\",@progbits\n", asm_out_file);
-	fputs("\t.string \"", asm_out_file);
-	/* an assembler name holds no quote or backslash in C; a C++ or
-	   asm("...") name could: escaped as the assembler wants them */
-	for (const char *c = name; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			fputc('\\', asm_out_file);
-		fputc(*c, asm_out_file);
-	}
-	fputs("\"\n\t.popsection\n", asm_out_file);
+	fputs("\t.pushsection .olayout.blockids,\"\",@progbits\n\t.string ", asm_out_file);
+	output_quoted_string(asm_out_file, ol_asm_name(fun->decl));
+	fputs("\n\t.popsection\n", asm_out_file);
 }
 
 const pass_data blockids_data = {
-	RTL_PASS,	   /* type */
-	"olayout_blockids", /* name */
-	OPTGROUP_NONE,	   /* optinfo_flags */
-	TV_NONE,	   /* tv_id */
-	0,		   /* properties_required */
-	0,		   /* properties_provided */
-	0,		   /* properties_destroyed */
-	0,		   /* todo_flags_start */
-	0,		   /* todo_flags_finish */
+	RTL_PASS, "olayout_blockids", OPTGROUP_NONE, TV_NONE, 0, 0, 0, 0, 0,
 };
 
 struct blockids_pass : rtl_opt_pass {
@@ -66,7 +50,7 @@ struct blockids_pass : rtl_opt_pass {
 		FOR_EACH_BB_FN (bb, fun)
 			bb->discriminator = bb->index;
 		mark_function(fun);
-		ol_note("block-ids: %s: %d blocks", IDENTIFIER_POINTER(DECL_ASSEMBLER_NAME(fun->decl)),
+		ol_note("block-ids: %s: %d blocks", ol_asm_name(fun->decl),
 			n_basic_blocks_for_fn(fun) - NUM_FIXED_BLOCKS);
 		return 0;
 	}

@@ -136,6 +136,14 @@ const char *ol_fn_name(tree decl)
 	return dot ? IDENTIFIER_POINTER(get_identifier_with_length(s, dot - s)) : s;
 }
 
+/* The symbol's name, as the symbol table has it: an asm("name") label's
+   assembler name starts with '*' (no user label prefix added). */
+const char *ol_asm_name(tree decl)
+{
+	const char *name = IDENTIFIER_POINTER(DECL_ASSEMBLER_NAME(decl));
+	return name + (name[0] == '*');
+}
+
 /* Whether decl is such a clone by its name (see ol_fn_name). */
 bool ol_is_clone_name(tree decl)
 {

@@ -63,6 +63,9 @@ void ol_path_note(const char *path, const char *action, const char *caller,
    clone such as f.isra, f.constprop or f.part.0 is f. */
 const char *ol_fn_name(tree decl);
 bool ol_is_clone_name(tree decl);
+/* The function's symbol name (its assembler name, clones' suffixes kept:
+   f.constprop.0). */
+const char *ol_asm_name(tree decl);
 
 /* Whether the profile's cold-function mark holds for decl (not when its
    lines ran: it ran inlined in training); say: a note when it does not. */
