@@ -25,17 +25,18 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import oltest  # noqa: E402
 
+N = 140  # functions in the call chain
+
+# the calls first: main's two callees, then quick's
 PROFILE = """olayout-profile 2
-function main 1 1000
-function quick 100 3000
-function sorts_cmp_up 3000 12000
-function sorts_weight 4000 360000
 edge main sorts_weight 4000
 edge main sorts_cmp_up 2000
 edge quick sorts_cmp_up 1000
+function sorts_weight 4000 360000
+function sorts_cmp_up 3000 12000
+function quick 100 3000
+function main 1 1000
 """
-
-N = 140
 
 
 def placed(res):
