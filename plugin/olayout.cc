@@ -40,6 +40,8 @@
  *                  (default on; loops.cc)
  *   block-order=gcc|exttsp  the blocks of the functions that ran in training in
  *                  GCC's order (default) or by ext-TSP (blockorder.cc)
+ *   block-ids      every block's index as its discriminator in the line table,
+ *                  the functions named in .olayout.blockids (blockids.cc)
  *   verbose        say on stderr what is done and what is skipped, and why
  *   report=FILE    write, per function, hot bytes and instructions before and
  *                  after outlining, and each path's inlining decisions
@@ -91,6 +93,8 @@ static const char help_text[] =
 	"                                     trip counts (default on)\n"
 	"  -fplugin-arg-olayout-block-order=gcc|exttsp  the trained functions' blocks in\n"
 	"                                     GCC's order (default) or by ext-TSP, as BOLT\n"
+	"  -fplugin-arg-olayout-block-ids     block indexes as discriminators in the line\n"
+	"                                     table, for olayout profile --blocks (code unchanged)\n"
 	"  -fplugin-arg-olayout-verbose       say what is done and skipped\n"
 	"  -fplugin-arg-olayout-report=FILE   sizes per function, before/after; path decisions\n"
 	"  -fplugin-arg-olayout-min-ratio=R   inline a path's call only when it ran at least\n"
@@ -130,6 +134,14 @@ const char *ol_fn_name(tree decl)
 		return "(anonymous)";
 	const char *s = IDENTIFIER_POINTER(name), *dot = strchr(s, '.');
 	return dot ? IDENTIFIER_POINTER(get_identifier_with_length(s, dot - s)) : s;
+}
+
+/* The symbol's name, as the symbol table has it: an asm("name") label's
+   assembler name starts with '*' (no user label prefix added). */
+const char *ol_asm_name(tree decl)
+{
+	const char *name = IDENTIFIER_POINTER(DECL_ASSEMBLER_NAME(decl));
+	return name + (name[0] == '*');
 }
 
 /* Whether decl is such a clone by its name (see ol_fn_name). */
@@ -374,7 +386,8 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 				   strcmp(key, "copies") == 0 ||
 				   ratio || growth || fdo || ppm || loops || order;
 		bool flag = strcmp(key, "outline-only") == 0 || strcmp(key, "inline-only") == 0 ||
-			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0;
+			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0 ||
+			    strcmp(key, "block-ids") == 0;
 		if (!wants_value && !flag) {
 			error("olayout: unknown option %<-fplugin-arg-%s-%s%> (try %<-fplugin-arg-%s-help%>)",
 			      info->base_name, key, info->base_name);
@@ -437,6 +450,8 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 			inline_only = true;
 		else if (strcmp(key, "verbose") == 0)
 			ol_cfg.verbose = true;
+		else if (strcmp(key, "block-ids") == 0)
+			ol_cfg.block_ids = true;
 		else
 			*help = true;
 	}
@@ -521,6 +536,10 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 	/* the trained functions' blocks by ext-TSP, after GCC's order */
 	if (ol_cfg.exttsp && ol_cfg.profile)
 		register_pass(info->base_name, ol_make_blockorder_pass(g), "bbro");
+	/* Registered after the block-order pass, it runs before it: the ids
+	   are the indexes before that pass renumbers the blocks. */
+	if (ol_cfg.block_ids)
+		register_pass(info->base_name, ol_make_blockids_pass(g), "bbro");
 	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_paths) {
 		/* Registered first, it runs after path-inlining: it sees the
 		   indirect calls the path's bodies hold. */

@@ -24,6 +24,7 @@ struct ol_config {
 	enum ol_fdo fdo;		  /* where the fdo pass runs (with a profile) */
 	bool loops;			  /* run the loops pass (with a profile's paths) */
 	bool exttsp;			  /* block-order=exttsp: the block-order pass */
+	bool block_ids;			  /* block-ids: the block-ids pass */
 	bool verbose;			  /* say what is done and what is skipped */
 	const char *report_file;	  /* NULL: no size report */
 	double min_ratio;		  /* least calls per root run to inline */
@@ -62,6 +63,9 @@ void ol_path_note(const char *path, const char *action, const char *caller,
    clone such as f.isra, f.constprop or f.part.0 is f. */
 const char *ol_fn_name(tree decl);
 bool ol_is_clone_name(tree decl);
+/* The function's symbol name (its assembler name, clones' suffixes kept:
+   f.constprop.0). */
+const char *ol_asm_name(tree decl);
 
 /* Whether the profile's cold-function mark holds for decl (not when its
    lines ran: it ran inlined in training); say: a note when it does not. */
@@ -121,6 +125,9 @@ opt_pass *ol_make_loops_pass(gcc::context *ctxt, bool late);
 opt_pass *ol_make_icp_pass(gcc::context *ctxt);
 /* Orders the blocks of trained functions by ext-TSP after GCC's bbro. */
 opt_pass *ol_make_blockorder_pass(gcc::context *ctxt);
+/* Gives every block its index as discriminator after GCC's bbro (before
+   the block-order pass) and names the function in .olayout.blockids. */
+opt_pass *ol_make_blockids_pass(gcc::context *ctxt);
 /* late: the second run, after IPA inlining, on the bodies holding a path
    (roots hot; with inline-only their inlined helpers outlined). */
 opt_pass *ol_make_outline_pass(gcc::context *ctxt, bool late);

@@ -87,12 +87,12 @@ out=$($CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-help -c -o "$WORK/m.o" "$W
 is $? 0 "help: exit 0"
 # each option the plugin takes, as its help must name it (a miss fails)
 lacks=
-for key in profile=FILE outline-only inline-only "fdo=on|off|late" "loops=on|off" "block-order=gcc|exttsp" verbose report=FILE min-ratio=R cold-ratio=R cold-runs=N cold-ppm=R \
+for key in profile=FILE outline-only inline-only "fdo=on|off|late" "loops=on|off" "block-order=gcc|exttsp" block-ids verbose report=FILE min-ratio=R cold-ratio=R cold-runs=N cold-ppm=R \
 	hot-ratio=R max-growth=N help; do
 	grep -qF -- "-fplugin-arg-olayout-$key " <<<"$out" || lacks+=" $key"
 done
 ok "help names each option with its value${lacks:+ (lacks:$lacks)}" [ -z "$lacks" ]
-is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 16 "help lists the sixteen options"
+is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 17 "help lists the seventeen options"
 
 # Paths the plugin cannot inline: the build goes on, with one warning that
 # names the path, the function and why.
