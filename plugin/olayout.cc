@@ -288,28 +288,36 @@ static void free_profile(void *, void *)
 	ol_cfg.profile = NULL;
 }
 
+/* key=FILE's profile, or NULL after error(): it must have some of the
+   entries (*count) that `olayout profile --option` writes, of kind. */
+static struct ol_profile *load_entries(const char *key, const char *file, size_t ol_profile::*count,
+				       const char *kind, const char *option)
+{
+	struct ol_profile *p;
+	char err[OL_PROFILE_ERR_MAX];
+	if (ol_profile_load(file, &p, err, sizeof err) < 0) {
+		error("%s", err);
+		return NULL;
+	}
+	if (!(p->*count)) {
+		error("olayout: %<%s=%s%>: the profile has no %s entries (write it with "
+		      "%<olayout profile --%s%>)", key, file, kind, option);
+		ol_profile_free(p);
+		return NULL;
+	}
+	return p;
+}
+
 /* The copy entries: copies=FILE's (refused without any), or the
    profile's own; 0 or -1 after error(). */
 static int load_copies(const char *file)
 {
-	struct ol_profile *p;
-	char err[OL_PROFILE_ERR_MAX];
 	if (!file) {
 		ol_cfg.copies = ol_cfg.profile && ol_cfg.profile->n_copies ? ol_cfg.profile : NULL;
 		return 0;
 	}
-	if (ol_profile_load(file, &p, err, sizeof err) < 0) {
-		error("%s", err);
-		return -1;
-	}
-	if (!p->n_copies) {
-		error("olayout: %<copies=%s%>: the profile has no copy entries (write it with "
-		      "%<olayout profile --copies%>)", file);
-		ol_profile_free(p);
-		return -1;
-	}
-	ol_cfg.copies = p;
-	return 0;
+	ol_cfg.copies = load_entries("copies", file, &ol_profile::n_copies, "copy", "copies");
+	return ol_cfg.copies ? 0 : -1;
 }
 
 /* block-profile=FILE's block entries, for the block-order pass (so it
@@ -318,27 +326,15 @@ static int load_copies(const char *file)
    on. 0 or -1 after error(). */
 static int load_blocks(const char *file)
 {
-	struct ol_profile *p;
-	char err[OL_PROFILE_ERR_MAX];
 	if (!file)
 		return 0;
 	if (!ol_cfg.profile || !ol_cfg.exttsp) {
 		error("olayout: %<block-profile=%> needs %<profile=%> and %<block-order=exttsp%>");
 		return -1;
 	}
-	if (ol_profile_load(file, &p, err, sizeof err) < 0) {
-		error("%s", err);
-		return -1;
-	}
-	if (!p->n_blocks) {
-		error("olayout: %<block-profile=%s%>: the profile has no block entries (write it with "
-		      "%<olayout profile --blocks%>)", file);
-		ol_profile_free(p);
-		return -1;
-	}
-	ol_cfg.blocks = p;
+	ol_cfg.blocks = load_entries("block-profile", file, &ol_profile::n_blocks, "block", "blocks");
 	ol_cfg.block_ids = true;
-	return 0;
+	return ol_cfg.blocks ? 0 : -1;
 }
 
 /* A number from 0 to most in text; 0 or -1. */
