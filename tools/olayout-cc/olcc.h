@@ -9,6 +9,7 @@
 struct olcc {
 	const char *cc;			 /* the compiler run */
 	char profile[PATH_MAX];		 /* absolute, or "" */
+	char block_profile[PATH_MAX];	 /* absolute, or "": block counts (needs profile) */
 	const char *mode;		 /* outline, path-inline, both, or NULL */
 	const char *fdo;		 /* the plugin's fdo pass: "on", "off" or "late" */
 	const char *align;		 /* code alignment: "gcc" or "pack" */
@@ -17,7 +18,7 @@ struct olcc {
 	int nargs;
 	char *envargs;			 /* a copy of OLAYOUT_ARGS, split in place */
 	char **argv;			 /* gcc's command, NULL-terminated */
-	char *opts[OLCC_MAX_ARGS + 4];	 /* the -fplugin* strings argv holds */
+	char *opts[OLCC_MAX_ARGS + 8];	 /* the -fplugin* strings argv holds (7 of our own) */
 	int nopts;
 };
 

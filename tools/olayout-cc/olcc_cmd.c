@@ -94,6 +94,14 @@ static int plugin_opts(struct olcc *c, int *n)
 	   --olayout-arg=block-order=gcc, after it, keeps GCC's order */
 	if (c->profile[0] && add_opt(c, n, arg, "block-order=exttsp") != 0)
 		return -1;
+	/* every function's block ids in the line table (only .debug_line
+	   changes), so that this build can be trained with olayout profile
+	   --blocks; and that training's counts when given */
+	if (c->profile[0] && add_opt(c, n, arg, "block-ids") != 0)
+		return -1;
+	if (c->block_profile[0] && add_opt(c, n, "-fplugin-arg-olayout-block-profile=",
+					   c->block_profile) != 0)
+		return -1;
 	for (int i = 0; i < c->nargs; i++)
 		if (add_opt(c, n, arg, c->args[i]) != 0)
 			return -1;
@@ -103,7 +111,7 @@ static int plugin_opts(struct olcc *c, int *n)
 int olcc_command(struct olcc *c, int argc, char **argv)
 {
 	int n = 0;
-	if (!(c->argv = calloc((size_t)argc + OLCC_MAX_ARGS + 12, sizeof *c->argv))) {
+	if (!(c->argv = calloc((size_t)argc + OLCC_MAX_ARGS + 16, sizeof *c->argv))) {
 		fputs("olayout-cc: out of memory\n", stderr);
 		return -1;
 	}
