@@ -42,6 +42,9 @@
  *                  GCC's order (default) or by ext-TSP (blockorder.cc)
  *   block-ids      every block's index as its discriminator in the line table,
  *                  the functions named in .olayout.blockids (blockids.cc)
+ *   block-profile=FILE  block counts (olayout profile --blocks of a build with
+ *                  block-ids, trained) for block-order=exttsp (blockprofile.cc);
+ *                  turns block-ids on
  *   verbose        say on stderr what is done and what is skipped, and why
  *   report=FILE    write, per function, hot bytes and instructions before and
  *                  after outlining, and each path's inlining decisions
@@ -95,6 +98,8 @@ static const char help_text[] =
 	"                                     GCC's order (default) or by ext-TSP, as BOLT\n"
 	"  -fplugin-arg-olayout-block-ids     block indexes as discriminators in the line\n"
 	"                                     table, for olayout profile --blocks (code unchanged)\n"
+	"  -fplugin-arg-olayout-block-profile=FILE  block counts (olayout profile --blocks of\n"
+	"                                     a build with block-ids) for block-order=exttsp\n"
 	"  -fplugin-arg-olayout-verbose       say what is done and skipped\n"
 	"  -fplugin-arg-olayout-report=FILE   sizes per function, before/after; path decisions\n"
 	"  -fplugin-arg-olayout-min-ratio=R   inline a path's call only when it ran at least\n"
@@ -277,32 +282,59 @@ static void free_profile(void *, void *)
 	if (ol_cfg.copies != ol_cfg.profile)
 		ol_profile_free(const_cast<struct ol_profile *>(ol_cfg.copies));
 	ol_cfg.copies = NULL;
+	ol_profile_free(const_cast<struct ol_profile *>(ol_cfg.blocks));
+	ol_cfg.blocks = NULL;
 	ol_profile_free(const_cast<struct ol_profile *>(ol_cfg.profile));
 	ol_cfg.profile = NULL;
+}
+
+/* key=FILE's profile, or NULL after error(): it must have some of the
+   entries (*count) that `olayout profile --option` writes, of kind. */
+static struct ol_profile *load_entries(const char *key, const char *file, size_t ol_profile::*count,
+				       const char *kind, const char *option)
+{
+	struct ol_profile *p;
+	char err[OL_PROFILE_ERR_MAX];
+	if (ol_profile_load(file, &p, err, sizeof err) < 0) {
+		error("%s", err);
+		return NULL;
+	}
+	if (!(p->*count)) {
+		error("olayout: %<%s=%s%>: the profile has no %s entries (write it with "
+		      "%<olayout profile --%s%>)", key, file, kind, option);
+		ol_profile_free(p);
+		return NULL;
+	}
+	return p;
 }
 
 /* The copy entries: copies=FILE's (refused without any), or the
    profile's own; 0 or -1 after error(). */
 static int load_copies(const char *file)
 {
-	struct ol_profile *p;
-	char err[OL_PROFILE_ERR_MAX];
 	if (!file) {
 		ol_cfg.copies = ol_cfg.profile && ol_cfg.profile->n_copies ? ol_cfg.profile : NULL;
 		return 0;
 	}
-	if (ol_profile_load(file, &p, err, sizeof err) < 0) {
-		error("%s", err);
+	ol_cfg.copies = load_entries("copies", file, &ol_profile::n_copies, "copy", "copies");
+	return ol_cfg.copies ? 0 : -1;
+}
+
+/* block-profile=FILE's block entries, for the block-order pass (so it
+   needs profile= and block-order=exttsp; a file without block entries is
+   refused); their ids are the blocks' discriminators, so block-ids goes
+   on. 0 or -1 after error(). */
+static int load_blocks(const char *file)
+{
+	if (!file)
+		return 0;
+	if (!ol_cfg.profile || !ol_cfg.exttsp) {
+		error("olayout: %<block-profile=%> needs %<profile=%> and %<block-order=exttsp%>");
 		return -1;
 	}
-	if (!p->n_copies) {
-		error("olayout: %<copies=%s%>: the profile has no copy entries (write it with "
-		      "%<olayout profile --copies%>)", file);
-		ol_profile_free(p);
-		return -1;
-	}
-	ol_cfg.copies = p;
-	return 0;
+	ol_cfg.blocks = load_entries("block-profile", file, &ol_profile::n_blocks, "block", "blocks");
+	ol_cfg.block_ids = true;
+	return ol_cfg.blocks ? 0 : -1;
 }
 
 /* A number from 0 to most in text; 0 or -1. */
@@ -367,7 +399,7 @@ static int parse_growth(const char *text, int *growth)
 
 /* Reads the arguments; 0 or -1 after error(). */
 static int parse_args(const struct plugin_name_args *info, const char **profile,
-		      const char **copies, bool *help)
+		      const char **copies, const char **blocks, bool *help)
 {
 	bool outline_only = false, inline_only = false;
 	ol_cfg.min_ratio = OL_MIN_RATIO;
@@ -383,7 +415,7 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		bool fdo = strcmp(key, "fdo") == 0, ppm = strcmp(key, "cold-ppm") == 0;
 		bool loops = strcmp(key, "loops") == 0, order = strcmp(key, "block-order") == 0;
 		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 ||
-				   strcmp(key, "copies") == 0 ||
+				   strcmp(key, "copies") == 0 || strcmp(key, "block-profile") == 0 ||
 				   ratio || growth || fdo || ppm || loops || order;
 		bool flag = strcmp(key, "outline-only") == 0 || strcmp(key, "inline-only") == 0 ||
 			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0 ||
@@ -408,6 +440,8 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 			*profile = value;
 		else if (strcmp(key, "copies") == 0)
 			*copies = value;
+		else if (strcmp(key, "block-profile") == 0)
+			*blocks = value;
 		else if (strcmp(key, "report") == 0)
 			ol_cfg.report_file = value;
 		else if (ratio) {
@@ -472,7 +506,7 @@ static void register_pass(const char *plugin, opt_pass *pass, const char *ref)
 
 int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *version)
 {
-	const char *profile_file = NULL, *copies_file = NULL;
+	const char *profile_file = NULL, *copies_file = NULL, *blocks_file = NULL;
 	bool help = false;
 
 	if (!plugin_default_version_check(version, &gcc_version)) {
@@ -482,7 +516,7 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 	register_callback(info->base_name, PLUGIN_INFO, NULL, &ol_info);
 	/* After error() the compilation fails anyway; returning 0 spares the
 	   user GCC's second line "failed to initialize plugin". */
-	if (parse_args(info, &profile_file, &copies_file, &help) < 0)
+	if (parse_args(info, &profile_file, &copies_file, &blocks_file, &help) < 0)
 		return 0;
 	if (help) {
 		fputs(help_text, stderr);
@@ -506,7 +540,7 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 		error("olayout: %<copies=%> needs %<profile=%>");
 		return 0;
 	}
-	if (load_copies(copies_file) < 0)
+	if (load_copies(copies_file) < 0 || load_blocks(blocks_file) < 0)
 		return 0;
 
 	if (ol_cfg.profile)

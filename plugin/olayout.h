@@ -19,6 +19,7 @@ enum ol_fdo { OL_FDO_OFF, OL_FDO_EARLY, OL_FDO_LATE };
 struct ol_config {
 	const struct ol_profile *profile; /* NULL: outlining from code alone */
 	const struct ol_profile *copies;  /* its copy entries (copies=FILE, or profile's); NULL: none */
+	const struct ol_profile *blocks;  /* block-profile=FILE's block entries; NULL: none */
 	bool outline;			  /* run the outline pass */
 	bool inline_paths;		  /* run the path-inline pass */
 	enum ol_fdo fdo;		  /* where the fdo pass runs (with a profile) */
@@ -125,6 +126,12 @@ opt_pass *ol_make_loops_pass(gcc::context *ctxt, bool late);
 opt_pass *ol_make_icp_pass(gcc::context *ctxt);
 /* Orders the blocks of trained functions by ext-TSP after GCC's bbro. */
 opt_pass *ol_make_blockorder_pass(gcc::context *ctxt);
+/* fun's block counts by block index from the block profile's entries for
+   it (the blocks without one: GCC's counts, scaled); false, with a verbose
+   note, when it has none or they do not fit its blocks (blockprofile.cc). */
+bool ol_block_profile_counts(function *fun, auto_vec<int64_t> *counts);
+/* The count of e from those block counts. */
+int64_t ol_block_profile_edge(edge e, const auto_vec<int64_t> &counts);
 /* Gives every block its index as discriminator after GCC's bbro (before
    the block-order pass) and names the function in .olayout.blockids. */
 opt_pass *ol_make_blockids_pass(gcc::context *ctxt);

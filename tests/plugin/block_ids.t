@@ -16,17 +16,6 @@ text() {
 	objcopy -O binary --only-section=.text "$1" "$1.text" && od -An -tx1 -v "$1.text"
 }
 
-# discriminators EXE FN [LINE]: the discriminators of FN's line-table rows
-# (0: none) in address order, one a line; only the rows of macro.c:LINE
-# with LINE. objdump prints each row as FILE:LINE [(discriminator N)].
-discriminators() {
-	objdump -dl --no-show-raw-insn "--disassemble=$2" "$1" |
-		awk -v line="${3:-}" 'match($0, /macro\.c:[0-9]+/) {
-			l = substr($0, RSTART + 8, RLENGTH - 8)
-			d = match($0, /\(discriminator [0-9]+\)/) ? substr($0, RSTART + 15, RLENGTH - 16) : 0
-			if (line == "" || l == line) print d }'
-}
-
 # in_block_order D...: yes when the discriminators, after the function's
 # first row (its start, before the first block's note: no discriminator),
 # never go down and lie in 2 .. N+1 (N: $BLOCKS); else the first bad one.
