@@ -18,9 +18,9 @@
  * the source's count shared in the ratio of its successors' counts, at
  * most the destination's.
  *
- * Entries that do not fit (an ID that is no block of the function, or most
- * of its blocks without an entry: another build, other options) leave
- * GCC's counts, with a verbose note. A block without an entry (none of its
+ * Entries that do not fit (an ID that ran but is no block of the function,
+ * or most of its blocks without an entry: another build, other options)
+ * leave GCC's counts, with a verbose note. A block without an entry (none of its
  * instructions had a location of its own: a lone `ret`) takes GCC's count,
  * scaled by the ratio of the entries' counts to GCC's over the blocks that
  * have both.
@@ -65,13 +65,23 @@ void ids_of(function *fun, auto_vec<int> *index)
 			(*index)[bb->discriminator] = bb->index;
 }
 
-/* Whether one of the n entries b is no block of fun (its id in *id). */
+/* Whether the entry's id is a block of fun. */
+bool is_block(const auto_vec<int> &index, const struct ol_profile_block *b)
+{
+	return b->id < index.length() && index[b->id] >= 0;
+}
+
+/* Whether one of the n entries b that ran is no block of fun (its id in
+   *id). One that never ran is left out: the trained build's line table
+   has rows of no instruction (a function's last `.loc` before its end
+   lands at the next function's start, with its block's id: sqlite3's
+   btreeParseCellPtrIndex got the ids 9 and 20 of its 8 blocks so). */
 bool stray(const auto_vec<int> &index, const struct ol_profile_block *const *b, size_t n,
 	   uint64_t *id)
 {
 	for (size_t i = 0; i < n; i++) {
 		*id = b[i]->id;
-		if (*id >= index.length() || index[*id] < 0)
+		if (b[i]->count && !is_block(index, b[i]))
 			return true;
 	}
 	return false;
@@ -88,7 +98,8 @@ size_t entry_counts(function *fun, const auto_vec<int> &index, const struct ol_p
 	FOR_EACH_BB_FN (bb, fun)
 		(*counts)[bb->index] = -1;
 	for (size_t i = 0; i < n; i++)
-		(*counts)[index[b[i]->id]] = (int64_t)MIN(b[i]->count, (uint64_t)INT64_MAX);
+		if (is_block(index, b[i]))
+			(*counts)[index[b[i]->id]] = (int64_t)MIN(b[i]->count, (uint64_t)INT64_MAX);
 	size_t gaps = 0;
 	FOR_EACH_BB_FN (bb, fun)
 		gaps += (*counts)[bb->index] < 0;

@@ -17,7 +17,18 @@ sorts_cmp_up, sorts_weight, quick.
 The limit, on a program of 140 functions f0..f139 in one call chain
 (f_i calls f_i+1, compiled here; f_i denser the higher i): packed, the
 chain breaks after 128 units (f12..f139 first, the denser, then main,
-f0..f11); first fit keeps one chain in call order."""
+f0..f11); first fit keeps one chain in call order.
+
+The frequency term, packed, models the geometry's cache: one page per
+way, of a way's bytes (modern: 8 of 4096), not LLVM's 16 of 2048. quick
+(190 bytes, 10^6 entries) calls merge (359 bytes, 100 entries) 100 times;
+sorts_cmp_up takes 10^7 entries, sorts_weight (1000 entries, 206 bytes)
+is between quick and merge in density. Merging quick with merge gains
+100 / 96^0.25 = 31.9 by distance; the merged chain (549 bytes) misses
+1000100 (1 - 4096 x 1000100 / 549 / T)^8 = 115 times on 8 pages of 4 KB
+(a quarter of the loss: 3.8; merged), 1330 times on 16 pages of 2 KB and
+10750 on 4 pages of 4 KB (16384:4:64): not merged, sorts_weight between
+them."""
 import os
 import sys
 import tempfile
@@ -36,6 +47,16 @@ function sorts_weight 4000 360000
 function sorts_cmp_up 3000 12000
 function quick 100 3000
 function main 1 1000
+"""
+
+# a dense caller and a sparse callee, a ballast of entries, and a unit of
+# density between them
+PAGES = """olayout-profile 2
+function sorts_cmp_up 10000000 40000000
+function quick 1000000 50000000
+function sorts_weight 1000 206000
+function merge 100 2000
+edge quick merge 100
 """
 
 
@@ -80,7 +101,7 @@ def per_byte(tap, work):
     with open(prof, "w") as f:
         f.write(PROFILE)
     hot = ("main", "sorts_cmp_up", "sorts_weight", "quick")
-    packed = oltest.olayout("plan", "--strategy", "cdsort", "--profile", prof, "--cache", "1024:2:32", exe)
+    packed = oltest.olayout("plan", "--strategy", "cdsort", "--profile", prof, "--cache", "modern", exe)
     direct = oltest.olayout("plan", "--strategy", "cdsort", "--profile", prof, "--cache", "512:1:32", exe)
     got = [n for n in placed(packed) if n in hot]
     tap.ok(packed.rc == 0 and got == list(hot),
@@ -102,7 +123,7 @@ def limit(tap, work):
     if cc.rc != 0:
         tap.ok(False, "the 140-function chain compiles", oltest.describe(cc))
         return
-    packed = oltest.olayout("plan", "--strategy", "cdsort", "--profile", prof, "--cache", "1024:2:32", exe)
+    packed = oltest.olayout("plan", "--strategy", "cdsort", "--profile", prof, "--cache", "modern", exe)
     direct = oltest.olayout("plan", "--strategy", "cdsort", "--profile", prof, "--cache", "512:1:32", exe)
     names = placed(packed)
     tap.ok(packed.rc == 0 and len(names) == N + 1 and longest_run(names) == 128 and
@@ -115,11 +136,26 @@ def limit(tap, work):
            oltest.describe(direct))
 
 
+def pages(tap, work):
+    exe = [e for p, c, e in oltest.corpus() if p == "sorts" and c == "pie-g"][0]
+    prof = os.path.join(work, "pages.prof")
+    with open(prof, "w") as f:
+        f.write(PAGES)
+    for geom, merged in (("modern", True), ("16384:4:64", False)):
+        res = oltest.olayout("plan", "--strategy", "cdsort", "--profile", prof, "--cache", geom, exe)
+        got = placed(res)
+        ok = res.rc == 0 and "quick" in got and "merge" in got
+        tap.ok(ok and (abs(got.index("quick") - got.index("merge")) == 1) == merged,
+               "%s: quick and merge %s (%s)" % (geom, "merged" if merged else "apart", got),
+               oltest.describe(res))
+
+
 def main():
     tap = oltest.Tap()
     with tempfile.TemporaryDirectory() as work:
         per_byte(tap, work)
         limit(tap, work)
+        pages(tap, work)
     return tap.done()
 
 

@@ -8,7 +8,7 @@
 # arms out of it; the edges' counts come from the blocks'. A profile whose
 # entries do not fit the function (an id that is no block of it, most
 # blocks without an entry) leaves GCC's counts, with a note: the same code
-# as without it.
+# as without it; an id that is no block but never ran is left out.
 . tests/plugin/lib.sh
 need_tool valgrind
 
@@ -44,7 +44,7 @@ rare_among_hot() {
 		END { for (i = first; i <= last; i++) if (i in at) { print "yes"; exit } print "no" }'
 }
 
-plan 14
+plan 16
 build lines block-ids
 ok "olayout profile --blocks of its run" \
 	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/lines" $N
@@ -69,6 +69,10 @@ ok "verbose: an id that is no block of work" grep -qF \
 	"$WORK/verbose.stray"
 is "$(objdump -d "$WORK/stray" | tail -n +3 | md5sum)" "$(objdump -d "$WORK/lines" | tail -n +3 | md5sum)" \
 	"that profile: the code of GCC's counts"
+{ cat "$WORK/b.prof"; echo "block work 998 0"; } >"$WORK/zero.prof"
+build zero block-profile="$WORK/zero.prof"
+is "$(objdump -d "$WORK/zero" | tail -n +3 | md5sum)" "$(objdump -d "$WORK/blocks" | tail -n +3 | md5sum)" \
+	"an id that is no block and never ran (a line-table row of no instruction): left out"
 { grep -v '^block work ' "$WORK/b.prof"; grep '^block work ' "$WORK/b.prof" | head -1; } >"$WORK/few.prof"
 build few block-profile="$WORK/few.prof"
 ok "verbose: most of work's blocks without an entry" grep -qE \
