@@ -24,7 +24,9 @@
  * chain X of at most SPLIT_MAX blocks) is made, until no merge gains;
  * the entry's chain comes first, the others by their density (counts per
  * byte), hottest first. The order is kept only where it scores more than
- * GCC's.
+ * GCC's. block-order=exttsp-warm (olayout-cc's default) then moves the
+ * blocks that ran rarely (fewer than the outline pass's rare count) and
+ * the never-run ones behind the hot ones (warm_last).
  *
  * A function keeps GCC's order, with a verbose note saying why, when it
  * did not run in training, optimizes for size, begins in .cold, has more
@@ -250,6 +252,78 @@ std::vector<int> final_order(layout *l)
 	return order;
 }
 
+/* The bytes of l's nodes. */
+int64_t bytes_of(const layout *l)
+{
+	int64_t b = 0;
+	for (const node &n : l->nodes)
+		b += n.size;
+	return b;
+}
+
+/* The most times bb's lines ran in training (the profile's line counts;
+   0 when they are cold-lines), or -1 when the profile knows none of them:
+   a bound on bb's runs. GCC's count of a block is none: it follows the
+   probabilities, and where the fdo pass had no counts for a branch's
+   exits they are GCC's guess (before the fdo pass set sqlite3VdbeExec's
+   opcode dispatch, its rare opcodes, a few runs, counted millions each). */
+int64_t line_bound(basic_block bb)
+{
+	int64_t most = -1;
+	rtx_insn *insn;
+	FOR_BB_INSNS (bb, insn) {
+		if (!NONDEBUG_INSN_P(insn) || !INSN_HAS_LOCATION(insn))
+			continue;
+		expanded_location xl = expand_location(INSN_LOCATION(insn));
+		uint64_t c;
+		if (!xl.file || xl.line <= 0)
+			continue;
+		if (ol_profile_line_count(ol_cfg.profile, xl.file, (unsigned long)xl.line, &c))
+			most = MAX(most, (int64_t)c);
+		else if (ol_profile_is_cold_line(ol_cfg.profile, xl.file, (unsigned long)xl.line))
+			most = MAX(most, (int64_t)0);
+	}
+	return most;
+}
+
+/* The class of node n for block-order=exttsp-warm: 0 the entry and the hot
+   blocks, 1 the warm ones (ran, fewer than warm times), 2 the never-run;
+   a node's runs: its count, at most its lines' (bound[n], -1: none). */
+int warmth(const layout *l, const std::vector<int64_t> &bound, int n, int64_t warm)
+{
+	int64_t c = bound[n] < 0 ? l->nodes[n].count : MIN(l->nodes[n].count, bound[n]);
+	return n == 0 || c >= warm ? 0 : c > 0 ? 1 : 2;
+}
+
+/* block-order=exttsp-warm: order's hot blocks first, then its warm ones,
+   then the never-run ones, each in order's order. ext-TSP scores jumps
+   only: in an interpreter's loop (sqlite3VdbeExec) the rare blocks sit
+   between the hot ones, spreading them over the whole hot part. warm is
+   the outline pass's rare count (cold-runs, cold-ppm, cold-ratio per entry
+   of fun); returns the bytes moved behind the hot ones (their count in
+   *moved). */
+int64_t warm_last(const layout *l, function *fun, std::vector<int> *order, size_t *moved)
+{
+	int64_t entry = ENTRY_BLOCK_PTR_FOR_FN(fun)->count.initialized_p()
+				? ENTRY_BLOCK_PTR_FOR_FN(fun)->count.to_gcov_type()
+				: 0;
+	int64_t warm = MAX((int64_t)ol_cfg.rare_below, (int64_t)(ol_cfg.cold_ratio * (double)entry));
+	std::vector<int64_t> bound(l->nodes.size());
+	for (size_t n = 0; n < l->nodes.size(); n++)
+		bound[n] = line_bound(l->nodes[n].bb);
+	std::stable_sort(order->begin(), order->end(), [&](int a, int b) {
+		return warmth(l, bound, a, warm) < warmth(l, bound, b, warm);
+	});
+	int64_t bytes = 0;
+	*moved = 0;
+	for (int n : *order)
+		if (warmth(l, bound, n, warm) > 0) {
+			++*moved;
+			bytes += l->nodes[n].size;
+		}
+	return bytes;
+}
+
 int64_t block_size(basic_block bb)
 {
 	int64_t size = 0;
@@ -405,10 +479,16 @@ void reorder(function *fun)
 	double before = score(&l, gcc_order, all);
 	merge_chains(&l);
 	std::vector<int> order = final_order(&l);
+	size_t moved = 0;
+	int64_t moved_bytes = ol_cfg.warm_last ? warm_last(&l, fun, &order, &moved) : 0;
 	double after = score(&l, order, all);
 	if (after > before) {
 		ol_note("block-order: %s: %zu blocks ordered by ext-TSP (score %.0f, GCC's %.0f)",
 			name, l.nodes.size(), after, before);
+		if (ol_cfg.warm_last)
+			ol_note("block-order: %s: %zu warm or never-run blocks (%lld of %lld bytes) "
+				"after the hot ones", name, moved, (long long)moved_bytes,
+				(long long)bytes_of(&l));
 	} else {
 		ol_note("block-order: %s: kept GCC's order (it scores %.0f, ext-TSP's %.0f)", name,
 			before, after);

@@ -38,8 +38,10 @@
  *                  before inlining; late: after the last GIMPLE pass)
  *   loops=on|off   the paths' hot loops unrolled by their trained trip counts
  *                  (default on; loops.cc)
- *   block-order=gcc|exttsp  the blocks of the functions that ran in training in
- *                  GCC's order (default) or by ext-TSP (blockorder.cc)
+ *   block-order=gcc|exttsp|exttsp-warm  the blocks of the functions that ran in
+ *                  training in GCC's order (default) or by ext-TSP (blockorder.cc);
+ *                  exttsp-warm: then the rare blocks (cold-runs, cold-ppm, cold-ratio)
+ *                  after all the hot ones (olayout-cc's default)
  *   verbose        say on stderr what is done and what is skipped, and why
  *   report=FILE    write, per function, hot bytes and instructions before and
  *                  after outlining, and each path's inlining decisions
@@ -89,8 +91,9 @@ static const char help_text[] =
 	"                                     for block order only)\n"
 	"  -fplugin-arg-olayout-loops=on|off  unroll the paths' hot loops by their trained\n"
 	"                                     trip counts (default on)\n"
-	"  -fplugin-arg-olayout-block-order=gcc|exttsp  the trained functions' blocks in\n"
-	"                                     GCC's order (default) or by ext-TSP, as BOLT\n"
+	"  -fplugin-arg-olayout-block-order=gcc|exttsp|exttsp-warm  the trained functions'\n"
+	"                                     blocks in GCC's order (default) or by ext-TSP, as\n"
+	"                                     BOLT; exttsp-warm: rare blocks after the hot ones\n"
 	"  -fplugin-arg-olayout-verbose       say what is done and skipped\n"
 	"  -fplugin-arg-olayout-report=FILE   sizes per function, before/after; path decisions\n"
 	"  -fplugin-arg-olayout-min-ratio=R   inline a path's call only when it ran at least\n"
@@ -383,7 +386,7 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		if (wants_value && (!value || !*value)) {
 			error("olayout: option %<-fplugin-arg-%s-%s%> needs %<=%s%>", info->base_name,
 			      key, ratio ? "RATIO" : ppm ? "R" : growth ? "N" : fdo ? "on|off|late" : loops ? "on|off"
-			      : order ? "gcc|exttsp" : "FILE");
+			      : order ? "gcc|exttsp|exttsp-warm" : "FILE");
 			return -1;
 		}
 		if (flag && value) {
@@ -426,11 +429,14 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 			}
 			ol_cfg.loops = strcmp(value, "on") == 0;
 		} else if (order) {
-			if (strcmp(value, "gcc") != 0 && strcmp(value, "exttsp") != 0) {
-				error("olayout: %<block-order=%s%>: want %<gcc%> or %<exttsp%>", value);
+			bool warm = strcmp(value, "exttsp-warm") == 0;
+			if (strcmp(value, "gcc") != 0 && strcmp(value, "exttsp") != 0 && !warm) {
+				error("olayout: %<block-order=%s%>: want %<gcc%>, %<exttsp%> or "
+				      "%<exttsp-warm%>", value);
 				return -1;
 			}
-			ol_cfg.exttsp = strcmp(value, "exttsp") == 0;
+			ol_cfg.exttsp = strcmp(value, "exttsp") == 0 || warm;
+			ol_cfg.warm_last = warm;
 		} else if (strcmp(key, "outline-only") == 0)
 			outline_only = true;
 		else if (strcmp(key, "inline-only") == 0)

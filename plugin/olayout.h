@@ -24,6 +24,7 @@ struct ol_config {
 	enum ol_fdo fdo;		  /* where the fdo pass runs (with a profile) */
 	bool loops;			  /* run the loops pass (with a profile's paths) */
 	bool exttsp;			  /* block-order=exttsp: the block-order pass */
+	bool warm_last;			  /* block-order=exttsp-warm: rare blocks after the hot */
 	bool verbose;			  /* say what is done and what is skipped */
 	const char *report_file;	  /* NULL: no size report */
 	double min_ratio;		  /* least calls per root run to inline */

@@ -56,9 +56,9 @@ fails "a ratio above 1" "olayout: 'hot-ratio=2': want a number from 0 to 1" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-hot-ratio=2 -c -o "$WORK/m.o" "$WORK/m.c"
 fails "a cold-ppm above a million" "olayout: 'cold-ppm=2e6': want a number from 0 to 1000000" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-cold-ppm=2e6 -c -o "$WORK/m.o" "$WORK/m.c"
-fails "a bad block order" "olayout: 'block-order=stc': want 'gcc' or 'exttsp'" \
+fails "a bad block order" "olayout: 'block-order=stc': want 'gcc', 'exttsp' or 'exttsp-warm'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-block-order=stc -c -o "$WORK/m.o" "$WORK/m.c"
-fails "block-order without a value" "olayout: option '-fplugin-arg-olayout-block-order' needs '=gcc|exttsp'" \
+fails "block-order without a value" "olayout: option '-fplugin-arg-olayout-block-order' needs '=gcc|exttsp|exttsp-warm'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-block-order -c -o "$WORK/m.o" "$WORK/m.c"
 fails "a negative growth" "olayout: 'max-growth=-1': want a whole number from 0 to 10000" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-max-growth=-1 -c -o "$WORK/m.o" "$WORK/m.c"
@@ -87,7 +87,7 @@ out=$($CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-help -c -o "$WORK/m.o" "$W
 is $? 0 "help: exit 0"
 # each option the plugin takes, as its help must name it (a miss fails)
 lacks=
-for key in profile=FILE outline-only inline-only "fdo=on|off|late" "loops=on|off" "block-order=gcc|exttsp" verbose report=FILE min-ratio=R cold-ratio=R cold-runs=N cold-ppm=R \
+for key in profile=FILE outline-only inline-only "fdo=on|off|late" "loops=on|off" "block-order=gcc|exttsp|exttsp-warm" verbose report=FILE min-ratio=R cold-ratio=R cold-runs=N cold-ppm=R \
 	hot-ratio=R max-growth=N help; do
 	grep -qF -- "-fplugin-arg-olayout-$key " <<<"$out" || lacks+=" $key"
 done

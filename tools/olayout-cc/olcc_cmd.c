@@ -90,9 +90,10 @@ static int plugin_opts(struct olcc *c, int *n)
 	   plugin takes a key's last value */
 	if (c->profile[0] && add_opt(c, n, "-fplugin-arg-olayout-fdo=", c->fdo) != 0)
 		return -1;
-	/* the trained functions' blocks by ext-TSP (bench/results/external.md);
-	   --olayout-arg=block-order=gcc, after it, keeps GCC's order */
-	if (c->profile[0] && add_opt(c, n, arg, "block-order=exttsp") != 0)
+	/* the trained functions' blocks by ext-TSP, the rarely run ones after
+	   the hot ones (bench/results/external.md); --olayout-arg=block-order=
+	   exttsp or gcc, after it, keeps ext-TSP's or GCC's order */
+	if (c->profile[0] && add_opt(c, n, arg, "block-order=exttsp-warm") != 0)
 		return -1;
 	for (int i = 0; i < c->nargs; i++)
 		if (add_opt(c, n, arg, c->args[i]) != 0)
