@@ -26,7 +26,7 @@
 /* The kinds of entries checked for repeats after the pass. */
 enum {
 	AT_COLD_FN, AT_LIBRARY, AT_EDGE, AT_FUNCTION, AT_LINE, AT_COLD_LINE, AT_EXTERNAL, AT_INSN,
-	AT_BRANCH,
+	AT_BRANCH, AT_BLOCK,
 	AT_KINDS,
 	AT_COPY = AT_KINDS /* read by do_copy, not a record */
 };
@@ -352,6 +352,16 @@ static int check_extent(struct parser *ps, const char *entry, const char *s)
 	return 0;
 }
 
+/* block: an id GCC's discriminators hold (bb->index, unsigned), and not 0:
+ * discriminator 0 is a row of no block. */
+static int check_block_id(struct parser *ps, const char *entry, const char *s)
+{
+	const struct ol_profile_block *b = (const struct ol_profile_block *)entry;
+	if (b->id == 0 || b->id > UINT32_MAX)
+		return fail(ps, -EINVAL, "bad block id '%s': want 1 to %u", s, UINT32_MAX);
+	return 0;
+}
+
 #define FIELD(kind, arg, what, type, member) \
 	{kind, arg, what, offsetof(type, member), 0, NULL}
 #define LOC(arg, type) \
@@ -397,6 +407,11 @@ static const struct record records[AT_KINDS] = {
 			       fall_line),
 			FIELD(F_NUMBER, 3, "taken count", struct ol_profile_branch, taken),
 			FIELD(F_NUMBER, 4, "fall-through count", struct ol_profile_branch, fall)}, 5},
+	[AT_BLOCK] = {LIST(blocks), sizeof(struct ol_profile_block),
+		      {FIELD(F_SYMBOL, 0, "function name", struct ol_profile_block, function),
+		       {F_NUMBER, 1, "block id", offsetof(struct ol_profile_block, id), 0,
+			check_block_id},
+		       FIELD(F_NUMBER, 2, "count", struct ol_profile_block, count)}, 3},
 };
 
 /* Frees a record's list in p, with the strings of its entries (a symbol
@@ -516,6 +531,7 @@ struct directive {
 /* Looked up in this order: the entries a large profile is made of first. */
 static const struct directive directives[] = {
 	{"insn", 4, 3, 3, "insn FN OFFSET COUNT", NULL, AT_INSN},
+	{"block", 7, 3, 3, "block FN ID COUNT", NULL, AT_BLOCK},
 	{"branch", 5, 5, 5, "branch FILE:LINE TAKEN_FILE:LINE FALL_FILE:LINE TAKEN FALL", NULL,
 	 AT_BRANCH},
 	{"edge", 1, 3, 3, "edge CALLER CALLEE COUNT", NULL, AT_EDGE},
@@ -739,6 +755,9 @@ static int report(struct parser *ps, const struct problem *pr)
 			    p->branches[i].file, p->branches[i].line, p->branches[i].taken_file,
 			    p->branches[i].taken_line, p->branches[i].fall_file,
 			    p->branches[i].fall_line);
+	case AT_BLOCK:
+		return fail(ps, -EINVAL, "block '%s %" PRIu64 "' given twice", p->blocks[i].function,
+			    p->blocks[i].id);
 	case AT_COPY:
 		return fail(ps, -EINVAL, "copy of '%s:%lu' in '%s' through the same %zu call sites "
 			    "given twice", p->copies[i].locs[p->copies[i].n_locs - 1].file,
@@ -790,6 +809,8 @@ static int check_repeats(struct parser *ps)
 	}
 	consider_repeat(ps, &pr, AT_BRANCH, p->branches, sizeof *p->branches, ix->branches,
 			p->n_branches, ol_profile_cmp_branch_first);
+	consider_repeat(ps, &pr, AT_BLOCK, p->blocks, sizeof *p->blocks, ix->blocks, p->n_blocks,
+			ol_profile_cmp_block);
 	consider_repeat(ps, &pr, AT_COPY, p->copies, sizeof *p->copies, ix->copies, p->n_copies,
 			ol_profile_cmp_copy);
 	return pr.line ? report(ps, &pr) : 0;

@@ -21,8 +21,8 @@
 extern "C" {
 #endif
 
-/* The newest version; the reader also reads versions 1 to 5. */
-#define OL_PROFILE_VERSION 6
+/* The newest version; the reader also reads versions 1 to 6. */
+#define OL_PROFILE_VERSION 7
 #define OL_PROFILE_ERR_MAX 512
 
 /* A source location never executed in training. */
@@ -110,6 +110,17 @@ struct ol_profile_copy {
 	uint64_t count;
 };
 
+/* v7: one basic block of function FN (its assembler name, as the plugin's
+ * `.olayout.blockids` marker lists it; a `.cold` fragment's code counts
+ * for FN): its id (GCC's bb->index at the plugin's block-order point, the
+ * discriminator of its instructions' line-table rows), and the largest
+ * count of one of its instructions (0: none ran). */
+struct ol_profile_block {
+	char *function;
+	uint64_t id; /* 1 to 2^32 - 1 */
+	uint64_t count;
+};
+
 struct ol_profile_index; /* the parser's sorted lookup orders */
 
 struct ol_profile {
@@ -141,6 +152,8 @@ struct ol_profile {
 	size_t n_branches;
 	struct ol_profile_copy *copies;
 	size_t n_copies;
+	struct ol_profile_block *blocks;
+	size_t n_blocks;
 	struct ol_profile_index *index;
 };
 
@@ -177,6 +190,14 @@ size_t ol_profile_branches_at(const struct ol_profile *p, const char *file, unsi
  * for ol_profile_is_cold_line); false when the profile has no such copy. */
 bool ol_profile_copy_count(const struct ol_profile *p, const char *fn, const char *const *files,
 			   const unsigned long *lines, size_t n, uint64_t *count);
+/* The `block` entries of function fn (its assembler name, compared
+ * exactly), by id: how many there are; the first max of them go to out[]. */
+size_t ol_profile_blocks_of(const struct ol_profile *p, const char *fn,
+			    const struct ol_profile_block **out, size_t max);
+/* The count of block id of function fn; false when the profile has no
+ * such entry. */
+bool ol_profile_block_count(const struct ol_profile *p, const char *fn, uint64_t id,
+			    uint64_t *count);
 /* The edge's count, 0 when the profile has no such edge. */
 uint64_t ol_profile_edge_count(const struct ol_profile *p, const char *caller,
 			       const char *callee);

@@ -174,6 +174,7 @@ void ol_profile_index_free(struct ol_profile_index *ix)
 	free(ix->cold_lines);
 	free(ix->branches);
 	free(ix->copies);
+	free(ix->blocks);
 	free(ix);
 }
 
@@ -197,8 +198,10 @@ int ol_profile_index_build(struct ol_profile *p)
 					ol_profile_cmp_branch_first);
 	ix->copies = ol_profile_order(p->copies, p->n_copies, sizeof *p->copies,
 				      ol_profile_cmp_copy);
+	ix->blocks = ol_profile_order(p->blocks, p->n_blocks, sizeof *p->blocks,
+				      ol_profile_cmp_block);
 	if (!ix->cold_functions || !ix->library || !ix->edges || !ix->functions || !ix->lines ||
-	    !ix->cold_lines || !ix->branches || !ix->copies) {
+	    !ix->cold_lines || !ix->branches || !ix->copies || !ix->blocks) {
 		ol_profile_index_free(ix);
 		return -ENOMEM;
 	}

@@ -34,6 +34,10 @@ int ol_profile_cmp_copy(const void *a, const void *b);
 void ol_profile_print_copy(FILE *fp, const struct ol_profile *p, size_t i);
 void ol_profile_free_copies(struct ol_profile *p);
 
+/* Blocks by function, then id; a `block` entry's text (ol_profile_block.c). */
+int ol_profile_cmp_block(const void *a, const void *b);
+void ol_profile_print_block(FILE *fp, const struct ol_profile *p, size_t i);
+
 /* The indexes 0..n-1 of the n elements of size bytes at base, sorted by cmp,
  * equal elements in array order; NULL when out of memory (n > 0). */
 size_t *ol_profile_order(const void *base, size_t n, size_t size, ol_profile_cmp cmp);
@@ -45,7 +49,7 @@ size_t ol_profile_lower_bound(const void *base, size_t size, const size_t *order
 /* The parser's lookup orders. */
 struct ol_profile_index {
 	size_t *cold_functions, *library, *edges, *functions, *lines, *cold_lines, *branches;
-	size_t *copies;
+	size_t *copies, *blocks;
 };
 
 /* Builds p->index; -ENOMEM. */

@@ -135,6 +135,9 @@ int ol_profile_write(FILE *fp, const struct ol_profile *p)
 	if (rc == 0)
 		rc = print_sorted(fp, p, p->copies, p->n_copies, sizeof *p->copies,
 				  ol_profile_cmp_copy, ol_profile_print_copy);
+	if (rc == 0)
+		rc = print_sorted(fp, p, p->blocks, p->n_blocks, sizeof *p->blocks,
+				  ol_profile_cmp_block, ol_profile_print_block);
 	if (rc == 0 && ferror(fp))
 		rc = -EIO;
 	return rc;

@@ -6,7 +6,7 @@
 
 printf 'int main(void) { return 0; }\n' >"$WORK/m.c"
 printf 'olayout-profile 1\ncache modern 32768 8 64\nbogus x\n' >"$WORK/bad.prof"
-printf 'olayout-profile 7\n' >"$WORK/v3.prof"
+printf 'olayout-profile 8\n' >"$WORK/v3.prof"
 
 # fails DESCRIPTION WANTED-MESSAGE GCC-ARGS...: the compilation fails with
 # exactly one line of diagnostics, which holds WANTED-MESSAGE.
@@ -24,7 +24,7 @@ plan 68
 
 fails "malformed profile" "$WORK/bad.prof:3: unknown directive 'bogus'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/bad.prof" -c -o "$WORK/m.o" "$WORK/m.c"
-fails "unsupported profile version" "$WORK/v3.prof:1: unsupported version 7 (this reader knows 1 to 6)" \
+fails "unsupported profile version" "$WORK/v3.prof:1: unsupported version 8 (this reader knows 1 to 7)" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/v3.prof" -c -o "$WORK/m.o" "$WORK/m.c"
 # More malformations, each named by file, line and problem.
 while IFS='|' read -r text want; do
@@ -32,7 +32,7 @@ while IFS='|' read -r text want; do
 	fails "malformed profile ($want)" "$WORK/m.prof:$want" \
 		$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/m.prof" -c -o "$WORK/m.o" "$WORK/m.c"
 done <<'EOF'
-cold-line x.c:1\n|1: 'cold-line' before the version header 'olayout-profile 6'
+cold-line x.c:1\n|1: 'cold-line' before the version header 'olayout-profile 7'
 olayout-profile 1\npath p a\n|2: 'path' wants path NAME ROOT FN...
 olayout-profile 1\n\ncold-line x.c:zero\n|3: bad line number 'zero': not a number
 olayout-profile 1\ncache c 8192 3 32\n|2: bad associativity '3': not a power of two up to 2^30

@@ -265,6 +265,11 @@ static void check_write(void)
 		 "olayout-profile 6\ncopy f a.c:4 b.h:9 1\ncopy f a.c:5 b.h:9 2\n"
 		 "copy f a.c:4 c.h:2 b.h:9 7\ncopy g a.c:3 b.h:9 0\n",
 		 "version 6: copy FN SITE... LINE COUNT, by function, line, number of sites, sites"},
+		{"olayout-profile 7\nblock g.cold 3 0\nblock f 10 4\nblock f.constprop.0 2 1\n"
+		 "block f 9 5\ncopy f a.c:4 b.h:9 1\n",
+		 "olayout-profile 7\ncopy f a.c:4 b.h:9 1\nblock f 9 5\nblock f 10 4\n"
+		 "block f.constprop.0 2 1\nblock g.cold 3 0\n",
+		 "version 7: block FN ID COUNT, by function, then id, after copy"},
 	};
 	for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
 		char *got = rewrite(versions[i].in);
@@ -330,6 +335,35 @@ static void check_copies(void)
 	ol_profile_free(p);
 }
 
+/* A function's blocks are found by its exact name (foo.constprop.0 is not
+ * foo), in id order, whatever the file's order. */
+static void check_blocks(void)
+{
+	struct ol_profile *p = parsed("olayout-profile 7\nblock f 12 0\nblock f.part.0 2 9\n"
+				      "block f 3 40\nblock e 7 1\nblock f 2 100\nblock g 2 6\n",
+				      "blocks");
+	if (!p)
+		return;
+	const struct ol_profile_block *b[3];
+	size_t n = ol_profile_blocks_of(p, "f", b, 3);
+	tap_ok(n == 3 && b[0]->id == 2 && b[0]->count == 100 && b[1]->id == 3 &&
+		       b[1]->count == 40 && b[2]->id == 12 && b[2]->count == 0,
+	       "f's three blocks by id, with their counts (%zu found)", n);
+	tap_ok(ol_profile_blocks_of(p, "f", b, 1) == 3 && b[0]->id == 2,
+	       "the count of f's blocks, the first max of them filled in");
+	tap_ok(ol_profile_blocks_of(p, "f.part", b, 3) == 0 && ol_profile_blocks_of(p, "h", b, 3) == 0,
+	       "no blocks for a name that is a prefix of one, none for an absent function");
+	uint64_t c = 99;
+	tap_ok(ol_profile_block_count(p, "f", 3, &c) && c == 40 &&
+		       ol_profile_block_count(p, "f.part.0", 2, &c) && c == 9 &&
+		       ol_profile_block_count(p, "g", 2, &c) && c == 6,
+	       "one block's count, of f, of f.part.0, of g");
+	tap_ok(!ol_profile_block_count(p, "f", 4, &c) && !ol_profile_block_count(p, "e", 2, &c) &&
+		       !ol_profile_block_count(p, "f.part", 2, &c),
+	       "none for an id the function lacks, nor for another function's id");
+	ol_profile_free(p);
+}
+
 /* Lookups stay fast on a large profile: 50000 functions and lines. */
 static void check_large(void)
 {
@@ -369,11 +403,11 @@ struct bad {
 };
 
 static const struct bad bad[] = {
-	{"", "t.prof:1: no version header 'olayout-profile 6'"},
-	{"# only\n\n", "t.prof:2: no version header 'olayout-profile 6'"},
-	{"path a b c\n", "t.prof:1: 'path' before the version header 'olayout-profile 6'"},
-	{"olayout-profile 7\n", "t.prof:1: unsupported version 7 (this reader knows 1 to 6)"},
-	{"olayout-profile 0\n", "t.prof:1: unsupported version 0 (this reader knows 1 to 6)"},
+	{"", "t.prof:1: no version header 'olayout-profile 7'"},
+	{"# only\n\n", "t.prof:2: no version header 'olayout-profile 7'"},
+	{"path a b c\n", "t.prof:1: 'path' before the version header 'olayout-profile 7'"},
+	{"olayout-profile 8\n", "t.prof:1: unsupported version 8 (this reader knows 1 to 7)"},
+	{"olayout-profile 0\n", "t.prof:1: unsupported version 0 (this reader knows 1 to 7)"},
 	{"olayout-profile one\n", "t.prof:1: bad version 'one': not a number"},
 	{"olayout-profile 1\nolayout-profile 1\n", "t.prof:2: version header given twice"},
 	{"olayout-profile 1\nhot-function f\n", "t.prof:2: unknown directive 'hot-function'"},
@@ -518,6 +552,21 @@ static const struct bad bad[] = {
 	{"olayout-profile 6\ncopy f a.c:1 b.c:2 x\n", "t.prof:2: bad count 'x': not a number"},
 	{"olayout-profile 6\ncopy f a.c:1 b.c:2 0\ncopy g a.c:1 b.c:2 0\ncopy f a.c:1 b.c:2 3\n",
 	 "t.prof:4: copy of 'b.c:2' in 'f' through the same 1 call sites given twice"},
+	/* block */
+	{"olayout-profile 6\nblock f 2 1\n", "t.prof:2: 'block' needs version 7 (the header says 6)"},
+	{"olayout-profile 7\nblock f 2\n", "t.prof:2: 'block' wants block FN ID COUNT"},
+	{"olayout-profile 7\nblock f 2 1 0\n", "t.prof:2: 'block' wants block FN ID COUNT"},
+	{"olayout-profile 7\nblock f.c:1 2 1\n",
+	 "t.prof:2: bad function name 'f.c:1': not a symbol name"},
+	{"olayout-profile 7\nblock f 0 1\n", "t.prof:2: bad block id '0': want 1 to 4294967295"},
+	{"olayout-profile 7\nblock f 4294967296 1\n",
+	 "t.prof:2: bad block id '4294967296': want 1 to 4294967295"},
+	{"olayout-profile 7\nblock f -2 1\n", "t.prof:2: bad block id '-2': not a number"},
+	{"olayout-profile 7\nblock f 2 1x\n", "t.prof:2: bad count '1x': not a number"},
+	{"olayout-profile 7\nblock f 3 1\nblock g 3 1\nblock f 2 1\nblock f 3 0\n",
+	 "t.prof:5: block 'f 3' given twice"},
+	{"olayout-profile 7\nblock f 2 1\nblock f 2 1\nblock f 5 1\n",
+	 "t.prof:3: block 'f 2' given twice"},
 	/* repeats in the writer's order (the reader skips the sort there, and
 	 * shares a run's function name between its entries) */
 	{"olayout-profile 4\ninsn f 4 1\ninsn f 4 2\ninsn f 8 1\n",
@@ -600,7 +649,8 @@ static void check_files(void)
 
 int main(void)
 {
-	tap_plan(24 + 23 + 1 + 3 + 3 + 2 * (int)(sizeof bad / sizeof bad[0]) + 7 + 6 + 5 + 6);
+	tap_plan(24 + 23 + 1 + 3 + 3 + 2 * (int)(sizeof bad / sizeof bad[0]) + 7 + 6 + 5 + 6 +
+		 6 /* check_blocks */ + 1 /* check_write: version 7 */);
 	check_good();
 	check_good2();
 	check_v1_absent();
@@ -611,5 +661,6 @@ int main(void)
 	check_files();
 	check_branches();
 	check_copies();
+	check_blocks();
 	return tap_done();
 }

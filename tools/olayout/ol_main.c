@@ -94,7 +94,7 @@ static const char usage_compare[] =
 	"                 (path clones and library code on disjoint sets), color\n" \
 	"                 (cache-line colouring: hot lines packed in call-chain\n" \
 	"                 order onto sets no other hot code, libc's included, takes)\n" \
-	"  --profile PROF a profile (profiles/README.md, versions 1 to 6)\n" \
+	"  --profile PROF a profile (profiles/README.md, versions 1 to 7)\n" \
 	"  --cache GEOM   a cache the profile names, alpha21064, modern or\n" \
 	"                 SIZE:WAYS:LINE such as 1024:1:32 (default: the profile's\n" \
 	"                 first cache, else alpha21064)\n" \

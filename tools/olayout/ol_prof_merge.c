@@ -1,6 +1,6 @@
 /*
  * ol_prof_merge.c - `olayout profile --merge`: profiles of one executable
- * summed. Counts add up (function, edge, line, insn, branch, copy, training, an external's
+ * summed. Counts add up (function, edge, line, insn, branch, copy, block, training, an external's
  * instructions; an external's range is the union of the inputs'); caches,
  * paths and library marks are unioned, and one name given two meanings is
  * an error; a cold-function (cold-line) stays only when no input ran it.
@@ -63,7 +63,7 @@ static int same_counts(struct merge *mg, const char *f, const struct ol_profile 
 		mg->samples = f;
 	else if (p->n_functions || p->n_edges || p->n_lines || p->n_externals || p->n_insns)
 		mg->insns = f;
-	unsigned need = p->n_copies ? 6 : p->n_branches ? 5 : p->n_insns ? 4 : p->samples ? 3 : 2;
+	unsigned need = p->n_blocks ? 7 : p->n_copies ? 6 : p->n_branches ? 5 : p->n_insns ? 4 : p->samples ? 3 : 2;
 	mg->version = need > mg->version ? need : mg->version;
 	if (mg->samples && mg->insns)
 		return ol_fail(mg->err, -EINVAL, "%s counts samples, %s instructions: they do not "
@@ -120,6 +120,9 @@ static int add_profile(struct merge *mg, const char *f, const struct ol_profile 
 					      c->locs[l].line);
 		rc = add(mg, f, 1, c->count, 0, 0, NULL, "%s", buf);
 	}
+	for (size_t i = 0; rc == 0 && i < p->n_blocks; i++)
+		rc = add(mg, f, 1, p->blocks[i].count, 0, 0, NULL, "block %s %" PRIu64,
+			 p->blocks[i].function, p->blocks[i].id);
 	for (size_t i = 0; rc == 0 && i < p->n_cold_functions; i++)
 		rc = add(mg, f, 0, 0, 0, 0, NULL, "cold-function %s", p->cold_functions[i]);
 	for (size_t i = 0; rc == 0 && i < p->n_cold_lines; i++)
