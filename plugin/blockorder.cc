@@ -263,10 +263,8 @@ int64_t bytes_of(const layout *l)
 
 /* The most times bb's lines ran in training (the profile's line counts;
    0 when they are cold-lines), or -1 when the profile knows none of them:
-   a bound on bb's runs. GCC's count of a block is none: it follows the
-   probabilities, and where the fdo pass had no counts for a branch's
-   exits they are GCC's guess (before the fdo pass set sqlite3VdbeExec's
-   opcode dispatch, its rare opcodes, a few runs, counted millions each). */
+   a bound on bb's runs (a line's count is its hottest instruction's, and
+   counts every inlined copy of it). */
 int64_t line_bound(basic_block bb)
 {
 	int64_t most = -1;
@@ -287,27 +285,38 @@ int64_t line_bound(basic_block bb)
 }
 
 /* The class of node n for block-order=exttsp-warm: 0 the entry and the hot
-   blocks, 1 the warm ones (ran, fewer than warm times), 2 the never-run;
-   a node's runs: its count, at most its lines' (bound[n], -1: none). */
+   blocks, 1 the warm ones (ran, fewer than warm times), 2 the never-run.
+   Its runs: its lines' largest profile count (bound[n]; -1: none known),
+   or GCC's count where that is lower: zero when the flow or the outline
+   pass says it never ran. GCC's counts are local to the function, on its
+   own scale (a hot loop's blocks capped at about 100 runs per entry), so
+   only a count far below the line counts tells more than they do. */
 int warmth(const layout *l, const std::vector<int64_t> &bound, int n, int64_t warm)
 {
 	int64_t c = bound[n] < 0 ? l->nodes[n].count : MIN(l->nodes[n].count, bound[n]);
 	return n == 0 || c >= warm ? 0 : c > 0 ? 1 : 2;
 }
 
+/* The rare count of fun, in training runs as the outline pass's: the
+   larger of cold-runs/cold-ppm's and cold-ratio times its training
+   entries (0: none set, nothing is warm). */
+int64_t warm_below(function *fun)
+{
+	const struct ol_profile_function *f =
+		ol_profile_find_function(ol_cfg.profile, ol_fn_name(fun->decl));
+	double calls = f ? (double)f->calls : 0;
+	return MAX((int64_t)ol_cfg.rare_below, (int64_t)(ol_cfg.cold_ratio * calls));
+}
+
 /* block-order=exttsp-warm: order's hot blocks first, then its warm ones,
    then the never-run ones, each in order's order. ext-TSP scores jumps
-   only: in an interpreter's loop (sqlite3VdbeExec) the rare blocks sit
-   between the hot ones, spreading them over the whole hot part. warm is
-   the outline pass's rare count (cold-runs, cold-ppm, cold-ratio per entry
-   of fun); returns the bytes moved behind the hot ones (their count in
-   *moved). */
+   only: in an interpreter's loop a rare case that falls through into a
+   hot one (or whose jumps are short) lands between the hot ones
+   (sqlite3VdbeExec), spreading them over more cache lines. Returns the
+   bytes moved behind the hot ones (their count in *moved). */
 int64_t warm_last(const layout *l, function *fun, std::vector<int> *order, size_t *moved)
 {
-	int64_t entry = ENTRY_BLOCK_PTR_FOR_FN(fun)->count.initialized_p()
-				? ENTRY_BLOCK_PTR_FOR_FN(fun)->count.to_gcov_type()
-				: 0;
-	int64_t warm = MAX((int64_t)ol_cfg.rare_below, (int64_t)(ol_cfg.cold_ratio * (double)entry));
+	int64_t warm = warm_below(fun);
 	std::vector<int64_t> bound(l->nodes.size());
 	for (size_t n = 0; n < l->nodes.size(); n++)
 		bound[n] = line_bound(l->nodes[n].bb);
