@@ -11,10 +11,11 @@
  * trained probabilities reach only the RTL passes: block order (bbro's
  * software trace cache follows edge probabilities and block counts),
  * if-conversion, register allocation. Late, a branch with an exit the
- * outline pass sent to .cold (probability never, count zero) keeps it; a
- * switch with such an exit takes its other exits' probabilities from their
- * flow counts (set_switch), else an interpreter's dispatch (sqlite3VdbeExec)
- * counts every case a share of it, the rare ones as hot as the hot. Per
+ * outline pass sent to .cold (probability never, count zero) keeps it; with
+ * switch-counts=on a switch with such an exit takes its other exits'
+ * probabilities from their flow counts (set_switch), else an interpreter's
+ * dispatch (sqlite3VdbeExec) counts every case a share of it, the rare ones
+ * as hot as the hot. Per
  * function the profile has a `function` entry for: the entry block ran as
  * often as the function was entered; a block holding a statement from a
  * line that ran ran as often as its line (outline.cc's rule, which also
@@ -513,7 +514,7 @@ unsigned int fdo_pass::execute(function *fun)
 		if (!plain_branch(bb))
 			continue;
 		if (late && exit_outlined(bb)) {
-			bool set = set_switch(&f, bb);
+			bool set = ol_cfg.switch_counts && set_switch(&f, bb);
 			n_set += set;
 			note_branch(bb, set ? "switch: line counts (flow), outlined exits kept never"
 					    : "kept: an exit never runs (outlined)");

@@ -42,6 +42,9 @@
  *                  training in GCC's order (default) or by ext-TSP (blockorder.cc);
  *                  exttsp-warm: then the rare blocks (cold-runs, cold-ppm, cold-ratio)
  *                  after all the hot ones (olayout-cc's default)
+ *   switch-counts=on|off  fdo=late: a switch with exits the outline pass sent
+ *                  to .cold takes its other exits' probabilities from their
+ *                  training counts (default off; olayout-cc's on; fdo.cc)
  *   verbose        say on stderr what is done and what is skipped, and why
  *   report=FILE    write, per function, hot bytes and instructions before and
  *                  after outlining, and each path's inlining decisions
@@ -94,6 +97,9 @@ static const char help_text[] =
 	"  -fplugin-arg-olayout-block-order=gcc|exttsp|exttsp-warm  the trained functions'\n"
 	"                                     blocks in GCC's order (default) or by ext-TSP, as\n"
 	"                                     BOLT; exttsp-warm: rare blocks after the hot ones\n"
+	"  -fplugin-arg-olayout-switch-counts=on|off  fdo=late: a switch with exits sent to\n"
+	"                                     .cold takes trained probabilities for the\n"
+	"                                     others (default off)\n"
 	"  -fplugin-arg-olayout-verbose       say what is done and skipped\n"
 	"  -fplugin-arg-olayout-report=FILE   sizes per function, before/after; path decisions\n"
 	"  -fplugin-arg-olayout-min-ratio=R   inline a path's call only when it ran at least\n"
@@ -373,9 +379,10 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		bool growth = strcmp(key, "max-growth") == 0 || strcmp(key, "cold-runs") == 0;
 		bool fdo = strcmp(key, "fdo") == 0, ppm = strcmp(key, "cold-ppm") == 0;
 		bool loops = strcmp(key, "loops") == 0, order = strcmp(key, "block-order") == 0;
+		bool on_off = loops || strcmp(key, "switch-counts") == 0;
 		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 ||
 				   strcmp(key, "copies") == 0 ||
-				   ratio || growth || fdo || ppm || loops || order;
+				   ratio || growth || fdo || ppm || on_off || order;
 		bool flag = strcmp(key, "outline-only") == 0 || strcmp(key, "inline-only") == 0 ||
 			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0;
 		if (!wants_value && !flag) {
@@ -385,7 +392,7 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		}
 		if (wants_value && (!value || !*value)) {
 			error("olayout: option %<-fplugin-arg-%s-%s%> needs %<=%s%>", info->base_name,
-			      key, ratio ? "RATIO" : ppm ? "R" : growth ? "N" : fdo ? "on|off|late" : loops ? "on|off"
+			      key, ratio ? "RATIO" : ppm ? "R" : growth ? "N" : fdo ? "on|off|late" : on_off ? "on|off"
 			      : order ? "gcc|exttsp|exttsp-warm" : "FILE");
 			return -1;
 		}
@@ -422,12 +429,12 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 				error("olayout: %<fdo=%s%>: want %<on%>, %<off%> or %<late%>", value);
 				return -1;
 			}
-		} else if (loops) {
+		} else if (on_off) {
 			if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) {
-				error("olayout: %<loops=%s%>: want %<on%> or %<off%>", value);
+				error("olayout: %<%s=%s%>: want %<on%> or %<off%>", key, value);
 				return -1;
 			}
-			ol_cfg.loops = strcmp(value, "on") == 0;
+			*(loops ? &ol_cfg.loops : &ol_cfg.switch_counts) = strcmp(value, "on") == 0;
 		} else if (order) {
 			bool warm = strcmp(value, "exttsp-warm") == 0;
 			if (strcmp(value, "gcc") != 0 && strcmp(value, "exttsp") != 0 && !warm) {

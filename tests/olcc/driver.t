@@ -44,7 +44,7 @@ fails_one_line() {
 		diag "  exit $rc, stderr: $(cat "$T/err")"
 }
 
-plan 23
+plan 24
 "$OLCC" --help >"$T/help" && grep -q '^usage: olayout-cc' "$T/help"
 ok "--help: usage" [ $? = 0 ]
 
@@ -92,6 +92,14 @@ ok "with a profile the blocks are ordered by ext-TSP (block-order=exttsp); --ola
 pat="warm or never-run blocks"
 ok "by default the rare blocks go after the hot ones (block-order=exttsp-warm); --olayout-arg=block-order=exttsp keeps ext-TSP's order" \
 	eval '[ "$(order_notes)" -gt 0 ] && [ "$(order_notes --olayout-arg=block-order=exttsp)" = 0 ]'
+# switch_counts ARGS...: the last switch-counts option olayout-cc gives
+# cc1 (gcc -###) with the profile and ARGS (the plugin takes a key's last)
+switch_counts() {
+	"$OLCC" --olayout-profile="$T/app.prof" "$@" -### -O2 -c -o "$T/f.o" "$L/main.c" 2>&1 |
+		grep -o 'fplugin-arg-olayout-switch-counts=[a-z]*' | tail -1 | sed 's/.*=//'
+}
+ok "with a profile a switch with outlined exits takes trained probabilities (switch-counts=on); --olayout-arg=switch-counts=off comes after it" \
+	eval '[ "$(switch_counts)" = on ] && [ "$(switch_counts --olayout-arg=switch-counts=off)" = off ]'
 # aligns ARGS...: the alignments of lib.c's function sections compiled with
 # -falign-functions=32 and ARGS, distinct ones, sorted
 aligns() {

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # block_warm.t - block-order=exttsp-warm on progs/opcodes.c, built as
-# olayout-cc builds (fdo=late, cold-runs=4096 as bench/external does): op 2
-# ran 4000 times (RARE, below the rare count) but calls mix, a hot
-# function, so the outline pass keeps it in line; it falls through into op
-# 3's code, and ext-TSP (block-order=exttsp) lays it out there, among the
-# hot cases. exttsp-warm moves it (and the other blocks that ran fewer
-# than 4096 times) behind all the hot ones; the output stays the same.
+# olayout-cc builds (fdo=late, switch-counts=on; cold-runs=4096 as
+# bench/external does): op 2 ran 4000 times (RARE, below the rare count)
+# but calls mix, a hot function, so the outline pass keeps it in line; it
+# falls through into op 3's code, and ext-TSP (block-order=exttsp) lays it
+# out there, among the hot cases. exttsp-warm moves it (and the other
+# blocks that ran fewer than 4096 times) behind all the hot ones; the
+# output stays the same.
 . tests/plugin/lib.sh
 
 SRC=$PROGS/opcodes.c
@@ -19,7 +20,7 @@ plan 8
 $CC -O2 -o "$WORK/plain" "$SRC" || bail_out "cannot build $SRC"
 for order in exttsp exttsp-warm; do
 	cp "$WORK/w.prof" "$WORK/$order.prof"
-	CC="$CC -g" plugin_build "$SRC" $order fdo=late cold-runs=4096 block-order=$order
+	CC="$CC -g" plugin_build "$SRC" $order fdo=late switch-counts=on cold-runs=4096 block-order=$order
 done
 ok "verbose: the rare op stays in line (it calls mix, which ran often)" \
 	grep -qE '^olayout: run: block [0-9]+ ran 4000 times in 1 training runs, but calls mix, which ran 51000 instructions' \

@@ -5,6 +5,9 @@
 #include <limits.h>
 
 #define OLCC_MAX_ARGS 64
+/* The -fplugin* strings besides the --olayout-arg ones: the plugin, the
+   profile, the mode, fdo, block-order and switch-counts. */
+#define OLCC_FIXED_OPTS 6
 
 struct olcc {
 	const char *cc;			 /* the compiler run */
@@ -17,7 +20,7 @@ struct olcc {
 	int nargs;
 	char *envargs;			 /* a copy of OLAYOUT_ARGS, split in place */
 	char **argv;			 /* gcc's command, NULL-terminated */
-	char *opts[OLCC_MAX_ARGS + 4];	 /* the -fplugin* strings argv holds */
+	char *opts[OLCC_MAX_ARGS + OLCC_FIXED_OPTS]; /* the -fplugin* strings argv holds */
 	int nopts;
 };
 

@@ -95,6 +95,11 @@ static int plugin_opts(struct olcc *c, int *n)
 	   exttsp or gcc, after it, keeps ext-TSP's or GCC's order */
 	if (c->profile[0] && add_opt(c, n, arg, "block-order=exttsp-warm") != 0)
 		return -1;
+	/* a switch with outlined exits (an interpreter's dispatch) takes
+	   trained probabilities for the others; --olayout-arg=switch-counts=off
+	   keeps GCC's guess */
+	if (c->profile[0] && add_opt(c, n, arg, "switch-counts=on") != 0)
+		return -1;
 	for (int i = 0; i < c->nargs; i++)
 		if (add_opt(c, n, arg, c->args[i]) != 0)
 			return -1;
@@ -104,7 +109,11 @@ static int plugin_opts(struct olcc *c, int *n)
 int olcc_command(struct olcc *c, int argc, char **argv)
 {
 	int n = 0;
-	if (!(c->argv = calloc((size_t)argc + OLCC_MAX_ARGS + 12, sizeof *c->argv))) {
+	/* argc holds the build's flags; besides them gcc's name,
+	   -ffunction-sections, the plugin's strings, 4 -falign-*,
+	   --emit-relocs and the NULL */
+	if (!(c->argv = calloc((size_t)argc + OLCC_MAX_ARGS + OLCC_FIXED_OPTS + 8,
+			       sizeof *c->argv))) {
 		fputs("olayout-cc: out of memory\n", stderr);
 		return -1;
 	}
