@@ -32,6 +32,9 @@
  * did not run in training, optimizes for size, begins in .cold, has more
  * than BLOCKS_MAX blocks, or its partitions are not one run each. A block
  * GCC left without a count is counted from its incoming edges.
+ *
+ * With block-profile=FILE a function with block entries takes its blocks'
+ * and edges' counts from them (blockprofile.cc), not from GCC's.
  */
 #define INCLUDE_VECTOR
 #define INCLUDE_MAP
@@ -94,6 +97,8 @@ struct layout {
 	std::vector<jump> jumps;
 	std::vector<chain> chains;
 	std::vector<int64_t> addr; /* per node, scratch for scoring */
+	/* by block index, from the block profile (blockprofile.cc); NULL: GCC's counts */
+	const auto_vec<int64_t> *trained;
 };
 
 /* The score of the jumps js with the nodes of order laid out in it. */
@@ -404,7 +409,8 @@ void collect(layout *l, function *fun)
 		if (BB_PARTITION(bb) != BB_PARTITION(first))
 			break;
 		bb->aux = (void *)(intptr_t)(l->nodes.size() + 1);
-		l->nodes.push_back({bb, block_size(bb), block_count(l, bb)});
+		int64_t count = l->trained ? (*l->trained)[bb->index] : block_count(l, bb);
+		l->nodes.push_back({bb, block_size(bb), count});
 	}
 	for (size_t i = 0; i < l->nodes.size(); i++) {
 		edge e;
@@ -413,7 +419,8 @@ void collect(layout *l, function *fun)
 			intptr_t d = (intptr_t)e->dest->aux - 1;
 			if (d < 0 || e->dest == l->nodes[i].bb || (e->flags & EDGE_COMPLEX))
 				continue;
-			int64_t c = edge_count(e, l->nodes[i].count);
+			int64_t c = l->trained ? ol_block_profile_edge(e, *l->trained)
+					       : edge_count(e, l->nodes[i].count);
 			if (c > 0)
 				l->jumps.push_back({(int)i, (int)d, (double)c, direct_edge(e)});
 		}
@@ -486,9 +493,12 @@ void reorder(function *fun)
 	cfg_layout_initialize(CLEANUP_NO_PARTITIONING);
 	crtl->bb_reorder_complete = complete;
 	layout l;
+	auto_vec<int64_t> trained;
+	l.trained = ol_cfg.blocks && ol_block_profile_counts(fun, &trained) ? &trained : NULL;
 	collect(&l, fun);
-	size_t uncounted = std::count_if(l.nodes.begin(), l.nodes.end(),
-					 [](const node &n) { return !n.bb->count.initialized_p(); });
+	size_t uncounted = l.trained ? 0 : std::count_if(l.nodes.begin(), l.nodes.end(), [](const node &n) {
+		return !n.bb->count.initialized_p();
+	});
 	if (uncounted)
 		ol_note("block-order: %s: %zu blocks without a count, counted from their incoming edges",
 			name, uncounted);

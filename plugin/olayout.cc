@@ -45,6 +45,11 @@
  *   switch-counts=on|off  fdo=late: a switch with exits the outline pass sent
  *                  to .cold takes its other exits' probabilities from their
  *                  training counts (default off; olayout-cc's on; fdo.cc)
+ *   block-ids      every block's index as its discriminator in the line table,
+ *                  the functions named in .olayout.blockids (blockids.cc)
+ *   block-profile=FILE  block counts (olayout profile --blocks of a build with
+ *                  block-ids, trained) for block-order=exttsp (blockprofile.cc);
+ *                  turns block-ids on
  *   verbose        say on stderr what is done and what is skipped, and why
  *   report=FILE    write, per function, hot bytes and instructions before and
  *                  after outlining, and each path's inlining decisions
@@ -100,6 +105,10 @@ static const char help_text[] =
 	"  -fplugin-arg-olayout-switch-counts=on|off  fdo=late: a switch with exits sent to\n"
 	"                                     .cold takes trained probabilities for the\n"
 	"                                     others (default off)\n"
+	"  -fplugin-arg-olayout-block-ids     block indexes as discriminators in the line\n"
+	"                                     table, for olayout profile --blocks (code unchanged)\n"
+	"  -fplugin-arg-olayout-block-profile=FILE  block counts (olayout profile --blocks of\n"
+	"                                     a build with block-ids) for block-order=exttsp\n"
 	"  -fplugin-arg-olayout-verbose       say what is done and skipped\n"
 	"  -fplugin-arg-olayout-report=FILE   sizes per function, before/after; path decisions\n"
 	"  -fplugin-arg-olayout-min-ratio=R   inline a path's call only when it ran at least\n"
@@ -139,6 +148,14 @@ const char *ol_fn_name(tree decl)
 		return "(anonymous)";
 	const char *s = IDENTIFIER_POINTER(name), *dot = strchr(s, '.');
 	return dot ? IDENTIFIER_POINTER(get_identifier_with_length(s, dot - s)) : s;
+}
+
+/* The symbol's name, as the symbol table has it: an asm("name") label's
+   assembler name starts with '*' (no user label prefix added). */
+const char *ol_asm_name(tree decl)
+{
+	const char *name = IDENTIFIER_POINTER(DECL_ASSEMBLER_NAME(decl));
+	return name + (name[0] == '*');
 }
 
 /* Whether decl is such a clone by its name (see ol_fn_name). */
@@ -274,32 +291,59 @@ static void free_profile(void *, void *)
 	if (ol_cfg.copies != ol_cfg.profile)
 		ol_profile_free(const_cast<struct ol_profile *>(ol_cfg.copies));
 	ol_cfg.copies = NULL;
+	ol_profile_free(const_cast<struct ol_profile *>(ol_cfg.blocks));
+	ol_cfg.blocks = NULL;
 	ol_profile_free(const_cast<struct ol_profile *>(ol_cfg.profile));
 	ol_cfg.profile = NULL;
+}
+
+/* key=FILE's profile, or NULL after error(): it must have some of the
+   entries (*count) that `olayout profile --option` writes, of kind. */
+static struct ol_profile *load_entries(const char *key, const char *file, size_t ol_profile::*count,
+				       const char *kind, const char *option)
+{
+	struct ol_profile *p;
+	char err[OL_PROFILE_ERR_MAX];
+	if (ol_profile_load(file, &p, err, sizeof err) < 0) {
+		error("%s", err);
+		return NULL;
+	}
+	if (!(p->*count)) {
+		error("olayout: %<%s=%s%>: the profile has no %s entries (write it with "
+		      "%<olayout profile --%s%>)", key, file, kind, option);
+		ol_profile_free(p);
+		return NULL;
+	}
+	return p;
 }
 
 /* The copy entries: copies=FILE's (refused without any), or the
    profile's own; 0 or -1 after error(). */
 static int load_copies(const char *file)
 {
-	struct ol_profile *p;
-	char err[OL_PROFILE_ERR_MAX];
 	if (!file) {
 		ol_cfg.copies = ol_cfg.profile && ol_cfg.profile->n_copies ? ol_cfg.profile : NULL;
 		return 0;
 	}
-	if (ol_profile_load(file, &p, err, sizeof err) < 0) {
-		error("%s", err);
+	ol_cfg.copies = load_entries("copies", file, &ol_profile::n_copies, "copy", "copies");
+	return ol_cfg.copies ? 0 : -1;
+}
+
+/* block-profile=FILE's block entries, for the block-order pass (so it
+   needs profile= and block-order=exttsp; a file without block entries is
+   refused); their ids are the blocks' discriminators, so block-ids goes
+   on. 0 or -1 after error(). */
+static int load_blocks(const char *file)
+{
+	if (!file)
+		return 0;
+	if (!ol_cfg.profile || !ol_cfg.exttsp) {
+		error("olayout: %<block-profile=%> needs %<profile=%> and %<block-order=exttsp%>");
 		return -1;
 	}
-	if (!p->n_copies) {
-		error("olayout: %<copies=%s%>: the profile has no copy entries (write it with "
-		      "%<olayout profile --copies%>)", file);
-		ol_profile_free(p);
-		return -1;
-	}
-	ol_cfg.copies = p;
-	return 0;
+	ol_cfg.blocks = load_entries("block-profile", file, &ol_profile::n_blocks, "block", "blocks");
+	ol_cfg.block_ids = true;
+	return ol_cfg.blocks ? 0 : -1;
 }
 
 /* A number from 0 to most in text; 0 or -1. */
@@ -364,7 +408,7 @@ static int parse_growth(const char *text, int *growth)
 
 /* Reads the arguments; 0 or -1 after error(). */
 static int parse_args(const struct plugin_name_args *info, const char **profile,
-		      const char **copies, bool *help)
+		      const char **copies, const char **blocks, bool *help)
 {
 	bool outline_only = false, inline_only = false;
 	ol_cfg.min_ratio = OL_MIN_RATIO;
@@ -381,10 +425,11 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		bool loops = strcmp(key, "loops") == 0, order = strcmp(key, "block-order") == 0;
 		bool on_off = loops || strcmp(key, "switch-counts") == 0;
 		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 ||
-				   strcmp(key, "copies") == 0 ||
+				   strcmp(key, "copies") == 0 || strcmp(key, "block-profile") == 0 ||
 				   ratio || growth || fdo || ppm || on_off || order;
 		bool flag = strcmp(key, "outline-only") == 0 || strcmp(key, "inline-only") == 0 ||
-			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0;
+			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0 ||
+			    strcmp(key, "block-ids") == 0;
 		if (!wants_value && !flag) {
 			error("olayout: unknown option %<-fplugin-arg-%s-%s%> (try %<-fplugin-arg-%s-help%>)",
 			      info->base_name, key, info->base_name);
@@ -405,6 +450,8 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 			*profile = value;
 		else if (strcmp(key, "copies") == 0)
 			*copies = value;
+		else if (strcmp(key, "block-profile") == 0)
+			*blocks = value;
 		else if (strcmp(key, "report") == 0)
 			ol_cfg.report_file = value;
 		else if (ratio) {
@@ -450,6 +497,8 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 			inline_only = true;
 		else if (strcmp(key, "verbose") == 0)
 			ol_cfg.verbose = true;
+		else if (strcmp(key, "block-ids") == 0)
+			ol_cfg.block_ids = true;
 		else
 			*help = true;
 	}
@@ -470,7 +519,7 @@ static void register_pass(const char *plugin, opt_pass *pass, const char *ref)
 
 int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *version)
 {
-	const char *profile_file = NULL, *copies_file = NULL;
+	const char *profile_file = NULL, *copies_file = NULL, *blocks_file = NULL;
 	bool help = false;
 
 	if (!plugin_default_version_check(version, &gcc_version)) {
@@ -480,7 +529,7 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 	register_callback(info->base_name, PLUGIN_INFO, NULL, &ol_info);
 	/* After error() the compilation fails anyway; returning 0 spares the
 	   user GCC's second line "failed to initialize plugin". */
-	if (parse_args(info, &profile_file, &copies_file, &help) < 0)
+	if (parse_args(info, &profile_file, &copies_file, &blocks_file, &help) < 0)
 		return 0;
 	if (help) {
 		fputs(help_text, stderr);
@@ -504,7 +553,7 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 		error("olayout: %<copies=%> needs %<profile=%>");
 		return 0;
 	}
-	if (load_copies(copies_file) < 0)
+	if (load_copies(copies_file) < 0 || load_blocks(blocks_file) < 0)
 		return 0;
 
 	if (ol_cfg.profile)
@@ -534,6 +583,10 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 	/* the trained functions' blocks by ext-TSP, after GCC's order */
 	if (ol_cfg.exttsp && ol_cfg.profile)
 		register_pass(info->base_name, ol_make_blockorder_pass(g), "bbro");
+	/* Registered after the block-order pass, it runs before it: the ids
+	   are the indexes before that pass renumbers the blocks. */
+	if (ol_cfg.block_ids)
+		register_pass(info->base_name, ol_make_blockids_pass(g), "bbro");
 	if (ol_cfg.inline_paths && ol_cfg.profile && ol_cfg.profile->n_paths) {
 		/* Registered first, it runs after path-inlining: it sees the
 		   indirect calls the path's bodies hold. */

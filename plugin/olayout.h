@@ -19,6 +19,7 @@ enum ol_fdo { OL_FDO_OFF, OL_FDO_EARLY, OL_FDO_LATE };
 struct ol_config {
 	const struct ol_profile *profile; /* NULL: outlining from code alone */
 	const struct ol_profile *copies;  /* its copy entries (copies=FILE, or profile's); NULL: none */
+	const struct ol_profile *blocks;  /* block-profile=FILE's block entries; NULL: none */
 	bool outline;			  /* run the outline pass */
 	bool inline_paths;		  /* run the path-inline pass */
 	enum ol_fdo fdo;		  /* where the fdo pass runs (with a profile) */
@@ -26,6 +27,7 @@ struct ol_config {
 	bool exttsp;			  /* block-order=exttsp: the block-order pass */
 	bool switch_counts;		  /* switch-counts=on: fdo=late sets a switch with outlined exits */
 	bool warm_last;			  /* block-order=exttsp-warm: rare blocks after the hot */
+	bool block_ids;			  /* block-ids: the block-ids pass */
 	bool verbose;			  /* say what is done and what is skipped */
 	const char *report_file;	  /* NULL: no size report */
 	double min_ratio;		  /* least calls per root run to inline */
@@ -64,6 +66,9 @@ void ol_path_note(const char *path, const char *action, const char *caller,
    clone such as f.isra, f.constprop or f.part.0 is f. */
 const char *ol_fn_name(tree decl);
 bool ol_is_clone_name(tree decl);
+/* The function's symbol name (its assembler name, clones' suffixes kept:
+   f.constprop.0). */
+const char *ol_asm_name(tree decl);
 
 /* Whether the profile's cold-function mark holds for decl (not when its
    lines ran: it ran inlined in training); say: a note when it does not. */
@@ -123,6 +128,15 @@ opt_pass *ol_make_loops_pass(gcc::context *ctxt, bool late);
 opt_pass *ol_make_icp_pass(gcc::context *ctxt);
 /* Orders the blocks of trained functions by ext-TSP after GCC's bbro. */
 opt_pass *ol_make_blockorder_pass(gcc::context *ctxt);
+/* fun's block counts by block index from the block profile's entries for
+   it (the blocks without one: GCC's counts, scaled); false, with a verbose
+   note, when it has none or they do not fit its blocks (blockprofile.cc). */
+bool ol_block_profile_counts(function *fun, auto_vec<int64_t> *counts);
+/* The count of e from those block counts. */
+int64_t ol_block_profile_edge(edge e, const auto_vec<int64_t> &counts);
+/* Gives every block its index as discriminator after GCC's bbro (before
+   the block-order pass) and names the function in .olayout.blockids. */
+opt_pass *ol_make_blockids_pass(gcc::context *ctxt);
 /* late: the second run, after IPA inlining, on the bodies holding a path
    (roots hot; with inline-only their inlined helpers outlined). */
 opt_pass *ol_make_outline_pass(gcc::context *ctxt, bool late);

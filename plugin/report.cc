@@ -54,8 +54,7 @@ public:
 
 unsigned int size_pass::execute(function *fun)
 {
-	const char *name = IDENTIFIER_POINTER(DECL_ASSEMBLER_NAME(fun->decl));
-	name += name[0] == '*';
+	const char *name = ol_asm_name(fun->decl);
 	if (!INSN_ADDRESSES_SET_P()) {
 		ol_note("%s: no instruction addresses: not in the report", name);
 		return 0;

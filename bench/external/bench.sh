@@ -9,6 +9,9 @@
 #   OUT+bip, OUT+color, OUT+hfsort   OUT, olayout optimize with its own profile
 #   OUT+cds, OUT+cds-modern   OUT, --strategy cdsort planned for the
 #              alpha21064 cache (the profile's first) and for modern
+#   OUT2, OUT2+cds, OUT2+cds-modern   OUT built again with the block counts
+#              of OUT's own training (olayout profile --blocks: OUT has
+#              block ids, olayout-cc --olayout-block-profile), then cdsort
 #   FDO, FDO+bip   OUT with the plugin's fdo pass before inlining (olayout-cc
 #              --olayout-fdo=on; late is the driver's default), and bipartite
 #              with its own profile
@@ -37,7 +40,9 @@ ROOT=$(cd "$HERE/../.." && pwd)
 BOLT=llvm-bolt-19
 BOLT_FLAGS="-reorder-blocks=ext-tsp -reorder-functions=cdsort -split-functions -split-all-cold"
 GEOMS="modern:32768,8,64 alpha21064:8192,1,32"
-ALL_VARIANTS="STD STD+bip OUT OUT+bip OUT+color OUT+hfsort OUT+cds OUT+cds-modern FDO FDO+bip PGO BOLT PGO+BOLT"
+ALL_VARIANTS="STD STD+bip OUT OUT+bip OUT+color OUT+hfsort OUT+cds OUT+cds-modern OUT2 OUT2+cds
+OUT2+cds-modern FDO FDO+bip PGO BOLT PGO+BOLT"
+ALL_VARIANTS=${ALL_VARIANTS//$'\n'/ }
 VARIANTS=${VARIANTS:-$ALL_VARIANTS}
 
 case ${1:-} in -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
@@ -133,6 +138,16 @@ train_ol() {
 	cp "$d/t/prof/$b.prof" "$d/prog.prof"
 }
 
+# train_blocks DIR: the block counts of DIR/prog's training (train_ol's
+# callgrind runs, converted again with --blocks) into DIR/prog.blocks.prof.
+train_blocks() {
+	local d=$1
+	[ -f "$d/prog.blocks.prof" ] && return 0
+	(W=$d/t && PROF_ARGS=--blocks profile_prog "$(basename "$PROG")" > /dev/null) ||
+		{ echo "bench: $PKG: the block counts of $d failed, see $d/t/logs/profile.log" >&2; return 1; }
+	cp "$d/t/prof/$(basename "$PROG").prof" "$d/prog.blocks.prof"
+}
+
 # timed CMD...: runs CMD, prints its wall seconds.
 timed() {
 	local t0 t1
@@ -203,13 +218,13 @@ one() {
 	mkdir -p "$W"
 	build_variant "$W/STD" "$OLCC"
 	PROG=$(cd "$W/STD/src" && bench_prog)
-	for v in STD OUT FDO PGO BOLT-in PGO+BOLT-in; do
+	for v in STD OUT OUT2 FDO PGO BOLT-in PGO+BOLT-in; do
 		[ -f "$W/$v/built" ] && cp -p "$W/$v/src/$PROG" "$W/$v/prog"
 	done
 	train_ol "$W/STD"
 	ol_variant STD+bip STD bipartite
-	build_variant "$W/OUT" "$(cc_with out --olayout-profile="$W/STD/prog.prof" --olayout-mode=outline \
-		--olayout-align=pack ${OUT_ARGS:-})"
+	local out_cc=(--olayout-profile="$W/STD/prog.prof" --olayout-mode=outline --olayout-align=pack ${OUT_ARGS:-})
+	build_variant "$W/OUT" "$(cc_with out "${out_cc[@]}")"
 	cp -p "$W/OUT/src/$PROG" "$W/OUT/prog"
 	train_ol "$W/OUT"
 	ol_variant OUT+bip OUT bipartite
@@ -217,6 +232,16 @@ one() {
 	ol_variant OUT+hfsort OUT hfsort
 	ol_variant OUT+cds OUT cdsort
 	ol_variant OUT+cds-modern OUT cdsort --cache modern
+	# OUT2's build and trainings are skipped when no OUT2 variant is measured
+	if [[ " $VARIANTS " == *" OUT2"* ]]; then
+		train_blocks "$W/OUT"
+		build_variant "$W/OUT2" "$(cc_with out2 "${out_cc[@]}" \
+			--olayout-block-profile="$W/OUT/prog.blocks.prof")"
+		cp -p "$W/OUT2/src/$PROG" "$W/OUT2/prog"
+		train_ol "$W/OUT2"
+		ol_variant OUT2+cds OUT2 cdsort
+		ol_variant OUT2+cds-modern OUT2 cdsort --cache modern
+	fi
 	# FDO's build and training are skipped when no FDO variant is measured
 	if [[ " $VARIANTS " == *" FDO"* ]]; then
 		build_variant "$W/FDO" "$(cc_with fdo --olayout-profile="$W/STD/prog.prof" --olayout-mode=outline \
@@ -272,7 +297,8 @@ one() {
 		done
 		echo
 		echo '```'
-		for v in STD OUT; do
+		for v in STD OUT OUT2; do
+			[ -f "$W/$v/prog" ] || continue
 			python3 "$ROOT/tests/external/report.py" "$PKG" "$PROG ($v)" "$W/$v/prog" "$W" \
 				"$(echo $VARIANTS | tr ' ' '\n' | grep "^$v+" | tr '\n' ' ')"
 		done

@@ -92,6 +92,7 @@ install_progs() {
 # profile_prog PROG: the runs of PROG in $W/cg converted and merged into
 # $W/prof/PROG.prof; the number of runs on stdout. Paths are proposed from
 # the largest run only (merged profiles must agree on their paths).
+# PROF_ARGS: more olayout profile options (e.g. --blocks).
 profile_prog() {
 	local b n=0 big parts=() paths
 	b=$(basename "$1")
@@ -100,7 +101,7 @@ profile_prog() {
 		case $cg in *.log | *.prof) continue ;; esac
 		paths=()
 		[ "$cg" = "$big" ] && paths=(--paths "${EXT_PATHS:-2}")
-		"$OL" profile -o "$cg.prof" "${paths[@]}" --from-callgrind "$cg" \
+		"$OL" profile -o "$cg.prof" "${paths[@]}" ${PROF_ARGS:-} --from-callgrind "$cg" \
 			--valgrind-log "$cg.log" "$W/orig/$b" >> "$W/logs/profile.log" 2>&1 || continue
 		parts+=("$cg.prof")
 		n=$((n + 1))

@@ -6,7 +6,9 @@
 # report names the path inlined), optimized (bipartite) and verified, it
 # prints what the plain build prints. The plugin's fdo pass runs after
 # inlining unless --olayout-fdo=on (before) or off asks otherwise. --olayout-align=pack compiles without
-# alignment padding, winning over the build's own -falign-functions. A plugin that is missing or broken, a
+# alignment padding, winning over the build's own -falign-functions. With a
+# profile the plugin writes block ids (.olayout.blockids); a block profile
+# goes to the plugin as block-profile=, absolute (only with a profile). A plugin that is missing or broken, a
 # wrong mode or fdo value, or a missing profile fail the compile with one
 # line and leave no object behind (a wrong align value too, a wrong mode in
 # the environment); a setting an option gives ignores the environment's.
@@ -44,7 +46,7 @@ fails_one_line() {
 		diag "  exit $rc, stderr: $(cat "$T/err")"
 }
 
-plan 24
+plan 28
 "$OLCC" --help >"$T/help" && grep -q '^usage: olayout-cc' "$T/help"
 ok "--help: usage" [ $? = 0 ]
 
@@ -109,6 +111,26 @@ aligns() {
 ok "--olayout-align=pack (and OLAYOUT_ALIGN=pack) pack the functions (alignment 1, over the build's 32); default keeps 32" \
 	eval '[ "$(aligns)" = "32 " ] && [ "$(aligns --olayout-align=pack)" = "1 " ] &&
 		[ "$(OLAYOUT_ALIGN=pack aligns)" = "1 " ] && [ "$(OLAYOUT_ALIGN=pack aligns --olayout-align=gcc)" = "32 " ]'
+ok "with a profile the plugin writes block ids (.olayout.blockids lists eth.c's functions); without, none" \
+	eval '"$OLCC" --olayout-profile="$T/app.prof" -O2 -g -c -o "$T/ids.o" "$L/eth.c" &&
+		readelf -p .olayout.blockids "$T/ids.o" | grep -q "eth_" && "$OLCC" -O2 -g -c -o "$T/no.o" "$L/eth.c" &&
+		! readelf -S "$T/no.o" | grep -q olayout.blockids'
+# plugin_cmd ARGS...: the plugin options olayout-cc gives gcc (run as echo) for ARGS, in $T
+plugin_cmd() {
+	local cc
+	cc=$(realpath "$OLCC") && (cd "$T" && OLAYOUT_CC=echo "$cc" "$@" -c x.c) | tr ' ' '\n' |
+		grep '^-fplugin-arg' | tr '\n' ' '
+}
+cp "$T/app.prof" "$T/blocks.prof"
+ok "--olayout-block-profile=FILE (and OLAYOUT_BLOCK_PROFILE) pass block-profile=, absolute, after block-ids" \
+	eval 'plugin_cmd --olayout-profile=app.prof --olayout-block-profile=blocks.prof |
+		grep -q -- "-block-ids -fplugin-arg-olayout-block-profile=$(realpath "$T/blocks.prof") $" &&
+		OLAYOUT_BLOCK_PROFILE=blocks.prof plugin_cmd --olayout-profile=app.prof |
+		grep -q -- "-block-ids -fplugin-arg-olayout-block-profile=$(realpath "$T/blocks.prof") $"'
+fails_one_line "a block profile without the profile" "$T/bp.o" \
+	"$OLCC" --olayout-block-profile="$T/blocks.prof" -c -o "$T/bp.o" "$L/lib.c"
+fails_one_line "a missing block profile" "$T/bm.o" \
+	"$OLCC" --olayout-profile="$T/app.prof" --olayout-block-profile="$T/none.prof" -c -o "$T/bm.o" "$L/lib.c"
 fails_one_line "a wrong --olayout-align" "$T/al.o" "$OLCC" --olayout-align=yes -c -o "$T/al.o" "$L/lib.c"
 fails_one_line "a wrong --olayout-fdo" "$T/d.o" "$OLCC" --olayout-fdo=yes --olayout-mode=both -c -o "$T/d.o" "$L/lib.c"
 

@@ -124,3 +124,14 @@ src_lines() {
 	objdump -dl --no-show-raw-insn "--disassemble=$2" "$1" |
 		sed -n "s/^.*$(basename "$3" | sed 's/\./\\./'):\([0-9]*\).*\$/\1/p" | sort -u
 }
+
+# discriminators EXE FN [LINE]: the discriminators of FN's line-table rows
+# (0: none) in address order, one a line; with LINE only the rows of that
+# line. objdump prints each row as FILE:LINE [(discriminator N)].
+discriminators() {
+	objdump -dl --no-show-raw-insn "--disassemble=$2" "$1" |
+		awk -v line="${3:-}" 'match($0, /\.c:[0-9]+/) {
+			l = substr($0, RSTART + 3, RLENGTH - 3)
+			d = match($0, /\(discriminator [0-9]+\)/) ? substr($0, RSTART + 15, RLENGTH - 16) : 0
+			if (line == "" || l == line) print d }'
+}

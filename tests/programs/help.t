@@ -52,7 +52,7 @@ for c in $("$OL" --help | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p'); do
 done
 ok "olayout --help gives each command the options of its own usage${lacks:+ (lacks:$lacks)}" [ -z "$lacks" ]
 v=$(sed -n 's/^#define OL_PROFILE_VERSION \([0-9]*\).*/\1/p' lib/profile/ol_profile.h)
-ok "olayout plan and optimize --help take profile versions 1 to $v, profile --help writes version $((v - 2)) ($((v - 1)) with --copies)" eval \
+ok "olayout plan and optimize --help take profile versions 1 to $v, profile --help writes version $((v - 2)) ($((v - 1)) with --copies, $v with --blocks)" eval \
 	'"$OL" plan --help | grep -qF "versions 1 to $v)" && "$OL" optimize --help | grep -qF "versions 1 to $v)" &&
-	 "$OL" profile --help | grep -qF "writes a version $((v - 2)) profile ($((v - 1)) with --copies"'
+	 "$OL" profile --help | grep -qF "writes a version $((v - 2)) profile ($((v - 1)) with --copies, $v with --blocks)"'
 done_testing

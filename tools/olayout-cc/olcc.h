@@ -6,12 +6,14 @@
 
 #define OLCC_MAX_ARGS 64
 /* The -fplugin* strings besides the --olayout-arg ones: the plugin, the
-   profile, the mode, fdo, block-order and switch-counts. */
-#define OLCC_FIXED_OPTS 6
+   profile, the mode, fdo, block-order, switch-counts, block-ids and
+   block-profile. */
+#define OLCC_FIXED_OPTS 8
 
 struct olcc {
 	const char *cc;			 /* the compiler run */
 	char profile[PATH_MAX];		 /* absolute, or "" */
+	char block_profile[PATH_MAX];	 /* absolute, or "": block counts (needs profile) */
 	const char *mode;		 /* outline, path-inline, both, or NULL */
 	const char *fdo;		 /* the plugin's fdo pass: "on", "off" or "late" */
 	const char *align;		 /* code alignment: "gcc" or "pack" */

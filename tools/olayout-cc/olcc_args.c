@@ -63,15 +63,16 @@ static int set_align(struct olcc *c, const char *v)
 	return set_word(&c->align, "align", v, "gcc", "pack");
 }
 
-/* The profile made absolute: the build may compile in other directories. */
-static int set_profile(struct olcc *c, const char *path)
+/* A profile made absolute into dst (what: its name in the message): the
+   build may compile in other directories. */
+static int set_path(char *dst, const char *what, const char *path)
 {
 	if (!*path) {
-		c->profile[0] = '\0';
+		dst[0] = '\0';
 		return 0;
 	}
-	if (!realpath(path, c->profile)) {
-		fprintf(stderr, "olayout-cc: profile %s: %s\n", path, strerror(errno));
+	if (!realpath(path, dst)) {
+		fprintf(stderr, "olayout-cc: %s %s: %s\n", what, path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -108,7 +109,10 @@ static int from_env(struct olcc *c, int argc, char **argv)
 	c->fdo = "late";
 	c->align = "gcc";
 	if ((v = env_unless("OLAYOUT_PROFILE", "--olayout-profile=", argc, argv)) &&
-	    set_profile(c, v) != 0)
+	    set_path(c->profile, "profile", v) != 0)
+		return -1;
+	if ((v = env_unless("OLAYOUT_BLOCK_PROFILE", "--olayout-block-profile=", argc, argv)) &&
+	    set_path(c->block_profile, "block profile", v) != 0)
 		return -1;
 	if ((v = env_unless("OLAYOUT_MODE", "--olayout-mode=", argc, argv)) && *v &&
 	    set_mode(c, v) != 0)
@@ -142,7 +146,9 @@ int olcc_parse(struct olcc *c, int argc, char **argv)
 			continue;
 		int rc;
 		if (!strncmp(a, "--olayout-profile=", 18))
-			rc = set_profile(c, a + 18);
+			rc = set_path(c->profile, "profile", a + 18);
+		else if (!strncmp(a, "--olayout-block-profile=", 24))
+			rc = set_path(c->block_profile, "block profile", a + 24);
 		else if (!strncmp(a, "--olayout-mode=", 15))
 			rc = set_mode(c, a + 15);
 		else if (!strncmp(a, "--olayout-fdo=", 14))
@@ -157,6 +163,12 @@ int olcc_parse(struct olcc *c, int argc, char **argv)
 		}
 		if (rc != 0)
 			return -1;
+	}
+	/* block ids are those of the build the line profile drove */
+	if (c->block_profile[0] && !c->profile[0]) {
+		fputs("olayout-cc: a block profile needs the profile its build was made with "
+		      "(--olayout-profile)\n", stderr);
+		return -1;
 	}
 	return 0;
 }

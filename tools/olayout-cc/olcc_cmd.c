@@ -100,6 +100,14 @@ static int plugin_opts(struct olcc *c, int *n)
 	   keeps GCC's guess */
 	if (c->profile[0] && add_opt(c, n, arg, "switch-counts=on") != 0)
 		return -1;
+	/* every function's block ids in the line table (only .debug_line
+	   changes), so that this build can be trained with olayout profile
+	   --blocks; and that training's counts when given */
+	if (c->profile[0] && add_opt(c, n, arg, "block-ids") != 0)
+		return -1;
+	if (c->block_profile[0] && add_opt(c, n, "-fplugin-arg-olayout-block-profile=",
+					   c->block_profile) != 0)
+		return -1;
 	for (int i = 0; i < c->nargs; i++)
 		if (add_opt(c, n, arg, c->args[i]) != 0)
 			return -1;

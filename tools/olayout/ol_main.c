@@ -119,15 +119,20 @@ static const char usage_profile[] =
 	"       olayout profile -o PROF [OPTIONS] --from-perf PERF.DATA EXE\n"
 	"       olayout profile -o PROF --merge PROF1 PROF2...\n"
 	"Runs CMD under valgrind's callgrind (--dump-instr=yes --collect-jumps=yes) and\n"
-	"writes a version 5 profile (6 with --copies) (profiles/README.md) of the executable CMD runs:\n"
-	"function counts, call edges (indirect calls too), line and cold-line entries\n"
-	"(DWARF line table), the instructions that ran (insn), the conditional jumps'\n"
-	"counts by source location (branch), cold functions, the hot code of shared\n"
-	"objects (external) and the caches alpha21064 and modern. OUT is written\n"
-	"whole or not at all.\n"
+	"writes a version 5 profile (6 with --copies, 7 with --blocks) (profiles/README.md)\n"
+	"of the executable CMD runs: function counts, call edges (indirect calls too),\n"
+	"line and cold-line entries (DWARF line table), the instructions that ran\n"
+	"(insn), the conditional jumps' counts by source location (branch), cold\n"
+	"functions, the hot code of shared objects (external) and the caches alpha21064\n"
+	"and modern. OUT is written whole or not at all.\n"
 	"  --paths N            propose up to N paths and their library marks\n"
 	"  --copies             a version 6 profile with a copy entry per inlined copy of\n"
 	"                       a source line (DWARF inline chains): whether that copy ran\n"
+	"  --blocks             a version 7 profile with a block entry per basic block of\n"
+	"                       each function that ran and that EXE's .olayout.blockids\n"
+	"                       section lists (built with the plugin's block-ids: the\n"
+	"                       ids are the line table's discriminators): the largest\n"
+	"                       count of its instructions; no such section is an error\n"
 	"  --training RUNS      how many times the measured unit ran (a training entry)\n"
 	"  --exe EXE            profile EXE among the processes CMD starts (a test suite:\n"
 	"                       -- make check): valgrind follows every child, and the runs\n"
@@ -444,6 +449,8 @@ static int profile_args(int argc, char **argv, struct ol_prof_opts *o, char **po
 			*merge = true;
 		else if (strcmp(a, "--copies") == 0)
 			o->copies = true;
+		else if (strcmp(a, "--blocks") == 0)
+			o->blocks = true;
 		else if (strcmp(a, "--instr-atstart=no") == 0 || strncmp(a, "--toggle-collect=", 17) == 0) {
 			if (strchr(a, '=')[1] == '\0')
 				return bad_usage("profile ", "profile: --toggle-collect= needs FN");
@@ -494,12 +501,13 @@ static int cmd_profile(int argc, char **argv, struct ol_err *err)
 	if (rc == 0 && !o.out)
 		why = "profile: needs -o PROF";
 	else if (rc == 0 && merge && (npos == 0 || o.cmd || o.callgrind || o.perf || o.nvgopts || o.paths ||
-				      o.copies))
+				      o.copies || o.blocks))
 		why = "profile: --merge takes PROF files only";
 	else if (rc == 0 && o.callgrind && o.perf)
 		why = "profile: --from-callgrind or --from-perf, not both";
-	else if (rc == 0 && o.copies && o.perf)
-		why = "profile: --copies needs instruction counts: an instruction no sample hit may have run";
+	else if (rc == 0 && (o.copies || o.blocks) && o.perf)
+		why = o.copies ? "profile: --copies needs instruction counts: an instruction no sample hit may have run"
+			       : "profile: --blocks needs instruction counts: an instruction no sample hit may have run";
 	else if (rc == 0 && (o.callgrind || o.perf) && (npos != 1 || o.cmd || o.nvgopts))
 		why = o.perf ? "profile: --from-perf PERF.DATA needs one EXE and no command"
 			     : "profile: --from-callgrind FILE needs one EXE and no command";

@@ -13,6 +13,7 @@
  *   ol_prof_insn.c   insn entries (each instruction that ran)
  *   ol_prof_branch.c branch entries (each conditional jump that ran)
  *   ol_prof_copies.c copy entries (each inlined copy of a line: DWARF inline chains)
+ *   ol_prof_blocks.c block entries (each block of a block-ids build: DWARF discriminators)
  *   ol_prof_ext.c    external entries (the code that ran in shared objects)
  *   ol_prof_paths.c  proposed paths and library marks (--paths N)
  *   ol_prof_text.c   the profile text: functions, edges, externals...
@@ -104,12 +105,23 @@ const char *ol_prof_base_name(const char *path);
  * table of p's executable; *none is set when it has no line table. */
 int ol_prof_lines(const struct ol_prof *p, FILE *out, bool *none, struct ol_err *err);
 
-/* ol_prof_rows: fn(arg, unit, lo, hi, file, line, err) for each row of
- * the DWARF line table of the unit cu that covers [lo, hi) of unit (never
- * past it, at least its first byte; file as the compiler was given it,
- * without blanks or '#'); the first non-zero return stops it. */
-typedef int ol_prof_row_fn(void *arg, size_t unit, uint64_t lo, uint64_t hi, const char *file,
-			   unsigned long line, struct ol_err *err);
+/* A row of a DWARF line table: it covers [lo, hi) of unit (never past
+ * it, at least its first byte: empty says its own range was empty, the
+ * next row starting at its address); file as the compiler was given it,
+ * without blanks or '#'; disc its discriminator (0: none). */
+struct ol_prof_row {
+	size_t unit;
+	uint64_t lo, hi;
+	bool empty;
+	const char *file;
+	unsigned long line;
+	unsigned disc;
+};
+
+/* ol_prof_rows: fn(arg, row, err) for each row of the DWARF line table of
+ * the unit cu in a unit of p's executable; the first non-zero return
+ * stops it. */
+typedef int ol_prof_row_fn(void *arg, const struct ol_prof_row *r, struct ol_err *err);
 int ol_prof_rows(const struct ol_prof *p, Dwarf_Die *cu, ol_prof_row_fn *fn, void *arg,
 		 struct ol_err *err);
 
@@ -131,6 +143,16 @@ int ol_prof_branches(const struct ol_prof *p, FILE *out, struct ol_err *err);
  * each line-table row): whether that copy ran, where a `line` sums every
  * copy (--copies; none without DWARF). */
 int ol_prof_copies(const struct ol_prof *p, FILE *out, struct ol_err *err);
+
+/* ol_prof_blocks: print a `block` entry per discriminator of the line-table
+ * rows of each function that ran and that the `.olayout.blockids` section
+ * lists (built with the plugin's block-ids); an error when EXE has no such
+ * section (--blocks; none from samples). */
+int ol_prof_blocks(const struct ol_prof *p, FILE *out, struct ol_err *err);
+
+/* ol_prof_blockids_check: an error unless the executable exe has the
+ * `.olayout.blockids` section (before a training run that --blocks needs). */
+int ol_prof_blockids_check(const char *exe, struct ol_err *err);
 
 /* ol_prof_insns: print an `insn` entry per instruction that ran (none
  * from samples); -EIO when out fails. */

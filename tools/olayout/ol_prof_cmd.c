@@ -1,7 +1,8 @@
 /*
  * ol_prof_cmd.c - `olayout profile`: run (or read) a callgrind run, or read
  * perf.data's samples, map the counts onto the executable, and write a
- * version 5 profile (3 for samples: no `insn` or `branch` entries). The profile
+ * version 5 profile (6 with --copies, 7 with --blocks; 3 for samples: no
+ * `insn` or `branch` entries). The profile
  * text is built in memory, read back by the one parser (lib/profile, so a
  * profile olayout writes is one it accepts) and written in its canonical
  * form to OUT through a temporary: OUT is whole or untouched.
@@ -71,7 +72,7 @@ static int profile_text(const struct ol_prof_opts *o, const struct ol_prof *p, c
 	struct ol_prof_bias *bias = NULL;
 	size_t nbias = 0;
 
-	fprintf(fp, "olayout-profile %d\nexe %s\n%s", event ? 3 : o->copies ? 6 : 5,
+	fprintf(fp, "olayout-profile %d\nexe %s\n%s", event ? 3 : o->blocks ? 7 : o->copies ? 6 : 5,
 		ol_prof_base_name(o->exe), caches);
 	if (event)
 		fprintf(fp, "samples %s\n", event);
@@ -86,6 +87,8 @@ static int profile_text(const struct ol_prof_opts *o, const struct ol_prof *p, c
 		rc = ol_prof_branches(p, fp, err);
 	if (rc == 0 && o->copies)
 		rc = ol_prof_copies(p, fp, err);
+	if (rc == 0 && o->blocks)
+		rc = ol_prof_blocks(p, fp, err);
 	if (rc == 0 && o->paths)
 		rc = ol_prof_paths(p, o->paths, fp, err);
 	rep->externals = !log && !event;
@@ -166,6 +169,8 @@ static int run(struct ol_prof_opts *o, FILE *fp, struct report *rep, struct ol_e
 		return rc;
 	if (!o->exe)
 		o->exe = rep->exe;	/* read again by tell(), after this frame */
+	if (o->blocks && (rc = ol_prof_blockids_check(o->exe, err)) < 0)
+		return rc;	/* before the run, not after it */
 	rc = ol_prof_run(&r, o->vgopts, o->nvgopts, o->cmd, o->ncmd, children, err);
 	if (rc == 0 && children)
 		rc = ol_prof_suite(&r, o->exe, &cg, r.log, sizeof r.log, err);

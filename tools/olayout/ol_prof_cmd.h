@@ -14,6 +14,7 @@ struct ol_prof_opts {
 	const char *exe;		/* EXE, --exe, or the command's executable */
 	unsigned paths;			/* --paths N */
 	bool copies;			/* --copies */
+	bool blocks;			/* --blocks */
 	uint64_t training;		/* --training RUNS */
 	const char *callgrind;		/* --from-callgrind FILE */
 	const char *vglog;		/* --valgrind-log LOG */

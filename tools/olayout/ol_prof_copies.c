@@ -167,13 +167,12 @@ static int row_copies(struct copies *C, const char *fn, Dwarf_Addr a, Dwarf_Addr
 }
 
 /* One row: its copies, when its function ran. */
-static int add_row(void *arg, size_t u, uint64_t a, uint64_t b, const char *file,
-		   unsigned long line, struct ol_err *err)
+static int add_row(void *arg, const struct ol_prof_row *r, struct ol_err *err)
 {
 	struct copies *C = arg;
-	if (!C->p->fn_ran[u])
+	if (!C->p->fn_ran[r->unit])
 		return 0;
-	return row_copies(C, C->p->m->unit[u].name, a, b, file, line, err);
+	return row_copies(C, C->p->m->unit[r->unit].name, r->lo, r->hi, r->file, r->line, err);
 }
 
 static int cu_copies(struct copies *C, struct ol_err *err)

@@ -78,9 +78,11 @@ int ol_prof_rows(const struct ol_prof *p, Dwarf_Die *cu, ol_prof_row_fn *fn, voi
 		Dwarf_Addr a, b;
 		int line;
 		bool end;
+		unsigned disc;
 		const char *file = l ? dwarf_linesrc(l, NULL, NULL) : NULL;
 		if (!file || dwarf_lineaddr(l, &a) || dwarf_lineno(l, &line) ||
-		    dwarf_lineendsequence(l, &end) || dwarf_lineaddr(dwarf_onesrcline(lines, i + 1), &b))
+		    dwarf_lineendsequence(l, &end) || dwarf_linediscriminator(l, &disc) ||
+		    dwarf_lineaddr(dwarf_onesrcline(lines, i + 1), &b))
 			return ol_fail(err, -EINVAL, "%s: bad DWARF line table: %s", p->exe,
 				       dwarf_errmsg(-1));
 		long u = ol_unit_at(p->m, a);
@@ -90,21 +92,22 @@ int ol_prof_rows(const struct ol_prof *p, Dwarf_Die *cu, ol_prof_row_fn *fn, voi
 		/* rows are sorted by address across sequences: the next one may
 		 * be another function's; a row never reaches past its unit */
 		const struct ol_unit *un = &p->m->unit[u];
-		b = b > a ? b : a + 1;
-		b = b < un->addr + un->size ? b : un->addr + un->size;
-		rc = fn(arg, (size_t)u, a, b, file, (unsigned long)line, err);
+		struct ol_prof_row r = {(size_t)u, a, b > a ? b : a + 1, b <= a, file,
+					(unsigned long)line, disc};
+		r.hi = r.hi < un->addr + un->size ? r.hi : un->addr + un->size;
+		rc = fn(arg, &r, err);
 	}
 	return rc;
 }
 
 /* One row's location and count. */
-static int add_row(void *arg, size_t u, uint64_t a, uint64_t b, const char *file,
-		   unsigned long line, struct ol_err *err)
+static int add_row(void *arg, const struct ol_prof_row *r, struct ol_err *err)
 {
 	struct lines *L = arg;
 	if (ol_grow((void **)&L->row, &L->cap, L->n + 1, sizeof *L->row) < 0)
 		return ol_fail(err, -ENOMEM, "%s: out of memory", L->p->exe);
-	L->row[L->n++] = (struct row){file, line, ol_prof_max_count(L->p, a, b), L->p->fn_ran[u]};
+	L->row[L->n++] = (struct row){r->file, r->line, ol_prof_max_count(L->p, r->lo, r->hi),
+				      L->p->fn_ran[r->unit]};
 	return 0;
 }
 

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# block_profile.t - block-profile=FILE on progs/arms.c: work's loop holds
+# two macro lines whose rare arm (1 in 1024) and common arm share the
+# line's count in a line profile, so ext-TSP (block-order=exttsp) keeps a
+# rare arm in the loop's straight line, between hot blocks. The build with
+# block-ids, trained by `olayout profile --blocks`, gives each block its
+# count: with that block profile the hot blocks are one run and the rare
+# arms out of it; the edges' counts come from the blocks'. A profile whose
+# entries do not fit the function (an id that is no block of it, most
+# blocks without an entry) leaves GCC's counts, with a note: the same code
+# as without it; an id that is no block but never ran is left out.
+. tests/plugin/lib.sh
+need_tool valgrind
+
+OLAYOUT=$BUILD/bin/olayout
+need "$OLAYOUT"
+SRC=$PROGS/arms.c
+N=100000
+marked_profile "$SRC" work 1 'ENTRY \*/=1' 'HOT \*/=100000' 'MACRO \*/=100000' >"$WORK/lines.prof"
+mapfile -t order < <(plugin_args profile="$WORK/lines.prof" block-order=exttsp verbose)
+
+# build NAME [OPTION...]: SRC -O2 -g with the line profile, ext-TSP and
+# OPTIONs into WORK/NAME (verbose in WORK/verbose.NAME); one test.
+build() {
+	local name=$1 opt
+	shift
+	mapfile -t opt < <(for o in "$@"; do printf '%s\n' "-fplugin-arg-olayout-$o"; done)
+	ok "$name: builds" sh -c '"$@" 2>"$0"' "$WORK/verbose.$name" \
+		$CC -O2 -g -Wl,--emit-relocs "${order[@]}" "${opt[@]}" -o "$WORK/$name" "$SRC"
+}
+
+# ids_by_count MIN MAX: work's block ids whose count in b.prof is in [MIN, MAX].
+ids_by_count() {
+	awk -v lo="$1" -v hi="$2" '$1 == "block" && $2 == "work" && $4 >= lo && $4 <= hi { print $3 }' \
+		"$WORK/b.prof" | tr '\n' ' '
+}
+
+# rare_among_hot EXE: yes when one of work's rows of a rare arm's block lies
+# between its first and last row of a hot block, else no.
+rare_among_hot() {
+	discriminators "$1" work | awk -v hot="$HOT" -v rare="$RARE" '
+		BEGIN { split(hot, h, " "); for (i in h) H[h[i]] = 1; split(rare, r, " "); for (i in r) R[r[i]] = 1 }
+		{ if ($1 in H) { if (!first) first = NR; last = NR } if ($1 in R) at[NR] = 1 }
+		END { for (i = first; i <= last; i++) if (i in at) { print "yes"; exit } print "no" }'
+}
+
+plan 16
+build lines block-ids
+ok "olayout profile --blocks of its run" \
+	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/lines" $N
+HOT=$(ids_by_count $((N / 2)) $N) RARE=$(ids_by_count $((N / 2000)) $((N / 500)))
+ok "the profile tells hot blocks (ids $HOT) from the two rare arms, about N/1024 each (ids $RARE)" \
+	eval '[ -n "$HOT" ] && [ "$(wc -w <<<"$RARE")" = 2 ]'
+is "$(rare_among_hot "$WORK/lines")" yes "line counts: a rare arm lies among work's hot blocks"
+
+build blocks block-profile="$WORK/b.prof"
+is "$(rare_among_hot "$WORK/blocks")" no "block counts: work's hot blocks are one run, the rare arms out of it"
+ok "verbose: work's counts come from its block entries" \
+	grep -qE "^olayout: block-order: work: counts from [0-9]+ block entries" "$WORK/verbose.blocks"
+ok "verbose: work ordered by ext-TSP" \
+	grep -qE "^olayout: block-order: work: [0-9]+ blocks ordered by ext-TSP" "$WORK/verbose.blocks"
+is "$("$WORK/blocks" 5000)" "$("$WORK/lines" 5000)" "same output"
+
+# entries that do not fit: GCC's counts, the code of the line-profile build
+{ cat "$WORK/b.prof"; echo "block work 999 5"; } >"$WORK/stray.prof"
+build stray block-profile="$WORK/stray.prof"
+ok "verbose: an id that is no block of work" grep -qF \
+	"olayout: block-order: work: its block entries do not fit (block 999 is no block of it): GCC's counts" \
+	"$WORK/verbose.stray"
+is "$(objdump -d "$WORK/stray" | tail -n +3 | md5sum)" "$(objdump -d "$WORK/lines" | tail -n +3 | md5sum)" \
+	"that profile: the code of GCC's counts"
+{ cat "$WORK/b.prof"; echo "block work 998 0"; } >"$WORK/zero.prof"
+build zero block-profile="$WORK/zero.prof"
+is "$(objdump -d "$WORK/zero" | tail -n +3 | md5sum)" "$(objdump -d "$WORK/blocks" | tail -n +3 | md5sum)" \
+	"an id that is no block and never ran (a line-table row of no instruction): left out"
+{ grep -v '^block work ' "$WORK/b.prof"; grep '^block work ' "$WORK/b.prof" | head -1; } >"$WORK/few.prof"
+build few block-profile="$WORK/few.prof"
+ok "verbose: most of work's blocks without an entry" grep -qE \
+	"^olayout: block-order: work: its block entries do not fit \([0-9]+ of its [0-9]+ blocks have none\): GCC's counts$" \
+	"$WORK/verbose.few"
+done_testing
