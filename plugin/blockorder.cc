@@ -24,7 +24,9 @@
  * chain X of at most SPLIT_MAX blocks) is made, until no merge gains;
  * the entry's chain comes first, the others by their density (counts per
  * byte), hottest first. The order is kept only where it scores more than
- * GCC's.
+ * GCC's. block-order=exttsp-warm (olayout-cc's default) then moves the
+ * blocks that ran rarely (fewer than the outline pass's rare count) and
+ * the never-run ones behind the hot ones (warm_last).
  *
  * A function keeps GCC's order, with a verbose note saying why, when it
  * did not run in training, optimizes for size, begins in .cold, has more
@@ -255,6 +257,100 @@ std::vector<int> final_order(layout *l)
 	return order;
 }
 
+/* The bytes of l's nodes. */
+int64_t bytes_of(const layout *l)
+{
+	int64_t b = 0;
+	for (const node &n : l->nodes)
+		b += n.size;
+	return b;
+}
+
+/* The most times bb's lines ran in training (the profile's line counts;
+   0 when they are cold-lines), or -1 when the profile knows none of them:
+   a bound on bb's runs (a line's count is its hottest instruction's, and
+   counts every inlined copy of it). */
+int64_t line_bound(basic_block bb)
+{
+	int64_t most = -1;
+	rtx_insn *insn;
+	FOR_BB_INSNS (bb, insn) {
+		if (!NONDEBUG_INSN_P(insn) || !INSN_HAS_LOCATION(insn))
+			continue;
+		expanded_location xl = expand_location(INSN_LOCATION(insn));
+		uint64_t c;
+		if (!xl.file || xl.line <= 0)
+			continue;
+		if (ol_profile_line_count(ol_cfg.profile, xl.file, (unsigned long)xl.line, &c))
+			most = MAX(most, (int64_t)c);
+		else if (ol_profile_is_cold_line(ol_cfg.profile, xl.file, (unsigned long)xl.line))
+			most = MAX(most, (int64_t)0);
+	}
+	return most;
+}
+
+/* The class of node n for block-order=exttsp-warm: 0 the entry and the hot
+   blocks, 1 the warm ones (ran, fewer than warm times), 2 the never-run.
+   Its runs: its lines' largest profile count (bound[n]; -1: none known),
+   or GCC's count where that is lower: zero when the flow or the outline
+   pass says it never ran. GCC's counts are local to the function, on its
+   own scale (a hot loop's blocks capped at about 100 runs per entry), so
+   only a count far below the line counts tells more than they do. */
+int warmth(const layout *l, const std::vector<int64_t> &bound, int n, int64_t warm)
+{
+	int64_t c = bound[n] < 0 ? l->nodes[n].count : MIN(l->nodes[n].count, bound[n]);
+	return n == 0 || c >= warm ? 0 : c > 0 ? 1 : 2;
+}
+
+/* The rare count of fun, in training runs as the outline pass's: the
+   larger of cold-runs/cold-ppm's and cold-ratio times its training
+   entries (0: none set, nothing is warm). */
+int64_t warm_below(function *fun)
+{
+	const struct ol_profile_function *f =
+		ol_profile_find_function(ol_cfg.profile, ol_fn_name(fun->decl));
+	double calls = f ? (double)f->calls : 0;
+	return MAX((int64_t)ol_cfg.rare_below, (int64_t)(ol_cfg.cold_ratio * calls));
+}
+
+/* block-order=exttsp-warm: order's hot blocks first, then its warm ones,
+   then the never-run ones, each in order's order. ext-TSP scores jumps
+   only: in an interpreter's loop a rare case that falls through into a
+   hot one (or whose jumps are short) lands between the hot ones
+   (sqlite3VdbeExec), spreading them over more cache lines. Returns the
+   bytes moved behind the hot ones (their count in *moved). */
+int64_t warm_last(const layout *l, function *fun, std::vector<int> *order, size_t *moved)
+{
+	int64_t warm = warm_below(fun);
+	std::vector<int64_t> bound(l->nodes.size());
+	for (size_t n = 0; n < l->nodes.size(); n++)
+		bound[n] = line_bound(l->nodes[n].bb);
+	std::stable_sort(order->begin(), order->end(), [&](int a, int b) {
+		return warmth(l, bound, a, warm) < warmth(l, bound, b, warm);
+	});
+	int64_t bytes = 0;
+	*moved = 0;
+	for (int n : *order)
+		if (warmth(l, bound, n, warm) > 0) {
+			++*moved;
+			bytes += l->nodes[n].size;
+		}
+	return bytes;
+}
+
+/* exttsp-warm on ext-TSP's order, with its note. After ext-TSP has won
+   against GCC's order by the score: the split costs score (fall-throughs
+   into the rare blocks become jumps), and judged with it ext-TSP lost to
+   GCC's order in xz-utils' lzma_decode and in 193 more of sqlite3's
+   functions. */
+void warm_order(const layout *l, function *fun, const char *name, std::vector<int> *order)
+{
+	size_t moved;
+	int64_t bytes = warm_last(l, fun, order, &moved);
+	ol_note("block-order: %s: %zu warm or never-run blocks (%lld of %lld bytes) after the hot "
+		"ones", name, moved, (long long)bytes, (long long)bytes_of(l));
+}
+
 int64_t block_size(basic_block bb)
 {
 	int64_t size = 0;
@@ -419,6 +515,8 @@ void reorder(function *fun)
 	if (after > before) {
 		ol_note("block-order: %s: %zu blocks ordered by ext-TSP (score %.0f, GCC's %.0f)",
 			name, l.nodes.size(), after, before);
+		if (ol_cfg.warm_last)
+			warm_order(&l, fun, name, &order);
 	} else {
 		ol_note("block-order: %s: kept GCC's order (it scores %.0f, ext-TSP's %.0f)", name,
 			before, after);

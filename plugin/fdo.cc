@@ -11,7 +11,11 @@
  * trained probabilities reach only the RTL passes: block order (bbro's
  * software trace cache follows edge probabilities and block counts),
  * if-conversion, register allocation. Late, a branch with an exit the
- * outline pass sent to .cold (probability never, count zero) keeps it. Per
+ * outline pass sent to .cold (probability never, count zero) keeps it; with
+ * switch-counts=on a switch with such an exit takes its other exits'
+ * probabilities from their flow counts (set_switch), else an interpreter's
+ * dispatch (sqlite3VdbeExec) counts every case a share of it, the rare ones
+ * as hot as the hot. Per
  * function the profile has a `function` entry for: the entry block ran as
  * often as the function was entered; a block holding a statement from a
  * line that ran ran as often as its line (outline.cc's rule, which also
@@ -156,16 +160,22 @@ bool plain_branch(basic_block bb)
 	return true;
 }
 
-/* Whether an exit of bb never runs by the outline pass's (or GCC's) word:
+/* Whether exit e never runs by the outline pass's (or GCC's) word:
    probability never, or a destination of count zero, bound for .cold.
    After inlining that decision is made and stays. */
+bool outlined(edge e)
+{
+	return e->probability == profile_probability::never() ||
+	       e->dest->count == profile_count::zero();
+}
+
+/* Whether an exit of bb is outlined. */
 bool exit_outlined(basic_block bb)
 {
 	edge e;
 	edge_iterator ei;
 	FOR_EACH_EDGE(e, ei, bb->succs)
-		if (e->probability == profile_probability::never() ||
-		    e->dest->count == profile_count::zero())
+		if (outlined(e))
 			return true;
 	return false;
 }
@@ -198,6 +208,57 @@ bool set_probabilities(struct flow *f, basic_block bb)
 	FOR_EACH_EDGE(e, ei, bb->succs)
 		counts.safe_push(edge_count(f, e));
 	set_ratio(bb, counts.address());
+	return true;
+}
+
+/* The count of a switch's exit e that is not outlined: its flow count,
+   else its destination's (a bound: other edges may enter it too), else
+   UNKNOWN. */
+int64_t switch_exit_count(struct flow *f, edge e)
+{
+	int64_t c = edge_count(f, e);
+	return c != UNKNOWN ? c : f->block[e->dest->index];
+}
+
+/* Sets the probabilities of a switch (more than two exits) some of whose
+   exits are outlined: the others in the ratio of their counts, an exit of
+   unknown count getting an even share of what the switch's own count
+   leaves; the outlined ones stay never. Whether it did (not when a count
+   it needs is unknown or none ran). A two-way branch with an outlined
+   exit has nothing to set: its other exit is always taken. */
+bool set_switch(struct flow *f, basic_block bb)
+{
+	if (EDGE_COUNT(bb->succs) <= 2)
+		return false;
+	auto_vec<int64_t> counts;
+	int64_t sum = 0;
+	int n_unknown = 0;
+	edge e;
+	edge_iterator ei;
+	FOR_EACH_EDGE(e, ei, bb->succs) {
+		int64_t c = outlined(e) ? 0 : switch_exit_count(f, e);
+		n_unknown += c == UNKNOWN;
+		sum += MAX(c, (int64_t)0);
+		counts.safe_push(c);
+	}
+	if (n_unknown) {
+		if (f->block[bb->index] == UNKNOWN)
+			return false;
+		int64_t share = MAX(f->block[bb->index] - sum, (int64_t)0) / n_unknown;
+		for (int64_t &c : counts)
+			if (c == UNKNOWN)
+				c = share;
+		sum += share * n_unknown;
+	}
+	if (sum <= 0)
+		return false;
+	unsigned i = 0;
+	FOR_EACH_EDGE(e, ei, bb->succs) {
+		if (!outlined(e))
+			e->probability = profile_probability::probability_in_gcov_type(
+				MAX(counts[i], (int64_t)1), sum).guessed();
+		i++;
+	}
 	return true;
 }
 
@@ -453,7 +514,10 @@ unsigned int fdo_pass::execute(function *fun)
 		if (!plain_branch(bb))
 			continue;
 		if (late && exit_outlined(bb)) {
-			note_branch(bb, "kept: an exit never runs (outlined)");
+			bool set = ol_cfg.switch_counts && set_switch(&f, bb);
+			n_set += set;
+			note_branch(bb, set ? "switch: line counts (flow), outlined exits kept never"
+					    : "kept: an exit never runs (outlined)");
 			continue;
 		}
 		branch_count *c = by_branch.get(bb->index);

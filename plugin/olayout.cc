@@ -38,8 +38,13 @@
  *                  before inlining; late: after the last GIMPLE pass)
  *   loops=on|off   the paths' hot loops unrolled by their trained trip counts
  *                  (default on; loops.cc)
- *   block-order=gcc|exttsp  the blocks of the functions that ran in training in
- *                  GCC's order (default) or by ext-TSP (blockorder.cc)
+ *   block-order=gcc|exttsp|exttsp-warm  the blocks of the functions that ran in
+ *                  training in GCC's order (default) or by ext-TSP (blockorder.cc);
+ *                  exttsp-warm: then the rare blocks (cold-runs, cold-ppm, cold-ratio)
+ *                  after all the hot ones (olayout-cc's default)
+ *   switch-counts=on|off  fdo=late: a switch with exits the outline pass sent
+ *                  to .cold takes its other exits' probabilities from their
+ *                  training counts (default off; olayout-cc's on; fdo.cc)
  *   block-ids      every block's index as its discriminator in the line table,
  *                  the functions named in .olayout.blockids (blockids.cc)
  *   block-profile=FILE  block counts (olayout profile --blocks of a build with
@@ -94,8 +99,12 @@ static const char help_text[] =
 	"                                     for block order only)\n"
 	"  -fplugin-arg-olayout-loops=on|off  unroll the paths' hot loops by their trained\n"
 	"                                     trip counts (default on)\n"
-	"  -fplugin-arg-olayout-block-order=gcc|exttsp  the trained functions' blocks in\n"
-	"                                     GCC's order (default) or by ext-TSP, as BOLT\n"
+	"  -fplugin-arg-olayout-block-order=gcc|exttsp|exttsp-warm  the trained functions'\n"
+	"                                     blocks in GCC's order (default) or by ext-TSP, as\n"
+	"                                     BOLT; exttsp-warm: rare blocks after the hot ones\n"
+	"  -fplugin-arg-olayout-switch-counts=on|off  fdo=late: a switch with exits sent to\n"
+	"                                     .cold takes trained probabilities for the\n"
+	"                                     others (default off)\n"
 	"  -fplugin-arg-olayout-block-ids     block indexes as discriminators in the line\n"
 	"                                     table, for olayout profile --blocks (code unchanged)\n"
 	"  -fplugin-arg-olayout-block-profile=FILE  block counts (olayout profile --blocks of\n"
@@ -414,9 +423,10 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		bool growth = strcmp(key, "max-growth") == 0 || strcmp(key, "cold-runs") == 0;
 		bool fdo = strcmp(key, "fdo") == 0, ppm = strcmp(key, "cold-ppm") == 0;
 		bool loops = strcmp(key, "loops") == 0, order = strcmp(key, "block-order") == 0;
+		bool on_off = loops || strcmp(key, "switch-counts") == 0;
 		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 ||
 				   strcmp(key, "copies") == 0 || strcmp(key, "block-profile") == 0 ||
-				   ratio || growth || fdo || ppm || loops || order;
+				   ratio || growth || fdo || ppm || on_off || order;
 		bool flag = strcmp(key, "outline-only") == 0 || strcmp(key, "inline-only") == 0 ||
 			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0 ||
 			    strcmp(key, "block-ids") == 0;
@@ -427,8 +437,8 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		}
 		if (wants_value && (!value || !*value)) {
 			error("olayout: option %<-fplugin-arg-%s-%s%> needs %<=%s%>", info->base_name,
-			      key, ratio ? "RATIO" : ppm ? "R" : growth ? "N" : fdo ? "on|off|late" : loops ? "on|off"
-			      : order ? "gcc|exttsp" : "FILE");
+			      key, ratio ? "RATIO" : ppm ? "R" : growth ? "N" : fdo ? "on|off|late" : on_off ? "on|off"
+			      : order ? "gcc|exttsp|exttsp-warm" : "FILE");
 			return -1;
 		}
 		if (flag && value) {
@@ -466,18 +476,21 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 				error("olayout: %<fdo=%s%>: want %<on%>, %<off%> or %<late%>", value);
 				return -1;
 			}
-		} else if (loops) {
+		} else if (on_off) {
 			if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) {
-				error("olayout: %<loops=%s%>: want %<on%> or %<off%>", value);
+				error("olayout: %<%s=%s%>: want %<on%> or %<off%>", key, value);
 				return -1;
 			}
-			ol_cfg.loops = strcmp(value, "on") == 0;
+			*(loops ? &ol_cfg.loops : &ol_cfg.switch_counts) = strcmp(value, "on") == 0;
 		} else if (order) {
-			if (strcmp(value, "gcc") != 0 && strcmp(value, "exttsp") != 0) {
-				error("olayout: %<block-order=%s%>: want %<gcc%> or %<exttsp%>", value);
+			bool warm = strcmp(value, "exttsp-warm") == 0;
+			if (strcmp(value, "gcc") != 0 && strcmp(value, "exttsp") != 0 && !warm) {
+				error("olayout: %<block-order=%s%>: want %<gcc%>, %<exttsp%> or "
+				      "%<exttsp-warm%>", value);
 				return -1;
 			}
-			ol_cfg.exttsp = strcmp(value, "exttsp") == 0;
+			ol_cfg.exttsp = strcmp(value, "exttsp") == 0 || warm;
+			ol_cfg.warm_last = warm;
 		} else if (strcmp(key, "outline-only") == 0)
 			outline_only = true;
 		else if (strcmp(key, "inline-only") == 0)

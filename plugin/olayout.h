@@ -25,6 +25,8 @@ struct ol_config {
 	enum ol_fdo fdo;		  /* where the fdo pass runs (with a profile) */
 	bool loops;			  /* run the loops pass (with a profile's paths) */
 	bool exttsp;			  /* block-order=exttsp: the block-order pass */
+	bool switch_counts;		  /* switch-counts=on: fdo=late sets a switch with outlined exits */
+	bool warm_last;			  /* block-order=exttsp-warm: rare blocks after the hot */
 	bool block_ids;			  /* block-ids: the block-ids pass */
 	bool verbose;			  /* say what is done and what is skipped */
 	const char *report_file;	  /* NULL: no size report */

@@ -46,7 +46,7 @@ fails_one_line() {
 		diag "  exit $rc, stderr: $(cat "$T/err")"
 }
 
-plan 26
+plan 28
 "$OLCC" --help >"$T/help" && grep -q '^usage: olayout-cc' "$T/help"
 ok "--help: usage" [ $? = 0 ]
 
@@ -82,14 +82,26 @@ early='branch counts)$' # the note of the pass before inlining ends there
 ok "--olayout-fdo=on (and OLAYOUT_FDO=on) run it before inlining" \
 	eval '[ "$(fdo_notes "$early" --olayout-fdo=on)" -gt 0 ] && [ "$(OLAYOUT_FDO=on fdo_notes "$early")" -gt 0 ] &&
 		[ "$(fdo_notes "after inlining" --olayout-fdo=on)" = 0 ]'
-# order_notes ARGS...: the plugin's block-order notes on eth.c, compiled
-# with the profile, verbose and ARGS
+# order_notes ARGS...: how many of the plugin's block-order notes on main.c
+# (its main is ordered by ext-TSP), compiled with the profile, verbose and
+# ARGS, hold $pat (unset: all)
 order_notes() {
-	"$OLCC" --olayout-profile="$T/app.prof" --olayout-arg=verbose "$@" -O2 -c -o "$T/f.o" "$L/eth.c" 2>&1 |
-		grep -c "block-order: "
+	"$OLCC" --olayout-profile="$T/app.prof" --olayout-arg=verbose "$@" -O2 -c -o "$T/f.o" "$L/main.c" 2>&1 |
+		grep -c "block-order: .*${pat:-}"
 }
 ok "with a profile the blocks are ordered by ext-TSP (block-order=exttsp); --olayout-arg=block-order=gcc keeps GCC's" \
 	eval '[ "$(order_notes)" -gt 0 ] && [ "$(order_notes --olayout-arg=block-order=gcc)" = 0 ]'
+pat="warm or never-run blocks"
+ok "by default the rare blocks go after the hot ones (block-order=exttsp-warm); --olayout-arg=block-order=exttsp keeps ext-TSP's order" \
+	eval '[ "$(order_notes)" -gt 0 ] && [ "$(order_notes --olayout-arg=block-order=exttsp)" = 0 ]'
+# switch_counts ARGS...: the last switch-counts option olayout-cc gives
+# cc1 (gcc -###) with the profile and ARGS (the plugin takes a key's last)
+switch_counts() {
+	"$OLCC" --olayout-profile="$T/app.prof" "$@" -### -O2 -c -o "$T/f.o" "$L/main.c" 2>&1 |
+		grep -o 'fplugin-arg-olayout-switch-counts=[a-z]*' | tail -1 | sed 's/.*=//'
+}
+ok "with a profile a switch with outlined exits takes trained probabilities (switch-counts=on); --olayout-arg=switch-counts=off comes after it" \
+	eval '[ "$(switch_counts)" = on ] && [ "$(switch_counts --olayout-arg=switch-counts=off)" = off ]'
 # aligns ARGS...: the alignments of lib.c's function sections compiled with
 # -falign-functions=32 and ARGS, distinct ones, sorted
 aligns() {

@@ -13,15 +13,7 @@ marked_profile "$SRC" run 1000 'ENTRY \*/=1000' 'LOOP \*/=1000000' 'HOT \*/=2500
 
 # tail_among_hot EXE: yes when an instruction from a TAIL line lies between
 # run's first and last instruction from a HOT or WARM line, else no.
-tail_among_hot() {
-	objdump -dl --no-show-raw-insn --disassemble=run "$1" |
-		sed -n 's/^.*dispatch\.c:\([0-9]*\).*$/\1/p' |
-		awk -v hot="$(marked_lines "$SRC" 'HOT \*/\|WARM \*/' | tr '\n' ' ')" \
-			-v tail="$(marked_lines "$SRC" 'TAIL \*/' | tr '\n' ' ')" '
-			BEGIN { split(hot, h, " "); for (i in h) H[h[i]] = 1; split(tail, t, " "); for (i in t) T[t[i]] = 1 }
-			{ line[NR] = $1; if ($1 in H) { if (!first) first = NR; last = NR } }
-			END { for (i = first; i <= last; i++) if (line[i] in T) { print "yes"; exit } print "no" }'
-}
+tail_among_hot() { among_hot "$1" run "$SRC" 'HOT \*/\|WARM \*/' 'TAIL \*/'; }
 
 plan 9
 $CC -O2 -o "$WORK/plain" "$SRC" || bail_out "cannot build $SRC"

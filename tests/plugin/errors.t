@@ -20,7 +20,7 @@ fails() {
 	[ "$(wc -l <"$WORK/err")" -eq 1 ] || sed 's/^/#   /' "$WORK/err"
 }
 
-plan 72
+plan 74
 
 fails "malformed profile" "$WORK/bad.prof:3: unknown directive 'bogus'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/bad.prof" -c -o "$WORK/m.o" "$WORK/m.c"
@@ -56,9 +56,9 @@ fails "a ratio above 1" "olayout: 'hot-ratio=2': want a number from 0 to 1" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-hot-ratio=2 -c -o "$WORK/m.o" "$WORK/m.c"
 fails "a cold-ppm above a million" "olayout: 'cold-ppm=2e6': want a number from 0 to 1000000" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-cold-ppm=2e6 -c -o "$WORK/m.o" "$WORK/m.c"
-fails "a bad block order" "olayout: 'block-order=stc': want 'gcc' or 'exttsp'" \
+fails "a bad block order" "olayout: 'block-order=stc': want 'gcc', 'exttsp' or 'exttsp-warm'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-block-order=stc -c -o "$WORK/m.o" "$WORK/m.c"
-fails "block-order without a value" "olayout: option '-fplugin-arg-olayout-block-order' needs '=gcc|exttsp'" \
+fails "block-order without a value" "olayout: option '-fplugin-arg-olayout-block-order' needs '=gcc|exttsp|exttsp-warm'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-block-order -c -o "$WORK/m.o" "$WORK/m.c"
 fails "a negative growth" "olayout: 'max-growth=-1': want a whole number from 0 to 10000" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-max-growth=-1 -c -o "$WORK/m.o" "$WORK/m.c"
@@ -72,6 +72,8 @@ fails "loops neither on nor off" "olayout: 'loops=maybe': want 'on' or 'off'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-loops=maybe -c -o "$WORK/m.o" "$WORK/m.c"
 fails "loops without a value" "olayout: option '-fplugin-arg-olayout-loops' needs '=on|off'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-loops -c -o "$WORK/m.o" "$WORK/m.c"
+fails "switch-counts neither on nor off" "olayout: 'switch-counts=yes': want 'on' or 'off'" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-switch-counts=yes -c -o "$WORK/m.o" "$WORK/m.c"
 printf 'olayout-profile 2\nfunction main 1 5\n' >"$WORK/lines.prof"
 fails "block-profile without block-order=exttsp" "olayout: 'block-profile=' needs 'profile=' and 'block-order=exttsp'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/lines.prof" \
@@ -95,12 +97,12 @@ out=$($CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-help -c -o "$WORK/m.o" "$W
 is $? 0 "help: exit 0"
 # each option the plugin takes, as its help must name it (a miss fails)
 lacks=
-for key in profile=FILE outline-only inline-only "fdo=on|off|late" "loops=on|off" "block-order=gcc|exttsp" block-ids block-profile=FILE verbose report=FILE min-ratio=R cold-ratio=R cold-runs=N cold-ppm=R \
+for key in profile=FILE outline-only inline-only "fdo=on|off|late" "loops=on|off" "block-order=gcc|exttsp|exttsp-warm" "switch-counts=on|off" block-ids block-profile=FILE verbose report=FILE min-ratio=R cold-ratio=R cold-runs=N cold-ppm=R \
 	hot-ratio=R max-growth=N help; do
 	grep -qF -- "-fplugin-arg-olayout-$key " <<<"$out" || lacks+=" $key"
 done
 ok "help names each option with its value${lacks:+ (lacks:$lacks)}" [ -z "$lacks" ]
-is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 18 "help lists the eighteen options"
+is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 19 "help lists the nineteen options"
 
 # Paths the plugin cannot inline: the build goes on, with one warning that
 # names the path, the function and why.

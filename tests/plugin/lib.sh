@@ -95,6 +95,30 @@ o1_profile() {
 		sh -c '"$1" profile -o "$2" -- "$3" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/train"
 }
 
+# opcodes_profile CALLS LOOP HOT RARE: a profile (one training run) of
+# progs/opcodes.c: run entered CALLS times, its loop LOOP times, each HOT
+# line HOT times, each RARE line RARE times, op 4's lines cold; mix called
+# as often as ops 1 and 2 ran (HOT + RARE), 6 instructions a call.
+opcodes_profile() {
+	local src=$PROGS/opcodes.c
+	marked_profile "$src" run "$1" "ENTRY \\*/=$1" "LOOP \\*/=$2" "HOT \\*/=$3" "RARE \\*/=$4" \
+		'NEVER \*/=cold' "TAIL \\*/=$1"
+	echo "function mix $(($3 + $4)) $((6 * ($3 + $4)))"
+	marked_lines "$src" 'MIX \*/' | sed "s/^/line opcodes.c:/; s/\$/ $(($3 + $4))/"
+}
+
+# among_hot EXE FN SRC HOT MARK: yes when an instruction of FN from a line
+# of SRC holding MARK lies between FN's first and last instruction from a
+# line holding HOT (grep patterns; EXE built with -g), else no.
+among_hot() {
+	objdump -dl --no-show-raw-insn "--disassemble=$2" "$1" |
+		sed -n "s/^.*$(basename "$3" | sed 's/\./\\./'):\([0-9]*\).*\$/\1/p" |
+		awk -v hot="$(marked_lines "$3" "$4" | tr '\n' ' ')" -v mark="$(marked_lines "$3" "$5" | tr '\n' ' ')" '
+			BEGIN { split(hot, h, " "); for (i in h) H[h[i]] = 1; split(mark, m, " "); for (i in m) M[m[i]] = 1 }
+			{ line[NR] = $1; if ($1 in H) { if (!first) first = NR; last = NR } }
+			END { for (i = first; i <= last; i++) if (line[i] in M) { print "yes"; exit } print "no" }'
+}
+
 # src_lines EXE SYM SRC: the lines of SRC SYM's code stands for, sorted.
 src_lines() {
 	objdump -dl --no-show-raw-insn "--disassemble=$2" "$1" |

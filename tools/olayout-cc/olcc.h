@@ -5,6 +5,10 @@
 #include <limits.h>
 
 #define OLCC_MAX_ARGS 64
+/* The -fplugin* strings besides the --olayout-arg ones: the plugin, the
+   profile, the mode, fdo, block-order, switch-counts, block-ids and
+   block-profile. */
+#define OLCC_FIXED_OPTS 8
 
 struct olcc {
 	const char *cc;			 /* the compiler run */
@@ -18,7 +22,7 @@ struct olcc {
 	int nargs;
 	char *envargs;			 /* a copy of OLAYOUT_ARGS, split in place */
 	char **argv;			 /* gcc's command, NULL-terminated */
-	char *opts[OLCC_MAX_ARGS + 8];	 /* the -fplugin* strings argv holds (7 of our own) */
+	char *opts[OLCC_MAX_ARGS + OLCC_FIXED_OPTS]; /* the -fplugin* strings argv holds */
 	int nopts;
 };
 

@@ -90,9 +90,15 @@ static int plugin_opts(struct olcc *c, int *n)
 	   plugin takes a key's last value */
 	if (c->profile[0] && add_opt(c, n, "-fplugin-arg-olayout-fdo=", c->fdo) != 0)
 		return -1;
-	/* the trained functions' blocks by ext-TSP (bench/results/external.md);
-	   --olayout-arg=block-order=gcc, after it, keeps GCC's order */
-	if (c->profile[0] && add_opt(c, n, arg, "block-order=exttsp") != 0)
+	/* the trained functions' blocks by ext-TSP, the rarely run ones after
+	   the hot ones (bench/results/external.md); --olayout-arg=block-order=
+	   exttsp or gcc, after it, keeps ext-TSP's or GCC's order */
+	if (c->profile[0] && add_opt(c, n, arg, "block-order=exttsp-warm") != 0)
+		return -1;
+	/* a switch with outlined exits (an interpreter's dispatch) takes
+	   trained probabilities for the others; --olayout-arg=switch-counts=off
+	   keeps GCC's guess */
+	if (c->profile[0] && add_opt(c, n, arg, "switch-counts=on") != 0)
 		return -1;
 	/* every function's block ids in the line table (only .debug_line
 	   changes), so that this build can be trained with olayout profile
@@ -111,7 +117,11 @@ static int plugin_opts(struct olcc *c, int *n)
 int olcc_command(struct olcc *c, int argc, char **argv)
 {
 	int n = 0;
-	if (!(c->argv = calloc((size_t)argc + OLCC_MAX_ARGS + 16, sizeof *c->argv))) {
+	/* argc holds the build's flags; besides them gcc's name,
+	   -ffunction-sections, the plugin's strings, 4 -falign-*,
+	   --emit-relocs and the NULL */
+	if (!(c->argv = calloc((size_t)argc + OLCC_MAX_ARGS + OLCC_FIXED_OPTS + 8,
+			       sizeof *c->argv))) {
 		fputs("olayout-cc: out of memory\n", stderr);
 		return -1;
 	}
