@@ -5,7 +5,8 @@
 # rare arm in the loop's straight line, between hot blocks. The build with
 # block-ids, trained by `olayout profile --blocks`, gives each block its
 # count: with that block profile the hot blocks are one run and the rare
-# arms out of it; the edges' counts come from the blocks'. A profile whose
+# arms out of it (with block-order=exttsp-warm after all of them); the
+# edges' counts come from the blocks'. A profile whose
 # entries do not fit the function (an id that is no block of it, most
 # blocks without an entry) leaves GCC's counts, with a note: the same code
 # as without it; an id that is no block but never ran is left out.
@@ -44,7 +45,16 @@ rare_among_hot() {
 		END { for (i = first; i <= last; i++) if (i in at) { print "yes"; exit } print "no" }'
 }
 
-plan 16
+# rare_after_hot EXE: yes when each of work's rows of a rare arm's block
+# comes after its last row of a hot block, else no.
+rare_after_hot() {
+	discriminators "$1" work | awk -v hot="$HOT" -v rare="$RARE" '
+		BEGIN { split(hot, h, " "); for (i in h) H[h[i]] = 1; split(rare, r, " "); for (i in r) R[r[i]] = 1 }
+		{ if ($1 in H) last = NR; if (($1 in R) && !first) first = NR }
+		END { print (first > last ? "yes" : "no") }'
+}
+
+plan 18
 build lines block-ids
 ok "olayout profile --blocks of its run" \
 	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/lines" $N
@@ -60,6 +70,9 @@ ok "verbose: work's counts come from its block entries" \
 ok "verbose: work ordered by ext-TSP" \
 	grep -qE "^olayout: block-order: work: [0-9]+ blocks ordered by ext-TSP" "$WORK/verbose.blocks"
 is "$("$WORK/blocks" 5000)" "$("$WORK/lines" 5000)" "same output"
+# exttsp-warm (rare: fewer than N/100 runs) on the block counts
+build warm block-order=exttsp-warm cold-runs=$((N / 100)) block-profile="$WORK/b.prof"
+is "$(rare_after_hot "$WORK/warm")" yes "block counts and exttsp-warm: the rare arms after all of work's hot blocks"
 
 # entries that do not fit: GCC's counts, the code of the line-profile build
 { cat "$WORK/b.prof"; echo "block work 999 5"; } >"$WORK/stray.prof"
