@@ -94,18 +94,17 @@ static bool name_before(const void *arg, size_t i)
 	return strcmp(k->m->names[i].name, k->name) < 0;
 }
 
-/* first_named: the first entry of m->names called name (or after it). */
-static const struct ol_name *first_named(const struct ol_model *m, const char *name)
+size_t ol_model_first_name(const struct ol_model *m, const char *name)
 {
 	struct name_key k = { m, name };
 
-	return &m->names[ol_lower_bound(m->nname, name_before, &k)];
+	return ol_lower_bound(m->nname, name_before, &k);
 }
 
 /* Prefer a unit of the same file (for local names). */
 static long named_near(const struct ol_model *m, const char *name, const char *file)
 {
-	const struct ol_name *hit = first_named(m, name);
+	const struct ol_name *hit = &m->names[ol_model_first_name(m, name)];
 	long best = -1;
 
 	for (; hit < m->names + m->nname && strcmp(hit->name, name) == 0; hit++) {
@@ -279,7 +278,7 @@ long ol_unit_named(const struct ol_model *m, const char *name)
 		file = at + 1;
 		name = buf;
 	}
-	for (hit = first_named(m, name); hit < m->names + m->nname &&
+	for (hit = &m->names[ol_model_first_name(m, name)]; hit < m->names + m->nname &&
 	     strcmp(hit->name, name) == 0; hit++) {
 		if (hit->file == NULL) {	/* a global (or weak) symbol */
 			if (!file)

@@ -51,6 +51,10 @@ struct ol_model {
 int ol_model_build(struct ol_model *m, struct ol_elf *elf, struct ol_err *err);
 void ol_model_free(struct ol_model *m);
 
+/* ol_model_first_name: the index of the first entry of m->names not less
+ * than name (m->nname if none). */
+size_t ol_model_first_name(const struct ol_model *m, const char *name);
+
 /* ol_unit_at: the unit holding va, or -1. */
 long ol_unit_at(const struct ol_model *m, uint64_t va);
 

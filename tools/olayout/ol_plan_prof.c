@@ -16,22 +16,6 @@
  * the original) and leave the inlined path on every run. */
 #define LAYER_MIN_SHARE 10
 
-static bool name_before(const void *arg, size_t i)
-{
-	const struct ol_model *m = ((const struct ol_model *const *)arg)[0];
-	const char *name = ((const char *const *)arg)[1];
-
-	return strcmp(m->names[i].name, name) < 0;
-}
-
-/* lower: the first entry of m->names not less than name. */
-static size_t lower(const struct ol_model *m, const char *name)
-{
-	const void *arg[2] = { m, name };
-
-	return ol_lower_bound(m->nname, name_before, arg);
-}
-
 static size_t add_hit(size_t *hits, size_t n, size_t u)
 {
 	for (size_t i = 0; i < n; i++)
@@ -49,12 +33,12 @@ static size_t match(const struct ol_model *m, const char *name, size_t *hits)
 {
 	size_t len = strlen(name), n = 0;
 
-	for (size_t i = lower(m, name); i < m->nname && strcmp(m->names[i].name, name) == 0; i++)
+	for (size_t i = ol_model_first_name(m, name); i < m->nname && strcmp(m->names[i].name, name) == 0; i++)
 		if (m->unit[m->names[i].unit].orig < 0)
 			n = add_hit(hits, n, m->names[i].unit);
 	if (n)
 		return n;
-	for (size_t i = lower(m, name); i < m->nname; i++) {
+	for (size_t i = ol_model_first_name(m, name); i < m->nname; i++) {
 		const char *s = m->names[i].name;
 		const struct ol_unit *un = &m->unit[m->names[i].unit];
 

@@ -95,24 +95,13 @@ static int read_names(struct blocks *B, struct ol_err *err)
 	return 0;
 }
 
-struct name_key {
-	const struct ol_model *m;
-	const char *name;
-};
-
-static bool name_before(const void *arg, size_t i)
-{
-	const struct name_key *k = arg;
-	return strcmp(k->m->names[i].name, k->name) < 0;
-}
-
 /* No unit but u carries u's name (a global and a static of one name are
  * two functions to the plugin's lookup too). */
 static bool name_alone(const struct ol_model *m, size_t u)
 {
-	struct name_key k = {m, m->unit[u].name};
-	for (size_t i = ol_lower_bound(m->nname, name_before, &k);
-	     i < m->nname && strcmp(m->names[i].name, k.name) == 0; i++)
+	const char *name = m->unit[u].name;
+	for (size_t i = ol_model_first_name(m, name);
+	     i < m->nname && strcmp(m->names[i].name, name) == 0; i++)
 		if (m->names[i].unit != u)
 			return false;
 	return true;

@@ -68,21 +68,13 @@ static long object(struct reader *r, const char *path)
 	return (long)n;
 }
 
-static bool name_before(const void *arg, size_t i)
-{
-	const void *const *k = arg;
-	const struct ol_model *m = k[0];
-	return strcmp(m->names[i].name, k[1]) < 0;
-}
-
 /* EXE's unit that sym+off names and ip agrees with (within a page), or -1;
  * *known: EXE has a function of that name. */
 static long place(const struct ol_model *m, const char *sym, uint64_t off, uint64_t ip,
 		  bool *known)
 {
-	const void *key[2] = {m, sym};
 	*known = false;
-	for (size_t i = ol_lower_bound(m->nname, name_before, key);
+	for (size_t i = ol_model_first_name(m, sym);
 	     i < m->nname && strcmp(m->names[i].name, sym) == 0; i++) {
 		const struct ol_unit *un = &m->unit[m->names[i].unit];
 		*known = true;
