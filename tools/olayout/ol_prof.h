@@ -125,6 +125,11 @@ typedef int ol_prof_row_fn(void *arg, const struct ol_prof_row *r, struct ol_err
 int ol_prof_rows(const struct ol_prof *p, Dwarf_Die *cu, ol_prof_row_fn *fn, void *arg,
 		 struct ol_err *err);
 
+/* ol_prof_all_rows: ol_prof_rows over every compile (or partial) unit of
+ * dw, p's executable's DWARF (the rows' file names live as long as dw). */
+int ol_prof_all_rows(const struct ol_prof *p, Dwarf *dw, ol_prof_row_fn *fn, void *arg,
+		     struct ol_err *err);
+
 /* ol_prof_max_count: the largest count of an executed instruction of p
  * in [lo, hi) (0: none ran). */
 uint64_t ol_prof_max_count(const struct ol_prof *p, uint64_t lo, uint64_t hi);

@@ -16,7 +16,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "ol_prof.h"
 
-#include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -173,9 +172,6 @@ int ol_prof_blocks(const struct ol_prof *p, FILE *out, struct ol_err *err)
 {
 	struct blocks B = {.p = p};
 	Dwarf *dw = NULL;
-	Dwarf_CU *cu = NULL;
-	Dwarf_Die die;
-	uint8_t type;
 	int rc = read_names(&B, err);
 
 	if (rc == 0)
@@ -183,9 +179,8 @@ int ol_prof_blocks(const struct ol_prof *p, FILE *out, struct ol_err *err)
 	if (rc == 0 && !(dw = dwarf_begin_elf(p->m->elf->e, DWARF_C_READ, NULL)))
 		rc = ol_fail(err, -EINVAL, "%s: no DWARF line table (build with -g): no block ids",
 			     p->exe);
-	while (rc == 0 && dwarf_get_units(dw, cu, &cu, NULL, &type, &die, NULL) == 0)
-		if (type == DW_UT_compile || type == DW_UT_partial)
-			rc = ol_prof_rows(p, &die, add_row, &B, err);
+	if (rc == 0)
+		rc = ol_prof_all_rows(p, dw, add_row, &B, err);
 	if (rc == 0)
 		print_blocks(&B, out);
 	free(B.names);

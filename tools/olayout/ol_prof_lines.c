@@ -134,21 +134,29 @@ static void print_rows(struct lines *L, FILE *out)
 	}
 }
 
-int ol_prof_lines(const struct ol_prof *p, FILE *out, bool *none, struct ol_err *err)
+int ol_prof_all_rows(const struct ol_prof *p, Dwarf *dw, ol_prof_row_fn *fn, void *arg,
+		     struct ol_err *err)
 {
-	struct lines L = {.p = p};
-	Dwarf *dw = dwarf_begin_elf(p->m->elf->e, DWARF_C_READ, NULL);
 	Dwarf_CU *cu = NULL;
 	Dwarf_Die die;
 	uint8_t type;
 	int rc = 0;
 
+	while (rc == 0 && dwarf_get_units(dw, cu, &cu, NULL, &type, &die, NULL) == 0)
+		if (type == DW_UT_compile || type == DW_UT_partial)
+			rc = ol_prof_rows(p, &die, fn, arg, err);
+	return rc;
+}
+
+int ol_prof_lines(const struct ol_prof *p, FILE *out, bool *none, struct ol_err *err)
+{
+	struct lines L = {.p = p};
+	Dwarf *dw = dwarf_begin_elf(p->m->elf->e, DWARF_C_READ, NULL);
+
 	*none = dw == NULL;
 	if (!dw)
 		return 0;
-	while (rc == 0 && dwarf_get_units(dw, cu, &cu, NULL, &type, &die, NULL) == 0)
-		if (type == DW_UT_compile || type == DW_UT_partial)
-			rc = ol_prof_rows(p, &die, add_row, &L, err);
+	int rc = ol_prof_all_rows(p, dw, add_row, &L, err);
 	*none = L.n == 0;
 	if (rc == 0)
 		print_rows(&L, out);
