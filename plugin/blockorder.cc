@@ -34,7 +34,10 @@
  * GCC left without a count is counted from its incoming edges.
  *
  * With block-profile=FILE a function with block entries takes its blocks'
- * and edges' counts from them (blockprofile.cc), not from GCC's.
+ * and edges' counts from them (blockprofile.cc), not from GCC's; with
+ * split-cold too, the blocks whose entries say they never ran (or, rare,
+ * ran rarely) leave the order for the cold partition (split_off here,
+ * the partition machinery in blocksplit.cc).
  */
 #define INCLUDE_VECTOR
 #define INCLUDE_MAP
@@ -99,16 +102,23 @@ struct layout {
 	std::vector<int64_t> addr; /* per node, scratch for scoring */
 	/* by block index, from the block profile (blockprofile.cc); NULL: GCC's counts */
 	const auto_vec<int64_t> *trained;
+	const auto_vec<bool> *exact; /* by block index: trained is an entry's count */
 };
 
-/* The score of the jumps js with the nodes of order laid out in it. */
-double score(layout *l, const std::vector<int> &order, const std::vector<int> &js)
+/* l->addr: the nodes of order laid out in it. */
+void place(layout *l, const std::vector<int> &order)
 {
 	int64_t at = 0;
 	for (int n : order) {
 		l->addr[n] = at;
 		at += l->nodes[n].size;
 	}
+}
+
+/* The score of the jumps js with the nodes of order laid out in it. */
+double score(layout *l, const std::vector<int> &order, const std::vector<int> &js)
+{
+	place(l, order);
 	double s = 0;
 	for (int j : js) {
 		const jump &jp = l->jumps[j];
@@ -313,6 +323,15 @@ int64_t warm_below(function *fun)
 	return MAX((int64_t)ol_cfg.rare_below, (int64_t)(ol_cfg.cold_ratio * calls));
 }
 
+/* line_bound of each node of l. */
+std::vector<int64_t> line_bounds(const layout *l)
+{
+	std::vector<int64_t> bound(l->nodes.size());
+	for (size_t n = 0; n < l->nodes.size(); n++)
+		bound[n] = line_bound(l->nodes[n].bb);
+	return bound;
+}
+
 /* block-order=exttsp-warm: order's hot blocks first, then its warm ones,
    then the never-run ones, each in order's order. ext-TSP scores jumps
    only: in an interpreter's loop a rare case that falls through into a
@@ -322,9 +341,7 @@ int64_t warm_below(function *fun)
 int64_t warm_last(const layout *l, function *fun, std::vector<int> *order, size_t *moved)
 {
 	int64_t warm = warm_below(fun);
-	std::vector<int64_t> bound(l->nodes.size());
-	for (size_t n = 0; n < l->nodes.size(); n++)
-		bound[n] = line_bound(l->nodes[n].bb);
+	std::vector<int64_t> bound = line_bounds(l);
 	std::stable_sort(order->begin(), order->end(), [&](int a, int b) {
 		return warmth(l, bound, a, warm) < warmth(l, bound, b, warm);
 	});
@@ -438,6 +455,73 @@ void collect(layout *l, function *fun)
 	}
 }
 
+/* The bytes split-cold adds to the hot part when the nodes marked cold
+   leave order: each jump from a hot node into one of them that was short
+   in order (a fall-through, or a target less than SHORT_REACH bytes away:
+   a 2-byte jump) becomes a 32-bit one, LONG_EXTRA bytes more. A jump
+   table's entries keep their size. */
+int64_t jump_growth(layout *l, const std::vector<int> &order, const std::vector<bool> &cold)
+{
+	const int64_t SHORT_REACH = 128, LONG_EXTRA = 4;
+	std::vector<int> node_of(last_basic_block_for_fn(cfun), -1);
+	for (size_t n = 0; n < l->nodes.size(); n++)
+		node_of[l->nodes[n].bb->index] = n;
+	place(l, order);
+	int64_t growth = 0;
+	for (int d : order) {
+		if (!cold[d])
+			continue;
+		edge e;
+		edge_iterator ei;
+		FOR_EACH_EDGE (e, ei, l->nodes[d].bb->preds) {
+			int s = e->src->index < (int)node_of.size() ? node_of[e->src->index] : -1;
+			if (s < 0 || cold[s] || !direct_edge(e))
+				continue;
+			int64_t from = l->addr[s] + l->nodes[s].size;
+			if (std::abs(l->addr[d] - from) < SHORT_REACH)
+				growth += LONG_EXTRA;
+		}
+	}
+	return growth;
+}
+
+/* split-cold: the nodes of order that go to the cold partition, taken
+   out of order (in its order): those whose block profile entry says they
+   never ran (with split-cold=rare also those that ran fewer times than
+   exttsp-warm's rare count); none where the counts are GCC's or fun's
+   flow is not plain jumps (verbose says why). */
+std::vector<int> split_off(layout *l, function *fun, const char *name, std::vector<int> *order)
+{
+	int64_t warm = ol_cfg.split == OL_SPLIT_RARE ? warm_below(fun) : 0;
+	std::vector<int64_t> bound = warm ? line_bounds(l) : std::vector<int64_t>(l->nodes.size(), -1);
+	std::vector<int> hot, cold;
+	std::vector<bool> is_cold(l->nodes.size());
+	int64_t bytes = 0;
+	for (int n : *order) {
+		bool exact = l->exact && (*l->exact)[l->nodes[n].bb->index];
+		is_cold[n] = n != 0 && exact && (l->nodes[n].count == 0 || warmth(l, bound, n, warm) > 0);
+		(is_cold[n] ? cold : hot).push_back(n);
+		bytes += is_cold[n] ? l->nodes[n].size : 0;
+	}
+	if (cold.empty())
+		return cold;
+	const char *what = warm ? "ran rarely or never" : "never ran";
+	const char *why = ol_split_refusal(fun);
+	int64_t growth = why ? 0 : jump_growth(l, *order, is_cold);
+	if (!why && growth >= bytes)
+		why = "the hot part would not shrink";
+	if (why) {
+		ol_note("block-order: %s: %zu blocks that %s (%lld bytes; jumps to them %lld bytes more) "
+			"stay in place: %s", name, cold.size(), what, (long long)bytes, (long long)growth, why);
+		return {};
+	}
+	ol_note("block-order: %s: %zu blocks that %s (%lld of %lld bytes; jumps to them %lld bytes "
+		"more) to its cold partition", name, cold.size(), what, (long long)bytes,
+		(long long)bytes_of(l), (long long)growth);
+	*order = std::move(hot);
+	return cold;
+}
+
 /* Why fun keeps GCC's order, or NULL. */
 const char *why_not(function *fun)
 {
@@ -465,11 +549,13 @@ const char *why_not(function *fun)
 }
 
 /* Chains the blocks through aux for cfg_layout_finalize: order's nodes,
-   then the blocks of the other partition as they are. */
-void chain_blocks(function *fun, layout *l, const std::vector<int> &order)
+   split's (split-cold's, to the cold partition), then the blocks of the
+   other partition as they are. */
+void chain_blocks(function *fun, layout *l, const std::vector<int> &order,
+		  const std::vector<int> &split)
 {
 	basic_block prev = NULL, bb, rest = l->nodes.back().bb->next_bb;
-	for (int n : order) {
+	for (int n : concat(order, split, {})) {
 		if (prev)
 			prev->aux = l->nodes[n].bb;
 		prev = l->nodes[n].bb;
@@ -494,7 +580,9 @@ void reorder(function *fun)
 	crtl->bb_reorder_complete = complete;
 	layout l;
 	auto_vec<int64_t> trained;
-	l.trained = ol_cfg.blocks && ol_block_profile_counts(fun, &trained) ? &trained : NULL;
+	auto_vec<bool> exact;
+	l.trained = ol_cfg.blocks && ol_block_profile_counts(fun, &trained, &exact) ? &trained : NULL;
+	l.exact = l.trained ? &exact : NULL;
 	collect(&l, fun);
 	size_t uncounted = l.trained ? 0 : std::count_if(l.nodes.begin(), l.nodes.end(), [](const node &n) {
 		return !n.bb->count.initialized_p();
@@ -522,8 +610,19 @@ void reorder(function *fun)
 			before, after);
 		order = gcc_order;
 	}
-	chain_blocks(fun, &l, order);
+	std::vector<int> split;
+	if (ol_cfg.split != OL_SPLIT_OFF)
+		split = split_off(&l, fun, name, &order);
+	chain_blocks(fun, &l, order, split);
+	if (!split.empty()) {
+		auto_vec<basic_block> cold;
+		for (int n : split)
+			cold.safe_push(l.nodes[n].bb);
+		ol_split_partition(fun, cold);
+	}
 	cfg_layout_finalize();
+	if (!split.empty())
+		ol_split_mark_jumps(fun);
 	basic_block bb;
 	FOR_EACH_BB_FN (bb, fun)
 		df_recompute_luids(bb);

@@ -125,7 +125,7 @@ void fill_gaps(function *fun, auto_vec<int64_t> *counts)
 
 } // namespace
 
-bool ol_block_profile_counts(function *fun, auto_vec<int64_t> *counts)
+bool ol_block_profile_counts(function *fun, auto_vec<int64_t> *counts, auto_vec<bool> *exact)
 {
 	const char *name = ol_asm_name(fun->decl);
 	size_t n = ol_profile_blocks_of(ol_cfg.blocks, name, NULL, 0);
@@ -150,6 +150,12 @@ bool ol_block_profile_counts(function *fun, auto_vec<int64_t> *counts)
 		ol_note("block-order: %s: its block entries do not fit (%zu of its %zu blocks have "
 			"none): GCC's counts", name, gaps, blocks);
 		return false;
+	}
+	if (exact) {
+		exact->truncate(0);
+		exact->safe_grow_cleared(counts->length());
+		for (unsigned i = 0; i < counts->length(); i++)
+			(*exact)[i] = (*counts)[i] >= 0;
 	}
 	fill_gaps(fun, counts);
 	ol_note("block-order: %s: counts from %zu block entries (%zu blocks without one: GCC's, scaled)",

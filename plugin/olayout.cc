@@ -45,6 +45,10 @@
  *   switch-counts=on|off  fdo=late: a switch with exits the outline pass sent
  *                  to .cold takes its other exits' probabilities from their
  *                  training counts (default off; olayout-cc's on; fdo.cc)
+ *   split-cold=off|never|rare  with block-profile: the blocks of a function's
+ *                  hot part whose block entries say they never ran (rare: or
+ *                  ran fewer times than exttsp-warm's rare count) go to its
+ *                  cold partition, fn.cold (blocksplit.cc; default off)
  *   block-ids      every block's index as its discriminator in the line table,
  *                  the functions named in .olayout.blockids (blockids.cc)
  *   block-profile=FILE  block counts (olayout profile --blocks of a build with
@@ -109,6 +113,9 @@ static const char help_text[] =
 	"                                     table, for olayout profile --blocks (code unchanged)\n"
 	"  -fplugin-arg-olayout-block-profile=FILE  block counts (olayout profile --blocks of\n"
 	"                                     a build with block-ids) for block-order=exttsp\n"
+	"  -fplugin-arg-olayout-split-cold=off|never|rare  with block-profile: a function's\n"
+	"                                     blocks that never ran (rare: or rarely) to its\n"
+	"                                     cold partition, fn.cold (default off)\n"
 	"  -fplugin-arg-olayout-verbose       say what is done and skipped\n"
 	"  -fplugin-arg-olayout-report=FILE   sizes per function, before/after; path decisions\n"
 	"  -fplugin-arg-olayout-min-ratio=R   inline a path's call only when it ran at least\n"
@@ -335,8 +342,12 @@ static int load_copies(const char *file)
    on. 0 or -1 after error(). */
 static int load_blocks(const char *file)
 {
-	if (!file)
-		return 0;
+	if (!file) {
+		if (ol_cfg.split == OL_SPLIT_OFF)
+			return 0;
+		error("olayout: %<split-cold=%> needs %<block-profile=%> (the blocks that never ran)");
+		return -1;
+	}
 	if (!ol_cfg.profile || !ol_cfg.exttsp) {
 		error("olayout: %<block-profile=%> needs %<profile=%> and %<block-order=exttsp%>");
 		return -1;
@@ -406,6 +417,20 @@ static int parse_growth(const char *text, int *growth)
 	return 0;
 }
 
+/* split-cold's value; 0 or -1. */
+static int parse_split(const char *text, enum ol_split *split)
+{
+	if (strcmp(text, "off") == 0)
+		*split = OL_SPLIT_OFF;
+	else if (strcmp(text, "never") == 0)
+		*split = OL_SPLIT_NEVER;
+	else if (strcmp(text, "rare") == 0)
+		*split = OL_SPLIT_RARE;
+	else
+		return -1;
+	return 0;
+}
+
 /* Reads the arguments; 0 or -1 after error(). */
 static int parse_args(const struct plugin_name_args *info, const char **profile,
 		      const char **copies, const char **blocks, bool *help)
@@ -423,10 +448,11 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		bool growth = strcmp(key, "max-growth") == 0 || strcmp(key, "cold-runs") == 0;
 		bool fdo = strcmp(key, "fdo") == 0, ppm = strcmp(key, "cold-ppm") == 0;
 		bool loops = strcmp(key, "loops") == 0, order = strcmp(key, "block-order") == 0;
+		bool split = strcmp(key, "split-cold") == 0;
 		bool on_off = loops || strcmp(key, "switch-counts") == 0;
 		bool wants_value = strcmp(key, "profile") == 0 || strcmp(key, "report") == 0 ||
 				   strcmp(key, "copies") == 0 || strcmp(key, "block-profile") == 0 ||
-				   ratio || growth || fdo || ppm || on_off || order;
+				   ratio || growth || fdo || ppm || on_off || order || split;
 		bool flag = strcmp(key, "outline-only") == 0 || strcmp(key, "inline-only") == 0 ||
 			    strcmp(key, "verbose") == 0 || strcmp(key, "help") == 0 ||
 			    strcmp(key, "block-ids") == 0;
@@ -438,7 +464,7 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 		if (wants_value && (!value || !*value)) {
 			error("olayout: option %<-fplugin-arg-%s-%s%> needs %<=%s%>", info->base_name,
 			      key, ratio ? "RATIO" : ppm ? "R" : growth ? "N" : fdo ? "on|off|late" : on_off ? "on|off"
-			      : order ? "gcc|exttsp|exttsp-warm" : "FILE");
+			      : order ? "gcc|exttsp|exttsp-warm" : split ? "off|never|rare" : "FILE");
 			return -1;
 		}
 		if (flag && value) {
@@ -491,6 +517,12 @@ static int parse_args(const struct plugin_name_args *info, const char **profile,
 			}
 			ol_cfg.exttsp = strcmp(value, "exttsp") == 0 || warm;
 			ol_cfg.warm_last = warm;
+		} else if (split) {
+			if (parse_split(value, &ol_cfg.split) < 0) {
+				error("olayout: %<split-cold=%s%>: want %<off%>, %<never%> or %<rare%>",
+				      value);
+				return -1;
+			}
 		} else if (strcmp(key, "outline-only") == 0)
 			outline_only = true;
 		else if (strcmp(key, "inline-only") == 0)

@@ -14,6 +14,11 @@
    inlining decisions are GCC's own). */
 enum ol_fdo { OL_FDO_OFF, OL_FDO_EARLY, OL_FDO_LATE };
 
+/* What split-cold moves into a function's cold partition (blocksplit.cc):
+   nothing; the blocks that never ran by the block profile; those and the
+   ones that ran fewer times than the rare count (as exttsp-warm's). */
+enum ol_split { OL_SPLIT_OFF, OL_SPLIT_NEVER, OL_SPLIT_RARE };
+
 /* The plugin's configuration, set once from the command line in
    plugin_init and read by the passes. */
 struct ol_config {
@@ -27,6 +32,7 @@ struct ol_config {
 	bool exttsp;			  /* block-order=exttsp: the block-order pass */
 	bool switch_counts;		  /* switch-counts=on: fdo=late sets a switch with outlined exits */
 	bool warm_last;			  /* block-order=exttsp-warm: rare blocks after the hot */
+	enum ol_split split;		  /* split-cold=: blocks to the cold partition */
 	bool block_ids;			  /* block-ids: the block-ids pass */
 	bool verbose;			  /* say what is done and what is skipped */
 	const char *report_file;	  /* NULL: no size report */
@@ -130,10 +136,23 @@ opt_pass *ol_make_icp_pass(gcc::context *ctxt);
 opt_pass *ol_make_blockorder_pass(gcc::context *ctxt);
 /* fun's block counts by block index from the block profile's entries for
    it (the blocks without one: GCC's counts, scaled); false, with a verbose
-   note, when it has none or they do not fit its blocks (blockprofile.cc). */
-bool ol_block_profile_counts(function *fun, auto_vec<int64_t> *counts);
+   note, when it has none or they do not fit its blocks (blockprofile.cc).
+   exact (unless NULL): by block index, whether the count is an entry's. */
+bool ol_block_profile_counts(function *fun, auto_vec<int64_t> *counts, auto_vec<bool> *exact);
 /* The count of e from those block counts. */
 int64_t ol_block_profile_edge(edge e, const auto_vec<int64_t> &counts);
+/* Why split-cold leaves fun's blocks where they are (NULL: it may move
+   them): what GCC's bbpart would not split, or flow other than jumps (EH,
+   abnormal edges, computed gotos, asm goto) (blocksplit.cc). */
+const char *ol_split_refusal(function *fun);
+/* In cfglayout mode, fun's blocks chained through aux: the blocks cold
+   go to the cold partition (made when fun has none), the edges between
+   the partitions are marked crossing and none falls through (new jump
+   blocks chained after their source). */
+void ol_split_partition(function *fun, const vec<basic_block> &cold);
+/* CROSSING_JUMP_P on every jump of fun with a crossing edge, off on the
+   others (after cfg_layout_finalize, which may invert jumps). */
+void ol_split_mark_jumps(function *fun);
 /* Gives every block its index as discriminator after GCC's bbro (before
    the block-order pass) and names the function in .olayout.blockids. */
 opt_pass *ol_make_blockids_pass(gcc::context *ctxt);

@@ -31,7 +31,8 @@
 # for cg_annotate. Environment: BUILD, ROUNDS (default 5), EXT_PATHS,
 # VARIANTS (the ones measured, STD first; all are built but FDO, built only
 # when an FDO variant is measured), OUT_ARGS (more
-# olayout-cc options for OUT and FDO, e.g. --olayout-align=gcc; use another CACHE).
+# olayout-cc options for OUT and FDO, e.g. --olayout-align=gcc; use another CACHE),
+# OUT2_ARGS (more for OUT2 alone, e.g. --olayout-arg=split-cold=never; another CACHE).
 # A benchmark: nothing here is asserted.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -236,7 +237,7 @@ one() {
 	if [[ " $VARIANTS " == *" OUT2"* ]]; then
 		train_blocks "$W/OUT"
 		build_variant "$W/OUT2" "$(cc_with out2 "${out_cc[@]}" \
-			--olayout-block-profile="$W/OUT/prog.blocks.prof")"
+			--olayout-block-profile="$W/OUT/prog.blocks.prof" ${OUT2_ARGS:-})"
 		cp -p "$W/OUT2/src/$PROG" "$W/OUT2/prog"
 		train_ol "$W/OUT2"
 		ol_variant OUT2+cds OUT2 cdsort

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# block_split.t - split-cold=never on progs/split.c: work's loop holds a
+# macro line whose rare arm never runs (the element is never KEY) but shares
+# the line's count in a line profile, so the outline pass keeps it in line.
+# The build with block-ids, trained by `olayout profile --blocks`, says the
+# arm never ran: with that block profile and split-cold=never the arm goes
+# to work.cold (GCC's cold partition, made for it: work had none), without
+# the option it stays in work. GCC's own checks (-fchecking) pass after the
+# move; the program prints what it did. hop, whose loop goes on through a
+# computed goto, is refused and left whole, with a note; a block profile
+# whose entries do not fit work (no exact counts) moves nothing. On
+# progs/arms.c, whose rare arms ran (1 in 1024), split-cold=never leaves
+# them in line and split-cold=rare (cold-runs=N/100) moves them.
+. tests/plugin/lib.sh
+
+OLAYOUT=$BUILD/bin/olayout
+need "$OLAYOUT"
+SRC=$PROGS/split.c
+N=100000
+{
+	marked_profile "$SRC" work 1 'ENTRY \*/=1' "HOT \\*/=$N" "MACRO \\*/=$N"
+	echo "function hop 1 10000000"
+} >"$WORK/lines.prof"
+mapfile -t order < <(plugin_args profile="$WORK/lines.prof" block-order=exttsp verbose)
+
+# build NAME [OPTION...]: SRC (or $ARMS_SRC) -O2 -g -fchecking with the line profile,
+# ext-TSP and OPTIONs into WORK/NAME (verbose in WORK/verbose.NAME); one test.
+build() {
+	local name=$1 opt
+	shift
+	mapfile -t opt < <(for o in "$@"; do printf '%s\n' "-fplugin-arg-olayout-$o"; done)
+	ok "$name: builds (GCC's checks on)" sh -c '"$@" 2>"$0"' "$WORK/verbose.$name" \
+		$CC -O2 -g -fchecking -Wl,--emit-relocs "${order[@]}" "${opt[@]}" -o "$WORK/$name" "${ARMS_SRC:-$SRC}"
+}
+
+# arm_in EXE: the functions (FN or FN.cold) holding the rare arm's multiply, sorted, one line.
+arm_in() {
+	objdump -d --no-show-raw-insn "$1" |
+		awk '/^[0-9a-f]+ <.*>:$/ { name = $2; gsub(/[<>:]/, "", name); next } /imul +\$0x5bd1e995/ { print name }' |
+		sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+
+plan 21
+build lines block-ids
+ok "olayout profile --blocks of its run" \
+	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/lines" $N
+ok "the block profile says some of work's blocks never ran" grep -qE '^block work [0-9]+ 0$' "$WORK/b.prof"
+is "$(arm_in "$WORK/lines")" "hop work" "line counts: the never-run arms are in line"
+
+build blocks block-profile="$WORK/b.prof"
+is "$(arm_in "$WORK/blocks")" "hop work" "block counts without split-cold: they stay in line"
+build split block-profile="$WORK/b.prof" split-cold=never
+is "$(arm_in "$WORK/split")" "hop work.cold" "split-cold=never: work's arm in work.cold, hop's in hop"
+ok "verbose: work's never-run blocks to its cold partition" grep -qE \
+	"^olayout: block-order: work: [1-9][0-9]* blocks that never ran \([0-9]+ of [0-9]+ bytes; jumps to them [0-9]+ bytes more\) to its cold partition$" \
+	"$WORK/verbose.split"
+ok "verbose: hop refused (a computed goto)" grep -qE \
+	"^olayout: block-order: hop: [1-9][0-9]* blocks that never ran \([0-9]+ bytes; jumps to them [0-9]+ bytes more\) stay in place: it has a computed goto$" \
+	"$WORK/verbose.split"
+is "$("$WORK/split" 5000)" "$("$WORK/lines" 5000)" "same output"
+ok "olayout verify passes" "$OLAYOUT" verify "$WORK/split"
+
+# entries that do not fit work: GCC's counts, no exact ones, nothing moves
+{ cat "$WORK/b.prof"; echo "block work 999 5"; } >"$WORK/stray.prof"
+build stray block-profile="$WORK/stray.prof" split-cold=never
+is "$(arm_in "$WORK/stray")" "hop work" "no exact counts (block entries that do not fit): the arms stay"
+ok "split-cold without block-profile is refused with one message" sh -c \
+	'! "$@" 2>"$0" && grep -q "needs .block-profile=" "$0"' "$WORK/err" \
+	$CC -O2 "${order[@]}" -fplugin-arg-olayout-split-cold=never -o "$WORK/none" "$SRC"
+# rare blocks: arms.c's rare arms ran N/1024 times each
+ARMS_SRC=$PROGS/arms.c
+marked_profile "$ARMS_SRC" work 1 'ENTRY \*/=1' "HOT \\*/=$N" "MACRO \\*/=$N" >"$WORK/lines.prof"
+build arms block-ids
+ok "olayout profile --blocks of arms" \
+	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/a.prof" "$WORK/arms" $N
+build never block-profile="$WORK/a.prof" split-cold=never cold-runs=$((N / 100))
+is "$(arm_in "$WORK/never")" work "split-cold=never: the rare arms, which ran, stay in work"
+build rare block-profile="$WORK/a.prof" split-cold=rare cold-runs=$((N / 100))
+is "$(arm_in "$WORK/rare")" work.cold "split-cold=rare: they go to work.cold"
+done_testing
