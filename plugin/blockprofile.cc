@@ -30,6 +30,8 @@
 #include "function.h"
 #include "basic-block.h"
 #include "cfg.h"
+#include "rtl.h"
+#include "output.h"
 #include "olayout.h"
 
 namespace {
@@ -106,6 +108,22 @@ size_t entry_counts(function *fun, const auto_vec<int> &index, const struct ol_p
 	return gaps;
 }
 
+/* Whether bb's entry counts all of its instructions: its first one that
+   takes bytes has a location, so the trained build's line table has a row
+   of bb's id from there to bb's end. An instruction without one counts
+   for the row before it, another block's; and a block whose code has
+   none gets an entry only from an empty row (a location of no code), 0
+   although it ran: zlib's inflate had such a block of 34 bytes (ran 185
+   times in training, entry 0). */
+bool counted_whole(basic_block bb)
+{
+	rtx_insn *insn;
+	FOR_BB_INSNS (bb, insn)
+		if (NONDEBUG_INSN_P(insn) && get_attr_min_length(insn) > 0)
+			return INSN_HAS_LOCATION(insn);
+	return false;
+}
+
 /* counts[i] for the blocks without an entry (-1): GCC's count times the
    entries' counts over GCC's, over the blocks that have both. */
 void fill_gaps(function *fun, auto_vec<int64_t> *counts)
@@ -154,8 +172,9 @@ bool ol_block_profile_counts(function *fun, auto_vec<int64_t> *counts, auto_vec<
 	if (exact) {
 		exact->truncate(0);
 		exact->safe_grow_cleared(counts->length());
-		for (unsigned i = 0; i < counts->length(); i++)
-			(*exact)[i] = (*counts)[i] >= 0;
+		basic_block bb;
+		FOR_EACH_BB_FN (bb, fun)
+			(*exact)[bb->index] = (*counts)[bb->index] >= 0 && counted_whole(bb);
 	}
 	fill_gaps(fun, counts);
 	ol_note("block-order: %s: counts from %zu block entries (%zu blocks without one: GCC's, scaled)",
