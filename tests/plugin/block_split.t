@@ -6,7 +6,8 @@
 # arm never ran: with that block profile and split-cold=never the arm goes
 # to work.cold (GCC's cold partition, made for it: work had none), without
 # the option it stays in work. GCC's own checks (-fchecking) pass after the
-# move; the program prints what it did. hop, whose loop goes on through a
+# move; the program prints what it did, and trained again it runs no
+# block of work.cold. hop, whose loop goes on through a
 # computed goto, is refused and left whole, with a note; a block profile
 # whose entries do not fit work (no exact counts) moves nothing. On
 # progs/arms.c, whose rare arms ran (1 in 1024), split-cold=never leaves
@@ -40,7 +41,7 @@ arm_in() {
 		sort -u | tr '\n' ' ' | sed 's/ $//'
 }
 
-plan 21
+plan 23
 build lines block-ids
 ok "olayout profile --blocks of its run" \
 	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/lines" $N
@@ -59,6 +60,14 @@ ok "verbose: hop refused (a computed goto)" grep -qE \
 	"$WORK/verbose.split"
 is "$("$WORK/split" 5000)" "$("$WORK/lines" 5000)" "same output"
 ok "olayout verify passes" "$OLAYOUT" verify "$WORK/split"
+# what moved never runs on the training input: the split build (block-ids
+# on, as block-profile turns them on) trained again; the ids of work.cold's rows
+ok "olayout profile --blocks of the split build" \
+	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/s.prof" "$WORK/split" $N
+COLD_IDS=$(discriminators "$WORK/split" work.cold | sort -u | tr '\n' ' ')
+is "$(awk -v ids="$COLD_IDS" 'BEGIN { split(ids, a, " "); for (i in a) C[a[i]] = 1 }
+	$1 == "block" && $2 == "work" && ($3 in C) && $4 > 0 { print $3 }' "$WORK/s.prof")" "" \
+	"no block of work.cold (ids $COLD_IDS) ran on the training input"
 
 # entries that do not fit work: GCC's counts, no exact ones, nothing moves
 { cat "$WORK/b.prof"; echo "block work 999 5"; } >"$WORK/stray.prof"
