@@ -581,8 +581,12 @@ void reorder(function *fun)
 	layout l;
 	auto_vec<int64_t> trained;
 	auto_vec<bool> exact;
-	l.trained = ol_cfg.blocks && ol_block_profile_counts(fun, &trained, &exact) ? &trained : NULL;
-	l.exact = l.trained ? &exact : NULL;
+	/* exact counts for split-cold only: they also zero the counts of the
+	   blocks entered only from never-run ones, which would change the
+	   order of builds without it */
+	auto_vec<bool> *want = ol_cfg.split != OL_SPLIT_OFF ? &exact : NULL;
+	l.trained = ol_cfg.blocks && ol_block_profile_counts(fun, &trained, want) ? &trained : NULL;
+	l.exact = l.trained ? want : NULL;
 	collect(&l, fun);
 	size_t uncounted = l.trained ? 0 : std::count_if(l.nodes.begin(), l.nodes.end(), [](const node &n) {
 		return !n.bb->count.initialized_p();

@@ -141,6 +141,33 @@ void fill_gaps(function *fun, auto_vec<int64_t> *counts)
 			(*counts)[bb->index] = (int64_t)(gcc_count(bb) * scale);
 }
 
+/* A block every way into which comes from blocks that surely never ran
+   (exact, count 0) never ran either, whatever its entry says: exact, 0.
+   A block without a location of its own (register moves on an edge,
+   after allocation) has no entry of its own, or a 0 from an empty row. */
+void derive_never(function *fun, auto_vec<int64_t> *counts, auto_vec<bool> *exact)
+{
+	for (bool more = true; more;) {
+		more = false;
+		basic_block bb;
+		FOR_EACH_BB_FN (bb, fun) {
+			if ((*exact)[bb->index] && (*counts)[bb->index] == 0)
+				continue;
+			bool never = EDGE_COUNT(bb->preds) > 0;
+			edge e;
+			edge_iterator ei;
+			FOR_EACH_EDGE (e, ei, bb->preds)
+				never &= e->src != ENTRY_BLOCK_PTR_FOR_FN(fun) && (*exact)[e->src->index] &&
+					 (*counts)[e->src->index] == 0;
+			if (never) {
+				(*exact)[bb->index] = true;
+				(*counts)[bb->index] = 0;
+				more = true;
+			}
+		}
+	}
+}
+
 } // namespace
 
 bool ol_block_profile_counts(function *fun, auto_vec<int64_t> *counts, auto_vec<bool> *exact)
@@ -177,6 +204,8 @@ bool ol_block_profile_counts(function *fun, auto_vec<int64_t> *counts, auto_vec<
 			(*exact)[bb->index] = (*counts)[bb->index] >= 0 && counted_whole(bb);
 	}
 	fill_gaps(fun, counts);
+	if (exact)
+		derive_never(fun, counts, exact);
 	ol_note("block-order: %s: counts from %zu block entries (%zu blocks without one: GCC's, scaled)",
 		name, n, gaps);
 	return true;

@@ -137,8 +137,9 @@ opt_pass *ol_make_blockorder_pass(gcc::context *ctxt);
 /* fun's block counts by block index from the block profile's entries for
    it (the blocks without one: GCC's counts, scaled); false, with a verbose
    note, when it has none or they do not fit its blocks (blockprofile.cc).
-   exact (unless NULL): by block index, whether the count is an entry's
-   that counts every instruction of the block. */
+   exact (unless NULL): by block index, whether the count is exact: an
+   entry's that counts every instruction of the block, or 0 for a block
+   entered only from blocks that never ran (given exact, counts has those). */
 bool ol_block_profile_counts(function *fun, auto_vec<int64_t> *counts, auto_vec<bool> *exact);
 /* The count of e from those block counts. */
 int64_t ol_block_profile_edge(edge e, const auto_vec<int64_t> &counts);
