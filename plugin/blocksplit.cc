@@ -83,7 +83,10 @@ const char *odd_flow(function *fun)
 		FOR_EACH_EDGE (e, ei, bb->succs) {
 			if (e->flags & EDGE_EH)
 				return "it has EH edges (landing pads)";
-			if (e->flags & (EDGE_ABNORMAL | EDGE_ABNORMAL_CALL))
+			/* a tail call's edge to the exit is abnormal too: it
+			   never crosses (nor does any edge to the exit) */
+			if ((e->flags & (EDGE_ABNORMAL | EDGE_ABNORMAL_CALL)) &&
+			    !(e->flags & EDGE_SIBCALL))
 				return "it has abnormal edges";
 		}
 	}

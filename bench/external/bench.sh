@@ -11,7 +11,9 @@
 #              alpha21064 cache (the profile's first) and for modern
 #   OUT2, OUT2+cds, OUT2+cds-modern   OUT built again with the block counts
 #              of OUT's own training (olayout profile --blocks: OUT has
-#              block ids, olayout-cc --olayout-block-profile), then cdsort
+#              block ids, olayout-cc --olayout-block-profile; its blocks that
+#              never ran go to .cold: OUT2_ARGS=--olayout-arg=split-cold=off
+#              keeps them), then cdsort
 #   FDO, FDO+bip   OUT with the plugin's fdo pass before inlining (olayout-cc
 #              --olayout-fdo=on; late is the driver's default), and bipartite
 #              with its own profile

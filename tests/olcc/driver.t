@@ -8,7 +8,8 @@
 # inlining unless --olayout-fdo=on (before) or off asks otherwise. --olayout-align=pack compiles without
 # alignment padding, winning over the build's own -falign-functions. With a
 # profile the plugin writes block ids (.olayout.blockids); a block profile
-# goes to the plugin as block-profile=, absolute (only with a profile). A plugin that is missing or broken, a
+# goes to the plugin as block-profile=, absolute (only with a profile), with
+# split-cold=never. A plugin that is missing or broken, a
 # wrong mode or fdo value, or a missing profile fail the compile with one
 # line and leave no object behind (a wrong align value too, a wrong mode in
 # the environment); a setting an option gives ignores the environment's.
@@ -122,11 +123,12 @@ plugin_cmd() {
 		grep '^-fplugin-arg' | tr '\n' ' '
 }
 cp "$T/app.prof" "$T/blocks.prof"
-ok "--olayout-block-profile=FILE (and OLAYOUT_BLOCK_PROFILE) pass block-profile=, absolute, after block-ids" \
+ok "--olayout-block-profile=FILE (and OLAYOUT_BLOCK_PROFILE) pass block-profile=, absolute, after block-ids, and split-cold=never" \
 	eval 'plugin_cmd --olayout-profile=app.prof --olayout-block-profile=blocks.prof |
-		grep -q -- "-block-ids -fplugin-arg-olayout-block-profile=$(realpath "$T/blocks.prof") $" &&
+		grep -q -- "-block-ids -fplugin-arg-olayout-block-profile=$(realpath "$T/blocks.prof") -fplugin-arg-olayout-split-cold=never $" &&
 		OLAYOUT_BLOCK_PROFILE=blocks.prof plugin_cmd --olayout-profile=app.prof |
-		grep -q -- "-block-ids -fplugin-arg-olayout-block-profile=$(realpath "$T/blocks.prof") $"'
+		grep -q -- "-block-ids -fplugin-arg-olayout-block-profile=$(realpath "$T/blocks.prof") -fplugin-arg-olayout-split-cold=never $" &&
+		! plugin_cmd --olayout-profile=app.prof | grep -q split-cold'
 fails_one_line "a block profile without the profile" "$T/bp.o" \
 	"$OLCC" --olayout-block-profile="$T/blocks.prof" -c -o "$T/bp.o" "$L/lib.c"
 fails_one_line "a missing block profile" "$T/bm.o" \

@@ -4,7 +4,8 @@
 # the line's count in a line profile, so the outline pass keeps it in line.
 # The build with block-ids, trained by `olayout profile --blocks`, says the
 # arm never ran: with that block profile and split-cold=never the arm goes
-# to work.cold (GCC's cold partition, made for it: work had none), without
+# to work.cold (GCC's cold partition, made for it: work had none; its tail
+# call's abnormal edge to the exit is no reason to refuse), without
 # the option it stays in work. GCC's own checks (-fchecking) pass after the
 # move; the program prints what it did, and trained again it runs no
 # block of work.cold. hop, whose loop goes on through a

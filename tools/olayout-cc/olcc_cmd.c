@@ -108,6 +108,12 @@ static int plugin_opts(struct olcc *c, int *n)
 	if (c->block_profile[0] && add_opt(c, n, "-fplugin-arg-olayout-block-profile=",
 					   c->block_profile) != 0)
 		return -1;
+	/* with block counts the blocks that never ran leave the hot part for
+	   fn.cold, as BOLT's -split-all-cold (bench/results/external.md: I1
+	   misses on modern below BOLT's on jq and zlib); --olayout-arg=
+	   split-cold=off keeps them in line */
+	if (c->block_profile[0] && add_opt(c, n, arg, "split-cold=never") != 0)
+		return -1;
 	for (int i = 0; i < c->nargs; i++)
 		if (add_opt(c, n, arg, c->args[i]) != 0)
 			return -1;

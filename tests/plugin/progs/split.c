@@ -3,13 +3,19 @@
    which marks it in the disassembly, and a few shifts) runs only for an
    element equal to KEY, which the workload never reaches. A line profile
    gives it the line's count, so the outline pass keeps it in line; the
-   block profile says it never ran. hop runs the same macro in a loop
-   whose way on is a computed goto. */
+   block profile says it never ran. work ends in a tail call (an abnormal
+   edge to the exit, which never crosses). hop runs the same macro in a
+   loop whose way on is a computed goto. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #define KEY 0xfffffffful
 #define STEP(x, acc) do { if ((x) == KEY) (acc) = ((acc) * 0x5bd1e995u) ^ ((acc) >> 17) ^ ((acc) << 9) ^ ((acc) >> 3); else (acc) = (((acc) ^ (x)) * 3 + ((acc) >> 13)) * ((x) | 1); } while (0)
+
+__attribute__((noipa)) unsigned long mix(unsigned long acc)
+{
+	return acc ^ (acc >> 29); /* ENTRY */
+}
 
 __attribute__((noinline)) unsigned long work(unsigned long n)
 {
@@ -19,7 +25,7 @@ __attribute__((noinline)) unsigned long work(unsigned long n)
 		STEP(i, acc); /* MACRO */
 		acc ^= acc >> 7; /* HOT */
 	}
-	return acc; /* ENTRY */
+	return mix(acc); /* ENTRY */
 }
 
 __attribute__((noinline)) unsigned long hop(unsigned long n)
