@@ -22,13 +22,7 @@ mapfile -t order < <(plugin_args profile="$WORK/lines.prof" block-order=exttsp v
 
 # build NAME [OPTION...]: SRC -O2 -g with the line profile, ext-TSP and
 # OPTIONs into WORK/NAME (verbose in WORK/verbose.NAME); one test.
-build() {
-	local name=$1 opt
-	shift
-	mapfile -t opt < <(for o in "$@"; do printf '%s\n' "-fplugin-arg-olayout-$o"; done)
-	ok "$name: builds" sh -c '"$@" 2>"$0"' "$WORK/verbose.$name" \
-		$CC -O2 -g -Wl,--emit-relocs "${order[@]}" "${opt[@]}" -o "$WORK/$name" "$SRC"
-}
+build() { order_build "$SRC" "$@"; }
 
 # ids_by_count MIN MAX: work's block ids whose count in b.prof is in [MIN, MAX].
 ids_by_count() {

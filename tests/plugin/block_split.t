@@ -25,15 +25,10 @@ N=100000
 } >"$WORK/lines.prof"
 mapfile -t order < <(plugin_args profile="$WORK/lines.prof" block-order=exttsp verbose)
 
-# build NAME [OPTION...]: SRC (or $ARMS_SRC) -O2 -g -fchecking with the line profile,
-# ext-TSP and OPTIONs into WORK/NAME (verbose in WORK/verbose.NAME); one test.
-build() {
-	local name=$1 opt
-	shift
-	mapfile -t opt < <(for o in "$@"; do printf '%s\n' "-fplugin-arg-olayout-$o"; done)
-	ok "$name: builds (GCC's checks on)" sh -c '"$@" 2>"$0"' "$WORK/verbose.$name" \
-		$CC -O2 -g -fchecking -Wl,--emit-relocs "${order[@]}" "${opt[@]}" -o "$WORK/$name" "${ARMS_SRC:-$SRC}"
-}
+# build NAME [OPTION...]: SRC (or $ARMS_SRC) -O2 -g with GCC's checks on
+# (-fchecking), the line profile, ext-TSP and OPTIONs into WORK/NAME
+# (verbose in WORK/verbose.NAME); one test.
+build() { ORDER_CFLAGS=-fchecking order_build "${ARMS_SRC:-$SRC}" "$@"; }
 
 # arm_in EXE: the functions (FN or FN.cold) holding the rare arm's multiply, sorted, one line.
 arm_in() {

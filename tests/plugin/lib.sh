@@ -33,6 +33,18 @@ plugin_build() {
 	ok "$name: builds" $CC -O2 "${pargs[@]}" -o "$WORK/$name" "$src" 2>"$WORK/verbose.$name"
 }
 
+# order_build SRC NAME [OPTION...]: one test: SRC built -O2 -g (and
+# $ORDER_CFLAGS) -Wl,--emit-relocs with the plugin arguments of the array
+# `order` (the caller's) and OPTIONs, into WORK/NAME (verbose in
+# WORK/verbose.NAME).
+order_build() {
+	local src=$1 name=$2 opt
+	shift 2
+	mapfile -t opt < <(for o in "$@"; do printf '%s\n' "-fplugin-arg-olayout-$o"; done)
+	ok "$name: builds" sh -c '"$@" 2>"$0"' "$WORK/verbose.$name" \
+		$CC -O2 -g ${ORDER_CFLAGS:-} -Wl,--emit-relocs "${order[@]}" "${opt[@]}" -o "$WORK/$name" "$src"
+}
+
 # fn_size EXE FN: the size nm gives the symbol FN (decimal), or nothing.
 fn_size() {
 	local h

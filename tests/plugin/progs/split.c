@@ -19,11 +19,10 @@ __attribute__((noipa)) unsigned long mix(unsigned long acc)
 
 __attribute__((noinline)) unsigned long work(unsigned long n)
 {
-	unsigned long acc = 1; /* ENTRY */
-	for (unsigned long i = 0; i < n; i++) { /* HOT */
-		acc = acc * 31 + i; /* HOT */
+	unsigned long acc = 1, i = n; /* ENTRY */
+	while (i--) { /* HOT */
 		STEP(i, acc); /* MACRO */
-		acc ^= acc >> 7; /* HOT */
+		acc += (acc << 3) ^ i; /* HOT */
 	}
 	return mix(acc); /* ENTRY */
 }
