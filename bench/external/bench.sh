@@ -37,7 +37,7 @@
 # VARIANTS (the ones measured, STD first; all are built but FDO, built only
 # when an FDO variant is measured), OUT_ARGS (more
 # olayout-cc options for OUT and FDO, e.g. --olayout-align=gcc; use another CACHE),
-# OUT2_ARGS (more for OUT2 alone, e.g. --olayout-arg=split-cold=never; another CACHE).
+# OUT2_ARGS (more for OUT2 alone, e.g. --olayout-arg=split-cold=off; another CACHE).
 # A benchmark: nothing here is asserted.
 set -euo pipefail
 shopt -s inherit_errexit
