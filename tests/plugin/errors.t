@@ -20,7 +20,7 @@ fails() {
 	[ "$(wc -l <"$WORK/err")" -eq 1 ] || sed 's/^/#   /' "$WORK/err"
 }
 
-plan 74
+plan 76
 
 fails "malformed profile" "$WORK/bad.prof:3: unknown directive 'bogus'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/bad.prof" -c -o "$WORK/m.o" "$WORK/m.c"
@@ -82,6 +82,8 @@ fails "block-profile without block entries" \
 	"olayout: 'block-profile=$WORK/lines.prof': the profile has no block entries (write it with 'olayout profile --blocks')" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-profile="$WORK/lines.prof" -fplugin-arg-olayout-block-order=exttsp \
 	-fplugin-arg-olayout-block-profile="$WORK/lines.prof" -c -o "$WORK/m.o" "$WORK/m.c"
+fails "split-cold neither off, never nor rare" "olayout: 'split-cold=yes': want 'off', 'never' or 'rare'" \
+	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-split-cold=yes -c -o "$WORK/m.o" "$WORK/m.c"
 fails "unwritable report" "olayout: cannot write report '$WORK/no/dir/r.txt'" \
 	$CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-report="$WORK/no/dir/r.txt" -c -o "$WORK/m.o" "$WORK/m.c"
 
@@ -97,12 +99,12 @@ out=$($CC -O2 -fplugin="$PLUGIN" -fplugin-arg-olayout-help -c -o "$WORK/m.o" "$W
 is $? 0 "help: exit 0"
 # each option the plugin takes, as its help must name it (a miss fails)
 lacks=
-for key in profile=FILE outline-only inline-only "fdo=on|off|late" "loops=on|off" "block-order=gcc|exttsp|exttsp-warm" "switch-counts=on|off" block-ids block-profile=FILE verbose report=FILE min-ratio=R cold-ratio=R cold-runs=N cold-ppm=R \
+for key in profile=FILE outline-only inline-only "fdo=on|off|late" "loops=on|off" "block-order=gcc|exttsp|exttsp-warm" "switch-counts=on|off" block-ids block-profile=FILE "split-cold=off|never|rare" verbose report=FILE min-ratio=R cold-ratio=R cold-runs=N cold-ppm=R \
 	hot-ratio=R max-growth=N help; do
 	grep -qF -- "-fplugin-arg-olayout-$key " <<<"$out" || lacks+=" $key"
 done
 ok "help names each option with its value${lacks:+ (lacks:$lacks)}" [ -z "$lacks" ]
-is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 19 "help lists the nineteen options"
+is "$(grep -c -- '-fplugin-arg-olayout-' <<<"$out")" 20 "help lists the twenty options"
 
 # Paths the plugin cannot inline: the build goes on, with one warning that
 # names the path, the function and why.
