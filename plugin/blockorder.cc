@@ -97,8 +97,8 @@ struct layout {
 	std::vector<jump> jumps;
 	std::vector<chain> chains;
 	std::vector<int64_t> addr; /* per node, scratch for scoring */
-	/* by block index, from the block profile (blockprofile.cc); NULL: GCC's counts */
-	const auto_vec<int64_t> *trained;
+	/* block and edge counts from the block profile (blockprofile.cc); NULL: GCC's counts */
+	const struct ol_flow *trained;
 };
 
 /* The score of the jumps js with the nodes of order laid out in it. */
@@ -409,7 +409,7 @@ void collect(layout *l, function *fun)
 		if (BB_PARTITION(bb) != BB_PARTITION(first))
 			break;
 		bb->aux = (void *)(intptr_t)(l->nodes.size() + 1);
-		int64_t count = l->trained ? (*l->trained)[bb->index] : block_count(l, bb);
+		int64_t count = l->trained ? l->trained->block[bb->index] : block_count(l, bb);
 		l->nodes.push_back({bb, block_size(bb), count});
 	}
 	for (size_t i = 0; i < l->nodes.size(); i++) {
@@ -493,7 +493,7 @@ void reorder(function *fun)
 	cfg_layout_initialize(CLEANUP_NO_PARTITIONING);
 	crtl->bb_reorder_complete = complete;
 	layout l;
-	auto_vec<int64_t> trained;
+	struct ol_flow trained;
 	l.trained = ol_cfg.blocks && ol_block_profile_counts(fun, &trained) ? &trained : NULL;
 	collect(&l, fun);
 	size_t uncounted = l.trained ? 0 : std::count_if(l.nodes.begin(), l.nodes.end(), [](const node &n) {
