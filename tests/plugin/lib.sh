@@ -135,3 +135,26 @@ discriminators() {
 			d = match($0, /\(discriminator [0-9]+\)/) ? substr($0, RSTART + 15, RLENGTH - 16) : 0
 			if (line == "" || l == line) print d }'
 }
+
+# arms_setup: for the block-profile tests on progs/arms.c (block_profile.t,
+# block_flow.t): OLAYOUT, SRC, N (work's trips per run) and the line
+# profile of arms.c's marks in WORK/lines.prof, which arms_build compiles
+# with (ext-TSP, verbose).
+arms_setup() {
+	OLAYOUT=$BUILD/bin/olayout
+	need "$OLAYOUT"
+	SRC=$PROGS/arms.c
+	N=100000
+	marked_profile "$SRC" work 1 'ENTRY \*/=1' 'HOT \*/=100000' 'MACRO \*/=100000' >"$WORK/lines.prof"
+	mapfile -t ARMS_ARGS < <(plugin_args profile="$WORK/lines.prof" block-order=exttsp verbose)
+}
+
+# arms_build NAME [OPTION...]: SRC -O2 -g with arms_setup's line profile,
+# ext-TSP and OPTIONs into WORK/NAME (verbose in WORK/verbose.NAME); one test.
+arms_build() {
+	local name=$1 opt
+	shift
+	mapfile -t opt < <(for o in "$@"; do printf '%s\n' "-fplugin-arg-olayout-$o"; done)
+	ok "$name: builds" sh -c '"$@" 2>"$0"' "$WORK/verbose.$name" \
+		$CC -O2 -g -Wl,--emit-relocs "${ARMS_ARGS[@]}" "${opt[@]}" -o "$WORK/$name" "$SRC"
+}
