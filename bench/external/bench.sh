@@ -23,8 +23,11 @@
 # Every variant must print and write what STD does on the workload. Per
 # variant: instructions and simulated I1 misses of the whole workload
 # under cachegrind (modern 32768:8:64 and alpha21064 8192:1:32), the median
-# wall time of ROUNDS runs of the workload with the variants interleaved,
-# and the rewrite time (olayout optimize, llvm-bolt's optimizing run).
+# wall time and CPU time (user+sys of the workload's processes: on a shared
+# host, less of the waiting for a core than wall) of ROUNDS runs of the
+# workload with the variants interleaved, the load average before and after
+# those rounds, and the rewrite time (olayout optimize, llvm-bolt's
+# optimizing run).
 # The program measured is the recipe's bench_prog (default: the first of
 # progs). Writes CACHE/bench/PKG/results.md (and prints it); each
 # variant's merged cachegrind counts stay in CACHE/bench/PKG/cg/VARIANT.GEOM
@@ -205,6 +208,18 @@ counts() {
 	summary "$W/cg/$v.$g"
 }
 
+# wall_cpu EXE: the workload once with EXE; prints its wall seconds and the
+# CPU seconds (user+sys) of its processes (bash's time counts the children).
+wall_cpu() {
+	local TIMEFORMAT='%3R %3U %3S'
+	{ time run_workload "$1" 2>&3; } 3>&2 2>&1 | awk '{ printf "%s %.3f\n", $1, $2 + $3 }'
+}
+
+# median: the median of the numbers on stdin, one per line.
+median() {
+	sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
 # summary FILE: "instructions I1misses" of a cachegrind file.
 summary() {
 	awk '/^events:/ { for (i = 2; i <= NF; i++) e[$i] = i - 1 }
@@ -264,35 +279,39 @@ one() {
 	bolt_variant PGO+BOLT PGO+BOLT-in
 
 	mkdir -p "$W/cg"
-	declare -A ir mr wall
+	declare -A ir mr wall cpu
 	output_of "$W/STD/prog" > "$W/STD.out"
+	# every variant's output first: a wrong program fails before hours of counts
+	for v in $VARIANTS; do same_output "$v"; done
 	for v in $VARIANTS; do
-		same_output "$v"
 		for g in $GEOMS; do
 			echo "bench: $PKG: $v under cachegrind, ${g%%:*}" >&2
 			read -r ir[$v] mr[$v.${g%%:*}] < <(counts "$v" "${g%%:*}" "${g#*:}")
 		done
 	done
-	# wall time: ROUNDS rounds, each running every variant's workload once
+	# wall and CPU time: ROUNDS rounds, each running every variant's workload once
+	local load0 load1
+	load0=$(cut -d' ' -f1 /proc/loadavg)
 	for r in $(seq "${ROUNDS:-5}"); do
 		for v in $VARIANTS; do
-			wall[$v.$r]=$(timed run_workload "$W/$v/prog")
+			read -r "wall[$v.$r]" "cpu[$v.$r]" < <(wall_cpu "$W/$v/prog") || return 1
 		done
 	done
+	load1=$(cut -d' ' -f1 /proc/loadavg)
 	{
-		echo "### $PKG: $PROG on its recipe's workload"
+		echo "### $PKG: $PROG on its recipe's workload (load average $load0 -> $load1 over the timed rounds)"
 		echo
-		echo "| variant | instructions | I1 misses modern | x STD | I1 misses alpha21064 | x STD | wall s (median of ${ROUNDS:-5}) | x STD | rewrite s |"
-		echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+		echo "| variant | instructions | I1 misses modern | x STD | I1 misses alpha21064 | x STD" \
+			"| wall s (median of ${ROUNDS:-5}) | x STD | CPU s (median of ${ROUNDS:-5}) | x STD | rewrite s |"
+		echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 		for v in $VARIANTS; do
-			local med
-			med=$(for r in $(seq "${ROUNDS:-5}"); do echo "${wall[$v.$r]}"; done | sort -g |
-				awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
-			wall[$v]=$med
-			printf '| %s | %s | %s | %.3f | %s | %.3f | %.3f | %.3f | %s |\n' "$v" "${ir[$v]}" \
+			wall[$v]=$(for r in $(seq "${ROUNDS:-5}"); do echo "${wall[$v.$r]}"; done | median)
+			cpu[$v]=$(for r in $(seq "${ROUNDS:-5}"); do echo "${cpu[$v.$r]}"; done | median)
+			printf '| %s | %s | %s | %.3f | %s | %.3f | %.3f | %.3f | %.3f | %.3f | %s |\n' "$v" "${ir[$v]}" \
 				"${mr[$v.modern]}" "$(echo "${mr[$v.modern]} / ${mr[STD.modern]}" | bc -l)" \
 				"${mr[$v.alpha21064]}" "$(echo "${mr[$v.alpha21064]} / ${mr[STD.alpha21064]}" | bc -l)" \
-				"$med" "$(echo "$med / ${wall[STD]}" | bc -l)" \
+				"${wall[$v]}" "$(echo "${wall[$v]} / ${wall[STD]}" | bc -l)" \
+				"${cpu[$v]}" "$(echo "${cpu[$v]} / ${cpu[STD]}" | bc -l)" \
 				"$(if [ -f "$W/$v/rewrite.time" ]; then printf '%.2f' "$(cat "$W/$v/rewrite.time")"; else echo -; fi)"
 		done
 		echo
