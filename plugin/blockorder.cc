@@ -100,9 +100,9 @@ struct layout {
 	std::vector<jump> jumps;
 	std::vector<chain> chains;
 	std::vector<int64_t> addr; /* per node, scratch for scoring */
-	/* by block index, from the block profile (blockprofile.cc); NULL: GCC's counts */
-	const auto_vec<int64_t> *trained;
-	const auto_vec<bool> *exact; /* by block index: trained is an entry's count */
+	/* block and edge counts from the block profile (blockprofile.cc); NULL: GCC's counts */
+	const struct ol_flow *trained;
+	const auto_vec<bool> *exact; /* by block index: trained->block is exact (split-cold) */
 };
 
 /* l->addr: the nodes of order laid out in it. */
@@ -426,7 +426,7 @@ void collect(layout *l, function *fun)
 		if (BB_PARTITION(bb) != BB_PARTITION(first))
 			break;
 		bb->aux = (void *)(intptr_t)(l->nodes.size() + 1);
-		int64_t count = l->trained ? (*l->trained)[bb->index] : block_count(l, bb);
+		int64_t count = l->trained ? l->trained->block[bb->index] : block_count(l, bb);
 		l->nodes.push_back({bb, block_size(bb), count});
 	}
 	for (size_t i = 0; i < l->nodes.size(); i++) {
@@ -579,7 +579,7 @@ void reorder(function *fun)
 	cfg_layout_initialize(CLEANUP_NO_PARTITIONING);
 	crtl->bb_reorder_complete = complete;
 	layout l;
-	auto_vec<int64_t> trained;
+	struct ol_flow trained;
 	auto_vec<bool> exact;
 	/* exact counts for split-cold only: they also zero the counts of the
 	   blocks entered only from never-run ones, which would change the

@@ -12,18 +12,33 @@
  * the hotter one's count. A block entry counts the block itself: ID is its
  * index at the block-order point of the trained build, which compiled the
  * same way up to there (same options, same line profile), so the block
- * whose discriminator is ID is the same block here. Edges get counts from
- * the blocks' counts, never from GCC's probabilities: a block's only way
- * out has its count; a block's only way in has that block's count; else
- * the source's count shared in the ratio of its successors' counts, at
- * most the destination's.
+ * whose discriminator is ID is the same block here.
+ *
+ * Counts then follow by flow conservation (flow.cc), never from GCC's
+ * probabilities: a block's count is the sum of its entries' and of its
+ * exits'. A block without an entry (none of its instructions had a
+ * location of its own: a lone jump, a `ret`; sqlite3VdbeExec has 259 of
+ * 1904) gets its count from its neighbours where they tell it (a lone
+ * successor of a block with one exit has that block's count; a block all
+ * of whose entries are known is their sum); so do the edges (a branch's
+ * exit into a block it alone enters has that block's count, its other
+ * exit the rest). The entries are exact, so a remainder of zero is a
+ * count of zero. Only where flow cannot decide does a block take GCC's
+ * count, scaled by the ratio of the entries' counts to GCC's over the
+ * blocks that have both, and an edge the rest of its source's count
+ * shared in the ratio of the other successors' counts, at most its
+ * destination's.
  *
  * Entries that do not fit (an ID that ran but is no block of the function,
  * or most of its blocks without an entry: another build, other options)
- * leave GCC's counts, with a verbose note. A block without an entry (none of its
- * instructions had a location of its own: a lone `ret`) takes GCC's count,
- * scaled by the ratio of the entries' counts to GCC's over the blocks that
- * have both.
+ * leave GCC's counts, with a verbose note.
+ *
+ * For split-cold, which moves the blocks that surely never ran, a count is
+ * sure only when the entry counts the whole block (its first instruction
+ * has a location: an instruction without one counts for the row before
+ * it, another block's, and a block none of whose code has one gets an
+ * entry only from an empty row, 0 although it ran), or for a block every
+ * way into which comes from blocks that surely never ran (0).
  */
 #include "gcc-plugin.h"
 #include "tree.h"
@@ -89,32 +104,71 @@ bool stray(const auto_vec<int> &index, const struct ol_profile_block *const *b, 
 	return false;
 }
 
-/* counts by block index from the n entries b (-1: no entry); how many
-   blocks have none. */
-size_t entry_counts(function *fun, const auto_vec<int> &index, const struct ol_profile_block *const *b,
-		    size_t n, auto_vec<int64_t> *counts)
+/* How many of fun's blocks have no count. */
+size_t unknown_blocks(function *fun, const struct ol_flow &counts)
 {
-	counts->truncate(0);
-	counts->safe_grow_cleared(last_basic_block_for_fn(fun));
+	size_t n = 0;
 	basic_block bb;
 	FOR_EACH_BB_FN (bb, fun)
-		(*counts)[bb->index] = -1;
+		n += counts.block[bb->index] == OL_FLOW_UNKNOWN;
+	return n;
+}
+
+/* counts->block from the n entries b (the others unknown); how many
+   blocks have none. */
+size_t entry_counts(function *fun, const auto_vec<int> &index, const struct ol_profile_block *const *b,
+		    size_t n, struct ol_flow *counts)
+{
+	ol_flow_init(counts, fun);
 	for (size_t i = 0; i < n; i++)
 		if (is_block(index, b[i]))
-			(*counts)[index[b[i]->id]] = (int64_t)MIN(b[i]->count, (uint64_t)INT64_MAX);
-	size_t gaps = 0;
+			counts->block[index[b[i]->id]] = (int64_t)MIN(b[i]->count, (uint64_t)INT64_MAX);
+	return unknown_blocks(fun, *counts);
+}
+
+/* counts->block for the blocks flow left unknown: GCC's count times the
+   entries' counts over GCC's, over the blocks that have both (verbose:
+   each one's). */
+void fill_gaps(const char *name, function *fun, struct ol_flow *counts)
+{
+	double trained = 0, guessed = 0;
+	basic_block bb;
 	FOR_EACH_BB_FN (bb, fun)
-		gaps += (*counts)[bb->index] < 0;
-	return gaps;
+		if (counts->block[bb->index] != OL_FLOW_UNKNOWN) {
+			trained += counts->block[bb->index];
+			guessed += gcc_count(bb);
+		}
+	double scale = guessed > 0 ? trained / guessed : 0;
+	FOR_EACH_BB_FN (bb, fun)
+		if (counts->block[bb->index] == OL_FLOW_UNKNOWN) {
+			counts->block[bb->index] = (int64_t)(gcc_count(bb) * scale);
+			ol_note("block-order: %s: block %d (no entry): %lld, GCC's, scaled", name,
+				bb->index, (long long)counts->block[bb->index]);
+		}
+}
+
+/* The counts flow conservation gives the blocks without an entry
+   (verbose: each one's); how many it leaves unknown. */
+size_t by_flow(const char *name, function *fun, struct ol_flow *counts)
+{
+	auto_vec<int> without;
+	basic_block bb;
+	FOR_EACH_BB_FN (bb, fun)
+		if (counts->block[bb->index] == OL_FLOW_UNKNOWN)
+			without.safe_push(bb->index);
+	/* least 0: the entries are exact, a remainder of zero never ran */
+	ol_flow_propagate(counts, fun, 0);
+	for (int i : without)
+		if (counts->block[i] != OL_FLOW_UNKNOWN)
+			ol_note("block-order: %s: block %d (no entry): %lld, by flow", name, i,
+				(long long)counts->block[i]);
+	return unknown_blocks(fun, *counts);
 }
 
 /* Whether bb's entry counts all of its instructions: its first one that
    takes bytes has a location, so the trained build's line table has a row
-   of bb's id from there to bb's end. An instruction without one counts
-   for the row before it, another block's; and a block whose code has
-   none gets an entry only from an empty row (a location of no code), 0
-   although it ran: zlib's inflate had such a block of 34 bytes (ran 185
-   times in training, entry 0). */
+   of bb's id from there to bb's end (zlib's inflate had a 34-byte block
+   without one, entry 0 from an empty row, that ran 185 times). */
 bool counted_whole(basic_block bb)
 {
 	rtx_insn *insn;
@@ -124,44 +178,40 @@ bool counted_whole(basic_block bb)
 	return false;
 }
 
-/* counts[i] for the blocks without an entry (-1): GCC's count times the
-   entries' counts over GCC's, over the blocks that have both. */
-void fill_gaps(function *fun, auto_vec<int64_t> *counts)
+/* Whether bb surely never ran: exact, count 0. */
+bool never_ran(const struct ol_flow &counts, const auto_vec<bool> &exact, basic_block bb)
 {
-	double trained = 0, guessed = 0;
-	basic_block bb;
-	FOR_EACH_BB_FN (bb, fun)
-		if ((*counts)[bb->index] >= 0) {
-			trained += (*counts)[bb->index];
-			guessed += gcc_count(bb);
-		}
-	double scale = guessed > 0 ? trained / guessed : 0;
-	FOR_EACH_BB_FN (bb, fun)
-		if ((*counts)[bb->index] < 0)
-			(*counts)[bb->index] = (int64_t)(gcc_count(bb) * scale);
+	return exact[bb->index] && counts.block[bb->index] == 0;
 }
 
-/* A block every way into which comes from blocks that surely never ran
-   (exact, count 0) never ran either, whatever its entry says: exact, 0.
-   A block without a location of its own (register moves on an edge,
-   after allocation) has no entry of its own, or a 0 from an empty row. */
-void derive_never(function *fun, auto_vec<int64_t> *counts, auto_vec<bool> *exact)
+/* exact by block index: the entries that count their whole block; then
+   every block all of whose ways in come from blocks that surely never ran
+   never ran either (count 0): the register moves on an edge out of
+   never-run code, which have no location. */
+void sure_counts(function *fun, const auto_vec<int> &index, const struct ol_profile_block *const *b,
+		 size_t n, struct ol_flow *counts, auto_vec<bool> *exact)
 {
+	exact->truncate(0);
+	exact->safe_grow_cleared(last_basic_block_for_fn(fun));
+	for (size_t i = 0; i < n; i++)
+		if (is_block(index, b[i]))
+			(*exact)[index[b[i]->id]] =
+				counted_whole(BASIC_BLOCK_FOR_FN(fun, index[b[i]->id]));
 	for (bool more = true; more;) {
 		more = false;
 		basic_block bb;
 		FOR_EACH_BB_FN (bb, fun) {
-			if ((*exact)[bb->index] && (*counts)[bb->index] == 0)
+			if (never_ran(*counts, *exact, bb))
 				continue;
 			bool never = EDGE_COUNT(bb->preds) > 0;
 			edge e;
 			edge_iterator ei;
 			FOR_EACH_EDGE (e, ei, bb->preds)
-				never &= e->src != ENTRY_BLOCK_PTR_FOR_FN(fun) && (*exact)[e->src->index] &&
-					 (*counts)[e->src->index] == 0;
+				never &= e->src != ENTRY_BLOCK_PTR_FOR_FN(fun) &&
+					 never_ran(*counts, *exact, e->src);
 			if (never) {
 				(*exact)[bb->index] = true;
-				(*counts)[bb->index] = 0;
+				counts->block[bb->index] = 0;
 				more = true;
 			}
 		}
@@ -170,7 +220,7 @@ void derive_never(function *fun, auto_vec<int64_t> *counts, auto_vec<bool> *exac
 
 } // namespace
 
-bool ol_block_profile_counts(function *fun, auto_vec<int64_t> *counts, auto_vec<bool> *exact)
+bool ol_block_profile_counts(function *fun, struct ol_flow *counts, auto_vec<bool> *exact)
 {
 	const char *name = ol_asm_name(fun->decl);
 	size_t n = ol_profile_blocks_of(ol_cfg.blocks, name, NULL, 0);
@@ -196,35 +246,39 @@ bool ol_block_profile_counts(function *fun, auto_vec<int64_t> *counts, auto_vec<
 			"none): GCC's counts", name, gaps, blocks);
 		return false;
 	}
-	if (exact) {
-		exact->truncate(0);
-		exact->safe_grow_cleared(counts->length());
-		basic_block bb;
-		FOR_EACH_BB_FN (bb, fun)
-			(*exact)[bb->index] = (*counts)[bb->index] >= 0 && counted_whole(bb);
-	}
-	fill_gaps(fun, counts);
+	size_t scaled = by_flow(name, fun, counts);
+	fill_gaps(name, fun, counts);
 	if (exact)
-		derive_never(fun, counts, exact);
-	ol_note("block-order: %s: counts from %zu block entries (%zu blocks without one: GCC's, scaled)",
-		name, n, gaps);
+		sure_counts(fun, index, b.address(), n, counts, exact);
+	ol_note("block-order: %s: counts from %zu block entries (%zu blocks without one: %zu by flow, "
+		"%zu GCC's, scaled)", name, n, gaps, gaps - scaled, scaled);
 	return true;
 }
 
-int64_t ol_block_profile_edge(edge e, const auto_vec<int64_t> &counts)
+int64_t ol_block_profile_edge(edge e, const struct ol_flow &counts)
 {
-	int64_t from = counts[e->src->index], to = counts[e->dest->index];
+	int64_t known = counts.edge[ol_flow_slot(&counts, e)];
+	if (known != OL_FLOW_UNKNOWN)
+		return known;
+	int64_t from = counts.block[e->src->index], to = counts.block[e->dest->index];
 	if (plain_edges(e->src->succs) == 1)
 		return from;
 	if (plain_edges(e->dest->preds) == 1)
 		return to;
+	/* the rest of from, past the exits flow counted, shared by the others */
 	double out = 0;
 	edge s;
 	edge_iterator ei;
-	FOR_EACH_EDGE (s, ei, e->src->succs)
-		if (!(s->flags & EDGE_COMPLEX))
-			out += counts[s->dest->index];
-	if (out <= 0)
+	FOR_EACH_EDGE (s, ei, e->src->succs) {
+		if (s->flags & EDGE_COMPLEX)
+			continue;
+		int64_t c = counts.edge[ol_flow_slot(&counts, s)];
+		if (c == OL_FLOW_UNKNOWN)
+			out += counts.block[s->dest->index];
+		else
+			from -= c;
+	}
+	if (out <= 0 || from <= 0)
 		return 0;
 	return MIN((int64_t)((double)from * to / out), MIN(from, to));
 }

@@ -27,10 +27,11 @@
  * and whose fall-through starts the other, and neither starts both
  * (summed: a loop's test runs before the loop and at its end). That is
  * the one thing line counts cannot tell where a branch's exits share
- * lines or meet at once. The flow rules then fill in what follows: an edge that is its
- * source's only exit or its destination's only entry has that block's
- * count, a block's missing edge is its count less the others, a block's
- * count is the sum of its known entries or exits. A branch whose exits all
+ * lines or meet at once. The flow rules (flow.cc) then fill in what
+ * follows: an edge that is its source's only exit or its destination's
+ * only entry has that block's count, a block's missing edge is its count
+ * less the others, a block's count is the sum of its known entries or
+ * exits. A branch whose exits all
  * got counts gets probabilities in their ratio (an exit that never ran
  * keeps a tiny one: moving never-run blocks is the outline pass's job);
  * other branches keep GCC's guesses (verbose says which rule decided
@@ -72,73 +73,6 @@ namespace {
 
 /* Counts are kept below this so that sums and GCC's scaling stay exact. */
 const uint64_t COUNT_CAP = (uint64_t)1 << 40;
-const int64_t UNKNOWN = -1;
-
-/* The counts the flow rules work on: per block index, and per edge (its
-   aux holds its slot plus one while the pass runs). */
-struct flow {
-	auto_vec<int64_t> block;
-	auto_vec<int64_t> edge;
-};
-
-int64_t &edge_count(struct flow *f, edge e)
-{
-	return f->edge[(intptr_t)e->aux - 1];
-}
-
-/* Sum of the known counts of edges; how many are unknown (the last one in
-   *missing). */
-int64_t known_sum(struct flow *f, vec<edge, va_gc> *edges, int *n_unknown, edge *missing)
-{
-	int64_t sum = 0;
-	edge e;
-	edge_iterator ei;
-	*n_unknown = 0;
-	FOR_EACH_EDGE(e, ei, edges) {
-		if (edge_count(f, e) == UNKNOWN) {
-			++*n_unknown;
-			*missing = e;
-		} else {
-			sum += edge_count(f, e);
-		}
-	}
-	return sum;
-}
-
-/* One round of the flow rules over the edges of bb on one side; whether
-   a count became known. */
-bool propagate_side(struct flow *f, basic_block bb, vec<edge, va_gc> *edges)
-{
-	int64_t &count = f->block[bb->index];
-	int n_unknown;
-	edge missing = NULL;
-	int64_t sum = known_sum(f, edges, &n_unknown, &missing);
-	if (count == UNKNOWN && n_unknown == 0 && EDGE_COUNT(edges) > 0) {
-		count = sum;
-		return true;
-	}
-	/* A remainder of zero or less says the line counts disagree (a line's
-	   count is its hottest instruction's: a && chain on one line has one
-	   count): the edge stays unknown. */
-	if (count != UNKNOWN && n_unknown == 1 && count > sum) {
-		edge_count(f, missing) = count - sum;
-		return true;
-	}
-	return false;
-}
-
-void propagate(struct flow *f, function *fun)
-{
-	bool changed = true;
-	for (int round = 0; changed && round < n_basic_blocks_for_fn(fun) + 2; round++) {
-		changed = false;
-		basic_block bb;
-		FOR_ALL_BB_FN(bb, fun) {
-			changed |= propagate_side(f, bb, bb->preds);
-			changed |= propagate_side(f, bb, bb->succs);
-		}
-	}
-}
 
 /* A count from the profile, kept below COUNT_CAP. */
 int64_t capped(uint64_t c)
@@ -195,29 +129,29 @@ void set_ratio(basic_block bb, const int64_t *counts)
 
 /* Sets the probabilities of bb's exits from their flow counts when all
    are known and some ran; whether it did. */
-bool set_probabilities(struct flow *f, basic_block bb)
+bool set_probabilities(struct ol_flow *f, basic_block bb)
 {
 	int n_unknown;
 	edge missing;
-	int64_t sum = known_sum(f, bb->succs, &n_unknown, &missing);
+	int64_t sum = ol_flow_known_sum(f, bb->succs, &n_unknown, &missing);
 	if (n_unknown || sum <= 0)
 		return false;
 	auto_vec<int64_t> counts;
 	edge e;
 	edge_iterator ei;
 	FOR_EACH_EDGE(e, ei, bb->succs)
-		counts.safe_push(edge_count(f, e));
+		counts.safe_push(ol_flow_edge(f, e));
 	set_ratio(bb, counts.address());
 	return true;
 }
 
 /* The count of a switch's exit e that is not outlined: its flow count,
    else its destination's (a bound: other edges may enter it too), else
-   UNKNOWN. */
-int64_t switch_exit_count(struct flow *f, edge e)
+   OL_FLOW_UNKNOWN. */
+int64_t switch_exit_count(struct ol_flow *f, edge e)
 {
-	int64_t c = edge_count(f, e);
-	return c != UNKNOWN ? c : f->block[e->dest->index];
+	int64_t c = ol_flow_edge(f, e);
+	return c != OL_FLOW_UNKNOWN ? c : f->block[e->dest->index];
 }
 
 /* Sets the probabilities of a switch (more than two exits) some of whose
@@ -226,7 +160,7 @@ int64_t switch_exit_count(struct flow *f, edge e)
    leaves; the outlined ones stay never. Whether it did (not when a count
    it needs is unknown or none ran). A two-way branch with an outlined
    exit has nothing to set: its other exit is always taken. */
-bool set_switch(struct flow *f, basic_block bb)
+bool set_switch(struct ol_flow *f, basic_block bb)
 {
 	if (EDGE_COUNT(bb->succs) <= 2)
 		return false;
@@ -237,16 +171,16 @@ bool set_switch(struct flow *f, basic_block bb)
 	edge_iterator ei;
 	FOR_EACH_EDGE(e, ei, bb->succs) {
 		int64_t c = outlined(e) ? 0 : switch_exit_count(f, e);
-		n_unknown += c == UNKNOWN;
+		n_unknown += c == OL_FLOW_UNKNOWN;
 		sum += MAX(c, (int64_t)0);
 		counts.safe_push(c);
 	}
 	if (n_unknown) {
-		if (f->block[bb->index] == UNKNOWN)
+		if (f->block[bb->index] == OL_FLOW_UNKNOWN)
 			return false;
 		int64_t share = MAX(f->block[bb->index] - sum, (int64_t)0) / n_unknown;
 		for (int64_t &c : counts)
-			if (c == UNKNOWN)
+			if (c == OL_FLOW_UNKNOWN)
 				c = share;
 		sum += share * n_unknown;
 	}
@@ -389,14 +323,14 @@ void map_branches(function *fun, branch_counts *out, auto_bitmap &unmapped)
 
 /* The edge counts bb's branch entries give where its own count is known
    and they are not: its count in the entries' ratio. */
-void seed_edges(struct flow *f, basic_block bb, const int64_t counts[2])
+void seed_edges(struct ol_flow *f, basic_block bb, const int64_t counts[2])
 {
 	int64_t count = f->block[bb->index];
-	if (count == UNKNOWN)
+	if (count == OL_FLOW_UNKNOWN)
 		return;
 	for (int i = 0; i < 2; i++)
-		if (edge_count(f, EDGE_SUCC(bb, i)) == UNKNOWN)
-			edge_count(f, EDGE_SUCC(bb, i)) =
+		if (ol_flow_edge(f, EDGE_SUCC(bb, i)) == OL_FLOW_UNKNOWN)
+			ol_flow_edge(f, EDGE_SUCC(bb, i)) =
 				count * counts[i] / MAX(counts[0] + counts[1], (int64_t)1);
 }
 
@@ -414,7 +348,7 @@ void note_branch(basic_block bb, const char *rule)
 /* The blocks' training counts; how many blocks have one. A function
    entered 0 times whose lines ran was already running when training
    started (the measured loop): its entry count stays unknown. */
-int read_counts(struct flow *f, function *fun, uint64_t calls)
+int read_counts(struct ol_flow *f, function *fun, uint64_t calls)
 {
 	int n_known = 0;
 	basic_block bb;
@@ -483,18 +417,9 @@ unsigned int fdo_pass::execute(function *fun)
 		ol_profile_find_function(ol_cfg.profile, name);
 	if (!trained)
 		return 0;
-	struct flow f;
-	f.block.safe_grow(last_basic_block_for_fn(fun));
-	for (int i = 0; i < last_basic_block_for_fn(fun); i++)
-		f.block[i] = UNKNOWN;
+	struct ol_flow f;
+	ol_flow_init(&f, fun);
 	basic_block bb;
-	edge e;
-	edge_iterator ei;
-	FOR_ALL_BB_FN(bb, fun)
-		FOR_EACH_EDGE(e, ei, bb->succs) {
-			f.edge.safe_push(UNKNOWN);
-			e->aux = (void *)(intptr_t)f.edge.length();
-		}
 
 	/* A clone (f.part.0, f.constprop.0) is entered less often than f */
 	uint64_t calls = ol_is_clone_name(fun->decl) ? 0 : trained->calls;
@@ -503,12 +428,15 @@ unsigned int fdo_pass::execute(function *fun)
 	branch_counts by_branch;
 	auto_bitmap unmapped;
 	map_branches(fun, &by_branch, unmapped);
+	/* least 1: a remainder of zero says the line counts disagree (a
+	   line's count is its hottest instruction's: a && chain on one line
+	   has one count), the edge stays unknown */
 	if (n_known || !by_branch.is_empty()) {
-		propagate(&f, fun);
+		ol_flow_propagate(&f, fun, 1);
 		FOR_EACH_BB_FN(bb, fun)
 			if (branch_count *c = by_branch.get(bb->index))
 				seed_edges(&f, bb, c->exits);
-		propagate(&f, fun);
+		ol_flow_propagate(&f, fun, 1);
 	}
 	FOR_EACH_BB_FN(bb, fun) {
 		if (!plain_branch(bb))
@@ -537,9 +465,6 @@ unsigned int fdo_pass::execute(function *fun)
 					: "GCC's guess");
 		}
 	}
-	FOR_ALL_BB_FN(bb, fun)
-		FOR_EACH_EDGE(e, ei, bb->succs)
-			e->aux = NULL;
 	if (n_set)
 		recount(fun);
 	/* A function that ran has lines that ran, unless the profile was

@@ -1,6 +1,6 @@
 # The GCC plugin (C++: GCC's plugin API is C++). Never sanitized, even with
 # SAN=1: it runs inside cc1/lto1, which are not. -fno-rtti: cc1 has no RTTI.
-PLUGIN_SRCS := plugin/olayout.cc plugin/blockids.cc plugin/blockorder.cc plugin/blockprofile.cc plugin/blocksplit.cc plugin/copies.cc plugin/fdo.cc plugin/icp.cc plugin/loops.cc plugin/outline.cc plugin/path_inline.cc plugin/report.cc
+PLUGIN_SRCS := plugin/olayout.cc plugin/blockids.cc plugin/blockorder.cc plugin/blockprofile.cc plugin/blocksplit.cc plugin/copies.cc plugin/fdo.cc plugin/flow.cc plugin/icp.cc plugin/loops.cc plugin/outline.cc plugin/path_inline.cc plugin/report.cc
 PLUGIN_OBJS := $(patsubst %.cc,$(BUILD)/obj/%.o,$(PLUGIN_SRCS))
 PLUGIN_INC := $(shell $(CXX) -print-file-name=plugin)/include
 # lib/profile/module.mk (read before this file) builds the reader's PIC object.

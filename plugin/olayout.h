@@ -134,15 +134,36 @@ opt_pass *ol_make_loops_pass(gcc::context *ctxt, bool late);
 opt_pass *ol_make_icp_pass(gcc::context *ctxt);
 /* Orders the blocks of trained functions by ext-TSP after GCC's bbro. */
 opt_pass *ol_make_blockorder_pass(gcc::context *ctxt);
-/* fun's block counts by block index from the block profile's entries for
-   it (the blocks without one: GCC's counts, scaled); false, with a verbose
-   note, when it has none or they do not fit its blocks (blockprofile.cc).
-   exact (unless NULL): by block index, whether the count is exact: an
-   entry's that counts every instruction of the block, or 0 for a block
-   entered only from blocks that never ran (given exact, counts has those). */
-bool ol_block_profile_counts(function *fun, auto_vec<int64_t> *counts, auto_vec<bool> *exact);
-/* The count of e from those block counts. */
-int64_t ol_block_profile_edge(edge e, const auto_vec<int64_t> &counts);
+/* Block and edge counts by flow conservation (flow.cc). */
+const int64_t OL_FLOW_UNKNOWN = -1;
+struct ol_flow {
+	auto_vec<int64_t> block;  /* by block index */
+	auto_vec<int64_t> edge;	  /* by slot (ol_flow_slot) */
+	auto_vec<unsigned> first; /* by block index: the first slot of its entries */
+};
+/* Every count of fun's blocks and edges unknown. */
+void ol_flow_init(struct ol_flow *f, function *fun);
+/* e's slot: its destination's first plus its place among its entries. */
+unsigned ol_flow_slot(const struct ol_flow *f, edge e);
+int64_t &ol_flow_edge(struct ol_flow *f, edge e);
+/* The sum of the known counts of edges; how many are unknown (the last
+   one in *missing). */
+int64_t ol_flow_known_sum(struct ol_flow *f, vec<edge, va_gc> *edges, int *n_unknown, edge *missing);
+/* Fills in the counts conservation gives, to a fixed point; a missing
+   edge takes a block's remainder only when it is at least least (1 where
+   a remainder of 0 means the counts disagree). */
+void ol_flow_propagate(struct ol_flow *f, function *fun, int64_t least);
+/* fun's block counts from the block profile's entries for it (a block
+   without one: by flow from its neighbours, else GCC's count, scaled),
+   and the edge counts flow gives; false, with a verbose note, when it
+   has none or they do not fit its blocks (blockprofile.cc). exact
+   (unless NULL): by block index, whether the block's count is sure: an
+   entry that counts every instruction of the block, or 0 for a block
+   entered only from blocks that surely never ran (given exact, counts
+   has those 0). */
+bool ol_block_profile_counts(function *fun, struct ol_flow *counts, auto_vec<bool> *exact);
+/* The count of e: flow's, else from those block counts. */
+int64_t ol_block_profile_edge(edge e, const struct ol_flow &counts);
 /* Why split-cold leaves fun's blocks where they are (NULL: it may move
    them): what GCC's bbpart would not split, or flow other than jumps (EH,
    abnormal edges, computed gotos, asm goto) (blocksplit.cc). */

@@ -13,16 +13,7 @@
 . tests/plugin/lib.sh
 need_tool valgrind
 
-OLAYOUT=$BUILD/bin/olayout
-need "$OLAYOUT"
-SRC=$PROGS/arms.c
-N=100000
-marked_profile "$SRC" work 1 'ENTRY \*/=1' 'HOT \*/=100000' 'MACRO \*/=100000' >"$WORK/lines.prof"
-mapfile -t order < <(plugin_args profile="$WORK/lines.prof" block-order=exttsp verbose)
-
-# build NAME [OPTION...]: SRC -O2 -g with the line profile, ext-TSP and
-# OPTIONs into WORK/NAME (verbose in WORK/verbose.NAME); one test.
-build() { order_build "$SRC" "$@"; }
+arms_setup
 
 # ids_by_count MIN MAX: work's block ids whose count in b.prof is in [MIN, MAX].
 ids_by_count() {
@@ -49,7 +40,7 @@ rare_after_hot() {
 }
 
 plan 18
-build lines block-ids
+arms_build lines block-ids
 ok "olayout profile --blocks of its run" \
 	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/lines" $N
 HOT=$(ids_by_count $((N / 2)) $N) RARE=$(ids_by_count $((N / 2000)) $((N / 500)))
@@ -57,7 +48,7 @@ ok "the profile tells hot blocks (ids $HOT) from the two rare arms, about N/1024
 	eval '[ -n "$HOT" ] && [ "$(wc -w <<<"$RARE")" = 2 ]'
 is "$(rare_among_hot "$WORK/lines")" yes "line counts: a rare arm lies among work's hot blocks"
 
-build blocks block-profile="$WORK/b.prof"
+arms_build blocks block-profile="$WORK/b.prof"
 is "$(rare_among_hot "$WORK/blocks")" no "block counts: work's hot blocks are one run, the rare arms out of it"
 ok "verbose: work's counts come from its block entries" \
 	grep -qE "^olayout: block-order: work: counts from [0-9]+ block entries" "$WORK/verbose.blocks"
@@ -65,23 +56,23 @@ ok "verbose: work ordered by ext-TSP" \
 	grep -qE "^olayout: block-order: work: [0-9]+ blocks ordered by ext-TSP" "$WORK/verbose.blocks"
 is "$("$WORK/blocks" 5000)" "$("$WORK/lines" 5000)" "same output"
 # exttsp-warm (rare: fewer than N/100 runs) on the block counts
-build warm block-order=exttsp-warm cold-runs=$((N / 100)) block-profile="$WORK/b.prof"
+arms_build warm block-order=exttsp-warm cold-runs=$((N / 100)) block-profile="$WORK/b.prof"
 is "$(rare_after_hot "$WORK/warm")" yes "block counts and exttsp-warm: the rare arms after all of work's hot blocks"
 
 # entries that do not fit: GCC's counts, the code of the line-profile build
 { cat "$WORK/b.prof"; echo "block work 999 5"; } >"$WORK/stray.prof"
-build stray block-profile="$WORK/stray.prof"
+arms_build stray block-profile="$WORK/stray.prof"
 ok "verbose: an id that is no block of work" grep -qF \
 	"olayout: block-order: work: its block entries do not fit (block 999 is no block of it): GCC's counts" \
 	"$WORK/verbose.stray"
 is "$(objdump -d "$WORK/stray" | tail -n +3 | md5sum)" "$(objdump -d "$WORK/lines" | tail -n +3 | md5sum)" \
 	"that profile: the code of GCC's counts"
 { cat "$WORK/b.prof"; echo "block work 998 0"; } >"$WORK/zero.prof"
-build zero block-profile="$WORK/zero.prof"
+arms_build zero block-profile="$WORK/zero.prof"
 is "$(objdump -d "$WORK/zero" | tail -n +3 | md5sum)" "$(objdump -d "$WORK/blocks" | tail -n +3 | md5sum)" \
 	"an id that is no block and never ran (a line-table row of no instruction): left out"
 { grep -v '^block work ' "$WORK/b.prof"; grep '^block work ' "$WORK/b.prof" | head -1; } >"$WORK/few.prof"
-build few block-profile="$WORK/few.prof"
+arms_build few block-profile="$WORK/few.prof"
 ok "verbose: most of work's blocks without an entry" grep -qE \
 	"^olayout: block-order: work: its block entries do not fit \([0-9]+ of its [0-9]+ blocks have none\): GCC's counts$" \
 	"$WORK/verbose.few"

@@ -23,12 +23,12 @@ N=100000
 	marked_profile "$SRC" work 1 'ENTRY \*/=1' "HOT \\*/=$N" "MACRO \\*/=$N"
 	echo "function hop 1 10000000"
 } >"$WORK/lines.prof"
-mapfile -t order < <(plugin_args profile="$WORK/lines.prof" block-order=exttsp verbose)
+mapfile -t ARMS_ARGS < <(plugin_args profile="$WORK/lines.prof" block-order=exttsp verbose)
 
-# build NAME [OPTION...]: SRC (or $ARMS_SRC) -O2 -g with GCC's checks on
-# (-fchecking), the line profile, ext-TSP and OPTIONs into WORK/NAME
-# (verbose in WORK/verbose.NAME); one test.
-build() { ORDER_CFLAGS=-fchecking order_build "${ARMS_SRC:-$SRC}" "$@"; }
+# build NAME [OPTION...]: SRC -O2 -g with GCC's checks on (-fchecking), the
+# line profile, ext-TSP and OPTIONs into WORK/NAME (verbose in
+# WORK/verbose.NAME); one test.
+build() { ARMS_CFLAGS=-fchecking arms_build "$@"; }
 
 # arm_in EXE: the functions (FN or FN.cold) holding the rare arm's multiply, sorted, one line.
 arm_in() {
@@ -71,10 +71,10 @@ build stray block-profile="$WORK/stray.prof" split-cold=never
 is "$(arm_in "$WORK/stray")" "hop work" "no exact counts (block entries that do not fit): the arms stay"
 ok "split-cold without block-profile is refused with one message" sh -c \
 	'! "$@" 2>"$0" && grep -q "needs .block-profile=" "$0"' "$WORK/err" \
-	$CC -O2 "${order[@]}" -fplugin-arg-olayout-split-cold=never -o "$WORK/none" "$SRC"
-# rare blocks: arms.c's rare arms ran N/1024 times each
-ARMS_SRC=$PROGS/arms.c
-marked_profile "$ARMS_SRC" work 1 'ENTRY \*/=1' "HOT \\*/=$N" "MACRO \\*/=$N" >"$WORK/lines.prof"
+	$CC -O2 "${ARMS_ARGS[@]}" -fplugin-arg-olayout-split-cold=never -o "$WORK/none" "$SRC"
+# rare blocks: arms.c's rare arms ran N/1024 times each (arms_setup: its
+# SRC, line profile and plugin arguments)
+arms_setup
 build arms block-ids
 ok "olayout profile --blocks of arms" \
 	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/a.prof" "$WORK/arms" $N

@@ -33,18 +33,6 @@ plugin_build() {
 	ok "$name: builds" $CC -O2 "${pargs[@]}" -o "$WORK/$name" "$src" 2>"$WORK/verbose.$name"
 }
 
-# order_build SRC NAME [OPTION...]: one test: SRC built -O2 -g (and
-# $ORDER_CFLAGS) -Wl,--emit-relocs with the plugin arguments of the array
-# `order` (the caller's) and OPTIONs, into WORK/NAME (verbose in
-# WORK/verbose.NAME).
-order_build() {
-	local src=$1 name=$2 opt
-	shift 2
-	mapfile -t opt < <(for o in "$@"; do printf '%s\n' "-fplugin-arg-olayout-$o"; done)
-	ok "$name: builds" sh -c '"$@" 2>"$0"' "$WORK/verbose.$name" \
-		$CC -O2 -g ${ORDER_CFLAGS:-} -Wl,--emit-relocs "${order[@]}" "${opt[@]}" -o "$WORK/$name" "$src"
-}
-
 # fn_size EXE FN: the size nm gives the symbol FN (decimal), or nothing.
 fn_size() {
 	local h
@@ -146,4 +134,29 @@ discriminators() {
 			l = substr($0, RSTART + 3, RLENGTH - 3)
 			d = match($0, /\(discriminator [0-9]+\)/) ? substr($0, RSTART + 15, RLENGTH - 16) : 0
 			if (line == "" || l == line) print d }'
+}
+
+# arms_setup: for the block-profile tests on progs/arms.c (block_profile.t,
+# block_flow.t): OLAYOUT, SRC, N (work's trips per run) and the line
+# profile of arms.c's marks in WORK/lines.prof, which arms_build compiles
+# with (ext-TSP, verbose).
+arms_setup() {
+	OLAYOUT=$BUILD/bin/olayout
+	need "$OLAYOUT"
+	SRC=$PROGS/arms.c
+	N=100000
+	marked_profile "$SRC" work 1 'ENTRY \*/=1' 'HOT \*/=100000' 'MACRO \*/=100000' >"$WORK/lines.prof"
+	mapfile -t ARMS_ARGS < <(plugin_args profile="$WORK/lines.prof" block-order=exttsp verbose)
+}
+
+# arms_build NAME [OPTION...]: SRC -O2 -g (and $ARMS_CFLAGS) with the
+# plugin arguments ARMS_ARGS (arms_setup's: its line profile, ext-TSP,
+# verbose) and OPTIONs into WORK/NAME (verbose in WORK/verbose.NAME); one
+# test. block_split.t sets SRC and ARMS_ARGS of its own.
+arms_build() {
+	local name=$1 opt
+	shift
+	mapfile -t opt < <(for o in "$@"; do printf '%s\n' "-fplugin-arg-olayout-$o"; done)
+	ok "$name: builds" sh -c '"$@" 2>"$0"' "$WORK/verbose.$name" \
+		$CC -O2 -g ${ARMS_CFLAGS:-} -Wl,--emit-relocs "${ARMS_ARGS[@]}" "${opt[@]}" -o "$WORK/$name" "$SRC"
 }
