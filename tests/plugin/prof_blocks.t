@@ -8,6 +8,8 @@
 # function (GCC's own discriminators), get no entries. A build without
 # block-ids is refused before the run in one line, PROF left as it was;
 # --from-perf and --merge with --blocks are refused; --merge adds counts.
+# On rows.s (rows written by hand) a row counts its first instruction, not
+# a block with no row of its own after it, and an empty row gives no entry.
 . tests/plugin/lib.sh
 need_tool valgrind readelf
 
@@ -20,7 +22,7 @@ CC="$CC -O2 -g"
 # blocks_of FN: FN's block entries' counts, ascending, one line
 blocks_of() { awk -v fn="$1" '$1 == "block" && $2 == fn { print $4 }' "$WORK/b.prof" | sort -n | tr '\n' ' '; }
 
-plan 15
+plan 18
 
 ok "other.c builds without the plugin; its line table has GCC's own discriminators" \
 	eval '$CC -c -o "$WORK/other.o" "$D/other.c" &&
@@ -63,4 +65,11 @@ ok "--merge takes no --blocks" \
 ok "--merge A A: a version 7 profile" eval 'head -1 "$WORK/m.prof" | grep -qx "olayout-profile 7"'
 is "$(awk '$1 == "block" { print $2, $3, $4 * 2 }' "$WORK/b.prof")" \
 	"$(awk '$1 == "block" { print $2, $3, $4 }' "$WORK/m.prof")" "--merge A A: every block's count doubled"
+
+ok "rows.s builds and runs" eval '$CC -Wl,--emit-relocs -o "$WORK/rows" "$D/rows.s" && "$WORK/rows"'
+"$OLAYOUT" profile --blocks -o "$WORK/rows.prof" -- "$WORK/rows" >/dev/null 2>&1
+is "$(awk '$1 == "block" && $3 == 2 { print $4 }' "$WORK/rows.prof")" 1 \
+	"block 2 ran once: its row's first instruction, not the loop body without a row after its jump (1000)"
+is "$(awk '$1 == "block" { print $3 }' "$WORK/rows.prof" | tr '\n' ' ')" "2 3 5 " \
+	"block 4's row is empty (no instruction): no entry"
 done_testing

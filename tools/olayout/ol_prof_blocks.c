@@ -7,9 +7,11 @@
  * names): GCC's own discriminators, in any other function, are no ids.
  * For each listed function that ran, one entry per discriminator > 0 of
  * its rows (its `.cold` fragment's rows count for it), with the largest
- * count of an instruction of such a row (0: none ran). A row whose own
- * range is empty (the next row starts at its address) covers no
- * instruction here: the instruction there is the next row's block's.
+ * count of a first instruction of such a row (0: none ran). Not of its
+ * other instructions: a block with no location of its own (a lone jump,
+ * a `ret`) lies in the row before it, and can run more often than that
+ * row's block. A row whose own range is empty (the next row starts at its
+ * address) has no instruction and gives no entry: its block may have run.
  * A name several functions carry (statics of several files) gets none:
  * the plugin could not tell whose blocks they are.
  */
@@ -130,16 +132,18 @@ static int mark_listed(struct blocks *B, struct ol_err *err)
 	return 0;
 }
 
-/* One row: its block's count, when its function is listed and ran. */
+/* One row with an instruction: its block's count (its first
+   instruction's), when its function is listed and ran. */
 static int add_row(void *arg, const struct ol_prof_row *r, struct ol_err *err)
 {
 	struct blocks *B = arg;
 	size_t func = B->p->m->unit[r->unit].func;
-	if (r->disc == 0 || !B->listed[func] || !B->p->fn_ran[r->unit])
+	if (r->disc == 0 || r->empty || !B->listed[func] || !B->p->fn_ran[r->unit])
 		return 0;
 	if (ol_grow((void **)&B->b, &B->cap, B->n + 1, sizeof *B->b) < 0)
 		return ol_fail(err, -ENOMEM, "%s: out of memory", B->p->exe);
-	uint64_t count = r->empty ? 0 : ol_prof_max_count(B->p, r->lo, r->hi);
+	/* [lo, lo + 1): the instruction at lo alone */
+	uint64_t count = ol_prof_max_count(B->p, r->lo, r->lo + 1);
 	B->b[B->n++] = (struct blk){func, r->disc, count};
 	return 0;
 }
