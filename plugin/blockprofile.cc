@@ -35,10 +35,12 @@
  *
  * For split-cold, which moves the blocks that surely never ran, a count is
  * sure only when the entry counts the whole block (its first instruction
- * has a location: an instruction without one counts for the row before
- * it, another block's, and a block none of whose code has one gets an
- * entry only from an empty row, 0 although it ran), or for a block every
- * way into which comes from blocks that surely never ran (0).
+ * has a location: profiles written before olayout profile --blocks took a
+ * block's count from its rows' first instruction counted an instruction
+ * without one for the row before it, another block's, and gave a block
+ * none of whose code has one an entry from an empty row, 0 although it
+ * ran), or for a block every way into which comes from blocks that surely
+ * never ran (0).
  */
 #include "gcc-plugin.h"
 #include "tree.h"
