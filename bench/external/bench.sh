@@ -37,7 +37,10 @@
 # VARIANTS (the ones measured, STD first; all are built but FDO, built only
 # when an FDO variant is measured), OUT_ARGS (more
 # olayout-cc options for OUT and FDO, e.g. --olayout-align=gcc; use another CACHE),
-# OUT2_ARGS (more for OUT2 alone, e.g. --olayout-arg=split-cold=off; another CACHE).
+# OUT2_ARGS (more for OUT2 alone, e.g. --olayout-arg=split-cold=off; another CACHE),
+# OL_ARGS (olayout optimize's options for every olayout layout; default
+# --hot-align: functions that ran start on 64 bytes when cheap, as BOLT's do;
+# OL_ARGS= packs them; another CACHE).
 # A benchmark: nothing here is asserted.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -170,7 +173,7 @@ ol_variant() {
 	shift 3
 	[ -f "$d/prog" ] && return 0
 	mkdir -p "$d"
-	timed "$OL" optimize --strategy "$s" "$@" --profile "$from/prog.prof" --save-layout "$d/prog.layout" \
+	timed "$OL" optimize --strategy "$s" ${OL_ARGS---hot-align} "$@" --profile "$from/prog.prof" --save-layout "$d/prog.layout" \
 		-o "$d/prog" "$from/prog" > "$d/rewrite.time" 2> "$d/optimize.log" ||
 		{ echo "bench: $PKG: $name: optimize failed, see $d/optimize.log" >&2; rm -f "$d/prog"; return 1; }
 	"$OL" verify "$d/prog" > /dev/null

@@ -18,6 +18,7 @@ struct ol_plan_opts {
 	const char *out;		/* plan: the layout (NULL: stdout); optimize: OUT */
 	const char *save_layout;	/* optimize: keep the layout here */
 	bool strict;			/* a profile name missing from EXE is an error */
+	bool hot_align;			/* --hot-align: units that ran start on 64 B (ol_plan_place.c) */
 };
 bool ol_plan_known(const char *strategy);
 int ol_cmd_plan(const struct ol_plan_opts *o, struct ol_err *err);

@@ -25,9 +25,10 @@ static const char usage_main[] =
 	"                                     a picture of the i-cache sets EXE's code maps to\n"
 	"  compare [--cache GEOM]... [--runs N] [--bracketed] EXE_A EXE_B -- ARGS\n"
 	"                                     instructions, I1 misses, counters, time: B/A\n"
-	"  plan --strategy S --profile PROF [--cache GEOM] [--strict] [-o LAYOUT] EXE\n"
+	"  plan --strategy S --profile PROF [--cache GEOM] [--strict] [--hot-align]\n"
+	"       [-o LAYOUT] EXE\n"
 	"                                     a layout for an i-cache from a profile\n"
-	"  optimize --strategy S --profile PROF [--cache GEOM] [--strict]\n"
+	"  optimize --strategy S --profile PROF [--cache GEOM] [--strict] [--hot-align]\n"
 	"           [--save-layout FILE] -o OUT EXE\n"
 	"                                     plan, rewrite and verify in one step\n"
 	"  profile -o PROF [OPTIONS] -- CMD [ARGS]\n"
@@ -98,10 +99,13 @@ static const char usage_compare[] =
 	"  --cache GEOM   a cache the profile names, alpha21064, modern or\n" \
 	"                 SIZE:WAYS:LINE such as 1024:1:32 (default: the profile's\n" \
 	"                 first cache, else alpha21064)\n" \
-	"  --strict       a profile function missing from EXE is an error, not a warning\n"
+	"  --strict       a profile function missing from EXE is an error, not a warning\n" \
+	"  --hot-align    a unit that ran >= 1/1000 of the instructions and follows the\n" \
+	"                 one before starts on a 64-byte boundary when that costs at\n" \
+	"                 most min(32, its size) bytes (llvm-bolt's function alignment)\n"
 static const char usage_plan[] =
 	"usage: olayout plan --strategy S --profile PROF [--cache GEOM] [--strict]\n"
-	"                    [-o LAYOUT] EXE\n"
+	"                    [--hot-align] [-o LAYOUT] EXE\n"
 	"Writes a layout (format v1, tools/olayout/README.md) for EXE to LAYOUT (default\n"
 	"stdout) and prints one summary line: hot bytes placed, cache sets used by path,\n"
 	"library and other hot code and by code the plan cannot move (the profile's\n"
@@ -109,7 +113,7 @@ static const char usage_plan[] =
 	PLAN_OPTS;
 static const char usage_optimize[] =
 	"usage: olayout optimize --strategy S --profile PROF [--cache GEOM] [--strict]\n"
-	"                        [--save-layout FILE] -o OUT EXE\n"
+	"                        [--hot-align] [--save-layout FILE] -o OUT EXE\n"
 	"Plans as `olayout plan` does, rewrites EXE into OUT and verifies OUT before it\n"
 	"replaces OUT (on failure nothing is left behind); --save-layout keeps the plan.\n"
 	PLAN_OPTS;
@@ -381,6 +385,8 @@ static int plan_args(int argc, char **argv, bool optimize, struct ol_plan_opts *
 		}
 		if (strcmp(a, "--strict") == 0)
 			o->strict = true;
+		else if (strcmp(a, "--hot-align") == 0)
+			o->hot_align = true;
 		else if (strcmp(a, "--strategy") == 0 && val)
 			o->strategy = argv[++i];
 		else if (strcmp(a, "--profile") == 0 && val)

@@ -93,6 +93,7 @@ static int plan_model(struct pctx *c, const struct ol_plan_opts *o, const struct
 	c->pl.m = m;
 	c->pl.prof = c->prof;
 	c->pl.strategy = o->strategy;
+	c->pl.hot_align = o->hot_align;
 	/* the rewriter starts at the area aligned to 64 (no unit asks for more) */
 	c->pl.start = (ol_out_area_start(m->elf) + 63) & ~(uint64_t)63;
 	c->pl.cursor = c->pl.start;

@@ -97,7 +97,9 @@ struct ol_plan {
 	size_t nclone;
 	size_t nchunked;		/* units with line-level heat */
 	uint64_t hot_bytes;
+	uint64_t insns;			/* the training's instructions in all units */
 	bool fit_all;			/* ol_plan_fit: no limit on hot code (cdsort) */
+	bool hot_align;			/* a unit that ran starts on 64 B if cheap (ol_plan_place.c) */
 	char note[256];			/* said after the summary, if any */
 };
 

@@ -353,6 +353,7 @@ int ol_plan_units(struct ol_plan *pl, const char *profile, bool strict, struct o
 
 		/* a unit entered less than once per two training units is cold on the sets */
 		pu->heat = warm ? (pu->insns + lines - 1) / lines : 0;
+		pl->insns += pu->insns;
 	}
 	if (rc == 0) {
 		int *caller_path = malloc((m->nunit + 1) * sizeof *caller_path);
