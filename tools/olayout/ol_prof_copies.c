@@ -215,8 +215,11 @@ int ol_prof_copies(const struct ol_prof *p, FILE *out, struct ol_err *err)
 	uint8_t type;
 	int rc = 0;
 
+	/* refused here, after the run, not when the plugin reads a profile
+	   without copy entries (copies= refuses it): the cause named */
 	if (!dw)
-		return 0;
+		return ol_fail(err, -EINVAL, "%s: no DWARF (build with -g): no inline chains for "
+			       "--copies", p->exe);
 	while (rc == 0 && dwarf_get_units(dw, cu, &cu, NULL, &type, &C.cu, NULL) == 0)
 		if (type == DW_UT_compile || type == DW_UT_partial)
 			rc = cu_copies(&C, err);
