@@ -17,15 +17,8 @@
 # (cold-runs=N/100) moves them.
 . tests/plugin/lib.sh
 
-OLAYOUT=$BUILD/bin/olayout
-need "$OLAYOUT"
-SRC=$PROGS/split.c
-N=100000
-{
-	marked_profile "$SRC" work 1 'ENTRY \*/=1' "HOT \\*/=$N" "MACRO \\*/=$N"
-	echo "function hop 1 10000000"
-} >"$WORK/lines.prof"
-mapfile -t ARMS_ARGS < <(plugin_args profile="$WORK/lines.prof" block-order=exttsp verbose)
+arms_setup "$PROGS/split.c"
+echo "function hop 1 10000000" >>"$WORK/lines.prof"
 
 # build NAME [OPTION...]: SRC -O2 -g with GCC's checks on (-fchecking), the
 # line profile, ext-TSP and OPTIONs into WORK/NAME (verbose in
@@ -84,8 +77,7 @@ ok "split-cold without block-profile is refused with one message" sh -c \
 # register moves on an edge out of never-run code, a lone ret), which has
 # none
 SRC=$PROGS/split_ret.c
-marked_profile "$SRC" work 1 'ENTRY \*/=1' "HOT \\*/=$N" "MACRO \\*/=$N" >"$WORK/ret.prof"
-mapfile -t ARMS_ARGS < <(plugin_args profile="$WORK/ret.prof" block-order=exttsp verbose)
+arms_profile "$WORK/ret.prof"
 build ret_lines block-ids
 ok "olayout profile --blocks of split_ret" \
 	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/r.prof" "$WORK/ret_lines" $N
