@@ -186,12 +186,47 @@ bool never_ran(const struct ol_flow &counts, const auto_vec<bool> &exact, basic_
 	return exact[bb->index] && counts.block[bb->index] == 0;
 }
 
-/* exact by block index: the entries that count their whole block; then
-   every block all of whose ways in come from blocks that surely never ran
-   never ran either (count 0): the register moves on an edge out of
-   never-run code, which have no location. */
-void sure_counts(function *fun, const auto_vec<int> &index, const struct ol_profile_block *const *b,
-		 size_t n, struct ol_flow *counts, auto_vec<bool> *exact)
+/* Whether every way into bb comes from a block that surely never ran. */
+bool entered_from_never(function *fun, const struct ol_flow &counts, const auto_vec<bool> &exact,
+			basic_block bb)
+{
+	edge e;
+	edge_iterator ei;
+	FOR_EACH_EDGE (e, ei, bb->preds)
+		if (e->src == ENTRY_BLOCK_PTR_FOR_FN(fun) || !never_ran(counts, exact, e->src))
+			return false;
+	return EDGE_COUNT(bb->preds) > 0;
+}
+
+/* Every block all of whose ways in come from blocks that surely never ran
+   never ran either (exact, count 0; verbose: each one): the register moves
+   on an edge out of never-run code, or a lone `ret`, which have no
+   location and so no entry of their own; also a block whose entry counts
+   too much (a location-less block after it, such as a `ret`, can have a
+   row of its own that carries its id: a count of 0 is sure, one above it
+   may not be). */
+void derive_never(const char *name, function *fun, struct ol_flow *counts, auto_vec<bool> *exact)
+{
+	for (bool more = true; more;) {
+		more = false;
+		basic_block bb;
+		FOR_EACH_BB_FN (bb, fun) {
+			if (never_ran(*counts, *exact, bb) || !entered_from_never(fun, *counts, *exact, bb))
+				continue;
+			(*exact)[bb->index] = true;
+			counts->block[bb->index] = 0;
+			ol_note("block-order: %s: block %d: 0, entered only from blocks that never ran",
+				name, bb->index);
+			more = true;
+		}
+	}
+}
+
+/* exact by block index: the entries that count their whole block, then
+   the blocks derive_never finds. */
+void sure_counts(const char *name, function *fun, const auto_vec<int> &index,
+		 const struct ol_profile_block *const *b, size_t n, struct ol_flow *counts,
+		 auto_vec<bool> *exact)
 {
 	exact->truncate(0);
 	exact->safe_grow_cleared(last_basic_block_for_fn(fun));
@@ -199,25 +234,7 @@ void sure_counts(function *fun, const auto_vec<int> &index, const struct ol_prof
 		if (is_block(index, b[i]))
 			(*exact)[index[b[i]->id]] =
 				counted_whole(BASIC_BLOCK_FOR_FN(fun, index[b[i]->id]));
-	for (bool more = true; more;) {
-		more = false;
-		basic_block bb;
-		FOR_EACH_BB_FN (bb, fun) {
-			if (never_ran(*counts, *exact, bb))
-				continue;
-			bool never = EDGE_COUNT(bb->preds) > 0;
-			edge e;
-			edge_iterator ei;
-			FOR_EACH_EDGE (e, ei, bb->preds)
-				never &= e->src != ENTRY_BLOCK_PTR_FOR_FN(fun) &&
-					 never_ran(*counts, *exact, e->src);
-			if (never) {
-				(*exact)[bb->index] = true;
-				counts->block[bb->index] = 0;
-				more = true;
-			}
-		}
-	}
+	derive_never(name, fun, counts, exact);
 }
 
 } // namespace
@@ -251,7 +268,7 @@ bool ol_block_profile_counts(function *fun, struct ol_flow *counts, auto_vec<boo
 	size_t scaled = by_flow(name, fun, counts);
 	fill_gaps(name, fun, counts);
 	if (exact)
-		sure_counts(fun, index, b.address(), n, counts, exact);
+		sure_counts(name, fun, index, b.address(), n, counts, exact);
 	ol_note("block-order: %s: counts from %zu block entries (%zu blocks without one: %zu by flow, "
 		"%zu GCC's, scaled)", name, n, gaps, gaps - scaled, scaled);
 	return true;

@@ -212,7 +212,8 @@ counts() {
 }
 
 # wall_cpu EXE: the workload once with EXE; prints its wall seconds and the
-# CPU seconds (user+sys) of its processes (bash's time counts the children).
+# CPU seconds (user+sys) of its processes (bash's time counts the children);
+# fails when the workload does (pipefail).
 wall_cpu() {
 	local TIMEFORMAT='%3R %3U %3S'
 	{ time run_workload "$1" 2>&3; } 3>&2 2>&1 | awk '{ printf "%s %.3f\n", $1, $2 + $3 }'
@@ -293,11 +294,14 @@ one() {
 		done
 	done
 	# wall and CPU time: ROUNDS rounds, each running every variant's workload once
-	local load0 load1
+	local load0 load1 times
 	load0=$(cut -d' ' -f1 /proc/loadavg)
 	for r in $(seq "${ROUNDS:-5}"); do
 		for v in $VARIANTS; do
-			read -r "wall[$v.$r]" "cpu[$v.$r]" < <(wall_cpu "$W/$v/prog") || return 1
+			# not read < <(wall_cpu ...): a process substitution's
+			# status is lost, and a failed run would get a time
+			times=$(wall_cpu "$W/$v/prog") || return 1
+			read -r "wall[$v.$r]" "cpu[$v.$r]" <<<"$times"
 		done
 	done
 	load1=$(cut -d' ' -f1 /proc/loadavg)

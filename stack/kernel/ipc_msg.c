@@ -528,6 +528,30 @@ static IPC_FAST int ipc_install(const struct ipc_domain *self, unsigned ncaps, s
 	return rc;
 }
 
+/* The header of the message in line h (meta: its meta word, read first)
+ * into r: code, words, badge and the string's length. */
+static IPC_FAST void ipc_read_header(const struct ipc_hand *h, uint32_t meta, struct ipc_rcv *r)
+{
+	r->code = h->code;
+	memcpy(r->w, h->w, sizeof r->w);
+	r->badge = h->badge;
+	r->len = ipc_meta_len(meta);
+}
+
+/* The string of r->len bytes the sender copied into our receive area (d:
+ * our domain, self->d, passed in: a store to r might alias self, and a
+ * reload of it changes the fast path's code) to r->buf; nothing to do when
+ * r->buf is where it landed (one copy). */
+static IPC_FAST void ipc_read_string(const struct ipc_domain *self, const struct ipc_dom *d,
+				     struct ipc_rcv *r)
+{
+	if (r->len) {
+		unsigned char *inbox = ipc_inbox_of(self->sh, self->id) + d->roff;
+		if (r->buf != inbox)
+			ipc_copy_for(r->buf, inbox, r->len, d->rflags & IPC_RCV_SINK);
+	}
+}
+
 static int ipc_refuse(const struct ipc_domain *self, uint64_t rw, int64_t deadline, bool open,
 		      struct ipc_rcv *r);
 
@@ -551,15 +575,8 @@ static IPC_FAST int ipc_take(const struct ipc_domain *self, struct ipc_rcv *r, i
 	} else {
 		uint32_t meta = atomic_load_explicit(&h->meta, memory_order_relaxed);
 		ipc_set_quiet(&d->from, from);
-		r->code = h->code;
-		memcpy(r->w, h->w, sizeof r->w);
-		r->badge = h->badge;
-		r->len = ipc_meta_len(meta);
-		if (r->len) {
-			unsigned char *inbox = ipc_inbox_of(self->sh, self->id) + d->roff;
-			if (r->buf != inbox)
-				ipc_copy_for(r->buf, inbox, r->len, d->rflags & IPC_RCV_SINK);
-		}
+		ipc_read_header(h, meta, r);
+		ipc_read_string(self, d, r);
 		rc = ipc_install(self, ipc_meta_ncaps(meta), r);
 		if (rc == IPC_NO_ROOM)
 			return ipc_refuse(self, rw, deadline, open, r);
@@ -718,17 +735,10 @@ static IPC_FAST bool ipc_take_reply(const struct ipc_domain *self, const struct 
 	uint32_t g = ipc_cap_gen(w->cap);
 	uint64_t mine = ipc_rw(IPC_S_WAIT_AT, tid, g);
 
-	r->code = h->code;
-	memcpy(r->w, h->w, sizeof r->w);
-	r->badge = h->badge;
-	r->len = ipc_meta_len(meta);
+	ipc_read_header(h, meta, r);
 	if (!atomic_compare_exchange_strong(&d->h.rword, &mine, ipc_rw(IPC_S_RUNNING, 0, g + 1)))
 		return false;
-	if (r->len) {	/* only a reply to us writes our inbox */
-		unsigned char *inbox = ipc_inbox_of(self->sh, self->id) + d->roff;
-		if (r->buf != inbox)
-			ipc_copy_for(r->buf, inbox, r->len, d->rflags & IPC_RCV_SINK);
-	}
+	ipc_read_string(self, d, r);	/* only a reply to us writes our inbox */
 	r->ncaps = 0;
 	r->reply = IPC_NO_SLOT;
 	ipc_set_quiet(&d->from, tid);

@@ -11,8 +11,11 @@
 # block of work.cold. hop, whose loop goes on through a
 # computed goto, is refused and left whole, with a note; a block profile
 # whose entries do not fit work (no exact counts) moves nothing. On
-# progs/arms.c, whose rare arms ran (1 in 1024), split-cold=never leaves
-# them in line and split-cold=rare (cold-runs=N/100) moves them.
+# progs/split_ret.c a block entered only from a block that never ran, whose
+# entry says it ran (a location-less `ret` after it has a row with its id),
+# goes to work.cold too. On progs/arms.c, whose rare arms ran (1 in 1024),
+# split-cold=never leaves them in line and split-cold=rare
+# (cold-runs=N/100) moves them.
 . tests/plugin/lib.sh
 
 OLAYOUT=$BUILD/bin/olayout
@@ -30,14 +33,18 @@ mapfile -t ARMS_ARGS < <(plugin_args profile="$WORK/lines.prof" block-order=extt
 # WORK/verbose.NAME); one test.
 build() { ARMS_CFLAGS=-fchecking arms_build "$@"; }
 
-# arm_in EXE: the functions (FN or FN.cold) holding the rare arm's multiply, sorted, one line.
-arm_in() {
+# holding EXE REGEX: the functions (FN or FN.cold) with an instruction
+# matching REGEX, sorted, one line.
+holding() {
 	objdump -d --no-show-raw-insn "$1" |
-		awk '/^[0-9a-f]+ <.*>:$/ { name = $2; gsub(/[<>:]/, "", name); next } /imul +\$0x5bd1e995/ { print name }' |
+		awk -v re="$2" '/^[0-9a-f]+ <.*>:$/ { name = $2; gsub(/[<>:]/, "", name); next } $0 ~ re { print name }' |
 		sort -u | tr '\n' ' ' | sed 's/ $//'
 }
 
-plan 23
+# arm_in EXE: the functions holding the rare arm's multiply.
+arm_in() { holding "$1" 'imul +[$]0x5bd1e995'; }
+
+plan 29
 build lines block-ids
 ok "olayout profile --blocks of its run" \
 	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/lines" $N
@@ -72,6 +79,20 @@ is "$(arm_in "$WORK/stray")" "hop work" "no exact counts (block entries that do 
 ok "split-cold without block-profile is refused with one message" sh -c \
 	'! "$@" 2>"$0" && grep -q "needs .block-profile=" "$0"' "$WORK/err" \
 	$CC -O2 "${ARMS_ARGS[@]}" -fplugin-arg-olayout-split-cold=never -o "$WORK/none" "$SRC"
+# split_ret.c: the block of the rare arm's shift by 19 (shr $0x13) is
+# entered only from the rare arm's test, which never ran; its entry says 1
+SRC=$PROGS/split_ret.c
+marked_profile "$SRC" work 1 'ENTRY \*/=1' "HOT \\*/=$N" "MACRO \\*/=$N" >"$WORK/ret.prof"
+mapfile -t ARMS_ARGS < <(plugin_args profile="$WORK/ret.prof" block-order=exttsp verbose)
+build ret_lines block-ids
+ok "olayout profile --blocks of split_ret" \
+	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/r.prof" "$WORK/ret_lines" $N
+build ret_split block-profile="$WORK/r.prof" split-cold=never
+ok "verbose: a block entered only from blocks that never ran never ran either" grep -qE \
+	"^olayout: block-order: work: block [0-9]+: 0, entered only from blocks that never ran$" \
+	"$WORK/verbose.ret_split"
+is "$(holding "$WORK/ret_split" 'shr +[$]0x13,')" work.cold "that block (the rare arm's shift) in work.cold"
+is "$("$WORK/ret_split" 5000)" "$("$WORK/ret_lines" 5000)" "split_ret: same output"
 # rare blocks: arms.c's rare arms ran N/1024 times each (arms_setup: its
 # SRC, line profile and plugin arguments)
 arms_setup

@@ -6,7 +6,8 @@
 # by line counts both copies stay in line. olayout profile --copies of the
 # plugin's own build (inline-only) says a_path's copy never ran and
 # b_path's did: built again with copies= that profile, only a_path's copy
-# goes to a_path.cold. Malformed copy entries are refused in one message.
+# goes to a_path.cold. Malformed copy entries are refused in one message;
+# so is olayout profile --copies of a build without DWARF (no profile).
 . tests/plugin/lib.sh
 need_tool valgrind
 
@@ -33,7 +34,7 @@ refused() { # refused NAME COPIES-TEXT MESSAGE: copies= a profile of COPIES-TEXT
 		[ "$(grep -c 'error' "$WORK/$1.err")" = 1 ] && grep -qF -- "$3" "$WORK/$1.err"
 }
 
-plan 16
+plan 17
 
 plugin_build "$SRC" one inline-only
 ok "olayout profile --copies of the plugin's build" \
@@ -65,4 +66,9 @@ copy a_path copies.c:$ACALL copies.c:$SLOW 0
 copy a_path copies.c:$ACALL copies.c:$SLOW 3" "given twice"
 ok "copies= a profile without copy entries is refused" refused none "olayout-profile 6
 line copies.c:$SLOW 3" "has no copy entries"
+${TEST_CC:-gcc} -O2 -Wl,--emit-relocs -o "$WORK/nodebug" "$SRC" || bail_out "cannot build $SRC without -g"
+ok "olayout profile --copies of a build without DWARF: refused in one line, no profile" sh -c \
+	'! "$1" profile --copies -o "$2" -- "$3" 300 >/dev/null 2>"$4" && [ ! -e "$2" ] &&
+	[ "$(wc -l <"$4")" = 1 ] && grep -q "no DWARF (build with -g)" "$4"' \
+	sh "$OLAYOUT" "$WORK/nd.prof" "$WORK/nodebug" "$WORK/nd.err"
 done_testing

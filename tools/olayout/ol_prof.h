@@ -146,7 +146,7 @@ int ol_prof_branches(const struct ol_prof *p, FILE *out, struct ol_err *err);
 /* ol_prof_copies: print a `copy` entry per inlined copy of a source line
  * in a function that ran (its call sites from the DWARF inline chain at
  * each line-table row): whether that copy ran, where a `line` sums every
- * copy (--copies; none without DWARF). */
+ * copy (--copies); an error when the executable has no DWARF. */
 int ol_prof_copies(const struct ol_prof *p, FILE *out, struct ol_err *err);
 
 /* ol_prof_blocks: print a `block` entry per discriminator of the line-table

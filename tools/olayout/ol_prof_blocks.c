@@ -156,20 +156,21 @@ static int by_block(const void *x, const void *y)
 	return (a->id > b->id) - (a->id < b->id);
 }
 
+/* Rows of one block: the largest count. */
+static void fold_block(void *into, const void *from)
+{
+	struct blk *a = into;
+	const struct blk *b = from;
+	a->count = b->count > a->count ? b->count : a->count;
+}
+
 /* One line per function and id, with its largest count. */
 static void print_blocks(struct blocks *B, FILE *out)
 {
-	if (B->n)
-		qsort(B->b, B->n, sizeof *B->b, by_block);
-	for (size_t i = 0; i < B->n;) {
-		uint64_t count = B->b[i].count;
-		size_t j = i + 1;
-		for (; j < B->n && by_block(&B->b[j], &B->b[i]) == 0; j++)
-			count = B->b[j].count > count ? B->b[j].count : count;
+	size_t n = ol_sort_fold(B->b, B->n, sizeof *B->b, by_block, fold_block);
+	for (size_t i = 0; i < n; i++)
 		fprintf(out, "block %s %u %" PRIu64 "\n", B->p->m->unit[B->b[i].func].name,
-			B->b[i].id, count);
-		i = j;
-	}
+			B->b[i].id, B->b[i].count);
 }
 
 int ol_prof_blocks(const struct ol_prof *p, FILE *out, struct ol_err *err)

@@ -191,18 +191,20 @@ static int by_key(const void *x, const void *y)
 	return strcmp(((const struct copy *)x)->key, ((const struct copy *)y)->key);
 }
 
+/* Entries of one key: the largest count (the key freed with the others'). */
+static void fold_copy(void *into, const void *from)
+{
+	struct copy *a = into;
+	const struct copy *b = from;
+	a->count = b->count > a->count ? b->count : a->count;
+}
+
 /* One line per key, with its largest count. */
 static void print_copies(struct copies *C, FILE *out)
 {
-	qsort(C->c, C->n, sizeof *C->c, by_key);
-	for (size_t i = 0; i < C->n;) {
-		uint64_t count = C->c[i].count;
-		size_t j = i + 1;
-		for (; j < C->n && strcmp(C->c[j].key, C->c[i].key) == 0; j++)
-			count = C->c[j].count > count ? C->c[j].count : count;
-		fprintf(out, "copy %s %" PRIu64 "\n", C->c[i].key, count);
-		i = j;
-	}
+	size_t n = ol_sort_fold(C->c, C->n, sizeof *C->c, by_key, fold_copy);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "copy %s %" PRIu64 "\n", C->c[i].key, C->c[i].count);
 }
 
 int ol_prof_copies(const struct ol_prof *p, FILE *out, struct ol_err *err)
@@ -213,8 +215,11 @@ int ol_prof_copies(const struct ol_prof *p, FILE *out, struct ol_err *err)
 	uint8_t type;
 	int rc = 0;
 
+	/* refused here, after the run, not when the plugin reads a profile
+	   without copy entries (copies= refuses it): the cause named */
 	if (!dw)
-		return 0;
+		return ol_fail(err, -EINVAL, "%s: no DWARF (build with -g): no inline chains for "
+			       "--copies", p->exe);
 	while (rc == 0 && dwarf_get_units(dw, cu, &cu, NULL, &type, &C.cu, NULL) == 0)
 		if (type == DW_UT_compile || type == DW_UT_partial)
 			rc = cu_copies(&C, err);

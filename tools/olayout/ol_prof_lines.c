@@ -118,19 +118,25 @@ static int by_location(const void *x, const void *y)
 	return c ? c : (a->line > b->line) - (a->line < b->line);
 }
 
+/* Rows of one location: the largest count; in a function that ran when
+   one is. */
+static void fold_row(void *into, const void *from)
+{
+	struct row *a = into;
+	const struct row *b = from;
+	a->count = b->count > a->count ? b->count : a->count;
+	a->in_ran |= b->in_ran;
+}
+
 static void print_rows(struct lines *L, FILE *out)
 {
-	qsort(L->row, L->n, sizeof *L->row, by_location);
-	for (size_t i = 0; i < L->n;) {
-		struct row r = L->row[i];
-		for (i++; i < L->n && by_location(&L->row[i], &r) == 0; i++) {
-			r.count = L->row[i].count > r.count ? L->row[i].count : r.count;
-			r.in_ran |= L->row[i].in_ran;
-		}
-		if (r.count)
-			fprintf(out, "line %s:%lu %" PRIu64 "\n", r.file, r.line, r.count);
-		else if (r.in_ran && !L->p->sampled)
-			fprintf(out, "cold-line %s:%lu\n", r.file, r.line);
+	size_t n = ol_sort_fold(L->row, L->n, sizeof *L->row, by_location, fold_row);
+	for (size_t i = 0; i < n; i++) {
+		const struct row *r = &L->row[i];
+		if (r->count)
+			fprintf(out, "line %s:%lu %" PRIu64 "\n", r->file, r->line, r->count);
+		else if (r->in_ran && !L->p->sampled)
+			fprintf(out, "cold-line %s:%lu\n", r->file, r->line);
 	}
 }
 

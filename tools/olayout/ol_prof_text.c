@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ol_util.h"
+
 /* Units of one name (static functions of several files) are one entry. */
 struct named {
 	const char *name, *callee;	/* callee: edges only */
@@ -21,28 +23,16 @@ static int by_name(const void *x, const void *y)
 	return c || !a->callee ? c : strcmp(a->callee, b->callee);
 }
 
-static bool same(const struct named *a, const struct named *b)
+/* Entries of one name (units of static functions, or one caller and
+ * callee): their counts summed. */
+static void fold_named(void *into, const void *from)
 {
-	return strcmp(a->name, b->name) == 0 &&
-	       (!a->callee || strcmp(a->callee, b->callee) == 0);
-}
-
-/* Sorts v and sums the entries of one name into the first of them;
- * returns the number left. */
-static size_t merge(struct named *v, size_t n)
-{
-	size_t k = 0;
-	qsort(v, n, sizeof *v, by_name);
-	for (size_t i = 0; i < n; i++) {
-		if (k && same(&v[k - 1], &v[i])) {
-			v[k - 1].a += v[i].a;
-			v[k - 1].b += v[i].b;
-			v[k - 1].ran |= v[i].ran;
-			v[k - 1].whole &= v[i].whole;
-		} else
-			v[k++] = v[i];
-	}
-	return k;
+	struct named *a = into;
+	const struct named *b = from;
+	a->a += b->a;
+	a->b += b->b;
+	a->ran |= b->ran;
+	a->whole &= b->whole;
 }
 
 static void print_functions(const struct ol_prof *p, struct named *v, FILE *out)
@@ -54,7 +44,7 @@ static void print_functions(const struct ol_prof *p, struct named *v, FILE *out)
 			v[n++] = (struct named){un->name, NULL, p->calls[u], p->self[u],
 						p->ran[u] || p->fn_ran[u], !un->frag};
 	}
-	n = merge(v, n);
+	n = ol_sort_fold(v, n, sizeof *v, by_name, fold_named); /* one per name */
 	for (size_t i = 0; i < n; i++)
 		if (v[i].ran && v[i].b)
 			fprintf(out, "function %s %" PRIu64 " %" PRIu64 "\n", v[i].name, v[i].a,
@@ -73,7 +63,7 @@ static void print_edges(const struct ol_prof *p, struct named *v, FILE *out)
 		if (ol_profile_is_symbol(from) && ol_profile_is_symbol(to))
 			v[n++] = (struct named){from, to, p->edge[i].count, 0, true, true};
 	}
-	n = merge(v, n);
+	n = ol_sort_fold(v, n, sizeof *v, by_name, fold_named); /* one per caller and callee */
 	for (size_t i = 0; i < n; i++)
 		fprintf(out, "edge %s %s %" PRIu64 "\n", v[i].name, v[i].callee, v[i].a);
 }

@@ -1,4 +1,5 @@
-/* ol_util.c - growing arrays and lower-bound search (see ol_util.h). */
+/* ol_util.c - growing arrays, lower-bound search, sorting with equal
+ * entries folded (see ol_util.h). */
 #include "ol_util.h"
 
 #include <errno.h>
@@ -38,4 +39,33 @@ size_t ol_lower_bound(size_t n, bool (*before)(const void *arg, size_t i), const
 			hi = mid;
 	}
 	return lo;
+}
+
+/* Swaps the size bytes at a and b (the same place: nothing changes). */
+static void swap_bytes(unsigned char *a, unsigned char *b, size_t size)
+{
+	for (size_t i = 0; i < size; i++) {
+		unsigned char t = a[i];
+		a[i] = b[i];
+		b[i] = t;
+	}
+}
+
+size_t ol_sort_fold(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *),
+		    void (*fold)(void *into, const void *from))
+{
+	unsigned char *v = base;
+	size_t k = 0;
+
+	if (n == 0)
+		return 0;	/* base may be NULL, which qsort must not get */
+	qsort(v, n, size, cmp);
+	/* [0, k): one entry per run; [k, i): the folded ones */
+	for (size_t i = 0; i < n; i++) {
+		if (k && cmp(v + (k - 1) * size, v + i * size) == 0)
+			fold(v + (k - 1) * size, v + i * size);
+		else
+			swap_bytes(v + k++ * size, v + i * size, size);
+	}
+	return k;
 }
