@@ -201,10 +201,10 @@ bool entered_from_never(function *fun, const struct ol_flow &counts, const auto_
 /* Every block all of whose ways in come from blocks that surely never ran
    never ran either (exact, count 0; verbose: each one): the register moves
    on an edge out of never-run code, or a lone `ret`, which have no
-   location and so no entry of their own; also a block whose entry counts
-   too much (a location-less block after it, such as a `ret`, can have a
-   row of its own that carries its id: a count of 0 is sure, one above it
-   may not be). */
+   location and so no entry of their own. Also a block whose entry counts
+   too much: a count of 0 is sure, one above it may not be (olayout
+   profile --blocks counts the row GCC writes repeating a block's id on a
+   location-less block laid out after it, such as the ret after a loop). */
 void derive_never(const char *name, function *fun, struct ol_flow *counts, auto_vec<bool> *exact)
 {
 	for (bool more = true; more;) {

@@ -8,11 +8,10 @@ have no limit (sqlite3 and jq measured both ways, bench/results/external.md).
 Per byte, on the corpus's `sorts` (-g PIE) with a written profile: main
 (1046 bytes) calls sorts_weight (206 bytes) 4000 times, sorts_cmp_up (19
 bytes) 2000 times (indirectly: at main's middle), quick (190 bytes) calls
-sorts_cmp_up 1000 times. By the whole gain main and sorts_weight merge
-first and the order is quick, sorts_cmp_up, main, sorts_weight; per byte
-main and sorts_cmp_up merge first (20.9 per byte against 5.2), then
-sorts_weight joins before main's chain, then quick after it: main,
-sorts_cmp_up, sorts_weight, quick.
+sorts_cmp_up 500 times. By the whole gain (first fit) the order is quick,
+sorts_cmp_up, main, sorts_weight; per byte (packed) main and sorts_cmp_up
+merge first (the 19 bytes of sorts_cmp_up), then sorts_weight, then
+quick: main, sorts_cmp_up, sorts_weight, quick.
 
 The limit, on a program of 140 functions f0..f139 in one call chain
 (f_i calls f_i+1, compiled here; f_i denser the higher i): packed, the
@@ -28,7 +27,15 @@ is between quick and merge in density. Merging quick with merge gains
 1000100 (1 - 4096 x 1000100 / 549 / T)^8 = 115 times on 8 pages of 4 KB
 (a quarter of the loss: 3.8; merged), 1330 times on 16 pages of 2 KB and
 10750 on 4 pages of 4 KB (16384:4:64): not merged, sorts_weight between
-them."""
+them.
+
+Packed, a call's distance score counts against its two ends lying as far
+apart as all the hot code (LLVM's distBasedLocalityGain): count ((1 +
+d)^-0.25 - (1 + T)^-0.25). The same four units, quick calling merge 20
+times from its middle (d = 95): T = 774 hot bytes, the merge gains 20 x
+(96^-0.25 - 775^-0.25) = 2.6 by distance against the frequency term's
+loss of 3.6 (a quarter of 114 - 100 misses): not merged; without the far
+score it would gain 20 x 96^-0.25 = 6.4 and merge."""
 import os
 import sys
 import tempfile
@@ -42,7 +49,7 @@ N = 140  # functions in the call chain
 PROFILE = """olayout-profile 2
 edge main sorts_weight 4000
 edge main sorts_cmp_up 2000
-edge quick sorts_cmp_up 1000
+edge quick sorts_cmp_up 500
 function sorts_weight 4000 360000
 function sorts_cmp_up 3000 12000
 function quick 100 3000
@@ -58,6 +65,10 @@ function sorts_weight 1000 206000
 function merge 100 2000
 edge quick merge 100
 """
+
+
+# the frequency model's profile, quick calling merge only 20 times
+FAR = PAGES.replace("edge quick merge 100", "edge quick merge 20")
 
 
 def placed(res):
@@ -150,12 +161,26 @@ def pages(tap, work):
                oltest.describe(res))
 
 
+def far(tap, work):
+    exe = [e for p, c, e in oltest.corpus() if p == "sorts" and c == "pie-g"][0]
+    prof = os.path.join(work, "far.prof")
+    with open(prof, "w") as f:
+        f.write(FAR)
+    res = oltest.olayout("plan", "--strategy", "cdsort", "--profile", prof, "--cache", "modern", exe)
+    got = placed(res)
+    ok = res.rc == 0 and "quick" in got and "merge" in got
+    tap.ok(ok and abs(got.index("quick") - got.index("merge")) > 1,
+           "modern, 20 calls: the distance gain against far apart does not pay for the dilution: "
+           "quick and merge apart (%s)" % got, oltest.describe(res))
+
+
 def main():
     tap = oltest.Tap()
     with tempfile.TemporaryDirectory() as work:
         per_byte(tap, work)
         limit(tap, work)
         pages(tap, work)
+        far(tap, work)
     return tap.done()
 
 

@@ -136,23 +136,30 @@ discriminators() {
 			if (line == "" || l == line) print d }'
 }
 
-# arms_setup: for the block-profile tests on progs/arms.c (block_profile.t,
-# block_flow.t): OLAYOUT, SRC, N (work's trips per run) and the line
-# profile of arms.c's marks in WORK/lines.prof, which arms_build compiles
-# with (ext-TSP, verbose).
+# arms_profile PROF: the line profile of SRC's marks (work entered once,
+# its ENTRY lines run once, its HOT and MACRO lines N times) in PROF, and
+# ARMS_ARGS, the plugin arguments arms_build compiles with: that profile,
+# ext-TSP, verbose.
+arms_profile() {
+	marked_profile "$SRC" work 1 'ENTRY \*/=1' "HOT \\*/=$N" "MACRO \\*/=$N" >"$1"
+	mapfile -t ARMS_ARGS < <(plugin_args profile="$1" block-order=exttsp verbose)
+}
+
+# arms_setup [SRC]: for the block-profile tests on progs/arms.c (or SRC:
+# block_profile.t, block_flow.t, block_split.t): OLAYOUT, SRC, N (work's
+# trips per run) and arms_profile's line profile in WORK/lines.prof.
 arms_setup() {
 	OLAYOUT=$BUILD/bin/olayout
 	need "$OLAYOUT"
-	SRC=$PROGS/arms.c
+	SRC=${1:-$PROGS/arms.c}
 	N=100000
-	marked_profile "$SRC" work 1 'ENTRY \*/=1' 'HOT \*/=100000' 'MACRO \*/=100000' >"$WORK/lines.prof"
-	mapfile -t ARMS_ARGS < <(plugin_args profile="$WORK/lines.prof" block-order=exttsp verbose)
+	arms_profile "$WORK/lines.prof"
 }
 
 # arms_build NAME [OPTION...]: SRC -O2 -g (and $ARMS_CFLAGS) with the
 # plugin arguments ARMS_ARGS (arms_setup's: its line profile, ext-TSP,
 # verbose) and OPTIONs into WORK/NAME (verbose in WORK/verbose.NAME); one
-# test. block_split.t sets SRC and ARMS_ARGS of its own.
+# test. block_split.t sets SRC and calls arms_profile itself.
 arms_build() {
 	local name=$1 opt
 	shift

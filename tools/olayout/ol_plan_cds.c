@@ -29,7 +29,15 @@
  * fit keeps the whole gain: per byte, sqlite3 alpha21064 28729297 ->
  * 31270437. Packed, the frequency model's cache is the geometry's: one
  * page per way, of a way's bytes (modern: 8 of 4096; sqlite3 502931 ->
- * 406781, BOLT 441486; jq 167115 -> 159769, BOLT 157355). */
+ * 406781, BOLT 441486; jq 167115 -> 159769, BOLT 157355). Packed, two
+ * more of LLVM's rules hold: a call's distance score counts against the
+ * two ends being as far apart as all the hot code (count ((1 + d)^-0.25 -
+ * (1 + T)^-0.25), T the hot units' bytes), so a merge that leaves a call
+ * as far as it was gains nothing and warm callers no longer join dense
+ * chains for a little gain; and the chains go densest first by entries
+ * per byte (LLVM's concatChains), not by instructions per byte. sqlite3
+ * (OUT2 build, 64-way 32 KiB, where set conflicts are few): 153826 ->
+ * 127628 I1 misses, BOLT 129534 (bench/results/external.md, 4 Dec). */
 #define _GNU_SOURCE /* qsort_r */
 #include "ol_plan.h"
 
@@ -71,6 +79,7 @@ struct cds {
 	double *calls, *insns;	/* per chain: entries, instructions */
 	size_t *units;		/* per chain: its nodes */
 	double total;		/* every node's entries */
+	double far;		/* packed: a call's distance score with its ends apart */
 	bool packed;		/* a set-associative cache: chains packed */
 	double page, pages;	/* the frequency model's cache */
 	struct arc *arc;
@@ -105,7 +114,7 @@ static double dist_score(const struct cds *c, const struct arc *a, size_t first)
 {
 	uint64_t s = pos(c, a->src, a->site, first), t = pos(c, a->dst, 0, first);
 
-	return a->count * pow(1.0 + (double)(s > t ? s - t : t - s), -DIST_POWER);
+	return a->count * (pow(1.0 + (double)(s > t ? s - t : t - s), -DIST_POWER) - c->far);
 }
 
 /* join: chain y after chain x */
@@ -311,13 +320,15 @@ static int arcs(struct cds *c, struct ol_pcall *call, size_t ncall)
 	return rc;
 }
 
-/* densest chain first (instructions per byte), then by head */
+/* densest chain first, then by head: packed by entries per byte (LLVM's
+ * order), first fit by instructions per byte (its plans as they were) */
 static int dense_cmp(const void *x, const void *y, void *arg)
 {
 	const struct cds *c = arg;
+	const double *w = c->packed ? c->calls : c->insns;
 	size_t a = *(const size_t *)x, b = *(const size_t *)y;
-	double da = c->insns[a] / (double)(c->size[a] ? c->size[a] : 1);
-	double db = c->insns[b] / (double)(c->size[b] ? c->size[b] : 1);
+	double da = w[a] / (double)(c->size[a] ? c->size[a] : 1);
+	double db = w[b] / (double)(c->size[b] ? c->size[b] : 1);
 
 	if (da != db)
 		return da > db ? -1 : 1;
@@ -365,10 +376,12 @@ static void cds_free(struct cds *c)
 	free(c->pg);
 }
 
-/* nodes: the hot placeable units, each a chain */
+/* nodes: the hot placeable units, each a chain; packed, the far score
+ * of their bytes */
 static void nodes(struct cds *c)
 {
 	const struct ol_plan *pl = c->pl;
+	double bytes = 0;
 
 	for (size_t u = 0; u < pl->m->nunit; u++) {
 		size_t v = c->n;
@@ -385,8 +398,11 @@ static void nodes(struct cds *c)
 		c->insns[v] = (double)pl->pu[u].insns;
 		c->units[v] = 1;
 		c->total += c->calls[v];
+		bytes += (double)c->size[v];
 		c->n++;
 	}
+	if (c->packed)
+		c->far = pow(1.0 + bytes, -DIST_POWER);
 }
 
 /* pairs: each arc on its two chains' lists, then every pair's gain */

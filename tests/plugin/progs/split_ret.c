@@ -1,11 +1,12 @@
 /* split_ret.c - work's loop runs STEP, a macro on one source line (MACRO)
    whose rare arm (the element equal to KEY, which the workload never
    reaches) may return at once and else goes on with a shift by 19, which
-   marks it in the disassembly (shr $0x13). The block of that shift is
-   entered only from the rare arm's test, a block that never ran, but its
-   block entry says it ran once: the `ret` after work's loop has no
-   location of its own and gets a line-table row with the id of the block
-   laid out before it, this one (tests/plugin/block_split.t). */
+   marks it in the disassembly (shr $0x13): the block of that shift is
+   entered only from the rare arm's test, a block that never ran
+   (tests/plugin/block_split.t). GCC lays the location-less `ret` after
+   work's loop out after that block and writes it a line-table row that
+   repeats the block's id, so olayout profile --blocks, which counts the
+   first instruction of each row, says that block ran once. */
 #include <stdio.h>
 #include <stdlib.h>
 
