@@ -48,7 +48,8 @@
  *   split-cold=off|never|rare  with block-profile: the blocks of a function's
  *                  hot part whose block entries say they never ran (rare: or
  *                  ran fewer times than exttsp-warm's rare count) go to its
- *                  cold partition, fn.cold (blocksplit.cc; default off)
+ *                  cold partition, fn.cold, whose blocks that ran go first
+ *                  in it (blocksplit.cc, blockorder.cc; default off)
  *   block-ids      every block's index as its discriminator in the line table,
  *                  the functions named in .olayout.blockids (blockids.cc)
  *   block-profile=FILE  block counts (olayout profile --blocks of a build with

@@ -7,7 +7,8 @@
 # plugin's own build (inline-only) says a_path's copy never ran and
 # b_path's did: built again with copies= that profile, only a_path's copy
 # goes to a_path.cold. Malformed copy entries are refused in one message;
-# so is olayout profile --copies of a build without DWARF (no profile).
+# so is olayout profile --copies of a build without DWARF, before the
+# training run (no profile).
 . tests/plugin/lib.sh
 need_tool valgrind
 
@@ -67,8 +68,8 @@ copy a_path copies.c:$ACALL copies.c:$SLOW 3" "given twice"
 ok "copies= a profile without copy entries is refused" refused none "olayout-profile 6
 line copies.c:$SLOW 3" "has no copy entries"
 ${TEST_CC:-gcc} -O2 -Wl,--emit-relocs -o "$WORK/nodebug" "$SRC" || bail_out "cannot build $SRC without -g"
-ok "olayout profile --copies of a build without DWARF: refused in one line, no profile" sh -c \
-	'! "$1" profile --copies -o "$2" -- "$3" 300 >/dev/null 2>"$4" && [ ! -e "$2" ] &&
+ok "olayout profile --copies of a build without DWARF: refused before the run, one line, no profile" sh -c \
+	'! "$1" profile --copies -o "$2" -- "$3" 300 >"$5" 2>"$4" && [ ! -e "$2" ] && [ ! -s "$5" ] &&
 	[ "$(wc -l <"$4")" = 1 ] && grep -q "no DWARF (build with -g)" "$4"' \
-	sh "$OLAYOUT" "$WORK/nd.prof" "$WORK/nodebug" "$WORK/nd.err"
+	sh "$OLAYOUT" "$WORK/nd.prof" "$WORK/nodebug" "$WORK/nd.err" "$WORK/nd.out"
 done_testing

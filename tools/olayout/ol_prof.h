@@ -159,6 +159,10 @@ int ol_prof_blocks(const struct ol_prof *p, FILE *out, struct ol_err *err);
  * `.olayout.blockids` section (before a training run that --blocks needs). */
 int ol_prof_blockids_check(const char *exe, struct ol_err *err);
 
+/* ol_prof_copies_check: an error unless the executable exe has DWARF
+ * (before a training run that --copies needs). */
+int ol_prof_copies_check(const char *exe, struct ol_err *err);
+
 /* ol_prof_insns: print an `insn` entry per instruction that ran (none
  * from samples); -EIO when out fails. */
 int ol_prof_insns(const struct ol_prof *p, FILE *out);

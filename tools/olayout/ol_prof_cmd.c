@@ -171,6 +171,8 @@ static int run(struct ol_prof_opts *o, FILE *fp, struct report *rep, struct ol_e
 		o->exe = rep->exe;	/* read again by tell(), after this frame */
 	if (o->blocks && (rc = ol_prof_blockids_check(o->exe, err)) < 0)
 		return rc;	/* before the run, not after it */
+	if (o->copies && (rc = ol_prof_copies_check(o->exe, err)) < 0)
+		return rc;
 	rc = ol_prof_run(&r, o->vgopts, o->nvgopts, o->cmd, o->ncmd, children, err);
 	if (rc == 0 && children)
 		rc = ol_prof_suite(&r, o->exe, &cg, r.log, sizeof r.log, err);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ol_exe.h"
 #include "ol_util.h"
 
 struct copy {
@@ -207,6 +208,27 @@ static void print_copies(struct copies *C, FILE *out)
 		fprintf(out, "copy %s %" PRIu64 "\n", C->c[i].key, C->c[i].count);
 }
 
+/* The error for an executable without DWARF: refused, not a profile
+   without copy entries that the plugin's copies= refuses later. */
+static int no_dwarf(const char *exe, struct ol_err *err)
+{
+	return ol_fail(err, -EINVAL, "%s: no DWARF (build with -g): no inline chains for --copies",
+		       exe);
+}
+
+int ol_prof_copies_check(const char *exe, struct ol_err *err)
+{
+	struct ol_exe x;
+	memset(&x, 0, sizeof x);
+	int rc = ol_exe_open(&x, exe, err);
+	Dwarf *dw = rc == 0 ? dwarf_begin_elf(x.elf.e, DWARF_C_READ, NULL) : NULL;
+	if (rc == 0 && !dw)
+		rc = no_dwarf(exe, err);
+	dwarf_end(dw);
+	ol_exe_close(&x);
+	return rc;
+}
+
 int ol_prof_copies(const struct ol_prof *p, FILE *out, struct ol_err *err)
 {
 	struct copies C = {.p = p};
@@ -215,11 +237,8 @@ int ol_prof_copies(const struct ol_prof *p, FILE *out, struct ol_err *err)
 	uint8_t type;
 	int rc = 0;
 
-	/* refused here, after the run, not when the plugin reads a profile
-	   without copy entries (copies= refuses it): the cause named */
-	if (!dw)
-		return ol_fail(err, -EINVAL, "%s: no DWARF (build with -g): no inline chains for "
-			       "--copies", p->exe);
+	if (!dw)	/* --from-callgrind: no check before a run */
+		return no_dwarf(p->exe, err);
 	while (rc == 0 && dwarf_get_units(dw, cu, &cu, NULL, &type, &C.cu, NULL) == 0)
 		if (type == DW_UT_compile || type == DW_UT_partial)
 			rc = cu_copies(&C, err);
