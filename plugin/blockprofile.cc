@@ -203,8 +203,8 @@ bool entered_from_never(function *fun, const struct ol_flow &counts, const auto_
    on an edge out of never-run code, or a lone `ret`, which have no
    location and so no entry of their own. Also a block whose entry counts
    too much: a count of 0 is sure, one above it may not be (olayout
-   profile --blocks counts the row GCC writes repeating a block's id on a
-   location-less block laid out after it, such as the ret after a loop). */
+   profile --blocks before 2026-12-04's review counted a row repeating the
+   block's id on a location-less block laid out after it). */
 void derive_never(const char *name, function *fun, struct ol_flow *counts, auto_vec<bool> *exact)
 {
 	for (bool more = true; more;) {

@@ -36,7 +36,7 @@ holding() {
 # arm_in EXE: the functions holding the rare arm's multiply.
 arm_in() { holding "$1" 'imul +[$]0x5bd1e995'; }
 
-plan 29
+plan 30
 build lines block-ids
 ok "olayout profile --blocks of its run" \
 	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/lines" $N
@@ -73,9 +73,9 @@ ok "split-cold without block-profile is refused with one message" sh -c \
 	$CC -O2 "${ARMS_ARGS[@]}" -fplugin-arg-olayout-split-cold=never -o "$WORK/none" "$SRC"
 # split_ret.c: the block of the rare arm's shift by 19 (shr $0x13) is
 # entered only from the rare arm's test, which never ran; its entry taken
-# out of the profile, it is as a block with no location of its own (the
+# out of the profile, it is a block with no location of its own (the
 # register moves on an edge out of never-run code, a lone ret), which has
-# none (its entry says 0 or 1: see split_ret.c)
+# none
 SRC=$PROGS/split_ret.c
 arms_profile "$WORK/ret.prof"
 build ret_lines block-ids
@@ -84,6 +84,7 @@ ok "olayout profile --blocks of split_ret" \
 SHIFT=$(objdump -dl --no-show-raw-insn --disassemble=work "$WORK/ret_lines" |
 	awk 'match($0, /\(discriminator [0-9]+\)/) { d = substr($0, RSTART + 15, RLENGTH - 16) }
 		/shr +[$]0x13,/ { print d; exit }')
+ok "the shift's block (id $SHIFT) never ran" grep -qx "block work $SHIFT 0" "$WORK/r.prof"
 grep -v "^block work $SHIFT " "$WORK/r.prof" >"$WORK/r2.prof"
 build ret_split block-profile="$WORK/r2.prof" split-cold=never
 ok "verbose: that block, without an entry, never ran: it is entered only from blocks that never ran" \

@@ -9,7 +9,9 @@
 # block-ids is refused before the run in one line, PROF left as it was;
 # --from-perf and --merge with --blocks are refused; --merge adds counts.
 # On rows.s (rows written by hand) a row counts its first instruction, not
-# a block with no row of its own after it, and an empty row gives no entry.
+# a block with no row of its own after it, an empty row gives no entry, and
+# a row that goes on with the id of the row before it counts nothing (its
+# first instruction may be a location-less block's).
 . tests/plugin/lib.sh
 need_tool valgrind readelf
 
@@ -22,7 +24,7 @@ CC="$CC -O2 -g"
 # blocks_of FN: FN's block entries' counts, ascending, one line
 blocks_of() { awk -v fn="$1" '$1 == "block" && $2 == fn { print $4 }' "$WORK/b.prof" | sort -n | tr '\n' ' '; }
 
-plan 18
+plan 19
 
 ok "other.c builds without the plugin; its line table has GCC's own discriminators" \
 	eval '$CC -c -o "$WORK/other.o" "$D/other.c" &&
@@ -70,6 +72,8 @@ ok "rows.s builds and runs" eval '$CC -Wl,--emit-relocs -o "$WORK/rows" "$D/rows
 "$OLAYOUT" profile --blocks -o "$WORK/rows.prof" -- "$WORK/rows" >/dev/null 2>&1
 is "$(awk '$1 == "block" && $3 == 2 { print $4 }' "$WORK/rows.prof")" 1 \
 	"block 2 ran once: its row's first instruction, not the loop body without a row after its jump (1000)"
-is "$(awk '$1 == "block" { print $3 }' "$WORK/rows.prof" | tr '\n' ' ')" "2 3 5 " \
+is "$(awk '$1 == "block" { print $3 }' "$WORK/rows.prof" | tr '\n' ' ')" "2 3 5 6 7 " \
 	"block 4's row is empty (no instruction): no entry"
+is "$(awk '$1 == "block" && $3 == 5 { print $4 }' "$WORK/rows.prof")" 1 \
+	"block 5 ran once: not the row repeating its id on the location-less loop body after it (1000)"
 done_testing

@@ -10,8 +10,12 @@
  * count of a first instruction of such a row (0: none ran). Not of its
  * other instructions: a block with no location of its own (a lone jump,
  * a `ret`) lies in the row before it, and can run more often than that
- * row's block. A row whose own range is empty (the next row starts at its
- * address) has no instruction and gives no entry: its block may have run.
+ * row's block. Nor of a row that goes on with the id of the row before it
+ * (at its end): its first instruction is of the same block or of a block
+ * with no location laid out after it, for which GCC can write a row that
+ * repeats the location before it (a lone `ret` after a loop). A row whose
+ * own range is empty (the next row starts at its address) has no
+ * instruction and gives no entry: its block may have run.
  * A name several functions carry (statics of several files) gets none:
  * the plugin could not tell whose blocks they are.
  */
@@ -42,6 +46,7 @@ struct blocks {
 	bool *listed;		/* per unit: a function the marker lists, its name unique */
 	struct blk *b;
 	size_t n, cap;
+	struct ol_prof_row last;	/* the last row with an instruction */
 };
 
 static int by_name(const void *x, const void *y)
@@ -132,13 +137,27 @@ static int mark_listed(struct blocks *B, struct ol_err *err)
 	return 0;
 }
 
-/* One row with an instruction: its block's count (its first
+/* Whether row r goes on from the row before it: at its end, in its
+   unit, with its id. Its first instruction is then no block's first:
+   either of the same block, or of a block with no location of its own
+   laid out after it (a lone `ret`), for which GCC can write a row that
+   repeats the id before it. */
+static bool goes_on(const struct blocks *B, const struct ol_prof_row *r)
+{
+	return B->last.hi == r->lo && B->last.unit == r->unit && B->last.disc == r->disc;
+}
+
+/* One row that starts a block: its block's count (its first
    instruction's), when its function is listed and ran. */
 static int add_row(void *arg, const struct ol_prof_row *r, struct ol_err *err)
 {
 	struct blocks *B = arg;
 	size_t func = B->p->m->unit[r->unit].func;
-	if (r->disc == 0 || r->empty || !B->listed[func] || !B->p->fn_ran[r->unit])
+	if (r->empty)
+		return 0;
+	bool on = goes_on(B, r);
+	B->last = *r;
+	if (r->disc == 0 || on || !B->listed[func] || !B->p->fn_ran[r->unit])
 		return 0;
 	if (ol_grow((void **)&B->b, &B->cap, B->n + 1, sizeof *B->b) < 0)
 		return ol_fail(err, -ENOMEM, "%s: out of memory", B->p->exe);

@@ -5,8 +5,8 @@
    entered only from the rare arm's test, a block that never ran
    (tests/plugin/block_split.t). GCC lays the location-less `ret` after
    work's loop out after that block and writes it a line-table row that
-   repeats the block's id, so olayout profile --blocks, which counts the
-   first instruction of each row, says that block ran once. */
+   repeats the block's id (olayout profile --blocks counts only a block's
+   first row: prof_blocks.t). */
 #include <stdio.h>
 #include <stdlib.h>
 
