@@ -3,8 +3,8 @@
 # mk/debsrc.sh into CACHE, built with olayout-cc (CACHE/ext/PKG, once per
 # recipe), its own test suite run unmodified (the pass count to keep),
 # trained on that suite (each program replaced by a callgrind wrapper; the
-# runs' profiles merged), optimized three ways (bipartite with clones,
-# hfsort, bad), each output verified and the suite run again with the
+# runs' profiles merged), optimized four ways (bipartite with clones,
+# hfsort, cdsort, bad), each output verified and the suite run again with the
 # optimized programs in place: the same pass count, or the package fails.
 # A recipe tests/external/recipes/PKG.sh (or EXT_RECIPES/PKG.sh) may override the steps (shell
 # functions, see the defaults below). Prints per program: functions, moved
@@ -16,7 +16,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-STRATEGIES="bipartite hfsort bad"
+STRATEGIES="bipartite hfsort cdsort bad"
 
 usage="usage: ext.sh CACHE PKG..."
 case ${1:-} in -h | --help) echo "$usage"; exit 0 ;; esac

@@ -32,20 +32,20 @@ R
   echo 'train() { ./calc -n 20000 work.calc; make check; }'
 } > "$T/recipes/slow.sh"
 
-plan 9
+plan 10
 EXT_RECIPES=$T/recipes BUILD=$BUILD tests/external/ext.sh "$T/cache" calc >"$T/out" 2>"$T/err"
 rc=$?
 ok "ext.sh builds, trains and optimizes calc: ok" eval '[ $rc = 0 ] && grep -q "^ext: calc: ok$" "$T/out"' ||
 	diag "$(tail -20 "$T/err")"
 ok "the unmodified suite passes 3" grep -q "its own suite passes 3 unmodified" "$T/err"
-for s in bipartite hfsort bad; do
+for s in bipartite hfsort cdsort bad; do
 	o=$T/cache/ext/calc/opt/$s/calc
 	ok "$s: the output verifies, differs from the build and keeps the 3 passes" eval \
 		'"$BUILD/bin/olayout" verify "$o" >/dev/null && ! cmp -s "$o" "$T/cache/ext/calc/orig/calc" &&
 		grep -q "^ext: calc: $s: its own suite passes 3 of the unmodified 3$" "$T/err"'
 done
 ok "the report names the functions, refusals and moves" \
-	grep -Eq '^calc calc: [0-9]+ functions, 0 refused; bipartite [1-9][0-9]* moved, [1-9][0-9]* clones; hfsort [1-9][0-9]* moved; bad [1-9][0-9]* moved$' "$T/out" ||
+	grep -Eq '^calc calc: [0-9]+ functions, 0 refused; bipartite [1-9][0-9]* moved, [1-9][0-9]* clones; hfsort [1-9][0-9]* moved; cdsort [1-9][0-9]* moved; bad [1-9][0-9]* moved$' "$T/out" ||
 	diag "$(cat "$T/out")"
 EXT_RECIPES=$T/recipes BUILD=$BUILD tests/external/ext.sh "$T/cache" picky >"$T/out2" 2>"$T/err2"
 rc=$?

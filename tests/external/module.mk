@@ -1,5 +1,5 @@
 # make test-external [PKGS="zlib jq ..."]: Debian 12 source packages built with
-# olayout-cc, trained on their own test suites, optimized three ways, each
+# olayout-cc, trained on their own test suites, optimized four ways, each
 # output verified and the suites run again (tests/external/README.md). The
 # sources and builds go to the git-ignored cache/. PKGS given on the command
 # line names the source packages (it then no longer holds the Debian packages

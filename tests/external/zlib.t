@@ -2,7 +2,7 @@
 # zlib.t - the smallest package of test-external in `make test`: Debian's zlib
 # (fetched by mk/debsrc.sh into the git-ignored cache/; skipped, with the
 # reason, only when the source cannot be fetched) through ext.sh with its
-# recipe: built with olayout-cc, trained on its recipe, optimized three ways,
+# recipe: built with olayout-cc, trained on its recipe, optimized four ways,
 # every output verified and its own suite (31 passes) kept by each.
 set -u
 export LC_ALL=C
@@ -13,13 +13,13 @@ need_tool valgrind	# training needs it; make deps installs it
 mk/debsrc.sh cache zlib >/dev/null 2>&1 || skip_all "the zlib source package cannot be fetched (no network?)"
 T=$(mktemp -d) && trap 'rm -rf "$T"' EXIT
 
-plan 5
+plan 6
 BUILD=$BUILD tests/external/ext.sh cache zlib >"$T/out" 2>"$T/err"
 rc=$?
 ok "ext.sh builds, trains, optimizes and checks zlib: ok" eval '[ $rc = 0 ] && grep -q "^ext: zlib: ok$" "$T/out"' ||
 	diag "$(tail -20 "$T/err")"
 ok "the unmodified suite passes 31" grep -q "^ext: zlib: programs example minigzip; its own suite passes 31 unmodified$" "$T/err"
-for s in bipartite hfsort bad; do
+for s in bipartite hfsort cdsort bad; do
 	ok "$s: each output verifies and the suite keeps its 31 passes" eval \
 		'"$BUILD/bin/olayout" verify cache/ext/zlib/opt/$s/minigzip >/dev/null &&
 		"$BUILD/bin/olayout" verify cache/ext/zlib/opt/$s/example >/dev/null &&
