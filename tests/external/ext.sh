@@ -47,13 +47,17 @@ one() {
 	pkg_steps "$1" "$CACHE/ext/$1" || return 1
 	# built again when a build step or the driver changed
 	stamp="build steps $(declare -f prepare configure build | md5sum) driver $(md5sum < "$OLCC")"
-	if [ "${EXT_REBUILD:-}" = 1 ] || [ ! -f "$W/.built" ] || [ "$(cat "$W/.built")" != "$stamp" ]; then
+	if [ "${EXT_REBUILD:-}" = 1 ] || [ ! -f "$W/.built" ] || [ "$(cat "$W/.built")" != "$stamp" ] ||
+		[ ! -f "$W/.progs" ]; then
 		echo "ext: $PKG: building with olayout-cc (log $W/logs/build.log)" >&2
 		rm -rf "$W" && mkdir -p "$W/logs" && cp -a "$SRC" "$W/src"
 		if ! (cd "$W/src" && prepare && configure && build) > "$W/logs/build.log" 2>&1; then
 			echo "ext: $PKG: the build failed, see $W/logs/build.log" >&2
 			return 1
 		fi
+		# the programs are the build's: a suite that builds test programs
+		# must not add them to the next run's list
+		(cd "$W/src" && progs) > "$W/.progs"
 		echo "$stamp" > "$W/.built"
 	fi
 	cd "$W/src"
@@ -61,7 +65,7 @@ one() {
 	[ -f ../progs.list ] && [ -d ../orig ] && mapfile -t PROGS < ../progs.list &&
 		install_progs ../orig "${PROGS[@]}"
 	rm -rf ../orig ../cg ../prof ../opt ../progs.list && mkdir -p ../orig ../cg ../prof
-	mapfile -t PROGS < <(progs)
+	mapfile -t PROGS < ../.progs
 	[ ${#PROGS[@]} -gt 0 ] || { echo "ext: $PKG: the build made no program to optimize" >&2; return 1; }
 	for p in "${PROGS[@]}"; do cp -f "$p" "../orig/$(basename "$p")"; done
 	printf '%s\n' "${PROGS[@]}" > ../progs.list

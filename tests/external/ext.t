@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # ext.t - the test-external runner (ext.sh) on docs/example as a package, with
 # recipes of its own (no network): it builds calc with olayout-cc, trains,
-# writes three verified outputs that differ from the build and keep the
+# writes four verified outputs that differ from the build and keep the
 # suite's 3 passes, and reports the functions and moves; a suite that passes
 # fewer tests with the optimized program (a recipe counting a pass only when
 # calc is the unmodified build) makes the package fail; a training run past
-# EXT_TRAIN_CPU is stopped with its counts kept.
+# EXT_TRAIN_CPU is stopped with its counts kept; the programs are the ones
+# the build made, also on a second run after a suite that built more.
 set -u
 export LC_ALL=C
 : "${BUILD:=build}"
@@ -31,8 +32,13 @@ R
 { cat "$T/recipes/calc.sh"
   echo 'train() { ./calc -n 20000 work.calc; make check; }'
 } > "$T/recipes/slow.sh"
+# the default progs, and a suite that builds a program of its own (as
+# xz-utils' make check builds tests/test_*): not one to optimize, then or later
+{ grep -v '^progs()' "$T/recipes/calc.sh"
+  echo 'check() { printf "int main(void) { return 0; }\n" > t_helper.c && "$OLCC" -o t_helper t_helper.c && make check; }'
+} > "$T/recipes/grow.sh"
 
-plan 10
+plan 11
 EXT_RECIPES=$T/recipes BUILD=$BUILD tests/external/ext.sh "$T/cache" calc >"$T/out" 2>"$T/err"
 rc=$?
 ok "ext.sh builds, trains and optimizes calc: ok" eval '[ $rc = 0 ] && grep -q "^ext: calc: ok$" "$T/out"' ||
@@ -62,6 +68,15 @@ ok "a training run past EXT_TRAIN_CPU is stopped, its counts kept, the package o
 	grep -Eq "^ext: slow: calc: [0-9]+ runs profiled, 1 stopped at 1 CPU s \(EXT_TRAIN_CPU\)$" "$T/err3" &&
 	grep -q "^ext: slow: bipartite: its own suite passes 3 of the unmodified 3$" "$T/err3"' ||
 	diag "$(tail -20 "$T/err3")"
+for run in 1 2; do
+	EXT_RECIPES=$T/recipes BUILD=$BUILD tests/external/ext.sh "$T/cache" grow >"$T/out5.$run" 2>"$T/err5.$run"
+	echo "rc=$?" >>"$T/out5.$run"
+done
+ok "the programs are the build's, run after run, not what its suite built" eval \
+	'grep -q "^rc=0$" "$T/out5.1" && grep -q "^rc=0$" "$T/out5.2" && [ -x "$T/cache/ext/grow/src/t_helper" ] &&
+	grep -q "^ext: grow: programs calc; its own suite passes 3 unmodified$" "$T/err5.1" &&
+	grep -q "^ext: grow: programs calc; its own suite passes 3 unmodified$" "$T/err5.2"' ||
+	diag "$(grep programs "$T"/err5.*)"
 EXT_TRAIN_CPU=soon BUILD=$BUILD tests/external/ext.sh "$T/cache" slow >/dev/null 2>"$T/err4"
 rc=$?
 ok "a bad EXT_TRAIN_CPU is refused in one line" eval \
