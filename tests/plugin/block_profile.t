@@ -10,15 +10,19 @@
 # entries do not fit the function (an id that is no block of it, most
 # blocks without an entry) leaves GCC's counts, with a note: the same code
 # as without it; an id that is no block but never ran is left out.
+# At an -flto link (ids written and the profile read at link time) the
+# counts come from the block entries too (there GCC's line counts already
+# keep the rare arms out: the verbose note is what tells the profile was used).
 . tests/plugin/lib.sh
 need_tool valgrind
 
 arms_setup
 
-# ids_by_count MIN MAX: work's block ids whose count in b.prof is in [MIN, MAX].
+# ids_by_count MIN MAX [PROF]: work's block ids whose count in PROF (b.prof)
+# is in [MIN, MAX].
 ids_by_count() {
 	awk -v lo="$1" -v hi="$2" '$1 == "block" && $2 == "work" && $4 >= lo && $4 <= hi { print $3 }' \
-		"$WORK/b.prof" | tr '\n' ' '
+		"${3:-$WORK/b.prof}" | tr '\n' ' '
 }
 
 # rare_among_hot EXE: yes when one of work's rows of a rare arm's block lies
@@ -39,7 +43,7 @@ rare_after_hot() {
 		END { print (first > last ? "yes" : "no") }'
 }
 
-plan 18
+plan 25
 arms_build lines block-ids
 ok "olayout profile --blocks of its run" \
 	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/lines" $N
@@ -76,4 +80,16 @@ arms_build few block-profile="$WORK/few.prof"
 ok "verbose: most of work's blocks without an entry" grep -qE \
 	"^olayout: block-order: work: its block entries do not fit \([0-9]+ of its [0-9]+ blocks have none\): GCC's counts$" \
 	"$WORK/verbose.few"
+
+# at an -flto link the ids are written, and the block profile read, at link time
+ARMS_CFLAGS=-flto arms_build lto-lines block-ids
+ok "-flto: olayout profile --blocks of its run" \
+	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/lto.prof" "$WORK/lto-lines" $N
+HOT=$(ids_by_count $((N / 2)) $N "$WORK/lto.prof") RARE=$(ids_by_count $((N / 2000)) $((N / 500)) "$WORK/lto.prof")
+ok "-flto: hot blocks (ids $HOT) and the two rare arms (ids $RARE)" eval '[ -n "$HOT" ] && [ "$(wc -w <<<"$RARE")" = 2 ]'
+ARMS_CFLAGS=-flto arms_build lto-blocks block-profile="$WORK/lto.prof"
+ok "-flto verbose: work's counts come from its block entries" \
+	grep -qE "^olayout: block-order: work: counts from [0-9]+ block entries" "$WORK/verbose.lto-blocks"
+is "$(rare_among_hot "$WORK/lto-blocks")" no "-flto, block counts: work's hot blocks are one run, the rare arms out of it"
+is "$("$WORK/lto-blocks" 5000)" "$("$WORK/lines" 5000)" "-flto: same output"
 done_testing
