@@ -6,7 +6,9 @@
 # fewer tests with the optimized program (a recipe counting a pass only when
 # calc is the unmodified build) makes the package fail; a training run past
 # EXT_TRAIN_CPU is stopped with its counts kept; the programs are the ones
-# the build made, also on a second run after a suite that built more.
+# the build made, also on a second run after a suite that built more, and
+# also when readelf writes on past the line asked about; gawk's recipe does
+# not count its wall-clock test.
 set -u
 export LC_ALL=C
 : "${BUILD:=build}"
@@ -38,7 +40,7 @@ R
   echo 'check() { printf "int main(void) { return 0; }\n" > t_helper.c && "$OLCC" -o t_helper t_helper.c && make check; }'
 } > "$T/recipes/grow.sh"
 
-plan 11
+plan 13
 EXT_RECIPES=$T/recipes BUILD=$BUILD tests/external/ext.sh "$T/cache" calc >"$T/out" 2>"$T/err"
 rc=$?
 ok "ext.sh builds, trains and optimizes calc: ok" eval '[ $rc = 0 ] && grep -q "^ext: calc: ok$" "$T/out"' ||
@@ -77,6 +79,20 @@ ok "the programs are the build's, run after run, not what its suite built" eval 
 	grep -q "^ext: grow: programs calc; its own suite passes 3 unmodified$" "$T/err5.1" &&
 	grep -q "^ext: grow: programs calc; its own suite passes 3 unmodified$" "$T/err5.2"' ||
 	diag "$(grep programs "$T"/err5.*)"
+# the default progs under pipefail, with a readelf that goes on writing after
+# the lines it is asked about (as readelf -S of a program of many sections):
+# a reader that stops at its match must not drop the program
+mkdir "$T/slowelf"
+printf '#!/bin/sh\n%s "$@"; sleep 0.3; seq 20000\n' "$(command -v readelf)" >"$T/slowelf/readelf" && chmod +x "$T/slowelf/readelf"
+found=$(root=$PWD && cd "$T/cache/ext/grow/src" && PATH=$T/slowelf:$PATH bash -c \
+	'set -eo pipefail; ROOT=$1; . "$ROOT/tests/external/steps.sh"; defaults; progs' sh "$root" 2>&1 | tr '\n' ' ')
+is "$found" "calc t_helper " "progs finds every program whose readelf output goes on past the match (pipefail)"
+# gawk's recipe counts neither way its wall-clock test `time`
+gawk_passed() { bash -c '. tests/external/recipes/gawk.sh; passed'; }
+is "$(printf 'a\nb\ntime\n./time.ok _time differ: byte 134, line 2\nc\n1 TESTS FAILED\n' | gawk_passed) $(
+	printf 'a\nb\n./b.ok _b differ: byte 1, line 1\ntime\nc\n1 TESTS FAILED\n' | gawk_passed) $(
+	printf 'a\ntime\nALL TESTS PASSED\n' | gawk_passed)" "3 2 1" \
+	"gawk's recipe: time's failure not counted, another's counted, time's pass not counted"
 EXT_TRAIN_CPU=soon BUILD=$BUILD tests/external/ext.sh "$T/cache" slow >/dev/null 2>"$T/err4"
 rc=$?
 ok "a bad EXT_TRAIN_CPU is refused in one line" eval \
