@@ -40,7 +40,7 @@ R
   echo 'check() { printf "int main(void) { return 0; }\n" > t_helper.c && "$OLCC" -o t_helper t_helper.c && make check; }'
 } > "$T/recipes/grow.sh"
 
-plan 13
+plan 14
 EXT_RECIPES=$T/recipes BUILD=$BUILD tests/external/ext.sh "$T/cache" calc >"$T/out" 2>"$T/err"
 rc=$?
 ok "ext.sh builds, trains and optimizes calc: ok" eval '[ $rc = 0 ] && grep -q "^ext: calc: ok$" "$T/out"' ||
@@ -87,6 +87,10 @@ printf '#!/bin/sh\n%s "$@"; sleep 0.3; seq 20000\n' "$(command -v readelf)" >"$T
 found=$(root=$PWD && cd "$T/cache/ext/grow/src" && PATH=$T/slowelf:$PATH bash -c \
 	'set -eo pipefail; ROOT=$1; . "$ROOT/tests/external/steps.sh"; defaults; progs' sh "$root" 2>&1 | tr '\n' ' ')
 is "$found" "calc t_helper " "progs finds every program whose readelf output goes on past the match (pipefail)"
+first=$(root=$PWD && cd "$T/cache/ext/grow/src" && PATH=$T/slowelf:$PATH bash -c \
+	'set -eo pipefail; ROOT=$1; . "$ROOT/tests/external/steps.sh"; defaults; bench_prog; echo "rc=$?"' sh "$root" 2>&1 |
+	tr '\n' ' ')
+is "$first" "calc rc=0 " "the default bench_prog: the first of two programs, and no failure (pipefail)"
 # gawk's recipe counts neither way its wall-clock test `time`
 gawk_passed() { bash -c '. tests/external/recipes/gawk.sh; passed'; }
 is "$(printf 'a\nb\ntime\n./time.ok _time differ: byte 134, line 2\nc\n1 TESTS FAILED\n' | gawk_passed) $(

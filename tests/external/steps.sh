@@ -58,8 +58,9 @@ defaults() {
 			END { print a ? s : p + 0 }'
 	}
 	train() { check; }
-	# the program bench/external measures
-	bench_prog() { progs | head -n 1; }
+	# the program bench/external measures (sed reads on: head would leave
+	# progs to die of SIGPIPE at its second program, a failure under pipefail)
+	bench_prog() { progs | sed -n 1p; }
 }
 
 # wrap DIR PROG...: each PROG replaced by a script running its saved copy
