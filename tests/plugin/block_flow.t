@@ -12,8 +12,7 @@ arms_setup
 
 plan 7
 arms_build lines block-ids
-ok "olayout profile --blocks of its run" \
-	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/lines" $N
+arms_blocks "$WORK/b.prof" "$WORK/lines"
 arms_build blocks block-profile="$WORK/b.prof"
 ok "verbose: work's one block without an entry counted by flow" grep -qE \
 	"^olayout: block-order: work: counts from [0-9]+ block entries \(1 blocks without one: 1 by flow, 0 GCC's, scaled\)$" \

@@ -45,8 +45,7 @@ rare_after_hot() {
 
 plan 25
 arms_build lines block-ids
-ok "olayout profile --blocks of its run" \
-	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/lines" $N
+arms_blocks "$WORK/b.prof" "$WORK/lines"
 HOT=$(ids_by_count $((N / 2)) $N) RARE=$(ids_by_count $((N / 2000)) $((N / 500)))
 ok "the profile tells hot blocks (ids $HOT) from the two rare arms, about N/1024 each (ids $RARE)" \
 	eval '[ -n "$HOT" ] && [ "$(wc -w <<<"$RARE")" = 2 ]'
@@ -83,8 +82,7 @@ ok "verbose: most of work's blocks without an entry" grep -qE \
 
 # at an -flto link the ids are written, and the block profile read, at link time
 ARMS_CFLAGS=-flto arms_build lto-lines block-ids
-ok "-flto: olayout profile --blocks of its run" \
-	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/lto.prof" "$WORK/lto-lines" $N
+arms_blocks "$WORK/lto.prof" "$WORK/lto-lines" "-flto: olayout profile --blocks of its run"
 HOT=$(ids_by_count $((N / 2)) $N "$WORK/lto.prof") RARE=$(ids_by_count $((N / 2000)) $((N / 500)) "$WORK/lto.prof")
 ok "-flto: hot blocks (ids $HOT) and the two rare arms (ids $RARE)" eval '[ -n "$HOT" ] && [ "$(wc -w <<<"$RARE")" = 2 ]'
 ARMS_CFLAGS=-flto arms_build lto-blocks block-profile="$WORK/lto.prof"

@@ -38,8 +38,7 @@ arm_in() { holding "$1" 'imul +[$]0x5bd1e995'; }
 
 plan 30
 build lines block-ids
-ok "olayout profile --blocks of its run" \
-	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/lines" $N
+arms_blocks "$WORK/b.prof" "$WORK/lines"
 ok "the block profile says some of work's blocks never ran" grep -qE '^block work [0-9]+ 0$' "$WORK/b.prof"
 is "$(arm_in "$WORK/lines")" "hop work" "line counts: the never-run arms are in line"
 
@@ -57,8 +56,7 @@ is "$("$WORK/split" 5000)" "$("$WORK/lines" 5000)" "same output"
 ok "olayout verify passes" "$OLAYOUT" verify "$WORK/split"
 # what moved never runs on the training input: the split build (block-ids
 # on, as block-profile turns them on) trained again; the ids of work.cold's rows
-ok "olayout profile --blocks of the split build" \
-	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/s.prof" "$WORK/split" $N
+arms_blocks "$WORK/s.prof" "$WORK/split" "olayout profile --blocks of the split build"
 COLD_IDS=$(discriminators "$WORK/split" work.cold | sort -u | tr '\n' ' ')
 is "$(awk -v ids="$COLD_IDS" 'BEGIN { split(ids, a, " "); for (i in a) C[a[i]] = 1 }
 	$1 == "block" && $2 == "work" && ($3 in C) && $4 > 0 { print $3 }' "$WORK/s.prof")" "" \
@@ -79,8 +77,7 @@ ok "split-cold without block-profile is refused with one message" sh -c \
 SRC=$PROGS/split_ret.c
 arms_profile "$WORK/ret.prof"
 build ret_lines block-ids
-ok "olayout profile --blocks of split_ret" \
-	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/r.prof" "$WORK/ret_lines" $N
+arms_blocks "$WORK/r.prof" "$WORK/ret_lines" "olayout profile --blocks of split_ret"
 SHIFT=$(objdump -dl --no-show-raw-insn --disassemble=work "$WORK/ret_lines" |
 	awk 'match($0, /\(discriminator [0-9]+\)/) { d = substr($0, RSTART + 15, RLENGTH - 16) }
 		/shr +[$]0x13,/ { print d; exit }')
@@ -96,8 +93,7 @@ is "$("$WORK/ret_split" 5000)" "$("$WORK/ret_lines" 5000)" "split_ret: same outp
 # SRC, line profile and plugin arguments)
 arms_setup
 build arms block-ids
-ok "olayout profile --blocks of arms" \
-	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/a.prof" "$WORK/arms" $N
+arms_blocks "$WORK/a.prof" "$WORK/arms" "olayout profile --blocks of arms"
 build never block-profile="$WORK/a.prof" split-cold=never cold-runs=$((N / 100))
 is "$(arm_in "$WORK/never")" work "split-cold=never: the rare arms, which ran, stay in work"
 build rare block-profile="$WORK/a.prof" split-cold=rare cold-runs=$((N / 100))

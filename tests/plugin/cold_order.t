@@ -30,8 +30,7 @@ ran_order() {
 
 plan 10
 build lines block-ids
-ok "olayout profile --blocks of its run" \
-	sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$WORK/b.prof" "$WORK/lines" $N
+arms_blocks "$WORK/b.prof" "$WORK/lines"
 ok "GCC's cold partition: a never-run arm before the one that ran" grep -qE '^0+1' <<<"$(ran_order "$WORK/lines")"
 build split block-profile="$WORK/b.prof" split-cold=never
 is "$(ran_order "$WORK/split")" "100" "split-cold=never: the arm that ran first in work.cold, the never-run after"

@@ -167,3 +167,11 @@ arms_build() {
 	ok "$name: builds" sh -c '"$@" 2>"$0"' "$WORK/verbose.$name" \
 		$CC -O2 -g ${ARMS_CFLAGS:-} -Wl,--emit-relocs "${ARMS_ARGS[@]}" "${opt[@]}" -o "$WORK/$name" "$SRC"
 }
+
+# arms_blocks PROF EXE [NAME]: `olayout profile --blocks` of one run of EXE
+# (N trips) into PROF; one test, NAME (default: "olayout profile --blocks of
+# its run").
+arms_blocks() {
+	ok "${3:-olayout profile --blocks of its run}" \
+		sh -c '"$1" profile --blocks -o "$2" -- "$3" "$4" >/dev/null 2>&1' sh "$OLAYOUT" "$1" "$2" $N
+}
