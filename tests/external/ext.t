@@ -84,13 +84,17 @@ ok "the programs are the build's, run after run, not what its suite built" eval 
 # a reader that stops at its match must not drop the program
 mkdir "$T/slowelf"
 printf '#!/bin/sh\n%s "$@"; sleep 0.3; seq 20000\n' "$(command -v readelf)" >"$T/slowelf/readelf" && chmod +x "$T/slowelf/readelf"
-found=$(root=$PWD && cd "$T/cache/ext/grow/src" && PATH=$T/slowelf:$PATH bash -c \
-	'set -eo pipefail; ROOT=$1; . "$ROOT/tests/external/steps.sh"; defaults; progs' sh "$root" 2>&1 | tr '\n' ' ')
-is "$found" "calc t_helper " "progs finds every program whose readelf output goes on past the match (pipefail)"
-first=$(root=$PWD && cd "$T/cache/ext/grow/src" && PATH=$T/slowelf:$PATH bash -c \
-	'set -eo pipefail; ROOT=$1; . "$ROOT/tests/external/steps.sh"; defaults; bench_prog; echo "rc=$?"' sh "$root" 2>&1 |
-	tr '\n' ' ')
-is "$first" "calc rc=0 " "the default bench_prog: the first of two programs, and no failure (pipefail)"
+# slow_defaults CMD: CMD (a default step) in grow's build tree under pipefail,
+# with that readelf; its output on one line
+slow_defaults() {
+	local root=$PWD
+	(cd "$T/cache/ext/grow/src" && PATH=$T/slowelf:$PATH bash -c \
+		'set -eo pipefail; ROOT=$1; . "$ROOT/tests/external/steps.sh"; defaults; eval "$2"' sh "$root" "$1" 2>&1 |
+		tr '\n' ' ')
+}
+is "$(slow_defaults progs)" "calc t_helper " "progs finds every program whose readelf output goes on past the match (pipefail)"
+is "$(slow_defaults 'bench_prog; echo "rc=$?"')" "calc rc=0 " \
+	"the default bench_prog: the first of two programs, and no failure (pipefail)"
 # gawk's recipe counts neither way its wall-clock test `time`
 gawk_passed() { bash -c '. tests/external/recipes/gawk.sh; passed'; }
 is "$(printf 'a\nb\ntime\n./time.ok _time differ: byte 134, line 2\nc\n1 TESTS FAILED\n' | gawk_passed) $(
