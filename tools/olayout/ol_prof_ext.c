@@ -6,6 +6,10 @@
  * FN.2... Each run is ADDR (run-time: callgrind's address + the object's
  * load bias) and SIZE up to the end of its last instruction (its length
  * decoded from the object's file; 1 byte when the file cannot be read).
+ * Code outside every symbol (a stripped library's statics, which callgrind
+ * names by address) is one nameless function per object whose runs are
+ * anon$ADDR, ADDR the run's start in the object's file: they take cache
+ * sets like any other code, and the name stays the same from run to run.
  * valgrind's own preload objects are left out: they are not the program's.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -24,7 +28,8 @@
 
 struct ext {
 	const char *object;	/* callgrind's path */
-	char *name;		/* the function's name, version and recursion marks cut */
+	char *name;		/* the function's name, version and recursion marks cut;
+				   "" for code outside every symbol */
 	uint64_t addr, count;
 };
 
@@ -89,7 +94,9 @@ static void print_runs(const struct ext *v, size_t n, uint64_t bias, const struc
 		while (j < n && v[j].addr - v[j - 1].addr < RUN_GAP)
 			insns += v[j++].count;
 		char name[512];
-		if (k)
+		if (!*v[i].name)
+			snprintf(name, sizeof name, "anon$%" PRIx64, v[i].addr);
+		else if (k)
 			snprintf(name, sizeof name, "%s.%u", v[i].name, k);
 		else
 			snprintf(name, sizeof name, "%s", v[i].name);
@@ -122,6 +129,20 @@ static void print_object(const struct ext *v, size_t n, uint64_t bias, struct ol
 		close(o.fd);
 }
 
+/* callgrind's name for code outside every symbol: 0x and its address */
+static bool anonymous(const char *fn)
+{
+	return fn[0] == '0' && fn[1] == 'x' && fn[2] && !fn[2 + strspn(fn + 2, "0123456789abcdef")];
+}
+
+/* The name an entry of fn goes under, or NULL when it has none we can write. */
+static char *entry_name(const char *fn)
+{
+	if (anonymous(fn))
+		return strdup("");
+	return strndup(fn, strcspn(fn, "@'"));
+}
+
 int ol_prof_externals(const struct ol_prof *p, const struct ol_prof_bias *b, size_t nb,
 		      FILE *out, struct ol_err *err)
 {
@@ -137,11 +158,10 @@ int ol_prof_externals(const struct ol_prof *p, const struct ol_prof_bias *b, siz
 		const char *ob = cg->names[OL_CG_OB][in->ob];
 		if (p->exe_ob[in->ob] || skipped_object(ob) || !bias_of(b, nb, ob))
 			continue;
-		char *name = strndup(cg->names[OL_CG_FN][in->fn],
-				     strcspn(cg->names[OL_CG_FN][in->fn], "@'"));
+		char *name = entry_name(cg->names[OL_CG_FN][in->fn]);
 		if (!name)
 			rc = ol_fail(err, -ENOMEM, "%s: out of memory", p->exe);
-		else if (!ol_profile_is_symbol(name) || strlen(name) > 400)
+		else if ((*name && !ol_profile_is_symbol(name)) || strlen(name) > 400)
 			free(name);
 		else
 			v[n++] = (struct ext){ob, name, in->addr, in->count};
