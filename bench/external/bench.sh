@@ -22,7 +22,10 @@
 #              trained by its own instrumentation on the workload
 #   PGO+BOLT   BOLT on PGO built -fno-reorder-blocks-and-partition
 # Every layout trains on the workload it is measured on (as BOLT does).
-# Every variant must print and write what STD does on the workload. Per
+# A recipe's `heldout` workload (other inputs, never trained on by any
+# variant) is measured too: instructions and I1 misses, in a table of
+# its own (HELDOUT=0 leaves it out).
+# Every variant must print and write what STD does on each workload. Per
 # variant: instructions and simulated I1 misses of the whole workload
 # under cachegrind (modern 32768:8:64 and alpha21064 8192:1:32), the median
 # wall time and CPU time (user+sys of the workload's processes: on a shared
@@ -102,27 +105,28 @@ build_variant() {
 	touch "$dir/built"
 }
 
-# run_workload EXE: the recipe's workload with EXE as the program, in the
-# STD build's tree (its inputs), output thrown away; any command failing
-# fails it (without pipefail: `cat | head` is not a failure).
+# run_workload EXE [FN]: the recipe's workload (or its FN: heldout) with EXE
+# as the program, in the STD build's tree (its inputs), output thrown away;
+# any command failing fails it (without pipefail: `cat | head` is not a failure).
 run_workload() {
-	(set +o pipefail && cd "$W/STD/src" && workload "$1" "$W/work") > /dev/null 2>&1 &
+	(set +o pipefail && cd "$W/STD/src" && "${2:-workload}" "$1" "$W/work") > /dev/null 2>&1 &
 	wait $! || { echo "bench: $PKG: the workload failed with $1" >&2; return 1; }
 }
 
-# output_of EXE: what the workload prints with EXE as the program, and the
-# checksums of the files it writes.
+# output_of EXE [FN]: what the workload (or FN) prints with EXE as the
+# program, and the checksums of the files it writes.
 output_of() {
-	(set +o pipefail && cd "$W/STD/src" && rm -rf "$W/work" && workload "$1" "$W/work" &&
+	(set +o pipefail && cd "$W/STD/src" && rm -rf "$W/work" && "${2:-workload}" "$1" "$W/work" &&
 		cd "$W/work" && find . -type f | sort | xargs -r md5sum) 2> /dev/null &
 	wait $! || { echo "bench: $PKG: the workload failed with $1" >&2; return 1; }
 }
 
-# same_output VARIANT: VARIANT's program prints and writes what STD's did
-# on the workload (W/STD.out), or the package fails.
+# same_output VARIANT [FN]: VARIANT's program prints and writes what STD's
+# did on the workload (W/STD.out) or on FN (W/STD.FN.out), or the package fails.
 same_output() {
-	[ "$1" = STD ] || cmp -s "$W/STD.out" <(output_of "$W/$1/prog") ||
-		{ echo "bench: $PKG: $1 prints or writes other output than STD on the workload" >&2; return 1; }
+	local ref=$W/STD${2:+.$2}.out
+	[ "$1" = STD ] || cmp -s "$ref" <(output_of "$W/$1/prog" "${2:-}") ||
+		{ echo "bench: $PKG: $1 prints or writes other output than STD on ${2:-the workload}" >&2; return 1; }
 }
 
 # wrapper FILE CMD...: a script FILE running CMD... "$@".
@@ -193,16 +197,17 @@ bolt_variant() {
 		{ echo "bench: $PKG: $1: llvm-bolt failed, see $d/bolt.log" >&2; rm -f "$d/prog"; return 1; }
 }
 
-# counts VARIANT GEOM SPEC: "instructions I1misses" of the workload under
-# cachegrind with I1 = SPEC; the merged counts kept in cg/VARIANT.GEOM (and
-# read from there while they are newer than the variant's program).
+# counts VARIANT GEOM SPEC [FN]: "instructions I1misses" of the workload (or
+# FN) under cachegrind with I1 = SPEC; the merged counts kept in
+# cg/VARIANT.GEOM (cg/VARIANT.GEOM.FN), read from there while they are newer
+# than the variant's program.
 counts() {
-	local v=$1 g=$2 spec=$3 c=$W/cg/$1.$2.d
+	local v=$1 g=$2${4:+.$4} spec=$3 c=$W/cg/$1.$2${4:+.$4}.d
 	[ "$W/cg/$v.$g" -nt "$W/$v/prog" ] && { summary "$W/cg/$v.$g"; return; }
 	rm -rf "$c" && mkdir -p "$c"
 	wrapper "$c/$(basename "$PROG")" valgrind --tool=cachegrind --cache-sim=yes "--I1=$spec" "--D1=$spec" \
 		"--LL=4194304,16,64" "--cachegrind-out-file=$c/cg.%p" "$W/$v/prog"
-	run_workload "$c/$(basename "$PROG")"
+	run_workload "$c/$(basename "$PROG")" "${4:-}"
 	# a command line of several lines (a jq or awk program) would break
 	# cg_merge's parser: each file's cmd: is cut to its first line
 	for f in "$c"/cg.*; do
@@ -231,6 +236,29 @@ median() {
 summary() {
 	awk '/^events:/ { for (i = 2; i <= NF; i++) e[$i] = i - 1 }
 		/^summary:/ { print $(e["Ir"] + 1), $(e["I1mr"] + 1) }' "$1"
+}
+
+# held_table: the variants on the held-out workload (one's arrays ir, mr).
+held_table() {
+	local v
+	echo "On the recipe's held-out workload (no variant trained on it):"
+	echo
+	echo "| variant | instructions | I1 misses modern | x STD | x BOLT | I1 misses alpha21064 | x STD | x BOLT |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	for v in $VARIANTS; do
+		printf '| %s | %s | %s | %.3f | %s | %s | %.3f | %s |\n' "$v" "${ir[$v.held]}" \
+			"${mr[$v.modern.held]}" "$(echo "${mr[$v.modern.held]} / ${mr[STD.modern.held]}" | bc -l)" \
+			"$(ratio_to BOLT modern)" \
+			"${mr[$v.alpha21064.held]}" "$(echo "${mr[$v.alpha21064.held]} / ${mr[STD.alpha21064.held]}" | bc -l)" \
+			"$(ratio_to BOLT alpha21064)"
+	done
+	echo
+}
+
+# ratio_to BASE GEOM: held-out misses of held_table's v over BASE's, or - when BASE is not measured.
+ratio_to() {
+	[ -n "${mr[$1.$2.held]:-}" ] || { echo -; return; }
+	printf '%.3f' "$(echo "${mr[$v.$2.held]} / ${mr[$1.$2.held]}" | bc -l)"
 }
 
 one() {
@@ -287,13 +315,22 @@ one() {
 
 	mkdir -p "$W/cg"
 	declare -A ir mr wall cpu
+	local held=
+	[ "${HELDOUT:-1}" != 0 ] && declare -F heldout > /dev/null && held=heldout
 	output_of "$W/STD/prog" > "$W/STD.out"
+	[ -z "$held" ] || output_of "$W/STD/prog" heldout > "$W/STD.heldout.out"
 	# every variant's output first: a wrong program fails before hours of counts
-	for v in $VARIANTS; do same_output "$v"; done
+	for v in $VARIANTS; do
+		same_output "$v"
+		[ -z "$held" ] || same_output "$v" heldout
+	done
 	for v in $VARIANTS; do
 		for g in $GEOMS; do
 			echo "bench: $PKG: $v under cachegrind, ${g%%:*}" >&2
 			read -r ir[$v] mr[$v.${g%%:*}] < <(counts "$v" "${g%%:*}" "${g#*:}")
+			[ -z "$held" ] && continue
+			echo "bench: $PKG: $v under cachegrind, ${g%%:*}, held-out workload" >&2
+			read -r ir[$v.held] mr[$v.${g%%:*}.held] < <(counts "$v" "${g%%:*}" "${g#*:}" heldout)
 		done
 	done
 	# wall and CPU time: ROUNDS rounds, each running every variant's workload once
@@ -325,6 +362,7 @@ one() {
 				"$(if [ -f "$W/$v/rewrite.time" ]; then printf '%.2f' "$(cat "$W/$v/rewrite.time")"; else echo -; fi)"
 		done
 		echo
+		[ -z "$held" ] || held_table
 		echo '```'
 		for v in STD OUT OUT2; do
 			[ -f "$W/$v/prog" ] || continue

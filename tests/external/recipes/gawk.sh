@@ -38,4 +38,20 @@ workload() {
 		END { for (i = 0; i < 7; i++) printf "%d:%d ", i, a[i]; print s }' "$d/text"
 	"$awk" 'BEGIN { for (i = 0; i < 20000; i++) { s = sprintf("%05d-%x", i, i * 7); split(s, p, "-"); t += p[1] + length(p[2]) } print t }'
 }
+# heldout GAWK DIR: bench/external's second workload, never trained on:
+# other awk programs (substr and counting arrays, gsub over every word, a
+# numeric field test, toupper and asorti, sprintf and split in BEGIN) on
+# 200 KB of other gawk sources.
+heldout() {
+	local awk=$1 d=$2
+	mkdir -p "$d"
+	cat node.c re.c io.c | head -c 200000 > "$d/text"
+	"$awk" '{ c[substr($1, 1, 1)]++ } END { for (k in c) n++; print n, NR }' "$d/text"
+	"$awk" '{ n += gsub(/[A-Za-z_][A-Za-z0-9_]*/, "&") } END { print n }' "$d/text"
+	"$awk" '{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i } END { printf "%.3e\n", s }' "$d/text"
+	"$awk" '{ w[toupper($1)] = length($0) }
+		END { n = asorti(w, o); for (i = 1; i <= n; i += 40) print o[i], w[o[i]] }' "$d/text"
+	"$awk" 'BEGIN { for (i = 0; i < 15000; i++) { s = s sprintf("%d,", i % 97)
+		if (length(s) > 500) { t += split(s, a, ","); s = "" } } print t }'
+}
 train() { workload ./gawk ../work; }

@@ -37,4 +37,20 @@ workload() {
 	"$jq" -r '.[] | "\(.id)\t\(.name)\t\(.price)"' "$d/data.json" > "$d/data.tsv"
 	"$jq" -S '.[:100]' "$d/data.json" > "$d/sorted.json"
 }
+# heldout JQ DIR: bench/external's second workload, never trained on: other
+# records (500: keys, nested arrays, fractions) and other programs
+# (group_by and sort_by, unique, join, a regular expression, to_entries and
+# from_entries) in six jq processes.
+heldout() {
+	local jq=$1 d=$2
+	mkdir -p "$d"
+	"$jq" -n '[range(500) | {k: "key\(. % 37)", v: (. * 13 % 97),
+		s: [range(. % 7) | {x: ., y: "y\(.)"}], f: (. / 3)}]' > "$d/in.json"
+	"$jq" -c 'group_by(.k) | map({k: .[0].k, sum: (map(.v) | add), n: length})
+		| sort_by(.sum) | reverse | .[:10]' "$d/in.json"
+	"$jq" -c '[.[] | .s[] | select(.x > 2) | .y] | unique | length' "$d/in.json"
+	"$jq" -r '.[] | [.k, (.v | tostring), (.f | floor | tostring)] | join(",")' "$d/in.json" > "$d/rows.csv"
+	"$jq" '[.[] | select(.k | test("key[0-9]$")) | .v] | add' "$d/in.json"
+	"$jq" -c 'to_entries | map(select(.key % 50 == 0)) | from_entries? // length' "$d/in.json"
+}
 train() { workload ./jq ../work; }

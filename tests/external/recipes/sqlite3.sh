@@ -27,6 +27,40 @@ workload() {
 	sqlite3_script > "$d/work.sql"
 	"$sq" "$d/db" < "$d/work.sql"
 }
+# heldout SQLITE3 DIR: bench/external's second workload, never trained on:
+# another seeded table (12000 rows), an index built after the inserts,
+# GROUP BY with HAVING, a self-join, LIKE, a CTE, FTS4 with OR, UPDATE and
+# DELETE, no window functions, json or VACUUM.
+heldout() {
+	local sq=$1 d=$2
+	mkdir -p "$d"
+	rm -f "$d/db"
+	sqlite3_heldout_script > "$d/work.sql"
+	"$sq" "$d/db" < "$d/work.sql"
+}
+sqlite3_heldout_script() {
+	cat <<-'SQL'
+	CREATE TABLE p(id INTEGER PRIMARY KEY, g INTEGER, v REAL, s TEXT);
+	BEGIN;
+	WITH RECURSIVE r(i, x) AS (SELECT 1, 12345
+		UNION ALL SELECT i + 1, (x * 1103515245 + 12345) % 2147483648 FROM r WHERE i < 12000)
+	INSERT INTO p SELECT i, x % 300, (x / 300 % 10000) / 10.0, printf('%x:%d:%s', x, i % 31,
+		substr('red green blue cyan magenta yellow black white', 1 + x % 30, 5)) FROM r;
+	COMMIT;
+	CREATE INDEX p_g ON p(g);
+	SELECT g, count(*), round(avg(v), 2) FROM p GROUP BY g HAVING count(*) > 45 ORDER BY 2 DESC LIMIT 8;
+	SELECT count(*) FROM p a JOIN p b ON a.g = b.g AND b.id = a.id + 1;
+	SELECT s FROM p WHERE s LIKE '%blue%' ORDER BY v DESC LIMIT 5;
+	WITH t(g, m) AS (SELECT g, max(v) FROM p GROUP BY g) SELECT count(*), round(sum(m), 1) FROM t;
+	CREATE VIRTUAL TABLE q USING fts4(body);
+	INSERT INTO q(docid, body) SELECT id, s FROM p WHERE id % 3 = 0;
+	SELECT count(*) FROM q WHERE q MATCH 'green OR cyan';
+	UPDATE p SET v = v + 1 WHERE g % 5 = 0;
+	DELETE FROM p WHERE id % 7 = 0;
+	SELECT count(*), round(total(v), 1) FROM p;
+	PRAGMA integrity_check;
+	SQL
+}
 sqlite3_script() {
 	cat <<-'SQL'
 	PRAGMA page_size = 4096;

@@ -22,13 +22,25 @@ check() {
 passed() { awk '/\*\*\* zlib test OK \*\*\*/ || /^PASS:/ { n++ } END { print n + 0 }'; }
 train() { check; }
 # bench/external: minigzip on the first 300 KB of zlib's sources at levels 1, 6
-# and 9, each output decompressed again (scratch files in DIR).
+# and 9, each output decompressed again (scratch files in DIR); held out
+# (never trained on): minizip's sources, 250 KB, at levels 2, 5 and 8.
 bench_prog() { echo minigzip; }
 workload() {
+	cat *.c *.h | head -c 300000 |
+		zlib_rounds "$1" "$2" 1 6 9
+}
+heldout() {
+	cat contrib/minizip/*.[ch] | head -c 250000 |
+		zlib_rounds "$1" "$2" 2 5 8
+}
+# zlib_rounds MINIGZIP DIR LEVEL...: stdin (kept as DIR/text) through MINIGZIP
+# at each LEVEL and back.
+zlib_rounds() {
 	local mg=$1 d=$2 l
+	shift 2
 	mkdir -p "$d"
-	cat *.c *.h | head -c 300000 > "$d/text"
-	for l in 1 6 9; do
+	cat > "$d/text"
+	for l in "$@"; do
 		"$mg" -$l < "$d/text" > "$d/text.$l.gz"
 		"$mg" -d < "$d/text.$l.gz" | cmp - "$d/text"
 	done
