@@ -6,6 +6,9 @@
 # runs' profiles merged), optimized four ways (bipartite with clones,
 # hfsort, cdsort, bad), each output verified and the suite run again with the
 # optimized programs in place: the same pass count, or the package fails.
+# When the recipe has bench/external's workloads (workload, heldout), its
+# bench_prog runs them too, unmodified and optimized each way: the same
+# output, or the package fails.
 # A recipe tests/external/recipes/PKG.sh (or EXT_RECIPES/PKG.sh) may override the steps (shell
 # functions, see the defaults below). Prints per program: functions, moved
 # per strategy, refused and why; the logs stay in CACHE/ext/PKG/logs.
@@ -41,9 +44,22 @@ stopped() {
 	grep -l 'signal 24 (SIGXCPU)' "$W/cg/$(basename "$1")".*.log 2>/dev/null | wc -l
 }
 
+# workloads EXE: what the recipe's workload and held-out workload print with
+# EXE as bench_prog and the checksums of the files they write (nothing when
+# the recipe has neither); a workload that fails says so.
+workloads() {
+	local fn
+	for fn in workload heldout; do
+		declare -F "$fn" > /dev/null || continue
+		echo "$fn:"
+		(set +o pipefail && rm -rf "$W/work" && "$fn" "$1" "$W/work" &&
+			cd "$W/work" && find . -type f | sort | xargs -r md5sum) 2> /dev/null || echo "$fn failed"
+	done
+}
+
 # one PKG: 0 when every output verifies and every suite keeps its passes.
 one() {
-	local stamp p s n bad=0 want got runs
+	local stamp p s n bad=0 want got runs bp ref
 	pkg_steps "$1" "$CACHE/ext/$1" || return 1
 	# built again when a build step or the driver changed
 	stamp="build steps $(declare -f prepare configure build | md5sum) driver $(md5sum < "$OLCC")"
@@ -89,6 +105,9 @@ one() {
 		echo "ext: $PKG: $p: $runs runs profiled$n" >&2
 	done
 	[ $trained -gt 0 ] || { echo "ext: $PKG: no program ran in training (see $W/logs)" >&2; return 1; }
+	bp=$(basename "$(bench_prog)")
+	ref=$(workloads "$PWD/../orig/$bp")
+	[[ $ref != *" failed"* ]] || { echo "ext: $PKG: the recipe's workloads fail with the unmodified $bp" >&2; return 1; }
 
 	for s in $STRATEGIES; do
 		mkdir -p "../opt/$s"
@@ -111,6 +130,13 @@ one() {
 		install_progs ../orig "${PROGS[@]}"
 		[ "$got" = "$want" ] || bad=1
 		echo "ext: $PKG: $s: its own suite passes $got of the unmodified $want" >&2
+		[ -z "$ref" ] && continue
+		if [ "$(workloads "$PWD/../opt/$s/$bp")" = "$ref" ]; then
+			echo "ext: $PKG: $s: $bp on the recipe's workloads prints and writes what the unmodified one does" >&2
+		else
+			echo "ext: $PKG: $s: $bp on the recipe's workloads prints or writes other output than the unmodified one" >&2
+			bad=1
+		fi
 	done
 	for p in "${PROGS[@]}"; do
 		python3 "$HERE/report.py" "$PKG" "$p" "../orig/$(basename "$p")" ../opt "$STRATEGIES"

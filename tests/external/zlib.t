@@ -3,10 +3,10 @@
 # (fetched by mk/debsrc.sh into the git-ignored cache/; skipped, with the
 # reason, only when the source cannot be fetched) through ext.sh with its
 # recipe: built with olayout-cc, trained on its recipe, optimized four ways,
-# every output verified and its own suite (31 passes) kept by each; then
-# bench/external's two workloads of the recipe, the one trained on and the
-# held-out one (other text, other levels), give each optimized minigzip's
-# output the unmodified one's.
+# every output verified and its own suite (31 passes) kept by each, and
+# bench/external's two workloads of the recipe (ext.sh runs them), the one
+# trained on and the held-out one (other text, other levels), give each
+# optimized minigzip's output the unmodified one's.
 set -u
 export LC_ALL=C
 : "${BUILD:=build}"
@@ -29,20 +29,16 @@ for s in bipartite hfsort cdsort bad; do
 		grep -q "^ext: zlib: $s: its own suite passes 31 of the unmodified 31$" "$T/err"'
 done
 
-# outputs FN MINIGZIP DIR: what the recipe's FN prints with MINIGZIP, and the
-# checksums of the files it writes in DIR
-outputs() {
+# the held-out workload's text is not the training workload's
+texts() {
 	(. tests/external/steps.sh && defaults && . tests/external/recipes/zlib.sh &&
-		cd cache/ext/zlib/src && set +o pipefail && "$1" "$2" "$3" && cd "$3" && md5sum ./*) 2>&1
+		cd cache/ext/zlib/src && set +o pipefail && workload "$1" "$T/w" && heldout "$1" "$T/h") > /dev/null 2>&1
 }
-outputs workload "$PWD/cache/ext/zlib/orig/minigzip" "$T/w" > "$T/w.out"
-outputs heldout "$PWD/cache/ext/zlib/orig/minigzip" "$T/h" > "$T/h.out"
 ok "the held-out workload compresses other text than the workload's" eval \
-	'[ -s "$T/w/text" ] && [ -s "$T/h/text" ] && ! cmp -s "$T/w/text" "$T/h/text" &&
-	[ "$(grep -c "gz$" "$T/h.out")" = 3 ]'
+	'texts "$PWD/cache/ext/zlib/orig/minigzip" && [ -s "$T/w/text" ] && [ -s "$T/h/text" ] &&
+	! cmp -s "$T/w/text" "$T/h/text"'
 for s in bipartite hfsort cdsort bad; do
-	ok "$s: minigzip on both workloads prints and writes what the unmodified one does" eval \
-		'cmp -s "$T/w.out" <(outputs workload "$PWD/cache/ext/zlib/opt/$s/minigzip" "$T/w.$s") &&
-		cmp -s "$T/h.out" <(outputs heldout "$PWD/cache/ext/zlib/opt/$s/minigzip" "$T/h.$s")'
+	ok "$s: minigzip on both workloads prints and writes what the unmodified one does" grep -q \
+		"^ext: zlib: $s: minigzip on the recipe's workloads prints and writes what the unmodified one does$" "$T/err"
 done
 done_testing
