@@ -33,6 +33,9 @@
 # workload with the variants interleaved, the load average before and after
 # those rounds, and the rewrite time (olayout optimize, llvm-bolt's
 # optimizing run).
+# Under the table, per geometry: of our variants, the one with the fewest
+# misses on the training workload and its misses over BOLT's (and over
+# BOLT's on the held-out workload).
 # The program measured is the recipe's bench_prog (default: the first of
 # progs). Writes CACHE/bench/PKG/results.md (and prints it); each
 # variant's merged cachegrind counts stay in CACHE/bench/PKG/cg/VARIANT.GEOM
@@ -261,6 +264,22 @@ ratio_to() {
 	printf '%.3f' "$(echo "${mr[$v.$2.held]} / ${mr[$1.$2.held]}" | bc -l)"
 }
 
+# ours_line GEOM: of our variants (every one but STD and the peers), the
+# one with the fewest misses on the training workload, its misses over
+# BOLT's there and, with a held-out workload, on it (one's arrays mr).
+ours_line() {
+	local v best= n
+	for v in $VARIANTS; do
+		case $v in STD | PGO | BOLT | PGO+BOLT) continue ;; esac
+		[ -z "$best" ] || [ "${mr[$v.$1]}" -lt "${mr[$best.$1]}" ] && best=$v
+	done
+	[ -n "$best" ] && [ -n "${mr[BOLT.$1]:-}" ] || return 0
+	n=$(printf '%.4f' "$(echo "${mr[$best.$1]} / ${mr[BOLT.$1]}" | bc -l)")
+	[ -z "${mr[$best.$1.held]:-}" ] ||
+		n="$n (held-out $(printf '%.4f' "$(echo "${mr[$best.$1.held]} / ${mr[BOLT.$1.held]}" | bc -l)"))"
+	echo "- $1: our fewest misses on the training workload: $best, x BOLT $n"
+}
+
 one() {
 	local v g r
 	pkg_steps "$1" "$CACHE/bench/$1"
@@ -334,7 +353,7 @@ one() {
 		done
 	done
 	# wall and CPU time: ROUNDS rounds, each running every variant's workload once
-	local load0 load1 times
+	local load0 load1 times lines
 	load0=$(cut -d' ' -f1 /proc/loadavg)
 	for r in $(seq "${ROUNDS:-5}"); do
 		for v in $VARIANTS; do
@@ -362,6 +381,8 @@ one() {
 				"$(if [ -f "$W/$v/rewrite.time" ]; then printf '%.2f' "$(cat "$W/$v/rewrite.time")"; else echo -; fi)"
 		done
 		echo
+		lines=$(for g in $GEOMS; do ours_line "${g%%:*}"; done)
+		[ -z "$lines" ] || printf '%s\n\n' "$lines"
 		[ -z "$held" ] || held_table
 		echo '```'
 		for v in STD OUT OUT2; do
