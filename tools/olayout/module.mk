@@ -1,5 +1,5 @@
 # olayout: the ELF rewriter (libelf + Capstone), built to $(BUILD)/bin/olayout.
-PKGS += libelf-dev libdw-dev libcapstone-dev gdb librsvg2-bin linux-perf
+PKGS += libelf-dev libdw-dev libcapstone-dev nettle-dev gdb librsvg2-bin linux-perf
 OLAYOUT_SRCS := $(sort $(wildcard tools/olayout/ol_*.c))
 ALL += $(OLAYOUT)
 TEST_DEPS += $(OLAYOUT)
@@ -9,4 +9,4 @@ $(call objs,tools/olayout/ol_paths.c $(wildcard tools/olayout/ol_prof*.c tools/o
 
 $(OLAYOUT): $(call objs,$(OLAYOUT_SRCS)) $(OL_PROFILE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ -ldw -lelf -lcapstone -lm
+	$(CC) $(LDFLAGS) -o $@ $^ -ldw -lelf -lcapstone -lnettle -lm

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ol_buildid.h"
 #include "ol_cmd.h"
 #include "ol_eh.h"
 #include "ol_exe.h"
@@ -669,6 +670,8 @@ int ol_rewrite(const char *exe, const char *layout, const char *out,
 	free(w.tc);
 	free(w.sym_new);
 	free(w.done);
+	if (rc == 0)
+		rc = ol_buildid_renew(fd, out, err);
 	if (rc == 0 && (fchmod(fd, x.mode) != 0 || fsync(fd) != 0))
 		rc = ol_fail(err, -errno, "%s: %s", t.tmp, strerror(errno));
 	if (close(fd) != 0 && rc == 0)
