@@ -7,7 +7,9 @@ the same layout gives the same file twice; a program linked without a
 build-id gets none. perf, with a fresh build-id cache that first took the
 rewritten copy, names the original's hot function spin (when the copy kept
 the input's id, perf read the copy's symbols for the original and named it
-frame_dummy). The perf check is skipped only where perf cannot record."""
+frame_dummy); olayout profile --from-perf reads the copy's recording, and
+refuses a recording of the original once the copy has replaced it at its
+path. The perf checks are skipped only where perf cannot record."""
 import hashlib
 import os
 import re
@@ -95,6 +97,31 @@ def check_perf(tap, work, exe, opt):
     tap.ok(got == ("spin", "spin"),
            "perf names spin the hot function of the rewritten copy and, after it, of the original",
            "got %s" % (got,), skip=why)
+    check_from_perf(tap, work, exe, opt, why)
+
+
+def check_from_perf(tap, work, exe, opt, why):
+    """olayout profile --from-perf reads the copy's recording and, by the
+    build-id, refuses a recording of the original made at the path the copy
+    now has (a program rewritten in place after it was recorded)."""
+    prof = os.path.join(work, "opt.prof")
+    res = None if why else oltest.olayout("profile", "-o", prof, "--from-perf",
+                                           os.path.join(work, "opt.data"), opt)
+    funcs = [] if why or res.rc else [e for e in oltest.entries(oltest.read(prof), "function")
+                                      if e[0] == "spin"]
+    tap.ok(funcs and int(funcs[0][2]) > 0,
+           "profile --from-perf of the rewritten copy: spin has samples",
+           res and oltest.describe(res), skip=why)
+    app, data = os.path.join(work, "app"), os.path.join(work, "app.data")
+    if not why:
+        shutil.copy(exe, app)
+        oltest.run(["perf", "record", "-q", "-e", "cpu-clock", "-o", data, app], timeout=120)
+        shutil.copy(opt, app)
+    res = None if why else oltest.olayout("profile", "-o", prof + "2", "--from-perf", data, app)
+    tap.ok(res and res.rc == 1 and b"recorded from another build" in res.err and
+           not os.path.exists(prof + "2"),
+           "profile --from-perf of a recording made before the program was rewritten in place: "
+           "refused (another build-id), nothing written", res and oltest.describe(res), skip=why)
 
 
 def main():
