@@ -12,21 +12,18 @@
 #include "ol_buildid.h"
 
 #include <errno.h>
-#include <gelf.h>
 #include <nettle/sha2.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Where the NT_GNU_BUILD_ID note's descriptor lies in the file: its offset
- * and size, size 0 when there is none. */
-static int find_id(Elf *e, off_t *at, size_t *size)
+int ol_buildid_find(Elf *e, struct ol_buildid *id)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
 
-	*size = 0;
+	id->size = 0;
 	while ((scn = elf_nextscn(e, scn)) != NULL) {
 		Elf_Data *d;
 		GElf_Nhdr nh;
@@ -39,8 +36,8 @@ static int find_id(Elf *e, off_t *at, size_t *size)
 		while ((off = gelf_getnote(d, off, &nh, &name, &desc)) > 0) {
 			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
 			    memcmp((const char *)d->d_buf + name, "GNU", 4) == 0) {
-				*at = (off_t)(sh.sh_offset + desc);
-				*size = nh.n_descsz;
+				*id = (struct ol_buildid){ (const uint8_t *)d->d_buf + desc,
+							   (off_t)(sh.sh_offset + desc), nh.n_descsz };
 				return 0;
 			}
 		}
@@ -71,9 +68,8 @@ static void digest(const uint8_t *p, size_t n, off_t at, size_t size, uint8_t ou
 int ol_buildid_renew(int fd, const char *name, struct ol_err *err)
 {
 	uint8_t id[SHA256_DIGEST_SIZE];
+	struct ol_buildid old;
 	struct stat st;
-	size_t size;
-	off_t at = 0;
 	Elf *e;
 	void *p;
 	int rc;
@@ -81,25 +77,25 @@ int ol_buildid_renew(int fd, const char *name, struct ol_err *err)
 	if (elf_version(EV_CURRENT) == EV_NONE || !(e = elf_begin(fd, ELF_C_READ, NULL)))
 		return ol_fail(err, -EINVAL, "%s: cannot read it back for its build-id: %s", name,
 			       elf_errmsg(-1));
-	rc = find_id(e, &at, &size);
+	rc = ol_buildid_find(e, &old);
 	elf_end(e);
 	if (rc)
 		return ol_fail(err, rc, "%s: cannot read its section headers back", name);
-	if (size == 0)
+	if (old.size == 0)
 		return 0;
-	if (size > sizeof id)
+	if (old.size > sizeof id)
 		return ol_fail(err, -EINVAL, "%s: a build-id of %zu bytes: olayout makes new ones of up "
-			       "to %zu (the program would keep its input's)", name, size, sizeof id);
+			       "to %zu (the program would keep its input's)", name, old.size, sizeof id);
 	if (fstat(fd, &st) != 0)
 		return ol_fail(err, -errno, "%s: %s", name, strerror(errno));
-	if (at < 0 || (uint64_t)at + size > (uint64_t)st.st_size)
+	if (old.at < 0 || (uint64_t)old.at + old.size > (uint64_t)st.st_size)
 		return ol_fail(err, -EINVAL, "%s: its build-id note lies past the file's end", name);
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		return ol_fail(err, -errno, "%s: %s", name, strerror(errno));
-	digest(p, (size_t)st.st_size, at, size, id);
+	digest(p, (size_t)st.st_size, old.at, old.size, id);
 	munmap(p, (size_t)st.st_size);
-	if (pwrite(fd, id, size, at) != (ssize_t)size)
+	if (pwrite(fd, id, old.size, old.at) != (ssize_t)old.size)
 		return ol_fail(err, -EIO, "%s: write error (its build-id)", name);
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ol_buildid.h"
 #include "ol_util.h"
 
 #define PAGE_MASK 0xfffu
@@ -235,24 +236,13 @@ static int read_script(void *arg, FILE *fp, struct ol_err *err)
 /* EXE's GNU build-id in hex, or "" when it has none. */
 static void build_id(Elf *e, char *hex, size_t len)
 {
-	Elf_Scn *scn = NULL;
+	struct ol_buildid id;
+
 	hex[0] = '\0';
-	while ((scn = elf_nextscn(e, scn)) != NULL) {
-		GElf_Shdr sh;
-		Elf_Data *d = gelf_getshdr(scn, &sh) && sh.sh_type == SHT_NOTE ?
-				      elf_getdata(scn, NULL) : NULL;
-		GElf_Nhdr nh;
-		size_t off = 0, name, desc;
-		while (d && (off = gelf_getnote(d, off, &nh, &name, &desc)) > 0) {
-			const unsigned char *b = d->d_buf;
-			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
-			    memcmp(b + name, "GNU", 4) != 0)
-				continue;
-			for (size_t i = 0; i < nh.n_descsz && 2 * i + 2 < len; i++)
-				snprintf(hex + 2 * i, 3, "%02x", b[desc + i]);
-			return;
-		}
-	}
+	if (ol_buildid_find(e, &id) != 0)
+		return;
+	for (size_t i = 0; i < id.size && 2 * i + 2 < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id.bytes[i]);
 }
 
 /* perf buildid-list's "BUILD-ID PATH" lines: EXE's must be EXE's own. */
