@@ -120,8 +120,7 @@ run_workload() {
 # output_of EXE [FN]: what the workload (or FN) prints with EXE as the
 # program, and the checksums of the files it writes.
 output_of() {
-	(set +o pipefail && cd "$W/STD/src" && rm -rf "$W/work" && "${2:-workload}" "$1" "$W/work" &&
-		cd "$W/work" && find . -type f | sort | xargs -r md5sum) 2> /dev/null &
+	(cd "$W/STD/src" && workload_output "${2:-workload}" "$1" "$W/work") 2> /dev/null &
 	wait $! || { echo "bench: $PKG: the workload failed with $1" >&2; return 1; }
 }
 

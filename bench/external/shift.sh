@@ -38,6 +38,11 @@ recipe=${EXT_RECIPES:-$ROOT/tests/external/recipes}/$PKG.sh
 declare -F workload > /dev/null || { echo "shift: $PKG: its recipe names no workload" >&2; exit 1; }
 OUT=$W/shift/$V.$GEOM
 
+# i1_misses FILE: the I1 misses of a cachegrind file's summary.
+i1_misses() {
+	awk '/^events:/ { for (i = 2; i <= NF; i++) e[$i] = i } /^summary:/ { print $e["I1mr"] }' "$1"
+}
+
 # misses K: the layout with its first unit padded by K*STEP bytes, rewritten,
 # verified and counted; prints "K MISSES".
 misses() {
@@ -51,18 +56,15 @@ misses() {
 	printf '#!/bin/sh\nexec valgrind --tool=cachegrind --cache-sim=yes --I1=%s --D1=%s --LL=4194304,16,64 --cachegrind-out-file=%s/cg.%%p %s "$@"\n' \
 		"$SPEC" "$SPEC" "$d/cg" "$d/prog" > "$d/run"
 	chmod +x "$d/run"
-	(set +o pipefail && cd "$W/STD/src" && rm -rf "$d/work" && workload "$d/run" "$d/work" &&
-		cd "$d/work" && find . -type f | sort | xargs -r md5sum) > "$d/out" 2> /dev/null ||
+	(cd "$W/STD/src" && workload_output workload "$d/run" "$d/work") > "$d/out" 2> /dev/null ||
 		{ echo "shift: $PKG: K=$k: the workload failed" >&2; return 1; }
 	cmp -s "$d/out" "$W/STD.out" || { echo "shift: $PKG: K=$k prints or writes other output than STD" >&2; return 1; }
-	for f in "$d"/cg/cg.*; do
-		s=$((s + $(awk '/^events:/ { for (i = 2; i <= NF; i++) e[$i] = i } /^summary:/ { print $e["I1mr"] }' "$f")))
-	done
+	for f in "$d"/cg/cg.*; do s=$((s + $(i1_misses "$f"))); done
 	echo "$k $s"
 }
 
 rm -rf "$OUT" && mkdir -p "$OUT"
-bolt=$(awk '/^events:/ { for (i = 2; i <= NF; i++) e[$i] = i } /^summary:/ { print $e["I1mr"] }' "$W/cg/BOLT.$GEOM")
+bolt=$(i1_misses "$W/cg/BOLT.$GEOM")
 for k in $(seq 0 $((N - 1))); do
 	echo "shift: $PKG: $V moved by $((k * STEP)) bytes, $GEOM" >&2
 	misses "$k" > "$OUT/k$k.txt" &

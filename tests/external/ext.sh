@@ -52,8 +52,7 @@ workloads() {
 	for fn in workload heldout; do
 		declare -F "$fn" > /dev/null || continue
 		echo "$fn:"
-		(set +o pipefail && rm -rf "$W/work" && "$fn" "$1" "$W/work" &&
-			cd "$W/work" && find . -type f | sort | xargs -r md5sum) 2> /dev/null || echo "$fn failed"
+		workload_output "$fn" "$1" "$W/work" 2> /dev/null || echo "$fn failed"
 	done
 }
 

@@ -63,6 +63,15 @@ defaults() {
 	bench_prog() { progs | sed -n 1p; }
 }
 
+# workload_output FN EXE DIR: what the recipe's workload FN (workload,
+# heldout) prints with EXE as the program, from the current folder (the
+# build's top), and the checksums of the files it writes in DIR (emptied
+# first); its status is FN's. Without pipefail: `cat | head` is no failure.
+workload_output() {
+	(set +o pipefail && rm -rf "$3" && "$1" "$2" "$3" &&
+		cd "$3" && find . -type f | sort | xargs -r md5sum)
+}
+
 # wrap DIR PROG...: each PROG replaced by a script running its saved copy
 # (DIR/orig) under callgrind, one output per run in DIR/cg. With TRAIN_CPU
 # set, a run gets that many CPU seconds (a soft ulimit -t): SIGXCPU then

@@ -20,24 +20,19 @@ bench_prog() { echo sqlite3; }
 # inserts through two indexes, aggregates with GROUP BY, a join, LIKE and
 # string functions, window functions, json, FTS4 full-text search, an
 # UPDATE and a DELETE, then VACUUM and an integrity check.
-workload() {
-	local sq=$1 d=$2
-	mkdir -p "$d"
-	rm -f "$d/db"
-	sqlite3_script > "$d/work.sql"
-	"$sq" "$d/db" < "$d/work.sql"
+workload() { sqlite3_run "$1" "$2" sqlite3_script; }
+# sqlite3_run SQLITE3 DIR SCRIPT: SCRIPT's SQL (DIR/work.sql) into a new DIR/db.
+sqlite3_run() {
+	mkdir -p "$2"
+	rm -f "$2/db"
+	"$3" > "$2/work.sql"
+	"$1" "$2/db" < "$2/work.sql"
 }
 # heldout SQLITE3 DIR: bench/external's second workload, never trained on:
 # another seeded table (12000 rows), an index built after the inserts,
 # GROUP BY with HAVING, a self-join, LIKE, a CTE, FTS4 with OR, UPDATE and
 # DELETE, no window functions, json or VACUUM.
-heldout() {
-	local sq=$1 d=$2
-	mkdir -p "$d"
-	rm -f "$d/db"
-	sqlite3_heldout_script > "$d/work.sql"
-	"$sq" "$d/db" < "$d/work.sql"
-}
+heldout() { sqlite3_run "$1" "$2" sqlite3_heldout_script; }
 sqlite3_heldout_script() {
 	cat <<-'SQL'
 	CREATE TABLE p(id INTEGER PRIMARY KEY, g INTEGER, v REAL, s TEXT);
