@@ -27,7 +27,9 @@
 # its own (HELDOUT=0 leaves it out).
 # Every variant must print and write what STD does on each workload. Per
 # variant: instructions and simulated I1 misses of the whole workload
-# under cachegrind (modern 32768:8:64 and alpha21064 8192:1:32), the median
+# under cachegrind (modern 32768:8:64 and alpha21064 8192:1:32; each the
+# mean over ENVS runs, every variant's program run from the same ENVS
+# paths: the path's length alone moves a count by up to 0.9%), the median
 # wall time and CPU time (user+sys of the workload's processes: on a shared
 # host, less of the waiting for a core than wall) of ROUNDS runs of the
 # workload with the variants interleaved, the load average before and after
@@ -40,7 +42,8 @@
 # The program measured is the recipe's bench_prog (default: the first of
 # progs). Writes CACHE/bench/PKG/results.md (and prints it); each
 # variant's merged cachegrind counts stay in CACHE/bench/PKG/cg/VARIANT.GEOM
-# for cg_annotate. Environment: BUILD, ROUNDS (default 5), EXT_PATHS,
+# (the first path's; VARIANT.GEOM.eE each path's) for cg_annotate.
+# Environment: BUILD, ROUNDS (default 5), ENVS (default 4), EXT_PATHS,
 # VARIANTS (the ones measured, STD first; all are built but FDO, built only
 # when an FDO variant is measured), OUT_ARGS (more
 # olayout-cc options for OUT and FDO, e.g. --olayout-align=gcc; use another CACHE),
@@ -53,8 +56,7 @@ set -euo pipefail
 shopt -s inherit_errexit
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-BOLT=llvm-bolt-19
-BOLT_FLAGS="-reorder-blocks=ext-tsp -reorder-functions=cdsort -split-functions -split-all-cold"
+. "$HERE/bolt.sh"
 GEOMS="modern:32768,8,64 alpha21064:8192,1,32"
 ALL_VARIANTS="STD STD+bip OUT OUT+bip OUT+color OUT+hfsort OUT+cds OUT+cds-modern OUT2 OUT2+cds
 OUT2+cds-modern FDO FDO+bip PGO BOLT PGO+BOLT"
@@ -71,15 +73,12 @@ for v in "${vs[@]}"; do
 		{ echo "bench: VARIANTS: unknown variant '$v' (want some of: $ALL_VARIANTS)" >&2; exit 2; }
 done
 [[ ${ROUNDS:-5} =~ ^[1-9][0-9]{0,3}$ ]] || { echo "bench: ROUNDS '$ROUNDS': want 1 to 9999" >&2; exit 2; }
+ENVS=${ENVS:-4}
+[[ $ENVS =~ ^[1-9]$ ]] || { echo "bench: ENVS '$ENVS': want 1 to 9" >&2; exit 2; }
 . "$ROOT/tests/external/steps.sh"
 ext_setup bench "$1"
 shift
-for t in "$(command -v $BOLT || echo $BOLT)" "$(command -v merge-fdata-19 || echo merge-fdata-19)"; do
-	[ -x "$t" ] || { echo "bench: $t is missing (make deps for bolt-19)" >&2; exit 1; }
-done
-# Debian's bolt-19 looks for its instrumentation runtime there (TOOLCHAIN-NOTES)
-[ -e /usr/lib/libbolt_rt_instr.a ] || { echo "bench: $BOLT needs /usr/lib/libbolt_rt_instr.a;" \
-	"as root: ln -s /usr/lib/llvm-19/lib/libbolt_rt_instr.a /usr/lib/" >&2; exit 1; }
+bolt_check bench || exit 1
 
 # cc_with NAME FLAGS...: a compiler driver $W/cc/NAME/olayout-cc (the
 # driver's own name, as configure scripts see it) that runs olayout-cc with
@@ -200,26 +199,71 @@ bolt_variant() {
 		{ echo "bench: $PKG: $1: llvm-bolt failed, see $d/bolt.log" >&2; rm -f "$d/prog"; return 1; }
 }
 
-# counts VARIANT GEOM SPEC [FN]: "instructions I1misses" of the workload (or
-# FN) under cachegrind with I1 = SPEC; the merged counts kept in
-# cg/VARIANT.GEOM (cg/VARIANT.GEOM.FN), read from there while they are newer
-# than the variant's program.
-counts() {
-	local v=$1 g=$2${4:+.$4} spec=$3 c=$W/cg/$1.$2${4:+.$4}.d
-	[ "$W/cg/$v.$g" -nt "$W/$v/prog" ] && { summary "$W/cg/$v.$g"; return; }
+# env_dir E: the folder of environment E (0 to ENVS-1), from which every
+# variant's program runs (DIR/b/NAME, a symlink named as the package's
+# program), its path longer by 8 bytes per E. The length of a program's
+# path (argv[0], and "_" in the environment) moves its I1 count by up to
+# 0.9%: jq modern, one binary, 157002 to 158414 (ld.so's and libc's string
+# functions take other branches on other alignments, as Mytkowicz et al.,
+# ASPLOS 2009, found of run times), as much as some differences between
+# layouts; so every variant runs from the same paths, and a count is the
+# mean over ENVS of them.
+env_dir() { printf '%s/env/e%0*d' "$W" $((8 * $1 + 1)) 0; }
+
+# env_link V E: V's program as environment E's DIR/b/NAME; prints that path.
+env_link() {
+	local b
+	b=$(env_dir "$2")/b
+	mkdir -p "$b" && ln -sfn "$W/$1/prog" "$b/$(basename "$PROG")"
+	echo "$b/$(basename "$PROG")"
+}
+
+# count_env VARIANT GEOM SPEC FN E FILE: the workload (or FN) under
+# cachegrind, run from environment E, merged into FILE.
+count_env() {
+	local c f exe
+	exe=$(env_link "$1" "$5")
+	c=$(env_dir "$5")/cg
 	rm -rf "$c" && mkdir -p "$c"
-	wrapper "$c/$(basename "$PROG")" valgrind --tool=cachegrind --cache-sim=yes "--I1=$spec" "--D1=$spec" \
-		"--LL=4194304,16,64" "--cachegrind-out-file=$c/cg.%p" "$W/$v/prog"
-	run_workload "$c/$(basename "$PROG")" "${4:-}"
+	wrapper "$c/$(basename "$PROG")" valgrind --tool=cachegrind --cache-sim=yes "--I1=$3" "--D1=$3" \
+		"--LL=4194304,16,64" "--cachegrind-out-file=$c/cg.%p" "$exe"
+	run_workload "$c/$(basename "$PROG")" "$4"
 	# a command line of several lines (a jq or awk program) would break
 	# cg_merge's parser: each file's cmd: is cut to its first line
 	for f in "$c"/cg.*; do
 		awk '/^cmd:/ { print; skip = 1; next } /^events:/ { skip = 0 } !skip' "$f" > "$f.1"
 	done
-	cg_merge -o "$W/cg/$v.$g" "$c"/cg.*.1 > /dev/null 2>&1 ||
-		{ echo "bench: $PKG: cg_merge failed on $c" >&2; return 1; }
+	cg_merge -o "$6" "$c"/cg.*.1 > /dev/null 2>&1 || { echo "bench: $PKG: cg_merge failed on $c" >&2; return 1; }
 	rm -rf "$c"
-	summary "$W/cg/$v.$g"
+}
+
+# wait_all PID...: waits for each; fails if one did.
+wait_all() {
+	local p rc=0
+	for p; do wait "$p" || rc=1; done
+	return $rc
+}
+
+# counts VARIANT GEOM SPEC [FN]: "instructions I1misses" of the workload (or
+# FN) under cachegrind with I1 = SPEC, the means over the ENVS environments
+# (two at a time); each one's merged counts kept in cg/VARIANT.GEOM.eE
+# (cg/VARIANT.GEOM.FN.eE) and read from there while they are newer than the
+# variant's program; environment 0's copied to cg/VARIANT.GEOM(.FN).
+counts() {
+	local v=$1 g=$2${4:+.$4} e pids=()
+	for e in $(seq 0 $((ENVS - 1))); do
+		[ "$W/cg/$v.$g.e$e" -nt "$W/$v/prog" ] && continue
+		count_env "$v" "$2" "$3" "${4:-}" "$e" "$W/cg/$v.$g.e$e" &
+		pids+=($!)
+		if [ ${#pids[@]} = 2 ]; then
+			wait_all "${pids[@]}" || return 1
+			pids=()
+		fi
+	done
+	wait_all "${pids[@]}" || return 1
+	cp "$W/cg/$v.$g.e0" "$W/cg/$v.$g"
+	for e in $(seq 0 $((ENVS - 1))); do summary "$W/cg/$v.$g.e$e"; done |
+		awk '{ i += $1; m += $2 } END { printf "%.0f %.0f\n", i / NR, m / NR }'
 }
 
 # wall_cpu EXE: the workload once with EXE; prints its wall seconds and the
@@ -359,7 +403,7 @@ one() {
 		for v in $VARIANTS; do
 			# not read < <(wall_cpu ...): a process substitution's
 			# status is lost, and a failed run would get a time
-			times=$(wall_cpu "$W/$v/prog") || return 1
+			times=$(wall_cpu "$(env_link "$v" 0)") || return 1
 			read -r "wall[$v.$r]" "cpu[$v.$r]" <<<"$times"
 		done
 	done

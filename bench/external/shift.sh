@@ -5,9 +5,16 @@
 # made for bench.sh under CACHE/bench/PKG; default OUT2+cds-modern) written
 # again N times with its first unit moved by K*STEP bytes (K = 0..N-1), the
 # rest of the plan unchanged; each copy verified, run on the recipe's
-# workload under cachegrind (I1 = GEOM), its output compared with STD's.
+# workload under cachegrind (I1 = GEOM), its output compared with STD's;
+# every copy runs from paths of the same length (CACHE/bench/PKG/shift/run0
+# or run1): the length alone moves a count by up to 0.9% (bench.sh).
+# VARIANT BOLT or PGO+BOLT: llvm-bolt run again on that variant's input
+# and profile with the first global function of its hot text padded by
+# K*STEP bytes (--pad-funcs), so that BOLT's figure has a band too.
 # Prints each K's misses, then min, median, mean and max beside BOLT's
-# count of the same workload (bench.sh's CACHE/bench/PKG/cg/BOLT.GEOM).
+# count of the same workload (bench.sh's CACHE/bench/PKG/cg/BOLT.GEOM),
+# and, when BOLT's band with the same N, STEP and GEOM was measured
+# before (shift.sh CACHE PKG BOLT), the band's median over BOLT's median.
 # Environment: N (16), STEP (256), GEOM (modern; or alpha21064), BUILD.
 # Run bench.sh on PKG first. A benchmark: nothing here is asserted.
 set -euo pipefail
@@ -28,7 +35,14 @@ esac
 PKG=$2 V=${3:-OUT2+cds-modern}
 W=$1/bench/$PKG
 OL=$ROOT/${BUILD:-build}/bin/olayout
-for f in "$W/$V/prog.layout" "$W/${V%%+*}/prog" "$W/STD.out" "$W/cg/BOLT.$GEOM" "$OL"; do
+case $V in
+BOLT | PGO+BOLT)
+	. "$HERE/bolt.sh"
+	bolt_check shift || exit 1
+	need=("$W/$V/prog" "$W/$V/prof.fdata" "$W/$V-in/prog") ;;
+*) need=("$W/$V/prog.layout" "$W/${V%%+*}/prog" "$OL") ;;
+esac
+for f in "${need[@]}" "$W/STD.out" "$W/cg/BOLT.$GEOM"; do
 	[ -e "$f" ] || { echo "shift: $f is missing (run bench.sh $1 $PKG with $V and BOLT first)" >&2; exit 1; }
 done
 . "$ROOT/tests/external/steps.sh"
@@ -36,6 +50,7 @@ defaults	# then the recipe: its workload
 recipe=${EXT_RECIPES:-$ROOT/tests/external/recipes}/$PKG.sh
 [ ! -f "$recipe" ] || . "$recipe"
 declare -F workload > /dev/null || { echo "shift: $PKG: its recipe names no workload" >&2; exit 1; }
+NAME=$(cd "$W/STD/src" && basename "$(bench_prog)")
 OUT=$W/shift/$V.$GEOM
 
 # i1_misses FILE: the I1 misses of a cachegrind file's summary.
@@ -43,24 +58,65 @@ i1_misses() {
 	awk '/^events:/ { for (i = 2; i <= NF; i++) e[$i] = i } /^summary:/ { print $e["I1mr"] }' "$1"
 }
 
-# misses K: the layout with its first unit padded by K*STEP bytes, rewritten,
-# verified and counted; prints "K MISSES".
+# olayout_copy K D: D/prog, the layout with its first unit padded by
+# K*STEP bytes, rewritten and verified.
+olayout_copy() {
+	awk -v p=$(($1 * STEP)) '!done && /^place / { sub(/ *#.*/, ""); print $0 " pad=" p; done = 1; next } { print }' \
+		"$W/$V/prog.layout" > "$2/layout"
+	"$OL" rewrite --layout "$2/layout" -o "$2/prog" "$W/${V%%+*}/prog" > "$2/rewrite.log" 2>&1 &&
+		"$OL" verify "$2/prog" >> "$2/rewrite.log" 2>&1 ||
+		{ echo "shift: $PKG: K=$1: rewrite or verify failed, see $2/rewrite.log" >&2; return 1; }
+}
+
+# hot_first: BOLT's hot text begins with "FIRST NEXT ADDR": the first global
+# function there (--pad-funcs finds a function by BOLT's name for it, which
+# for a local one is not its symbol's), the function after it and its address.
+hot_first() {
+	local hs
+	hs=$(nm "$W/$V/prog" | awk '$3 == "__hot_start" { print $1 }')
+	[ -n "$hs" ] || { echo "shift: $W/$V/prog has no __hot_start (not BOLT's with -reorder-functions?)" >&2; return 1; }
+	# (awk reads to the end: an early exit would fail nm's write, and pipefail)
+	nm -n "$W/$V/prog" | awk -v hs="$hs" '$2 == "T" && $1 "" >= hs "" && !f { f = $3; a = $1 ""; next }
+		f && !n && $1 "" > a && $2 ~ /^[tT]$/ { n = $3; at = $1 } END { if (n != "") print f, n, at }'
+}
+
+# bolt_copy K D: D/prog, BOLT's layout with FIRST padded by K*STEP bytes;
+# refused unless NEXT moved by exactly that.
+bolt_copy() {
+	local at pad=()
+	[ "$1" = 0 ] || pad=("--pad-funcs=$FIRST:$(($1 * STEP))")
+	$BOLT "$W/$V-in/prog" -o "$2/prog" -data="$W/$V/prof.fdata" $BOLT_FLAGS "${pad[@]}" > "$2/rewrite.log" 2>&1 ||
+		{ echo "shift: $PKG: K=$1: llvm-bolt failed, see $2/rewrite.log" >&2; return 1; }
+	at=$(nm "$2/prog" | awk -v f="$NEXT" '$3 == f && at == "" { at = $1 } END { print at }')
+	[ $((16#${at:-0})) = $((16#$NEXT_AT + $1 * STEP)) ] ||
+		{ echo "shift: $PKG: K=$1: llvm-bolt put $NEXT at 0x$at, not $(($1 * STEP)) bytes after 0x$NEXT_AT" \
+			"(--pad-funcs=$FIRST ignored, or STEP not a multiple of its alignment)" >&2; return 1; }
+}
+
+# misses K: copy K made, run on the workload and counted; prints "K MISSES".
 misses() {
-	local k=$1 d=$OUT/k$1 s=0 f
+	local k=$1 d=$OUT/k$1 s=0 f slot=$W/shift/run$(($1 % 2))
 	rm -rf "$d" && mkdir -p "$d/cg"
-	awk -v p=$((k * STEP)) '!done && /^place / { sub(/ *#.*/, ""); print $0 " pad=" p; done = 1; next } { print }' \
-		"$W/$V/prog.layout" > "$d/layout"
-	"$OL" rewrite --layout "$d/layout" -o "$d/prog" "$W/${V%%+*}/prog" > "$d/rewrite.log" 2>&1 &&
-		"$OL" verify "$d/prog" >> "$d/rewrite.log" 2>&1 ||
-		{ echo "shift: $PKG: K=$k: rewrite or verify failed, see $d/rewrite.log" >&2; return 1; }
+	case $V in BOLT | PGO+BOLT) bolt_copy "$k" "$d" ;; *) olayout_copy "$k" "$d" ;; esac
+	# run from a path of the same length whatever V and K (bench.sh's env_dir)
+	mkdir -p "$slot/b" && ln -sfn "$d/prog" "$slot/b/$NAME"
 	printf '#!/bin/sh\nexec valgrind --tool=cachegrind --cache-sim=yes --I1=%s --D1=%s --LL=4194304,16,64 --cachegrind-out-file=%s/cg.%%p %s "$@"\n' \
-		"$SPEC" "$SPEC" "$d/cg" "$d/prog" > "$d/run"
-	chmod +x "$d/run"
-	(cd "$W/STD/src" && workload_output workload "$d/run" "$d/work") > "$d/out" 2> /dev/null ||
+		"$SPEC" "$SPEC" "$d/cg" "$slot/b/$NAME" > "$slot/$NAME"
+	chmod +x "$slot/$NAME"
+	(cd "$W/STD/src" && workload_output workload "$slot/$NAME" "$slot/work") > "$d/out" 2> /dev/null ||
 		{ echo "shift: $PKG: K=$k: the workload failed" >&2; return 1; }
 	cmp -s "$d/out" "$W/STD.out" || { echo "shift: $PKG: K=$k prints or writes other output than STD" >&2; return 1; }
 	for f in "$d"/cg/cg.*; do s=$((s + $(i1_misses "$f"))); done
 	echo "$k $s"
+}
+
+case $V in BOLT | PGO+BOLT) read -r FIRST NEXT NEXT_AT < <(hot_first) && [ -n "${NEXT_AT:-}" ] ||
+	{ echo "shift: $W/$V/prog: no global function with one after it in its hot text" >&2; exit 1; } ;;
+esac
+# band FILE: "min median mean max" of the misses in FILE ("K MISSES" lines).
+band() {
+	sort -n -k2 "$1" | awk '{ m[NR] = $2; t += $2 }
+		END { printf "%d %.0f %.0f %d\n", m[1], (NR % 2) ? m[(NR + 1) / 2] : (m[NR / 2] + m[NR / 2 + 1]) / 2, t / NR, m[NR] }'
 }
 
 rm -rf "$OUT" && mkdir -p "$OUT"
@@ -73,13 +129,21 @@ for k in $(seq 0 $((N - 1))); do
 done
 cat "$OUT"/k*.txt | sort -n > "$OUT/misses.txt"
 [ "$(wc -l < "$OUT/misses.txt")" = "$N" ] || { echo "shift: $PKG: some K failed (see $OUT)" >&2; exit 1; }
+echo "N=$N STEP=$STEP GEOM=$GEOM" > "$OUT/params"
 echo "### $PKG: $V moved by K x $STEP bytes, I1 misses ($GEOM $SPEC) on its recipe's workload"
 echo
 echo "| K | bytes | I1 misses | / BOLT ($bolt) |"
 echo "| ---: | ---: | ---: | ---: |"
 awk -v b="$bolt" -v s="$STEP" '{ printf "| %d | %d | %d | %.4f |\n", $1, $1 * s, $2, $2 / b }' "$OUT/misses.txt"
 echo
-sort -n -k2 "$OUT/misses.txt" | awk -v b="$bolt" '{ m[NR] = $2; t += $2 }
-	END { med = (NR % 2) ? m[(NR + 1) / 2] : (m[NR / 2] + m[NR / 2 + 1]) / 2
-		printf "min %d (%.4f), median %.0f (%.4f), mean %.0f (%.4f), max %d (%.4f) of BOLT'"'"'s %d\n",
-			m[1], m[1] / b, med, med / b, t / NR, t / NR / b, m[NR], m[NR] / b, b }'
+read -r lo med mean hi < <(band "$OUT/misses.txt")
+awk -v b="$bolt" -v lo="$lo" -v med="$med" -v mean="$mean" -v hi="$hi" 'BEGIN {
+	printf "min %d (%.4f), median %d (%.4f), mean %d (%.4f), max %d (%.4f) of BOLT'"'"'s %d\n",
+		lo, lo / b, med, med / b, mean, mean / b, hi, hi / b, b }'
+# the same band of BOLT's layout, when measured alike
+B=$W/shift/BOLT.$GEOM
+[ "$V" != BOLT ] && [ -f "$B/misses.txt" ] && cmp -s "$B/params" "$OUT/params" || exit 0
+read -r blo bmed bmean bhi < <(band "$B/misses.txt")
+awk -v med="$med" -v bmed="$bmed" -v lo="$lo" -v blo="$blo" -v mean="$mean" -v bmean="$bmean" 'BEGIN {
+	printf "against BOLT'"'"'s band (shift.sh CACHE PKG BOLT): median %d of %d (%.4f), min %d of %d (%.4f), mean %d of %d (%.4f)\n",
+		med, bmed, med / bmed, lo, blo, lo / blo, mean, bmean, mean / bmean }'

@@ -29,7 +29,7 @@ refused() {
 }
 mkdir "$T/cwd"
 
-plan 40
+plan 45
 refused "plan.sh -n abc" -- bench/olayout/plan.sh -n abc
 refused "plan.sh -n 0" -- bench/olayout/plan.sh -n 0
 refused "plan.sh -n without a value" -- bench/olayout/plan.sh -n
@@ -54,6 +54,11 @@ refused "i1lines.py -n 0" -- bench/olayout/i1lines.py -n 0 /bin/true
 refused "external bench.sh VARIANTS without STD first" VARIANTS=OUT -- bench/external/bench.sh "$T/cache" zlib
 refused "external bench.sh VARIANTS naming no variant" "VARIANTS=STD FOO" -- bench/external/bench.sh "$T/cache" zlib
 refused "external bench.sh ROUNDS=0" ROUNDS=0 -- bench/external/bench.sh "$T/cache" zlib
+refused "external bench.sh ENVS=0" ENVS=0 -- bench/external/bench.sh "$T/cache" zlib
+refused "external bench.sh ENVS=x" ENVS=x -- bench/external/bench.sh "$T/cache" zlib
+refused "external shift.sh without PKG" -- bench/external/shift.sh "$T/cache"
+refused "external shift.sh N=0" N=0 -- bench/external/shift.sh "$T/cache" zlib
+refused "external shift.sh GEOM=pentium" GEOM=pentium -- bench/external/shift.sh "$T/cache" zlib BOLT
 # the IPC benchmarks (programs of the build)
 refused "ipcbench -x" -- "$B/bin/ipcbench" -x
 refused "ipcbench --out without a folder" -- "$B/bin/ipcbench" --out
