@@ -5,7 +5,7 @@
 # made for bench.sh under CACHE/bench/PKG; default OUT2+cds-modern) written
 # again N times with its first unit moved by K*STEP bytes (K = 0..N-1), the
 # rest of the plan unchanged; each copy verified, run on the recipe's
-# workload under cachegrind (I1 = GEOM), its output compared with STD's;
+# workload (or WL) under cachegrind (I1 = GEOM), its output compared with STD's;
 # every copy runs from paths of the same length (CACHE/bench/PKG/shift/run0
 # or run1): the length alone moves a count by up to 0.9% (bench.sh).
 # VARIANT BOLT or PGO+BOLT: llvm-bolt run again on that variant's input
@@ -13,9 +13,10 @@
 # K*STEP bytes (--pad-funcs), so that BOLT's figure has a band too.
 # Prints each K's misses, then min, median, mean and max beside BOLT's
 # count of the same workload (bench.sh's CACHE/bench/PKG/cg/BOLT.GEOM),
-# and, when BOLT's band with the same N, STEP and GEOM was measured
+# and, when BOLT's band with the same N, STEP, GEOM and WL was measured
 # before (shift.sh CACHE PKG BOLT), the band's median over BOLT's median.
-# Environment: N (16), STEP (256), GEOM (modern; or alpha21064), BUILD.
+# Environment: N (16), STEP (256), GEOM (modern; or alpha21064), WL
+# (workload, the training's; or heldout, the recipe's held-out one), BUILD.
 # Run bench.sh on PKG first. A benchmark: nothing here is asserted.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -24,13 +25,18 @@ ROOT=$(cd "$HERE/../.." && pwd)
 
 case ${1:-} in -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 [ $# -ge 2 ] && [ $# -le 3 ] || { echo "usage: shift.sh CACHE PKG [VARIANT] (--help)" >&2; exit 2; }
-N=${N:-16} STEP=${STEP:-256} GEOM=${GEOM:-modern}
+N=${N:-16} STEP=${STEP:-256} GEOM=${GEOM:-modern} WL=${WL:-workload}
 [[ $N =~ ^[1-9][0-9]{0,2}$ ]] || { echo "shift: N '$N': want 1 to 999" >&2; exit 2; }
 [[ $STEP =~ ^[1-9][0-9]{0,5}$ ]] || { echo "shift: STEP '$STEP': want 1 to 999999 bytes" >&2; exit 2; }
 case $GEOM in
 modern) SPEC=32768,8,64 ;;
 alpha21064) SPEC=8192,1,32 ;;
 *) echo "shift: GEOM '$GEOM': want modern or alpha21064" >&2; exit 2 ;;
+esac
+case $WL in
+workload) SFX= ;;
+heldout) SFX=.heldout ;;
+*) echo "shift: WL '$WL': want workload or heldout" >&2; exit 2 ;;
 esac
 PKG=$2 V=${3:-OUT2+cds-modern}
 W=$1/bench/$PKG
@@ -42,16 +48,16 @@ BOLT | PGO+BOLT)
 	need=("$W/$V/prog" "$W/$V/prof.fdata" "$W/$V-in/prog") ;;
 *) need=("$W/$V/prog.layout" "$W/${V%%+*}/prog" "$OL") ;;
 esac
-for f in "${need[@]}" "$W/STD.out" "$W/cg/BOLT.$GEOM"; do
+for f in "${need[@]}" "$W/STD$SFX.out" "$W/cg/BOLT.$GEOM$SFX"; do
 	[ -e "$f" ] || { echo "shift: $f is missing (run bench.sh $1 $PKG with $V and BOLT first)" >&2; exit 1; }
 done
 . "$ROOT/tests/external/steps.sh"
 defaults	# then the recipe: its workload
 recipe=${EXT_RECIPES:-$ROOT/tests/external/recipes}/$PKG.sh
 [ ! -f "$recipe" ] || . "$recipe"
-declare -F workload > /dev/null || { echo "shift: $PKG: its recipe names no workload" >&2; exit 1; }
+declare -F "$WL" > /dev/null || { echo "shift: $PKG: its recipe names no $WL" >&2; exit 1; }
 NAME=$(cd "$W/STD/src" && basename "$(bench_prog)")
-OUT=$W/shift/$V.$GEOM
+OUT=$W/shift/$V.$GEOM$SFX
 
 # i1_misses FILE: the I1 misses of a cachegrind file's summary.
 i1_misses() {
@@ -93,7 +99,7 @@ bolt_copy() {
 			"(--pad-funcs=$FIRST ignored, or STEP not a multiple of its alignment)" >&2; return 1; }
 }
 
-# misses K: copy K made, run on the workload and counted; prints "K MISSES".
+# misses K: copy K made, run on WL and counted; prints "K MISSES".
 misses() {
 	local k=$1 d=$OUT/k$1 s=0 f slot=$W/shift/run$(($1 % 2))
 	rm -rf "$d" && mkdir -p "$d/cg"
@@ -103,9 +109,9 @@ misses() {
 	printf '#!/bin/sh\nexec valgrind --tool=cachegrind --cache-sim=yes --I1=%s --D1=%s --LL=4194304,16,64 --cachegrind-out-file=%s/cg.%%p %s "$@"\n' \
 		"$SPEC" "$SPEC" "$d/cg" "$slot/b/$NAME" > "$slot/$NAME"
 	chmod +x "$slot/$NAME"
-	(cd "$W/STD/src" && workload_output workload "$slot/$NAME" "$slot/work") > "$d/out" 2> /dev/null ||
-		{ echo "shift: $PKG: K=$k: the workload failed" >&2; return 1; }
-	cmp -s "$d/out" "$W/STD.out" || { echo "shift: $PKG: K=$k prints or writes other output than STD" >&2; return 1; }
+	(cd "$W/STD/src" && workload_output "$WL" "$slot/$NAME" "$slot/work") > "$d/out" 2> /dev/null ||
+		{ echo "shift: $PKG: K=$k: the $WL failed" >&2; return 1; }
+	cmp -s "$d/out" "$W/STD$SFX.out" || { echo "shift: $PKG: K=$k prints or writes other output than STD" >&2; return 1; }
 	for f in "$d"/cg/cg.*; do s=$((s + $(i1_misses "$f"))); done
 	echo "$k $s"
 }
@@ -120,7 +126,7 @@ band() {
 }
 
 rm -rf "$OUT" && mkdir -p "$OUT"
-bolt=$(i1_misses "$W/cg/BOLT.$GEOM")
+bolt=$(i1_misses "$W/cg/BOLT.$GEOM$SFX")
 for k in $(seq 0 $((N - 1))); do
 	echo "shift: $PKG: $V moved by $((k * STEP)) bytes, $GEOM" >&2
 	misses "$k" > "$OUT/k$k.txt" &
@@ -129,8 +135,8 @@ for k in $(seq 0 $((N - 1))); do
 done
 cat "$OUT"/k*.txt | sort -n > "$OUT/misses.txt"
 [ "$(wc -l < "$OUT/misses.txt")" = "$N" ] || { echo "shift: $PKG: some K failed (see $OUT)" >&2; exit 1; }
-echo "N=$N STEP=$STEP GEOM=$GEOM" > "$OUT/params"
-echo "### $PKG: $V moved by K x $STEP bytes, I1 misses ($GEOM $SPEC) on its recipe's workload"
+echo "N=$N STEP=$STEP GEOM=$GEOM WL=$WL" > "$OUT/params"
+echo "### $PKG: $V moved by K x $STEP bytes, I1 misses ($GEOM $SPEC) on its recipe's $WL"
 echo
 echo "| K | bytes | I1 misses | / BOLT ($bolt) |"
 echo "| ---: | ---: | ---: | ---: |"
@@ -141,7 +147,7 @@ awk -v b="$bolt" -v lo="$lo" -v med="$med" -v mean="$mean" -v hi="$hi" 'BEGIN {
 	printf "min %d (%.4f), median %d (%.4f), mean %d (%.4f), max %d (%.4f) of BOLT'"'"'s %d\n",
 		lo, lo / b, med, med / b, mean, mean / b, hi, hi / b, b }'
 # the same band of BOLT's layout, when measured alike
-B=$W/shift/BOLT.$GEOM
+B=$W/shift/BOLT.$GEOM$SFX
 [ "$V" != BOLT ] && [ -f "$B/misses.txt" ] && cmp -s "$B/params" "$OUT/params" || exit 0
 read -r blo bmed bmean bhi < <(band "$B/misses.txt")
 awk -v med="$med" -v bmed="$bmed" -v lo="$lo" -v blo="$blo" -v mean="$mean" -v bmean="$bmean" 'BEGIN {
