@@ -29,7 +29,7 @@ refused() {
 }
 mkdir "$T/cwd"
 
-plan 46
+plan 49
 refused "plan.sh -n abc" -- bench/olayout/plan.sh -n abc
 refused "plan.sh -n 0" -- bench/olayout/plan.sh -n 0
 refused "plan.sh -n without a value" -- bench/olayout/plan.sh -n
@@ -60,6 +60,9 @@ refused "external shift.sh without PKG" -- bench/external/shift.sh "$T/cache"
 refused "external shift.sh N=0" N=0 -- bench/external/shift.sh "$T/cache" zlib
 refused "external shift.sh GEOM=pentium" GEOM=pentium -- bench/external/shift.sh "$T/cache" zlib BOLT
 refused "external shift.sh WL=train" WL=train -- bench/external/shift.sh "$T/cache" zlib
+refused "external bands.sh without PKG" -- bench/external/bands.sh "$T/cache"
+refused "external bands.sh GEOMS=pentium" GEOMS=pentium -- bench/external/bands.sh "$T/cache" zlib
+refused "external bands.sh WLS=train" WLS=train -- bench/external/bands.sh "$T/cache" zlib
 # the IPC benchmarks (programs of the build)
 refused "ipcbench -x" -- "$B/bin/ipcbench" -x
 refused "ipcbench --out without a folder" -- "$B/bin/ipcbench" --out
