@@ -108,11 +108,12 @@ build_variant() {
 	touch "$dir/built"
 }
 
-# run_workload EXE [FN]: the recipe's workload (or its FN: heldout) with EXE
-# as the program, in the STD build's tree (its inputs), output thrown away;
-# any command failing fails it (without pipefail: `cat | head` is not a failure).
+# run_workload EXE [FN [DIR]]: the recipe's workload (or its FN: heldout)
+# with EXE as the program and DIR (default $W/work) its scratch folder, in
+# the STD build's tree (its inputs), output thrown away; any command failing
+# fails it (without pipefail: `cat | head` is not a failure).
 run_workload() {
-	(set +o pipefail && cd "$W/STD/src" && "${2:-workload}" "$1" "$W/work") > /dev/null 2>&1 &
+	(set +o pipefail && cd "$W/STD/src" && "${2:-workload}" "$1" "${3:-$W/work}") > /dev/null 2>&1 &
 	wait $! || { echo "bench: $PKG: the workload failed with $1" >&2; return 1; }
 }
 
@@ -227,7 +228,9 @@ count_env() {
 	rm -rf "$c" && mkdir -p "$c"
 	wrapper "$c/$(basename "$PROG")" valgrind --tool=cachegrind --cache-sim=yes "--I1=$3" "--D1=$3" \
 		"--LL=4194304,16,64" "--cachegrind-out-file=$c/cg.%p" "$exe"
-	run_workload "$c/$(basename "$PROG")" "$4"
+	# its own scratch folder: two environments run at once (sqlite3's
+	# workload starts by removing its database)
+	run_workload "$c/$(basename "$PROG")" "${4:-workload}" "$(env_dir "$5")/w"
 	# a command line of several lines (a jq or awk program) would break
 	# cg_merge's parser: each file's cmd: is cut to its first line
 	for f in "$c"/cg.*; do
