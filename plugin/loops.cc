@@ -18,11 +18,7 @@
  * (at most 8; GCC's runtime unrolling wants a power of two), while the
  * copies stay within 200 of GCC's size estimate (its max-unrolled-insns);
  * the function gets has_unroll, so that the RTL unroller runs on it at
- * -O2. A loop whose body ran fewer times in all of training than the
- * outline pass's rare count (cold-runs, cold-ppm; none when both are off)
- * is left: its copies would be code run a few times a run (jq's start-up
- * path: gen_cbinding's loop over the builtins, once per process, became
- * 15 copies of its body, 53 instructions to 412). GCC's own machinery does the rest: complete unrolling where the trip
+ * -O2. GCC's own machinery does the rest: complete unrolling where the trip
  * count becomes a constant (after inlining), else runtime unrolling. The
  * mark goes with the loop when the function is inlined. A loop that has
  * its own unroll pragma keeps it. The counts are summed in 128 bits: a
@@ -185,10 +181,6 @@ int decide(class loop *loop, const char **why, double *trips)
 	}
 	if (*trips < 2) {
 		*why = "fewer than 2 trips per entry";
-		return 0;
-	}
-	if (iters + exits < ol_cfg.rare_below) {
-		*why = "rare (its body ran fewer times than cold-runs/cold-ppm's count)";
 		return 0;
 	}
 	int factor = 2, size = MAX(loop_size(loop), 1);

@@ -37,8 +37,7 @@
  *   fdo=on|off|late  branch probabilities from training counts (default on:
  *                  before inlining; late: after the last GIMPLE pass)
  *   loops=on|off   the paths' hot loops unrolled by their trained trip counts
- *                  (default on; loops.cc), not those that ran rarely (cold-runs,
- *                  cold-ppm)
+ *                  (default on; loops.cc)
  *   block-order=gcc|exttsp|exttsp-warm  the blocks of the functions that ran in
  *                  training in GCC's order (default) or by ext-TSP (blockorder.cc);
  *                  exttsp-warm: then the rare blocks (cold-runs, cold-ppm, cold-ratio)
@@ -104,7 +103,7 @@ static const char help_text[] =
 	"                                     counts (default on; late: after inlining,\n"
 	"                                     for block order only)\n"
 	"  -fplugin-arg-olayout-loops=on|off  unroll the paths' hot loops by their trained\n"
-	"                                     trip counts (default on; not the rare ones)\n"
+	"                                     trip counts (default on)\n"
 	"  -fplugin-arg-olayout-block-order=gcc|exttsp|exttsp-warm  the trained functions'\n"
 	"                                     blocks in GCC's order (default) or by ext-TSP, as\n"
 	"                                     BOLT; exttsp-warm: rare blocks after the hot ones\n"
