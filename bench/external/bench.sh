@@ -204,9 +204,9 @@ bolt_variant() {
 # variant's program runs (DIR/b/NAME, a symlink named as the package's
 # program), its path longer by 8 bytes per E. The length of a program's
 # path (argv[0], and "_" in the environment) moves its I1 count by up to
-# 0.9%: jq modern, one binary, 157002 to 158414 (ld.so's and libc's string
-# functions take other branches on other alignments, as Mytkowicz et al.,
-# ASPLOS 2009, found of run times), as much as some differences between
+# 0.9%: jq modern, one binary, 157002 to 158414 (presumably ld.so's and
+# libc's string functions take other branches on other alignments; Mytkowicz
+# et al., ASPLOS 2009, found the same of run times), as much as some differences between
 # layouts; so every variant runs from the same paths, and a count is the
 # mean over ENVS of them.
 env_dir() { printf '%s/env/e%0*d' "$W" $((8 * $1 + 1)) 0; }
