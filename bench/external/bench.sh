@@ -57,6 +57,7 @@ shopt -s inherit_errexit
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 . "$HERE/bolt.sh"
+. "$HERE/cg.sh"
 GEOMS="modern:32768,8,64 alpha21064:8192,1,32"
 ALL_VARIANTS="STD STD+bip OUT OUT+bip OUT+color OUT+hfsort OUT+cds OUT+cds-modern OUT2 OUT2+cds
 OUT2+cds-modern FDO FDO+bip PGO BOLT PGO+BOLT"
@@ -130,14 +131,6 @@ same_output() {
 	local ref=$W/STD${2:+.$2}.out
 	[ "$1" = STD ] || cmp -s "$ref" <(output_of "$W/$1/prog" "${2:-}") ||
 		{ echo "bench: $PKG: $1 prints or writes other output than STD on ${2:-the workload}" >&2; return 1; }
-}
-
-# wrapper FILE CMD...: a script FILE running CMD... "$@".
-wrapper() {
-	local f=$1
-	shift
-	printf '#!/bin/sh\nexec %s "$@"\n' "$*" > "$f"
-	chmod +x "$f"
 }
 
 # train_ol DIR: DIR/prog trained under callgrind on the workload into DIR/prog.prof.
@@ -226,8 +219,7 @@ count_env() {
 	exe=$(env_link "$1" "$5")
 	c=$(env_dir "$5")/cg
 	rm -rf "$c" && mkdir -p "$c"
-	wrapper "$c/$(basename "$PROG")" valgrind --tool=cachegrind --cache-sim=yes "--I1=$3" "--D1=$3" \
-		"--LL=4194304,16,64" "--cachegrind-out-file=$c/cg.%p" "$exe"
+	cg_wrapper "$c/$(basename "$PROG")" "$3" "$c" "$exe"
 	# its own scratch folder: two environments run at once (sqlite3's
 	# workload starts by removing its database)
 	run_workload "$c/$(basename "$PROG")" "${4:-workload}" "$(env_dir "$5")/w"
@@ -265,7 +257,7 @@ counts() {
 	done
 	wait_all "${pids[@]}" || return 1
 	cp "$W/cg/$v.$g.e0" "$W/cg/$v.$g"
-	for e in $(seq 0 $((ENVS - 1))); do summary "$W/cg/$v.$g.e$e"; done |
+	for e in $(seq 0 $((ENVS - 1))); do cg_summary "$W/cg/$v.$g.e$e"; done |
 		awk '{ i += $1; m += $2 } END { printf "%.0f %.0f\n", i / NR, m / NR }'
 }
 
@@ -280,12 +272,6 @@ wall_cpu() {
 # median: the median of the numbers on stdin, one per line.
 median() {
 	sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
-
-# summary FILE: "instructions I1misses" of a cachegrind file.
-summary() {
-	awk '/^events:/ { for (i = 2; i <= NF; i++) e[$i] = i - 1 }
-		/^summary:/ { print $(e["Ir"] + 1), $(e["I1mr"] + 1) }' "$1"
 }
 
 # held_table: the variants on the held-out workload (one's arrays ir, mr).

@@ -59,10 +59,9 @@ declare -F "$WL" > /dev/null || { echo "shift: $PKG: its recipe names no $WL" >&
 NAME=$(cd "$W/STD/src" && basename "$(bench_prog)")
 OUT=$W/shift/$V.$GEOM$SFX
 
+. "$HERE/cg.sh"
 # i1_misses FILE: the I1 misses of a cachegrind file's summary.
-i1_misses() {
-	awk '/^events:/ { for (i = 2; i <= NF; i++) e[$i] = i } /^summary:/ { print $e["I1mr"] }' "$1"
-}
+i1_misses() { cg_summary "$1" | cut -d' ' -f2; }
 
 # olayout_copy K D: D/prog, the layout with its first unit padded by
 # K*STEP bytes, rewritten and verified.
@@ -106,9 +105,7 @@ misses() {
 	case $V in BOLT | PGO+BOLT) bolt_copy "$k" "$d" ;; *) olayout_copy "$k" "$d" ;; esac
 	# run from a path of the same length whatever V and K (bench.sh's env_dir)
 	mkdir -p "$slot/b" && ln -sfn "$d/prog" "$slot/b/$NAME"
-	printf '#!/bin/sh\nexec valgrind --tool=cachegrind --cache-sim=yes --I1=%s --D1=%s --LL=4194304,16,64 --cachegrind-out-file=%s/cg.%%p %s "$@"\n' \
-		"$SPEC" "$SPEC" "$d/cg" "$slot/b/$NAME" > "$slot/$NAME"
-	chmod +x "$slot/$NAME"
+	cg_wrapper "$slot/$NAME" "$SPEC" "$d/cg" "$slot/b/$NAME"
 	(cd "$W/STD/src" && workload_output "$WL" "$slot/$NAME" "$slot/work") > "$d/out" 2> /dev/null ||
 		{ echo "shift: $PKG: K=$k: the $WL failed" >&2; return 1; }
 	cmp -s "$d/out" "$W/STD$SFX.out" || { echo "shift: $PKG: K=$k prints or writes other output than STD" >&2; return 1; }
