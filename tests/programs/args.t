@@ -29,7 +29,7 @@ refused() {
 }
 mkdir "$T/cwd"
 
-plan 49
+plan 51
 refused "plan.sh -n abc" -- bench/olayout/plan.sh -n abc
 refused "plan.sh -n 0" -- bench/olayout/plan.sh -n 0
 refused "plan.sh -n without a value" -- bench/olayout/plan.sh -n
@@ -81,5 +81,7 @@ refused "tables.py without a LIST" -- bench/variants/tables.py
 refused "bench/olayout/bench.py --sizes-of-nothing" -- bench/olayout/bench.py --sizes-of-nothing
 refused "mkbig.py with a count that is no number" -- bench/olayout/mkbig.py "$T/big" x
 refused "i1lines.py --top x" -- bench/olayout/i1lines.py --top x /bin/true
+refused "bandfuncs.py with one band" -- bench/external/bandfuncs.py "$T/a"
+refused "bandfuncs.py --top 0" -- bench/external/bandfuncs.py --top 0 "$T/a" "$T/b"
 refused "lossy_linux.py serve x 1" -- bench/xkernel/lossy_linux.py serve x 1
 done_testing
