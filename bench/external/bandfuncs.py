@@ -8,8 +8,11 @@ holds the cachegrind file of each process of the workload. Per function,
 its simulated I1 misses summed over the processes of a placement, then
 the median over the placements; a function's parts are one function
 (BOLT's `f.cold.0` and GCC's `f.cold` are `f`'s). Prints the bands'
-total medians, then the N (20) functions whose medians differ most,
-each with both medians, their difference and its running sum, and the
+total medians, their ratio and its 90% interval (a bootstrap over the
+placements, 2000 resamples, seeded: how far another set of placements
+could move the ratio), then the N (20) functions whose medians differ most,
+each with both medians, their difference and its running sum (--top 0:
+only the first line), and the
 sum over all functions (the sum of medians is not the median of sums:
 it says where the difference lives, not its size to the miss). Then the
 same per origin: the program and the libraries cachegrind knows by
@@ -17,6 +20,7 @@ file (glibc's, under `./`). A measurement for bench/: nothing asserted.
 """
 import glob
 import os
+import random
 import re
 import statistics
 import sys
@@ -82,6 +86,14 @@ def medians(placements, keyof):
     return {k: statistics.median(s.get(k, 0) for s in sums) for k in keys}
 
 
+def interval(a, b, n=2000):
+    """5th and 95th percentile of median(a*)/median(b*) over n resamples"""
+    rng = random.Random(1)
+    r = sorted(statistics.median(rng.choices(a, k=len(a))) /
+               max(statistics.median(rng.choices(b, k=len(b))), 1) for _ in range(n))
+    return r[n // 20], r[n - 1 - n // 20]
+
+
 def table(title, ours, bolt, top):
     keys = sorted(set(ours) | set(bolt), key=lambda k: -abs(ours.get(k, 0) - bolt.get(k, 0)))
     print("\n%s\n" % title)
@@ -103,13 +115,17 @@ def main():
     ap.add_argument("ours")
     ap.add_argument("bolt")
     a = ap.parse_args()
-    if a.top < 1:
-        print("bandfuncs.py: --top %d: want 1 or more functions" % a.top, file=sys.stderr)
+    if a.top < 0:
+        print("bandfuncs.py: --top %d: want 0 or more functions" % a.top, file=sys.stderr)
         return 2
     ours, bolt = band(a.ours), band(a.bolt)
-    tot = [statistics.median(sum(per.values()) for per in b) for b in (ours, bolt)]
-    print("placements: ours %d, BOLT %d; median I1 misses: ours %.0f, BOLT %.0f (%s)"
-          % (len(ours), len(bolt), tot[0], tot[1], "%.4f" % (tot[0] / tot[1]) if tot[1] else "-"))
+    per = [[sum(p.values()) for p in b] for b in (ours, bolt)]
+    tot = [statistics.median(p) for p in per]
+    print("placements: ours %d, BOLT %d; median I1 misses: ours %.0f, BOLT %.0f (%s; 90%%: %.4f-%.4f)"
+          % ((len(ours), len(bolt), tot[0], tot[1], "%.4f" % (tot[0] / tot[1]) if tot[1] else "-")
+             + interval(*per)))
+    if a.top == 0:
+        return 0
     table("per function (medians over placements)",
           medians(ours, lambda fn: fn[1]), medians(bolt, lambda fn: fn[1]), a.top)
     table("per origin", medians(ours, lambda fn: fn[0]), medians(bolt, lambda fn: fn[0]), a.top)

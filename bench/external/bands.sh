@@ -5,7 +5,9 @@
 # variant with the fewest misses on the training workload (bench.sh's
 # choice, read from CACHE/bench/PKG/results.md), on the training workload
 # and, when the recipe has one, on the held-out workload; then one table of
-# the bands' medians, their ratio and their ranges. A ratio below 1: our
+# the bands' medians, their ratio, its 90% interval (bandfuncs.py: a
+# bootstrap over the placements; an interval across 1 says N placements
+# do not tell the two apart) and their ranges. A ratio below 1: our
 # layout has fewer misses than BOLT's wherever the code lands.
 # Environment: N (16), STEP (256), GEOMS (modern alpha21064), WLS
 # (workload heldout), BUILD. Run bench.sh on the packages first.
@@ -42,12 +44,25 @@ compare() {
 	[[ $last =~ median\ ([0-9]+)\ of\ ([0-9]+)\ \(([0-9.]+)\),\ min\ ([0-9]+)\ of\ ([0-9]+) ]] ||
 		{ echo "bands: $1: shift.sh did not compare $v with BOLT ($last)" >&2; return 1; }
 	echo "| $1 | $2 | $3 | $v | ${BASH_REMATCH[1]} | ${BASH_REMATCH[2]} | ${BASH_REMATCH[3]} |" \
-		"$(band_range "$1" "$v.$2" "$3") | $(band_range "$1" "BOLT.$2" "$3") |"
+		"$(ratio_interval "$1" "$v.$2" "$3") | $(band_range "$1" "$v.$2" "$3") | $(band_range "$1" "BOLT.$2" "$3") |"
+}
+
+# band_dir PKG V.GEOM WL: shift.sh's folder of that band.
+band_dir() {
+	echo "$CACHE/bench/$1/shift/$2$([ "$3" = heldout ] && echo .heldout)"
+}
+
+# ratio_interval PKG V.GEOM WL: "lo-hi", the 90% interval of V's median
+# over BOLT's (bandfuncs.py).
+ratio_interval() {
+	"$HERE/bandfuncs.py" --top 0 "$(band_dir "$1" "$2" "$3")" "$(band_dir "$1" "BOLT.${2##*.}" "$3")" |
+		sed -n 's/.*90%: \([0-9.]*-[0-9.]*\)).*/\1/p'
 }
 
 # band_range PKG V.GEOM WL: "min-max" of that band's misses.
 band_range() {
-	local f=$CACHE/bench/$1/shift/$2$([ "$3" = heldout ] && echo .heldout)/misses.txt
+	local f
+	f=$(band_dir "$1" "$2" "$3")/misses.txt
 	sort -n -k2 "$f" | awk 'NR == 1 { lo = $2 } { hi = $2 } END { print lo "-" hi }'
 }
 
@@ -63,6 +78,6 @@ for p in "$@"; do
 done
 echo "### Placement bands: our pick and BOLT, $((${N:-16})) placements each (median of ours / median of BOLT's)"
 echo
-echo "| package | geometry | workload | ours | our median | BOLT's median | ratio | our range | BOLT's range |"
-echo "| --- | --- | --- | --- | ---: | ---: | ---: | --- | --- |"
+echo "| package | geometry | workload | ours | our median | BOLT's median | ratio | ratio, 90% | our range | BOLT's range |"
+echo "| --- | --- | --- | --- | ---: | ---: | ---: | --- | --- | --- |"
 printf '%s\n' "${rows[@]}"

@@ -82,6 +82,6 @@ refused "bench/olayout/bench.py --sizes-of-nothing" -- bench/olayout/bench.py --
 refused "mkbig.py with a count that is no number" -- bench/olayout/mkbig.py "$T/big" x
 refused "i1lines.py --top x" -- bench/olayout/i1lines.py --top x /bin/true
 refused "bandfuncs.py with one band" -- bench/external/bandfuncs.py "$T/a"
-refused "bandfuncs.py --top 0" -- bench/external/bandfuncs.py --top 0 "$T/a" "$T/b"
+refused "bandfuncs.py --top -1" -- bench/external/bandfuncs.py --top -1 "$T/a" "$T/b"
 refused "lossy_linux.py serve x 1" -- bench/xkernel/lossy_linux.py serve x 1
 done_testing
