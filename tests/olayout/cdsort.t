@@ -22,7 +22,15 @@ still fits (jq alpha21064, bench/results/external.md): with a 256-byte
 direct-mapped cache, main (1046 bytes, hot in its first line only, the
 densest) goes first and fills 4 caches, and merge (hot at byte 192) must
 still go where its hot line finds a free set, not packed right after
-main."""
+main.
+
+On a direct-mapped cache a unit's callers and callees run in turn with
+it: a set shared with them costs 4 times a set shared with code as hot
+that runs at other times (jq's jq_next on its callees' sets,
+bench/results/external.md). Two sets, one hot line per unit:
+sorts_cmp_down (2000 instructions, the densest) first, then quick (500)
+on the free set, then its callee sorts_cmp_up (1000): with quick's set it
+would share 500, with sorts_cmp_down's 1000; it goes on sorts_cmp_down's."""
 import os
 import subprocess
 import sys
@@ -40,6 +48,17 @@ function sorts_weight 1000 90000
 function sorts_classify 1000 40000
 edge quick sorts_cmp_up 3000
 edge merge sorts_cmp_up 2500
+"""
+
+# one hot line per unit (its first 16 bytes); quick calls sorts_cmp_up
+NEAR = """olayout-profile 4
+function quick 10 500
+function sorts_cmp_up 100 1000
+function sorts_cmp_down 100 2000
+edge quick sorts_cmp_up 100
+insn quick 0 500
+insn sorts_cmp_up 0 1000
+insn sorts_cmp_down 0 2000
 """
 
 # main's first line and merge's byte 192 hot (instruction counts, version 4)
@@ -97,6 +116,7 @@ def main():
         tap.ok(opt.rc == 0 and ran[0].returncode == ran[1].returncode and ran[0].stdout == ran[1].stdout,
                "cdsort: optimize's output verified, runs as the input", oltest.describe(opt))
         tap.ok(*past_four_caches(work, exe))
+        tap.ok(*near_apart(work, exe))
         hot = [u for u in fit if u in cds]
         tap.ok(hot[:1] == ["sorts_weight"] and hot[-1:] == ["main"],
                "cdsort first fit: the most instructions per byte first (sorts_weight), main last (%s)"
@@ -118,6 +138,24 @@ def past_four_caches(work, exe):
         m = names.index("main")
         ok = names.index("merge") > m and (names[m + 1] != "merge" or "pad=" in lines[m])
     return ok, "cdsort: past 4 caches of hot code still first fit (%s)" % lines, oltest.describe(res)
+
+
+def near_apart(work, exe):
+    """(ok, name, detail): on a 2-set direct-mapped cache sorts_cmp_up's hot
+    line shares the set of sorts_cmp_down (unrelated, hotter), not its
+    caller quick's"""
+    prof = os.path.join(work, "near.prof")
+    with open(prof, "w") as f:
+        f.write(NEAR)
+    res = oltest.olayout("plan", "--strategy", "cdsort", "--profile", prof, "--cache", "64:1:32", exe)
+    sets = {}
+    for ln in res.out.decode(errors="replace").split("\n"):
+        if ln.startswith("place ") and "# 0x" in ln:
+            sets[ln.split()[1]] = int(ln.split("# 0x")[1], 16) // 32 % 2
+    ok = res.rc == 0 and len({"quick", "sorts_cmp_up", "sorts_cmp_down"} & set(sets)) == 3 and \
+        sets["sorts_cmp_up"] != sets["quick"] and sets["sorts_cmp_up"] == sets["sorts_cmp_down"]
+    return ok, "cdsort, direct-mapped: a callee off its caller's set, on hotter code's (%s)" % sets, \
+        oltest.describe(res)
 
 
 if __name__ == "__main__":

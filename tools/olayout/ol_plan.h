@@ -72,6 +72,8 @@ struct ol_sets {
 	uint64_t *heat;		/* per set: the heat of its lines, summed */
 	uint8_t *who;		/* per set: OR of 1 << role, 1 << OL_TAKEN */
 	uint64_t *tag;		/* per set: the line added last */
+	uint64_t *near;		/* per set: the heat of the placing unit's callers'
+				 * and callees' lines (ol_sets_near), or all 0 */
 };
 
 struct ol_plan {
@@ -173,10 +175,14 @@ struct ol_span {
 
 /* ol_sets_add: the hot lines of sp join their sets, role bit who. */
 void ol_sets_add(struct ol_sets *s, const struct ol_span *sp, int who);
+/* ol_sets_near: sp's hot lines are a caller's or callee's of the unit
+ * placed next (sp NULL: forget them all). */
+void ol_sets_near(struct ol_sets *s, const struct ol_span *sp);
 /* ol_sets_cost: what adding sp would cost in conflicts (0: every hot line
  * lands in a set with a free way): a line that must share evicts and is
  * evicted about as often as the less run of it and the set's other lines
- * together. */
+ * together; with a caller's or callee's lines (ol_sets_near), which run
+ * in turn with it, OL_NEAR_WEIGHT times as often. */
 uint64_t ol_sets_cost(const struct ol_sets *s, const struct ol_span *sp);
 /* ol_sets_best: the address from sp->addr on (in steps of align, within a
  * way) where sp costs least; ties go to the first. */
@@ -190,6 +196,7 @@ struct ol_span ol_plan_span(const struct ol_plan *pl, size_t u, uint64_t addr);
  * profile's external code, hot unmovable units, PLT stubs). */
 void ol_plan_taken(struct ol_plan *pl);
 
+#define OL_NEAR_WEIGHT 4
 #define OL_TAKEN 4	/* the who bit of code the plan does not place */
 
 #endif

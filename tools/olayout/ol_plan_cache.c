@@ -73,7 +73,8 @@ int ol_sets_init(struct ol_sets *s, const struct ol_geom *g, struct ol_err *err)
 	s->heat = calloc(s->nsets, sizeof *s->heat);
 	s->who = calloc(s->nsets, sizeof *s->who);
 	s->tag = malloc(s->nsets * sizeof *s->tag);
-	if (!s->n || !s->heat || !s->who || !s->tag) {
+	s->near = calloc(s->nsets, sizeof *s->near);
+	if (!s->n || !s->heat || !s->who || !s->tag || !s->near) {
 		ol_sets_free(s);
 		return ol_fail(err, -ENOMEM, "out of memory");
 	}
@@ -88,6 +89,7 @@ void ol_sets_free(struct ol_sets *s)
 	free(s->heat);
 	free(s->who);
 	free(s->tag);
+	free(s->near);
 	memset(s, 0, sizeof *s);
 }
 
@@ -126,6 +128,21 @@ void ol_sets_add(struct ol_sets *s, const struct ol_span *sp, int who)
 	}
 }
 
+void ol_sets_near(struct ol_sets *s, const struct ol_span *sp)
+{
+	if (sp == NULL) {
+		memset(s->near, 0, s->nsets * sizeof *s->near);
+		return;
+	}
+	for (uint64_t l = sp->addr / s->line; sp->size && l <= (sp->addr + sp->size - 1) / s->line; l++)
+		s->near[l % s->nsets] += line_heat(s, sp, l);
+}
+
+static uint64_t min64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
 /* shared: what sp's hot lines share with the hot lines already in their
  * sets, each line the less run of it and its set's lines together; full:
  * only in sets with no free way. */
@@ -141,7 +158,7 @@ static uint64_t shared(const struct ol_sets *s, const struct ol_span *sp, bool f
 		if (s->n[set] < (full ? s->assoc : 1) || s->tag[set] == l)
 			continue;
 		h = line_heat(s, sp, l);
-		sum += h < s->heat[set] ? h : s->heat[set];
+		sum += min64(h, s->heat[set]) + (OL_NEAR_WEIGHT - 1) * min64(h, s->near[set]);
 	}
 	return sum;
 }

@@ -78,6 +78,7 @@ struct cds {
 	uint64_t *size, *tail;	/* per chain (indexed by head node): bytes, last node */
 	double *calls, *insns;	/* per chain: entries, instructions */
 	size_t *units;		/* per chain: its nodes */
+	uint64_t *at;		/* per node: where it was placed, or UINT64_MAX */
 	double total;		/* every node's entries */
 	double far;		/* packed: a call's distance score with its ends apart */
 	bool packed;		/* a set-associative cache: chains packed */
@@ -350,8 +351,9 @@ static int cds_alloc(struct cds *c, size_t nu)
 	c->nadj = calloc(nu + 1, sizeof *c->nadj);
 	c->capadj = calloc(nu + 1, sizeof *c->capadj);
 	c->units = malloc((nu + 1) * sizeof *c->units);
+	c->at = malloc((nu + 1) * sizeof *c->at);
 	return c->unit && c->node && c->chain && c->next && c->off && c->size && c->tail &&
-			       c->calls && c->insns && c->adj && c->nadj && c->capadj && c->units
+			       c->calls && c->insns && c->adj && c->nadj && c->capadj && c->units && c->at
 		       ? 0 : -ENOMEM;
 }
 
@@ -373,6 +375,7 @@ static void cds_free(struct cds *c)
 	free(c->nadj);
 	free(c->capadj);
 	free(c->units);
+	free(c->at);
 	free(c->pg);
 }
 
@@ -397,6 +400,7 @@ static void nodes(struct cds *c)
 		c->calls[v] = (double)pl->pu[u].calls;
 		c->insns[v] = (double)pl->pu[u].insns;
 		c->units[v] = 1;
+		c->at[v] = UINT64_MAX;
 		c->total += c->calls[v];
 		bytes += (double)c->size[v];
 		c->n++;
@@ -422,19 +426,52 @@ static int pairs(struct cds *c)
 	return 0;
 }
 
-/* place: unit u after what is placed. On a direct-mapped cache every hot
- * line on a taken set evicts and is evicted, so u goes first fit where
+/* near: the lines of u's callers and callees placed already are near u
+ * (ol_sets_near): they run in turn with u, so sharing a set with them
+ * costs more than with code as hot that runs at other times. Without
+ * it jq's jq_next (alpha21064, OUT2 build), placed after its denser
+ * callees, went first fit onto the sets of jv_array_get, jv_null,
+ * jv_array_length and jv_array_slice: jv_array_get missed 0.66 M times
+ * at every one of 16 placements (BOLT's layout: 0.07 M; with near 0.35 M),
+ * and xz's lzma_mf_bt4_skip and its callee bt_skip_func shared sets: 0.35 M
+ * and 0.38 M misses at every placement of the held-out workload (with
+ * near 0.003 M and 0.03 M; bench/results/external.md, 5 Dec 2026). */
+static void near(const struct cds *c, struct ol_plan *pl, size_t u)
+{
+	ol_sets_near(&pl->sets, NULL);
+	for (size_t e = 0; e < pl->nedge; e++) {
+		const struct ol_pedge *ed = &pl->edge[e];
+		size_t w = ed->from == u ? ed->to : ed->to == u ? ed->from : u;
+		struct ol_span sp;
+
+		if (w == u || c->node[w] < 0 || c->at[c->node[w]] == UINT64_MAX)
+			continue;
+		sp = ol_plan_span(pl, w, c->at[c->node[w]]);
+		ol_sets_near(&pl->sets, &sp);
+	}
+}
+
+/* place: node v's unit after what is placed. On a direct-mapped cache every hot
+ * line on a taken set evicts and is evicted, so it goes first fit where
  * its hot lines find free sets (around libc's, the PLT, the units placed:
  * xz alpha21064 I1 misses 6.90 M packed -> 1.19 M, jq 12.99 M -> 12.13 M),
  * however much hot code is placed already (fit_all; jq 12.13 M ->
- * 12.02 M, ol_plan_place.c); with ways to spare the gaps fit leaves cost more lines than conflicts
+ * 12.02 M, ol_plan_place.c), away from its callers and callees (near);
+ * with ways to spare the gaps fit leaves cost more lines than conflicts
  * (jq modern: 168649 packed, 246964 placed by fit for alpha21064), so
  * units are packed. */
-static int place(struct ol_plan *pl, size_t u, struct ol_err *err)
+static int place(struct cds *c, struct ol_plan *pl, size_t v, struct ol_err *err)
 {
-	if (pl->geom.assoc == 1)
-		return ol_plan_fit(pl, u, -1, (int)pl->pu[u].role, err);
-	return ol_plan_next(pl, u, -1, err);
+	size_t u = c->unit[v];
+	int rc;
+
+	if (pl->geom.assoc > 1)
+		return ol_plan_next(pl, u, -1, err);
+	near(c, pl, u);
+	rc = ol_plan_fit(pl, u, -1, (int)pl->pu[u].role, err);
+	if (rc == 0)	/* the unit is the last place (fillers go before it) */
+		c->at[v] = pl->place[pl->nplace - 1].addr;
+	return rc;
 }
 
 int ol_plan_cds(struct ol_plan *pl, struct ol_err *err)
@@ -470,7 +507,7 @@ int ol_plan_cds(struct ol_plan *pl, struct ol_err *err)
 	pl->fit_all = true;
 	for (size_t i = 0; i < nch && rc == 0; i++)
 		for (size_t v = order[i]; v != SIZE_MAX && rc == 0; v = c.next[v])
-			rc = place(pl, c.unit[v], err);
+			rc = place(&c, pl, v, err);
 	free(call);
 	free(order);
 	cds_free(&c);
