@@ -182,7 +182,7 @@ void ol_sets_near(struct ol_sets *s, const struct ol_span *sp);
  * lands in a set with a free way): a line that must share evicts and is
  * evicted about as often as the less run of it and the set's other lines
  * together; with a caller's or callee's lines (ol_sets_near), which run
- * in turn with it, OL_NEAR_WEIGHT times as often. */
+ * in turn with it, OL_NEAR_WEIGHT (4) times as often (ol_plan_cache.c). */
 uint64_t ol_sets_cost(const struct ol_sets *s, const struct ol_span *sp);
 /* ol_sets_best: the address from sp->addr on (in steps of align, within a
  * way) where sp costs least; ties go to the first. */
@@ -196,7 +196,6 @@ struct ol_span ol_plan_span(const struct ol_plan *pl, size_t u, uint64_t addr);
  * profile's external code, hot unmovable units, PLT stubs). */
 void ol_plan_taken(struct ol_plan *pl);
 
-#define OL_NEAR_WEIGHT 4
 #define OL_TAKEN 4	/* the who bit of code the plan does not place */
 
 #endif

@@ -134,9 +134,16 @@ void ol_sets_near(struct ol_sets *s, const struct ol_span *sp)
 		memset(s->near, 0, s->nsets * sizeof *s->near);
 		return;
 	}
-	for (uint64_t l = sp->addr / s->line; sp->size && l <= (sp->addr + sp->size - 1) / s->line; l++)
+	if (sp->size == 0)
+		return;
+	for (uint64_t l = sp->addr / s->line; l <= (sp->addr + sp->size - 1) / s->line; l++)
 		s->near[l % s->nsets] += line_heat(s, sp, l);
 }
+
+/* A set shared with a caller's or callee's lines costs this many times the
+ * heat shared: 4 against 1 and 16 on the five packages' alpha21064 bands
+ * (bench/results/external.md, 5 Dec 2026); 1 is the rule before it. */
+#define OL_NEAR_WEIGHT 4
 
 static uint64_t min64(uint64_t a, uint64_t b)
 {

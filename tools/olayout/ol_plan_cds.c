@@ -508,6 +508,7 @@ int ol_plan_cds(struct ol_plan *pl, struct ol_err *err)
 	for (size_t i = 0; i < nch && rc == 0; i++)
 		for (size_t v = order[i]; v != SIZE_MAX && rc == 0; v = c.next[v])
 			rc = place(&c, pl, v, err);
+	ol_sets_near(&pl->sets, NULL);	/* the last unit's neighbours: no one's now */
 	free(call);
 	free(order);
 	cds_free(&c);
