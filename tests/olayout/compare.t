@@ -18,7 +18,6 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import mklayout  # noqa: E402
 import oltest  # noqa: E402
 
 GEOMS = [("1024:1:32", "1024,1,32"), ("modern", "32768,8,64")]
@@ -72,12 +71,7 @@ def main():
     tap = oltest.Tap()
     oltest.need_olayout()
     oltest.need_tool("valgrind")
-    exe = os.path.join(oltest.CORPUS, "calc.pie")
-    oltest.need(exe)
-    work = oltest.workdir("compare")
-    layout = os.path.join(work, "reverse.layout")
-    with open(layout, "w") as f:
-        f.write("\n".join(mklayout.reverse_layout(exe, mklayout.read_funcs(oltest.funcs_file("calc")))) + "\n")
+    exe, work, layout = oltest.reversed_pie("calc", "compare")
     new = os.path.join(work, "calc.rev")
     res = oltest.olayout("rewrite", "--layout", layout, "-o", new, exe)
     if res.rc != 0:

@@ -176,6 +176,18 @@ def workdir(name):
     return d
 
 
+def reversed_pie(prog, case):
+    """(exe, work, layout): PROG's PIE build (needed), a fresh workdir for
+    CASE and in it a layout placing PROG's functions in reverse order."""
+    exe = os.path.join(CORPUS, prog + ".pie")
+    need(exe)
+    work = workdir(case)
+    layout = os.path.join(work, "reverse.layout")
+    with open(layout, "w") as f:
+        f.write("\n".join(mklayout.reverse_layout(exe, mklayout.read_funcs(funcs_file(prog)))) + "\n")
+    return exe, work, layout
+
+
 def read(path):
     with open(path) as f:
         return f.read()

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "ol_plan.h"
+#include "ol_prof_run.h"
 
 #define NPERF 4
 static const char *const perf_events[NPERF] = { "instructions", "cycles",
@@ -143,35 +144,6 @@ static bool same_file(const char *a, const char *b)
 	return fa && fb && x == y;
 }
 
-/* totals: Ir and I1mr from a callgrind output file. */
-static int totals(const char *file, uint64_t *ir, uint64_t *i1, struct ol_err *err)
-{
-	FILE *f = fopen(file, "r");
-	char line[4096], ev[4096] = "";
-	bool found = false;
-
-	while (f && fgets(line, sizeof line, f)) {
-		if (strncmp(line, "events:", 7) == 0)
-			snprintf(ev, sizeof ev, "%s", line + 7);
-		else if (strncmp(line, "totals:", 7) == 0) {
-			char *e = ev, *v = strchr(line, ':') + 1, *sp1, *sp2;
-
-			for (char *t = strtok_r(e, " \n", &sp1), *n = strtok_r(v, " \n", &sp2);
-			     t && n; t = strtok_r(NULL, " \n", &sp1), n = strtok_r(NULL, " \n", &sp2)) {
-				if (strcmp(t, "Ir") == 0)
-					*ir = strtoull(n, NULL, 10);
-				else if (strcmp(t, "I1mr") == 0)
-					*i1 = strtoull(n, NULL, 10);
-			}
-			found = true;
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	return found ? 0 : ol_fail(err, -EIO, "%s: no totals in callgrind's output", file);
-}
-
 /* callgrind: both programs under callgrind with cache k's I1 (D1 the same,
  * a large LL: only I1 is reported). */
 static int callgrind(struct cctx *c, size_t k, struct ol_err *err)
@@ -181,18 +153,14 @@ static int callgrind(struct cctx *c, size_t k, struct ol_err *err)
 			cache[2], outf, log, c->o->bracketed ? "--instr-atstart=no" : NULL, NULL };
 	int rc = 0;
 
-	snprintf(cache[0], sizeof cache[0], "--I1=%" PRIu64 ",%" PRIu64 ",%" PRIu64, c->g[k].size,
-		 c->g[k].assoc, c->g[k].line);
-	snprintf(cache[1], sizeof cache[1], "--D1=%" PRIu64 ",%" PRIu64 ",%" PRIu64, c->g[k].size,
-		 c->g[k].assoc, c->g[k].line);
-	snprintf(cache[2], sizeof cache[2], "--LL=4194304,16,%" PRIu64, c->g[k].line < 64 ? 64 : c->g[k].line);
+	ol_prof_cache_opts(&c->g[k], cache);
 	for (int ab = 0; ab < 2 && rc == 0; ab++) {
 		snprintf(outf, sizeof outf, "--callgrind-out-file=%s/%c.cg%zu", c->dir, "ab"[ab], k);
 		snprintf(log, sizeof log, "--log-file=%s/%c.vg%zu", c->dir, "ab"[ab], k);
 		snprintf(tag, sizeof tag, "cg%zu", k);
 		rc = run(c, pre, ab, tag, err);
 		if (rc == 0)
-			rc = totals(outf + strlen("--callgrind-out-file="), k ? &(uint64_t){ 0 } : &c->ir[ab],
+			rc = ol_prof_totals(outf + strlen("--callgrind-out-file="), k ? &(uint64_t){ 0 } : &c->ir[ab],
 				    &c->i1[k][ab], err);
 	}
 	return rc;

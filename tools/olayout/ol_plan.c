@@ -232,23 +232,6 @@ static int make_plan(struct pctx *c, const struct ol_plan_opts *o, const struct 
 	return summary(&c->pl, report, err);
 }
 
-/* save: text into file, through a temporary renamed at the end. */
-static int save(const char *file, const char *text, size_t len, struct ol_err *err)
-{
-	struct ol_tmp t;
-	int fd = ol_tmp_open(&t, file, err);
-	bool ok;
-
-	if (fd < 0)
-		return fd;
-	ok = write(fd, text, len) == (ssize_t)len;
-	if (close(fd) != 0 || !ok) {
-		ol_tmp_discard(&t);
-		return ol_fail(err, -EIO, "%s: write error", t.tmp);
-	}
-	return ol_tmp_commit(&t, err);
-}
-
 int ol_cmd_plan(const struct ol_plan_opts *o, struct ol_err *err)
 {
 	struct pctx c = { 0 };
@@ -261,7 +244,7 @@ int ol_cmd_plan(const struct ol_plan_opts *o, struct ol_err *err)
 	if (rc == 0)
 		rc = make_plan(&c, o, &c.x.m, o->out ? stdout : stderr, &text, &len, err);
 	if (rc == 0 && o->out)
-		rc = save(o->out, text, len, err);
+		rc = ol_tmp_save(o->out, text, len, err);
 	else if (rc == 0 && fwrite(text, 1, len, stdout) != len)
 		rc = ol_fail(err, -EIO, "stdout: write error");
 	free(text);
@@ -321,7 +304,7 @@ int ol_cmd_optimize(const struct ol_plan_opts *o, struct ol_err *err)
 		fclose(op.stream);
 	plan_close(&op.c);
 	if (rc == 0 && o->save_layout) {
-		rc = save(o->save_layout, op.text, op.len, err);
+		rc = ol_tmp_save(o->save_layout, op.text, op.len, err);
 		if (rc && !out_was_there)	/* else OUT is the verified new output */
 			unlink(o->out);
 	}

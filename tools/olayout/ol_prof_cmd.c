@@ -173,7 +173,10 @@ static int run(struct ol_prof_opts *o, FILE *fp, struct report *rep, struct ol_e
 		return rc;	/* before the run, not after it */
 	if (o->copies && (rc = ol_prof_copies_check(o->exe, err)) < 0)
 		return rc;
-	rc = ol_prof_run(&r, o->vgopts, o->nvgopts, o->cmd, o->ncmd, children, err);
+	static const char *const tool[] = { "--dump-instr=yes", "--collect-jumps=yes", NULL };
+	struct ol_prof_cmd c = { "profile", tool, o->vgopts, o->cmd, o->nvgopts, o->ncmd, children };
+
+	rc = ol_prof_run(&r, &c, err);
 	if (rc == 0 && children)
 		rc = ol_prof_suite(&r, o->exe, &cg, r.log, sizeof r.log, err);
 	if (rc == 0 && children)

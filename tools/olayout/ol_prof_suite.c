@@ -30,38 +30,6 @@ static bool runs_exe(const struct ol_cg *cg, const struct stat *st)
 	return false;
 }
 
-static int by_pid(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
-	return (x > y) - (x < y);
-}
-
-/* The process ids of DIR's cg.PID files, ascending (a stable order). */
-static int pids(const char *dir, unsigned long **out, size_t *n, struct ol_err *err)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t cap = 0;
-	*out = NULL;
-	*n = 0;
-	if (!d)
-		return ol_fail(err, -errno, "%s: %s", dir, strerror(errno));
-	while ((e = readdir(d))) {
-		char *end;
-		unsigned long pid = strtoul(e->d_name + 3, &end, 10);
-		if (strncmp(e->d_name, "cg.", 3) != 0 || end == e->d_name + 3 || *end)
-			continue;
-		if (ol_grow((void **)out, &cap, *n + 1, sizeof **out) < 0) {
-			closedir(d);
-			return ol_fail(err, -ENOMEM, "profile: out of memory");
-		}
-		(*out)[(*n)++] = pid;
-	}
-	closedir(d);
-	qsort(*out, *n, sizeof **out, by_pid);
-	return 0;
-}
-
 int ol_prof_suite(const struct ol_prof_run *r, const char *exe, struct ol_cg *cg, char *log,
 		  size_t loglen, struct ol_err *err)
 {
@@ -73,7 +41,7 @@ int ol_prof_suite(const struct ol_prof_run *r, const char *exe, struct ol_cg *cg
 	memset(cg, 0, sizeof *cg);
 	if (stat(exe, &st) < 0)
 		return ol_fail(err, -errno, "%s: %s", exe, strerror(errno));
-	int rc = pids(r->dir, &pid, &n, err);
+	int rc = ol_prof_pids(r->dir, &pid, &n, err);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct ol_cg one = {0};
 		snprintf(path, sizeof path, "%s/cg.%lu", r->dir, pid[i]);
@@ -99,4 +67,60 @@ int ol_prof_suite(const struct ol_prof_run *r, const char *exe, struct ol_cg *cg
 	fprintf(stderr, "olayout: profile: merged %zu run%s of %s (of %zu processes)\n", kept,
 		kept == 1 ? "" : "s", exe, n);
 	return 0;
+}
+
+/* names_exe: a callgrind file names the file st describes among its
+ * objects (ob= and cob= lines: "(ID) NAME" the first time, "NAME" without
+ * compression); a file that cannot be read names none. */
+static bool names_exe(const char *path, const struct stat *st)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	bool found = false;
+
+	while (f && !found && fgets(line, sizeof line, f)) {
+		char *name = strncmp(line, "ob=", 3) == 0 ? line + 3 : strncmp(line, "cob=", 4) == 0 ? line + 4 : NULL;
+		struct stat o;
+
+		if (name && *name == '(')
+			name = strchr(name, ')') ? strchr(name, ')') + 1 : NULL;
+		if (name == NULL || *name == '\n' || *name == '\0')
+			continue;
+		name += *name == ' ';
+		name[strcspn(name, "\n")] = '\0';
+		found = stat(name, &o) == 0 && o.st_dev == st->st_dev && o.st_ino == st->st_ino;
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+int ol_prof_suite_i1(const struct ol_prof_run *r, const char *exe, uint64_t *i1, size_t *runs,
+		     struct ol_err *err)
+{
+	struct stat st;
+	unsigned long *pid;
+	size_t n;
+	char path[sizeof r->dir + 32];
+	int rc;
+
+	*i1 = 0;
+	*runs = 0;
+	if (stat(exe, &st) < 0)
+		return ol_fail(err, -errno, "%s: %s", exe, strerror(errno));
+	rc = ol_prof_pids(r->dir, &pid, &n, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		uint64_t ir, m = 0;
+
+		snprintf(path, sizeof path, "%s/cg.%lu", r->dir, pid[i]);
+		if (names_exe(path, &st) && (rc = ol_prof_totals(path, &ir, &m, err)) == 0) {
+			*i1 += m;
+			++*runs;
+		}
+	}
+	free(pid);
+	if (rc == 0 && *runs == 0)
+		rc = ol_fail(err, -EINVAL, "%s: none of the %zu processes the command started ran it",
+			     exe, n);
+	return rc;
 }

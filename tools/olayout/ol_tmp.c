@@ -2,6 +2,7 @@
 #include "ol_tmp.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,4 +131,20 @@ void ol_tmp_discard(struct ol_tmp *t)
 {
 	unlink(t->tmp);
 	disarm();
+}
+
+int ol_tmp_save(const char *file, const char *text, size_t len, struct ol_err *err)
+{
+	struct ol_tmp t;
+	int fd = ol_tmp_open(&t, file, err);
+	bool ok;
+
+	if (fd < 0)
+		return fd;
+	ok = write(fd, text, len) == (ssize_t)len;
+	if (close(fd) != 0 || !ok) {
+		ol_tmp_discard(&t);
+		return ol_fail(err, -EIO, "%s: write error", t.tmp);
+	}
+	return ol_tmp_commit(&t, err);
 }

@@ -33,4 +33,7 @@ int ol_tmp_commit(struct ol_tmp *t, struct ol_err *err);
 /* ol_tmp_discard: remove the temporary. */
 void ol_tmp_discard(struct ol_tmp *t);
 
+/* ol_tmp_save: text (len bytes) into out, through a temporary. */
+int ol_tmp_save(const char *out, const char *text, size_t len, struct ol_err *err);
+
 #endif
