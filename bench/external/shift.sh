@@ -66,7 +66,10 @@ i1_misses() { cg_summary "$1" | cut -d' ' -f2; }
 # olayout_copy K D: D/prog, the layout with its first unit padded by
 # K*STEP bytes, rewritten and verified.
 olayout_copy() {
-	awk -v p=$(($1 * STEP)) '!done && /^place / { sub(/ *#.*/, ""); print $0 " pad=" p; done = 1; next } { print }' \
+	# (added to a pad the line has: a tuned layout's band is around its start)
+	awk -v p=$(($1 * STEP)) '!done && /^place / { sub(/ *#.*/, ""); had = 0
+		if (match($0, / pad=[0-9]+/)) { had = substr($0, RSTART + 5, RLENGTH - 5); sub(/ pad=[0-9]+/, "") }
+		print $0 " pad=" p + had; done = 1; next } { print }' \
 		"$W/$V/prog.layout" > "$2/layout"
 	"$OL" rewrite --layout "$2/layout" -o "$2/prog" "$W/${V%%+*}/prog" > "$2/rewrite.log" 2>&1 &&
 		"$OL" verify "$2/prog" >> "$2/rewrite.log" 2>&1 ||

@@ -215,6 +215,8 @@ def bad_layouts():
         ("layout-cloned-twice",
          "olayout-layout 1\nclone main p\nplace main\nclone main q\nclone main p\n", ":5:"),
         ("layout-bad-align", "olayout-layout 1\nplace main align=3\n", ":2:"),
+        ("layout-pad-twice", "olayout-layout 1\nplace main pad=8 pad=16\n", ":2:"),
+        ("layout-align-twice", "olayout-layout 1\nplace main align=8 align=16\n", ":2:"),
         ("layout-huge-align", "olayout-layout 1\nalign 99999999999999999999999\n", ":2:"),
         ("layout-bad-pad", "olayout-layout 1\nplace main pad=-4\n", ":2:"),
         ("layout-clone-no-path", "olayout-layout 1\nclone main\n", ":2:"),

@@ -7,11 +7,13 @@ apart, the command being OUT itself: each try's count is what callgrind
 counts for the same layout padded by hand and rewritten (same path, same
 environment), the starts do not all miss alike (else the choice would test
 nothing), OUT is the first try with the fewest, verifies and prints what
-the input prints, --save-layout gives OUT byte for byte. A script that runs
+the input prints, --save-layout gives OUT byte for byte and, tuned again,
+the counts of the pads after the chosen one (a try adds to the first place's
+pad: try 0 is the layout as planned). A script that runs
 OUT counts OUT's runs only. Bad input: a bad command line (exit 2), a
 missing layout or one without a place line (exit 1, no OUT), a command that
 never runs OUT or ends otherwise in a later try (exit 1, OUT removed); no
-temporary directory left in /tmp.
+temporary directory left in TMPDIR.
 """
 import glob
 import os
@@ -48,7 +50,7 @@ def padded(layout, pad):
 
 
 def leftovers():
-    return set(glob.glob("/tmp/olprof.*"))
+    return set(glob.glob(os.path.join(os.environ["TMPDIR"], "olprof.*")))
 
 
 def tune(*args):
@@ -61,6 +63,8 @@ def main():
     oltest.need_tool("valgrind")
     exe, work, layout = oltest.reversed_pie("sorts", "tune")
     out, saved = os.path.join(work, "out"), os.path.join(work, "chosen.layout")
+    os.environ["TMPDIR"] = os.path.join(work, "tmp")  # tune's runs' folders, none left: not /tmp's
+    os.makedirs(os.environ["TMPDIR"])               # (other olayout runs use it meanwhile)
     before = leftovers()
 
     res = tune("--layout", layout, "--cache", GEOM, "--tries", str(TRIES), "--step", str(STEP),
@@ -68,7 +72,7 @@ def main():
     tries = [int(m.group(2)) for m in re.finditer(rb"try (\d+) of %d: pad \d+ bytes: (\d+) I1 misses" % TRIES,
                                                   res.err)]
     tap.ok(res.rc == 0 and len(tries) == TRIES and leftovers() == before,
-           "tune sorts, %d tries: exit 0, a line per try, nothing left in /tmp" % TRIES, oltest.describe(res))
+           "tune sorts, %d tries: exit 0, a line per try, nothing left in TMPDIR" % TRIES, oltest.describe(res))
     tap.ok(len(set(tries)) > 1, "the starts miss differently: %s" % tries)
     direct = []
     if os.path.exists(out):  # each pad by hand at OUT's path: the path's length moves a count
@@ -84,7 +88,7 @@ def main():
     tap.ok(tries == direct, "each try's misses are callgrind's for that pad by hand: %s" % direct,
            "tune said %s" % tries)
     best = min(range(len(tries)), key=lambda k: (tries[k], k)) if tries else -1
-    said = re.search(rb"^(\S+): pad (\d+) bytes \(try (\d+) of %d\): (\d+) I1 misses" % TRIES, res.out, re.M)
+    said = re.search(rb"^(\S+): pad (\d+) bytes more \(try (\d+) of %d\): (\d+) I1 misses" % TRIES, res.out, re.M)
     tap.ok(said is not None and int(said.group(2)) == best * STEP and int(said.group(4)) == min(tries)
            and said.group(1).decode() == out,
            "OUT is the first try with the fewest misses (pad %d)" % (best * STEP), res.out.decode())
@@ -92,6 +96,12 @@ def main():
     tap.ok(again.rc == 0 and oltest.read(saved) == padded(layout, best * STEP)
            and open(out + ".again", "rb").read() == open(out, "rb").read(),
            "--save-layout: the layout with the chosen pad, which rewrites to OUT's bytes", oltest.describe(again))
+    res = tune("--layout", saved, "--cache", GEOM, "--tries", "2", "--step", str(STEP), "-o", out + ".re", exe,
+               "--", out + ".re")
+    again = [int(m.group(1)) for m in re.finditer(rb"try \d+ of 2: pad \d+ bytes: (\d+) I1 misses", res.err)]
+    tap.ok(0 < best < TRIES - 1 and again == tries[best:best + 2],
+           "tune of the chosen layout adds to its pad (pads %d and %d miss as before: %s)"
+           % (best * STEP, (best + 1) * STEP, again), oltest.describe(res))
     ver, run_in, run_out = oltest.olayout("verify", out), oltest.run([exe]), oltest.run([out])
     tap.ok(ver.rc == 0 and run_out.rc == run_in.rc and run_out.out == run_in.out,
            "OUT verifies and prints what the input prints", oltest.describe(ver))
@@ -117,8 +127,12 @@ def main():
     noplace = os.path.join(work, "noplace.layout")
     with open(noplace, "w") as f:
         f.write("olayout-layout 1\n# nothing\n")
+    badpad = os.path.join(work, "badpad.layout")
+    with open(badpad, "w") as f:
+        f.write(padded(layout, 0).replace("pad=0", "pad=-4", 1))
     for what, lay, pattern in [("a missing layout", os.path.join(work, "nope"), r"nope: No such file"),
-                               ("a layout without a place", noplace, r"no place line")]:
+                               ("a layout without a place", noplace, r"no place line"),
+                               ("a first place line's pad=-4", badpad, r"pad of its first place line is no number")]:
         os.unlink(out) if os.path.exists(out) else None
         res = tune("--layout", lay, "-o", out, exe, "--", out)
         lines = res.err.decode().strip().splitlines()
@@ -129,7 +143,7 @@ def main():
         f.write("#!/bin/sh\n%s > /dev/null\n[ ! -e %s ] || exit 3\ntouch %s\n" % (out, flag, flag))
     for what, cmd, pattern in [("a command that never runs OUT", ["/bin/true"], r"none of the 1 processes"),
                                ("a command ending otherwise in a later try", [script],
-                                r"wait status 0 at pad 0, 768 at pad 96")]:
+                                r"wait status 0 in try 1, 768 in try 2")]:
         res = tune("--layout", layout, "--cache", GEOM, "--tries", "2", "--step", str(STEP), "-o", out, exe,
                    "--", *cmd)
         lines = [l for l in res.err.decode().strip().splitlines() if "tune: try" not in l

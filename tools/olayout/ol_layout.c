@@ -138,13 +138,18 @@ static int add_place(struct lctx *c, char **w, int nw, bool clone)
 		if (c->m->unit[p.unit].orig >= 0)
 			return lfail(c, "'%s' is a clone already", w[1]);
 	}
-	for (int i = first_opt; i < nw; i++) {
-		if (strncmp(w[i], "align=", 6) == 0)
+	for (int i = first_opt, seen = 0; i < nw; i++) {
+		int opt = strncmp(w[i], "align=", 6) == 0 ? 1 : strncmp(w[i], "pad=", 4) == 0 ? 2 : 0;
+
+		if (opt & seen)	/* a second one would silently win */
+			rc = lfail(c, "'%s' given twice", opt == 1 ? "align=" : "pad=");
+		else if (opt == 1)
 			rc = parse_align(c, w[i] + 6, &p.align);
-		else if (strncmp(w[i], "pad=", 4) == 0)
+		else if (opt == 2)
 			rc = parse_num(c, w[i] + 4, &p.pad);
 		else
 			rc = lfail(c, "unknown option '%s'", w[i]);
+		seen |= opt;
 		if (rc)
 			return rc;
 	}

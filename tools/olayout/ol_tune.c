@@ -7,8 +7,8 @@
  * the modern geometry 152528 to 168903 I1 misses over 16 starts 256
  * bytes apart), and no count-based model here predicted which start is
  * good (bench/results/external.md, 5 Dec 2026). So the layout is
- * rewritten with its first place padded by 0, STEP, ... (TRIES - 1) STEP
- * bytes, each output verified and run on the command under callgrind's
+ * rewritten with 0, STEP, ... (TRIES - 1) STEP more bytes of padding
+ * after its first place (try 0 is the layout as planned), each output verified and run on the command under callgrind's
  * simulation of the cache, and the start with the fewest I1 misses (the
  * first of equals) is kept. A set's index depends on the address modulo
  * the way's size; a modern way (4 KiB) is a page, so the choice holds
@@ -19,6 +19,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "ol_tune.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,12 +44,13 @@ struct tctx {
 	bool wrote;		/* OUT holds a try */
 };
 
-/* pad_text: c->padded, the layout with " pad=PAD" on its first place line
- * (its comment, the planned address, cut). */
+/* pad_text: c->padded, the layout with pad more bytes after its first
+ * place (pad= of that line the sum; its comment, the planned address, cut). */
 static int pad_text(struct tctx *c, uint64_t pad, struct ol_err *err)
 {
-	char *place = strstr(c->text, "\nplace ");
-	size_t head, end;
+	char *place = strstr(c->text, "\nplace "), *old;
+	size_t head, end, cut, skip = 0;
+	uint64_t had = 0;
 	FILE *f;
 
 	if (place == NULL)
@@ -57,14 +59,27 @@ static int pad_text(struct tctx *c, uint64_t pad, struct ol_err *err)
 	end = head + strcspn(c->text + head, "#\n");
 	while (end > head && c->text[end - 1] == ' ')
 		end--;
+	old = strstr(c->text + head, " pad=");
+	cut = old && (size_t)(old - c->text) < end ? (size_t)(old - c->text) : end;
+	if (cut < end) {
+		char *e;
+
+		errno = 0;
+		had = strtoull(old + 5, &e, 0);
+		if (errno || e == old + 5 || old[5] == '-' || !strchr(" \t#\n", *e))
+			return ol_fail(err, -EINVAL, "%s: the pad of its first place line is no number",
+				       c->o->layout);
+		skip = (size_t)(e - old);
+	}
 	free(c->padded);
 	c->padded = NULL;
 	f = open_memstream(&c->padded, &c->plen);
 	if (f == NULL)
 		return ol_fail(err, -ENOMEM, "out of memory");
-	fwrite(c->text + 1, 1, end - 1, f);
-	fprintf(f, " pad=%" PRIu64, pad);
-	fputs(c->text + end + strcspn(c->text + end, "\n"), f);	/* its comment's address is gone */
+	fwrite(c->text + 1, 1, cut - 1, f);
+	fwrite(c->text + cut + skip, 1, end - cut - skip, f);
+	fprintf(f, " pad=%" PRIu64, had + pad);
+	fputs(c->text + end + strcspn(c->text + end, "\n"), f);
 	return fclose(f) == 0 ? 0 : ol_fail(err, -ENOMEM, "out of memory");
 }
 
@@ -104,8 +119,8 @@ static int misses(struct tctx *c, unsigned k, uint64_t *i1, struct ol_err *err)
 	if (k == 0)
 		c->status = r.status;
 	else if (rc == 0 && r.status != c->status)
-		rc = ol_fail(err, -ECHILD, "%s: the command ended with wait status %d at pad 0, "
-			     "%d at pad %" PRIu64, c->o->out, c->status, r.status, k * c->o->step);
+		rc = ol_fail(err, -ECHILD, "%s: the command ended with wait status %d in try 1, "
+			     "%d in try %u", c->o->out, c->status, r.status, k + 1);
 	ol_prof_run_clean(&r);
 	return rc;
 }
@@ -181,8 +196,8 @@ int ol_cmd_tune(const struct ol_tune_opts *o, struct ol_err *err)
 	if (rc == 0 && o->save_layout)
 		rc = ol_tmp_save(o->save_layout, c.padded, c.plen, err);
 	if (rc == 0)
-		printf("%s: pad %" PRIu64 " bytes (try %u of %u): %" PRIu64 " I1 misses on %s "
-		       "%" PRIu64 ":%" PRIu64 ":%" PRIu64 ", %.4f of pad 0's %" PRIu64 "\n",
+		printf("%s: pad %" PRIu64 " bytes more (try %u of %u): %" PRIu64 " I1 misses on %s "
+		       "%" PRIu64 ":%" PRIu64 ":%" PRIu64 ", %.4f of try 1's %" PRIu64 "\n",
 		       o->out, best * o->step, best + 1, o->tries, m[best], o->cache ? o->cache : "modern",
 		       c.g.size, c.g.assoc, c.g.line, (double)m[best] / (double)(m[0] ? m[0] : 1), m[0]);
 	else if (c.wrote)	/* a try's output, not the choice */
