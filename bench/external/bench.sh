@@ -14,6 +14,10 @@
 #              block ids, olayout-cc --olayout-block-profile; its blocks that
 #              never ran go to .cold: OUT2_ARGS=--olayout-arg=split-cold=off
 #              keeps them), then cdsort
+#   V+tune     V (an olayout variant above) with its start chosen by
+#              olayout tune on the training workload, for the cache V was
+#              planned for (cds-modern: modern; the others: alpha21064);
+#              its rewrite time is tune's, 16 rewrites and runs
 #   FDO, FDO+bip   OUT with the plugin's fdo pass before inlining (olayout-cc
 #              --olayout-fdo=on; late is the driver's default), and bipartite
 #              with its own profile
@@ -60,7 +64,8 @@ ROOT=$(cd "$HERE/../.." && pwd)
 . "$HERE/cg.sh"
 GEOMS="modern:32768,8,64 alpha21064:8192,1,32"
 ALL_VARIANTS="STD STD+bip OUT OUT+bip OUT+color OUT+hfsort OUT+cds OUT+cds-modern OUT2 OUT2+cds
-OUT2+cds-modern FDO FDO+bip PGO BOLT PGO+BOLT"
+OUT2+cds-modern OUT+cds+tune OUT+cds-modern+tune OUT2+cds+tune OUT2+cds-modern+tune FDO FDO+bip PGO BOLT
+PGO+BOLT"
 ALL_VARIANTS=${ALL_VARIANTS//$'\n'/ }
 VARIANTS=${VARIANTS:-$ALL_VARIANTS}
 
@@ -177,6 +182,26 @@ ol_variant() {
 		-o "$d/prog" "$from/prog" > "$d/rewrite.time" 2> "$d/optimize.log" ||
 		{ echo "bench: $PKG: $name: optimize failed, see $d/optimize.log" >&2; rm -f "$d/prog"; return 1; }
 	"$OL" verify "$d/prog" > /dev/null
+}
+
+# tune_variant NAME: NAME's base layout (NAME without +tune) tuned by
+# olayout tune on the workload for the cache it was planned for; the
+# command is a script of this shell's functions (the recipe's workload).
+tune_variant() {
+	local d=$W/$1 base=${1%+tune} geom=alpha21064
+	[ -f "$d/prog" ] && return 0
+	[[ $base == *-modern ]] && geom=modern
+	mkdir -p "$d"
+	{
+		echo '#!/usr/bin/env bash'
+		declare -p ROOT BUILD CACHE OL OLCC PKG W SRC PROG
+		declare -f
+		printf 'set +o pipefail; cd %q && workload %q %q > /dev/null 2>&1\n' "$W/STD/src" "$d/prog" "$d/w"
+	} > "$d/workload.sh"
+	chmod +x "$d/workload.sh"
+	timed "$OL" tune --layout "$W/$base/prog.layout" --cache "$geom" --save-layout "$d/prog.layout" \
+		-o "$d/prog" "$W/${base%%+*}/prog" -- "$d/workload.sh" > "$d/rewrite.time" 2> "$d/tune.log" ||
+		{ echo "bench: $PKG: $1: tune failed, see $d/tune.log" >&2; rm -f "$d/prog"; return 1; }
 }
 
 # bolt_variant NAME INPUT: INPUT/prog instrumented, trained on the
@@ -344,6 +369,9 @@ one() {
 		ol_variant OUT2+cds OUT2 cdsort
 		ol_variant OUT2+cds-modern OUT2 cdsort --cache modern
 	fi
+	for v in $VARIANTS; do
+		[[ $v != *+tune ]] || tune_variant "$v"
+	done
 	# FDO's build and training are skipped when no FDO variant is measured
 	if [[ " $VARIANTS " == *" FDO"* ]]; then
 		build_variant "$W/FDO" "$(cc_with fdo --olayout-profile="$W/STD/prog.prof" --olayout-mode=outline \
