@@ -8,9 +8,10 @@
  * bytes apart), and no count-based model here predicted which start is
  * good (bench/results/external.md, 5 Dec 2026). So the layout is
  * rewritten with 0, STEP, ... (TRIES - 1) STEP more bytes of padding
- * after its first place (try 0 is the layout as planned), each output verified and run on the command under callgrind's
- * simulation of the cache, and the start with the fewest I1 misses (the
- * first of equals) is kept. A set's index depends on the address modulo
+ * after its first place (the first try is the layout as planned), each
+ * output verified and run on the command under callgrind's simulation of
+ * the cache, and the start with the fewest I1 misses (the first of
+ * equals) is kept. A set's index depends on the address modulo
  * the way's size; a modern way (4 KiB) is a page, so the choice holds
  * wherever the loader maps the program and its libraries. The counts are
  * those of the training command: judge the choice on other input
