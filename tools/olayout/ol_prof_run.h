@@ -51,8 +51,8 @@ int ol_prof_suite(const struct ol_prof_run *r, const char *exe, struct ol_cg *cg
 		  size_t loglen, struct ol_err *err);
 
 /* ol_prof_suite_i1: the simulated I1 misses of exe's runs among r's
- * processes (run with --cache-sim=yes), summed, and how many runs. */
-int ol_prof_suite_i1(const struct ol_prof_run *r, const char *exe, uint64_t *i1, size_t *runs,
+ * processes (run with --cache-sim=yes), summed (none: an error). */
+int ol_prof_suite_i1(const struct ol_prof_run *r, const char *exe, uint64_t *i1,
 		     struct ol_err *err);
 
 /* ol_prof_run_clean: remove the directory and what the run wrote there. */

@@ -95,17 +95,16 @@ static bool names_exe(const char *path, const struct stat *st)
 	return found;
 }
 
-int ol_prof_suite_i1(const struct ol_prof_run *r, const char *exe, uint64_t *i1, size_t *runs,
+int ol_prof_suite_i1(const struct ol_prof_run *r, const char *exe, uint64_t *i1,
 		     struct ol_err *err)
 {
 	struct stat st;
 	unsigned long *pid;
-	size_t n;
+	size_t n, runs = 0;
 	char path[sizeof r->dir + 32];
 	int rc;
 
 	*i1 = 0;
-	*runs = 0;
 	if (stat(exe, &st) < 0)
 		return ol_fail(err, -errno, "%s: %s", exe, strerror(errno));
 	rc = ol_prof_pids(r->dir, &pid, &n, err);
@@ -115,11 +114,11 @@ int ol_prof_suite_i1(const struct ol_prof_run *r, const char *exe, uint64_t *i1,
 		snprintf(path, sizeof path, "%s/cg.%lu", r->dir, pid[i]);
 		if (names_exe(path, &st) && (rc = ol_prof_totals(path, &ir, &m, err)) == 0) {
 			*i1 += m;
-			++*runs;
+			runs++;
 		}
 	}
 	free(pid);
-	if (rc == 0 && *runs == 0)
+	if (rc == 0 && runs == 0)
 		rc = ol_fail(err, -EINVAL, "%s: none of the %zu processes the command started ran it",
 			     exe, n);
 	return rc;

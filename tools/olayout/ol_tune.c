@@ -109,14 +109,13 @@ static int misses(struct tctx *c, unsigned k, uint64_t *i1, struct ol_err *err)
 	const char *tool[] = { "--cache-sim=yes", cache[0], cache[1], cache[2], NULL };
 	struct ol_prof_cmd pc = { "tune", tool, NULL, c->o->cmd, 0, c->o->ncmd, true };
 	struct ol_prof_run r;
-	size_t runs;
 	int rc;
 
 	ol_prof_cache_opts(&c->g, cache);
 	rc = ol_prof_run(&r, &pc, err);
 	if (rc)
 		return rc;
-	rc = ol_prof_suite_i1(&r, c->o->out, i1, &runs, err);
+	rc = ol_prof_suite_i1(&r, c->o->out, i1, err);
 	if (k == 0)
 		c->status = r.status;
 	else if (rc == 0 && r.status != c->status)
