@@ -36,12 +36,15 @@
 # paths: the path's length alone moves a count by up to 0.9%), the median
 # wall time and CPU time (user+sys of the workload's processes: on a shared
 # host, less of the waiting for a core than wall) of ROUNDS runs of the
-# workload with the variants interleaved, the load average before and after
-# those rounds, and the rewrite time (olayout optimize, llvm-bolt's
-# optimizing run).
+# workload with the variants interleaved (each round in its own seeded
+# order), the load average before and after those rounds, and the rewrite
+# time (olayout optimize, llvm-bolt's optimizing run). With BOLT: each
+# variant's times over BOLT's paired by round (paired.py: median and 90%
+# interval), beside those of BOLT.copy, a copy of BOLT's file timed as one
+# more variant: the difference two identical files show on this host.
 # Under the table, per geometry: of our variants, the one with the fewest
 # misses on the training workload and its misses over BOLT's (and over
-# BOLT's on the held-out workload); with two packages or more, these lines
+# BOLT's on the held-out workload, and its wall time over BOLT's); with two packages or more, these lines
 # of every package again at the end.
 # The program measured is the recipe's bench_prog (default: the first of
 # progs). Writes CACHE/bench/PKG/results.md (and prints it); each
@@ -294,6 +297,13 @@ wall_cpu() {
 	{ time run_workload "$1" 2>&3; } 3>&2 2>&1 | awk '{ printf "%s %.3f\n", $1, $2 + $3 }'
 }
 
+# shuffled SEED WORD...: the WORDs, one per line, in an order seeded by SEED.
+shuffled() {
+	local seed=$1
+	shift
+	printf '%s\n' "$@" | awk -v s="$seed" 'BEGIN { srand(s) } { print rand(), $0 }' | sort -g | cut -d' ' -f2
+}
+
 # median: the median of the numbers on stdin, one per line.
 median() {
 	sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
@@ -335,7 +345,13 @@ ours_line() {
 	n=$(printf '%.4f' "$(echo "${mr[$best.$1]} / ${mr[BOLT.$1]}" | bc -l)")
 	[ -z "${mr[$best.$1.held]:-}" ] ||
 		n="$n (held-out $(printf '%.4f' "$(echo "${mr[$best.$1.held]} / ${mr[BOLT.$1.held]}" | bc -l)"))"
+	[ ! -f "$W/paired.md" ] || n="$n; wall x BOLT $(paired_of "$best") (BOLT.copy $(paired_of BOLT.copy))"
 	echo "- $1: our fewest misses on the training workload: $best, x BOLT $n"
+}
+
+# paired_of V: "RATIO (LO-HI)", V's wall time over BOLT's from paired.md.
+paired_of() {
+	awk -F' *[|] *' -v v="$1" '$2 == v { print $3 " (" $4 ")" }' "$W/paired.md"
 }
 
 one() {
@@ -413,15 +429,26 @@ one() {
 			read -r ir[$v.held] mr[$v.${g%%:*}.held] < <(counts "$v" "${g%%:*}" "${g#*:}" heldout)
 		done
 	done
-	# wall and CPU time: ROUNDS rounds, each running every variant's workload once
-	local load0 load1 times lines
+	# wall and CPU time: ROUNDS rounds, each running every variant's
+	# workload once, in an order of its own (seeded by the round: a fixed
+	# order would give a place in the round a variant's share of drift);
+	# with BOLT, a copy of BOLT's file times too (the control: how far
+	# two identical files differ here)
+	local load0 load1 times lines timed_vs=$VARIANTS
+	rm -rf "$W/BOLT.copy" "$W/paired.md"
+	if [[ " $VARIANTS " == *" BOLT "* ]]; then
+		mkdir -p "$W/BOLT.copy" && cp "$W/BOLT/prog" "$W/BOLT.copy/prog"
+		timed_vs="$VARIANTS BOLT.copy"
+	fi
 	load0=$(cut -d' ' -f1 /proc/loadavg)
+	: > "$W/times"
 	for r in $(seq "${ROUNDS:-5}"); do
-		for v in $VARIANTS; do
+		for v in $(shuffled "$r" $timed_vs); do
 			# not read < <(wall_cpu ...): a process substitution's
 			# status is lost, and a failed run would get a time
 			times=$(wall_cpu "$(env_link "$v" 0)") || return 1
 			read -r "wall[$v.$r]" "cpu[$v.$r]" <<<"$times"
+			echo "$v $r $times" >> "$W/times"
 		done
 	done
 	load1=$(cut -d' ' -f1 /proc/loadavg)
@@ -442,6 +469,15 @@ one() {
 				"$(if [ -f "$W/$v/rewrite.time" ]; then printf '%.2f' "$(cat "$W/$v/rewrite.time")"; else echo -; fi)"
 		done
 		echo
+		if [ -f "$W/BOLT.copy/prog" ]; then
+			echo "Wall and CPU time over BOLT's, paired by round (a variant's time over BOLT's in" \
+				"the same round, the median over the ${ROUNDS:-5} rounds and its 90% interval;" \
+				"BOLT.copy, a copy of BOLT's file, shows how far two identical files differ here):"
+			echo
+			python3 "$HERE/paired.py" BOLT $timed_vs < "$W/times" > "$W/paired.md"
+			cat "$W/paired.md"
+			echo
+		fi
 		lines=$(for g in $GEOMS; do ours_line "${g%%:*}"; done)
 		[ -z "$lines" ] || printf '%s\n\n' "$lines"
 		[ -z "$held" ] || held_table

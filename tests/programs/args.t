@@ -29,7 +29,7 @@ refused() {
 }
 mkdir "$T/cwd"
 
-plan 51
+plan 53
 refused "plan.sh -n abc" -- bench/olayout/plan.sh -n abc
 refused "plan.sh -n 0" -- bench/olayout/plan.sh -n 0
 refused "plan.sh -n without a value" -- bench/olayout/plan.sh -n
@@ -83,5 +83,7 @@ refused "mkbig.py with a count that is no number" -- bench/olayout/mkbig.py "$T/
 refused "i1lines.py --top x" -- bench/olayout/i1lines.py --top x /bin/true
 refused "bandfuncs.py with one band" -- bench/external/bandfuncs.py "$T/a"
 refused "bandfuncs.py --top -1" -- bench/external/bandfuncs.py --top -1 "$T/a" "$T/b"
+refused "paired.py without BASE" -- bench/external/paired.py
+refused "paired.py --rounds 3" -- bench/external/paired.py --rounds 3 BOLT
 refused "lossy_linux.py serve x 1" -- bench/xkernel/lossy_linux.py serve x 1
 done_testing

@@ -14,7 +14,7 @@ progs=("$BUILD"/bin/*)
 need "${progs[0]}"
 progs+=(profiles/tcpping.sh profiles/rpcping.sh profiles/xk_build.sh plugin/hot_bytes.sh
 	bench/plugin/tcpping.sh bench/xkernel/callgrind.sh bench/xkernel/classify.sh bench/xkernel/lossy.sh
-	bench/xkernel/synflood.sh bench/xkernel/zerowin.sh bench/external/bench.sh bench/external/shift.sh bench/external/bands.sh bench/external/bandfuncs.py tests/external/ext.sh
+	bench/xkernel/synflood.sh bench/xkernel/zerowin.sh bench/external/bench.sh bench/external/shift.sh bench/external/bands.sh bench/external/bandfuncs.py bench/external/paired.py tests/external/ext.sh
 	bench/olayout/demo.sh bench/olayout/plan.sh bench/variants/ab.py bench/variants/tables.py bench/olayout/i1lines.py
 	bench/variants/train.sh bench/olayout/debsrc.sh tests/external/report.py mk/deps.sh mk/debsrc.sh mk/manpage.sh)
 plan $((2 * ${#progs[@]} + 4))
