@@ -40,12 +40,15 @@
 # order), the load average before and after those rounds, and the rewrite
 # time (olayout optimize, llvm-bolt's optimizing run). With BOLT: each
 # variant's times over BOLT's paired by round (paired.py: median and 90%
-# interval), beside those of BOLT.copy, a copy of BOLT's file timed as one
-# more variant: the difference two identical files show on this host.
+# interval), beside those of BOLT.copy, a second copy of BOLT's file timed
+# as one more variant: the difference two identical files show on this
+# host. Every timed program is a copy of the variant's file made just
+# before the rounds (timed from its own file, a program's history, not
+# only its bytes, seemed to move its time).
 # Under the table, per geometry: of our variants, the one with the fewest
 # misses on the training workload and its misses over BOLT's (and over
-# BOLT's on the held-out workload, and its wall time over BOLT's); with two packages or more, these lines
-# of every package again at the end.
+# BOLT's on the held-out workload, and its wall time over BOLT's); with
+# two packages or more, these lines of every package again at the end.
 # The program measured is the recipe's bench_prog (default: the first of
 # progs). Writes CACHE/bench/PKG/results.md (and prints it); each
 # variant's merged cachegrind counts stay in CACHE/bench/PKG/cg/VARIANT.GEOM
@@ -432,21 +435,24 @@ one() {
 	# wall and CPU time: ROUNDS rounds, each running every variant's
 	# workload once, in an order of its own (seeded by the round: a fixed
 	# order would give a place in the round a variant's share of drift);
-	# with BOLT, a copy of BOLT's file times too (the control: how far
-	# two identical files differ here)
+	# with BOLT, a second copy of BOLT's file times too (the control: how
+	# far two identical files differ here). Each program runs from a copy
+	# made now, all alike: timed from the variants' own files, a fresh copy
+	# of BOLT's ran 0.8-3.5% faster than llvm-bolt's file on each of five
+	# packages; from fresh copies of all, 0.988-1.021 of BOLT's.
 	local load0 load1 times lines timed_vs=$VARIANTS
-	rm -rf "$W/BOLT.copy" "$W/paired.md"
-	if [[ " $VARIANTS " == *" BOLT "* ]]; then
-		mkdir -p "$W/BOLT.copy" && cp "$W/BOLT/prog" "$W/BOLT.copy/prog"
-		timed_vs="$VARIANTS BOLT.copy"
-	fi
+	[[ " $VARIANTS " != *" BOLT "* ]] || timed_vs="$VARIANTS BOLT.copy"
+	rm -rf "$W/timed" "$W/paired.md"
+	for v in $timed_vs; do
+		mkdir -p "$W/timed/$v" && cp "$W/${v%.copy}/prog" "$W/timed/$v/prog"
+	done
 	load0=$(cut -d' ' -f1 /proc/loadavg)
 	: > "$W/times"
 	for r in $(seq "${ROUNDS:-5}"); do
 		for v in $(shuffled "$r" $timed_vs); do
 			# not read < <(wall_cpu ...): a process substitution's
 			# status is lost, and a failed run would get a time
-			times=$(wall_cpu "$(env_link "$v" 0)") || return 1
+			times=$(wall_cpu "$(env_link "timed/$v" 0)") || return 1
 			read -r "wall[$v.$r]" "cpu[$v.$r]" <<<"$times"
 			echo "$v $r $times" >> "$W/times"
 		done
@@ -469,10 +475,10 @@ one() {
 				"$(if [ -f "$W/$v/rewrite.time" ]; then printf '%.2f' "$(cat "$W/$v/rewrite.time")"; else echo -; fi)"
 		done
 		echo
-		if [ -f "$W/BOLT.copy/prog" ]; then
+		if [ -f "$W/timed/BOLT.copy/prog" ]; then
 			echo "Wall and CPU time over BOLT's, paired by round (a variant's time over BOLT's in" \
 				"the same round, the median over the ${ROUNDS:-5} rounds and its 90% interval;" \
-				"BOLT.copy, a copy of BOLT's file, shows how far two identical files differ here):"
+				"BOLT.copy, a second copy of BOLT's file, shows how far two identical files differ here):"
 			echo
 			python3 "$HERE/paired.py" BOLT $timed_vs < "$W/times" > "$W/paired.md"
 			cat "$W/paired.md"
