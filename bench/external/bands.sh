@@ -36,10 +36,12 @@ shift
 
 # pick PKG GEOM TUNED: of our variants in bench.sh's first table of PKG
 # (not STD nor a peer), the one with the fewest misses on GEOM, among the
-# +tune ones (TUNED 1) or the others (0).
+# +tune ones (TUNED 1) or the others (0). The first table ends at its
+# first line that is no table row (the paired wall table follows it).
 pick() {
 	awk -F'|' -v col="$([ "$2" = modern ] && echo 4 || echo 6)" -v tuned="$3" '
-		/^On the recipe/ { exit }
+		/^\|/ { rows = 1 }
+		rows && !/^\|/ { exit }
 		/^\| [A-Z]/ {
 			v = $2; gsub(/ /, "", v)
 			if (v ~ /^(STD|PGO|BOLT|PGO\+BOLT)$/ || (v ~ /\+tune$/) != tuned) next
