@@ -53,7 +53,7 @@
 # progs). Writes CACHE/bench/PKG/results.md (and prints it); each
 # variant's merged cachegrind counts stay in CACHE/bench/PKG/cg/VARIANT.GEOM
 # (the first path's; VARIANT.GEOM.eE each path's) for cg_annotate.
-# Environment: BUILD, ROUNDS (default 5), ENVS (default 4), EXT_PATHS,
+# Environment: BUILD, ROUNDS (default 21), ENVS (default 4), EXT_PATHS,
 # VARIANTS (the ones measured, STD first; all are built but FDO, built only
 # when an FDO variant is measured), OUT_ARGS (more
 # olayout-cc options for OUT and FDO, e.g. --olayout-align=gcc; use another CACHE),
@@ -84,7 +84,8 @@ for v in "${vs[@]}"; do
 	[[ " $ALL_VARIANTS " == *" $v "* ]] ||
 		{ echo "bench: VARIANTS: unknown variant '$v' (want some of: $ALL_VARIANTS)" >&2; exit 2; }
 done
-[[ ${ROUNDS:-5} =~ ^[1-9][0-9]{0,3}$ ]] || { echo "bench: ROUNDS '$ROUNDS': want 1 to 9999" >&2; exit 2; }
+ROUNDS=${ROUNDS:-21}
+[[ $ROUNDS =~ ^[1-9][0-9]{0,3}$ ]] || { echo "bench: ROUNDS '$ROUNDS': want 1 to 9999" >&2; exit 2; }
 ENVS=${ENVS:-4}
 [[ $ENVS =~ ^[1-9]$ ]] || { echo "bench: ENVS '$ENVS': want 1 to 9" >&2; exit 2; }
 . "$ROOT/tests/external/steps.sh"
@@ -448,7 +449,7 @@ one() {
 	done
 	load0=$(cut -d' ' -f1 /proc/loadavg)
 	: > "$W/times"
-	for r in $(seq "${ROUNDS:-5}"); do
+	for r in $(seq "$ROUNDS"); do
 		for v in $(shuffled "$r" $timed_vs); do
 			# not read < <(wall_cpu ...): a process substitution's
 			# status is lost, and a failed run would get a time
@@ -462,11 +463,11 @@ one() {
 		echo "### $PKG: $PROG on its recipe's workload (load average $load0 -> $load1 over the timed rounds)"
 		echo
 		echo "| variant | instructions | I1 misses modern | x STD | I1 misses alpha21064 | x STD" \
-			"| wall s (median of ${ROUNDS:-5}) | x STD | CPU s (median of ${ROUNDS:-5}) | x STD | rewrite s |"
+			"| wall s (median of $ROUNDS) | x STD | CPU s (median of $ROUNDS) | x STD | rewrite s |"
 		echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 		for v in $VARIANTS; do
-			wall[$v]=$(for r in $(seq "${ROUNDS:-5}"); do echo "${wall[$v.$r]}"; done | median)
-			cpu[$v]=$(for r in $(seq "${ROUNDS:-5}"); do echo "${cpu[$v.$r]}"; done | median)
+			wall[$v]=$(for r in $(seq "$ROUNDS"); do echo "${wall[$v.$r]}"; done | median)
+			cpu[$v]=$(for r in $(seq "$ROUNDS"); do echo "${cpu[$v.$r]}"; done | median)
 			printf '| %s | %s | %s | %.3f | %s | %.3f | %.3f | %.3f | %.3f | %.3f | %s |\n' "$v" "${ir[$v]}" \
 				"${mr[$v.modern]}" "$(echo "${mr[$v.modern]} / ${mr[STD.modern]}" | bc -l)" \
 				"${mr[$v.alpha21064]}" "$(echo "${mr[$v.alpha21064]} / ${mr[STD.alpha21064]}" | bc -l)" \
@@ -477,7 +478,7 @@ one() {
 		echo
 		if [ -f "$W/timed/BOLT.copy/prog" ]; then
 			echo "Wall and CPU time over BOLT's, paired by round (a variant's time over BOLT's in" \
-				"the same round, the median over the ${ROUNDS:-5} rounds and its 90% interval;" \
+				"the same round, the median over the $ROUNDS rounds and its 90% interval;" \
 				"BOLT.copy, a second copy of BOLT's file, shows how far two identical files differ here):"
 			echo
 			python3 "$HERE/paired.py" BOLT $timed_vs < "$W/times" > "$W/paired.md"
