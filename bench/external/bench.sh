@@ -440,7 +440,7 @@ one() {
 	# far two identical files differ here). Each program runs from a copy
 	# made now, all alike: timed from the variants' own files, a fresh copy
 	# of BOLT's ran 0.8-3.5% faster than llvm-bolt's file on each of five
-	# packages; from fresh copies of all, 0.988-1.021 of BOLT's.
+	# packages; from fresh copies of all, 0.988-1.036 of BOLT's over runs.
 	local load0 load1 times lines timed_vs=$VARIANTS
 	[[ " $VARIANTS " != *" BOLT "* ]] || timed_vs="$VARIANTS BOLT.copy"
 	rm -rf "$W/timed" "$W/paired.md"
