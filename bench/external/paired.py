@@ -30,13 +30,29 @@ def read_times(f):
     for n, line in enumerate(f, 1):
         w = line.split()
         try:
+            if len(w) != 4:
+                raise ValueError
             v, r, wall, cpu = w[0], int(w[1]), float(w[2]), float(w[3])
-        except (IndexError, ValueError):
+        except ValueError:
             fail("line %d: want VARIANT ROUND WALL CPU, got %r" % (n, line.rstrip("\n")))
-        if len(w) != 4 or wall <= 0 or cpu < 0:
-            fail("line %d: want VARIANT ROUND WALL CPU (WALL > 0), got %r" % (n, line.rstrip("\n")))
-        times.setdefault(v, {})[r] = (wall, cpu)
+        if wall <= 0 or cpu < 0:
+            fail("line %d: want WALL > 0 and CPU >= 0, got %r" % (n, line.rstrip("\n")))
+        if r in times.setdefault(v, {}):
+            fail("line %d: round %d of %s again" % (n, r, v))
+        times[v][r] = (wall, cpu)
     return times
+
+
+def row(v, per, b):
+    """v's table row: its times per over the base's b, paired by round"""
+    rounds = sorted(set(per) & set(b))
+    if not rounds:
+        fail("%s: no round in common with the base" % v)
+    if any(b[r][1] == 0 for r in rounds):
+        fail("the base's CPU time is 0 in a round: no ratio")
+    wall = [per[r][0] / b[r][0] for r in rounds]
+    cpu = [per[r][1] / b[r][1] for r in rounds]
+    return "| %s | %s | %s | %d |" % (v, cell(wall), cell(cpu), len(rounds))
 
 
 def interval(ratios, n=2000):
@@ -61,20 +77,11 @@ def main():
     for v in [base] + args.variants:
         if v not in times:
             fail("no times of %s" % v)
+    # every row made before the first is printed: a failure prints no half table
+    rows = [row(v, times[v], times[base]) for v in args.variants or list(times)]
     print("| variant | wall x %s | 90%% | CPU x %s | 90%% | rounds |" % (base, base))
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for v in args.variants or list(times):
-        per = times[v]
-        rounds = sorted(set(per) & set(times[base]))
-        if not rounds:
-            fail("%s: no round in common with %s" % (v, base))
-        b = times[base]
-        wall = [per[r][0] / b[r][0] for r in rounds]
-        if any(b[r][1] == 0 for r in rounds):
-            fail("%s's CPU time is 0 in a round: no ratio" % base)
-        cpu = [per[r][1] / b[r][1] for r in rounds]
-        print("| %s | %s | %s | %d |" % (v, cell(wall), cell(cpu), len(rounds)))
-
+    print("\n".join(rows))
 
 if __name__ == "__main__":
     main()
