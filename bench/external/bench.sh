@@ -36,16 +36,18 @@
 # paths: the path's length alone moves a count by up to 0.9%), the median
 # wall time and CPU time (user+sys of the workload's processes: on a shared
 # host, less of the waiting for a core than wall) of ROUNDS runs of the
-# workload with the variants interleaved (each round in its own seeded
-# order), the load average before and after those rounds, and the rewrite
-# time (olayout optimize, llvm-bolt's optimizing run). With BOLT: each
-# variant's times over BOLT's paired by round (paired.py: median and 90%
+# workload with the variants interleaved (odd rounds in an order seeded by
+# SEED, the package and the round, even ones in the reverse of the round
+# before: a place in the round cancels per pair), the load average before
+# and after those rounds, and the rewrite time (olayout optimize,
+# llvm-bolt's optimizing run). With BOLT: each variant's times over
+# BOLT's paired by round (paired.py: median and 90%
 # interval), beside those of BOLT.copy, a second copy of BOLT's file timed
 # as one more variant: the difference two identical files show on this
 # host. Every timed program is a copy of the variant's file made just
 # before the rounds (timed from its own file, a program's history, not
 # only its bytes, seemed to move its time).
-# Under the table, per geometry: of our variants, the one with the fewest
+# Under the tables, per geometry: of our variants, the one with the fewest
 # misses on the training workload and its misses over BOLT's (and over
 # BOLT's on the held-out workload, and its wall time over BOLT's); with
 # two packages or more, these lines of every package again at the end.
@@ -53,7 +55,9 @@
 # progs). Writes CACHE/bench/PKG/results.md (and prints it); each
 # variant's merged cachegrind counts stay in CACHE/bench/PKG/cg/VARIANT.GEOM
 # (the first path's; VARIANT.GEOM.eE each path's) for cg_annotate.
-# Environment: BUILD, ROUNDS (default 21), ENVS (default 4), EXT_PATHS,
+# Environment: BUILD, ROUNDS (default 21), SEED (of the rounds' orders,
+# with the package's name and the round; default 1), ENVS (default 4),
+# EXT_PATHS,
 # VARIANTS (the ones measured, STD first; all are built but FDO, built only
 # when an FDO variant is measured), OUT_ARGS (more
 # olayout-cc options for OUT and FDO, e.g. --olayout-align=gcc; use another CACHE),
@@ -84,8 +88,9 @@ for v in "${vs[@]}"; do
 	[[ " $ALL_VARIANTS " == *" $v "* ]] ||
 		{ echo "bench: VARIANTS: unknown variant '$v' (want some of: $ALL_VARIANTS)" >&2; exit 2; }
 done
-ROUNDS=${ROUNDS:-21}
+ROUNDS=${ROUNDS:-21} SEED=${SEED:-1}
 [[ $ROUNDS =~ ^[1-9][0-9]{0,3}$ ]] || { echo "bench: ROUNDS '$ROUNDS': want 1 to 9999" >&2; exit 2; }
+[[ $SEED =~ ^[0-9]{1,9}$ ]] || { echo "bench: SEED '$SEED': want a number" >&2; exit 2; }
 ENVS=${ENVS:-4}
 [[ $ENVS =~ ^[1-9]$ ]] || { echo "bench: ENVS '$ENVS': want 1 to 9" >&2; exit 2; }
 . "$ROOT/tests/external/steps.sh"
@@ -301,9 +306,11 @@ wall_cpu() {
 	{ time run_workload "$1" 2>&3; } 3>&2 2>&1 | awk '{ printf "%s %.3f\n", $1, $2 + $3 }'
 }
 
-# shuffled SEED WORD...: the WORDs, one per line, in an order seeded by SEED.
+# shuffled KEY WORD...: the WORDs, one per line, in an order seeded by KEY
+# (any text; its checksum is awk's seed).
 shuffled() {
-	local seed=$1
+	local seed
+	seed=$(printf '%s' "$1" | cksum | cut -d' ' -f1)
 	shift
 	printf '%s\n' "$@" | awk -v s="$seed" 'BEGIN { srand(s) } { print rand(), $0 }' | sort -g | cut -d' ' -f2
 }
@@ -434,14 +441,14 @@ one() {
 		done
 	done
 	# wall and CPU time: ROUNDS rounds, each running every variant's
-	# workload once, in an order of its own (seeded by the round: a fixed
-	# order would give a place in the round a variant's share of drift);
+	# workload once, in an order of its own (a fixed order would give a
+	# place in the round a variant's share of drift);
 	# with BOLT, a second copy of BOLT's file times too (the control: how
 	# far two identical files differ here). Each program runs from a copy
 	# made now, all alike: timed from the variants' own files, a fresh copy
 	# of BOLT's ran 0.8-3.5% faster than llvm-bolt's file on each of five
 	# packages; from fresh copies of all, 0.988-1.036 of BOLT's over runs.
-	local load0 load1 times lines timed_vs=$VARIANTS
+	local load0 load1 times lines order timed_vs=$VARIANTS
 	[[ " $VARIANTS " != *" BOLT "* ]] || timed_vs="$VARIANTS BOLT.copy"
 	rm -rf "$W/timed" "$W/paired.md"
 	for v in $timed_vs; do
@@ -450,7 +457,16 @@ one() {
 	load0=$(cut -d' ' -f1 /proc/loadavg)
 	: > "$W/times"
 	for r in $(seq "$ROUNDS"); do
-		for v in $(shuffled "$r" $timed_vs); do
+		# an odd round shuffles, the next one runs it backwards: a variant's
+		# place in the round (earlier ran faster: BOLT.copy over BOLT 1-4%
+		# lower when first, four packages) cancels in each pair. On its own
+		# line: a failed shuffle stops here (errexit), not as an empty round.
+		if ((r % 2)); then
+			order=$(shuffled "$SEED $PKG $r" $timed_vs)
+		else
+			order=$(tac <<<"$order")
+		fi
+		for v in $order; do
 			# not read < <(wall_cpu ...): a process substitution's
 			# status is lost, and a failed run would get a time
 			times=$(wall_cpu "$(env_link "timed/$v" 0)") || return 1
@@ -459,6 +475,11 @@ one() {
 		done
 	done
 	load1=$(cut -d' ' -f1 /proc/loadavg)
+	# before results.md is opened: a failure here leaves the last one whole
+	if [ -f "$W/timed/BOLT.copy/prog" ]; then
+		python3 "$HERE/paired.py" BOLT $timed_vs < "$W/times" > "$W/paired.md.tmp"
+		mv "$W/paired.md.tmp" "$W/paired.md"
+	fi
 	{
 		echo "### $PKG: $PROG on its recipe's workload (load average $load0 -> $load1 over the timed rounds)"
 		echo
@@ -476,12 +497,11 @@ one() {
 				"$(if [ -f "$W/$v/rewrite.time" ]; then printf '%.2f' "$(cat "$W/$v/rewrite.time")"; else echo -; fi)"
 		done
 		echo
-		if [ -f "$W/timed/BOLT.copy/prog" ]; then
+		if [ -f "$W/paired.md" ]; then
 			echo "Wall and CPU time over BOLT's, paired by round (a variant's time over BOLT's in" \
 				"the same round, the median over the $ROUNDS rounds and its 90% interval;" \
 				"BOLT.copy, a second copy of BOLT's file, shows how far two identical files differ here):"
 			echo
-			python3 "$HERE/paired.py" BOLT $timed_vs < "$W/times" > "$W/paired.md"
 			cat "$W/paired.md"
 			echo
 		fi

@@ -29,7 +29,7 @@ refused() {
 }
 mkdir "$T/cwd"
 
-plan 53
+plan 54
 refused "plan.sh -n abc" -- bench/olayout/plan.sh -n abc
 refused "plan.sh -n 0" -- bench/olayout/plan.sh -n 0
 refused "plan.sh -n without a value" -- bench/olayout/plan.sh -n
@@ -54,6 +54,7 @@ refused "i1lines.py -n 0" -- bench/olayout/i1lines.py -n 0 /bin/true
 refused "external bench.sh VARIANTS without STD first" VARIANTS=OUT -- bench/external/bench.sh "$T/cache" zlib
 refused "external bench.sh VARIANTS naming no variant" "VARIANTS=STD FOO" -- bench/external/bench.sh "$T/cache" zlib
 refused "external bench.sh ROUNDS=0" ROUNDS=0 -- bench/external/bench.sh "$T/cache" zlib
+refused "external bench.sh SEED=x" SEED=x -- bench/external/bench.sh "$T/cache" zlib
 refused "external bench.sh ENVS=0" ENVS=0 -- bench/external/bench.sh "$T/cache" zlib
 refused "external bench.sh ENVS=x" ENVS=x -- bench/external/bench.sh "$T/cache" zlib
 refused "external shift.sh without PKG" -- bench/external/shift.sh "$T/cache"
