@@ -442,12 +442,11 @@ one() {
 	done
 	# wall and CPU time: ROUNDS rounds, each running every variant's
 	# workload once, in an order of its own (a fixed order would give a
-	# place in the round a variant's share of drift);
-	# with BOLT, a second copy of BOLT's file times too (the control: how
-	# far two identical files differ here). Each program runs from a copy
-	# made now, all alike: timed from the variants' own files, a fresh copy
-	# of BOLT's ran 0.8-3.5% faster than llvm-bolt's file on each of five
-	# packages; from fresh copies of all, 0.988-1.036 of BOLT's over runs.
+	# place in the round a variant's share of drift), each run a line of
+	# W/times, the one record the tables read; with BOLT, a second copy of
+	# BOLT's file times too (the control: how far two identical files
+	# differ here). Each program runs from a copy made now, all alike
+	# (why: bench/external/README.md).
 	local load0 load1 times lines order timed_vs=$VARIANTS
 	[[ " $VARIANTS " != *" BOLT "* ]] || timed_vs="$VARIANTS BOLT.copy"
 	rm -rf "$W/timed" "$W/paired.md"
@@ -470,7 +469,6 @@ one() {
 			# not read < <(wall_cpu ...): a process substitution's
 			# status is lost, and a failed run would get a time
 			times=$(wall_cpu "$(env_link "timed/$v" 0)") || return 1
-			read -r "wall[$v.$r]" "cpu[$v.$r]" <<<"$times"
 			echo "$v $r $times" >> "$W/times"
 		done
 	done
@@ -487,8 +485,8 @@ one() {
 			"| wall s (median of $ROUNDS) | x STD | CPU s (median of $ROUNDS) | x STD | rewrite s |"
 		echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 		for v in $VARIANTS; do
-			wall[$v]=$(for r in $(seq "$ROUNDS"); do echo "${wall[$v.$r]}"; done | median)
-			cpu[$v]=$(for r in $(seq "$ROUNDS"); do echo "${cpu[$v.$r]}"; done | median)
+			wall[$v]=$(awk -v v="$v" '$1 == v { print $3 }' "$W/times" | median)
+			cpu[$v]=$(awk -v v="$v" '$1 == v { print $4 }' "$W/times" | median)
 			printf '| %s | %s | %s | %.3f | %s | %.3f | %.3f | %.3f | %.3f | %.3f | %s |\n' "$v" "${ir[$v]}" \
 				"${mr[$v.modern]}" "$(echo "${mr[$v.modern]} / ${mr[STD.modern]}" | bc -l)" \
 				"${mr[$v.alpha21064]}" "$(echo "${mr[$v.alpha21064]} / ${mr[STD.alpha21064]}" | bc -l)" \
